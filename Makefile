@@ -1,0 +1,155 @@
+# Makefile - build, test and install netverify (GNU make).
+# SPDX-License-Identifier: Apache-2.0
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+PYTHON ?= python3
+SHARED ?= ../shared
+CORPUS ?= $(SHARED)/corpus
+
+DEPS := z3 yaml-0.1 jansson libcgraph libgvc
+TEST_DEPS := cmocka
+
+CSTD := -std=c11 -D_POSIX_C_SOURCE=200809L
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+	-Wvla -Wcast-qual -Wundef -Wpointer-arith -Wwrite-strings
+TEST_WARN := $(filter-out -Wmissing-prototypes,$(WARN))
+OPT ?= -O2 -g
+
+ifdef SAN
+BUILD ?= build-san
+OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=$(SAN) -fno-sanitize-recover=all
+SANLD := -fsanitize=$(SAN)
+else
+BUILD ?= build
+SANLD :=
+endif
+
+ifneq ($(filter-out run deps check check-san clean format format-check help,$(MAKECMDGOALS))$(if $(MAKECMDGOALS),,all),)
+ifneq ($(shell $(PKG_CONFIG) --exists $(DEPS) 2>/dev/null && echo yes),yes)
+$(error missing libraries ($(DEPS)); run 'make deps' (or scripts/install-deps.sh) first)
+endif
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null)
+CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_DEPS) 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_DEPS) 2>/dev/null)
+
+CPPFLAGS += -Iinclude -DNV_VERSION='"$(VERSION)"'
+CFLAGS += $(CSTD) $(WARN) $(OPT) $(PKG_CFLAGS) -MMD -MP
+LDFLAGS += $(SANLD)
+LDLIBS := $(PKG_LIBS) -lm
+
+ifndef V
+Q := @
+E = @printf '  %-6s %s\n' $(1) $(2);
+else
+Q :=
+E =
+endif
+
+LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
+TEST_SRCS := $(wildcard tests/test_*.c)
+TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
+NV := $(BUILD)/netverify
+
+.PHONY: all run deps check check-san unit golden conformance bench valgrind format format-check \
+	lint install uninstall clean help tools
+.SECONDARY:
+
+all: $(NV) netverify
+
+netverify: $(NV)
+ifeq ($(BUILD),build)
+	$(Q)ln -sf $(NV) netverify
+endif
+
+$(NV): $(BUILD)/main.o $(BUILD)/libnetverify.a
+	$(call E,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libnetverify.a: $(LIB_OBJS)
+	$(call E,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(call E,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/dot.o: CFLAGS += -Wno-write-strings
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libnetverify.a
+	@mkdir -p $(@D)
+	$(call E,CC,$<)$(CC) $(CPPFLAGS) $(CSTD) $(TEST_WARN) $(OPT) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) \
+		-o $@ $< $(BUILD)/libnetverify.a $(LDFLAGS) $(CMOCKA_LIBS) $(LDLIBS)
+
+$(BUILD)/tools/%: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(call E,CC,$<)$(CC) $(CSTD) $(WARN) $(OPT) -o $@ $< $(LDFLAGS) -lm
+
+tools: $(TOOL_BINS)
+
+-include $(wildcard $(BUILD)/*.d)
+
+# The README's first command: install what is missing, build, check the reference model.
+run: deps
+	$(MAKE) all
+	./netverify list models/ai-inference --format summary
+
+deps:
+	@sh scripts/install-deps.sh
+
+# The README's second command: the whole test suite.
+check: deps
+	$(MAKE) unit golden conformance
+
+unit: $(TEST_BINS)
+	@fail=0; for t in $(TEST_BINS); do echo "== $$t"; $$t || fail=1; done; test $$fail = 0
+
+golden: $(NV)
+	@sh tests/run-golden.sh $(NV)
+
+conformance: $(NV)
+	@if [ -f $(CORPUS)/index.json ]; then \
+		$(PYTHON) tests/conformance.py $(NV) $(CORPUS); \
+	else echo "conformance: skipped ($(CORPUS) not found)"; fi
+
+check-san: deps
+	$(MAKE) SAN=address,undefined unit golden conformance \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
+
+valgrind: $(NV)
+	@sh tests/run-golden.sh "valgrind -q --leak-check=full --error-exitcode=99 $(NV)"
+
+bench: $(NV) tools
+	@sh tests/bench.sh $(NV) $(BUILD)/tools/gencluster
+
+format:
+	clang-format -i src/*.c include/netverify/*.h tests/*.c
+
+format-check:
+	clang-format --dry-run --Werror src/*.c include/netverify/*.h tests/*.c
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--std=c11 -Iinclude src
+
+install: $(NV)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(NV) $(DESTDIR)$(BINDIR)/netverify
+	install -m 644 docs/netverify.1 $(DESTDIR)$(MANDIR)/man1/netverify.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/netverify $(DESTDIR)$(MANDIR)/man1/netverify.1
+
+clean:
+	rm -rf build build-san netverify
+
+help:
+	@echo "targets: run deps all check unit golden conformance check-san valgrind bench"
+	@echo "         format format-check lint install uninstall clean"

@@ -1,0 +1,40 @@
+/*
+ * cli.h - the command table and what every subcommand shares: usage errors,
+ * input options (limits), loading with diagnostics printed.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef NETVERIFY_CLI_H
+#define NETVERIFY_CLI_H
+
+#include <stdio.h>
+
+#include "netverify/diag.h"
+#include "netverify/load.h"
+#include "netverify/model.h"
+
+int nv_cmd_list(int argc, char **argv);
+
+/* Print "netverify: MSG" and the usage line on stderr; returns NV_EXIT_INPUT. */
+int nv_cli_usage_error(const char *usage, const char *fmt, ...) NV_PRINTF(2, 3);
+
+/*
+ * Long options every command that reads manifests accepts, and their handler:
+ * returns 1 if 'opt' was one of them (applied to o), 0 if not, -1 on a bad value.
+ */
+#define NV_CLI_INPUT_OPTS                                                                  \
+    {"max-depth", required_argument, NULL, 1001},                                          \
+        {"max-file-size", required_argument, NULL, 1002},                                  \
+        {"max-nodes", required_argument, NULL, 1003}
+int nv_cli_input_opt(int opt, const char *arg, struct nv_load_opts *o);
+#define NV_CLI_INPUT_HELP                                                                  \
+    "      --max-depth N       refuse YAML nested deeper than N (default 256)\n"            \
+    "      --max-file-size N   refuse input files over N MiB (default 512)\n"               \
+    "      --max-nodes N       refuse documents of more than N nodes (default 5000000)\n"
+
+/*
+ * Load the paths; print the diagnostics on stderr. Returns the model, or NULL
+ * (exit code 2) when the input has errors.
+ */
+struct nv_model *nv_cli_load(char *const *paths, size_t n, const struct nv_load_opts *o);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * load.h - from command-line paths to a finished model: walk directories
+ * (recursively, sorted, .yaml/.yml/.json), read stdin for "-", parse every
+ * document and build the model.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef NETVERIFY_LOAD_H
+#define NETVERIFY_LOAD_H
+
+#include <stddef.h>
+
+#include "netverify/diag.h"
+#include "netverify/model.h"
+#include "netverify/yaml.h"
+
+struct nv_load_opts {
+    struct nv_yaml_limits limits;
+};
+void nv_load_opts_default(struct nv_load_opts *o);
+
+/*
+ * Load every path into a new model and finish it. Returns the model, or NULL
+ * when any error was recorded in d (all errors found are recorded).
+ * The caller must free the result with nv_model_free().
+ */
+struct nv_model *nv_load(char *const *paths, size_t npaths, const struct nv_load_opts *o,
+                         struct nv_diags *d);
+
+#endif

@@ -1,0 +1,143 @@
+/*
+ * model.h - the flow model: namespaces, workloads (with their pods), services
+ * and policies, as loaded from manifests, plus the endpoint classes the
+ * engine computes over. Everything lives in the model's arena.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef NETVERIFY_MODEL_H
+#define NETVERIFY_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netverify/arena.h"
+#include "netverify/diag.h"
+#include "netverify/ip.h"
+#include "netverify/policy.h"
+#include "netverify/port.h"
+#include "netverify/selector.h"
+#include "netverify/yaml.h"
+
+struct nv_namespace {
+    const char *name;
+    struct nv_labels labels; /* always includes kubernetes.io/metadata.name */
+    struct nv_loc loc;       /* file == NULL when no manifest declares it */
+};
+
+struct nv_named_port {
+    const char *name;
+    enum nv_proto proto;
+    unsigned port;
+};
+
+/* One representative pod: a Pod manifest, or a workload's pod template. */
+struct nv_pod {
+    const char *name; /* the Pod's or the workload's own name */
+    unsigned ns;
+    struct nv_labels labels;
+    size_t nports;
+    struct nv_named_port *ports;
+    struct nv_loc loc;
+    unsigned workload;
+    uint32_t cls;
+};
+
+/* What the output names: namespace/name with a kind. */
+struct nv_workload {
+    const char *id;   /* "namespace/name" */
+    const char *name; /* name */
+    const char *kind; /* Deployment, Pod, ReplicaSet, ... */
+    unsigned ns;
+    struct nv_loc loc;
+    size_t npods;
+    unsigned *pods;
+    uint32_t unit; /* distinct set of classes, see nv_model_classify */
+};
+
+struct nv_service_port {
+    const char *name;
+    enum nv_proto proto;
+    unsigned port;
+    const char *target_name; /* named targetPort, or NULL */
+    unsigned target;         /* numeric targetPort (== port when absent) */
+};
+
+struct nv_service {
+    const char *ns, *name;
+    unsigned nsidx;
+    struct nv_loc loc;
+    const struct nv_selector *selector; /* NULL: no selector (selects nothing) */
+    size_t nports;
+    struct nv_service_port *ports;
+};
+
+/* Endpoints that no selector or named port in the model can tell apart. */
+struct nv_class {
+    unsigned ns;
+    struct nv_labels labels; /* projected on the keys some selector uses */
+    size_t nports;
+    struct nv_named_port *ports; /* projected on the names some rule uses */
+    size_t nworkloads;           /* workloads whose unit is this class alone */
+};
+
+/* The set of classes of one or more workloads (almost always one class). */
+struct nv_unit {
+    unsigned ns;
+    size_t ncls;
+    uint32_t *cls;
+    size_t nworkloads;
+};
+
+struct nv_model {
+    struct nv_arena arena;
+    struct nv_ports ports;
+    size_t nns, nsalloc;
+    struct nv_namespace *ns;
+    size_t npods, podalloc;
+    struct nv_pod *pods;
+    size_t nworkloads, wlalloc;
+    struct nv_workload *workloads; /* sorted by id, then kind, after nv_model_finish */
+    size_t nservices, svcalloc;
+    struct nv_service *services;
+    size_t npolicies, polalloc;
+    struct nv_policy **policies;
+    /* classes, after nv_model_classify */
+    size_t nclasses, clsalloc;
+    struct nv_class *classes;
+    size_t nunits, unitalloc;
+    struct nv_unit *units;
+    struct nv_atoms atoms; /* external address atoms */
+    /* keys selectors use, for projection (interned) */
+    size_t nkeys, keyalloc;
+    const char **keys;
+    size_t nportnames, pnalloc;
+    const char **portnames;
+    /* namespace lookup */
+    unsigned *nsindex;
+    size_t nnsindex;
+};
+
+/* Allocate an empty model; free with nv_model_free(). */
+struct nv_model *nv_model_new(void);
+void nv_model_free(struct nv_model *m);
+
+/* The index of namespace 'name', creating it (undeclared, only the name label) if needed. */
+unsigned nv_model_namespace(struct nv_model *m, const char *name);
+
+/*
+ * Add the label key/named port names used by a selector or rule to the
+ * vocabulary classes are projected on. Call before nv_model_classify().
+ */
+void nv_model_use_selector(struct nv_model *m, const struct nv_selector *s);
+void nv_model_use_port_name(struct nv_model *m, const char *name);
+
+/*
+ * Sort workloads, group pods, compute classes, units and IP atoms. Returns 0,
+ * or -1 after recording errors in d.
+ */
+int nv_model_finish(struct nv_model *m, struct nv_diags *d);
+
+/* Find a workload by "ns/name" (first of any kind); -1 if none. */
+long nv_model_find_workload(const struct nv_model *m, const char *id);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * yaml.h - read YAML and JSON documents into netverify's own node tree.
+ * The only module that sees libyaml: each document is converted into nodes
+ * allocated in a scratch arena, handed to a callback, then dropped.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef NETVERIFY_YAML_H
+#define NETVERIFY_YAML_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "netverify/arena.h"
+#include "netverify/diag.h"
+
+enum nv_node_type { NV_NODE_SCALAR, NV_NODE_SEQ, NV_NODE_MAP };
+
+/* What a scalar means under the YAML 1.1 core resolution Kubernetes uses. */
+enum nv_scalar_kind { NV_SCALAR_STR, NV_SCALAR_INT, NV_SCALAR_FLOAT, NV_SCALAR_BOOL, NV_SCALAR_NULL };
+
+struct nv_node {
+    enum nv_node_type type;
+    enum nv_scalar_kind kind; /* scalars only; quoted scalars are always strings */
+    struct nv_loc loc;        /* where the node starts */
+    const char *str;          /* scalar text, NUL-terminated (may contain NULs: see len) */
+    size_t len;
+    size_t n;               /* sequence items, or mapping pairs */
+    struct nv_node **items; /* sequence: n items; mapping: 2n (key, value) */
+};
+
+/* Input limits; nv_yaml_limits_default() gives the documented defaults. */
+struct nv_yaml_limits {
+    unsigned max_depth;    /* nesting of collections */
+    size_t max_nodes;      /* nodes per document */
+    size_t max_file_bytes; /* size of one input file */
+};
+void nv_yaml_limits_default(struct nv_yaml_limits *lim);
+
+/*
+ * Called once per non-empty document with its root. 'scratch' holds the nodes
+ * and is cleared after the call returns: copy what must survive.
+ */
+typedef void (*nv_yaml_doc_fn)(const struct nv_node *root, unsigned docno, void *ctx);
+
+/*
+ * Parse every document of 'fp' (opened by the caller; 'file' is the name used
+ * in positions and must outlive the diagnostics). Returns 0, or -1 after
+ * recording an error (the documents before the error were delivered).
+ */
+int nv_yaml_load(FILE *fp, const char *file, const struct nv_yaml_limits *lim,
+                 struct nv_arena *scratch, struct nv_diags *d, nv_yaml_doc_fn fn, void *ctx);
+
+/* Lookup in a mapping by key; NULL when absent or when 'map' is not a mapping. */
+const struct nv_node *nv_node_get(const struct nv_node *map, const char *key);
+/* Whether the node is a null scalar (null, ~, empty plain scalar). NULL node counts as null. */
+int nv_node_is_null(const struct nv_node *n);
+const char *nv_node_type_name(const struct nv_node *n);
+/* libyaml's version, for --version. */
+const char *nv_yaml_library_version(void);
+
+#endif

@@ -1,0 +1,202 @@
+/*
+ * arena.c - bump allocator, string interning and fatal allocation wrappers.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "netverify/arena.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netverify/diag.h"
+
+#define NV_ARENA_BLOCK (64 * 1024)
+
+struct nv_arena_block {
+    struct nv_arena_block *next;
+    size_t size, used;
+    max_align_t data[];
+};
+
+static void nv_oom(void)
+{
+    fputs("netverify: out of memory\n", stderr);
+    exit(NV_EXIT_INTERNAL);
+}
+
+void *nv_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        nv_oom();
+    return p;
+}
+
+void *nv_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        nv_oom();
+    return p;
+}
+
+void *nv_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        nv_oom();
+    return q;
+}
+
+char *nv_xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = nv_xmalloc(n);
+    memcpy(p, s, n);
+    return p;
+}
+
+void nv_grow(void **items, size_t *alloc, size_t need, size_t elt)
+{
+    size_t n;
+
+    if (need <= *alloc)
+        return;
+    n = *alloc ? *alloc : 8;
+    while (n < need) {
+        if (n > SIZE_MAX / 2 / elt)
+            nv_oom();
+        n *= 2;
+    }
+    *items = nv_xrealloc(*items, n * elt);
+    *alloc = n;
+}
+
+void nv_arena_init(struct nv_arena *a)
+{
+    memset(a, 0, sizeof(*a));
+}
+
+void nv_arena_release(struct nv_arena *a)
+{
+    struct nv_arena_block *b = a->head;
+
+    while (b) {
+        struct nv_arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free((void *)a->slots);
+    nv_arena_init(a);
+}
+
+void nv_arena_clear(struct nv_arena *a)
+{
+    nv_arena_release(a);
+}
+
+void *nv_arena_alloc(struct nv_arena *a, size_t n)
+{
+    struct nv_arena_block *b = a->head;
+    size_t align = sizeof(max_align_t);
+    void *p;
+
+    n = (n + align - 1) / align * align;
+    if (!n)
+        n = align;
+    if (!b || b->size - b->used < n) {
+        size_t size = n > NV_ARENA_BLOCK / 4 ? n : NV_ARENA_BLOCK;
+        if (n > NV_ARENA_BLOCK / 4 && b) {
+            /* a big object gets its own block behind the current one */
+            struct nv_arena_block *big = nv_xmalloc(sizeof(*big) + size);
+            big->size = size;
+            big->used = n;
+            big->next = b->next;
+            b->next = big;
+            a->used += n;
+            memset(big->data, 0, n);
+            return big->data;
+        }
+        b = nv_xmalloc(sizeof(*b) + size);
+        b->size = size;
+        b->used = 0;
+        b->next = a->head;
+        a->head = b;
+    }
+    p = (char *)b->data + b->used;
+    b->used += n;
+    a->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *nv_arena_strndup(struct nv_arena *a, const char *s, size_t n)
+{
+    char *p = nv_arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *nv_arena_strdup(struct nv_arena *a, const char *s)
+{
+    return nv_arena_strndup(a, s, strlen(s));
+}
+
+uint64_t nv_hash_bytes(const void *p, size_t n, uint64_t h)
+{
+    const unsigned char *c = p;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h ^= c[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static void nv_intern_rehash(struct nv_arena *a)
+{
+    size_t n = a->nslots ? a->nslots * 2 : 1024;
+    const char **slots = nv_xcalloc(n, sizeof(*slots));
+    size_t i;
+
+    for (i = 0; i < a->nslots; i++) {
+        const char *s = a->slots[i];
+        size_t j;
+        if (!s)
+            continue;
+        j = nv_hash_bytes(s, strlen(s), NV_HASH_INIT) & (n - 1);
+        while (slots[j])
+            j = (j + 1) & (n - 1);
+        slots[j] = s;
+    }
+    free((void *)a->slots);
+    a->slots = slots;
+    a->nslots = n;
+}
+
+const char *nv_arena_internn(struct nv_arena *a, const char *s, size_t n)
+{
+    size_t j;
+
+    if (!s)
+        return NULL;
+    if ((a->nstrings + 1) * 2 > a->nslots)
+        nv_intern_rehash(a);
+    j = nv_hash_bytes(s, n, NV_HASH_INIT) & (a->nslots - 1);
+    while (a->slots[j]) {
+        const char *t = a->slots[j];
+        if (strncmp(t, s, n) == 0 && t[n] == '\0')
+            return t;
+        j = (j + 1) & (a->nslots - 1);
+    }
+    a->slots[j] = nv_arena_strndup(a, s, n);
+    a->nstrings++;
+    return a->slots[j];
+}
+
+const char *nv_arena_intern(struct nv_arena *a, const char *s)
+{
+    return s ? nv_arena_internn(a, s, strlen(s)) : NULL;
+}

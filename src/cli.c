@@ -1,0 +1,76 @@
+/*
+ * cli.c - helpers shared by the subcommands.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "netverify/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+
+int nv_cli_usage_error(const char *usage, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("netverify: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nusage: %s\n", usage);
+    return NV_EXIT_INPUT;
+}
+
+static int nv_parse_size(const char *arg, unsigned long long *out)
+{
+    char *end;
+
+    errno = 0;
+    *out = strtoull(arg, &end, 10);
+    if (errno || end == arg || *end || arg[0] == '-' || *out == 0)
+        return -1;
+    return 0;
+}
+
+int nv_cli_input_opt(int opt, const char *arg, struct nv_load_opts *o)
+{
+    unsigned long long v;
+
+    if (opt < 1001 || opt > 1003)
+        return 0;
+    if (nv_parse_size(arg, &v) < 0) {
+        fprintf(stderr, "netverify: invalid number '%s'\n", arg);
+        return -1;
+    }
+    switch (opt) {
+    case 1001:
+        if (v > 100000) {
+            fprintf(stderr, "netverify: --max-depth is at most 100000\n");
+            return -1;
+        }
+        o->limits.max_depth = (unsigned)v;
+        break;
+    case 1002:
+        if (v > ((unsigned long long)SIZE_MAX >> 20))
+            v = (unsigned long long)SIZE_MAX >> 20;
+        o->limits.max_file_bytes = (size_t)v << 20;
+        break;
+    default:
+        o->limits.max_nodes = (size_t)v;
+        break;
+    }
+    return 1;
+}
+
+struct nv_model *nv_cli_load(char *const *paths, size_t n, const struct nv_load_opts *o)
+{
+    struct nv_diags d;
+    struct nv_model *m;
+
+    nv_diags_init(&d);
+    m = nv_load(paths, n, o, &d);
+    nv_diags_print(&d, stderr);
+    if (!m && d.nerr == 0)
+        NV_BUG("load failed without a diagnostic");
+    nv_diags_release(&d);
+    return m;
+}

@@ -1,0 +1,530 @@
+/*
+ * cmd_list.c - 'netverify list': every allowed flow, streamed in a stable
+ * order as text, JSON, CSV, Markdown, or as a per-namespace summary.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "netverify/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netverify/buf.h"
+#include "netverify/json.h"
+#include "netverify/matrix.h"
+
+static const char k_usage[] =
+    "netverify list PATH... [--format text|json|csv|md|summary] [-o FILE]";
+
+enum nv_fmt { NV_FMT_TEXT, NV_FMT_JSON, NV_FMT_CSV, NV_FMT_MD, NV_FMT_SUMMARY };
+
+static void nv_list_help(void)
+{
+    printf("usage: %s\n\n", k_usage);
+    fputs("List every allowed connection between workloads, and between workloads and\n"
+          "external IPv4 ranges, with the protocols and ports it is allowed on.\n\n"
+          "PATH is a manifest file, a directory (read recursively: *.yaml, *.yml, *.json),\n"
+          "or - for standard input.\n\n"
+          "Options:\n"
+          "  -f, --format FORMAT   text (default): src => dst : conns\n"
+          "                        json: the canonical {\"connections\": [...]} document\n"
+          "                        csv, md: one row per connection\n"
+          "                        summary: totals and per-namespace-pair counts\n"
+          "  -o, --output FILE     write the result to FILE instead of standard output\n" NV_CLI_INPUT_HELP
+          "  -h, --help            show this help\n\n"
+          "Connections are sorted by source, then destination; external ranges come\n"
+          "first, in address order, then workloads by namespace/name.\n\n"
+          "Exit status: 0 success, 2 usage or input error, 3 internal error.\n",
+          stdout);
+}
+
+/* One endpoint as the formats print it. */
+struct nv_ep {
+    const char *name; /* "ns/name" or "lo-hi" */
+    const char *kind; /* workload kind or "External" */
+    char *jname, *jkind; /* JSON-quoted, owned */
+};
+
+struct nv_out {
+    FILE *fp;
+    enum nv_fmt fmt;
+    struct nv_model *m;
+    size_t count;
+    struct nv_buf line;
+};
+
+static void nv_csv_field(struct nv_buf *b, const char *s)
+{
+    if (!strpbrk(s, ",\"\n")) {
+        nv_buf_puts(b, s);
+        return;
+    }
+    nv_buf_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            nv_buf_putc(b, '"');
+        nv_buf_putc(b, *s);
+    }
+    nv_buf_putc(b, '"');
+}
+
+static void nv_md_field(struct nv_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|' || *s == '\\')
+            nv_buf_putc(b, '\\');
+        nv_buf_putc(b, *s);
+    }
+}
+
+static void nv_emit_begin(struct nv_out *o)
+{
+    switch (o->fmt) {
+    case NV_FMT_JSON:
+        fputs("{\"connections\": [", o->fp);
+        break;
+    case NV_FMT_CSV:
+        fputs("src,src_kind,dst,dst_kind,conns\n", o->fp);
+        break;
+    case NV_FMT_MD:
+        fputs("| src | src kind | dst | dst kind | connections |\n|---|---|---|---|---|\n", o->fp);
+        break;
+    default:
+        break;
+    }
+}
+
+static void nv_emit_end(struct nv_out *o)
+{
+    if (o->fmt == NV_FMT_JSON)
+        fputs(o->count ? "\n]}\n" : "]}\n", o->fp);
+}
+
+static void nv_emit(struct nv_out *o, const struct nv_ep *s, const struct nv_ep *d, uint32_t ports)
+{
+    struct nv_buf *b = &o->line;
+
+    nv_buf_reset(b);
+    switch (o->fmt) {
+    case NV_FMT_TEXT:
+        nv_buf_puts(b, s->name);
+        nv_buf_putc(b, '[');
+        nv_buf_puts(b, s->kind);
+        nv_buf_puts(b, "] => ");
+        nv_buf_puts(b, d->name);
+        nv_buf_putc(b, '[');
+        nv_buf_puts(b, d->kind);
+        nv_buf_puts(b, "] : ");
+        nv_buf_puts(b, nv_ports_format_npa(&o->m->ports, ports));
+        nv_buf_putc(b, '\n');
+        break;
+    case NV_FMT_JSON:
+        nv_buf_puts(b, o->count ? ",\n  {\"src\": " : "\n  {\"src\": ");
+        nv_buf_puts(b, s->jname);
+        nv_buf_puts(b, ", \"src_kind\": ");
+        nv_buf_puts(b, s->jkind);
+        nv_buf_puts(b, ", \"dst\": ");
+        nv_buf_puts(b, d->jname);
+        nv_buf_puts(b, ", \"dst_kind\": ");
+        nv_buf_puts(b, d->jkind);
+        nv_buf_puts(b, ", \"conns\": \"");
+        nv_buf_puts(b, nv_ports_format(&o->m->ports, ports));
+        nv_buf_puts(b, "\"}");
+        break;
+    case NV_FMT_CSV:
+        nv_csv_field(b, s->name);
+        nv_buf_putc(b, ',');
+        nv_csv_field(b, s->kind);
+        nv_buf_putc(b, ',');
+        nv_csv_field(b, d->name);
+        nv_buf_putc(b, ',');
+        nv_csv_field(b, d->kind);
+        nv_buf_putc(b, ',');
+        nv_csv_field(b, nv_ports_format(&o->m->ports, ports));
+        nv_buf_putc(b, '\n');
+        break;
+    case NV_FMT_MD:
+        nv_buf_puts(b, "| ");
+        nv_md_field(b, s->name);
+        nv_buf_puts(b, " | ");
+        nv_md_field(b, s->kind);
+        nv_buf_puts(b, " | ");
+        nv_md_field(b, d->name);
+        nv_buf_puts(b, " | ");
+        nv_md_field(b, d->kind);
+        nv_buf_puts(b, " | ");
+        nv_md_field(b, nv_ports_format(&o->m->ports, ports));
+        nv_buf_puts(b, " |\n");
+        break;
+    default:
+        break;
+    }
+    fwrite(b->data, 1, b->len, o->fp);
+    o->count++;
+}
+
+static char *nv_quoted(const char *s)
+{
+    struct nv_buf b;
+
+    nv_buf_init(&b, 0);
+    nv_json_quote(&b, s);
+    return nv_buf_detach(&b);
+}
+
+static void nv_ep_init(struct nv_ep *e, const char *name, const char *kind)
+{
+    e->name = name;
+    e->kind = kind;
+    e->jname = nv_quoted(name);
+    e->jkind = nv_quoted(kind);
+}
+
+static void nv_ep_release(struct nv_ep *e)
+{
+    free(e->jname);
+    free(e->jkind);
+}
+
+/* An external range with the connections one workload has with it. */
+struct nv_extflow {
+    struct nv_iprange r;
+    size_t wl;
+    uint32_t ports;
+};
+
+static int nv_extflow_cmp(const void *pa, const void *pb)
+{
+    const struct nv_extflow *a = pa, *b = pb;
+
+    if (a->r.lo != b->r.lo)
+        return a->r.lo < b->r.lo ? -1 : 1;
+    if (a->r.hi != b->r.hi)
+        return a->r.hi < b->r.hi ? -1 : 1;
+    return a->wl < b->wl ? -1 : a->wl > b->wl;
+}
+
+/* Merge adjacent atoms with equal port sets; calls back once per maximal range. */
+static size_t nv_merge_atoms(const struct nv_atoms *atoms, const uint32_t *ids,
+                             struct nv_extflow *out, size_t wl)
+{
+    size_t a = 0, n = 0;
+
+    while (a < atoms->n) {
+        size_t b = a;
+        if (ids[a] == NV_PORTS_NONE) {
+            a++;
+            continue;
+        }
+        while (b + 1 < atoms->n && ids[b + 1] == ids[a])
+            b++;
+        out[n].r.lo = nv_atoms_range(atoms, a).lo;
+        out[n].r.hi = nv_atoms_range(atoms, b).hi;
+        out[n].wl = wl;
+        out[n].ports = ids[a];
+        n++;
+        a = b + 1;
+    }
+    return n;
+}
+
+static void nv_ext_ep(struct nv_ep *e, struct nv_iprange r, char *buf)
+{
+    nv_iprange_format(r, buf);
+    nv_ep_init(e, buf, "External");
+}
+
+static int nv_list_flows(struct nv_model *m, struct nv_matrix *x, struct nv_out *o)
+{
+    size_t nw = m->nworkloads, na = m->atoms.n, i, j, k;
+    struct nv_ep *eps = nv_xcalloc(nw + 1, sizeof(*eps));
+    uint32_t *row = nv_xmalloc((m->nunits + 1) * sizeof(*row));
+    uint32_t *arow = nv_xmalloc((na + 1) * sizeof(*arow));
+    struct nv_extflow *ext = NULL, *buf = nv_xmalloc((na + 1) * sizeof(*buf));
+    size_t next = 0, extalloc = 0;
+    uint32_t cached = UINT32_MAX;
+    char addr[32];
+
+    for (i = 0; i < nw; i++)
+        nv_ep_init(&eps[i], m->workloads[i].id, m->workloads[i].kind);
+    nv_emit_begin(o);
+
+    /* external sources, sorted by range then destination */
+    for (i = 0; i < nw; i++) {
+        size_t n;
+        uint32_t u = m->workloads[i].unit;
+        if (u != cached) {
+            nv_matrix_from_atoms(x, u, arow);
+            cached = u;
+        }
+        n = nv_merge_atoms(&m->atoms, arow, buf, i);
+        NV_GROW(ext, extalloc, next + n);
+        memcpy(ext + next, buf, n * sizeof(*buf));
+        next += n;
+    }
+    qsort(ext, next, sizeof(*ext), nv_extflow_cmp);
+    for (i = 0; i < next; i++) {
+        struct nv_ep src;
+        nv_ext_ep(&src, ext[i].r, addr);
+        nv_emit(o, &src, &eps[ext[i].wl], ext[i].ports);
+        nv_ep_release(&src);
+    }
+
+    /* workload sources */
+    cached = UINT32_MAX;
+    for (i = 0; i < nw; i++) {
+        uint32_t u = m->workloads[i].unit;
+        size_t n;
+        if (u != cached) {
+            nv_matrix_row(x, u, row, arow);
+            cached = u;
+        }
+        n = nv_merge_atoms(&m->atoms, arow, buf, i);
+        for (k = 0; k < n; k++) {
+            struct nv_ep dst;
+            nv_ext_ep(&dst, buf[k].r, addr);
+            nv_emit(o, &eps[i], &dst, buf[k].ports);
+            nv_ep_release(&dst);
+        }
+        for (j = 0; j < nw; j++) {
+            uint32_t id = row[m->workloads[j].unit];
+            if (j == i || id == NV_PORTS_NONE)
+                continue;
+            nv_emit(o, &eps[i], &eps[j], id);
+        }
+    }
+    nv_emit_end(o);
+    for (i = 0; i < nw; i++)
+        nv_ep_release(&eps[i]);
+    free(eps);
+    free(row);
+    free(arow);
+    free(ext);
+    free(buf);
+    return 0;
+}
+
+
+/* ---- summary ---- */
+
+struct nv_unit_order {
+    uint32_t unit, ns;
+};
+
+static int nv_unit_order_cmp(const void *pa, const void *pb)
+{
+    const struct nv_unit_order *a = pa, *b = pb;
+
+    if (a->ns != b->ns)
+        return a->ns < b->ns ? -1 : 1;
+    return a->unit < b->unit ? -1 : a->unit > b->unit;
+}
+
+
+struct nv_nspair {
+    uint32_t a, b;
+    unsigned long long allowed, total;
+};
+
+static const struct nv_model *nv_sort_model;
+
+static int nv_nspair_cmp(const void *pa, const void *pb)
+{
+    const struct nv_nspair *a = pa, *b = pb;
+    int c = strcmp(nv_sort_model->ns[a->a].name, nv_sort_model->ns[b->a].name);
+
+    if (c)
+        return c;
+    return strcmp(nv_sort_model->ns[a->b].name, nv_sort_model->ns[b->b].name);
+}
+
+static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
+{
+    size_t nu = m->nunits, nns = m->nns, i, j;
+    struct nv_unit_order *order = nv_xmalloc((nu + 1) * sizeof(*order));
+    uint32_t *row = nv_xmalloc((nu + 1) * sizeof(*row));
+    uint32_t *arow = nv_xmalloc((m->atoms.n + 1) * sizeof(*arow));
+    unsigned long long *acc = nv_xcalloc(nns + 1, sizeof(*acc));
+    unsigned long long *wlns = nv_xcalloc(nns + 1, sizeof(*wlns));
+    unsigned long long pairs = 0, allpairs, iso_in = 0, iso_out = 0, ext_in = 0, ext_out = 0;
+    struct nv_nspair *np = NULL;
+    size_t nnp = 0, npalloc = 0, nsused = 0;
+    uint32_t curns = UINT32_MAX;
+
+    for (i = 0; i < m->nworkloads; i++)
+        wlns[m->workloads[i].ns]++;
+    for (i = 0; i < nns; i++)
+        nsused += wlns[i] != 0;
+    for (i = 0; i < nu; i++) {
+        order[i].unit = (uint32_t)i;
+        order[i].ns = m->units[i].ns;
+    }
+    qsort(order, nu, sizeof(*order), nv_unit_order_cmp);
+    for (i = 0; i <= nu; i++) {
+        const struct nv_unit *u;
+        unsigned long long mu;
+        int all_in = 1, all_out = 1, any_ext_out = 0;
+        size_t c;
+        if (i == nu || order[i].ns != curns) {
+            /* flush the namespace just finished */
+            if (curns != UINT32_MAX) {
+                for (j = 0; j < nns; j++) {
+                    if (!acc[j])
+                        continue;
+                    NV_GROW(np, npalloc, nnp + 1);
+                    np[nnp].a = curns;
+                    np[nnp].b = (uint32_t)j;
+                    np[nnp].allowed = acc[j];
+                    np[nnp].total = wlns[curns] * wlns[j] - (curns == j ? wlns[j] : 0);
+                    nnp++;
+                    acc[j] = 0;
+                }
+            }
+            if (i == nu)
+                break;
+            curns = order[i].ns;
+        }
+        u = &m->units[order[i].unit];
+        mu = u->nworkloads;
+        if (!mu)
+            continue;
+        nv_matrix_row(x, order[i].unit, row, arow);
+        for (j = 0; j < nu; j++) {
+            unsigned long long mv = m->units[j].nworkloads, n;
+            if (!mv || row[j] == NV_PORTS_NONE)
+                continue;
+            n = j == order[i].unit ? mu * (mv - 1) : mu * mv;
+            acc[m->units[j].ns] += n;
+            pairs += n;
+        }
+        for (c = 0; c < u->ncls; c++) {
+            all_in &= nv_matrix_isolated(x, u->cls[c], NV_INGRESS);
+            all_out &= nv_matrix_isolated(x, u->cls[c], NV_EGRESS);
+        }
+        iso_in += all_in ? mu : 0;
+        iso_out += all_out ? mu : 0;
+        for (j = 0; j < m->atoms.n; j++)
+            any_ext_out |= arow[j] != NV_PORTS_NONE;
+        ext_out += any_ext_out ? mu : 0;
+        nv_matrix_from_atoms(x, order[i].unit, arow);
+        for (j = 0; j < m->atoms.n; j++)
+            if (arow[j] != NV_PORTS_NONE)
+                break;
+        ext_in += j < m->atoms.n ? mu : 0;
+    }
+    allpairs = (unsigned long long)m->nworkloads * (m->nworkloads ? m->nworkloads - 1 : 0);
+    fprintf(fp, "workloads: %zu\n", m->nworkloads);
+    fprintf(fp, "namespaces: %zu (%zu with workloads)\n", nns, nsused);
+    fprintf(fp, "network policies: %zu\n", m->npolicies);
+    fprintf(fp, "isolated for ingress: %llu of %zu workloads\n", iso_in, m->nworkloads);
+    fprintf(fp, "isolated for egress: %llu of %zu workloads\n", iso_out, m->nworkloads);
+    fprintf(fp, "reachable from outside the cluster: %llu of %zu workloads\n", ext_in,
+            m->nworkloads);
+    fprintf(fp, "can reach outside the cluster: %llu of %zu workloads\n", ext_out,
+            m->nworkloads);
+    fprintf(fp, "allowed workload pairs: %llu of %llu", pairs, allpairs);
+    if (allpairs)
+        fprintf(fp, " (%.1f%%)", 100.0 * (double)pairs / (double)allpairs);
+    fputc('\n', fp);
+    fprintf(fp, "namespace pairs with allowed flows: %zu\n", nnp);
+    nv_sort_model = m;
+    qsort(np, nnp, sizeof(*np), nv_nspair_cmp);
+    for (i = 0; i < nnp; i++)
+        fprintf(fp, "  %s -> %s: %llu of %llu workload pairs\n", m->ns[np[i].a].name,
+                m->ns[np[i].b].name, np[i].allowed, np[i].total);
+    free(np);
+    free(order);
+    free(row);
+    free(arow);
+    free(acc);
+    free(wlns);
+    return 0;
+}
+
+int nv_cmd_list(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        NV_CLI_INPUT_OPTS,
+        {NULL, 0, NULL, 0},
+    };
+    struct nv_load_opts lo;
+    enum nv_fmt fmt = NV_FMT_TEXT;
+    const char *output = NULL;
+    struct nv_model *m;
+    struct nv_matrix *x;
+    FILE *fp = stdout;
+    int c, rc = NV_EXIT_OK;
+
+    nv_load_opts_default(&lo);
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
+        int r;
+        switch (c) {
+        case 'f':
+            if (!strcmp(optarg, "text"))
+                fmt = NV_FMT_TEXT;
+            else if (!strcmp(optarg, "json"))
+                fmt = NV_FMT_JSON;
+            else if (!strcmp(optarg, "csv"))
+                fmt = NV_FMT_CSV;
+            else if (!strcmp(optarg, "md") || !strcmp(optarg, "markdown"))
+                fmt = NV_FMT_MD;
+            else if (!strcmp(optarg, "summary"))
+                fmt = NV_FMT_SUMMARY;
+            else
+                return nv_cli_usage_error(k_usage, "unknown format '%s'", optarg);
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case 'h':
+            nv_list_help();
+            return NV_EXIT_OK;
+        case '?':
+            fprintf(stderr, "usage: %s\n", k_usage);
+            return NV_EXIT_INPUT;
+        default:
+            r = nv_cli_input_opt(c, optarg, &lo);
+            if (r < 0)
+                return NV_EXIT_INPUT;
+            break;
+        }
+    }
+    if (optind >= argc)
+        return nv_cli_usage_error(k_usage, "no PATH given");
+    m = nv_cli_load(argv + optind, (size_t)(argc - optind), &lo);
+    if (!m)
+        return NV_EXIT_INPUT;
+    if (output && !(fp = fopen(output, "w"))) {
+        fprintf(stderr, "netverify: cannot write '%s'\n", output);
+        nv_model_free(m);
+        return NV_EXIT_INPUT;
+    }
+    x = nv_matrix_new(m);
+    if (fmt == NV_FMT_SUMMARY) {
+        nv_list_summary(m, x, fp);
+    } else {
+        struct nv_out o;
+        static char obuf[1 << 16];
+        memset(&o, 0, sizeof(o));
+        setvbuf(fp, obuf, _IOFBF, sizeof(obuf));
+        o.fp = fp;
+        o.fmt = fmt;
+        o.m = m;
+        nv_buf_init(&o.line, 0);
+        nv_list_flows(m, x, &o);
+        nv_buf_release(&o.line);
+    }
+    if (fflush(fp) != 0 || ferror(fp)) {
+        fprintf(stderr, "netverify: error writing the output\n");
+        rc = NV_EXIT_INTERNAL;
+    }
+    if (fp != stdout)
+        fclose(fp);
+    nv_matrix_free(x);
+    nv_model_free(m);
+    return rc;
+}

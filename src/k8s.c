@@ -1,0 +1,1118 @@
+/*
+ * k8s.c - Kubernetes objects from YAML nodes: validation with positions, and
+ * the naming rules of workloads (controller owner, default namespace).
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "netverify/k8s.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netverify/arena.h"
+
+struct nv_k8s {
+    struct nv_model *m;
+    struct nv_diags *d;
+    struct nv_k8s_stats stats;
+    /* (kind, namespace, name) keys already seen, interned */
+    const char **seen;
+    size_t nseen, seenalloc;
+};
+
+struct nv_k8s *nv_k8s_new(struct nv_model *m, struct nv_diags *d)
+{
+    struct nv_k8s *k = nv_xcalloc(1, sizeof(*k));
+
+    k->m = m;
+    k->d = d;
+    return k;
+}
+
+void nv_k8s_free(struct nv_k8s *k)
+{
+    if (!k)
+        return;
+    free((void *)k->seen);
+    free(k);
+}
+
+void nv_k8s_stats(const struct nv_k8s *k, struct nv_k8s_stats *out)
+{
+    *out = k->stats;
+}
+
+/* ---- typed access with errors ---- */
+
+static const char *nv_intern_node(struct nv_k8s *k, const struct nv_node *n)
+{
+    return nv_arena_internn(&k->m->arena, n->str, n->len);
+}
+
+static int nv_type_error(struct nv_k8s *k, const struct nv_node *n, const char *field,
+                         const char *want)
+{
+    return nv_diag_error(k->d, n->loc, NV_E_TYPE, "'%s' must be %s, not %s", field, want,
+                         nv_node_type_name(n));
+}
+
+/* A mapping field, or NULL when absent or null. Sets *bad on a wrong type. */
+static const struct nv_node *nv_get_map(struct nv_k8s *k, const struct nv_node *obj,
+                                        const char *key, int *bad)
+{
+    const struct nv_node *n = nv_node_get(obj, key);
+
+    if (nv_node_is_null(n))
+        return NULL;
+    if (n->type != NV_NODE_MAP) {
+        nv_type_error(k, n, key, "a mapping");
+        *bad = 1;
+        return NULL;
+    }
+    return n;
+}
+
+static const struct nv_node *nv_get_seq(struct nv_k8s *k, const struct nv_node *obj,
+                                        const char *key, int *bad)
+{
+    const struct nv_node *n = nv_node_get(obj, key);
+
+    if (nv_node_is_null(n))
+        return NULL;
+    if (n->type != NV_NODE_SEQ) {
+        nv_type_error(k, n, key, "a list");
+        *bad = 1;
+        return NULL;
+    }
+    return n;
+}
+
+/* A string field (interned), or NULL when absent or null. */
+static const char *nv_get_str(struct nv_k8s *k, const struct nv_node *obj, const char *key,
+                              int *bad)
+{
+    const struct nv_node *n = nv_node_get(obj, key);
+
+    if (nv_node_is_null(n))
+        return NULL;
+    if (n->type != NV_NODE_SCALAR || n->kind != NV_SCALAR_STR) {
+        nv_type_error(k, n, key, "a string");
+        *bad = 1;
+        return NULL;
+    }
+    if (memchr(n->str, '\0', n->len)) {
+        nv_diag_error(k->d, n->loc, NV_E_VALUE, "'%s' contains a NUL character", key);
+        *bad = 1;
+        return NULL;
+    }
+    return nv_intern_node(k, n);
+}
+
+/* An integer scalar; 0 on success, -1 (after an error) otherwise. */
+static int nv_node_int(struct nv_k8s *k, const struct nv_node *n, const char *field, long *out)
+{
+    char *end;
+
+    if (!n || n->type != NV_NODE_SCALAR || n->kind != NV_SCALAR_INT)
+        return n ? nv_type_error(k, n, field, "an integer") : -1;
+    errno = 0;
+    *out = strtol(n->str, &end, 10);
+    if (errno || *end)
+        return nv_diag_error(k->d, n->loc, NV_E_VALUE, "'%s' is out of range: %s", field, n->str);
+    return 0;
+}
+
+static struct nv_loc nv_loc_of(const struct nv_node *n)
+{
+    return n->loc;
+}
+
+/* ---- labels and selectors ---- */
+
+static int nv_check_label(struct nv_k8s *k, const struct nv_node *kn, const struct nv_node *vn,
+                          const char *what)
+{
+    const char *why;
+
+    if (kn->type != NV_NODE_SCALAR || kn->kind == NV_SCALAR_NULL)
+        return nv_diag_error(k->d, kn->loc, NV_E_TYPE, "%s key must be a string", what);
+    if ((why = nv_label_key_invalid(kn->str)))
+        return nv_diag_error(k->d, kn->loc, NV_E_SELECTOR, "invalid %s key '%s': %s", what,
+                             kn->str, why);
+    if (!vn)
+        return 0;
+    if (vn->type != NV_NODE_SCALAR || (vn->kind != NV_SCALAR_STR && vn->kind != NV_SCALAR_NULL))
+        return nv_diag_error(k->d, vn->loc, NV_E_TYPE, "%s value for '%s' must be a string, not %s",
+                             what, kn->str, nv_node_type_name(vn));
+    if ((why = nv_label_value_invalid(vn->str)))
+        return nv_diag_error(k->d, vn->loc, NV_E_SELECTOR, "invalid %s value '%s' for '%s': %s",
+                             what, vn->str, kn->str, why);
+    return 0;
+}
+
+/* metadata.labels-like mapping into a sorted label set. */
+static int nv_parse_labels(struct nv_k8s *k, const struct nv_node *n, const char *field,
+                           struct nv_labels *out)
+{
+    size_t i;
+    int bad = 0;
+    const char *dup;
+
+    memset(out, 0, sizeof(*out));
+    if (nv_node_is_null(n))
+        return 0;
+    if (n->type != NV_NODE_MAP)
+        return nv_type_error(k, n, field, "a mapping");
+    out->keys = nv_arena_alloc(&k->m->arena, (n->n + 1) * sizeof(*out->keys));
+    out->vals = nv_arena_alloc(&k->m->arena, (n->n + 1) * sizeof(*out->vals));
+    for (i = 0; i < n->n; i++) {
+        const struct nv_node *kn = n->items[2 * i], *vn = n->items[2 * i + 1];
+        if (nv_check_label(k, kn, vn, "label") < 0) {
+            bad = 1;
+            continue;
+        }
+        out->keys[out->n] = nv_intern_node(k, kn);
+        out->vals[out->n] = nv_arena_internn(&k->m->arena, vn->kind == NV_SCALAR_NULL ? "" : vn->str,
+                                             vn->kind == NV_SCALAR_NULL ? 0 : vn->len);
+        out->n++;
+    }
+    if ((dup = nv_labels_sort(out)))
+        return nv_diag_error(k->d, n->loc, NV_E_DUP, "label '%s' given twice", dup);
+    return bad ? -1 : 0;
+}
+
+static int nv_parse_requirement(struct nv_k8s *k, const struct nv_node *e,
+                                struct nv_requirement *r)
+{
+    const struct nv_node *key = nv_node_get(e, "key");
+    const struct nv_node *op = nv_node_get(e, "operator");
+    const struct nv_node *vals = nv_node_get(e, "values");
+    const char *why;
+    size_t i;
+
+    if (e->type != NV_NODE_MAP)
+        return nv_type_error(k, e, "matchExpressions item", "a mapping");
+    for (i = 0; i < e->n; i++) {
+        const struct nv_node *kn = e->items[2 * i];
+        if (kn->type != NV_NODE_SCALAR ||
+            (strcmp(kn->str, "key") && strcmp(kn->str, "operator") && strcmp(kn->str, "values")))
+            return nv_diag_error(k->d, kn->loc, NV_E_SELECTOR,
+                                 "unknown field '%s' in a match expression", kn->str);
+    }
+    if (nv_node_is_null(key))
+        return nv_diag_error(k->d, e->loc, NV_E_MISSING, "match expression has no 'key'");
+    if (key->type != NV_NODE_SCALAR || key->kind != NV_SCALAR_STR)
+        return nv_type_error(k, key, "key", "a string");
+    if ((why = nv_label_key_invalid(key->str)))
+        return nv_diag_error(k->d, key->loc, NV_E_SELECTOR, "invalid label key '%s': %s",
+                             key->str, why);
+    r->key = nv_intern_node(k, key);
+    if (nv_node_is_null(op))
+        return nv_diag_error(k->d, e->loc, NV_E_MISSING, "match expression has no 'operator'");
+    if (op->type != NV_NODE_SCALAR || op->kind != NV_SCALAR_STR)
+        return nv_type_error(k, op, "operator", "a string");
+    if (!strcmp(op->str, "In"))
+        r->op = NV_SEL_IN;
+    else if (!strcmp(op->str, "NotIn"))
+        r->op = NV_SEL_NOTIN;
+    else if (!strcmp(op->str, "Exists"))
+        r->op = NV_SEL_EXISTS;
+    else if (!strcmp(op->str, "DoesNotExist"))
+        r->op = NV_SEL_NOTEXISTS;
+    else
+        return nv_diag_error(k->d, op->loc, NV_E_SELECTOR,
+                             "unknown operator '%s' (expected In, NotIn, Exists or DoesNotExist)",
+                             op->str);
+    if (!nv_node_is_null(vals) && vals->type != NV_NODE_SEQ)
+        return nv_type_error(k, vals, "values", "a list");
+    if (r->op == NV_SEL_IN || r->op == NV_SEL_NOTIN) {
+        if (nv_node_is_null(vals) || vals->n == 0)
+            return nv_diag_error(k->d, nv_node_is_null(vals) ? op->loc : vals->loc, NV_E_SELECTOR,
+                                 "operator '%s' needs a non-empty 'values' list", op->str);
+        r->values = nv_arena_alloc(&k->m->arena, vals->n * sizeof(*r->values));
+        for (i = 0; i < vals->n; i++) {
+            const struct nv_node *v = vals->items[i];
+            if (v->type != NV_NODE_SCALAR || v->kind != NV_SCALAR_STR)
+                return nv_type_error(k, v, "values item", "a string");
+            if ((why = nv_label_value_invalid(v->str)))
+                return nv_diag_error(k->d, v->loc, NV_E_SELECTOR, "invalid label value '%s': %s",
+                                     v->str, why);
+            r->values[r->nvalues++] = nv_intern_node(k, v);
+        }
+    } else if (!nv_node_is_null(vals) && vals->n > 0) {
+        return nv_diag_error(k->d, vals->loc, NV_E_SELECTOR,
+                             "operator '%s' must not have 'values'", op->str);
+    }
+    return 0;
+}
+
+const struct nv_selector *nv_k8s_selector(struct nv_k8s *k, const struct nv_node *n)
+{
+    struct nv_selector *s = nv_arena_alloc(&k->m->arena, sizeof(*s));
+    const struct nv_node *ml, *me;
+    size_t i, cap;
+    int bad = 0;
+
+    if (n)
+        s->loc = n->loc;
+    if (nv_node_is_null(n))
+        return s;
+    if (n->type != NV_NODE_MAP) {
+        nv_type_error(k, n, "selector", "a mapping");
+        return NULL;
+    }
+    for (i = 0; i < n->n; i++) {
+        const struct nv_node *kn = n->items[2 * i];
+        if (kn->type != NV_NODE_SCALAR ||
+            (strcmp(kn->str, "matchLabels") && strcmp(kn->str, "matchExpressions"))) {
+            nv_diag_error(k->d, kn->loc, NV_E_SELECTOR,
+                          "unknown field '%s' in a label selector (expected matchLabels or "
+                          "matchExpressions)",
+                          kn->type == NV_NODE_SCALAR ? kn->str : "?");
+            bad = 1;
+        }
+    }
+    ml = nv_get_map(k, n, "matchLabels", &bad);
+    me = nv_get_seq(k, n, "matchExpressions", &bad);
+    if (bad)
+        return NULL;
+    cap = (ml ? ml->n : 0) + (me ? me->n : 0);
+    s->reqs = nv_arena_alloc(&k->m->arena, (cap + 1) * sizeof(*s->reqs));
+    for (i = 0; ml && i < ml->n; i++) {
+        const struct nv_node *kn = ml->items[2 * i], *vn = ml->items[2 * i + 1];
+        struct nv_requirement *r;
+        if (nv_check_label(k, kn, vn, "matchLabels") < 0) {
+            bad = 1;
+            continue;
+        }
+        r = &s->reqs[s->n++];
+        r->key = nv_intern_node(k, kn);
+        r->op = NV_SEL_IN;
+        r->nvalues = 1;
+        r->values = nv_arena_alloc(&k->m->arena, sizeof(*r->values));
+        r->values[0] = nv_arena_internn(&k->m->arena, vn->kind == NV_SCALAR_NULL ? "" : vn->str,
+                                        vn->kind == NV_SCALAR_NULL ? 0 : vn->len);
+    }
+    for (i = 0; me && i < me->n; i++) {
+        if (nv_parse_requirement(k, me->items[i], &s->reqs[s->n]) < 0) {
+            bad = 1;
+            continue;
+        }
+        s->n++;
+    }
+    if (bad)
+        return NULL;
+    nv_model_use_selector(k->m, s);
+    return s;
+}
+
+/* ---- ports ---- */
+
+/* IANA_SVC_NAME: <= 15 of [a-z0-9-], a letter somewhere, no '-' at ends, no "--". */
+static const char *nv_port_name_invalid(const char *s)
+{
+    size_t n = strlen(s), i;
+    int letter = 0;
+
+    if (n == 0 || n > 15)
+        return "must be 1-15 characters";
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'a' && c <= 'z')
+            letter = 1;
+        else if (!(c >= '0' && c <= '9') && c != '-')
+            return "may contain only lower-case letters, digits and '-'";
+    }
+    if (!letter)
+        return "must contain at least one letter";
+    if (s[0] == '-' || s[n - 1] == '-' || strstr(s, "--"))
+        return "must not begin or end with '-' or contain '--'";
+    return NULL;
+}
+
+static int nv_parse_proto(struct nv_k8s *k, const struct nv_node *obj, enum nv_proto *out)
+{
+    const struct nv_node *n = nv_node_get(obj, "protocol");
+    int p;
+
+    *out = NV_PROTO_TCP;
+    if (nv_node_is_null(n))
+        return 0;
+    if (n->type != NV_NODE_SCALAR || n->kind != NV_SCALAR_STR)
+        return nv_type_error(k, n, "protocol", "a string");
+    p = nv_proto_parse(n->str);
+    if (p < 0)
+        return nv_diag_error(k->d, n->loc, NV_E_PORT,
+                             "unknown protocol '%s' (expected TCP, UDP or SCTP)", n->str);
+    *out = (enum nv_proto)p;
+    return 0;
+}
+
+static int nv_parse_portnum(struct nv_k8s *k, const struct nv_node *n, const char *field,
+                            unsigned *out)
+{
+    long v = 0;
+
+    if (nv_node_int(k, n, field, &v) < 0)
+        return -1;
+    if (v < 1 || v > 65535)
+        return nv_diag_error(k->d, n->loc, NV_E_PORT, "'%s' %ld is outside 1-65535", field, v);
+    *out = (unsigned)v;
+    return 0;
+}
+
+/* One NetworkPolicyPort. */
+static int nv_parse_portspec(struct nv_k8s *k, const struct nv_node *n, struct nv_portspec *ps)
+{
+    const struct nv_node *port, *end;
+    size_t i;
+
+    ps->loc = n->loc;
+    if (n->type != NV_NODE_MAP)
+        return nv_type_error(k, n, "ports item", "a mapping");
+    for (i = 0; i < n->n; i++) {
+        const struct nv_node *kn = n->items[2 * i];
+        if (kn->type != NV_NODE_SCALAR ||
+            (strcmp(kn->str, "port") && strcmp(kn->str, "endPort") && strcmp(kn->str, "protocol")))
+            return nv_diag_error(k->d, kn->loc, NV_E_PORT, "unknown field '%s' in a port",
+                                 kn->type == NV_NODE_SCALAR ? kn->str : "?");
+    }
+    if (nv_parse_proto(k, n, &ps->proto) < 0)
+        return -1;
+    port = nv_node_get(n, "port");
+    end = nv_node_get(n, "endPort");
+    if (nv_node_is_null(port)) {
+        if (!nv_node_is_null(end))
+            return nv_diag_error(k->d, end->loc, NV_E_PORT, "'endPort' needs a numeric 'port'");
+        ps->port = ps->end = 0;
+        return 0;
+    }
+    if (port->type == NV_NODE_SCALAR && port->kind == NV_SCALAR_STR) {
+        const char *why = nv_port_name_invalid(port->str);
+        if (why)
+            return nv_diag_error(k->d, port->loc, NV_E_PORT, "invalid port name '%s': %s",
+                                 port->str, why);
+        if (!nv_node_is_null(end))
+            return nv_diag_error(k->d, end->loc, NV_E_PORT,
+                                 "'endPort' cannot be used with the named port '%s'", port->str);
+        ps->name = nv_intern_node(k, port);
+        nv_model_use_port_name(k->m, ps->name);
+        return 0;
+    }
+    if (nv_parse_portnum(k, port, "port", &ps->port) < 0)
+        return -1;
+    ps->end = ps->port;
+    if (!nv_node_is_null(end)) {
+        if (nv_parse_portnum(k, end, "endPort", &ps->end) < 0)
+            return -1;
+        if (ps->end < ps->port)
+            return nv_diag_error(k->d, end->loc, NV_E_PORT,
+                                 "'endPort' %u is below 'port' %u", ps->end, ps->port);
+    }
+    return 0;
+}
+
+/* ---- peers ---- */
+
+static int nv_parse_ipblock(struct nv_k8s *k, const struct nv_node *n, struct nv_peer *p)
+{
+    const struct nv_node *cidr, *ex;
+    const char *why;
+    size_t i;
+    int st;
+
+    if (n->type != NV_NODE_MAP)
+        return nv_type_error(k, n, "ipBlock", "a mapping");
+    for (i = 0; i < n->n; i++) {
+        const struct nv_node *kn = n->items[2 * i];
+        if (kn->type != NV_NODE_SCALAR || (strcmp(kn->str, "cidr") && strcmp(kn->str, "except")))
+            return nv_diag_error(k->d, kn->loc, NV_E_CIDR, "unknown field '%s' in an ipBlock",
+                                 kn->type == NV_NODE_SCALAR ? kn->str : "?");
+    }
+    cidr = nv_node_get(n, "cidr");
+    if (nv_node_is_null(cidr))
+        return nv_diag_error(k->d, n->loc, NV_E_MISSING, "ipBlock has no 'cidr'");
+    if (cidr->type != NV_NODE_SCALAR || cidr->kind != NV_SCALAR_STR)
+        return nv_type_error(k, cidr, "cidr", "a string");
+    st = nv_cidr_parse(cidr->str, &p->cidr, &why);
+    if (st == NV_CIDR_BAD)
+        return nv_diag_error(k->d, cidr->loc, NV_E_CIDR, "invalid CIDR '%s': %s", cidr->str, why);
+    if (st == NV_CIDR_IPV6) {
+        /* IPv6 is not modelled: this peer matches no IPv4 address */
+        nv_diag_warning(k->d, cidr->loc, NV_W_SEMANTIC,
+                        "IPv6 CIDR '%s' is not modelled; the ipBlock matches nothing", cidr->str);
+        p->cidr.lo = 1;
+        p->cidr.hi = 0;
+    }
+    ex = nv_node_get(n, "except");
+    if (nv_node_is_null(ex))
+        return 0;
+    if (ex->type != NV_NODE_SEQ)
+        return nv_type_error(k, ex, "except", "a list");
+    p->except = nv_arena_alloc(&k->m->arena, (ex->n + 1) * sizeof(*p->except));
+    for (i = 0; i < ex->n; i++) {
+        const struct nv_node *e = ex->items[i];
+        struct nv_iprange r;
+        int est;
+        if (e->type != NV_NODE_SCALAR || e->kind != NV_SCALAR_STR)
+            return nv_type_error(k, e, "except item", "a string");
+        est = nv_cidr_parse(e->str, &r, &why);
+        if (est == NV_CIDR_BAD)
+            return nv_diag_error(k->d, e->loc, NV_E_CIDR, "invalid CIDR '%s' in except: %s",
+                                 e->str, why);
+        if ((est == NV_CIDR_IPV6) != (st == NV_CIDR_IPV6))
+            return nv_diag_error(k->d, e->loc, NV_E_CIDR,
+                                 "except '%s' is not of the same IP family as cidr '%s'", e->str,
+                                 cidr->str);
+        if (est == NV_CIDR_IPV6)
+            continue;
+        if (r.lo < p->cidr.lo || r.hi > p->cidr.hi || (r.lo == p->cidr.lo && r.hi == p->cidr.hi))
+            return nv_diag_error(k->d, e->loc, NV_E_CIDR,
+                                 "except '%s' is not a strict subset of cidr '%s'", e->str,
+                                 cidr->str);
+        p->except[p->nexcept++] = r;
+    }
+    return 0;
+}
+
+static int nv_parse_peer(struct nv_k8s *k, const struct nv_node *n, struct nv_peer *p)
+{
+    const struct nv_node *ps, *ns, *ib;
+    size_t i;
+
+    p->loc = n->loc;
+    if (n->type != NV_NODE_MAP)
+        return nv_type_error(k, n, "peer", "a mapping");
+    for (i = 0; i < n->n; i++) {
+        const struct nv_node *kn = n->items[2 * i];
+        if (kn->type != NV_NODE_SCALAR || (strcmp(kn->str, "podSelector") &&
+                                           strcmp(kn->str, "namespaceSelector") &&
+                                           strcmp(kn->str, "ipBlock")))
+            return nv_diag_error(k->d, kn->loc, NV_E_VALUE,
+                                 "unknown field '%s' in a peer (expected podSelector, "
+                                 "namespaceSelector or ipBlock)",
+                                 kn->type == NV_NODE_SCALAR ? kn->str : "?");
+    }
+    ps = nv_node_get(n, "podSelector");
+    ns = nv_node_get(n, "namespaceSelector");
+    ib = nv_node_get(n, "ipBlock");
+    if (ib && (ps || ns))
+        return nv_diag_error(k->d, n->loc, NV_E_VALUE,
+                             "a peer may not combine 'ipBlock' with a selector");
+    if (!ib && !ps && !ns)
+        return nv_diag_error(k->d, n->loc, NV_E_MISSING,
+                             "empty peer: give podSelector, namespaceSelector or ipBlock");
+    if (ib) {
+        p->kind = NV_PEER_IPBLOCK;
+        if (nv_node_is_null(ib))
+            return nv_diag_error(k->d, ib->loc, NV_E_MISSING, "ipBlock has no 'cidr'");
+        return nv_parse_ipblock(k, ib, p);
+    }
+    p->kind = NV_PEER_PODS;
+    if (ps && !(p->pod_sel = nv_k8s_selector(k, ps)))
+        return -1;
+    if (ns && !(p->ns_sel = nv_k8s_selector(k, ns)))
+        return -1;
+    return 0;
+}
+
+/* ---- policies ---- */
+
+static int nv_parse_rule(struct nv_k8s *k, struct nv_policy *pol, const struct nv_node *n,
+                         enum nv_dir dir, unsigned index, struct nv_rule *r)
+{
+    const char *peerkey = dir == NV_INGRESS ? "from" : "to";
+    const struct nv_node *peers, *ports;
+    size_t i;
+    int bad = 0;
+
+    r->policy = pol;
+    r->dir = dir;
+    r->action = NV_ACTION_ALLOW;
+    r->index = index;
+    r->loc = n->loc;
+    if (nv_node_is_null(n)) {
+        r->all_peers = r->all_ports = 1;
+        r->numeric = NV_PORTS_ALL;
+        return 0;
+    }
+    if (n->type != NV_NODE_MAP)
+        return nv_type_error(k, n, dir == NV_INGRESS ? "ingress item" : "egress item", "a mapping");
+    for (i = 0; i < n->n; i++) {
+        const struct nv_node *kn = n->items[2 * i];
+        if (kn->type != NV_NODE_SCALAR || (strcmp(kn->str, peerkey) && strcmp(kn->str, "ports")))
+            return nv_diag_error(k->d, kn->loc, NV_E_VALUE, "unknown field '%s' in an %s rule",
+                                 kn->type == NV_NODE_SCALAR ? kn->str : "?",
+                                 dir == NV_INGRESS ? "ingress" : "egress");
+    }
+    peers = nv_get_seq(k, n, peerkey, &bad);
+    ports = nv_get_seq(k, n, "ports", &bad);
+    if (bad)
+        return -1;
+    r->all_peers = !peers || peers->n == 0;
+    if (peers && peers->n) {
+        r->peers = nv_arena_alloc(&k->m->arena, peers->n * sizeof(*r->peers));
+        for (i = 0; i < peers->n; i++) {
+            if (nv_parse_peer(k, peers->items[i], &r->peers[r->npeers]) < 0)
+                bad = 1;
+            else
+                r->npeers++;
+        }
+    }
+    r->all_ports = !ports || ports->n == 0;
+    r->numeric = r->all_ports ? NV_PORTS_ALL : NV_PORTS_NONE;
+    if (ports && ports->n) {
+        r->ports = nv_arena_alloc(&k->m->arena, ports->n * sizeof(*r->ports));
+        for (i = 0; i < ports->n; i++) {
+            struct nv_portspec *ps = &r->ports[r->nports];
+            uint32_t id;
+            if (nv_parse_portspec(k, ports->items[i], ps) < 0) {
+                bad = 1;
+                continue;
+            }
+            r->nports++;
+            if (ps->name) {
+                r->has_named = 1;
+                continue;
+            }
+            id = ps->port ? nv_ports_range(&k->m->ports, ps->proto, ps->port, ps->end)
+                          : nv_ports_proto(&k->m->ports, ps->proto);
+            r->numeric = nv_ports_union(&k->m->ports, r->numeric, id);
+        }
+    }
+    return bad ? -1 : 0;
+}
+
+static int nv_parse_rules(struct nv_k8s *k, struct nv_policy *pol, const struct nv_node *list,
+                          enum nv_dir dir)
+{
+    size_t i;
+    int bad = 0;
+
+    if (!list)
+        return 0;
+    pol->rules[dir] = nv_arena_alloc(&k->m->arena, list->n * sizeof(*pol->rules[dir]));
+    for (i = 0; i < list->n; i++) {
+        struct nv_rule *r = &pol->rules[dir][pol->nrules[dir]];
+        if (nv_parse_rule(k, pol, list->items[i], dir, (unsigned)i, r) < 0)
+            bad = 1;
+        else
+            pol->nrules[dir]++;
+    }
+    return bad ? -1 : 0;
+}
+
+static void nv_add_netpol(struct nv_k8s *k, const struct nv_node *obj, const char *ns,
+                          const char *name)
+{
+    struct nv_policy *pol = nv_arena_alloc(&k->m->arena, sizeof(*pol));
+    const struct nv_node *spec, *types, *ing, *egr, *sel;
+    size_t i;
+    int bad = 0;
+
+    pol->kind = NV_POLICY_NETPOL;
+    pol->tier = NV_TIER_NETPOL;
+    pol->ns = ns;
+    pol->name = name;
+    pol->loc = obj->loc;
+    spec = nv_get_map(k, obj, "spec", &bad);
+    if (bad)
+        return;
+    if (!spec) {
+        nv_diag_error(k->d, obj->loc, NV_E_MISSING, "NetworkPolicy '%s/%s' has no 'spec'", ns,
+                      name);
+        return;
+    }
+    for (i = 0; i < spec->n; i++) {
+        const struct nv_node *kn = spec->items[2 * i];
+        if (kn->type != NV_NODE_SCALAR ||
+            (strcmp(kn->str, "podSelector") && strcmp(kn->str, "policyTypes") &&
+             strcmp(kn->str, "ingress") && strcmp(kn->str, "egress"))) {
+            nv_diag_error(k->d, kn->loc, NV_E_VALUE, "unknown field '%s' in NetworkPolicy spec",
+                          kn->type == NV_NODE_SCALAR ? kn->str : "?");
+            bad = 1;
+        }
+    }
+    sel = nv_node_get(spec, "podSelector");
+    if (!(pol->subject = nv_k8s_selector(k, sel)))
+        bad = 1;
+    types = nv_get_seq(k, spec, "policyTypes", &bad);
+    ing = nv_get_seq(k, spec, "ingress", &bad);
+    egr = nv_get_seq(k, spec, "egress", &bad);
+    if (types && types->n) {
+        for (i = 0; i < types->n; i++) {
+            const struct nv_node *t = types->items[i];
+            if (t->type == NV_NODE_SCALAR && !strcmp(t->str, "Ingress"))
+                pol->types |= NV_TYPE_INGRESS;
+            else if (t->type == NV_NODE_SCALAR && !strcmp(t->str, "Egress"))
+                pol->types |= NV_TYPE_EGRESS;
+            else {
+                nv_diag_error(k->d, t->loc, NV_E_VALUE,
+                              "invalid policy type '%s' (expected Ingress or Egress)",
+                              t->type == NV_NODE_SCALAR ? t->str : nv_node_type_name(t));
+                bad = 1;
+            }
+        }
+    } else {
+        pol->types = NV_TYPE_INGRESS;
+        if (egr && egr->n)
+            pol->types |= NV_TYPE_EGRESS;
+    }
+    if (nv_parse_rules(k, pol, ing, NV_INGRESS) < 0 || nv_parse_rules(k, pol, egr, NV_EGRESS) < 0)
+        bad = 1;
+    if (bad)
+        return;
+    if (!(pol->types & NV_TYPE_INGRESS) && pol->nrules[NV_INGRESS])
+        nv_diag_warning(k->d, ing->loc, NV_W_SEMANTIC,
+                        "NetworkPolicy '%s/%s' has ingress rules but policyTypes omits Ingress: "
+                        "they have no effect",
+                        ns, name);
+    if (!(pol->types & NV_TYPE_EGRESS) && pol->nrules[NV_EGRESS])
+        nv_diag_warning(k->d, egr->loc, NV_W_SEMANTIC,
+                        "NetworkPolicy '%s/%s' has egress rules but policyTypes omits Egress: "
+                        "they have no effect",
+                        ns, name);
+    pol->nsidx = nv_model_namespace(k->m, ns);
+    NV_GROW(k->m->policies, k->m->polalloc, k->m->npolicies + 1);
+    k->m->policies[k->m->npolicies++] = pol;
+}
+
+/* ---- pods and workloads ---- */
+
+static int nv_parse_containers(struct nv_k8s *k, const struct nv_node *podspec,
+                               struct nv_pod *pod)
+{
+    const struct nv_node *cs;
+    size_t i, j, cap = 0;
+    int bad = 0;
+
+    if (!podspec)
+        return 0;
+    cs = nv_get_seq(k, podspec, "containers", &bad);
+    if (bad)
+        return -1;
+    if (!cs)
+        return 0;
+    for (i = 0; i < cs->n; i++) {
+        const struct nv_node *ps = nv_node_get(cs->items[i], "ports");
+        if (ps && ps->type == NV_NODE_SEQ)
+            cap += ps->n;
+    }
+    pod->ports = nv_arena_alloc(&k->m->arena, (cap + 1) * sizeof(*pod->ports));
+    for (i = 0; i < cs->n; i++) {
+        const struct nv_node *c = cs->items[i], *ps;
+        if (c->type != NV_NODE_MAP) {
+            nv_type_error(k, c, "containers item", "a mapping");
+            bad = 1;
+            continue;
+        }
+        ps = nv_get_seq(k, c, "ports", &bad);
+        for (j = 0; ps && j < ps->n; j++) {
+            const struct nv_node *p = ps->items[j];
+            struct nv_named_port np;
+            const char *name;
+            if (p->type != NV_NODE_MAP) {
+                nv_type_error(k, p, "ports item", "a mapping");
+                bad = 1;
+                continue;
+            }
+            name = nv_get_str(k, p, "name", &bad);
+            if (nv_parse_proto(k, p, &np.proto) < 0) {
+                bad = 1;
+                continue;
+            }
+            if (nv_node_is_null(nv_node_get(p, "containerPort"))) {
+                /* the API server requires it; analysers accept the object, so warn and skip */
+                nv_diag_warning(k->d, p->loc, NV_W_SEMANTIC,
+                                "container port has no 'containerPort'; the entry is ignored");
+                continue;
+            }
+            if (nv_parse_portnum(k, nv_node_get(p, "containerPort"), "containerPort", &np.port) <
+                0) {
+                bad = 1;
+                continue;
+            }
+            if (!name)
+                continue;
+            np.name = name;
+            pod->ports[pod->nports++] = np;
+        }
+    }
+    return bad ? -1 : 0;
+}
+
+static unsigned nv_add_workload(struct nv_k8s *k, const char *ns, const char *name,
+                                const char *kind, struct nv_loc loc)
+{
+    struct nv_model *m = k->m;
+    struct nv_workload *w;
+    char *id;
+    size_t n = strlen(ns) + strlen(name) + 2;
+
+    NV_GROW(m->workloads, m->wlalloc, m->nworkloads + 1);
+    w = &m->workloads[m->nworkloads];
+    memset(w, 0, sizeof(*w));
+    id = nv_xmalloc(n);
+    snprintf(id, n, "%s/%s", ns, name);
+    w->id = nv_arena_intern(&m->arena, id);
+    free(id);
+    w->name = name;
+    w->kind = kind;
+    w->ns = nv_model_namespace(m, ns);
+    w->loc = loc;
+    return (unsigned)m->nworkloads++;
+}
+
+static void nv_add_pod(struct nv_k8s *k, const struct nv_node *meta, const struct nv_node *podspec,
+                       const char *ns, const char *name, const char *wlname, const char *wlkind,
+                       struct nv_loc loc)
+{
+    struct nv_model *m = k->m;
+    struct nv_pod pod;
+    const struct nv_node *labels = nv_node_get(meta, "labels");
+
+    memset(&pod, 0, sizeof(pod));
+    pod.name = name;
+    pod.loc = loc;
+    if (nv_parse_labels(k, labels, "labels", &pod.labels) < 0)
+        return;
+    if (nv_parse_containers(k, podspec, &pod) < 0)
+        return;
+    pod.ns = nv_model_namespace(m, ns);
+    pod.workload = UINT32_MAX;
+    (void)wlname;
+    (void)wlkind;
+    NV_GROW(m->pods, m->podalloc, m->npods + 1);
+    m->pods[m->npods] = pod;
+    /* the workload is attached in nv_model_finish (Pods of one owner share it) */
+    m->pods[m->npods].workload = nv_add_workload(k, ns, wlname, wlkind, loc);
+    m->npods++;
+}
+
+/* Pod: grouped under its controller owner when it has one. */
+static void nv_add_pod_object(struct nv_k8s *k, const struct nv_node *obj,
+                              const struct nv_node *meta, const char *ns, const char *name)
+{
+    const struct nv_node *owners, *spec;
+    const char *wlname = name, *wlkind = "Pod";
+    int bad = 0;
+    size_t i;
+
+    owners = nv_get_seq(k, meta, "ownerReferences", &bad);
+    spec = nv_get_map(k, obj, "spec", &bad);
+    if (bad)
+        return;
+    for (i = 0; owners && i < owners->n; i++) {
+        const struct nv_node *o = owners->items[i], *ctl;
+        const char *oname, *okind;
+        if (o->type != NV_NODE_MAP) {
+            nv_type_error(k, o, "ownerReferences item", "a mapping");
+            return;
+        }
+        ctl = nv_node_get(o, "controller");
+        if (!ctl || ctl->type != NV_NODE_SCALAR || ctl->kind != NV_SCALAR_BOOL ||
+            (ctl->str[0] != 't' && ctl->str[0] != 'T'))
+            continue;
+        oname = nv_get_str(k, o, "name", &bad);
+        okind = nv_get_str(k, o, "kind", &bad);
+        if (bad)
+            return;
+        if (okind && !strcmp(okind, "Node"))
+            continue;
+        if (!oname) {
+            nv_diag_error(k->d, o->loc, NV_E_MISSING, "ownerReference has no 'name'");
+            return;
+        }
+        wlname = oname;
+        wlkind = okind ? okind : "Pod";
+        break;
+    }
+    nv_add_pod(k, meta, spec, ns, name, wlname, wlkind, obj->loc);
+}
+
+static void nv_add_workload_object(struct nv_k8s *k, const struct nv_node *obj, const char *kind,
+                                   const char *ns, const char *name)
+{
+    const struct nv_node *spec, *tmpl, *tmeta, *tspec;
+    int bad = 0;
+
+    spec = nv_get_map(k, obj, "spec", &bad);
+    if (spec && !strcmp(kind, "CronJob")) {
+        const struct nv_node *jt = nv_get_map(k, spec, "jobTemplate", &bad);
+        spec = jt ? nv_get_map(k, jt, "spec", &bad) : NULL;
+    }
+    tmpl = spec ? nv_get_map(k, spec, "template", &bad) : NULL;
+    tmeta = tmpl ? nv_get_map(k, tmpl, "metadata", &bad) : NULL;
+    tspec = tmpl ? nv_get_map(k, tmpl, "spec", &bad) : NULL;
+    if (bad)
+        return;
+    nv_add_pod(k, tmeta, tspec, ns, name, name, nv_arena_intern(&k->m->arena, kind), obj->loc);
+}
+
+/* ---- services and namespaces ---- */
+
+static void nv_add_service(struct nv_k8s *k, const struct nv_node *obj, const char *ns,
+                           const char *name)
+{
+    struct nv_service *s;
+    const struct nv_node *spec, *sel, *ports;
+    int bad = 0;
+    size_t i;
+
+    spec = nv_get_map(k, obj, "spec", &bad);
+    sel = spec ? nv_get_map(k, spec, "selector", &bad) : NULL;
+    ports = spec ? nv_get_seq(k, spec, "ports", &bad) : NULL;
+    if (bad)
+        return;
+    NV_GROW(k->m->services, k->m->svcalloc, k->m->nservices + 1);
+    s = &k->m->services[k->m->nservices];
+    memset(s, 0, sizeof(*s));
+    s->ns = ns;
+    s->name = name;
+    s->loc = obj->loc;
+    s->nsidx = nv_model_namespace(k->m, ns);
+    if (sel) {
+        struct nv_labels l;
+        struct nv_selector *ss;
+        if (nv_parse_labels(k, sel, "selector", &l) < 0)
+            return;
+        ss = nv_arena_alloc(&k->m->arena, sizeof(*ss));
+        ss->loc = sel->loc;
+        ss->reqs = nv_arena_alloc(&k->m->arena, (l.n + 1) * sizeof(*ss->reqs));
+        for (i = 0; i < l.n; i++) {
+            ss->reqs[i].key = l.keys[i];
+            ss->reqs[i].op = NV_SEL_IN;
+            ss->reqs[i].nvalues = 1;
+            ss->reqs[i].values = &l.vals[i];
+        }
+        ss->n = l.n;
+        s->selector = ss;
+    }
+    if (ports) {
+        s->ports = nv_arena_alloc(&k->m->arena, (ports->n + 1) * sizeof(*s->ports));
+        for (i = 0; i < ports->n; i++) {
+            const struct nv_node *p = ports->items[i], *tp;
+            struct nv_service_port *sp = &s->ports[s->nports];
+            if (p->type != NV_NODE_MAP) {
+                nv_type_error(k, p, "ports item", "a mapping");
+                return;
+            }
+            sp->name = nv_get_str(k, p, "name", &bad);
+            if (bad || nv_parse_proto(k, p, &sp->proto) < 0 ||
+                nv_parse_portnum(k, nv_node_get(p, "port"), "port", &sp->port) < 0)
+                return;
+            sp->target = sp->port;
+            tp = nv_node_get(p, "targetPort");
+            if (!nv_node_is_null(tp)) {
+                if (tp->type == NV_NODE_SCALAR && tp->kind == NV_SCALAR_STR)
+                    sp->target_name = nv_intern_node(k, tp);
+                else if (nv_parse_portnum(k, tp, "targetPort", &sp->target) < 0)
+                    return;
+            }
+            s->nports++;
+        }
+    }
+    k->m->nservices++;
+}
+
+static void nv_add_namespace_object(struct nv_k8s *k, const struct nv_node *meta,
+                                    const char *name, struct nv_loc loc)
+{
+    struct nv_model *m = k->m;
+    unsigned idx = nv_model_namespace(m, name);
+    struct nv_namespace *ns = &m->ns[idx];
+    struct nv_labels l;
+    const char *mk = nv_arena_intern(&m->arena, "kubernetes.io/metadata.name");
+    size_t i;
+    int has = 0;
+
+    if (nv_parse_labels(k, nv_node_get(meta, "labels"), "labels", &l) < 0)
+        return;
+    for (i = 0; i < l.n; i++) {
+        if (l.keys[i] == mk) {
+            l.vals[i] = name; /* the API server always sets it to the name */
+            has = 1;
+        }
+    }
+    if (!has) {
+        struct nv_labels w;
+        w.n = l.n + 1;
+        w.keys = nv_arena_alloc(&m->arena, w.n * sizeof(*w.keys));
+        w.vals = nv_arena_alloc(&m->arena, w.n * sizeof(*w.vals));
+        if (l.n) {
+            memcpy(w.keys, l.keys, l.n * sizeof(*w.keys));
+            memcpy(w.vals, l.vals, l.n * sizeof(*w.vals));
+        }
+        w.keys[l.n] = mk;
+        w.vals[l.n] = name;
+        nv_labels_sort(&w);
+        l = w;
+    }
+    ns = &m->ns[idx];
+    ns->labels = l;
+    ns->loc = loc;
+}
+
+/* ---- objects ---- */
+
+static int nv_is_workload_kind(const char *kind)
+{
+    static const char *const kinds[] = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet",
+                                        "Job", "CronJob", "ReplicationController"};
+    size_t i;
+
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (!strcmp(kind, kinds[i]))
+            return 1;
+    return 0;
+}
+
+/* Record (kind, ns, name); returns 1 if it was seen before. */
+static int nv_seen(struct nv_k8s *k, const char *kind, const char *ns, const char *name)
+{
+    size_t n = strlen(kind) + strlen(ns) + strlen(name) + 3, i;
+    char *key = nv_xmalloc(n);
+    const char *ik;
+
+    snprintf(key, n, "%s\n%s\n%s", kind, ns, name);
+    ik = nv_arena_intern(&k->m->arena, key);
+    free(key);
+    /* linear probing over an interned-pointer set */
+    if ((k->nseen + 1) * 2 > k->seenalloc) {
+        const char **old = k->seen;
+        size_t oldn = k->seenalloc;
+        k->seenalloc = k->seenalloc ? k->seenalloc * 2 : 256;
+        k->seen = nv_xcalloc(k->seenalloc, sizeof(*k->seen));
+        for (i = 0; i < oldn; i++) {
+            size_t j;
+            if (!old[i])
+                continue;
+            j = (size_t)(((uintptr_t)old[i] >> 4) * 2654435761u) & (k->seenalloc - 1);
+            while (k->seen[j])
+                j = (j + 1) & (k->seenalloc - 1);
+            k->seen[j] = old[i];
+        }
+        free((void *)old);
+    }
+    i = (size_t)(((uintptr_t)ik >> 4) * 2654435761u) & (k->seenalloc - 1);
+    while (k->seen[i]) {
+        if (k->seen[i] == ik)
+            return 1;
+        i = (i + 1) & (k->seenalloc - 1);
+    }
+    k->seen[i] = ik;
+    k->nseen++;
+    return 0;
+}
+
+static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const char *listkind);
+
+static void nv_add_list(struct nv_k8s *k, const struct nv_node *obj, const char *kind)
+{
+    const struct nv_node *items;
+    const char *itemkind = NULL;
+    size_t i, n = strlen(kind);
+    int bad = 0;
+
+    items = nv_get_seq(k, obj, "items", &bad);
+    if (bad || !items)
+        return;
+    if (strcmp(kind, "List")) {
+        char *base = nv_xmalloc(n - 3);
+        memcpy(base, kind, n - 4);
+        base[n - 4] = '\0';
+        itemkind = nv_arena_intern(&k->m->arena, base);
+        free(base);
+    }
+    for (i = 0; i < items->n; i++)
+        nv_add_object(k, items->items[i], itemkind);
+}
+
+static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const char *listkind)
+{
+    const struct nv_node *meta;
+    const char *kind, *name, *ns;
+    int bad = 0;
+
+    if (obj->type != NV_NODE_MAP) {
+        nv_diag_error(k->d, obj->loc, NV_E_TYPE, "a Kubernetes object must be a mapping, not %s",
+                      nv_node_type_name(obj));
+        return;
+    }
+    kind = nv_get_str(k, obj, "kind", &bad);
+    if (bad)
+        return;
+    if (!kind)
+        kind = listkind;
+    if (!kind) {
+        nv_diag_error(k->d, obj->loc, NV_E_MISSING, "object has no 'kind'");
+        return;
+    }
+    k->stats.objects++;
+    if (strlen(kind) > 4 && !strcmp(kind + strlen(kind) - 4, "List") &&
+        nv_node_get(obj, "items")) {
+        nv_add_list(k, obj, kind);
+        return;
+    }
+    if (!strcmp(kind, "List")) {
+        nv_add_list(k, obj, kind);
+        return;
+    }
+    if (strcmp(kind, "Namespace") && strcmp(kind, "Pod") && strcmp(kind, "Service") &&
+        strcmp(kind, "NetworkPolicy") && !nv_is_workload_kind(kind)) {
+        nv_diag_note(k->d, obj->loc, NV_W_SKIPPED, "skipping %s: not modelled", kind);
+        k->stats.skipped++;
+        return;
+    }
+    meta = nv_get_map(k, obj, "metadata", &bad);
+    if (bad)
+        return;
+    if (!meta) {
+        nv_diag_error(k->d, obj->loc, NV_E_MISSING, "%s has no 'metadata'", kind);
+        return;
+    }
+    name = nv_get_str(k, meta, "name", &bad);
+    ns = nv_get_str(k, meta, "namespace", &bad);
+    if (bad)
+        return;
+    if (!name || !*name) {
+        const struct nv_node *gn = nv_node_get(meta, "generateName");
+        if (gn && gn->type == NV_NODE_SCALAR && gn->kind == NV_SCALAR_STR && gn->len)
+            name = nv_intern_node(k, gn);
+        else {
+            nv_diag_error(k->d, meta->loc, NV_E_MISSING, "%s has no 'metadata.name'", kind);
+            return;
+        }
+    }
+    if (!strcmp(kind, "Namespace"))
+        ns = "";
+    else if (!ns || !*ns)
+        ns = nv_arena_intern(&k->m->arena, "default");
+    if (nv_seen(k, kind, ns, name)) {
+        if (*ns)
+            nv_diag_error(k->d, obj->loc, NV_E_DUP, "%s '%s/%s' is defined more than once", kind,
+                          ns, name);
+        else
+            nv_diag_error(k->d, obj->loc, NV_E_DUP, "%s '%s' is defined more than once", kind,
+                          name);
+        return;
+    }
+    if (!strcmp(kind, "Namespace"))
+        nv_add_namespace_object(k, meta, name, nv_loc_of(obj));
+    else if (!strcmp(kind, "Pod"))
+        nv_add_pod_object(k, obj, meta, ns, name);
+    else if (!strcmp(kind, "Service"))
+        nv_add_service(k, obj, ns, name);
+    else if (!strcmp(kind, "NetworkPolicy"))
+        nv_add_netpol(k, obj, ns, name);
+    else
+        nv_add_workload_object(k, obj, kind, ns, name);
+}
+
+void nv_k8s_add_document(struct nv_k8s *k, const struct nv_node *root)
+{
+    k->stats.documents++;
+    if (nv_node_is_null(root))
+        return;
+    nv_add_object(k, root, NULL);
+}

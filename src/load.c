@@ -1,0 +1,201 @@
+/*
+ * load.c - walk input paths, parse each file's documents, build the model.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "netverify/load.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "netverify/k8s.h"
+
+void nv_load_opts_default(struct nv_load_opts *o)
+{
+    nv_yaml_limits_default(&o->limits);
+}
+
+struct nv_files {
+    char **v;
+    size_t n, alloc;
+};
+
+static int nv_has_ext(const char *name)
+{
+    size_t n = strlen(name);
+
+    return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml")) ||
+           (n > 5 && !strcmp(name + n - 5, ".json"));
+}
+
+static int nv_strcmp_p(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+#define NV_MAX_DIR_DEPTH 64
+
+/* Collect the files under 'path' (a directory), sorted by name at each level. */
+static void nv_walk(const char *path, unsigned depth, struct nv_files *out, struct nv_diags *d)
+{
+    DIR *dir;
+    struct dirent *de;
+    struct nv_files names = {NULL, 0, 0};
+    size_t i;
+
+    if (depth > NV_MAX_DIR_DEPTH) {
+        nv_diag_error(d, (struct nv_loc){NULL, 0, 0}, NV_E_LIMIT,
+                      "'%s': directories nested deeper than %d levels (a symlink loop?)", path,
+                      NV_MAX_DIR_DEPTH);
+        return;
+    }
+    dir = opendir(path);
+    if (!dir) {
+        nv_diag_error(d, (struct nv_loc){NULL, 0, 0}, NV_E_IO, "cannot open directory '%s': %s",
+                      path, strerror(errno));
+        return;
+    }
+    while ((de = readdir(dir))) {
+        if (de->d_name[0] == '.')
+            continue; /* ., .., and hidden files such as .git */
+        NV_GROW(names.v, names.alloc, names.n + 1);
+        names.v[names.n++] = nv_xstrdup(de->d_name);
+    }
+    closedir(dir);
+    qsort(names.v, names.n, sizeof(*names.v), nv_strcmp_p);
+    for (i = 0; i < names.n; i++) {
+        size_t len = strlen(path) + strlen(names.v[i]) + 2;
+        char *full = nv_xmalloc(len);
+        struct stat st;
+        snprintf(full, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", names.v[i]);
+        if (stat(full, &st) < 0) {
+            nv_diag_warning(d, (struct nv_loc){NULL, 0, 0}, NV_E_IO, "cannot stat '%s': %s", full,
+                            strerror(errno));
+            free(full);
+        } else if (S_ISDIR(st.st_mode)) {
+            nv_walk(full, depth + 1, out, d);
+            free(full);
+        } else if (S_ISREG(st.st_mode) && nv_has_ext(names.v[i])) {
+            NV_GROW(out->v, out->alloc, out->n + 1);
+            out->v[out->n++] = full;
+        } else {
+            free(full);
+        }
+        free(names.v[i]);
+    }
+    free(names.v);
+}
+
+struct nv_doc_ctx {
+    struct nv_k8s *k;
+};
+
+static void nv_on_document(const struct nv_node *root, unsigned docno, void *ctx)
+{
+    struct nv_doc_ctx *c = ctx;
+
+    (void)docno;
+    nv_k8s_add_document(c->k, root);
+}
+
+static void nv_load_stream(FILE *fp, const char *name, const struct nv_load_opts *o,
+                           struct nv_k8s *k, struct nv_diags *d)
+{
+    struct nv_arena scratch;
+    struct nv_doc_ctx c = {k};
+
+    nv_arena_init(&scratch);
+    nv_yaml_load(fp, name, &o->limits, &scratch, d, nv_on_document, &c);
+    nv_arena_release(&scratch);
+}
+
+static void nv_load_file(struct nv_model *m, const char *path, const struct nv_load_opts *o,
+                         struct nv_k8s *k, struct nv_diags *d)
+{
+    const char *name = nv_arena_intern(&m->arena, path);
+    struct stat st;
+    FILE *fp;
+
+    fp = fopen(path, "rb");
+    if (!fp) {
+        nv_diag_error(d, (struct nv_loc){name, 0, 0}, NV_E_IO, "cannot open: %s", strerror(errno));
+        return;
+    }
+    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(fp);
+        return;
+    }
+    if (fstat(fileno(fp), &st) == 0 && (size_t)st.st_size > o->limits.max_file_bytes) {
+        nv_diag_error(d, (struct nv_loc){name, 0, 0}, NV_E_LIMIT,
+                      "file is larger than %zu bytes (raise it with --max-file-size)",
+                      o->limits.max_file_bytes);
+        fclose(fp);
+        return;
+    }
+    nv_load_stream(fp, name, o, k, d);
+    if (ferror(fp))
+        nv_diag_error(d, (struct nv_loc){name, 0, 0}, NV_E_IO, "read error");
+    fclose(fp);
+}
+
+struct nv_model *nv_load(char *const *paths, size_t npaths, const struct nv_load_opts *o,
+                         struct nv_diags *d)
+{
+    struct nv_model *m = nv_model_new();
+    struct nv_k8s *k = nv_k8s_new(m, d);
+    size_t i, j, nfiles = 0;
+    int stdin_used = 0;
+
+    for (i = 0; i < npaths; i++) {
+        const char *p = paths[i];
+        struct stat st;
+        if (!strcmp(p, "-")) {
+            if (stdin_used++) {
+                nv_diag_error(d, (struct nv_loc){NULL, 0, 0}, NV_E_IO, "'-' given twice");
+                continue;
+            }
+            nv_load_stream(stdin, nv_arena_intern(&m->arena, "<stdin>"), o, k, d);
+            nfiles++;
+            continue;
+        }
+        if (stat(p, &st) < 0) {
+            nv_diag_error(d, (struct nv_loc){NULL, 0, 0}, NV_E_IO, "cannot read '%s': %s", p,
+                          strerror(errno));
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            struct nv_files files = {NULL, 0, 0};
+            nv_walk(p, 0, &files, d);
+            if (!files.n)
+                nv_diag_warning(d, (struct nv_loc){NULL, 0, 0}, NV_E_IO,
+                                "no .yaml, .yml or .json files under '%s'", p);
+            for (j = 0; j < files.n; j++) {
+                nv_load_file(m, files.v[j], o, k, d);
+                free(files.v[j]);
+            }
+            nfiles += files.n;
+            free(files.v);
+        } else {
+            nv_load_file(m, p, o, k, d);
+            nfiles++;
+        }
+    }
+    nv_k8s_free(k);
+    if (d->nerr) {
+        nv_model_free(m);
+        return NULL;
+    }
+    if (nfiles == 0) {
+        nv_diag_error(d, (struct nv_loc){NULL, 0, 0}, NV_E_IO, "no input files");
+        nv_model_free(m);
+        return NULL;
+    }
+    if (nv_model_finish(m, d) < 0 || d->nerr) {
+        nv_model_free(m);
+        return NULL;
+    }
+    return m;
+}

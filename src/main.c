@@ -1,0 +1,66 @@
+/*
+ * main.c - netverify's entry point: global options and the command table.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdio.h>
+#include <string.h>
+
+#include "netverify/cli.h"
+#include "netverify/json.h"
+#include "netverify/yaml.h"
+
+#ifndef NV_VERSION
+#define NV_VERSION "0.0.0"
+#endif
+
+struct nv_command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *help;
+};
+
+static const struct nv_command nv_commands[] = {
+    {"list", nv_cmd_list, "every allowed flow, as text, JSON, CSV, Markdown or a summary"},
+};
+
+static void nv_usage(FILE *fp)
+{
+    size_t i;
+
+    fputs("usage: netverify <command> [options] PATH...\n\n"
+          "Prove or refute network-segmentation claims about a Kubernetes cluster from its\n"
+          "manifests (Namespaces, Pods and workloads, Services, NetworkPolicies).\n\n"
+          "Commands:\n",
+          fp);
+    for (i = 0; i < sizeof(nv_commands) / sizeof(nv_commands[0]); i++)
+        fprintf(fp, "  %-10s %s\n", nv_commands[i].name, nv_commands[i].help);
+    fputs("\nRun 'netverify <command> --help' for a command's options.\n\n"
+          "Exit status: 0 success (every claim holds), 1 a claim is refuted or a finding,\n"
+          "2 usage or input error, 3 undecided or internal error.\n",
+          fp);
+}
+
+int main(int argc, char **argv)
+{
+    size_t i;
+
+    if (argc < 2) {
+        nv_usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+        nv_usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+        printf("netverify %s (libyaml %s, jansson %s)\n", NV_VERSION, nv_yaml_library_version(),
+               nv_json_library_version());
+        return 0;
+    }
+    for (i = 0; i < sizeof(nv_commands) / sizeof(nv_commands[0]); i++)
+        if (!strcmp(argv[1], nv_commands[i].name))
+            return nv_commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "netverify: unknown command '%s'\n", argv[1]);
+    nv_usage(stderr);
+    return 2;
+}

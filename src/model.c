@@ -1,0 +1,418 @@
+/*
+ * model.c - the flow model: namespace table, workload grouping, endpoint
+ * classes (hash-consed on what selectors and named ports can see), units and
+ * external address atoms.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "netverify/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct nv_model *nv_model_new(void)
+{
+    struct nv_model *m = nv_xcalloc(1, sizeof(*m));
+
+    nv_arena_init(&m->arena);
+    nv_ports_init(&m->ports);
+    nv_atoms_init(&m->atoms);
+    return m;
+}
+
+void nv_model_free(struct nv_model *m)
+{
+    size_t i;
+
+    if (!m)
+        return;
+    for (i = 0; i < m->npolicies; i++) {
+        struct nv_policy *p = m->policies[i];
+        int dir;
+        size_t r, j;
+        free(p->selected);
+        for (dir = 0; dir < 2; dir++)
+            for (r = 0; r < p->nrules[dir]; r++)
+                for (j = 0; j < p->rules[dir][r].npeers; j++)
+                    free(p->rules[dir][r].peers[j].members);
+    }
+    for (i = 0; i < m->nworkloads; i++)
+        free(m->workloads[i].pods);
+    free(m->ns);
+    free(m->pods);
+    free(m->workloads);
+    free(m->services);
+    free(m->policies);
+    free(m->classes);
+    free(m->units);
+    free((void *)m->keys);
+    free((void *)m->portnames);
+    free(m->nsindex);
+    nv_atoms_release(&m->atoms);
+    nv_ports_release(&m->ports);
+    nv_arena_release(&m->arena);
+    free(m);
+}
+
+static size_t nv_ptr_hash(const void *p)
+{
+    uint64_t x = (uint64_t)(uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (size_t)x;
+}
+
+static void nv_nsindex_put(struct nv_model *m, unsigned idx)
+{
+    size_t j = nv_ptr_hash(m->ns[idx].name) & (m->nnsindex - 1);
+
+    while (m->nsindex[j] != UINT32_MAX)
+        j = (j + 1) & (m->nnsindex - 1);
+    m->nsindex[j] = idx;
+}
+
+unsigned nv_model_namespace(struct nv_model *m, const char *name)
+{
+    const char *in = nv_arena_intern(&m->arena, name);
+    struct nv_namespace *ns;
+    size_t j;
+
+    if (m->nnsindex) {
+        j = nv_ptr_hash(in) & (m->nnsindex - 1);
+        while (m->nsindex[j] != UINT32_MAX) {
+            if (m->ns[m->nsindex[j]].name == in)
+                return m->nsindex[j];
+            j = (j + 1) & (m->nnsindex - 1);
+        }
+    }
+    NV_GROW(m->ns, m->nsalloc, m->nns + 1);
+    ns = &m->ns[m->nns];
+    memset(ns, 0, sizeof(*ns));
+    ns->name = in;
+    ns->labels.n = 1;
+    ns->labels.keys = nv_arena_alloc(&m->arena, sizeof(*ns->labels.keys));
+    ns->labels.vals = nv_arena_alloc(&m->arena, sizeof(*ns->labels.vals));
+    ns->labels.keys[0] = nv_arena_intern(&m->arena, "kubernetes.io/metadata.name");
+    ns->labels.vals[0] = in;
+    m->nns++;
+    if (m->nns * 2 > m->nnsindex) {
+        size_t i;
+        free(m->nsindex);
+        m->nnsindex = m->nnsindex ? m->nnsindex * 2 : 64;
+        m->nsindex = nv_xmalloc(m->nnsindex * sizeof(*m->nsindex));
+        memset(m->nsindex, 0xff, m->nnsindex * sizeof(*m->nsindex));
+        for (i = 0; i < m->nns; i++)
+            nv_nsindex_put(m, (unsigned)i);
+    } else {
+        nv_nsindex_put(m, (unsigned)(m->nns - 1));
+    }
+    return (unsigned)(m->nns - 1);
+}
+
+static void nv_add_unique(const char ***list, size_t *n, size_t *alloc, const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < *n; i++)
+        if ((*list)[i] == s)
+            return;
+    nv_grow((void **)list, alloc, *n + 1, sizeof(**list));
+    (*list)[(*n)++] = s;
+}
+
+void nv_model_use_selector(struct nv_model *m, const struct nv_selector *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->n; i++)
+        nv_add_unique(&m->keys, &m->nkeys, &m->keyalloc, nv_arena_intern(&m->arena, s->reqs[i].key));
+}
+
+void nv_model_use_port_name(struct nv_model *m, const char *name)
+{
+    nv_add_unique(&m->portnames, &m->nportnames, &m->pnalloc, nv_arena_intern(&m->arena, name));
+}
+
+/* ---- workloads ---- */
+
+static int nv_wl_cmp(const void *pa, const void *pb)
+{
+    const struct nv_workload *a = pa, *b = pb;
+    int c = strcmp(a->id, b->id);
+
+    if (c)
+        return c;
+    c = strcmp(a->kind, b->kind);
+    if (c)
+        return c;
+    /* keep pods of one owner in input order */
+    return a->pods[0] < b->pods[0] ? -1 : a->pods[0] > b->pods[0];
+}
+
+static void nv_group_workloads(struct nv_model *m)
+{
+    size_t i, w = 0;
+
+    /* every workload has exactly one pod so far: the pod that created it */
+    for (i = 0; i < m->npods; i++) {
+        struct nv_workload *wl = &m->workloads[m->pods[i].workload];
+        wl->pods = nv_xmalloc(sizeof(*wl->pods));
+        wl->pods[0] = (unsigned)i;
+        wl->npods = 1;
+    }
+    qsort(m->workloads, m->nworkloads, sizeof(*m->workloads), nv_wl_cmp);
+    for (i = 0; i < m->nworkloads; i++) {
+        struct nv_workload *cur = &m->workloads[i];
+        if (w && m->workloads[w - 1].id == cur->id && !strcmp(m->workloads[w - 1].kind, cur->kind)) {
+            struct nv_workload *prev = &m->workloads[w - 1];
+            prev->pods = nv_xrealloc(prev->pods, (prev->npods + 1) * sizeof(*prev->pods));
+            prev->pods[prev->npods++] = cur->pods[0];
+            free(cur->pods);
+            continue;
+        }
+        if (w != i)
+            m->workloads[w] = *cur;
+        w++;
+    }
+    m->nworkloads = w;
+    for (i = 0; i < m->nworkloads; i++) {
+        size_t j;
+        for (j = 0; j < m->workloads[i].npods; j++)
+            m->pods[m->workloads[i].pods[j]].workload = (unsigned)i;
+    }
+}
+
+/* ---- classes ---- */
+
+static int nv_is_key(const struct nv_model *m, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < m->nkeys; i++)
+        if (m->keys[i] == key)
+            return 1;
+    return 0;
+}
+
+static int nv_is_portname(const struct nv_model *m, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < m->nportnames; i++)
+        if (m->portnames[i] == name)
+            return 1;
+    return 0;
+}
+
+static int nv_np_cmp(const void *pa, const void *pb)
+{
+    const struct nv_named_port *a = pa, *b = pb;
+    int c = strcmp(a->name, b->name);
+
+    if (c)
+        return c;
+    if (a->proto != b->proto)
+        return a->proto < b->proto ? -1 : 1;
+    return a->port < b->port ? -1 : a->port > b->port;
+}
+
+struct nv_classtab {
+    uint32_t *slots;
+    size_t n;
+};
+
+static uint64_t nv_class_hash(const struct nv_class *c)
+{
+    uint64_t h = nv_hash_bytes(&c->ns, sizeof(c->ns), NV_HASH_INIT);
+    size_t i;
+
+    for (i = 0; i < c->labels.n; i++) {
+        h = nv_hash_bytes(&c->labels.keys[i], sizeof(char *), h);
+        h = nv_hash_bytes(&c->labels.vals[i], sizeof(char *), h);
+    }
+    for (i = 0; i < c->nports; i++) {
+        h = nv_hash_bytes(&c->ports[i].name, sizeof(char *), h);
+        h = nv_hash_bytes(&c->ports[i].proto, sizeof(c->ports[i].proto), h);
+        h = nv_hash_bytes(&c->ports[i].port, sizeof(c->ports[i].port), h);
+    }
+    return h;
+}
+
+static int nv_class_eq(const struct nv_class *a, const struct nv_class *b)
+{
+    size_t i;
+
+    if (a->ns != b->ns || a->labels.n != b->labels.n || a->nports != b->nports)
+        return 0;
+    for (i = 0; i < a->labels.n; i++)
+        if (a->labels.keys[i] != b->labels.keys[i] || a->labels.vals[i] != b->labels.vals[i])
+            return 0;
+    for (i = 0; i < a->nports; i++)
+        if (a->ports[i].name != b->ports[i].name || a->ports[i].proto != b->ports[i].proto ||
+            a->ports[i].port != b->ports[i].port)
+            return 0;
+    return 1;
+}
+
+static void nv_classtab_grow(struct nv_model *m, struct nv_classtab *t)
+{
+    size_t i;
+
+    free(t->slots);
+    t->n = t->n ? t->n * 2 : 1024;
+    t->slots = nv_xmalloc(t->n * sizeof(*t->slots));
+    memset(t->slots, 0xff, t->n * sizeof(*t->slots));
+    for (i = 0; i < m->nclasses; i++) {
+        size_t j = nv_class_hash(&m->classes[i]) & (t->n - 1);
+        while (t->slots[j] != UINT32_MAX)
+            j = (j + 1) & (t->n - 1);
+        t->slots[j] = (uint32_t)i;
+    }
+}
+
+static uint32_t nv_class_of(struct nv_model *m, struct nv_classtab *t, const struct nv_pod *pod)
+{
+    struct nv_class c;
+    size_t i, j;
+
+    memset(&c, 0, sizeof(c));
+    c.ns = pod->ns;
+    c.labels.keys = nv_arena_alloc(&m->arena, (pod->labels.n + 1) * sizeof(char *));
+    c.labels.vals = nv_arena_alloc(&m->arena, (pod->labels.n + 1) * sizeof(char *));
+    for (i = 0; i < pod->labels.n; i++) {
+        if (!nv_is_key(m, pod->labels.keys[i]))
+            continue;
+        c.labels.keys[c.labels.n] = pod->labels.keys[i];
+        c.labels.vals[c.labels.n++] = pod->labels.vals[i];
+    }
+    c.ports = nv_arena_alloc(&m->arena, (pod->nports + 1) * sizeof(*c.ports));
+    for (i = 0; i < pod->nports; i++)
+        if (nv_is_portname(m, pod->ports[i].name))
+            c.ports[c.nports++] = pod->ports[i];
+    qsort(c.ports, c.nports, sizeof(*c.ports), nv_np_cmp);
+    if ((m->nclasses + 1) * 2 > t->n)
+        nv_classtab_grow(m, t);
+    j = nv_class_hash(&c) & (t->n - 1);
+    while (t->slots[j] != UINT32_MAX) {
+        if (nv_class_eq(&m->classes[t->slots[j]], &c))
+            return t->slots[j];
+        j = (j + 1) & (t->n - 1);
+    }
+    NV_GROW(m->classes, m->clsalloc, m->nclasses + 1);
+    m->classes[m->nclasses] = c;
+    t->slots[j] = (uint32_t)m->nclasses;
+    return (uint32_t)m->nclasses++;
+}
+
+static int nv_u32cmp(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+static void nv_make_units(struct nv_model *m)
+{
+    size_t i, j, n;
+    uint32_t *tmp = NULL;
+    size_t tmpalloc = 0;
+    uint32_t *byclass;
+
+    /* single-class units reuse the class index: unit i == class i for i < nclasses */
+    NV_GROW(m->units, m->unitalloc, m->nclasses);
+    byclass = nv_xmalloc((m->nclasses + 1) * sizeof(*byclass));
+    for (i = 0; i < m->nclasses; i++) {
+        m->units[i].ns = m->classes[i].ns;
+        m->units[i].ncls = 1;
+        m->units[i].cls = nv_arena_alloc(&m->arena, sizeof(uint32_t));
+        m->units[i].cls[0] = (uint32_t)i;
+        m->units[i].nworkloads = 0;
+        byclass[i] = (uint32_t)i;
+    }
+    m->nunits = m->nclasses;
+    for (i = 0; i < m->nworkloads; i++) {
+        struct nv_workload *w = &m->workloads[i];
+        NV_GROW(tmp, tmpalloc, w->npods);
+        for (j = 0; j < w->npods; j++)
+            tmp[j] = m->pods[w->pods[j]].cls;
+        qsort(tmp, w->npods, sizeof(*tmp), nv_u32cmp);
+        for (n = 0, j = 0; j < w->npods; j++)
+            if (!n || tmp[n - 1] != tmp[j])
+                tmp[n++] = tmp[j];
+        if (n == 1) {
+            w->unit = byclass[tmp[0]];
+        } else {
+            /* rare: pods of one owner that selectors tell apart; look for an equal unit */
+            size_t u;
+            for (u = m->nclasses; u < m->nunits; u++)
+                if (m->units[u].ncls == n && !memcmp(m->units[u].cls, tmp, n * sizeof(*tmp)))
+                    break;
+            if (u == m->nunits) {
+                NV_GROW(m->units, m->unitalloc, m->nunits + 1);
+                m->units[u].ns = w->ns;
+                m->units[u].ncls = n;
+                m->units[u].cls = nv_arena_alloc(&m->arena, n * sizeof(*tmp));
+                memcpy(m->units[u].cls, tmp, n * sizeof(*tmp));
+                m->units[u].nworkloads = 0;
+                m->nunits++;
+            }
+            w->unit = (uint32_t)u;
+        }
+        m->units[w->unit].nworkloads++;
+    }
+    for (i = 0; i < m->nclasses; i++)
+        m->classes[i].nworkloads = m->units[i].nworkloads;
+    free(tmp);
+    free(byclass);
+}
+
+static void nv_make_atoms(struct nv_model *m)
+{
+    size_t i, r, j;
+    int dir;
+
+    for (i = 0; i < m->npolicies; i++) {
+        struct nv_policy *p = m->policies[i];
+        for (dir = 0; dir < 2; dir++)
+            for (r = 0; r < p->nrules[dir]; r++)
+                for (j = 0; j < p->rules[dir][r].npeers; j++) {
+                    const struct nv_peer *pe = &p->rules[dir][r].peers[j];
+                    size_t e;
+                    if (pe->kind != NV_PEER_IPBLOCK || pe->cidr.lo > pe->cidr.hi)
+                        continue;
+                    nv_atoms_add(&m->atoms, pe->cidr);
+                    for (e = 0; e < pe->nexcept; e++)
+                        nv_atoms_add(&m->atoms, pe->except[e]);
+                }
+    }
+    nv_atoms_finish(&m->atoms);
+}
+
+int nv_model_finish(struct nv_model *m, struct nv_diags *d)
+{
+    struct nv_classtab t = {NULL, 0};
+    size_t i;
+
+    (void)d;
+    nv_group_workloads(m);
+    for (i = 0; i < m->npods; i++)
+        m->pods[i].cls = nv_class_of(m, &t, &m->pods[i]);
+    free(t.slots);
+    nv_make_units(m);
+    nv_make_atoms(m);
+    return 0;
+}
+
+long nv_model_find_workload(const struct nv_model *m, const char *id)
+{
+    size_t lo = 0, hi = m->nworkloads;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(m->workloads[mid].id, id);
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->nworkloads && !strcmp(m->workloads[lo].id, id) ? (long)lo : -1;
+}
