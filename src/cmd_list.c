@@ -259,10 +259,12 @@ static int nv_list_flows(struct nv_model *m, struct nv_matrix *x, struct nv_out 
         }
         n = nv_merge_atoms(&m->atoms, arow, buf, i);
         NV_GROW(ext, extalloc, next + n);
-        memcpy(ext + next, buf, n * sizeof(*buf));
+        if (n)
+            memcpy(ext + next, buf, n * sizeof(*buf));
         next += n;
     }
-    qsort(ext, next, sizeof(*ext), nv_extflow_cmp);
+    if (ext)
+        qsort(ext, next, sizeof(*ext), nv_extflow_cmp);
     for (i = 0; i < next; i++) {
         struct nv_ep src;
         nv_ext_ep(&src, ext[i].r, addr);
@@ -428,7 +430,8 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
     fputc('\n', fp);
     fprintf(fp, "namespace pairs with allowed flows: %zu\n", nnp);
     nv_sort_model = m;
-    qsort(np, nnp, sizeof(*np), nv_nspair_cmp);
+    if (np)
+        qsort(np, nnp, sizeof(*np), nv_nspair_cmp);
     for (i = 0; i < nnp; i++)
         fprintf(fp, "  %s -> %s: %llu of %llu workload pairs\n", m->ns[np[i].a].name,
                 m->ns[np[i].b].name, np[i].allowed, np[i].total);

@@ -18,8 +18,10 @@ void nv_diags_release(struct nv_diags *d)
 {
     size_t i;
 
-    for (i = 0; i < d->n; i++)
+    for (i = 0; i < d->n; i++) {
         free(d->items[i].msg);
+        free(d->items[i].file);
+    }
     free(d->items);
     nv_diags_init(d);
 }
@@ -44,7 +46,10 @@ void nv_diag_add(struct nv_diags *d, enum nv_severity sev, struct nv_loc loc, en
     g = &d->items[d->n++];
     g->sev = sev;
     g->code = code;
+    /* own the file name: diagnostics outlive the model whose arena holds it */
+    g->file = loc.file ? nv_xstrdup(loc.file) : NULL;
     g->loc = loc;
+    g->loc.file = g->file;
     g->msg = nv_xstrdup(buf);
 }
 

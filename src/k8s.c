@@ -1060,7 +1060,13 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
     }
     if (strcmp(kind, "Namespace") && strcmp(kind, "Pod") && strcmp(kind, "Service") &&
         strcmp(kind, "NetworkPolicy") && !nv_is_workload_kind(kind)) {
-        nv_diag_note(k->d, obj->loc, NV_W_SKIPPED, "skipping %s: not modelled", kind);
+        const struct nv_node *sm = nv_node_get(obj, "metadata");
+        const struct nv_node *sn = nv_node_get(sm, "name");
+        if (sn && sn->type == NV_NODE_SCALAR && sn->len && sn->len < 256)
+            nv_diag_note(k->d, obj->loc, NV_W_SKIPPED, "skipping %s '%s': not modelled", kind,
+                         sn->str);
+        else
+            nv_diag_note(k->d, obj->loc, NV_W_SKIPPED, "skipping %s: not modelled", kind);
         k->stats.skipped++;
         return;
     }

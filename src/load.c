@@ -65,7 +65,8 @@ static void nv_walk(const char *path, unsigned depth, struct nv_files *out, stru
         names.v[names.n++] = nv_xstrdup(de->d_name);
     }
     closedir(dir);
-    qsort(names.v, names.n, sizeof(*names.v), nv_strcmp_p);
+    if (names.v)
+        qsort(names.v, names.n, sizeof(*names.v), nv_strcmp_p);
     for (i = 0; i < names.n; i++) {
         size_t len = strlen(path) + strlen(names.v[i]) + 2;
         char *full = nv_xmalloc(len);

@@ -160,7 +160,8 @@ static void nv_group_workloads(struct nv_model *m)
         wl->pods[0] = (unsigned)i;
         wl->npods = 1;
     }
-    qsort(m->workloads, m->nworkloads, sizeof(*m->workloads), nv_wl_cmp);
+    if (m->workloads)
+        qsort(m->workloads, m->nworkloads, sizeof(*m->workloads), nv_wl_cmp);
     for (i = 0; i < m->nworkloads; i++) {
         struct nv_workload *cur = &m->workloads[i];
         if (w && m->workloads[w - 1].id == cur->id && !strcmp(m->workloads[w - 1].kind, cur->kind)) {

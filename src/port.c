@@ -62,7 +62,8 @@ static uint32_t nv_add_set(struct nv_ports *t, const uint32_t *iv, size_t n)
     s = &t->sets[t->nsets];
     s->n = n;
     s->iv = nv_xmalloc((n ? 2 * n : 1) * sizeof(*iv));
-    memcpy(s->iv, iv, 2 * n * sizeof(*iv));
+    if (n)
+        memcpy(s->iv, iv, 2 * n * sizeof(*iv));
     s->conns = NULL;
     s->npa = NULL;
     return (uint32_t)t->nsets++;

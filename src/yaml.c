@@ -191,8 +191,11 @@ int nv_yaml_load(FILE *fp, const char *file, const struct nv_yaml_limits *lim,
             if (parser.error == YAML_MEMORY_ERROR)
                 nv_diag_error(d, loc, NV_E_YAML, "out of memory while parsing");
             else if (parser.context)
-                nv_diag_error(d, loc, NV_E_YAML, "invalid YAML: %s %s",
-                              parser.problem ? parser.problem : "syntax error", parser.context);
+                nv_diag_error(d, loc, NV_E_YAML,
+                              "invalid YAML: %s %s started at line %u, column %u",
+                              parser.problem ? parser.problem : "syntax error", parser.context,
+                              (unsigned)parser.context_mark.line + 1,
+                              (unsigned)parser.context_mark.column + 1);
             else
                 nv_diag_error(d, loc, NV_E_YAML, "invalid YAML: %s",
                               parser.problem ? parser.problem : "syntax error");

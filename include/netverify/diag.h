@@ -52,8 +52,9 @@ enum nv_code {
 struct nv_diag {
     enum nv_severity sev;
     enum nv_code code;
-    struct nv_loc loc;
+    struct nv_loc loc; /* loc.file points at 'file' */
     char *msg;
+    char *file;
 };
 
 /*
