@@ -1,6 +1,8 @@
 /*
- * yaml.c - libyaml's document API, converted one document at a time into
- * arena-allocated nv_node trees with 1-based positions.
+ * yaml.c - libyaml's event parser, built one document at a time into
+ * arena-allocated nv_node trees with 1-based positions. Events rather than
+ * libyaml's document loader, so that limits (nesting, nodes) stop hostile
+ * input as it streams in, before libyaml's scanner has seen all of it.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/yaml.h"
@@ -16,17 +18,6 @@ void nv_yaml_limits_default(struct nv_yaml_limits *lim)
     lim->max_nodes = 5000000;
     lim->max_file_bytes = (size_t)512 << 20;
 }
-
-struct nv_conv {
-    yaml_document_t *doc;
-    struct nv_arena *arena;
-    const char *file;
-    const struct nv_yaml_limits *lim;
-    struct nv_node **memo; /* by libyaml node index: aliases share one converted node */
-    size_t nnodes;
-    int failed;
-    struct nv_diags *d;
-};
 
 static int nv_is_int(const char *s, size_t n)
 {
@@ -47,7 +38,7 @@ static int nv_is_float(const char *s, size_t n)
     char *end;
     char buf[64];
 
-    if (!n || n >= sizeof(buf) || !strpbrk(s, ".eE"))
+    if (!n || n >= sizeof(buf) || (!memchr(s, '.', n) && !memchr(s, 'e', n) && !memchr(s, 'E', n)))
         return 0;
     memcpy(buf, s, n);
     buf[n] = '\0';
@@ -57,16 +48,13 @@ static int nv_is_float(const char *s, size_t n)
     return *end == '\0';
 }
 
-static enum nv_scalar_kind nv_resolve(const yaml_node_t *yn)
+/* What a scalar means under the YAML 1.1 resolution Kubernetes' decoder applies. */
+static enum nv_scalar_kind nv_resolve(const char *s, size_t n, yaml_scalar_style_t style,
+                                      const char *tag)
 {
-    const char *s = (const char *)yn->data.scalar.value;
-    size_t n = yn->data.scalar.length;
-    const char *tag = (const char *)yn->tag;
-
-    if (yn->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) {
+    if (style != YAML_PLAIN_SCALAR_STYLE)
         return NV_SCALAR_STR;
-    }
-    /* libyaml gives untagged plain scalars the str tag too: only other tags are explicit */
+    /* libyaml reports no tag for untagged scalars; only explicit tags are seen here */
     if (tag && strcmp(tag, YAML_STR_TAG) != 0) {
         if (!strcmp(tag, YAML_INT_TAG))
             return NV_SCALAR_INT;
@@ -74,6 +62,8 @@ static enum nv_scalar_kind nv_resolve(const yaml_node_t *yn)
             return NV_SCALAR_NULL;
         if (!strcmp(tag, YAML_BOOL_TAG))
             return NV_SCALAR_BOOL;
+    } else if (tag) {
+        return NV_SCALAR_STR;
     }
     if (n == 0 || (n == 1 && s[0] == '~') || !strcmp(s, "null") || !strcmp(s, "Null") ||
         !strcmp(s, "NULL"))
@@ -98,66 +88,205 @@ static struct nv_loc nv_mark_loc(const char *file, yaml_mark_t m)
     return loc;
 }
 
-static struct nv_node *nv_convert(struct nv_conv *c, int index, unsigned depth)
+/* A collection being built: its node and the children collected so far. */
+struct nv_frame {
+    struct nv_node *node;
+    struct nv_node **items;
+    size_t n, alloc;
+};
+
+struct nv_anchor {
+    char *name;
+    struct nv_node *node;
+};
+
+/* The builder: turns libyaml events into nodes, one document at a time. */
+struct nv_builder {
+    const char *file;
+    const struct nv_yaml_limits *lim;
+    struct nv_arena *arena;
+    struct nv_diags *d;
+    struct nv_frame *stack;
+    size_t depth, stackalloc;
+    struct nv_anchor *anchors;
+    size_t nanchors, anchoralloc;
+    size_t nnodes;
+    struct nv_node *root;
+};
+
+static void nv_builder_reset(struct nv_builder *b)
 {
-    yaml_node_t *yn = yaml_document_get_node(c->doc, index);
-    struct nv_node *n;
     size_t i;
 
-    if (!yn || c->failed)
-        return NULL;
-    if (c->memo[index])
-        return c->memo[index];
-    if (depth > c->lim->max_depth) {
-        c->failed = 1;
-        nv_diag_error(c->d, nv_mark_loc(c->file, yn->start_mark), NV_E_LIMIT,
-                      "nesting deeper than %u levels (raise it with --max-depth)",
-                      c->lim->max_depth);
-        return NULL;
-    }
-    if (++c->nnodes > c->lim->max_nodes) {
-        c->failed = 1;
-        nv_diag_error(c->d, nv_mark_loc(c->file, yn->start_mark), NV_E_LIMIT,
-                      "document has more than %zu nodes", c->lim->max_nodes);
-        return NULL;
-    }
-    n = nv_arena_alloc(c->arena, sizeof(*n));
-    c->memo[index] = n;
-    n->loc = nv_mark_loc(c->file, yn->start_mark);
-    switch (yn->type) {
-    case YAML_SCALAR_NODE:
-        n->type = NV_NODE_SCALAR;
-        n->len = yn->data.scalar.length;
-        n->str = nv_arena_strndup(c->arena, (const char *)yn->data.scalar.value, n->len);
-        n->kind = nv_resolve(yn);
-        break;
-    case YAML_SEQUENCE_NODE: {
-        yaml_node_item_t *it = yn->data.sequence.items.start;
-        n->type = NV_NODE_SEQ;
-        n->n = (size_t)(yn->data.sequence.items.top - it);
-        n->items = nv_arena_alloc(c->arena, n->n * sizeof(*n->items));
-        for (i = 0; i < n->n && !c->failed; i++)
-            n->items[i] = nv_convert(c, it[i], depth + 1);
-        break;
-    }
-    case YAML_MAPPING_NODE: {
-        yaml_node_pair_t *p = yn->data.mapping.pairs.start;
-        n->type = NV_NODE_MAP;
-        n->n = (size_t)(yn->data.mapping.pairs.top - p);
-        n->items = nv_arena_alloc(c->arena, 2 * n->n * sizeof(*n->items));
-        for (i = 0; i < n->n && !c->failed; i++) {
-            n->items[2 * i] = nv_convert(c, p[i].key, depth + 1);
-            n->items[2 * i + 1] = nv_convert(c, p[i].value, depth + 1);
+    for (i = 0; i < b->depth; i++)
+        free(b->stack[i].items);
+    b->depth = 0;
+    for (i = 0; i < b->nanchors; i++)
+        free(b->anchors[i].name);
+    b->nanchors = 0;
+    b->nnodes = 0;
+    b->root = NULL;
+}
+
+static int nv_key_cmp(const void *pa, const void *pb)
+{
+    const struct nv_node *a = *(const struct nv_node *const *)pa;
+    const struct nv_node *b = *(const struct nv_node *const *)pb;
+
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    return memcmp(a->str, b->str, a->len);
+}
+
+/* Kubernetes' YAML decoder rejects a key given twice in one mapping; so do we. */
+static int nv_check_keys(struct nv_builder *b, const struct nv_node *map)
+{
+    const struct nv_node **keys;
+    size_t i, n = 0;
+    int rc = 0;
+
+    if (map->n < 2)
+        return 0;
+    keys = nv_xmalloc(map->n * sizeof(*keys));
+    for (i = 0; i < map->n; i++)
+        if (map->items[2 * i]->type == NV_NODE_SCALAR)
+            keys[n++] = map->items[2 * i];
+    qsort(keys, n, sizeof(*keys), nv_key_cmp);
+    for (i = 1; i < n; i++) {
+        if (!nv_key_cmp(&keys[i - 1], &keys[i])) {
+            const struct nv_node *k = keys[i - 1]->loc.line > keys[i]->loc.line ||
+                                              (keys[i - 1]->loc.line == keys[i]->loc.line &&
+                                               keys[i - 1]->loc.col > keys[i]->loc.col)
+                                          ? keys[i - 1]
+                                          : keys[i];
+            rc = nv_diag_error(b->d, k->loc, NV_E_YAML, "mapping key '%.*s' is given twice",
+                               (int)(k->len > 100 ? 100 : k->len), k->str);
+            break;
         }
-        break;
     }
+    free(keys);
+    return rc;
+}
+
+/* Attach a finished node to the collection on top of the stack (or make it the root). */
+static void nv_attach(struct nv_builder *b, struct nv_node *n)
+{
+    struct nv_frame *f;
+
+    if (!b->depth) {
+        b->root = n;
+        return;
+    }
+    f = &b->stack[b->depth - 1];
+    NV_GROW(f->items, f->alloc, f->n + 1);
+    f->items[f->n++] = n;
+}
+
+static int nv_anchor_add(struct nv_builder *b, const yaml_char_t *name, struct nv_node *n)
+{
+    size_t i;
+
+    if (!name)
+        return 0;
+    /* a redefined anchor replaces the old one for later aliases */
+    for (i = 0; i < b->nanchors; i++) {
+        if (!strcmp(b->anchors[i].name, (const char *)name)) {
+            b->anchors[i].node = n;
+            return 0;
+        }
+    }
+    NV_GROW(b->anchors, b->anchoralloc, b->nanchors + 1);
+    b->anchors[b->nanchors].name = nv_xstrdup((const char *)name);
+    b->anchors[b->nanchors].node = n;
+    b->nanchors++;
+    return 0;
+}
+
+static struct nv_node *nv_new_node(struct nv_builder *b, enum nv_node_type type, yaml_mark_t m)
+{
+    struct nv_node *n;
+
+    if (++b->nnodes > b->lim->max_nodes) {
+        nv_diag_error(b->d, nv_mark_loc(b->file, m), NV_E_LIMIT,
+                      "document has more than %zu nodes (raise it with --max-nodes)",
+                      b->lim->max_nodes);
+        return NULL;
+    }
+    n = nv_arena_alloc(b->arena, sizeof(*n));
+    n->type = type;
+    n->loc = nv_mark_loc(b->file, m);
+    return n;
+}
+
+/* Handle one event; returns 0, 1 when a document is complete, -1 on error. */
+static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
+{
+    struct nv_node *n;
+    struct nv_frame *f;
+
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        if (!(n = nv_new_node(b, NV_NODE_SCALAR, ev->start_mark)))
+            return -1;
+        n->len = ev->data.scalar.length;
+        n->str = nv_arena_strndup(b->arena, (const char *)ev->data.scalar.value, n->len);
+        n->kind = nv_resolve(n->str, n->len, ev->data.scalar.style,
+                             (const char *)ev->data.scalar.tag);
+        nv_anchor_add(b, ev->data.scalar.anchor, n);
+        nv_attach(b, n);
+        return 0;
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT:
+        if (b->depth >= b->lim->max_depth) {
+            nv_diag_error(b->d, nv_mark_loc(b->file, ev->start_mark), NV_E_LIMIT,
+                          "nesting deeper than %u levels (raise it with --max-depth)",
+                          b->lim->max_depth);
+            return -1;
+        }
+        n = nv_new_node(b, ev->type == YAML_SEQUENCE_START_EVENT ? NV_NODE_SEQ : NV_NODE_MAP,
+                        ev->start_mark);
+        if (!n)
+            return -1;
+        nv_anchor_add(b, ev->type == YAML_SEQUENCE_START_EVENT ? ev->data.sequence_start.anchor
+                                                                : ev->data.mapping_start.anchor,
+                      n);
+        NV_GROW(b->stack, b->stackalloc, b->depth + 1);
+        f = &b->stack[b->depth++];
+        memset(f, 0, sizeof(*f));
+        f->node = n;
+        return 0;
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        f = &b->stack[--b->depth];
+        n = f->node;
+        n->items = nv_arena_alloc(b->arena, (f->n ? f->n : 1) * sizeof(*n->items));
+        if (f->n)
+            memcpy(n->items, f->items, f->n * sizeof(*n->items));
+        n->n = n->type == NV_NODE_MAP ? f->n / 2 : f->n;
+        free(f->items);
+        if (n->type == NV_NODE_MAP && nv_check_keys(b, n) < 0)
+            return -1;
+        nv_attach(b, n);
+        return 0;
+    case YAML_ALIAS_EVENT: {
+        size_t i;
+        for (i = 0; i < b->nanchors; i++)
+            if (!strcmp(b->anchors[i].name, (const char *)ev->data.alias.anchor))
+                break;
+        if (i == b->nanchors) {
+            nv_diag_error(b->d, nv_mark_loc(b->file, ev->start_mark), NV_E_YAML,
+                          "invalid YAML: unknown alias '*%s'", (const char *)ev->data.alias.anchor);
+            return -1;
+        }
+        /* the alias shares the anchored node: nothing is expanded */
+        nv_attach(b, b->anchors[i].node);
+        return 0;
+    }
+    case YAML_DOCUMENT_END_EVENT:
+        return 1;
     default:
-        n->type = NV_NODE_SCALAR;
-        n->kind = NV_SCALAR_NULL;
-        n->str = "";
-        break;
+        return 0;
     }
-    return c->failed ? NULL : n;
 }
 
 static int nv_yaml_read(void *data, unsigned char *buffer, size_t size, size_t *size_read)
@@ -172,23 +301,31 @@ int nv_yaml_load(FILE *fp, const char *file, const struct nv_yaml_limits *lim,
                  struct nv_arena *scratch, struct nv_diags *d, nv_yaml_doc_fn fn, void *ctx)
 {
     yaml_parser_t parser;
+    struct nv_builder b;
     unsigned docno = 0;
     int rc = 0;
 
     if (!yaml_parser_initialize(&parser))
         return nv_diag_error(d, (struct nv_loc){file, 0, 0}, NV_E_IO, "cannot initialise parser");
     yaml_parser_set_input(&parser, nv_yaml_read, fp);
+    memset(&b, 0, sizeof(b));
+    b.file = file;
+    b.lim = lim;
+    b.arena = scratch;
+    b.d = d;
     for (;;) {
-        yaml_document_t doc;
-        yaml_node_t *root;
-        struct nv_conv c;
-        size_t count;
+        yaml_event_t ev;
+        int r;
 
-        if (!yaml_parser_load(&parser, &doc)) {
+        if (!yaml_parser_parse(&parser, &ev)) {
             struct nv_loc loc = nv_mark_loc(file, parser.problem_mark);
             if (parser.error == YAML_READER_ERROR)
-                loc.line = 0;
-            if (parser.error == YAML_MEMORY_ERROR)
+                loc.line = loc.col = 0;
+            if (parser.error == YAML_READER_ERROR)
+                nv_diag_error(d, loc, NV_E_YAML, "invalid input: %s at byte offset %zu",
+                              parser.problem ? parser.problem : "unreadable",
+                              parser.problem_offset);
+            else if (parser.error == YAML_MEMORY_ERROR)
                 nv_diag_error(d, loc, NV_E_YAML, "out of memory while parsing");
             else if (parser.context)
                 nv_diag_error(d, loc, NV_E_YAML,
@@ -202,33 +339,28 @@ int nv_yaml_load(FILE *fp, const char *file, const struct nv_yaml_limits *lim,
             rc = -1;
             break;
         }
-        root = yaml_document_get_root_node(&doc);
-        if (!root) {
-            yaml_document_delete(&doc);
+        if (ev.type == YAML_STREAM_END_EVENT) {
+            yaml_event_delete(&ev);
             break;
         }
-        docno++;
-        count = (size_t)(doc.nodes.top - doc.nodes.start);
-        memset(&c, 0, sizeof(c));
-        c.doc = &doc;
-        c.arena = scratch;
-        c.file = file;
-        c.lim = lim;
-        c.d = d;
-        c.memo = nv_xcalloc(count + 1, sizeof(*c.memo));
-        {
-            struct nv_node *n = nv_convert(&c, 1, 0);
-            free(c.memo);
-            yaml_document_delete(&doc);
-            if (!n) {
-                rc = -1;
-                nv_arena_clear(scratch);
-                break;
-            }
-            fn(n, docno, ctx);
+        r = nv_on_event(&b, &ev);
+        yaml_event_delete(&ev);
+        if (r < 0) {
+            rc = -1;
+            break;
         }
-        nv_arena_clear(scratch);
+        if (r == 1) {
+            docno++;
+            if (b.root)
+                fn(b.root, docno, ctx);
+            nv_builder_reset(&b);
+            nv_arena_clear(scratch);
+        }
     }
+    nv_builder_reset(&b);
+    free(b.stack);
+    free(b.anchors);
+    nv_arena_clear(scratch);
     yaml_parser_delete(&parser);
     return rc;
 }
