@@ -99,7 +99,7 @@ tools: $(TOOL_BINS)
 # The README's first command: install what is missing, build, check the reference model.
 run: deps
 	$(MAKE) all
-	./netverify list models/ai-inference --format summary
+	./netverify list models/ai-inference
 
 deps:
 	@sh scripts/install-deps.sh
