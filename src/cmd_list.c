@@ -30,8 +30,8 @@ static void nv_list_help(void)
           "                        json: the canonical {\"connections\": [...]} document\n"
           "                        csv, md: one row per connection\n"
           "                        summary: totals and per-namespace-pair counts\n"
-          "  -o, --output FILE     write the result to FILE instead of standard output\n" NV_CLI_INPUT_HELP
-          "  -h, --help            show this help\n\n"
+          "  -o, --output FILE     write the result to FILE instead of standard "
+          "output\n" NV_CLI_INPUT_HELP "  -h, --help            show this help\n\n"
           "Connections are sorted by source, then destination; external ranges come\n"
           "first, in address order, then workloads by namespace/name.\n\n"
           "Exit status: 0 success, 2 usage or input error, 3 internal error.\n",
@@ -40,8 +40,8 @@ static void nv_list_help(void)
 
 /* One endpoint as the formats print it. */
 struct nv_ep {
-    const char *name; /* "ns/name" or "lo-hi" */
-    const char *kind; /* workload kind or "External" */
+    const char *name;    /* "ns/name" or "lo-hi" */
+    const char *kind;    /* workload kind or "External" */
     char *jname, *jkind; /* JSON-quoted, owned */
 };
 
@@ -306,7 +306,6 @@ static int nv_list_flows(struct nv_model *m, struct nv_matrix *x, struct nv_out 
     return 0;
 }
 
-
 /* ---- summary ---- */
 
 struct nv_unit_order {
@@ -321,7 +320,6 @@ static int nv_unit_order_cmp(const void *pa, const void *pb)
         return a->ns < b->ns ? -1 : 1;
     return a->unit < b->unit ? -1 : a->unit > b->unit;
 }
-
 
 struct nv_nspair {
     uint32_t a, b;
@@ -422,8 +420,7 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
     fprintf(fp, "isolated for egress: %llu of %zu workloads\n", iso_out, m->nworkloads);
     fprintf(fp, "reachable from outside the cluster: %llu of %zu workloads\n", ext_in,
             m->nworkloads);
-    fprintf(fp, "can reach outside the cluster: %llu of %zu workloads\n", ext_out,
-            m->nworkloads);
+    fprintf(fp, "can reach outside the cluster: %llu of %zu workloads\n", ext_out, m->nworkloads);
     fprintf(fp, "allowed workload pairs: %llu of %llu", pairs, allpairs);
     if (allpairs)
         fprintf(fp, " (%.1f%%)", 100.0 * (double)pairs / (double)allpairs);

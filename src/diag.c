@@ -63,8 +63,7 @@ int nv_diag_error(struct nv_diags *d, struct nv_loc loc, enum nv_code code, cons
     return -1;
 }
 
-void nv_diag_warning(struct nv_diags *d, struct nv_loc loc, enum nv_code code, const char *fmt,
-                     ...)
+void nv_diag_warning(struct nv_diags *d, struct nv_loc loc, enum nv_code code, const char *fmt, ...)
 {
     va_list ap;
 

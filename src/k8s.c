@@ -137,8 +137,8 @@ static int nv_check_label(struct nv_k8s *k, const struct nv_node *kn, const stru
     if (kn->type != NV_NODE_SCALAR || kn->kind == NV_SCALAR_NULL)
         return nv_diag_error(k->d, kn->loc, NV_E_TYPE, "%s key must be a string", what);
     if ((why = nv_label_key_invalid(kn->str)))
-        return nv_diag_error(k->d, kn->loc, NV_E_SELECTOR, "invalid %s key '%s': %s", what,
-                             kn->str, why);
+        return nv_diag_error(k->d, kn->loc, NV_E_SELECTOR, "invalid %s key '%s': %s", what, kn->str,
+                             why);
     if (!vn)
         return 0;
     if (vn->type != NV_NODE_SCALAR || (vn->kind != NV_SCALAR_STR && vn->kind != NV_SCALAR_NULL))
@@ -172,8 +172,9 @@ static int nv_parse_labels(struct nv_k8s *k, const struct nv_node *n, const char
             continue;
         }
         out->keys[out->n] = nv_intern_node(k, kn);
-        out->vals[out->n] = nv_arena_internn(&k->m->arena, vn->kind == NV_SCALAR_NULL ? "" : vn->str,
-                                             vn->kind == NV_SCALAR_NULL ? 0 : vn->len);
+        out->vals[out->n] =
+            nv_arena_internn(&k->m->arena, vn->kind == NV_SCALAR_NULL ? "" : vn->str,
+                             vn->kind == NV_SCALAR_NULL ? 0 : vn->len);
         out->n++;
     }
     if ((dup = nv_labels_sort(out)))
@@ -181,8 +182,7 @@ static int nv_parse_labels(struct nv_k8s *k, const struct nv_node *n, const char
     return bad ? -1 : 0;
 }
 
-static int nv_parse_requirement(struct nv_k8s *k, const struct nv_node *e,
-                                struct nv_requirement *r)
+static int nv_parse_requirement(struct nv_k8s *k, const struct nv_node *e, struct nv_requirement *r)
 {
     const struct nv_node *key = nv_node_get(e, "key");
     const struct nv_node *op = nv_node_get(e, "operator");
@@ -204,8 +204,8 @@ static int nv_parse_requirement(struct nv_k8s *k, const struct nv_node *e,
     if (key->type != NV_NODE_SCALAR || key->kind != NV_SCALAR_STR)
         return nv_type_error(k, key, "key", "a string");
     if ((why = nv_label_key_invalid(key->str)))
-        return nv_diag_error(k->d, key->loc, NV_E_SELECTOR, "invalid label key '%s': %s",
-                             key->str, why);
+        return nv_diag_error(k->d, key->loc, NV_E_SELECTOR, "invalid label key '%s': %s", key->str,
+                             why);
     r->key = nv_intern_node(k, key);
     if (nv_node_is_null(op))
         return nv_diag_error(k->d, e->loc, NV_E_MISSING, "match expression has no 'operator'");
@@ -240,8 +240,8 @@ static int nv_parse_requirement(struct nv_k8s *k, const struct nv_node *e,
             r->values[r->nvalues++] = nv_intern_node(k, v);
         }
     } else if (!nv_node_is_null(vals) && vals->n > 0) {
-        return nv_diag_error(k->d, vals->loc, NV_E_SELECTOR,
-                             "operator '%s' must not have 'values'", op->str);
+        return nv_diag_error(k->d, vals->loc, NV_E_SELECTOR, "operator '%s' must not have 'values'",
+                             op->str);
     }
     return 0;
 }
@@ -406,8 +406,8 @@ static int nv_parse_portspec(struct nv_k8s *k, const struct nv_node *n, struct n
         if (nv_parse_portnum(k, end, "endPort", &ps->end) < 0)
             return -1;
         if (ps->end < ps->port)
-            return nv_diag_error(k->d, end->loc, NV_E_PORT,
-                                 "'endPort' %u is below 'port' %u", ps->end, ps->port);
+            return nv_diag_error(k->d, end->loc, NV_E_PORT, "'endPort' %u is below 'port' %u",
+                                 ps->end, ps->port);
     }
     return 0;
 }
@@ -458,8 +458,8 @@ static int nv_parse_ipblock(struct nv_k8s *k, const struct nv_node *n, struct nv
             return nv_type_error(k, e, "except item", "a string");
         est = nv_cidr_parse(e->str, &r, &why);
         if (est == NV_CIDR_BAD)
-            return nv_diag_error(k->d, e->loc, NV_E_CIDR, "invalid CIDR '%s' in except: %s",
-                                 e->str, why);
+            return nv_diag_error(k->d, e->loc, NV_E_CIDR, "invalid CIDR '%s' in except: %s", e->str,
+                                 why);
         if ((est == NV_CIDR_IPV6) != (st == NV_CIDR_IPV6))
             return nv_diag_error(k->d, e->loc, NV_E_CIDR,
                                  "except '%s' is not of the same IP family as cidr '%s'", e->str,
@@ -485,9 +485,9 @@ static int nv_parse_peer(struct nv_k8s *k, const struct nv_node *n, struct nv_pe
         return nv_type_error(k, n, "peer", "a mapping");
     for (i = 0; i < n->n; i++) {
         const struct nv_node *kn = n->items[2 * i];
-        if (kn->type != NV_NODE_SCALAR || (strcmp(kn->str, "podSelector") &&
-                                           strcmp(kn->str, "namespaceSelector") &&
-                                           strcmp(kn->str, "ipBlock")))
+        if (kn->type != NV_NODE_SCALAR ||
+            (strcmp(kn->str, "podSelector") && strcmp(kn->str, "namespaceSelector") &&
+             strcmp(kn->str, "ipBlock")))
             return nv_diag_error(k->d, kn->loc, NV_E_VALUE,
                                  "unknown field '%s' in a peer (expected podSelector, "
                                  "namespaceSelector or ipBlock)",
@@ -679,8 +679,7 @@ static void nv_add_netpol(struct nv_k8s *k, const struct nv_node *obj, const cha
 
 /* ---- pods and workloads ---- */
 
-static int nv_parse_containers(struct nv_k8s *k, const struct nv_node *podspec,
-                               struct nv_pod *pod)
+static int nv_parse_containers(struct nv_k8s *k, const struct nv_node *podspec, struct nv_pod *pod)
 {
     const struct nv_node *cs;
     size_t i, j, cap = 0;
@@ -915,8 +914,8 @@ static void nv_add_service(struct nv_k8s *k, const struct nv_node *obj, const ch
     k->m->nservices++;
 }
 
-static void nv_add_namespace_object(struct nv_k8s *k, const struct nv_node *meta,
-                                    const char *name, struct nv_loc loc)
+static void nv_add_namespace_object(struct nv_k8s *k, const struct nv_node *meta, const char *name,
+                                    struct nv_loc loc)
 {
     struct nv_model *m = k->m;
     unsigned idx = nv_model_namespace(m, name);
@@ -957,8 +956,9 @@ static void nv_add_namespace_object(struct nv_k8s *k, const struct nv_node *meta
 
 static int nv_is_workload_kind(const char *kind)
 {
-    static const char *const kinds[] = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet",
-                                        "Job", "CronJob", "ReplicationController"};
+    static const char *const kinds[] = {
+        "Deployment", "ReplicaSet", "StatefulSet",          "DaemonSet",
+        "Job",        "CronJob",    "ReplicationController"};
     size_t i;
 
     for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
@@ -1049,8 +1049,7 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
         return;
     }
     k->stats.objects++;
-    if (strlen(kind) > 4 && !strcmp(kind + strlen(kind) - 4, "List") &&
-        nv_node_get(obj, "items")) {
+    if (strlen(kind) > 4 && !strcmp(kind + strlen(kind) - 4, "List") && nv_node_get(obj, "items")) {
         nv_add_list(k, obj, kind);
         return;
     }

@@ -114,8 +114,8 @@ struct nv_matrix *nv_matrix_new(struct nv_model *m)
                 x->iso[sel.v[j]] |= NV_TYPE_EGRESS;
         }
         for (dir = 0; dir < 2; dir++) {
-            int active = dir == NV_INGRESS ? pol->types & NV_TYPE_INGRESS
-                                           : pol->types & NV_TYPE_EGRESS;
+            int active =
+                dir == NV_INGRESS ? pol->types & NV_TYPE_INGRESS : pol->types & NV_TYPE_EGRESS;
             for (r = 0; r < pol->nrules[dir]; r++) {
                 struct nv_rule *rule = &pol->rules[dir][r];
                 uint32_t ri = (uint32_t)x->nrules;
@@ -125,9 +125,8 @@ struct nv_matrix *nv_matrix_new(struct nv_model *m)
                     continue; /* rules of a direction the policy does not govern */
                 x->rules[x->nrules++] = rule;
                 for (j = 0; j < sel.n; j++)
-                    nv_u32s_push(dir == NV_INGRESS ? &x->in_rules[sel.v[j]]
-                                                   : &x->out_rules[sel.v[j]],
-                                 ri);
+                    nv_u32s_push(
+                        dir == NV_INGRESS ? &x->in_rules[sel.v[j]] : &x->out_rules[sel.v[j]], ri);
                 if (dir != NV_INGRESS)
                     continue;
                 if (rule->all_peers) {
@@ -201,9 +200,9 @@ uint32_t nv_matrix_rule_ports(struct nv_matrix *x, const struct nv_rule *r, uint
             continue;
         for (j = 0; j < c->nports; j++)
             if (c->ports[j].name == ps->name && c->ports[j].proto == ps->proto)
-                id = nv_ports_union(&x->m->ports, id,
-                                    nv_ports_range(&x->m->ports, ps->proto, c->ports[j].port,
-                                                   c->ports[j].port));
+                id = nv_ports_union(
+                    &x->m->ports, id,
+                    nv_ports_range(&x->m->ports, ps->proto, c->ports[j].port, c->ports[j].port));
     }
     return id;
 }
@@ -234,7 +233,8 @@ static void nv_class_row(struct nv_matrix *x, uint32_t s, uint32_t *to_atoms)
             const struct nv_rule *r = x->rules[x->out_rules[s].v[i]];
             if (r->all_peers) {
                 for (d = 0; d < x->ncls; d++)
-                    x->egr[d] = nv_ports_union(pt, x->egr[d], nv_matrix_rule_ports(x, r, (uint32_t)d));
+                    x->egr[d] =
+                        nv_ports_union(pt, x->egr[d], nv_matrix_rule_ports(x, r, (uint32_t)d));
                 if (to_atoms)
                     for (d = 0; d < x->natoms; d++)
                         to_atoms[d] = nv_ports_union(pt, to_atoms[d], nv_matrix_rule_ports_ext(r));

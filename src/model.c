@@ -125,7 +125,8 @@ void nv_model_use_selector(struct nv_model *m, const struct nv_selector *s)
     size_t i;
 
     for (i = 0; i < s->n; i++)
-        nv_add_unique(&m->keys, &m->nkeys, &m->keyalloc, nv_arena_intern(&m->arena, s->reqs[i].key));
+        nv_add_unique(&m->keys, &m->nkeys, &m->keyalloc,
+                      nv_arena_intern(&m->arena, s->reqs[i].key));
 }
 
 void nv_model_use_port_name(struct nv_model *m, const char *name)
@@ -164,7 +165,8 @@ static void nv_group_workloads(struct nv_model *m)
         qsort(m->workloads, m->nworkloads, sizeof(*m->workloads), nv_wl_cmp);
     for (i = 0; i < m->nworkloads; i++) {
         struct nv_workload *cur = &m->workloads[i];
-        if (w && m->workloads[w - 1].id == cur->id && !strcmp(m->workloads[w - 1].kind, cur->kind)) {
+        if (w && m->workloads[w - 1].id == cur->id &&
+            !strcmp(m->workloads[w - 1].kind, cur->kind)) {
             struct nv_workload *prev = &m->workloads[w - 1];
             prev->pods = nv_xrealloc(prev->pods, (prev->npods + 1) * sizeof(*prev->pods));
             prev->pods[prev->npods++] = cur->pods[0];

@@ -230,8 +230,8 @@ static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
             return -1;
         n->len = ev->data.scalar.length;
         n->str = nv_arena_strndup(b->arena, (const char *)ev->data.scalar.value, n->len);
-        n->kind = nv_resolve(n->str, n->len, ev->data.scalar.style,
-                             (const char *)ev->data.scalar.tag);
+        n->kind =
+            nv_resolve(n->str, n->len, ev->data.scalar.style, (const char *)ev->data.scalar.tag);
         nv_anchor_add(b, ev->data.scalar.anchor, n);
         nv_attach(b, n);
         return 0;
@@ -247,8 +247,9 @@ static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
                         ev->start_mark);
         if (!n)
             return -1;
-        nv_anchor_add(b, ev->type == YAML_SEQUENCE_START_EVENT ? ev->data.sequence_start.anchor
-                                                                : ev->data.mapping_start.anchor,
+        nv_anchor_add(b,
+                      ev->type == YAML_SEQUENCE_START_EVENT ? ev->data.sequence_start.anchor
+                                                            : ev->data.mapping_start.anchor,
                       n);
         NV_GROW(b->stack, b->stackalloc, b->depth + 1);
         f = &b->stack[b->depth++];

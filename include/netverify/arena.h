@@ -26,8 +26,7 @@ void *nv_xrealloc(void *p, size_t n);
 char *nv_xstrdup(const char *s);
 /* Grow *items (of *alloc elements of size elt) to hold at least need elements. */
 void nv_grow(void **items, size_t *alloc, size_t need, size_t elt);
-#define NV_GROW(items, alloc, need)                                                      \
-    nv_grow((void **)&(items), &(alloc), (need), sizeof(*(items)))
+#define NV_GROW(items, alloc, need) nv_grow((void **)&(items), &(alloc), (need), sizeof(*(items)))
 
 void nv_arena_init(struct nv_arena *a);
 /* Free every block and the interning table; the arena can be reused after init. */

@@ -21,14 +21,16 @@ int nv_cli_usage_error(const char *usage, const char *fmt, ...) NV_PRINTF(2, 3);
  * Long options every command that reads manifests accepts, and their handler:
  * returns 1 if 'opt' was one of them (applied to o), 0 if not, -1 on a bad value.
  */
-#define NV_CLI_INPUT_OPTS                                                                  \
-    {"max-depth", required_argument, NULL, 1001},                                          \
-        {"max-file-size", required_argument, NULL, 1002},                                  \
-        {"max-nodes", required_argument, NULL, 1003}
+#define NV_CLI_INPUT_OPTS                                                                          \
+    {"max-depth", required_argument, NULL, 1001},                                                  \
+        {"max-file-size", required_argument, NULL, 1002},                                          \
+    {                                                                                              \
+        "max-nodes", required_argument, NULL, 1003                                                 \
+    }
 int nv_cli_input_opt(int opt, const char *arg, struct nv_load_opts *o);
-#define NV_CLI_INPUT_HELP                                                                  \
-    "      --max-depth N       refuse YAML nested deeper than N (default 256)\n"            \
-    "      --max-file-size N   refuse input files over N MiB (default 512)\n"               \
+#define NV_CLI_INPUT_HELP                                                                          \
+    "      --max-depth N       refuse YAML nested deeper than N (default 256)\n"                   \
+    "      --max-file-size N   refuse input files over N MiB (default 512)\n"                      \
     "      --max-nodes N       refuse documents of more than N nodes (default 5000000)\n"
 
 /*

@@ -74,8 +74,8 @@ void nv_diags_release(struct nv_diags *d);
 /* Record an error; always returns -1 so callers can 'return nv_diag_error(...)'. */
 int nv_diag_error(struct nv_diags *d, struct nv_loc loc, enum nv_code code, const char *fmt, ...)
     NV_PRINTF(4, 5);
-void nv_diag_warning(struct nv_diags *d, struct nv_loc loc, enum nv_code code, const char *fmt,
-                     ...) NV_PRINTF(4, 5);
+void nv_diag_warning(struct nv_diags *d, struct nv_loc loc, enum nv_code code, const char *fmt, ...)
+    NV_PRINTF(4, 5);
 void nv_diag_note(struct nv_diags *d, struct nv_loc loc, enum nv_code code, const char *fmt, ...)
     NV_PRINTF(4, 5);
 void nv_diag_add(struct nv_diags *d, enum nv_severity sev, struct nv_loc loc, enum nv_code code,

@@ -20,7 +20,8 @@ enum nv_dir { NV_INGRESS = 0, NV_EGRESS = 1 };
 #define NV_TYPE_INGRESS 1
 #define NV_TYPE_EGRESS 2
 
-/* Evaluation order: lower tiers decide first (AdminNetworkPolicy, then NetworkPolicy, then Baseline). */
+/* Evaluation order: lower tiers decide first (AdminNetworkPolicy, then NetworkPolicy, then
+ * Baseline). */
 enum nv_tier { NV_TIER_ADMIN = 0, NV_TIER_NETPOL = 1, NV_TIER_BASELINE = 2 };
 enum nv_action { NV_ACTION_ALLOW, NV_ACTION_DENY, NV_ACTION_PASS };
 

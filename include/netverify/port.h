@@ -19,10 +19,10 @@ enum nv_proto { NV_PROTO_TCP = 0, NV_PROTO_UDP = 1, NV_PROTO_SCTP = 2 };
 #define NV_PORTS_ALL 1u
 
 struct nv_portset {
-    size_t n;      /* intervals */
-    uint32_t *iv;  /* 2n keys: lo0, hi0, lo1, hi1, ... */
-    char *conns;   /* canonical string, made on first use */
-    char *npa;     /* netpol-analyzer text form, made on first use */
+    size_t n;     /* intervals */
+    uint32_t *iv; /* 2n keys: lo0, hi0, lo1, hi1, ... */
+    char *conns;  /* canonical string, made on first use */
+    char *npa;    /* netpol-analyzer text form, made on first use */
 };
 
 struct nv_memo_slot {
@@ -33,7 +33,8 @@ struct nv_memo_slot {
 struct nv_ports {
     struct nv_portset *sets;
     size_t nsets, alloc;
-    uint32_t *index; /* open addressing: set ids by content hash, 0 = empty (NONE is never stored) */
+    uint32_t
+        *index; /* open addressing: set ids by content hash, 0 = empty (NONE is never stored) */
     size_t nindex;
     struct nv_memo_slot *memo; /* (op, a, b) -> id */
     size_t nmemo, memo_used;

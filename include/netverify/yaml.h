@@ -16,7 +16,13 @@
 enum nv_node_type { NV_NODE_SCALAR, NV_NODE_SEQ, NV_NODE_MAP };
 
 /* What a scalar means under the YAML 1.1 core resolution Kubernetes uses. */
-enum nv_scalar_kind { NV_SCALAR_STR, NV_SCALAR_INT, NV_SCALAR_FLOAT, NV_SCALAR_BOOL, NV_SCALAR_NULL };
+enum nv_scalar_kind {
+    NV_SCALAR_STR,
+    NV_SCALAR_INT,
+    NV_SCALAR_FLOAT,
+    NV_SCALAR_BOOL,
+    NV_SCALAR_NULL
+};
 
 struct nv_node {
     enum nv_node_type type;
