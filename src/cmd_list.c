@@ -338,23 +338,76 @@ static int nv_nspair_cmp(const void *pa, const void *pb)
     return strcmp(nv_sort_model->ns[a->b].name, nv_sort_model->ns[b->b].name);
 }
 
+/* Per-unit figures for the summary; counts into acc[] by destination namespace. */
+struct nv_summary {
+    struct nv_model *m;
+    struct nv_matrix *x;
+    long long *acc;           /* allowed workload pairs by destination namespace */
+    unsigned long long *openw; /* per namespace: workloads not isolated for ingress */
+    unsigned long long open_mass; /* workloads of the current namespace whose row is open */
+    uint32_t *row, *arow;
+    int sparse;
+};
+
+static void nv_summary_count(struct nv_summary *S, uint32_t u)
+{
+    struct nv_model *m = S->m;
+    long long mu = (long long)m->units[u].nworkloads;
+    size_t j;
+
+    if (!S->sparse) {
+        nv_matrix_row(S->x, u, S->row, NULL);
+        for (j = 0; j < m->nunits; j++) {
+            long long mv = (long long)m->units[j].nworkloads;
+            if (mv && S->row[j] != NV_PORTS_NONE)
+                S->acc[m->units[j].ns] += j == u ? mu * (mv - 1) : mu * mv;
+        }
+        return;
+    }
+    {
+        struct nv_sparse_row r;
+        nv_matrix_row_sparse(S->x, u, &r);
+        if (r.open) {
+            S->open_mass += (unsigned long long)mu;
+            if (!nv_matrix_isolated(S->x, u, NV_INGRESS))
+                S->acc[m->units[u].ns] -= mu; /* a workload does not reach itself */
+        }
+        for (j = 0; j < r.n; j++) {
+            uint32_t d = r.cls[j];
+            long long mv = (long long)m->units[d].nworkloads;
+            if (mv && r.ids[j] != NV_PORTS_NONE)
+                S->acc[m->units[d].ns] += d == u ? mu * (mv - 1) : mu * mv;
+        }
+    }
+}
+
 static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
 {
     size_t nu = m->nunits, nns = m->nns, i, j;
     struct nv_unit_order *order = nv_xmalloc((nu + 1) * sizeof(*order));
-    uint32_t *row = nv_xmalloc((nu + 1) * sizeof(*row));
-    uint32_t *arow = nv_xmalloc((m->atoms.n + 1) * sizeof(*arow));
-    unsigned long long *acc = nv_xcalloc(nns + 1, sizeof(*acc));
     unsigned long long *wlns = nv_xcalloc(nns + 1, sizeof(*wlns));
     unsigned long long pairs = 0, allpairs, iso_in = 0, iso_out = 0, ext_in = 0, ext_out = 0;
+    struct nv_summary S;
     struct nv_nspair *np = NULL;
     size_t nnp = 0, npalloc = 0, nsused = 0;
     uint32_t curns = UINT32_MAX;
 
+    memset(&S, 0, sizeof(S));
+    S.m = m;
+    S.x = x;
+    S.acc = nv_xcalloc(nns + 1, sizeof(*S.acc));
+    S.openw = nv_xcalloc(nns + 1, sizeof(*S.openw));
+    S.row = nv_xmalloc((nu + 1) * sizeof(*S.row));
+    S.arow = nv_xmalloc((m->atoms.n + 1) * sizeof(*S.arow));
+    /* the sparse engine works on classes: usable when every workload is one class */
+    S.sparse = nu == m->nclasses;
     for (i = 0; i < m->nworkloads; i++)
         wlns[m->workloads[i].ns]++;
     for (i = 0; i < nns; i++)
         nsused += wlns[i] != 0;
+    for (i = 0; S.sparse && i < nu; i++)
+        if (!nv_matrix_isolated(x, (uint32_t)i, NV_INGRESS))
+            S.openw[m->units[i].ns] += m->units[i].nworkloads;
     for (i = 0; i < nu; i++) {
         order[i].unit = (uint32_t)i;
         order[i].ns = m->units[i].ns;
@@ -363,22 +416,26 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
     for (i = 0; i <= nu; i++) {
         const struct nv_unit *u;
         unsigned long long mu;
-        int all_in = 1, all_out = 1, any_ext_out = 0;
-        size_t c;
+        int all_in = 1, all_out = 1, any = 0;
+        size_t c, a;
         if (i == nu || order[i].ns != curns) {
-            /* flush the namespace just finished */
             if (curns != UINT32_MAX) {
+                /* flush the namespace just finished */
                 for (j = 0; j < nns; j++) {
-                    if (!acc[j])
+                    unsigned long long n =
+                        (unsigned long long)S.acc[j] + S.open_mass * S.openw[j];
+                    S.acc[j] = 0;
+                    if (!n)
                         continue;
                     NV_GROW(np, npalloc, nnp + 1);
                     np[nnp].a = curns;
                     np[nnp].b = (uint32_t)j;
-                    np[nnp].allowed = acc[j];
+                    np[nnp].allowed = n;
                     np[nnp].total = wlns[curns] * wlns[j] - (curns == j ? wlns[j] : 0);
+                    pairs += n;
                     nnp++;
-                    acc[j] = 0;
                 }
+                S.open_mass = 0;
             }
             if (i == nu)
                 break;
@@ -388,29 +445,22 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
         mu = u->nworkloads;
         if (!mu)
             continue;
-        nv_matrix_row(x, order[i].unit, row, arow);
-        for (j = 0; j < nu; j++) {
-            unsigned long long mv = m->units[j].nworkloads, n;
-            if (!mv || row[j] == NV_PORTS_NONE)
-                continue;
-            n = j == order[i].unit ? mu * (mv - 1) : mu * mv;
-            acc[m->units[j].ns] += n;
-            pairs += n;
-        }
+        nv_summary_count(&S, order[i].unit);
         for (c = 0; c < u->ncls; c++) {
             all_in &= nv_matrix_isolated(x, u->cls[c], NV_INGRESS);
             all_out &= nv_matrix_isolated(x, u->cls[c], NV_EGRESS);
+            nv_matrix_to_atoms(x, u->cls[c], S.arow);
+            for (a = 0; a < m->atoms.n && !any; a++)
+                any = S.arow[a] != NV_PORTS_NONE;
         }
         iso_in += all_in ? mu : 0;
         iso_out += all_out ? mu : 0;
-        for (j = 0; j < m->atoms.n; j++)
-            any_ext_out |= arow[j] != NV_PORTS_NONE;
-        ext_out += any_ext_out ? mu : 0;
-        nv_matrix_from_atoms(x, order[i].unit, arow);
-        for (j = 0; j < m->atoms.n; j++)
-            if (arow[j] != NV_PORTS_NONE)
+        ext_out += any ? mu : 0;
+        nv_matrix_from_atoms(x, order[i].unit, S.arow);
+        for (a = 0; a < m->atoms.n; a++)
+            if (S.arow[a] != NV_PORTS_NONE)
                 break;
-        ext_in += j < m->atoms.n ? mu : 0;
+        ext_in += a < m->atoms.n ? mu : 0;
     }
     allpairs = (unsigned long long)m->nworkloads * (m->nworkloads ? m->nworkloads - 1 : 0);
     fprintf(fp, "workloads: %zu\n", m->nworkloads);
@@ -434,9 +484,10 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
                 m->ns[np[i].b].name, np[i].allowed, np[i].total);
     free(np);
     free(order);
-    free(row);
-    free(arow);
-    free(acc);
+    free(S.row);
+    free(S.arow);
+    free(S.acc);
+    free(S.openw);
     free(wlns);
     return 0;
 }

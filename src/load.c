@@ -79,7 +79,9 @@ static void nv_walk(const char *path, unsigned depth, struct nv_files *out, stru
         } else if (S_ISDIR(st.st_mode)) {
             nv_walk(full, depth + 1, out, d);
             free(full);
-        } else if (S_ISREG(st.st_mode) && nv_has_ext(names.v[i])) {
+        } else if (S_ISREG(st.st_mode) && nv_has_ext(names.v[i]) &&
+                   strcmp(names.v[i], "netverify.yaml") && strcmp(names.v[i], "netverify.yml")) {
+            /* netverify.yaml is a claims file, not a manifest */
             NV_GROW(out->v, out->alloc, out->n + 1);
             out->v[out->n++] = full;
         } else {

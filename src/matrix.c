@@ -33,7 +33,10 @@ struct nv_matrix {
     struct nv_u32s *ns_classes;   /* per namespace: its classes */
     /* scratch rows over classes */
     uint32_t *egr, *ing, *res, *atoms_scratch;
-    unsigned char *seen;
+    /* sparse rows: a class is in the current row's lists iff its stamp is the row's */
+    uint32_t *stamp_in, *stamp_eg, stamp;
+    uint32_t *tin, *teg, *sparse_ids;
+    size_t ntin, nteg;
 };
 
 static int nv_ipblock_has(const struct nv_peer *p, uint32_t addr)
@@ -90,7 +93,11 @@ struct nv_matrix *nv_matrix_new(struct nv_model *m)
     x->ing = nv_xmalloc((x->ncls + 1) * sizeof(*x->ing));
     x->res = nv_xmalloc((x->ncls + 1) * sizeof(*x->res));
     x->atoms_scratch = nv_xmalloc((x->natoms + 1) * sizeof(*x->atoms_scratch));
-    x->seen = nv_xcalloc(x->ncls + 1, 1);
+    x->stamp_in = nv_xcalloc(x->ncls + 1, sizeof(*x->stamp_in));
+    x->stamp_eg = nv_xcalloc(x->ncls + 1, sizeof(*x->stamp_eg));
+    x->tin = nv_xmalloc((x->ncls + 1) * sizeof(*x->tin));
+    x->teg = nv_xmalloc((x->ncls + 1) * sizeof(*x->teg));
+    x->sparse_ids = nv_xmalloc((x->ncls + 1) * sizeof(*x->sparse_ids));
     for (i = 0; i < x->ncls; i++)
         nv_u32s_push(&x->ns_classes[m->classes[i].ns], (uint32_t)i);
 
@@ -176,7 +183,11 @@ void nv_matrix_free(struct nv_matrix *x)
     free(x->ing);
     free(x->res);
     free(x->atoms_scratch);
-    free(x->seen);
+    free(x->stamp_in);
+    free(x->stamp_eg);
+    free(x->tin);
+    free(x->teg);
+    free(x->sparse_ids);
     free(x);
 }
 
@@ -213,42 +224,61 @@ uint32_t nv_matrix_rule_ports_ext(const struct nv_rule *r)
 }
 
 /* Row of one class over classes (into x->res) and atoms (into to_atoms, if given). */
+void nv_matrix_to_atoms(struct nv_matrix *x, uint32_t s, uint32_t *to_atoms)
+{
+    struct nv_ports *pt = &x->m->ports;
+    size_t d, i, k, e;
+
+    if (!(x->iso[s] & NV_TYPE_EGRESS)) {
+        for (d = 0; d < x->natoms; d++)
+            to_atoms[d] = NV_PORTS_ALL;
+        return;
+    }
+    memset(to_atoms, 0, x->natoms * sizeof(*to_atoms));
+    for (i = 0; i < x->out_rules[s].n; i++) {
+        const struct nv_rule *r = x->rules[x->out_rules[s].v[i]];
+        uint32_t ports = nv_matrix_rule_ports_ext(r);
+        if (r->all_peers) {
+            for (d = 0; d < x->natoms; d++)
+                to_atoms[d] = nv_ports_union(pt, to_atoms[d], ports);
+            continue;
+        }
+        for (k = 0; k < r->npeers; k++) {
+            const struct nv_peer *p = &r->peers[k];
+            if (p->kind != NV_PEER_IPBLOCK)
+                continue;
+            for (e = 0; e < p->nmembers; e++)
+                to_atoms[p->members[e]] = nv_ports_union(pt, to_atoms[p->members[e]], ports);
+        }
+    }
+}
+
+/* Row of one class over classes (into x->res) and atoms (into to_atoms, if given). */
 static void nv_class_row(struct nv_matrix *x, uint32_t s, uint32_t *to_atoms)
 {
     struct nv_ports *pt = &x->m->ports;
     size_t d, i, k, e;
 
-    /* egress of s */
+    if (to_atoms)
+        nv_matrix_to_atoms(x, s, to_atoms);
+    /* egress of s toward every class */
     if (!(x->iso[s] & NV_TYPE_EGRESS)) {
         for (d = 0; d < x->ncls; d++)
             x->egr[d] = NV_PORTS_ALL;
-        if (to_atoms)
-            for (d = 0; d < x->natoms; d++)
-                to_atoms[d] = NV_PORTS_ALL;
     } else {
         memset(x->egr, 0, x->ncls * sizeof(*x->egr));
-        if (to_atoms)
-            memset(to_atoms, 0, x->natoms * sizeof(*to_atoms));
         for (i = 0; i < x->out_rules[s].n; i++) {
             const struct nv_rule *r = x->rules[x->out_rules[s].v[i]];
             if (r->all_peers) {
                 for (d = 0; d < x->ncls; d++)
                     x->egr[d] =
                         nv_ports_union(pt, x->egr[d], nv_matrix_rule_ports(x, r, (uint32_t)d));
-                if (to_atoms)
-                    for (d = 0; d < x->natoms; d++)
-                        to_atoms[d] = nv_ports_union(pt, to_atoms[d], nv_matrix_rule_ports_ext(r));
                 continue;
             }
             for (k = 0; k < r->npeers; k++) {
                 const struct nv_peer *p = &r->peers[k];
-                if (p->kind == NV_PEER_IPBLOCK) {
-                    if (to_atoms)
-                        for (e = 0; e < p->nmembers; e++)
-                            to_atoms[p->members[e]] = nv_ports_union(pt, to_atoms[p->members[e]],
-                                                                     nv_matrix_rule_ports_ext(r));
+                if (p->kind != NV_PEER_PODS)
                     continue;
-                }
                 for (e = 0; e < p->nmembers; e++) {
                     uint32_t dc = p->members[e];
                     x->egr[dc] = nv_ports_union(pt, x->egr[dc], nv_matrix_rule_ports(x, r, dc));
@@ -337,4 +367,90 @@ void nv_matrix_from_atoms(struct nv_matrix *x, uint32_t u, uint32_t *from_atoms)
             }
         }
     }
+}
+
+/* Start a new sparse row: every stamp from earlier rows becomes stale. */
+static void nv_sparse_begin(struct nv_matrix *x)
+{
+    if (++x->stamp == 0) {
+        memset(x->stamp_in, 0, x->ncls * sizeof(*x->stamp_in));
+        memset(x->stamp_eg, 0, x->ncls * sizeof(*x->stamp_eg));
+        x->stamp = 1;
+    }
+    x->ntin = x->nteg = 0;
+}
+
+static void nv_sparse_in(struct nv_matrix *x, uint32_t d, uint32_t ports)
+{
+    if (x->stamp_in[d] != x->stamp) {
+        x->stamp_in[d] = x->stamp;
+        x->ing[d] = NV_PORTS_NONE;
+        x->tin[x->ntin++] = d;
+    }
+    x->ing[d] = nv_ports_union(&x->m->ports, x->ing[d], ports);
+}
+
+static void nv_sparse_eg(struct nv_matrix *x, uint32_t d, uint32_t ports)
+{
+    if (x->stamp_eg[d] != x->stamp) {
+        x->stamp_eg[d] = x->stamp;
+        x->egr[d] = NV_PORTS_NONE;
+        x->teg[x->nteg++] = d;
+    }
+    x->egr[d] = nv_ports_union(&x->m->ports, x->egr[d], ports);
+}
+
+void nv_matrix_row_sparse(struct nv_matrix *x, uint32_t s, struct nv_sparse_row *out)
+{
+    struct nv_ports *pt = &x->m->ports;
+    size_t i, k, e, d;
+    int open = !(x->iso[s] & NV_TYPE_EGRESS);
+
+    nv_sparse_begin(x);
+    if (!open) {
+        for (i = 0; i < x->out_rules[s].n; i++) {
+            const struct nv_rule *r = x->rules[x->out_rules[s].v[i]];
+            if (r->all_peers) {
+                for (d = 0; d < x->ncls; d++)
+                    nv_sparse_eg(x, (uint32_t)d, nv_matrix_rule_ports(x, r, (uint32_t)d));
+                continue;
+            }
+            for (k = 0; k < r->npeers; k++) {
+                const struct nv_peer *p = &r->peers[k];
+                if (p->kind != NV_PEER_PODS)
+                    continue;
+                for (e = 0; e < p->nmembers; e++)
+                    nv_sparse_eg(x, p->members[e], nv_matrix_rule_ports(x, r, p->members[e]));
+            }
+        }
+    }
+    for (k = 0; k < 2; k++) {
+        const struct nv_u32s *list = k ? &x->open_in : &x->admits[s];
+        for (i = 0; i < list->n; i++) {
+            const struct nv_rule *r = x->rules[list->v[i]];
+            const struct nv_policy *pol = r->policy;
+            for (e = 0; e < pol->nselected; e++)
+                nv_sparse_in(x, pol->selected[e], nv_matrix_rule_ports(x, r, pol->selected[e]));
+        }
+    }
+    out->open = open;
+    if (open) {
+        /* every listed class is isolated for ingress: the others keep their default */
+        for (i = 0; i < x->ntin; i++)
+            x->sparse_ids[i] = x->ing[x->tin[i]];
+        out->n = x->ntin;
+        out->cls = x->tin;
+    } else {
+        for (i = 0; i < x->nteg; i++) {
+            uint32_t dc = x->teg[i], in;
+            if (!(x->iso[dc] & NV_TYPE_INGRESS))
+                in = NV_PORTS_ALL;
+            else
+                in = x->stamp_in[dc] == x->stamp ? x->ing[dc] : NV_PORTS_NONE;
+            x->sparse_ids[i] = nv_ports_inter(pt, x->egr[dc], in);
+        }
+        out->n = x->nteg;
+        out->cls = x->teg;
+    }
+    out->ids = x->sparse_ids;
 }

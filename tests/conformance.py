@@ -35,6 +35,21 @@ def main():
             ok = r.returncode == 0
             why = r.stderr.decode(errors="replace").strip() if not ok else ""
             if ok:
+                # the summary's pair count (sparse engine) must equal the listed pairs (dense)
+                listed = sum(1 for c in json.load(open(out))["connections"]
+                             if c["src_kind"] != "External" and c["dst_kind"] != "External")
+                s = subprocess.run([nv, "list", os.path.join(corpus, e["manifests"]),
+                                    "--format", "summary"], stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, timeout=60)
+                counted = None
+                for line in s.stdout.decode().splitlines():
+                    if line.startswith("allowed workload pairs: "):
+                        counted = int(line.split()[3])
+                if counted != listed:
+                    print("FAIL %s: summary counts %s workload pairs, list has %d"
+                          % (e["id"], counted, listed))
+                    failed += 1
+                    continue
                 c = subprocess.run([sys.executable, normalize, "compare",
                                     os.path.join(corpus, e["expected"]), out] + extra,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

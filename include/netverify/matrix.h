@@ -33,8 +33,28 @@ int nv_matrix_isolated(const struct nv_matrix *x, uint32_t cls, int dir);
  */
 void nv_matrix_row(struct nv_matrix *x, uint32_t u, uint32_t *to_units, uint32_t *to_atoms);
 
+/* OUT: to_atoms[a] is the allowed port-set id from class 'cls' to external atom a. */
+void nv_matrix_to_atoms(struct nv_matrix *x, uint32_t cls, uint32_t *to_atoms);
+
 /* OUT: from_atoms[a] is the allowed port-set id from external atom a to unit u. */
 void nv_matrix_from_atoms(struct nv_matrix *x, uint32_t u, uint32_t *from_atoms);
+
+/*
+ * A row in sparse form. With 'open' set (the source is not isolated for
+ * egress), a class that is not listed gets NV_PORTS_ALL when it is not
+ * isolated for ingress and NV_PORTS_NONE when it is; without 'open', every
+ * class not listed gets NV_PORTS_NONE. Listed classes are distinct; their ids
+ * may be NV_PORTS_NONE. The arrays belong to the engine and are valid until
+ * its next call.
+ */
+struct nv_sparse_row {
+    int open;
+    size_t n;
+    const uint32_t *cls;
+    const uint32_t *ids;
+};
+/* The row of one class, toward classes only, in time proportional to what policies list. */
+void nv_matrix_row_sparse(struct nv_matrix *x, uint32_t cls, struct nv_sparse_row *out);
 
 /* The port-set a rule admits toward destination class 'dst' (named ports resolved there). */
 uint32_t nv_matrix_rule_ports(struct nv_matrix *x, const struct nv_rule *r, uint32_t dst);
