@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <time.h>
 
 int nv_cli_usage_error(const char *usage, const char *fmt, ...)
 {
@@ -73,4 +74,18 @@ struct nv_model *nv_cli_load(char *const *paths, size_t n, const struct nv_load_
         NV_BUG("load failed without a diagnostic");
     nv_diags_release(&d);
     return m;
+}
+
+void nv_phase(const char *name)
+{
+    static struct timespec last;
+    struct timespec now;
+
+    if (!getenv("NETVERIFY_TIMING"))
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (name)
+        fprintf(stderr, "netverify: time: %s: %.3f s\n", name,
+                (double)(now.tv_sec - last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) / 1e9);
+    last = now;
 }

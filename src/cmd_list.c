@@ -321,21 +321,26 @@ static int nv_unit_order_cmp(const void *pa, const void *pb)
     return a->unit < b->unit ? -1 : a->unit > b->unit;
 }
 
-struct nv_nspair {
-    uint32_t a, b;
-    unsigned long long allowed, total;
-};
-
 static const struct nv_model *nv_sort_model;
 
-static int nv_nspair_cmp(const void *pa, const void *pb)
+static int nv_ns_rank_cmp(const void *pa, const void *pb)
 {
-    const struct nv_nspair *a = pa, *b = pb;
-    int c = strcmp(nv_sort_model->ns[a->a].name, nv_sort_model->ns[b->a].name);
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
 
-    if (c)
-        return c;
-    return strcmp(nv_sort_model->ns[a->b].name, nv_sort_model->ns[b->b].name);
+    return strcmp(nv_sort_model->ns[a].name, nv_sort_model->ns[b].name);
+}
+
+/* Append n in decimal. */
+static void nv_buf_putull(struct nv_buf *b, unsigned long long n)
+{
+    char tmp[24];
+    size_t i = sizeof(tmp);
+
+    do {
+        tmp[--i] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    nv_buf_put(b, tmp + i, sizeof(tmp) - i);
 }
 
 /* Per-unit figures for the summary; counts into acc[] by destination namespace. */
@@ -387,10 +392,15 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
     struct nv_unit_order *order = nv_xmalloc((nu + 1) * sizeof(*order));
     unsigned long long *wlns = nv_xcalloc(nns + 1, sizeof(*wlns));
     unsigned long long pairs = 0, allpairs, iso_in = 0, iso_out = 0, ext_in = 0, ext_out = 0;
+    uint32_t *byrank = nv_xmalloc((nns + 1) * sizeof(*byrank));
+    uint32_t *rank = nv_xmalloc((nns + 1) * sizeof(*rank));
     struct nv_summary S;
-    struct nv_nspair *np = NULL;
-    size_t nnp = 0, npalloc = 0, nsused = 0;
+    /* namespace pairs with flows, in output order: source rank, then destination rank */
+    uint32_t *pa = NULL, *pb = NULL;
+    unsigned long long *pn = NULL;
+    size_t nnp = 0, aalloc = 0, balloc = 0, nalloc = 0, nsused = 0;
     uint32_t curns = UINT32_MAX;
+    struct nv_buf line;
 
     memset(&S, 0, sizeof(S));
     S.m = m;
@@ -401,6 +411,12 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
     S.arow = nv_xmalloc((m->atoms.n + 1) * sizeof(*S.arow));
     /* the sparse engine works on classes: usable when every workload is one class */
     S.sparse = nu == m->nclasses;
+    for (i = 0; i < nns; i++)
+        byrank[i] = (uint32_t)i;
+    nv_sort_model = m;
+    qsort(byrank, nns, sizeof(*byrank), nv_ns_rank_cmp);
+    for (i = 0; i < nns; i++)
+        rank[byrank[i]] = (uint32_t)i;
     for (i = 0; i < m->nworkloads; i++)
         wlns[m->workloads[i].ns]++;
     for (i = 0; i < nns; i++)
@@ -410,7 +426,7 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
             S.openw[m->units[i].ns] += m->units[i].nworkloads;
     for (i = 0; i < nu; i++) {
         order[i].unit = (uint32_t)i;
-        order[i].ns = m->units[i].ns;
+        order[i].ns = rank[m->units[i].ns];
     }
     qsort(order, nu, sizeof(*order), nv_unit_order_cmp);
     for (i = 0; i <= nu; i++) {
@@ -420,18 +436,20 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
         size_t c, a;
         if (i == nu || order[i].ns != curns) {
             if (curns != UINT32_MAX) {
-                /* flush the namespace just finished */
+                /* flush the namespace just finished, destinations in name order */
                 for (j = 0; j < nns; j++) {
+                    uint32_t d = byrank[j];
                     unsigned long long n =
-                        (unsigned long long)S.acc[j] + S.open_mass * S.openw[j];
-                    S.acc[j] = 0;
+                        (unsigned long long)S.acc[d] + S.open_mass * S.openw[d];
+                    S.acc[d] = 0;
                     if (!n)
                         continue;
-                    NV_GROW(np, npalloc, nnp + 1);
-                    np[nnp].a = curns;
-                    np[nnp].b = (uint32_t)j;
-                    np[nnp].allowed = n;
-                    np[nnp].total = wlns[curns] * wlns[j] - (curns == j ? wlns[j] : 0);
+                    NV_GROW(pa, aalloc, nnp + 1);
+                    NV_GROW(pb, balloc, nnp + 1);
+                    NV_GROW(pn, nalloc, nnp + 1);
+                    pa[nnp] = byrank[curns];
+                    pb[nnp] = d;
+                    pn[nnp] = n;
                     pairs += n;
                     nnp++;
                 }
@@ -476,13 +494,31 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
         fprintf(fp, " (%.1f%%)", 100.0 * (double)pairs / (double)allpairs);
     fputc('\n', fp);
     fprintf(fp, "namespace pairs with allowed flows: %zu\n", nnp);
-    nv_sort_model = m;
-    if (np)
-        qsort(np, nnp, sizeof(*np), nv_nspair_cmp);
-    for (i = 0; i < nnp; i++)
-        fprintf(fp, "  %s -> %s: %llu of %llu workload pairs\n", m->ns[np[i].a].name,
-                m->ns[np[i].b].name, np[i].allowed, np[i].total);
-    free(np);
+    nv_buf_init(&line, 0);
+    for (i = 0; i < nnp; i++) {
+        uint32_t a = pa[i], b = pb[i];
+        nv_buf_puts(&line, "  ");
+        nv_buf_puts(&line, m->ns[a].name);
+        nv_buf_puts(&line, " -> ");
+        nv_buf_puts(&line, m->ns[b].name);
+        nv_buf_puts(&line, ": ");
+        nv_buf_putull(&line, pn[i]);
+        nv_buf_puts(&line, " of ");
+        nv_buf_putull(&line, wlns[a] * wlns[b] - (a == b ? wlns[b] : 0));
+        nv_buf_puts(&line, " workload pairs\n");
+        if (line.len > 60000) {
+            fwrite(line.data, 1, line.len, fp);
+            nv_buf_reset(&line);
+        }
+    }
+    if (line.len)
+        fwrite(line.data, 1, line.len, fp);
+    nv_buf_release(&line);
+    free(pa);
+    free(pb);
+    free(pn);
+    free(byrank);
+    free(rank);
     free(order);
     free(S.row);
     free(S.arow);
@@ -546,7 +582,9 @@ int nv_cmd_list(int argc, char **argv)
     }
     if (optind >= argc)
         return nv_cli_usage_error(k_usage, "no PATH given");
+    nv_phase(NULL);
     m = nv_cli_load(argv + optind, (size_t)(argc - optind), &lo);
+    nv_phase("load");
     if (!m)
         return NV_EXIT_INPUT;
     if (output && !(fp = fopen(output, "w"))) {
@@ -555,6 +593,7 @@ int nv_cmd_list(int argc, char **argv)
         return NV_EXIT_INPUT;
     }
     x = nv_matrix_new(m);
+    nv_phase("engine");
     if (fmt == NV_FMT_SUMMARY) {
         nv_list_summary(m, x, fp);
     } else {
@@ -569,6 +608,7 @@ int nv_cmd_list(int argc, char **argv)
         nv_list_flows(m, x, &o);
         nv_buf_release(&o.line);
     }
+    nv_phase("output");
     if (fflush(fp) != 0 || ferror(fp)) {
         fprintf(stderr, "netverify: error writing the output\n");
         rc = NV_EXIT_INTERNAL;

@@ -64,10 +64,10 @@ static void nv_peer_members(struct nv_matrix *x, const struct nv_policy *pol, st
     } else {
         for (i = 0; i < m->nns; i++) {
             const struct nv_u32s *cl = &x->ns_classes[i];
-            if (p->ns_sel ? !nv_selector_matches(p->ns_sel, &m->ns[i].labels) : i != pol->nsidx)
+            if (p->ns_sel ? !nv_selector_matches_interned(p->ns_sel, &m->ns[i].labels) : i != pol->nsidx)
                 continue;
             for (j = 0; j < cl->n; j++)
-                if (!p->pod_sel || nv_selector_matches(p->pod_sel, &m->classes[cl->v[j]].labels))
+                if (!p->pod_sel || nv_selector_matches_interned(p->pod_sel, &m->classes[cl->v[j]].labels))
                     nv_u32s_push(&out, cl->v[j]);
         }
     }
@@ -110,7 +110,7 @@ struct nv_matrix *nv_matrix_new(struct nv_model *m)
         const struct nv_u32s *cl = &x->ns_classes[pol->nsidx];
         struct nv_u32s sel = {NULL, 0, 0};
         for (j = 0; j < cl->n; j++)
-            if (nv_selector_matches(pol->subject, &m->classes[cl->v[j]].labels))
+            if (nv_selector_matches_interned(pol->subject, &m->classes[cl->v[j]].labels))
                 nv_u32s_push(&sel, cl->v[j]);
         pol->selected = sel.v;
         pol->nselected = sel.n;
@@ -196,6 +196,9 @@ int nv_matrix_isolated(const struct nv_matrix *x, uint32_t cls, int dir)
     return (x->iso[cls] & (dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS)) != 0;
 }
 
+/* Named ports are rare: keep the common case a field read. */
+#define NV_RULE_PORTS(x, r, dst) ((r)->has_named ? nv_matrix_rule_ports((x), (r), (dst)) : (r)->numeric)
+
 uint32_t nv_matrix_rule_ports(struct nv_matrix *x, const struct nv_rule *r, uint32_t dst)
 {
     const struct nv_class *c;
@@ -272,7 +275,7 @@ static void nv_class_row(struct nv_matrix *x, uint32_t s, uint32_t *to_atoms)
             if (r->all_peers) {
                 for (d = 0; d < x->ncls; d++)
                     x->egr[d] =
-                        nv_ports_union(pt, x->egr[d], nv_matrix_rule_ports(x, r, (uint32_t)d));
+                        nv_ports_union(pt, x->egr[d], NV_RULE_PORTS(x, r, (uint32_t)d));
                 continue;
             }
             for (k = 0; k < r->npeers; k++) {
@@ -281,7 +284,7 @@ static void nv_class_row(struct nv_matrix *x, uint32_t s, uint32_t *to_atoms)
                     continue;
                 for (e = 0; e < p->nmembers; e++) {
                     uint32_t dc = p->members[e];
-                    x->egr[dc] = nv_ports_union(pt, x->egr[dc], nv_matrix_rule_ports(x, r, dc));
+                    x->egr[dc] = nv_ports_union(pt, x->egr[dc], NV_RULE_PORTS(x, r, dc));
                 }
             }
         }
@@ -296,7 +299,7 @@ static void nv_class_row(struct nv_matrix *x, uint32_t s, uint32_t *to_atoms)
             const struct nv_policy *pol = r->policy;
             for (e = 0; e < pol->nselected; e++) {
                 uint32_t dc = pol->selected[e];
-                x->ing[dc] = nv_ports_union(pt, x->ing[dc], nv_matrix_rule_ports(x, r, dc));
+                x->ing[dc] = nv_ports_union(pt, x->ing[dc], NV_RULE_PORTS(x, r, dc));
             }
         }
     }
@@ -350,7 +353,7 @@ void nv_matrix_from_atoms(struct nv_matrix *x, uint32_t u, uint32_t *from_atoms)
         }
         for (j = 0; j < x->in_rules[d].n; j++) {
             const struct nv_rule *r = x->rules[x->in_rules[d].v[j]];
-            uint32_t ports = nv_matrix_rule_ports(x, r, d);
+            uint32_t ports = NV_RULE_PORTS(x, r, d);
             if (r->all_peers) {
                 for (a = 0; a < x->natoms; a++)
                     from_atoms[a] = nv_ports_union(pt, from_atoms[a], ports);
@@ -412,7 +415,7 @@ void nv_matrix_row_sparse(struct nv_matrix *x, uint32_t s, struct nv_sparse_row 
             const struct nv_rule *r = x->rules[x->out_rules[s].v[i]];
             if (r->all_peers) {
                 for (d = 0; d < x->ncls; d++)
-                    nv_sparse_eg(x, (uint32_t)d, nv_matrix_rule_ports(x, r, (uint32_t)d));
+                    nv_sparse_eg(x, (uint32_t)d, NV_RULE_PORTS(x, r, (uint32_t)d));
                 continue;
             }
             for (k = 0; k < r->npeers; k++) {
@@ -420,7 +423,7 @@ void nv_matrix_row_sparse(struct nv_matrix *x, uint32_t s, struct nv_sparse_row 
                 if (p->kind != NV_PEER_PODS)
                     continue;
                 for (e = 0; e < p->nmembers; e++)
-                    nv_sparse_eg(x, p->members[e], nv_matrix_rule_ports(x, r, p->members[e]));
+                    nv_sparse_eg(x, p->members[e], NV_RULE_PORTS(x, r, p->members[e]));
             }
         }
     }
@@ -430,7 +433,7 @@ void nv_matrix_row_sparse(struct nv_matrix *x, uint32_t s, struct nv_sparse_row 
             const struct nv_rule *r = x->rules[list->v[i]];
             const struct nv_policy *pol = r->policy;
             for (e = 0; e < pol->nselected; e++)
-                nv_sparse_in(x, pol->selected[e], nv_matrix_rule_ports(x, r, pol->selected[e]));
+                nv_sparse_in(x, pol->selected[e], NV_RULE_PORTS(x, r, pol->selected[e]));
         }
     }
     out->open = open;

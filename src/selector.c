@@ -72,6 +72,49 @@ static int nv_req_matches(const struct nv_requirement *r, const struct nv_labels
     return 0;
 }
 
+/* Value of an interned key by pointer comparison: label sets are small. */
+static const char *nv_labels_get_interned(const struct nv_labels *l, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        if (l->keys[i] == key)
+            return l->vals[i];
+    return NULL;
+}
+
+static int nv_req_matches_interned(const struct nv_requirement *r, const struct nv_labels *l)
+{
+    const char *v = nv_labels_get_interned(l, r->key);
+    size_t i;
+
+    switch (r->op) {
+    case NV_SEL_EXISTS:
+        return v != NULL;
+    case NV_SEL_NOTEXISTS:
+        return v == NULL;
+    case NV_SEL_IN:
+    case NV_SEL_NOTIN:
+        if (!v)
+            return r->op == NV_SEL_NOTIN;
+        for (i = 0; i < r->nvalues; i++)
+            if (r->values[i] == v)
+                return r->op == NV_SEL_IN;
+        return r->op == NV_SEL_NOTIN;
+    }
+    return 0;
+}
+
+int nv_selector_matches_interned(const struct nv_selector *s, const struct nv_labels *l)
+{
+    size_t i;
+
+    for (i = 0; i < s->n; i++)
+        if (!nv_req_matches_interned(&s->reqs[i], l))
+            return 0;
+    return 1;
+}
+
 int nv_selector_matches(const struct nv_selector *s, const struct nv_labels *l)
 {
     size_t i;

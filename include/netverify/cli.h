@@ -37,6 +37,12 @@ int nv_cli_input_opt(int opt, const char *arg, struct nv_load_opts *o);
  * Load the paths; print the diagnostics on stderr. Returns the model, or NULL
  * (exit code 2) when the input has errors.
  */
+/*
+ * With NETVERIFY_TIMING set in the environment, print the time since the
+ * previous call as "netverify: time: NAME: S s" on stderr; NULL starts the clock.
+ */
+void nv_phase(const char *name);
+
 struct nv_model *nv_cli_load(char *const *paths, size_t n, const struct nv_load_opts *o);
 
 #endif

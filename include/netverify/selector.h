@@ -40,6 +40,11 @@ struct nv_selector {
 };
 
 int nv_selector_matches(const struct nv_selector *s, const struct nv_labels *l);
+/*
+ * The same, faster, when every key and value of both sides is interned in one
+ * arena (as everything in a struct nv_model is): strings compare by pointer.
+ */
+int nv_selector_matches_interned(const struct nv_selector *s, const struct nv_labels *l);
 /* Whether the selector is {} (matches everything). */
 int nv_selector_is_empty(const struct nv_selector *s);
 const char *nv_sel_op_name(enum nv_sel_op op);
