@@ -330,17 +330,19 @@ static int nv_ns_rank_cmp(const void *pa, const void *pb)
     return strcmp(nv_sort_model->ns[a].name, nv_sort_model->ns[b].name);
 }
 
-/* Append n in decimal. */
-static void nv_buf_putull(struct nv_buf *b, unsigned long long n)
+/* Write n in decimal at p (room for 20 digits); returns the length. */
+static size_t nv_ulltoa(unsigned long long n, char *p)
 {
     char tmp[24];
-    size_t i = sizeof(tmp);
+    size_t i = sizeof(tmp), len;
 
     do {
         tmp[--i] = (char)('0' + n % 10);
         n /= 10;
     } while (n);
-    nv_buf_put(b, tmp + i, sizeof(tmp) - i);
+    len = sizeof(tmp) - i;
+    memcpy(p, tmp + i, len);
+    return len;
 }
 
 /* Per-unit figures for the summary; counts into acc[] by destination namespace. */
@@ -348,7 +350,6 @@ struct nv_summary {
     struct nv_model *m;
     struct nv_matrix *x;
     long long *acc;           /* allowed workload pairs by destination namespace */
-    unsigned long long *openw; /* per namespace: workloads not isolated for ingress */
     unsigned long long open_mass; /* workloads of the current namespace whose row is open */
     uint32_t *row, *arow;
     int sparse;
@@ -369,21 +370,8 @@ static void nv_summary_count(struct nv_summary *S, uint32_t u)
         }
         return;
     }
-    {
-        struct nv_sparse_row r;
-        nv_matrix_row_sparse(S->x, u, &r);
-        if (r.open) {
-            S->open_mass += (unsigned long long)mu;
-            if (!nv_matrix_isolated(S->x, u, NV_INGRESS))
-                S->acc[m->units[u].ns] -= mu; /* a workload does not reach itself */
-        }
-        for (j = 0; j < r.n; j++) {
-            uint32_t d = r.cls[j];
-            long long mv = (long long)m->units[d].nworkloads;
-            if (mv && r.ids[j] != NV_PORTS_NONE)
-                S->acc[m->units[d].ns] += d == u ? mu * (mv - 1) : mu * mv;
-        }
-    }
+    if (nv_matrix_count_row(S->x, u, mu, S->acc))
+        S->open_mass += (unsigned long long)mu;
 }
 
 static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
@@ -400,13 +388,11 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
     unsigned long long *pn = NULL;
     size_t nnp = 0, aalloc = 0, balloc = 0, nalloc = 0, nsused = 0;
     uint32_t curns = UINT32_MAX;
-    struct nv_buf line;
 
     memset(&S, 0, sizeof(S));
     S.m = m;
     S.x = x;
     S.acc = nv_xcalloc(nns + 1, sizeof(*S.acc));
-    S.openw = nv_xcalloc(nns + 1, sizeof(*S.openw));
     S.row = nv_xmalloc((nu + 1) * sizeof(*S.row));
     S.arow = nv_xmalloc((m->atoms.n + 1) * sizeof(*S.arow));
     /* the sparse engine works on classes: usable when every workload is one class */
@@ -421,9 +407,6 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
         wlns[m->workloads[i].ns]++;
     for (i = 0; i < nns; i++)
         nsused += wlns[i] != 0;
-    for (i = 0; S.sparse && i < nu; i++)
-        if (!nv_matrix_isolated(x, (uint32_t)i, NV_INGRESS))
-            S.openw[m->units[i].ns] += m->units[i].nworkloads;
     for (i = 0; i < nu; i++) {
         order[i].unit = (uint32_t)i;
         order[i].ns = rank[m->units[i].ns];
@@ -440,7 +423,9 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
                 for (j = 0; j < nns; j++) {
                     uint32_t d = byrank[j];
                     unsigned long long n =
-                        (unsigned long long)S.acc[d] + S.open_mass * S.openw[d];
+                        (unsigned long long)(S.acc[d] +
+                                               (long long)S.open_mass *
+                                                   (S.sparse ? nv_matrix_base_count(x, d) : 0));
                     S.acc[d] = 0;
                     if (!n)
                         continue;
@@ -494,26 +479,45 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
         fprintf(fp, " (%.1f%%)", 100.0 * (double)pairs / (double)allpairs);
     fputc('\n', fp);
     fprintf(fp, "namespace pairs with allowed flows: %zu\n", nnp);
-    nv_buf_init(&line, 0);
-    for (i = 0; i < nnp; i++) {
-        uint32_t a = pa[i], b = pb[i];
-        nv_buf_puts(&line, "  ");
-        nv_buf_puts(&line, m->ns[a].name);
-        nv_buf_puts(&line, " -> ");
-        nv_buf_puts(&line, m->ns[b].name);
-        nv_buf_puts(&line, ": ");
-        nv_buf_putull(&line, pn[i]);
-        nv_buf_puts(&line, " of ");
-        nv_buf_putull(&line, wlns[a] * wlns[b] - (a == b ? wlns[b] : 0));
-        nv_buf_puts(&line, " workload pairs\n");
-        if (line.len > 60000) {
-            fwrite(line.data, 1, line.len, fp);
-            nv_buf_reset(&line);
+    {
+        /* 17 million lines at 50,000 workloads: format by hand into one buffer */
+        size_t *nlen = nv_xmalloc((nns + 1) * sizeof(*nlen));
+        size_t cap = 1 << 20, len = 0;
+        char *out = nv_xmalloc(cap);
+        for (i = 0; i < nns; i++)
+            nlen[i] = strlen(m->ns[i].name);
+        for (i = 0; i < nnp; i++) {
+            uint32_t a = pa[i], b = pb[i];
+            if (len + nlen[a] + nlen[b] + 96 > cap) {
+                fwrite(out, 1, len, fp);
+                len = 0;
+                if (nlen[a] + nlen[b] + 96 > cap) {
+                    cap = nlen[a] + nlen[b] + 96;
+                    out = nv_xrealloc(out, cap);
+                }
+            }
+            memcpy(out + len, "  ", 2);
+            len += 2;
+            memcpy(out + len, m->ns[a].name, nlen[a]);
+            len += nlen[a];
+            memcpy(out + len, " -> ", 4);
+            len += 4;
+            memcpy(out + len, m->ns[b].name, nlen[b]);
+            len += nlen[b];
+            memcpy(out + len, ": ", 2);
+            len += 2;
+            len += nv_ulltoa(pn[i], out + len);
+            memcpy(out + len, " of ", 4);
+            len += 4;
+            len += nv_ulltoa(wlns[a] * wlns[b] - (a == b ? wlns[b] : 0), out + len);
+            memcpy(out + len, " workload pairs\n", 16);
+            len += 16;
         }
+        if (len)
+            fwrite(out, 1, len, fp);
+        free(out);
+        free(nlen);
     }
-    if (line.len)
-        fwrite(line.data, 1, line.len, fp);
-    nv_buf_release(&line);
     free(pa);
     free(pb);
     free(pn);
@@ -523,7 +527,6 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
     free(S.row);
     free(S.arow);
     free(S.acc);
-    free(S.openw);
     free(wlns);
     return 0;
 }

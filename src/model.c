@@ -25,16 +25,6 @@ void nv_model_free(struct nv_model *m)
 
     if (!m)
         return;
-    for (i = 0; i < m->npolicies; i++) {
-        struct nv_policy *p = m->policies[i];
-        int dir;
-        size_t r, j;
-        free(p->selected);
-        for (dir = 0; dir < 2; dir++)
-            for (r = 0; r < p->nrules[dir]; r++)
-                for (j = 0; j < p->rules[dir][r].npeers; j++)
-                    free(p->rules[dir][r].peers[j].members);
-    }
     for (i = 0; i < m->nworkloads; i++)
         free(m->workloads[i].pods);
     free(m->ns);
@@ -313,6 +303,37 @@ static int nv_u32cmp(const void *pa, const void *pb)
     return a < b ? -1 : a > b;
 }
 
+/*
+ * Renumber classes so that each namespace's classes are contiguous (namespaces
+ * in index order): the engine then holds per-namespace sets as word ranges.
+ */
+static void nv_order_classes(struct nv_model *m)
+{
+    size_t *count = nv_xcalloc(m->nns + 1, sizeof(*count));
+    uint32_t *newid = nv_xmalloc((m->nclasses + 1) * sizeof(*newid));
+    struct nv_class *sorted = nv_xmalloc((m->nclasses + 1) * sizeof(*sorted));
+    size_t i, pos = 0;
+
+    for (i = 0; i < m->nclasses; i++)
+        count[m->classes[i].ns]++;
+    for (i = 0; i < m->nns; i++) {
+        size_t c = count[i];
+        count[i] = pos;
+        pos += c;
+    }
+    for (i = 0; i < m->nclasses; i++) {
+        newid[i] = (uint32_t)count[m->classes[i].ns]++;
+        sorted[newid[i]] = m->classes[i];
+    }
+    if (m->nclasses)
+        memcpy(m->classes, sorted, m->nclasses * sizeof(*sorted));
+    for (i = 0; i < m->npods; i++)
+        m->pods[i].cls = newid[m->pods[i].cls];
+    free(sorted);
+    free(newid);
+    free(count);
+}
+
 static void nv_make_units(struct nv_model *m)
 {
     size_t i, j, n;
@@ -400,6 +421,7 @@ int nv_model_finish(struct nv_model *m, struct nv_diags *d)
     for (i = 0; i < m->npods; i++)
         m->pods[i].cls = nv_class_of(m, &t, &m->pods[i]);
     free(t.slots);
+    nv_order_classes(m);
     nv_make_units(m);
     nv_make_atoms(m);
     return 0;

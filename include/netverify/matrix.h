@@ -40,21 +40,18 @@ void nv_matrix_to_atoms(struct nv_matrix *x, uint32_t cls, uint32_t *to_atoms);
 void nv_matrix_from_atoms(struct nv_matrix *x, uint32_t u, uint32_t *from_atoms);
 
 /*
- * A row in sparse form. With 'open' set (the source is not isolated for
- * egress), a class that is not listed gets NV_PORTS_ALL when it is not
- * isolated for ingress and NV_PORTS_NONE when it is; without 'open', every
- * class not listed gets NV_PORTS_NONE. Listed classes are distinct; their ids
- * may be NV_PORTS_NONE. The arrays belong to the engine and are valid until
- * its next call.
+ * Counting, for summaries; requires every workload to be one class
+ * (m->nunits == m->nclasses). Adds w * (workloads of d) to acc[namespace of d]
+ * for every class d that class s reaches, except what nv_matrix_base_count()
+ * covers: when s is not isolated for egress (the function returns 1), the
+ * classes of the base set (not isolated for ingress, or admitted by a rule
+ * without 'from') are left out and must be added by the caller as
+ * w * nv_matrix_base_count(ns) for every namespace. Self pairs are already
+ * subtracted (w for d == s). Returns 0 when s is isolated for egress: then acc
+ * holds everything.
  */
-struct nv_sparse_row {
-    int open;
-    size_t n;
-    const uint32_t *cls;
-    const uint32_t *ids;
-};
-/* The row of one class, toward classes only, in time proportional to what policies list. */
-void nv_matrix_row_sparse(struct nv_matrix *x, uint32_t cls, struct nv_sparse_row *out);
+int nv_matrix_count_row(struct nv_matrix *x, uint32_t s, long long w, long long *acc);
+long long nv_matrix_base_count(const struct nv_matrix *x, unsigned ns);
 
 /* The port-set a rule admits toward destination class 'dst' (named ports resolved there). */
 uint32_t nv_matrix_rule_ports(struct nv_matrix *x, const struct nv_rule *r, uint32_t dst);

@@ -67,6 +67,7 @@ struct nv_rule {
     struct nv_portspec *ports;
     uint32_t numeric; /* port-set id of the numeric entries (NV_PORTS_ALL if all_ports) */
     int has_named;
+    uint32_t engine_index; /* set by the engine */
 };
 
 enum nv_policy_kind { NV_POLICY_NETPOL };
