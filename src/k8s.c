@@ -10,11 +10,13 @@
 #include <string.h>
 
 #include "netverify/arena.h"
+#include "netverify/buf.h"
 
 struct nv_k8s {
     struct nv_model *m;
     struct nv_diags *d;
     struct nv_k8s_stats stats;
+    size_t generated; /* objects named from metadata.generateName */
     /* (kind, namespace, name) keys already seen, interned */
     const char **seen;
     size_t nseen, seenalloc;
@@ -127,6 +129,53 @@ static struct nv_loc nv_loc_of(const struct nv_node *n)
     return n->loc;
 }
 
+/*
+ * Reject keys of a mapping that are not in 'allowed' (NULL-terminated), as the
+ * API server's strict field validation does. 'where' names the mapping.
+ */
+static int nv_check_fields(struct nv_k8s *k, const struct nv_node *map, enum nv_code code,
+                           const char *where, const char *const *allowed)
+{
+    size_t i, j;
+    int rc = 0;
+
+    for (i = 0; i < map->n; i++) {
+        const struct nv_node *kn = map->items[2 * i];
+        struct nv_buf list;
+        if (kn->type == NV_NODE_SCALAR)
+            for (j = 0; allowed[j]; j++)
+                if (kn->len == strlen(allowed[j]) && !memcmp(kn->str, allowed[j], kn->len))
+                    break;
+        if (kn->type == NV_NODE_SCALAR && allowed[j])
+            continue;
+        nv_buf_init(&list, 0);
+        for (j = 0; allowed[j]; j++) {
+            if (j)
+                nv_buf_puts(&list, allowed[j + 1] ? ", " : " or ");
+            nv_buf_puts(&list, allowed[j]);
+        }
+        if (kn->type == NV_NODE_SCALAR)
+            rc = nv_diag_error(k->d, kn->loc, code, "unknown field '%.*s' in %s (expected %s)",
+                               (int)(kn->len > 100 ? 100 : kn->len), kn->str, where,
+                               nv_buf_str(&list));
+        else
+            rc = nv_diag_error(k->d, kn->loc, code, "%s has a key that is %s, not a field name",
+                               where, nv_node_type_name(kn));
+        nv_buf_release(&list);
+    }
+    return rc;
+}
+
+static const char *const k_expr_fields[] = {"key", "operator", "values", NULL};
+static const char *const k_selector_fields[] = {"matchLabels", "matchExpressions", NULL};
+static const char *const k_port_fields[] = {"protocol", "port", "endPort", NULL};
+static const char *const k_ipblock_fields[] = {"cidr", "except", NULL};
+static const char *const k_peer_fields[] = {"podSelector", "namespaceSelector", "ipBlock", NULL};
+static const char *const k_ingress_fields[] = {"from", "ports", NULL};
+static const char *const k_egress_fields[] = {"to", "ports", NULL};
+static const char *const k_netpol_fields[] = {"podSelector", "policyTypes", "ingress", "egress",
+                                              NULL};
+
 /* ---- labels and selectors ---- */
 
 static int nv_check_label(struct nv_k8s *k, const struct nv_node *kn, const struct nv_node *vn,
@@ -192,13 +241,8 @@ static int nv_parse_requirement(struct nv_k8s *k, const struct nv_node *e, struc
 
     if (e->type != NV_NODE_MAP)
         return nv_type_error(k, e, "matchExpressions item", "a mapping");
-    for (i = 0; i < e->n; i++) {
-        const struct nv_node *kn = e->items[2 * i];
-        if (kn->type != NV_NODE_SCALAR ||
-            (strcmp(kn->str, "key") && strcmp(kn->str, "operator") && strcmp(kn->str, "values")))
-            return nv_diag_error(k->d, kn->loc, NV_E_SELECTOR,
-                                 "unknown field '%s' in a match expression", kn->str);
-    }
+    if (nv_check_fields(k, e, NV_E_SELECTOR, "a match expression", k_expr_fields) < 0)
+        return -1;
     if (nv_node_is_null(key))
         return nv_diag_error(k->d, e->loc, NV_E_MISSING, "match expression has no 'key'");
     if (key->type != NV_NODE_SCALAR || key->kind != NV_SCALAR_STR)
@@ -261,17 +305,8 @@ const struct nv_selector *nv_k8s_selector(struct nv_k8s *k, const struct nv_node
         nv_type_error(k, n, "selector", "a mapping");
         return NULL;
     }
-    for (i = 0; i < n->n; i++) {
-        const struct nv_node *kn = n->items[2 * i];
-        if (kn->type != NV_NODE_SCALAR ||
-            (strcmp(kn->str, "matchLabels") && strcmp(kn->str, "matchExpressions"))) {
-            nv_diag_error(k->d, kn->loc, NV_E_SELECTOR,
-                          "unknown field '%s' in a label selector (expected matchLabels or "
-                          "matchExpressions)",
-                          kn->type == NV_NODE_SCALAR ? kn->str : "?");
-            bad = 1;
-        }
-    }
+    if (nv_check_fields(k, n, NV_E_SELECTOR, "a label selector", k_selector_fields) < 0)
+        bad = 1;
     ml = nv_get_map(k, n, "matchLabels", &bad);
     me = nv_get_seq(k, n, "matchExpressions", &bad);
     if (bad)
@@ -365,18 +400,12 @@ static int nv_parse_portnum(struct nv_k8s *k, const struct nv_node *n, const cha
 static int nv_parse_portspec(struct nv_k8s *k, const struct nv_node *n, struct nv_portspec *ps)
 {
     const struct nv_node *port, *end;
-    size_t i;
 
     ps->loc = n->loc;
     if (n->type != NV_NODE_MAP)
         return nv_type_error(k, n, "ports item", "a mapping");
-    for (i = 0; i < n->n; i++) {
-        const struct nv_node *kn = n->items[2 * i];
-        if (kn->type != NV_NODE_SCALAR ||
-            (strcmp(kn->str, "port") && strcmp(kn->str, "endPort") && strcmp(kn->str, "protocol")))
-            return nv_diag_error(k->d, kn->loc, NV_E_PORT, "unknown field '%s' in a port",
-                                 kn->type == NV_NODE_SCALAR ? kn->str : "?");
-    }
+    if (nv_check_fields(k, n, NV_E_PORT, "a port", k_port_fields) < 0)
+        return -1;
     if (nv_parse_proto(k, n, &ps->proto) < 0)
         return -1;
     port = nv_node_get(n, "port");
@@ -423,12 +452,8 @@ static int nv_parse_ipblock(struct nv_k8s *k, const struct nv_node *n, struct nv
 
     if (n->type != NV_NODE_MAP)
         return nv_type_error(k, n, "ipBlock", "a mapping");
-    for (i = 0; i < n->n; i++) {
-        const struct nv_node *kn = n->items[2 * i];
-        if (kn->type != NV_NODE_SCALAR || (strcmp(kn->str, "cidr") && strcmp(kn->str, "except")))
-            return nv_diag_error(k->d, kn->loc, NV_E_CIDR, "unknown field '%s' in an ipBlock",
-                                 kn->type == NV_NODE_SCALAR ? kn->str : "?");
-    }
+    if (nv_check_fields(k, n, NV_E_CIDR, "an ipBlock", k_ipblock_fields) < 0)
+        return -1;
     cidr = nv_node_get(n, "cidr");
     if (nv_node_is_null(cidr))
         return nv_diag_error(k->d, n->loc, NV_E_MISSING, "ipBlock has no 'cidr'");
@@ -478,24 +503,19 @@ static int nv_parse_ipblock(struct nv_k8s *k, const struct nv_node *n, struct nv
 static int nv_parse_peer(struct nv_k8s *k, const struct nv_node *n, struct nv_peer *p)
 {
     const struct nv_node *ps, *ns, *ib;
-    size_t i;
 
     p->loc = n->loc;
     if (n->type != NV_NODE_MAP)
         return nv_type_error(k, n, "peer", "a mapping");
-    for (i = 0; i < n->n; i++) {
-        const struct nv_node *kn = n->items[2 * i];
-        if (kn->type != NV_NODE_SCALAR ||
-            (strcmp(kn->str, "podSelector") && strcmp(kn->str, "namespaceSelector") &&
-             strcmp(kn->str, "ipBlock")))
-            return nv_diag_error(k->d, kn->loc, NV_E_VALUE,
-                                 "unknown field '%s' in a peer (expected podSelector, "
-                                 "namespaceSelector or ipBlock)",
-                                 kn->type == NV_NODE_SCALAR ? kn->str : "?");
-    }
+    if (nv_check_fields(k, n, NV_E_VALUE, "a peer", k_peer_fields) < 0)
+        return -1;
+    /* a null field is an absent one, as in the API */
     ps = nv_node_get(n, "podSelector");
     ns = nv_node_get(n, "namespaceSelector");
     ib = nv_node_get(n, "ipBlock");
+    ps = nv_node_is_null(ps) ? NULL : ps;
+    ns = nv_node_is_null(ns) ? NULL : ns;
+    ib = nv_node_is_null(ib) ? NULL : ib;
     if (ib && (ps || ns))
         return nv_diag_error(k->d, n->loc, NV_E_VALUE,
                              "a peer may not combine 'ipBlock' with a selector");
@@ -504,8 +524,6 @@ static int nv_parse_peer(struct nv_k8s *k, const struct nv_node *n, struct nv_pe
                              "empty peer: give podSelector, namespaceSelector or ipBlock");
     if (ib) {
         p->kind = NV_PEER_IPBLOCK;
-        if (nv_node_is_null(ib))
-            return nv_diag_error(k->d, ib->loc, NV_E_MISSING, "ipBlock has no 'cidr'");
         return nv_parse_ipblock(k, ib, p);
     }
     p->kind = NV_PEER_PODS;
@@ -538,13 +556,9 @@ static int nv_parse_rule(struct nv_k8s *k, struct nv_policy *pol, const struct n
     }
     if (n->type != NV_NODE_MAP)
         return nv_type_error(k, n, dir == NV_INGRESS ? "ingress item" : "egress item", "a mapping");
-    for (i = 0; i < n->n; i++) {
-        const struct nv_node *kn = n->items[2 * i];
-        if (kn->type != NV_NODE_SCALAR || (strcmp(kn->str, peerkey) && strcmp(kn->str, "ports")))
-            return nv_diag_error(k->d, kn->loc, NV_E_VALUE, "unknown field '%s' in an %s rule",
-                                 kn->type == NV_NODE_SCALAR ? kn->str : "?",
-                                 dir == NV_INGRESS ? "ingress" : "egress");
-    }
+    if (nv_check_fields(k, n, NV_E_VALUE, dir == NV_INGRESS ? "an ingress rule" : "an egress rule",
+                        dir == NV_INGRESS ? k_ingress_fields : k_egress_fields) < 0)
+        return -1;
     peers = nv_get_seq(k, n, peerkey, &bad);
     ports = nv_get_seq(k, n, "ports", &bad);
     if (bad)
@@ -623,16 +637,8 @@ static void nv_add_netpol(struct nv_k8s *k, const struct nv_node *obj, const cha
                       name);
         return;
     }
-    for (i = 0; i < spec->n; i++) {
-        const struct nv_node *kn = spec->items[2 * i];
-        if (kn->type != NV_NODE_SCALAR ||
-            (strcmp(kn->str, "podSelector") && strcmp(kn->str, "policyTypes") &&
-             strcmp(kn->str, "ingress") && strcmp(kn->str, "egress"))) {
-            nv_diag_error(k->d, kn->loc, NV_E_VALUE, "unknown field '%s' in NetworkPolicy spec",
-                          kn->type == NV_NODE_SCALAR ? kn->str : "?");
-            bad = 1;
-        }
-    }
+    if (nv_check_fields(k, spec, NV_E_VALUE, "a NetworkPolicy spec", k_netpol_fields) < 0)
+        bad = 1;
     sel = nv_node_get(spec, "podSelector");
     if (!(pol->subject = nv_k8s_selector(k, sel)))
         bad = 1;
@@ -1082,9 +1088,15 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
         return;
     if (!name || !*name) {
         const struct nv_node *gn = nv_node_get(meta, "generateName");
-        if (gn && gn->type == NV_NODE_SCALAR && gn->kind == NV_SCALAR_STR && gn->len)
-            name = nv_intern_node(k, gn);
-        else {
+        if (gn && gn->type == NV_NODE_SCALAR && gn->kind == NV_SCALAR_STR && gn->len) {
+            /* the API server appends a random suffix; number them so each stays distinct */
+            struct nv_buf b;
+            nv_buf_init(&b, 0);
+            nv_buf_printf(&b, "%.*s~%zu", (int)(gn->len > 200 ? 200 : gn->len), gn->str,
+                          ++k->generated);
+            name = nv_arena_intern(&k->m->arena, nv_buf_str(&b));
+            nv_buf_release(&b);
+        } else {
             nv_diag_error(k->d, meta->loc, NV_E_MISSING, "%s has no 'metadata.name'", kind);
             return;
         }

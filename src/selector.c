@@ -167,22 +167,27 @@ static const char *nv_name_invalid(const char *s, size_t n)
     return NULL;
 }
 
-/* A DNS-1123 subdomain: lower-case alphanumerics, '-', '.', <= 253. */
+/* A DNS-1123 subdomain: dot-separated labels of lower-case alphanumerics and '-', each
+ * beginning and ending with an alphanumeric; at most 253 characters. */
 static const char *nv_subdomain_invalid(const char *s, size_t n)
 {
-    size_t i;
+    size_t i, start = 0;
 
     if (n == 0)
         return "prefix must not be empty";
     if (n > 253)
         return "prefix must be no more than 253 characters";
-    for (i = 0; i < n; i++) {
-        char c = s[i];
-        int lower = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        if (!lower && c != '-' && c != '.')
+    for (i = 0; i <= n; i++) {
+        char c = i < n ? s[i] : '.';
+        if (c == '.') {
+            if (i == start)
+                return "prefix must be a DNS subdomain (empty label)";
+            if (s[start] == '-' || s[i - 1] == '-')
+                return "prefix labels must begin and end with an alphanumeric character";
+            start = i + 1;
+        } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
             return "prefix must be a lower-case DNS subdomain";
-        if ((i == 0 || i == n - 1) && !lower)
-            return "prefix must begin and end with an alphanumeric character";
+        }
     }
     return NULL;
 }

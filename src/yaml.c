@@ -68,9 +68,17 @@ static enum nv_scalar_kind nv_resolve(const char *s, size_t n, yaml_scalar_style
     if (n == 0 || (n == 1 && s[0] == '~') || !strcmp(s, "null") || !strcmp(s, "Null") ||
         !strcmp(s, "NULL"))
         return NV_SCALAR_NULL;
-    if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE") || !strcmp(s, "false") ||
-        !strcmp(s, "False") || !strcmp(s, "FALSE"))
-        return NV_SCALAR_BOOL;
+    {
+        /* YAML 1.1 booleans, as the YAML decoder Kubernetes uses reads them */
+        static const char *const bools[] = {"y",    "Y",    "yes",  "Yes",  "YES",   "n",
+                                            "N",    "no",   "No",   "NO",   "true",  "True",
+                                            "TRUE", "false", "False", "FALSE", "on",    "On",
+                                            "ON",   "off",  "Off",  "OFF"};
+        size_t i;
+        for (i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
+            if (!strcmp(s, bools[i]))
+                return NV_SCALAR_BOOL;
+    }
     if (nv_is_int(s, n))
         return NV_SCALAR_INT;
     if (nv_is_float(s, n))
@@ -202,19 +210,30 @@ static int nv_anchor_add(struct nv_builder *b, const yaml_char_t *name, struct n
     return 0;
 }
 
+/* Count n more nodes, as a reader walking the tree (aliases expanded) would see them. */
+static int nv_add_expanded(struct nv_builder *b, size_t n, yaml_mark_t m)
+{
+    b->nnodes = n > b->lim->max_nodes - b->nnodes ? b->lim->max_nodes + 1 : b->nnodes + n;
+    if (b->nnodes > b->lim->max_nodes) {
+        nv_diag_error(b->d, nv_mark_loc(b->file, m), NV_E_LIMIT,
+                      "document has more than %zu nodes, counting what aliases repeat "
+                      "(raise it with --max-nodes)",
+                      b->lim->max_nodes);
+        return -1;
+    }
+    return 0;
+}
+
 static struct nv_node *nv_new_node(struct nv_builder *b, enum nv_node_type type, yaml_mark_t m)
 {
     struct nv_node *n;
 
-    if (++b->nnodes > b->lim->max_nodes) {
-        nv_diag_error(b->d, nv_mark_loc(b->file, m), NV_E_LIMIT,
-                      "document has more than %zu nodes (raise it with --max-nodes)",
-                      b->lim->max_nodes);
+    if (nv_add_expanded(b, 1, m) < 0)
         return NULL;
-    }
     n = nv_arena_alloc(b->arena, sizeof(*n));
     n->type = type;
     n->loc = nv_mark_loc(b->file, m);
+    n->xsize = 1;
     return n;
 }
 
@@ -223,6 +242,7 @@ static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
 {
     struct nv_node *n;
     struct nv_frame *f;
+    size_t k;
 
     switch (ev->type) {
     case YAML_SCALAR_EVENT:
@@ -264,6 +284,8 @@ static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
         if (f->n)
             memcpy(n->items, f->items, f->n * sizeof(*n->items));
         n->n = n->type == NV_NODE_MAP ? f->n / 2 : f->n;
+        for (k = 0; k < f->n; k++) /* bounded by max_nodes, so no overflow */
+            n->xsize += f->items[k]->xsize;
         free(f->items);
         if (n->type == NV_NODE_MAP && nv_check_keys(b, n) < 0)
             return -1;
@@ -279,7 +301,17 @@ static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
                           "invalid YAML: unknown alias '*%s'", (const char *)ev->data.alias.anchor);
             return -1;
         }
-        /* the alias shares the anchored node: nothing is expanded */
+        for (k = 0; k < b->depth; k++)
+            if (b->stack[k].node == b->anchors[i].node) {
+                nv_diag_error(b->d, nv_mark_loc(b->file, ev->start_mark), NV_E_YAML,
+                              "invalid YAML: alias '*%s' refers to a collection that contains it",
+                              (const char *)ev->data.alias.anchor);
+                return -1;
+            }
+        /* the alias shares the anchored node: nothing is copied, but what readers of the
+         * tree would walk through it counts against the node limit */
+        if (nv_add_expanded(b, b->anchors[i].node->xsize, ev->start_mark) < 0)
+            return -1;
         nv_attach(b, b->anchors[i].node);
         return 0;
     }

@@ -15,7 +15,8 @@
 
 #include "netverify/ip.h"
 
-#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+#define IP(a, b, c, d)                                                                             \
+    ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 
 static void test_ipv4_valid(void **state)
 {
@@ -48,15 +49,13 @@ static void test_ipv4_valid(void **state)
 static void test_ipv4_invalid(void **state)
 {
     static const char *const bad[] = {
-        "01.2.3.4",  /* leading zeros are rejected, as Go and Kubernetes do */
-        "1.2.3.04",  "00.0.0.0", "0.00.0.0", "010.0.0.1",
-        "256.1.1.1", /* > 255 */
-        "1.2.3.256", "1.2.3.999", "1000.1.1.1",
-        "1.2.3", /* missing parts */
-        "1.2", "1", "", "1.2.3.", ".1.2.3", "1..2.3",
-        "1.2.3.4.5", /* too many */
-        "a.b.c.d",   "1.2.3.4 ", " 1.2.3.4", "1.2.3.-4", "1.2.3.4/8", "1.2.3.x", "+1.2.3.4",
-        "::1",
+        "01.2.3.4", /* leading zeros are rejected, as Go and Kubernetes do */
+        "1.2.3.04",  "00.0.0.0",  "0.00.0.0",   "010.0.0.1", "256.1.1.1", /* > 255 */
+        "1.2.3.256", "1.2.3.999", "1000.1.1.1", "1.2.3",                  /* missing parts */
+        "1.2",       "1",         "",           "1.2.3.",    ".1.2.3",
+        "1..2.3",    "1.2.3.4.5", /* too many */
+        "a.b.c.d",   "1.2.3.4 ",  " 1.2.3.4",   "1.2.3.-4",  "1.2.3.4/8",
+        "1.2.3.x",   "+1.2.3.4",  "::1",
     };
     size_t i;
 
@@ -111,8 +110,12 @@ static void test_cidr_host_bits(void **state)
 
 static void test_cidr_ipv6(void **state)
 {
-    static const char *const v6[] = {"::/0",         "2001:db8::/32", "fe80::1/64",
-                                     "::1/128",      "FE80::/10",     "::ffff:10.0.0.0/104",
+    static const char *const v6[] = {"::/0",
+                                     "2001:db8::/32",
+                                     "fe80::1/64",
+                                     "::1/128",
+                                     "FE80::/10",
+                                     "::ffff:10.0.0.0/104",
                                      "2001:db8:0:0:0:0:0:0/48"};
     size_t i;
 
@@ -343,11 +346,11 @@ static void test_atoms_random(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ipv4_valid),      cmocka_unit_test(test_ipv4_invalid),
-        cmocka_unit_test(test_cidr_ok),         cmocka_unit_test(test_cidr_host_bits),
-        cmocka_unit_test(test_cidr_ipv6),       cmocka_unit_test(test_cidr_bad),
-        cmocka_unit_test(test_format),          cmocka_unit_test(test_atoms_empty),
-        cmocka_unit_test(test_atoms_cuts),      cmocka_unit_test(test_atoms_edges),
+        cmocka_unit_test(test_ipv4_valid),   cmocka_unit_test(test_ipv4_invalid),
+        cmocka_unit_test(test_cidr_ok),      cmocka_unit_test(test_cidr_host_bits),
+        cmocka_unit_test(test_cidr_ipv6),    cmocka_unit_test(test_cidr_bad),
+        cmocka_unit_test(test_format),       cmocka_unit_test(test_atoms_empty),
+        cmocka_unit_test(test_atoms_cuts),   cmocka_unit_test(test_atoms_edges),
         cmocka_unit_test(test_atoms_random),
     };
 

@@ -221,9 +221,9 @@ static void test_cross_protocol(void **state)
     u = nv_ports_union(t, nv_ports_proto(t, NV_PROTO_TCP), nv_ports_proto(t, NV_PROTO_UDP));
     assert_int_equal(nv_ports_get(t, u)->n, 2);
     assert_string_equal(nv_ports_format(t, u), "TCP;UDP");
-    assert_int_equal(nv_ports_inter(t, nv_ports_proto(t, NV_PROTO_TCP),
-                                    nv_ports_proto(t, NV_PROTO_UDP)),
-                     NV_PORTS_NONE);
+    assert_int_equal(
+        nv_ports_inter(t, nv_ports_proto(t, NV_PROTO_TCP), nv_ports_proto(t, NV_PROTO_UDP)),
+        NV_PORTS_NONE);
     assert_int_equal(nv_ports_minus(t, u, nv_ports_proto(t, NV_PROTO_TCP)),
                      nv_ports_proto(t, NV_PROTO_UDP));
     /* same port number on two protocols */
@@ -244,12 +244,12 @@ static void test_contains(void **state)
         unsigned port;
         int in;
     } cases[] = {
-        {NV_PROTO_TCP, 79, 0},    {NV_PROTO_TCP, 80, 1},    {NV_PROTO_TCP, 81, 0},
-        {NV_PROTO_TCP, 8079, 0},  {NV_PROTO_TCP, 8080, 1},  {NV_PROTO_TCP, 8085, 1},
-        {NV_PROTO_TCP, 8090, 1},  {NV_PROTO_TCP, 8091, 0},  {NV_PROTO_TCP, 53, 0},
-        {NV_PROTO_UDP, 52, 0},    {NV_PROTO_UDP, 53, 1},    {NV_PROTO_UDP, 54, 0},
-        {NV_PROTO_UDP, 80, 0},    {NV_PROTO_SCTP, 1, 1},    {NV_PROTO_SCTP, 10, 1},
-        {NV_PROTO_SCTP, 11, 0},   {NV_PROTO_SCTP, 0, 0},    {NV_PROTO_TCP, 65535, 0},
+        {NV_PROTO_TCP, 79, 0},     {NV_PROTO_TCP, 80, 1},   {NV_PROTO_TCP, 81, 0},
+        {NV_PROTO_TCP, 8079, 0},   {NV_PROTO_TCP, 8080, 1}, {NV_PROTO_TCP, 8085, 1},
+        {NV_PROTO_TCP, 8090, 1},   {NV_PROTO_TCP, 8091, 0}, {NV_PROTO_TCP, 53, 0},
+        {NV_PROTO_UDP, 52, 0},     {NV_PROTO_UDP, 53, 1},   {NV_PROTO_UDP, 54, 0},
+        {NV_PROTO_UDP, 80, 0},     {NV_PROTO_SCTP, 1, 1},   {NV_PROTO_SCTP, 10, 1},
+        {NV_PROTO_SCTP, 11, 0},    {NV_PROTO_SCTP, 0, 0},   {NV_PROTO_TCP, 65535, 0},
         {NV_PROTO_SCTP, 65535, 0}, {NV_PROTO_TCP, 1, 0},
     };
     size_t i;
@@ -270,8 +270,9 @@ static void test_format(void **state)
     assert_string_equal(nv_ports_format(t, NV_PORTS_ALL), "All");
     assert_string_equal(nv_ports_format(t, NV_PORTS_NONE), "");
     assert_string_equal(nv_ports_format(t, port1(t, NV_PROTO_TCP, 80)), "TCP 80");
-    a = union_of(t, nv_ports_range(t, NV_PROTO_UDP, 53, 53), nv_ports_range(t, NV_PROTO_TCP, 8080, 8090),
-                 port1(t, NV_PROTO_TCP, 80), UINT32_MAX);
+    a = union_of(t, nv_ports_range(t, NV_PROTO_UDP, 53, 53),
+                 nv_ports_range(t, NV_PROTO_TCP, 8080, 8090), port1(t, NV_PROTO_TCP, 80),
+                 UINT32_MAX);
     assert_string_equal(nv_ports_format(t, a), "TCP 80,8080-8090;UDP 53");
     a = nv_ports_union(t, nv_ports_proto(t, NV_PROTO_TCP), port1(t, NV_PROTO_UDP, 53));
     assert_string_equal(nv_ports_format(t, a), "TCP;UDP 53");
@@ -284,7 +285,8 @@ static void test_format(void **state)
     assert_string_equal(nv_ports_format(t, a), "TCP;UDP 1-5352,5354-65535;SCTP");
     a = nv_ports_union(t, port1(t, NV_PROTO_SCTP, 1), port1(t, NV_PROTO_SCTP, 65535));
     assert_string_equal(nv_ports_format(t, a), "SCTP 1,65535");
-    assert_string_equal(nv_ports_format(t, nv_ports_range(t, NV_PROTO_UDP, 1, 65534)), "UDP 1-65534");
+    assert_string_equal(nv_ports_format(t, nv_ports_range(t, NV_PROTO_UDP, 1, 65534)),
+                        "UDP 1-65534");
     /* the string is made once and owned by the table */
     s1 = nv_ports_format(t, a);
     assert_ptr_equal(s1, nv_ports_format(t, a));
@@ -491,7 +493,7 @@ static void test_random_algebra(void **state)
         w = 1 + (int)rnd_below(POOL - 1);
         ids[w] = k == 0 ? u : k == 1 ? x : m;
         for (i = 0; i < NWORDS; i++)
-            bits[w].w[i] = k == 0 ? bits[a].w[i] | bits[b].w[i]
+            bits[w].w[i] = k == 0   ? bits[a].w[i] | bits[b].w[i]
                            : k == 1 ? bits[a].w[i] & bits[b].w[i]
                                     : bits[a].w[i] & ~bits[b].w[i];
     }

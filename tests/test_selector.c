@@ -17,10 +17,10 @@
 
 /* A label set over static strings (nv_labels_get compares with strcmp). */
 #define LABELS(name, ...)                                                                          \
-    const char *name##_kv[] = {__VA_ARGS__};                                                     \
-    const char *name##_k[sizeof(name##_kv) / sizeof(name##_kv[0]) / 2 + 1];                       \
-    const char *name##_v[sizeof(name##_kv) / sizeof(name##_kv[0]) / 2 + 1];                       \
-    struct nv_labels name = {0, name##_k, name##_v};                                             \
+    const char *name##_kv[] = {__VA_ARGS__};                                                       \
+    const char *name##_k[sizeof(name##_kv) / sizeof(name##_kv[0]) / 2 + 1];                        \
+    const char *name##_v[sizeof(name##_kv) / sizeof(name##_kv[0]) / 2 + 1];                        \
+    struct nv_labels name = {0, name##_k, name##_v};                                               \
     fill_labels(&name, name##_kv, sizeof(name##_kv) / sizeof(name##_kv[0]) / 2)
 
 static void fill_labels(struct nv_labels *l, const char **kv, size_t n)
@@ -272,8 +272,8 @@ static void test_key_invalid(void **state)
     expect_key_invalid(".app", "alphanumeric");
     expect_key_invalid("app name", NULL);
     expect_key_invalid("app:x", NULL);
-    expect_key_invalid("app/", "empty");   /* empty name after the prefix */
-    expect_key_invalid("/app", "empty");   /* empty prefix */
+    expect_key_invalid("app/", "empty"); /* empty name after the prefix */
+    expect_key_invalid("/app", "empty"); /* empty prefix */
     expect_key_invalid("a/b/c", "'/'");
     expect_key_invalid("Example.com/app", "lower-case"); /* prefix is a DNS subdomain */
     expect_key_invalid("exa_mple.com/app", NULL);
@@ -298,12 +298,12 @@ static void test_key_invalid(void **state)
 }
 
 /*
- * BUG (src/selector.c, nv_subdomain_invalid): the prefix is checked only for
- * its character set and first/last character, not as a DNS-1123 subdomain
+ * Regression test, found by this suite and fixed (src/selector.c, nv_subdomain_invalid): the prefix
+ * is checked only for its character set and first/last character, not as a DNS-1123 subdomain
  * (dot-separated labels, each starting and ending alphanumeric), so
  * "a..b/app", "a.-b/app" and "a-.b/app" are accepted; the API server rejects them.
  */
-static void test_key_prefix_labels_bug(void **state)
+static void test_key_prefix_labels(void **state)
 {
     (void)state;
     expect_key_invalid("a..b/app", NULL);
@@ -335,6 +335,67 @@ static void test_value(void **state)
     free(v64);
 }
 
+static uint64_t rs = 0x853c49e6748fea9bULL;
+
+static unsigned rn(unsigned n)
+{
+    rs ^= rs >> 12;
+    rs ^= rs << 25;
+    rs ^= rs >> 27;
+    return (unsigned)(((rs * 2685821657736338717ULL) >> 32) % n);
+}
+
+/* The pointer-comparing variant agrees with the plain one on interned data. */
+static void test_matches_interned(void **state)
+{
+    static const char *const keys[] = {"app", "role", "tier", "kubernetes.io/metadata.name"};
+    static const char *const vals[] = {"a", "b", "c", ""};
+    struct nv_arena a;
+    int round, agree_true = 0;
+
+    (void)state;
+    nv_arena_init(&a);
+    for (round = 0; round < 2000; round++) {
+        const char *lk[4], *lv[4], *values[4][3];
+        struct nv_labels l = {0, lk, lv};
+        struct nv_requirement reqs[4];
+        struct nv_selector sel;
+        size_t i, j, nreq = rn(4);
+        int plain, interned;
+
+        for (i = 0; i < 4; i++) {
+            if (rn(2))
+                continue;
+            lk[l.n] = nv_arena_intern(&a, keys[i]);
+            lv[l.n] = nv_arena_intern(&a, vals[rn(4)]);
+            l.n++;
+        }
+        assert_null(nv_labels_sort(&l));
+        for (i = 0; i < nreq; i++) {
+            size_t nv = 1 + rn(3);
+            char key[64];
+            /* a fresh copy of the key: only interning makes the pointers equal */
+            snprintf(key, sizeof(key), "%s", keys[rn(4)]);
+            reqs[i].key = nv_arena_intern(&a, key);
+            reqs[i].op = (enum nv_sel_op)rn(4);
+            reqs[i].nvalues = reqs[i].op <= NV_SEL_NOTIN ? nv : 0;
+            for (j = 0; j < nv; j++)
+                values[i][j] = nv_arena_intern(&a, vals[rn(4)]);
+            reqs[i].values = values[i];
+        }
+        memset(&sel, 0, sizeof(sel));
+        sel.n = nreq;
+        sel.reqs = reqs;
+        plain = nv_selector_matches(&sel, &l);
+        interned = nv_selector_matches_interned(&sel, &l);
+        if (plain != interned)
+            fail_msg("round %d: plain %d, interned %d", round, plain, interned);
+        agree_true += plain;
+    }
+    assert_true(agree_true > 100 && agree_true < 1900); /* both answers occur */
+    nv_arena_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,8 +409,9 @@ int main(void)
         cmocka_unit_test(test_op_name),
         cmocka_unit_test(test_key_valid),
         cmocka_unit_test(test_key_invalid),
-        cmocka_unit_test(test_key_prefix_labels_bug),
+        cmocka_unit_test(test_key_prefix_labels),
         cmocka_unit_test(test_value),
+        cmocka_unit_test(test_matches_interned),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

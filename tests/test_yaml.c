@@ -97,9 +97,8 @@ static void test_multi_document(void **state)
     (void)state;
     memset(&r, 0, sizeof(r));
     nv_diags_init(&d);
-    assert_int_equal(load("first: 1\n---\nsecond: 2\n---\n# comment\nthird: [a]\n...\n", 0, NULL,
-                          &d, &r),
-                     0);
+    assert_int_equal(
+        load("first: 1\n---\nsecond: 2\n---\n# comment\nthird: [a]\n...\n", 0, NULL, &d, &r), 0);
     assert_int_equal(d.nerr, 0);
     assert_int_equal(r.ndocs, 3);
     assert_int_equal(r.docnos[0], 1);
@@ -194,19 +193,19 @@ static void check_scalars(const struct nv_node *root, unsigned docno, void *arg)
         enum nv_scalar_kind kind;
         const char *text;
     } cases[] = {
-        {"int", NV_SCALAR_INT, "80"},         {"neg", NV_SCALAR_INT, "-3"},
-        {"zero", NV_SCALAR_INT, "0"},         {"dq", NV_SCALAR_STR, "80"},
-        {"sq", NV_SCALAR_STR, "80"},          {"tilde", NV_SCALAR_NULL, "~"},
-        {"null1", NV_SCALAR_NULL, "null"},    {"null2", NV_SCALAR_NULL, "Null"},
-        {"null3", NV_SCALAR_NULL, "NULL"},    {"empty", NV_SCALAR_NULL, ""},
-        {"qnull", NV_SCALAR_STR, "null"},     {"qempty", NV_SCALAR_STR, ""},
-        {"t1", NV_SCALAR_BOOL, "true"},       {"t2", NV_SCALAR_BOOL, "True"},
-        {"t3", NV_SCALAR_BOOL, "TRUE"},       {"f1", NV_SCALAR_BOOL, "false"},
-        {"f2", NV_SCALAR_BOOL, "False"},      {"f3", NV_SCALAR_BOOL, "FALSE"},
-        {"qtrue", NV_SCALAR_STR, "true"},     {"float", NV_SCALAR_FLOAT, "1.5"},
-        {"exp", NV_SCALAR_FLOAT, "1e3"},      {"str", NV_SCALAR_STR, "hello"},
-        {"name", NV_SCALAR_STR, "http-alt"},  {"ver", NV_SCALAR_STR, "1.2.3"},
-        {"lit", NV_SCALAR_STR, "a\nb\n"},     {"tagged", NV_SCALAR_INT, "42"},
+        {"int", NV_SCALAR_INT, "80"},        {"neg", NV_SCALAR_INT, "-3"},
+        {"zero", NV_SCALAR_INT, "0"},        {"dq", NV_SCALAR_STR, "80"},
+        {"sq", NV_SCALAR_STR, "80"},         {"tilde", NV_SCALAR_NULL, "~"},
+        {"null1", NV_SCALAR_NULL, "null"},   {"null2", NV_SCALAR_NULL, "Null"},
+        {"null3", NV_SCALAR_NULL, "NULL"},   {"empty", NV_SCALAR_NULL, ""},
+        {"qnull", NV_SCALAR_STR, "null"},    {"qempty", NV_SCALAR_STR, ""},
+        {"t1", NV_SCALAR_BOOL, "true"},      {"t2", NV_SCALAR_BOOL, "True"},
+        {"t3", NV_SCALAR_BOOL, "TRUE"},      {"f1", NV_SCALAR_BOOL, "false"},
+        {"f2", NV_SCALAR_BOOL, "False"},     {"f3", NV_SCALAR_BOOL, "FALSE"},
+        {"qtrue", NV_SCALAR_STR, "true"},    {"float", NV_SCALAR_FLOAT, "1.5"},
+        {"exp", NV_SCALAR_FLOAT, "1e3"},     {"str", NV_SCALAR_STR, "hello"},
+        {"name", NV_SCALAR_STR, "http-alt"}, {"ver", NV_SCALAR_STR, "1.2.3"},
+        {"lit", NV_SCALAR_STR, "a\nb\n"},    {"tagged", NV_SCALAR_INT, "42"},
         {"ip", NV_SCALAR_STR, "10.0.0.0/8"},
     };
     size_t i;
@@ -276,37 +275,52 @@ static void check_yaml11_bools(const struct nv_node *root, unsigned docno, void 
 
     (void)docno;
     (void)arg;
+    char *why = arg;
+
+    /* record, do not fail here: a failure would longjmp out of the parser and leak it */
     for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        const struct nv_node *n = get(root, keys[i]);
-        if (n->kind != NV_SCALAR_BOOL)
-            fail_msg("plain '%s' resolves to %s, YAML 1.1 (sigs.k8s.io/yaml) makes it a boolean",
-                     n->str, nv_node_type_name(n));
+        const struct nv_node *n = nv_node_get(root, keys[i]);
+        if (!n || n->kind != NV_SCALAR_BOOL) {
+            if (!why[0])
+                snprintf(
+                    why, 200,
+                    "plain '%s' resolves to %s, YAML 1.1 (sigs.k8s.io/yaml) makes it a boolean",
+                    n ? n->str : keys[i], nv_node_type_name(n));
+        }
     }
-    assert_int_equal(get(root, "q")->kind, NV_SCALAR_STR);
+    if (!nv_node_get(root, "q") || nv_node_get(root, "q")->kind != NV_SCALAR_STR)
+        snprintf(why, 200, "quoted \"yes\" is not a string");
 }
 
 /*
- * BUG (src/yaml.c, nv_resolve): yaml.h promises "the YAML 1.1 core resolution
- * Kubernetes uses", but only true/false spellings become booleans. Under YAML
- * 1.1 (go-yaml v2 behind sigs.k8s.io/yaml, what kubectl and the API server use)
- * plain yes/Yes/YES/no/No/NO/on/On/ON/off/Off/OFF are booleans too, so
- * 'labels: {enabled: yes}' is rejected by Kubernetes ("expected string, got
- * bool") while netverify silently reads the label value "yes".
+ * Regression test, found by this suite and fixed (src/yaml.c, nv_resolve): yaml.h promises "the
+ * YAML 1.1 core resolution Kubernetes uses", but only true/false spellings become booleans. Under
+ * YAML 1.1 (go-yaml v2 behind sigs.k8s.io/yaml, what kubectl and the API server use) plain
+ * yes/Yes/YES/no/No/NO/on/On/ON/off/Off/OFF are booleans too, so 'labels: {enabled: yes}' is
+ * rejected by Kubernetes ("expected string, got bool") while netverify silently reads the label
+ * value "yes".
  */
-static void test_yaml11_bools_bug(void **state)
+static void test_yaml11_bools(void **state)
 {
     struct nv_diags d;
     struct run r;
 
     (void)state;
+    char why[200] = "";
+    int rc;
+
     memset(&r, 0, sizeof(r));
     r.check = check_yaml11_bools;
+    r.arg = why;
     nv_diags_init(&d);
-    assert_int_equal(load("a: yes\nb: Yes\nc: YES\nd: no\ne: No\nf: NO\ng: on\nh: On\ni: ON\n"
-                          "j: off\nk: Off\nl: OFF\nq: \"yes\"\n",
-                          0, NULL, &d, &r),
-                     0);
+    rc = load("a: yes\nb: Yes\nc: YES\nd: no\ne: No\nf: NO\ng: on\nh: On\ni: ON\n"
+              "j: off\nk: Off\nl: OFF\nq: \"yes\"\n",
+              0, NULL, &d, &r);
     nv_diags_release(&d);
+    assert_int_equal(rc, 0);
+    assert_int_equal(r.ndocs, 1);
+    if (why[0])
+        fail_msg("%s", why);
 }
 
 static void check_json(const struct nv_node *root, unsigned docno, void *arg)
@@ -518,14 +532,17 @@ static void test_aliases(void **state)
     memset(&r, 0, sizeof(r));
     r.check = check_alias;
     nv_diags_init(&d);
-    assert_int_equal(load("base: &b {app: web}\nx: *b\ny: *b\ns1: &s hello\ns2: *s\n", 0, NULL, &d,
-                          &r),
-                     0);
+    assert_int_equal(
+        load("base: &b {app: web}\nx: *b\ny: *b\ns1: &s hello\ns2: *s\n", 0, NULL, &d, &r), 0);
     assert_int_equal(r.ndocs, 1);
     nv_diags_release(&d);
 }
 
-/* A "billion laughs" document stays small because aliases share nodes. */
+/*
+ * A "billion laughs" document: aliases share nodes, so parsing stays small, but
+ * what a reader would walk through them (10^8 nodes) exceeds the node limit and
+ * is refused with a position, in bounded time.
+ */
 static void test_alias_bomb(void **state)
 {
     struct nv_diags d;
@@ -543,8 +560,118 @@ static void test_alias_bomb(void **state)
                           "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
                           "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n",
                           0, NULL, &d, &r),
+                     -1);
+    assert_int_equal(r.ndocs, 0);
+    assert_int_equal(d.nerr, 1);
+    assert_int_equal(d.items[0].code, NV_E_LIMIT);
+    assert_int_equal(d.items[0].loc.line, 7);
+    nv_diags_release(&d);
+    /* three levels (1,111 nodes walked) are fine */
+    memset(&r, 0, sizeof(r));
+    nv_diags_init(&d);
+    assert_int_equal(load("a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+                          "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                          "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n",
+                          0, NULL, &d, &r),
                      0);
     assert_int_equal(r.ndocs, 1);
+    nv_diags_release(&d);
+}
+
+/* Whether following items from n ever comes back to a node on the current path. */
+static int has_cycle(const struct nv_node *n, const struct nv_node **path, size_t depth)
+{
+    size_t i, m;
+
+    for (i = 0; i < depth; i++)
+        if (path[i] == n)
+            return 1;
+    if (n->type == NV_NODE_SCALAR || depth >= 64)
+        return 0;
+    path[depth] = n;
+    m = n->type == NV_NODE_MAP ? 2 * n->n : n->n;
+    for (i = 0; i < m; i++)
+        if (has_cycle(n->items[i], path, depth + 1))
+            return 1;
+    return 0;
+}
+
+static void check_acyclic(const struct nv_node *root, unsigned docno, void *arg)
+{
+    const struct nv_node *path[64];
+
+    (void)docno;
+    *(int *)arg = has_cycle(root, path, 0);
+}
+
+/*
+ * Regression test, found by this suite and fixed (src/yaml.c, nv_on_event): an anchor is registered
+ * when its collection starts, so an alias inside the anchored collection ("a: &x [*x]") makes the
+ * node contain itself. The tree handed to callers is cyclic; go-yaml (and so
+ * Kubernetes) rejects this ("anchor 'x' value contains itself"). A consumer
+ * that recurses, such as k8s.c's List handling, overflows the stack: see
+ * test_k8s.c test_recursive_list.
+ */
+static void test_recursive_alias(void **state)
+{
+    struct nv_diags d;
+    struct run r;
+    int cyclic = 0;
+
+    (void)state;
+    memset(&r, 0, sizeof(r));
+    r.check = check_acyclic;
+    r.arg = &cyclic;
+    nv_diags_init(&d);
+    if (load("a: &x [1, *x]\n", 0, NULL, &d, &r) == 0) {
+        if (cyclic)
+            fail_msg("a self-referencing alias was accepted and the node tree is cyclic");
+        fail_msg("a self-referencing alias was accepted");
+    }
+    assert_int_equal(d.nerr, 1);
+    assert_int_equal(d.items[0].code, NV_E_YAML);
+    nv_diags_release(&d);
+}
+
+static void test_duplicate_keys(void **state)
+{
+    struct nv_diags d;
+    struct run r;
+
+    (void)state;
+    memset(&r, 0, sizeof(r));
+    nv_diags_init(&d);
+    /* Kubernetes' decoder rejects a key given twice in one mapping */
+    assert_int_equal(load("ok: 1\n---\na: 1\nb:\n  c: 1\n  c: 2\n", 0, NULL, &d, &r), -1);
+    assert_int_equal(r.ndocs, 1);
+    assert_int_equal(d.nerr, 1);
+    assert_int_equal(d.items[0].code, NV_E_YAML);
+    assert_non_null(strstr(d.items[0].msg, "'c'"));
+    assert_int_equal(d.items[0].loc.line, 6); /* the second 'c' */
+    assert_int_equal(d.items[0].loc.col, 3);
+    nv_diags_release(&d);
+    /* equal keys in different mappings are fine */
+    memset(&r, 0, sizeof(r));
+    nv_diags_init(&d);
+    assert_int_equal(load("a: {c: 1}\nb: {c: 1}\n", 0, NULL, &d, &r), 0);
+    assert_int_equal(d.nerr, 0);
+    nv_diags_release(&d);
+}
+
+static void test_unknown_alias(void **state)
+{
+    struct nv_diags d;
+    struct run r;
+
+    (void)state;
+    memset(&r, 0, sizeof(r));
+    nv_diags_init(&d);
+    /* anchors do not cross documents */
+    assert_int_equal(load("a: &x 1\n---\nb: *x\n", 0, NULL, &d, &r), -1);
+    assert_int_equal(r.ndocs, 1);
+    assert_int_equal(d.nerr, 1);
+    assert_int_equal(d.items[0].code, NV_E_YAML);
+    assert_int_equal(d.items[0].loc.line, 3);
     nv_diags_release(&d);
 }
 
@@ -553,11 +680,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_multi_document), cmocka_unit_test(test_empty_streams),
         cmocka_unit_test(test_positions),      cmocka_unit_test(test_scalar_kinds),
-        cmocka_unit_test(test_yaml11_bools_bug), cmocka_unit_test(test_json),
+        cmocka_unit_test(test_yaml11_bools),   cmocka_unit_test(test_json),
         cmocka_unit_test(test_syntax_error),   cmocka_unit_test(test_error_after_documents),
         cmocka_unit_test(test_reader_error),   cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_node_limit),     cmocka_unit_test(test_aliases),
-        cmocka_unit_test(test_alias_bomb),
+        cmocka_unit_test(test_alias_bomb),     cmocka_unit_test(test_recursive_alias),
+        cmocka_unit_test(test_duplicate_keys), cmocka_unit_test(test_unknown_alias),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,13 +31,14 @@ struct nv_node {
     const char *str;          /* scalar text, NUL-terminated (may contain NULs: see len) */
     size_t len;
     size_t n;               /* sequence items, or mapping pairs */
+    size_t xsize;           /* nodes in this subtree, aliases expanded */
     struct nv_node **items; /* sequence: n items; mapping: 2n (key, value) */
 };
 
 /* Input limits; nv_yaml_limits_default() gives the documented defaults. */
 struct nv_yaml_limits {
     unsigned max_depth;    /* nesting of collections */
-    size_t max_nodes;      /* nodes per document */
+    size_t max_nodes;      /* nodes per document, counting what aliases repeat */
     size_t max_file_bytes; /* size of one input file */
 };
 void nv_yaml_limits_default(struct nv_yaml_limits *lim);

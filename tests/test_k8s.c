@@ -1,0 +1,1450 @@
+/*
+ * test_k8s.c - Kubernetes objects into the model: namespaces, workload naming,
+ * policies, and every validation error with its code, message and position.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "netverify/k8s.h"
+#include "netverify/load.h"
+#include "netverify/model.h"
+
+static char g_dir[64];
+static char g_path[128];
+
+static int group_setup(void **state)
+{
+    (void)state;
+    snprintf(g_dir, sizeof(g_dir), "/tmp/nv-test-k8s-XXXXXX");
+    if (!mkdtemp(g_dir))
+        return -1;
+    snprintf(g_path, sizeof(g_path), "%s/in.yaml", g_dir);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    unlink(g_path);
+    rmdir(g_dir);
+    return 0;
+}
+
+/* Write 'text' to the temp file and load it. NULL when errors were recorded. */
+static struct nv_model *load(const char *text, struct nv_diags *d)
+{
+    struct nv_load_opts o;
+    char *paths[1];
+    FILE *fp = fopen(g_path, "w");
+
+    assert_non_null(fp);
+    assert_int_equal(fputs(text, fp) >= 0, 1);
+    assert_int_equal(fclose(fp), 0);
+    nv_load_opts_default(&o);
+    paths[0] = g_path;
+    nv_diags_init(d);
+    return nv_load(paths, 1, &o, d);
+}
+
+static void dump_diags(const struct nv_diags *d)
+{
+    size_t i;
+
+    for (i = 0; i < d->n; i++)
+        print_message("  diag %zu: code %d sev %d at %u:%u: %s\n", i, d->items[i].code,
+                      d->items[i].sev, d->items[i].loc.line, d->items[i].loc.col, d->items[i].msg);
+}
+
+static struct nv_model *load_ok(const char *text, struct nv_diags *d)
+{
+    struct nv_model *m = load(text, d);
+
+    if (!m) {
+        dump_diags(d);
+        fail_msg("load failed");
+    }
+    assert_int_equal(d->nerr, 0);
+    return m;
+}
+
+/* Line and column (1-based) of the '^' in 'marker' (a substring of text with '^' inserted). */
+static void pos_of(const char *text, const char *marker, unsigned *line, unsigned *col)
+{
+    char needle[256];
+    const char *caret = strchr(marker, '^'), *hit, *p;
+    size_t off;
+
+    assert_non_null(caret);
+    off = (size_t)(caret - marker);
+    snprintf(needle, sizeof(needle), "%.*s%s", (int)off, marker, caret + 1);
+    hit = strstr(text, needle);
+    if (!hit)
+        fail_msg("marker '%s' not in text", marker);
+    hit += off;
+    *line = 1;
+    *col = 1;
+    for (p = text; p < hit; p++) {
+        if (*p == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+/* The first diagnostic with this code whose message contains 'frag'. */
+static const struct nv_diag *find_diag(const struct nv_diags *d, enum nv_code code,
+                                       const char *frag)
+{
+    size_t i;
+
+    for (i = 0; i < d->n; i++)
+        if (d->items[i].code == code && strstr(d->items[i].msg, frag))
+            return &d->items[i];
+    dump_diags(d);
+    fail_msg("no diagnostic with code %d and '%s'", code, frag);
+    return NULL;
+}
+
+static void check_diag_at(const struct nv_diags *d, const char *text, enum nv_code code,
+                          const char *frag, const char *marker)
+{
+    const struct nv_diag *g = find_diag(d, code, frag);
+    unsigned line, col;
+
+    pos_of(text, marker, &line, &col);
+    assert_int_equal(g->sev, NV_SEV_ERROR);
+    assert_non_null(g->loc.file);
+    assert_string_equal(g->loc.file, g_path);
+    if (g->loc.line != line || g->loc.col != col)
+        fail_msg("'%s' reported at %u:%u, want %u:%u ('%s')", g->msg, g->loc.line, g->loc.col, line,
+                 col, marker);
+}
+
+/* Load must fail with exactly one error: code, message fragment, position of '^' in marker. */
+static void expect_error(const char *text, enum nv_code code, const char *frag, const char *marker)
+{
+    struct nv_diags d;
+    struct nv_model *m = load(text, &d);
+
+    if (m) {
+        nv_model_free(m);
+        fail_msg("load succeeded; expected '%s'", frag);
+    }
+    if (d.nerr != 1) {
+        dump_diags(&d);
+        fail_msg("%zu errors, expected 1 ('%s')", d.nerr, frag);
+    }
+    check_diag_at(&d, text, code, frag, marker);
+    nv_diags_release(&d);
+}
+
+static const struct nv_workload *wl(const struct nv_model *m, const char *id)
+{
+    long i = nv_model_find_workload(m, id);
+
+    if (i < 0)
+        fail_msg("no workload '%s'", id);
+    return &m->workloads[i];
+}
+
+static const struct nv_namespace *ns_named(const struct nv_model *m, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < m->nns; i++)
+        if (!strcmp(m->ns[i].name, name))
+            return &m->ns[i];
+    fail_msg("no namespace '%s'", name);
+    return NULL;
+}
+
+static const struct nv_policy *pol_named(const struct nv_model *m, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < m->npolicies; i++)
+        if (!strcmp(m->policies[i]->name, name))
+            return m->policies[i];
+    fail_msg("no policy '%s'", name);
+    return NULL;
+}
+
+/* ---- successful loads ---- */
+
+static void test_namespaces(void **state)
+{
+    static const char text[] = "apiVersion: v1\n"
+                               "kind: Namespace\n"
+                               "metadata:\n"
+                               "  name: prod\n"
+                               "  labels:\n"
+                               "    team: a\n"
+                               "---\n"
+                               "kind: Namespace\n"
+                               "metadata:\n"
+                               "  name: spoof\n"
+                               "  labels:\n"
+                               "    kubernetes.io/metadata.name: other\n"
+                               "    zone: z1\n"
+                               "---\n"
+                               "kind: Pod\n"
+                               "metadata: {name: p1, namespace: undeclared}\n"
+                               "---\n"
+                               "kind: Namespace\n"
+                               "metadata: {name: bare}\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+    const struct nv_namespace *ns;
+
+    (void)state;
+    ns = ns_named(m, "prod");
+    assert_int_equal(ns->labels.n, 2);
+    assert_string_equal(nv_labels_get(&ns->labels, "kubernetes.io/metadata.name"), "prod");
+    assert_string_equal(nv_labels_get(&ns->labels, "team"), "a");
+    assert_non_null(ns->loc.file);
+    assert_int_equal(ns->loc.line, 1);
+    ns = ns_named(m, "spoof");
+    assert_int_equal(ns->labels.n, 2);
+    /* the API server always sets the name label to the name */
+    assert_string_equal(nv_labels_get(&ns->labels, "kubernetes.io/metadata.name"), "spoof");
+    assert_string_equal(nv_labels_get(&ns->labels, "zone"), "z1");
+    ns = ns_named(m, "undeclared");
+    assert_int_equal(ns->labels.n, 1);
+    assert_string_equal(nv_labels_get(&ns->labels, "kubernetes.io/metadata.name"), "undeclared");
+    assert_null(ns->loc.file);
+    ns = ns_named(m, "bare");
+    assert_int_equal(ns->labels.n, 1);
+    assert_string_equal(nv_labels_get(&ns->labels, "kubernetes.io/metadata.name"), "bare");
+    assert_int_equal(ns->loc.line, 18);
+    assert_string_equal(wl(m, "undeclared/p1")->kind, "Pod");
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+static void test_default_namespace(void **state)
+{
+    static const char text[] = "kind: Pod\n"
+                               "metadata: {name: p}\n"
+                               "---\n"
+                               "kind: Deployment\n"
+                               "metadata: {name: d}\n"
+                               "spec: {template: {metadata: {labels: {app: d}}}}\n"
+                               "---\n"
+                               "kind: NetworkPolicy\n"
+                               "metadata: {name: np}\n"
+                               "spec: {podSelector: {}}\n"
+                               "---\n"
+                               "kind: Pod\n"
+                               "metadata: {name: q, namespace: \"\"}\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+    const struct nv_workload *w;
+
+    (void)state;
+    w = wl(m, "default/p");
+    assert_string_equal(w->kind, "Pod");
+    assert_string_equal(m->ns[w->ns].name, "default");
+    w = wl(m, "default/d");
+    assert_string_equal(w->kind, "Deployment");
+    assert_string_equal(nv_labels_get(&m->pods[w->pods[0]].labels, "app"), "d");
+    assert_string_equal(wl(m, "default/q")->kind, "Pod");
+    assert_string_equal(pol_named(m, "np")->ns, "default");
+    assert_string_equal(m->ns[pol_named(m, "np")->nsidx].name, "default");
+    assert_int_equal(m->nworkloads, 3);
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+static void test_owner_references(void **state)
+{
+    static const char text[] =
+        "kind: Pod\n"
+        "metadata:\n"
+        "  name: web-abc-1\n"
+        "  labels: {app: web}\n"
+        "  ownerReferences:\n"
+        "  - {apiVersion: apps/v1, kind: ReplicaSet, name: web-abc, controller: true}\n"
+        "---\n"
+        "kind: Pod\n"
+        "metadata:\n"
+        "  name: web-abc-2\n"
+        "  labels: {app: web}\n"
+        "  ownerReferences:\n"
+        "  - {apiVersion: apps/v1, kind: ReplicaSet, name: web-abc, controller: true}\n"
+        "---\n"
+        "kind: Pod\n"
+        "metadata:\n"
+        "  name: kindless-1\n"
+        "  ownerReferences:\n"
+        "  - {name: job-x, controller: true}\n"
+        "---\n"
+        "kind: Pod\n"
+        "metadata:\n"
+        "  name: notctl\n"
+        "  ownerReferences:\n"
+        "  - {kind: ReplicaSet, name: rs-y, controller: false}\n"
+        "---\n"
+        "kind: Pod\n"
+        "metadata:\n"
+        "  name: nodeowned\n"
+        "  ownerReferences:\n"
+        "  - {kind: Node, name: node-1, controller: true}\n"
+        "---\n"
+        "kind: Pod\n"
+        "metadata:\n"
+        "  name: noflag\n"
+        "  ownerReferences:\n"
+        "  - {kind: ReplicaSet, name: rs-z}\n"
+        "---\n"
+        "kind: Pod\n"
+        "metadata:\n"
+        "  name: second\n"
+        "  ownerReferences:\n"
+        "  - {kind: Foo, name: other, controller: false}\n"
+        "  - {kind: StatefulSet, name: db, controller: true}\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+    const struct nv_workload *w;
+
+    (void)state;
+    w = wl(m, "default/web-abc");
+    assert_string_equal(w->kind, "ReplicaSet");
+    assert_string_equal(w->name, "web-abc");
+    assert_int_equal(w->npods, 2); /* pods of one owner merge into one workload */
+    assert_string_equal(m->pods[w->pods[0]].name, "web-abc-1");
+    assert_string_equal(m->pods[w->pods[1]].name, "web-abc-2");
+    assert_int_equal(m->pods[w->pods[0]].workload, (unsigned)(w - m->workloads));
+    assert_int_equal(m->pods[w->pods[1]].workload, (unsigned)(w - m->workloads));
+    w = wl(m, "default/job-x");
+    assert_string_equal(w->kind, "Pod"); /* owner without kind */
+    assert_int_equal(w->npods, 1);
+    assert_string_equal(wl(m, "default/notctl")->kind, "Pod");
+    assert_string_equal(wl(m, "default/nodeowned")->kind, "Pod");
+    assert_string_equal(wl(m, "default/noflag")->kind, "Pod");
+    assert_string_equal(wl(m, "default/db")->kind, "StatefulSet");
+    assert_true(nv_model_find_workload(m, "default/web-abc-1") < 0);
+    assert_true(nv_model_find_workload(m, "default/rs-y") < 0);
+    assert_true(nv_model_find_workload(m, "default/node-1") < 0);
+    assert_true(nv_model_find_workload(m, "default/second") < 0);
+    assert_int_equal(m->nworkloads, 6);
+    assert_int_equal(m->npods, 7);
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+static void test_workload_kinds(void **state)
+{
+    static const char text[] =
+        "kind: Deployment\n"
+        "metadata: {name: dep, namespace: ns1}\n"
+        "spec:\n"
+        "  template:\n"
+        "    metadata: {labels: {app: dep}}\n"
+        "    spec:\n"
+        "      containers:\n"
+        "      - name: c1\n"
+        "        ports:\n"
+        "        - {name: http, containerPort: 8080}\n"
+        "        - {name: dns, containerPort: 53, protocol: UDP}\n"
+        "        - {containerPort: 9999}\n"
+        "      - name: c2\n"
+        "        ports:\n"
+        "        - {name: sctp-x, containerPort: 9003, protocol: SCTP}\n"
+        "---\n"
+        "kind: StatefulSet\n"
+        "metadata: {name: sts, namespace: ns1}\n"
+        "spec: {template: {metadata: {labels: {app: sts}}}}\n"
+        "---\n"
+        "kind: DaemonSet\n"
+        "metadata: {name: ds, namespace: ns1}\n"
+        "spec: {template: {metadata: {labels: {app: ds}}}}\n"
+        "---\n"
+        "kind: Job\n"
+        "metadata: {name: job, namespace: ns1}\n"
+        "spec: {template: {metadata: {labels: {app: job}}}}\n"
+        "---\n"
+        "kind: CronJob\n"
+        "metadata: {name: cron, namespace: ns1}\n"
+        "spec: {jobTemplate: {spec: {template: {metadata: {labels: {app: cron}}}}}}\n"
+        "---\n"
+        "kind: ReplicaSet\n"
+        "metadata: {name: rs, namespace: ns1}\n"
+        "spec: {template: {metadata: {labels: {app: rs}}}}\n"
+        "---\n"
+        "kind: ReplicationController\n"
+        "metadata: {name: rc, namespace: ns1}\n"
+        "spec: {template: {metadata: {labels: {app: rc}}}}\n"
+        "---\n"
+        "kind: ConfigMap\n"
+        "metadata: {name: cm, namespace: ns1}\n"
+        "---\n"
+        "kind: Service\n"
+        "metadata: {name: svc, namespace: ns1}\n"
+        "spec:\n"
+        "  selector: {app: dep}\n"
+        "  ports: [{port: 80, targetPort: http}, {port: 53, protocol: UDP}]\n";
+    static const char *const kinds[][2] = {
+        {"ns1/dep", "Deployment"},
+        {"ns1/sts", "StatefulSet"},
+        {"ns1/ds", "DaemonSet"},
+        {"ns1/job", "Job"},
+        {"ns1/cron", "CronJob"},
+        {"ns1/rs", "ReplicaSet"},
+        {"ns1/rc", "ReplicationController"},
+    };
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+    const struct nv_pod *pod;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        const struct nv_workload *w = wl(m, kinds[i][0]);
+        assert_string_equal(w->kind, kinds[i][1]);
+        assert_string_equal(nv_labels_get(&m->pods[w->pods[0]].labels, "app"), w->name);
+    }
+    assert_int_equal(m->nworkloads, 7); /* the ConfigMap is skipped */
+    {
+        const struct nv_diag *g = find_diag(&d, NV_W_SKIPPED, "ConfigMap");
+        assert_int_equal(g->sev, NV_SEV_NOTE);
+        assert_int_equal(g->loc.line, 41);
+    }
+    /* named container ports across containers; unnamed ones are not kept as names */
+    pod = &m->pods[wl(m, "ns1/dep")->pods[0]];
+    assert_int_equal(pod->nports, 3);
+    for (i = 0; i < pod->nports; i++) {
+        const struct nv_named_port *p = &pod->ports[i];
+        if (!strcmp(p->name, "http")) {
+            assert_int_equal(p->proto, NV_PROTO_TCP);
+            assert_int_equal(p->port, 8080);
+        } else if (!strcmp(p->name, "dns")) {
+            assert_int_equal(p->proto, NV_PROTO_UDP);
+            assert_int_equal(p->port, 53);
+        } else {
+            assert_string_equal(p->name, "sctp-x");
+            assert_int_equal(p->proto, NV_PROTO_SCTP);
+            assert_int_equal(p->port, 9003);
+        }
+    }
+    /* the Service */
+    assert_int_equal(m->nservices, 1);
+    assert_string_equal(m->services[0].name, "svc");
+    assert_int_equal(m->services[0].nports, 2);
+    assert_string_equal(m->services[0].ports[0].target_name, "http");
+    assert_int_equal(m->services[0].ports[1].proto, NV_PROTO_UDP);
+    assert_int_equal(m->services[0].ports[1].target, 53);
+    assert_non_null(m->services[0].selector);
+    assert_true(nv_selector_matches(m->services[0].selector, &pod->labels));
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+static void test_lists(void **state)
+{
+    static const char text[] = "kind: List\n"
+                               "items:\n"
+                               "- kind: Pod\n"
+                               "  metadata: {name: a}\n"
+                               "- kind: Namespace\n"
+                               "  metadata: {name: listed, labels: {x: z}}\n"
+                               "---\n"
+                               "kind: PodList\n"
+                               "items:\n"
+                               "- metadata: {name: b, namespace: listed}\n"
+                               "- metadata: {name: c, namespace: listed}\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+
+    (void)state;
+    assert_string_equal(wl(m, "default/a")->kind, "Pod");
+    assert_string_equal(wl(m, "listed/b")->kind, "Pod");
+    assert_string_equal(wl(m, "listed/c")->kind, "Pod");
+    assert_string_equal(nv_labels_get(&ns_named(m, "listed")->labels, "x"), "z");
+    assert_int_equal(m->nworkloads, 3);
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+static void test_policy_types(void **state)
+{
+    static const char text[] = "kind: NetworkPolicy\n"
+                               "metadata: {name: none}\n"
+                               "spec: {podSelector: {}, ingress: [{}]}\n"
+                               "---\n"
+                               "kind: NetworkPolicy\n"
+                               "metadata: {name: with-egress}\n"
+                               "spec: {podSelector: {}, egress: [{}]}\n"
+                               "---\n"
+                               "kind: NetworkPolicy\n"
+                               "metadata: {name: empty-egress}\n"
+                               "spec: {podSelector: {}, egress: []}\n"
+                               "---\n"
+                               "kind: NetworkPolicy\n"
+                               "metadata: {name: explicit-egress}\n"
+                               "spec: {podSelector: {}, policyTypes: [Egress]}\n"
+                               "---\n"
+                               "kind: NetworkPolicy\n"
+                               "metadata: {name: both}\n"
+                               "spec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n"
+                               "---\n"
+                               "kind: NetworkPolicy\n"
+                               "metadata: {name: empty-types}\n"
+                               "spec: {podSelector: {}, policyTypes: [], egress: [{}]}\n"
+                               "---\n"
+                               "kind: NetworkPolicy\n"
+                               "metadata: {name: nothing}\n"
+                               "spec: {podSelector: {}}\n"
+                               "---\n"
+                               "kind: NetworkPolicy\n"
+                               "metadata: {name: ignored-ingress}\n"
+                               "spec:\n"
+                               "  podSelector: {}\n"
+                               "  policyTypes: [Egress]\n"
+                               "  ingress: [{}]\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+
+    (void)state;
+    assert_int_equal(pol_named(m, "none")->types, NV_TYPE_INGRESS);
+    assert_int_equal(pol_named(m, "none")->nrules[NV_INGRESS], 1);
+    assert_int_equal(pol_named(m, "with-egress")->types, NV_TYPE_INGRESS | NV_TYPE_EGRESS);
+    assert_int_equal(pol_named(m, "empty-egress")->types, NV_TYPE_INGRESS);
+    assert_int_equal(pol_named(m, "explicit-egress")->types, NV_TYPE_EGRESS);
+    assert_int_equal(pol_named(m, "both")->types, NV_TYPE_INGRESS | NV_TYPE_EGRESS);
+    assert_int_equal(pol_named(m, "both")->nrules[NV_INGRESS], 0);
+    assert_int_equal(pol_named(m, "both")->nrules[NV_EGRESS], 0);
+    assert_int_equal(pol_named(m, "empty-types")->types, NV_TYPE_INGRESS | NV_TYPE_EGRESS);
+    assert_int_equal(pol_named(m, "nothing")->types, NV_TYPE_INGRESS);
+    assert_int_equal(pol_named(m, "ignored-ingress")->types, NV_TYPE_EGRESS);
+    {
+        /* ingress rules that policyTypes switches off are a warning, not an error */
+        const struct nv_diag *g = find_diag(&d, NV_W_SEMANTIC, "ignored-ingress");
+        assert_int_equal(g->sev, NV_SEV_WARNING);
+        assert_int_equal(g->loc.line, 34);
+    }
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+static void test_policy_rules(void **state)
+{
+    static const char text[] =
+        "kind: NetworkPolicy\n"
+        "metadata: {name: np, namespace: app}\n"
+        "spec:\n"
+        "  podSelector:\n"
+        "    matchLabels: {app: db}\n"
+        "    matchExpressions:\n"
+        "    - {key: tier, operator: NotIn, values: [a, b]}\n"
+        "    - {key: env, operator: DoesNotExist}\n"
+        "  ingress:\n"
+        "  - from:\n"
+        "    - podSelector: {matchLabels: {role: fe}}\n"
+        "    - namespaceSelector: {matchLabels: {team: x}}\n"
+        "    - podSelector: {}\n"
+        "      namespaceSelector: {matchExpressions: [{key: t, operator: Exists}]}\n"
+        "    - ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16, 10.2.3.4/32]}\n"
+        "    ports:\n"
+        "    - port: 80\n"
+        "    - {protocol: UDP, port: 53}\n"
+        "    - {port: 8000, endPort: 8100}\n"
+        "    - {port: http}\n"
+        "    - {protocol: SCTP}\n"
+        "  - {}\n"
+        "  - from: []\n"
+        "    ports: []\n"
+        "  egress:\n"
+        "  - to: [{ipBlock: {cidr: 192.168.1.7/24}}]\n"
+        "    ports: [{port: dns, protocol: UDP}]\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+    const struct nv_policy *p = pol_named(m, "np");
+    const struct nv_rule *r;
+    const struct nv_peer *pe;
+
+    (void)state;
+    assert_string_equal(p->ns, "app");
+    assert_int_equal(p->types, NV_TYPE_INGRESS | NV_TYPE_EGRESS);
+    assert_int_equal(p->subject->n, 3);
+    assert_int_equal(p->loc.line, 1);
+    assert_int_equal(p->nrules[NV_INGRESS], 3);
+    assert_int_equal(p->nrules[NV_EGRESS], 1);
+    r = &p->rules[NV_INGRESS][0];
+    assert_ptr_equal(r->policy, p);
+    assert_int_equal(r->dir, NV_INGRESS);
+    assert_int_equal(r->index, 0);
+    assert_int_equal(r->loc.line, 10);
+    assert_int_equal(r->loc.col, 5);
+    assert_false(r->all_peers);
+    assert_false(r->all_ports);
+    assert_int_equal(r->npeers, 4);
+    pe = &r->peers[0];
+    assert_int_equal(pe->kind, NV_PEER_PODS);
+    assert_null(pe->ns_sel); /* the policy's own namespace */
+    assert_non_null(pe->pod_sel);
+    assert_int_equal(pe->loc.line, 11);
+    assert_int_equal(pe->loc.col, 7);
+    pe = &r->peers[1];
+    assert_int_equal(pe->kind, NV_PEER_PODS);
+    assert_non_null(pe->ns_sel);
+    assert_null(pe->pod_sel); /* every pod */
+    pe = &r->peers[2];
+    assert_non_null(pe->ns_sel);
+    assert_non_null(pe->pod_sel);
+    assert_true(nv_selector_is_empty(pe->pod_sel));
+    assert_int_equal(pe->ns_sel->n, 1);
+    assert_int_equal(pe->ns_sel->reqs[0].op, NV_SEL_EXISTS);
+    pe = &r->peers[3];
+    assert_int_equal(pe->kind, NV_PEER_IPBLOCK);
+    assert_int_equal(pe->cidr.lo, 0x0a000000u);
+    assert_int_equal(pe->cidr.hi, 0x0affffffu);
+    assert_int_equal(pe->nexcept, 2);
+    assert_int_equal(pe->except[0].lo, 0x0a010000u);
+    assert_int_equal(pe->except[0].hi, 0x0a01ffffu);
+    assert_int_equal(pe->except[1].lo, 0x0a020304u);
+    assert_int_equal(pe->except[1].hi, 0x0a020304u);
+    assert_int_equal(r->nports, 5);
+    assert_true(r->has_named);
+    assert_string_equal(nv_ports_format(&m->ports, r->numeric), "TCP 80,8000-8100;UDP 53;SCTP");
+    assert_string_equal(r->ports[3].name, "http");
+    assert_int_equal(r->ports[3].proto, NV_PROTO_TCP);
+    assert_int_equal(r->ports[2].port, 8000);
+    assert_int_equal(r->ports[2].end, 8100);
+    assert_int_equal(r->ports[4].port, 0);
+    assert_int_equal(r->ports[4].proto, NV_PROTO_SCTP);
+    r = &p->rules[NV_INGRESS][1];
+    assert_true(r->all_peers);
+    assert_true(r->all_ports);
+    assert_int_equal(r->numeric, NV_PORTS_ALL);
+    assert_int_equal(r->index, 1);
+    r = &p->rules[NV_INGRESS][2];
+    assert_true(r->all_peers); /* from: [] */
+    assert_true(r->all_ports); /* ports: [] */
+    assert_int_equal(r->numeric, NV_PORTS_ALL);
+    r = &p->rules[NV_EGRESS][0];
+    assert_int_equal(r->dir, NV_EGRESS);
+    assert_int_equal(r->npeers, 1);
+    assert_int_equal(r->peers[0].cidr.lo, 0xc0a80100u); /* host bits cleared */
+    assert_int_equal(r->peers[0].cidr.hi, 0xc0a801ffu);
+    assert_true(r->has_named);
+    assert_int_equal(r->numeric, NV_PORTS_NONE);
+    assert_int_equal(r->ports[0].proto, NV_PROTO_UDP);
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+static void add_doc(const struct nv_node *root, unsigned docno, void *ctx)
+{
+    (void)docno;
+    nv_k8s_add_document(ctx, root);
+}
+
+/* The other entry point: documents one by one into a model, then finish. */
+static void test_add_document_api(void **state)
+{
+    static char text[] = "kind: Pod\nmetadata: {name: a, labels: {app: a}}\n"
+                         "---\n"
+                         "kind: Secret\nmetadata: {name: s}\n"
+                         "---\n"
+                         "kind: List\nitems: [{kind: Pod, metadata: {name: b}}]\n";
+    struct nv_model *m = nv_model_new();
+    struct nv_diags d;
+    struct nv_k8s *k;
+    struct nv_k8s_stats st;
+    struct nv_yaml_limits lim;
+    struct nv_arena scratch;
+    FILE *fp = fmemopen(text, strlen(text), "r");
+
+    (void)state;
+    assert_non_null(fp);
+    nv_diags_init(&d);
+    k = nv_k8s_new(m, &d);
+    nv_yaml_limits_default(&lim);
+    nv_arena_init(&scratch);
+    assert_int_equal(nv_yaml_load(fp, "mem.yaml", &lim, &scratch, &d, add_doc, k), 0);
+    nv_arena_release(&scratch);
+    fclose(fp);
+    nv_k8s_stats(k, &st);
+    assert_int_equal(st.documents, 3);
+    assert_true(st.objects >= 3);
+    assert_int_equal(st.skipped, 1);
+    nv_k8s_free(k);
+    assert_int_equal(d.nerr, 0);
+    assert_int_equal(nv_model_finish(m, &d), 0);
+    assert_int_equal(m->nworkloads, 2);
+    assert_string_equal(wl(m, "default/a")->kind, "Pod");
+    assert_string_equal(wl(m, "default/b")->kind, "Pod");
+    assert_string_equal(wl(m, "default/a")->loc.file, "mem.yaml");
+    assert_int_equal(wl(m, "default/b")->loc.line, 8);
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+/* ---- errors: code, message, position ---- */
+
+static void test_err_unknown_operator(void **state)
+{
+    static const char text[] = "kind: NetworkPolicy\n"
+                               "metadata: {name: np}\n"
+                               "spec:\n"
+                               "  podSelector:\n"
+                               "    matchExpressions:\n"
+                               "    - key: app\n"
+                               "      operator: Exist\n";
+
+    (void)state;
+    expect_error(text, NV_E_SELECTOR, "unknown operator 'Exist'", "operator: ^Exist");
+}
+
+static void test_err_in_without_values(void **state)
+{
+    static const char text1[] = "kind: NetworkPolicy\n"
+                                "metadata: {name: np}\n"
+                                "spec:\n"
+                                "  podSelector:\n"
+                                "    matchExpressions:\n"
+                                "    - {key: app, operator: In}\n";
+    static const char text2[] = "kind: NetworkPolicy\n"
+                                "metadata: {name: np}\n"
+                                "spec:\n"
+                                "  podSelector:\n"
+                                "    matchExpressions:\n"
+                                "    - {key: app, operator: NotIn, values: []}\n";
+
+    (void)state;
+    expect_error(text1, NV_E_SELECTOR, "non-empty 'values'", "operator: ^In}");
+    expect_error(text2, NV_E_SELECTOR, "non-empty 'values'", "values: ^[]");
+}
+
+static void test_err_exists_with_values(void **state)
+{
+    static const char text[] = "kind: NetworkPolicy\n"
+                               "metadata: {name: np}\n"
+                               "spec:\n"
+                               "  podSelector: {}\n"
+                               "  ingress:\n"
+                               "  - from:\n"
+                               "    - namespaceSelector:\n"
+                               "        matchExpressions:\n"
+                               "        - key: team\n"
+                               "          operator: Exists\n"
+                               "          values: [a]\n";
+
+    (void)state;
+    expect_error(text, NV_E_SELECTOR, "must not have 'values'", "values: ^[a]");
+}
+
+static void test_err_bad_cidr(void **state)
+{
+    static const char text[] = "kind: NetworkPolicy\n"
+                               "metadata: {name: np}\n"
+                               "spec:\n"
+                               "  podSelector: {}\n"
+                               "  egress:\n"
+                               "  - to:\n"
+                               "    - ipBlock:\n"
+                               "        cidr: 10.0.0.0/33\n";
+    static const char text2[] = "kind: NetworkPolicy\n"
+                                "metadata: {name: np}\n"
+                                "spec:\n"
+                                "  podSelector: {}\n"
+                                "  egress:\n"
+                                "  - to:\n"
+                                "    - ipBlock: {cidr: 10.0.0.0/8, except: [300.0.0.0/16]}\n";
+
+    (void)state;
+    expect_error(text, NV_E_CIDR, "invalid CIDR '10.0.0.0/33'", "cidr: ^10.0.0.0/33");
+    expect_error(text2, NV_E_CIDR, "invalid CIDR '300.0.0.0/16'", "[^300.0.0.0/16]");
+}
+
+static void test_err_except_outside(void **state)
+{
+    static const char text[] = "kind: NetworkPolicy\n"
+                               "metadata: {name: np}\n"
+                               "spec:\n"
+                               "  podSelector: {}\n"
+                               "  ingress:\n"
+                               "  - from:\n"
+                               "    - ipBlock:\n"
+                               "        cidr: 10.0.0.0/16\n"
+                               "        except:\n"
+                               "        - 10.0.1.0/24\n"
+                               "        - 11.0.0.0/24\n";
+    static const char text2[] = "kind: NetworkPolicy\n"
+                                "metadata: {name: np}\n"
+                                "spec:\n"
+                                "  podSelector: {}\n"
+                                "  ingress:\n"
+                                "  - from:\n"
+                                "    - ipBlock: {cidr: 10.0.0.0/16, except: [10.0.0.0/16]}\n";
+    static const char text3[] = "kind: NetworkPolicy\n"
+                                "metadata: {name: np}\n"
+                                "spec:\n"
+                                "  podSelector: {}\n"
+                                "  ingress:\n"
+                                "  - from:\n"
+                                "    - ipBlock: {cidr: 10.0.0.0/16, except: [10.0.0.0/8]}\n";
+
+    (void)state;
+    expect_error(text, NV_E_CIDR, "not a strict subset", "- ^11.0.0.0/24");
+    expect_error(text2, NV_E_CIDR, "not a strict subset", "[^10.0.0.0/16]");
+    expect_error(text3, NV_E_CIDR, "not a strict subset", "[^10.0.0.0/8]");
+}
+
+static void test_err_port_range(void **state)
+{
+    static const char text0[] = "kind: NetworkPolicy\n"
+                                "metadata: {name: np}\n"
+                                "spec:\n"
+                                "  podSelector: {}\n"
+                                "  ingress:\n"
+                                "  - ports:\n"
+                                "    - port: 0\n";
+    static const char text1[] = "kind: NetworkPolicy\n"
+                                "metadata: {name: np}\n"
+                                "spec:\n"
+                                "  podSelector: {}\n"
+                                "  ingress:\n"
+                                "  - ports:\n"
+                                "    - {protocol: UDP, port: 70000}\n";
+    static const char text2[] = "kind: NetworkPolicy\n"
+                                "metadata: {name: np}\n"
+                                "spec:\n"
+                                "  podSelector: {}\n"
+                                "  ingress:\n"
+                                "  - ports:\n"
+                                "    - {port: 80, endPort: 65536}\n";
+    static const char text3[] = "kind: NetworkPolicy\n"
+                                "metadata: {name: np}\n"
+                                "spec:\n"
+                                "  podSelector: {}\n"
+                                "  ingress:\n"
+                                "  - ports:\n"
+                                "    - {port: 99999999999999999999999}\n";
+
+    (void)state;
+    expect_error(text0, NV_E_PORT, "outside 1-65535", "port: ^0");
+    expect_error(text1, NV_E_PORT, "outside 1-65535", "port: ^70000");
+    expect_error(text2, NV_E_PORT, "outside 1-65535", "endPort: ^65536");
+    {
+        /* too large for a long: still a port error (range), not a crash */
+        struct nv_diags d;
+        struct nv_model *m = load(text3, &d);
+        assert_null(m);
+        assert_int_equal(d.nerr, 1);
+        assert_int_equal(d.items[0].loc.line, 7);
+        assert_int_equal(d.items[0].loc.col, 14);
+        nv_diags_release(&d);
+    }
+}
+
+static void test_err_endport(void **state)
+{
+    static const char text[] = "kind: NetworkPolicy\n"
+                               "metadata: {name: np}\n"
+                               "spec:\n"
+                               "  podSelector: {}\n"
+                               "  ingress:\n"
+                               "  - ports:\n"
+                               "    - port: 80\n"
+                               "      endPort: 79\n";
+    static const char text2[] = "kind: NetworkPolicy\n"
+                                "metadata: {name: np}\n"
+                                "spec:\n"
+                                "  podSelector: {}\n"
+                                "  egress:\n"
+                                "  - ports:\n"
+                                "    - port: http\n"
+                                "      endPort: 90\n";
+    static const char text3[] = "kind: NetworkPolicy\n"
+                                "metadata: {name: np}\n"
+                                "spec:\n"
+                                "  podSelector: {}\n"
+                                "  egress:\n"
+                                "  - ports:\n"
+                                "    - protocol: TCP\n"
+                                "      endPort: 90\n";
+
+    (void)state;
+    expect_error(text, NV_E_PORT, "'endPort' 79 is below 'port' 80", "endPort: ^79");
+    expect_error(text2, NV_E_PORT, "named port 'http'", "endPort: ^90");
+    expect_error(text3, NV_E_PORT, "needs a numeric 'port'", "endPort: ^90");
+}
+
+static void test_err_protocol(void **state)
+{
+    static const char text[] = "kind: NetworkPolicy\n"
+                               "metadata: {name: np}\n"
+                               "spec:\n"
+                               "  podSelector: {}\n"
+                               "  ingress:\n"
+                               "  - ports:\n"
+                               "    - protocol: tcp\n"
+                               "      port: 80\n";
+    static const char text2[] = "kind: Pod\n"
+                                "metadata: {name: p}\n"
+                                "spec:\n"
+                                "  containers:\n"
+                                "  - name: c\n"
+                                "    ports:\n"
+                                "    - {name: ping, containerPort: 7, protocol: ICMP}\n";
+
+    (void)state;
+    expect_error(text, NV_E_PORT, "unknown protocol 'tcp'", "protocol: ^tcp");
+    expect_error(text2, NV_E_PORT, "unknown protocol 'ICMP'", "protocol: ^ICMP");
+}
+
+static void test_err_port_name(void **state)
+{
+    static const char text[] = "kind: NetworkPolicy\n"
+                               "metadata: {name: np}\n"
+                               "spec:\n"
+                               "  podSelector: {}\n"
+                               "  ingress:\n"
+                               "  - ports:\n"
+                               "    - port: \"80\"\n";
+    static const char text2[] = "kind: NetworkPolicy\n"
+                                "metadata: {name: np}\n"
+                                "spec:\n"
+                                "  podSelector: {}\n"
+                                "  ingress:\n"
+                                "  - ports:\n"
+                                "    - port: Web_Port\n";
+
+    (void)state;
+    /* a quoted number is a string, and a port name needs a letter (as the API server says) */
+    expect_error(text, NV_E_PORT, "invalid port name '80'", "port: ^\"80\"");
+    expect_error(text2, NV_E_PORT, "invalid port name 'Web_Port'", "port: ^Web_Port");
+}
+
+static void test_err_peer_shape(void **state)
+{
+    static const char text[] = "kind: NetworkPolicy\n"
+                               "metadata: {name: np}\n"
+                               "spec:\n"
+                               "  podSelector: {}\n"
+                               "  ingress:\n"
+                               "  - from:\n"
+                               "    - ipBlock:\n"
+                               "        cidr: 10.0.0.0/8\n"
+                               "      podSelector: {}\n";
+    static const char text2[] = "kind: NetworkPolicy\n"
+                                "metadata: {name: np}\n"
+                                "spec:\n"
+                                "  podSelector: {}\n"
+                                "  egress:\n"
+                                "  - to:\n"
+                                "    - podSelector: {}\n"
+                                "    - {}\n";
+    static const char text3[] = "kind: NetworkPolicy\n"
+                                "metadata: {name: np}\n"
+                                "spec:\n"
+                                "  podSelector: {}\n"
+                                "  egress:\n"
+                                "  - to:\n"
+                                "    - ipBlock: {cidr: 10.0.0.0/8}\n"
+                                "      namespaceSelector: {}\n";
+
+    (void)state;
+    expect_error(text, NV_E_VALUE, "may not combine 'ipBlock'", "- ^ipBlock:");
+    expect_error(text2, NV_E_MISSING, "empty peer", "- ^{}");
+    expect_error(text3, NV_E_VALUE, "may not combine 'ipBlock'", "- ^ipBlock: {");
+}
+
+static void test_err_types(void **state)
+{
+    static const char t1[] = "kind: NetworkPolicy\n"
+                             "metadata: {name: np}\n"
+                             "spec:\n"
+                             "  podSelector: {}\n"
+                             "  ingress: allow-all\n";
+    static const char t2[] = "kind: NetworkPolicy\n"
+                             "metadata: {name: np}\n"
+                             "spec:\n"
+                             "  podSelector: {}\n"
+                             "  ingress:\n"
+                             "  - from: {podSelector: {}}\n";
+    static const char t3[] = "kind: NetworkPolicy\n"
+                             "metadata: {name: np}\n"
+                             "spec:\n"
+                             "  podSelector: {}\n"
+                             "  ingress:\n"
+                             "  - ports: 80\n";
+    static const char t4[] = "kind: NetworkPolicy\n"
+                             "metadata: {name: np}\n"
+                             "spec:\n"
+                             "  podSelector:\n"
+                             "    matchLabels: [app, web]\n";
+    static const char t5[] = "kind: Pod\n"
+                             "metadata:\n"
+                             "  name: p\n"
+                             "  labels: [a, b]\n";
+    static const char t6[] = "kind: Pod\n"
+                             "metadata: {name: p}\n"
+                             "spec:\n"
+                             "  containers:\n"
+                             "  - ports:\n"
+                             "    - {name: http, containerPort: \"8080\"}\n";
+    static const char t7[] = "kind: Pod\n"
+                             "metadata:\n"
+                             "  name: p\n"
+                             "  labels:\n"
+                             "    version: 2\n";
+    static const char t8[] = "kind: NetworkPolicy\n"
+                             "metadata: {name: np}\n"
+                             "spec:\n"
+                             "  podSelector: {}\n"
+                             "  policyTypes: [ingress]\n";
+
+    (void)state;
+    expect_error(t1, NV_E_TYPE, "'ingress' must be a list, not a string", "ingress: ^allow-all");
+    expect_error(t2, NV_E_TYPE, "'from' must be a list, not a mapping", "from: ^{");
+    expect_error(t3, NV_E_TYPE, "'ports' must be a list, not an integer", "ports: ^80");
+    expect_error(t4, NV_E_TYPE, "'matchLabels' must be a mapping, not a list", "matchLabels: ^[");
+    expect_error(t5, NV_E_TYPE, "'labels' must be a mapping, not a list", "labels: ^[");
+    expect_error(t6, NV_E_TYPE, "'containerPort' must be an integer", "containerPort: ^\"8080\"");
+    expect_error(t7, NV_E_TYPE, "must be a string, not an integer", "version: ^2");
+    expect_error(t8, NV_E_VALUE, "invalid policy type 'ingress'", "[^ingress]");
+}
+
+static void test_err_duplicate(void **state)
+{
+    static const char text[] = "kind: Pod\n"
+                               "metadata: {name: p, namespace: a}\n"
+                               "---\n"
+                               "kind: Pod\n"
+                               "metadata: {name: p, namespace: b}\n"
+                               "---\n"
+                               "kind: Service\n"
+                               "metadata: {name: p, namespace: a}\n"
+                               "---\n"
+                               "# again\n"
+                               "kind: Pod\n"
+                               "metadata: {name: p, namespace: a}\n";
+    static const char text2[] = "kind: Namespace\n"
+                                "metadata: {name: a}\n"
+                                "---\n"
+                                "kind: Namespace\n"
+                                "metadata: {name: a}\n";
+    static const char text3[] = "kind: NetworkPolicy\n"
+                                "metadata: {name: np}\n"
+                                "spec: {podSelector: {}}\n"
+                                "---\n"
+                                "kind: NetworkPolicy\n"
+                                "metadata: {name: np, namespace: default}\n"
+                                "spec: {podSelector: {}}\n";
+
+    (void)state;
+    /* same name in another namespace or of another kind is fine */
+    expect_error(text, NV_E_DUP, "Pod 'a/p' is defined more than once", "# again\n^kind: Pod");
+    expect_error(text2, NV_E_DUP, "Namespace 'a' is defined more than once",
+                 "---\n^kind: Namespace");
+    /* no namespace means default */
+    expect_error(text3, NV_E_DUP, "'default/np' is defined more than once",
+                 "---\n^kind: NetworkPolicy");
+}
+
+static void test_err_labels(void **state)
+{
+    static const char text[] = "kind: Pod\n"
+                               "metadata:\n"
+                               "  name: p\n"
+                               "  labels:\n"
+                               "    app: bad_\n";
+    static const char text2[] = "kind: Deployment\n"
+                                "metadata: {name: d}\n"
+                                "spec:\n"
+                                "  template:\n"
+                                "    metadata:\n"
+                                "      labels:\n"
+                                "        -app: x\n";
+    static const char text3[] = "kind: NetworkPolicy\n"
+                                "metadata: {name: np}\n"
+                                "spec:\n"
+                                "  podSelector:\n"
+                                "    matchLabels: {app: \"a b\"}\n";
+    static const char text4[] = "kind: NetworkPolicy\n"
+                                "metadata: {name: np}\n"
+                                "spec:\n"
+                                "  podSelector:\n"
+                                "    matchExpressions:\n"
+                                "    - {key: app, operator: In, values: [ok, -no]}\n";
+
+    (void)state;
+    expect_error(text, NV_E_SELECTOR, "invalid label value 'bad_' for 'app'", "app: ^bad_");
+    expect_error(text2, NV_E_SELECTOR, "invalid label key '-app'", "^-app: x");
+    expect_error(text3, NV_E_SELECTOR, "invalid matchLabels value 'a b'", "app: ^\"a b\"");
+    expect_error(text4, NV_E_SELECTOR, "invalid label value '-no'", "ok, ^-no");
+}
+
+static void test_err_multiple(void **state)
+{
+    static const char text[] = "kind: NetworkPolicy\n"
+                               "metadata: {name: np1}\n"
+                               "spec:\n"
+                               "  podSelector: {}\n"
+                               "  ingress:\n"
+                               "  - ports:\n"
+                               "    - port: 0\n"
+                               "    - {protocol: udp, port: 53}\n"
+                               "---\n"
+                               "kind: Pod\n"
+                               "metadata:\n"
+                               "  name: p\n"
+                               "  labels: {app: \"-x\"}\n"
+                               "---\n"
+                               "kind: NetworkPolicy\n"
+                               "metadata: {name: np2}\n"
+                               "spec:\n"
+                               "  podSelector:\n"
+                               "    matchExpressions: [{key: a, operator: Maybe}]\n"
+                               "  egress:\n"
+                               "  - to: [{ipBlock: {cidr: 10.0.0.0/40}}]\n"
+                               "---\n"
+                               "kind: Pod\n"
+                               "metadata: {name: fine}\n";
+    struct nv_diags d;
+    struct nv_model *m = load(text, &d);
+
+    (void)state;
+    assert_null(m);
+    if (d.nerr != 5) {
+        dump_diags(&d);
+        fail_msg("%zu errors, want 5", d.nerr);
+    }
+    check_diag_at(&d, text, NV_E_PORT, "outside 1-65535", "port: ^0");
+    check_diag_at(&d, text, NV_E_PORT, "unknown protocol 'udp'", "protocol: ^udp");
+    check_diag_at(&d, text, NV_E_SELECTOR, "invalid label value '-x'", "app: ^\"-x\"");
+    check_diag_at(&d, text, NV_E_SELECTOR, "unknown operator 'Maybe'", "operator: ^Maybe");
+    check_diag_at(&d, text, NV_E_CIDR, "invalid CIDR '10.0.0.0/40'", "cidr: ^10.0.0.0/40");
+    nv_diags_release(&d);
+}
+
+static void test_err_misc(void **state)
+{
+    static const char t1[] = "kind: Pod\n"
+                             "metadata:\n"
+                             "  labels: {app: x}\n";
+    static const char t2[] = "metadata: {name: x}\n";
+    static const char t3[] = "kind: NetworkPolicy\n"
+                             "metadata: {name: np}\n";
+    static const char t4[] = "kind: NetworkPolicy\n"
+                             "metadata: {name: np}\n"
+                             "spec:\n"
+                             "  podSelector: {}\n"
+                             "  ingress:\n"
+                             "  - from:\n"
+                             "    - ipBlock: {except: [10.0.0.0/8]}\n";
+    static const char t5[] = "kind: Pod\n"
+                             "metadata:\n"
+                             "  name: p\n"
+                             "  ownerReferences:\n"
+                             "  - {kind: ReplicaSet, controller: true}\n";
+    static const char t6[] = "kind: NetworkPolicy\n"
+                             "metadata: {name: np}\n"
+                             "spec:\n"
+                             "  podSelector: {}\n"
+                             "  ingress:\n"
+                             "  - from:\n"
+                             "    - ipBlock: {cidr: 'fd00::/8', except: [10.0.0.0/24]}\n";
+    static const char t7[] = "- just\n- a list\n";
+    static const char t8[] = "kind: NetworkPolicy\n"
+                             "metadata: {name: np}\n"
+                             "spec:\n"
+                             "  podSelector: {}\n"
+                             "  ingres: []\n";
+
+    (void)state;
+    expect_error(t1, NV_E_MISSING, "Pod has no 'metadata.name'", "metadata:\n  ^labels");
+    expect_error(t2, NV_E_MISSING, "no 'kind'", "^metadata");
+    expect_error(t3, NV_E_MISSING, "has no 'spec'", "^kind");
+    expect_error(t4, NV_E_MISSING, "ipBlock has no 'cidr'", "ipBlock: ^{");
+    expect_error(t5, NV_E_MISSING, "ownerReference has no 'name'", "- ^{kind: ReplicaSet");
+    expect_error(t6, NV_E_CIDR, "same IP family", "[^10.0.0.0/24]");
+    expect_error(t7, NV_E_TYPE, "must be a mapping, not a list", "^- just");
+    expect_error(t8, NV_E_VALUE, "unknown field 'ingres'", "^ingres:");
+}
+
+/* Warnings and notes do not fail a load. */
+static void test_warnings_only(void **state)
+{
+    static const char text[] = "kind: NetworkPolicy\n"
+                               "metadata: {name: v6}\n"
+                               "spec:\n"
+                               "  podSelector: {}\n"
+                               "  ingress:\n"
+                               "  - from:\n"
+                               "    - ipBlock: {cidr: 'fd00::/8'}\n"
+                               "---\n"
+                               "kind: Pod\n"
+                               "metadata: {name: p}\n"
+                               "spec:\n"
+                               "  containers:\n"
+                               "  - ports: [{name: http}]\n"
+                               "---\n"
+                               "kind: Ingress\n"
+                               "metadata: {name: i}\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+    const struct nv_policy *p = pol_named(m, "v6");
+
+    (void)state;
+    assert_true(d.nwarn >= 2);
+    assert_int_equal(find_diag(&d, NV_W_SEMANTIC, "IPv6")->loc.line, 7);
+    find_diag(&d, NV_W_SEMANTIC, "containerPort");
+    assert_int_equal(find_diag(&d, NV_W_SKIPPED, "Ingress")->sev, NV_SEV_NOTE);
+    /* the IPv6 peer matches no IPv4 address */
+    assert_int_equal(p->rules[NV_INGRESS][0].npeers, 1);
+    assert_true(p->rules[NV_INGRESS][0].peers[0].cidr.lo >
+                p->rules[NV_INGRESS][0].peers[0].cidr.hi);
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+/*
+ * Regression test, found by this suite and fixed (src/k8s.c, nv_parse_requirement): the
+ * unknown-field check formats kn->str for a key that is not a scalar; collection nodes have str ==
+ * NULL, so the message gets "(null)" from glibc (undefined behaviour in C).
+ */
+static void test_nonscalar_key(void **state)
+{
+    static const char text[] = "kind: NetworkPolicy\n"
+                               "metadata: {name: np}\n"
+                               "spec:\n"
+                               "  podSelector:\n"
+                               "    matchExpressions:\n"
+                               "    - key: app\n"
+                               "      operator: Exists\n"
+                               "      ? [x]\n"
+                               "      : y\n";
+    struct nv_diags d;
+    struct nv_model *m = load(text, &d);
+    char msg[256];
+    size_t nerr = d.nerr;
+    enum nv_code code = d.n ? d.items[0].code : 0;
+
+    (void)state;
+    snprintf(msg, sizeof(msg), "%s", d.n ? d.items[0].msg : "");
+    nv_model_free(m);
+    nv_diags_release(&d); /* before any assertion, so a failure leaks nothing */
+    assert_null(m);
+    assert_int_equal(nerr, 1);
+    assert_int_equal(code, NV_E_SELECTOR);
+    if (strstr(msg, "(null)"))
+        fail_msg("message formats a NULL string: '%s'", msg);
+}
+
+/*
+ * Regression test, found by this suite and fixed (src/k8s.c, nv_parse_peer): 'namespaceSelector:
+ * null' (or an empty value) is treated as '{}', i.e. every namespace. In Kubernetes a null selector
+ * is the same as an absent one: the peer means pods of the policy's own namespace. The peer should
+ * have ns_sel == NULL; netverify widens it to all namespaces (see test_matrix.c
+ * test_null_namespace_selector).
+ */
+static void test_null_namespace_selector(void **state)
+{
+    static const char text[] = "kind: NetworkPolicy\n"
+                               "metadata: {name: np, namespace: a}\n"
+                               "spec:\n"
+                               "  podSelector: {}\n"
+                               "  ingress:\n"
+                               "  - from:\n"
+                               "    - podSelector: {matchLabels: {app: x}}\n"
+                               "      namespaceSelector:\n"
+                               "    - podSelector: {matchLabels: {app: yy}}\n"
+                               "      namespaceSelector: null\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+    const struct nv_rule *r = &pol_named(m, "np")->rules[NV_INGRESS][0];
+    size_t npeers = r->npeers;
+    int has_pod_sel = r->peers[0].pod_sel != NULL;
+    int widened = (r->peers[0].ns_sel != NULL) + (npeers > 1 && r->peers[1].ns_sel != NULL);
+    int all = r->peers[0].ns_sel && nv_selector_is_empty(r->peers[0].ns_sel);
+
+    (void)state;
+    nv_model_free(m);
+    nv_diags_release(&d);
+    assert_int_equal(npeers, 2);
+    assert_true(has_pod_sel);
+    if (widened)
+        fail_msg("%d null namespaceSelector(s) became a selector (matching %s namespaces)", widened,
+                 all ? "all" : "some");
+}
+
+/*
+ * Regression test, found by this suite and fixed (src/yaml.c + src/k8s.c): a List whose items alias
+ * their own list recurses in nv_add_object/nv_add_list until the stack overflows (SIGSEGV, exit 139
+ * from 'netverify list'). Run in a child so the crash cannot take the other tests down.
+ */
+static void test_recursive_list(void **state)
+{
+    static const char text[] = "kind: List\n"
+                               "items: &i\n"
+                               "- kind: List\n"
+                               "  items: *i\n";
+    pid_t pid;
+    int status = 0;
+
+    (void)state;
+    fflush(NULL);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct nv_diags d;
+        struct nv_model *m = load(text, &d);
+        nv_model_free(m);
+        nv_diags_release(&d);
+        _exit(0);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (WIFSIGNALED(status))
+        fail_msg("loading a self-referencing List killed the process with signal %d",
+                 WTERMSIG(status));
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail_msg("loading a self-referencing List crashed (wait status %d)", status);
+}
+
+/*
+ * Regression test, found by this suite and fixed (src/k8s.c, nv_add_object): an object with only
+ * metadata.generateName takes the prefix as its name, so two objects with the same generateName
+ * (e.g. two 'generateName: migrate-' Jobs) are reported as "defined more than
+ * once". The API server gives each a unique name and accepts both.
+ */
+static void test_generate_name(void **state)
+{
+    static const char text[] = "kind: Job\n"
+                               "metadata: {generateName: migrate-}\n"
+                               "spec: {template: {metadata: {labels: {app: m}}}}\n"
+                               "---\n"
+                               "kind: Job\n"
+                               "metadata: {generateName: migrate-}\n"
+                               "spec: {template: {metadata: {labels: {app: m}}}}\n";
+    struct nv_diags d;
+    struct nv_model *m = load(text, &d);
+    size_t nerr = d.nerr;
+    char msg[256];
+
+    (void)state;
+    snprintf(msg, sizeof(msg), "%s", d.n ? d.items[0].msg : "");
+    nv_model_free(m);
+    nv_diags_release(&d);
+    if (nerr)
+        fail_msg("two objects with the same generateName were rejected: %s", msg);
+}
+
+/* Directories are walked recursively, sorted, .yaml/.yml/.json only, hidden files skipped. */
+static void test_load_directory(void **state)
+{
+    static const char *const files[][2] = {
+        {"b.yaml", "kind: Pod\nmetadata: {name: b}\n"},
+        {"a.yml", "kind: Pod\nmetadata: {name: a}\n"},
+        {"c.json", "{\"kind\": \"Pod\", \"metadata\": {\"name\": \"c\"}}\n"},
+        {"notes.txt", "kind: Pod\nmetadata: {name: txt}\n"},
+        {".hidden.yaml", "kind: Pod\nmetadata: {name: hidden}\n"},
+        {"sub/d.yaml", "kind: Pod\nmetadata: {name: d}\n"},
+    };
+    char dir[128], path[192], *paths[1];
+    struct nv_load_opts o;
+    struct nv_diags d;
+    struct nv_model *m;
+    size_t i;
+
+    (void)state;
+    snprintf(dir, sizeof(dir), "%s/tree", g_dir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(path, sizeof(path), "%s/sub", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        FILE *fp;
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i][0]);
+        fp = fopen(path, "w");
+        assert_non_null(fp);
+        fputs(files[i][1], fp);
+        fclose(fp);
+    }
+    nv_load_opts_default(&o);
+    paths[0] = dir;
+    nv_diags_init(&d);
+    m = nv_load(paths, 1, &o, &d);
+    for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i][0]);
+        unlink(path);
+    }
+    snprintf(path, sizeof(path), "%s/sub", dir);
+    rmdir(path);
+    rmdir(dir);
+    assert_non_null(m);
+    assert_int_equal(m->nworkloads, 4);
+    wl(m, "default/a");
+    wl(m, "default/b");
+    wl(m, "default/c");
+    wl(m, "default/d");
+    assert_true(nv_model_find_workload(m, "default/txt") < 0);
+    assert_true(nv_model_find_workload(m, "default/hidden") < 0);
+    /* positions name the file each object came from */
+    assert_non_null(strstr(wl(m, "default/d")->loc.file, "sub/d.yaml"));
+    assert_non_null(strstr(wl(m, "default/c")->loc.file, "c.json"));
+    nv_model_free(m);
+    nv_diags_release(&d);
+
+    /* a missing path is an I/O error */
+    snprintf(path, sizeof(path), "%s/missing.yaml", g_dir);
+    paths[0] = path;
+    nv_diags_init(&d);
+    m = nv_load(paths, 1, &o, &d);
+    assert_null(m);
+    assert_int_equal(d.nerr, 1);
+    assert_int_equal(d.items[0].code, NV_E_IO);
+    nv_diags_release(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_namespaces),
+        cmocka_unit_test(test_default_namespace),
+        cmocka_unit_test(test_owner_references),
+        cmocka_unit_test(test_workload_kinds),
+        cmocka_unit_test(test_lists),
+        cmocka_unit_test(test_policy_types),
+        cmocka_unit_test(test_policy_rules),
+        cmocka_unit_test(test_add_document_api),
+        cmocka_unit_test(test_err_unknown_operator),
+        cmocka_unit_test(test_err_in_without_values),
+        cmocka_unit_test(test_err_exists_with_values),
+        cmocka_unit_test(test_err_bad_cidr),
+        cmocka_unit_test(test_err_except_outside),
+        cmocka_unit_test(test_err_port_range),
+        cmocka_unit_test(test_err_endport),
+        cmocka_unit_test(test_err_protocol),
+        cmocka_unit_test(test_err_port_name),
+        cmocka_unit_test(test_err_peer_shape),
+        cmocka_unit_test(test_err_types),
+        cmocka_unit_test(test_err_duplicate),
+        cmocka_unit_test(test_err_labels),
+        cmocka_unit_test(test_err_multiple),
+        cmocka_unit_test(test_err_misc),
+        cmocka_unit_test(test_warnings_only),
+        cmocka_unit_test(test_nonscalar_key),
+        cmocka_unit_test(test_null_namespace_selector),
+        cmocka_unit_test(test_recursive_list),
+        cmocka_unit_test(test_generate_name),
+        cmocka_unit_test(test_load_directory),
+    };
+
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -1,0 +1,1299 @@
+/*
+ * test_matrix.c - the set-algebra engine against an independent brute-force
+ * oracle written from the semantics in DESIGN.md, on random clusters, plus
+ * hand-written cases with exact connection strings.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unistd.h>
+
+#include "netverify/load.h"
+#include "netverify/matrix.h"
+#include "netverify/model.h"
+
+static char g_dir[64];
+static char g_path[128];
+
+static int group_setup(void **state)
+{
+    (void)state;
+    snprintf(g_dir, sizeof(g_dir), "/tmp/nv-test-matrix-XXXXXX");
+    if (!mkdtemp(g_dir))
+        return -1;
+    snprintf(g_path, sizeof(g_path), "%s/cluster.yaml", g_dir);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    unlink(g_path);
+    rmdir(g_dir);
+    return 0;
+}
+
+static struct nv_model *load_file(struct nv_diags *d)
+{
+    struct nv_load_opts o;
+    char *paths[1];
+    struct nv_model *m;
+
+    nv_load_opts_default(&o);
+    paths[0] = g_path;
+    nv_diags_init(d);
+    m = nv_load(paths, 1, &o, d);
+    if (!m) {
+        size_t i;
+        for (i = 0; i < d->n; i++)
+            print_message("  %u:%u: %s\n", d->items[i].loc.line, d->items[i].loc.col,
+                          d->items[i].msg);
+        fail_msg("load of %s failed", g_path);
+    }
+    return m;
+}
+
+static struct nv_model *load_text(const char *text, struct nv_diags *d)
+{
+    FILE *fp = fopen(g_path, "w");
+
+    assert_non_null(fp);
+    fputs(text, fp);
+    assert_int_equal(fclose(fp), 0);
+    return load_file(d);
+}
+
+/* ====================================================================== */
+/* The oracle: DESIGN.md "Semantics", evaluated per pod pair and per probe.  */
+/* It reads pods, namespaces and policies only: no classes, units or rows.  */
+/* ====================================================================== */
+
+static const char *o_label(const struct nv_labels *l, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        if (!strcmp(l->keys[i], key))
+            return l->vals[i];
+    return NULL;
+}
+
+static int o_selects(const struct nv_selector *s, const struct nv_labels *l)
+{
+    size_t i, j;
+
+    for (i = 0; i < s->n; i++) {
+        const struct nv_requirement *r = &s->reqs[i];
+        const char *v = o_label(l, r->key);
+        int in = 0;
+        for (j = 0; v && j < r->nvalues; j++)
+            if (!strcmp(r->values[j], v))
+                in = 1;
+        switch (r->op) {
+        case NV_SEL_IN:
+            if (!in)
+                return 0;
+            break;
+        case NV_SEL_NOTIN:
+            if (in)
+                return 0;
+            break;
+        case NV_SEL_EXISTS:
+            if (!v)
+                return 0;
+            break;
+        case NV_SEL_NOTEXISTS:
+            if (v)
+                return 0;
+            break;
+        }
+    }
+    return 1;
+}
+
+/* Does 'r' of 'pol' name pod 'x' as a peer? ipBlocks never match pods. */
+static int o_peer_pod(const struct nv_model *m, const struct nv_policy *pol,
+                      const struct nv_rule *r, const struct nv_pod *x)
+{
+    size_t k;
+
+    if (r->all_peers)
+        return 1;
+    for (k = 0; k < r->npeers; k++) {
+        const struct nv_peer *p = &r->peers[k];
+        if (p->kind != NV_PEER_PODS)
+            continue;
+        if (p->ns_sel ? !o_selects(p->ns_sel, &m->ns[x->ns].labels)
+                      : strcmp(m->ns[x->ns].name, pol->ns) != 0)
+            continue;
+        if (p->pod_sel && !o_selects(p->pod_sel, &x->labels))
+            continue;
+        return 1;
+    }
+    return 0;
+}
+
+static int o_in_block(const struct nv_peer *p, uint32_t a)
+{
+    size_t e;
+
+    if (p->cidr.lo > p->cidr.hi || a < p->cidr.lo || a > p->cidr.hi)
+        return 0;
+    for (e = 0; e < p->nexcept; e++)
+        if (a >= p->except[e].lo && a <= p->except[e].hi)
+            return 0;
+    return 1;
+}
+
+static int o_peer_addr(const struct nv_rule *r, uint32_t a)
+{
+    size_t k;
+
+    if (r->all_peers)
+        return 1;
+    for (k = 0; k < r->npeers; k++)
+        if (r->peers[k].kind == NV_PEER_IPBLOCK && o_in_block(&r->peers[k], a))
+            return 1;
+    return 0;
+}
+
+/* Does 'r' admit (proto, port) toward pod 'dst' (NULL: an external address)? */
+static int o_port(const struct nv_rule *r, const struct nv_pod *dst, int proto, unsigned port)
+{
+    size_t i, j;
+
+    if (r->all_ports)
+        return 1;
+    for (i = 0; i < r->nports; i++) {
+        const struct nv_portspec *ps = &r->ports[i];
+        if ((int)ps->proto != proto)
+            continue;
+        if (!ps->name) {
+            if (ps->port == 0 || (port >= ps->port && port <= ps->end))
+                return 1;
+            continue;
+        }
+        /* a named port resolves on the destination pod, by name and protocol */
+        for (j = 0; dst && j < dst->nports; j++)
+            if (!strcmp(dst->ports[j].name, ps->name) && (int)dst->ports[j].proto == proto &&
+                dst->ports[j].port == port)
+                return 1;
+    }
+    return 0;
+}
+
+/* The rules of one pod in one direction, from the policies that select it. */
+struct o_pod {
+    int iso[2];
+    size_t nrules[2];
+    const struct nv_rule **rules[2];
+};
+
+static void o_pod_rules(const struct nv_model *m, const struct nv_pod *x, struct o_pod *out)
+{
+    size_t i, r;
+    int dir;
+
+    memset(out, 0, sizeof(*out));
+    for (dir = 0; dir < 2; dir++) {
+        size_t n = 0;
+        for (i = 0; i < m->npolicies; i++)
+            n += m->policies[i]->nrules[dir];
+        out->rules[dir] = calloc(n + 1, sizeof(*out->rules[dir]));
+        assert_non_null(out->rules[dir]);
+    }
+    for (i = 0; i < m->npolicies; i++) {
+        const struct nv_policy *p = m->policies[i];
+        if (strcmp(p->ns, m->ns[x->ns].name) != 0 || !o_selects(p->subject, &x->labels))
+            continue;
+        for (dir = 0; dir < 2; dir++) {
+            if (!(p->types & (dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS)))
+                continue;
+            out->iso[dir] = 1;
+            for (r = 0; r < p->nrules[dir]; r++)
+                out->rules[dir][out->nrules[dir]++] = &p->rules[dir][r];
+        }
+    }
+}
+
+static void o_pod_free(struct o_pod *o)
+{
+    free((void *)o->rules[0]);
+    free((void *)o->rules[1]);
+}
+
+/* ====================================================================== */
+/* Random clusters                                                          */
+/* ====================================================================== */
+
+static uint64_t rs;
+
+static uint32_t rnd(void)
+{
+    rs ^= rs >> 12;
+    rs ^= rs << 25;
+    rs ^= rs >> 27;
+    return (uint32_t)((rs * 2685821657736338717ULL) >> 32);
+}
+
+static unsigned rn(unsigned n)
+{
+    return rnd() % n;
+}
+
+static const char *const pod_keys[] = {"app", "role", "tier", "env"};
+static const char *const ns_keys[] = {"team", "env"};
+static const char *const vals[] = {"a", "b", "c"};
+static const char *const pnames[] = {"http", "dns", "metrics", "grpc"};
+static const char *const protos[] = {"TCP", "UDP", "SCTP"};
+static const unsigned port_pool[] = {1,    53,   80,   81,   443,  1000, 1001,
+                                     1005, 5353, 8080, 8081, 9090, 65535};
+
+#define MAXNS 5
+
+struct gen {
+    FILE *f;
+    unsigned nns;
+    char ns[MAXNS][16]; /* namespace names; the last may be "default" */
+    unsigned nworkloads, npolicies;
+    unsigned char kinds[32]; /* per name index: kinds used (bit 0 Deployment, 1 StatefulSet, 2 Pod,
+                                3 ReplicaSet) */
+    char polname[16][16];
+    int poltypes[16]; /* expected types from the semantics, for a parse cross-check */
+};
+
+static unsigned rand_port(void)
+{
+    if (rn(4) == 0)
+        return 1 + rn(65535);
+    return port_pool[rn(sizeof(port_pool) / sizeof(port_pool[0]))];
+}
+
+static void gen_values(FILE *f)
+{
+    unsigned n = 1 + rn(2), i, first = rn(3);
+
+    fputs("[", f);
+    for (i = 0; i < n; i++)
+        fprintf(f, "%s%s", i ? ", " : "", vals[(first + i) % 3]);
+    fputs("]", f);
+}
+
+/* A random label selector over the given keys; 'nsnames' adds the metadata.name key. */
+static void gen_selector(struct gen *g, const char *const *keys, unsigned nkeys, int nsnames)
+{
+    FILE *f = g->f;
+    unsigned shape = rn(6), i, n;
+    int any = 0;
+
+    if (shape == 0) {
+        fputs("{}", f);
+        return;
+    }
+    fputs("{", f);
+    if (shape == 1 || shape == 3 || shape == 5) {
+        unsigned base = rn(nkeys);
+        n = 1 + rn(2);
+        fputs("matchLabels: {", f);
+        for (i = 0; i < n; i++) {
+            /* distinct keys: a key given twice is a YAML error */
+            if (nsnames && i == 1 && rn(2))
+                fprintf(f, ", kubernetes.io/metadata.name: %s", g->ns[rn(g->nns)]);
+            else
+                fprintf(f, "%s%s: %s", i ? ", " : "", keys[(base + i) % nkeys], vals[rn(3)]);
+        }
+        fputs("}", f);
+        any = 1;
+    }
+    if (shape >= 2) {
+        n = 1 + rn(2);
+        fprintf(f, "%smatchExpressions: [", any ? ", " : "");
+        for (i = 0; i < n; i++) {
+            unsigned op = rn(4);
+            const char *key = keys[rn(nkeys)];
+            int names = nsnames && rn(3) == 0;
+            if (names)
+                key = "kubernetes.io/metadata.name";
+            fprintf(f, "%s{key: %s, operator: %s", i ? ", " : "", key,
+                    op == 0   ? "In"
+                    : op == 1 ? "NotIn"
+                    : op == 2 ? "Exists"
+                              : "DoesNotExist");
+            if (op < 2) {
+                fputs(", values: ", f);
+                if (names) {
+                    fprintf(f, "[%s, %s]", g->ns[rn(g->nns)], g->ns[rn(g->nns)]);
+                } else {
+                    gen_values(f);
+                }
+            } else if (rn(4) == 0) {
+                fputs(", values: []", f);
+            }
+            fputs("}", f);
+        }
+        fputs("]", f);
+    }
+    fputs("}", f);
+}
+
+static void gen_labels(FILE *f, const char *const *keys, unsigned nkeys)
+{
+    unsigned i;
+    int first = 1;
+
+    fputs("{", f);
+    for (i = 0; i < nkeys; i++) {
+        if (rn(2))
+            continue;
+        fprintf(f, "%s%s: %s", first ? "" : ", ", keys[i], vals[rn(3)]);
+        first = 0;
+    }
+    fputs("}", f);
+}
+
+/* Containers with unique named ports (and some unnamed ones). */
+static void gen_containers(FILE *f, const char *indent)
+{
+    unsigned nc = 1 + rn(2), c, used = 0;
+
+    fprintf(f, "%scontainers:\n", indent);
+    for (c = 0; c < nc; c++) {
+        unsigned np = rn(3), i;
+        fprintf(f, "%s- name: c%u\n", indent, c);
+        if (!np)
+            continue;
+        fprintf(f, "%s  ports:\n", indent);
+        for (i = 0; i < np; i++) {
+            unsigned n = rn(4), pr = rn(10);
+            const char *proto = pr < 6 ? "TCP" : pr < 9 ? "UDP" : "SCTP";
+            fprintf(f, "%s  - {containerPort: %u", indent, rand_port());
+            if (!(used & (1u << n)) && rn(5)) {
+                used |= 1u << n;
+                fprintf(f, ", name: %s", pnames[n]);
+            }
+            if (strcmp(proto, "TCP") || rn(2))
+                fprintf(f, ", protocol: %s", proto);
+            fputs("}\n", f);
+        }
+    }
+}
+
+static void gen_workload(struct gen *g, unsigned index)
+{
+    FILE *f = g->f;
+    const char *ns = g->ns[rn(g->nns)];
+    unsigned kind = rn(5), i = index;
+    unsigned kclass = kind <= 2 ? 1u << kind : 8u; /* the workload kind it becomes */
+    char nsfield[40];
+
+    /* now and then the name of the previous workload, with another kind: a distinct workload */
+    if (index && rn(8) == 0 && !(g->kinds[index - 1] & kclass))
+        i = index - 1;
+    g->kinds[i] |= (unsigned char)kclass;
+
+    if (!strcmp(ns, "default") && rn(2))
+        nsfield[0] = '\0'; /* objects without a namespace are in default */
+    else
+        snprintf(nsfield, sizeof(nsfield), ", namespace: %s", ns);
+    if (kind <= 1) {
+        /* a workload object with a pod template; the labels use a fixed seed per copy */
+        static const char *const kinds[] = {"Deployment", "StatefulSet"};
+        fprintf(f, "---\nkind: %s\nmetadata: {name: w%u%s}\nspec:\n  template:\n", kinds[kind], i,
+                nsfield);
+        fputs("    metadata:\n      labels: ", f);
+        gen_labels(f, pod_keys, 4);
+        fputs("\n    spec:\n", f);
+        gen_containers(f, "      ");
+    } else if (kind == 2) {
+        fprintf(f, "---\nkind: Pod\nmetadata:\n  name: w%u\n  labels: ", i);
+        gen_labels(f, pod_keys, 4);
+        fprintf(f, "\n%s%s\nspec:\n", nsfield[0] ? "  namespace: " : "", nsfield[0] ? ns : "");
+        gen_containers(f, "  ");
+    } else {
+        /*
+         * 1-3 pods owned by one ReplicaSet: one workload. Usually the copies are
+         * identical; sometimes their labels and ports differ, and the workload's
+         * flows are the union of its pods' flows (docs/semantics.md).
+         */
+        unsigned copies = 1 + rn(3), c;
+        int differ = rn(4) == 0;
+        uint64_t save;
+        save = rs;
+        for (c = 0; c < copies; c++) {
+            if (!differ)
+                rs = save;
+            fprintf(f, "---\nkind: Pod\nmetadata:\n  name: w%u-%u\n  labels: ", i, c);
+            gen_labels(f, pod_keys, 4);
+            fprintf(f, "\n  ownerReferences: [{kind: ReplicaSet, name: w%u, controller: true}]\n",
+                    i);
+            if (nsfield[0])
+                fprintf(f, "  namespace: %s\n", ns);
+            fputs("spec:\n", f);
+            gen_containers(f, "  ");
+        }
+    }
+}
+
+static void gen_cidr(FILE *f, uint32_t *lo, unsigned *len)
+{
+    static const unsigned lens[] = {0, 1, 8, 12, 16, 20, 24, 28, 30, 31, 32};
+    static const uint32_t bases[] = {0x0a000000u, 0xc0a80000u, 0xac100000u,
+                                     0x00000000u, 0xff000000u, 0x08080808u};
+    uint32_t a = bases[rn(6)] ^ (rnd() & (rn(2) ? 0x00ffffffu : 0x0000ffffu));
+    uint32_t mask;
+
+    *len = lens[rn(sizeof(lens) / sizeof(lens[0]))];
+    mask = *len ? UINT32_MAX << (32 - *len) : 0;
+    *lo = a & mask;
+    if (rn(4)) /* host bits set now and then (valid, cleared) */
+        a &= mask;
+    fprintf(f, "%u.%u.%u.%u/%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255, *len);
+}
+
+static void gen_peer(struct gen *g)
+{
+    FILE *f = g->f;
+    unsigned kind = rn(9);
+
+    if (kind <= 2) {
+        fputs("{podSelector: ", f);
+        gen_selector(g, pod_keys, 4, 0);
+        fputs("}", f);
+    } else if (kind <= 4) {
+        fputs("{namespaceSelector: ", f);
+        gen_selector(g, ns_keys, 2, 1);
+        fputs("}", f);
+    } else if (kind <= 6) {
+        fputs("{podSelector: ", f);
+        gen_selector(g, pod_keys, 4, 0);
+        fputs(", namespaceSelector: ", f);
+        gen_selector(g, ns_keys, 2, 1);
+        fputs("}", f);
+    } else {
+        uint32_t lo;
+        unsigned len, ne, e;
+        fputs("{ipBlock: {cidr: ", f);
+        if (rn(20) == 0) {
+            fputs("'fd00::/8'}}", f); /* IPv6: valid, matches no IPv4 address */
+            return;
+        }
+        gen_cidr(f, &lo, &len);
+        ne = len < 31 ? rn(3) : 0;
+        if (ne) {
+            fputs(", except: [", f);
+            for (e = 0; e < ne; e++) {
+                unsigned elen = len + 1 + rn(32 - len);
+                uint32_t emask = UINT32_MAX << (32 - elen);
+                uint32_t ea = (lo | (rnd() & ~(len ? UINT32_MAX << (32 - len) : 0))) & emask;
+                fprintf(f, "%s%u.%u.%u.%u/%u", e ? ", " : "", ea >> 24, (ea >> 16) & 255,
+                        (ea >> 8) & 255, ea & 255, elen);
+            }
+            fputs("]", f);
+        }
+        fputs("}}", f);
+    }
+}
+
+static void gen_portspec(FILE *f)
+{
+    unsigned pk = rn(6);
+
+    fputs("{", f);
+    if (rn(3))
+        fprintf(f, "protocol: %s%s", protos[rn(10) < 6 ? 0 : rn(3)], pk ? ", " : "");
+    if (pk == 0) {
+        /* no port: every port of the protocol */
+    } else if (pk <= 2) {
+        fprintf(f, "port: %s", pnames[rn(4)]);
+    } else {
+        unsigned p = rand_port();
+        fprintf(f, "port: %u", p);
+        if (pk == 5 && p < 65535)
+            fprintf(f, ", endPort: %u", p + rn(p > 65500 ? 65535 - p + 1 : 40));
+    }
+    fputs("}", f);
+}
+
+static void gen_rule(struct gen *g, const char *peerkey)
+{
+    FILE *f = g->f;
+    unsigned pv = rn(6), qv = rn(6), i, n;
+
+    fputs("  - {", f);
+    if (pv == 1) {
+        fprintf(f, "%s: []", peerkey);
+    } else if (pv >= 2) {
+        n = 1 + rn(3);
+        fprintf(f, "%s: [", peerkey);
+        for (i = 0; i < n; i++) {
+            if (i)
+                fputs(", ", f);
+            gen_peer(g);
+        }
+        fputs("]", f);
+    }
+    if (qv == 1) {
+        fprintf(f, "%sports: []", pv ? ", " : "");
+    } else if (qv >= 2) {
+        n = 1 + rn(3);
+        fprintf(f, "%sports: [", pv ? ", " : "");
+        for (i = 0; i < n; i++) {
+            if (i)
+                fputs(", ", f);
+            gen_portspec(f);
+        }
+        fputs("]", f);
+    }
+    fputs("}\n", f);
+}
+
+static void gen_policy(struct gen *g, unsigned i)
+{
+    FILE *f = g->f;
+    unsigned tv = rn(5), iv = rn(4), ev = rn(4), n, k;
+    int types = 0, egress_nonempty = 0;
+
+    fprintf(f, "---\nkind: NetworkPolicy\nmetadata: {name: np%u, namespace: %s}\nspec:\n", i,
+            g->ns[rn(g->nns)]);
+    fputs("  podSelector: ", f);
+    gen_selector(g, pod_keys, 4, 0);
+    fputs("\n", f);
+    if (tv == 1) {
+        fputs("  policyTypes: [Ingress]\n", f);
+        types = NV_TYPE_INGRESS;
+    } else if (tv == 2) {
+        fputs("  policyTypes: [Egress]\n", f);
+        types = NV_TYPE_EGRESS;
+    } else if (tv == 3) {
+        fputs("  policyTypes: [Ingress, Egress]\n", f);
+        types = NV_TYPE_INGRESS | NV_TYPE_EGRESS;
+    } else if (tv == 4) {
+        fputs("  policyTypes: []\n", f);
+    }
+    if (iv == 1) {
+        fputs("  ingress: []\n", f);
+    } else if (iv >= 2) {
+        n = 1 + rn(3);
+        fputs("  ingress:\n", f);
+        for (k = 0; k < n; k++)
+            gen_rule(g, "from");
+    }
+    if (ev == 1) {
+        fputs("  egress: []\n", f);
+    } else if (ev >= 2) {
+        n = 1 + rn(3);
+        egress_nonempty = 1;
+        fputs("  egress:\n", f);
+        for (k = 0; k < n; k++)
+            gen_rule(g, "to");
+    }
+    /* policyTypes, when omitted: Ingress always; Egress iff egress is present and non-empty */
+    if (tv == 0 || tv == 4)
+        types = NV_TYPE_INGRESS | (egress_nonempty ? NV_TYPE_EGRESS : 0);
+    snprintf(g->polname[i], sizeof(g->polname[i]), "np%u", i);
+    g->poltypes[i] = types;
+}
+
+static void gen_cluster(struct gen *g, uint64_t seed)
+{
+    unsigned i;
+
+    rs = seed * 0x9E3779B97F4A7C15ULL + 1;
+    g->f = fopen(g_path, "w");
+    assert_non_null(g->f);
+    g->nns = 1 + rn(4);
+    for (i = 0; i < g->nns; i++)
+        snprintf(g->ns[i], sizeof(g->ns[i]), "ns%u", i);
+    if (rn(3) == 0)
+        snprintf(g->ns[g->nns++], sizeof(g->ns[0]), "default");
+    for (i = 0; i < g->nns; i++) {
+        if (!strcmp(g->ns[i], "default") || rn(4) == 0)
+            continue; /* undeclared: only the name label */
+        fprintf(g->f, "---\nkind: Namespace\nmetadata:\n  name: %s\n  labels: ", g->ns[i]);
+        gen_labels(g->f, ns_keys, 2);
+        fputs("\n", g->f);
+    }
+    g->nworkloads = 5 + rn(26);
+    for (i = 0; i < g->nworkloads; i++)
+        gen_workload(g, i);
+    g->npolicies = 1 + rn(10);
+    for (i = 0; i < g->npolicies; i++)
+        gen_policy(g, i);
+    assert_int_equal(fclose(g->f), 0);
+}
+
+/* ====================================================================== */
+/* Comparing the engine with the oracle                                     */
+/* ====================================================================== */
+
+struct probes {
+    unsigned ports[512];
+    size_t nports;
+    uint32_t addrs[1024];
+    size_t naddrs;
+};
+
+static void add_port(struct probes *pr, long p)
+{
+    size_t i;
+
+    if (p < 1 || p > 65535)
+        return;
+    for (i = 0; i < pr->nports; i++)
+        if (pr->ports[i] == (unsigned)p)
+            return;
+    if (pr->nports < sizeof(pr->ports) / sizeof(pr->ports[0]))
+        pr->ports[pr->nports++] = (unsigned)p;
+}
+
+static void add_addr(struct probes *pr, int64_t a)
+{
+    size_t i;
+
+    if (a < 0 || a > (int64_t)UINT32_MAX)
+        return;
+    for (i = 0; i < pr->naddrs; i++)
+        if (pr->addrs[i] == (uint32_t)a)
+            return;
+    if (pr->naddrs < sizeof(pr->addrs) / sizeof(pr->addrs[0]))
+        pr->addrs[pr->naddrs++] = (uint32_t)a;
+}
+
+static void add_range(struct probes *pr, struct nv_iprange r)
+{
+    if (r.lo > r.hi)
+        return;
+    add_addr(pr, (int64_t)r.lo - 1);
+    add_addr(pr, r.lo);
+    add_addr(pr, r.hi);
+    add_addr(pr, (int64_t)r.hi + 1);
+}
+
+/* Every port and address boundary in the model, +-1, and the extremes. */
+static void collect_probes(const struct nv_model *m, struct probes *pr)
+{
+    size_t i, j, r, k, e;
+    int dir;
+
+    memset(pr, 0, sizeof(*pr));
+    add_port(pr, 1);
+    add_port(pr, 65535);
+    add_addr(pr, 0);
+    add_addr(pr, UINT32_MAX);
+    for (i = 0; i < m->npods; i++)
+        for (j = 0; j < m->pods[i].nports; j++)
+            for (k = 0; k < 3; k++)
+                add_port(pr, (long)m->pods[i].ports[j].port + (long)k - 1);
+    for (i = 0; i < m->npolicies; i++)
+        for (dir = 0; dir < 2; dir++)
+            for (r = 0; r < m->policies[i]->nrules[dir]; r++) {
+                const struct nv_rule *ru = &m->policies[i]->rules[dir][r];
+                for (j = 0; j < ru->nports; j++)
+                    for (k = 0; k < 3; k++) {
+                        add_port(pr, (long)ru->ports[j].port + (long)k - 1);
+                        add_port(pr, (long)ru->ports[j].end + (long)k - 1);
+                    }
+                for (j = 0; j < ru->npeers; j++) {
+                    if (ru->peers[j].kind != NV_PEER_IPBLOCK)
+                        continue;
+                    add_range(pr, ru->peers[j].cidr);
+                    for (e = 0; e < ru->peers[j].nexcept; e++)
+                        add_range(pr, ru->peers[j].except[e]);
+                }
+            }
+}
+
+static void report(uint64_t seed, const char *what, const char *src, const char *dst, int proto,
+                   unsigned port, int want, int got)
+{
+    char keep[160];
+
+    /* keep the failing cluster for a look: the temp dir is removed at the end */
+    snprintf(keep, sizeof(keep), "%s-seed%llu.yaml", g_dir, (unsigned long long)seed);
+    if (rename(g_path, keep) != 0)
+        snprintf(keep, sizeof(keep), "(not kept)");
+    fail_msg("seed %llu: %s %s -> %s on %s %u: oracle says %s, engine says %s (cluster in %s)",
+             (unsigned long long)seed, what, src, dst, nv_proto_name((enum nv_proto)proto), port,
+             want ? "allowed" : "denied", got ? "allowed" : "denied", keep);
+}
+
+struct counts {
+    unsigned long checks, allowed, multiclass;
+};
+
+static void compare_cluster(uint64_t seed, struct counts *cnt)
+{
+    struct gen g;
+    struct nv_diags d;
+    struct nv_model *m;
+    struct nv_matrix *x;
+    struct probes pr;
+    struct o_pod *op;
+    uint32_t **rows, **to_atoms, **from_atoms, *cls_atoms;
+    size_t i, j, a, n;
+    unsigned pi;
+    int proto;
+
+    memset(&g, 0, sizeof(g));
+    gen_cluster(&g, seed);
+    m = load_file(&d);
+    /* the parse agrees with what was generated */
+    assert_int_equal(m->nworkloads, g.nworkloads);
+    assert_int_equal(m->npolicies, g.npolicies);
+    for (i = 0; i < m->npolicies; i++)
+        for (j = 0; j < g.npolicies; j++)
+            if (!strcmp(m->policies[i]->name, g.polname[j]) &&
+                m->policies[i]->types != g.poltypes[j])
+                fail_msg("seed %llu: policy %s has types %d, want %d", (unsigned long long)seed,
+                         g.polname[j], m->policies[i]->types, g.poltypes[j]);
+    x = nv_matrix_new(m);
+    assert_non_null(x);
+    collect_probes(m, &pr);
+    cnt->multiclass += m->nunits - m->nclasses;
+
+    /* the engine: one row per unit, toward units and atoms, and from atoms */
+    rows = calloc(m->nunits, sizeof(*rows));
+    to_atoms = calloc(m->nunits, sizeof(*to_atoms));
+    from_atoms = calloc(m->nunits, sizeof(*from_atoms));
+    cls_atoms = calloc(m->atoms.n + 1, sizeof(*cls_atoms));
+    assert_non_null(rows);
+    assert_non_null(to_atoms);
+    assert_non_null(from_atoms);
+    assert_non_null(cls_atoms);
+    for (i = 0; i < m->nunits; i++) {
+        rows[i] = calloc(m->nunits + 1, sizeof(**rows));
+        to_atoms[i] = calloc(m->atoms.n + 1, sizeof(**to_atoms));
+        from_atoms[i] = calloc(m->atoms.n + 1, sizeof(**from_atoms));
+        assert_non_null(rows[i]);
+        assert_non_null(to_atoms[i]);
+        assert_non_null(from_atoms[i]);
+        nv_matrix_row(x, (uint32_t)i, rows[i], to_atoms[i]);
+        nv_matrix_from_atoms(x, (uint32_t)i, from_atoms[i]);
+    }
+    /* the counting row and the per-class atoms row agree with the dense row */
+    for (i = 0; i < m->nclasses; i++) {
+        long long *acc = calloc(m->nns + 1, sizeof(*acc));
+        long long *want = calloc(m->nns + 1, sizeof(*want));
+        long long w = (long long)m->classes[i].nworkloads;
+        uint32_t *dense = rows[i];
+        int open;
+        assert_non_null(acc);
+        assert_non_null(want);
+        assert_int_equal(m->units[i].ncls, 1);
+        assert_int_equal(m->units[i].cls[0], i);
+        if (m->nunits == m->nclasses) {
+            open = nv_matrix_count_row(x, (uint32_t)i, w, acc);
+            assert_int_equal(open, !nv_matrix_isolated(x, (uint32_t)i, NV_EGRESS));
+            for (j = 0; open && j < m->nns; j++)
+                acc[j] += w * nv_matrix_base_count(x, (unsigned)j);
+            for (j = 0; j < m->nclasses; j++)
+                if (dense[j] != NV_PORTS_NONE)
+                    want[m->classes[j].ns] +=
+                        w * (long long)m->classes[j].nworkloads - (j == i ? w : 0);
+            for (j = 0; j < m->nns; j++)
+                if (acc[j] != want[j])
+                    fail_msg("seed %llu: counting row of class %zu gives %lld pairs into "
+                             "namespace %zu, the dense row %lld",
+                             (unsigned long long)seed, i, acc[j], j, want[j]);
+        }
+        free(acc);
+        free(want);
+        nv_matrix_to_atoms(x, (uint32_t)i, cls_atoms);
+        for (a = 0; a < m->atoms.n; a++)
+            if (cls_atoms[a] != to_atoms[i][a])
+                fail_msg("seed %llu: nv_matrix_to_atoms(class %zu) differs from the row at atom "
+                         "%zu",
+                         (unsigned long long)seed, i, a);
+    }
+
+    /* the oracle, per pod */
+    op = calloc(m->npods + 1, sizeof(*op));
+    assert_non_null(op);
+    for (i = 0; i < m->npods; i++)
+        o_pod_rules(m, &m->pods[i], &op[i]);
+
+    /* every ordered pair of distinct workloads, every probe */
+    for (i = 0; i < m->nworkloads; i++) {
+        const struct nv_workload *ws = &m->workloads[i];
+        for (j = 0; j < m->nworkloads; j++) {
+            const struct nv_workload *wd = &m->workloads[j];
+            uint32_t id;
+            size_t ps, pd;
+            if (i == j)
+                continue;
+            id = rows[ws->unit][wd->unit];
+            for (proto = 0; proto < NV_NPROTO; proto++)
+                for (pi = 0; pi < pr.nports; pi++) {
+                    unsigned port = pr.ports[pi];
+                    int want = 0, got;
+                    for (ps = 0; ps < ws->npods && !want; ps++)
+                        for (pd = 0; pd < wd->npods && !want; pd++) {
+                            const struct nv_pod *p = &m->pods[ws->pods[ps]];
+                            const struct nv_pod *q = &m->pods[wd->pods[pd]];
+                            const struct o_pod *po = &op[ws->pods[ps]], *qo = &op[wd->pods[pd]];
+                            int eg = !po->iso[NV_EGRESS], in = !qo->iso[NV_INGRESS];
+                            size_t r;
+                            for (r = 0; !eg && r < po->nrules[NV_EGRESS]; r++) {
+                                const struct nv_rule *ru = po->rules[NV_EGRESS][r];
+                                eg = o_peer_pod(m, ru->policy, ru, q) && o_port(ru, q, proto, port);
+                            }
+                            for (r = 0; eg && !in && r < qo->nrules[NV_INGRESS]; r++) {
+                                const struct nv_rule *ru = qo->rules[NV_INGRESS][r];
+                                in = o_peer_pod(m, ru->policy, ru, p) && o_port(ru, q, proto, port);
+                            }
+                            want = eg && in;
+                        }
+                    got = nv_ports_contains(&m->ports, id, (enum nv_proto)proto, port);
+                    cnt->checks++;
+                    cnt->allowed += (unsigned long)want;
+                    if (want != got)
+                        report(seed, "pod", ws->id, wd->id, proto, port, want, got);
+                }
+        }
+    }
+
+    /* external addresses, both directions */
+    for (i = 0; i < m->nworkloads; i++) {
+        const struct nv_workload *w = &m->workloads[i];
+        for (n = 0; n < pr.naddrs; n++) {
+            uint32_t addr = pr.addrs[n];
+            size_t atom = nv_atoms_find(&m->atoms, addr);
+            struct nv_iprange ar = nv_atoms_range(&m->atoms, atom);
+            char abuf[16];
+            assert_true(ar.lo <= addr && addr <= ar.hi);
+            nv_ipv4_format(addr, abuf);
+            for (proto = 0; proto < NV_NPROTO; proto++)
+                for (pi = 0; pi < pr.nports; pi++) {
+                    unsigned port = pr.ports[pi];
+                    int want_out = 0, want_in = 0, got;
+                    size_t pp, r;
+                    for (pp = 0; pp < w->npods; pp++) {
+                        const struct nv_pod *p = &m->pods[w->pods[pp]];
+                        const struct o_pod *po = &op[w->pods[pp]];
+                        int eg = !po->iso[NV_EGRESS], in = !po->iso[NV_INGRESS];
+                        for (r = 0; !eg && r < po->nrules[NV_EGRESS]; r++) {
+                            const struct nv_rule *ru = po->rules[NV_EGRESS][r];
+                            /* named ports cannot resolve on an address */
+                            eg = o_peer_addr(ru, addr) && o_port(ru, NULL, proto, port);
+                        }
+                        for (r = 0; !in && r < po->nrules[NV_INGRESS]; r++) {
+                            const struct nv_rule *ru = po->rules[NV_INGRESS][r];
+                            in = o_peer_addr(ru, addr) && o_port(ru, p, proto, port);
+                        }
+                        want_out |= eg;
+                        want_in |= in;
+                    }
+                    got = nv_ports_contains(&m->ports, to_atoms[w->unit][atom],
+                                            (enum nv_proto)proto, port);
+                    cnt->checks++;
+                    if (want_out != got)
+                        report(seed, "egress", w->id, abuf, proto, port, want_out, got);
+                    got = nv_ports_contains(&m->ports, from_atoms[w->unit][atom],
+                                            (enum nv_proto)proto, port);
+                    cnt->checks++;
+                    if (want_in != got)
+                        report(seed, "ingress", abuf, w->id, proto, port, want_in, got);
+                }
+        }
+    }
+
+    for (i = 0; i < m->npods; i++)
+        o_pod_free(&op[i]);
+    free(op);
+    for (i = 0; i < m->nunits; i++) {
+        free(rows[i]);
+        free(to_atoms[i]);
+        free(from_atoms[i]);
+    }
+    free(rows);
+    free(to_atoms);
+    free(from_atoms);
+    free(cls_atoms);
+    nv_matrix_free(x);
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+static void test_random_clusters(void **state)
+{
+    struct counts cnt = {0, 0, 0};
+    uint64_t seed;
+
+    (void)state;
+    for (seed = 1; seed <= 300; seed++)
+        compare_cluster(seed, &cnt);
+    /* the clusters must exercise both answers, or the comparison proves little */
+    assert_true(cnt.checks > 100000);
+    assert_true(cnt.allowed > cnt.checks / 50);
+    assert_true(cnt.multiclass > 10); /* workloads whose pods differ were generated */
+    print_message("  %lu checks, %lu allowed pod-to-pod, %lu multi-class units\n", cnt.checks,
+                  cnt.allowed, cnt.multiclass);
+}
+
+/* ====================================================================== */
+/* Hand-written cases with exact connection strings                         */
+/* ====================================================================== */
+
+struct hand {
+    struct nv_diags d;
+    struct nv_model *m;
+    struct nv_matrix *x;
+    uint32_t *row, *atoms;
+};
+
+static void hand_load(struct hand *h, const char *text)
+{
+    h->m = load_text(text, &h->d);
+    h->x = nv_matrix_new(h->m);
+    h->row = calloc(h->m->nunits + 1, sizeof(*h->row));
+    h->atoms = calloc(h->m->atoms.n + 1, sizeof(*h->atoms));
+    assert_non_null(h->row);
+    assert_non_null(h->atoms);
+}
+
+static void hand_free(struct hand *h)
+{
+    free(h->row);
+    free(h->atoms);
+    nv_matrix_free(h->x);
+    nv_model_free(h->m);
+    nv_diags_release(&h->d);
+}
+
+static const struct nv_workload *hw(struct hand *h, const char *id)
+{
+    long i = nv_model_find_workload(h->m, id);
+
+    if (i < 0)
+        fail_msg("no workload '%s'", id);
+    return &h->m->workloads[i];
+}
+
+/* The canonical connection string from workload 'src' to workload or address 'dst'. */
+static const char *conns(struct hand *h, const char *src, const char *dst)
+{
+    uint32_t a;
+
+    if (nv_ipv4_parse(src, &a) == 0) {
+        nv_matrix_from_atoms(h->x, hw(h, dst)->unit, h->atoms);
+        return nv_ports_format(&h->m->ports, h->atoms[nv_atoms_find(&h->m->atoms, a)]);
+    }
+    nv_matrix_row(h->x, hw(h, src)->unit, h->row, h->atoms);
+    if (nv_ipv4_parse(dst, &a) == 0)
+        return nv_ports_format(&h->m->ports, h->atoms[nv_atoms_find(&h->m->atoms, a)]);
+    return nv_ports_format(&h->m->ports, h->row[hw(h, dst)->unit]);
+}
+
+#define EXPECT(h, src, dst, want)                                                                  \
+    do {                                                                                           \
+        const char *got_ = conns((h), (src), (dst));                                               \
+        if (strcmp(got_, (want)) != 0)                                                             \
+            fail_msg("%s -> %s: got \"%s\", want \"%s\"", (src), (dst), got_, (want));             \
+    } while (0)
+
+static void test_default_deny(void **state)
+{
+    struct hand h;
+
+    (void)state;
+    hand_load(&h, "kind: Pod\nmetadata: {name: x, namespace: a}\n"
+                  "---\nkind: Pod\nmetadata: {name: py, namespace: a}\n"
+                  "---\nkind: Pod\nmetadata: {name: z, namespace: b}\n"
+                  "---\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: a}\n"
+                  "spec: {podSelector: {}}\n");
+    EXPECT(&h, "a/x", "a/py", "");
+    EXPECT(&h, "a/py", "a/x", "");
+    EXPECT(&h, "b/z", "a/x", "");
+    EXPECT(&h, "a/x", "b/z", "All");
+    EXPECT(&h, "10.0.0.1", "a/x", "");
+    EXPECT(&h, "a/x", "10.0.0.1", "All");
+    EXPECT(&h, "10.0.0.1", "b/z", "All");
+    hand_free(&h);
+    /* default deny of egress too */
+    hand_load(&h, "kind: Pod\nmetadata: {name: x, namespace: a}\n"
+                  "---\nkind: Pod\nmetadata: {name: z, namespace: b}\n"
+                  "---\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: a}\n"
+                  "spec: {podSelector: {}, policyTypes: [Egress]}\n");
+    EXPECT(&h, "a/x", "b/z", "");
+    EXPECT(&h, "a/x", "8.8.8.8", "");
+    EXPECT(&h, "b/z", "a/x", "All");
+    EXPECT(&h, "8.8.8.8", "a/x", "All");
+    hand_free(&h);
+}
+
+static void test_namespace_selector(void **state)
+{
+    struct hand h;
+
+    (void)state;
+    hand_load(&h, "kind: Namespace\nmetadata: {name: prod, labels: {team: web}}\n"
+                  "---\nkind: Namespace\nmetadata: {name: dev, labels: {team: dev}}\n"
+                  "---\nkind: Deployment\nmetadata: {name: web, namespace: prod}\n"
+                  "spec: {template: {metadata: {labels: {app: web}}}}\n"
+                  "---\nkind: Deployment\nmetadata: {name: web, namespace: dev}\n"
+                  "spec: {template: {metadata: {labels: {app: web}}}}\n"
+                  "---\nkind: Pod\nmetadata: {name: pg, namespace: db, labels: {app: pg}}\n"
+                  "---\nkind: Pod\nmetadata: {name: other, namespace: db, labels: {app: x}}\n"
+                  "---\nkind: NetworkPolicy\nmetadata: {name: allow-web, namespace: db}\n"
+                  "spec:\n"
+                  "  podSelector: {matchLabels: {app: pg}}\n"
+                  "  ingress:\n"
+                  "  - from: [{namespaceSelector: {matchLabels: {team: web}}}]\n"
+                  "    ports: [{port: 5432}]\n"
+                  "  - from: [{namespaceSelector: {matchLabels: "
+                  "{kubernetes.io/metadata.name: dev}}, podSelector: {matchLabels: {app: web}}}]\n"
+                  "    ports: [{protocol: UDP, port: 5000, endPort: 5010}]\n");
+    EXPECT(&h, "prod/web", "db/pg", "TCP 5432");
+    EXPECT(&h, "dev/web", "db/pg", "UDP 5000-5010");
+    EXPECT(&h, "db/other", "db/pg", "");
+    EXPECT(&h, "db/pg", "prod/web", "All");
+    EXPECT(&h, "prod/web", "db/other", "All");
+    EXPECT(&h, "1.2.3.4", "db/pg", "");
+    hand_free(&h);
+}
+
+static void test_named_ports(void **state)
+{
+    struct hand h;
+
+    (void)state;
+    hand_load(&h, "kind: Pod\nmetadata: {name: a, namespace: nx, labels: {app: a}}\n"
+                  "spec: {containers: [{ports: [{name: http, containerPort: 8080}]}]}\n"
+                  "---\nkind: Pod\nmetadata: {name: b, namespace: nx, labels: {app: b}}\n"
+                  "spec: {containers: [{ports: [{containerPort: 8080}]}]}\n"
+                  "---\nkind: Pod\nmetadata: {name: c, namespace: nx, labels: {app: c}}\n"
+                  "spec: {containers: [{ports: [{name: http, containerPort: 8080, protocol: "
+                  "UDP}]}]}\n"
+                  "---\nkind: Pod\nmetadata: {name: d, namespace: nx, labels: {app: d}}\n"
+                  "spec: {containers: [{ports: [{name: http, containerPort: 9090}]},\n"
+                  "                    {ports: [{name: metrics, containerPort: 9100}]}]}\n"
+                  "---\nkind: Pod\nmetadata: {name: client, namespace: nx, labels: {role: "
+                  "client}}\n"
+                  "---\nkind: NetworkPolicy\nmetadata: {name: web, namespace: nx}\n"
+                  "spec:\n"
+                  "  podSelector: {}\n"
+                  "  ingress:\n"
+                  "  - from: [{podSelector: {matchLabels: {role: client}}}]\n"
+                  "    ports: [{port: http}, {port: metrics, protocol: TCP}, {port: 22}]\n");
+    /* the name resolves on each destination, by name and protocol */
+    EXPECT(&h, "nx/client", "nx/a", "TCP 22,8080");
+    EXPECT(&h, "nx/client", "nx/b", "TCP 22");
+    EXPECT(&h, "nx/client", "nx/c", "TCP 22");
+    EXPECT(&h, "nx/client", "nx/d", "TCP 22,9090,9100");
+    EXPECT(&h, "nx/a", "nx/d", "");
+    EXPECT(&h, "nx/d", "nx/client", "");
+    hand_free(&h);
+}
+
+static void test_egress_named_port_to_ipblock(void **state)
+{
+    struct hand h;
+
+    (void)state;
+    hand_load(&h, "kind: Pod\nmetadata: {name: e, labels: {app: e}}\n"
+                  "spec: {containers: [{ports: [{name: http, containerPort: 80}]}]}\n"
+                  "---\nkind: Pod\nmetadata: {name: f, labels: {app: f}}\n"
+                  "spec: {containers: [{ports: [{name: http, containerPort: 80}]}]}\n"
+                  "---\nkind: NetworkPolicy\nmetadata: {name: out}\n"
+                  "spec:\n"
+                  "  podSelector: {matchLabels: {app: e}}\n"
+                  "  policyTypes: [Egress]\n"
+                  "  egress:\n"
+                  "  - to: [{ipBlock: {cidr: 10.0.0.0/8}}]\n"
+                  "    ports: [{port: http}]\n");
+    /* a named port toward an address cannot resolve: nothing is allowed */
+    EXPECT(&h, "default/e", "10.1.2.3", "");
+    EXPECT(&h, "default/e", "8.8.8.8", "");
+    EXPECT(&h, "default/e", "default/f", ""); /* pods are not in an ipBlock */
+    EXPECT(&h, "10.1.2.3", "default/e", "All");
+    EXPECT(&h, "default/f", "default/e", "All");
+    hand_free(&h);
+    hand_load(&h, "kind: Pod\nmetadata: {name: e, labels: {app: e}}\n"
+                  "---\nkind: Pod\nmetadata: {name: f, labels: {app: f}}\n"
+                  "spec: {containers: [{ports: [{name: http, containerPort: 80}]}]}\n"
+                  "---\nkind: NetworkPolicy\nmetadata: {name: out}\n"
+                  "spec:\n"
+                  "  podSelector: {matchLabels: {app: e}}\n"
+                  "  egress:\n"
+                  "  - to: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}]\n"
+                  "    ports: [{port: http}, {port: 443}]\n"
+                  "  - ports: [{port: http}]\n");
+    EXPECT(&h, "default/e", "10.0.0.1", "TCP 443");
+    EXPECT(&h, "default/e", "10.1.2.3", "");
+    EXPECT(&h, "default/e", "11.0.0.0", "");
+    /* a rule without 'to' reaches pods, where the name resolves */
+    EXPECT(&h, "default/e", "default/f", "TCP 80");
+    hand_free(&h);
+}
+
+static void test_egress_meets_ingress(void **state)
+{
+    struct hand h;
+
+    (void)state;
+    hand_load(&h, "kind: Pod\nmetadata: {name: s, labels: {app: s}}\n"
+                  "---\nkind: Pod\nmetadata: {name: d, labels: {app: d}}\n"
+                  "---\nkind: Pod\nmetadata: {name: t, labels: {app: t}}\n"
+                  "---\nkind: NetworkPolicy\nmetadata: {name: s-out}\n"
+                  "spec:\n"
+                  "  podSelector: {matchLabels: {app: s}}\n"
+                  "  policyTypes: [Egress]\n"
+                  "  egress:\n"
+                  "  - to: [{podSelector: {matchExpressions: [{key: app, operator: In, values: "
+                  "[d, t]}]}}]\n"
+                  "    ports: [{port: 80, endPort: 90}, {protocol: UDP}]\n"
+                  "---\nkind: NetworkPolicy\nmetadata: {name: d-in}\n"
+                  "spec:\n"
+                  "  podSelector: {matchLabels: {app: d}}\n"
+                  "  ingress:\n"
+                  "  - from: [{podSelector: {matchExpressions: [{key: app, operator: NotIn, "
+                  "values: [t]}]}}]\n"
+                  "    ports: [{port: 85, endPort: 100}, {protocol: UDP, port: 53}]\n"
+                  "---\nkind: NetworkPolicy\nmetadata: {name: d-in-2}\n"
+                  "spec:\n"
+                  "  podSelector: {matchLabels: {app: d}}\n"
+                  "  ingress:\n"
+                  "  - from: [{podSelector: {matchExpressions: [{key: app, operator: "
+                  "DoesNotExist}]}}]\n");
+    EXPECT(&h, "default/s", "default/d", "TCP 85-90;UDP 53");
+    EXPECT(&h, "default/s", "default/t", "TCP 80-90;UDP");
+    EXPECT(&h, "default/t", "default/d", "");
+    EXPECT(&h, "default/t", "default/s", "All");
+    EXPECT(&h, "default/d", "default/s", "All");
+    hand_free(&h);
+}
+
+static void test_ipblock_except_ingress(void **state)
+{
+    struct hand h;
+
+    (void)state;
+    hand_load(&h, "kind: Pod\nmetadata: {name: d, labels: {app: d}}\n"
+                  "spec: {containers: [{ports: [{name: dns, containerPort: 5353, protocol: "
+                  "UDP}]}]}\n"
+                  "---\nkind: NetworkPolicy\nmetadata: {name: in}\n"
+                  "spec:\n"
+                  "  podSelector: {}\n"
+                  "  ingress:\n"
+                  "  - from: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16, 10.3.0.0/16]}}]\n"
+                  "    ports: [{protocol: UDP, port: 53}, {protocol: UDP, port: dns}]\n"
+                  "  - from: [{ipBlock: {cidr: 0.0.0.0/0, except: [0.0.0.0/1]}}]\n"
+                  "    ports: [{protocol: SCTP, port: 9003}]\n");
+    EXPECT(&h, "9.255.255.255", "default/d", "");
+    EXPECT(&h, "10.0.0.0", "default/d", "UDP 53,5353");
+    EXPECT(&h, "10.0.255.255", "default/d", "UDP 53,5353");
+    EXPECT(&h, "10.1.0.0", "default/d", "");
+    EXPECT(&h, "10.1.255.255", "default/d", "");
+    EXPECT(&h, "10.2.0.0", "default/d", "UDP 53,5353");
+    EXPECT(&h, "10.3.3.3", "default/d", "");
+    EXPECT(&h, "10.255.255.255", "default/d", "UDP 53,5353");
+    EXPECT(&h, "11.0.0.0", "default/d", "");
+    EXPECT(&h, "128.0.0.0", "default/d", "SCTP 9003");
+    EXPECT(&h, "255.255.255.255", "default/d", "SCTP 9003");
+    EXPECT(&h, "0.0.0.0", "default/d", "");
+    EXPECT(&h, "default/d", "10.1.0.0", "All");
+    hand_free(&h);
+}
+
+static void test_policy_types_switch_off_rules(void **state)
+{
+    struct hand h;
+
+    (void)state;
+    /* ingress rules of a policy whose policyTypes omit Ingress do not isolate */
+    hand_load(&h, "kind: Pod\nmetadata: {name: a, labels: {app: a}}\n"
+                  "---\nkind: Pod\nmetadata: {name: b, labels: {app: b}}\n"
+                  "---\nkind: NetworkPolicy\nmetadata: {name: p}\n"
+                  "spec:\n"
+                  "  podSelector: {matchLabels: {app: a}}\n"
+                  "  policyTypes: [Egress]\n"
+                  "  ingress: [{ports: [{port: 1}]}]\n"
+                  "  egress: [{ports: [{port: 443}, {protocol: UDP, port: 53}]}]\n");
+    EXPECT(&h, "default/b", "default/a", "All");
+    EXPECT(&h, "default/a", "default/b", "TCP 443;UDP 53");
+    EXPECT(&h, "default/a", "1.1.1.1", "TCP 443;UDP 53");
+    hand_free(&h);
+}
+
+static void test_workload_merging(void **state)
+{
+    struct hand h;
+
+    (void)state;
+    /* pods of one owner form one workload; equal workloads share a unit */
+    hand_load(&h, "kind: Pod\nmetadata:\n  name: web-1\n  labels: {app: web}\n"
+                  "  ownerReferences: [{kind: ReplicaSet, name: web, controller: true}]\n"
+                  "---\nkind: Pod\nmetadata:\n  name: web-2\n  labels: {app: web}\n"
+                  "  ownerReferences: [{kind: ReplicaSet, name: web, controller: true}]\n"
+                  "---\nkind: Pod\nmetadata: {name: twin, labels: {app: web}}\n"
+                  "---\nkind: Pod\nmetadata: {name: db, labels: {app: db}}\n"
+                  "---\nkind: NetworkPolicy\nmetadata: {name: p}\n"
+                  "spec:\n"
+                  "  podSelector: {matchLabels: {app: db}}\n"
+                  "  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: "
+                  "5432}]}]\n");
+    assert_int_equal(h.m->nworkloads, 3);
+    assert_int_equal(hw(&h, "default/web")->npods, 2);
+    assert_int_equal(hw(&h, "default/web")->unit, hw(&h, "default/twin")->unit);
+    EXPECT(&h, "default/web", "default/db", "TCP 5432");
+    EXPECT(&h, "default/twin", "default/db", "TCP 5432");
+    /* distinct workloads of one unit still reach each other */
+    EXPECT(&h, "default/web", "default/twin", "All");
+    hand_free(&h);
+}
+
+/*
+ * Regression test, found by this suite and fixed (src/k8s.c, nv_parse_peer): 'namespaceSelector:'
+ * with a null value is read as '{}' (every namespace) instead of absent (the policy's namespace),
+ * so b/pb reaches a/target although Kubernetes denies it.
+ */
+static void test_null_namespace_selector(void **state)
+{
+    struct hand h;
+    char same[64], other[64];
+
+    (void)state;
+    hand_load(&h, "kind: Pod\nmetadata: {name: pa, namespace: a, labels: {app: x}}\n"
+                  "---\nkind: Pod\nmetadata: {name: pb, namespace: b, labels: {app: x}}\n"
+                  "---\nkind: Pod\nmetadata: {name: target, namespace: a, labels: {app: t}}\n"
+                  "---\nkind: NetworkPolicy\nmetadata: {name: np, namespace: a}\n"
+                  "spec:\n"
+                  "  podSelector: {matchLabels: {app: t}}\n"
+                  "  ingress:\n"
+                  "  - from:\n"
+                  "    - podSelector: {matchLabels: {app: x}}\n"
+                  "      namespaceSelector:\n");
+    snprintf(same, sizeof(same), "%s", conns(&h, "a/pa", "a/target"));
+    snprintf(other, sizeof(other), "%s", conns(&h, "b/pb", "a/target"));
+    hand_free(&h); /* before any assertion, so a failure leaks nothing */
+    assert_string_equal(same, "All");
+    if (strcmp(other, "") != 0)
+        fail_msg("b/pb -> a/target: got \"%s\", want \"\" (null namespaceSelector read as {})",
+                 other);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default_deny),
+        cmocka_unit_test(test_namespace_selector),
+        cmocka_unit_test(test_named_ports),
+        cmocka_unit_test(test_egress_named_port_to_ipblock),
+        cmocka_unit_test(test_egress_meets_ingress),
+        cmocka_unit_test(test_ipblock_except_ingress),
+        cmocka_unit_test(test_policy_types_switch_off_rules),
+        cmocka_unit_test(test_workload_merging),
+        cmocka_unit_test(test_null_namespace_selector),
+        cmocka_unit_test(test_random_clusters),
+    };
+
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
