@@ -124,7 +124,7 @@ check-san: deps
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 
 valgrind: $(NV)
-	@sh tests/run-golden.sh "valgrind -q --leak-check=full --error-exitcode=99 $(NV)"
+	@sh tests/run-golden.sh "valgrind -q --leak-check=full --error-exitcode=99 $(CURDIR)/$(NV)"
 
 bench: $(NV) tools
 	@sh tests/bench.sh $(NV) $(BUILD)/tools/gencluster

@@ -349,7 +349,7 @@ static size_t nv_ulltoa(unsigned long long n, char *p)
 struct nv_summary {
     struct nv_model *m;
     struct nv_matrix *x;
-    long long *acc;           /* allowed workload pairs by destination namespace */
+    long long *acc;               /* allowed workload pairs by destination namespace */
     unsigned long long open_mass; /* workloads of the current namespace whose row is open */
     uint32_t *row, *arow;
     int sparse;
@@ -424,8 +424,8 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
                     uint32_t d = byrank[j];
                     unsigned long long n =
                         (unsigned long long)(S.acc[d] +
-                                               (long long)S.open_mass *
-                                                   (S.sparse ? nv_matrix_base_count(x, d) : 0));
+                                             (long long)S.open_mass *
+                                                 (S.sparse ? nv_matrix_base_count(x, d) : 0));
                     S.acc[d] = 0;
                     if (!n)
                         continue;

@@ -56,19 +56,19 @@ struct nv_matrix {
     size_t nportsigs;
 
     size_t ncls, nrules, natoms, nwords;
-    struct nv_ruleinfo *rules;  /* every active rule of every policy */
-    unsigned char *iso;         /* per class: NV_TYPE_INGRESS | NV_TYPE_EGRESS */
-    struct nv_u32s *in_rules;   /* per class: ingress rules of policies selecting it */
-    struct nv_u32s *out_rules;  /* per class: egress rules of policies selecting it */
-    struct nv_u32s open_in;     /* ingress rules with no 'from': they admit every source */
-    size_t *ns_first, *ns_n;    /* per namespace: its classes are ns_first .. + ns_n */
+    struct nv_ruleinfo *rules; /* every active rule of every policy */
+    unsigned char *iso;        /* per class: NV_TYPE_INGRESS | NV_TYPE_EGRESS */
+    struct nv_u32s *in_rules;  /* per class: ingress rules of policies selecting it */
+    struct nv_u32s *out_rules; /* per class: egress rules of policies selecting it */
+    struct nv_u32s open_in;    /* ingress rules with no 'from': they admit every source */
+    size_t *ns_first, *ns_n;   /* per namespace: its classes are ns_first .. + ns_n */
     struct nv_pset *psets;
     size_t npsets, psetalloc;
     struct nv_u32s *cls_psets; /* per class: the peer sets holding it that admit through rules */
     uint32_t *psetindex;
     size_t npsetindex;
-    struct nv_u32s owned; /* not used */
-    uint32_t **atom_lists;      /* members of ipBlock peers, owned */
+    struct nv_u32s owned;  /* not used */
+    uint32_t **atom_lists; /* members of ipBlock peers, owned */
     size_t natomlists, atomlistalloc;
     /* scratch rows over classes */
     uint32_t *egr, *ing, *res, *atoms_scratch;
@@ -141,8 +141,7 @@ static void nv_pset_build(struct nv_matrix *x, struct nv_pset *ps)
 
     ps->bits = nv_xcalloc(x->nwords + 1, sizeof(*ps->bits));
     for (i = 0; i < m->nns; i++) {
-        if (p->ns_sel ? !nv_selector_matches_interned(p->ns_sel, &m->ns[i].labels)
-                      : i != ps->nsidx)
+        if (p->ns_sel ? !nv_selector_matches_interned(p->ns_sel, &m->ns[i].labels) : i != ps->nsidx)
             continue;
         for (j = x->ns_first[i]; j < x->ns_first[i] + x->ns_n[i]; j++) {
             if (p->pod_sel && !nv_selector_matches_interned(p->pod_sel, &m->classes[j].labels))
@@ -242,7 +241,7 @@ static void nv_port_signatures(struct nv_matrix *x)
 }
 
 /* Named ports are rare: keep the common case a field read. */
-#define NV_RULE_PORTS(x, r, dst)                                                               \
+#define NV_RULE_PORTS(x, r, dst)                                                                   \
     ((r)->has_named ? nv_matrix_rule_ports((x), (r), (dst)) : (r)->numeric)
 
 /* Ingress rule: the words of its policy's namespace where it admits to a class. */
@@ -488,9 +487,9 @@ static uint32_t nv_resolve_named(struct nv_matrix *x, const struct nv_rule *r, u
             continue;
         for (j = 0; j < c->nports; j++)
             if (c->ports[j].name == ps->name && c->ports[j].proto == ps->proto)
-                id = nv_ports_union(&x->m->ports, id,
-                                    nv_ports_range(&x->m->ports, ps->proto, c->ports[j].port,
-                                                   c->ports[j].port));
+                id = nv_ports_union(
+                    &x->m->ports, id,
+                    nv_ports_range(&x->m->ports, ps->proto, c->ports[j].port, c->ports[j].port));
     }
     return id;
 }

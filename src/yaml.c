@@ -70,10 +70,9 @@ static enum nv_scalar_kind nv_resolve(const char *s, size_t n, yaml_scalar_style
         return NV_SCALAR_NULL;
     {
         /* YAML 1.1 booleans, as the YAML decoder Kubernetes uses reads them */
-        static const char *const bools[] = {"y",    "Y",    "yes",  "Yes",  "YES",   "n",
-                                            "N",    "no",   "No",   "NO",   "true",  "True",
-                                            "TRUE", "false", "False", "FALSE", "on",    "On",
-                                            "ON",   "off",  "Off",  "OFF"};
+        static const char *const bools[] = {
+            "y",    "Y",    "yes",   "Yes",   "YES",   "n",  "N",  "no", "No",  "NO",  "true",
+            "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"};
         size_t i;
         for (i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
             if (!strcmp(s, bools[i]))

@@ -10,7 +10,7 @@ nv=$1
 shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 case "$nv" in
-/*) ;;
+/* | *" "*) ;; # absolute, or a command line such as "valgrind ... /abs/netverify"
 *) nv="$top/$nv" ;;
 esac
 pass=0
