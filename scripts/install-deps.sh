@@ -3,7 +3,7 @@
 # Installs only what is missing; uses sudo when not root. Safe to run twice.
 # SPDX-License-Identifier: Apache-2.0
 set -e
-pkgs="gcc make pkg-config libz3-dev libyaml-dev libjansson-dev libgraphviz-dev graphviz \
+pkgs="gcc libc6-dev make pkg-config libz3-dev libyaml-dev libjansson-dev libgraphviz-dev graphviz \
 libcmocka-dev python3"
 missing=""
 for p in $pkgs; do
@@ -15,7 +15,14 @@ if ! command -v apt-get >/dev/null 2>&1; then
 	exit 1
 fi
 sudo=""
-[ "$(id -u)" = 0 ] || sudo="sudo"
+if [ "$(id -u)" != 0 ]; then
+	if ! command -v sudo >/dev/null 2>&1; then
+		echo "netverify: missing packages:$missing" >&2
+		echo "netverify: run as root: apt-get update && apt-get install -y$missing" >&2
+		exit 1
+	fi
+	sudo="sudo"
+fi
 echo "installing:$missing"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
