@@ -28,10 +28,16 @@ for f in "$nv" "$gen" "$runstat"; do
     fi
 done
 
+load0=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvbench.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# Time a private copy: the build tree may be rebuilt while the benchmark runs.
+cp "$nv" "$tmp/netverify" || exit 2
+nv_label=$nv
+nv=$tmp/netverify
 
 failed=0
 : >"$tmp/rows"
@@ -64,6 +70,7 @@ measure() {
         fi
         s=$(field wall_s "$stat")
         kb=$(field maxrss_kb "$stat")
+        echo "bench:   run $i: $s s, $kb KB" >&2
         if [ -z "$best_s" ] || awk "BEGIN { exit !($s < $best_s) }"; then
             best_s=$s
             best_kb=$kb
@@ -90,8 +97,8 @@ row() {
         r_tgt=$(awk "BEGIN {
             t = $best_s / $5; m = $4 / $6
             v = (t <= 1 && m <= 1) ? \"met\" : \"missed:\"
-            if (t > 1) v = v sprintf(\" time x%.1f\", t)
-            if (m > 1) v = v sprintf(\" memory x%.1f\", m)
+            if (t > 1) v = v sprintf(t < 1.1 ? \" time +%.0f%%\" : \" time %.1fx\", t < 1.1 ? (t - 1) * 100 : t)
+            if (m > 1) v = v sprintf(m < 1.1 ? \" memory +%.0f%%\" : \" memory %.1fx\", m < 1.1 ? (m - 1) * 100 : m)
             printf \"<= %g s, <= %g MB: %s\", $5, $6, v
         }")
     else
@@ -167,6 +174,8 @@ awk -F '\t' "$commas"'{ printf "  gencluster %-6s %12s bytes  %6s s  %6.1f MB\n"
 cpu=$(sed -n '/^model name/{s/^[^:]*: *//p;q;}' /proc/cpuinfo 2>/dev/null)
 mem=$(awk '/^MemTotal:/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo 2>/dev/null)
 version=$("$nv" --version 2>&1)
+nv_id=$(cksum <"$nv" | cut -d ' ' -f 1)
+rev=$(git -C "$root" describe --always --dirty 2>/dev/null)
 
 {
     echo "# Benchmarks"
@@ -179,8 +188,8 @@ version=$("$nv" --version 2>&1)
     echo "Output goes to a file on local disk."
     echo
     echo "* Machine: $(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN) CPUs, ${cpu:-unknown CPU}, ${mem:-unknown} RAM"
-    echo "* Date: $(date -u +%Y-%m-%d)"
-    echo "* Version: \`$version\`"
+    echo "* Date: $(date -u +%Y-%m-%d); load average before the first run: ${load0:-unknown}"
+    echo "* Version: \`$version\` ($nv_label, cksum $nv_id, source tree ${rev:-unknown})"
     echo "* Generator seed: $seed"
     echo
     echo "Reproduce with \`make bench\` (or \`BENCH_SIZES=\"1000 10000\" make bench\` for the"

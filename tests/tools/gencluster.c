@@ -17,15 +17,16 @@
  */
 #define GC_MAX_N 10000000UL
 
-static const char *const k_teams[] = {"payments", "platform", "data",  "search", "identity", "growth",
-                                      "mobile",   "ml",       "core",  "infra",  "web"};
+static const char *const k_teams[] = {"payments", "platform", "data",   "search",
+                                      "identity", "growth",   "mobile", "ml",
+                                      "core",     "infra",    "web"};
 static const char *const k_envs[] = {"dev", "staging", "prod"};
 static const char *const k_apps[] = {
-    "web",      "api",       "auth",          "cart",    "checkout",  "payments",
-    "search",   "catalog",   "inventory",     "orders",  "shipping",  "users",
-    "notify",   "email",     "recommend",     "reviews", "gateway",   "ingest",
-    "etl",      "reports",   "billing",       "ledger",  "cache",     "queue",
-    "worker",   "scheduler", "inference",     "analytics", "admin",   "media"};
+    "web",    "api",       "auth",      "cart",      "checkout", "payments",
+    "search", "catalog",   "inventory", "orders",    "shipping", "users",
+    "notify", "email",     "recommend", "reviews",   "gateway",  "ingest",
+    "etl",    "reports",   "billing",   "ledger",    "cache",    "queue",
+    "worker", "scheduler", "inference", "analytics", "admin",    "media"};
 static const char *const k_roles[] = {"frontend", "api", "worker", "db", "cache", "batch"};
 static const char *const k_tiers[] = {"frontend", "backend", "data"};
 static const unsigned k_http_ports[] = {80, 8080, 8000, 3000};
@@ -276,11 +277,19 @@ enum gc_pattern {
     GC_NPATTERNS
 };
 
-static const char *const k_pattern_names[] = {
-    "default-deny-ingress", "deny-egress-allow-dns", "from-role", "from-team",
-    "from-env-app",         "expressions",           "from-cidr", "to-cidr",
-    "named-ports",          "port-ranges",           "open",      "same-namespace",
-    "in-and-out"};
+static const char *const k_pattern_names[] = {"default-deny-ingress",
+                                              "deny-egress-allow-dns",
+                                              "from-role",
+                                              "from-team",
+                                              "from-env-app",
+                                              "expressions",
+                                              "from-cidr",
+                                              "to-cidr",
+                                              "named-ports",
+                                              "port-ranges",
+                                              "open",
+                                              "same-namespace",
+                                              "in-and-out"};
 
 /* What one policy is about: its namespace and a workload there to aim at. */
 struct gc_target {
@@ -543,8 +552,7 @@ int main(int argc, char **argv)
            n, seed, c.nwl, c.nns, c.npol);
     gc_print_system();
     for (i = 0; i < c.nns; i++)
-        gc_print_namespace(c.ns[i].name, k_teams[c.ns[i].team], k_envs[c.ns[i].env],
-                           c.ns[i].istio);
+        gc_print_namespace(c.ns[i].name, k_teams[c.ns[i].team], k_envs[c.ns[i].env], c.ns[i].istio);
     for (i = 0; i < c.nwl; i++)
         gc_print_workload(&c, i);
     gc_print_policies(&c);
