@@ -40,9 +40,9 @@ CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_DEPS) 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_DEPS) 2>/dev/null)
 
 CPPFLAGS += -Iinclude -DNV_VERSION='"$(VERSION)"'
-CFLAGS += $(CSTD) $(WARN) $(OPT) $(PKG_CFLAGS) -MMD -MP
+CFLAGS += $(CSTD) $(WARN) $(OPT) $(PKG_CFLAGS) -pthread -MMD -MP
 LDFLAGS += $(SANLD)
-LDLIBS := $(PKG_LIBS) -lm
+LDLIBS := $(PKG_LIBS) -lm -pthread
 
 ifndef V
 Q := @

@@ -478,8 +478,7 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
     if (allpairs)
         fprintf(fp, " (%.1f%%)", 100.0 * (double)pairs / (double)allpairs);
     fputc('\n', fp);
-    fprintf(fp, "namespace pairs with allowed flows: %zu (allowed of all workload pairs)\n",
-            nnp);
+    fprintf(fp, "namespace pairs with allowed flows: %zu (allowed of all workload pairs)\n", nnp);
     {
         /* 17 million lines at 50,000 workloads: format by hand into one buffer */
         size_t *nlen = nv_xmalloc((nns + 1) * sizeof(*nlen));

@@ -4,6 +4,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/json.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -53,4 +54,70 @@ void nv_json_write_string(FILE *fp, const char *s)
 const char *nv_json_library_version(void)
 {
     return JANSSON_VERSION;
+}
+
+/* struct nv_json is jansson's json_t: the cast is the whole wrapper */
+#define NV_J(p) ((json_t *)(p))
+
+static struct nv_json *nv_json_check(json_t *j)
+{
+    if (!j) {
+        fputs("netverify: out of memory\n", stderr);
+        exit(3);
+    }
+    return (struct nv_json *)j;
+}
+
+struct nv_json *nv_json_object(void)
+{
+    return nv_json_check(json_object());
+}
+
+struct nv_json *nv_json_array(void)
+{
+    return nv_json_check(json_array());
+}
+
+struct nv_json *nv_json_str(const char *s)
+{
+    /* invalid UTF-8 cannot come from our inputs (libyaml checks it); never fail on it */
+    json_t *j = json_string(s);
+    return nv_json_check(j ? j : json_string("?"));
+}
+
+struct nv_json *nv_json_int(long long v)
+{
+    return nv_json_check(json_integer(v));
+}
+
+struct nv_json *nv_json_bool(int v)
+{
+    return nv_json_check(json_boolean(v));
+}
+
+struct nv_json *nv_json_null(void)
+{
+    return nv_json_check(json_null());
+}
+
+void nv_json_set(struct nv_json *obj, const char *key, struct nv_json *v)
+{
+    json_object_set_new(NV_J(obj), key, NV_J(v));
+}
+
+void nv_json_push(struct nv_json *arr, struct nv_json *v)
+{
+    json_array_append_new(NV_J(arr), NV_J(v));
+}
+
+int nv_json_dump(const struct nv_json *v, FILE *fp)
+{
+    if (json_dumpf((const json_t *)v, fp, JSON_INDENT(2) | JSON_SORT_KEYS) < 0)
+        return -1;
+    return fputc('\n', fp) == EOF ? -1 : 0;
+}
+
+void nv_json_free(struct nv_json *v)
+{
+    json_decref(NV_J(v));
 }

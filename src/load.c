@@ -147,6 +147,20 @@ static void nv_load_file(struct nv_model *m, const char *path, const struct nv_l
 struct nv_model *nv_load(char *const *paths, size_t npaths, const struct nv_load_opts *o,
                          struct nv_diags *d)
 {
+    struct nv_model *m = nv_load_unfinished(paths, npaths, o, d);
+
+    if (!m)
+        return NULL;
+    if (nv_model_finish(m, d) < 0 || d->nerr) {
+        nv_model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+struct nv_model *nv_load_unfinished(char *const *paths, size_t npaths, const struct nv_load_opts *o,
+                                    struct nv_diags *d)
+{
     struct nv_model *m = nv_model_new();
     struct nv_k8s *k = nv_k8s_new(m, d);
     size_t i, j, nfiles = 0;
@@ -193,10 +207,6 @@ struct nv_model *nv_load(char *const *paths, size_t npaths, const struct nv_load
     }
     if (nfiles == 0) {
         nv_diag_error(d, (struct nv_loc){NULL, 0, 0}, NV_E_IO, "no input files");
-        nv_model_free(m);
-        return NULL;
-    }
-    if (nv_model_finish(m, d) < 0 || d->nerr) {
         nv_model_free(m);
         return NULL;
     }

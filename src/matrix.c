@@ -470,6 +470,11 @@ void nv_matrix_free(struct nv_matrix *x)
     free(x);
 }
 
+struct nv_model *nv_matrix_model(const struct nv_matrix *x)
+{
+    return x->m;
+}
+
 int nv_matrix_isolated(const struct nv_matrix *x, uint32_t cls, int dir)
 {
     return (x->iso[cls] & (dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS)) != 0;

@@ -36,6 +36,8 @@ void nv_model_free(struct nv_model *m)
     free(m->units);
     free((void *)m->keys);
     free((void *)m->portnames);
+    free((void *)m->named);
+    free(m->extra);
     free(m->nsindex);
     nv_atoms_release(&m->atoms);
     nv_ports_release(&m->ports);
@@ -117,6 +119,17 @@ void nv_model_use_selector(struct nv_model *m, const struct nv_selector *s)
     for (i = 0; i < s->n; i++)
         nv_add_unique(&m->keys, &m->nkeys, &m->keyalloc,
                       nv_arena_intern(&m->arena, s->reqs[i].key));
+}
+
+void nv_model_use_workload(struct nv_model *m, const char *ref)
+{
+    nv_add_unique(&m->named, &m->nnamed, &m->namedalloc, nv_arena_intern(&m->arena, ref));
+}
+
+void nv_model_use_range(struct nv_model *m, struct nv_iprange r)
+{
+    NV_GROW(m->extra, m->extraalloc, m->nextra + 1);
+    m->extra[m->nextra++] = r;
 }
 
 void nv_model_use_port_name(struct nv_model *m, const char *name)
@@ -217,6 +230,8 @@ struct nv_classtab {
 static uint64_t nv_class_hash(const struct nv_class *c)
 {
     uint64_t h = nv_hash_bytes(&c->ns, sizeof(c->ns), NV_HASH_INIT);
+
+    h = nv_hash_bytes(&c->ident, sizeof(c->ident), h);
     size_t i;
 
     for (i = 0; i < c->labels.n; i++) {
@@ -235,7 +250,8 @@ static int nv_class_eq(const struct nv_class *a, const struct nv_class *b)
 {
     size_t i;
 
-    if (a->ns != b->ns || a->labels.n != b->labels.n || a->nports != b->nports)
+    if (a->ns != b->ns || a->ident != b->ident || a->labels.n != b->labels.n ||
+        a->nports != b->nports)
         return 0;
     for (i = 0; i < a->labels.n; i++)
         if (a->labels.keys[i] != b->labels.keys[i] || a->labels.vals[i] != b->labels.vals[i])
@@ -270,6 +286,13 @@ static uint32_t nv_class_of(struct nv_model *m, struct nv_classtab *t, const str
 
     memset(&c, 0, sizeof(c));
     c.ns = pod->ns;
+    c.ident = UINT32_MAX;
+    if (m->nnamed) {
+        const struct nv_workload *w = &m->workloads[pod->workload];
+        for (i = 0; i < m->nnamed; i++)
+            if (m->named[i] == w->id || m->named[i] == nv_arena_intern(&m->arena, w->name))
+                c.ident = pod->workload;
+    }
     c.labels.keys = nv_arena_alloc(&m->arena, (pod->labels.n + 1) * sizeof(char *));
     c.labels.vals = nv_arena_alloc(&m->arena, (pod->labels.n + 1) * sizeof(char *));
     for (i = 0; i < pod->labels.n; i++) {
@@ -383,8 +406,17 @@ static void nv_make_units(struct nv_model *m)
         }
         m->units[w->unit].nworkloads++;
     }
-    for (i = 0; i < m->nclasses; i++)
+    for (i = 0; i < m->nclasses; i++) {
         m->classes[i].nworkloads = m->units[i].nworkloads;
+        m->classes[i].sole = UINT32_MAX - 1; /* no pod seen yet */
+    }
+    for (i = 0; i < m->npods; i++) {
+        struct nv_class *c = &m->classes[m->pods[i].cls];
+        if (c->sole == UINT32_MAX - 1)
+            c->sole = m->pods[i].workload;
+        else if (c->sole != m->pods[i].workload)
+            c->sole = UINT32_MAX;
+    }
     free(tmp);
     free(byclass);
 }
@@ -408,6 +440,8 @@ static void nv_make_atoms(struct nv_model *m)
                         nv_atoms_add(&m->atoms, pe->except[e]);
                 }
     }
+    for (i = 0; i < m->nextra; i++)
+        nv_atoms_add(&m->atoms, m->extra[i]);
     nv_atoms_finish(&m->atoms);
 }
 

@@ -13,6 +13,7 @@
 #include "netverify/model.h"
 
 int nv_cmd_list(int argc, char **argv);
+int nv_cmd_check(int argc, char **argv);
 
 /* Print "netverify: MSG" and the usage line on stderr; returns NV_EXIT_INPUT. */
 int nv_cli_usage_error(const char *usage, const char *fmt, ...) NV_PRINTF(2, 3);

@@ -26,4 +26,11 @@ void nv_load_opts_default(struct nv_load_opts *o);
 struct nv_model *nv_load(char *const *paths, size_t npaths, const struct nv_load_opts *o,
                          struct nv_diags *d);
 
+/*
+ * The same without nv_model_finish(), so that claims can add to the model what
+ * they select first. The caller finishes and frees the model.
+ */
+struct nv_model *nv_load_unfinished(char *const *paths, size_t npaths, const struct nv_load_opts *o,
+                                    struct nv_diags *d);
+
 #endif

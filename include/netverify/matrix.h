@@ -21,6 +21,8 @@ struct nv_matrix;
  */
 struct nv_matrix *nv_matrix_new(struct nv_model *m);
 void nv_matrix_free(struct nv_matrix *x);
+/* The model the engine works on. */
+struct nv_model *nv_matrix_model(const struct nv_matrix *x);
 
 /* Whether class c is isolated for ingress / egress (some policy selects it in that direction). */
 int nv_matrix_isolated(const struct nv_matrix *x, uint32_t cls, int dir);

@@ -74,10 +74,12 @@ struct nv_service {
 /* Endpoints that no selector or named port in the model can tell apart. */
 struct nv_class {
     unsigned ns;
+    uint32_t ident;          /* the workload, when a claim names it; UINT32_MAX otherwise */
     struct nv_labels labels; /* projected on the keys some selector uses */
     size_t nports;
     struct nv_named_port *ports; /* projected on the names some rule uses */
     size_t nworkloads;           /* workloads whose unit is this class alone */
+    uint32_t sole;               /* the one workload all its pods belong to, or UINT32_MAX */
 };
 
 /* The set of classes of one or more workloads (almost always one class). */
@@ -112,6 +114,12 @@ struct nv_model {
     const char **keys;
     size_t nportnames, pnalloc;
     const char **portnames;
+    /* workloads claims name ("ns/name" or a bare name): each gets classes of its own */
+    size_t nnamed, namedalloc;
+    const char **named;
+    /* address ranges claims use: their bounds cut the external atoms too */
+    size_t nextra, extraalloc;
+    struct nv_iprange *extra;
     /* namespace lookup */
     unsigned *nsindex;
     size_t nnsindex;
@@ -130,6 +138,11 @@ unsigned nv_model_namespace(struct nv_model *m, const char *name);
  */
 void nv_model_use_selector(struct nv_model *m, const struct nv_selector *s);
 void nv_model_use_port_name(struct nv_model *m, const char *name);
+
+/* Give workload 'ref' ("ns/name" or a bare name) classes of its own. Before nv_model_finish(). */
+void nv_model_use_workload(struct nv_model *m, const char *ref);
+/* Cut the external atoms at the bounds of r too. Before nv_model_finish(). */
+void nv_model_use_range(struct nv_model *m, struct nv_iprange r);
 
 /*
  * Sort workloads, group pods, compute classes, units and IP atoms. Returns 0,

@@ -27,6 +27,7 @@ enum nv_scalar_kind {
 struct nv_node {
     enum nv_node_type type;
     enum nv_scalar_kind kind; /* scalars only; quoted scalars are always strings */
+    int quoted;               /* a quoted or block scalar: its text starts after loc */
     struct nv_loc loc;        /* where the node starts */
     const char *str;          /* scalar text, NUL-terminated (may contain NULs: see len) */
     size_t len;

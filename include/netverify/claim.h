@@ -1,0 +1,96 @@
+/*
+ * claim.h - the claim language: claims files, the parser (with the column
+ * of every problem), and the resolution of a claim's sets against a model.
+ *
+ *   claim = [ "only" ] set ( "reaches" | "cannot reach" ) set [ "on" ports ]
+ *         | set "is isolated" [ "for ingress" | "for egress" ]
+ *   set   = "any" | "pods" SELECTOR [ "in" nsref ] | "namespace" NAME
+ *         | "namespaces" SELECTOR | "svc" NS/NAME
+ *         | "cidr" CIDR { "," CIDR } [ "except" CIDR { "," CIDR } ]
+ *         | NS/NAME | NAME
+ *   nsref = "namespace" NAME | "namespaces" SELECTOR
+ *   ports = port { "," port }      tcp/80, udp/53, sctp/9000, tcp/8000-8100, 80
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef NETVERIFY_CLAIM_H
+#define NETVERIFY_CLAIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netverify/diag.h"
+#include "netverify/ip.h"
+#include "netverify/model.h"
+#include "netverify/policy.h"
+#include "netverify/selector.h"
+
+enum nv_set_kind {
+    NV_SET_ANY,
+    NV_SET_PODS,       /* pods SELECTOR [in nsref] */
+    NV_SET_NAMESPACE,  /* namespace NAME */
+    NV_SET_NAMESPACES, /* namespaces SELECTOR */
+    NV_SET_SVC,        /* svc NS/NAME */
+    NV_SET_CIDR,       /* cidr ... [except ...] */
+    NV_SET_WORKLOAD,   /* NS/NAME or NAME */
+};
+
+struct nv_set {
+    enum nv_set_kind kind;
+    struct nv_loc loc;                   /* where the set starts in the claims file */
+    const char *text;                    /* the set as written */
+    const struct nv_selector *sel;       /* PODS: pod selector; NAMESPACES: namespace selector */
+    const char *scope_ns;                /* PODS: in namespace NAME */
+    const struct nv_selector *scope_sel; /* PODS: in namespaces SELECTOR */
+    const char *ns, *name;               /* NAMESPACE (name), SVC and WORKLOAD (ns may be NULL) */
+    size_t ncidr, nexcept;
+    struct nv_iprange *cidr, *except;
+    /* resolved by nv_claims_resolve: membership of classes and external atoms */
+    unsigned char *cls;   /* per class: 1 if in the set */
+    unsigned char *atoms; /* per atom: 1 if in the set */
+    size_t ncls, natoms;  /* members */
+    const struct nv_service *svc;
+};
+
+enum nv_claim_kind { NV_CLAIM_REACHES, NV_CLAIM_CANNOT_REACH, NV_CLAIM_ISOLATED };
+
+struct nv_claim {
+    const char *name; /* NULL when the claims file gives none */
+    const char *text;
+    struct nv_loc loc; /* of the claim text */
+    enum nv_claim_kind kind;
+    int only;
+    int iso_types; /* ISOLATED: NV_TYPE_INGRESS | NV_TYPE_EGRESS */
+    struct nv_set a, b;
+    /* ports: after 'on', or the Service's target ports; nports == 0 means every port */
+    size_t nports;
+    struct nv_portspec *ports;
+    int has_on;
+};
+
+struct nv_claims {
+    size_t n, alloc;
+    struct nv_claim *items;
+    const char *file;
+};
+
+/*
+ * Read a claims file ('claims:' list of strings or {name, claim} mappings) and
+ * parse every claim into the model's arena; register what the claims select
+ * with the model (selectors, named workloads, address ranges), so call it
+ * before nv_model_finish(). Returns 0, or -1 after recording errors.
+ */
+int nv_claims_load(struct nv_claims *c, const char *path, struct nv_model *m, struct nv_diags *d);
+/* Parse one claim text; 'loc' is where the text starts. Returns 0 or -1 (error recorded). */
+int nv_claim_parse(struct nv_claim *out, const char *text, struct nv_loc loc, struct nv_model *m,
+                   struct nv_diags *d);
+/*
+ * After nv_model_finish(): compute each set's members. A set that matches
+ * nothing is an error (a typo must not pass a gate). Returns 0 or -1.
+ */
+int nv_claims_resolve(struct nv_claims *c, struct nv_model *m, struct nv_diags *d);
+void nv_claims_release(struct nv_claims *c);
+
+/* Whether classes a and b may be a flow: not two pods of one workload only. */
+int nv_claim_pair_ok(const struct nv_model *m, uint32_t a, uint32_t b);
+
+#endif

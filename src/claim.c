@@ -1,0 +1,913 @@
+/*
+ * claim.c - claims files, the claim language's parser, and set resolution.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "netverify/claim.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netverify/buf.h"
+#include "netverify/yaml.h"
+
+/* ---- tokens ---- */
+
+enum nv_tok_type { NV_TOK_END, NV_TOK_WORD, NV_TOK_PUNCT };
+
+struct nv_tok {
+    enum nv_tok_type type;
+    size_t off, len; /* in the claim text */
+};
+
+struct nv_parser {
+    const char *text;
+    struct nv_loc loc;
+    struct nv_model *m;
+    struct nv_diags *d;
+    struct nv_tok *toks;
+    size_t ntoks, pos;
+};
+
+static int nv_is_punct(char c)
+{
+    return c == ',' || c == '(' || c == ')' || c == '=' || c == '!';
+}
+
+static int nv_is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static void nv_tokenize(struct nv_parser *p)
+{
+    const char *t = p->text;
+    size_t i = 0, alloc = 0;
+
+    for (;;) {
+        struct nv_tok tok;
+        while (t[i] && nv_is_space(t[i]))
+            i++;
+        tok.off = i;
+        if (!t[i]) {
+            tok.type = NV_TOK_END;
+            tok.len = 0;
+        } else if (nv_is_punct(t[i])) {
+            tok.type = NV_TOK_PUNCT;
+            tok.len = 1;
+            i++;
+        } else {
+            tok.type = NV_TOK_WORD;
+            while (t[i] && !nv_is_space(t[i]) && !nv_is_punct(t[i]))
+                i++;
+            tok.len = i - tok.off;
+        }
+        NV_GROW(p->toks, alloc, p->ntoks + 1);
+        p->toks[p->ntoks++] = tok;
+        if (tok.type == NV_TOK_END)
+            break;
+    }
+}
+
+static const struct nv_tok *nv_peek(const struct nv_parser *p, size_t ahead)
+{
+    size_t i = p->pos + ahead;
+
+    return &p->toks[i < p->ntoks ? i : p->ntoks - 1];
+}
+
+static struct nv_loc nv_tok_loc(const struct nv_parser *p, const struct nv_tok *t)
+{
+    struct nv_loc loc = p->loc;
+
+    if (loc.line)
+        loc.col += (unsigned)t->off;
+    return loc;
+}
+
+static int nv_perr(struct nv_parser *p, const struct nv_tok *t, const char *fmt, ...)
+    NV_PRINTF(3, 4);
+
+static int nv_perr(struct nv_parser *p, const struct nv_tok *t, const char *fmt, ...)
+{
+    char msg[512];
+    struct nv_buf b;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    nv_buf_init(&b, 0);
+    if (t->type == NV_TOK_END)
+        nv_buf_printf(&b, "%s at the end of the claim", msg);
+    else
+        nv_buf_printf(&b, "%s at '%.*s'", msg, (int)(t->len > 60 ? 60 : t->len), p->text + t->off);
+    nv_diag_error(p->d, nv_tok_loc(p, t), NV_E_VALUE, "invalid claim: %s", nv_buf_str(&b));
+    nv_buf_release(&b);
+    return -1;
+}
+
+/* Case-insensitive keyword test. */
+static int nv_is_kw(const struct nv_parser *p, const struct nv_tok *t, const char *kw)
+{
+    size_t i, n = strlen(kw);
+
+    if (t->type != NV_TOK_WORD || t->len != n)
+        return 0;
+    for (i = 0; i < n; i++) {
+        char c = p->text[t->off + i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != kw[i])
+            return 0;
+    }
+    return 1;
+}
+
+static int nv_is_punct_tok(const struct nv_parser *p, const struct nv_tok *t, char c)
+{
+    return t->type == NV_TOK_PUNCT && p->text[t->off] == c;
+}
+
+static const char *nv_tok_str(struct nv_parser *p, const struct nv_tok *t)
+{
+    return nv_arena_internn(&p->m->arena, p->text + t->off, t->len);
+}
+
+/* Words that end a set: they can never be a label key, a name or a value here. */
+static int nv_is_stop(const struct nv_parser *p, const struct nv_tok *t)
+{
+    static const char *const stops[] = {"reaches", "cannot", "on", "is", "except", "only"};
+    size_t i;
+
+    if (t->type != NV_TOK_WORD)
+        return t->type == NV_TOK_END;
+    for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+        if (nv_is_kw(p, t, stops[i]))
+            return 1;
+    return 0;
+}
+
+/* ---- selectors: kubectl's -l syntax ---- */
+
+static int nv_parse_value(struct nv_parser *p, const char **out)
+{
+    const struct nv_tok *t = nv_peek(p, 0);
+    const char *why;
+
+    if (t->type != NV_TOK_WORD)
+        return nv_perr(p, t, "expected a label value");
+    *out = nv_tok_str(p, t);
+    if ((why = nv_label_value_invalid(*out)))
+        return nv_perr(p, t, "invalid label value (%s)", why);
+    p->pos++;
+    return 0;
+}
+
+static int nv_parse_value_set(struct nv_parser *p, struct nv_requirement *r)
+{
+    size_t alloc = 0;
+
+    if (!nv_is_punct_tok(p, nv_peek(p, 0), '('))
+        return nv_perr(p, nv_peek(p, 0), "expected '('");
+    p->pos++;
+    for (;;) {
+        const char *v;
+        if (nv_parse_value(p, &v) < 0)
+            return -1;
+        nv_grow((void **)&r->values, &alloc, r->nvalues + 1, sizeof(*r->values));
+        r->values[r->nvalues++] = v;
+        if (nv_is_punct_tok(p, nv_peek(p, 0), ',')) {
+            p->pos++;
+            continue;
+        }
+        if (nv_is_punct_tok(p, nv_peek(p, 0), ')')) {
+            p->pos++;
+            break;
+        }
+        return nv_perr(p, nv_peek(p, 0), "expected ',' or ')'");
+    }
+    /* keep the values in the arena: the list above is heap memory */
+    {
+        const char **v = nv_arena_alloc(&p->m->arena, r->nvalues * sizeof(*v));
+        memcpy(v, r->values, r->nvalues * sizeof(*v));
+        free((void *)r->values);
+        r->values = v;
+    }
+    return 0;
+}
+
+static int nv_parse_requirement(struct nv_parser *p, struct nv_requirement *r)
+{
+    const struct nv_tok *t = nv_peek(p, 0);
+    const char *why;
+    int neg = 0;
+
+    memset(r, 0, sizeof(*r));
+    if (nv_is_punct_tok(p, t, '!')) {
+        neg = 1;
+        p->pos++;
+        t = nv_peek(p, 0);
+    }
+    if (t->type != NV_TOK_WORD || nv_is_stop(p, t))
+        return nv_perr(p, t, "expected a label selector");
+    r->key = nv_tok_str(p, t);
+    if ((why = nv_label_key_invalid(r->key)))
+        return nv_perr(p, t, "invalid label key (%s)", why);
+    p->pos++;
+    if (neg) {
+        r->op = NV_SEL_NOTEXISTS;
+        return 0;
+    }
+    t = nv_peek(p, 0);
+    if (nv_is_punct_tok(p, t, '=')) {
+        p->pos++;
+        if (nv_is_punct_tok(p, nv_peek(p, 0), '='))
+            p->pos++;
+        r->op = NV_SEL_IN;
+    } else if (nv_is_punct_tok(p, t, '!') && nv_is_punct_tok(p, nv_peek(p, 1), '=')) {
+        p->pos += 2;
+        r->op = NV_SEL_NOTIN;
+    } else if ((nv_is_kw(p, t, "in") || nv_is_kw(p, t, "notin")) &&
+               nv_is_punct_tok(p, nv_peek(p, 1), '(')) {
+        r->op = nv_is_kw(p, t, "in") ? NV_SEL_IN : NV_SEL_NOTIN;
+        p->pos++;
+        return nv_parse_value_set(p, r);
+    } else {
+        r->op = NV_SEL_EXISTS;
+        return 0;
+    }
+    r->nvalues = 1;
+    r->values = nv_arena_alloc(&p->m->arena, sizeof(*r->values));
+    return nv_parse_value(p, &r->values[0]);
+}
+
+static const struct nv_selector *nv_parse_selector(struct nv_parser *p)
+{
+    struct nv_selector *s = nv_arena_alloc(&p->m->arena, sizeof(*s));
+    struct nv_requirement *reqs = NULL;
+    size_t alloc = 0;
+
+    s->loc = nv_tok_loc(p, nv_peek(p, 0));
+    for (;;) {
+        NV_GROW(reqs, alloc, s->n + 1);
+        if (nv_parse_requirement(p, &reqs[s->n]) < 0) {
+            free(reqs);
+            return NULL;
+        }
+        s->n++;
+        if (!nv_is_punct_tok(p, nv_peek(p, 0), ','))
+            break;
+        p->pos++;
+    }
+    s->reqs = nv_arena_alloc(&p->m->arena, s->n * sizeof(*s->reqs));
+    memcpy(s->reqs, reqs, s->n * sizeof(*s->reqs));
+    free(reqs);
+    nv_model_use_selector(p->m, s);
+    return s;
+}
+
+/* ---- sets ---- */
+
+static int nv_parse_name(struct nv_parser *p, const char **out, const char *what)
+{
+    const struct nv_tok *t = nv_peek(p, 0);
+
+    if (t->type != NV_TOK_WORD || nv_is_stop(p, t))
+        return nv_perr(p, t, "expected %s", what);
+    *out = nv_tok_str(p, t);
+    p->pos++;
+    return 0;
+}
+
+/* "ns/name" into its parts; a bare name leaves *ns NULL. */
+static int nv_split_ref(struct nv_parser *p, const struct nv_tok *t, const char **ns,
+                        const char **name)
+{
+    const char *s = p->text + t->off;
+    const char *slash = memchr(s, '/', t->len);
+
+    if (!slash) {
+        *ns = NULL;
+        *name = nv_tok_str(p, t);
+        return 0;
+    }
+    if (slash == s || slash == s + t->len - 1 ||
+        memchr(slash + 1, '/', t->len - (size_t)(slash - s) - 1))
+        return nv_perr(p, t, "expected NAMESPACE/NAME");
+    *ns = nv_arena_internn(&p->m->arena, s, (size_t)(slash - s));
+    *name = nv_arena_internn(&p->m->arena, slash + 1, t->len - (size_t)(slash - s) - 1);
+    return 0;
+}
+
+static int nv_parse_cidr_list(struct nv_parser *p, struct nv_iprange **out, size_t *n)
+{
+    size_t alloc = 0;
+    struct nv_iprange *v = NULL;
+
+    for (;;) {
+        const struct nv_tok *t = nv_peek(p, 0);
+        char buf[64];
+        const char *why = NULL;
+        int st;
+        if (t->type != NV_TOK_WORD || t->len >= sizeof(buf)) {
+            free(v);
+            return nv_perr(p, t, "expected a CIDR such as 10.0.0.0/8");
+        }
+        memcpy(buf, p->text + t->off, t->len);
+        buf[t->len] = '\0';
+        NV_GROW(v, alloc, *n + 1);
+        st = nv_cidr_parse(buf, &v[*n], &why);
+        if (st == NV_CIDR_BAD || st == NV_CIDR_IPV6) {
+            free(v);
+            return nv_perr(p, t, "%s", st == NV_CIDR_IPV6 ? "IPv6 is not modelled" : why);
+        }
+        nv_model_use_range(p->m, v[*n]);
+        (*n)++;
+        p->pos++;
+        if (!nv_is_punct_tok(p, nv_peek(p, 0), ','))
+            break;
+        p->pos++;
+    }
+    *out = nv_arena_alloc(&p->m->arena, *n * sizeof(**out));
+    memcpy(*out, v, *n * sizeof(**out));
+    free(v);
+    return 0;
+}
+
+static int nv_parse_set(struct nv_parser *p, struct nv_set *s)
+{
+    const struct nv_tok *t = nv_peek(p, 0);
+    size_t start = t->off;
+    int rc = 0;
+
+    memset(s, 0, sizeof(*s));
+    s->loc = nv_tok_loc(p, t);
+    if (t->type != NV_TOK_WORD || nv_is_stop(p, t))
+        return nv_perr(p, t,
+                       "expected a set (any, pods ..., namespace ..., svc ..., cidr ..., "
+                       "or a workload)");
+    if (nv_is_kw(p, t, "any")) {
+        s->kind = NV_SET_ANY;
+        p->pos++;
+    } else if (nv_is_kw(p, t, "pods")) {
+        s->kind = NV_SET_PODS;
+        p->pos++;
+        if (!(s->sel = nv_parse_selector(p)))
+            return -1;
+        if (nv_is_kw(p, nv_peek(p, 0), "in")) {
+            p->pos++;
+            if (nv_is_kw(p, nv_peek(p, 0), "namespace")) {
+                p->pos++;
+                rc = nv_parse_name(p, &s->scope_ns, "a namespace name");
+            } else if (nv_is_kw(p, nv_peek(p, 0), "namespaces")) {
+                p->pos++;
+                rc = (s->scope_sel = nv_parse_selector(p)) ? 0 : -1;
+            } else {
+                return nv_perr(p, nv_peek(p, 0),
+                               "expected 'namespace' or 'namespaces' after "
+                               "'in'");
+            }
+        }
+    } else if (nv_is_kw(p, t, "namespace")) {
+        s->kind = NV_SET_NAMESPACE;
+        p->pos++;
+        rc = nv_parse_name(p, &s->name, "a namespace name");
+    } else if (nv_is_kw(p, t, "namespaces")) {
+        s->kind = NV_SET_NAMESPACES;
+        p->pos++;
+        rc = (s->sel = nv_parse_selector(p)) ? 0 : -1;
+    } else if (nv_is_kw(p, t, "svc")) {
+        const struct nv_tok *r;
+        s->kind = NV_SET_SVC;
+        p->pos++;
+        r = nv_peek(p, 0);
+        if (r->type != NV_TOK_WORD || nv_is_stop(p, r))
+            return nv_perr(p, r, "expected a Service as NAMESPACE/NAME");
+        rc = nv_split_ref(p, r, &s->ns, &s->name);
+        if (!rc && !s->ns)
+            return nv_perr(p, r, "expected a Service as NAMESPACE/NAME");
+        p->pos++;
+    } else if (nv_is_kw(p, t, "cidr")) {
+        s->kind = NV_SET_CIDR;
+        p->pos++;
+        rc = nv_parse_cidr_list(p, &s->cidr, &s->ncidr);
+        if (!rc && nv_is_kw(p, nv_peek(p, 0), "except")) {
+            p->pos++;
+            rc = nv_parse_cidr_list(p, &s->except, &s->nexcept);
+        }
+    } else {
+        s->kind = NV_SET_WORKLOAD;
+        rc = nv_split_ref(p, t, &s->ns, &s->name);
+        if (!rc) {
+            char *ref = nv_xmalloc(t->len + 1);
+            memcpy(ref, p->text + t->off, t->len);
+            ref[t->len] = '\0';
+            nv_model_use_workload(p->m, ref);
+            free(ref);
+        }
+        p->pos++;
+    }
+    if (rc < 0)
+        return -1;
+    {
+        size_t end = p->toks[p->pos - 1].off + p->toks[p->pos - 1].len;
+        s->text = nv_arena_strndup(&p->m->arena, p->text + start, end - start);
+    }
+    return 0;
+}
+
+/* ---- ports ---- */
+
+static int nv_parse_port(struct nv_parser *p, struct nv_portspec *ps)
+{
+    const struct nv_tok *t = nv_peek(p, 0);
+    char buf[64], *num, *end, *dash;
+    unsigned long lo, hi;
+    int proto = NV_PROTO_TCP;
+
+    memset(ps, 0, sizeof(*ps));
+    ps->loc = nv_tok_loc(p, t);
+    if (t->type != NV_TOK_WORD || t->len >= sizeof(buf))
+        return nv_perr(p, t, "expected a port such as tcp/80, udp/53 or 80");
+    memcpy(buf, p->text + t->off, t->len);
+    buf[t->len] = '\0';
+    num = buf;
+    if (strchr(buf, '/')) {
+        char *slash = strchr(buf, '/'), *c;
+        *slash = '\0';
+        for (c = buf; *c; c++)
+            if (*c >= 'a' && *c <= 'z')
+                *c = (char)(*c - 'a' + 'A');
+        proto = nv_proto_parse(buf);
+        if (proto < 0)
+            return nv_perr(p, t, "unknown protocol (expected tcp, udp or sctp)");
+        num = slash + 1;
+    }
+    dash = strchr(num, '-');
+    if (dash)
+        *dash = '\0';
+    errno = 0;
+    lo = strtoul(num, &end, 10);
+    if (errno || end == num || *end || num[0] == '-' || num[0] == '+' || lo < 1 || lo > 65535)
+        return nv_perr(p, t, "port must be a number in 1-65535");
+    hi = lo;
+    if (dash) {
+        errno = 0;
+        hi = strtoul(dash + 1, &end, 10);
+        if (errno || end == dash + 1 || *end || dash[1] == '+' || hi < lo || hi > 65535)
+            return nv_perr(p, t, "port range must be LOW-HIGH within 1-65535");
+    }
+    ps->proto = (enum nv_proto)proto;
+    ps->port = (unsigned)lo;
+    ps->end = (unsigned)hi;
+    p->pos++;
+    return 0;
+}
+
+static int nv_parse_ports(struct nv_parser *p, struct nv_claim *c)
+{
+    struct nv_portspec *v = NULL;
+    size_t alloc = 0;
+
+    for (;;) {
+        NV_GROW(v, alloc, c->nports + 1);
+        if (nv_parse_port(p, &v[c->nports]) < 0) {
+            free(v);
+            return -1;
+        }
+        c->nports++;
+        if (!nv_is_punct_tok(p, nv_peek(p, 0), ','))
+            break;
+        p->pos++;
+    }
+    c->ports = nv_arena_alloc(&p->m->arena, c->nports * sizeof(*c->ports));
+    memcpy(c->ports, v, c->nports * sizeof(*c->ports));
+    free(v);
+    c->has_on = 1;
+    return 0;
+}
+
+/* ---- claims ---- */
+
+int nv_claim_parse(struct nv_claim *c, const char *text, struct nv_loc loc, struct nv_model *m,
+                   struct nv_diags *d)
+{
+    struct nv_parser p;
+    const struct nv_tok *t;
+    int rc = -1;
+
+    memset(&p, 0, sizeof(p));
+    memset(c, 0, sizeof(*c));
+    p.text = text;
+    p.loc = loc;
+    p.m = m;
+    p.d = d;
+    c->text = nv_arena_strdup(&m->arena, text);
+    c->loc = loc;
+    nv_tokenize(&p);
+    if (nv_is_kw(&p, nv_peek(&p, 0), "only")) {
+        c->only = 1;
+        p.pos++;
+    }
+    if (nv_parse_set(&p, &c->a) < 0)
+        goto out;
+    t = nv_peek(&p, 0);
+    if (nv_is_kw(&p, t, "reaches")) {
+        c->kind = NV_CLAIM_REACHES;
+        p.pos++;
+    } else if (nv_is_kw(&p, t, "cannot") && nv_is_kw(&p, nv_peek(&p, 1), "reach")) {
+        c->kind = NV_CLAIM_CANNOT_REACH;
+        p.pos += 2;
+    } else if (nv_is_kw(&p, t, "is") && nv_is_kw(&p, nv_peek(&p, 1), "isolated")) {
+        c->kind = NV_CLAIM_ISOLATED;
+        c->iso_types = NV_TYPE_INGRESS | NV_TYPE_EGRESS;
+        p.pos += 2;
+        if (c->only) {
+            nv_perr(&p, &p.toks[0], "'only' applies to 'reaches'");
+            goto out;
+        }
+        if (nv_is_kw(&p, nv_peek(&p, 0), "for")) {
+            p.pos++;
+            if (nv_is_kw(&p, nv_peek(&p, 0), "ingress"))
+                c->iso_types = NV_TYPE_INGRESS;
+            else if (nv_is_kw(&p, nv_peek(&p, 0), "egress"))
+                c->iso_types = NV_TYPE_EGRESS;
+            else {
+                nv_perr(&p, nv_peek(&p, 0), "expected 'ingress' or 'egress'");
+                goto out;
+            }
+            p.pos++;
+        }
+        goto end;
+    } else {
+        nv_perr(&p, t, "expected 'reaches', 'cannot reach' or 'is isolated'");
+        goto out;
+    }
+    if (c->only && c->kind != NV_CLAIM_REACHES) {
+        nv_perr(&p, &p.toks[0], "'only' applies to 'reaches'");
+        goto out;
+    }
+    if (nv_parse_set(&p, &c->b) < 0)
+        goto out;
+    if (nv_is_kw(&p, nv_peek(&p, 0), "on")) {
+        p.pos++;
+        if (nv_parse_ports(&p, c) < 0)
+            goto out;
+    }
+end:
+    if (nv_peek(&p, 0)->type != NV_TOK_END) {
+        nv_perr(&p, nv_peek(&p, 0), "unexpected words");
+        goto out;
+    }
+    rc = 0;
+out:
+    free(p.toks);
+    return rc;
+}
+
+/* ---- claims files ---- */
+
+struct nv_claims_ctx {
+    struct nv_claims *c;
+    struct nv_model *m;
+    struct nv_diags *d;
+    int seen;
+};
+
+static const struct nv_service *nv_find_service(const struct nv_model *m, const char *ns,
+                                                const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < m->nservices; i++)
+        if (!strcmp(m->services[i].ns, ns) && !strcmp(m->services[i].name, name))
+            return &m->services[i];
+    return NULL;
+}
+
+/* A Service's selector and named target ports must survive class projection. */
+static void nv_use_service(struct nv_model *m, const struct nv_set *s)
+{
+    const struct nv_service *svc;
+    size_t i;
+
+    if (s->kind != NV_SET_SVC || !(svc = nv_find_service(m, s->ns, s->name)))
+        return;
+    if (svc->selector)
+        nv_model_use_selector(m, svc->selector);
+    for (i = 0; i < svc->nports; i++)
+        if (svc->ports[i].target_name)
+            nv_model_use_port_name(m, svc->ports[i].target_name);
+}
+
+static void nv_add_claim(struct nv_claims_ctx *x, const struct nv_node *text,
+                         const struct nv_node *name)
+{
+    struct nv_claim c;
+    struct nv_loc loc;
+
+    if (!text || text->type != NV_NODE_SCALAR || text->kind == NV_SCALAR_NULL) {
+        nv_diag_error(x->d, text ? text->loc : name->loc, NV_E_TYPE, "a claim must be a string");
+        return;
+    }
+    if (name && (name->type != NV_NODE_SCALAR || name->kind == NV_SCALAR_NULL)) {
+        nv_diag_error(x->d, name->loc, NV_E_TYPE, "a claim's 'name' must be a string");
+        return;
+    }
+    loc = text->loc;
+    if (text->quoted)
+        loc.col++;
+    if (nv_claim_parse(&c, text->str, loc, x->m, x->d) < 0)
+        return;
+    if (name)
+        c.name = nv_arena_strndup(&x->m->arena, name->str, name->len);
+    nv_use_service(x->m, &c.a);
+    nv_use_service(x->m, &c.b);
+    NV_GROW(x->c->items, x->c->alloc, x->c->n + 1);
+    x->c->items[x->c->n++] = c;
+}
+
+static void nv_on_claims_doc(const struct nv_node *root, unsigned docno, void *arg)
+{
+    struct nv_claims_ctx *x = arg;
+    const struct nv_node *list;
+    size_t i, j;
+
+    (void)docno;
+    if (x->seen++) {
+        nv_diag_error(x->d, root->loc, NV_E_VALUE, "a claims file holds one YAML document");
+        return;
+    }
+    if (root->type != NV_NODE_MAP || !(list = nv_node_get(root, "claims"))) {
+        nv_diag_error(x->d, root->loc, NV_E_MISSING, "a claims file needs a 'claims:' list");
+        return;
+    }
+    if (list->type != NV_NODE_SEQ) {
+        nv_diag_error(x->d, list->loc, NV_E_TYPE, "'claims' must be a list, not %s",
+                      nv_node_type_name(list));
+        return;
+    }
+    for (i = 0; i < list->n; i++) {
+        const struct nv_node *it = list->items[i];
+        if (it->type == NV_NODE_MAP) {
+            for (j = 0; j < it->n; j++) {
+                const struct nv_node *k = it->items[2 * j];
+                if (k->type != NV_NODE_SCALAR ||
+                    (strcmp(k->str, "name") && strcmp(k->str, "claim")))
+                    nv_diag_error(x->d, k->loc, NV_E_VALUE,
+                                  "unknown field '%s' in a claim (expected name or claim)",
+                                  k->type == NV_NODE_SCALAR ? k->str : "?");
+            }
+            if (!nv_node_get(it, "claim")) {
+                nv_diag_error(x->d, it->loc, NV_E_MISSING, "claim has no 'claim' text");
+                continue;
+            }
+            nv_add_claim(x, nv_node_get(it, "claim"), nv_node_get(it, "name"));
+        } else {
+            nv_add_claim(x, it, NULL);
+        }
+    }
+    if (!list->n)
+        nv_diag_error(x->d, list->loc, NV_E_MISSING, "the claims list is empty");
+}
+
+int nv_claims_load(struct nv_claims *c, const char *path, struct nv_model *m, struct nv_diags *d)
+{
+    struct nv_claims_ctx x;
+    struct nv_yaml_limits lim;
+    struct nv_arena scratch;
+    size_t nerr = d->nerr;
+    FILE *fp;
+
+    memset(c, 0, sizeof(*c));
+    c->file = nv_arena_intern(&m->arena, path);
+    fp = fopen(path, "rb");
+    if (!fp)
+        return nv_diag_error(d, (struct nv_loc){c->file, 0, 0}, NV_E_IO,
+                             "cannot open the claims file: %s", strerror(errno));
+    memset(&x, 0, sizeof(x));
+    x.c = c;
+    x.m = m;
+    x.d = d;
+    nv_yaml_limits_default(&lim);
+    nv_arena_init(&scratch);
+    nv_yaml_load(fp, c->file, &lim, &scratch, d, nv_on_claims_doc, &x);
+    nv_arena_release(&scratch);
+    fclose(fp);
+    if (!x.seen && d->nerr == nerr)
+        nv_diag_error(d, (struct nv_loc){c->file, 0, 0}, NV_E_MISSING, "the claims file is empty");
+    return d->nerr > nerr ? -1 : 0;
+}
+
+void nv_claims_release(struct nv_claims *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->n; i++) {
+        free(c->items[i].a.cls);
+        free(c->items[i].a.atoms);
+        free(c->items[i].b.cls);
+        free(c->items[i].b.atoms);
+    }
+    free(c->items);
+    memset(c, 0, sizeof(*c));
+}
+
+/* ---- resolution ---- */
+
+static int nv_ns_named(const struct nv_model *m, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < m->nns; i++)
+        if (!strcmp(m->ns[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+static int nv_in_cidrs(const struct nv_set *s, uint32_t a)
+{
+    size_t i;
+    int in = 0;
+
+    for (i = 0; i < s->ncidr && !in; i++)
+        in = a >= s->cidr[i].lo && a <= s->cidr[i].hi;
+    for (i = 0; i < s->nexcept && in; i++)
+        in = !(a >= s->except[i].lo && a <= s->except[i].hi);
+    return in;
+}
+
+/* Workloads a NS/NAME or NAME reference names. */
+static int nv_resolve_workload(struct nv_set *s, struct nv_model *m, struct nv_diags *d)
+{
+    size_t i, found = 0, first = 0;
+    struct nv_buf b;
+
+    for (i = 0; i < m->nworkloads; i++) {
+        const struct nv_workload *w = &m->workloads[i];
+        int hit = s->ns ? !strcmp(m->ns[w->ns].name, s->ns) && !strcmp(w->name, s->name)
+                        : !strcmp(w->name, s->name);
+        if (!hit)
+            continue;
+        if (!found++)
+            first = i;
+    }
+    if (found == 0)
+        return nv_diag_error(d, s->loc, NV_E_VALUE, "no workload named '%s'", s->text);
+    if (found > 1) {
+        nv_buf_init(&b, 0);
+        for (i = 0; i < m->nworkloads; i++) {
+            const struct nv_workload *w = &m->workloads[i];
+            int hit = s->ns ? !strcmp(m->ns[w->ns].name, s->ns) && !strcmp(w->name, s->name)
+                            : !strcmp(w->name, s->name);
+            if (hit)
+                nv_buf_printf(&b, "%s%s[%s]", b.len ? ", " : "", w->id, w->kind);
+        }
+        nv_diag_error(d, s->loc, NV_E_VALUE, "'%s' names %zu workloads (%s); write NAMESPACE/NAME",
+                      s->text, found, nv_buf_str(&b));
+        nv_buf_release(&b);
+        return -1;
+    }
+    for (i = 0; i < m->npods; i++)
+        if (m->pods[i].workload == first)
+            s->cls[m->pods[i].cls] = 1;
+    return 0;
+}
+
+static int nv_resolve_svc(struct nv_claim *c, struct nv_set *s, struct nv_model *m,
+                          struct nv_diags *d)
+{
+    const struct nv_service *svc = nv_find_service(m, s->ns, s->name);
+    struct nv_portspec *ports;
+    size_t i, j, n = 0;
+
+    if (!svc)
+        return nv_diag_error(d, s->loc, NV_E_VALUE, "no Service '%s/%s'", s->ns, s->name);
+    s->svc = svc;
+    if (!svc->selector)
+        return nv_diag_error(d, s->loc, NV_E_VALUE, "Service '%s/%s' has no selector", s->ns,
+                             s->name);
+    for (i = 0; i < m->nclasses; i++)
+        if (m->classes[i].ns == svc->nsidx &&
+            nv_selector_matches_interned(svc->selector, &m->classes[i].labels))
+            s->cls[i] = 1;
+    if (s != &c->b)
+        return 0;
+    /* as a destination: its ports, mapped to the pods' target ports */
+    ports = nv_arena_alloc(&m->arena, (svc->nports + 1) * sizeof(*ports));
+    for (i = 0; i < svc->nports; i++) {
+        const struct nv_service_port *sp = &svc->ports[i];
+        int want = !c->has_on;
+        for (j = 0; j < c->nports && !want; j++)
+            want = c->ports[j].proto == sp->proto && sp->port >= c->ports[j].port &&
+                   sp->port <= c->ports[j].end;
+        if (!want)
+            continue;
+        memset(&ports[n], 0, sizeof(ports[n]));
+        ports[n].loc = svc->loc;
+        ports[n].proto = sp->proto;
+        if (sp->target_name) {
+            ports[n].name = sp->target_name;
+        } else {
+            ports[n].port = sp->target;
+            ports[n].end = sp->target;
+        }
+        n++;
+    }
+    if (!n)
+        return nv_diag_error(d, c->has_on ? c->ports[0].loc : s->loc, NV_E_VALUE,
+                             c->has_on ? "Service '%s/%s' has none of these ports"
+                                       : "Service '%s/%s' has no ports",
+                             s->ns, s->name);
+    c->ports = ports;
+    c->nports = n;
+    c->has_on = 1;
+    return 0;
+}
+
+static int nv_resolve_set(struct nv_claim *c, struct nv_set *s, struct nv_model *m,
+                          struct nv_diags *d)
+{
+    size_t i;
+    int ns, rc = 0;
+
+    s->cls = nv_xcalloc(m->nclasses + 1, 1);
+    s->atoms = nv_xcalloc(m->atoms.n + 1, 1);
+    switch (s->kind) {
+    case NV_SET_ANY:
+        memset(s->cls, 1, m->nclasses);
+        memset(s->atoms, 1, m->atoms.n);
+        break;
+    case NV_SET_PODS:
+        if (s->scope_ns && nv_ns_named(m, s->scope_ns) < 0)
+            return nv_diag_error(d, s->loc, NV_E_VALUE, "no namespace '%s' (in '%s')", s->scope_ns,
+                                 s->text);
+        for (i = 0; i < m->nclasses; i++) {
+            const struct nv_class *k = &m->classes[i];
+            if (s->scope_ns && strcmp(m->ns[k->ns].name, s->scope_ns))
+                continue;
+            if (s->scope_sel && !nv_selector_matches_interned(s->scope_sel, &m->ns[k->ns].labels))
+                continue;
+            s->cls[i] = (unsigned char)nv_selector_matches_interned(s->sel, &k->labels);
+        }
+        break;
+    case NV_SET_NAMESPACE:
+        if ((ns = nv_ns_named(m, s->name)) < 0)
+            return nv_diag_error(d, s->loc, NV_E_VALUE, "no namespace '%s'", s->name);
+        for (i = 0; i < m->nclasses; i++)
+            s->cls[i] = m->classes[i].ns == (unsigned)ns;
+        break;
+    case NV_SET_NAMESPACES:
+        for (i = 0; i < m->nclasses; i++)
+            s->cls[i] = (unsigned char)nv_selector_matches_interned(
+                s->sel, &m->ns[m->classes[i].ns].labels);
+        break;
+    case NV_SET_SVC:
+        rc = nv_resolve_svc(c, s, m, d);
+        break;
+    case NV_SET_CIDR:
+        for (i = 0; i < m->atoms.n; i++)
+            s->atoms[i] = (unsigned char)nv_in_cidrs(s, nv_atoms_range(&m->atoms, i).lo);
+        break;
+    case NV_SET_WORKLOAD:
+        rc = nv_resolve_workload(s, m, d);
+        break;
+    }
+    if (rc < 0)
+        return -1;
+    for (i = 0; i < m->nclasses; i++)
+        s->ncls += s->cls[i];
+    for (i = 0; i < m->atoms.n; i++)
+        s->natoms += s->atoms[i];
+    if (!s->ncls && !s->natoms)
+        return nv_diag_error(d, s->loc, NV_E_VALUE, "'%s' matches nothing", s->text);
+    if (c->kind == NV_CLAIM_ISOLATED && !s->ncls)
+        return nv_diag_error(d, s->loc, NV_E_VALUE,
+                             "'%s' holds no workload: only workloads can be isolated", s->text);
+    return 0;
+}
+
+int nv_claims_resolve(struct nv_claims *c, struct nv_model *m, struct nv_diags *d)
+{
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; i < c->n; i++) {
+        struct nv_claim *cl = &c->items[i];
+        if (nv_resolve_set(cl, &cl->a, m, d) < 0)
+            rc = -1;
+        if (cl->kind != NV_CLAIM_ISOLATED && nv_resolve_set(cl, &cl->b, m, d) < 0)
+            rc = -1;
+    }
+    return rc;
+}
+
+int nv_claim_pair_ok(const struct nv_model *m, uint32_t a, uint32_t b)
+{
+    uint32_t sa = m->classes[a].sole;
+
+    return sa == UINT32_MAX || sa != m->classes[b].sole;
+}

@@ -1,0 +1,913 @@
+/*
+ * cmd_check.c - 'netverify check': claims proved or refuted by the SMT
+ * engine, each verdict cross-checked, counterexamples explained rule by
+ * rule, reported as text, JSON, SARIF or JUnit.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "netverify/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sys/stat.h>
+
+#include "netverify/buf.h"
+#include "netverify/check.h"
+#include "netverify/claim.h"
+#include "netverify/explain.h"
+#include "netverify/json.h"
+#include "netverify/matrix.h"
+#include "netverify/smt.h"
+
+static const char k_usage[] =
+    "netverify check PATH... [--claims FILE] [--format text|json|sarif|junit] [--emit-smt DIR]";
+
+enum nv_cfmt { NV_CF_TEXT, NV_CF_JSON, NV_CF_SARIF, NV_CF_JUNIT };
+
+static void nv_check_help(void)
+{
+    printf("usage: %s\n\n", k_usage);
+    fputs(
+        "Prove or refute the claims of a claims file against the manifests under PATH.\n"
+        "A refuted claim comes with a concrete flow that breaks it (source, destination,\n"
+        "protocol, port) and the policy rules behind it.\n\n"
+        "Options:\n"
+        "      --claims FILE     the claims file (default: ./netverify.yaml, else\n"
+        "                        netverify.yaml beside or inside the first PATH)\n"
+        "  -f, --format FORMAT   text (default), json, sarif (SARIF 2.1.0), junit\n"
+        "  -o, --output FILE     write the report to FILE instead of standard output\n"
+        "      --emit-smt DIR    also write each claim's query as SMT-LIB2 to DIR\n"
+        "      --timeout SECS    give up on a claim after SECS seconds (default 30)\n"
+        "      --cross-check     also decide every claim with the set-algebra engine\n"
+        "                        and fail (exit 3) if the two engines disagree\n" NV_CLI_INPUT_HELP
+        "  -h, --help            show this help\n\n"
+        "Claims (one per line of the file's 'claims:' list; see docs/claims.md):\n"
+        "  only frontend reaches inference on 80\n"
+        "  pods app=web reaches pods app=db in namespace shop on tcp/5432\n"
+        "  pods app=api cannot reach cidr 0.0.0.0/0 except 10.0.0.0/8\n"
+        "  namespace data is isolated for ingress\n\n"
+        "Exit status: 0 every claim holds, 1 a claim is refuted, 2 usage or input error\n"
+        "(including a claim that does not parse or matches nothing), 3 undecided\n"
+        "(timeout) or internal error.\n",
+        stdout);
+}
+
+struct nv_ctx {
+    struct nv_model *m;
+    struct nv_matrix *x;
+    struct nv_claims claims;
+    struct nv_result *results;
+    int cross;
+};
+
+/* ---- naming ---- */
+
+/* A workload with a pod of class c, other than 'not' (UINT32_MAX: any). */
+static uint32_t nv_class_workload(const struct nv_model *m, uint32_t c, uint32_t not )
+{
+    size_t i;
+
+    for (i = 0; i < m->npods; i++)
+        if (m->pods[i].cls == c && m->pods[i].workload != not )
+            return m->pods[i].workload;
+    for (i = 0; i < m->npods; i++)
+        if (m->pods[i].cls == c)
+            return m->pods[i].workload;
+    return 0;
+}
+
+static void nv_put_end(struct nv_buf *b, const struct nv_model *m, const struct nv_end *e,
+                       uint32_t wl)
+{
+    char ip[16];
+
+    if (e->external) {
+        nv_buf_puts(b, nv_ipv4_format(e->ip, ip));
+        return;
+    }
+    nv_buf_printf(b, "%s[%s]", m->workloads[wl].id, m->workloads[wl].kind);
+}
+
+struct nv_names {
+    uint32_t src, dst; /* workloads */
+};
+
+static struct nv_names nv_witness_names(const struct nv_model *m, const struct nv_witness *w)
+{
+    struct nv_names n = {0, 0};
+
+    if (!w->src.external)
+        n.src = nv_class_workload(m, w->src.cls, UINT32_MAX);
+    if (!w->dst.external)
+        n.dst = nv_class_workload(m, w->dst.cls, w->src.external ? UINT32_MAX : n.src);
+    return n;
+}
+
+static void nv_put_port(struct nv_buf *b, const struct nv_witness *w)
+{
+    nv_buf_printf(b, "%s %u", nv_proto_name(w->proto), w->port);
+}
+
+static void nv_put_loc(struct nv_buf *b, struct nv_loc loc)
+{
+    char where[512];
+
+    nv_buf_puts(b, nv_loc_format(loc, where, sizeof(where)));
+}
+
+static void nv_put_rule(struct nv_buf *b, const struct nv_admit *a)
+{
+    nv_buf_printf(b, "NetworkPolicy %s/%s %s rule #%u (", a->policy->ns, a->policy->name,
+                  a->rule->dir == NV_INGRESS ? "ingress" : "egress", a->rule->index + 1);
+    nv_put_loc(b, a->rule->loc);
+    nv_buf_putc(b, ')');
+}
+
+static void nv_put_policies(struct nv_buf *b, const struct nv_side *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->npolicies && i < 3; i++) {
+        nv_buf_printf(b, "%sNetworkPolicy %s/%s (", i ? ", " : "", s->policies[i]->ns,
+                      s->policies[i]->name);
+        nv_put_loc(b, s->policies[i]->loc);
+        nv_buf_putc(b, ')');
+    }
+    if (s->npolicies > 3)
+        nv_buf_printf(b, " and %zu more", s->npolicies - 3);
+}
+
+/*
+ * One line per direction: for an allowed flow the rule that admits it; for a
+ * blocked one what isolates the pod and what its rules admit instead.
+ */
+static void nv_because(struct nv_model *m, const struct nv_witness *w, int allowed, char **lines,
+                       size_t *nlines)
+{
+    struct nv_flow_why why;
+    int d;
+
+    nv_explain(m, &w->src, &w->dst, &why);
+    *nlines = 0;
+    for (d = 0; d < 2; d++) {
+        const struct nv_side *s = d == 0 ? &why.egress : &why.ingress;
+        const char *dir = d == 0 ? "egress" : "ingress";
+        struct nv_buf b;
+        size_t i;
+        nv_buf_init(&b, 0);
+        nv_buf_printf(&b, "%s: ", dir);
+        if (s->external) {
+            nv_buf_puts(&b, "an external address: no policy applies");
+        } else if (!s->isolated) {
+            nv_buf_printf(&b, "not isolated for %s: no NetworkPolicy with %s selects it", dir,
+                          d == 0 ? "Egress" : "Ingress");
+        } else if (allowed || w->all_ports) {
+            const struct nv_admit *hit = NULL;
+            for (i = 0; i < s->nadmits && !hit; i++)
+                if (w->all_ports ||
+                    nv_ports_contains(&m->ports, s->admits[i].ports, w->proto, w->port))
+                    hit = &s->admits[i];
+            if (hit && allowed) {
+                nv_buf_puts(&b, "admitted by ");
+                nv_put_rule(&b, hit);
+            } else if (hit) {
+                nv_buf_printf(&b, "its rules admit %s (", nv_ports_format(&m->ports, s->ports));
+                nv_put_rule(&b, hit);
+                nv_buf_putc(&b, ')');
+            } else {
+                nv_buf_puts(&b, "isolated by ");
+                nv_put_policies(&b, s);
+                nv_buf_puts(&b, "; no rule admits this flow");
+            }
+        } else {
+            const struct nv_admit *hit = NULL;
+            for (i = 0; i < s->nadmits && !hit; i++)
+                if (nv_ports_contains(&m->ports, s->admits[i].ports, w->proto, w->port))
+                    hit = &s->admits[i];
+            if (hit) {
+                nv_buf_puts(&b, "admitted by ");
+                nv_put_rule(&b, hit);
+            } else {
+                nv_buf_puts(&b, "isolated by ");
+                nv_put_policies(&b, s);
+                nv_buf_printf(&b, "; no rule admits %s %u", nv_proto_name(w->proto), w->port);
+                if (s->ports != NV_PORTS_NONE)
+                    nv_buf_printf(&b, " (they admit %s)", nv_ports_format(&m->ports, s->ports));
+            }
+        }
+        lines[(*nlines)++] = nv_buf_detach(&b);
+    }
+    nv_flow_why_release(&why);
+}
+
+/* The headline of a refuted part. */
+static char *nv_headline(const struct nv_model *m, const struct nv_part *p)
+{
+    struct nv_buf b;
+    struct nv_names n = nv_witness_names(m, &p->w);
+
+    nv_buf_init(&b, 0);
+    if (p->kind == NV_PART_ISOLATED) {
+        nv_buf_puts(&b, "not isolated for ");
+        nv_buf_puts(&b, p->w.dir == NV_INGRESS ? "ingress: " : "egress: ");
+        nv_put_end(&b, m, &p->w.src, n.src);
+        return nv_buf_detach(&b);
+    }
+    nv_buf_puts(&b, p->kind == NV_PART_REACHES ? "blocked: " : "allowed: ");
+    nv_put_end(&b, m, &p->w.src, n.src);
+    nv_buf_puts(&b, " -> ");
+    nv_put_end(&b, m, &p->w.dst, n.dst);
+    if (p->w.all_ports) {
+        nv_buf_puts(&b, " on every port");
+    } else {
+        nv_buf_puts(&b, " on ");
+        nv_put_port(&b, &p->w);
+    }
+    if (p->kind == NV_PART_ONLY)
+        nv_buf_puts(&b, " (from outside the claim's sources)");
+    return nv_buf_detach(&b);
+}
+
+static const char *nv_part_name(enum nv_part_kind k)
+{
+    switch (k) {
+    case NV_PART_REACHES:
+        return "reaches";
+    case NV_PART_CANNOT:
+        return "cannot reach";
+    case NV_PART_ONLY:
+        return "only";
+    case NV_PART_ISOLATED:
+        return "is isolated";
+    }
+    return "?";
+}
+
+/* ---- deciding ---- */
+
+static int nv_same_verdicts(const struct nv_result *a, const struct nv_result *b)
+{
+    size_t i;
+
+    for (i = 0; i < a->nparts; i++)
+        if (a->parts[i].verdict != NV_UNDECIDED && b->parts[i].verdict != NV_UNDECIDED &&
+            a->parts[i].verdict != b->parts[i].verdict)
+            return 0;
+    return 1;
+}
+
+/* A witness must be a flow of the claim's sets, and the rules must agree with it. */
+static int nv_witness_ok(struct nv_model *m, const struct nv_claim *c, const struct nv_part *p)
+{
+    struct nv_flow_why why;
+    int ok;
+    uint32_t need;
+
+    if (p->verdict != NV_REFUTED)
+        return 1;
+    if (!nv_witness_fits(m, c, p->kind, &p->w))
+        return 0;
+    if (p->kind == NV_PART_ISOLATED)
+        return 1;
+    nv_explain(m, &p->w.src, &p->w.dst, &why);
+    need = nv_claim_ports_to(m, c, &p->w.dst);
+    if (p->w.all_ports)
+        ok = p->kind == NV_PART_REACHES && why.allowed == NV_PORTS_NONE;
+    else if (!nv_ports_contains(&m->ports, need, p->w.proto, p->w.port))
+        ok = 0;
+    else
+        ok = nv_ports_contains(&m->ports, why.allowed, p->w.proto, p->w.port) ==
+             (p->kind != NV_PART_REACHES);
+    nv_flow_why_release(&why);
+    return ok;
+}
+
+static int nv_decide(struct nv_ctx *cx, double timeout, const char *emit_dir)
+{
+    struct nv_smt *smt = nv_smt_new(cx->m, &cx->claims);
+    size_t i, p;
+
+    cx->results = nv_xcalloc(cx->claims.n + 1, sizeof(*cx->results));
+    for (i = 0; i < cx->claims.n; i++) {
+        const struct nv_claim *c = &cx->claims.items[i];
+        struct nv_result *r = &cx->results[i];
+        nv_smt_check(smt, c, timeout, r);
+        for (p = 0; p < r->nparts; p++)
+            if (!nv_witness_ok(cx->m, c, &r->parts[p]))
+                NV_BUG("claim %zu (%s): the counterexample does not fit the claim", i + 1, c->text);
+        if (cx->cross) {
+            struct nv_result mr;
+            nv_check_matrix(cx->x, c, &mr);
+            if (!nv_same_verdicts(r, &mr)) {
+                fprintf(stderr,
+                        "netverify: internal error: the SMT and set-algebra engines disagree on "
+                        "claim %zu: %s\n",
+                        i + 1, c->text);
+                nv_smt_free(smt);
+                return -1;
+            }
+        }
+        if (emit_dir) {
+            for (p = 0; p < r->nparts; p++) {
+                char path[4096];
+                FILE *fp;
+                snprintf(path, sizeof(path), "%s/claim-%02zu%s.smt2", emit_dir, i + 1,
+                         r->nparts > 1 ? (p ? "-only" : "-reaches") : "");
+                fp = fopen(path, "w");
+                if (!fp || nv_smt_emit(smt, c, p, fp) < 0) {
+                    fprintf(stderr, "netverify: cannot write '%s': %s\n", path, strerror(errno));
+                    if (fp)
+                        fclose(fp);
+                    nv_smt_free(smt);
+                    return -2;
+                }
+                if (fclose(fp) != 0) {
+                    fprintf(stderr, "netverify: cannot write '%s'\n", path);
+                    nv_smt_free(smt);
+                    return -2;
+                }
+            }
+        }
+    }
+    nv_smt_free(smt);
+    return 0;
+}
+
+/* ---- reports ---- */
+
+static const char *nv_verdict_word(enum nv_verdict v)
+{
+    return v == NV_HOLDS ? "holds" : v == NV_REFUTED ? "REFUTED" : "undecided";
+}
+
+static void nv_text(struct nv_ctx *cx, FILE *fp)
+{
+    size_t i, p, k, counts[3] = {0, 0, 0};
+
+    for (i = 0; i < cx->claims.n; i++) {
+        const struct nv_claim *c = &cx->claims.items[i];
+        const struct nv_result *r = &cx->results[i];
+        enum nv_verdict v = nv_result_verdict(r);
+        char where[512];
+        counts[v]++;
+        fprintf(fp, "%-9s %s%s%s\n", nv_verdict_word(v), c->name ? c->name : "",
+                c->name ? ": " : "", c->text);
+        for (p = 0; p < r->nparts; p++) {
+            const struct nv_part *part = &r->parts[p];
+            char *lines[2];
+            size_t n = 0;
+            char *head;
+            if (part->verdict == NV_UNDECIDED) {
+                fprintf(fp, "          undecided (%s)%s%s\n", part->why ? part->why : "unknown",
+                        r->nparts > 1 ? ": " : "", r->nparts > 1 ? nv_part_name(part->kind) : "");
+                continue;
+            }
+            if (part->verdict != NV_REFUTED)
+                continue;
+            head = nv_headline(cx->m, part);
+            fprintf(fp, "          %s\n", head);
+            free(head);
+            if (part->kind != NV_PART_ISOLATED)
+                nv_because(cx->m, &part->w, part->kind != NV_PART_REACHES, lines, &n);
+            for (k = 0; k < n; k++) {
+                fprintf(fp, "            %s\n", lines[k]);
+                free(lines[k]);
+            }
+        }
+        if (v != NV_HOLDS)
+            fprintf(fp, "          claim at %s\n", nv_loc_format(c->loc, where, sizeof(where)));
+    }
+    fprintf(fp, "%zu claims: %zu hold, %zu refuted, %zu undecided\n", cx->claims.n,
+            counts[NV_HOLDS], counts[NV_REFUTED], counts[NV_UNDECIDED]);
+}
+
+static struct nv_json *nv_json_end(const struct nv_model *m, const struct nv_end *e, uint32_t wl)
+{
+    struct nv_json *o = nv_json_object();
+    char ip[16];
+
+    if (e->external) {
+        nv_json_set(o, "kind", nv_json_str("External"));
+        nv_json_set(o, "address", nv_json_str(nv_ipv4_format(e->ip, ip)));
+    } else {
+        nv_json_set(o, "kind", nv_json_str(m->workloads[wl].kind));
+        nv_json_set(o, "workload", nv_json_str(m->workloads[wl].id));
+    }
+    return o;
+}
+
+/* The witness of a refuted part and the rules behind it. */
+static void nv_json_witness(struct nv_ctx *cx, const struct nv_part *p, struct nv_json **witness,
+                            struct nv_json **because)
+{
+    struct nv_json *w = nv_json_object(), *b = nv_json_array();
+    struct nv_names n = nv_witness_names(cx->m, &p->w);
+    char *lines[2];
+    size_t k, nl = 0;
+    char *head = nv_headline(cx->m, p);
+
+    nv_json_set(w, "summary", nv_json_str(head));
+    free(head);
+    nv_json_set(w, "src", nv_json_end(cx->m, &p->w.src, n.src));
+    if (p->kind == NV_PART_ISOLATED) {
+        nv_json_set(w, "direction", nv_json_str(p->w.dir == NV_INGRESS ? "ingress" : "egress"));
+    } else {
+        nv_json_set(w, "dst", nv_json_end(cx->m, &p->w.dst, n.dst));
+        nv_json_set(w, "allowed", nv_json_bool(p->kind != NV_PART_REACHES));
+        if (p->w.all_ports) {
+            nv_json_set(w, "protocol", nv_json_null());
+            nv_json_set(w, "port", nv_json_null());
+        } else {
+            nv_json_set(w, "protocol", nv_json_str(nv_proto_name(p->w.proto)));
+            nv_json_set(w, "port", nv_json_int(p->w.port));
+        }
+        nv_because(cx->m, &p->w, p->kind != NV_PART_REACHES, lines, &nl);
+    }
+    for (k = 0; k < nl; k++) {
+        nv_json_push(b, nv_json_str(lines[k]));
+        free(lines[k]);
+    }
+    *witness = w;
+    *because = b;
+}
+
+static struct nv_json *nv_json_part(struct nv_ctx *cx, const struct nv_part *p)
+{
+    struct nv_json *o = nv_json_object(), *w, *b;
+
+    nv_json_set(o, "part", nv_json_str(nv_part_name(p->kind)));
+    nv_json_set(o, "holds",
+                p->verdict == NV_UNDECIDED ? nv_json_null() : nv_json_bool(p->verdict == NV_HOLDS));
+    if (p->verdict == NV_UNDECIDED)
+        nv_json_set(o, "reason", nv_json_str(p->why ? p->why : "unknown"));
+    if (p->verdict != NV_REFUTED)
+        return o;
+    nv_json_witness(cx, p, &w, &b);
+    nv_json_set(o, "witness", w);
+    nv_json_set(o, "because", b);
+    return o;
+}
+
+static int nv_json_report(struct nv_ctx *cx, FILE *fp)
+{
+    struct nv_json *root = nv_json_object(), *arr = nv_json_array(), *sum = nv_json_object();
+    size_t i, p, counts[3] = {0, 0, 0};
+    int rc;
+
+    for (i = 0; i < cx->claims.n; i++) {
+        const struct nv_claim *c = &cx->claims.items[i];
+        const struct nv_result *r = &cx->results[i];
+        enum nv_verdict v = nv_result_verdict(r);
+        struct nv_json *o = nv_json_object(), *parts = nv_json_array();
+        char where[512];
+        counts[v]++;
+        nv_json_set(o, "name", c->name ? nv_json_str(c->name) : nv_json_null());
+        nv_json_set(o, "claim", nv_json_str(c->text));
+        nv_json_set(o, "location", nv_json_str(nv_loc_format(c->loc, where, sizeof(where))));
+        nv_json_set(o, "holds", v == NV_UNDECIDED ? nv_json_null() : nv_json_bool(v == NV_HOLDS));
+        for (p = 0; p < r->nparts; p++)
+            nv_json_push(parts, nv_json_part(cx, &r->parts[p]));
+        /* the first refuted part's witness, at the claim's level as well */
+        for (p = 0; p < r->nparts && r->parts[p].verdict != NV_REFUTED; p++)
+            ;
+        if (p < r->nparts) {
+            struct nv_json *w, *b;
+            nv_json_witness(cx, &r->parts[p], &w, &b);
+            nv_json_set(o, "witness", w);
+            nv_json_set(o, "because", b);
+        } else {
+            nv_json_set(o, "witness", nv_json_null());
+            nv_json_set(o, "because", nv_json_array());
+        }
+        nv_json_set(o, "parts", parts);
+        nv_json_push(arr, o);
+    }
+    nv_json_set(root, "claims", arr);
+    nv_json_set(sum, "holds", nv_json_int((long long)counts[NV_HOLDS]));
+    nv_json_set(sum, "refuted", nv_json_int((long long)counts[NV_REFUTED]));
+    nv_json_set(sum, "undecided", nv_json_int((long long)counts[NV_UNDECIDED]));
+    nv_json_set(root, "summary", sum);
+    rc = nv_json_dump(root, fp);
+    nv_json_free(root);
+    return rc;
+}
+
+static struct nv_json *nv_sarif_location(struct nv_loc loc, const char *text)
+{
+    struct nv_json *l = nv_json_object(), *phys = nv_json_object(), *art = nv_json_object(),
+                   *reg = nv_json_object();
+
+    nv_json_set(art, "uri", nv_json_str(loc.file ? loc.file : "-"));
+    nv_json_set(phys, "artifactLocation", art);
+    nv_json_set(reg, "startLine", nv_json_int(loc.line ? loc.line : 1));
+    if (loc.col)
+        nv_json_set(reg, "startColumn", nv_json_int(loc.col));
+    nv_json_set(phys, "region", reg);
+    nv_json_set(l, "physicalLocation", phys);
+    if (text) {
+        struct nv_json *msg = nv_json_object();
+        nv_json_set(msg, "text", nv_json_str(text));
+        nv_json_set(l, "message", msg);
+    }
+    return l;
+}
+
+/* The policy rules behind a witness, as SARIF related locations. */
+static void nv_sarif_related(struct nv_ctx *cx, const struct nv_part *p, struct nv_json *arr)
+{
+    struct nv_flow_why why;
+    int d;
+    long long id = 1;
+
+    if (p->kind == NV_PART_ISOLATED)
+        return;
+    nv_explain(cx->m, &p->w.src, &p->w.dst, &why);
+    for (d = 0; d < 2; d++) {
+        const struct nv_side *s = d == 0 ? &why.egress : &why.ingress;
+        size_t i;
+        if (p->kind != NV_PART_REACHES) {
+            for (i = 0; i < s->nadmits; i++) {
+                struct nv_buf b;
+                struct nv_json *l;
+                if (!nv_ports_contains(&cx->m->ports, s->admits[i].ports, p->w.proto, p->w.port))
+                    continue;
+                nv_buf_init(&b, 0);
+                nv_buf_printf(&b, "NetworkPolicy %s/%s %s rule #%u admits this flow",
+                              s->admits[i].policy->ns, s->admits[i].policy->name,
+                              d == 0 ? "egress" : "ingress", s->admits[i].rule->index + 1);
+                l = nv_sarif_location(s->admits[i].rule->loc, nv_buf_str(&b));
+                nv_json_set(l, "id", nv_json_int(id++));
+                nv_json_push(arr, l);
+                nv_buf_release(&b);
+                break;
+            }
+        } else {
+            for (i = 0; i < s->npolicies; i++) {
+                struct nv_buf b;
+                struct nv_json *l;
+                nv_buf_init(&b, 0);
+                nv_buf_printf(&b, "NetworkPolicy %s/%s isolates the %s side", s->policies[i]->ns,
+                              s->policies[i]->name, d == 0 ? "egress" : "ingress");
+                l = nv_sarif_location(s->policies[i]->loc, nv_buf_str(&b));
+                nv_json_set(l, "id", nv_json_int(id++));
+                nv_json_push(arr, l);
+                nv_buf_release(&b);
+            }
+        }
+    }
+    nv_flow_why_release(&why);
+}
+
+static struct nv_json *nv_sarif_rule(const char *id, const char *text)
+{
+    struct nv_json *r = nv_json_object(), *d = nv_json_object();
+
+    nv_json_set(r, "id", nv_json_str(id));
+    nv_json_set(d, "text", nv_json_str(text));
+    nv_json_set(r, "shortDescription", d);
+    return r;
+}
+
+static int nv_sarif_report(struct nv_ctx *cx, FILE *fp)
+{
+    struct nv_json *root = nv_json_object(), *runs = nv_json_array(), *run = nv_json_object();
+    struct nv_json *tool = nv_json_object(), *driver = nv_json_object(), *rules = nv_json_array();
+    struct nv_json *results = nv_json_array();
+    size_t i, p;
+    int rc;
+
+    nv_json_set(root, "$schema", nv_json_str("https://json.schemastore.org/sarif-2.1.0.json"));
+    nv_json_set(root, "version", nv_json_str("2.1.0"));
+    nv_json_set(driver, "name", nv_json_str("netverify"));
+    nv_json_set(driver, "version", nv_json_str(NV_VERSION));
+    nv_json_push(rules, nv_sarif_rule("claim-refuted", "A network-segmentation claim is refuted"));
+    nv_json_push(rules, nv_sarif_rule("claim-undecided",
+                                      "A network-segmentation claim could not be decided"));
+    nv_json_set(driver, "rules", rules);
+    nv_json_set(tool, "driver", driver);
+    nv_json_set(run, "tool", tool);
+    for (i = 0; i < cx->claims.n; i++) {
+        const struct nv_claim *c = &cx->claims.items[i];
+        const struct nv_result *r = &cx->results[i];
+        for (p = 0; p < r->nparts; p++) {
+            const struct nv_part *part = &r->parts[p];
+            struct nv_json *res, *msg, *locs, *rel;
+            struct nv_buf b;
+            if (part->verdict == NV_HOLDS)
+                continue;
+            res = nv_json_object();
+            msg = nv_json_object();
+            locs = nv_json_array();
+            nv_buf_init(&b, 0);
+            nv_buf_printf(&b, "Claim %s: '%s'",
+                          part->verdict == NV_REFUTED ? "refuted" : "undecided",
+                          c->name ? c->name : c->text);
+            if (part->verdict == NV_REFUTED) {
+                char *head = nv_headline(cx->m, part);
+                nv_buf_printf(&b, ": %s", head);
+                free(head);
+            } else {
+                nv_buf_printf(&b, " (%s)", part->why ? part->why : "unknown");
+            }
+            nv_json_set(
+                res, "ruleId",
+                nv_json_str(part->verdict == NV_REFUTED ? "claim-refuted" : "claim-undecided"));
+            nv_json_set(res, "level",
+                        nv_json_str(part->verdict == NV_REFUTED ? "error" : "warning"));
+            nv_json_set(msg, "text", nv_json_str(nv_buf_str(&b)));
+            nv_buf_release(&b);
+            nv_json_set(res, "message", msg);
+            nv_json_push(locs, nv_sarif_location(c->loc, NULL));
+            nv_json_set(res, "locations", locs);
+            if (part->verdict == NV_REFUTED) {
+                rel = nv_json_array();
+                nv_sarif_related(cx, part, rel);
+                nv_json_set(res, "relatedLocations", rel);
+            }
+            nv_json_push(results, res);
+        }
+    }
+    nv_json_set(run, "results", results);
+    nv_json_push(runs, run);
+    nv_json_set(root, "runs", runs);
+    rc = nv_json_dump(root, fp);
+    nv_json_free(root);
+    return rc;
+}
+
+static void nv_xml(FILE *fp, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<':
+            fputs("&lt;", fp);
+            break;
+        case '>':
+            fputs("&gt;", fp);
+            break;
+        case '&':
+            fputs("&amp;", fp);
+            break;
+        case '"':
+            fputs("&quot;", fp);
+            break;
+        default:
+            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+                fputc('?', fp);
+            else
+                fputc(*s, fp);
+        }
+    }
+}
+
+static void nv_junit(struct nv_ctx *cx, FILE *fp)
+{
+    size_t i, p, k, counts[3] = {0, 0, 0};
+
+    for (i = 0; i < cx->claims.n; i++)
+        counts[nv_result_verdict(&cx->results[i])]++;
+    fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    fprintf(fp, "<testsuites name=\"netverify\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
+            cx->claims.n, counts[NV_REFUTED], counts[NV_UNDECIDED]);
+    fprintf(fp, "  <testsuite name=\"");
+    nv_xml(fp, cx->claims.file ? cx->claims.file : "claims");
+    fprintf(fp, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", cx->claims.n,
+            counts[NV_REFUTED], counts[NV_UNDECIDED]);
+    for (i = 0; i < cx->claims.n; i++) {
+        const struct nv_claim *c = &cx->claims.items[i];
+        const struct nv_result *r = &cx->results[i];
+        enum nv_verdict v = nv_result_verdict(r);
+        fprintf(fp, "    <testcase classname=\"netverify.claims\" name=\"");
+        nv_xml(fp, c->name ? c->name : c->text);
+        if (v == NV_HOLDS) {
+            fprintf(fp, "\"/>\n");
+            continue;
+        }
+        fprintf(fp, "\">\n      <%s message=\"", v == NV_REFUTED ? "failure" : "error");
+        nv_xml(fp, c->text);
+        fprintf(fp, "\">");
+        for (p = 0; p < r->nparts; p++) {
+            const struct nv_part *part = &r->parts[p];
+            char *lines[2];
+            size_t n = 0;
+            if (part->verdict == NV_UNDECIDED) {
+                nv_xml(fp, "undecided: ");
+                nv_xml(fp, part->why ? part->why : "unknown");
+                fputc('\n', fp);
+            }
+            if (part->verdict != NV_REFUTED)
+                continue;
+            {
+                char *head = nv_headline(cx->m, part);
+                nv_xml(fp, head);
+                fputc('\n', fp);
+                free(head);
+            }
+            if (part->kind != NV_PART_ISOLATED)
+                nv_because(cx->m, &part->w, part->kind != NV_PART_REACHES, lines, &n);
+            for (k = 0; k < n; k++) {
+                nv_xml(fp, lines[k]);
+                fputc('\n', fp);
+                free(lines[k]);
+            }
+        }
+        fprintf(fp, "</%s>\n    </testcase>\n", v == NV_REFUTED ? "failure" : "error");
+    }
+    fprintf(fp, "  </testsuite>\n</testsuites>\n");
+}
+
+/* ---- the command ---- */
+
+static int nv_file_exists(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* --claims, else ./netverify.yaml, else netverify.yaml inside or beside the first PATH. */
+static char *nv_find_claims(const char *given, const char *first)
+{
+    struct stat st;
+    size_t n = strlen(first) + 32;
+    char *p;
+
+    if (given)
+        return nv_xstrdup(given);
+    if (nv_file_exists("netverify.yaml"))
+        return nv_xstrdup("netverify.yaml");
+    if (!strcmp(first, "-"))
+        return NULL;
+    p = nv_xmalloc(n);
+    if (stat(first, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(p, n, "%s/netverify.yaml", first);
+    } else {
+        const char *slash = strrchr(first, '/');
+        if (slash)
+            snprintf(p, n, "%.*s/netverify.yaml", (int)(slash - first), first);
+        else
+            snprintf(p, n, "netverify.yaml");
+    }
+    if (nv_file_exists(p))
+        return p;
+    free(p);
+    return NULL;
+}
+
+int nv_cmd_check(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"claims", required_argument, NULL, 'c'},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"emit-smt", required_argument, NULL, 'E'},
+        {"timeout", required_argument, NULL, 'T'},
+        {"cross-check", no_argument, NULL, 'X'},
+        {"help", no_argument, NULL, 'h'},
+        NV_CLI_INPUT_OPTS,
+        {NULL, 0, NULL, 0},
+    };
+    struct nv_load_opts lo;
+    struct nv_diags d;
+    struct nv_ctx cx;
+    enum nv_cfmt fmt = NV_CF_TEXT;
+    const char *claims_arg = NULL, *output = NULL, *emit = NULL;
+    char *claims_path;
+    double timeout = 30;
+    FILE *fp = stdout;
+    int c, rc = NV_EXIT_OK;
+    size_t i;
+
+    nv_load_opts_default(&lo);
+    memset(&cx, 0, sizeof(cx));
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 'c':
+            claims_arg = optarg;
+            break;
+        case 'f':
+            if (!strcmp(optarg, "text"))
+                fmt = NV_CF_TEXT;
+            else if (!strcmp(optarg, "json"))
+                fmt = NV_CF_JSON;
+            else if (!strcmp(optarg, "sarif"))
+                fmt = NV_CF_SARIF;
+            else if (!strcmp(optarg, "junit"))
+                fmt = NV_CF_JUNIT;
+            else
+                return nv_cli_usage_error(k_usage, "unknown format '%s'", optarg);
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case 'E':
+            emit = optarg;
+            break;
+        case 'T':
+            errno = 0;
+            timeout = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !(timeout >= 0) || timeout > 1e6)
+                return nv_cli_usage_error(k_usage, "invalid --timeout '%s' (seconds)", optarg);
+            break;
+        case 'X':
+            cx.cross = 1;
+            break;
+        case 'h':
+            nv_check_help();
+            return NV_EXIT_OK;
+        case '?':
+            fprintf(stderr, "usage: %s\n", k_usage);
+            return NV_EXIT_INPUT;
+        default:
+            if (nv_cli_input_opt(c, optarg, &lo) < 0)
+                return NV_EXIT_INPUT;
+            break;
+        }
+    }
+    if (optind >= argc)
+        return nv_cli_usage_error(k_usage, "no PATH given");
+    claims_path = nv_find_claims(claims_arg, argv[optind]);
+    if (!claims_path)
+        return nv_cli_usage_error(k_usage, "no claims file: give --claims FILE, or put a "
+                                           "netverify.yaml here or beside the manifests");
+    if (emit) {
+        struct stat st;
+        if (stat(emit, &st) != 0 && mkdir(emit, 0777) != 0) {
+            fprintf(stderr, "netverify: cannot create '%s': %s\n", emit, strerror(errno));
+            free(claims_path);
+            return NV_EXIT_INPUT;
+        }
+    }
+
+    nv_diags_init(&d);
+    nv_phase(NULL);
+    cx.m = nv_load_unfinished(argv + optind, (size_t)(argc - optind), &lo, &d);
+    if (cx.m && nv_claims_load(&cx.claims, claims_path, cx.m, &d) == 0 &&
+        nv_model_finish(cx.m, &d) == 0)
+        nv_claims_resolve(&cx.claims, cx.m, &d);
+    free(claims_path);
+    nv_diags_print(&d, stderr);
+    if (!cx.m || d.nerr) {
+        nv_diags_release(&d);
+        nv_claims_release(&cx.claims);
+        nv_model_free(cx.m);
+        return NV_EXIT_INPUT;
+    }
+    nv_diags_release(&d);
+    nv_phase("load");
+    if (cx.cross)
+        cx.x = nv_matrix_new(cx.m);
+    switch (nv_decide(&cx, timeout, emit)) {
+    case -1:
+        rc = NV_EXIT_INTERNAL;
+        goto out;
+    case -2:
+        rc = NV_EXIT_INPUT;
+        goto out;
+    default:
+        break;
+    }
+    nv_phase("decide");
+    if (output && !(fp = fopen(output, "w"))) {
+        fprintf(stderr, "netverify: cannot write '%s': %s\n", output, strerror(errno));
+        rc = NV_EXIT_INPUT;
+        goto out;
+    }
+    switch (fmt) {
+    case NV_CF_TEXT:
+        nv_text(&cx, fp);
+        break;
+    case NV_CF_JSON:
+        nv_json_report(&cx, fp);
+        break;
+    case NV_CF_SARIF:
+        nv_sarif_report(&cx, fp);
+        break;
+    case NV_CF_JUNIT:
+        nv_junit(&cx, fp);
+        break;
+    }
+    for (i = 0; i < cx.claims.n; i++) {
+        enum nv_verdict v = nv_result_verdict(&cx.results[i]);
+        if (v == NV_REFUTED)
+            rc = NV_EXIT_FINDING;
+        else if (v == NV_UNDECIDED && rc == NV_EXIT_OK)
+            rc = NV_EXIT_INTERNAL;
+    }
+    if (fflush(fp) != 0 || ferror(fp)) {
+        fprintf(stderr, "netverify: error writing the report\n");
+        rc = NV_EXIT_INTERNAL;
+    }
+    if (fp != stdout)
+        fclose(fp);
+out:
+    free(cx.results);
+    nv_matrix_free(cx.x);
+    nv_claims_release(&cx.claims);
+    nv_model_free(cx.m);
+    return rc;
+}

@@ -1,0 +1,951 @@
+/*
+ * smt.c - the model in Z3 (QF_BV) and claims decided as satisfiability
+ * queries; the only file that includes <z3.h>.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "netverify/smt.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <z3.h>
+
+/* ---- vocabulary: the label keys and values selectors use ---- */
+
+struct nv_vkey {
+    const char *key;
+    size_t nvals, alloc;
+    const char **vals;
+    unsigned width;
+};
+
+struct nv_vocab {
+    struct nv_vkey *keys;
+    size_t n, alloc;
+};
+
+static struct nv_vkey *nv_vocab_key(struct nv_vocab *v, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < v->n; i++)
+        if (v->keys[i].key == key)
+            return &v->keys[i];
+    NV_GROW(v->keys, v->alloc, v->n + 1);
+    memset(&v->keys[v->n], 0, sizeof(v->keys[v->n]));
+    v->keys[v->n].key = key;
+    return &v->keys[v->n++];
+}
+
+static void nv_vocab_add(struct nv_vocab *v, const struct nv_selector *s)
+{
+    size_t i, j, k;
+
+    if (!s)
+        return;
+    for (i = 0; i < s->n; i++) {
+        struct nv_vkey *key = nv_vocab_key(v, s->reqs[i].key);
+        for (j = 0; j < s->reqs[i].nvalues; j++) {
+            for (k = 0; k < key->nvals; k++)
+                if (key->vals[k] == s->reqs[i].values[j])
+                    break;
+            if (k < key->nvals)
+                continue;
+            NV_GROW(key->vals, key->alloc, key->nvals + 1);
+            key->vals[key->nvals++] = s->reqs[i].values[j];
+        }
+    }
+}
+
+static const struct nv_vkey *nv_vocab_find(const struct nv_vocab *v, const char *key, size_t *idx)
+{
+    size_t i;
+
+    for (i = 0; i < v->n; i++)
+        if (v->keys[i].key == key) {
+            *idx = i;
+            return &v->keys[i];
+        }
+    return NULL;
+}
+
+/* 0: absent, 1: a value no selector names, 2 + i: the i-th named value. */
+static unsigned nv_vocab_code(const struct nv_vkey *k, const char *val)
+{
+    size_t i;
+
+    if (!val)
+        return 0;
+    for (i = 0; i < k->nvals; i++)
+        if (k->vals[i] == val)
+            return (unsigned)(2 + i);
+    return 1;
+}
+
+static unsigned nv_width(uint64_t maxval)
+{
+    unsigned w = 1;
+
+    while (w < 63 && (maxval >> w))
+        w++;
+    return w;
+}
+
+/* ---- the encoding ---- */
+
+struct nv_nport {
+    const char *name;
+    enum nv_proto proto;
+};
+
+/* A symbolic endpoint. */
+struct nv_sym {
+    Z3_ast pod, cls, ns, sole, ip;
+    Z3_ast *lab, *nslab, *np;
+};
+
+struct nv_smt {
+    Z3_context ctx;
+    Z3_solver solver;
+    struct nv_model *m;
+    struct nv_vocab pv, nv;
+    struct nv_nport *nps;
+    size_t nnps, npsalloc;
+    unsigned wcls, wns, wsole;
+    uint32_t many; /* sole value of a class with several workloads */
+    uint32_t *soleid;
+    struct nv_sym s, d;
+    Z3_ast proto, port;
+    Z3_ast allowed, domain, iso_in_s, iso_out_s, valid;
+    Z3_ast *axioms;
+    size_t naxioms, axalloc;
+};
+
+static void nv_z3_error(Z3_context c, Z3_error_code e)
+{
+    fflush(stdout);
+    fprintf(stderr, "netverify: internal error: z3: %s\n", Z3_get_error_msg(c, e));
+    exit(NV_EXIT_INTERNAL);
+}
+
+static Z3_ast nv_true(struct nv_smt *s)
+{
+    return Z3_mk_true(s->ctx);
+}
+
+static Z3_ast nv_false(struct nv_smt *s)
+{
+    return Z3_mk_false(s->ctx);
+}
+
+static Z3_ast nv_num(struct nv_smt *s, uint64_t v, unsigned width)
+{
+    return Z3_mk_unsigned_int64(s->ctx, v, Z3_mk_bv_sort(s->ctx, width));
+}
+
+static Z3_ast nv_eqn(struct nv_smt *s, Z3_ast x, uint64_t v, unsigned width)
+{
+    return Z3_mk_eq(s->ctx, x, nv_num(s, v, width));
+}
+
+/* A growable conjunction or disjunction. */
+struct nv_terms {
+    Z3_ast *v;
+    size_t n, alloc;
+};
+
+static void nv_terms_add(struct nv_terms *t, Z3_ast a)
+{
+    NV_GROW(t->v, t->alloc, t->n + 1);
+    t->v[t->n++] = a;
+}
+
+static Z3_ast nv_and(struct nv_smt *s, struct nv_terms *t)
+{
+    Z3_ast r = t->n == 0   ? nv_true(s)
+               : t->n == 1 ? t->v[0]
+                           : Z3_mk_and(s->ctx, (unsigned)t->n, t->v);
+
+    free(t->v);
+    memset(t, 0, sizeof(*t));
+    return r;
+}
+
+static Z3_ast nv_or(struct nv_smt *s, struct nv_terms *t)
+{
+    Z3_ast r = t->n == 0   ? nv_false(s)
+               : t->n == 1 ? t->v[0]
+                           : Z3_mk_or(s->ctx, (unsigned)t->n, t->v);
+
+    free(t->v);
+    memset(t, 0, sizeof(*t));
+    return r;
+}
+
+static Z3_ast nv_and2(struct nv_smt *s, Z3_ast a, Z3_ast b)
+{
+    Z3_ast v[2];
+
+    v[0] = a;
+    v[1] = b;
+    return Z3_mk_and(s->ctx, 2, v);
+}
+
+static Z3_ast nv_or2(struct nv_smt *s, Z3_ast a, Z3_ast b)
+{
+    Z3_ast v[2];
+
+    v[0] = a;
+    v[1] = b;
+    return Z3_mk_or(s->ctx, 2, v);
+}
+
+static Z3_ast nv_var(struct nv_smt *s, const char *prefix, const char *name, unsigned width)
+{
+    char buf[96];
+    Z3_sort sort = width ? Z3_mk_bv_sort(s->ctx, width) : Z3_mk_bool_sort(s->ctx);
+
+    snprintf(buf, sizeof(buf), "%s%s", prefix, name);
+    return Z3_mk_const(s->ctx, Z3_mk_string_symbol(s->ctx, buf), sort);
+}
+
+static void nv_axiom(struct nv_smt *s, Z3_ast a)
+{
+    NV_GROW(s->axioms, s->axalloc, s->naxioms + 1);
+    s->axioms[s->naxioms++] = a;
+    Z3_solver_assert(s->ctx, s->solver, a);
+}
+
+static void nv_make_sym(struct nv_smt *s, struct nv_sym *e, const char *p)
+{
+    size_t i;
+    char name[64];
+
+    e->pod = nv_var(s, p, "pod", 0);
+    e->cls = nv_var(s, p, "class", s->wcls);
+    e->ns = nv_var(s, p, "ns", s->wns);
+    e->sole = nv_var(s, p, "workload", s->wsole);
+    e->ip = nv_var(s, p, "ip", 32);
+    e->lab = nv_xcalloc(s->pv.n + 1, sizeof(*e->lab));
+    e->nslab = nv_xcalloc(s->nv.n + 1, sizeof(*e->nslab));
+    e->np = nv_xcalloc(s->nnps + 1, sizeof(*e->np));
+    for (i = 0; i < s->pv.n; i++) {
+        snprintf(name, sizeof(name), "label%zu", i);
+        e->lab[i] = nv_var(s, p, name, s->pv.keys[i].width);
+    }
+    for (i = 0; i < s->nv.n; i++) {
+        snprintf(name, sizeof(name), "nslabel%zu", i);
+        e->nslab[i] = nv_var(s, p, name, s->nv.keys[i].width);
+    }
+    for (i = 0; i < s->nnps; i++) {
+        snprintf(name, sizeof(name), "port_%s_%s", s->nps[i].name, nv_proto_name(s->nps[i].proto));
+        e->np[i] = nv_var(s, p, name, 16);
+    }
+}
+
+/* What every pod of each class and each namespace has: asserted once per endpoint. */
+static void nv_sym_axioms(struct nv_smt *s, const struct nv_sym *e)
+{
+    const struct nv_model *m = s->m;
+    size_t c, k, j;
+
+    nv_axiom(s, Z3_mk_implies(s->ctx, e->pod,
+                              Z3_mk_bvult(s->ctx, e->cls, nv_num(s, m->nclasses, s->wcls))));
+    for (c = 0; c < m->nclasses; c++) {
+        const struct nv_class *cl = &m->classes[c];
+        struct nv_terms t = {NULL, 0, 0};
+        nv_terms_add(&t, nv_eqn(s, e->ns, cl->ns, s->wns));
+        nv_terms_add(&t, nv_eqn(s, e->sole, s->soleid[c], s->wsole));
+        for (k = 0; k < s->pv.n; k++)
+            nv_terms_add(&t, nv_eqn(s, e->lab[k],
+                                    nv_vocab_code(&s->pv.keys[k],
+                                                  nv_labels_get(&cl->labels, s->pv.keys[k].key)),
+                                    s->pv.keys[k].width));
+        for (k = 0; k < s->nnps; k++) {
+            unsigned port = 0;
+            for (j = 0; j < cl->nports && !port; j++)
+                if (cl->ports[j].name == s->nps[k].name && cl->ports[j].proto == s->nps[k].proto)
+                    port = cl->ports[j].port;
+            nv_terms_add(&t, nv_eqn(s, e->np[k], port, 16));
+        }
+        nv_axiom(s, Z3_mk_implies(s->ctx, nv_eqn(s, e->cls, c, s->wcls), nv_and(s, &t)));
+    }
+    for (c = 0; c < m->nns; c++) {
+        struct nv_terms t = {NULL, 0, 0};
+        for (k = 0; k < s->nv.n; k++)
+            nv_terms_add(&t, nv_eqn(s, e->nslab[k],
+                                    nv_vocab_code(&s->nv.keys[k], nv_labels_get(&m->ns[c].labels,
+                                                                                s->nv.keys[k].key)),
+                                    s->nv.keys[k].width));
+        if (t.n)
+            nv_axiom(s, Z3_mk_implies(s->ctx, nv_eqn(s, e->ns, c, s->wns), nv_and(s, &t)));
+        else
+            free(t.v);
+    }
+}
+
+/* A label selector over an endpoint's pod labels (ns = 0) or namespace labels (ns = 1). */
+static Z3_ast nv_sel(struct nv_smt *s, const struct nv_sym *e, const struct nv_selector *sel,
+                     int ns)
+{
+    const struct nv_vocab *v = ns ? &s->nv : &s->pv;
+    struct nv_terms all = {NULL, 0, 0};
+    size_t i, j, idx;
+
+    if (!sel)
+        return nv_true(s);
+    for (i = 0; i < sel->n; i++) {
+        const struct nv_requirement *r = &sel->reqs[i];
+        const struct nv_vkey *k = nv_vocab_find(v, r->key, &idx);
+        Z3_ast x;
+        struct nv_terms any = {NULL, 0, 0};
+        if (!k)
+            NV_BUG("label key '%s' is not in the vocabulary", r->key);
+        x = ns ? e->nslab[idx] : e->lab[idx];
+        switch (r->op) {
+        case NV_SEL_EXISTS:
+            nv_terms_add(&all, Z3_mk_not(s->ctx, nv_eqn(s, x, 0, k->width)));
+            break;
+        case NV_SEL_NOTEXISTS:
+            nv_terms_add(&all, nv_eqn(s, x, 0, k->width));
+            break;
+        case NV_SEL_IN:
+        case NV_SEL_NOTIN:
+            for (j = 0; j < r->nvalues; j++)
+                nv_terms_add(&any, nv_eqn(s, x, nv_vocab_code(k, r->values[j]), k->width));
+            nv_terms_add(&all,
+                         r->op == NV_SEL_IN ? nv_or(s, &any) : Z3_mk_not(s->ctx, nv_or(s, &any)));
+            break;
+        }
+    }
+    return nv_and(s, &all);
+}
+
+static Z3_ast nv_in_range(struct nv_smt *s, Z3_ast x, uint32_t lo, uint32_t hi, unsigned width)
+{
+    if (lo == hi)
+        return nv_eqn(s, x, lo, width);
+    return nv_and2(s, Z3_mk_bvule(s->ctx, nv_num(s, lo, width), x),
+                   Z3_mk_bvule(s->ctx, x, nv_num(s, hi, width)));
+}
+
+/* Endpoint e in the policy's own namespace, selected by its podSelector. */
+static Z3_ast nv_selected(struct nv_smt *s, const struct nv_sym *e, const struct nv_policy *p)
+{
+    struct nv_terms t = {NULL, 0, 0};
+
+    nv_terms_add(&t, e->pod);
+    nv_terms_add(&t, nv_eqn(s, e->ns, p->nsidx, s->wns));
+    nv_terms_add(&t, nv_sel(s, e, p->subject, 0));
+    return nv_and(s, &t);
+}
+
+static Z3_ast nv_peer(struct nv_smt *s, const struct nv_sym *e, const struct nv_policy *pol,
+                      const struct nv_peer *p)
+{
+    struct nv_terms t = {NULL, 0, 0};
+    size_t i;
+
+    if (p->kind == NV_PEER_IPBLOCK) {
+        nv_terms_add(&t, Z3_mk_not(s->ctx, e->pod));
+        if (p->cidr.lo > p->cidr.hi) /* IPv6: matches no IPv4 address */
+            nv_terms_add(&t, nv_false(s));
+        else
+            nv_terms_add(&t, nv_in_range(s, e->ip, p->cidr.lo, p->cidr.hi, 32));
+        for (i = 0; i < p->nexcept; i++)
+            nv_terms_add(
+                &t, Z3_mk_not(s->ctx, nv_in_range(s, e->ip, p->except[i].lo, p->except[i].hi, 32)));
+        return nv_and(s, &t);
+    }
+    nv_terms_add(&t, e->pod);
+    if (p->ns_sel)
+        nv_terms_add(&t, nv_sel(s, e, p->ns_sel, 1));
+    else
+        nv_terms_add(&t, nv_eqn(s, e->ns, pol->nsidx, s->wns));
+    nv_terms_add(&t, nv_sel(s, e, p->pod_sel, 0));
+    return nv_and(s, &t);
+}
+
+static long nv_nport_index(const struct nv_smt *s, const char *name, enum nv_proto proto)
+{
+    size_t i;
+
+    for (i = 0; i < s->nnps; i++)
+        if (s->nps[i].name == name && s->nps[i].proto == proto)
+            return (long)i;
+    return -1;
+}
+
+/* The flow's (proto, port) is one of the entries, named ones resolved on destination d. */
+static Z3_ast nv_ports(struct nv_smt *s, const struct nv_sym *d, const struct nv_portspec *ps,
+                       size_t n, Z3_ast proto, Z3_ast port)
+{
+    struct nv_terms any = {NULL, 0, 0};
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        struct nv_terms t = {NULL, 0, 0};
+        nv_terms_add(&t, nv_eqn(s, proto, ps[i].proto, 2));
+        if (ps[i].name) {
+            long j = nv_nport_index(s, ps[i].name, ps[i].proto);
+            if (j < 0) {
+                free(t.v);
+                continue;
+            }
+            nv_terms_add(&t, d->pod);
+            nv_terms_add(&t, Z3_mk_eq(s->ctx, port, d->np[j]));
+        } else if (ps[i].port) {
+            nv_terms_add(&t, nv_in_range(s, port, ps[i].port, ps[i].end, 16));
+        }
+        nv_terms_add(&any, nv_and(s, &t));
+    }
+    return nv_or(s, &any);
+}
+
+/* One direction: isolation of endpoint 'self', and what its rules allow toward/from 'other'. */
+static void nv_direction(struct nv_smt *s, enum nv_dir dir, const struct nv_sym *self,
+                         const struct nv_sym *other, const struct nv_sym *dst, Z3_ast *iso,
+                         Z3_ast *allow)
+{
+    const struct nv_model *m = s->m;
+    struct nv_terms isos = {NULL, 0, 0}, allows = {NULL, 0, 0};
+    int type = dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS;
+    size_t i, r, k;
+
+    for (i = 0; i < m->npolicies; i++) {
+        const struct nv_policy *p = m->policies[i];
+        struct nv_terms rules = {NULL, 0, 0};
+        Z3_ast sel;
+        if (!(p->types & type))
+            continue;
+        sel = nv_selected(s, self, p);
+        nv_terms_add(&isos, sel);
+        for (r = 0; r < p->nrules[dir]; r++) {
+            const struct nv_rule *rule = &p->rules[dir][r];
+            struct nv_terms peers = {NULL, 0, 0};
+            Z3_ast peer, ports;
+            if (rule->all_peers) {
+                peer = nv_true(s);
+            } else {
+                for (k = 0; k < rule->npeers; k++)
+                    nv_terms_add(&peers, nv_peer(s, other, p, &rule->peers[k]));
+                peer = nv_or(s, &peers);
+            }
+            ports = rule->all_ports
+                        ? nv_true(s)
+                        : nv_ports(s, dst, rule->ports, rule->nports, s->proto, s->port);
+            nv_terms_add(&rules, nv_and2(s, peer, ports));
+        }
+        nv_terms_add(&allows, nv_and2(s, sel, nv_or(s, &rules)));
+    }
+    *iso = nv_or(s, &isos);
+    {
+        Z3_ast v[3];
+        v[0] = Z3_mk_not(s->ctx, self->pod);
+        v[1] = Z3_mk_not(s->ctx, *iso);
+        v[2] = nv_or(s, &allows);
+        *allow = Z3_mk_or(s->ctx, 3, v);
+    }
+}
+
+static void nv_add_nport(struct nv_smt *s, const char *name, enum nv_proto proto)
+{
+    if (nv_nport_index(s, name, proto) >= 0)
+        return;
+    NV_GROW(s->nps, s->npsalloc, s->nnps + 1);
+    s->nps[s->nnps].name = name;
+    s->nps[s->nnps].proto = proto;
+    s->nnps++;
+}
+
+static void nv_vocab_claims(struct nv_smt *s, const struct nv_claims *c)
+{
+    size_t i, j;
+
+    for (i = 0; c && i < c->n; i++) {
+        const struct nv_claim *cl = &c->items[i];
+        const struct nv_set *sets[2];
+        sets[0] = &cl->a;
+        sets[1] = &cl->b;
+        for (j = 0; j < 2; j++) {
+            const struct nv_set *st = sets[j];
+            if (st->kind == NV_SET_PODS) {
+                nv_vocab_add(&s->pv, st->sel);
+                nv_vocab_add(&s->nv, st->scope_sel);
+            } else if (st->kind == NV_SET_NAMESPACES) {
+                nv_vocab_add(&s->nv, st->sel);
+            } else if (st->kind == NV_SET_SVC && st->svc) {
+                nv_vocab_add(&s->pv, st->svc->selector);
+            }
+        }
+        for (j = 0; j < cl->nports; j++)
+            if (cl->ports[j].name)
+                nv_add_nport(s, cl->ports[j].name, cl->ports[j].proto);
+    }
+}
+
+struct nv_smt *nv_smt_new(struct nv_model *m, const struct nv_claims *c)
+{
+    struct nv_smt *s = nv_xcalloc(1, sizeof(*s));
+    Z3_config cfg;
+    size_t i, r, k;
+    int dir;
+    uint32_t nw = 0;
+    Z3_ast iso_in_d, iso_out_d, allow_in, allow_out;
+
+    s->m = m;
+    /* vocabulary of every selector and named port */
+    for (i = 0; i < m->npolicies; i++) {
+        const struct nv_policy *p = m->policies[i];
+        nv_vocab_add(&s->pv, p->subject);
+        for (dir = 0; dir < 2; dir++)
+            for (r = 0; r < p->nrules[dir]; r++) {
+                const struct nv_rule *rule = &p->rules[dir][r];
+                for (k = 0; k < rule->npeers; k++) {
+                    nv_vocab_add(&s->pv, rule->peers[k].pod_sel);
+                    nv_vocab_add(&s->nv, rule->peers[k].ns_sel);
+                }
+                for (k = 0; k < rule->nports; k++)
+                    if (rule->ports[k].name)
+                        nv_add_nport(s, rule->ports[k].name, rule->ports[k].proto);
+            }
+    }
+    nv_vocab_claims(s, c);
+    for (i = 0; i < s->pv.n; i++)
+        s->pv.keys[i].width = nv_width(s->pv.keys[i].nvals + 1);
+    for (i = 0; i < s->nv.n; i++)
+        s->nv.keys[i].width = nv_width(s->nv.keys[i].nvals + 1);
+    /* workload identity, so that a workload is never paired with itself */
+    s->soleid = nv_xmalloc((m->nclasses + 1) * sizeof(*s->soleid));
+    for (i = 0; i < m->nclasses; i++)
+        if (m->classes[i].sole != UINT32_MAX)
+            nw = m->classes[i].sole + 1 > nw ? m->classes[i].sole + 1 : nw;
+    s->many = nw;
+    for (i = 0; i < m->nclasses; i++)
+        s->soleid[i] = m->classes[i].sole == UINT32_MAX ? s->many : m->classes[i].sole;
+    s->wcls = nv_width(m->nclasses);
+    s->wns = nv_width(m->nns);
+    s->wsole = nv_width(s->many);
+
+    cfg = Z3_mk_config();
+    s->ctx = Z3_mk_context(cfg);
+    Z3_del_config(cfg);
+    Z3_set_error_handler(s->ctx, nv_z3_error);
+    s->solver = Z3_mk_solver_for_logic(s->ctx, Z3_mk_string_symbol(s->ctx, "QF_BV"));
+    Z3_solver_inc_ref(s->ctx, s->solver);
+
+    nv_make_sym(s, &s->s, "src_");
+    nv_make_sym(s, &s->d, "dst_");
+    s->proto = nv_var(s, "", "proto", 2);
+    s->port = nv_var(s, "", "port", 16);
+    nv_sym_axioms(s, &s->s);
+    nv_sym_axioms(s, &s->d);
+
+    /* allowed = egress of src toward dst and ingress of dst from src */
+    nv_direction(s, NV_EGRESS, &s->s, &s->d, &s->d, &s->iso_out_s, &allow_out);
+    nv_direction(s, NV_INGRESS, &s->d, &s->s, &s->d, &iso_in_d, &allow_in);
+    s->allowed = nv_and2(s, allow_out, allow_in);
+    /* isolation of src, for 'is isolated' claims */
+    {
+        Z3_ast unused;
+        nv_direction(s, NV_INGRESS, &s->s, &s->d, &s->s, &s->iso_in_s, &unused);
+        (void)iso_out_d;
+    }
+    {
+        Z3_ast v[4];
+        struct nv_terms t = {NULL, 0, 0};
+        v[0] = s->s.pod;
+        v[1] = s->d.pod;
+        v[2] = Z3_mk_eq(s->ctx, s->s.sole, s->d.sole);
+        v[3] = Z3_mk_not(s->ctx, nv_eqn(s, s->s.sole, s->many, s->wsole));
+        s->valid = Z3_mk_not(s->ctx, Z3_mk_and(s->ctx, 4, v));
+        nv_terms_add(&t, Z3_mk_bvule(s->ctx, s->proto, nv_num(s, 2, 2)));
+        nv_terms_add(&t, Z3_mk_not(s->ctx, nv_eqn(s, s->port, 0, 16)));
+        nv_terms_add(&t, nv_or2(s, s->s.pod, s->d.pod));
+        nv_terms_add(&t, s->valid);
+        s->domain = nv_and(s, &t);
+    }
+    return s;
+}
+
+void nv_smt_free(struct nv_smt *s)
+{
+    size_t i;
+
+    if (!s)
+        return;
+    Z3_solver_dec_ref(s->ctx, s->solver);
+    Z3_del_context(s->ctx);
+    for (i = 0; i < s->pv.n; i++)
+        free((void *)s->pv.keys[i].vals);
+    for (i = 0; i < s->nv.n; i++)
+        free((void *)s->nv.keys[i].vals);
+    free(s->pv.keys);
+    free(s->nv.keys);
+    free(s->nps);
+    free(s->soleid);
+    free(s->s.lab);
+    free(s->s.nslab);
+    free(s->s.np);
+    free(s->d.lab);
+    free(s->d.nslab);
+    free(s->d.np);
+    free(s->axioms);
+    free(s);
+}
+
+/* ---- claims ---- */
+
+static Z3_ast nv_set(struct nv_smt *s, const struct nv_sym *e, const struct nv_set *st)
+{
+    const struct nv_model *m = s->m;
+    struct nv_terms t = {NULL, 0, 0}, any = {NULL, 0, 0};
+    size_t i;
+
+    switch (st->kind) {
+    case NV_SET_ANY:
+        return nv_true(s);
+    case NV_SET_PODS:
+        nv_terms_add(&t, e->pod);
+        nv_terms_add(&t, nv_sel(s, e, st->sel, 0));
+        if (st->scope_ns) {
+            for (i = 0; i < m->nns && strcmp(m->ns[i].name, st->scope_ns); i++)
+                ;
+            nv_terms_add(&t, nv_eqn(s, e->ns, i, s->wns));
+        }
+        if (st->scope_sel)
+            nv_terms_add(&t, nv_sel(s, e, st->scope_sel, 1));
+        return nv_and(s, &t);
+    case NV_SET_NAMESPACE:
+        for (i = 0; i < m->nns && strcmp(m->ns[i].name, st->name); i++)
+            ;
+        return nv_and2(s, e->pod, nv_eqn(s, e->ns, i, s->wns));
+    case NV_SET_NAMESPACES:
+        return nv_and2(s, e->pod, nv_sel(s, e, st->sel, 1));
+    case NV_SET_SVC:
+        nv_terms_add(&t, e->pod);
+        nv_terms_add(&t, nv_eqn(s, e->ns, st->svc->nsidx, s->wns));
+        nv_terms_add(&t, nv_sel(s, e, st->svc->selector, 0));
+        return nv_and(s, &t);
+    case NV_SET_CIDR:
+        nv_terms_add(&t, Z3_mk_not(s->ctx, e->pod));
+        for (i = 0; i < st->ncidr; i++)
+            nv_terms_add(&any, nv_in_range(s, e->ip, st->cidr[i].lo, st->cidr[i].hi, 32));
+        nv_terms_add(&t, nv_or(s, &any));
+        for (i = 0; i < st->nexcept; i++)
+            nv_terms_add(&t, Z3_mk_not(s->ctx, nv_in_range(s, e->ip, st->except[i].lo,
+                                                           st->except[i].hi, 32)));
+        return nv_and(s, &t);
+    case NV_SET_WORKLOAD:
+        /* the workload's own classes: claims that name workloads give them classes of their own */
+        for (i = 0; i < m->nclasses; i++)
+            if (st->cls[i])
+                nv_terms_add(&any, nv_eqn(s, e->cls, i, s->wcls));
+        return nv_and2(s, e->pod, nv_or(s, &any));
+    }
+    return nv_false(s);
+}
+
+/* The claim's ports toward d on the flow's (proto, port); true when it names none. */
+static Z3_ast nv_claim_ports(struct nv_smt *s, const struct nv_claim *c)
+{
+    if (!c->nports)
+        return nv_true(s);
+    return nv_ports(s, &s->d, c->ports, c->nports, s->proto, s->port);
+}
+
+/* The query of one part: satisfiable iff the part is refuted (without the CEGAR case). */
+static Z3_ast nv_query(struct nv_smt *s, const struct nv_claim *c, enum nv_part_kind kind)
+{
+    struct nv_terms t = {NULL, 0, 0};
+
+    switch (kind) {
+    case NV_PART_ISOLATED: {
+        struct nv_terms any = {NULL, 0, 0};
+        nv_terms_add(&t, s->s.pod);
+        nv_terms_add(&t, nv_set(s, &s->s, &c->a));
+        if (c->iso_types & NV_TYPE_INGRESS)
+            nv_terms_add(&any, Z3_mk_not(s->ctx, s->iso_in_s));
+        if (c->iso_types & NV_TYPE_EGRESS)
+            nv_terms_add(&any, Z3_mk_not(s->ctx, s->iso_out_s));
+        nv_terms_add(&t, nv_or(s, &any));
+        return nv_and(s, &t);
+    }
+    case NV_PART_CANNOT:
+    case NV_PART_ONLY:
+        nv_terms_add(&t, s->domain);
+        nv_terms_add(&t, kind == NV_PART_ONLY ? Z3_mk_not(s->ctx, nv_set(s, &s->s, &c->a))
+                                              : nv_set(s, &s->s, &c->a));
+        nv_terms_add(&t, nv_set(s, &s->d, &c->b));
+        nv_terms_add(&t, nv_claim_ports(s, c));
+        nv_terms_add(&t, s->allowed);
+        return nv_and(s, &t);
+    case NV_PART_REACHES:
+        nv_terms_add(&t, nv_set(s, &s->s, &c->a));
+        nv_terms_add(&t, nv_set(s, &s->d, &c->b));
+        if (c->nports) {
+            nv_terms_add(&t, s->domain);
+            nv_terms_add(&t, nv_claim_ports(s, c));
+            nv_terms_add(&t, Z3_mk_not(s->ctx, s->allowed));
+        } else {
+            /* the pair only; 'blocked on every port' is added by the caller */
+            nv_terms_add(&t, nv_or2(s, s->s.pod, s->d.pod));
+            nv_terms_add(&t, s->valid);
+        }
+        return nv_and(s, &t);
+    }
+    return nv_false(s);
+}
+
+/* ---- solving with a time limit ---- */
+
+struct nv_watchdog {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int done, fired;
+    double timeout;
+    Z3_context ctx;
+};
+
+static void *nv_watchdog_run(void *arg)
+{
+    struct nv_watchdog *w = arg;
+    struct timespec until;
+    double whole;
+
+    clock_gettime(CLOCK_REALTIME, &until);
+    whole = (double)(long)w->timeout;
+    until.tv_sec += (time_t)whole;
+    until.tv_nsec += (long)((w->timeout - whole) * 1e9);
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&w->mu);
+    while (!w->done) {
+        if (pthread_cond_timedwait(&w->cv, &w->mu, &until) == ETIMEDOUT) {
+            if (!w->done) {
+                w->fired = 1;
+                Z3_interrupt(w->ctx);
+            }
+            break;
+        }
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+/* Z3_solver_check under a watchdog that interrupts it after 'timeout' seconds. */
+static Z3_lbool nv_solve(struct nv_smt *s, double timeout, const char **why)
+{
+    struct nv_watchdog w;
+    Z3_lbool r;
+    int started = 0;
+
+    memset(&w, 0, sizeof(w));
+    if (timeout > 0) {
+        w.timeout = timeout;
+        w.ctx = s->ctx;
+        pthread_mutex_init(&w.mu, NULL);
+        pthread_cond_init(&w.cv, NULL);
+        started = pthread_create(&w.thread, NULL, nv_watchdog_run, &w) == 0;
+    }
+    r = Z3_solver_check(s->ctx, s->solver);
+    if (started) {
+        pthread_mutex_lock(&w.mu);
+        w.done = 1;
+        pthread_cond_signal(&w.cv);
+        pthread_mutex_unlock(&w.mu);
+        pthread_join(w.thread, NULL);
+    }
+    if (timeout > 0) {
+        pthread_mutex_destroy(&w.mu);
+        pthread_cond_destroy(&w.cv);
+    }
+    if (r == Z3_L_UNDEF)
+        *why = w.fired ? "timeout" : "the solver gave up";
+    return r;
+}
+
+static uint64_t nv_eval(struct nv_smt *s, Z3_model model, Z3_ast a)
+{
+    Z3_ast v = NULL;
+    uint64_t u = 0;
+
+    if (!Z3_model_eval(s->ctx, model, a, 1, &v) || !v)
+        NV_BUG("cannot evaluate the model");
+    if (Z3_get_sort_kind(s->ctx, Z3_get_sort(s->ctx, v)) == Z3_BOOL_SORT)
+        return Z3_get_bool_value(s->ctx, v) == Z3_L_TRUE;
+    if (!Z3_get_numeral_uint64(s->ctx, v, &u))
+        NV_BUG("not a numeral in the model");
+    return u;
+}
+
+static void nv_read_end(struct nv_smt *s, Z3_model model, const struct nv_sym *e,
+                        struct nv_end *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->external = !nv_eval(s, model, e->pod);
+    if (out->external)
+        out->ip = (uint32_t)nv_eval(s, model, e->ip);
+    else
+        out->cls = (uint32_t)nv_eval(s, model, e->cls);
+}
+
+static void nv_read_witness(struct nv_smt *s, struct nv_part *part)
+{
+    Z3_model model = Z3_solver_get_model(s->ctx, s->solver);
+
+    Z3_model_inc_ref(s->ctx, model);
+    memset(&part->w, 0, sizeof(part->w));
+    nv_read_end(s, model, &s->s, &part->w.src);
+    nv_read_end(s, model, &s->d, &part->w.dst);
+    part->w.proto = (enum nv_proto)nv_eval(s, model, s->proto);
+    part->w.port = (unsigned)nv_eval(s, model, s->port);
+    if (part->kind == NV_PART_ISOLATED)
+        part->w.dir = nv_eval(s, model, s->iso_in_s) ? NV_EGRESS : NV_INGRESS;
+    Z3_model_dec_ref(s->ctx, model);
+}
+
+/* The endpoint fixed to what the witness says. */
+static Z3_ast nv_fix(struct nv_smt *s, const struct nv_sym *e, const struct nv_end *v)
+{
+    if (v->external)
+        return nv_and2(s, Z3_mk_not(s->ctx, e->pod), nv_eqn(s, e->ip, v->ip, 32));
+    return nv_and2(s, e->pod, nv_eqn(s, e->cls, v->cls, s->wcls));
+}
+
+/*
+ * 'A reaches B' on at least one port: find a pair with no allowed port. Each
+ * candidate pair is tested for an allowed (proto, port); if one exists, every
+ * pair allowed on it is excluded, and the search goes on.
+ */
+static void nv_reaches_any(struct nv_smt *s, double timeout, struct nv_part *part)
+{
+    const char *why = NULL;
+    Z3_ast from[2], to[2];
+
+    from[0] = s->proto;
+    from[1] = s->port;
+    for (;;) {
+        Z3_lbool r = nv_solve(s, timeout, &why);
+        struct nv_witness w;
+        if (r == Z3_L_FALSE) {
+            part->verdict = NV_HOLDS;
+            return;
+        }
+        if (r == Z3_L_UNDEF) {
+            part->verdict = NV_UNDECIDED;
+            part->why = why;
+            return;
+        }
+        nv_read_witness(s, part);
+        w = part->w;
+        Z3_solver_push(s->ctx, s->solver);
+        Z3_solver_assert(s->ctx, s->solver, nv_fix(s, &s->s, &w.src));
+        Z3_solver_assert(s->ctx, s->solver, nv_fix(s, &s->d, &w.dst));
+        Z3_solver_assert(s->ctx, s->solver, s->domain);
+        Z3_solver_assert(s->ctx, s->solver, s->allowed);
+        r = nv_solve(s, timeout, &why);
+        if (r == Z3_L_TRUE)
+            nv_read_witness(s, part);
+        Z3_solver_pop(s->ctx, s->solver, 1);
+        if (r == Z3_L_FALSE) {
+            part->w = w;
+            part->w.all_ports = 1;
+            part->verdict = NV_REFUTED;
+            return;
+        }
+        if (r == Z3_L_UNDEF) {
+            part->verdict = NV_UNDECIDED;
+            part->why = why;
+            return;
+        }
+        /* allowed on (proto, port): no pair allowed there is a counterexample */
+        to[0] = nv_num(s, part->w.proto, 2);
+        to[1] = nv_num(s, part->w.port, 16);
+        Z3_solver_assert(s->ctx, s->solver,
+                         Z3_mk_not(s->ctx, Z3_substitute(s->ctx, s->allowed, 2, from, to)));
+    }
+}
+
+void nv_smt_check(struct nv_smt *s, const struct nv_claim *c, double timeout, struct nv_result *out)
+{
+    size_t p;
+
+    nv_result_init(out, c);
+    for (p = 0; p < out->nparts; p++) {
+        struct nv_part *part = &out->parts[p];
+        const char *why = NULL;
+        Z3_lbool r;
+        Z3_solver_push(s->ctx, s->solver);
+        Z3_solver_assert(s->ctx, s->solver, nv_query(s, c, part->kind));
+        if (part->kind == NV_PART_REACHES && !c->nports) {
+            nv_reaches_any(s, timeout, part);
+        } else {
+            r = nv_solve(s, timeout, &why);
+            if (r == Z3_L_TRUE) {
+                part->verdict = NV_REFUTED;
+                nv_read_witness(s, part);
+            } else if (r == Z3_L_FALSE) {
+                part->verdict = NV_HOLDS;
+            } else {
+                part->verdict = NV_UNDECIDED;
+                part->why = why;
+            }
+        }
+        Z3_solver_pop(s->ctx, s->solver, 1);
+    }
+}
+
+int nv_smt_emit(struct nv_smt *s, const struct nv_claim *c, size_t part, FILE *fp)
+{
+    struct nv_result r;
+    Z3_ast q, all[2];
+    const char *text, *logic = "QF_BV";
+
+    nv_result_init(&r, c);
+    if (part >= r.nparts)
+        return -1;
+    q = nv_query(s, c, r.parts[part].kind);
+    if (r.parts[part].kind == NV_PART_REACHES && !c->nports) {
+        /* no (proto, port) is allowed: a quantified formula z3 solves directly */
+        Z3_app bound[2];
+        Z3_ast body = Z3_mk_not(s->ctx, nv_and2(s, s->domain, s->allowed));
+        bound[0] = Z3_to_app(s->ctx, s->proto);
+        bound[1] = Z3_to_app(s->ctx, s->port);
+        q = nv_and2(s, q, Z3_mk_forall_const(s->ctx, 0, 2, bound, 0, NULL, body));
+        logic = "BV";
+    }
+    all[0] = s->naxioms ? Z3_mk_and(s->ctx, (unsigned)s->naxioms, s->axioms) : nv_true(s);
+    all[1] = q;
+    text = Z3_benchmark_to_smtlib_string(s->ctx, c->name ? c->name : c->text, logic, "unknown", "",
+                                         0, NULL, Z3_mk_and(s->ctx, 2, all));
+    if (fprintf(fp, "; netverify: %s\n; part: %s\n; sat means the claim is refuted\n", c->text,
+                r.parts[part].kind == NV_PART_ONLY ? "nothing outside the source set reaches"
+                                                   : "the claim as written") < 0 ||
+        fputs(text, fp) < 0 || fputs("(check-sat)\n(get-model)\n", fp) < 0)
+        return -1;
+    return 0;
+}
+
+const char *nv_smt_version(void)
+{
+    static char buf[64];
+    unsigned major, minor, build, rev;
+
+    Z3_get_version(&major, &minor, &build, &rev);
+    snprintf(buf, sizeof(buf), "%u.%u.%u", major, minor, build);
+    return buf;
+}
+
+void nv_smt_stats(const struct nv_smt *s, size_t *nclasses, size_t *nkeys, size_t *nassertions)
+{
+    *nclasses = s->m->nclasses;
+    *nkeys = s->pv.n + s->nv.n;
+    *nassertions = s->naxioms;
+}
