@@ -99,7 +99,7 @@ tools: $(TOOL_BINS)
 # The README's first command: install what is missing, build, check the reference model.
 run: deps
 	$(MAKE) all
-	./netverify list models/ai-inference
+	./netverify check models/ai-inference
 
 deps:
 	@sh scripts/install-deps.sh
@@ -113,6 +113,7 @@ unit: $(TEST_BINS)
 
 golden: $(NV)
 	@sh tests/run-golden.sh $(NV)
+	@$(PYTHON) tests/check-formats.py tests/golden
 
 conformance: $(NV)
 	@if [ -f $(CORPUS)/index.json ]; then \

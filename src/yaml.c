@@ -249,6 +249,7 @@ static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
             return -1;
         n->len = ev->data.scalar.length;
         n->str = nv_arena_strndup(b->arena, (const char *)ev->data.scalar.value, n->len);
+        n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
         n->kind =
             nv_resolve(n->str, n->len, ev->data.scalar.style, (const char *)ev->data.scalar.tag);
         nv_anchor_add(b, ev->data.scalar.anchor, n);

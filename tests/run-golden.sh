@@ -1,7 +1,8 @@
 #!/bin/sh
 # run-golden.sh - golden CLI tests: each tests/golden/<case>/ holds manifests,
 # 'args' (the command line after 'netverify', one argument per line),
-# 'expected.out' (exact stdout), optionally 'expected.err' (exact stderr) and
+# 'expected.out' (exact stdout), optionally 'expected.err' (exact stderr; without
+# it stderr must be empty) and
 # 'expected.exit' (exit status, default 0); 'stdin' is fed to standard input
 # when present. Commands run inside the case folder.
 # Usage: run-golden.sh NETVERIFY [CASE...]
@@ -46,9 +47,10 @@ for dir in "$@"; do
 		diff "$dir/expected.out" "$tmp/out" | head -20
 		ok=0
 	fi
-	if [ -f "$dir/expected.err" ] && ! cmp -s "$tmp/err" "$dir/expected.err"; then
+	# stderr: exactly expected.err when there is one, else nothing at all
+	if ! cmp -s "$tmp/err" "${dir}/expected.err" 2>/dev/null && ! { [ ! -f "$dir/expected.err" ] && [ ! -s "$tmp/err" ]; }; then
 		echo "FAIL $name: stderr differs"
-		diff "$dir/expected.err" "$tmp/err" | head -20
+		if [ -f "$dir/expected.err" ]; then diff "$dir/expected.err" "$tmp/err" | head -20; else head -20 "$tmp/err"; fi
 		ok=0
 	fi
 	if [ $ok = 1 ]; then

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+# check-formats.py - structural checks of the CI report formats in the golden
+# outputs: SARIF 2.1.0 required properties, JUnit XML well-formedness and counts,
+# and the JSON report's documented shape.
+# Usage: check-formats.py GOLDEN_DIR
+# SPDX-License-Identifier: Apache-2.0
+import json
+import os
+import sys
+import xml.dom.minidom
+
+failed = 0
+
+
+def check(cond, what):
+    global failed
+    if not cond:
+        print("FAIL formats: " + what)
+        failed += 1
+
+
+def sarif(path):
+    d = json.load(open(path))
+    check(d.get("version") == "2.1.0", path + ": version 2.1.0")
+    check(isinstance(d.get("runs"), list) and d["runs"], path + ": runs")
+    for run in d["runs"]:
+        drv = run.get("tool", {}).get("driver", {})
+        check(isinstance(drv.get("name"), str), path + ": tool.driver.name")
+        ids = {r["id"] for r in drv.get("rules", [])}
+        for res in run.get("results", []):
+            check("text" in res.get("message", {}), path + ": result.message.text")
+            check(res.get("ruleId") in ids, path + ": result.ruleId names a rule")
+            check(res.get("level") in ("none", "note", "warning", "error"), path + ": level")
+            for loc in res.get("locations", []) + res.get("relatedLocations", []):
+                pl = loc.get("physicalLocation", {})
+                check("uri" in pl.get("artifactLocation", {}), path + ": artifactLocation.uri")
+                check(pl.get("region", {}).get("startLine", 0) >= 1, path + ": region.startLine")
+
+
+def junit(path):
+    dom = xml.dom.minidom.parse(path)
+    suites = dom.getElementsByTagName("testsuites")
+    check(len(suites) == 1, path + ": one testsuites element")
+    cases = dom.getElementsByTagName("testcase")
+    fails = dom.getElementsByTagName("failure")
+    check(int(suites[0].getAttribute("tests")) == len(cases), path + ": tests count")
+    check(int(suites[0].getAttribute("failures")) == len(fails), path + ": failures count")
+
+
+def report(path):
+    d = json.load(open(path))
+    check(set(d) == {"claims", "summary"}, path + ": top-level keys")
+    for c in d["claims"]:
+        for k in ("name", "claim", "holds", "witness", "because"):
+            check(k in c, path + ": claim has " + k)
+        check(c["holds"] in (True, False, None), path + ": holds is true/false/null")
+        check((c["witness"] is None) == (c["holds"] is not False), path + ": witness iff refuted")
+    s = d["summary"]
+    check(s["holds"] + s["refuted"] + s["undecided"] == len(d["claims"]), path + ": summary")
+
+
+def main():
+    top = sys.argv[1]
+    n = 0
+    for case in sorted(os.listdir(top)):
+        args = os.path.join(top, case, "args")
+        out = os.path.join(top, case, "expected.out")
+        if not os.path.exists(args) or not os.path.exists(out):
+            continue
+        a = open(args).read().split("\n")
+        if a[0] != "check" or "--format" not in a:
+            continue
+        fmt = a[a.index("--format") + 1]
+        {"sarif": sarif, "junit": junit, "json": report}.get(fmt, lambda p: None)(out)
+        n += 1
+    check(n >= 3, "at least the sarif, junit and json golden outputs were checked")
+    print("formats: %d passed, %d failed" % (n - min(failed, n), failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
