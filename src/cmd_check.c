@@ -289,11 +289,17 @@ static int nv_decide(struct nv_ctx *cx, double timeout, const char *emit_dir)
     struct nv_smt *smt = nv_smt_new(cx->m, &cx->claims);
     size_t i, p;
 
+    nv_phase("encode");
     cx->results = nv_xcalloc(cx->claims.n + 1, sizeof(*cx->results));
     for (i = 0; i < cx->claims.n; i++) {
         const struct nv_claim *c = &cx->claims.items[i];
         struct nv_result *r = &cx->results[i];
         nv_smt_check(smt, c, timeout, r);
+        if (getenv("NETVERIFY_TIMING")) {
+            char what[64];
+            snprintf(what, sizeof(what), "claim %zu", i + 1);
+            nv_phase(what);
+        }
         for (p = 0; p < r->nparts; p++)
             if (!nv_witness_ok(cx->m, c, &r->parts[p]))
                 NV_BUG("claim %zu (%s): the counterexample does not fit the claim", i + 1, c->text);

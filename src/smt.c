@@ -96,15 +96,27 @@ static unsigned nv_width(uint64_t maxval)
 
 /* ---- the encoding ---- */
 
+/* A named container port rules use, with the port numbers classes give it. */
 struct nv_nport {
     const char *name;
     enum nv_proto proto;
+    size_t nvals, alloc;
+    unsigned *vals;
 };
 
-/* A symbolic endpoint. */
+/*
+ * A symbolic endpoint. Every attribute is a group of Booleans of which at most
+ * one holds (a label key: [0] absent, [1] a value no selector names, [2 + i]
+ * the i-th named value; a named port: [0] absent, [1 + j] its j-th number).
+ * One indicator per class pins the attributes of that class's pods.
+ */
 struct nv_sym {
-    Z3_ast pod, cls, ns, sole, ip;
-    Z3_ast *lab, *nslab, *np;
+    Z3_ast pod, ns, ip;
+    Z3_ast *cls;    /* per class */
+    Z3_ast *nsis;   /* per namespace: ns == k */
+    Z3_ast **lab;   /* per pod-label key */
+    Z3_ast **nslab; /* per namespace-label key */
+    Z3_ast **np;    /* per named port */
 };
 
 struct nv_smt {
@@ -114,12 +126,13 @@ struct nv_smt {
     struct nv_vocab pv, nv;
     struct nv_nport *nps;
     size_t nnps, npsalloc;
-    unsigned wcls, wns, wsole;
-    uint32_t many; /* sole value of a class with several workloads */
-    uint32_t *soleid;
+    unsigned wns;
     struct nv_sym s, d;
     Z3_ast proto, port;
-    Z3_ast allowed, domain, iso_in_s, iso_out_s, valid;
+    /* names of the shared formulas: defined once in the base, so that a claim's query
+     * is small and the solver bit-blasts the policies only once */
+    Z3_ast allowed, domain, iso_in_s, iso_out_s;
+    Z3_ast allowed_f; /* the formula 'allowed' names, for instantiation at a port */
     Z3_ast *axioms;
     size_t naxioms, axalloc;
 };
@@ -219,71 +232,165 @@ static void nv_axiom(struct nv_smt *s, Z3_ast a)
     Z3_solver_assert(s->ctx, s->solver, a);
 }
 
+/* A Boolean constant defined as f in the base assertions. */
+static Z3_ast nv_name(struct nv_smt *s, const char *name, Z3_ast f)
+{
+    Z3_ast b = nv_var(s, "", name, 0);
+
+    nv_axiom(s, Z3_mk_eq(s->ctx, b, f));
+    return b;
+}
+
+/* A group of n Booleans named prefix+name+index. */
+static Z3_ast *nv_group(struct nv_smt *s, const char *p, const char *name, size_t n)
+{
+    Z3_ast *g = nv_xcalloc(n + 1, sizeof(*g));
+    char buf[96];
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        snprintf(buf, sizeof(buf), "%s_%zu", name, i);
+        g[i] = nv_var(s, p, buf, 0);
+    }
+    return g;
+}
+
 static void nv_make_sym(struct nv_smt *s, struct nv_sym *e, const char *p)
 {
+    const struct nv_model *m = s->m;
     size_t i;
-    char name[64];
+    char name[96];
 
     e->pod = nv_var(s, p, "pod", 0);
-    e->cls = nv_var(s, p, "class", s->wcls);
     e->ns = nv_var(s, p, "ns", s->wns);
-    e->sole = nv_var(s, p, "workload", s->wsole);
     e->ip = nv_var(s, p, "ip", 32);
+    e->cls = nv_group(s, p, "class", m->nclasses);
+    e->nsis = nv_xcalloc(m->nns + 1, sizeof(*e->nsis));
+    for (i = 0; i < m->nns; i++)
+        e->nsis[i] = nv_eqn(s, e->ns, i, s->wns);
     e->lab = nv_xcalloc(s->pv.n + 1, sizeof(*e->lab));
     e->nslab = nv_xcalloc(s->nv.n + 1, sizeof(*e->nslab));
     e->np = nv_xcalloc(s->nnps + 1, sizeof(*e->np));
     for (i = 0; i < s->pv.n; i++) {
         snprintf(name, sizeof(name), "label%zu", i);
-        e->lab[i] = nv_var(s, p, name, s->pv.keys[i].width);
+        e->lab[i] = nv_group(s, p, name, s->pv.keys[i].nvals + 2);
     }
     for (i = 0; i < s->nv.n; i++) {
         snprintf(name, sizeof(name), "nslabel%zu", i);
-        e->nslab[i] = nv_var(s, p, name, s->nv.keys[i].width);
+        e->nslab[i] = nv_group(s, p, name, s->nv.keys[i].nvals + 2);
     }
     for (i = 0; i < s->nnps; i++) {
         snprintf(name, sizeof(name), "port_%s_%s", s->nps[i].name, nv_proto_name(s->nps[i].proto));
-        e->np[i] = nv_var(s, p, name, 16);
+        e->np[i] = nv_group(s, p, name, s->nps[i].nvals + 1);
     }
 }
 
+/* At most one of g[0..n): pairwise for small groups, else a sequential counter. */
+static void nv_at_most_one(struct nv_smt *s, Z3_ast *g, size_t n, const char *name)
+{
+    size_t i, j;
+
+    if (n <= 8) {
+        for (i = 0; i < n; i++)
+            for (j = i + 1; j < n; j++)
+                nv_axiom(s, nv_or2(s, Z3_mk_not(s->ctx, g[i]), Z3_mk_not(s->ctx, g[j])));
+        return;
+    }
+    {
+        Z3_ast prev = NULL;
+        char buf[96];
+        for (i = 0; i < n; i++) {
+            Z3_ast cur;
+            snprintf(buf, sizeof(buf), "%s_amo_%zu", name, i);
+            cur = nv_var(s, "", buf, 0);
+            nv_axiom(s, Z3_mk_implies(s->ctx, g[i], cur));
+            if (prev) {
+                nv_axiom(s, Z3_mk_implies(s->ctx, prev, cur));
+                nv_axiom(s, Z3_mk_implies(s->ctx, g[i], Z3_mk_not(s->ctx, prev)));
+            }
+            prev = cur;
+        }
+    }
+}
+
+static size_t nv_nport_code(const struct nv_nport *np, unsigned port)
+{
+    size_t j;
+
+    for (j = 0; j < np->nvals; j++)
+        if (np->vals[j] == port)
+            return 1 + j;
+    return 0;
+}
+
 /* What every pod of each class and each namespace has: asserted once per endpoint. */
-static void nv_sym_axioms(struct nv_smt *s, const struct nv_sym *e)
+static void nv_sym_axioms(struct nv_smt *s, const struct nv_sym *e, const char *p)
 {
     const struct nv_model *m = s->m;
+    struct nv_terms any = {NULL, 0, 0};
     size_t c, k, j;
+    char name[96];
 
-    nv_axiom(s, Z3_mk_implies(s->ctx, e->pod,
-                              Z3_mk_bvult(s->ctx, e->cls, nv_num(s, m->nclasses, s->wcls))));
+    for (k = 0; k < s->pv.n; k++) {
+        snprintf(name, sizeof(name), "%slabel%zu", p, k);
+        nv_at_most_one(s, e->lab[k], s->pv.keys[k].nvals + 2, name);
+    }
+    for (k = 0; k < s->nv.n; k++) {
+        snprintf(name, sizeof(name), "%snslabel%zu", p, k);
+        nv_at_most_one(s, e->nslab[k], s->nv.keys[k].nvals + 2, name);
+    }
+    for (k = 0; k < s->nnps; k++) {
+        snprintf(name, sizeof(name), "%sport%zu", p, k);
+        nv_at_most_one(s, e->np[k], s->nps[k].nvals + 1, name);
+    }
+    /* several class indicators may hold only for classes that nothing but their
+     * identity tells apart; the witness is read among them (nv_read_witness) */
     for (c = 0; c < m->nclasses; c++) {
         const struct nv_class *cl = &m->classes[c];
-        struct nv_terms t = {NULL, 0, 0};
-        nv_terms_add(&t, nv_eqn(s, e->ns, cl->ns, s->wns));
-        nv_terms_add(&t, nv_eqn(s, e->sole, s->soleid[c], s->wsole));
+        Z3_ast b = e->cls[c];
+        nv_terms_add(&any, b);
+        nv_axiom(s, Z3_mk_implies(s->ctx, b, e->pod));
+        nv_axiom(s, Z3_mk_implies(s->ctx, b, e->nsis[cl->ns]));
         for (k = 0; k < s->pv.n; k++)
-            nv_terms_add(&t, nv_eqn(s, e->lab[k],
-                                    nv_vocab_code(&s->pv.keys[k],
-                                                  nv_labels_get(&cl->labels, s->pv.keys[k].key)),
-                                    s->pv.keys[k].width));
+            nv_axiom(s, Z3_mk_implies(
+                            s->ctx, b,
+                            e->lab[k][nv_vocab_code(
+                                &s->pv.keys[k], nv_labels_get(&cl->labels, s->pv.keys[k].key))]));
         for (k = 0; k < s->nnps; k++) {
             unsigned port = 0;
             for (j = 0; j < cl->nports && !port; j++)
                 if (cl->ports[j].name == s->nps[k].name && cl->ports[j].proto == s->nps[k].proto)
                     port = cl->ports[j].port;
-            nv_terms_add(&t, nv_eqn(s, e->np[k], port, 16));
+            nv_axiom(s, Z3_mk_implies(s->ctx, b, e->np[k][nv_nport_code(&s->nps[k], port)]));
         }
-        nv_axiom(s, Z3_mk_implies(s->ctx, nv_eqn(s, e->cls, c, s->wcls), nv_and(s, &t)));
     }
-    for (c = 0; c < m->nns; c++) {
-        struct nv_terms t = {NULL, 0, 0};
+    nv_axiom(s, Z3_mk_implies(s->ctx, e->pod, nv_or(s, &any)));
+    for (c = 0; c < m->nns; c++)
         for (k = 0; k < s->nv.n; k++)
-            nv_terms_add(&t, nv_eqn(s, e->nslab[k],
-                                    nv_vocab_code(&s->nv.keys[k], nv_labels_get(&m->ns[c].labels,
-                                                                                s->nv.keys[k].key)),
-                                    s->nv.keys[k].width));
-        if (t.n)
-            nv_axiom(s, Z3_mk_implies(s->ctx, nv_eqn(s, e->ns, c, s->wns), nv_and(s, &t)));
-        else
-            free(t.v);
+            nv_axiom(s,
+                     Z3_mk_implies(
+                         s->ctx, e->nsis[c],
+                         e->nslab[k][nv_vocab_code(
+                             &s->nv.keys[k], nv_labels_get(&m->ns[c].labels, s->nv.keys[k].key))]));
+}
+
+/* A workload is never paired with itself: forbid both ends in its own classes. */
+static void nv_distinct_axioms(struct nv_smt *s)
+{
+    const struct nv_model *m = s->m;
+    size_t c, d;
+
+    for (c = 0; c < m->nclasses; c++) {
+        uint32_t w = m->classes[c].sole;
+        if (w == UINT32_MAX)
+            continue; /* pods of several workloads: two of them can be paired */
+        nv_axiom(s, Z3_mk_not(s->ctx, nv_and2(s, s->s.cls[c], s->d.cls[c])));
+        if (m->units[m->workloads[w].unit].ncls < 2)
+            continue;
+        /* the other classes of the same workload, when they hold only it */
+        for (d = 0; d < m->nclasses; d++)
+            if (d != c && m->classes[d].sole == w)
+                nv_axiom(s, Z3_mk_not(s->ctx, nv_and2(s, s->s.cls[c], s->d.cls[d])));
     }
 }
 
@@ -304,22 +411,23 @@ static Z3_ast nv_sel(struct nv_smt *s, const struct nv_sym *e, const struct nv_s
         struct nv_terms any = {NULL, 0, 0};
         if (!k)
             NV_BUG("label key '%s' is not in the vocabulary", r->key);
-        x = ns ? e->nslab[idx] : e->lab[idx];
+        x = NULL;
         switch (r->op) {
         case NV_SEL_EXISTS:
-            nv_terms_add(&all, Z3_mk_not(s->ctx, nv_eqn(s, x, 0, k->width)));
+            nv_terms_add(&all, Z3_mk_not(s->ctx, (ns ? e->nslab : e->lab)[idx][0]));
             break;
         case NV_SEL_NOTEXISTS:
-            nv_terms_add(&all, nv_eqn(s, x, 0, k->width));
+            nv_terms_add(&all, (ns ? e->nslab : e->lab)[idx][0]);
             break;
         case NV_SEL_IN:
         case NV_SEL_NOTIN:
             for (j = 0; j < r->nvalues; j++)
-                nv_terms_add(&any, nv_eqn(s, x, nv_vocab_code(k, r->values[j]), k->width));
+                nv_terms_add(&any, (ns ? e->nslab : e->lab)[idx][nv_vocab_code(k, r->values[j])]);
             nv_terms_add(&all,
                          r->op == NV_SEL_IN ? nv_or(s, &any) : Z3_mk_not(s->ctx, nv_or(s, &any)));
             break;
         }
+        (void)x;
     }
     return nv_and(s, &all);
 }
@@ -338,7 +446,7 @@ static Z3_ast nv_selected(struct nv_smt *s, const struct nv_sym *e, const struct
     struct nv_terms t = {NULL, 0, 0};
 
     nv_terms_add(&t, e->pod);
-    nv_terms_add(&t, nv_eqn(s, e->ns, p->nsidx, s->wns));
+    nv_terms_add(&t, e->nsis[p->nsidx]);
     nv_terms_add(&t, nv_sel(s, e, p->subject, 0));
     return nv_and(s, &t);
 }
@@ -364,7 +472,7 @@ static Z3_ast nv_peer(struct nv_smt *s, const struct nv_sym *e, const struct nv_
     if (p->ns_sel)
         nv_terms_add(&t, nv_sel(s, e, p->ns_sel, 1));
     else
-        nv_terms_add(&t, nv_eqn(s, e->ns, pol->nsidx, s->wns));
+        nv_terms_add(&t, e->nsis[pol->nsidx]);
     nv_terms_add(&t, nv_sel(s, e, p->pod_sel, 0));
     return nv_and(s, &t);
 }
@@ -391,12 +499,17 @@ static Z3_ast nv_ports(struct nv_smt *s, const struct nv_sym *d, const struct nv
         nv_terms_add(&t, nv_eqn(s, proto, ps[i].proto, 2));
         if (ps[i].name) {
             long j = nv_nport_index(s, ps[i].name, ps[i].proto);
+            struct nv_terms vals = {NULL, 0, 0};
+            size_t v;
             if (j < 0) {
                 free(t.v);
                 continue;
             }
             nv_terms_add(&t, d->pod);
-            nv_terms_add(&t, Z3_mk_eq(s->ctx, port, d->np[j]));
+            for (v = 0; v < s->nps[j].nvals; v++)
+                nv_terms_add(&vals,
+                             nv_and2(s, d->np[j][1 + v], nv_eqn(s, port, s->nps[j].vals[v], 16)));
+            nv_terms_add(&t, nv_or(s, &vals));
         } else if (ps[i].port) {
             nv_terms_add(&t, nv_in_range(s, port, ps[i].port, ps[i].end, 16));
         }
@@ -456,6 +569,7 @@ static void nv_add_nport(struct nv_smt *s, const char *name, enum nv_proto proto
     if (nv_nport_index(s, name, proto) >= 0)
         return;
     NV_GROW(s->nps, s->npsalloc, s->nnps + 1);
+    memset(&s->nps[s->nnps], 0, sizeof(s->nps[s->nnps]));
     s->nps[s->nnps].name = name;
     s->nps[s->nnps].proto = proto;
     s->nnps++;
@@ -493,7 +607,6 @@ struct nv_smt *nv_smt_new(struct nv_model *m, const struct nv_claims *c)
     Z3_config cfg;
     size_t i, r, k;
     int dir;
-    uint32_t nw = 0;
     Z3_ast iso_in_d, iso_out_d, allow_in, allow_out;
 
     s->m = m;
@@ -518,17 +631,21 @@ struct nv_smt *nv_smt_new(struct nv_model *m, const struct nv_claims *c)
         s->pv.keys[i].width = nv_width(s->pv.keys[i].nvals + 1);
     for (i = 0; i < s->nv.n; i++)
         s->nv.keys[i].width = nv_width(s->nv.keys[i].nvals + 1);
-    /* workload identity, so that a workload is never paired with itself */
-    s->soleid = nv_xmalloc((m->nclasses + 1) * sizeof(*s->soleid));
-    for (i = 0; i < m->nclasses; i++)
-        if (m->classes[i].sole != UINT32_MAX)
-            nw = m->classes[i].sole + 1 > nw ? m->classes[i].sole + 1 : nw;
-    s->many = nw;
-    for (i = 0; i < m->nclasses; i++)
-        s->soleid[i] = m->classes[i].sole == UINT32_MAX ? s->many : m->classes[i].sole;
-    s->wcls = nv_width(m->nclasses);
+    /* the port numbers each named port takes in some class */
+    for (i = 0; i < s->nnps; i++) {
+        struct nv_nport *np = &s->nps[i];
+        for (k = 0; k < m->nclasses; k++) {
+            size_t j;
+            for (j = 0; j < m->classes[k].nports; j++) {
+                const struct nv_named_port *cp = &m->classes[k].ports[j];
+                if (cp->name != np->name || cp->proto != np->proto || nv_nport_code(np, cp->port))
+                    continue;
+                NV_GROW(np->vals, np->alloc, np->nvals + 1);
+                np->vals[np->nvals++] = cp->port;
+            }
+        }
+    }
     s->wns = nv_width(m->nns);
-    s->wsole = nv_width(s->many);
 
     cfg = Z3_mk_config();
     s->ctx = Z3_mk_context(cfg);
@@ -541,8 +658,9 @@ struct nv_smt *nv_smt_new(struct nv_model *m, const struct nv_claims *c)
     nv_make_sym(s, &s->d, "dst_");
     s->proto = nv_var(s, "", "proto", 2);
     s->port = nv_var(s, "", "port", 16);
-    nv_sym_axioms(s, &s->s);
-    nv_sym_axioms(s, &s->d);
+    nv_sym_axioms(s, &s->s, "src_");
+    nv_sym_axioms(s, &s->d, "dst_");
+    nv_distinct_axioms(s);
 
     /* allowed = egress of src toward dst and ingress of dst from src */
     nv_direction(s, NV_EGRESS, &s->s, &s->d, &s->d, &s->iso_out_s, &allow_out);
@@ -555,20 +673,35 @@ struct nv_smt *nv_smt_new(struct nv_model *m, const struct nv_claims *c)
         (void)iso_out_d;
     }
     {
-        Z3_ast v[4];
         struct nv_terms t = {NULL, 0, 0};
-        v[0] = s->s.pod;
-        v[1] = s->d.pod;
-        v[2] = Z3_mk_eq(s->ctx, s->s.sole, s->d.sole);
-        v[3] = Z3_mk_not(s->ctx, nv_eqn(s, s->s.sole, s->many, s->wsole));
-        s->valid = Z3_mk_not(s->ctx, Z3_mk_and(s->ctx, 4, v));
         nv_terms_add(&t, Z3_mk_bvule(s->ctx, s->proto, nv_num(s, 2, 2)));
         nv_terms_add(&t, Z3_mk_not(s->ctx, nv_eqn(s, s->port, 0, 16)));
         nv_terms_add(&t, nv_or2(s, s->s.pod, s->d.pod));
-        nv_terms_add(&t, s->valid);
         s->domain = nv_and(s, &t);
     }
+    s->allowed_f = s->allowed;
+    s->allowed = nv_name(s, "allowed", s->allowed);
+    s->domain = nv_name(s, "flow_domain", s->domain);
+    s->iso_in_s = nv_name(s, "src_isolated_ingress", s->iso_in_s);
+    s->iso_out_s = nv_name(s, "src_isolated_egress", s->iso_out_s);
     return s;
+}
+
+static void nv_sym_release(struct nv_smt *s, struct nv_sym *e)
+{
+    size_t i;
+
+    for (i = 0; i < s->pv.n; i++)
+        free(e->lab[i]);
+    for (i = 0; i < s->nv.n; i++)
+        free(e->nslab[i]);
+    for (i = 0; i < s->nnps; i++)
+        free(e->np[i]);
+    free(e->lab);
+    free(e->nslab);
+    free(e->np);
+    free(e->cls);
+    free(e->nsis);
 }
 
 void nv_smt_free(struct nv_smt *s)
@@ -585,14 +718,11 @@ void nv_smt_free(struct nv_smt *s)
         free((void *)s->nv.keys[i].vals);
     free(s->pv.keys);
     free(s->nv.keys);
+    for (i = 0; i < s->nnps; i++)
+        free(s->nps[i].vals);
     free(s->nps);
-    free(s->soleid);
-    free(s->s.lab);
-    free(s->s.nslab);
-    free(s->s.np);
-    free(s->d.lab);
-    free(s->d.nslab);
-    free(s->d.np);
+    nv_sym_release(s, &s->s);
+    nv_sym_release(s, &s->d);
     free(s->axioms);
     free(s);
 }
@@ -614,7 +744,7 @@ static Z3_ast nv_set(struct nv_smt *s, const struct nv_sym *e, const struct nv_s
         if (st->scope_ns) {
             for (i = 0; i < m->nns && strcmp(m->ns[i].name, st->scope_ns); i++)
                 ;
-            nv_terms_add(&t, nv_eqn(s, e->ns, i, s->wns));
+            nv_terms_add(&t, e->nsis[i]);
         }
         if (st->scope_sel)
             nv_terms_add(&t, nv_sel(s, e, st->scope_sel, 1));
@@ -622,12 +752,12 @@ static Z3_ast nv_set(struct nv_smt *s, const struct nv_sym *e, const struct nv_s
     case NV_SET_NAMESPACE:
         for (i = 0; i < m->nns && strcmp(m->ns[i].name, st->name); i++)
             ;
-        return nv_and2(s, e->pod, nv_eqn(s, e->ns, i, s->wns));
+        return nv_and2(s, e->pod, e->nsis[i]);
     case NV_SET_NAMESPACES:
         return nv_and2(s, e->pod, nv_sel(s, e, st->sel, 1));
     case NV_SET_SVC:
         nv_terms_add(&t, e->pod);
-        nv_terms_add(&t, nv_eqn(s, e->ns, st->svc->nsidx, s->wns));
+        nv_terms_add(&t, e->nsis[st->svc->nsidx]);
         nv_terms_add(&t, nv_sel(s, e, st->svc->selector, 0));
         return nv_and(s, &t);
     case NV_SET_CIDR:
@@ -643,7 +773,7 @@ static Z3_ast nv_set(struct nv_smt *s, const struct nv_sym *e, const struct nv_s
         /* the workload's own classes: claims that name workloads give them classes of their own */
         for (i = 0; i < m->nclasses; i++)
             if (st->cls[i])
-                nv_terms_add(&any, nv_eqn(s, e->cls, i, s->wcls));
+                nv_terms_add(&any, e->cls[i]);
         return nv_and2(s, e->pod, nv_or(s, &any));
     }
     return nv_false(s);
@@ -693,7 +823,6 @@ static Z3_ast nv_query(struct nv_smt *s, const struct nv_claim *c, enum nv_part_
         } else {
             /* the pair only; 'blocked on every port' is added by the caller */
             nv_terms_add(&t, nv_or2(s, s->s.pod, s->d.pod));
-            nv_terms_add(&t, s->valid);
         }
         return nv_and(s, &t);
     }
@@ -785,30 +914,80 @@ static uint64_t nv_eval(struct nv_smt *s, Z3_model model, Z3_ast a)
     return u;
 }
 
-static void nv_read_end(struct nv_smt *s, Z3_model model, const struct nv_sym *e,
-                        struct nv_end *out)
+/* The classes whose indicator holds in the model for endpoint e (usually one). */
+static size_t nv_true_classes(struct nv_smt *s, Z3_model model, const struct nv_sym *e,
+                              uint32_t *out)
 {
-    memset(out, 0, sizeof(*out));
-    out->external = !nv_eval(s, model, e->pod);
-    if (out->external)
-        out->ip = (uint32_t)nv_eval(s, model, e->ip);
-    else
-        out->cls = (uint32_t)nv_eval(s, model, e->cls);
+    size_t c, n = 0;
+
+    for (c = 0; c < s->m->nclasses; c++) {
+        Z3_ast v = Z3_model_get_const_interp(s->ctx, model,
+                                             Z3_get_app_decl(s->ctx, Z3_to_app(s->ctx, e->cls[c])));
+        if (v && Z3_get_bool_value(s->ctx, v) == Z3_L_TRUE)
+            out[n++] = (uint32_t)c;
+    }
+    return n;
 }
 
-static void nv_read_witness(struct nv_smt *s, struct nv_part *part)
+static int nv_member(const struct nv_set *st, uint32_t c)
+{
+    return st->cls && st->cls[c];
+}
+
+/*
+ * Read the witness. Where several class indicators hold, the classes differ
+ * only in identity; pick ones in the claim's sets that form a valid pair.
+ */
+static void nv_read_witness(struct nv_smt *s, const struct nv_claim *c, struct nv_part *part)
 {
     Z3_model model = Z3_solver_get_model(s->ctx, s->solver);
+    uint32_t *sc = nv_xmalloc((s->m->nclasses + 1) * sizeof(*sc));
+    uint32_t *dc = nv_xmalloc((s->m->nclasses + 1) * sizeof(*dc));
+    size_t ns = 0, nd = 0, i, j = 0;
+    int want_in_a = part->kind != NV_PART_ONLY;
 
     Z3_model_inc_ref(s->ctx, model);
     memset(&part->w, 0, sizeof(part->w));
-    nv_read_end(s, model, &s->s, &part->w.src);
-    nv_read_end(s, model, &s->d, &part->w.dst);
+    part->w.src.external = !nv_eval(s, model, s->s.pod);
+    part->w.dst.external = !nv_eval(s, model, s->d.pod);
+    if (part->w.src.external)
+        part->w.src.ip = (uint32_t)nv_eval(s, model, s->s.ip);
+    else if (!(ns = nv_true_classes(s, model, &s->s, sc)))
+        NV_BUG("a pod endpoint of the model has no class");
+    if (part->kind != NV_PART_ISOLATED) {
+        if (part->w.dst.external)
+            part->w.dst.ip = (uint32_t)nv_eval(s, model, s->d.ip);
+        else if (!(nd = nv_true_classes(s, model, &s->d, dc)))
+            NV_BUG("a pod endpoint of the model has no class");
+    }
     part->w.proto = (enum nv_proto)nv_eval(s, model, s->proto);
     part->w.port = (unsigned)nv_eval(s, model, s->port);
     if (part->kind == NV_PART_ISOLATED)
         part->w.dir = nv_eval(s, model, s->iso_in_s) ? NV_EGRESS : NV_INGRESS;
     Z3_model_dec_ref(s->ctx, model);
+    /* choose the classes: in the sets, and not one workload twice */
+    for (i = 0; i < ns; i++) {
+        if (nv_member(&c->a, sc[i]) != want_in_a)
+            continue;
+        part->w.src.cls = sc[i];
+        if (part->kind == NV_PART_ISOLATED || part->w.dst.external)
+            break;
+        for (j = 0; j < nd; j++)
+            if (nv_member(&c->b, dc[j]) && nv_claim_pair_ok(s->m, sc[i], dc[j]))
+                break;
+        if (j < nd)
+            break;
+    }
+    if (ns && i == ns)
+        part->w.src.cls = sc[0]; /* nothing fits: the caller's check reports it */
+    if (nd) {
+        if (part->w.src.external || i == ns || part->kind == NV_PART_ISOLATED)
+            for (j = 0; j < nd && !nv_member(&c->b, dc[j]); j++)
+                ;
+        part->w.dst.cls = dc[j < nd ? j : 0];
+    }
+    free(sc);
+    free(dc);
 }
 
 /* The endpoint fixed to what the witness says. */
@@ -816,7 +995,7 @@ static Z3_ast nv_fix(struct nv_smt *s, const struct nv_sym *e, const struct nv_e
 {
     if (v->external)
         return nv_and2(s, Z3_mk_not(s->ctx, e->pod), nv_eqn(s, e->ip, v->ip, 32));
-    return nv_and2(s, e->pod, nv_eqn(s, e->cls, v->cls, s->wcls));
+    return nv_and2(s, e->pod, e->cls[v->cls]);
 }
 
 /*
@@ -824,7 +1003,8 @@ static Z3_ast nv_fix(struct nv_smt *s, const struct nv_sym *e, const struct nv_e
  * candidate pair is tested for an allowed (proto, port); if one exists, every
  * pair allowed on it is excluded, and the search goes on.
  */
-static void nv_reaches_any(struct nv_smt *s, double timeout, struct nv_part *part)
+static void nv_reaches_any(struct nv_smt *s, const struct nv_claim *c, double timeout,
+                           struct nv_part *part)
 {
     const char *why = NULL;
     Z3_ast from[2], to[2];
@@ -843,7 +1023,7 @@ static void nv_reaches_any(struct nv_smt *s, double timeout, struct nv_part *par
             part->why = why;
             return;
         }
-        nv_read_witness(s, part);
+        nv_read_witness(s, c, part);
         w = part->w;
         Z3_solver_push(s->ctx, s->solver);
         Z3_solver_assert(s->ctx, s->solver, nv_fix(s, &s->s, &w.src));
@@ -852,7 +1032,7 @@ static void nv_reaches_any(struct nv_smt *s, double timeout, struct nv_part *par
         Z3_solver_assert(s->ctx, s->solver, s->allowed);
         r = nv_solve(s, timeout, &why);
         if (r == Z3_L_TRUE)
-            nv_read_witness(s, part);
+            nv_read_witness(s, c, part);
         Z3_solver_pop(s->ctx, s->solver, 1);
         if (r == Z3_L_FALSE) {
             part->w = w;
@@ -869,7 +1049,7 @@ static void nv_reaches_any(struct nv_smt *s, double timeout, struct nv_part *par
         to[0] = nv_num(s, part->w.proto, 2);
         to[1] = nv_num(s, part->w.port, 16);
         Z3_solver_assert(s->ctx, s->solver,
-                         Z3_mk_not(s->ctx, Z3_substitute(s->ctx, s->allowed, 2, from, to)));
+                         Z3_mk_not(s->ctx, Z3_substitute(s->ctx, s->allowed_f, 2, from, to)));
     }
 }
 
@@ -885,12 +1065,12 @@ void nv_smt_check(struct nv_smt *s, const struct nv_claim *c, double timeout, st
         Z3_solver_push(s->ctx, s->solver);
         Z3_solver_assert(s->ctx, s->solver, nv_query(s, c, part->kind));
         if (part->kind == NV_PART_REACHES && !c->nports) {
-            nv_reaches_any(s, timeout, part);
+            nv_reaches_any(s, c, timeout, part);
         } else {
             r = nv_solve(s, timeout, &why);
             if (r == Z3_L_TRUE) {
                 part->verdict = NV_REFUTED;
-                nv_read_witness(s, part);
+                nv_read_witness(s, c, part);
             } else if (r == Z3_L_FALSE) {
                 part->verdict = NV_HOLDS;
             } else {
@@ -915,7 +1095,7 @@ int nv_smt_emit(struct nv_smt *s, const struct nv_claim *c, size_t part, FILE *f
     if (r.parts[part].kind == NV_PART_REACHES && !c->nports) {
         /* no (proto, port) is allowed: a quantified formula z3 solves directly */
         Z3_app bound[2];
-        Z3_ast body = Z3_mk_not(s->ctx, nv_and2(s, s->domain, s->allowed));
+        Z3_ast body = Z3_mk_not(s->ctx, nv_and2(s, s->domain, s->allowed_f));
         bound[0] = Z3_to_app(s->ctx, s->proto);
         bound[1] = Z3_to_app(s->ctx, s->port);
         q = nv_and2(s, q, Z3_mk_forall_const(s->ctx, 0, 2, bound, 0, NULL, body));
