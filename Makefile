@@ -114,6 +114,8 @@ unit: $(TEST_BINS)
 golden: $(NV)
 	@sh tests/run-golden.sh $(NV)
 	@$(PYTHON) tests/check-formats.py tests/golden
+	@$(PYTHON) tests/check-emit.py $(NV) tests/golden/check-forms/cluster.yaml \
+		tests/golden/check-forms/claims.yaml
 
 conformance: $(NV)
 	@if [ -f $(CORPUS)/index.json ]; then \

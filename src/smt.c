@@ -132,7 +132,7 @@ struct nv_smt {
     /* names of the shared formulas: defined once in the base, so that a claim's query
      * is small and the solver bit-blasts the policies only once */
     Z3_ast allowed, domain, iso_in_s, iso_out_s;
-    Z3_ast allowed_f; /* the formula 'allowed' names, for instantiation at a port */
+    Z3_ast allowed_f, domain_f; /* the formulas named, for instantiation at a port */
     Z3_ast *axioms;
     size_t naxioms, axalloc;
 };
@@ -680,6 +680,7 @@ struct nv_smt *nv_smt_new(struct nv_model *m, const struct nv_claims *c)
         s->domain = nv_and(s, &t);
     }
     s->allowed_f = s->allowed;
+    s->domain_f = s->domain;
     s->allowed = nv_name(s, "allowed", s->allowed);
     s->domain = nv_name(s, "flow_domain", s->domain);
     s->iso_in_s = nv_name(s, "src_isolated_ingress", s->iso_in_s);
@@ -1095,7 +1096,8 @@ int nv_smt_emit(struct nv_smt *s, const struct nv_claim *c, size_t part, FILE *f
     if (r.parts[part].kind == NV_PART_REACHES && !c->nports) {
         /* no (proto, port) is allowed: a quantified formula z3 solves directly */
         Z3_app bound[2];
-        Z3_ast body = Z3_mk_not(s->ctx, nv_and2(s, s->domain, s->allowed_f));
+        /* the formulas themselves: their names are constants, not functions of the port */
+        Z3_ast body = Z3_mk_not(s->ctx, nv_and2(s, s->domain_f, s->allowed_f));
         bound[0] = Z3_to_app(s->ctx, s->proto);
         bound[1] = Z3_to_app(s->ctx, s->port);
         q = nv_and2(s, q, Z3_mk_forall_const(s->ctx, 0, 2, bound, 0, NULL, body));
@@ -1108,7 +1110,7 @@ int nv_smt_emit(struct nv_smt *s, const struct nv_claim *c, size_t part, FILE *f
     if (fprintf(fp, "; netverify: %s\n; part: %s\n; sat means the claim is refuted\n", c->text,
                 r.parts[part].kind == NV_PART_ONLY ? "nothing outside the source set reaches"
                                                    : "the claim as written") < 0 ||
-        fputs(text, fp) < 0 || fputs("(check-sat)\n(get-model)\n", fp) < 0)
+        fputs(text, fp) < 0)
         return -1;
     return 0;
 }

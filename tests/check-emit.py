@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+# check-emit.py - 'netverify check --emit-smt' writes queries the z3 command can
+# re-check: every part's file must be sat exactly when netverify refutes it.
+# Usage: check-emit.py NETVERIFY MANIFESTS CLAIMS
+# SPDX-License-Identifier: Apache-2.0
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+
+def main():
+    nv, manifests, claims = sys.argv[1:4]
+    if not shutil.which("z3"):
+        print("emit-smt: skipped (no z3 command)")
+        return 0
+    passed = failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        r = subprocess.run([nv, "check", manifests, "--claims", claims, "--format", "json",
+                            "--emit-smt", tmp], stdout=subprocess.PIPE, timeout=120)
+        report = json.loads(r.stdout)
+        for i, c in enumerate(report["claims"], 1):
+            parts = c["parts"]
+            for p in parts:
+                suffix = "" if len(parts) == 1 else ("-only" if p["part"] == "only" else "-reaches")
+                path = os.path.join(tmp, "claim-%02d%s.smt2" % (i, suffix))
+                z = subprocess.run(["z3", "-T:60", path], stdout=subprocess.PIPE, timeout=120)
+                got = z.stdout.decode().split("\n")[0].strip()
+                want = "unsat" if p["holds"] else "sat"
+                if got == want:
+                    passed += 1
+                else:
+                    failed += 1
+                    print("FAIL emit-smt: %s: z3 says %s, netverify %s" %
+                          (os.path.basename(path), got, "holds" if p["holds"] else "refuted"))
+    print("emit-smt: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
