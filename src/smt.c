@@ -518,6 +518,20 @@ static Z3_ast nv_ports(struct nv_smt *s, const struct nv_sym *d, const struct nv
     return nv_or(s, &any);
 }
 
+/* Whether endpoint 'self' is isolated in direction dir: some policy of that type selects it. */
+static Z3_ast nv_isolated(struct nv_smt *s, enum nv_dir dir, const struct nv_sym *self)
+{
+    const struct nv_model *m = s->m;
+    struct nv_terms isos = {NULL, 0, 0};
+    int type = dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS;
+    size_t i;
+
+    for (i = 0; i < m->npolicies; i++)
+        if (m->policies[i]->types & type)
+            nv_terms_add(&isos, nv_selected(s, self, m->policies[i]));
+    return nv_or(s, &isos);
+}
+
 /* One direction: isolation of endpoint 'self', and what its rules allow toward/from 'other'. */
 static void nv_direction(struct nv_smt *s, enum nv_dir dir, const struct nv_sym *self,
                          const struct nv_sym *other, const struct nv_sym *dst, Z3_ast *iso,
@@ -607,7 +621,7 @@ struct nv_smt *nv_smt_new(struct nv_model *m, const struct nv_claims *c)
     Z3_config cfg;
     size_t i, r, k;
     int dir;
-    Z3_ast iso_in_d, iso_out_d, allow_in, allow_out;
+    Z3_ast iso_in_d, allow_in, allow_out;
 
     s->m = m;
     /* vocabulary of every selector and named port */
@@ -667,11 +681,7 @@ struct nv_smt *nv_smt_new(struct nv_model *m, const struct nv_claims *c)
     nv_direction(s, NV_INGRESS, &s->d, &s->s, &s->d, &iso_in_d, &allow_in);
     s->allowed = nv_and2(s, allow_out, allow_in);
     /* isolation of src, for 'is isolated' claims */
-    {
-        Z3_ast unused;
-        nv_direction(s, NV_INGRESS, &s->s, &s->d, &s->s, &s->iso_in_s, &unused);
-        (void)iso_out_d;
-    }
+    s->iso_in_s = nv_isolated(s, NV_INGRESS, &s->s);
     {
         struct nv_terms t = {NULL, 0, 0};
         nv_terms_add(&t, Z3_mk_bvule(s->ctx, s->proto, nv_num(s, 2, 2)));
@@ -919,9 +929,20 @@ static uint64_t nv_eval(struct nv_smt *s, Z3_model model, Z3_ast a)
 static size_t nv_true_classes(struct nv_smt *s, Z3_model model, const struct nv_sym *e,
                               uint32_t *out)
 {
-    size_t c, n = 0;
+    size_t c, n = 0, lo = 0, hi = s->m->nclasses;
+    uint64_t ns = nv_eval(s, model, e->ns);
 
-    for (c = 0; c < s->m->nclasses; c++) {
+    /* classes are numbered namespace by namespace: look only at the pod's namespace */
+    while (lo < hi && s->m->classes[lo].ns < ns)
+        lo++;
+    if (lo < hi && s->m->classes[lo].ns == ns) {
+        hi = lo;
+        while (hi < s->m->nclasses && s->m->classes[hi].ns == ns)
+            hi++;
+    } else {
+        lo = 0; /* cannot happen: a pod's class pins its namespace; search them all */
+    }
+    for (c = lo; c < hi; c++) {
         Z3_ast v = Z3_model_get_const_interp(s->ctx, model,
                                              Z3_get_app_decl(s->ctx, Z3_to_app(s->ctx, e->cls[c])));
         if (v && Z3_get_bool_value(s->ctx, v) == Z3_L_TRUE)
