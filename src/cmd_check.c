@@ -337,7 +337,9 @@ static int nv_decide(struct nv_ctx *cx, double timeout, const char *emit_dir)
             }
         }
     }
+    nv_phase("solved");
     nv_smt_free(smt);
+    nv_phase("z3 teardown");
     return 0;
 }
 
@@ -915,5 +917,6 @@ out:
     nv_matrix_free(cx.x);
     nv_claims_release(&cx.claims);
     nv_model_free(cx.m);
+    nv_phase("teardown");
     return rc;
 }

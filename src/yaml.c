@@ -65,19 +65,26 @@ static enum nv_scalar_kind nv_resolve(const char *s, size_t n, yaml_scalar_style
     } else if (tag) {
         return NV_SCALAR_STR;
     }
-    if (n == 0 || (n == 1 && s[0] == '~') || !strcmp(s, "null") || !strcmp(s, "Null") ||
-        !strcmp(s, "NULL"))
+    if (n == 0 || (n == 1 && s[0] == '~'))
         return NV_SCALAR_NULL;
-    {
+    /* only short words can be null or a YAML 1.1 boolean: test them by their first letter */
+    if (n <= 5 && s[0] && strchr("nNyYtTfFoO", s[0])) {
+        static const char *const nulls[] = {"null", "Null", "NULL"};
         /* YAML 1.1 booleans, as the YAML decoder Kubernetes uses reads them */
         static const char *const bools[] = {
             "y",    "Y",    "yes",   "Yes",   "YES",   "n",  "N",  "no", "No",  "NO",  "true",
             "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"};
         size_t i;
+        for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
+            if (!strcmp(s, nulls[i]))
+                return NV_SCALAR_NULL;
         for (i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
             if (!strcmp(s, bools[i]))
                 return NV_SCALAR_BOOL;
+        return NV_SCALAR_STR;
     }
+    if (!((s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '+' || s[0] == '.'))
+        return NV_SCALAR_STR;
     if (nv_is_int(s, n))
         return NV_SCALAR_INT;
     if (nv_is_float(s, n))

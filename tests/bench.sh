@@ -16,6 +16,7 @@ nv=$1
 gen=$2
 runstat=$(dirname "$gen")/runstat
 root=$(cd "$(dirname "$0")/.." && pwd)
+claims=$root/tests/bench-claims.yaml
 sizes=${BENCH_SIZES:-1000 10000 50000}
 runs=${BENCH_RUNS:-3}
 seed=${BENCH_SEED:-1}
@@ -78,12 +79,21 @@ measure() {
     done
 }
 
+# measure_check OUT CMD...: measure, where exit 1 (a refuted claim) is a result
+measure_check() {
+    mc_out=$1
+    shift
+    measure "$mc_out" sh -c '"$@"; r=$?; [ "$r" -eq 1 ] && exit 0; exit "$r"' sh "$@"
+}
+
 # target N FORMAT: "seconds megabytes" from DESIGN.md's table, or nothing
 target() {
     case "$1 $2" in
     "1000 json") echo "1 100" ;;
     "10000 summary") echo "1 300" ;;
     "50000 summary") echo "5 1024" ;;
+    "10000 check") echo "2 500" ;;
+    "50000 check") echo "10 1024" ;;
     esac
 }
 
@@ -104,8 +114,12 @@ row() {
     else
         r_tgt="(no target)"
     fi
+    case "$2" in
+    check) r_cmd="check, 20 claims" ;;
+    *) r_cmd="list --format $2" ;;
+    esac
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$wl" "$pol" "$nsn" "$in_size" \
-        "list --format $2" "$best_s" "$4" "$pairs" "$3" "$r_tgt" >>"$tmp/rows"
+        "$r_cmd" "$best_s" "$4" "$pairs" "$3" "$r_tgt" >>"$tmp/rows"
 }
 
 for n in $sizes; do
@@ -152,7 +166,16 @@ for n in $sizes; do
     best_s=$s_s
     best_kb=$s_kb
     row "$n" summary "$sfile"
-    rm -f "$input" "$sfile"
+
+    # check exits 1 when a claim is refuted: that is a result here, not a failure
+    echo "bench: $n: check, 20 claims x$runs" >&2
+    measure_check "$tmp/check-$n.txt" "$nv" check "$input" --claims "$claims"
+    if [ "$rc" -ne 0 ]; then
+        failed=1
+    else
+        row "$n" check "$tmp/check-$n.txt"
+    fi
+    rm -f "$input" "$sfile" "$tmp/check-$n.txt"
 done
 
 # ---- report ----
@@ -180,7 +203,7 @@ rev=$(git -C "$root" describe --always --dirty 2>/dev/null)
 {
     echo "# Benchmarks"
     echo
-    echo "Whole-process runs of \`netverify list\` on synthetic clusters written by"
+    echo "Whole-process runs of \`netverify list\` and \`netverify check\` on synthetic clusters written by"
     echo "\`tests/tools/gencluster\` (N workloads, N/5 NetworkPolicies, N/10 namespaces, plus"
     echo "\`kube-system\` with CoreDNS and \`monitoring\` with Prometheus; the patterns are those of"
     echo "PERFORMANCE-NOTES.md section 2). Each command ran $runs times; the table keeps the fastest"
@@ -211,6 +234,10 @@ rev=$(git -C "$root" describe --always --dirty 2>/dev/null)
     echo "| 1,000 | 200 | \`list --format json\` | <= 1 s | <= 100 MB |"
     echo "| 10,000 | 2,000 | \`list --format summary\` | <= 1 s | <= 300 MB |"
     echo "| 50,000 | 10,000 | \`list --format summary\` | <= 5 s | <= 1 GB |"
+    echo "| 10,000 | 2,000 | \`check\`, 20 claims | <= 2 s | <= 500 MB |"
+    echo "| 50,000 | 10,000 | \`check\`, 20 claims | <= 10 s | <= 1 GB |"
+    echo
+    echo "The 20 claims are \`tests/bench-claims.yaml\`."
     echo
     echo "## Generator"
     echo
