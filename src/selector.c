@@ -44,34 +44,6 @@ const char *nv_labels_sort(struct nv_labels *l)
     return NULL;
 }
 
-static int nv_req_matches(const struct nv_requirement *r, const struct nv_labels *l)
-{
-    const char *v = nv_labels_get(l, r->key);
-    size_t i;
-
-    switch (r->op) {
-    case NV_SEL_EXISTS:
-        return v != NULL;
-    case NV_SEL_NOTEXISTS:
-        return v == NULL;
-    case NV_SEL_IN:
-        if (!v)
-            return 0;
-        for (i = 0; i < r->nvalues; i++)
-            if (!strcmp(r->values[i], v))
-                return 1;
-        return 0;
-    case NV_SEL_NOTIN:
-        if (!v)
-            return 1;
-        for (i = 0; i < r->nvalues; i++)
-            if (!strcmp(r->values[i], v))
-                return 0;
-        return 1;
-    }
-    return 0;
-}
-
 /* Value of an interned key by pointer comparison: label sets are small. */
 static const char *nv_labels_get_interned(const struct nv_labels *l, const char *key)
 {
@@ -83,9 +55,10 @@ static const char *nv_labels_get_interned(const struct nv_labels *l, const char 
     return NULL;
 }
 
-static int nv_req_matches_interned(const struct nv_requirement *r, const struct nv_labels *l)
+/* One requirement; 'interned' says strings compare by pointer. */
+static int nv_req_matches(const struct nv_requirement *r, const struct nv_labels *l, int interned)
 {
-    const char *v = nv_labels_get_interned(l, r->key);
+    const char *v = interned ? nv_labels_get_interned(l, r->key) : nv_labels_get(l, r->key);
     size_t i;
 
     switch (r->op) {
@@ -98,31 +71,31 @@ static int nv_req_matches_interned(const struct nv_requirement *r, const struct 
         if (!v)
             return r->op == NV_SEL_NOTIN;
         for (i = 0; i < r->nvalues; i++)
-            if (r->values[i] == v)
+            if (interned ? r->values[i] == v : !strcmp(r->values[i], v))
                 return r->op == NV_SEL_IN;
         return r->op == NV_SEL_NOTIN;
     }
     return 0;
 }
 
-int nv_selector_matches_interned(const struct nv_selector *s, const struct nv_labels *l)
+static int nv_matches(const struct nv_selector *s, const struct nv_labels *l, int interned)
 {
     size_t i;
 
     for (i = 0; i < s->n; i++)
-        if (!nv_req_matches_interned(&s->reqs[i], l))
+        if (!nv_req_matches(&s->reqs[i], l, interned))
             return 0;
     return 1;
 }
 
+int nv_selector_matches_interned(const struct nv_selector *s, const struct nv_labels *l)
+{
+    return nv_matches(s, l, 1);
+}
+
 int nv_selector_matches(const struct nv_selector *s, const struct nv_labels *l)
 {
-    size_t i;
-
-    for (i = 0; i < s->n; i++)
-        if (!nv_req_matches(&s->reqs[i], l))
-            return 0;
-    return 1;
+    return nv_matches(s, l, 0);
 }
 
 int nv_selector_is_empty(const struct nv_selector *s)
