@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 int nv_cli_usage_error(const char *usage, const char *fmt, ...)
@@ -88,4 +89,14 @@ void nv_phase(const char *name)
         fprintf(stderr, "netverify: time: %s: %.3f s\n", name,
                 (double)(now.tv_sec - last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) / 1e9);
     last = now;
+}
+
+int nv_cli_pick(const char *arg, const char *const *names)
+{
+    int i;
+
+    for (i = 0; names[i]; i++)
+        if (!strcmp(arg, names[i]))
+            return i;
+    return -1;
 }

@@ -797,18 +797,15 @@ int nv_cmd_check(int argc, char **argv)
         case 'c':
             claims_arg = optarg;
             break;
-        case 'f':
-            if (!strcmp(optarg, "text"))
-                fmt = NV_CF_TEXT;
-            else if (!strcmp(optarg, "json"))
-                fmt = NV_CF_JSON;
-            else if (!strcmp(optarg, "sarif"))
-                fmt = NV_CF_SARIF;
-            else if (!strcmp(optarg, "junit"))
-                fmt = NV_CF_JUNIT;
-            else
+        case 'f': {
+            /* in the order of enum nv_cfmt */
+            static const char *const formats[] = {"text", "json", "sarif", "junit", NULL};
+            int f = nv_cli_pick(optarg, formats);
+            if (f < 0)
                 return nv_cli_usage_error(k_usage, "unknown format '%s'", optarg);
+            fmt = (enum nv_cfmt)f;
             break;
+        }
         case 'o':
             output = optarg;
             break;

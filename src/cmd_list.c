@@ -552,20 +552,16 @@ int nv_cmd_list(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
         int r;
         switch (c) {
-        case 'f':
-            if (!strcmp(optarg, "text"))
-                fmt = NV_FMT_TEXT;
-            else if (!strcmp(optarg, "json"))
-                fmt = NV_FMT_JSON;
-            else if (!strcmp(optarg, "csv"))
-                fmt = NV_FMT_CSV;
-            else if (!strcmp(optarg, "md") || !strcmp(optarg, "markdown"))
-                fmt = NV_FMT_MD;
-            else if (!strcmp(optarg, "summary"))
-                fmt = NV_FMT_SUMMARY;
-            else
+        case 'f': {
+            /* in the order of enum nv_fmt; "markdown" is "md" */
+            static const char *const formats[] = {"text", "json", "csv", "md", "summary",
+                                                  "markdown", NULL};
+            int f = nv_cli_pick(optarg, formats);
+            if (f < 0)
                 return nv_cli_usage_error(k_usage, "unknown format '%s'", optarg);
+            fmt = f == 5 ? NV_FMT_MD : (enum nv_fmt)f;
             break;
+        }
         case 'o':
             output = optarg;
             break;

@@ -15,6 +15,9 @@
 int nv_cmd_list(int argc, char **argv);
 int nv_cmd_check(int argc, char **argv);
 
+/* The index of 'arg' in the NULL-terminated 'names', or -1. */
+int nv_cli_pick(const char *arg, const char *const *names);
+
 /* Print "netverify: MSG" and the usage line on stderr; returns NV_EXIT_INPUT. */
 int nv_cli_usage_error(const char *usage, const char *fmt, ...) NV_PRINTF(2, 3);
 
