@@ -173,6 +173,13 @@ static const char *const k_ipblock_fields[] = {"cidr", "except", NULL};
 static const char *const k_peer_fields[] = {"podSelector", "namespaceSelector", "ipBlock", NULL};
 static const char *const k_ingress_fields[] = {"from", "ports", NULL};
 static const char *const k_egress_fields[] = {"to", "ports", NULL};
+static const char *const k_meta_fields[] = {
+    "name",          "generateName",      "namespace",
+    "labels",        "annotations",       "uid",
+    "resourceVersion", "generation",      "creationTimestamp",
+    "deletionTimestamp", "deletionGracePeriodSeconds", "ownerReferences",
+    "finalizers",    "managedFields",     "selfLink",
+    NULL};
 static const char *const k_netpol_fields[] = {"podSelector", "policyTypes", "ingress", "egress",
                                               NULL};
 
@@ -1034,6 +1041,29 @@ static void nv_add_list(struct nv_k8s *k, const struct nv_node *obj, const char 
         nv_add_object(k, items->items[i], itemkind);
 }
 
+/* Names as the API server validates them, and the one apiVersion of NetworkPolicy. */
+static int nv_check_names(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
+                          const char *kind, const char *name, const char *ns)
+{
+    const struct nv_node *av = nv_node_get(obj, "apiVersion");
+    const char *why;
+    int is_ns = !strcmp(kind, "Namespace");
+
+    /* the API server rejects such names, but analysers' test suites use them (an underscore
+     * in a NetworkPolicy name): warn, and go on with the analysis */
+    if (name && *name && (why = is_ns ? nv_dns_label_invalid(name) : nv_dns_subdomain_invalid(name)))
+        nv_diag_warning(k->d, nv_node_get(meta, "name")->loc, NV_W_SEMANTIC,
+                        "%s name '%s' would be rejected by Kubernetes: it %s", kind, name, why);
+    if (ns && *ns && (why = nv_dns_label_invalid(ns)))
+        return nv_diag_error(k->d, nv_node_get(meta, "namespace")->loc, NV_E_VALUE,
+                             "invalid namespace '%s': %s", ns, why);
+    if (!strcmp(kind, "NetworkPolicy") && av && av->type == NV_NODE_SCALAR &&
+        av->kind == NV_SCALAR_STR && strcmp(av->str, "networking.k8s.io/v1"))
+        return nv_diag_error(k->d, av->loc, NV_E_VALUE,
+                             "NetworkPolicy apiVersion '%s' is not networking.k8s.io/v1", av->str);
+    return 0;
+}
+
 static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const char *listkind)
 {
     const struct nv_node *meta;
@@ -1084,7 +1114,9 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
     }
     name = nv_get_str(k, meta, "name", &bad);
     ns = nv_get_str(k, meta, "namespace", &bad);
-    if (bad)
+    if (bad || nv_check_fields(k, meta, NV_E_VALUE, "metadata", k_meta_fields) < 0)
+        return;
+    if (nv_check_names(k, obj, meta, kind, name, ns) < 0)
         return;
     if (!name || !*name) {
         const struct nv_node *gn = nv_node_get(meta, "generateName");

@@ -188,3 +188,26 @@ const char *nv_label_value_invalid(const char *val)
         return NULL;
     return nv_name_invalid(val, strlen(val));
 }
+
+const char *nv_dns_subdomain_invalid(const char *s)
+{
+    const char *why = nv_subdomain_invalid(s, strlen(s));
+
+    /* the prefix wording does not fit a name: say it in general terms */
+    return why ? "must be a lower-case DNS-1123 subdomain (a-z, 0-9, '-', '.'; at most 253)"
+               : NULL;
+}
+
+const char *nv_dns_label_invalid(const char *s)
+{
+    size_t n = strlen(s), i;
+
+    if (n == 0 || n > 63)
+        return "must be a DNS-1123 label of 1-63 characters";
+    for (i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+            return "must be a DNS-1123 label (a-z, 0-9, '-')";
+    if (s[0] == '-' || s[n - 1] == '-')
+        return "must begin and end with a lower-case letter or digit";
+    return NULL;
+}

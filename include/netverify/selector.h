@@ -58,4 +58,8 @@ const char *nv_sel_op_name(enum nv_sel_op op);
 const char *nv_label_key_invalid(const char *key);
 const char *nv_label_value_invalid(const char *val);
 
+/* Object names: a DNS-1123 subdomain (most kinds) or label (namespaces). NULL when valid. */
+const char *nv_dns_subdomain_invalid(const char *s);
+const char *nv_dns_label_invalid(const char *s);
+
 #endif
