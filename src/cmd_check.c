@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -284,22 +285,109 @@ static int nv_witness_ok(struct nv_model *m, const struct nv_claim *c, const str
     return ok;
 }
 
-static int nv_decide(struct nv_ctx *cx, double timeout, const char *emit_dir)
+/* Write every part of claim i as SMT-LIB2 into dir. Returns 0, or -1 after a message. */
+static int nv_emit_claim(struct nv_smt *smt, const struct nv_claim *c, size_t i,
+                         const struct nv_result *r, const char *dir)
 {
-    struct nv_smt *smt = nv_smt_new(cx->m, &cx->claims);
+    size_t p;
+
+    for (p = 0; p < r->nparts; p++) {
+        char path[4096];
+        FILE *fp;
+        snprintf(path, sizeof(path), "%s/claim-%02zu%s.smt2", dir, i + 1,
+                 r->nparts > 1 ? (p ? "-only" : "-reaches") : "");
+        fp = fopen(path, "w");
+        if (!fp || nv_smt_emit(smt, c, p, fp) < 0 || fclose(fp) != 0) {
+            fprintf(stderr, "netverify: cannot write '%s': %s\n", path, strerror(errno));
+            if (fp)
+                fclose(fp);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Claims are shared out to workers, each with a Z3 context of its own (Z3
+ * contexts are independent; one thread uses each). Everything that touches
+ * the shared model's port-set table (explanations, the matrix engine) runs in
+ * the main thread afterwards.
+ */
+struct nv_pool {
+    struct nv_ctx *cx;
+    double timeout;
+    const char *emit_dir;
+    unsigned jobs;
+    pthread_mutex_t mu;
+    int failed;
+};
+
+struct nv_job {
+    struct nv_pool *pool;
+    unsigned index;
+};
+
+/*
+ * Job j takes claims j, j + jobs, j + 2 jobs, ...: a fixed share, so that each
+ * solver sees the same sequence of claims on every run and machine, and the
+ * counterexamples it finds are the same every time.
+ */
+static void *nv_worker(void *arg)
+{
+    struct nv_job *job = arg;
+    struct nv_pool *pool = job->pool;
+    struct nv_smt *smt = nv_smt_new(pool->cx->m, &pool->cx->claims);
+    size_t i;
+
+    for (i = job->index; i < pool->cx->claims.n; i += pool->jobs) {
+        nv_smt_check(smt, &pool->cx->claims.items[i], pool->timeout, &pool->cx->results[i]);
+        if (pool->emit_dir && nv_emit_claim(smt, &pool->cx->claims.items[i], i,
+                                            &pool->cx->results[i], pool->emit_dir) < 0) {
+            pthread_mutex_lock(&pool->mu);
+            pool->failed = 1;
+            pthread_mutex_unlock(&pool->mu);
+        }
+    }
+    nv_smt_free(smt);
+    return NULL;
+}
+
+static int nv_decide(struct nv_ctx *cx, double timeout, const char *emit_dir, unsigned jobs)
+{
+    struct nv_pool pool;
+    struct nv_job job[8];
+    pthread_t threads[8];
+    unsigned t;
     size_t i, p;
 
-    nv_phase("encode");
+    memset(&pool, 0, sizeof(pool));
+    pool.cx = cx;
+    pool.timeout = timeout;
+    pool.emit_dir = emit_dir;
+    pool.jobs = jobs < 1 ? 1 : jobs > 8 ? 8 : jobs;
+    pthread_mutex_init(&pool.mu, NULL);
     cx->results = nv_xcalloc(cx->claims.n + 1, sizeof(*cx->results));
+    for (t = 0; t < pool.jobs; t++) {
+        job[t].pool = &pool;
+        job[t].index = t;
+    }
+    /* a job whose thread cannot start is done by the main thread instead */
+    for (t = 1; t < pool.jobs; t++)
+        if (pthread_create(&threads[t], NULL, nv_worker, &job[t]) != 0) {
+            nv_worker(&job[t]);
+            job[t].pool = NULL;
+        }
+    nv_worker(&job[0]);
+    for (t = 1; t < pool.jobs; t++)
+        if (job[t].pool)
+            pthread_join(threads[t], NULL);
+    pthread_mutex_destroy(&pool.mu);
+    nv_phase("solve");
+    if (pool.failed)
+        return -2;
     for (i = 0; i < cx->claims.n; i++) {
         const struct nv_claim *c = &cx->claims.items[i];
         struct nv_result *r = &cx->results[i];
-        nv_smt_check(smt, c, timeout, r);
-        if (getenv("NETVERIFY_TIMING")) {
-            char what[64];
-            snprintf(what, sizeof(what), "claim %zu", i + 1);
-            nv_phase(what);
-        }
         for (p = 0; p < r->nparts; p++)
             if (!nv_witness_ok(cx->m, c, &r->parts[p]))
                 NV_BUG("claim %zu (%s): the counterexample does not fit the claim", i + 1, c->text);
@@ -311,35 +399,10 @@ static int nv_decide(struct nv_ctx *cx, double timeout, const char *emit_dir)
                         "netverify: internal error: the SMT and set-algebra engines disagree on "
                         "claim %zu: %s\n",
                         i + 1, c->text);
-                nv_smt_free(smt);
                 return -1;
             }
         }
-        if (emit_dir) {
-            for (p = 0; p < r->nparts; p++) {
-                char path[4096];
-                FILE *fp;
-                snprintf(path, sizeof(path), "%s/claim-%02zu%s.smt2", emit_dir, i + 1,
-                         r->nparts > 1 ? (p ? "-only" : "-reaches") : "");
-                fp = fopen(path, "w");
-                if (!fp || nv_smt_emit(smt, c, p, fp) < 0) {
-                    fprintf(stderr, "netverify: cannot write '%s': %s\n", path, strerror(errno));
-                    if (fp)
-                        fclose(fp);
-                    nv_smt_free(smt);
-                    return -2;
-                }
-                if (fclose(fp) != 0) {
-                    fprintf(stderr, "netverify: cannot write '%s'\n", path);
-                    nv_smt_free(smt);
-                    return -2;
-                }
-            }
-        }
     }
-    nv_phase("solved");
-    nv_smt_free(smt);
-    nv_phase("z3 teardown");
     return 0;
 }
 
@@ -773,6 +836,7 @@ int nv_cmd_check(int argc, char **argv)
         {"emit-smt", required_argument, NULL, 'E'},
         {"timeout", required_argument, NULL, 'T'},
         {"cross-check", no_argument, NULL, 'X'},
+        {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         NV_CLI_INPUT_OPTS,
         {NULL, 0, NULL, 0},
@@ -784,6 +848,7 @@ int nv_cmd_check(int argc, char **argv)
     const char *claims_arg = NULL, *output = NULL, *emit = NULL;
     char *claims_path;
     double timeout = 30;
+    unsigned jobs = 0;
     FILE *fp = stdout;
     int c, rc = NV_EXIT_OK;
     size_t i;
@@ -791,7 +856,7 @@ int nv_cmd_check(int argc, char **argv)
     nv_load_opts_default(&lo);
     memset(&cx, 0, sizeof(cx));
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:o:j:h", longopts, NULL)) != -1) {
         char *end;
         switch (c) {
         case 'c':
@@ -821,6 +886,15 @@ int nv_cmd_check(int argc, char **argv)
         case 'X':
             cx.cross = 1;
             break;
+        case 'j': {
+            unsigned long v;
+            errno = 0;
+            v = strtoul(optarg, &end, 10);
+            if (errno || end == optarg || *end || v < 1 || v > 8)
+                return nv_cli_usage_error(k_usage, "invalid --jobs '%s' (1-8)", optarg);
+            jobs = (unsigned)v;
+            break;
+        }
         case 'h':
             nv_check_help();
             return NV_EXIT_OK;
@@ -866,7 +940,9 @@ int nv_cmd_check(int argc, char **argv)
     nv_phase("load");
     if (cx.cross)
         cx.x = nv_matrix_new(cx.m);
-    switch (nv_decide(&cx, timeout, emit)) {
+    if (!jobs) /* two solvers use both cores of a small machine; not more: memory */
+        jobs = cx.claims.n >= 4 ? 2 : 1;
+    switch (nv_decide(&cx, timeout, emit, jobs)) {
     case -1:
         rc = NV_EXIT_INTERNAL;
         goto out;

@@ -554,8 +554,8 @@ int nv_cmd_list(int argc, char **argv)
         switch (c) {
         case 'f': {
             /* in the order of enum nv_fmt; "markdown" is "md" */
-            static const char *const formats[] = {"text", "json", "csv", "md", "summary",
-                                                  "markdown", NULL};
+            static const char *const formats[] = {"text",    "json",     "csv", "md",
+                                                  "summary", "markdown", NULL};
             int f = nv_cli_pick(optarg, formats);
             if (f < 0)
                 return nv_cli_usage_error(k_usage, "unknown format '%s'", optarg);

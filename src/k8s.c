@@ -173,13 +173,22 @@ static const char *const k_ipblock_fields[] = {"cidr", "except", NULL};
 static const char *const k_peer_fields[] = {"podSelector", "namespaceSelector", "ipBlock", NULL};
 static const char *const k_ingress_fields[] = {"from", "ports", NULL};
 static const char *const k_egress_fields[] = {"to", "ports", NULL};
-static const char *const k_meta_fields[] = {
-    "name",          "generateName",      "namespace",
-    "labels",        "annotations",       "uid",
-    "resourceVersion", "generation",      "creationTimestamp",
-    "deletionTimestamp", "deletionGracePeriodSeconds", "ownerReferences",
-    "finalizers",    "managedFields",     "selfLink",
-    NULL};
+static const char *const k_meta_fields[] = {"name",
+                                            "generateName",
+                                            "namespace",
+                                            "labels",
+                                            "annotations",
+                                            "uid",
+                                            "resourceVersion",
+                                            "generation",
+                                            "creationTimestamp",
+                                            "deletionTimestamp",
+                                            "deletionGracePeriodSeconds",
+                                            "ownerReferences",
+                                            "finalizers",
+                                            "managedFields",
+                                            "selfLink",
+                                            NULL};
 static const char *const k_netpol_fields[] = {"podSelector", "policyTypes", "ingress", "egress",
                                               NULL};
 
@@ -1051,7 +1060,8 @@ static int nv_check_names(struct nv_k8s *k, const struct nv_node *obj, const str
 
     /* the API server rejects such names, but analysers' test suites use them (an underscore
      * in a NetworkPolicy name): warn, and go on with the analysis */
-    if (name && *name && (why = is_ns ? nv_dns_label_invalid(name) : nv_dns_subdomain_invalid(name)))
+    if (name && *name &&
+        (why = is_ns ? nv_dns_label_invalid(name) : nv_dns_subdomain_invalid(name)))
         nv_diag_warning(k->d, nv_node_get(meta, "name")->loc, NV_W_SEMANTIC,
                         "%s name '%s' would be rejected by Kubernetes: it %s", kind, name, why);
     if (ns && *ns && (why = nv_dns_label_invalid(ns)))

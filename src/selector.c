@@ -194,8 +194,7 @@ const char *nv_dns_subdomain_invalid(const char *s)
     const char *why = nv_subdomain_invalid(s, strlen(s));
 
     /* the prefix wording does not fit a name: say it in general terms */
-    return why ? "must be a lower-case DNS-1123 subdomain (a-z, 0-9, '-', '.'; at most 253)"
-               : NULL;
+    return why ? "must be a lower-case DNS-1123 subdomain (a-z, 0-9, '-', '.'; at most 253)" : NULL;
 }
 
 const char *nv_dns_label_invalid(const char *s)
