@@ -852,28 +852,37 @@ struct nv_watchdog {
     Z3_context ctx;
 };
 
+static void nv_add_seconds(struct timespec *t, double secs)
+{
+    double whole = (double)(long)secs;
+
+    t->tv_sec += (time_t)whole;
+    t->tv_nsec += (long)((secs - whole) * 1e9);
+    if (t->tv_nsec >= 1000000000L) {
+        t->tv_sec++;
+        t->tv_nsec -= 1000000000L;
+    }
+}
+
+/*
+ * Interrupt the solver once the time is up, and again every 10 ms until the
+ * check returns: an interrupt that arrives before Z3 has started the check
+ * would otherwise be lost.
+ */
 static void *nv_watchdog_run(void *arg)
 {
     struct nv_watchdog *w = arg;
     struct timespec until;
-    double whole;
 
     clock_gettime(CLOCK_REALTIME, &until);
-    whole = (double)(long)w->timeout;
-    until.tv_sec += (time_t)whole;
-    until.tv_nsec += (long)((w->timeout - whole) * 1e9);
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    nv_add_seconds(&until, w->timeout);
     pthread_mutex_lock(&w->mu);
     while (!w->done) {
-        if (pthread_cond_timedwait(&w->cv, &w->mu, &until) == ETIMEDOUT) {
-            if (!w->done) {
-                w->fired = 1;
-                Z3_interrupt(w->ctx);
-            }
-            break;
+        if (pthread_cond_timedwait(&w->cv, &w->mu, &until) == ETIMEDOUT && !w->done) {
+            w->fired = 1;
+            Z3_interrupt(w->ctx);
+            clock_gettime(CLOCK_REALTIME, &until);
+            nv_add_seconds(&until, 0.01);
         }
     }
     pthread_mutex_unlock(&w->mu);
