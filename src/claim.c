@@ -22,9 +22,17 @@ struct nv_tok {
     size_t off, len; /* in the claim text */
 };
 
+/* Where a claim's text sits in its source, to place tokens of a multi-line claim. */
+struct nv_srcmap {
+    const char *src; /* the whole claims file */
+    size_t len;
+    size_t start; /* byte offset of the scalar (its quote or block indicator) */
+};
+
 struct nv_parser {
     const char *text;
     struct nv_loc loc;
+    const struct nv_srcmap *map;
     struct nv_model *m;
     struct nv_diags *d;
     struct nv_tok *toks;
@@ -78,10 +86,59 @@ static const struct nv_tok *nv_peek(const struct nv_parser *p, size_t ahead)
     return &p->toks[i < p->ntoks ? i : p->ntoks - 1];
 }
 
+static int nv_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * Where text offset 'off' is in the source of a multi-line scalar: folding
+ * only changes whitespace, so skip as many non-blank source characters as the
+ * text has before 'off'.
+ */
+static struct nv_loc nv_map_loc(const struct nv_parser *p, size_t off)
+{
+    const struct nv_srcmap *m = p->map;
+    struct nv_loc loc = p->loc;
+    size_t i = m->start, k = 0, want = 0;
+
+    for (k = 0; k < off; k++)
+        want += !nv_ws(p->text[k]);
+    /* the position loc names is m->start: step over the quote or the block header */
+    if (i < m->len && (m->src[i] == '|' || m->src[i] == '>')) {
+        while (i < m->len && m->src[i] != '\n') {
+            i++;
+            loc.col++;
+        }
+    } else if (i < m->len && (m->src[i] == '"' || m->src[i] == '\'')) {
+        i++;
+        loc.col++;
+    }
+    for (;;) {
+        while (i < m->len && nv_ws(m->src[i])) {
+            if (m->src[i] == '\n') {
+                loc.line++;
+                loc.col = 1;
+            } else {
+                loc.col++;
+            }
+            i++;
+        }
+        if (!want || i >= m->len)
+            break;
+        want--;
+        i++;
+        loc.col++;
+    }
+    return loc;
+}
+
 static struct nv_loc nv_tok_loc(const struct nv_parser *p, const struct nv_tok *t)
 {
     struct nv_loc loc = p->loc;
 
+    if (p->map)
+        return nv_map_loc(p, t->off);
     if (loc.line)
         loc.col += (unsigned)t->off;
     return loc;
@@ -175,8 +232,11 @@ static int nv_parse_value_set(struct nv_parser *p, struct nv_requirement *r)
     p->pos++;
     for (;;) {
         const char *v;
-        if (nv_parse_value(p, &v) < 0)
+        if (nv_parse_value(p, &v) < 0) {
+            free((void *)r->values);
+            r->values = NULL;
             return -1;
+        }
         nv_grow((void **)&r->values, &alloc, r->nvalues + 1, sizeof(*r->values));
         r->values[r->nvalues++] = v;
         if (nv_is_punct_tok(p, nv_peek(p, 0), ',')) {
@@ -187,6 +247,8 @@ static int nv_parse_value_set(struct nv_parser *p, struct nv_requirement *r)
             p->pos++;
             break;
         }
+        free((void *)r->values);
+        r->values = NULL;
         return nv_perr(p, nv_peek(p, 0), "expected ',' or ')'");
     }
     /* keep the values in the arena: the list above is heap memory */
@@ -492,8 +554,19 @@ static int nv_parse_ports(struct nv_parser *p, struct nv_claim *c)
 
 /* ---- claims ---- */
 
+static int nv_claim_parse_mapped(struct nv_claim *c, const char *text, struct nv_loc loc,
+                                 const struct nv_srcmap *map, struct nv_model *m,
+                                 struct nv_diags *d);
+
 int nv_claim_parse(struct nv_claim *c, const char *text, struct nv_loc loc, struct nv_model *m,
                    struct nv_diags *d)
+{
+    return nv_claim_parse_mapped(c, text, loc, NULL, m, d);
+}
+
+static int nv_claim_parse_mapped(struct nv_claim *c, const char *text, struct nv_loc loc,
+                                 const struct nv_srcmap *map, struct nv_model *m,
+                                 struct nv_diags *d)
 {
     struct nv_parser p;
     const struct nv_tok *t;
@@ -503,6 +576,7 @@ int nv_claim_parse(struct nv_claim *c, const char *text, struct nv_loc loc, stru
     memset(c, 0, sizeof(*c));
     p.text = text;
     p.loc = loc;
+    p.map = map;
     p.m = m;
     p.d = d;
     c->text = nv_arena_strdup(&m->arena, text);
@@ -570,7 +644,11 @@ out:
 
 /* ---- claims files ---- */
 
+#define NV_CLAIMS_MAX_BYTES (16 << 20)
+
 struct nv_claims_ctx {
+    struct nv_srcmap src;
+    char *buf; /* owns src.src */
     struct nv_claims *c;
     struct nv_model *m;
     struct nv_diags *d;
@@ -618,10 +696,17 @@ static void nv_add_claim(struct nv_claims_ctx *x, const struct nv_node *text,
         return;
     }
     loc = text->loc;
-    if (text->quoted)
-        loc.col++;
-    if (nv_claim_parse(&c, text->str, loc, x->m, x->d) < 0)
-        return;
+    if (text->multiline && x->src.src) {
+        struct nv_srcmap map = x->src;
+        map.start = text->offset;
+        if (nv_claim_parse_mapped(&c, text->str, loc, &map, x->m, x->d) < 0)
+            return;
+    } else {
+        if (text->quoted)
+            loc.col++;
+        if (nv_claim_parse(&c, text->str, loc, x->m, x->d) < 0)
+            return;
+    }
     if (name)
         c.name = nv_arena_strndup(&x->m->arena, name->str, name->len);
     nv_use_service(x->m, &c.a);
@@ -684,19 +769,45 @@ int nv_claims_load(struct nv_claims *c, const char *path, struct nv_model *m, st
 
     memset(c, 0, sizeof(*c));
     c->file = nv_arena_intern(&m->arena, path);
+    memset(&x, 0, sizeof(x));
+    /* claims files are small: read it whole, so multi-line claims can be placed exactly */
     fp = fopen(path, "rb");
     if (!fp)
         return nv_diag_error(d, (struct nv_loc){c->file, 0, 0}, NV_E_IO,
                              "cannot open the claims file: %s", strerror(errno));
-    memset(&x, 0, sizeof(x));
+    {
+        struct nv_buf b;
+        char chunk[8192];
+        size_t n;
+        nv_buf_init(&b, NV_CLAIMS_MAX_BYTES);
+        while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+            nv_buf_put(&b, chunk, n);
+        fclose(fp);
+        if (b.overflow) {
+            nv_buf_release(&b);
+            return nv_diag_error(d, (struct nv_loc){c->file, 0, 0}, NV_E_LIMIT,
+                                 "claims file is larger than %d bytes", NV_CLAIMS_MAX_BYTES);
+        }
+        x.src.len = b.len;
+        x.buf = nv_buf_detach(&b);
+        x.src.src = x.buf;
+    }
+    fp = fmemopen(x.buf, x.src.len ? x.src.len : 1, "rb");
+    if (!fp) {
+        free(x.buf);
+        return nv_diag_error(d, (struct nv_loc){c->file, 0, 0}, NV_E_IO,
+                             "cannot read the claims file: %s", strerror(errno));
+    }
     x.c = c;
     x.m = m;
     x.d = d;
     nv_yaml_limits_default(&lim);
     nv_arena_init(&scratch);
-    nv_yaml_load(fp, c->file, &lim, &scratch, d, nv_on_claims_doc, &x);
+    if (x.src.len)
+        nv_yaml_load(fp, c->file, &lim, &scratch, d, nv_on_claims_doc, &x);
     nv_arena_release(&scratch);
     fclose(fp);
+    free(x.buf);
     if (!x.seen && d->nerr == nerr)
         nv_diag_error(d, (struct nv_loc){c->file, 0, 0}, NV_E_MISSING, "the claims file is empty");
     return d->nerr > nerr ? -1 : 0;

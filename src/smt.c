@@ -135,6 +135,7 @@ struct nv_smt {
     Z3_ast allowed_f, domain_f; /* the formulas named, for instantiation at a port */
     Z3_ast *axioms;
     size_t naxioms, axalloc;
+    int tainted; /* the watchdog interrupted the solver: use a fresh one next */
 };
 
 static void nv_z3_error(Z3_context c, Z3_error_code e)
@@ -916,6 +917,12 @@ static Z3_lbool nv_solve(struct nv_smt *s, double timeout, const char **why)
         pthread_mutex_destroy(&w.mu);
         pthread_cond_destroy(&w.cv);
     }
+    if (w.fired) {
+        /* out of time: whatever the check returned, the solver was interrupted at some
+         * point; do not trust it (nor this answer) again */
+        s->tainted = 1;
+        r = Z3_L_UNDEF;
+    }
     if (r == Z3_L_UNDEF)
         *why = w.fired ? "timeout" : "the solver gave up";
     return r;
@@ -935,22 +942,50 @@ static uint64_t nv_eval(struct nv_smt *s, Z3_model model, Z3_ast a)
     return u;
 }
 
-/* The classes whose indicator holds in the model for endpoint e (usually one). */
+/* Whether everything class c pins holds in the model (with model completion). */
+static int nv_class_fits(struct nv_smt *s, Z3_model model, const struct nv_sym *e, size_t c)
+{
+    const struct nv_class *cl = &s->m->classes[c];
+    size_t k, j;
+
+    if (!nv_eval(s, model, e->nsis[cl->ns]))
+        return 0;
+    for (k = 0; k < s->pv.n; k++)
+        if (!nv_eval(s, model,
+                     e->lab[k][nv_vocab_code(&s->pv.keys[k],
+                                             nv_labels_get(&cl->labels, s->pv.keys[k].key))]))
+            return 0;
+    for (k = 0; k < s->nnps; k++) {
+        unsigned port = 0;
+        for (j = 0; j < cl->nports && !port; j++)
+            if (cl->ports[j].name == s->nps[k].name && cl->ports[j].proto == s->nps[k].proto)
+                port = cl->ports[j].port;
+        if (!nv_eval(s, model, e->np[k][nv_nport_code(&s->nps[k], port)]))
+            return 0;
+    }
+    return 1;
+}
+
+/*
+ * The classes whose indicator holds in the model for endpoint e (usually one).
+ * When the model leaves every indicator undefined (it may, after an
+ * interrupted check), the classes whose attributes the model gives.
+ */
 static size_t nv_true_classes(struct nv_smt *s, Z3_model model, const struct nv_sym *e,
                               uint32_t *out)
 {
     size_t c, n = 0, lo = 0, hi = s->m->nclasses;
     uint64_t ns = nv_eval(s, model, e->ns);
 
-    /* classes are numbered namespace by namespace: look only at the pod's namespace */
+    /* classes are numbered namespace by namespace: look in the pod's namespace first */
     while (lo < hi && s->m->classes[lo].ns < ns)
         lo++;
-    if (lo < hi && s->m->classes[lo].ns == ns) {
-        hi = lo;
-        while (hi < s->m->nclasses && s->m->classes[hi].ns == ns)
-            hi++;
-    } else {
-        lo = 0; /* cannot happen: a pod's class pins its namespace; search them all */
+    hi = lo;
+    while (hi < s->m->nclasses && s->m->classes[hi].ns == ns)
+        hi++;
+    if (lo == hi) {
+        lo = 0;
+        hi = s->m->nclasses;
     }
     for (c = lo; c < hi; c++) {
         Z3_ast v = Z3_model_get_const_interp(s->ctx, model,
@@ -958,6 +993,9 @@ static size_t nv_true_classes(struct nv_smt *s, Z3_model model, const struct nv_
         if (v && Z3_get_bool_value(s->ctx, v) == Z3_L_TRUE)
             out[n++] = (uint32_t)c;
     }
+    for (c = 0; !n && c < s->m->nclasses; c++)
+        if (nv_class_fits(s, model, e, c))
+            out[n++] = (uint32_t)c;
     return n;
 }
 
@@ -994,8 +1032,11 @@ static void nv_read_witness(struct nv_smt *s, const struct nv_claim *c, struct n
     }
     part->w.proto = (enum nv_proto)nv_eval(s, model, s->proto);
     part->w.port = (unsigned)nv_eval(s, model, s->port);
-    if (part->kind == NV_PART_ISOLATED)
-        part->w.dir = nv_eval(s, model, s->iso_in_s) ? NV_EGRESS : NV_INGRESS;
+    if (part->kind == NV_PART_ISOLATED) {
+        /* a direction the claim asks about, in which the pod is not isolated */
+        int in = (int)nv_eval(s, model, s->iso_in_s);
+        part->w.dir = (c->iso_types & NV_TYPE_INGRESS) && !in ? NV_INGRESS : NV_EGRESS;
+    }
     Z3_model_dec_ref(s->ctx, model);
     /* choose the classes: in the sets, and not one workload twice */
     for (i = 0; i < ns; i++) {
@@ -1085,6 +1126,22 @@ static void nv_reaches_any(struct nv_smt *s, const struct nv_claim *c, double ti
     }
 }
 
+/*
+ * A solver the watchdog interrupted is not trusted again (its models came
+ * out inconsistent in tests): a fresh one gets the base assertions.
+ */
+static void nv_fresh_solver(struct nv_smt *s)
+{
+    size_t i;
+
+    Z3_solver_dec_ref(s->ctx, s->solver);
+    s->solver = Z3_mk_solver_for_logic(s->ctx, Z3_mk_string_symbol(s->ctx, "QF_BV"));
+    Z3_solver_inc_ref(s->ctx, s->solver);
+    for (i = 0; i < s->naxioms; i++)
+        Z3_solver_assert(s->ctx, s->solver, s->axioms[i]);
+    s->tainted = 0;
+}
+
 void nv_smt_check(struct nv_smt *s, const struct nv_claim *c, double timeout, struct nv_result *out)
 {
     size_t p;
@@ -1094,6 +1151,8 @@ void nv_smt_check(struct nv_smt *s, const struct nv_claim *c, double timeout, st
         struct nv_part *part = &out->parts[p];
         const char *why = NULL;
         Z3_lbool r;
+        if (s->tainted)
+            nv_fresh_solver(s);
         Z3_solver_push(s->ctx, s->solver);
         Z3_solver_assert(s->ctx, s->solver, nv_query(s, c, part->kind));
         if (part->kind == NV_PART_REACHES && !c->nports) {

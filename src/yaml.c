@@ -257,6 +257,8 @@ static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
         n->len = ev->data.scalar.length;
         n->str = nv_arena_strndup(b->arena, (const char *)ev->data.scalar.value, n->len);
         n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+        n->multiline = ev->end_mark.line != ev->start_mark.line;
+        n->offset = ev->start_mark.index;
         n->kind =
             nv_resolve(n->str, n->len, ev->data.scalar.style, (const char *)ev->data.scalar.tag);
         nv_anchor_add(b, ev->data.scalar.anchor, n);

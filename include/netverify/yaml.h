@@ -28,6 +28,8 @@ struct nv_node {
     enum nv_node_type type;
     enum nv_scalar_kind kind; /* scalars only; quoted scalars are always strings */
     int quoted;               /* a quoted or block scalar: its text starts after loc */
+    int multiline;            /* the node spans more than one line of the source */
+    size_t offset;            /* byte offset of the node's start in the stream */
     struct nv_loc loc;        /* where the node starts */
     const char *str;          /* scalar text, NUL-terminated (may contain NULs: see len) */
     size_t len;

@@ -1,0 +1,2414 @@
+/*
+ * test_smt.c - the SMT engine against the set-algebra engine and against a
+ * brute-force oracle, on random clusters and random claims of every form;
+ * the watchdog timeout; SMT-LIB2 emission.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/*
+ * The test (not the product) uses Z3 directly for one thing: to run the
+ * scripts nv_smt_emit() writes through a fresh Z3 and compare the answer
+ * with the verdict, so that the emitted text is checked to be self-contained.
+ */
+#include <z3.h>
+
+#include "netverify/check.h"
+#include "netverify/claim.h"
+#include "netverify/explain.h"
+#include "netverify/load.h"
+#include "netverify/matrix.h"
+#include "netverify/model.h"
+#include "netverify/smt.h"
+
+static char g_dir[64];
+static char g_path[128];
+static char g_claims[128];
+
+static int group_setup(void **state)
+{
+    (void)state;
+    snprintf(g_dir, sizeof(g_dir), "/tmp/nv-test-smt-XXXXXX");
+    if (!mkdtemp(g_dir))
+        return -1;
+    snprintf(g_path, sizeof(g_path), "%s/cluster.yaml", g_dir);
+    snprintf(g_claims, sizeof(g_claims), "%s/claims.yaml", g_dir);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    unlink(g_path);
+    unlink(g_claims);
+    rmdir(g_dir);
+    return 0;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+
+    assert_non_null(fp);
+    fputs(text, fp);
+    assert_int_equal(fclose(fp), 0);
+}
+
+static void dump_diags(const struct nv_diags *d)
+{
+    size_t i;
+
+    for (i = 0; i < d->n; i++)
+        print_message("  diag %u:%u: %s\n", d->items[i].loc.line, d->items[i].loc.col,
+                      d->items[i].msg);
+}
+
+/* ====================================================================== */
+/* Random clusters (after test_matrix.c, plus Services)                     */
+/* ====================================================================== */
+
+static uint64_t rs;
+
+static uint32_t rnd(void)
+{
+    rs ^= rs >> 12;
+    rs ^= rs << 25;
+    rs ^= rs >> 27;
+    return (uint32_t)((rs * 2685821657736338717ULL) >> 32);
+}
+
+static unsigned rn(unsigned n)
+{
+    return rnd() % n;
+}
+
+static const char *const pod_keys[] = {"app", "role", "tier", "env"};
+static const char *const ns_keys[] = {"team", "env"};
+static const char *const vals[] = {"a", "b", "c"};
+static const char *const pnames[] = {"http", "dns", "metrics", "grpc"};
+static const char *const protos[] = {"TCP", "UDP", "SCTP"};
+static const unsigned port_pool[] = {1,    53,   80,   81,   443,  1000, 1001,
+                                     1005, 5353, 8080, 8081, 9090, 65535};
+#define NPOOL (sizeof(port_pool) / sizeof(port_pool[0]))
+
+#define MAXNS 12
+
+struct gen {
+    FILE *f;
+    unsigned nns;
+    char ns[MAXNS][16];
+    unsigned nworkloads, npolicies, nservices;
+    unsigned char kinds[512];
+};
+
+/* How big a cluster gen_cluster makes. */
+struct gsize {
+    unsigned ns_min, ns_span;
+    unsigned wl_min, wl_span;
+    unsigned pol_min, pol_span;
+    unsigned svc_span;
+};
+
+static unsigned rand_port(void)
+{
+    if (rn(4) == 0)
+        return 1 + rn(65535);
+    return port_pool[rn(NPOOL)];
+}
+
+static void gen_values(FILE *f)
+{
+    unsigned n = 1 + rn(2), i, first = rn(3);
+
+    fputs("[", f);
+    for (i = 0; i < n; i++)
+        fprintf(f, "%s%s", i ? ", " : "", vals[(first + i) % 3]);
+    fputs("]", f);
+}
+
+static void gen_selector(struct gen *g, const char *const *keys, unsigned nkeys, int nsnames)
+{
+    FILE *f = g->f;
+    unsigned shape = rn(6), i, n;
+    int any = 0;
+
+    if (shape == 0) {
+        fputs("{}", f);
+        return;
+    }
+    fputs("{", f);
+    if (shape == 1 || shape == 3 || shape == 5) {
+        unsigned base = rn(nkeys);
+        n = 1 + rn(2);
+        fputs("matchLabels: {", f);
+        for (i = 0; i < n; i++) {
+            if (nsnames && i == 1 && rn(2))
+                fprintf(f, ", kubernetes.io/metadata.name: %s", g->ns[rn(g->nns)]);
+            else
+                fprintf(f, "%s%s: %s", i ? ", " : "", keys[(base + i) % nkeys], vals[rn(3)]);
+        }
+        fputs("}", f);
+        any = 1;
+    }
+    if (shape >= 2) {
+        n = 1 + rn(2);
+        fprintf(f, "%smatchExpressions: [", any ? ", " : "");
+        for (i = 0; i < n; i++) {
+            unsigned op = rn(4);
+            const char *key = keys[rn(nkeys)];
+            int names = nsnames && rn(3) == 0;
+            if (names)
+                key = "kubernetes.io/metadata.name";
+            fprintf(f, "%s{key: %s, operator: %s", i ? ", " : "", key,
+                    op == 0   ? "In"
+                    : op == 1 ? "NotIn"
+                    : op == 2 ? "Exists"
+                              : "DoesNotExist");
+            if (op < 2) {
+                fputs(", values: ", f);
+                if (names)
+                    fprintf(f, "[%s, %s]", g->ns[rn(g->nns)], g->ns[rn(g->nns)]);
+                else
+                    gen_values(f);
+            }
+            fputs("}", f);
+        }
+        fputs("]", f);
+    }
+    fputs("}", f);
+}
+
+static void gen_labels(FILE *f, const char *const *keys, unsigned nkeys)
+{
+    unsigned i;
+    int first = 1;
+
+    fputs("{", f);
+    for (i = 0; i < nkeys; i++) {
+        if (rn(2))
+            continue;
+        fprintf(f, "%s%s: %s", first ? "" : ", ", keys[i], vals[rn(3)]);
+        first = 0;
+    }
+    fputs("}", f);
+}
+
+static void gen_containers(FILE *f, const char *indent)
+{
+    unsigned nc = 1 + rn(2), c, used = 0;
+
+    fprintf(f, "%scontainers:\n", indent);
+    for (c = 0; c < nc; c++) {
+        unsigned np = rn(3), i;
+        fprintf(f, "%s- name: c%u\n", indent, c);
+        if (!np)
+            continue;
+        fprintf(f, "%s  ports:\n", indent);
+        for (i = 0; i < np; i++) {
+            unsigned n = rn(4), pr = rn(10);
+            const char *proto = pr < 6 ? "TCP" : pr < 9 ? "UDP" : "SCTP";
+            fprintf(f, "%s  - {containerPort: %u", indent, rand_port());
+            if (!(used & (1u << n)) && rn(5)) {
+                used |= 1u << n;
+                fprintf(f, ", name: %s", pnames[n]);
+            }
+            if (strcmp(proto, "TCP") || rn(2))
+                fprintf(f, ", protocol: %s", proto);
+            fputs("}\n", f);
+        }
+    }
+}
+
+static void gen_workload(struct gen *g, unsigned index)
+{
+    FILE *f = g->f;
+    const char *ns = g->ns[rn(g->nns)];
+    unsigned kind = rn(5), i = index;
+    unsigned kclass = kind <= 2 ? 1u << kind : 8u;
+    char nsfield[40];
+
+    /* now and then the name of the previous workload: another kind, or in another namespace */
+    if (index && rn(8) == 0 && !(g->kinds[index - 1] & kclass))
+        i = index - 1;
+    g->kinds[i] |= (unsigned char)kclass;
+
+    if (!strcmp(ns, "default") && rn(2))
+        nsfield[0] = '\0';
+    else
+        snprintf(nsfield, sizeof(nsfield), ", namespace: %s", ns);
+    if (kind <= 1) {
+        static const char *const kinds[] = {"Deployment", "StatefulSet"};
+        fprintf(f, "---\nkind: %s\nmetadata: {name: w%u%s}\nspec:\n  template:\n", kinds[kind], i,
+                nsfield);
+        fputs("    metadata:\n      labels: ", f);
+        gen_labels(f, pod_keys, 4);
+        fputs("\n    spec:\n", f);
+        gen_containers(f, "      ");
+    } else if (kind == 2) {
+        fprintf(f, "---\nkind: Pod\nmetadata:\n  name: w%u\n  labels: ", i);
+        gen_labels(f, pod_keys, 4);
+        fprintf(f, "\n%s%s\nspec:\n", nsfield[0] ? "  namespace: " : "", nsfield[0] ? ns : "");
+        gen_containers(f, "  ");
+    } else {
+        /* 1-3 pods of one ReplicaSet, now and then with different labels */
+        unsigned copies = 1 + rn(3), c;
+        int differ = rn(4) == 0;
+        uint64_t save = rs;
+        for (c = 0; c < copies; c++) {
+            if (!differ)
+                rs = save;
+            fprintf(f, "---\nkind: Pod\nmetadata:\n  name: w%u-%u\n  labels: ", i, c);
+            gen_labels(f, pod_keys, 4);
+            fprintf(f, "\n  ownerReferences: [{kind: ReplicaSet, name: w%u, controller: true}]\n",
+                    i);
+            if (nsfield[0])
+                fprintf(f, "  namespace: %s\n", ns);
+            fputs("spec:\n", f);
+            gen_containers(f, "  ");
+        }
+    }
+}
+
+static void fmt_ip(char *buf, size_t n, uint32_t a)
+{
+    snprintf(buf, n, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+}
+
+static uint32_t rand_base(void)
+{
+    static const uint32_t bases[] = {0x0a000000u, 0xc0a80000u, 0xac100000u,
+                                     0x00000000u, 0xff000000u, 0x08080808u};
+
+    return bases[rn(6)] ^ (rnd() & (rn(2) ? 0x00ffffffu : 0x0000ffffu));
+}
+
+static uint32_t len_mask(unsigned len)
+{
+    return len ? UINT32_MAX << (32 - len) : 0;
+}
+
+static void gen_cidr(FILE *f, uint32_t *lo, unsigned *len)
+{
+    static const unsigned lens[] = {0, 1, 8, 12, 16, 20, 24, 28, 30, 31, 32};
+    uint32_t a = rand_base();
+    char buf[16];
+
+    *len = lens[rn(sizeof(lens) / sizeof(lens[0]))];
+    *lo = a & len_mask(*len);
+    if (rn(4))
+        a &= len_mask(*len);
+    fmt_ip(buf, sizeof(buf), a);
+    fprintf(f, "%s/%u", buf, *len);
+}
+
+static void gen_peer(struct gen *g)
+{
+    FILE *f = g->f;
+    unsigned kind = rn(9);
+
+    if (kind <= 2) {
+        fputs("{podSelector: ", f);
+        gen_selector(g, pod_keys, 4, 0);
+        fputs("}", f);
+    } else if (kind <= 4) {
+        fputs("{namespaceSelector: ", f);
+        gen_selector(g, ns_keys, 2, 1);
+        fputs("}", f);
+    } else if (kind <= 6) {
+        fputs("{podSelector: ", f);
+        gen_selector(g, pod_keys, 4, 0);
+        fputs(", namespaceSelector: ", f);
+        gen_selector(g, ns_keys, 2, 1);
+        fputs("}", f);
+    } else {
+        uint32_t lo;
+        unsigned len, ne, e;
+        fputs("{ipBlock: {cidr: ", f);
+        if (rn(20) == 0) {
+            fputs("'fd00::/8'}}", f);
+            return;
+        }
+        gen_cidr(f, &lo, &len);
+        ne = len < 31 ? rn(3) : 0;
+        if (ne) {
+            fputs(", except: [", f);
+            for (e = 0; e < ne; e++) {
+                unsigned elen = len + 1 + rn(32 - len);
+                uint32_t ea = (lo | (rnd() & ~len_mask(len))) & len_mask(elen);
+                char buf[16];
+                fmt_ip(buf, sizeof(buf), ea);
+                fprintf(f, "%s%s/%u", e ? ", " : "", buf, elen);
+            }
+            fputs("]", f);
+        }
+        fputs("}}", f);
+    }
+}
+
+static void gen_portspec(FILE *f)
+{
+    unsigned pk = rn(6);
+
+    fputs("{", f);
+    if (rn(3))
+        fprintf(f, "protocol: %s%s", protos[rn(10) < 6 ? 0 : rn(3)], pk ? ", " : "");
+    if (pk == 0) {
+        /* every port of the protocol */
+    } else if (pk <= 2) {
+        fprintf(f, "port: %s", pnames[rn(4)]);
+    } else {
+        unsigned p = rand_port();
+        fprintf(f, "port: %u", p);
+        if (pk == 5 && p < 65535)
+            fprintf(f, ", endPort: %u", p + rn(p > 65500 ? 65535 - p + 1 : 40));
+    }
+    fputs("}", f);
+}
+
+static void gen_rule(struct gen *g, const char *peerkey)
+{
+    FILE *f = g->f;
+    unsigned pv = rn(6), qv = rn(6), i, n;
+
+    fputs("  - {", f);
+    if (pv == 1) {
+        fprintf(f, "%s: []", peerkey);
+    } else if (pv >= 2) {
+        n = 1 + rn(3);
+        fprintf(f, "%s: [", peerkey);
+        for (i = 0; i < n; i++) {
+            if (i)
+                fputs(", ", f);
+            gen_peer(g);
+        }
+        fputs("]", f);
+    }
+    if (qv == 1) {
+        fprintf(f, "%sports: []", pv ? ", " : "");
+    } else if (qv >= 2) {
+        n = 1 + rn(3);
+        fprintf(f, "%sports: [", pv ? ", " : "");
+        for (i = 0; i < n; i++) {
+            if (i)
+                fputs(", ", f);
+            gen_portspec(f);
+        }
+        fputs("]", f);
+    }
+    fputs("}\n", f);
+}
+
+static void gen_policy(struct gen *g, unsigned i)
+{
+    FILE *f = g->f;
+    unsigned tv = rn(5), iv = rn(4), ev = rn(4), n, k;
+
+    fprintf(f, "---\nkind: NetworkPolicy\nmetadata: {name: np%u, namespace: %s}\nspec:\n", i,
+            g->ns[rn(g->nns)]);
+    fputs("  podSelector: ", f);
+    gen_selector(g, pod_keys, 4, 0);
+    fputs("\n", f);
+    if (tv == 1)
+        fputs("  policyTypes: [Ingress]\n", f);
+    else if (tv == 2)
+        fputs("  policyTypes: [Egress]\n", f);
+    else if (tv == 3)
+        fputs("  policyTypes: [Ingress, Egress]\n", f);
+    else if (tv == 4)
+        fputs("  policyTypes: []\n", f);
+    if (iv == 1) {
+        fputs("  ingress: []\n", f);
+    } else if (iv >= 2) {
+        n = 1 + rn(3);
+        fputs("  ingress:\n", f);
+        for (k = 0; k < n; k++)
+            gen_rule(g, "from");
+    }
+    if (ev == 1) {
+        fputs("  egress: []\n", f);
+    } else if (ev >= 2) {
+        n = 1 + rn(3);
+        fputs("  egress:\n", f);
+        for (k = 0; k < n; k++)
+            gen_rule(g, "to");
+    }
+}
+
+/* A Service: a selector on pod labels (now and then none), numeric and named target ports. */
+static void gen_service(struct gen *g, unsigned i)
+{
+    FILE *f = g->f;
+    unsigned np = rn(4), k, sel = rn(8);
+
+    fprintf(f, "---\nkind: Service\nmetadata: {name: s%u, namespace: %s}\nspec:\n", i,
+            g->ns[rn(g->nns)]);
+    if (sel) {
+        unsigned base = rn(4), n = 1 + (sel == 7);
+        fputs("  selector: {", f);
+        for (k = 0; k < n; k++)
+            fprintf(f, "%s%s: %s", k ? ", " : "", pod_keys[(base + k) % 4], vals[rn(3)]);
+        fputs("}\n", f);
+    }
+    if (!np)
+        return;
+    fputs("  ports:\n", f);
+    for (k = 0; k < np; k++) {
+        unsigned t = rn(4), pr = rn(10);
+        fprintf(f, "  - {name: p%u, port: %u", k, port_pool[rn(NPOOL)]);
+        if (pr >= 6)
+            fprintf(f, ", protocol: %s", pr < 9 ? "UDP" : "SCTP");
+        if (t == 1 || t == 2)
+            fprintf(f, ", targetPort: %s", pnames[rn(4)]);
+        else if (t == 3)
+            fprintf(f, ", targetPort: %u", rand_port());
+        fputs("}\n", f);
+    }
+}
+
+static void gen_cluster(struct gen *g, uint64_t seed, const struct gsize *sz)
+{
+    unsigned i;
+
+    memset(g, 0, sizeof(*g));
+    rs = seed * 0x9E3779B97F4A7C15ULL + 1;
+    g->f = fopen(g_path, "w");
+    assert_non_null(g->f);
+    g->nns = sz->ns_min + rn(sz->ns_span);
+    for (i = 0; i < g->nns; i++)
+        snprintf(g->ns[i], sizeof(g->ns[i]), "ns%u", i);
+    if (rn(3) == 0)
+        snprintf(g->ns[g->nns++], sizeof(g->ns[0]), "default");
+    for (i = 0; i < g->nns; i++) {
+        if (!strcmp(g->ns[i], "default") || rn(4) == 0)
+            continue;
+        fprintf(g->f, "---\nkind: Namespace\nmetadata:\n  name: %s\n  labels: ", g->ns[i]);
+        gen_labels(g->f, ns_keys, 2);
+        fputs("\n", g->f);
+    }
+    g->nworkloads = sz->wl_min + rn(sz->wl_span);
+    for (i = 0; i < g->nworkloads; i++)
+        gen_workload(g, i);
+    g->npolicies = sz->pol_min + rn(sz->pol_span);
+    for (i = 0; i < g->npolicies; i++)
+        gen_policy(g, i);
+    g->nservices = rn(sz->svc_span);
+    for (i = 0; i < g->nservices; i++)
+        gen_service(g, i);
+    assert_int_equal(fclose(g->f), 0);
+}
+
+static struct nv_model *load_unfinished(struct nv_diags *d)
+{
+    struct nv_load_opts o;
+    char *paths[1];
+    struct nv_model *m;
+
+    nv_load_opts_default(&o);
+    paths[0] = g_path;
+    m = nv_load_unfinished(paths, 1, &o, d);
+    if (!m || d->nerr) {
+        dump_diags(d);
+        fail_msg("the cluster %s does not load", g_path);
+    }
+    return m;
+}
+
+/* ====================================================================== */
+/* Random claims, written from what the loaded (unfinished) model holds     */
+/* ====================================================================== */
+
+struct sb {
+    char s[1024];
+    size_t n;
+};
+
+static void sb_printf(struct sb *b, const char *fmt, ...) NV_PRINTF(2, 3);
+
+static void sb_printf(struct sb *b, const char *fmt, ...)
+{
+    va_list ap;
+    int k;
+
+    va_start(ap, fmt);
+    k = vsnprintf(b->s + b->n, sizeof(b->s) - b->n, fmt, ap);
+    va_end(ap);
+    assert_true(k >= 0 && (size_t)k < sizeof(b->s) - b->n);
+    b->n += (size_t)k;
+}
+
+/* A keyword, now and then in upper or mixed case (keywords are case-insensitive). */
+static void sb_kw(struct sb *b, const char *kw)
+{
+    unsigned how = rn(20), i;
+
+    for (i = 0; kw[i]; i++) {
+        char c = kw[i];
+        if (c >= 'a' && c <= 'z' && (how == 0 || (how == 1 && i == 0) || (how == 2 && i % 2)))
+            c = (char)(c - 'a' + 'A');
+        sb_printf(b, "%c", c);
+    }
+}
+
+/* One port of a claim, as the generator meant it (for the oracle). */
+struct gport {
+    int proto;
+    unsigned lo, hi;
+};
+
+struct gclaim {
+    char text[1024];
+    size_t nports;
+    struct gport ports[4];
+};
+
+static const char *label_of(const struct nv_labels *l, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        if (!strcmp(l->keys[i], key))
+            return l->vals[i];
+    return NULL;
+}
+
+static const char *other_val(const char *v)
+{
+    const char *o;
+
+    do
+        o = rn(6) == 0 ? "zz" : vals[rn(3)];
+    while (v && !strcmp(o, v));
+    return o;
+}
+
+/* A requirement that 'l' satisfies (or, with 'wild', any requirement at all). */
+static void gen_req(struct sb *b, const struct nv_labels *l, const char *key, int wild)
+{
+    const char *v = label_of(l, key);
+    unsigned k = rn(7);
+
+    if (wild) {
+        static const char *const ops[] = {"=", "==", "!="};
+        if (k < 3)
+            sb_printf(b, "%s%s%s", key, ops[k], other_val(NULL));
+        else if (k == 3)
+            sb_printf(b, "%s in (%s,%s)", key, other_val(NULL), other_val(NULL));
+        else if (k == 4)
+            sb_printf(b, "%s notin (%s)", key, other_val(NULL));
+        else if (k == 5)
+            sb_printf(b, "%s", key);
+        else
+            sb_printf(b, "!%s", key);
+        return;
+    }
+    if (v) {
+        if (k == 0)
+            sb_printf(b, "%s=%s", key, v);
+        else if (k == 1)
+            sb_printf(b, "%s==%s", key, v);
+        else if (k == 2)
+            sb_printf(b, "%s in (%s, %s)", key, other_val(v), v);
+        else if (k == 3)
+            sb_printf(b, "%s notin (%s)", key, other_val(v));
+        else if (k == 4)
+            sb_printf(b, "%s!=%s", key, other_val(v));
+        else
+            sb_printf(b, "%s", key);
+    } else {
+        if (k < 3)
+            sb_printf(b, "!%s", key);
+        else if (k < 5)
+            sb_printf(b, "%s notin (%s)", key, vals[rn(3)]);
+        else
+            sb_printf(b, "%s!=%s", key, vals[rn(3)]);
+    }
+}
+
+/* A pod-label selector, usually one that 'l' satisfies. */
+static void gen_pod_sel(struct sb *b, const struct nv_labels *l)
+{
+    unsigned n = 1 + (rn(3) == 0), i, first = rn(4);
+    int wild = rn(6) == 0;
+
+    for (i = 0; i < n; i++) {
+        if (i)
+            sb_printf(b, ",");
+        gen_req(b, l, pod_keys[(first + i) % 4], wild);
+    }
+}
+
+/* A namespace-label selector, usually one that namespace 'ns' satisfies. */
+static void gen_ns_sel(struct sb *b, const struct nv_model *m, unsigned ns)
+{
+    unsigned k = rn(5);
+
+    if (k == 0)
+        sb_printf(b, "kubernetes.io/metadata.name=%s", m->ns[ns].name);
+    else if (k == 1)
+        sb_printf(b, "kubernetes.io/metadata.name in (%s,%s)", m->ns[ns].name,
+                  m->ns[rn((unsigned)m->nns)].name);
+    else
+        gen_req(b, &m->ns[ns].labels, ns_keys[rn(2)], rn(6) == 0);
+}
+
+static void gen_cidr_text(struct sb *b, const struct nv_model *m, uint32_t *lo, unsigned *len)
+{
+    uint32_t a;
+    size_t i, r, k, n = 0;
+    int dir;
+    char buf[16];
+
+    /* half the time a block some policy uses */
+    if (rn(2)) {
+        for (i = 0; i < m->npolicies; i++)
+            for (dir = 0; dir < 2; dir++)
+                for (r = 0; r < m->policies[i]->nrules[dir]; r++)
+                    for (k = 0; k < m->policies[i]->rules[dir][r].npeers; k++) {
+                        const struct nv_peer *p = &m->policies[i]->rules[dir][r].peers[k];
+                        uint64_t size;
+                        if (p->kind != NV_PEER_IPBLOCK || p->cidr.lo > p->cidr.hi)
+                            continue;
+                        if (rn((unsigned)++n) != 0)
+                            continue;
+                        size = (uint64_t)p->cidr.hi - p->cidr.lo + 1;
+                        *lo = p->cidr.lo;
+                        for (*len = 32; size > 1; size >>= 1)
+                            (*len)--;
+                        if (p->nexcept && rn(2)) {
+                            /* or one of its excepts */
+                            const struct nv_iprange *e = &p->except[rn((unsigned)p->nexcept)];
+                            size = (uint64_t)e->hi - e->lo + 1;
+                            *lo = e->lo;
+                            for (*len = 32; size > 1; size >>= 1)
+                                (*len)--;
+                        }
+                    }
+    }
+    if (!n) {
+        static const unsigned lens[] = {0, 4, 8, 12, 16, 24, 28, 32};
+        *len = lens[rn(sizeof(lens) / sizeof(lens[0]))];
+        *lo = rand_base() & len_mask(*len);
+    }
+    a = *lo;
+    if (*len < 32 && rn(6) == 0)
+        a |= rnd() & ~len_mask(*len); /* host bits: valid, cleared */
+    fmt_ip(buf, sizeof(buf), a);
+    sb_printf(b, "%s/%u", buf, *len);
+}
+
+static void gen_set(struct sb *b, const struct nv_model *m, int isolated)
+{
+    unsigned k = rn(100);
+    const struct nv_pod *pod = &m->pods[rn((unsigned)m->npods)];
+    const struct nv_workload *w = &m->workloads[pod->workload];
+
+    if (isolated && k >= 66 && k <= 80)
+        k = 20; /* address sets cannot be isolated: ask about pods instead */
+    if (k < 6) {
+        sb_kw(b, "any");
+    } else if (k < 36) {
+        unsigned scope = rn(6);
+        sb_kw(b, "pods");
+        sb_printf(b, " ");
+        gen_pod_sel(b, &pod->labels);
+        if (scope < 2) {
+            sb_printf(b, " ");
+            sb_kw(b, "in");
+            sb_printf(b, " ");
+            sb_kw(b, "namespace");
+            sb_printf(b, " %s", rn(8) ? m->ns[pod->ns].name : m->ns[rn((unsigned)m->nns)].name);
+        } else if (scope == 2) {
+            sb_printf(b, " ");
+            sb_kw(b, "in");
+            sb_printf(b, " ");
+            sb_kw(b, "namespaces");
+            sb_printf(b, " ");
+            gen_ns_sel(b, m, pod->ns);
+        }
+    } else if (k < 46) {
+        sb_kw(b, "namespace");
+        if (rn(25) == 0)
+            sb_printf(b, " nope");
+        else
+            sb_printf(b, " %s", rn(3) ? m->ns[pod->ns].name : m->ns[rn((unsigned)m->nns)].name);
+    } else if (k < 56) {
+        sb_kw(b, "namespaces");
+        sb_printf(b, " ");
+        gen_ns_sel(b, m, pod->ns);
+    } else if (k < 66 && m->nservices) {
+        const struct nv_service *s = &m->services[rn((unsigned)m->nservices)];
+        sb_kw(b, "svc");
+        sb_printf(b, " %s/%s", s->ns, rn(30) ? s->name : "nosuch");
+    } else if (k < 81 && !isolated) {
+        unsigned n = 1 + (rn(4) == 0), i, len = 0, e;
+        uint32_t lo = 0;
+        sb_kw(b, "cidr");
+        for (i = 0; i < n; i++) {
+            sb_printf(b, "%s", i ? ", " : " ");
+            gen_cidr_text(b, m, &lo, &len);
+        }
+        if (len < 32 && rn(3) == 0) {
+            unsigned ne = 1 + rn(2);
+            sb_printf(b, " ");
+            sb_kw(b, "except");
+            for (e = 0; e < ne; e++) {
+                unsigned elen = len + 1 + rn(32 - len);
+                uint32_t ea = (lo | (rnd() & ~len_mask(len))) & len_mask(elen);
+                char buf[16];
+                fmt_ip(buf, sizeof(buf), ea);
+                sb_printf(b, "%s%s/%u", e ? "," : " ", buf, elen);
+            }
+        }
+    } else {
+        if (rn(30) == 0)
+            sb_printf(b, "w999");
+        else if (rn(3) == 0)
+            sb_printf(b, "%s", w->name);
+        else
+            sb_printf(b, "%s", w->id);
+    }
+}
+
+/* A claim port: one protocol, a port or a range, often one some pod or Service uses. */
+static void gen_claim_port(struct sb *b, const struct nv_model *m, struct gport *gp)
+{
+    unsigned p = port_pool[rn(NPOOL)], form = rn(10);
+    const struct nv_pod *pod = &m->pods[rn((unsigned)m->npods)];
+
+    if (rn(4) == 0 && pod->nports) {
+        const struct nv_named_port *np = &pod->ports[rn((unsigned)pod->nports)];
+        p = np->port;
+    } else if (rn(4) == 0 && m->nservices) {
+        const struct nv_service *s = &m->services[rn((unsigned)m->nservices)];
+        if (s->nports)
+            p = s->ports[rn((unsigned)s->nports)].port;
+    }
+    gp->lo = gp->hi = p;
+    gp->proto = NV_PROTO_TCP;
+    if (form < 4) {
+        sb_printf(b, "tcp/%u", p);
+    } else if (form == 4) {
+        gp->proto = NV_PROTO_UDP;
+        sb_printf(b, "udp/%u", p);
+    } else if (form == 5) {
+        gp->proto = NV_PROTO_SCTP;
+        sb_printf(b, "sctp/%u", p);
+    } else if (form < 8) {
+        sb_printf(b, "%u", p);
+    } else {
+        static const char *const pn[] = {"tcp", "udp", "sctp"};
+        gp->proto = (int)rn(3);
+        gp->hi = p + rn(p > 65500 ? 65535 - p + 1 : 60);
+        sb_printf(b, "%s/%u-%u", pn[gp->proto], gp->lo, gp->hi);
+    }
+}
+
+static void gen_claim(struct gclaim *gc, const struct nv_model *m)
+{
+    struct sb b;
+    unsigned kind = rn(10);
+
+    memset(gc, 0, sizeof(*gc));
+    memset(&b, 0, sizeof(b));
+    if (kind >= 8) {
+        unsigned f = rn(3);
+        gen_set(&b, m, 1);
+        sb_printf(&b, " ");
+        sb_kw(&b, "is");
+        sb_printf(&b, " ");
+        sb_kw(&b, "isolated");
+        if (f) {
+            sb_printf(&b, " ");
+            sb_kw(&b, "for");
+            sb_printf(&b, " ");
+            sb_kw(&b, f == 1 ? "ingress" : "egress");
+        }
+    } else {
+        if (kind >= 6) {
+            sb_kw(&b, "only");
+            sb_printf(&b, " ");
+        }
+        gen_set(&b, m, 0);
+        sb_printf(&b, " ");
+        if (kind >= 3 && kind < 6) {
+            sb_kw(&b, "cannot");
+            sb_printf(&b, " ");
+            sb_kw(&b, "reach");
+        } else {
+            sb_kw(&b, "reaches");
+        }
+        sb_printf(&b, " ");
+        gen_set(&b, m, 0);
+        if (rn(20) < 11) {
+            size_t n = rn(10) < 6 ? 1 : 2 + rn(3), i;
+            sb_printf(&b, " ");
+            sb_kw(&b, "on");
+            for (i = 0; i < n; i++) {
+                sb_printf(&b, "%s", i ? (rn(2) ? ", " : ",") : " ");
+                gen_claim_port(&b, m, &gc->ports[i]);
+            }
+            gc->nports = n;
+        }
+    }
+    memcpy(gc->text, b.s, b.n + 1);
+}
+
+/* ====================================================================== */
+/* The oracle: the claim evaluated over every pod and probe address          */
+/* ====================================================================== */
+
+static int o_selects(const struct nv_selector *s, const struct nv_labels *l)
+{
+    size_t i, j;
+
+    for (i = 0; i < s->n; i++) {
+        const struct nv_requirement *r = &s->reqs[i];
+        const char *v = label_of(l, r->key);
+        int in = 0;
+        for (j = 0; v && j < r->nvalues; j++)
+            if (!strcmp(r->values[j], v))
+                in = 1;
+        if ((r->op == NV_SEL_IN && !in) || (r->op == NV_SEL_NOTIN && in) ||
+            (r->op == NV_SEL_EXISTS && !v) || (r->op == NV_SEL_NOTEXISTS && v))
+            return 0;
+    }
+    return 1;
+}
+
+static int o_peer_pod(const struct nv_model *m, const struct nv_policy *pol,
+                      const struct nv_rule *r, const struct nv_pod *x)
+{
+    size_t k;
+
+    if (r->all_peers)
+        return 1;
+    for (k = 0; k < r->npeers; k++) {
+        const struct nv_peer *p = &r->peers[k];
+        if (p->kind != NV_PEER_PODS)
+            continue;
+        if (p->ns_sel ? !o_selects(p->ns_sel, &m->ns[x->ns].labels)
+                      : strcmp(m->ns[x->ns].name, pol->ns) != 0)
+            continue;
+        if (p->pod_sel && !o_selects(p->pod_sel, &x->labels))
+            continue;
+        return 1;
+    }
+    return 0;
+}
+
+static int o_in_block(const struct nv_peer *p, uint32_t a)
+{
+    size_t e;
+
+    if (p->cidr.lo > p->cidr.hi || a < p->cidr.lo || a > p->cidr.hi)
+        return 0;
+    for (e = 0; e < p->nexcept; e++)
+        if (a >= p->except[e].lo && a <= p->except[e].hi)
+            return 0;
+    return 1;
+}
+
+static int o_peer_addr(const struct nv_rule *r, uint32_t a)
+{
+    size_t k;
+
+    if (r->all_peers)
+        return 1;
+    for (k = 0; k < r->npeers; k++)
+        if (r->peers[k].kind == NV_PEER_IPBLOCK && o_in_block(&r->peers[k], a))
+            return 1;
+    return 0;
+}
+
+/* Does rule r admit (proto, port) toward pod 'dst' (NULL: an address)? */
+static int o_port(const struct nv_rule *r, const struct nv_pod *dst, int proto, unsigned port)
+{
+    size_t i, j;
+
+    if (r->all_ports)
+        return 1;
+    for (i = 0; i < r->nports; i++) {
+        const struct nv_portspec *ps = &r->ports[i];
+        if ((int)ps->proto != proto)
+            continue;
+        if (!ps->name) {
+            if (ps->port == 0 || (port >= ps->port && port <= ps->end))
+                return 1;
+            continue;
+        }
+        for (j = 0; dst && j < dst->nports; j++)
+            if (!strcmp(dst->ports[j].name, ps->name) && (int)dst->ports[j].proto == proto &&
+                dst->ports[j].port == port)
+                return 1;
+    }
+    return 0;
+}
+
+/* A flow end for the oracle: a pod (index into m->pods) or an address. */
+struct o_end {
+    int ext;
+    size_t pod;
+    uint32_t ip;
+};
+
+struct oracle {
+    const struct nv_model *m;
+    size_t nrules;
+    const struct nv_rule **rules;
+    /* per pod and direction: isolated, and the indexes of the rules that apply */
+    unsigned char *iso[2];
+    size_t *nr[2];
+    size_t **pr[2];
+    /* probes */
+    unsigned ports[512];
+    size_t nports;
+    uint32_t *addrs;
+    size_t naddrs, addralloc;
+    /* bit sets over (proto, probe port): words each */
+    size_t words;
+    uint64_t *rb;   /* [rule][pod or npods for an address] */
+    uint64_t *pp;   /* [src pod][dst pod] */
+    uint64_t *pa;   /* [src pod][dst addr] */
+    uint64_t *ap;   /* [src addr][dst pod] */
+    uint64_t *all;  /* every bit */
+    uint64_t *need; /* scratch: [pods + 1] */
+};
+
+static void add_port(struct oracle *o, long p)
+{
+    size_t i;
+
+    if (p < 1 || p > 65535)
+        return;
+    for (i = 0; i < o->nports; i++)
+        if (o->ports[i] == (unsigned)p)
+            return;
+    assert_true(o->nports < sizeof(o->ports) / sizeof(o->ports[0]));
+    o->ports[o->nports++] = (unsigned)p;
+}
+
+static void add_port3(struct oracle *o, long p)
+{
+    add_port(o, p - 1);
+    add_port(o, p);
+    add_port(o, p + 1);
+}
+
+static void add_addr(struct oracle *o, int64_t a)
+{
+    size_t i;
+
+    if (a < 0 || a > (int64_t)UINT32_MAX)
+        return;
+    for (i = 0; i < o->naddrs; i++)
+        if (o->addrs[i] == (uint32_t)a)
+            return;
+    NV_GROW(o->addrs, o->addralloc, o->naddrs + 1);
+    o->addrs[o->naddrs++] = (uint32_t)a;
+}
+
+static void add_range(struct oracle *o, struct nv_iprange r)
+{
+    if (r.lo > r.hi)
+        return;
+    add_addr(o, (int64_t)r.lo - 1);
+    add_addr(o, r.lo);
+    add_addr(o, r.hi);
+    add_addr(o, (int64_t)r.hi + 1);
+}
+
+#define BIT(o, proto, k) ((size_t)(proto) * (o)->nports + (k))
+
+static void bset(uint64_t *v, size_t b)
+{
+    v[b / 64] |= 1ull << (b % 64);
+}
+
+static uint64_t *rb_of(const struct oracle *o, size_t rule, size_t dst)
+{
+    return &o->rb[(rule * (o->m->npods + 1) + dst) * o->words];
+}
+
+/* What the rules of pod 'self' in direction 'dir' allow toward or from 'other' (OR into out). */
+static void o_side(const struct oracle *o, int dir, size_t self, const struct o_end *other,
+                   size_t dst_rb, uint64_t *out)
+{
+    const struct nv_model *m = o->m;
+    size_t i, w;
+
+    if (!o->iso[dir][self]) {
+        memcpy(out, o->all, o->words * sizeof(*out));
+        return;
+    }
+    memset(out, 0, o->words * sizeof(*out));
+    for (i = 0; i < o->nr[dir][self]; i++) {
+        size_t r = o->pr[dir][self][i];
+        const struct nv_rule *ru = o->rules[r];
+        const uint64_t *bits;
+        int hit = other->ext ? o_peer_addr(ru, other->ip)
+                             : o_peer_pod(m, ru->policy, ru, &m->pods[other->pod]);
+        if (!hit)
+            continue;
+        bits = rb_of(o, r, dst_rb);
+        for (w = 0; w < o->words; w++)
+            out[w] |= bits[w];
+    }
+}
+
+/* Allowed (proto, probe port) from s to d, as bits. */
+static void o_flow(const struct oracle *o, const struct o_end *s, const struct o_end *d,
+                   uint64_t *out)
+{
+    uint64_t eg[32], in[32];
+    size_t w, dst_rb = d->ext ? o->m->npods : d->pod;
+
+    if (s->ext)
+        memcpy(eg, o->all, o->words * sizeof(*eg));
+    else
+        o_side(o, NV_EGRESS, s->pod, d, dst_rb, eg);
+    if (d->ext)
+        memcpy(in, o->all, o->words * sizeof(*in));
+    else
+        o_side(o, NV_INGRESS, d->pod, s, dst_rb, in);
+    for (w = 0; w < o->words; w++)
+        out[w] = eg[w] & in[w];
+}
+
+/* The same for one (proto, port) that need not be a probe. */
+static int o_allowed1(const struct oracle *o, const struct o_end *s, const struct o_end *d,
+                      int proto, unsigned port)
+{
+    const struct nv_model *m = o->m;
+    const struct nv_pod *dp = d->ext ? NULL : &m->pods[d->pod];
+    int eg = s->ext || !o->iso[NV_EGRESS][s->pod];
+    int in = d->ext || !o->iso[NV_INGRESS][d->pod];
+    size_t i;
+
+    for (i = 0; !eg && i < o->nr[NV_EGRESS][s->pod]; i++) {
+        const struct nv_rule *ru = o->rules[o->pr[NV_EGRESS][s->pod][i]];
+        eg = (d->ext ? o_peer_addr(ru, d->ip) : o_peer_pod(m, ru->policy, ru, dp)) &&
+             o_port(ru, dp, proto, port);
+    }
+    for (i = 0; !in && i < o->nr[NV_INGRESS][d->pod]; i++) {
+        const struct nv_rule *ru = o->rules[o->pr[NV_INGRESS][d->pod][i]];
+        in = (s->ext ? o_peer_addr(ru, s->ip) : o_peer_pod(m, ru->policy, ru, &m->pods[s->pod])) &&
+             o_port(ru, dp, proto, port);
+    }
+    return eg && in;
+}
+
+static void oracle_build(struct oracle *o, const struct nv_model *m, const struct nv_claims *cl,
+                         const struct gclaim *gc)
+{
+    size_t i, j, r, k, e, n = 0, np = m->npods, w;
+    int dir, proto;
+
+    memset(o, 0, sizeof(*o));
+    o->m = m;
+    /* every rule, numbered */
+    for (i = 0; i < m->npolicies; i++)
+        n += m->policies[i]->nrules[0] + m->policies[i]->nrules[1];
+    o->rules = calloc(n + 1, sizeof(*o->rules));
+    assert_non_null(o->rules);
+    for (dir = 0; dir < 2; dir++) {
+        o->iso[dir] = calloc(np + 1, 1);
+        o->nr[dir] = calloc(np + 1, sizeof(size_t));
+        o->pr[dir] = calloc(np + 1, sizeof(size_t *));
+        assert_non_null(o->iso[dir]);
+        assert_non_null(o->nr[dir]);
+        assert_non_null(o->pr[dir]);
+        for (i = 0; i < np; i++) {
+            o->pr[dir][i] = calloc(n + 1, sizeof(size_t));
+            assert_non_null(o->pr[dir][i]);
+        }
+    }
+    for (i = 0; i < m->npolicies; i++) {
+        const struct nv_policy *p = m->policies[i];
+        size_t base = o->nrules;
+        for (dir = 0; dir < 2; dir++)
+            for (r = 0; r < p->nrules[dir]; r++)
+                o->rules[o->nrules++] = &p->rules[dir][r];
+        for (j = 0; j < np; j++) {
+            const struct nv_pod *pod = &m->pods[j];
+            if (strcmp(p->ns, m->ns[pod->ns].name) || !o_selects(p->subject, &pod->labels))
+                continue;
+            for (dir = 0; dir < 2; dir++) {
+                size_t off = dir == NV_INGRESS ? 0 : p->nrules[NV_INGRESS];
+                if (!(p->types & (dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS)))
+                    continue;
+                o->iso[dir][j] = 1;
+                for (r = 0; r < p->nrules[dir]; r++)
+                    o->pr[dir][j][o->nr[dir][j]++] = base + off + r;
+            }
+        }
+    }
+    /* probe ports: every boundary of a rule, a named port, a claim or a Service, +-1 */
+    add_port(o, 1);
+    add_port(o, 65535);
+    for (i = 0; i < np; i++)
+        for (j = 0; j < m->pods[i].nports; j++)
+            add_port3(o, m->pods[i].ports[j].port);
+    for (i = 0; i < o->nrules; i++)
+        for (j = 0; j < o->rules[i]->nports; j++) {
+            add_port3(o, o->rules[i]->ports[j].port);
+            add_port3(o, o->rules[i]->ports[j].end);
+        }
+    for (i = 0; i < m->nservices; i++)
+        for (j = 0; j < m->services[i].nports; j++) {
+            add_port3(o, m->services[i].ports[j].port);
+            add_port3(o, m->services[i].ports[j].target);
+        }
+    for (i = 0; gc && i < cl->n; i++)
+        for (j = 0; j < gc[i].nports; j++) {
+            add_port3(o, gc[i].ports[j].lo);
+            add_port3(o, gc[i].ports[j].hi);
+        }
+    /* probe addresses: every boundary of an ipBlock or a claim's CIDR, +-1 */
+    add_addr(o, 0);
+    add_addr(o, UINT32_MAX);
+    for (i = 0; i < o->nrules; i++)
+        for (j = 0; j < o->rules[i]->npeers; j++) {
+            const struct nv_peer *pe = &o->rules[i]->peers[j];
+            if (pe->kind != NV_PEER_IPBLOCK)
+                continue;
+            add_range(o, pe->cidr);
+            for (e = 0; e < pe->nexcept; e++)
+                add_range(o, pe->except[e]);
+        }
+    for (i = 0; i < cl->n; i++) {
+        const struct nv_set *sets[2];
+        sets[0] = &cl->items[i].a;
+        sets[1] = &cl->items[i].b;
+        for (k = 0; k < 2; k++) {
+            for (j = 0; j < sets[k]->ncidr; j++)
+                add_range(o, sets[k]->cidr[j]);
+            for (j = 0; j < sets[k]->nexcept; j++)
+                add_range(o, sets[k]->except[j]);
+        }
+    }
+    o->words = (NV_NPROTO * o->nports + 63) / 64;
+    assert_true(o->words <= 32);
+    o->all = calloc(o->words, sizeof(uint64_t));
+    assert_non_null(o->all);
+    for (proto = 0; proto < NV_NPROTO; proto++)
+        for (k = 0; k < o->nports; k++)
+            bset(o->all, BIT(o, proto, k));
+    /* what each rule admits toward each pod, and toward an address */
+    o->rb = calloc((o->nrules + 1) * (np + 1) * o->words, sizeof(uint64_t));
+    assert_non_null(o->rb);
+    for (r = 0; r < o->nrules; r++)
+        for (j = 0; j <= np; j++) {
+            uint64_t *v = rb_of(o, r, j);
+            for (proto = 0; proto < NV_NPROTO; proto++)
+                for (k = 0; k < o->nports; k++)
+                    if (o_port(o->rules[r], j < np ? &m->pods[j] : NULL, proto, o->ports[k]))
+                        bset(v, BIT(o, proto, k));
+        }
+    /* every flow */
+    o->pp = calloc(np * np * o->words + 1, sizeof(uint64_t));
+    o->pa = calloc(np * o->naddrs * o->words + 1, sizeof(uint64_t));
+    o->ap = calloc(np * o->naddrs * o->words + 1, sizeof(uint64_t));
+    o->need = calloc((np + 1) * o->words, sizeof(uint64_t));
+    assert_non_null(o->pp);
+    assert_non_null(o->pa);
+    assert_non_null(o->ap);
+    assert_non_null(o->need);
+    for (i = 0; i < np; i++) {
+        struct o_end s = {0, i, 0};
+        for (j = 0; j < np; j++) {
+            struct o_end d = {0, j, 0};
+            o_flow(o, &s, &d, &o->pp[(i * np + j) * o->words]);
+        }
+        for (w = 0; w < o->naddrs; w++) {
+            struct o_end a = {1, 0, o->addrs[w]};
+            o_flow(o, &s, &a, &o->pa[(i * o->naddrs + w) * o->words]);
+            o_flow(o, &a, &s, &o->ap[(w * np + i) * o->words]);
+        }
+    }
+}
+
+static void oracle_free(struct oracle *o)
+{
+    size_t i;
+    int dir;
+
+    for (dir = 0; dir < 2; dir++) {
+        for (i = 0; i < o->m->npods; i++)
+            free(o->pr[dir][i]);
+        free(o->pr[dir]);
+        free(o->nr[dir]);
+        free(o->iso[dir]);
+    }
+    free(o->rules);
+    free(o->addrs);
+    free(o->all);
+    free(o->rb);
+    free(o->pp);
+    free(o->pa);
+    free(o->ap);
+    free(o->need);
+}
+
+static const struct nv_service *o_service(const struct nv_model *m, const char *ns,
+                                          const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < m->nservices; i++)
+        if (!strcmp(m->services[i].ns, ns) && !strcmp(m->services[i].name, name))
+            return &m->services[i];
+    return NULL;
+}
+
+static int o_pod_in(const struct nv_model *m, const struct nv_set *s, const struct nv_pod *pod)
+{
+    const struct nv_namespace *ns = &m->ns[pod->ns];
+    const struct nv_workload *w = &m->workloads[pod->workload];
+    const struct nv_service *svc;
+
+    switch (s->kind) {
+    case NV_SET_ANY:
+        return 1;
+    case NV_SET_PODS:
+        if (s->scope_ns && strcmp(ns->name, s->scope_ns))
+            return 0;
+        if (s->scope_sel && !o_selects(s->scope_sel, &ns->labels))
+            return 0;
+        return o_selects(s->sel, &pod->labels);
+    case NV_SET_NAMESPACE:
+        return !strcmp(ns->name, s->name);
+    case NV_SET_NAMESPACES:
+        return o_selects(s->sel, &ns->labels);
+    case NV_SET_SVC:
+        svc = o_service(m, s->ns, s->name);
+        return svc && svc->selector && !strcmp(ns->name, s->ns) &&
+               o_selects(svc->selector, &pod->labels);
+    case NV_SET_CIDR:
+        return 0;
+    case NV_SET_WORKLOAD:
+        return !strcmp(w->name, s->name) && (!s->ns || !strcmp(ns->name, s->ns));
+    }
+    return 0;
+}
+
+static int o_addr_in(const struct nv_set *s, uint32_t a)
+{
+    size_t i;
+    int in = 0;
+
+    if (s->kind == NV_SET_ANY)
+        return 1;
+    if (s->kind != NV_SET_CIDR)
+        return 0;
+    for (i = 0; i < s->ncidr; i++)
+        in |= a >= s->cidr[i].lo && a <= s->cidr[i].hi;
+    for (i = 0; i < s->nexcept; i++)
+        if (a >= s->except[i].lo && a <= s->except[i].hi)
+            in = 0;
+    return in;
+}
+
+static int o_end_in(const struct oracle *o, const struct nv_set *s, const struct o_end *e)
+{
+    return e->ext ? o_addr_in(s, e->ip) : o_pod_in(o->m, s, &o->m->pods[e->pod]);
+}
+
+/* Does the Service port pass the claim's 'on' filter (every port passes without one)? */
+static int o_svc_port_wanted(const struct gclaim *gc, const struct nv_service_port *sp)
+{
+    size_t i;
+
+    if (!gc->nports)
+        return 1;
+    for (i = 0; i < gc->nports; i++)
+        if (gc->ports[i].proto == (int)sp->proto && sp->port >= gc->ports[i].lo &&
+            sp->port <= gc->ports[i].hi)
+            return 1;
+    return 0;
+}
+
+/* Is (proto, port) among what the claim asks about toward d? */
+static int o_need_has(const struct oracle *o, const struct nv_claim *c, const struct gclaim *gc,
+                      const struct o_end *d, int proto, unsigned port)
+{
+    size_t i, j;
+
+    if (c->b.kind == NV_SET_SVC) {
+        const struct nv_service *svc = o_service(o->m, c->b.ns, c->b.name);
+        const struct nv_pod *pod = d->ext ? NULL : &o->m->pods[d->pod];
+        for (i = 0; svc && i < svc->nports; i++) {
+            const struct nv_service_port *sp = &svc->ports[i];
+            if (!o_svc_port_wanted(gc, sp) || (int)sp->proto != proto)
+                continue;
+            if (!sp->target_name) {
+                if (sp->target == port)
+                    return 1;
+                continue;
+            }
+            for (j = 0; pod && j < pod->nports; j++)
+                if (!strcmp(pod->ports[j].name, sp->target_name) &&
+                    (int)pod->ports[j].proto == proto && pod->ports[j].port == port)
+                    return 1;
+        }
+        return 0;
+    }
+    if (!gc->nports)
+        return 1;
+    for (i = 0; i < gc->nports; i++)
+        if (gc->ports[i].proto == proto && port >= gc->ports[i].lo && port <= gc->ports[i].hi)
+            return 1;
+    return 0;
+}
+
+/* Whether the claim names every port (no 'on' and no Service destination). */
+static int o_all_ports(const struct nv_claim *c, const struct gclaim *gc)
+{
+    return !gc->nports && c->b.kind != NV_SET_SVC;
+}
+
+/* Whether nv_claims_resolve should accept set s of claim c. */
+static int o_set_ok(const struct oracle *o, const struct nv_claim *c, const struct gclaim *gc,
+                    const struct nv_set *s, int is_b)
+{
+    const struct nv_model *m = o->m;
+    size_t i, pods = 0, addrs = 0, n = 0;
+
+    switch (s->kind) {
+    case NV_SET_WORKLOAD:
+        for (i = 0; i < m->nworkloads; i++)
+            n += !strcmp(m->workloads[i].name, s->name) &&
+                 (!s->ns || !strcmp(m->ns[m->workloads[i].ns].name, s->ns));
+        if (n != 1)
+            return 0;
+        break;
+    case NV_SET_NAMESPACE:
+    case NV_SET_PODS: {
+        const char *want = s->kind == NV_SET_NAMESPACE ? s->name : s->scope_ns;
+        for (i = 0; want && i < m->nns; i++)
+            n += !strcmp(m->ns[i].name, want);
+        if (want && !n)
+            return 0;
+        break;
+    }
+    case NV_SET_SVC: {
+        const struct nv_service *svc = o_service(m, s->ns, s->name);
+        if (!svc || !svc->selector)
+            return 0;
+        for (i = 0; is_b && i < svc->nports; i++)
+            n += o_svc_port_wanted(gc, &svc->ports[i]);
+        if (is_b && !n)
+            return 0;
+        break;
+    }
+    default:
+        break;
+    }
+    for (i = 0; i < m->npods; i++)
+        pods += o_pod_in(m, s, &m->pods[i]);
+    for (i = 0; i < o->naddrs; i++)
+        addrs += o_addr_in(s, o->addrs[i]);
+    if (!pods && !addrs)
+        return 0;
+    return c->kind != NV_CLAIM_ISOLATED || pods > 0;
+}
+
+static int o_claim_ok(const struct oracle *o, const struct nv_claim *c, const struct gclaim *gc)
+{
+    if (!o_set_ok(o, c, gc, &c->a, 0))
+        return 0;
+    return c->kind == NV_CLAIM_ISOLATED || o_set_ok(o, c, gc, &c->b, 1);
+}
+
+/* The bits of what the claim asks about toward pod d (or any address: d == npods). */
+static void o_need_bits(const struct oracle *o, const struct nv_claim *c, const struct gclaim *gc,
+                        size_t d, uint64_t *out)
+{
+    struct o_end e = {d == o->m->npods, d, 0};
+    size_t k;
+    int proto;
+
+    memset(out, 0, o->words * sizeof(*out));
+    for (proto = 0; proto < NV_NPROTO; proto++)
+        for (k = 0; k < o->nports; k++)
+            if (o_need_has(o, c, gc, &e, proto, o->ports[k]))
+                bset(out, BIT(o, proto, k));
+}
+
+/* The oracle's verdict on one part. */
+static enum nv_verdict o_part(const struct oracle *o, const struct nv_claim *c,
+                              const struct gclaim *gc, enum nv_part_kind kind)
+{
+    const struct nv_model *m = o->m;
+    size_t np = m->npods, na = o->naddrs, ns, nd, w;
+    int all = o_all_ports(c, gc);
+    unsigned char *ina, *inb;
+    enum nv_verdict v = NV_HOLDS;
+
+    if (kind == NV_PART_ISOLATED) {
+        for (ns = 0; ns < np; ns++) {
+            if (!o_pod_in(m, &c->a, &m->pods[ns]))
+                continue;
+            if (((c->iso_types & NV_TYPE_INGRESS) && !o->iso[NV_INGRESS][ns]) ||
+                ((c->iso_types & NV_TYPE_EGRESS) && !o->iso[NV_EGRESS][ns]))
+                return NV_REFUTED;
+        }
+        return NV_HOLDS;
+    }
+    /* membership of every end: pods first, then addresses */
+    ina = calloc(np + na + 1, 1);
+    inb = calloc(np + na + 1, 1);
+    assert_non_null(ina);
+    assert_non_null(inb);
+    for (ns = 0; ns < np + na; ns++) {
+        struct o_end e = {ns >= np, ns < np ? ns : 0, ns >= np ? o->addrs[ns - np] : 0};
+        ina[ns] = (unsigned char)(o_end_in(o, &c->a, &e) != (kind == NV_PART_ONLY));
+        inb[ns] = (unsigned char)o_end_in(o, &c->b, &e);
+    }
+    for (nd = 0; nd <= np; nd++)
+        o_need_bits(o, c, gc, nd, &o->need[nd * o->words]);
+    for (ns = 0; ns < np + na && v == NV_HOLDS; ns++) {
+        if (!ina[ns])
+            continue;
+        for (nd = 0; nd < np + na && v == NV_HOLDS; nd++) {
+            const uint64_t *flow, *need;
+            int any = 0, bad = 0;
+            if (!inb[nd] || (ns >= np && nd >= np))
+                continue;
+            if (ns < np && nd < np && m->pods[ns].workload == m->pods[nd].workload)
+                continue;
+            if (ns < np && nd < np)
+                flow = &o->pp[(ns * np + nd) * o->words];
+            else if (ns < np)
+                flow = &o->pa[(ns * na + (nd - np)) * o->words];
+            else
+                flow = &o->ap[((ns - np) * np + nd) * o->words];
+            need = &o->need[(nd < np ? nd : np) * o->words];
+            for (w = 0; w < o->words; w++) {
+                any |= (flow[w] & need[w]) != 0;
+                bad |= (need[w] & ~flow[w]) != 0;
+            }
+            if (kind == NV_PART_REACHES ? (all ? !any : bad) : any)
+                v = NV_REFUTED;
+        }
+    }
+    free(ina);
+    free(inb);
+    return v;
+}
+
+/* An end of a witness as the oracle sees it: a class stands for any of its pods. */
+static struct o_end o_from_end(const struct nv_model *m, const struct nv_end *e)
+{
+    struct o_end r = {e->external, 0, e->ip};
+    size_t i;
+
+    if (!e->external) {
+        for (i = 0; i < m->npods && m->pods[i].cls != e->cls; i++)
+            ;
+        assert_true(i < m->npods);
+        r.pod = i;
+    }
+    return r;
+}
+
+static const char k_dir_not_asked[] = "the direction is not one the claim asks about";
+static const char k_dir_isolated[] = "the pod is isolated in that direction";
+
+/* The oracle's reading of a witness: NULL when it is a counterexample, else why not. */
+static const char *o_witness_bad(const struct oracle *o, const struct nv_claim *c,
+                                 const struct gclaim *gc, enum nv_part_kind kind,
+                                 const struct nv_witness *w)
+{
+    const struct nv_model *m = o->m;
+    struct o_end s = o_from_end(m, &w->src), d;
+    size_t k;
+    int proto;
+
+    if (kind == NV_PART_ISOLATED) {
+        if (w->src.external || !o_pod_in(m, &c->a, &m->pods[s.pod]))
+            return "the pod is not in the set";
+        if (w->dir != NV_INGRESS && w->dir != NV_EGRESS)
+            return "no direction";
+        if (!(c->iso_types & (w->dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS)))
+            return k_dir_not_asked;
+        if (o->iso[w->dir][s.pod])
+            return k_dir_isolated;
+        return NULL;
+    }
+    d = o_from_end(m, &w->dst);
+    if (o_end_in(o, &c->a, &s) == (kind == NV_PART_ONLY))
+        return "the source is on the wrong side of the claim's source set";
+    if (!o_end_in(o, &c->b, &d))
+        return "the destination is not in the claim's destination set";
+    if (s.ext && d.ext)
+        return "two addresses";
+    if (w->all_ports) {
+        if (kind != NV_PART_REACHES || !o_all_ports(c, gc))
+            return "'every port' where the claim names ports";
+        for (proto = 0; proto < NV_NPROTO; proto++)
+            for (k = 0; k < o->nports; k++)
+                if (o_allowed1(o, &s, &d, proto, o->ports[k]))
+                    return "allowed on some port";
+        return NULL;
+    }
+    if (w->port < 1 || w->port > 65535 || (int)w->proto < 0 || (int)w->proto >= NV_NPROTO)
+        return "no such port";
+    if (!o_need_has(o, c, gc, &d, (int)w->proto, w->port))
+        return "a port the claim does not ask about";
+    if (o_allowed1(o, &s, &d, (int)w->proto, w->port) != (kind != NV_PART_REACHES))
+        return kind == NV_PART_REACHES ? "the flow is allowed" : "the flow is blocked";
+    return NULL;
+}
+
+/* ====================================================================== */
+/* The differential test                                                    */
+/* ====================================================================== */
+
+struct tally {
+    unsigned long clusters, claims, resolved, skipped, parts, refuted, holds;
+    unsigned long by_kind[4][2]; /* part kind: [holds, refuted] */
+    unsigned long iso_dir_bugs;
+    char iso_dir_example[600];
+    double smt_time, matrix_time;
+};
+
+static const char *part_name(enum nv_part_kind k)
+{
+    static const char *const n[] = {"reaches", "cannot", "only", "isolated"};
+
+    return n[k];
+}
+
+static const char *verdict_name(enum nv_verdict v)
+{
+    return v == NV_HOLDS ? "holds" : v == NV_REFUTED ? "refuted" : "undecided";
+}
+
+static void keep_files(uint64_t seed, char *out, size_t n)
+{
+    char a[200], b[200];
+
+    snprintf(a, sizeof(a), "%s-seed%llu-cluster.yaml", g_dir, (unsigned long long)seed);
+    snprintf(b, sizeof(b), "%s-seed%llu-claims.yaml", g_dir, (unsigned long long)seed);
+    if (rename(g_path, a) != 0 || rename(g_claims, b) != 0)
+        snprintf(out, n, "(not kept)");
+    else
+        snprintf(out, n, "%s and %s", a, b);
+}
+
+static void describe_witness(const struct nv_model *m, const struct nv_part *p, char *buf, size_t n)
+{
+    char s[40], d[40];
+
+    if (p->w.src.external)
+        fmt_ip(s, sizeof(s), p->w.src.ip);
+    else
+        snprintf(s, sizeof(s), "class %u (%s)", p->w.src.cls,
+                 m->classes[p->w.src.cls].sole < m->nworkloads
+                     ? m->workloads[m->classes[p->w.src.cls].sole].id
+                     : "shared");
+    if (p->w.dst.external)
+        fmt_ip(d, sizeof(d), p->w.dst.ip);
+    else
+        snprintf(d, sizeof(d), "class %u", p->w.dst.cls);
+    snprintf(buf, n, "%s -> %s %s/%u%s dir %d", s, d, nv_proto_name(p->w.proto), p->w.port,
+             p->w.all_ports ? " (every port)" : "", p->w.dir);
+}
+
+/* The explanation of a witness flow agrees with it (as 'netverify check' requires). */
+static int explain_agrees(struct nv_model *m, const struct nv_claim *c, const struct nv_part *p)
+{
+    struct nv_flow_why why;
+    uint32_t need;
+    int ok;
+
+    if (p->kind == NV_PART_ISOLATED)
+        return 1;
+    nv_explain(m, &p->w.src, &p->w.dst, &why);
+    need = nv_claim_ports_to(m, c, &p->w.dst);
+    if (p->w.all_ports)
+        ok = p->kind == NV_PART_REACHES && why.allowed == NV_PORTS_NONE;
+    else
+        ok = nv_ports_contains(&m->ports, need, p->w.proto, p->w.port) &&
+             nv_ports_contains(&m->ports, why.allowed, p->w.proto, p->w.port) ==
+                 (p->kind != NV_PART_REACHES);
+    nv_flow_why_release(&why);
+    return ok;
+}
+
+static void check_claim(uint64_t seed, struct nv_smt *smt, struct nv_matrix *x,
+                        const struct oracle *o, struct nv_model *m, const struct nv_claim *c,
+                        const struct gclaim *gc, struct tally *t)
+{
+    struct nv_result rs_, rm;
+    size_t p;
+    double t0;
+    char keep[500];
+
+    t0 = now();
+    nv_smt_check(smt, c, 60.0, &rs_);
+    t->smt_time += now() - t0;
+    t0 = now();
+    nv_check_matrix(x, c, &rm);
+    t->matrix_time += now() - t0;
+    assert_int_equal(rs_.nparts, rm.nparts);
+    for (p = 0; p < rs_.nparts; p++) {
+        const struct nv_part *ps = &rs_.parts[p], *pm = &rm.parts[p];
+        enum nv_verdict want = o_part(o, c, gc, ps->kind);
+        const struct nv_part *both[2];
+        size_t e;
+        assert_int_equal(ps->kind, pm->kind);
+        t->parts++;
+        if (ps->verdict != pm->verdict || ps->verdict != want) {
+            keep_files(seed, keep, sizeof(keep));
+            fail_msg("seed %llu: claim '%s' part %s: smt %s%s%s, matrix %s, oracle %s (files: %s)",
+                     (unsigned long long)seed, c->text, part_name(ps->kind),
+                     verdict_name(ps->verdict), ps->why ? " because " : "", ps->why ? ps->why : "",
+                     verdict_name(pm->verdict), verdict_name(want), keep);
+        }
+        t->by_kind[ps->kind][ps->verdict == NV_REFUTED]++;
+        if (ps->verdict == NV_HOLDS) {
+            t->holds++;
+            continue;
+        }
+        t->refuted++;
+        both[0] = ps;
+        both[1] = pm;
+        for (e = 0; e < 2; e++) {
+            const char *engine = e ? "matrix" : "smt";
+            const char *bad;
+            char wbuf[200];
+            describe_witness(m, both[e], wbuf, sizeof(wbuf));
+            if (!nv_witness_fits(m, c, ps->kind, &both[e]->w)) {
+                keep_files(seed, keep, sizeof(keep));
+                fail_msg("seed %llu: claim '%s' part %s: the %s witness %s does not fit (%s)",
+                         (unsigned long long)seed, c->text, part_name(ps->kind), engine, wbuf,
+                         keep);
+            }
+            if (!explain_agrees(m, c, both[e])) {
+                keep_files(seed, keep, sizeof(keep));
+                fail_msg("seed %llu: claim '%s' part %s: nv_explain disagrees with the %s "
+                         "witness %s (%s)",
+                         (unsigned long long)seed, c->text, part_name(ps->kind), engine, wbuf,
+                         keep);
+            }
+            bad = o_witness_bad(o, c, gc, ps->kind, &both[e]->w);
+            if ((bad == k_dir_not_asked || bad == k_dir_isolated) && e == 0 &&
+                !o_witness_bad(o, c, gc, ps->kind, &pm->w)) {
+                /* counted, and failed at the end: see test_isolated_witness_direction */
+                if (!t->iso_dir_bugs++)
+                    snprintf(t->iso_dir_example, sizeof(t->iso_dir_example),
+                             "seed %llu: '%s': smt witness %s: %s", (unsigned long long)seed,
+                             c->text, wbuf, bad);
+                continue;
+            }
+            if (bad) {
+                keep_files(seed, keep, sizeof(keep));
+                fail_msg("seed %llu: claim '%s' part %s: the %s witness %s is wrong: %s (%s)",
+                         (unsigned long long)seed, c->text, part_name(ps->kind), engine, wbuf, bad,
+                         keep);
+            }
+        }
+    }
+}
+
+static void differential_cluster(uint64_t seed, size_t nclaims, struct tally *t)
+{
+    static const struct gsize sz = {1, 4, 4, 17, 0, 9, 5};
+    struct gen g;
+    struct nv_diags d;
+    struct nv_model *m;
+    struct nv_claims cl, ok;
+    struct gclaim *gc;
+    struct oracle o;
+    struct nv_smt *smt;
+    struct nv_matrix *x;
+    unsigned char *bad;
+    size_t i, j, first;
+    FILE *fp;
+
+    gen_cluster(&g, seed, &sz);
+    nv_diags_init(&d);
+    m = load_unfinished(&d);
+    t->clusters++;
+
+    /* claims from what the model holds, one per line: claim i is on line i + 2 */
+    gc = calloc(nclaims, sizeof(*gc));
+    assert_non_null(gc);
+    fp = fopen(g_claims, "w");
+    assert_non_null(fp);
+    fputs("claims:\n", fp);
+    for (i = 0; i < nclaims; i++) {
+        gen_claim(&gc[i], m);
+        if (rn(4) == 0)
+            fprintf(fp, "  - {name: c%zu, claim: \"%s\"}\n", i, gc[i].text);
+        else
+            fprintf(fp, "  - \"%s\"\n", gc[i].text);
+    }
+    assert_int_equal(fclose(fp), 0);
+    if (nv_claims_load(&cl, g_claims, m, &d) != 0 || d.nerr) {
+        dump_diags(&d);
+        fail_msg("seed %llu: generated claims do not parse", (unsigned long long)seed);
+    }
+    assert_int_equal(cl.n, nclaims);
+    assert_int_equal(nv_model_finish(m, &d), 0);
+    first = d.n;
+    nv_claims_resolve(&cl, m, &d);
+
+    /* which claims did resolution refuse? */
+    bad = calloc(nclaims, 1);
+    assert_non_null(bad);
+    for (i = first; i < d.n; i++) {
+        assert_int_equal(d.items[i].sev, NV_SEV_ERROR);
+        for (j = 0; j < cl.n; j++)
+            if (cl.items[j].loc.line == d.items[i].loc.line)
+                bad[j] = 1;
+    }
+    oracle_build(&o, m, &cl, gc);
+    memset(&ok, 0, sizeof(ok));
+    ok.items = calloc(nclaims, sizeof(*ok.items));
+    assert_non_null(ok.items);
+    for (i = 0; i < cl.n; i++) {
+        int want = o_claim_ok(&o, &cl.items[i], &gc[i]);
+        t->claims++;
+        if (want != !bad[i]) {
+            char keep[500];
+            dump_diags(&d);
+            keep_files(seed, keep, sizeof(keep));
+            fail_msg("seed %llu: claim '%s' %s, the oracle says it should %s (%s)",
+                     (unsigned long long)seed, cl.items[i].text,
+                     bad[i] ? "was refused" : "resolved", want ? "resolve" : "be refused", keep);
+        }
+        if (bad[i]) {
+            t->skipped++;
+            continue;
+        }
+        ok.items[ok.n++] = cl.items[i];
+    }
+    ok.file = cl.file;
+
+    smt = nv_smt_new(m, &ok);
+    x = nv_matrix_new(m);
+    assert_non_null(smt);
+    assert_non_null(x);
+    for (i = 0; i < cl.n; i++) {
+        if (bad[i])
+            continue;
+        t->resolved++;
+        check_claim(seed, smt, x, &o, m, &cl.items[i], &gc[i], t);
+    }
+    nv_matrix_free(x);
+    nv_smt_free(smt);
+    oracle_free(&o);
+    free(ok.items);
+    free(bad);
+    free(gc);
+    nv_claims_release(&cl);
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+static void test_differential(void **state)
+{
+    struct tally t;
+    uint64_t seed;
+    double t0 = now();
+    /* about 10 s here; the sanitizers make everything several times slower */
+#if defined(__SANITIZE_ADDRESS__)
+    unsigned long nclusters = 40, nclaims = 40;
+#else
+    unsigned long nclusters = 250, nclaims = 40;
+#endif
+    const char *env = getenv("NV_TEST_SMT_CLUSTERS");
+
+    (void)state;
+    memset(&t, 0, sizeof(t));
+    if (env && atol(env) > 0)
+        nclusters = (unsigned long)atol(env);
+    for (seed = 1; seed <= nclusters; seed++)
+        differential_cluster(seed, nclaims, &t);
+    print_message("  %lu clusters, %lu claims: %lu resolved, %lu skipped (sets that match "
+                  "nothing, unknown names); %lu parts: %lu hold, %lu refuted\n",
+                  t.clusters, t.claims, t.resolved, t.skipped, t.parts, t.holds, t.refuted);
+    print_message("  reaches %lu/%lu, cannot %lu/%lu, only %lu/%lu, isolated %lu/%lu "
+                  "(holds/refuted); smt %.2fs, matrix %.2fs, total %.2fs\n",
+                  t.by_kind[0][0], t.by_kind[0][1], t.by_kind[1][0], t.by_kind[1][1],
+                  t.by_kind[2][0], t.by_kind[2][1], t.by_kind[3][0], t.by_kind[3][1], t.smt_time,
+                  t.matrix_time, now() - t0);
+    /* most generated claims must resolve, and every kind must see both verdicts */
+    assert_true(t.resolved * 4 > t.claims * 3);
+    for (seed = 0; seed < 4; seed++) {
+        assert_true(t.by_kind[seed][0] > 20);
+        assert_true(t.by_kind[seed][1] > 20);
+    }
+    /* BUG: see test_isolated_witness_direction */
+    if (t.iso_dir_bugs)
+        fail_msg("BUG: %lu 'is isolated' witnesses of the SMT engine name a direction that is "
+                 "isolated or not asked about; first: %s",
+                 t.iso_dir_bugs, t.iso_dir_example);
+}
+
+/* ====================================================================== */
+/* Hand-written cases                                                       */
+/* ====================================================================== */
+
+struct hand {
+    struct nv_diags d;
+    struct nv_model *m;
+    struct nv_claims cl;
+    struct nv_smt *smt;
+    struct nv_matrix *x;
+};
+
+static void hand_load(struct hand *h, const char *cluster, const char *claims)
+{
+    memset(h, 0, sizeof(*h));
+    write_file(g_path, cluster);
+    write_file(g_claims, claims);
+    nv_diags_init(&h->d);
+    h->m = load_unfinished(&h->d);
+    if (nv_claims_load(&h->cl, g_claims, h->m, &h->d) != 0 || nv_model_finish(h->m, &h->d) != 0 ||
+        nv_claims_resolve(&h->cl, h->m, &h->d) != 0) {
+        dump_diags(&h->d);
+        fail_msg("the hand-written case does not load");
+    }
+    h->smt = nv_smt_new(h->m, &h->cl);
+    h->x = nv_matrix_new(h->m);
+}
+
+static void hand_free(struct hand *h)
+{
+    nv_matrix_free(h->x);
+    nv_smt_free(h->smt);
+    nv_claims_release(&h->cl);
+    nv_model_free(h->m);
+    nv_diags_release(&h->d);
+}
+
+static const char k_shop[] =
+    "kind: Namespace\n"
+    "metadata: {name: shop, labels: {team: shop}}\n"
+    "---\n"
+    "kind: Deployment\n"
+    "metadata: {name: web, namespace: shop}\n"
+    "spec:\n"
+    "  template:\n"
+    "    metadata: {labels: {app: web}}\n"
+    "    spec: {containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}\n"
+    "---\n"
+    "kind: Deployment\n"
+    "metadata: {name: api, namespace: shop}\n"
+    "spec:\n"
+    "  template:\n"
+    "    metadata: {labels: {app: api}}\n"
+    "    spec: {containers: [{name: c, ports: [{name: api, containerPort: 9000}]}]}\n"
+    "---\n"
+    "kind: Deployment\n"
+    "metadata: {name: db, namespace: shop}\n"
+    "spec:\n"
+    "  template:\n"
+    "    metadata: {labels: {app: db}}\n"
+    "    spec: {containers: [{name: c}]}\n"
+    "---\n"
+    "kind: NetworkPolicy\n"
+    "metadata: {name: api, namespace: shop}\n"
+    "spec:\n"
+    "  podSelector: {matchLabels: {app: api}}\n"
+    "  ingress:\n"
+    "  - from: [{podSelector: {matchLabels: {app: web}}}]\n"
+    "    ports: [{port: api}]\n"
+    "  egress:\n"
+    "  - to: [{podSelector: {matchLabels: {app: db}}}]\n"
+    "    ports: [{port: 5432}]\n"
+    "  - to: [{ipBlock: {cidr: 203.0.113.0/24, except: [203.0.113.128/25]}}]\n"
+    "---\n"
+    "kind: NetworkPolicy\n"
+    "metadata: {name: db, namespace: shop}\n"
+    "spec:\n"
+    "  podSelector: {matchLabels: {app: db}}\n"
+    "  policyTypes: [Ingress]\n"
+    "  ingress:\n"
+    "  - from: [{podSelector: {matchLabels: {app: api}}}]\n"
+    "    ports: [{port: 5432}]\n"
+    "---\n"
+    "kind: Service\n"
+    "metadata: {name: api, namespace: shop}\n"
+    "spec: {selector: {app: api}, ports: [{name: http, port: 80, targetPort: api}]}\n";
+
+/*
+ * BUG: "X is isolated for egress" refuted by a pod that is isolated for
+ * neither direction: the SMT witness says it is not isolated for *ingress*
+ * (w.dir == NV_INGRESS), a direction the claim does not ask about; the
+ * matrix engine says NV_EGRESS. 'netverify check' prints "not isolated for
+ * ingress: shop/web" for "web is isolated for egress". In smt.c,
+ * nv_read_witness sets dir = iso_in_s ? NV_EGRESS : NV_INGRESS without
+ * looking at the claim's iso_types.
+ */
+static void test_isolated_witness_direction(void **state)
+{
+    struct hand h;
+    struct nv_result r, mr;
+    size_t i;
+    char bug[400] = "";
+
+    (void)state;
+    hand_load(&h, k_shop,
+              "claims:\n"
+              "  - web is isolated for egress\n"
+              "  - web is isolated for ingress\n"
+              "  - web is isolated\n"
+              "  - db is isolated for egress\n"
+              "  - db is isolated\n"
+              "  - api is isolated\n");
+    for (i = 0; i < h.cl.n; i++) {
+        const struct nv_claim *c = &h.cl.items[i];
+        nv_smt_check(h.smt, c, 10, &r);
+        nv_check_matrix(h.x, c, &mr);
+        assert_int_equal(r.parts[0].verdict, mr.parts[0].verdict);
+        if (i == 5) {
+            assert_int_equal(r.parts[0].verdict, NV_HOLDS);
+            continue;
+        }
+        assert_int_equal(r.parts[0].verdict, NV_REFUTED);
+        assert_true(nv_witness_fits(h.m, c, NV_PART_ISOLATED, &r.parts[0].w));
+        /* db is isolated for ingress only: its witness must say egress */
+        if (i >= 3)
+            assert_int_equal(mr.parts[0].w.dir, NV_EGRESS);
+        if (i == 1 || i == 2)
+            assert_int_equal(mr.parts[0].w.dir, NV_INGRESS);
+        if (i == 0)
+            assert_int_equal(mr.parts[0].w.dir, NV_EGRESS);
+        if ((int)r.parts[0].w.dir != mr.parts[0].w.dir && !bug[0])
+            snprintf(bug, sizeof(bug),
+                     "BUG: '%s': the SMT witness says not isolated for %s, the claim and the "
+                     "matrix engine say %s",
+                     c->text, r.parts[0].w.dir == NV_INGRESS ? "ingress" : "egress",
+                     mr.parts[0].w.dir == NV_INGRESS ? "ingress" : "egress");
+    }
+    hand_free(&h);
+    if (bug[0])
+        fail_msg("%s", bug);
+}
+
+/* ---- the watchdog ---- */
+
+/* A big cluster: a few hundred workloads and policies. */
+static void big_cluster(uint64_t seed)
+{
+    static const struct gsize sz = {10, 1, 300, 1, 300, 1, 1};
+    struct gen g;
+
+    gen_cluster(&g, seed, &sz);
+}
+
+static const char k_big_claims[] = "claims:\n"
+                                   "  - pods app=a cannot reach pods role=b on tcp/80-8000\n"
+                                   "  - any cannot reach any on udp/53\n"
+                                   "  - pods tier=c reaches pods env=a\n"
+                                   "  - only pods app=a reaches pods tier=b on 1000-2000\n"
+                                   "  - pods env=b is isolated for ingress\n"
+                                   "  - namespace ns1 reaches namespace ns2\n"
+                                   "  - any cannot reach cidr 10.0.0.0/8 on tcp/443\n";
+
+struct big {
+    struct nv_diags d;
+    struct nv_model *m;
+    struct nv_claims cl;
+    struct nv_matrix *x;
+    struct nv_result *mr; /* the matrix engine's verdicts, per claim */
+};
+
+static void big_load(struct big *b, uint64_t seed, const char *claims)
+{
+    size_t i;
+
+    memset(b, 0, sizeof(*b));
+    big_cluster(seed);
+    write_file(g_claims, claims);
+    nv_diags_init(&b->d);
+    b->m = load_unfinished(&b->d);
+    assert_true(b->m->npolicies >= 300);
+    assert_true(b->m->nworkloads >= 200);
+    assert_int_equal(nv_claims_load(&b->cl, g_claims, b->m, &b->d), 0);
+    assert_int_equal(nv_model_finish(b->m, &b->d), 0);
+    if (nv_claims_resolve(&b->cl, b->m, &b->d) != 0) {
+        dump_diags(&b->d);
+        fail_msg("claims do not resolve");
+    }
+    b->x = nv_matrix_new(b->m);
+    b->mr = calloc(b->cl.n, sizeof(*b->mr));
+    assert_non_null(b->mr);
+    for (i = 0; i < b->cl.n; i++)
+        nv_check_matrix(b->x, &b->cl.items[i], &b->mr[i]);
+}
+
+static void big_free(struct big *b)
+{
+    free(b->mr);
+    nv_matrix_free(b->x);
+    nv_claims_release(&b->cl);
+    nv_model_free(b->m);
+    nv_diags_release(&b->d);
+}
+
+/*
+ * A watchdog that fires at once gives 'undecided (timeout)', or, when the
+ * check ends before the watchdog thread runs, the right verdict: never a
+ * wrong one. Every claim, on a fresh engine over a model of a few hundred
+ * workloads and policies (its first check takes milliseconds), so most must
+ * be undecided.
+ */
+static void test_timeout(void **state)
+{
+    struct big b;
+    struct nv_smt *smt;
+    struct nv_result r;
+    size_t i, p;
+    double t0, slow;
+    uint64_t seed;
+    unsigned undecided = 0, total = 0;
+
+    (void)state;
+    for (seed = 7; seed <= 9; seed++) {
+        big_load(&b, seed, k_big_claims);
+        for (i = 0; i < b.cl.n; i++) {
+            const struct nv_claim *c = &b.cl.items[i];
+            smt = nv_smt_new(b.m, &b.cl);
+            t0 = now();
+            nv_smt_check(smt, c, 1e-6, &r);
+            slow = now() - t0;
+            for (p = 0; p < r.nparts; p++) {
+                /* a check that ends before the watchdog thread even runs keeps its answer,
+                 * which must then be the right one (checked against the matrix below) */
+                if (r.parts[p].verdict == NV_UNDECIDED) {
+                    assert_non_null(r.parts[p].why);
+                    assert_non_null(strstr(r.parts[p].why, "timeout"));
+                } else {
+                    assert_int_equal(r.parts[p].verdict, b.mr[i].parts[p].verdict);
+                }
+            }
+            /* decided anyway: the check beat the watchdog */
+            undecided += r.parts[0].verdict == NV_UNDECIDED;
+            total++;
+            if (seed == 7)
+                print_message("  '%s': %s with 1us (%.4fs), %s\n", c->text,
+                              verdict_name(nv_result_verdict(&r)), slow,
+                              r.parts[0].why ? r.parts[0].why : "");
+            nv_smt_free(smt);
+        }
+        big_free(&b);
+    }
+    /* the first check of a fresh engine on a model this size cannot be done in 1us */
+    print_message("  %u of %u first checks undecided with a 1us timeout\n", undecided, total);
+    assert_true(undecided * 4 >= total * 3);
+}
+
+/* ---- running a scenario in a child process: NV_BUG() and Z3 errors exit ---- */
+
+static char g_child_msg[1024];
+
+static void child_say(int fd, const char *fmt, ...) NV_PRINTF(2, 3);
+
+static void child_say(int fd, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n > 0 && write(fd, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1) < 0)
+        return;
+}
+
+/*
+ * Run fn(arg, fd) in a child; its exit status is returned (128 + signal when
+ * killed) and what it wrote to fd is left in g_child_msg.
+ */
+static int in_child(int (*fn)(void *, int), void *arg)
+{
+    int fds[2], status = 0;
+    pid_t pid;
+    ssize_t n;
+    size_t got;
+
+    assert_int_equal(pipe(fds), 0);
+    fflush(stdout);
+    fflush(stderr);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int rc;
+        close(fds[0]);
+        /* what the child prints on stderr (NV_BUG's message) goes to the parent too */
+        dup2(fds[1], 2);
+        rc = fn(arg, fds[1]);
+        close(fds[1]);
+        _exit(rc);
+    }
+    close(fds[1]);
+    memset(g_child_msg, 0, sizeof(g_child_msg));
+    for (got = 0;;) {
+        char sink[4096];
+        size_t room = sizeof(g_child_msg) - 1 - got;
+        n = read(fds[0], room ? g_child_msg + got : sink, room ? room : sizeof(sink));
+        if (n <= 0)
+            break;
+        if (room)
+            got += (size_t)n;
+    }
+    close(fds[0]);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+struct after {
+    struct big *b;
+    size_t first, second; /* claim timed out, then claim decided */
+};
+
+/* Claim 'first' with a watchdog that fires at once, then 'second' on the same engine. */
+static int after_timeout(void *arg, int fd)
+{
+    struct after *a = arg;
+    struct big *b = a->b;
+    struct nv_smt *smt = nv_smt_new(b->m, &b->cl);
+    const struct nv_claim *c = &b->cl.items[a->second];
+    struct nv_result r;
+    double t0, fresh, after;
+    size_t p;
+
+    /* the reference: a fresh engine */
+    t0 = now();
+    nv_smt_check(smt, c, 60, &r);
+    fresh = now() - t0;
+    nv_smt_free(smt);
+
+    smt = nv_smt_new(b->m, &b->cl);
+    nv_smt_check(smt, &b->cl.items[a->first], 1e-6, &r);
+    t0 = now();
+    nv_smt_check(smt, c, 60, &r);
+    after = now() - t0;
+    nv_smt_free(smt);
+    for (p = 0; p < r.nparts; p++)
+        if (r.parts[p].verdict != b->mr[a->second].parts[p].verdict) {
+            child_say(fd, "part %zu is %s, the matrix engine says %s%s%s", p,
+                      verdict_name(r.parts[p].verdict),
+                      verdict_name(b->mr[a->second].parts[p].verdict), r.parts[p].why ? ": " : "",
+                      r.parts[p].why ? r.parts[p].why : "");
+            return 1;
+        }
+    if (after > 2.0 + 20 * fresh) {
+        child_say(fd, "%.3fs after a timeout, %.3fs on a fresh engine", after, fresh);
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * BUG: after a check that the watchdog interrupted, the next check on the same
+ * engine can end the process in NV_BUG ("src/smt.c: a pod endpoint of the
+ * model has no class", exit 3). Big cluster of seed 7 (big_cluster(7), 300
+ * workloads, 300 policies): 'pods app=a cannot reach pods role=b on
+ * tcp/80-8000' with a 1us timeout (undecided: timeout), then 'namespace ns1
+ * reaches namespace ns2' with 60 s: exit 3 instead of 'refuted'. The same
+ * from the CLI: both claims in one file, 'netverify check --timeout 0.005'.
+ * nv_read_witness() (nv_true_classes) reads the class indicators with
+ * Z3_model_get_const_interp, without model completion, among the classes of
+ * the namespace the model gives the endpoint; after an interrupted check the
+ * solver's models need not define them, and no class is found.
+ */
+static void test_after_timeout(void **state)
+{
+    struct big b;
+    struct after a;
+    size_t i, j;
+    uint64_t seed;
+    int rc;
+    char first_failure[1400] = "";
+    unsigned failures = 0;
+
+    (void)state;
+    for (seed = 7; seed <= 8; seed++) {
+        big_load(&b, seed, k_big_claims);
+        a.b = &b;
+        for (i = 0; i < b.cl.n; i++)
+            for (j = 0; j < b.cl.n; j++) {
+                /* every claim after itself; every claim after the first one */
+                if (i != j && i != 0)
+                    continue;
+                a.first = i;
+                a.second = j;
+                rc = in_child(after_timeout, &a);
+                if (rc == 0)
+                    continue;
+                g_child_msg[strcspn(g_child_msg, "\n")] = '\0';
+                if (!failures++)
+                    snprintf(first_failure, sizeof(first_failure),
+                             "seed %llu: '%s' after '%s' timed out: exit %d: %s",
+                             (unsigned long long)seed, b.cl.items[j].text, b.cl.items[i].text, rc,
+                             g_child_msg);
+                print_message("  seed %llu: '%s' after '%s' timed out: exit %d: %s\n",
+                              (unsigned long long)seed, b.cl.items[j].text, b.cl.items[i].text, rc,
+                              g_child_msg);
+            }
+        big_free(&b);
+    }
+    if (failures)
+        fail_msg("BUG: %u checks after a timeout failed; first: %s", failures, first_failure);
+}
+
+/* ---- SMT-LIB2 emission ---- */
+
+static char *emit(struct nv_smt *s, const struct nv_claim *c, size_t part, int *rc)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+
+    assert_non_null(fp);
+    *rc = nv_smt_emit(s, c, part, fp);
+    assert_int_equal(fclose(fp), 0);
+    assert_non_null(buf);
+    return buf;
+}
+
+static void z3_quiet(Z3_context c, Z3_error_code e)
+{
+    (void)c;
+    (void)e;
+}
+
+/* Run the script through a fresh Z3: the first answer of (check-sat). */
+static const char *z3_answer(const char *script)
+{
+    Z3_config cfg = Z3_mk_config();
+    Z3_context ctx = Z3_mk_context(cfg);
+    char *text = strdup(script), *gm;
+    const char *out, *ans;
+
+    assert_non_null(text);
+    Z3_del_config(cfg);
+    Z3_set_error_handler(ctx, z3_quiet);
+    /* (get-model) after an unsat answer is an error: leave it out */
+    while ((gm = strstr(text, "(get-model)")))
+        memset(gm, ' ', strlen("(get-model)"));
+    out = Z3_eval_smtlib2_string(ctx, text);
+    ans = !strncmp(out, "sat", 3) ? "sat" : !strncmp(out, "unsat", 5) ? "unsat" : "other";
+    if (!strcmp(ans, "other"))
+        print_message("  z3 says: %.300s\n", out);
+    Z3_del_context(ctx);
+    free(text);
+    return ans;
+}
+
+static void test_emit(void **state)
+{
+    struct hand h;
+    size_t i, p;
+    int rc;
+
+    (void)state;
+    hand_load(&h, k_shop,
+              "claims:\n"
+              "  - web reaches api on tcp/9000\n"            /* holds */
+              "  - web reaches api on udp/9000\n"            /* refuted */
+              "  - web reaches api\n"                        /* holds, quantified */
+              "  - db reaches api\n"                         /* refuted, quantified */
+              "  - only web reaches api\n"                   /* holds */
+              "  - only pods app=api reaches db\n"           /* holds */
+              "  - only db reaches web on 80\n"              /* refuted in the second part */
+              "  - api cannot reach cidr 203.0.113.128/25\n" /* holds */
+              "  - api cannot reach cidr 0.0.0.0/0\n"        /* refuted */
+              "  - db cannot reach web\n"                    /* refuted */
+              "  - pods app=api is isolated\n"               /* holds */
+              "  - pods app=db is isolated\n"                /* refuted */
+              "  - namespace shop is isolated for ingress\n" /* refuted */
+              "  - any reaches svc shop/api\n"               /* refuted: db cannot */
+              "  - web reaches svc shop/api\n");             /* holds */
+    for (i = 0; i < h.cl.n; i++) {
+        const struct nv_claim *c = &h.cl.items[i];
+        struct nv_result r, mr;
+        nv_smt_check(h.smt, c, 30, &r);
+        nv_check_matrix(h.x, c, &mr);
+        for (p = 0; p < r.nparts; p++) {
+            char *text = emit(h.smt, c, p, &rc);
+            const char *ans;
+            int quantified = r.parts[p].kind == NV_PART_REACHES && !c->nports;
+            assert_int_equal(rc, 0);
+            assert_int_equal(r.parts[p].verdict, mr.parts[p].verdict);
+            assert_true(r.parts[p].verdict != NV_UNDECIDED);
+            if (!strstr(text, "(check-sat)") || !strstr(text, "(assert") ||
+                !strstr(text, "(declare-fun src_pod () Bool)") || !strstr(text, "; netverify: ") ||
+                !strstr(text, c->text))
+                fail_msg("'%s' part %zu: not a complete script:\n%.2000s", c->text, p, text);
+            if (r.parts[p].kind != NV_PART_ISOLATED &&
+                !strstr(text, "(declare-fun dst_pod () Bool)"))
+                fail_msg("'%s' part %zu: flow variables not declared:\n%.2000s", c->text, p, text);
+            if (quantified) {
+                /* proto and port are bound by the quantifier */
+                if (!strstr(text, "(forall ((proto (_ BitVec 2)) (port (_ BitVec 16))"))
+                    fail_msg("'%s': no quantifier:\n%.2000s", c->text, text);
+            } else if (r.parts[p].kind != NV_PART_ISOLATED) {
+                if (!strstr(text, "(declare-fun port () (_ BitVec 16))") ||
+                    !strstr(text, "(declare-fun proto () (_ BitVec 2))"))
+                    fail_msg("'%s' part %zu: port variables not declared:\n%.2000s", c->text, p,
+                             text);
+            }
+            ans = z3_answer(text);
+            if (strcmp(ans, r.parts[p].verdict == NV_REFUTED ? "sat" : "unsat"))
+                fail_msg("'%s' part %zu: the script is %s, the claim %s", c->text, p, ans,
+                         verdict_name(r.parts[p].verdict));
+            free(text);
+        }
+        /* there is no part past the last */
+        free(emit(h.smt, c, r.nparts, &rc));
+        assert_int_equal(rc, -1);
+    }
+    /* a stream that cannot be written */
+    {
+        FILE *fp = fopen("/dev/null", "r");
+        assert_non_null(fp);
+        assert_int_equal(nv_smt_emit(h.smt, &h.cl.items[0], 0, fp), -1);
+        fclose(fp);
+    }
+    hand_free(&h);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_differential), cmocka_unit_test(test_isolated_witness_direction),
+        cmocka_unit_test(test_timeout),      cmocka_unit_test(test_after_timeout),
+        cmocka_unit_test(test_emit),
+    };
+
+    /* NV_TEST_FILTER=test_emit runs one test (while working on it) */
+    if (getenv("NV_TEST_FILTER"))
+        cmocka_set_test_filter(getenv("NV_TEST_FILTER"));
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
