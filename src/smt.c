@@ -1063,6 +1063,15 @@ static void nv_read_witness(struct nv_smt *s, const struct nv_claim *c, struct n
     free(dc);
 }
 
+/* Seconds since t0. */
+static double nv_elapsed(const struct timespec *t0)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 /* The endpoint fixed to what the witness says. */
 static Z3_ast nv_fix(struct nv_smt *s, const struct nv_sym *e, const struct nv_end *v)
 {
@@ -1081,12 +1090,22 @@ static void nv_reaches_any(struct nv_smt *s, const struct nv_claim *c, double ti
 {
     const char *why = NULL;
     Z3_ast from[2], to[2];
+    struct timespec t0;
 
     from[0] = s->proto;
     from[1] = s->port;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
-        Z3_lbool r = nv_solve(s, timeout, &why);
+        Z3_lbool r;
         struct nv_witness w;
+        /* one deadline for the whole part, however many rounds it takes */
+        double left = timeout > 0 ? timeout - nv_elapsed(&t0) : 0;
+        if (timeout > 0 && left <= 0) {
+            part->verdict = NV_UNDECIDED;
+            part->why = "timeout";
+            return;
+        }
+        r = nv_solve(s, left, &why);
         if (r == Z3_L_FALSE) {
             part->verdict = NV_HOLDS;
             return;
@@ -1103,7 +1122,10 @@ static void nv_reaches_any(struct nv_smt *s, const struct nv_claim *c, double ti
         Z3_solver_assert(s->ctx, s->solver, nv_fix(s, &s->d, &w.dst));
         Z3_solver_assert(s->ctx, s->solver, s->domain);
         Z3_solver_assert(s->ctx, s->solver, s->allowed);
-        r = nv_solve(s, timeout, &why);
+        left = timeout > 0 ? timeout - nv_elapsed(&t0) : 0;
+        r = timeout > 0 && left <= 0 ? Z3_L_UNDEF : nv_solve(s, left, &why);
+        if (r == Z3_L_UNDEF && !why)
+            why = "timeout";
         if (r == Z3_L_TRUE)
             nv_read_witness(s, c, part);
         Z3_solver_pop(s->ctx, s->solver, 1);
