@@ -1290,11 +1290,11 @@ static void load_first_diag(const char *claims, struct first_diag *f)
 }
 
 /*
- * BUG: a claim written as a YAML block scalar ('|' or '>') is located at the
- * indicator, with the column moved one to the right as for a quote, but its
- * text starts on the next line. Errors in it point at the wrong line and
- * column: for "  - >-\n    web reachs db\n" the error should be at 3:9
- * ('reachs'), netverify reports 2:10.
+ * Regression (bug found by this test, fixed in 7c6f542): a claim written as
+ * a YAML block scalar ('|' or '>') was located at the indicator, with the
+ * column moved one to the right as for a quote, though its text starts on
+ * the next line: for "  - >-\n    web reachs db\n" the error was reported at
+ * 2:10 instead of 3:9 ('reachs').
  */
 static void test_file_block_scalar_position(void **state)
 {
@@ -1314,10 +1314,10 @@ static void test_file_block_scalar_position(void **state)
 }
 
 /*
- * BUG: the same for a plain scalar folded over two lines: the column is the
- * offset in the folded text added to the first line's column. For
- * "  - web reaches db on\n    tcp/70000\n" the error should be at 3:5
- * ('tcp/70000'), netverify reports 2:23 (past the end of line 2).
+ * Regression (fixed in 7c6f542): the same for a plain scalar folded over two
+ * lines: the column was the offset in the folded text added to the first
+ * line's column. For "  - web reaches db on\n    tcp/70000\n" the error was
+ * reported at 2:23 (past the end of line 2) instead of 3:5 ('tcp/70000').
  */
 static void test_file_multiline_position(void **state)
 {
@@ -1337,13 +1337,14 @@ static void test_file_multiline_position(void **state)
 }
 
 /*
- * BUG: nv_parse_value_set() grows the values of "key in (v1, v2, ...)" on the
- * heap and moves them into the arena only when the list is well formed; on
- * an error after the first value ("pods app in (a,b@d) reaches any": invalid
- * value; "pods app in (a,b reaches any": no ')') it returns without freeing
- * the list. 64 bytes lost per bad claim (LeakSanitizer: nv_parse_value_set
- * src/claim.c, nv_grow). Measured here with mallinfo2(): the heap in use must
- * come back to where it was once the model and the diagnostics are released.
+ * Regression (fixed in 7c6f542): nv_parse_value_set() grew the values of
+ * "key in (v1, v2, ...)" on the heap and moved them into the arena only when
+ * the list was well formed; on an error after the first value ("pods app in
+ * (a,b@d) reaches any": invalid value; "pods app in (a,b reaches any": no
+ * ')') the list leaked (64 bytes per bad claim; LeakSanitizer: nv_grow from
+ * nv_parse_value_set). Measured here with mallinfo2(): the heap in use must
+ * come back to where it was once the model and the diagnostics are released
+ * (under ASan, LeakSanitizer checks at exit instead).
  */
 static void test_value_set_error_leak(void **state)
 {
