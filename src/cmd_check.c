@@ -42,7 +42,11 @@ static void nv_check_help(void)
         "      --emit-smt DIR    also write each claim's query as SMT-LIB2 to DIR\n"
         "      --timeout SECS    give up on a claim after SECS seconds (default 30)\n"
         "      --cross-check     also decide every claim with the set-algebra engine\n"
-        "                        and fail (exit 3) if the two engines disagree\n" NV_CLI_INPUT_HELP
+        "                        and fail (exit 3) if the two engines disagree\n"
+        "  -j, --jobs N          decide claims in N threads, each with its own solver\n"
+        "                        (default: 2 with 4 claims or more and at most 20,000\n"
+        "                        classes of pods, else 1); N may change which\n"
+        "                        counterexamples are shown, never the verdicts\n" NV_CLI_INPUT_HELP
         "  -h, --help            show this help\n\n"
         "Claims (one per line of the file's 'claims:' list; see docs/claims.md):\n"
         "  only frontend reaches inference on 80\n"
@@ -940,8 +944,11 @@ int nv_cmd_check(int argc, char **argv)
     nv_phase("load");
     if (cx.cross)
         cx.x = nv_matrix_new(cx.m);
-    if (!jobs) /* two solvers use both cores of a small machine; not more: memory */
-        jobs = cx.claims.n >= 4 ? 2 : 1;
+    /* two solvers use both cores of a small machine; not more, and not for big models:
+     * each job holds the whole encoding (about 20 KB a class), and at tens of thousands
+     * of classes the first check dominates and memory bandwidth is shared anyway */
+    if (!jobs)
+        jobs = cx.claims.n >= 4 && cx.m->nclasses <= 20000 ? 2 : 1;
     switch (nv_decide(&cx, timeout, emit, jobs)) {
     case -1:
         rc = NV_EXIT_INTERNAL;

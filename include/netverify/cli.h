@@ -33,9 +33,9 @@ int nv_cli_usage_error(const char *usage, const char *fmt, ...) NV_PRINTF(2, 3);
     }
 int nv_cli_input_opt(int opt, const char *arg, struct nv_load_opts *o);
 #define NV_CLI_INPUT_HELP                                                                          \
-    "      --max-depth N       refuse YAML nested deeper than N (default 256)\n"                   \
-    "      --max-file-size N   refuse input files over N MiB (default 512)\n"                      \
-    "      --max-nodes N       refuse documents of more than N nodes (default 5000000)\n"
+    "      --max-depth N     refuse YAML nested deeper than N (default 256)\n"                     \
+    "      --max-file-size N refuse input files over N MiB (default 512)\n"                        \
+    "      --max-nodes N     refuse documents of more than N nodes (default 5000000)\n"
 
 /*
  * Load the paths; print the diagnostics on stderr. Returns the model, or NULL
