@@ -976,6 +976,20 @@ static void nv_add_namespace_object(struct nv_k8s *k, const struct nv_node *meta
 
 /* ---- objects ---- */
 
+static int nv_changes_flows(const char *kind)
+{
+    static const char *const kinds[] = {"AdminNetworkPolicy",         "BaselineAdminNetworkPolicy",
+                                        "ClusterNetworkPolicy",       "MultiNetworkPolicy",
+                                        "UserDefinedNetwork",         "ClusterUserDefinedNetwork",
+                                        "NetworkAttachmentDefinition"};
+    size_t i;
+
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (!strcmp(kind, kinds[i]))
+            return 1;
+    return 0;
+}
+
 static int nv_is_workload_kind(const char *kind)
 {
     static const char *const kinds[] = {
@@ -1107,11 +1121,16 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
         strcmp(kind, "NetworkPolicy") && !nv_is_workload_kind(kind)) {
         const struct nv_node *sm = nv_node_get(obj, "metadata");
         const struct nv_node *sn = nv_node_get(sm, "name");
-        if (sn && sn->type == NV_NODE_SCALAR && sn->len && sn->len < 256)
-            nv_diag_note(k->d, obj->loc, NV_W_SKIPPED, "skipping %s '%s': not modelled", kind,
-                         sn->str);
+        const char *nm =
+            sn && sn->type == NV_NODE_SCALAR && sn->len && sn->len < 256 ? sn->str : "";
+        /* kinds that change who reaches whom: the results do not reflect them, say so */
+        if (nv_changes_flows(kind))
+            nv_diag_warning(k->d, obj->loc, NV_W_SKIPPED,
+                            "%s%s%s%s is not modelled yet: the results ignore it", kind,
+                            *nm ? " '" : "", nm, *nm ? "'" : "");
         else
-            nv_diag_note(k->d, obj->loc, NV_W_SKIPPED, "skipping %s: not modelled", kind);
+            nv_diag_note(k->d, obj->loc, NV_W_SKIPPED, "skipping %s%s%s%s: not modelled", kind,
+                         *nm ? " '" : "", nm, *nm ? "'" : "");
         k->stats.skipped++;
         return;
     }

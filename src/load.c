@@ -187,8 +187,8 @@ struct nv_model *nv_load_unfinished(char *const *paths, size_t npaths, const str
             struct nv_files files = {NULL, 0, 0};
             nv_walk(p, 0, &files, d);
             if (!files.n)
-                nv_diag_warning(d, (struct nv_loc){NULL, 0, 0}, NV_E_IO,
-                                "no .yaml, .yml or .json files under '%s'", p);
+                nv_diag_error(d, (struct nv_loc){p, 0, 0}, NV_E_IO,
+                              "no .yaml, .yml or .json file in this directory");
             for (j = 0; j < files.n; j++) {
                 nv_load_file(m, files.v[j], o, k, d);
                 free(files.v[j]);
