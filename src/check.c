@@ -40,28 +40,9 @@ enum nv_verdict nv_result_verdict(const struct nv_result *r)
 
 uint32_t nv_claim_ports_to(struct nv_model *m, const struct nv_claim *c, const struct nv_end *d)
 {
-    uint32_t id = NV_PORTS_NONE;
-    size_t i, j;
-
     if (!c->nports)
         return NV_PORTS_ALL;
-    for (i = 0; i < c->nports; i++) {
-        const struct nv_portspec *ps = &c->ports[i];
-        if (!ps->name) {
-            id = nv_ports_union(&m->ports, id,
-                                nv_ports_range(&m->ports, ps->proto, ps->port, ps->end));
-            continue;
-        }
-        if (d->external)
-            continue;
-        for (j = 0; j < m->classes[d->cls].nports; j++) {
-            const struct nv_named_port *np = &m->classes[d->cls].ports[j];
-            if (np->name == ps->name && np->proto == ps->proto)
-                id = nv_ports_union(&m->ports, id,
-                                    nv_ports_range(&m->ports, np->proto, np->port, np->port));
-        }
-    }
-    return id;
+    return nv_model_ports(m, c->ports, c->nports, d->external ? UINT32_MAX : d->cls);
 }
 
 /* The lowest (protocol, port) of a non-empty set. */

@@ -31,29 +31,9 @@ static int nv_peer_has(const struct nv_model *m, const struct nv_policy *pol,
 /* What rule r admits toward destination d (named ports resolved on d). */
 static uint32_t nv_rule_set(struct nv_model *m, const struct nv_rule *r, const struct nv_end *d)
 {
-    uint32_t id = NV_PORTS_NONE;
-    size_t i, j;
-
     if (r->all_ports)
         return NV_PORTS_ALL;
-    for (i = 0; i < r->nports; i++) {
-        const struct nv_portspec *ps = &r->ports[i];
-        if (!ps->name) {
-            id = nv_ports_union(&m->ports, id,
-                                ps->port ? nv_ports_range(&m->ports, ps->proto, ps->port, ps->end)
-                                         : nv_ports_proto(&m->ports, ps->proto));
-            continue;
-        }
-        if (d->external)
-            continue;
-        for (j = 0; j < m->classes[d->cls].nports; j++) {
-            const struct nv_named_port *np = &m->classes[d->cls].ports[j];
-            if (np->name == ps->name && np->proto == ps->proto)
-                id = nv_ports_union(&m->ports, id,
-                                    nv_ports_range(&m->ports, np->proto, np->port, np->port));
-        }
-    }
-    return id;
+    return nv_model_ports(m, r->ports, r->nports, d->external ? UINT32_MAX : d->cls);
 }
 
 static void nv_side(struct nv_model *m, enum nv_dir dir, const struct nv_end *self,

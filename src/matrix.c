@@ -482,21 +482,7 @@ int nv_matrix_isolated(const struct nv_matrix *x, uint32_t cls, int dir)
 
 static uint32_t nv_resolve_named(struct nv_matrix *x, const struct nv_rule *r, uint32_t dst)
 {
-    const struct nv_class *c = &x->m->classes[dst];
-    uint32_t id = r->numeric;
-    size_t i, j;
-
-    for (i = 0; i < r->nports; i++) {
-        const struct nv_portspec *ps = &r->ports[i];
-        if (!ps->name)
-            continue;
-        for (j = 0; j < c->nports; j++)
-            if (c->ports[j].name == ps->name && c->ports[j].proto == ps->proto)
-                id = nv_ports_union(
-                    &x->m->ports, id,
-                    nv_ports_range(&x->m->ports, ps->proto, c->ports[j].port, c->ports[j].port));
-    }
-    return id;
+    return nv_model_ports(x->m, r->ports, r->nports, dst);
 }
 
 uint32_t nv_matrix_rule_ports(struct nv_matrix *x, const struct nv_rule *r, uint32_t dst)

@@ -475,3 +475,28 @@ long nv_model_find_workload(const struct nv_model *m, const char *id)
     }
     return lo < m->nworkloads && !strcmp(m->workloads[lo].id, id) ? (long)lo : -1;
 }
+
+uint32_t nv_model_ports(struct nv_model *m, const struct nv_portspec *ps, size_t n, uint32_t cls)
+{
+    uint32_t id = NV_PORTS_NONE;
+    size_t i, j;
+
+    for (i = 0; i < n; i++) {
+        if (!ps[i].name) {
+            id = nv_ports_union(&m->ports, id,
+                                ps[i].port
+                                    ? nv_ports_range(&m->ports, ps[i].proto, ps[i].port, ps[i].end)
+                                    : nv_ports_proto(&m->ports, ps[i].proto));
+            continue;
+        }
+        if (cls == UINT32_MAX)
+            continue; /* a named port never resolves on an external address */
+        for (j = 0; j < m->classes[cls].nports; j++) {
+            const struct nv_named_port *np = &m->classes[cls].ports[j];
+            if (np->name == ps[i].name && np->proto == ps[i].proto)
+                id = nv_ports_union(&m->ports, id,
+                                    nv_ports_range(&m->ports, np->proto, np->port, np->port));
+        }
+    }
+    return id;
+}

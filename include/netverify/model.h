@@ -150,6 +150,14 @@ void nv_model_use_range(struct nv_model *m, struct nv_iprange r);
  */
 int nv_model_finish(struct nv_model *m, struct nv_diags *d);
 
+/*
+ * The port set of n port entries toward a pod of class 'cls', named ports
+ * resolved on it (by name and protocol); cls == UINT32_MAX is an external
+ * address, where named ports resolve to nothing. A numeric entry with port 0
+ * is the whole protocol. After nv_model_finish().
+ */
+uint32_t nv_model_ports(struct nv_model *m, const struct nv_portspec *ps, size_t n, uint32_t cls);
+
 /* Find a workload by "ns/name" (first of any kind); -1 if none. */
 long nv_model_find_workload(const struct nv_model *m, const char *id);
 
