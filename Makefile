@@ -83,7 +83,7 @@ $(BUILD)/%.o: src/%.c
 
 $(BUILD)/dot.o: CFLAGS += -Wno-write-strings
 
-$(BUILD)/tests/%: tests/%.c $(BUILD)/libnetverify.a
+$(BUILD)/tests/%: tests/%.c tests/oracle.h $(BUILD)/libnetverify.a
 	@mkdir -p $(@D)
 	$(call E,CC,$<)$(CC) $(CPPFLAGS) $(CSTD) $(TEST_WARN) $(OPT) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) \
 		-o $@ $< $(BUILD)/libnetverify.a $(LDFLAGS) $(CMOCKA_LIBS) $(LDLIBS)
@@ -139,10 +139,10 @@ bench: $(NV) tools
 	@sh tests/bench.sh $(NV) $(BUILD)/tools/gencluster
 
 format:
-	clang-format -i src/*.c include/netverify/*.h tests/*.c
+	clang-format -i src/*.c include/netverify/*.h tests/*.c tests/*.h
 
 format-check:
-	clang-format --dry-run --Werror src/*.c include/netverify/*.h tests/*.c
+	clang-format --dry-run --Werror src/*.c include/netverify/*.h tests/*.c tests/*.h
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

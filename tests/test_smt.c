@@ -35,6 +35,8 @@
 #include "netverify/model.h"
 #include "netverify/smt.h"
 
+#include "oracle.h"
+
 static char g_dir[64];
 static char g_path[128];
 static char g_claims[128];
@@ -878,93 +880,6 @@ static void gen_claim(struct gclaim *gc, const struct nv_model *m)
 /* ====================================================================== */
 /* The oracle: the claim evaluated over every pod and probe address          */
 /* ====================================================================== */
-
-static int o_selects(const struct nv_selector *s, const struct nv_labels *l)
-{
-    size_t i, j;
-
-    for (i = 0; i < s->n; i++) {
-        const struct nv_requirement *r = &s->reqs[i];
-        const char *v = label_of(l, r->key);
-        int in = 0;
-        for (j = 0; v && j < r->nvalues; j++)
-            if (!strcmp(r->values[j], v))
-                in = 1;
-        if ((r->op == NV_SEL_IN && !in) || (r->op == NV_SEL_NOTIN && in) ||
-            (r->op == NV_SEL_EXISTS && !v) || (r->op == NV_SEL_NOTEXISTS && v))
-            return 0;
-    }
-    return 1;
-}
-
-static int o_peer_pod(const struct nv_model *m, const struct nv_policy *pol,
-                      const struct nv_rule *r, const struct nv_pod *x)
-{
-    size_t k;
-
-    if (r->all_peers)
-        return 1;
-    for (k = 0; k < r->npeers; k++) {
-        const struct nv_peer *p = &r->peers[k];
-        if (p->kind != NV_PEER_PODS)
-            continue;
-        if (p->ns_sel ? !o_selects(p->ns_sel, &m->ns[x->ns].labels)
-                      : strcmp(m->ns[x->ns].name, pol->ns) != 0)
-            continue;
-        if (p->pod_sel && !o_selects(p->pod_sel, &x->labels))
-            continue;
-        return 1;
-    }
-    return 0;
-}
-
-static int o_in_block(const struct nv_peer *p, uint32_t a)
-{
-    size_t e;
-
-    if (p->cidr.lo > p->cidr.hi || a < p->cidr.lo || a > p->cidr.hi)
-        return 0;
-    for (e = 0; e < p->nexcept; e++)
-        if (a >= p->except[e].lo && a <= p->except[e].hi)
-            return 0;
-    return 1;
-}
-
-static int o_peer_addr(const struct nv_rule *r, uint32_t a)
-{
-    size_t k;
-
-    if (r->all_peers)
-        return 1;
-    for (k = 0; k < r->npeers; k++)
-        if (r->peers[k].kind == NV_PEER_IPBLOCK && o_in_block(&r->peers[k], a))
-            return 1;
-    return 0;
-}
-
-/* Does rule r admit (proto, port) toward pod 'dst' (NULL: an address)? */
-static int o_port(const struct nv_rule *r, const struct nv_pod *dst, int proto, unsigned port)
-{
-    size_t i, j;
-
-    if (r->all_ports)
-        return 1;
-    for (i = 0; i < r->nports; i++) {
-        const struct nv_portspec *ps = &r->ports[i];
-        if ((int)ps->proto != proto)
-            continue;
-        if (!ps->name) {
-            if (ps->port == 0 || (port >= ps->port && port <= ps->end))
-                return 1;
-            continue;
-        }
-        for (j = 0; dst && j < dst->nports; j++)
-            if (!strcmp(dst->ports[j].name, ps->name) && (int)dst->ports[j].proto == proto &&
-                dst->ports[j].port == port)
-                return 1;
-    }
-    return 0;
-}
 
 /* A flow end for the oracle: a pod (index into m->pods) or an address. */
 struct o_end {

@@ -1,0 +1,133 @@
+/*
+ * oracle.h - the brute-force semantics the engine tests compare against:
+ * selectors, peers and ports evaluated directly from the policies, pod by pod,
+ * without the engine's classes, bitsets or port-set algebra. Shared by
+ * test_matrix.c and test_smt.c; static inline, so a test may use part of it.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef NETVERIFY_TEST_ORACLE_H
+#define NETVERIFY_TEST_ORACLE_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "netverify/model.h"
+#include "netverify/policy.h"
+#include "netverify/selector.h"
+
+static inline const char *o_label(const struct nv_labels *l, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        if (!strcmp(l->keys[i], key))
+            return l->vals[i];
+    return NULL;
+}
+
+static inline int o_selects(const struct nv_selector *s, const struct nv_labels *l)
+{
+    size_t i, j;
+
+    for (i = 0; i < s->n; i++) {
+        const struct nv_requirement *r = &s->reqs[i];
+        const char *v = o_label(l, r->key);
+        int in = 0;
+        for (j = 0; v && j < r->nvalues; j++)
+            if (!strcmp(r->values[j], v))
+                in = 1;
+        switch (r->op) {
+        case NV_SEL_IN:
+            if (!in)
+                return 0;
+            break;
+        case NV_SEL_NOTIN:
+            if (in)
+                return 0;
+            break;
+        case NV_SEL_EXISTS:
+            if (!v)
+                return 0;
+            break;
+        case NV_SEL_NOTEXISTS:
+            if (v)
+                return 0;
+            break;
+        }
+    }
+    return 1;
+}
+
+/* Does 'r' of 'pol' name pod 'x' as a peer? ipBlocks never match pods. */
+static inline int o_peer_pod(const struct nv_model *m, const struct nv_policy *pol,
+                             const struct nv_rule *r, const struct nv_pod *x)
+{
+    size_t k;
+
+    if (r->all_peers)
+        return 1;
+    for (k = 0; k < r->npeers; k++) {
+        const struct nv_peer *p = &r->peers[k];
+        if (p->kind != NV_PEER_PODS)
+            continue;
+        if (p->ns_sel ? !o_selects(p->ns_sel, &m->ns[x->ns].labels)
+                      : strcmp(m->ns[x->ns].name, pol->ns) != 0)
+            continue;
+        if (p->pod_sel && !o_selects(p->pod_sel, &x->labels))
+            continue;
+        return 1;
+    }
+    return 0;
+}
+
+static inline int o_in_block(const struct nv_peer *p, uint32_t a)
+{
+    size_t e;
+
+    if (p->cidr.lo > p->cidr.hi || a < p->cidr.lo || a > p->cidr.hi)
+        return 0;
+    for (e = 0; e < p->nexcept; e++)
+        if (a >= p->except[e].lo && a <= p->except[e].hi)
+            return 0;
+    return 1;
+}
+
+static inline int o_peer_addr(const struct nv_rule *r, uint32_t a)
+{
+    size_t k;
+
+    if (r->all_peers)
+        return 1;
+    for (k = 0; k < r->npeers; k++)
+        if (r->peers[k].kind == NV_PEER_IPBLOCK && o_in_block(&r->peers[k], a))
+            return 1;
+    return 0;
+}
+
+/* Does 'r' admit (proto, port) toward pod 'dst' (NULL: an external address)? */
+static inline int o_port(const struct nv_rule *r, const struct nv_pod *dst, int proto,
+                         unsigned port)
+{
+    size_t i, j;
+
+    if (r->all_ports)
+        return 1;
+    for (i = 0; i < r->nports; i++) {
+        const struct nv_portspec *ps = &r->ports[i];
+        if ((int)ps->proto != proto)
+            continue;
+        if (!ps->name) {
+            if (ps->port == 0 || (port >= ps->port && port <= ps->end))
+                return 1;
+            continue;
+        }
+        /* a named port resolves on the destination pod, by name and protocol */
+        for (j = 0; dst && j < dst->nports; j++)
+            if (!strcmp(dst->ports[j].name, ps->name) && (int)dst->ports[j].proto == proto &&
+                dst->ports[j].port == port)
+                return 1;
+    }
+    return 0;
+}
+
+#endif
