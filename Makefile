@@ -116,6 +116,7 @@ golden: $(NV)
 	@$(PYTHON) tests/check-formats.py tests/golden
 	@$(PYTHON) tests/check-emit.py $(NV) tests/golden/check-forms/cluster.yaml \
 		tests/golden/check-forms/claims.yaml
+	@sh tests/check-dot.sh $(NV)
 
 conformance: $(NV)
 	@if [ -f $(CORPUS)/index.json ]; then \
@@ -133,7 +134,7 @@ check-san: deps
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 
 valgrind: $(NV)
-	@sh tests/run-golden.sh "valgrind -q --leak-check=full --error-exitcode=99 $(CURDIR)/$(NV)"
+	@sh tests/run-golden.sh "valgrind -q --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite --error-exitcode=99 $(CURDIR)/$(NV)"
 
 bench: $(NV) tools
 	@sh tests/bench.sh $(NV) $(BUILD)/tools/gencluster

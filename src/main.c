@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "netverify/cli.h"
+#include "netverify/dot.h"
 #include "netverify/json.h"
 #include "netverify/smt.h"
 #include "netverify/yaml.h"
@@ -22,6 +23,7 @@ struct nv_command {
 
 static const struct nv_command nv_commands[] = {
     {"check", nv_cmd_check, "prove or refute the claims of a claims file (Z3)"},
+    {"graph", nv_cmd_graph, "reachability diagram as DOT, SVG, PNG or PDF"},
     {"list", nv_cmd_list, "every allowed flow, as text, JSON, CSV, Markdown or a summary"},
 };
 
@@ -55,8 +57,9 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-        printf("netverify %s (z3 %s, libyaml %s, jansson %s)\n", NV_VERSION, nv_smt_version(),
-               nv_yaml_library_version(), nv_json_library_version());
+        printf("netverify %s (z3 %s, libyaml %s, jansson %s, graphviz %s)\n", NV_VERSION,
+               nv_smt_version(), nv_yaml_library_version(), nv_json_library_version(),
+               nv_graph_library_version());
         return 0;
     }
     for (i = 0; i < sizeof(nv_commands) / sizeof(nv_commands[0]); i++)

@@ -1,0 +1,75 @@
+#!/bin/sh
+# check-dot.sh - graphviz accepts what 'netverify graph' writes: every golden
+# graph case's expected.out must render with 'dot -Tsvg', and SVG/PNG output
+# through gvc must exit 0 and start with the right magic bytes.
+# Usage: check-dot.sh NETVERIFY
+# SPDX-License-Identifier: Apache-2.0
+nv=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+case "$nv" in
+/* | *" "*) ;;
+*) nv="$top/$nv" ;;
+esac
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok() { pass=$((pass + 1)); }
+bad() {
+	echo "FAIL dot: $1"
+	fail=$((fail + 1))
+}
+if ! command -v dot >/dev/null 2>&1; then
+	echo "dot: skipped (graphviz 'dot' not installed)"
+	exit 0
+fi
+for dir in "$top"/tests/golden/graph-*/; do
+	dir=${dir%/}
+	name=$(basename "$dir")
+	[ -f "$dir/expected.exit" ] && [ "$(cat "$dir/expected.exit")" != 0 ] && continue
+	[ -s "$dir/expected.out" ] || continue
+	if dot -Tsvg -o /dev/null "$dir/expected.out" 2>"$tmp/err" && [ ! -s "$tmp/err" ]; then
+		ok
+	else
+		bad "$name: dot -Tsvg rejects expected.out"
+		head -5 "$tmp/err"
+	fi
+done
+# render: exit 0, a non-empty file, the format's magic bytes, nothing on stderr
+# (under LeakSanitizer, the suppression statistics are not output)
+LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}print_suppressions=0"
+export LSAN_OPTIONS
+render() {
+	ext=$1
+	shift
+	out="$tmp/x.$ext"
+	rm -f "$out"
+	if ! (cd "$top/tests/golden/graph-shop" && $nv graph "$@" -o "$out") 2>"$tmp/err"; then
+		bad "graph $* -o x.$ext: non-zero exit"
+		head -5 "$tmp/err"
+		return
+	fi
+	if [ -s "$tmp/err" ]; then
+		bad "graph $* -o x.$ext: wrote to stderr"
+		head -5 "$tmp/err"
+		return
+	fi
+	if [ ! -s "$out" ]; then
+		bad "graph $* -o x.$ext: empty output"
+		return
+	fi
+	case $ext in
+	svg) head -c 256 "$out" | grep -q -e '<svg' -e '<?xml' ;;
+	png) [ "$(head -c 4 "$out" | od -An -tx1 | tr -d ' \n')" = 89504e47 ] ;;
+	pdf) [ "$(head -c 5 "$out")" = "%PDF-" ] ;;
+	esac || {
+		bad "graph $* -o x.$ext: not a $ext file"
+		return
+	}
+	ok
+}
+render svg ../shop-text/cluster.yaml
+render png ../shop-text/cluster.yaml
+render svg ../shop-text/cluster.yaml --group namespace
+echo "dot: $pass passed, $fail failed"
+[ $fail = 0 ]
