@@ -1010,8 +1010,16 @@ int nv_claims_resolve(struct nv_claims *c, struct nv_model *m, struct nv_diags *
         struct nv_claim *cl = &c->items[i];
         if (nv_resolve_set(cl, &cl->a, m, d) < 0)
             rc = -1;
-        if (cl->kind != NV_CLAIM_ISOLATED && nv_resolve_set(cl, &cl->b, m, d) < 0)
+        if (cl->kind != NV_CLAIM_ISOLATED && nv_resolve_set(cl, &cl->b, m, d) < 0) {
             rc = -1;
+        } else if (cl->kind != NV_CLAIM_ISOLATED && !cl->b.ncls && cl->a.natoms + cl->a.ncls &&
+                   !cl->a.ncls && !cl->only) {
+            /* external to external is not a flow: the claim would hold for want of flows */
+            rc = nv_diag_error(d, cl->loc, NV_E_VALUE,
+                               "'%s' and '%s' hold only external addresses: no flow between "
+                               "them is modelled",
+                               cl->a.text, cl->b.text);
+        }
     }
     return rc;
 }

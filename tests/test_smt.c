@@ -1349,11 +1349,27 @@ static int o_set_ok(const struct oracle *o, const struct nv_claim *c, const stru
     return c->kind != NV_CLAIM_ISOLATED || pods > 0;
 }
 
+/* Whether set s holds at least one pod (for the oracle's own evaluation). */
+static int o_has_pods(const struct oracle *o, const struct nv_set *s)
+{
+    size_t i;
+
+    for (i = 0; i < o->m->npods; i++)
+        if (o_pod_in(o->m, s, &o->m->pods[i]))
+            return 1;
+    return 0;
+}
+
 static int o_claim_ok(const struct oracle *o, const struct nv_claim *c, const struct gclaim *gc)
 {
     if (!o_set_ok(o, c, gc, &c->a, 0))
         return 0;
-    return c->kind == NV_CLAIM_ISOLATED || o_set_ok(o, c, gc, &c->b, 1);
+    if (c->kind == NV_CLAIM_ISOLATED)
+        return 1;
+    if (!o_set_ok(o, c, gc, &c->b, 1))
+        return 0;
+    /* external to external only: refused, since no such flow is modelled */
+    return c->only || o_has_pods(o, &c->a) || o_has_pods(o, &c->b);
 }
 
 /* The bits of what the claim asks about toward pod d (or any address: d == npods). */
