@@ -10,10 +10,13 @@
 #include <string.h>
 
 #include "netverify/buf.h"
+#include "netverify/check.h"
+#include "netverify/claim.h"
 #include "netverify/dot.h"
 #include "netverify/matrix.h"
 
-static const char k_usage[] = "netverify graph PATH... [-o FILE] [--group workload|namespace]";
+static const char k_usage[] = "netverify graph PATH... [-o FILE] [--group workload|namespace] "
+                              "[--focus EP] [--claims FILE]";
 
 static void nv_graph_help(void)
 {
@@ -28,26 +31,37 @@ static void nv_graph_help(void)
           "                        (default: DOT on standard output)\n"
           "  -g, --group G         workload (default): one node per workload, in one\n"
           "                        cluster per namespace; namespace: one node per\n"
-          "                        namespace, edges merged (union of the ports)\n" NV_CLI_INPUT_HELP
+          "                        namespace, edges merged (union of the ports)\n"
+          "  -f, --focus EP        only the edges to and from workload EP (ns/name, or\n"
+          "                        a name that is unique); workload grouping only\n"
+          "  -c, --claims FILE     decide the claims in FILE (matrix engine) and mark\n"
+          "                        them: edges that refute a claim are red and carry\n"
+          "                        its name, a blocked flow a claim needs is a dashed\n"
+          "                        red edge, workloads a claim names are yellow;\n"
+          "                        workload grouping only\n" NV_CLI_INPUT_HELP
           "  -h, --help            show this help\n\n"
           "Edges are labelled with the allowed connections (\"TCP 80;UDP 53\"); \"All\"\n"
-          "edges are bold. External ranges are hexagons. Graphs of more than 50 nodes\n"
+          "edges are bold. External ranges are hexagons. A legend explains the styles\n"
+          "used. Graphs of more than 50 nodes\n"
           "are laid out with sfdp instead of dot; with more than 150 edges the labels\n"
           "become tooltips.\n\n"
           "Exit status: 0 success, 2 usage or input error, 3 internal error.\n",
           stdout);
 }
 
-/* One end of an edge: an external range, or a workload / namespace by index. */
+/* One end of an edge: an external range (atoms a0..a1), or a workload / namespace by index. */
 struct nv_gep {
     int ext;
     struct nv_iprange r;
+    size_t a0, a1;
     size_t idx;
 };
 
 struct nv_gedge {
     struct nv_gep s, d;
     uint32_t ports;
+    unsigned style; /* enum nv_edge_style; NV_EDGE_DASHED: a blocked flow, not an allowed one */
+    char *note;     /* claims the edge refutes or needs, "\n"-separated; NULL if none */
 };
 
 struct nv_gstate {
@@ -56,6 +70,8 @@ struct nv_gstate {
     struct nv_gedge *edges;
     size_t nedges, alloc;
 };
+
+#define NV_NO_FOCUS ((size_t)-1)
 
 static int nv_gep_cmp(const struct nv_gep *a, const struct nv_gep *b)
 {
@@ -94,6 +110,8 @@ static void nv_gadd(struct nv_gstate *S, struct nv_gep s, struct nv_gep d, uint3
     S->edges[S->nedges].s = s;
     S->edges[S->nedges].d = d;
     S->edges[S->nedges].ports = ports;
+    S->edges[S->nedges].style = ports == NV_PORTS_ALL ? NV_EDGE_BOLD : 0;
+    S->edges[S->nedges].note = NULL;
     S->nedges++;
 }
 
@@ -128,6 +146,8 @@ static void nv_gadd_atoms(struct nv_gstate *S, const uint32_t *ids, size_t idx, 
         ext.ext = 1;
         ext.r.lo = nv_atoms_range(atoms, a).lo;
         ext.r.hi = nv_atoms_range(atoms, b).hi;
+        ext.a0 = a;
+        ext.a1 = b;
         if (inbound)
             nv_gadd(S, ext, nv_gep_idx(idx), ids[a]);
         else
@@ -216,6 +236,234 @@ static void nv_flows_by_namespace(struct nv_gstate *S, struct nv_matrix *x)
     free(nsm);
 }
 
+/* Whether some pod of workload w has a class whose membership in 'set' is 'want'. */
+static int nv_wl_in(const struct nv_model *m, size_t w, const struct nv_set *set, int want)
+{
+    const struct nv_workload *wl = &m->workloads[w];
+    size_t k;
+
+    for (k = 0; k < wl->npods; k++)
+        if (!!set->cls[m->pods[wl->pods[k]].cls] == want)
+            return 1;
+    return 0;
+}
+
+/* The same for an edge end: a workload, or an external range (any of its atoms). */
+static int nv_gep_in(const struct nv_model *m, const struct nv_gep *e, const struct nv_set *set,
+                     int want)
+{
+    size_t a;
+
+    if (!e->ext)
+        return nv_wl_in(m, e->idx, set, want);
+    for (a = e->a0; a <= e->a1; a++)
+        if (!!set->atoms[a] == want)
+            return 1;
+    return 0;
+}
+
+/* The ports claim c asks about toward edge end e (union over e's classes in c's set B). */
+static uint32_t nv_gep_need(struct nv_model *m, const struct nv_claim *c, const struct nv_gep *e)
+{
+    const struct nv_workload *wl;
+    struct nv_end d;
+    uint32_t need = NV_PORTS_NONE;
+    size_t k;
+
+    memset(&d, 0, sizeof(d));
+    if (e->ext) {
+        d.external = 1;
+        d.ip = e->r.lo;
+        return nv_claim_ports_to(m, c, &d);
+    }
+    wl = &m->workloads[e->idx];
+    for (k = 0; k < wl->npods; k++) {
+        d.cls = m->pods[wl->pods[k]].cls;
+        if (c->b.cls[d.cls])
+            need = nv_ports_union(&m->ports, need, nv_claim_ports_to(m, c, &d));
+    }
+    return need;
+}
+
+static const char *nv_claim_title(const struct nv_claim *c)
+{
+    return c->name ? c->name : c->text;
+}
+
+/* Append a line to an edge's note. */
+static void nv_gedge_note(struct nv_gedge *e, const char *prefix, const char *text)
+{
+    struct nv_buf b;
+
+    nv_buf_init(&b, 0);
+    if (e->note) {
+        nv_buf_puts(&b, e->note);
+        nv_buf_puts(&b, "\\n");
+        free(e->note);
+    }
+    nv_buf_puts(&b, prefix);
+    nv_buf_puts(&b, text);
+    e->note = nv_buf_detach(&b);
+}
+
+/*
+ * A refuted 'cannot reach' (outside_a == 0) or 'only' part (outside_a == 1):
+ * every allowed edge from A (or from outside A) to B on a port the claim asks about.
+ */
+static void nv_mark_refuting(struct nv_gstate *S, const struct nv_claim *c, int outside_a)
+{
+    size_t i, n = S->nedges;
+
+    for (i = 0; i < n; i++) {
+        struct nv_gedge *e = &S->edges[i];
+        if (e->style & NV_EDGE_DASHED)
+            continue;
+        if (!nv_gep_in(S->m, &e->s, &c->a, !outside_a) || !nv_gep_in(S->m, &e->d, &c->b, 1))
+            continue;
+        if (nv_ports_inter(&S->m->ports, e->ports, nv_gep_need(S->m, c, &e->d)) == NV_PORTS_NONE)
+            continue;
+        e->style |= NV_EDGE_RED;
+        nv_gedge_note(e, "", nv_claim_title(c));
+    }
+}
+
+/* A workload with a pod of class cls, preferring one other than 'not'; NV_NO_FOCUS if none. */
+static size_t nv_cls_workload(const struct nv_model *m, uint32_t cls, size_t not )
+{
+    size_t i, found = NV_NO_FOCUS;
+
+    for (i = 0; i < m->npods; i++) {
+        if (m->pods[i].cls != cls)
+            continue;
+        if (m->pods[i].workload != not )
+            return m->pods[i].workload;
+        found = m->pods[i].workload;
+    }
+    return found;
+}
+
+/* The witness end as a graph end: its workload, or the atom that holds its address. */
+static int nv_end_gep(const struct nv_model *m, const struct nv_end *x, size_t not,
+                      struct nv_gep *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (x->external) {
+        out->ext = 1;
+        out->a0 = out->a1 = nv_atoms_find(&m->atoms, x->ip);
+        out->r = nv_atoms_range(&m->atoms, out->a0);
+        return 0;
+    }
+    out->idx = nv_cls_workload(m, x->cls, not );
+    return out->idx == NV_NO_FOCUS ? -1 : 0;
+}
+
+/* A refuted 'reaches' part: the blocked witness flow, as a dashed red edge. */
+static void nv_add_blocked(struct nv_gstate *S, const struct nv_claim *c,
+                           const struct nv_witness *w)
+{
+    struct nv_gep s, d;
+
+    if (nv_end_gep(S->m, &w->src, NV_NO_FOCUS, &s) != 0 ||
+        nv_end_gep(S->m, &w->dst, s.ext ? NV_NO_FOCUS : s.idx, &d) != 0)
+        return;
+    if (!s.ext && !d.ext && s.idx == d.idx)
+        return;
+    nv_gadd(S, s, d, NV_PORTS_NONE);
+    S->edges[S->nedges - 1].style = NV_EDGE_RED | NV_EDGE_DASHED;
+    nv_gedge_note(&S->edges[S->nedges - 1], "blocked: ", nv_claim_title(c));
+}
+
+/* Decide every claim with the matrix engine and mark the edges that refute or need it. */
+static void nv_graph_claims(struct nv_gstate *S, struct nv_matrix *x, const struct nv_claims *cs)
+{
+    size_t i, p;
+
+    for (i = 0; i < cs->n; i++) {
+        const struct nv_claim *c = &cs->items[i];
+        struct nv_result r;
+        nv_result_init(&r, c);
+        nv_check_matrix(x, c, &r);
+        for (p = 0; p < r.nparts; p++) {
+            if (r.parts[p].verdict != NV_REFUTED)
+                continue;
+            if (r.parts[p].kind == NV_PART_CANNOT)
+                nv_mark_refuting(S, c, 0);
+            else if (r.parts[p].kind == NV_PART_ONLY)
+                nv_mark_refuting(S, c, 1);
+            else if (r.parts[p].kind == NV_PART_REACHES)
+                nv_add_blocked(S, c, &r.parts[p].w);
+        }
+    }
+}
+
+/* Whether a set names workloads (not 'any', not address ranges, not unset). */
+static int nv_set_names_workloads(const struct nv_set *set)
+{
+    return set->cls && set->kind != NV_SET_ANY && set->kind != NV_SET_CIDR;
+}
+
+/* Per workload: 1 if some claim's set holds one of its pods. The caller frees the result. */
+static unsigned char *nv_claimed_workloads(const struct nv_model *m, const struct nv_claims *cs)
+{
+    unsigned char *named = nv_xcalloc(m->nworkloads + 1, 1);
+    size_t i, w;
+
+    for (i = 0; cs && i < cs->n; i++) {
+        const struct nv_claim *c = &cs->items[i];
+        for (w = 0; w < m->nworkloads; w++) {
+            if (nv_set_names_workloads(&c->a) && nv_wl_in(m, w, &c->a, 1))
+                named[w] = 1;
+            if (c->kind != NV_CLAIM_ISOLATED && nv_set_names_workloads(&c->b) &&
+                nv_wl_in(m, w, &c->b, 1))
+                named[w] = 1;
+        }
+    }
+    return named;
+}
+
+/* --focus: keep the edges that start or end at workload f. */
+static void nv_graph_focus(struct nv_gstate *S, size_t f)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < S->nedges; i++) {
+        struct nv_gedge *e = &S->edges[i];
+        if ((!e->s.ext && e->s.idx == f) || (!e->d.ext && e->d.idx == f))
+            S->edges[n++] = *e;
+        else
+            free(e->note);
+    }
+    S->nedges = n;
+}
+
+/*
+ * The workload 'ep' names: "ns/name" (its id) or a bare name. Returns its index;
+ * NV_NO_FOCUS after a usage error (unknown or ambiguous) printed on stderr.
+ */
+static size_t nv_focus_find(const struct nv_model *m, const char *ep)
+{
+    size_t i, found = NV_NO_FOCUS, n = 0;
+    struct nv_buf all;
+    int qualified = strchr(ep, '/') != NULL;
+
+    nv_buf_init(&all, 0);
+    for (i = 0; i < m->nworkloads; i++) {
+        const struct nv_workload *w = &m->workloads[i];
+        if (strcmp(qualified ? w->id : w->name, ep))
+            continue;
+        if (n++)
+            nv_buf_puts(&all, ", ");
+        nv_buf_printf(&all, "%s (%s)", w->id, w->kind);
+        found = i;
+    }
+    if (n == 0)
+        nv_cli_usage_error(k_usage, "no workload '%s' to focus on", ep);
+    else if (n > 1)
+        nv_cli_usage_error(k_usage, "'%s' names %zu workloads: %s", ep, n, nv_buf_str(&all));
+    nv_buf_release(&all);
+    return n == 1 ? found : NV_NO_FOCUS;
+}
+
 static const struct nv_model *nv_sort_model;
 
 static int nv_ns_name_cmp(const void *pa, const void *pb)
@@ -251,14 +499,19 @@ static void nv_gep_name(const struct nv_gstate *S, const struct nv_gep *e, struc
     }
 }
 
-/* Nodes in a stable order: external ranges by address, then namespaces/workloads by name. */
-static void nv_graph_nodes(struct nv_gstate *S, struct nv_graph *g)
+/*
+ * Nodes in a stable order: external ranges by address, then namespaces/workloads
+ * by name; only the workloads 'keep' marks when it is not NULL, and those
+ * 'named' marks highlighted. Returns the number of namespace/workload nodes.
+ */
+static size_t nv_graph_nodes(struct nv_gstate *S, struct nv_graph *g, const unsigned char *keep,
+                             const unsigned char *named)
 {
     struct nv_model *m = S->m;
     struct nv_iprange *rs = nv_xmalloc((2 * S->nedges + 1) * sizeof(*rs));
     size_t *order = nv_xmalloc((m->nns + 1) * sizeof(*order));
     size_t *wlcount = nv_xcalloc(m->nns + 1, sizeof(*wlcount));
-    size_t nr = 0, i, k;
+    size_t nr = 0, i, k, nnodes = 0;
     struct nv_buf name, label;
     char addr[32];
 
@@ -278,7 +531,8 @@ static void nv_graph_nodes(struct nv_gstate *S, struct nv_graph *g)
         nv_graph_node(g, NULL, addr, addr, "hexagon");
     }
     for (i = 0; i < m->nworkloads; i++)
-        wlcount[m->workloads[i].ns]++;
+        if (!keep || keep[i])
+            wlcount[m->workloads[i].ns]++;
     for (i = 0; i < m->nns; i++)
         order[i] = i;
     nv_sort_model = m;
@@ -293,11 +547,12 @@ static void nv_graph_nodes(struct nv_gstate *S, struct nv_graph *g)
             e = nv_gep_idx(ns);
             nv_gep_name(S, &e, &name);
             nv_graph_node(g, NULL, name.data, name.data, NULL);
+            nnodes++;
             continue;
         }
         c = nv_graph_cluster(g, m->ns[ns].name);
         for (i = 0; i < m->nworkloads; i++) {
-            if (m->workloads[i].ns != ns)
+            if (m->workloads[i].ns != ns || (keep && !keep[i]))
                 continue;
             e = nv_gep_idx(i);
             nv_gep_name(S, &e, &name);
@@ -306,6 +561,11 @@ static void nv_graph_nodes(struct nv_gstate *S, struct nv_graph *g)
             nv_buf_puts(&label, "\\n");
             nv_buf_puts(&label, m->workloads[i].kind);
             nv_graph_node(g, c, name.data, label.data, NULL);
+            nnodes++;
+            if (named && named[i]) {
+                nv_graph_node_attr(g, name.data, "style", "filled");
+                nv_graph_node_attr(g, name.data, "fillcolor", "lightyellow");
+            }
         }
     }
     nv_buf_release(&name);
@@ -313,13 +573,90 @@ static void nv_graph_nodes(struct nv_gstate *S, struct nv_graph *g)
     free(rs);
     free(order);
     free(wlcount);
+    return nnodes;
 }
 
-static struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x, int byns)
+/* What the legend explains: the styles the graph uses. */
+enum nv_legend_entry {
+    NV_LEG_BOX = 1,
+    NV_LEG_HEXAGON = 2,
+    NV_LEG_BOLD = 4,
+    NV_LEG_RED = 8,
+    NV_LEG_DASHED = 16,
+    NV_LEG_NAMED = 32,
+};
+
+/* The subgraph cluster_legend: one small node per style the graph uses. */
+static void nv_graph_legend(struct nv_graph *g, unsigned used, int byns)
+{
+    /* attributes as "key=value" pairs, at most three */
+    static const struct {
+        unsigned entry;
+        const char *id, *label, *shape, *attr[3][2];
+    } rows[] = {
+        {NV_LEG_BOX, "legend:box", "workload", NULL, {{NULL, NULL}}},
+        {NV_LEG_HEXAGON, "legend:hexagon", "external\\naddress range", "hexagon", {{NULL, NULL}}},
+        {NV_LEG_BOLD, "legend:bold", "bold: all ports", "box", {{"style", "bold"}}},
+        {NV_LEG_RED,
+         "legend:red",
+         "red: refutes\\na claim",
+         "box",
+         {{"color", "red"}, {"fontcolor", "red"}}},
+        {NV_LEG_DASHED,
+         "legend:dashed",
+         "dashed red: blocked\\nflow a claim needs",
+         "box",
+         {{"style", "dashed"}, {"color", "red"}, {"fontcolor", "red"}}},
+        {NV_LEG_NAMED,
+         "legend:named",
+         "yellow: named\\nby a claim",
+         "box",
+         {{"style", "filled"}, {"fillcolor", "lightyellow"}}},
+    };
+    struct nv_graph_cluster *c;
+    size_t i, k;
+
+    if (!used)
+        return;
+    c = nv_graph_cluster(g, "legend");
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        if (!(used & rows[i].entry))
+            continue;
+        nv_graph_node(g, c, rows[i].id,
+                      rows[i].entry == NV_LEG_BOX && byns ? "namespace" : rows[i].label,
+                      rows[i].shape);
+        nv_graph_node_attr(g, rows[i].id, "fontsize", "10");
+        for (k = 0; k < 3 && rows[i].attr[k][0]; k++)
+            nv_graph_node_attr(g, rows[i].id, rows[i].attr[k][0], rows[i].attr[k][1]);
+    }
+}
+
+/* The edge's label: its ports (none for a blocked flow), then its note. */
+static void nv_gedge_label(struct nv_model *m, const struct nv_gedge *e, struct nv_buf *b)
+{
+    nv_buf_reset(b);
+    if (!(e->style & NV_EDGE_DASHED))
+        nv_buf_puts(b, nv_ports_format(&m->ports, e->ports));
+    if (e->note) {
+        if (b->len)
+            nv_buf_puts(b, "\\n");
+        nv_buf_puts(b, e->note);
+    }
+}
+
+/*
+ * The diagram: every allowed flow (by workload or namespace); only those of
+ * workload 'focus' unless it is NV_NO_FOCUS; marked with the verdicts of the
+ * claims 'cs' (may be NULL; workload grouping only).
+ */
+static struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x, int byns,
+                                       size_t focus, const struct nv_claims *cs)
 {
     struct nv_gstate S;
     struct nv_graph *g = nv_graph_new("netverify");
-    struct nv_buf from, to;
+    struct nv_buf from, to, label;
+    unsigned char *keep = NULL, *named = NULL;
+    unsigned legend = 0;
     size_t i;
 
     memset(&S, 0, sizeof(S));
@@ -329,22 +666,55 @@ static struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x, 
         nv_flows_by_namespace(&S, x);
     else
         nv_flows_by_workload(&S, x);
+    if (cs && !byns) {
+        nv_graph_claims(&S, x, cs);
+        named = nv_claimed_workloads(m, cs);
+    }
+    if (focus != NV_NO_FOCUS) {
+        nv_graph_focus(&S, focus);
+        keep = nv_xcalloc(m->nworkloads + 1, 1);
+        keep[focus] = 1;
+        for (i = 0; i < S.nedges; i++) {
+            if (!S.edges[i].s.ext)
+                keep[S.edges[i].s.idx] = 1;
+            if (!S.edges[i].d.ext)
+                keep[S.edges[i].d.idx] = 1;
+        }
+    }
     if (S.edges)
         qsort(S.edges, S.nedges, sizeof(*S.edges), nv_gedge_cmp);
-    nv_graph_nodes(&S, g);
+    if (nv_graph_nodes(&S, g, keep, named))
+        legend |= NV_LEG_BOX;
+    for (i = 0; named && i < m->nworkloads; i++)
+        if (named[i] && (!keep || keep[i]))
+            legend |= NV_LEG_NAMED;
     nv_buf_init(&from, 0);
     nv_buf_init(&to, 0);
+    nv_buf_init(&label, 0);
     for (i = 0; i < S.nedges; i++) {
         const struct nv_gedge *e = &S.edges[i];
         nv_gep_name(&S, &e->s, &from);
         nv_gep_name(&S, &e->d, &to);
-        if (nv_graph_edge(g, from.data, to.data, nv_ports_format(&m->ports, e->ports),
-                          e->ports == NV_PORTS_ALL) != 0)
+        nv_gedge_label(m, e, &label);
+        if (nv_graph_edge(g, from.data, to.data, nv_buf_str(&label), e->style) != 0)
             NV_BUG("edge between unknown nodes");
+        if (e->s.ext || e->d.ext)
+            legend |= NV_LEG_HEXAGON;
+        if (e->style & NV_EDGE_BOLD)
+            legend |= NV_LEG_BOLD;
+        if (e->style & NV_EDGE_DASHED)
+            legend |= NV_LEG_DASHED;
+        else if (e->style & NV_EDGE_RED)
+            legend |= NV_LEG_RED;
+        free(e->note);
     }
+    nv_graph_legend(g, legend, byns);
     nv_buf_release(&from);
     nv_buf_release(&to);
+    nv_buf_release(&label);
     free(S.edges);
+    free(keep);
+    free(named);
     return g;
 }
 
@@ -364,18 +734,53 @@ static const char *nv_graph_format_of(const char *path)
     return NULL;
 }
 
+/*
+ * Load the paths and, when claims_path is not NULL, the claims (as 'check'
+ * does: claims register what they select before the model is finished);
+ * print the diagnostics. Returns the model (the caller frees it and releases
+ * 'claims'), or NULL on an input error.
+ */
+static struct nv_model *nv_graph_load(char *const *paths, size_t n, const struct nv_load_opts *lo,
+                                      const char *claims_path, struct nv_claims *claims)
+{
+    struct nv_diags d;
+    struct nv_model *m;
+
+    if (!claims_path)
+        return nv_cli_load(paths, n, lo);
+    nv_diags_init(&d);
+    m = nv_load_unfinished(paths, n, lo, &d);
+    if (m && nv_claims_load(claims, claims_path, m, &d) == 0 && nv_model_finish(m, &d) == 0)
+        nv_claims_resolve(claims, m, &d);
+    nv_diags_print(&d, stderr);
+    if (!m || d.nerr) {
+        if (d.nerr == 0)
+            NV_BUG("load failed without a diagnostic");
+        nv_diags_release(&d);
+        nv_claims_release(claims);
+        nv_model_free(m);
+        return NULL;
+    }
+    nv_diags_release(&d);
+    return m;
+}
+
 int nv_cmd_graph(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"group", required_argument, NULL, 'g'},
+        {"focus", required_argument, NULL, 'f'},
+        {"claims", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         NV_CLI_INPUT_OPTS,
         {NULL, 0, NULL, 0},
     };
     static const char *const groups[] = {"workload", "namespace", NULL};
     struct nv_load_opts lo;
-    const char *output = NULL, *format = "dot";
+    const char *output = NULL, *format = "dot", *focus_ep = NULL, *claims_path = NULL;
+    struct nv_claims claims;
+    size_t focus = NV_NO_FOCUS;
     struct nv_model *m;
     struct nv_matrix *x;
     struct nv_graph *g;
@@ -384,7 +789,7 @@ int nv_cmd_graph(int argc, char **argv)
 
     nv_load_opts_default(&lo);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:g:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:g:f:c:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
             output = optarg;
@@ -393,6 +798,12 @@ int nv_cmd_graph(int argc, char **argv)
             byns = nv_cli_pick(optarg, groups);
             if (byns < 0)
                 return nv_cli_usage_error(k_usage, "unknown group '%s'", optarg);
+            break;
+        case 'f':
+            focus_ep = optarg;
+            break;
+        case 'c':
+            claims_path = optarg;
             break;
         case 'h':
             nv_graph_help();
@@ -411,19 +822,30 @@ int nv_cmd_graph(int argc, char **argv)
     if (output && !(format = nv_graph_format_of(output)))
         return nv_cli_usage_error(
             k_usage, "cannot tell the format of '%s' (.dot, .svg, .png, .pdf)", output);
+    if (byns && focus_ep)
+        return nv_cli_usage_error(k_usage, "--focus needs --group workload");
+    if (byns && claims_path)
+        return nv_cli_usage_error(k_usage, "--claims needs --group workload");
+    memset(&claims, 0, sizeof(claims));
     nv_phase(NULL);
-    m = nv_cli_load(argv + optind, (size_t)(argc - optind), &lo);
+    m = nv_graph_load(argv + optind, (size_t)(argc - optind), &lo, claims_path, &claims);
     nv_phase("load");
     if (!m)
         return NV_EXIT_INPUT;
+    if (focus_ep && (focus = nv_focus_find(m, focus_ep)) == NV_NO_FOCUS) {
+        nv_claims_release(&claims);
+        nv_model_free(m);
+        return NV_EXIT_INPUT;
+    }
     if (output && !(fp = fopen(output, "wb"))) {
         fprintf(stderr, "netverify: cannot write '%s'\n", output);
+        nv_claims_release(&claims);
         nv_model_free(m);
         return NV_EXIT_INPUT;
     }
     x = nv_matrix_new(m);
     nv_phase("engine");
-    g = nv_graph_build(m, x, byns);
+    g = nv_graph_build(m, x, byns, focus, claims_path ? &claims : NULL);
     nv_phase("graph");
     if (nv_graph_write(g, fp, format) != 0)
         rc = NV_EXIT_INTERNAL;
@@ -438,6 +860,7 @@ int nv_cmd_graph(int argc, char **argv)
     }
     nv_graph_free(g);
     nv_matrix_free(x);
+    nv_claims_release(&claims);
     nv_model_free(m);
     return rc;
 }

@@ -79,7 +79,21 @@ int nv_graph_node(struct nv_graph *g, struct nv_graph_cluster *cluster, const ch
     return rc;
 }
 
-int nv_graph_edge(struct nv_graph *g, const char *from, const char *to, const char *label, int bold)
+int nv_graph_node_attr(struct nv_graph *g, const char *id, const char *key, const char *value)
+{
+    char *n = nv_xstrdup(id), *k = nv_xstrdup(key), *v = nv_xstrdup(value);
+    Agnode_t *node = agnode(g->g, n, 0);
+
+    if (node)
+        agsafeset(node, k, v, "");
+    free(n);
+    free(k);
+    free(v);
+    return node ? 0 : -1;
+}
+
+int nv_graph_edge(struct nv_graph *g, const char *from, const char *to, const char *label,
+                  unsigned style)
 {
     char *f = nv_xstrdup(from), *t = nv_xstrdup(to), *l = nv_xstrdup(label);
     Agnode_t *a = agnode(g->g, f, 0), *b = agnode(g->g, t, 0);
@@ -88,8 +102,16 @@ int nv_graph_edge(struct nv_graph *g, const char *from, const char *to, const ch
     if (a && b) {
         Agedge_t *e = agedge(g->g, a, b, NULL, 1);
         agsafeset(e, "label", l, "");
-        if (bold)
+        if ((style & NV_EDGE_BOLD) && (style & NV_EDGE_DASHED))
+            agsafeset(e, "style", "dashed,bold", "");
+        else if (style & NV_EDGE_BOLD)
             agsafeset(e, "style", "bold", "");
+        else if (style & NV_EDGE_DASHED)
+            agsafeset(e, "style", "dashed", "");
+        if (style & NV_EDGE_RED) {
+            agsafeset(e, "color", "red", "");
+            agsafeset(e, "fontcolor", "red", "");
+        }
         g->nedges++;
         rc = 0;
     }

@@ -71,5 +71,6 @@ render() {
 render svg ../shop-text/cluster.yaml
 render png ../shop-text/cluster.yaml
 render svg ../shop-text/cluster.yaml --group namespace
+render svg ../check-forms/cluster.yaml --claims ../graph-claims/claims.yaml --focus shop/db
 echo "dot: $pass passed, $fail failed"
 [ $fail = 0 ]

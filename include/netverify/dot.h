@@ -38,11 +38,25 @@ int nv_graph_node(struct nv_graph *g, struct nv_graph_cluster *cluster, const ch
                   const char *label, const char *shape);
 
 /*
- * Add an edge between two existing nodes, labelled 'label'; 'bold' draws it
- * with style=bold. Returns 0, or -1 if either node is unknown.
+ * Set attribute 'key' of the existing node 'id' to 'value'. Returns 0, or -1
+ * if the node is unknown.
+ */
+int nv_graph_node_attr(struct nv_graph *g, const char *id, const char *key, const char *value);
+
+/* How an edge is drawn: flags for nv_graph_edge(), combinable. */
+enum nv_edge_style {
+    NV_EDGE_BOLD = 1,   /* style=bold */
+    NV_EDGE_RED = 2,    /* color=red, fontcolor=red */
+    NV_EDGE_DASHED = 4, /* style=dashed */
+};
+
+/*
+ * Add an edge between two existing nodes, labelled 'label', drawn as 'style'
+ * says (a mask of enum nv_edge_style, 0 for plain). Returns 0, or -1 if either
+ * node is unknown.
  */
 int nv_graph_edge(struct nv_graph *g, const char *from, const char *to, const char *label,
-                  int bold);
+                  unsigned style);
 
 /*
  * Write the graph to fp: format "dot" is the DOT text in creation order
