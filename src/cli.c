@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "netverify/claim.h"
+
 int nv_cli_usage_error(const char *usage, const char *fmt, ...)
 {
     va_list ap;
@@ -99,4 +101,35 @@ int nv_cli_pick(const char *arg, const char *const *names)
         if (!strcmp(arg, names[i]))
             return i;
     return -1;
+}
+
+/*
+ * Load the paths and, when claims_path is not NULL, the claims (as 'check'
+ * does: claims register what they select before the model is finished);
+ * print the diagnostics. Returns the model (the caller frees it and releases
+ * 'claims'), or NULL on an input error.
+ */
+struct nv_model *nv_cli_load_claims(char *const *paths, size_t n, const struct nv_load_opts *lo,
+                                    const char *claims_path, struct nv_claims *claims)
+{
+    struct nv_diags d;
+    struct nv_model *m;
+
+    if (!claims_path)
+        return nv_cli_load(paths, n, lo);
+    nv_diags_init(&d);
+    m = nv_load_unfinished(paths, n, lo, &d);
+    if (m && nv_claims_load(claims, claims_path, m, &d) == 0 && nv_model_finish(m, &d) == 0)
+        nv_claims_resolve(claims, m, &d);
+    nv_diags_print(&d, stderr);
+    if (!m || d.nerr) {
+        if (d.nerr == 0)
+            NV_BUG("load failed without a diagnostic");
+        nv_diags_release(&d);
+        nv_claims_release(claims);
+        nv_model_free(m);
+        return NULL;
+    }
+    nv_diags_release(&d);
+    return m;
 }

@@ -846,7 +846,6 @@ int nv_cmd_check(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct nv_load_opts lo;
-    struct nv_diags d;
     struct nv_ctx cx;
     enum nv_cfmt fmt = NV_CF_TEXT;
     const char *claims_arg = NULL, *output = NULL, *emit = NULL;
@@ -926,21 +925,11 @@ int nv_cmd_check(int argc, char **argv)
         }
     }
 
-    nv_diags_init(&d);
     nv_phase(NULL);
-    cx.m = nv_load_unfinished(argv + optind, (size_t)(argc - optind), &lo, &d);
-    if (cx.m && nv_claims_load(&cx.claims, claims_path, cx.m, &d) == 0 &&
-        nv_model_finish(cx.m, &d) == 0)
-        nv_claims_resolve(&cx.claims, cx.m, &d);
+    cx.m = nv_cli_load_claims(argv + optind, (size_t)(argc - optind), &lo, claims_path, &cx.claims);
     free(claims_path);
-    nv_diags_print(&d, stderr);
-    if (!cx.m || d.nerr) {
-        nv_diags_release(&d);
-        nv_claims_release(&cx.claims);
-        nv_model_free(cx.m);
+    if (!cx.m)
         return NV_EXIT_INPUT;
-    }
-    nv_diags_release(&d);
     nv_phase("load");
     if (cx.cross)
         cx.x = nv_matrix_new(cx.m);

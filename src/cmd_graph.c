@@ -734,37 +734,6 @@ static const char *nv_graph_format_of(const char *path)
     return NULL;
 }
 
-/*
- * Load the paths and, when claims_path is not NULL, the claims (as 'check'
- * does: claims register what they select before the model is finished);
- * print the diagnostics. Returns the model (the caller frees it and releases
- * 'claims'), or NULL on an input error.
- */
-static struct nv_model *nv_graph_load(char *const *paths, size_t n, const struct nv_load_opts *lo,
-                                      const char *claims_path, struct nv_claims *claims)
-{
-    struct nv_diags d;
-    struct nv_model *m;
-
-    if (!claims_path)
-        return nv_cli_load(paths, n, lo);
-    nv_diags_init(&d);
-    m = nv_load_unfinished(paths, n, lo, &d);
-    if (m && nv_claims_load(claims, claims_path, m, &d) == 0 && nv_model_finish(m, &d) == 0)
-        nv_claims_resolve(claims, m, &d);
-    nv_diags_print(&d, stderr);
-    if (!m || d.nerr) {
-        if (d.nerr == 0)
-            NV_BUG("load failed without a diagnostic");
-        nv_diags_release(&d);
-        nv_claims_release(claims);
-        nv_model_free(m);
-        return NULL;
-    }
-    nv_diags_release(&d);
-    return m;
-}
-
 int nv_cmd_graph(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -828,7 +797,7 @@ int nv_cmd_graph(int argc, char **argv)
         return nv_cli_usage_error(k_usage, "--claims needs --group workload");
     memset(&claims, 0, sizeof(claims));
     nv_phase(NULL);
-    m = nv_graph_load(argv + optind, (size_t)(argc - optind), &lo, claims_path, &claims);
+    m = nv_cli_load_claims(argv + optind, (size_t)(argc - optind), &lo, claims_path, &claims);
     nv_phase("load");
     if (!m)
         return NV_EXIT_INPUT;

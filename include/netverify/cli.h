@@ -50,4 +50,14 @@ void nv_phase(const char *name);
 
 struct nv_model *nv_cli_load(char *const *paths, size_t n, const struct nv_load_opts *o);
 
+struct nv_claims;
+/*
+ * Load the paths and, when claims_path is not NULL, the claims (claims register
+ * what they select before the model is finished); print the diagnostics.
+ * Returns the model (the caller frees it and releases 'claims'), or NULL on an
+ * input error.
+ */
+struct nv_model *nv_cli_load_claims(char *const *paths, size_t n, const struct nv_load_opts *lo,
+                                    const char *claims_path, struct nv_claims *claims);
+
 #endif
