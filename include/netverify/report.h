@@ -1,0 +1,51 @@
+/*
+ * report.h - the words every report uses for a flow: endpoint names, rule
+ * and policy references with positions, the headline of a refuted claim
+ * part and the per-direction reasons behind it. Shared by check, diff and
+ * explain so that they say the same thing the same way.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef NETVERIFY_REPORT_H
+#define NETVERIFY_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netverify/buf.h"
+#include "netverify/check.h"
+#include "netverify/explain.h"
+#include "netverify/model.h"
+
+/* A workload with a pod of class c, other than 'not' (UINT32_MAX: any). */
+uint32_t nv_report_workload(const struct nv_model *m, uint32_t c, uint32_t not );
+
+/* "ns/name[Kind]" of workload wl, or the address of an external end. */
+void nv_report_end(struct nv_buf *b, const struct nv_model *m, const struct nv_end *e, uint32_t wl);
+
+/* The workloads that stand for a witness's ends (distinct when they can be). */
+struct nv_report_names {
+    uint32_t src, dst;
+};
+struct nv_report_names nv_report_names(const struct nv_model *m, const struct nv_witness *w);
+
+/* "TCP 80" */
+void nv_report_port(struct nv_buf *b, const struct nv_witness *w);
+/* "file:line:col" */
+void nv_report_loc(struct nv_buf *b, struct nv_loc loc);
+/* "NetworkPolicy ns/name ingress rule #N (file:line:col)" */
+void nv_report_rule(struct nv_buf *b, const struct nv_admit *a);
+/* The policies that isolate one side, at most three named. */
+void nv_report_policies(struct nv_buf *b, const struct nv_side *s);
+
+/*
+ * One line per direction for a witness flow: for an allowed flow the rule
+ * that admits it; for a blocked one what isolates the pod and what its rules
+ * admit instead. Stores malloc'd lines in lines[0..1], their count in *nlines.
+ */
+void nv_report_because(struct nv_model *m, const struct nv_witness *w, int allowed, char **lines,
+                       size_t *nlines);
+
+/* The headline of a refuted claim part ("allowed: a -> b on TCP 80"); malloc'd. */
+char *nv_report_headline(const struct nv_model *m, const struct nv_part *p);
+
+#endif

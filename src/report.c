@@ -1,0 +1,171 @@
+/*
+ * report.c - the words every report uses for a flow: endpoint names, rule
+ * and policy references with positions, the headline of a refuted claim
+ * part and the per-direction reasons behind it.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "netverify/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A workload with a pod of class c, other than 'not' (UINT32_MAX: any). */
+uint32_t nv_report_workload(const struct nv_model *m, uint32_t c, uint32_t not )
+{
+    size_t i;
+
+    for (i = 0; i < m->npods; i++)
+        if (m->pods[i].cls == c && m->pods[i].workload != not )
+            return m->pods[i].workload;
+    for (i = 0; i < m->npods; i++)
+        if (m->pods[i].cls == c)
+            return m->pods[i].workload;
+    return 0;
+}
+
+void nv_report_end(struct nv_buf *b, const struct nv_model *m, const struct nv_end *e, uint32_t wl)
+{
+    char ip[16];
+
+    if (e->external) {
+        nv_buf_puts(b, nv_ipv4_format(e->ip, ip));
+        return;
+    }
+    nv_buf_printf(b, "%s[%s]", m->workloads[wl].id, m->workloads[wl].kind);
+}
+
+struct nv_report_names nv_report_names(const struct nv_model *m, const struct nv_witness *w)
+{
+    struct nv_report_names n = {0, 0};
+
+    if (!w->src.external)
+        n.src = nv_report_workload(m, w->src.cls, UINT32_MAX);
+    if (!w->dst.external)
+        n.dst = nv_report_workload(m, w->dst.cls, w->src.external ? UINT32_MAX : n.src);
+    return n;
+}
+
+void nv_report_port(struct nv_buf *b, const struct nv_witness *w)
+{
+    nv_buf_printf(b, "%s %u", nv_proto_name(w->proto), w->port);
+}
+
+void nv_report_loc(struct nv_buf *b, struct nv_loc loc)
+{
+    char where[512];
+
+    nv_buf_puts(b, nv_loc_format(loc, where, sizeof(where)));
+}
+
+void nv_report_rule(struct nv_buf *b, const struct nv_admit *a)
+{
+    nv_buf_printf(b, "NetworkPolicy %s/%s %s rule #%u (", a->policy->ns, a->policy->name,
+                  a->rule->dir == NV_INGRESS ? "ingress" : "egress", a->rule->index + 1);
+    nv_report_loc(b, a->rule->loc);
+    nv_buf_putc(b, ')');
+}
+
+void nv_report_policies(struct nv_buf *b, const struct nv_side *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->npolicies && i < 3; i++) {
+        nv_buf_printf(b, "%sNetworkPolicy %s/%s (", i ? ", " : "", s->policies[i]->ns,
+                      s->policies[i]->name);
+        nv_report_loc(b, s->policies[i]->loc);
+        nv_buf_putc(b, ')');
+    }
+    if (s->npolicies > 3)
+        nv_buf_printf(b, " and %zu more", s->npolicies - 3);
+}
+
+/*
+ * One line per direction: for an allowed flow the rule that admits it; for a
+ * blocked one what isolates the pod and what its rules admit instead.
+ */
+void nv_report_because(struct nv_model *m, const struct nv_witness *w, int allowed, char **lines,
+                       size_t *nlines)
+{
+    struct nv_flow_why why;
+    int d;
+
+    nv_explain(m, &w->src, &w->dst, &why);
+    *nlines = 0;
+    for (d = 0; d < 2; d++) {
+        const struct nv_side *s = d == 0 ? &why.egress : &why.ingress;
+        const char *dir = d == 0 ? "egress" : "ingress";
+        struct nv_buf b;
+        size_t i;
+        nv_buf_init(&b, 0);
+        nv_buf_printf(&b, "%s: ", dir);
+        if (s->external) {
+            nv_buf_puts(&b, "an external address: no policy applies");
+        } else if (!s->isolated) {
+            nv_buf_printf(&b, "not isolated for %s: no NetworkPolicy with %s selects it", dir,
+                          d == 0 ? "Egress" : "Ingress");
+        } else if (allowed || w->all_ports) {
+            const struct nv_admit *hit = NULL;
+            for (i = 0; i < s->nadmits && !hit; i++)
+                if (w->all_ports ||
+                    nv_ports_contains(&m->ports, s->admits[i].ports, w->proto, w->port))
+                    hit = &s->admits[i];
+            if (hit && allowed) {
+                nv_buf_puts(&b, "admitted by ");
+                nv_report_rule(&b, hit);
+            } else if (hit) {
+                nv_buf_printf(&b, "its rules admit %s (", nv_ports_format(&m->ports, s->ports));
+                nv_report_rule(&b, hit);
+                nv_buf_putc(&b, ')');
+            } else {
+                nv_buf_puts(&b, "isolated by ");
+                nv_report_policies(&b, s);
+                nv_buf_puts(&b, "; no rule admits this flow");
+            }
+        } else {
+            const struct nv_admit *hit = NULL;
+            for (i = 0; i < s->nadmits && !hit; i++)
+                if (nv_ports_contains(&m->ports, s->admits[i].ports, w->proto, w->port))
+                    hit = &s->admits[i];
+            if (hit) {
+                nv_buf_puts(&b, "admitted by ");
+                nv_report_rule(&b, hit);
+            } else {
+                nv_buf_puts(&b, "isolated by ");
+                nv_report_policies(&b, s);
+                nv_buf_printf(&b, "; no rule admits %s %u", nv_proto_name(w->proto), w->port);
+                if (s->ports != NV_PORTS_NONE)
+                    nv_buf_printf(&b, " (they admit %s)", nv_ports_format(&m->ports, s->ports));
+            }
+        }
+        lines[(*nlines)++] = nv_buf_detach(&b);
+    }
+    nv_flow_why_release(&why);
+}
+
+/* The headline of a refuted part. */
+char *nv_report_headline(const struct nv_model *m, const struct nv_part *p)
+{
+    struct nv_buf b;
+    struct nv_report_names n = nv_report_names(m, &p->w);
+
+    nv_buf_init(&b, 0);
+    if (p->kind == NV_PART_ISOLATED) {
+        nv_buf_puts(&b, "not isolated for ");
+        nv_buf_puts(&b, p->w.dir == NV_INGRESS ? "ingress: " : "egress: ");
+        nv_report_end(&b, m, &p->w.src, n.src);
+        return nv_buf_detach(&b);
+    }
+    nv_buf_puts(&b, p->kind == NV_PART_REACHES ? "blocked: " : "allowed: ");
+    nv_report_end(&b, m, &p->w.src, n.src);
+    nv_buf_puts(&b, " -> ");
+    nv_report_end(&b, m, &p->w.dst, n.dst);
+    if (p->w.all_ports) {
+        nv_buf_puts(&b, " on every port");
+    } else {
+        nv_buf_puts(&b, " on ");
+        nv_report_port(&b, &p->w);
+    }
+    if (p->kind == NV_PART_ONLY)
+        nv_buf_puts(&b, " (from outside the claim's sources)");
+    return nv_buf_detach(&b);
+}
