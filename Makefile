@@ -117,6 +117,7 @@ golden: $(NV)
 	@$(PYTHON) tests/check-emit.py $(NV) tests/golden/check-forms/cluster.yaml \
 		tests/golden/check-forms/claims.yaml
 	@sh tests/check-dot.sh $(NV)
+	@$(PYTHON) tests/check-diff.py $(NV) 150
 
 conformance: $(NV)
 	@if [ -f $(CORPUS)/index.json ]; then \

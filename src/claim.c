@@ -1001,26 +1001,33 @@ static int nv_resolve_set(struct nv_claim *c, struct nv_set *s, struct nv_model 
     return 0;
 }
 
+int nv_claim_resolve(struct nv_claim *cl, struct nv_model *m, struct nv_diags *d)
+{
+    int rc = 0;
+
+    if (nv_resolve_set(cl, &cl->a, m, d) < 0)
+        rc = -1;
+    if (cl->kind != NV_CLAIM_ISOLATED && nv_resolve_set(cl, &cl->b, m, d) < 0) {
+        rc = -1;
+    } else if (cl->kind != NV_CLAIM_ISOLATED && !cl->b.ncls && cl->a.natoms + cl->a.ncls &&
+               !cl->a.ncls && !cl->only) {
+        /* external to external is not a flow: the claim would hold for want of flows */
+        rc = nv_diag_error(d, cl->loc, NV_E_VALUE,
+                           "'%s' and '%s' hold only external addresses: no flow between "
+                           "them is modelled",
+                           cl->a.text, cl->b.text);
+    }
+    return rc;
+}
+
 int nv_claims_resolve(struct nv_claims *c, struct nv_model *m, struct nv_diags *d)
 {
     size_t i;
     int rc = 0;
 
-    for (i = 0; i < c->n; i++) {
-        struct nv_claim *cl = &c->items[i];
-        if (nv_resolve_set(cl, &cl->a, m, d) < 0)
+    for (i = 0; i < c->n; i++)
+        if (nv_claim_resolve(&c->items[i], m, d) < 0)
             rc = -1;
-        if (cl->kind != NV_CLAIM_ISOLATED && nv_resolve_set(cl, &cl->b, m, d) < 0) {
-            rc = -1;
-        } else if (cl->kind != NV_CLAIM_ISOLATED && !cl->b.ncls && cl->a.natoms + cl->a.ncls &&
-                   !cl->a.ncls && !cl->only) {
-            /* external to external is not a flow: the claim would hold for want of flows */
-            rc = nv_diag_error(d, cl->loc, NV_E_VALUE,
-                               "'%s' and '%s' hold only external addresses: no flow between "
-                               "them is modelled",
-                               cl->a.text, cl->b.text);
-        }
-    }
     return rc;
 }
 

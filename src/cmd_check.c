@@ -402,26 +402,6 @@ static int nv_json_report(struct nv_ctx *cx, FILE *fp)
     return rc;
 }
 
-static struct nv_json *nv_sarif_location(struct nv_loc loc, const char *text)
-{
-    struct nv_json *l = nv_json_object(), *phys = nv_json_object(), *art = nv_json_object(),
-                   *reg = nv_json_object();
-
-    nv_json_set(art, "uri", nv_json_str(loc.file ? loc.file : "-"));
-    nv_json_set(phys, "artifactLocation", art);
-    nv_json_set(reg, "startLine", nv_json_int(loc.line ? loc.line : 1));
-    if (loc.col)
-        nv_json_set(reg, "startColumn", nv_json_int(loc.col));
-    nv_json_set(phys, "region", reg);
-    nv_json_set(l, "physicalLocation", phys);
-    if (text) {
-        struct nv_json *msg = nv_json_object();
-        nv_json_set(msg, "text", nv_json_str(text));
-        nv_json_set(l, "message", msg);
-    }
-    return l;
-}
-
 /* The policy rules behind a witness, as SARIF related locations. */
 static void nv_sarif_related(struct nv_ctx *cx, const struct nv_part *p, struct nv_json *arr)
 {
@@ -445,7 +425,7 @@ static void nv_sarif_related(struct nv_ctx *cx, const struct nv_part *p, struct 
                 nv_buf_printf(&b, "NetworkPolicy %s/%s %s rule #%u admits this flow",
                               s->admits[i].policy->ns, s->admits[i].policy->name,
                               d == 0 ? "egress" : "ingress", s->admits[i].rule->index + 1);
-                l = nv_sarif_location(s->admits[i].rule->loc, nv_buf_str(&b));
+                l = nv_report_sarif_location(s->admits[i].rule->loc, nv_buf_str(&b));
                 nv_json_set(l, "id", nv_json_int(id++));
                 nv_json_push(arr, l);
                 nv_buf_release(&b);
@@ -458,7 +438,7 @@ static void nv_sarif_related(struct nv_ctx *cx, const struct nv_part *p, struct 
                 nv_buf_init(&b, 0);
                 nv_buf_printf(&b, "NetworkPolicy %s/%s isolates the %s side", s->policies[i]->ns,
                               s->policies[i]->name, d == 0 ? "egress" : "ingress");
-                l = nv_sarif_location(s->policies[i]->loc, nv_buf_str(&b));
+                l = nv_report_sarif_location(s->policies[i]->loc, nv_buf_str(&b));
                 nv_json_set(l, "id", nv_json_int(id++));
                 nv_json_push(arr, l);
                 nv_buf_release(&b);
@@ -527,7 +507,7 @@ static int nv_sarif_report(struct nv_ctx *cx, FILE *fp)
             nv_json_set(msg, "text", nv_json_str(nv_buf_str(&b)));
             nv_buf_release(&b);
             nv_json_set(res, "message", msg);
-            nv_json_push(locs, nv_sarif_location(c->loc, NULL));
+            nv_json_push(locs, nv_report_sarif_location(c->loc, NULL));
             nv_json_set(res, "locations", locs);
             if (part->verdict == NV_REFUTED) {
                 rel = nv_json_array();

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netverify/json.h"
+
 /* A workload with a pod of class c, other than 'not' (UINT32_MAX: any). */
 uint32_t nv_report_workload(const struct nv_model *m, uint32_t c, uint32_t not )
 {
@@ -168,4 +170,24 @@ char *nv_report_headline(const struct nv_model *m, const struct nv_part *p)
     if (p->kind == NV_PART_ONLY)
         nv_buf_puts(&b, " (from outside the claim's sources)");
     return nv_buf_detach(&b);
+}
+
+struct nv_json *nv_report_sarif_location(struct nv_loc loc, const char *text)
+{
+    struct nv_json *l = nv_json_object(), *phys = nv_json_object(), *art = nv_json_object(),
+                   *reg = nv_json_object();
+
+    nv_json_set(art, "uri", nv_json_str(loc.file ? loc.file : "-"));
+    nv_json_set(phys, "artifactLocation", art);
+    nv_json_set(reg, "startLine", nv_json_int(loc.line ? loc.line : 1));
+    if (loc.col)
+        nv_json_set(reg, "startColumn", nv_json_int(loc.col));
+    nv_json_set(phys, "region", reg);
+    nv_json_set(l, "physicalLocation", phys);
+    if (text) {
+        struct nv_json *msg = nv_json_object();
+        nv_json_set(msg, "text", nv_json_str(text));
+        nv_json_set(l, "message", msg);
+    }
+    return l;
 }

@@ -59,6 +59,21 @@ def report(path):
     check(s["holds"] + s["refuted"] + s["undecided"] == len(d["claims"]), path + ": summary")
 
 
+def diff_json(path):
+    d = json.load(open(path))
+    check(set(d) - {"claims"} == {"added", "removed", "changed"}, path + ": top-level keys")
+    conn = {"src", "src_kind", "dst", "dst_kind"}
+    for k in ("added", "removed"):
+        for c in d[k]:
+            check(set(c) == conn | {"conns"}, path + ": " + k + " entry keys")
+    for c in d["changed"]:
+        check(set(c) == conn | {"old", "new"}, path + ": changed entry keys")
+        check(c["old"] != c["new"], path + ": a change changes something")
+    for c in d.get("claims", []):
+        check(set(c) == {"claim", "name", "old", "new", "detail"}, path + ": claim keys")
+        check(c["old"] != c["new"], path + ": a claim's verdict changes")
+
+
 def main():
     top = sys.argv[1]
     n = 0
@@ -68,10 +83,13 @@ def main():
         if not os.path.exists(args) or not os.path.exists(out):
             continue
         a = open(args).read().split("\n")
-        if a[0] != "check" or "--format" not in a:
+        if a[0] not in ("check", "diff") or "--format" not in a:
             continue
         fmt = a[a.index("--format") + 1]
-        {"sarif": sarif, "junit": junit, "json": report}.get(fmt, lambda p: None)(out)
+        if a[0] == "diff":
+            {"sarif": sarif, "json": diff_json}.get(fmt, lambda p: None)(out)
+        else:
+            {"sarif": sarif, "junit": junit, "json": report}.get(fmt, lambda p: None)(out)
         n += 1
     check(n >= 3, "at least the sarif, junit and json golden outputs were checked")
     print("formats: %d passed, %d failed" % (n - min(failed, n), failed))

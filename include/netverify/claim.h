@@ -88,6 +88,8 @@ int nv_claim_parse(struct nv_claim *out, const char *text, struct nv_loc loc, st
  * nothing is an error (a typo must not pass a gate). Returns 0 or -1.
  */
 int nv_claims_resolve(struct nv_claims *c, struct nv_model *m, struct nv_diags *d);
+/* The same for one claim. */
+int nv_claim_resolve(struct nv_claim *cl, struct nv_model *m, struct nv_diags *d);
 void nv_claims_release(struct nv_claims *c);
 
 /* Whether classes a and b may be a flow: not two pods of one workload only. */

@@ -48,4 +48,8 @@ void nv_report_because(struct nv_model *m, const struct nv_witness *w, int allow
 /* The headline of a refuted claim part ("allowed: a -> b on TCP 80"); malloc'd. */
 char *nv_report_headline(const struct nv_model *m, const struct nv_part *p);
 
+struct nv_json;
+/* A SARIF location object for loc, with an optional message. */
+struct nv_json *nv_report_sarif_location(struct nv_loc loc, const char *text);
+
 #endif

@@ -1,0 +1,294 @@
+#!/usr/bin/env python3
+"""check-diff.py - 'netverify diff' against 'netverify list' on random clusters.
+
+For random pairs of clusters (OLD, and NEW made from OLD by a few random
+edits) the connections 'diff --format json' reports must be exactly NEW minus
+OLD of the two 'list --format json' outputs: external ranges are compared
+address by address, so a range cut differently on the two sides but allowing
+the same connections is no difference. A cluster diffed with itself must
+print nothing and exit 0, and --fail-on must set the exit status.
+
+usage: check-diff.py NETVERIFY [COUNT] [SEED]
+"""
+import copy
+import ipaddress
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+NAMESPACES = ["alpha", "beta", "gamma"]
+APPS = ["web", "api", "db", "cache"]
+CIDRS = ["10.0.0.0/8", "10.1.0.0/16", "10.1.2.0/24", "192.168.0.0/16", "0.0.0.0/0",
+         "172.16.0.0/12", "8.8.8.8/32"]
+
+
+def rand_selector(rng, keys):
+    if rng.random() < 0.25:
+        return {}
+    key = rng.choice(keys)
+    vals = {"app": APPS, "tier": ["front", "back"], "env": ["prod", "dev"]}[key]
+    if rng.random() < 0.7:
+        return {"matchLabels": {key: rng.choice(vals)}}
+    op = rng.choice(["In", "NotIn", "Exists", "DoesNotExist"])
+    expr = {"key": key, "operator": op}
+    if op in ("In", "NotIn"):
+        expr["values"] = rng.sample(vals, rng.randint(1, len(vals)))
+    return {"matchExpressions": [expr]}
+
+
+def rand_peer(rng):
+    r = rng.random()
+    if r < 0.3:
+        return {"podSelector": rand_selector(rng, ["app", "tier"])}
+    if r < 0.5:
+        return {"namespaceSelector": rand_selector(rng, ["env"])}
+    if r < 0.7:
+        return {"namespaceSelector": rand_selector(rng, ["env"]),
+                "podSelector": rand_selector(rng, ["app", "tier"])}
+    cidr = rng.choice(CIDRS)
+    block = {"cidr": cidr}
+    net = ipaddress.ip_network(cidr)
+    if net.prefixlen < 24 and rng.random() < 0.5:
+        sub = list(net.subnets(new_prefix=min(net.prefixlen + rng.randint(1, 8), 32)))
+        block["except"] = [str(rng.choice(sub[:64]))]
+    return {"ipBlock": block}
+
+
+def rand_port(rng):
+    r = rng.random()
+    if r < 0.2:
+        return {"port": rng.choice(["http", "dns", "metrics"])}
+    p = {"protocol": rng.choice(["TCP", "TCP", "UDP", "SCTP"]),
+         "port": rng.choice([53, 80, 443, 5432, 8080, 9090])}
+    if rng.random() < 0.2:
+        p["endPort"] = p["port"] + rng.randint(0, 100)
+    if rng.random() < 0.1:
+        del p["port"]
+        p.pop("endPort", None)
+    return p
+
+
+def rand_rule(rng, dirkey):
+    rule = {}
+    if rng.random() < 0.8:
+        rule[dirkey] = [rand_peer(rng) for _ in range(rng.randint(1, 2))]
+    if rng.random() < 0.6:
+        rule["ports"] = [rand_port(rng) for _ in range(rng.randint(1, 2))]
+    return rule
+
+
+def rand_policy(rng, name):
+    spec = {"podSelector": rand_selector(rng, ["app", "tier"])}
+    types = rng.choice([["Ingress"], ["Egress"], ["Ingress", "Egress"], None])
+    if types:
+        spec["policyTypes"] = types
+    if types is None or "Ingress" in types:
+        if rng.random() < 0.8:
+            spec["ingress"] = [rand_rule(rng, "from") for _ in range(rng.randint(0, 2))]
+    if types and "Egress" in types and rng.random() < 0.8:
+        spec["egress"] = [rand_rule(rng, "to") for _ in range(rng.randint(0, 2))]
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+            "metadata": {"name": name, "namespace": rng.choice(NAMESPACES)}, "spec": spec}
+
+
+def rand_workload(rng, name):
+    labels = {"app": rng.choice(APPS)}
+    if rng.random() < 0.5:
+        labels["tier"] = rng.choice(["front", "back"])
+    ports = []
+    if rng.random() < 0.6:
+        ports.append({"name": "http", "containerPort": rng.choice([80, 8080])})
+    if rng.random() < 0.3:
+        ports.append({"name": "dns", "containerPort": 53, "protocol": "UDP"})
+    container = {"name": "main", "image": "example/app:1"}
+    if ports:
+        container["ports"] = ports
+    return {"apiVersion": "apps/v1", "kind": rng.choice(["Deployment", "Deployment", "StatefulSet"]),
+            "metadata": {"name": name, "namespace": rng.choice(NAMESPACES)},
+            "spec": {"selector": {"matchLabels": labels},
+                     "template": {"metadata": {"labels": labels},
+                                  "spec": {"containers": [container]}}}}
+
+
+def rand_cluster(rng):
+    objs = []
+    for ns in NAMESPACES:
+        objs.append({"apiVersion": "v1", "kind": "Namespace",
+                     "metadata": {"name": ns, "labels": {"env": rng.choice(["prod", "dev"])}}})
+    for i in range(rng.randint(2, 7)):
+        objs.append(rand_workload(rng, "w%d" % i))
+    for i in range(rng.randint(0, 4)):
+        objs.append(rand_policy(rng, "p%d" % i))
+    return objs
+
+
+def mutate(rng, objs):
+    objs = copy.deepcopy(objs)
+    for _ in range(rng.randint(1, 3)):
+        r = rng.random()
+        pols = [o for o in objs if o["kind"] == "NetworkPolicy"]
+        wls = [o for o in objs if o["kind"] in ("Deployment", "StatefulSet")]
+        if r < 0.2 and pols:
+            objs.remove(rng.choice(pols))
+        elif r < 0.4:
+            objs.append(rand_policy(rng, "n%d" % rng.randint(0, 10 ** 6)))
+        elif r < 0.55 and pols:
+            p = rng.choice(pols)
+            objs[objs.index(p)] = dict(rand_policy(rng, p["metadata"]["name"]),
+                                       metadata=p["metadata"])
+        elif r < 0.7 and len(wls) > 1:
+            objs.remove(rng.choice(wls))
+        elif r < 0.85:
+            objs.append(rand_workload(rng, "v%d" % rng.randint(0, 10 ** 6)))
+        elif wls:
+            w = rng.choice(wls)
+            labels = {"app": rng.choice(APPS)}
+            w["spec"]["selector"]["matchLabels"] = labels
+            w["spec"]["template"]["metadata"]["labels"] = labels
+        else:
+            ns = rng.choice([o for o in objs if o["kind"] == "Namespace"])
+            ns["metadata"]["labels"]["env"] = rng.choice(["prod", "dev"])
+    return objs
+
+
+def write_cluster(objs, folder):
+    os.makedirs(folder)
+    seen = set()
+    for i, o in enumerate(objs):
+        key = (o["kind"], o["metadata"].get("namespace"), o["metadata"]["name"])
+        if key in seen:
+            continue
+        seen.add(key)
+        with open(os.path.join(folder, "%03d.json" % i), "w") as fp:
+            json.dump(o, fp, indent=1)
+
+
+def run(nv, *args):
+    p = subprocess.run([nv] + list(args), capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def ip_range(s):
+    lo, hi = s.split("-")
+    return int(ipaddress.ip_address(lo)), int(ipaddress.ip_address(hi))
+
+
+def split_flows(conns):
+    """workload pairs -> conns; (workload, dir) -> [(lo, hi, conns)]"""
+    pairs, ext = {}, {}
+    for c in conns:
+        src, dst = (c["src"], c["src_kind"]), (c["dst"], c["dst_kind"])
+        if c["src_kind"] == "External":
+            ext.setdefault((dst, "in"), []).append(ip_range(c["src"]) + (c["conns"],))
+        elif c["dst_kind"] == "External":
+            ext.setdefault((src, "out"), []).append(ip_range(c["dst"]) + (c["conns"],))
+        else:
+            pairs[(src, dst)] = c["conns"]
+    return pairs, ext
+
+
+def fmt_ip(v):
+    return str(ipaddress.ip_address(v))
+
+
+def expected_diff(old, new):
+    op, oe = split_flows(old)
+    np_, ne = split_flows(new)
+    out = set()
+    for key in set(op) | set(np_):
+        a, b = op.get(key), np_.get(key)
+        if a != b:
+            out.add((key[0], key[1], a, b))
+    for key in set(oe) | set(ne):
+        cuts = {0, 1 << 32}
+        for lo, hi, _ in oe.get(key, []) + ne.get(key, []):
+            cuts.update((lo, hi + 1))
+        cuts = sorted(cuts)
+
+        def at(ranges, x):
+            for lo, hi, c in ranges:
+                if lo <= x <= hi:
+                    return c
+            return None
+        segs = []
+        for lo, nxt in zip(cuts, cuts[1:]):
+            a, b = at(oe.get(key, []), lo), at(ne.get(key, []), lo)
+            if segs and segs[-1][2] == a and segs[-1][3] == b and segs[-1][1] == lo - 1:
+                segs[-1][1] = nxt - 1
+            else:
+                segs.append([lo, nxt - 1, a, b])
+        wl, d = key
+        for lo, hi, a, b in segs:
+            if a == b:
+                continue
+            r = (fmt_ip(lo) + "-" + fmt_ip(hi), "External")
+            out.add((wl, r, a, b) if d == "out" else (r, wl, a, b))
+    return out
+
+
+def reported(doc):
+    out = set()
+    for c in doc["added"]:
+        out.add(((c["src"], c["src_kind"]), (c["dst"], c["dst_kind"]), None, c["conns"]))
+    for c in doc["removed"]:
+        out.add(((c["src"], c["src_kind"]), (c["dst"], c["dst_kind"]), c["conns"], None))
+    for c in doc["changed"]:
+        out.add(((c["src"], c["src_kind"]), (c["dst"], c["dst_kind"]), c["old"], c["new"]))
+    return out
+
+
+def main():
+    nv = sys.argv[1]
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 150
+    seed = int(sys.argv[3]) if len(sys.argv) > 3 else 20261126
+    rng = random.Random(seed)
+    failed = checked = changes = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for case in range(count):
+            old = rand_cluster(rng)
+            new = mutate(rng, old)
+            od, nd = os.path.join(tmp, "old%d" % case), os.path.join(tmp, "new%d" % case)
+            write_cluster(old, od)
+            write_cluster(new, nd)
+            rc1, lo, e1 = run(nv, "list", "--format", "json", od)
+            rc2, ln, e2 = run(nv, "list", "--format", "json", nd)
+            rc3, dj, e3 = run(nv, "diff", "--format", "json", od, nd)
+            if rc1 or rc2 or rc3:
+                print("FAIL case %d: exit %d/%d/%d: %s%s%s" % (case, rc1, rc2, rc3, e1, e2, e3))
+                failed += 1
+                continue
+            want = expected_diff(json.loads(lo)["connections"], json.loads(ln)["connections"])
+            got = reported(json.loads(dj))
+            checked += 1
+            changes += len(want)
+            if want != got:
+                failed += 1
+                print("FAIL case %d (%s vs %s): diff disagrees with list" % (case, od, nd))
+                for x in sorted(want - got, key=str)[:5]:
+                    print("  missing:", x)
+                for x in sorted(got - want, key=str)[:5]:
+                    print("  extra:  ", x)
+                continue
+            # the same cluster on both sides: nothing at all, exit 0, even with --fail-on
+            rc, out, err = run(nv, "diff", "--fail-on", "any", od, od)
+            if rc != 0 or out or err:
+                failed += 1
+                print("FAIL case %d: diff with itself: exit %d, %r %r" % (case, rc, out, err))
+            rc, out, _ = run(nv, "diff", "--fail-on", "any", od, nd)
+            text_lines = [l for l in out.splitlines() if l[:2] in ("+ ", "- ", "~ ")]
+            if rc != (1 if want else 0) or len(text_lines) != len(want):
+                failed += 1
+                print("FAIL case %d: text diff: exit %d, %d lines for %d changes"
+                      % (case, rc, len(text_lines), len(want)))
+            if failed > 5:
+                break
+    print("diff: %d random cluster pairs checked against list (%d changes), %d failed"
+          % (checked, changes, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
