@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int nv_peer_has(const struct nv_model *m, const struct nv_policy *pol,
-                       const struct nv_peer *p, const struct nv_end *e)
+int nv_explain_peer(const struct nv_model *m, const struct nv_policy *pol, const struct nv_peer *p,
+                    const struct nv_end *e)
 {
     size_t i;
 
@@ -28,8 +28,7 @@ static int nv_peer_has(const struct nv_model *m, const struct nv_policy *pol,
     return !p->pod_sel || nv_selector_matches(p->pod_sel, &m->classes[e->cls].labels);
 }
 
-/* What rule r admits toward destination d (named ports resolved on d). */
-static uint32_t nv_rule_set(struct nv_model *m, const struct nv_rule *r, const struct nv_end *d)
+uint32_t nv_explain_rule_ports(struct nv_model *m, const struct nv_rule *r, const struct nv_end *d)
 {
     if (r->all_ports)
         return NV_PORTS_ALL;
@@ -63,8 +62,8 @@ static void nv_side(struct nv_model *m, enum nv_dir dir, const struct nv_end *se
             uint32_t ports;
             int hit = rule->all_peers;
             for (k = 0; k < rule->npeers && !hit; k++)
-                hit = nv_peer_has(m, p, &rule->peers[k], other);
-            if (!hit || (ports = nv_rule_set(m, rule, dst)) == NV_PORTS_NONE)
+                hit = nv_explain_peer(m, p, &rule->peers[k], other);
+            if (!hit || (ports = nv_explain_rule_ports(m, rule, dst)) == NV_PORTS_NONE)
                 continue;
             NV_GROW(out->admits, aalloc, out->nadmits + 1);
             out->admits[out->nadmits].policy = p;

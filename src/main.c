@@ -24,6 +24,7 @@ struct nv_command {
 static const struct nv_command nv_commands[] = {
     {"check", nv_cmd_check, "prove or refute the claims of a claims file (Z3)"},
     {"diff", nv_cmd_diff, "connections a change adds, removes or changes (the pre-merge gate)"},
+    {"explain", nv_cmd_explain, "why one flow is allowed or blocked, rule by rule"},
     {"graph", nv_cmd_graph, "reachability diagram as DOT, SVG, PNG or PDF"},
     {"list", nv_cmd_list, "every allowed flow, as text, JSON, CSV, Markdown or a summary"},
 };

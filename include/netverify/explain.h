@@ -41,4 +41,10 @@ void nv_explain(struct nv_model *m, const struct nv_end *src, const struct nv_en
                 struct nv_flow_why *out);
 void nv_flow_why_release(struct nv_flow_why *w);
 
+/* Whether peer p of a rule of policy pol matches end e. */
+int nv_explain_peer(const struct nv_model *m, const struct nv_policy *pol, const struct nv_peer *p,
+                    const struct nv_end *e);
+/* What rule r admits toward destination d, named ports resolved on d. */
+uint32_t nv_explain_rule_ports(struct nv_model *m, const struct nv_rule *r, const struct nv_end *d);
+
 #endif

@@ -48,6 +48,14 @@ void nv_report_because(struct nv_model *m, const struct nv_witness *w, int allow
 /* The headline of a refuted claim part ("allowed: a -> b on TCP 80"); malloc'd. */
 char *nv_report_headline(const struct nv_model *m, const struct nv_part *p);
 
+/* A selector in kubectl's words: "app=web,tier in (a,b),!legacy"; "{} (everything)" when empty. */
+void nv_report_selector(struct nv_buf *b, const struct nv_selector *s);
+/* Why labels l do not satisfy s: "label app=db" or "no label app" (the first failing term). */
+void nv_report_unmatched(struct nv_buf *b, const struct nv_selector *s, const struct nv_labels *l);
+
+/* An address range as a CIDR when it is one ("10.0.0.0/8"), else "lo-hi". */
+void nv_report_range(struct nv_buf *b, struct nv_iprange r);
+
 struct nv_json;
 /* A SARIF location object for loc, with an optional message. */
 struct nv_json *nv_report_sarif_location(struct nv_loc loc, const char *text);

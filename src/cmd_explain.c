@@ -1,0 +1,562 @@
+/*
+ * cmd_explain.c - 'netverify explain': why one flow is allowed or blocked.
+ * For each direction: whether the deciding pod is isolated, every policy
+ * that selects it, and for every rule of those policies whether it admits
+ * the flow, and if not, which peer or port did not match, with positions.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "netverify/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netverify/buf.h"
+#include "netverify/check.h"
+#include "netverify/explain.h"
+#include "netverify/report.h"
+
+static const char k_usage[] = "netverify explain PATH... --from EP --to EP [--port PROTO/PORT]";
+
+static void nv_explain_help(void)
+{
+    printf("usage: %s\n\n", k_usage);
+    fputs("Explain why the manifests under PATH allow or block the connections from one\n"
+          "endpoint to another: for each direction (egress of the source, ingress of the\n"
+          "destination), whether the pod is isolated, every NetworkPolicy that selects\n"
+          "it, and every rule of those policies: whether it admits the flow, or which\n"
+          "peer or port did not match. Every policy and rule comes with file:line:col.\n\n"
+          "Options:\n"
+          "      --from EP         the source: a workload 'namespace/name' (add '[Kind]'\n"
+          "                        when names are shared across kinds) or an IPv4 address\n"
+          "      --to EP           the destination, the same way\n"
+          "      --port P          one port: tcp/80, udp/53, sctp/9, 80 (TCP) or a named\n"
+          "                        port of the destination (tcp/http, http); without it\n"
+          "                        every port is explained\n"
+          "  -o, --output FILE     write the explanation to FILE instead of standard "
+          "output\n" NV_CLI_INPUT_HELP "  -h, --help            show this help\n\n"
+          "Example:\n"
+          "  netverify explain cluster/ --from shop/web --to shop/api --port tcp/9000\n\n"
+          "Exit status: 0 explained (allowed or blocked), 2 usage or input error (such as\n"
+          "an endpoint that names no workload), 3 internal error.\n",
+          stdout);
+}
+
+/* One end as given on the command line, resolved in the model. */
+struct nv_xend {
+    const char *arg;
+    int external;
+    uint32_t ip;
+    long wl;
+};
+
+static int nv_xend_resolve(const struct nv_model *m, const char *opt, struct nv_xend *e)
+{
+    const char *br = strchr(e->arg, '[');
+    size_t idlen = br ? (size_t)(br - e->arg) : strlen(e->arg), i, hits = 0;
+    const char *kind = NULL;
+    size_t kindlen = 0;
+
+    e->wl = -1;
+    if (nv_ipv4_parse(e->arg, &e->ip) == 0) {
+        e->external = 1;
+        return 0;
+    }
+    if (br) {
+        kind = br + 1;
+        kindlen = strlen(kind);
+        if (!kindlen || kind[kindlen - 1] != ']') {
+            fprintf(stderr, "netverify: %s '%s': write a workload as namespace/name[Kind]\n", opt,
+                    e->arg);
+            return -1;
+        }
+        kindlen--;
+    }
+    if (!memchr(e->arg, '/', idlen)) {
+        fprintf(stderr,
+                "netverify: %s '%s' is neither a workload (namespace/name) nor an IPv4 "
+                "address\n",
+                opt, e->arg);
+        return -1;
+    }
+    for (i = 0; i < m->nworkloads; i++) {
+        const struct nv_workload *w = &m->workloads[i];
+        if (strlen(w->id) != idlen || strncmp(w->id, e->arg, idlen))
+            continue;
+        if (kind && (strlen(w->kind) != kindlen || strncmp(w->kind, kind, kindlen)))
+            continue;
+        if (!hits++)
+            e->wl = (long)i;
+    }
+    if (!hits) {
+        fprintf(stderr, "netverify: %s '%s': no workload by that name in the manifests\n", opt,
+                e->arg);
+        return -1;
+    }
+    if (hits > 1) {
+        fprintf(stderr, "netverify: %s '%s' names %zu workloads of different kinds:", opt, e->arg,
+                hits);
+        for (i = 0; i < m->nworkloads; i++)
+            if (strlen(m->workloads[i].id) == idlen && !strncmp(m->workloads[i].id, e->arg, idlen))
+                fprintf(stderr, " %s[%s]", m->workloads[i].id, m->workloads[i].kind);
+        fputs("; add the kind in brackets\n", stderr);
+        return -1;
+    }
+    return 0;
+}
+
+/* --port: PROTO/NUMBER, NUMBER, PROTO/NAME or NAME (a named port of the destination). */
+struct nv_xport {
+    int given;
+    enum nv_proto proto;
+    unsigned port;
+    const char *name; /* as given, when named */
+};
+
+static int nv_xport_parse(const char *arg, struct nv_xport *p)
+{
+    const char *slash = strchr(arg, '/'), *num = slash ? slash + 1 : arg;
+    char *end;
+    unsigned long v;
+
+    p->given = 1;
+    p->proto = NV_PROTO_TCP;
+    p->name = NULL;
+    if (slash) {
+        char proto[8];
+        int k;
+        if ((size_t)(slash - arg) >= sizeof(proto))
+            return -1;
+        memcpy(proto, arg, (size_t)(slash - arg));
+        proto[slash - arg] = 0;
+        for (k = 0; proto[k]; k++)
+            if (proto[k] >= 'a' && proto[k] <= 'z')
+                proto[k] = (char)(proto[k] - 'a' + 'A');
+        if ((k = nv_proto_parse(proto)) < 0)
+            return -1;
+        p->proto = (enum nv_proto)k;
+    }
+    if (!*num)
+        return -1;
+    errno = 0;
+    v = strtoul(num, &end, 10);
+    if (*num >= '0' && *num <= '9') {
+        if (errno || *end || v < 1 || v > 65535)
+            return -1;
+        p->port = (unsigned)v;
+        return 0;
+    }
+    p->name = num;
+    return 0;
+}
+
+/* Resolve a named --port on the destination's pods. */
+static int nv_xport_resolve(const struct nv_model *m, const struct nv_xend *dst, struct nv_xport *p,
+                            int proto_given)
+{
+    const struct nv_workload *w;
+    size_t i, k;
+
+    if (!p->name)
+        return 0;
+    if (dst->external) {
+        fprintf(stderr, "netverify: --port '%s': a named port needs a workload destination\n",
+                p->name);
+        return -1;
+    }
+    w = &m->workloads[dst->wl];
+    for (i = 0; i < w->npods; i++) {
+        const struct nv_pod *pod = &m->pods[w->pods[i]];
+        for (k = 0; k < pod->nports; k++)
+            if (!strcmp(pod->ports[k].name, p->name) &&
+                (!proto_given || pod->ports[k].proto == p->proto)) {
+                p->proto = pod->ports[k].proto;
+                p->port = pod->ports[k].port;
+                return 0;
+            }
+    }
+    fprintf(stderr, "netverify: --port '%s': %s declares no container port of that name\n", p->name,
+            w->id);
+    return -1;
+}
+
+struct nv_xctx {
+    struct nv_model *m;
+    FILE *fp;
+    struct nv_xport port;
+    struct nv_buf b;
+};
+
+static void nv_put_xend(struct nv_buf *b, const struct nv_model *m, const struct nv_xend *e)
+{
+    char ip[16];
+
+    if (e->external)
+        nv_buf_puts(b, nv_ipv4_format(e->ip, ip));
+    else
+        nv_buf_printf(b, "%s[%s]", m->workloads[e->wl].id, m->workloads[e->wl].kind);
+}
+
+/* Why peer p does not match end e ('self' is the end the policy selects). */
+static void nv_peer_why(struct nv_buf *b, const struct nv_model *m, const struct nv_policy *pol,
+                        const struct nv_peer *p, const struct nv_end *e)
+{
+    char ip[16];
+    size_t i;
+
+    if (p->kind == NV_PEER_IPBLOCK) {
+        if (!e->external) {
+            nv_buf_puts(b, "an ipBlock selects addresses outside the cluster, not pods");
+            return;
+        }
+        if (e->ip < p->cidr.lo || e->ip > p->cidr.hi) {
+            nv_buf_printf(b, "%s is outside ", nv_ipv4_format(e->ip, ip));
+            nv_report_range(b, p->cidr);
+            return;
+        }
+        for (i = 0; i < p->nexcept; i++)
+            if (e->ip >= p->except[i].lo && e->ip <= p->except[i].hi) {
+                nv_buf_printf(b, "%s is in the except range ", nv_ipv4_format(e->ip, ip));
+                nv_report_range(b, p->except[i]);
+                return;
+            }
+        nv_buf_puts(b, "it matches");
+        return;
+    }
+    if (e->external) {
+        nv_buf_puts(b, "a pod selector selects pods, not external addresses");
+        return;
+    }
+    if (!p->ns_sel && m->classes[e->cls].ns != pol->nsidx) {
+        nv_buf_printf(b, "without a namespaceSelector it selects pods of namespace %s only",
+                      pol->ns);
+        return;
+    }
+    if (p->ns_sel && !nv_selector_matches(p->ns_sel, &m->ns[m->classes[e->cls].ns].labels)) {
+        nv_buf_printf(b, "its namespace %s has ", m->ns[m->classes[e->cls].ns].name);
+        nv_report_unmatched(b, p->ns_sel, &m->ns[m->classes[e->cls].ns].labels);
+        return;
+    }
+    nv_buf_puts(b, "the pod has ");
+    nv_report_unmatched(b, p->pod_sel, &m->classes[e->cls].labels);
+}
+
+static void nv_put_peer(struct nv_buf *b, const struct nv_peer *p)
+{
+    size_t i;
+
+    if (p->kind == NV_PEER_IPBLOCK) {
+        nv_buf_puts(b, "ipBlock ");
+        nv_report_range(b, p->cidr);
+        for (i = 0; i < p->nexcept; i++) {
+            nv_buf_puts(b, i ? ", " : " except ");
+            nv_report_range(b, p->except[i]);
+        }
+        return;
+    }
+    if (p->ns_sel) {
+        nv_buf_puts(b, "namespaceSelector ");
+        nv_report_selector(b, p->ns_sel);
+        if (p->pod_sel)
+            nv_buf_puts(b, " and ");
+    }
+    if (p->pod_sel || !p->ns_sel) {
+        nv_buf_puts(b, "podSelector ");
+        nv_report_selector(b, p->pod_sel);
+    }
+}
+
+/*
+ * One direction: egress of src (other = dst) or ingress of dst (other = src).
+ * Returns what this side allows toward dst.
+ */
+static uint32_t nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xend *self,
+                             const struct nv_end *se, const struct nv_end *oe,
+                             const struct nv_end *de)
+{
+    struct nv_model *m = X->m;
+    int type = dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS;
+    const char *word = dir == NV_INGRESS ? "ingress" : "egress";
+    uint32_t allowed = NV_PORTS_NONE;
+    size_t i, r, k, npol = 0;
+    struct nv_buf *b = &X->b;
+
+    nv_buf_reset(b);
+    nv_buf_printf(b, "%s of ", word);
+    nv_put_xend(b, m, self);
+    if (se->external) {
+        fprintf(X->fp, "%s: an external address: no policy applies, everything allowed\n",
+                nv_buf_str(b));
+        return NV_PORTS_ALL;
+    }
+    for (i = 0; i < m->npolicies; i++) {
+        const struct nv_policy *p = m->policies[i];
+        npol += (p->types & type) && p->nsidx == m->classes[se->cls].ns &&
+                nv_selector_matches(p->subject, &m->classes[se->cls].labels);
+    }
+    if (!npol) {
+        fprintf(X->fp,
+                "%s: not isolated: no NetworkPolicy with %s in its policyTypes selects it, so "
+                "everything is allowed\n",
+                nv_buf_str(b), dir == NV_INGRESS ? "Ingress" : "Egress");
+        return NV_PORTS_ALL;
+    }
+    fprintf(X->fp, "%s: isolated by %zu NetworkPolic%s\n", nv_buf_str(b), npol,
+            npol == 1 ? "y" : "ies");
+    for (i = 0; i < m->npolicies; i++) {
+        const struct nv_policy *p = m->policies[i];
+        if (!(p->types & type) || p->nsidx != m->classes[se->cls].ns ||
+            !nv_selector_matches(p->subject, &m->classes[se->cls].labels))
+            continue;
+        nv_buf_reset(b);
+        nv_report_loc(b, p->loc);
+        fprintf(X->fp, "  NetworkPolicy %s/%s (%s), podSelector ", p->ns, p->name, nv_buf_str(b));
+        nv_buf_reset(b);
+        nv_report_selector(b, p->subject);
+        fprintf(X->fp, "%s\n", nv_buf_str(b));
+        if (!p->nrules[dir])
+            fprintf(X->fp, "    no %s rules: admits nothing\n", word);
+        for (r = 0; r < p->nrules[dir]; r++) {
+            const struct nv_rule *rule = &p->rules[dir][r];
+            uint32_t ports;
+            long hit = rule->all_peers ? 0 : -1;
+            for (k = 0; k < rule->npeers && hit < 0; k++)
+                if (nv_explain_peer(m, p, &rule->peers[k], oe))
+                    hit = (long)k;
+            nv_buf_reset(b);
+            nv_report_loc(b, rule->loc);
+            fprintf(X->fp, "    %s rule #%u (%s): ", word, rule->index + 1, nv_buf_str(b));
+            if (hit < 0) {
+                fprintf(X->fp, "%s: no peer matches\n",
+                        X->port.given ? "does not match" : "admits nothing");
+                for (k = 0; k < rule->npeers; k++) {
+                    nv_buf_reset(b);
+                    nv_put_peer(b, &rule->peers[k]);
+                    nv_buf_puts(b, " (");
+                    nv_report_loc(b, rule->peers[k].loc);
+                    nv_buf_puts(b, "): ");
+                    nv_peer_why(b, m, p, &rule->peers[k], oe);
+                    fprintf(X->fp, "      %s peer %s\n", dir == NV_INGRESS ? "from" : "to",
+                            nv_buf_str(b));
+                }
+                continue;
+            }
+            nv_buf_reset(b);
+            if (rule->all_peers) {
+                nv_buf_printf(b, "every peer (no '%s')", dir == NV_INGRESS ? "from" : "to");
+            } else {
+                nv_buf_printf(b, "peer #%ld ", hit + 1);
+                nv_put_peer(b, &rule->peers[hit]);
+            }
+            ports = nv_explain_rule_ports(m, rule, de);
+            if (rule->has_named) {
+                int first = 1;
+                nv_buf_puts(b, "; named ports ");
+                for (k = 0; k < rule->nports; k++)
+                    if (rule->ports[k].name) {
+                        nv_buf_printf(b, "%s%s/%s", first ? "" : ", ",
+                                      nv_proto_name(rule->ports[k].proto), rule->ports[k].name);
+                        first = 0;
+                    }
+                nv_buf_puts(b, de->external ? " (they resolve to nothing outside the cluster)"
+                                            : " (resolved on the destination)");
+            }
+            allowed = nv_ports_union(&m->ports, allowed, ports);
+            if (X->port.given) {
+                if (nv_ports_contains(&m->ports, ports, X->port.proto, X->port.port))
+                    fprintf(X->fp, "matches: %s; ports %s\n", nv_buf_str(b),
+                            nv_ports_format_npa(&m->ports, ports));
+                else
+                    fprintf(X->fp, "does not match: %s matches, but the rule's ports are %s\n",
+                            nv_buf_str(b),
+                            ports == NV_PORTS_NONE ? "none here (a named port the destination "
+                                                     "does not declare)"
+                                                   : nv_ports_format_npa(&m->ports, ports));
+            } else if (ports == NV_PORTS_NONE) {
+                fprintf(X->fp,
+                        "admits nothing: %s matches, but its named ports are not declared by "
+                        "the destination\n",
+                        nv_buf_str(b));
+            } else {
+                fprintf(X->fp, "admits %s: %s\n", nv_ports_format_npa(&m->ports, ports),
+                        nv_buf_str(b));
+            }
+        }
+    }
+    fprintf(X->fp, "  %s allowed: %s\n", word,
+            allowed == NV_PORTS_NONE ? "nothing" : nv_ports_format_npa(&m->ports, allowed));
+    return allowed;
+}
+
+/* The classes an end takes (a workload's pods may differ in labels). */
+static size_t nv_xend_classes(const struct nv_model *m, const struct nv_xend *e, struct nv_end *out,
+                              size_t max)
+{
+    const struct nv_unit *u;
+    size_t i;
+
+    memset(out, 0, sizeof(*out));
+    if (e->external) {
+        out[0].external = 1;
+        out[0].ip = e->ip;
+        return 1;
+    }
+    u = &m->units[m->workloads[e->wl].unit];
+    for (i = 0; i < u->ncls && i < max; i++) {
+        memset(&out[i], 0, sizeof(out[i]));
+        out[i].cls = u->cls[i];
+    }
+    return i;
+}
+
+static void nv_explain_flow(struct nv_xctx *X, const struct nv_xend *src, const struct nv_xend *dst)
+{
+    struct nv_model *m = X->m;
+    struct nv_end se[8], de[8];
+    size_t ns = nv_xend_classes(m, src, se, 8), nd = nv_xend_classes(m, dst, de, 8), i, j;
+    uint32_t total = NV_PORTS_NONE;
+    int some = 0, every = 1, eblock = 0, iblock = 0;
+
+    nv_buf_reset(&X->b);
+    nv_put_xend(&X->b, m, src);
+    nv_buf_puts(&X->b, " -> ");
+    nv_put_xend(&X->b, m, dst);
+    if (X->port.given)
+        nv_buf_printf(&X->b, " on %s %u", nv_proto_name(X->port.proto), X->port.port);
+    if (X->port.name)
+        nv_buf_printf(&X->b, " (named port '%s')", X->port.name);
+    fprintf(X->fp, "flow: %s\n", nv_buf_str(&X->b));
+    if (src->external && dst->external) {
+        fprintf(X->fp, "\nboth ends are external addresses: no policy of the cluster applies\n");
+        return;
+    }
+    for (i = 0; i < ns; i++)
+        for (j = 0; j < nd; j++) {
+            uint32_t e, in, both;
+            if (ns * nd > 1)
+                fprintf(X->fp,
+                        "\npods of different labels: source pod group %zu, destination "
+                        "pod group %zu\n",
+                        i + 1, j + 1);
+            fputc('\n', X->fp);
+            e = nv_direction(X, NV_EGRESS, src, &se[i], &de[j], &de[j]);
+            fputc('\n', X->fp);
+            in = nv_direction(X, NV_INGRESS, dst, &de[j], &se[i], &de[j]);
+            both = nv_ports_inter(&m->ports, e, in);
+            total = nv_ports_union(&m->ports, total, both);
+            if (X->port.given) {
+                int ok = nv_ports_contains(&m->ports, both, X->port.proto, X->port.port);
+                some |= ok;
+                every &= ok;
+                eblock |= !nv_ports_contains(&m->ports, e, X->port.proto, X->port.port);
+                iblock |= !nv_ports_contains(&m->ports, in, X->port.proto, X->port.port);
+            }
+        }
+    fputc('\n', X->fp);
+    if (X->port.given) {
+        fprintf(X->fp, "verdict: %s on %s %u",
+                every  ? "allowed"
+                : some ? "allowed for some of the pods, blocked for others"
+                       : "blocked",
+                nv_proto_name(X->port.proto), X->port.port);
+        if (!some)
+            fprintf(X->fp, " (%s)",
+                    eblock && iblock ? "egress and ingress both block it"
+                    : eblock         ? "egress blocks it"
+                                     : "ingress blocks it");
+        fputc('\n', X->fp);
+    } else if (total == NV_PORTS_NONE) {
+        fprintf(X->fp, "verdict: blocked on every port\n");
+    } else {
+        fprintf(X->fp, "verdict: allowed on %s\n",
+                total == NV_PORTS_ALL ? "every port and protocol"
+                                      : nv_ports_format_npa(&m->ports, total));
+    }
+}
+
+int nv_cmd_explain(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"from", required_argument, NULL, 'F'},
+        {"to", required_argument, NULL, 'T'},
+        {"port", required_argument, NULL, 'p'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        NV_CLI_INPUT_OPTS,
+        {NULL, 0, NULL, 0},
+    };
+    struct nv_load_opts lo;
+    struct nv_xctx X;
+    struct nv_xend src, dst;
+    const char *output = NULL, *port_arg = NULL;
+    int c, rc = NV_EXIT_OK;
+
+    nv_load_opts_default(&lo);
+    memset(&X, 0, sizeof(X));
+    memset(&src, 0, sizeof(src));
+    memset(&dst, 0, sizeof(dst));
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'F':
+            src.arg = optarg;
+            break;
+        case 'T':
+            dst.arg = optarg;
+            break;
+        case 'p':
+            port_arg = optarg;
+            if (nv_xport_parse(optarg, &X.port) < 0)
+                return nv_cli_usage_error(k_usage,
+                                          "invalid --port '%s' (tcp/80, udp/53, 80, or a named "
+                                          "port such as tcp/http)",
+                                          optarg);
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case 'h':
+            nv_explain_help();
+            return NV_EXIT_OK;
+        case '?':
+            fprintf(stderr, "usage: %s\n", k_usage);
+            return NV_EXIT_INPUT;
+        default:
+            if (nv_cli_input_opt(c, optarg, &lo) < 0)
+                return NV_EXIT_INPUT;
+            break;
+        }
+    }
+    if (optind >= argc)
+        return nv_cli_usage_error(k_usage, "no PATH given");
+    if (!src.arg || !dst.arg)
+        return nv_cli_usage_error(k_usage, "give both --from and --to");
+    X.m = nv_cli_load(argv + optind, (size_t)(argc - optind), &lo);
+    if (!X.m)
+        return NV_EXIT_INPUT;
+    if (nv_xend_resolve(X.m, "--from", &src) < 0 || nv_xend_resolve(X.m, "--to", &dst) < 0 ||
+        nv_xport_resolve(X.m, &dst, &X.port, port_arg && strchr(port_arg, '/') != NULL) < 0) {
+        rc = NV_EXIT_INPUT;
+        goto out;
+    }
+    if (output && !(X.fp = fopen(output, "w"))) {
+        fprintf(stderr, "netverify: cannot write '%s': %s\n", output, strerror(errno));
+        rc = NV_EXIT_INPUT;
+        goto out;
+    }
+    if (!X.fp)
+        X.fp = stdout;
+    nv_buf_init(&X.b, 0);
+    nv_explain_flow(&X, &src, &dst);
+    nv_buf_release(&X.b);
+    if (fflush(X.fp) != 0 || ferror(X.fp)) {
+        fprintf(stderr, "netverify: error writing the output\n");
+        rc = NV_EXIT_INTERNAL;
+    }
+    if (X.fp != stdout)
+        fclose(X.fp);
+out:
+    nv_model_free(X.m);
+    return rc;
+}
