@@ -153,6 +153,81 @@ static int nv_wl_cmp(const void *pa, const void *pb)
     return a->pods[0] < b->pods[0] ? -1 : a->pods[0] > b->pods[0];
 }
 
+/* A pod-template hash as Kubernetes writes it: consonants and digits other than 0, 1 and 3. */
+static int nv_is_template_hash(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s; s++, n++)
+        if (!strchr("bcdfghjklmnpqrstvwxz2456789", *s))
+            return 0;
+    return n >= 1 && n <= 10;
+}
+
+static int nv_is_digits(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+static int nv_strp_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * In an export of a live cluster, the pods of a Deployment belong to a
+ * ReplicaSet named DEPLOYMENT-HASH (and the ReplicaSet object itself may be
+ * there too), and the pods of a CronJob to a Job named CRONJOB-MINUTES. When
+ * the Deployment (CronJob) is in the input as well, they are its pods: the
+ * ReplicaSet (Job) takes the parent's name and kind, so that one workload
+ * stands for them all. Without the parent in the input they keep their own
+ * name, as netpol-analyzer names them.
+ */
+static void nv_adopt_children(struct nv_model *m)
+{
+    const char **deploy = nv_xmalloc((m->nworkloads + 1) * sizeof(*deploy));
+    const char **cron = nv_xmalloc((m->nworkloads + 1) * sizeof(*cron));
+    size_t nd = 0, nc = 0, i;
+
+    for (i = 0; i < m->nworkloads; i++) {
+        if (!strcmp(m->workloads[i].kind, "Deployment"))
+            deploy[nd++] = m->workloads[i].id;
+        else if (!strcmp(m->workloads[i].kind, "CronJob"))
+            cron[nc++] = m->workloads[i].id;
+    }
+    qsort(deploy, nd, sizeof(*deploy), nv_strp_cmp);
+    qsort(cron, nc, sizeof(*cron), nv_strp_cmp);
+    for (i = 0; i < m->nworkloads && nd + nc; i++) {
+        struct nv_workload *w = &m->workloads[i];
+        int rs = !strcmp(w->kind, "ReplicaSet"), job = !strcmp(w->kind, "Job");
+        const char *dash = strrchr(w->name, '-'), **hit, *key;
+        char *parent;
+        size_t n;
+        if ((!rs && !job) || !dash || dash == w->name ||
+            !(rs ? nv_is_template_hash(dash + 1) : nv_is_digits(dash + 1)))
+            continue;
+        n = strlen(w->id) - strlen(dash);
+        parent = nv_xmalloc(n + 1);
+        memcpy(parent, w->id, n);
+        parent[n] = 0;
+        key = parent;
+        hit = bsearch(&key, rs ? deploy : cron, rs ? nd : nc, sizeof(*deploy), nv_strp_cmp);
+        if (hit) {
+            w->id = *hit;
+            w->name = nv_arena_internn(&m->arena, w->name, (size_t)(dash - w->name));
+            w->kind = nv_arena_intern(&m->arena, rs ? "Deployment" : "CronJob");
+        }
+        free(parent);
+    }
+    free(deploy);
+    free(cron);
+}
+
 static void nv_group_workloads(struct nv_model *m)
 {
     size_t i, w = 0;
@@ -164,6 +239,7 @@ static void nv_group_workloads(struct nv_model *m)
         wl->pods[0] = (unsigned)i;
         wl->npods = 1;
     }
+    nv_adopt_children(m);
     if (m->workloads)
         qsort(m->workloads, m->nworkloads, sizeof(*m->workloads), nv_wl_cmp);
     for (i = 0; i < m->nworkloads; i++) {
