@@ -448,34 +448,15 @@ static void nv_sarif_related(struct nv_ctx *cx, const struct nv_part *p, struct 
     nv_flow_why_release(&why);
 }
 
-static struct nv_json *nv_sarif_rule(const char *id, const char *text)
-{
-    struct nv_json *r = nv_json_object(), *d = nv_json_object();
-
-    nv_json_set(r, "id", nv_json_str(id));
-    nv_json_set(d, "text", nv_json_str(text));
-    nv_json_set(r, "shortDescription", d);
-    return r;
-}
-
 static int nv_sarif_report(struct nv_ctx *cx, FILE *fp)
 {
-    struct nv_json *root = nv_json_object(), *runs = nv_json_array(), *run = nv_json_object();
-    struct nv_json *tool = nv_json_object(), *driver = nv_json_object(), *rules = nv_json_array();
-    struct nv_json *results = nv_json_array();
+    struct nv_json *rules = nv_json_array(), *results = nv_json_array();
     size_t i, p;
-    int rc;
 
-    nv_json_set(root, "$schema", nv_json_str("https://json.schemastore.org/sarif-2.1.0.json"));
-    nv_json_set(root, "version", nv_json_str("2.1.0"));
-    nv_json_set(driver, "name", nv_json_str("netverify"));
-    nv_json_set(driver, "version", nv_json_str(NV_VERSION));
-    nv_json_push(rules, nv_sarif_rule("claim-refuted", "A network-segmentation claim is refuted"));
-    nv_json_push(rules, nv_sarif_rule("claim-undecided",
-                                      "A network-segmentation claim could not be decided"));
-    nv_json_set(driver, "rules", rules);
-    nv_json_set(tool, "driver", driver);
-    nv_json_set(run, "tool", tool);
+    nv_json_push(rules,
+                 nv_report_sarif_rule("claim-refuted", "A network-segmentation claim is refuted"));
+    nv_json_push(rules, nv_report_sarif_rule("claim-undecided",
+                                             "A network-segmentation claim could not be decided"));
     for (i = 0; i < cx->claims.n; i++) {
         const struct nv_claim *c = &cx->claims.items[i];
         const struct nv_result *r = &cx->results[i];
@@ -517,12 +498,7 @@ static int nv_sarif_report(struct nv_ctx *cx, FILE *fp)
             nv_json_push(results, res);
         }
     }
-    nv_json_set(run, "results", results);
-    nv_json_push(runs, run);
-    nv_json_set(root, "runs", runs);
-    rc = nv_json_dump(root, fp);
-    nv_json_free(root);
-    return rc;
+    return nv_report_sarif_write(fp, rules, results);
 }
 
 static void nv_xml(FILE *fp, const char *s)

@@ -664,41 +664,20 @@ static int nv_parse_fail_on(const char *arg, int *out)
     return rc;
 }
 
-static void nv_sarif_rule_add(struct nv_json *rules, const char *id, const char *text)
-{
-    struct nv_json *r = nv_json_object(), *d = nv_json_object();
-
-    nv_json_set(r, "id", nv_json_str(id));
-    nv_json_set(d, "text", nv_json_str(text));
-    nv_json_set(r, "shortDescription", d);
-    nv_json_push(rules, r);
-}
-
 static int nv_sarif_write(struct nv_diff *D)
 {
-    struct nv_json *root = nv_json_object(), *runs = nv_json_array(), *run = nv_json_object();
-    struct nv_json *tool = nv_json_object(), *driver = nv_json_object(), *rules = nv_json_array();
-    int rc;
+    struct nv_json *rules = nv_json_array(), *results = D->sarif;
 
-    nv_json_set(root, "$schema", nv_json_str("https://json.schemastore.org/sarif-2.1.0.json"));
-    nv_json_set(root, "version", nv_json_str("2.1.0"));
-    nv_json_set(driver, "name", nv_json_str("netverify"));
-    nv_json_set(driver, "version", nv_json_str(NV_VERSION));
-    nv_sarif_rule_add(rules, "connection-added", "The change allows a connection");
-    nv_sarif_rule_add(rules, "connection-removed", "The change blocks a connection");
-    nv_sarif_rule_add(rules, "connection-changed",
-                      "The change alters the ports a connection is allowed on");
-    nv_sarif_rule_add(rules, "claim-verdict-changed", "The change alters a claim's verdict");
-    nv_json_set(driver, "rules", rules);
-    nv_json_set(tool, "driver", driver);
-    nv_json_set(run, "tool", tool);
-    nv_json_set(run, "results", D->sarif);
-    nv_json_push(runs, run);
-    nv_json_set(root, "runs", runs);
-    rc = nv_json_dump(root, D->fp);
+    nv_json_push(rules, nv_report_sarif_rule("connection-added", "The change allows a connection"));
+    nv_json_push(rules,
+                 nv_report_sarif_rule("connection-removed", "The change blocks a connection"));
+    nv_json_push(rules, nv_report_sarif_rule("connection-changed",
+                                             "The change alters the ports a connection is "
+                                             "allowed on"));
+    nv_json_push(rules, nv_report_sarif_rule("claim-verdict-changed",
+                                             "The change alters a claim's verdict"));
     D->sarif = NULL;
-    nv_json_free(root);
-    return rc;
+    return nv_report_sarif_write(D->fp, rules, results);
 }
 
 int nv_cmd_diff(int argc, char **argv)

@@ -11,6 +11,10 @@
 
 #include "netverify/json.h"
 
+#ifndef NV_VERSION
+#define NV_VERSION "0.0.0"
+#endif
+
 /* A workload with a pod of class c, other than 'not' (UINT32_MAX: any). */
 uint32_t nv_report_workload(const struct nv_model *m, uint32_t c, uint32_t not )
 {
@@ -257,4 +261,35 @@ void nv_report_range(struct nv_buf *b, struct nv_iprange r)
         return;
     }
     nv_buf_puts(b, nv_iprange_format(r, buf));
+}
+
+struct nv_json *nv_report_sarif_rule(const char *id, const char *text)
+{
+    struct nv_json *r = nv_json_object(), *d = nv_json_object();
+
+    nv_json_set(r, "id", nv_json_str(id));
+    nv_json_set(d, "text", nv_json_str(text));
+    nv_json_set(r, "shortDescription", d);
+    return r;
+}
+
+int nv_report_sarif_write(FILE *fp, struct nv_json *rules, struct nv_json *results)
+{
+    struct nv_json *root = nv_json_object(), *runs = nv_json_array(), *run = nv_json_object();
+    struct nv_json *tool = nv_json_object(), *driver = nv_json_object();
+    int rc;
+
+    nv_json_set(root, "$schema", nv_json_str("https://json.schemastore.org/sarif-2.1.0.json"));
+    nv_json_set(root, "version", nv_json_str("2.1.0"));
+    nv_json_set(driver, "name", nv_json_str("netverify"));
+    nv_json_set(driver, "version", nv_json_str(NV_VERSION));
+    nv_json_set(driver, "rules", rules);
+    nv_json_set(tool, "driver", driver);
+    nv_json_set(run, "tool", tool);
+    nv_json_set(run, "results", results);
+    nv_json_push(runs, run);
+    nv_json_set(root, "runs", runs);
+    rc = nv_json_dump(root, fp);
+    nv_json_free(root);
+    return rc;
 }

@@ -9,6 +9,7 @@
 #define NETVERIFY_REPORT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "netverify/buf.h"
@@ -59,5 +60,9 @@ void nv_report_range(struct nv_buf *b, struct nv_iprange r);
 struct nv_json;
 /* A SARIF location object for loc, with an optional message. */
 struct nv_json *nv_report_sarif_location(struct nv_loc loc, const char *text);
+/* A SARIF reporting descriptor: {"id", "shortDescription": {"text"}}. */
+struct nv_json *nv_report_sarif_rule(const char *id, const char *text);
+/* Write a SARIF 2.1.0 log of one netverify run; takes 'rules' and 'results' (arrays). */
+int nv_report_sarif_write(FILE *fp, struct nv_json *rules, struct nv_json *results);
 
 #endif
