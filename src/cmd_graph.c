@@ -18,6 +18,20 @@
 static const char k_usage[] = "netverify graph PATH... [-o FILE] [--group workload|namespace] "
                               "[--focus EP] [--claims FILE]";
 
+/*
+ * Without --group, a workload diagram of more nodes (workloads and address
+ * ranges) than dot lays out with its namespace boxes is drawn per namespace
+ * instead: past that, sfdp takes over and draws no boxes, and a few hundred
+ * workload nodes are a hairball anyway (PERFORMANCE-NOTES.md section 6).
+ */
+#define NV_GRAPH_MAX_WORKLOAD_NODES NV_GRAPH_DOT_MAX_NODES
+
+enum nv_group {
+    NV_GROUP_AUTO = -1, /* no --group: workload, or namespace past the limit */
+    NV_GROUP_WORKLOAD = 0,
+    NV_GROUP_NAMESPACE = 1,
+};
+
 static void nv_graph_help(void)
 {
     printf("usage: %s\n\n", k_usage);
@@ -29,29 +43,39 @@ static void nv_graph_help(void)
           "  -o, --output FILE     write to FILE; its extension picks the format:\n"
           "                        .dot or .gv (DOT text), .svg, .png, .pdf\n"
           "                        (default: DOT on standard output)\n"
-          "  -g, --group G         workload (default): one node per workload, in one\n"
-          "                        cluster per namespace; namespace: one node per\n"
-          "                        namespace, edges merged (union of the ports)\n"
+          "  -g, --group G         workload: one node per workload, in one box per\n"
+          "                        namespace; namespace: one node per namespace, edges\n"
+          "                        merged (union of the ports). Default: workload, or\n"
+          "                        namespace when the workload diagram would have\n"
+          "                        more than 50 nodes (a note on stderr says so)\n"
           "  -f, --focus EP        only the edges to and from workload EP (ns/name, or\n"
-          "                        a name that is unique); workload grouping only\n"
+          "                        a name that is unique); grouped by namespace, EP\n"
+          "                        keeps a node of its own and its peers are merged\n"
+          "                        into their namespaces\n"
           "  -c, --claims FILE     decide the claims in FILE (matrix engine) and mark\n"
           "                        them: edges that refute a claim are red and carry\n"
           "                        its name, a blocked flow a claim needs is a dashed\n"
           "                        red edge, workloads a claim names are yellow;\n"
-          "                        workload grouping only\n" NV_CLI_INPUT_HELP
+          "                        grouped by namespace, an edge is red when one of\n"
+          "                        its flows refutes, and a namespace is yellow when\n"
+          "                        a claim names one of its workloads\n" NV_CLI_INPUT_HELP
           "  -h, --help            show this help\n\n"
           "Edges are labelled with the allowed connections (\"TCP 80;UDP 53\"); \"All\"\n"
           "edges are bold. External ranges are hexagons. A legend explains the styles\n"
-          "used. Graphs of more than 50 nodes\n"
-          "are laid out with sfdp instead of dot; with more than 150 edges the labels\n"
-          "become tooltips.\n\n"
+          "used. Graphs of more than 50 nodes (the legend not counted) are laid out\n"
+          "with sfdp instead of dot, without namespace boxes; with more than 150 edges\n"
+          "the labels become tooltips (hover text in SVG).\n\n"
           "Exit status: 0 success, 2 usage or input error, 3 internal error.\n",
           stdout);
 }
 
-/* One end of an edge: an external range (atoms a0..a1), or a workload / namespace by index. */
+/*
+ * One end of an edge: an external range (atoms a0..a1), or a workload or a
+ * namespace ('ns') by index.
+ */
 struct nv_gep {
     int ext;
+    int ns;
     struct nv_iprange r;
     size_t a0, a1;
     size_t idx;
@@ -62,13 +86,15 @@ struct nv_gedge {
     uint32_t ports;
     unsigned style; /* enum nv_edge_style; NV_EDGE_DASHED: a blocked flow, not an allowed one */
     char *note;     /* claims the edge refutes or needs, "\n"-separated; NULL if none */
+    size_t seq;     /* creation order: ties in sorting, so merged notes keep their order */
 };
 
 struct nv_gstate {
     struct nv_model *m;
-    int byns;
+    int byns;     /* the ends are namespaces (but the focused workload) */
+    size_t focus; /* the focused workload, or NV_NO_FOCUS */
     struct nv_gedge *edges;
-    size_t nedges, alloc;
+    size_t nedges, alloc, seq;
 };
 
 #define NV_NO_FOCUS ((size_t)-1)
@@ -84,15 +110,29 @@ static int nv_gep_cmp(const struct nv_gep *a, const struct nv_gep *b)
             return a->r.hi < b->r.hi ? -1 : 1;
         return 0;
     }
+    if (a->ns != b->ns)
+        return a->ns ? 1 : -1; /* the focused workload before namespaces */
     return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Edges with the same ends and the same kind (allowed or blocked) are one edge. */
+static int nv_gedge_key_cmp(const struct nv_gedge *a, const struct nv_gedge *b)
+{
+    int c = nv_gep_cmp(&a->s, &b->s);
+
+    if (!c)
+        c = nv_gep_cmp(&a->d, &b->d);
+    if (!c)
+        c = (int)(a->style & NV_EDGE_DASHED) - (int)(b->style & NV_EDGE_DASHED);
+    return c;
 }
 
 static int nv_gedge_cmp(const void *pa, const void *pb)
 {
     const struct nv_gedge *a = pa, *b = pb;
-    int c = nv_gep_cmp(&a->s, &b->s);
+    int c = nv_gedge_key_cmp(a, b);
 
-    return c ? c : nv_gep_cmp(&a->d, &b->d);
+    return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
 }
 
 static int nv_range_cmp(const void *pa, const void *pb)
@@ -112,9 +152,21 @@ static void nv_gadd(struct nv_gstate *S, struct nv_gep s, struct nv_gep d, uint3
     S->edges[S->nedges].ports = ports;
     S->edges[S->nedges].style = ports == NV_PORTS_ALL ? NV_EDGE_BOLD : 0;
     S->edges[S->nedges].note = NULL;
+    S->edges[S->nedges].seq = S->seq++;
     S->nedges++;
 }
 
+/* Drop every edge (to build the diagram again at another level). */
+static void nv_gstate_clear(struct nv_gstate *S)
+{
+    size_t i;
+
+    for (i = 0; i < S->nedges; i++)
+        free(S->edges[i].note);
+    S->nedges = 0;
+}
+
+/* A workload end. */
 static struct nv_gep nv_gep_idx(size_t idx)
 {
     struct nv_gep e;
@@ -124,11 +176,29 @@ static struct nv_gep nv_gep_idx(size_t idx)
     return e;
 }
 
+/* A namespace end. */
+static struct nv_gep nv_gep_ns(size_t ns)
+{
+    struct nv_gep e = nv_gep_idx(ns);
+
+    e.ns = 1;
+    return e;
+}
+
+/* A workload end other than 'keep' becomes its namespace's end. */
+static void nv_gep_to_ns(const struct nv_model *m, struct nv_gep *e, size_t keep)
+{
+    if (e->ext || e->ns || e->idx == keep)
+        return;
+    e->idx = m->workloads[e->idx].ns;
+    e->ns = 1;
+}
+
 /*
  * Merge adjacent atoms with equal port sets into maximal ranges (as 'list'
- * does); add one edge per range, inbound (range -> idx) or outbound.
+ * does); add one edge per range, inbound (range -> end) or outbound.
  */
-static void nv_gadd_atoms(struct nv_gstate *S, const uint32_t *ids, size_t idx, int inbound)
+static void nv_gadd_atoms(struct nv_gstate *S, const uint32_t *ids, struct nv_gep end, int inbound)
 {
     const struct nv_atoms *atoms = &S->m->atoms;
     size_t a = 0;
@@ -149,9 +219,9 @@ static void nv_gadd_atoms(struct nv_gstate *S, const uint32_t *ids, size_t idx, 
         ext.a0 = a;
         ext.a1 = b;
         if (inbound)
-            nv_gadd(S, ext, nv_gep_idx(idx), ids[a]);
+            nv_gadd(S, ext, end, ids[a]);
         else
-            nv_gadd(S, nv_gep_idx(idx), ext, ids[a]);
+            nv_gadd(S, end, ext, ids[a]);
         a = b + 1;
     }
 }
@@ -173,8 +243,8 @@ static void nv_flows_by_workload(struct nv_gstate *S, struct nv_matrix *x)
             nv_matrix_row(x, u, row, aout);
             cached = u;
         }
-        nv_gadd_atoms(S, ain, i, 1);
-        nv_gadd_atoms(S, aout, i, 0);
+        nv_gadd_atoms(S, ain, nv_gep_idx(i), 1);
+        nv_gadd_atoms(S, aout, nv_gep_idx(i), 0);
         for (j = 0; j < nw; j++) {
             uint32_t id = row[m->workloads[j].unit];
             if (j != i && id != NV_PORTS_NONE)
@@ -187,53 +257,44 @@ static void nv_flows_by_workload(struct nv_gstate *S, struct nv_matrix *x)
 }
 
 /*
- * The same, collapsed to namespaces: per atom and per namespace pair, the
- * union of the port sets of their workloads (a workload to itself excluded).
+ * The flows of workload f alone, both ways: its own row, and its column read
+ * from one row per unit (what every workload allows toward f).
  */
-static void nv_flows_by_namespace(struct nv_gstate *S, struct nv_matrix *x)
+static void nv_flows_of_workload(struct nv_gstate *S, struct nv_matrix *x, size_t f)
 {
     struct nv_model *m = S->m;
-    size_t nw = m->nworkloads, nns = m->nns, na = m->atoms.n, i, j, a;
+    size_t nw = m->nworkloads, j;
+    uint32_t uf = m->workloads[f].unit;
     uint32_t *row = nv_xmalloc((m->nunits + 1) * sizeof(*row));
-    uint32_t *ain = nv_xmalloc((na + 1) * sizeof(*ain));
-    uint32_t *aout = nv_xmalloc((na + 1) * sizeof(*aout));
-    uint32_t *nsin = nv_xcalloc(nns * na + 1, sizeof(*nsin));
-    uint32_t *nsout = nv_xcalloc(nns * na + 1, sizeof(*nsout));
-    uint32_t *nsm = nv_xcalloc(nns * nns + 1, sizeof(*nsm));
-    uint32_t cached = UINT32_MAX;
+    uint32_t *col = nv_xmalloc((m->nunits + 1) * sizeof(*col));
+    unsigned char *known = nv_xcalloc(m->nunits + 1, 1);
+    uint32_t *atoms = nv_xmalloc((m->atoms.n + 1) * sizeof(*atoms));
 
-    for (i = 0; i < nw; i++) {
-        uint32_t u = m->workloads[i].unit;
-        size_t s = m->workloads[i].ns;
-        if (u != cached) {
-            nv_matrix_from_atoms(x, u, ain);
-            nv_matrix_row(x, u, row, aout);
-            cached = u;
-        }
-        for (a = 0; a < na; a++) {
-            nsin[s * na + a] = nv_ports_union(&m->ports, nsin[s * na + a], ain[a]);
-            nsout[s * na + a] = nv_ports_union(&m->ports, nsout[s * na + a], aout[a]);
-        }
-        for (j = 0; j < nw; j++) {
-            uint32_t id = row[m->workloads[j].unit];
-            size_t d = m->workloads[j].ns;
-            if (j != i && id != NV_PORTS_NONE)
-                nsm[s * nns + d] = nv_ports_union(&m->ports, nsm[s * nns + d], id);
-        }
+    nv_matrix_from_atoms(x, uf, atoms);
+    nv_gadd_atoms(S, atoms, nv_gep_idx(f), 1);
+    nv_matrix_row(x, uf, row, atoms);
+    nv_gadd_atoms(S, atoms, nv_gep_idx(f), 0);
+    for (j = 0; j < nw; j++) {
+        uint32_t id = row[m->workloads[j].unit];
+        if (j != f && id != NV_PORTS_NONE)
+            nv_gadd(S, nv_gep_idx(f), nv_gep_idx(j), id);
     }
-    for (i = 0; i < nns; i++) {
-        nv_gadd_atoms(S, nsin + i * na, i, 1);
-        nv_gadd_atoms(S, nsout + i * na, i, 0);
-        for (j = 0; j < nns; j++)
-            if (nsm[i * nns + j] != NV_PORTS_NONE)
-                nv_gadd(S, nv_gep_idx(i), nv_gep_idx(j), nsm[i * nns + j]);
+    for (j = 0; j < nw; j++) {
+        uint32_t u = m->workloads[j].unit;
+        if (j == f)
+            continue;
+        if (!known[u]) {
+            nv_matrix_row(x, u, row, NULL);
+            col[u] = row[uf];
+            known[u] = 1;
+        }
+        if (col[u] != NV_PORTS_NONE)
+            nv_gadd(S, nv_gep_idx(j), nv_gep_idx(f), col[u]);
     }
     free(row);
-    free(ain);
-    free(aout);
-    free(nsin);
-    free(nsout);
-    free(nsm);
+    free(col);
+    free(known);
+    free(atoms);
 }
 
 /* Whether some pod of workload w has a class whose membership in 'set' is 'want'. */
@@ -357,7 +418,45 @@ static int nv_end_gep(const struct nv_model *m, const struct nv_end *x, size_t n
     return out->idx == NV_NO_FOCUS ? -1 : 0;
 }
 
-/* A refuted 'reaches' part: the blocked witness flow, as a dashed red edge. */
+/* Whether 'note' has the line text[0..len) (lines "\n"-separated, in DOT's spelling). */
+static int nv_note_has(const char *note, const char *text, size_t len)
+{
+    const char *p = note;
+
+    while (p) {
+        const char *end = strstr(p, "\\n");
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == len && !memcmp(p, text, len))
+            return 1;
+        p = end ? end + 2 : NULL;
+    }
+    return 0;
+}
+
+/* Append the lines of 'note' that e's note lacks. */
+static void nv_gedge_note_merge(struct nv_gedge *e, const char *note)
+{
+    struct nv_buf line;
+    const char *p = note;
+
+    nv_buf_init(&line, 0);
+    while (p) {
+        const char *end = strstr(p, "\\n");
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (!e->note || !nv_note_has(e->note, p, n)) {
+            nv_buf_reset(&line);
+            nv_buf_put(&line, p, n);
+            nv_gedge_note(e, "", nv_buf_str(&line));
+        }
+        p = end ? end + 2 : NULL;
+    }
+    nv_buf_release(&line);
+}
+
+/*
+ * A refuted 'reaches' part: the blocked witness flow, as a dashed red edge
+ * (between namespaces when S is grouped so).
+ */
 static void nv_add_blocked(struct nv_gstate *S, const struct nv_claim *c,
                            const struct nv_witness *w)
 {
@@ -368,32 +467,298 @@ static void nv_add_blocked(struct nv_gstate *S, const struct nv_claim *c,
         return;
     if (!s.ext && !d.ext && s.idx == d.idx)
         return;
+    if (S->byns) {
+        nv_gep_to_ns(S->m, &s, NV_NO_FOCUS);
+        nv_gep_to_ns(S->m, &d, NV_NO_FOCUS);
+    }
     nv_gadd(S, s, d, NV_PORTS_NONE);
     S->edges[S->nedges - 1].style = NV_EDGE_RED | NV_EDGE_DASHED;
     nv_gedge_note(&S->edges[S->nedges - 1], "blocked: ", nv_claim_title(c));
 }
 
-/* Decide every claim with the matrix engine and mark the edges that refute or need it. */
-static void nv_graph_claims(struct nv_gstate *S, struct nv_matrix *x, const struct nv_claims *cs)
-{
-    size_t i, p;
+/* A refuted claim part the diagram shows: 'cannot reach' or 'only' (red), 'reaches' (dashed). */
+struct nv_gmark {
+    const struct nv_claim *c;
+    enum nv_part_kind kind;
+    struct nv_witness w;
+};
 
-    for (i = 0; i < cs->n; i++) {
+/*
+ * Decide every claim with the matrix engine. Returns the number of parts to
+ * mark; OUT: *out, which the caller must free().
+ */
+static size_t nv_graph_decide(struct nv_matrix *x, const struct nv_claims *cs,
+                              struct nv_gmark **out)
+{
+    struct nv_gmark *mk = NULL;
+    size_t n = 0, alloc = 0, i, p;
+
+    for (i = 0; cs && i < cs->n; i++) {
         const struct nv_claim *c = &cs->items[i];
         struct nv_result r;
         nv_result_init(&r, c);
         nv_check_matrix(x, c, &r);
         for (p = 0; p < r.nparts; p++) {
-            if (r.parts[p].verdict != NV_REFUTED)
+            if (r.parts[p].verdict != NV_REFUTED || r.parts[p].kind == NV_PART_ISOLATED)
                 continue;
-            if (r.parts[p].kind == NV_PART_CANNOT)
-                nv_mark_refuting(S, c, 0);
-            else if (r.parts[p].kind == NV_PART_ONLY)
-                nv_mark_refuting(S, c, 1);
-            else if (r.parts[p].kind == NV_PART_REACHES)
-                nv_add_blocked(S, c, &r.parts[p].w);
+            NV_GROW(mk, alloc, n + 1);
+            mk[n].c = c;
+            mk[n].kind = r.parts[p].kind;
+            mk[n].w = r.parts[p].w;
+            n++;
         }
     }
+    *out = mk;
+    return n;
+}
+
+/* Workload edges: red for every refuted 'cannot reach' and 'only' part. */
+static void nv_graph_refuting(struct nv_gstate *S, const struct nv_gmark *mk, size_t n)
+{
+    size_t k;
+
+    for (k = 0; k < n; k++)
+        if (mk[k].kind == NV_PART_CANNOT || mk[k].kind == NV_PART_ONLY)
+            nv_mark_refuting(S, mk[k].c, mk[k].kind == NV_PART_ONLY);
+}
+
+/* A dashed edge for every refuted 'reaches' part. */
+static void nv_graph_blocked(struct nv_gstate *S, const struct nv_gmark *mk, size_t n)
+{
+    size_t k;
+
+    for (k = 0; k < n; k++)
+        if (mk[k].kind == NV_PART_REACHES)
+            nv_add_blocked(S, mk[k].c, &mk[k].w);
+}
+
+/*
+ * A refuted 'cannot reach' or 'only' part, for namespace grouping: which
+ * workloads and atoms may be its sources and destinations, the ports it asks
+ * about toward each, and the cells it turned red: namespace pairs (nns x nns),
+ * namespace to atom and atom to namespace (nns x atoms each). A namespace edge
+ * is red when one workload flow inside it is (what nv_mark_refuting would mark).
+ */
+struct nv_nsmark {
+    const struct nv_claim *c;
+    unsigned char *src, *dst;   /* per workload */
+    unsigned char *asrc, *adst; /* per atom */
+    uint32_t *need, *aneed;     /* per workload, per atom */
+    unsigned char *pair, *out, *in;
+};
+
+static void nv_nsmark_init(struct nv_nsmark *M, struct nv_model *m, const struct nv_gmark *mk)
+{
+    const struct nv_claim *c = mk->c;
+    size_t nw = m->nworkloads, na = m->atoms.n, w, a;
+    int want = mk->kind != NV_PART_ONLY; /* 'only': sources outside A */
+
+    M->c = c;
+    M->src = nv_xcalloc(nw + 1, 1);
+    M->dst = nv_xcalloc(nw + 1, 1);
+    M->need = nv_xcalloc(nw + 1, sizeof(*M->need));
+    M->asrc = nv_xcalloc(na + 1, 1);
+    M->adst = nv_xcalloc(na + 1, 1);
+    M->aneed = nv_xcalloc(na + 1, sizeof(*M->aneed));
+    M->pair = nv_xcalloc(m->nns * m->nns + 1, 1);
+    M->out = nv_xcalloc(m->nns * na + 1, 1);
+    M->in = nv_xcalloc(m->nns * na + 1, 1);
+    for (w = 0; w < nw; w++) {
+        struct nv_gep e = nv_gep_idx(w);
+        M->src[w] = (unsigned char)nv_wl_in(m, w, &c->a, want);
+        M->dst[w] = (unsigned char)nv_wl_in(m, w, &c->b, 1);
+        if (M->dst[w])
+            M->need[w] = nv_gep_need(m, c, &e);
+    }
+    for (a = 0; a < na; a++) {
+        M->asrc[a] = !!c->a.atoms[a] == want;
+        M->adst[a] = !!c->b.atoms[a];
+        if (M->adst[a]) {
+            struct nv_gep e;
+            memset(&e, 0, sizeof(e));
+            e.ext = 1;
+            e.a0 = e.a1 = a;
+            e.r = nv_atoms_range(&m->atoms, a);
+            M->aneed[a] = nv_gep_need(m, c, &e);
+        }
+    }
+}
+
+static void nv_nsmark_release(struct nv_nsmark *M)
+{
+    free(M->src);
+    free(M->dst);
+    free(M->need);
+    free(M->asrc);
+    free(M->adst);
+    free(M->aneed);
+    free(M->pair);
+    free(M->out);
+    free(M->in);
+}
+
+/*
+ * Mark what workload i's flows refute: 'row' toward units, 'aout' toward
+ * atoms, 'ain' from atoms (engine terms, as nv_flows_by_namespace reads them).
+ */
+static void nv_nsmark_row(struct nv_nsmark *M, struct nv_model *m, size_t i, const uint32_t *row,
+                          const uint32_t *ain, const uint32_t *aout)
+{
+    size_t nns = m->nns, na = m->atoms.n, s = m->workloads[i].ns, j, a;
+
+    if (M->src[i]) {
+        for (j = 0; j < m->nworkloads; j++) {
+            uint32_t id = row[m->workloads[j].unit];
+            size_t cell = s * nns + m->workloads[j].ns;
+            if (j == i || id == NV_PORTS_NONE || !M->dst[j] || M->pair[cell])
+                continue;
+            if (nv_ports_inter(&m->ports, id, M->need[j]) != NV_PORTS_NONE)
+                M->pair[cell] = 1;
+        }
+        for (a = 0; a < na; a++)
+            if (aout[a] != NV_PORTS_NONE && M->adst[a] && !M->out[s * na + a] &&
+                nv_ports_inter(&m->ports, aout[a], M->aneed[a]) != NV_PORTS_NONE)
+                M->out[s * na + a] = 1;
+    }
+    if (M->dst[i])
+        for (a = 0; a < na; a++)
+            if (ain[a] != NV_PORTS_NONE && M->asrc[a] && !M->in[s * na + a] &&
+                nv_ports_inter(&m->ports, ain[a], M->need[i]) != NV_PORTS_NONE)
+                M->in[s * na + a] = 1;
+}
+
+/* Whether M turned namespace edge e red. */
+static int nv_nsmark_hit(const struct nv_nsmark *M, const struct nv_model *m,
+                         const struct nv_gedge *e)
+{
+    size_t na = m->atoms.n, a;
+
+    if (!e->s.ext && !e->d.ext)
+        return M->pair[e->s.idx * m->nns + e->d.idx];
+    if (!e->s.ext) {
+        for (a = e->d.a0; a <= e->d.a1; a++)
+            if (M->out[e->s.idx * na + a])
+                return 1;
+        return 0;
+    }
+    for (a = e->s.a0; a <= e->s.a1; a++)
+        if (M->in[e->d.idx * na + a])
+            return 1;
+    return 0;
+}
+
+/*
+ * The flows collapsed to namespaces: per atom and per namespace pair, the
+ * union of the port sets of their workloads (a workload to itself excluded);
+ * red where a refuted 'cannot reach' or 'only' part in mk says so.
+ */
+static void nv_flows_by_namespace(struct nv_gstate *S, struct nv_matrix *x,
+                                  const struct nv_gmark *mk, size_t nmk)
+{
+    struct nv_model *m = S->m;
+    size_t nw = m->nworkloads, nns = m->nns, na = m->atoms.n, i, j, a, k, nmark = 0;
+    uint32_t *row = nv_xmalloc((m->nunits + 1) * sizeof(*row));
+    uint32_t *ain = nv_xmalloc((na + 1) * sizeof(*ain));
+    uint32_t *aout = nv_xmalloc((na + 1) * sizeof(*aout));
+    uint32_t *nsin = nv_xcalloc(nns * na + 1, sizeof(*nsin));
+    uint32_t *nsout = nv_xcalloc(nns * na + 1, sizeof(*nsout));
+    uint32_t *nsm = nv_xcalloc(nns * nns + 1, sizeof(*nsm));
+    struct nv_nsmark *marks = nv_xcalloc(nmk + 1, sizeof(*marks));
+    uint32_t cached = UINT32_MAX;
+
+    for (k = 0; k < nmk; k++)
+        if (mk[k].kind == NV_PART_CANNOT || mk[k].kind == NV_PART_ONLY)
+            nv_nsmark_init(&marks[nmark++], m, &mk[k]);
+    for (i = 0; i < nw; i++) {
+        uint32_t u = m->workloads[i].unit;
+        size_t s = m->workloads[i].ns;
+        if (u != cached) {
+            nv_matrix_from_atoms(x, u, ain);
+            nv_matrix_row(x, u, row, aout);
+            cached = u;
+        }
+        for (a = 0; a < na; a++) {
+            nsin[s * na + a] = nv_ports_union(&m->ports, nsin[s * na + a], ain[a]);
+            nsout[s * na + a] = nv_ports_union(&m->ports, nsout[s * na + a], aout[a]);
+        }
+        for (j = 0; j < nw; j++) {
+            uint32_t id = row[m->workloads[j].unit];
+            size_t d = m->workloads[j].ns;
+            if (j != i && id != NV_PORTS_NONE)
+                nsm[s * nns + d] = nv_ports_union(&m->ports, nsm[s * nns + d], id);
+        }
+        for (k = 0; k < nmark; k++)
+            nv_nsmark_row(&marks[k], m, i, row, ain, aout);
+    }
+    for (i = 0; i < nns; i++) {
+        nv_gadd_atoms(S, nsin + i * na, nv_gep_ns(i), 1);
+        nv_gadd_atoms(S, nsout + i * na, nv_gep_ns(i), 0);
+        for (j = 0; j < nns; j++)
+            if (nsm[i * nns + j] != NV_PORTS_NONE)
+                nv_gadd(S, nv_gep_ns(i), nv_gep_ns(j), nsm[i * nns + j]);
+    }
+    for (i = 0; i < S->nedges; i++) {
+        for (k = 0; k < nmark; k++) {
+            if (!nv_nsmark_hit(&marks[k], m, &S->edges[i]))
+                continue;
+            S->edges[i].style |= NV_EDGE_RED;
+            nv_gedge_note_merge(&S->edges[i], nv_claim_title(marks[k].c));
+        }
+    }
+    for (k = 0; k < nmark; k++)
+        nv_nsmark_release(&marks[k]);
+    free(marks);
+    free(row);
+    free(ain);
+    free(aout);
+    free(nsin);
+    free(nsout);
+    free(nsm);
+}
+
+/*
+ * Sort the edges and merge those with the same ends and kind: ports united,
+ * red if either is, notes joined (each line once).
+ */
+static void nv_graph_merge(struct nv_gstate *S)
+{
+    size_t i, n = 0;
+
+    if (!S->nedges)
+        return;
+    qsort(S->edges, S->nedges, sizeof(*S->edges), nv_gedge_cmp);
+    for (i = 0; i < S->nedges; i++) {
+        struct nv_gedge *e = &S->edges[i], *k;
+        if (n == 0 || nv_gedge_key_cmp(&S->edges[n - 1], e) != 0) {
+            S->edges[n++] = *e;
+            continue;
+        }
+        k = &S->edges[n - 1];
+        k->ports = nv_ports_union(&S->m->ports, k->ports, e->ports);
+        k->style |= e->style & NV_EDGE_RED;
+        if (!(k->style & NV_EDGE_DASHED) && k->ports == NV_PORTS_ALL)
+            k->style |= NV_EDGE_BOLD;
+        if (e->note)
+            nv_gedge_note_merge(k, e->note);
+        free(e->note);
+    }
+    S->nedges = n;
+}
+
+/*
+ * --group namespace with --focus: every end but the focused workload f
+ * becomes its namespace; edges that then share their ends merge.
+ */
+static void nv_graph_collapse(struct nv_gstate *S, size_t f)
+{
+    size_t i;
+
+    for (i = 0; i < S->nedges; i++) {
+        nv_gep_to_ns(S->m, &S->edges[i].s, f);
+        nv_gep_to_ns(S->m, &S->edges[i].d, f);
+    }
+    S->byns = 1;
+    nv_graph_merge(S);
 }
 
 /* Whether a set names workloads (not 'any', not address ranges, not unset). */
@@ -484,7 +849,7 @@ static void nv_gep_name(const struct nv_gstate *S, const struct nv_gep *e, struc
         nv_buf_puts(b, nv_iprange_format(e->r, addr));
         return;
     }
-    if (S->byns) {
+    if (e->ns) {
         nv_buf_puts(b, S->m->ns[e->idx].name);
         return;
     }
@@ -499,24 +864,12 @@ static void nv_gep_name(const struct nv_gstate *S, const struct nv_gep *e, struc
     }
 }
 
-/*
- * Nodes in a stable order: external ranges by address, then namespaces/workloads
- * by name; only the workloads 'keep' marks when it is not NULL, and those
- * 'named' marks highlighted. Returns the number of namespace/workload nodes.
- */
-static size_t nv_graph_nodes(struct nv_gstate *S, struct nv_graph *g, const unsigned char *keep,
-                             const unsigned char *named)
+/* The distinct address ranges at edge ends, sorted. OUT: *n. The caller frees the result. */
+static struct nv_iprange *nv_graph_ranges(const struct nv_gstate *S, size_t *n)
 {
-    struct nv_model *m = S->m;
     struct nv_iprange *rs = nv_xmalloc((2 * S->nedges + 1) * sizeof(*rs));
-    size_t *order = nv_xmalloc((m->nns + 1) * sizeof(*order));
-    size_t *wlcount = nv_xcalloc(m->nns + 1, sizeof(*wlcount));
-    size_t nr = 0, i, k, nnodes = 0;
-    struct nv_buf name, label;
-    char addr[32];
+    size_t nr = 0, i, k = 0;
 
-    nv_buf_init(&name, 0);
-    nv_buf_init(&label, 0);
     for (i = 0; i < S->nedges; i++) {
         if (S->edges[i].s.ext)
             rs[nr++] = S->edges[i].s.r;
@@ -524,14 +877,64 @@ static size_t nv_graph_nodes(struct nv_gstate *S, struct nv_graph *g, const unsi
             rs[nr++] = S->edges[i].d.r;
     }
     qsort(rs, nr, sizeof(*rs), nv_range_cmp);
+    for (i = 0; i < nr; i++)
+        if (k == 0 || nv_range_cmp(&rs[k - 1], &rs[i]) != 0)
+            rs[k++] = rs[i];
+    *n = k;
+    return rs;
+}
+
+/*
+ * Which nodes to draw and how: 'keep' and 'named' are per workload, or per
+ * namespace when grouped (keep NULL: every workload, or every namespace that
+ * has one). Grouped with a focus, the focused workload is drawn on its own.
+ */
+struct nv_gnodes {
+    const unsigned char *keep, *named;
+    int focus_named;
+    size_t nwl, nns; /* OUT: workload and namespace nodes drawn */
+};
+
+/* A workload node: in its namespace's box, or (grouped, focused) on its own with its id. */
+static void nv_graph_wl_node(struct nv_gstate *S, struct nv_graph *g, struct nv_graph_cluster *c,
+                             size_t w, int named)
+{
+    const struct nv_workload *wl = &S->m->workloads[w];
+    struct nv_gep e = nv_gep_idx(w);
+    struct nv_buf name, label;
+
+    nv_buf_init(&name, 0);
+    nv_buf_init(&label, 0);
+    nv_gep_name(S, &e, &name);
+    nv_buf_puts(&label, c ? wl->name : wl->id);
+    nv_buf_puts(&label, "\\n");
+    nv_buf_puts(&label, wl->kind);
+    nv_graph_node(g, c, name.data, label.data, NULL);
+    if (named) {
+        nv_graph_node_attr(g, name.data, "style", "filled");
+        nv_graph_node_attr(g, name.data, "fillcolor", "lightyellow");
+    }
+    nv_buf_release(&name);
+    nv_buf_release(&label);
+}
+
+/* Nodes in a stable order: external ranges by address, then namespaces/workloads by name. */
+static void nv_graph_nodes(struct nv_gstate *S, struct nv_graph *g, struct nv_gnodes *N)
+{
+    struct nv_model *m = S->m;
+    size_t *order = nv_xmalloc((m->nns + 1) * sizeof(*order));
+    size_t *wlcount = nv_xcalloc(m->nns + 1, sizeof(*wlcount));
+    size_t nr, i, k;
+    struct nv_iprange *rs = nv_graph_ranges(S, &nr);
+    char addr[32];
+
+    N->nwl = N->nns = 0;
     for (i = 0; i < nr; i++) {
-        if (i > 0 && !nv_range_cmp(&rs[i - 1], &rs[i]))
-            continue;
         nv_iprange_format(rs[i], addr);
         nv_graph_node(g, NULL, addr, addr, "hexagon");
     }
     for (i = 0; i < m->nworkloads; i++)
-        if (!keep || keep[i])
+        if (S->byns || !N->keep || N->keep[i])
             wlcount[m->workloads[i].ns]++;
     for (i = 0; i < m->nns; i++)
         order[i] = i;
@@ -540,53 +943,49 @@ static size_t nv_graph_nodes(struct nv_gstate *S, struct nv_graph *g, const unsi
     for (k = 0; k < m->nns; k++) {
         size_t ns = order[k];
         struct nv_graph_cluster *c;
-        struct nv_gep e;
+        if (S->byns) {
+            if (N->keep ? N->keep[ns] : wlcount[ns] > 0) {
+                const char *name = m->ns[ns].name;
+                nv_graph_node(g, NULL, name, name, NULL);
+                if (N->named && N->named[ns]) {
+                    nv_graph_node_attr(g, name, "style", "filled");
+                    nv_graph_node_attr(g, name, "fillcolor", "lightyellow");
+                }
+                N->nns++;
+            }
+            if (S->focus != NV_NO_FOCUS && m->workloads[S->focus].ns == ns) {
+                nv_graph_wl_node(S, g, NULL, S->focus, N->focus_named);
+                N->nwl++;
+            }
+            continue;
+        }
         if (!wlcount[ns])
             continue;
-        if (S->byns) {
-            e = nv_gep_idx(ns);
-            nv_gep_name(S, &e, &name);
-            nv_graph_node(g, NULL, name.data, name.data, NULL);
-            nnodes++;
-            continue;
-        }
         c = nv_graph_cluster(g, m->ns[ns].name);
         for (i = 0; i < m->nworkloads; i++) {
-            if (m->workloads[i].ns != ns || (keep && !keep[i]))
+            if (m->workloads[i].ns != ns || (N->keep && !N->keep[i]))
                 continue;
-            e = nv_gep_idx(i);
-            nv_gep_name(S, &e, &name);
-            nv_buf_reset(&label);
-            nv_buf_puts(&label, m->workloads[i].name);
-            nv_buf_puts(&label, "\\n");
-            nv_buf_puts(&label, m->workloads[i].kind);
-            nv_graph_node(g, c, name.data, label.data, NULL);
-            nnodes++;
-            if (named && named[i]) {
-                nv_graph_node_attr(g, name.data, "style", "filled");
-                nv_graph_node_attr(g, name.data, "fillcolor", "lightyellow");
-            }
+            nv_graph_wl_node(S, g, c, i, N->named && N->named[i]);
+            N->nwl++;
         }
     }
-    nv_buf_release(&name);
-    nv_buf_release(&label);
     free(rs);
     free(order);
     free(wlcount);
-    return nnodes;
 }
 
 /* What the legend explains: the styles the graph uses. */
 enum nv_legend_entry {
     NV_LEG_BOX = 1,
-    NV_LEG_HEXAGON = 2,
-    NV_LEG_BOLD = 4,
-    NV_LEG_RED = 8,
-    NV_LEG_DASHED = 16,
-    NV_LEG_NAMED = 32,
+    NV_LEG_NS = 2,
+    NV_LEG_HEXAGON = 4,
+    NV_LEG_BOLD = 8,
+    NV_LEG_RED = 16,
+    NV_LEG_DASHED = 32,
+    NV_LEG_NAMED = 64,
 };
 
-/* The subgraph cluster_legend: one small node per style the graph uses. */
+/* The legend's box: one small node per style the graph uses. */
 static void nv_graph_legend(struct nv_graph *g, unsigned used, int byns)
 {
     /* attributes as "key=value" pairs, at most three */
@@ -595,6 +994,7 @@ static void nv_graph_legend(struct nv_graph *g, unsigned used, int byns)
         const char *id, *label, *shape, *attr[3][2];
     } rows[] = {
         {NV_LEG_BOX, "legend:box", "workload", NULL, {{NULL, NULL}}},
+        {NV_LEG_NS, "legend:namespace", "namespace", NULL, {{NULL, NULL}}},
         {NV_LEG_HEXAGON, "legend:hexagon", "external\\naddress range", "hexagon", {{NULL, NULL}}},
         {NV_LEG_BOLD, "legend:bold", "bold: all ports", "box", {{"style", "bold"}}},
         {NV_LEG_RED,
@@ -618,13 +1018,16 @@ static void nv_graph_legend(struct nv_graph *g, unsigned used, int byns)
 
     if (!used)
         return;
-    c = nv_graph_cluster(g, "legend");
+    c = nv_graph_legend_cluster(g);
     for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        const char *label = rows[i].label;
         if (!(used & rows[i].entry))
             continue;
-        nv_graph_node(g, c, rows[i].id,
-                      rows[i].entry == NV_LEG_BOX && byns ? "namespace" : rows[i].label,
-                      rows[i].shape);
+        if (rows[i].entry == NV_LEG_RED && byns)
+            label = "red: has a flow\\nthat refutes a claim";
+        else if (rows[i].entry == NV_LEG_NAMED && byns)
+            label = "yellow: a claim names it\\nor a workload in it";
+        nv_graph_node(g, c, rows[i].id, label, rows[i].shape);
         nv_graph_node_attr(g, rows[i].id, "fontsize", "10");
         for (k = 0; k < 3 && rows[i].attr[k][0]; k++)
             nv_graph_node_attr(g, rows[i].id, rows[i].attr[k][0], rows[i].attr[k][1]);
@@ -645,48 +1048,161 @@ static void nv_gedge_label(struct nv_model *m, const struct nv_gedge *e, struct 
 }
 
 /*
- * The diagram: every allowed flow (by workload or namespace); only those of
- * workload 'focus' unless it is NV_NO_FOCUS; marked with the verdicts of the
- * claims 'cs' (may be NULL; workload grouping only).
+ * Without --group: whether the workload diagram in S (every workload, or the
+ * focused one and its peers, plus the address ranges) has more nodes than
+ * NV_GRAPH_MAX_WORKLOAD_NODES. If so, say on stderr that it is grouped by
+ * namespace instead, and return NV_GROUP_NAMESPACE.
  */
-static struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x, int byns,
+static int nv_graph_auto(const struct nv_gstate *S)
+{
+    size_t nwl = S->m->nworkloads, nr, i;
+    unsigned char *seen;
+
+    free(nv_graph_ranges(S, &nr));
+    if (S->focus != NV_NO_FOCUS) {
+        seen = nv_xcalloc(S->m->nworkloads + 1, 1);
+        seen[S->focus] = 1;
+        for (i = 0; i < S->nedges; i++) {
+            if (!S->edges[i].s.ext)
+                seen[S->edges[i].s.idx] = 1;
+            if (!S->edges[i].d.ext)
+                seen[S->edges[i].d.idx] = 1;
+        }
+        for (nwl = 0, i = 0; i < S->m->nworkloads; i++)
+            nwl += seen[i];
+        free(seen);
+    }
+    if (nwl + nr <= NV_GRAPH_MAX_WORKLOAD_NODES)
+        return NV_GROUP_WORKLOAD;
+    fprintf(stderr,
+            "netverify: note: %zu workloads and %zu address range%s are more than %d nodes: "
+            "grouped by namespace (--group workload draws each workload)\n",
+            nwl, nr, nr == 1 ? "" : "s", NV_GRAPH_MAX_WORKLOAD_NODES);
+    return NV_GROUP_NAMESPACE;
+}
+
+/* Per namespace: whether a claim names one of its workloads other than 'skip'. */
+static unsigned char *nv_claimed_namespaces(const struct nv_model *m, const unsigned char *named,
+                                            size_t skip)
+{
+    unsigned char *ns = nv_xcalloc(m->nns + 1, 1);
+    size_t w;
+
+    for (w = 0; w < m->nworkloads; w++)
+        if (named[w] && w != skip)
+            ns[m->workloads[w].ns] = 1;
+    return ns;
+}
+
+/*
+ * The edges of the diagram in S (S->focus set): by workload or namespace
+ * (NV_GROUP_AUTO: by namespace past NV_GRAPH_MAX_WORKLOAD_NODES, with a note),
+ * marked with the refuted claim parts mk, merged and sorted.
+ */
+static void nv_graph_flows(struct nv_gstate *S, struct nv_matrix *x, int group,
+                           const struct nv_gmark *mk, size_t nmk)
+{
+    size_t focus = S->focus;
+
+    if (group == NV_GROUP_AUTO && focus == NV_NO_FOCUS &&
+        S->m->nworkloads > NV_GRAPH_MAX_WORKLOAD_NODES) {
+        fprintf(stderr,
+                "netverify: note: %zu workloads are more than %d nodes: grouped by namespace "
+                "(--group workload draws each workload)\n",
+                S->m->nworkloads, NV_GRAPH_MAX_WORKLOAD_NODES);
+        group = NV_GROUP_NAMESPACE;
+    }
+    if (group != NV_GROUP_NAMESPACE || focus != NV_NO_FOCUS) {
+        if (focus != NV_NO_FOCUS)
+            nv_flows_of_workload(S, x, focus);
+        else
+            nv_flows_by_workload(S, x);
+        nv_graph_refuting(S, mk, nmk);
+        nv_graph_blocked(S, mk, nmk);
+        if (focus != NV_NO_FOCUS)
+            nv_graph_focus(S, focus);
+        if (group == NV_GROUP_AUTO)
+            group = nv_graph_auto(S);
+        if (group == NV_GROUP_NAMESPACE && focus != NV_NO_FOCUS)
+            nv_graph_collapse(S, focus);
+        else if (group == NV_GROUP_NAMESPACE)
+            nv_gstate_clear(S); /* drawn again below, from the namespace matrix */
+    }
+    if (group == NV_GROUP_NAMESPACE && focus == NV_NO_FOCUS) {
+        S->byns = 1;
+        nv_flows_by_namespace(S, x, mk, nmk);
+        nv_graph_blocked(S, mk, nmk);
+    }
+    nv_graph_merge(S);
+}
+
+/*
+ * With a focus, the nodes its edges touch: per workload (the focused one
+ * included), or per namespace when grouped; NULL without. The caller frees it.
+ */
+static unsigned char *nv_graph_keep(const struct nv_gstate *S)
+{
+    unsigned char *keep;
+    size_t i;
+
+    if (S->focus == NV_NO_FOCUS)
+        return NULL;
+    keep = nv_xcalloc((S->byns ? S->m->nns : S->m->nworkloads) + 1, 1);
+    if (!S->byns)
+        keep[S->focus] = 1;
+    for (i = 0; i < S->nedges; i++) {
+        const struct nv_gedge *e = &S->edges[i];
+        if (!e->s.ext && e->s.ns == S->byns)
+            keep[e->s.idx] = 1;
+        if (!e->d.ext && e->d.ns == S->byns)
+            keep[e->d.idx] = 1;
+    }
+    return keep;
+}
+
+/*
+ * The diagram: every allowed flow, by workload or namespace (NV_GROUP_AUTO:
+ * by namespace past NV_GRAPH_MAX_WORKLOAD_NODES); only those of workload
+ * 'focus' unless it is NV_NO_FOCUS; marked with the verdicts of the claims
+ * 'cs' (may be NULL).
+ */
+static struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x, int group,
                                        size_t focus, const struct nv_claims *cs)
 {
     struct nv_gstate S;
     struct nv_graph *g = nv_graph_new("netverify");
     struct nv_buf from, to, label;
-    unsigned char *keep = NULL, *named = NULL;
+    struct nv_gnodes N;
+    struct nv_gmark *mk = NULL;
+    unsigned char *keep, *named = NULL, *nsnamed = NULL;
     unsigned legend = 0;
-    size_t i;
+    size_t nmk = 0, i;
 
     memset(&S, 0, sizeof(S));
+    memset(&N, 0, sizeof(N));
     S.m = m;
-    S.byns = byns;
-    if (byns)
-        nv_flows_by_namespace(&S, x);
-    else
-        nv_flows_by_workload(&S, x);
-    if (cs && !byns) {
-        nv_graph_claims(&S, x, cs);
+    S.focus = focus;
+    if (cs) {
+        nmk = nv_graph_decide(x, cs, &mk);
         named = nv_claimed_workloads(m, cs);
     }
-    if (focus != NV_NO_FOCUS) {
-        nv_graph_focus(&S, focus);
-        keep = nv_xcalloc(m->nworkloads + 1, 1);
-        keep[focus] = 1;
-        for (i = 0; i < S.nedges; i++) {
-            if (!S.edges[i].s.ext)
-                keep[S.edges[i].s.idx] = 1;
-            if (!S.edges[i].d.ext)
-                keep[S.edges[i].d.idx] = 1;
-        }
+    nv_graph_flows(&S, x, group, mk, nmk);
+    keep = nv_graph_keep(&S);
+    if (named && S.byns) {
+        nsnamed = nv_claimed_namespaces(m, named, focus);
+        N.focus_named = focus != NV_NO_FOCUS && named[focus];
     }
-    if (S.edges)
-        qsort(S.edges, S.nedges, sizeof(*S.edges), nv_gedge_cmp);
-    if (nv_graph_nodes(&S, g, keep, named))
+    N.keep = keep;
+    N.named = S.byns ? nsnamed : named;
+    nv_graph_nodes(&S, g, &N);
+    if (N.nwl)
         legend |= NV_LEG_BOX;
-    for (i = 0; named && i < m->nworkloads; i++)
-        if (named[i] && (!keep || keep[i]))
+    if (N.nns)
+        legend |= NV_LEG_NS;
+    if (N.focus_named)
+        legend |= NV_LEG_NAMED;
+    for (i = 0; N.named && i < (S.byns ? m->nns : m->nworkloads); i++)
+        if (N.named[i] && (!keep || keep[i]))
             legend |= NV_LEG_NAMED;
     nv_buf_init(&from, 0);
     nv_buf_init(&to, 0);
@@ -708,13 +1224,15 @@ static struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x, 
             legend |= NV_LEG_RED;
         free(e->note);
     }
-    nv_graph_legend(g, legend, byns);
+    nv_graph_legend(g, legend, S.byns);
     nv_buf_release(&from);
     nv_buf_release(&to);
     nv_buf_release(&label);
     free(S.edges);
+    free(mk);
     free(keep);
     free(named);
+    free(nsnamed);
     return g;
 }
 
@@ -754,7 +1272,7 @@ int nv_cmd_graph(int argc, char **argv)
     struct nv_matrix *x;
     struct nv_graph *g;
     FILE *fp = stdout;
-    int c, byns = 0, rc = NV_EXIT_OK;
+    int c, group = NV_GROUP_AUTO, rc = NV_EXIT_OK;
 
     nv_load_opts_default(&lo);
     optind = 1;
@@ -764,8 +1282,8 @@ int nv_cmd_graph(int argc, char **argv)
             output = optarg;
             break;
         case 'g':
-            byns = nv_cli_pick(optarg, groups);
-            if (byns < 0)
+            group = nv_cli_pick(optarg, groups);
+            if (group < 0)
                 return nv_cli_usage_error(k_usage, "unknown group '%s'", optarg);
             break;
         case 'f':
@@ -791,10 +1309,6 @@ int nv_cmd_graph(int argc, char **argv)
     if (output && !(format = nv_graph_format_of(output)))
         return nv_cli_usage_error(
             k_usage, "cannot tell the format of '%s' (.dot, .svg, .png, .pdf)", output);
-    if (byns && focus_ep)
-        return nv_cli_usage_error(k_usage, "--focus needs --group workload");
-    if (byns && claims_path)
-        return nv_cli_usage_error(k_usage, "--claims needs --group workload");
     memset(&claims, 0, sizeof(claims));
     nv_phase(NULL);
     m = nv_cli_load_claims(argv + optind, (size_t)(argc - optind), &lo, claims_path, &claims);
@@ -814,7 +1328,7 @@ int nv_cmd_graph(int argc, char **argv)
     }
     x = nv_matrix_new(m);
     nv_phase("engine");
-    g = nv_graph_build(m, x, byns, focus, claims_path ? &claims : NULL);
+    g = nv_graph_build(m, x, group, focus, claims_path ? &claims : NULL);
     nv_phase("graph");
     if (nv_graph_write(g, fp, format) != 0)
         rc = NV_EXIT_INTERNAL;

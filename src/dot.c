@@ -17,18 +17,153 @@
 
 struct nv_graph {
     Agraph_t *g;
-    size_t nnodes, nedges;
+    Agraph_t *legend;      /* NULL until nv_graph_legend() */
+    size_t nnodes, nedges; /* nnodes: outside the legend */
 };
 
 /* struct nv_graph_cluster is cgraph's subgraph: the cast is the whole wrapper */
 #define NV_SUBG(c) ((Agraph_t *)(c))
+
+/*
+ * Object IDs in creation order. cgraph's default ID discipline uses the
+ * address of the interned name as the ID of a named object, and agwrite()
+ * writes subgraphs in ID order: the order of the namespace boxes in the DOT
+ * text then depended on malloc (it differed between a plain and an ASan
+ * build). This discipline numbers objects as they are created and keeps the
+ * names itself. (Leaving names to cgraph's internal map instead leaks: closing
+ * a subgraph closes the map the whole graph shares.)
+ */
+struct nv_ids {
+    Agraph_t *g;     /* the root graph: names are its interned strings */
+    char **name;     /* by ID - 1; NULL for anonymous objects (edges) */
+    size_t n, alloc; /* IDs handed out */
+    size_t *slot;    /* hash of the names: ID, or 0 for a free slot */
+    size_t nslot;    /* a power of two, kept over twice the number of names */
+    size_t nnamed;
+};
+
+static size_t nv_ids_hash(const char *s)
+{
+    size_t h = 2166136261u; /* FNV-1a */
+
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 16777619u;
+    return h;
+}
+
+/* The slot that holds 'str', or the free slot where it would go. */
+static size_t *nv_ids_find(struct nv_ids *ids, const char *str)
+{
+    size_t i = nv_ids_hash(str) & (ids->nslot - 1);
+
+    while (ids->slot[i] && strcmp(ids->name[ids->slot[i] - 1], str) != 0)
+        i = (i + 1) & (ids->nslot - 1);
+    return &ids->slot[i];
+}
+
+static void nv_ids_grow(struct nv_ids *ids)
+{
+    size_t *old = ids->slot, nold = ids->nslot, i;
+
+    ids->nslot = nold ? 2 * nold : 64;
+    ids->slot = nv_xcalloc(ids->nslot, sizeof(*ids->slot));
+    for (i = 0; i < nold; i++)
+        if (old[i])
+            *nv_ids_find(ids, ids->name[old[i] - 1]) = old[i];
+    free(old);
+}
+
+static void *nv_ids_open(Agraph_t *g, Agdisc_t *disc)
+{
+    struct nv_ids *ids = nv_xcalloc(1, sizeof(*ids));
+
+    (void)disc;
+    ids->g = g;
+    nv_ids_grow(ids);
+    return ids;
+}
+
+static long nv_ids_map(void *state, int objtype, char *str, IDTYPE *id, int createflag)
+{
+    struct nv_ids *ids = state;
+    size_t *slot = NULL;
+
+    (void)objtype;
+    if (str) {
+        slot = nv_ids_find(ids, str);
+        if (*slot) {
+            *id = *slot;
+            return 1;
+        }
+    }
+    if (!createflag)
+        return 0;
+    NV_GROW(ids->name, ids->alloc, ids->n + 1);
+    /* interned: agwrite() reads the string's header to tell HTML labels from plain ones */
+    ids->name[ids->n++] = str ? agstrdup(ids->g, str) : NULL;
+    *id = ids->n;
+    if (str) {
+        *slot = ids->n;
+        if (2 * ++ids->nnamed > ids->nslot)
+            nv_ids_grow(ids);
+    }
+    return 1;
+}
+
+static long nv_ids_alloc(void *state, int objtype, IDTYPE id)
+{
+    (void)state;
+    (void)objtype;
+    (void)id;
+    return 0; /* no IDs chosen by the caller */
+}
+
+/* Names stay mapped until the graph is closed: a deleted node's name keeps its ID. */
+static void nv_ids_free(void *state, int objtype, IDTYPE id)
+{
+    (void)state;
+    (void)objtype;
+    (void)id;
+}
+
+static char *nv_ids_print(void *state, int objtype, IDTYPE id)
+{
+    struct nv_ids *ids = state;
+
+    (void)objtype;
+    return id >= 1 && id <= ids->n ? ids->name[id - 1] : NULL;
+}
+
+static void nv_ids_close(void *state)
+{
+    struct nv_ids *ids = state;
+    size_t i;
+
+    for (i = 0; i < ids->n; i++)
+        if (ids->name[i])
+            agstrfree(ids->g, ids->name[i]);
+    free(ids->name);
+    free(ids->slot);
+    free(ids);
+}
+
+static void nv_ids_register(void *state, int objtype, void *obj)
+{
+    (void)state;
+    (void)objtype;
+    (void)obj;
+}
+
+static Agiddisc_t nv_id_disc = {nv_ids_open,  nv_ids_map,   nv_ids_alloc,   nv_ids_free,
+                                nv_ids_print, nv_ids_close, nv_ids_register};
+static Agdisc_t nv_disc = {&AgMemDisc, &nv_id_disc, &AgIoDisc};
 
 struct nv_graph *nv_graph_new(const char *name)
 {
     struct nv_graph *g = nv_xcalloc(1, sizeof(*g));
     char *n = nv_xstrdup(name);
 
-    g->g = agopen(n, Agdirected, NULL);
+    g->g = agopen(n, Agdirected, &nv_disc);
     free(n);
     if (!g->g) {
         fputs("netverify: out of memory\n", stderr);
@@ -56,6 +191,15 @@ struct nv_graph_cluster *nv_graph_cluster(struct nv_graph *g, const char *ns)
     return (struct nv_graph_cluster *)sg;
 }
 
+struct nv_graph_cluster *nv_graph_legend_cluster(struct nv_graph *g)
+{
+    if (!g->legend) {
+        g->legend = agsubg(g->g, "cluster:legend", 1);
+        agsafeset(g->legend, "label", "legend", "");
+    }
+    return (struct nv_graph_cluster *)g->legend;
+}
+
 int nv_graph_node(struct nv_graph *g, struct nv_graph_cluster *cluster, const char *id,
                   const char *label, const char *shape)
 {
@@ -71,7 +215,8 @@ int nv_graph_node(struct nv_graph *g, struct nv_graph_cluster *cluster, const ch
             agsafeset(v, "shape", s, "box");
             free(s);
         }
-        g->nnodes++;
+        if (!cluster || NV_SUBG(cluster) != g->legend)
+            g->nnodes++;
         rc = 0;
     }
     free(n);
@@ -161,8 +306,13 @@ static int nv_graph_render(struct nv_graph *g, FILE *fp, const char *format)
     }
     if (g->nnodes <= NV_GRAPH_DOT_MAX_NODES) {
         engine = "dot";
-        /* bound crossing minimisation and network simplex on dense graphs */
-        agsafeset(g->g, "mclimit", "2", "");
+        /*
+         * dot has no time limit of its own: bound network simplex (ranking,
+         * x positions) to 20 passes per node and crossing minimisation to
+         * twice the default effort on labelled graphs, half on dense ones
+         * (a complete 50-node graph then lays out in 2-3 s).
+         */
+        agsafeset(g->g, "mclimit", g->nedges <= NV_GRAPH_MAX_LABELS ? "2" : "0.5", "");
         agsafeset(g->g, "nslimit", "20", "");
         agsafeset(g->g, "nslimit1", "20", "");
     } else {

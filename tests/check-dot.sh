@@ -72,5 +72,20 @@ render svg ../shop-text/cluster.yaml
 render png ../shop-text/cluster.yaml
 render svg ../shop-text/cluster.yaml --group namespace
 render svg ../check-forms/cluster.yaml --claims ../graph-claims/claims.yaml --focus shop/db
+render svg ../check-forms/cluster.yaml --claims ../graph-claims/claims.yaml --group namespace
+render pdf ../check-forms/cluster.yaml --claims ../graph-claims/claims.yaml --focus shop/db \
+	--group namespace
+# engine choice: 50 nodes plus the legend's are still laid out by dot, which
+# draws the namespace boxes (sfdp draws none); one node more switches to
+# namespace grouping (graph-auto), so sfdp is never used without --group here
+render svg ../graph-auto-limit/cluster.yaml
+if [ -s "$tmp/x.svg" ]; then
+	boxes=$(grep -c 'class="cluster"' "$tmp/x.svg")
+	if [ "$boxes" -ge 3 ]; then
+		ok
+	else
+		bad "graph-auto-limit: $boxes cluster boxes in the SVG, expected 3 (laid out by sfdp?)"
+	fi
+fi
 echo "dot: $pass passed, $fail failed"
 [ $fail = 0 ]

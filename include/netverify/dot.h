@@ -9,7 +9,12 @@
 
 #include <stdio.h>
 
-/* Above this many nodes the renderer switches from 'dot' to 'sfdp' (overlap removal). */
+/*
+ * Above this many nodes (legend nodes not counted) the renderer switches from
+ * 'dot' to 'sfdp' with overlap removal: dot's crossing minimisation takes
+ * minutes on dense graphs of a few hundred nodes, sfdp a second at 1,000.
+ * sfdp draws no cluster boxes.
+ */
 #define NV_GRAPH_DOT_MAX_NODES 50
 /* Above this many edges edge labels move into tooltips (SVG hover text). */
 #define NV_GRAPH_MAX_LABELS 150
@@ -28,6 +33,13 @@ struct nv_graph *nv_graph_new(const char *name);
  * are written in creation order). Owned by the graph.
  */
 struct nv_graph_cluster *nv_graph_cluster(struct nv_graph *g, const char *ns);
+
+/*
+ * The legend's subgraph, "cluster:legend" labelled "legend" (no namespace can
+ * have that name), created on first use. Its nodes do not count as nodes of
+ * the graph when the layout engine is chosen. Owned by the graph.
+ */
+struct nv_graph_cluster *nv_graph_legend_cluster(struct nv_graph *g);
 
 /*
  * Add the node 'id' with 'label' ("\n" in the DOT sense, i.e. backslash-n,
@@ -61,7 +73,8 @@ int nv_graph_edge(struct nv_graph *g, const char *from, const char *to, const ch
 /*
  * Write the graph to fp: format "dot" is the DOT text in creation order
  * (deterministic); "svg", "png" and "pdf" are laid out first, with 'dot' for
- * at most NV_GRAPH_DOT_MAX_NODES nodes, else 'sfdp'. With more than
+ * at most NV_GRAPH_DOT_MAX_NODES nodes outside the legend (its effort bounded
+ * by mclimit and nslimit), else 'sfdp'. With more than
  * NV_GRAPH_MAX_LABELS edges, labels become tooltips (all formats).
  * Returns 0, or -1 after printing "netverify: ..." on stderr (unknown format,
  * layout or render failure). May be called more than once.
