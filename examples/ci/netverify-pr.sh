@@ -1,0 +1,214 @@
+#!/bin/sh
+# netverify-pr.sh - the pre-merge gate of a pull request, as one script any CI
+# runs the same way: check the claims on the head, diff the allowed connections
+# against the base (a git worktree of it), write a Markdown comment.
+#
+# Usage: netverify-pr.sh [--base REF] [--manifests DIR] [--claims FILE]
+#                        [--out DIR] [--netverify PATH] [--fail-on WHAT]
+# Each option has an environment variable that sets its default:
+#   --base       BASE_REF   the commit to diff against (required)
+#   --manifests  MANIFESTS  the manifests folder, relative to the repository
+#                           top (default: deploy)
+#   --claims     CLAIMS     the claims file (default: MANIFESTS/netverify.yaml)
+#   --out        OUT_DIR    where the reports go (default: netverify-out)
+#   --netverify  NETVERIFY  the netverify binary (default: netverify in PATH)
+#   --fail-on    FAIL_ON    also fail when the diff has WHAT: added, removed,
+#                           changed, claims or any, comma-separated (passed to
+#                           'netverify diff --fail-on'; default: none)
+# Run it from anywhere inside the checkout of the head; the head is the working
+# tree as it is. It writes, in OUT:
+#   check.sarif   the claims on the head, SARIF 2.1.0 (for code scanning)
+#   check.txt     the same as text; check.err its diagnostics
+#   diff.md       the connections the change adds, removes, changes, and the
+#                 claims whose verdict changes (empty when nothing changes)
+#   comment.md    the pull-request comment: title, diff or "no change", claims
+# Exit status, as netverify's own: 0 every claim holds on the head (and
+# --fail-on found nothing), 1 a claim is refuted on the head or --fail-on
+# matched, 2 usage or input error (bad option, unknown base, invalid
+# manifests), 3 undecided claim or internal error. When several steps fail,
+# the highest status wins.
+# SPDX-License-Identifier: Apache-2.0
+
+usage() {
+	echo "usage: netverify-pr.sh [--base REF] [--manifests DIR] [--claims FILE] [--out DIR]" \
+		"[--netverify PATH] [--fail-on WHAT]"
+}
+
+die_usage() {
+	echo "netverify-pr: $1" >&2
+	usage >&2
+	exit 2
+}
+
+base=${BASE_REF:-}
+manifests=${MANIFESTS:-deploy}
+claims=${CLAIMS:-}
+out=${OUT_DIR:-netverify-out}
+nv=${NETVERIFY:-netverify}
+fail_on=${FAIL_ON:-}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h | --help)
+		usage
+		exit 0
+		;;
+	--base | --manifests | --claims | --out | --netverify | --fail-on)
+		[ $# -ge 2 ] || die_usage "option '$1' needs a value"
+		case "$1" in
+		--base) base=$2 ;;
+		--manifests) manifests=$2 ;;
+		--claims) claims=$2 ;;
+		--out) out=$2 ;;
+		--netverify) nv=$2 ;;
+		--fail-on) fail_on=$2 ;;
+		esac
+		shift 2
+		;;
+	--base=* | --manifests=* | --claims=* | --out=* | --netverify=* | --fail-on=*)
+		val=${1#*=}
+		case "$1" in
+		--base=*) base=$val ;;
+		--manifests=*) manifests=$val ;;
+		--claims=*) claims=$val ;;
+		--out=*) out=$val ;;
+		--netverify=*) nv=$val ;;
+		--fail-on=*) fail_on=$val ;;
+		esac
+		shift
+		;;
+	*) die_usage "unknown argument '$1'" ;;
+	esac
+done
+
+[ -n "$base" ] || die_usage "no base: give --base REF or set BASE_REF"
+[ -n "$claims" ] || claims="${manifests%/}/netverify.yaml"
+
+# Paths given relative to where the script was started stay valid after the cd
+# below; netverify and the output folder too.
+abspath() {
+	case "$1" in
+	/*) printf '%s\n' "$1" ;;
+	*) printf '%s/%s\n' "$PWD" "$1" ;;
+	esac
+}
+case "$nv" in
+*/*) nv=$(abspath "$nv") ;;
+esac
+command -v "$nv" >/dev/null 2>&1 || die_usage "netverify not found: '$nv'"
+out=$(abspath "$out")
+
+top=$(git rev-parse --show-toplevel 2>/dev/null) || die_usage "not inside a git checkout"
+# Manifests and claims are named relative to the repository top, so that the
+# SARIF locations are paths in the repository (what code scanning expects).
+cd "$top" || exit 2
+[ -e "$manifests" ] || die_usage "no manifests at '$manifests' in the head"
+base_sha=$(git rev-parse --verify --quiet "$base^{commit}") ||
+	die_usage "unknown base '$base' (is the history fetched? use a full clone)"
+head_sha=$(git rev-parse --verify --quiet HEAD) || head_sha=""
+mkdir -p "$out" || exit 2
+# netverify writes no -o file on an input error: leave no report of an earlier run.
+rm -f "$out/check.sarif" "$out/check.txt" "$out/check.err" "$out/diff.md" "$out/diff.err" \
+	"$out/comment.md" "$out/worktree.err"
+
+status=0
+worse() {
+	[ "$1" -gt "$status" ] && status=$1
+	return 0
+}
+
+# 1. The claims on the head: SARIF for code scanning, text for people.
+"$nv" check "$manifests" --claims "$claims" --format sarif -o "$out/check.sarif" 2>"$out/check.err"
+check_rc=$?
+"$nv" check "$manifests" --claims "$claims" -o "$out/check.txt" 2>/dev/null
+worse "$check_rc"
+
+# 2. The base, checked out beside the head; removed on every way out.
+tmp=$(mktemp -d) || exit 3
+# shellcheck disable=SC2317 # called from the trap
+cleanup() {
+	if [ -d "$tmp/base" ]; then
+		git worktree remove --force "$tmp/base" >/dev/null 2>&1 || true
+	fi
+	git worktree prune >/dev/null 2>&1 || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 3' HUP INT TERM
+if ! git worktree add --quiet --detach "$tmp/base" "$base_sha" 2>"$out/worktree.err"; then
+	cat "$out/worktree.err" >&2
+	echo "netverify-pr: cannot check out the base '$base'" >&2
+	exit 2
+fi
+rm -f "$out/worktree.err"
+base_dir="$tmp/base/$manifests"
+if [ ! -e "$base_dir" ]; then
+	# The manifests are new in this change: everything they allow is added.
+	base_dir="$tmp/empty.yaml"
+	: >"$base_dir"
+fi
+
+# 3. What the change does to the allowed connections, and to the claims.
+set -- "$base_dir" "$manifests" --format md --claims "$claims" -o "$out/diff.md"
+[ -n "$fail_on" ] && set -- "$@" --fail-on "$fail_on"
+"$nv" diff "$@" 2>"$out/diff.err"
+diff_rc=$?
+worse "$diff_rc"
+cat "$out/check.err" "$out/diff.err" >&2
+
+# 4. The comment.
+short() {
+	printf '%s' "$1" | cut -c1-12
+}
+summary=$(tail -n 1 "$out/check.txt" 2>/dev/null)
+{
+	# The marker lets a CI step find and update its own earlier comment.
+	echo "<!-- netverify-pr -->"
+	echo "## netverify: network reachability"
+	echo
+	echo "Manifests \`$manifests\`, claims \`$claims\`; base \`$(short "$base_sha")\`," \
+		"head \`$(short "$head_sha")\`."
+	echo
+	echo "### Allowed connections"
+	echo
+	if [ "$diff_rc" -ge 2 ]; then
+		echo "The diff could not be computed (netverify exit $diff_rc):"
+		echo
+		echo '```'
+		cat "$out/diff.err"
+		echo '```'
+	elif [ -s "$out/diff.md" ]; then
+		cat "$out/diff.md"
+	else
+		echo "No change in allowed connections, and no claim changes verdict."
+	fi
+	echo
+	echo "### Claims on the head"
+	echo
+	case "$check_rc" in
+	0) echo "**Every claim holds.** $summary" ;;
+	1) echo "**A claim is refuted.** $summary" ;;
+	2) echo "**The manifests or the claims could not be read** (netverify exit 2)." ;;
+	*) echo "**A claim could not be decided, or netverify failed** (exit $check_rc). $summary" ;;
+	esac
+	echo
+	if [ -s "$out/check.txt" ]; then
+		echo "<details><summary>netverify check report</summary>"
+		echo
+		echo '```'
+		cat "$out/check.txt"
+		echo '```'
+		echo "</details>"
+	fi
+	if [ -s "$out/check.err" ]; then
+		echo
+		echo '```'
+		cat "$out/check.err"
+		echo '```'
+	fi
+} >"$out/comment.md"
+
+if [ "$diff_rc" = 1 ] && [ "$check_rc" = 0 ]; then
+	echo "netverify-pr: the diff has what --fail-on names ($fail_on)" >&2
+fi
+exit "$status"

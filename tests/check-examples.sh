@@ -1,0 +1,317 @@
+#!/bin/sh
+# check-examples.sh - the CI examples of examples/ci/ do what they say, run for
+# real on throw-away git repositories built from models/ai-inference:
+# netverify-pr.sh (a refuted claim, no change, --fail-on, manifests new in the
+# change, input and usage errors), the pre-commit hook (good and bad commits,
+# staged versus unstaged changes), and the workflow files parse and call the
+# script the way the README says.
+# Usage: check-examples.sh NETVERIFY
+# SPDX-License-Identifier: Apache-2.0
+nv=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+case "$nv" in
+/*) ;;
+*) nv="$top/$nv" ;;
+esac
+py=${PYTHON:-python3}
+pr="$top/examples/ci/netverify-pr.sh"
+hook="$top/examples/ci/pre-commit/netverify-hook"
+model="$top/models/ai-inference"
+naive="$top/models/ai-inference-naive"
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok() { pass=$((pass + 1)); }
+bad() {
+	echo "FAIL examples: $1"
+	fail=$((fail + 1))
+}
+# check NAME COMMAND...: one assertion.
+check() {
+	name=$1
+	shift
+	if "$@"; then ok; else bad "$name"; fi
+}
+has() { grep -qF -- "$2" "$1"; }
+hasnt() { ! grep -qF -- "$2" "$1"; }
+both() { [ "$1" = "$2" ] && [ "$3" = "$4" ]; }
+
+# The developer's own git configuration (hooks path, signing, templates) must
+# not change what the tests see.
+GIT_CONFIG_NOSYSTEM=1
+GIT_CONFIG_GLOBAL=/dev/null
+export GIT_CONFIG_NOSYSTEM GIT_CONFIG_GLOBAL
+unset NETVERIFY MANIFESTS CLAIMS OUT_DIR BASE_REF FAIL_ON NETVERIFY_MANIFESTS NETVERIFY_CLAIMS
+
+newrepo() {
+	mkdir -p "$1" && git -C "$1" init -q && git -C "$1" config user.email ci@example.org &&
+		git -C "$1" config user.name ci && git -C "$1" config commit.gpgsign false
+}
+commit() {
+	git -C "$1" add -A && git -C "$1" commit -q --no-verify -m "$2"
+}
+
+# --- netverify-pr.sh ---------------------------------------------------------
+check "pr: sh -n" sh -n "$pr"
+repo="$tmp/pr"
+newrepo "$repo"
+echo "platform" >"$repo/README"
+echo "netverify-out/" >"$repo/.gitignore"
+commit "$repo" "before the manifests"
+mkdir "$repo/deploy"
+cp "$model"/*.yaml "$repo/deploy/"
+commit "$repo" base
+git -C "$repo" tag base
+
+# A change that cuts inference off from DNS: the DNS claim is refuted.
+git -C "$repo" checkout -q -b refute base
+cp "$naive/policies.yaml" "$repo/deploy/policies.yaml"
+commit "$repo" "naive policy"
+(cd "$repo" && sh "$pr" --base base --netverify "$nv" >"$tmp/pr.out" 2>"$tmp/pr.err")
+rc=$?
+out="$repo/netverify-out"
+check "pr refute: exit 1 (got $rc)" [ "$rc" = 1 ]
+for f in check.sarif check.txt diff.md comment.md; do
+	check "pr refute: $f written" test -s "$out/$f"
+done
+check "pr refute: comment has the diff table" has "$out/comment.md" \
+	"| removed | ai/inference (Deployment) | kube-system/coredns (Deployment) | TCP 53,UDP 53 |"
+check "pr refute: comment has the verdict change" has "$out/comment.md" \
+	"| inference resolves names | holds | refuted |"
+check "pr refute: comment says refuted" has "$out/comment.md" "**A claim is refuted.**"
+check "pr refute: comment has the report" has "$out/comment.md" \
+	"10 claims: 9 hold, 1 refuted, 0 undecided"
+check "pr refute: comment has its marker" has "$out/comment.md" "<!-- netverify-pr -->"
+check "pr refute: comment names no temp dir" hasnt "$out/comment.md" "${TMPDIR:-/tmp}/"
+check "pr refute: worktree removed" [ "$(git -C "$repo" worktree list | wc -l)" = 1 ]
+check "pr refute: head untouched" [ -z "$(git -C "$repo" status --porcelain -- deploy)" ]
+if "$py" - "$out/check.sarif" <<'EOF'; then ok; else bad "pr refute: check.sarif"; fi
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert doc["runs"][0]["tool"]["driver"]["name"] == "netverify", "tool"
+res = doc["runs"][0]["results"]
+assert len(res) == 1, "one result, got %d" % len(res)
+assert res[0]["ruleId"] == "claim-refuted", res[0].get("ruleId")
+uri = res[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+# Code scanning needs repository paths, not absolute ones.
+assert uri == "deploy/netverify.yaml", uri
+EOF
+
+# A change that allows nothing new: a comment and a label nobody selects.
+git -C "$repo" checkout -q -b same base
+sed -i 's/^# Segmentation of the platform.*/# Segmentation, reworded./' "$repo/deploy/policies.yaml"
+sed -i 's/labels: {tier: web}/labels: {tier: web, team: ui}/' "$repo/deploy/namespaces.yaml"
+commit "$repo" "cosmetic"
+(cd "$repo" && BASE_REF=base NETVERIFY="$nv" sh "$pr" >"$tmp/pr.out" 2>"$tmp/pr.err")
+rc=$?
+check "pr same: exit 0 (got $rc)" [ "$rc" = 0 ]
+check "pr same: diff.md empty" test ! -s "$out/diff.md"
+check "pr same: comment says no change" has "$out/comment.md" "No change in allowed connections"
+check "pr same: comment says every claim holds" has "$out/comment.md" "**Every claim holds.**"
+check "pr same: no table in the comment" hasnt "$out/comment.md" "| change |"
+if "$py" -c 'import json,sys; assert json.load(open(sys.argv[1]))["runs"][0]["results"] == []' \
+	"$out/check.sarif"; then ok; else bad "pr same: sarif without results"; fi
+
+# A change that opens connections but breaks no claim: passes, unless --fail-on.
+git -C "$repo" checkout -q -b open base
+cat >"$repo/deploy/tools.yaml" <<'EOF'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: debug, namespace: tools}
+spec:
+  selector: {matchLabels: {app: debug}}
+  template:
+    metadata: {labels: {app: debug}}
+    spec:
+      containers: [{name: sh, image: busybox}]
+EOF
+commit "$repo" "a debug pod"
+(cd "$repo" && sh "$pr" --base base --netverify "$nv" --out "$tmp/o1" >/dev/null 2>&1)
+rc=$?
+check "pr open: exit 0 (got $rc)" [ "$rc" = 0 ]
+check "pr open: --out honoured" test -s "$tmp/o1/comment.md"
+check "pr open: added connection listed" has "$tmp/o1/comment.md" "| added | tools/debug (Deployment)"
+(cd "$repo/deploy" && FAIL_ON=added sh "$pr" --base base --netverify "$nv" --out "$tmp/o2" \
+	--manifests deploy >/dev/null 2>&1)
+rc=$?
+check "pr open: FAIL_ON=added gives exit 1 (got $rc)" [ "$rc" = 1 ]
+(cd "$repo" && sh "$pr" --base base --netverify "$nv" --out "$tmp/o3" --fail-on=removed \
+	>/dev/null 2>&1)
+rc=$?
+check "pr open: --fail-on=removed gives exit 0 (got $rc)" [ "$rc" = 0 ]
+
+# Manifests that are new in the change: everything is added.
+(cd "$repo" && sh "$pr" --base base~1 --netverify "$nv" --out "$tmp/o4" >/dev/null 2>&1)
+rc=$?
+check "pr new folder: exit 0 (got $rc)" [ "$rc" = 0 ]
+check "pr new folder: connections added" has "$tmp/o4/comment.md" \
+	"| added | web/frontend (Deployment) | ai/inference (Deployment) |"
+
+# Input and usage errors keep their own exit status.
+git -C "$repo" checkout -q -b broken base
+printf 'apiVersion: v1\nkind: Namespace\nmetadata: [\n' >"$repo/deploy/broken.yaml"
+commit "$repo" "broken YAML"
+(cd "$repo" && sh "$pr" --base base --netverify "$nv" --out "$tmp/o5" >/dev/null 2>&1)
+rc=$?
+check "pr broken: exit 2 (got $rc)" [ "$rc" = 2 ]
+check "pr broken: comment shows the diagnostic" has "$tmp/o5/comment.md" \
+	"deploy/broken.yaml:4:1: error: invalid YAML"
+check "pr broken: no SARIF" test ! -e "$tmp/o5/check.sarif"
+(cd "$repo" && sh "$pr" --netverify "$nv" >/dev/null 2>&1)
+rc=$?
+check "pr: no base gives exit 2 (got $rc)" [ "$rc" = 2 ]
+(cd "$repo" && sh "$pr" --base no-such-ref --netverify "$nv" >/dev/null 2>&1)
+rc=$?
+check "pr: unknown base gives exit 2 (got $rc)" [ "$rc" = 2 ]
+(cd "$repo" && sh "$pr" --base base --netverify "$tmp/none" >/dev/null 2>&1)
+rc=$?
+check "pr: missing netverify gives exit 2 (got $rc)" [ "$rc" = 2 ]
+(cd "$repo" && sh "$pr" --base base --netverify "$nv" --bogus >/dev/null 2>&1)
+rc=$?
+check "pr: unknown option gives exit 2 (got $rc)" [ "$rc" = 2 ]
+check "pr: no worktree left behind" [ "$(git -C "$repo" worktree list | wc -l)" = 1 ]
+
+# --- pre-commit hook ---------------------------------------------------------
+check "hook: sh -n" sh -n "$hook"
+check "hook: executable" test -x "$hook"
+repo="$tmp/hook"
+newrepo "$repo"
+git -C "$repo" config netverify.path "$nv"
+cp "$hook" "$repo/.git/hooks/pre-commit"
+commits() { git -C "$repo" rev-list --count HEAD 2>/dev/null || echo 0; }
+mkdir "$repo/deploy"
+cp "$model"/*.yaml "$repo/deploy/"
+git -C "$repo" add -A
+git -C "$repo" commit -q -m good >"$tmp/hook.out" 2>&1
+rc=$?
+check "hook good: commit made (exit $rc)" both "$rc" 0 "$(commits)" 1
+check "hook good: report printed" has "$tmp/hook.out" "10 claims: 10 hold"
+
+cp "$naive/policies.yaml" "$repo/deploy/policies.yaml"
+git -C "$repo" add -A
+git -C "$repo" commit -q -m bad >"$tmp/hook.out" 2>&1
+rc=$?
+check "hook bad: commit refused (exit $rc)" both "$rc" 1 "$(commits)" 1
+check "hook bad: says why" has "$tmp/hook.out" "commit refused: a claim is refuted"
+check "hook bad: points at the claim" has "$tmp/hook.out" "claim at deploy/netverify.yaml:9:12"
+
+# The index decides, not the working tree: bad staged, good on disk ...
+cp "$model/policies.yaml" "$repo/deploy/policies.yaml"
+git -C "$repo" commit -q -m "bad staged" >/dev/null 2>&1
+check "hook: bad staged, good on disk: refused" [ "$(commits)" = 1 ]
+# ... and good staged, bad on disk.
+git -C "$repo" reset -q -- deploy/policies.yaml
+sed -i 's/^# Workloads of the platform.*/# Workloads, reworded./' "$repo/deploy/workloads.yaml"
+git -C "$repo" add deploy/workloads.yaml
+cp "$naive/policies.yaml" "$repo/deploy/policies.yaml"
+git -C "$repo" commit -q -m "good staged" >/dev/null 2>&1
+check "hook: good staged, bad on disk: committed" [ "$(commits)" = 2 ]
+git -C "$repo" checkout -q -- deploy/policies.yaml
+
+# A commit that touches no manifest does not run netverify at all.
+echo notes >"$repo/NOTES"
+git -C "$repo" add NOTES
+NETVERIFY=false git -C "$repo" commit -q -m notes >/dev/null 2>&1
+check "hook: unrelated commit does not run netverify" [ "$(commits)" = 3 ]
+# Options from the command line, as the pre-commit framework passes 'args'.
+mkdir "$repo/k8s"
+cp "$naive"/*.yaml "$repo/k8s/"
+git -C "$repo" add k8s
+(cd "$repo" && "$hook" --manifests k8s/ --netverify "$nv" >/dev/null 2>&1)
+rc=$?
+check "hook: --manifests k8s refutes (exit $rc)" [ "$rc" = 1 ]
+(cd "$repo/k8s" && NETVERIFY_MANIFESTS=deploy "$hook" --netverify="$nv" >/dev/null 2>&1)
+rc=$?
+check "hook: NETVERIFY_MANIFESTS=deploy, nothing staged there (exit $rc)" [ "$rc" = 0 ]
+(cd "$repo" && "$hook" --manifests k8s --claims k8s/none.yaml --netverify "$nv" >/dev/null 2>&1)
+rc=$?
+check "hook: missing claims file gives exit 2 (got $rc)" [ "$rc" = 2 ]
+
+# --- the workflow files ------------------------------------------------------
+if command -v shellcheck >/dev/null 2>&1; then
+	check "shellcheck" shellcheck -s sh "$pr" "$hook" "$0"
+fi
+if "$py" - "$top/examples/ci" <<'EOF'; then ok; else bad "workflow files"; fi
+import os, re, subprocess, sys
+ci = sys.argv[1]
+try:
+    import yaml
+except ImportError:
+    print("examples: workflow YAML checks skipped (no PyYAML for this python)")
+    sys.exit(0)
+fails = []
+def expect(cond, what):
+    if not cond:
+        fails.append(what)
+
+def load(rel):
+    with open(os.path.join(ci, rel)) as f:
+        return yaml.safe_load(f)
+
+def bash_n(script, what):
+    # ${{ ... }} is replaced by GitHub before bash sees the script.
+    script = re.sub(r"\$\{\{.*?\}\}", "X", script)
+    r = subprocess.run(["bash", "-n"], input=script, text=True, capture_output=True)
+    expect(r.returncode == 0, "%s: bash -n: %s" % (what, r.stderr.strip()))
+
+gh = load("github/netverify.yml")
+on = gh.get("on", gh.get(True))  # YAML 1.1 reads a bare 'on' key as true
+expect(isinstance(on, dict) and "pull_request" in on, "github: on pull_request")
+expect(on["pull_request"].get("paths"), "github: pull_request limited to paths")
+perms = gh.get("permissions", {})
+expect(perms.get("pull-requests") == "write", "github: pull-requests: write")
+expect(perms.get("security-events") == "write", "github: security-events: write")
+steps = gh["jobs"]["netverify"]["steps"]
+uses = [s.get("uses", "") for s in steps]
+expect(any(s.get("uses", "").startswith("actions/checkout@")
+           and s.get("with", {}).get("fetch-depth") == 0 for s in steps),
+       "github: checkout with fetch-depth 0")
+sarif = [s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@")]
+expect(len(sarif) == 1 and sarif[0]["with"]["sarif_file"].endswith("check.sarif"),
+       "github: upload-sarif of check.sarif")
+runs = "\n".join(s.get("run", "") for s in steps)
+expect("netverify-pr.sh" in runs and "pull_request.base.sha" in runs, "github: runs the script")
+expect("apt-get install" in runs and "libz3-dev" in runs, "github: installs the packages")
+expect("gh pr comment" in runs and "comment.md" in runs, "github: posts comment.md")
+last = steps[-1]
+expect("steps.gate.outputs.status" in last.get("if", "") and "exit" in last.get("run", ""),
+       "github: last step fails the job")
+for s in steps:
+    if "run" in s:
+        bash_n(s["run"], "github step '%s'" % s.get("name"))
+env = gh.get("env", {})
+for k in ("MANIFESTS", "CLAIMS", "OUT_DIR"):
+    expect(k in env, "github: env %s" % k)
+
+gl = load("gitlab/netverify.gitlab-ci.yml")
+job = gl.get("netverify", {})
+script = "\n".join(job.get("script", []))
+expect("netverify-pr.sh" in script and "$CI_MERGE_REQUEST_DIFF_BASE_SHA" in script,
+       "gitlab: script runs netverify-pr.sh against the MR diff base")
+expect(any("merge_request_event" in r.get("if", "") for r in job.get("rules", [])),
+       "gitlab: merge-request pipelines only")
+expect(str(job.get("variables", {}).get("GIT_DEPTH")) == "0", "gitlab: full clone")
+art = job.get("artifacts", {})
+expect(art.get("when") == "always" and "netverify-out/" in art.get("paths", []),
+       "gitlab: reports kept as artifacts, always")
+for part in ("before_script", "script", "after_script"):
+    bash_n("\n".join(job.get(part, [])), "gitlab " + part)
+
+hooks = load("pre-commit/.pre-commit-hooks.yaml")
+expect(isinstance(hooks, list) and len(hooks) == 1, "pre-commit: one hook")
+h = hooks[0]
+for k in ("id", "name", "entry", "language"):
+    expect(k in h, "pre-commit: %s" % k)
+entry = os.path.join(ci, "pre-commit", h.get("entry", ""))
+expect(os.access(entry, os.X_OK), "pre-commit: entry %s is an executable beside it" % entry)
+expect(h.get("pass_filenames") is False, "pre-commit: pass_filenames false")
+expect(re.search(h.get("files", "^$"), "deploy/policies.yaml"), "pre-commit: files matches YAML")
+
+for f in fails:
+    print("FAIL examples: " + f)
+sys.exit(1 if fails else 0)
+EOF
+
+echo "examples: $pass passed, $fail failed"
+test "$fail" = 0
