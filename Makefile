@@ -118,6 +118,8 @@ golden: $(NV)
 		tests/golden/check-forms/claims.yaml
 	@sh tests/check-dot.sh $(NV)
 	@$(PYTHON) tests/check-diff.py $(NV) 150
+	@sh tests/check-examples.sh $(NV)
+	@$(PYTHON) tests/check-pulumi.py $(NV)
 
 conformance: $(NV)
 	@if [ -f $(CORPUS)/index.json ]; then \
