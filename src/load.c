@@ -5,6 +5,7 @@
 #include "netverify/load.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,20 +39,68 @@ static int nv_strcmp_p(const void *a, const void *b)
 
 #define NV_MAX_DIR_DEPTH 64
 
+/*
+ * The directories one walk has read, by device and inode: a symbolic link
+ * back up the tree (or to a directory read already) would otherwise load the
+ * same files again, or, with two such links, take exponential time.
+ */
+struct nv_dirs {
+    struct nv_dir_id {
+        dev_t dev;
+        ino_t ino;
+        char *path;
+    } * v;
+    size_t n, alloc;
+};
+
+static void nv_dirs_release(struct nv_dirs *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->n; i++)
+        free(s->v[i].path);
+    free(s->v);
+}
+
+/* Whether 'path' was read already (warns); otherwise remember it. */
+static int nv_dirs_seen(struct nv_dirs *s, const char *path, const struct stat *st,
+                        struct nv_diags *d)
+{
+    size_t i;
+
+    for (i = 0; i < s->n; i++) {
+        if (s->v[i].dev == st->st_dev && s->v[i].ino == st->st_ino) {
+            nv_diag_warning(d, (struct nv_loc){NULL, 0, 0}, NV_E_IO,
+                            "'%s' is directory '%s' again (a symbolic link?): not read twice", path,
+                            s->v[i].path);
+            return 1;
+        }
+    }
+    NV_GROW(s->v, s->alloc, s->n + 1);
+    s->v[s->n].dev = st->st_dev;
+    s->v[s->n].ino = st->st_ino;
+    s->v[s->n].path = nv_xstrdup(path);
+    s->n++;
+    return 0;
+}
+
 /* Collect the files under 'path' (a directory), sorted by name at each level. */
-static void nv_walk(const char *path, unsigned depth, struct nv_files *out, struct nv_diags *d)
+static void nv_walk(const char *path, unsigned depth, struct nv_files *out, struct nv_dirs *seen,
+                    struct nv_diags *d)
 {
     DIR *dir;
     struct dirent *de;
     struct nv_files names = {NULL, 0, 0};
+    struct stat dst;
     size_t i;
 
     if (depth > NV_MAX_DIR_DEPTH) {
         nv_diag_error(d, (struct nv_loc){NULL, 0, 0}, NV_E_LIMIT,
-                      "'%s': directories nested deeper than %d levels (a symlink loop?)", path,
-                      NV_MAX_DIR_DEPTH);
+                      "'%s': directories nested deeper than %d levels", path, NV_MAX_DIR_DEPTH);
         return;
     }
+    if (stat(path, &dst) == 0 && nv_dirs_seen(seen, path, &dst, d))
+        return;
     dir = opendir(path);
     if (!dir) {
         nv_diag_error(d, (struct nv_loc){NULL, 0, 0}, NV_E_IO, "cannot open directory '%s': %s",
@@ -77,7 +126,7 @@ static void nv_walk(const char *path, unsigned depth, struct nv_files *out, stru
                             strerror(errno));
             free(full);
         } else if (S_ISDIR(st.st_mode)) {
-            nv_walk(full, depth + 1, out, d);
+            nv_walk(full, depth + 1, out, seen, d);
             free(full);
         } else if (S_ISREG(st.st_mode) && nv_has_ext(names.v[i]) &&
                    strcmp(names.v[i], "netverify.yaml") && strcmp(names.v[i], "netverify.yml")) {
@@ -144,6 +193,40 @@ static void nv_load_file(struct nv_model *m, const char *path, const struct nv_l
     fclose(fp);
 }
 
+struct nv_model *nv_load_buffer(const char *data, size_t len, const char *name,
+                                const struct nv_load_opts *o, struct nv_diags *d)
+{
+    struct nv_model *m = nv_model_new();
+    struct nv_loc at = {nv_arena_intern(&m->arena, name), 0, 0};
+    struct nv_k8s *k;
+    FILE *fp;
+
+    if (len > o->limits.max_file_bytes) {
+        nv_diag_error(d, at, NV_E_LIMIT,
+                      "file is larger than %zu bytes (raise it with --max-file-size)",
+                      o->limits.max_file_bytes);
+        nv_model_free(m);
+        return NULL;
+    }
+    k = nv_k8s_new(m, d);
+    /* fmemopen() refuses a zero size; an empty file has no documents anyway */
+    if (len) {
+        fp = fmemopen((void *)(uintptr_t)data, len, "rb");
+        if (fp) {
+            nv_load_stream(fp, at.file, o, k, d);
+            fclose(fp);
+        } else {
+            nv_diag_error(d, at, NV_E_IO, "cannot read: %s", strerror(errno));
+        }
+    }
+    nv_k8s_free(k);
+    if (d->nerr) {
+        nv_model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
 struct nv_model *nv_load(char *const *paths, size_t npaths, const struct nv_load_opts *o,
                          struct nv_diags *d)
 {
@@ -185,7 +268,9 @@ struct nv_model *nv_load_unfinished(char *const *paths, size_t npaths, const str
         }
         if (S_ISDIR(st.st_mode)) {
             struct nv_files files = {NULL, 0, 0};
-            nv_walk(p, 0, &files, d);
+            struct nv_dirs seen = {NULL, 0, 0};
+            nv_walk(p, 0, &files, &seen, d);
+            nv_dirs_release(&seen);
             if (!files.n)
                 nv_diag_error(d, (struct nv_loc){p, 0, 0}, NV_E_IO,
                               "no .yaml, .yml or .json file in this directory");

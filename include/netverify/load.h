@@ -33,4 +33,13 @@ struct nv_model *nv_load(char *const *paths, size_t npaths, const struct nv_load
 struct nv_model *nv_load_unfinished(char *const *paths, size_t npaths, const struct nv_load_opts *o,
                                     struct nv_diags *d);
 
+/*
+ * Like nv_load_unfinished() for one file already in memory: data[0..len) is
+ * parsed as if read from a file called 'name' (used in positions). The size
+ * limit applies as to a file; an empty buffer gives an empty model.
+ * The caller finishes and frees the model; 'data' is not kept.
+ */
+struct nv_model *nv_load_buffer(const char *data, size_t len, const char *name,
+                                const struct nv_load_opts *o, struct nv_diags *d);
+
 #endif
