@@ -560,6 +560,8 @@ static int nv_parse_rule(struct nv_k8s *k, struct nv_policy *pol, const struct n
     size_t i;
     int bad = 0;
 
+    /* the caller retries a slot after a rule that failed: forget what that one left */
+    memset(r, 0, sizeof(*r));
     r->policy = pol;
     r->dir = dir;
     r->action = NV_ACTION_ALLOW;
