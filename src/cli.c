@@ -67,13 +67,31 @@ int nv_cli_input_opt(int opt, const char *arg, struct nv_load_opts *o)
     return 1;
 }
 
+/*
+ * Input without a single workload has nothing to analyse: an error, not an
+ * empty result that reads as if the input were complete. Reported at the one
+ * path given (a file or directory), without a position for several. Workloads
+ * of kinds not modelled yet were each warned about: the results stand.
+ */
+static struct nv_model *nv_cli_need_workloads(struct nv_model *m, char *const *paths, size_t n,
+                                              struct nv_diags *d)
+{
+    if (!m || d->nerr || m->nworkloads || m->nunmodelled)
+        return m;
+    nv_diag_error(d, (struct nv_loc){n == 1 ? paths[0] : NULL, 0, 0}, NV_E_MISSING,
+                  "no workload in the input (Pod, Deployment, StatefulSet, ...): nothing to "
+                  "analyse");
+    nv_model_free(m);
+    return NULL;
+}
+
 struct nv_model *nv_cli_load(char *const *paths, size_t n, const struct nv_load_opts *o)
 {
     struct nv_diags d;
     struct nv_model *m;
 
     nv_diags_init(&d);
-    m = nv_load(paths, n, o, &d);
+    m = nv_cli_need_workloads(nv_load(paths, n, o, &d), paths, n, &d);
     nv_diags_print(&d, stderr);
     if (!m && d.nerr == 0)
         NV_BUG("load failed without a diagnostic");
@@ -120,7 +138,7 @@ struct nv_model *nv_cli_load_claims(char *const *paths, size_t n, const struct n
     if (!claims_path)
         return nv_cli_load(paths, n, lo);
     nv_diags_init(&d);
-    m = nv_load_unfinished(paths, n, lo, &d);
+    m = nv_cli_need_workloads(nv_load_unfinished(paths, n, lo, &d), paths, n, &d);
     if (m && nv_claims_load(claims, claims_path, m, &d) == 0 && nv_model_finish(m, &d) == 0)
         nv_claims_resolve(claims, m, &d);
     nv_diags_print(&d, stderr);

@@ -1,6 +1,7 @@
 /*
  * k8s.c - Kubernetes objects from YAML nodes: validation with positions, and
- * the naming rules of workloads (controller owner, default namespace).
+ * the naming rules of workloads (controller owner, default namespace). Admin
+ * network policies and OVN-Kubernetes networks are checked against their CRDs.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/k8s.h"
@@ -9,8 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
 #include "netverify/arena.h"
 #include "netverify/buf.h"
+
+/* A primary (Cluster)UserDefinedNetwork: its namespace or namespace selector. */
+struct nv_primary_net {
+    const char *name;
+    const char *ns;                /* UserDefinedNetwork: its namespace (interned) */
+    const struct nv_selector *sel; /* ClusterUserDefinedNetwork: spec.namespaceSelector */
+    struct nv_loc loc;             /* metadata.name (UDN) or spec.namespaceSelector (CUDN) */
+};
 
 struct nv_k8s {
     struct nv_model *m;
@@ -20,6 +31,11 @@ struct nv_k8s {
     /* (kind, namespace, name) keys already seen, interned */
     const char **seen;
     size_t nseen, seenalloc;
+    /* the first AdminNetworkPolicy at each priority 0-1000 (its name), allocated on first use */
+    const char **anp_prio;
+    /* primary OVN-Kubernetes networks, for the one-per-namespace rule */
+    struct nv_primary_net *udns, *cudns;
+    size_t nudns, udnalloc, ncudns, cudnalloc;
 };
 
 struct nv_k8s *nv_k8s_new(struct nv_model *m, struct nv_diags *d)
@@ -36,6 +52,9 @@ void nv_k8s_free(struct nv_k8s *k)
     if (!k)
         return;
     free((void *)k->seen);
+    free((void *)k->anp_prio);
+    free(k->udns);
+    free(k->cudns);
     free(k);
 }
 
@@ -129,6 +148,31 @@ static struct nv_loc nv_loc_of(const struct nv_node *n)
     return n->loc;
 }
 
+/* "a, b or c" from a NULL-terminated list of names. */
+static void nv_join_names(struct nv_buf *b, const char *const *names)
+{
+    size_t j;
+
+    for (j = 0; names[j]; j++) {
+        if (j)
+            nv_buf_puts(b, names[j + 1] ? ", " : " or ");
+        nv_buf_puts(b, names[j]);
+    }
+}
+
+/* Index of the scalar key 'kn' in 'names' (NULL-terminated), or -1. */
+static int nv_key_index(const struct nv_node *kn, const char *const *names)
+{
+    size_t j;
+
+    if (kn->type != NV_NODE_SCALAR)
+        return -1;
+    for (j = 0; names[j]; j++)
+        if (kn->len == strlen(names[j]) && !memcmp(kn->str, names[j], kn->len))
+            return (int)j;
+    return -1;
+}
+
 /*
  * Reject keys of a mapping that are not in 'allowed' (NULL-terminated), as the
  * API server's strict field validation does. 'where' names the mapping.
@@ -136,24 +180,16 @@ static struct nv_loc nv_loc_of(const struct nv_node *n)
 static int nv_check_fields(struct nv_k8s *k, const struct nv_node *map, enum nv_code code,
                            const char *where, const char *const *allowed)
 {
-    size_t i, j;
+    size_t i;
     int rc = 0;
 
     for (i = 0; i < map->n; i++) {
         const struct nv_node *kn = map->items[2 * i];
         struct nv_buf list;
-        if (kn->type == NV_NODE_SCALAR)
-            for (j = 0; allowed[j]; j++)
-                if (kn->len == strlen(allowed[j]) && !memcmp(kn->str, allowed[j], kn->len))
-                    break;
-        if (kn->type == NV_NODE_SCALAR && allowed[j])
+        if (nv_key_index(kn, allowed) >= 0)
             continue;
         nv_buf_init(&list, 0);
-        for (j = 0; allowed[j]; j++) {
-            if (j)
-                nv_buf_puts(&list, allowed[j + 1] ? ", " : " or ");
-            nv_buf_puts(&list, allowed[j]);
-        }
+        nv_join_names(&list, allowed);
         if (kn->type == NV_NODE_SCALAR)
             rc = nv_diag_error(k->d, kn->loc, code, "unknown field '%.*s' in %s (expected %s)",
                                (int)(kn->len > 100 ? 100 : kn->len), kn->str, where,
@@ -164,6 +200,80 @@ static int nv_check_fields(struct nv_k8s *k, const struct nv_node *map, enum nv_
         nv_buf_release(&list);
     }
     return rc;
+}
+
+/* The key node of 'key' in a mapping, or NULL: where a null or unwanted field is reported. */
+static const struct nv_node *nv_node_key(const struct nv_node *map, const char *key)
+{
+    size_t i, n = strlen(key);
+
+    if (!map || map->type != NV_NODE_MAP)
+        return NULL;
+    for (i = 0; i < map->n; i++) {
+        const struct nv_node *kn = map->items[2 * i];
+        if (kn->type == NV_NODE_SCALAR && kn->len == n && !memcmp(kn->str, key, n))
+            return kn;
+    }
+    return NULL;
+}
+
+/* Where a field is, or would be: its key when present, else the mapping. */
+static struct nv_loc nv_field_loc(const struct nv_node *map, const char *key)
+{
+    const struct nv_node *kn = nv_node_key(map, key);
+
+    return kn ? kn->loc : map->loc;
+}
+
+/* An earlier position as a message names it: "line N" in the same file, else FILE:LINE. */
+static const char *nv_loc_ref(struct nv_loc earlier, struct nv_loc here, char *buf, size_t size)
+{
+    if (earlier.file && here.file && !strcmp(earlier.file, here.file))
+        snprintf(buf, size, "line %u", earlier.line);
+    else
+        snprintf(buf, size, "%s:%u", earlier.file ? earlier.file : "-", earlier.line);
+    return buf;
+}
+
+/* Where a field's value is: the value when present, else the mapping. */
+static struct nv_loc nv_field_value_loc(const struct nv_node *map, const char *key)
+{
+    const struct nv_node *n = nv_node_get(map, key);
+
+    return n ? n->loc : map->loc;
+}
+
+/*
+ * A mapping of alternatives: exactly one of 'names' must be set (present and
+ * not null; the API drops null fields). Keys not in 'names' are left to
+ * nv_check_fields(). Returns the index of the one set, or -1 after an error;
+ * 'what' names the mapping.
+ */
+static int nv_one_of(struct nv_k8s *k, const struct nv_node *map, const char *what,
+                     const char *const *names)
+{
+    struct nv_buf list;
+    size_t i;
+    int found = -1;
+
+    for (i = 0; i < map->n; i++) {
+        int j = nv_key_index(map->items[2 * i], names);
+        if (j < 0 || nv_node_is_null(map->items[2 * i + 1]))
+            continue;
+        if (found >= 0)
+            return nv_diag_error(k->d, map->items[2 * i]->loc, NV_E_VALUE,
+                                 "%s sets both '%s' and '%s': exactly one is allowed", what,
+                                 names[found], names[j]);
+        found = j;
+    }
+    if (found >= 0)
+        return found;
+    nv_buf_init(&list, 0);
+    nv_join_names(&list, names);
+    nv_diag_error(k->d, map->loc, NV_E_MISSING, "%s sets none of %s: exactly one is required", what,
+                  nv_buf_str(&list));
+    nv_buf_release(&list);
+    return -1;
 }
 
 static const char *const k_expr_fields[] = {"key", "operator", "values", NULL};
@@ -306,7 +416,13 @@ static int nv_parse_requirement(struct nv_k8s *k, const struct nv_node *e, struc
     return 0;
 }
 
-const struct nv_selector *nv_k8s_selector(struct nv_k8s *k, const struct nv_node *n)
+/*
+ * A label selector into the model arena; NULL after an error. With 'use' set
+ * the model learns the keys it reads (classes split on them); kinds that are
+ * validated but not modelled pass 0.
+ */
+static const struct nv_selector *nv_parse_selector(struct nv_k8s *k, const struct nv_node *n,
+                                                   int use)
 {
     struct nv_selector *s = nv_arena_alloc(&k->m->arena, sizeof(*s));
     const struct nv_node *ml, *me;
@@ -353,8 +469,14 @@ const struct nv_selector *nv_k8s_selector(struct nv_k8s *k, const struct nv_node
     }
     if (bad)
         return NULL;
-    nv_model_use_selector(k->m, s);
+    if (use)
+        nv_model_use_selector(k->m, s);
     return s;
+}
+
+const struct nv_selector *nv_k8s_selector(struct nv_k8s *k, const struct nv_node *n)
+{
+    return nv_parse_selector(k, n, 1);
 }
 
 /* ---- ports ---- */
@@ -459,8 +581,66 @@ static int nv_parse_portspec(struct nv_k8s *k, const struct nv_node *n, struct n
 
 /* ---- peers ---- */
 
+/* An IPv6 prefix: the address (network byte order) and the prefix length. */
+struct nv_ip6 {
+    unsigned char a[16];
+    unsigned len;
+};
+
+/*
+ * Parse a CIDR as Go's net.ParseCIDR (and so the API server) reads it: IPv4
+ * into *r (returns NV_CIDR_OK or NV_CIDR_HOST_BITS), IPv6 into *v6
+ * (NV_CIDR_IPV6), or NV_CIDR_BAD with a reason in *why.
+ */
+static int nv_cidr_text(const char *s, struct nv_iprange *r, struct nv_ip6 *v6, const char **why)
+{
+    const char *slash = strchr(s, '/'), *p;
+    char addr[64];
+    size_t n;
+
+    if (!strchr(s, ':'))
+        return nv_cidr_parse(s, r, why);
+    if (!slash) {
+        *why = "missing '/' and prefix length";
+        return NV_CIDR_BAD;
+    }
+    n = (size_t)(slash - s);
+    if (n < sizeof(addr)) {
+        memcpy(addr, s, n);
+        addr[n] = '\0';
+    }
+    if (n >= sizeof(addr) || inet_pton(AF_INET6, addr, v6->a) != 1) {
+        *why = "invalid IPv6 address";
+        return NV_CIDR_BAD;
+    }
+    v6->len = 0;
+    for (p = slash + 1; *p >= '0' && *p <= '9' && p - slash <= 3; p++)
+        v6->len = v6->len * 10 + (unsigned)(*p - '0');
+    if (p == slash + 1 || *p || v6->len > 128) {
+        *why = "prefix length must be 0-128";
+        return NV_CIDR_BAD;
+    }
+    return NV_CIDR_IPV6;
+}
+
+/* Whether IPv6 prefix 'in' lies strictly inside 'out' (longer, same leading bits). */
+static int nv_ip6_strictly_inside(const struct nv_ip6 *in, const struct nv_ip6 *out)
+{
+    unsigned i;
+
+    if (in->len <= out->len)
+        return 0;
+    for (i = 0; i < out->len; i++) {
+        unsigned mask = 0x80u >> (i % 8);
+        if ((in->a[i / 8] & mask) != (out->a[i / 8] & mask))
+            return 0;
+    }
+    return 1;
+}
+
 static int nv_parse_ipblock(struct nv_k8s *k, const struct nv_node *n, struct nv_peer *p)
 {
+    struct nv_ip6 net6, ex6;
     const struct nv_node *cidr, *ex;
     const char *why;
     size_t i;
@@ -475,7 +655,7 @@ static int nv_parse_ipblock(struct nv_k8s *k, const struct nv_node *n, struct nv
         return nv_diag_error(k->d, n->loc, NV_E_MISSING, "ipBlock has no 'cidr'");
     if (cidr->type != NV_NODE_SCALAR || cidr->kind != NV_SCALAR_STR)
         return nv_type_error(k, cidr, "cidr", "a string");
-    st = nv_cidr_parse(cidr->str, &p->cidr, &why);
+    st = nv_cidr_text(cidr->str, &p->cidr, &net6, &why);
     if (st == NV_CIDR_BAD)
         return nv_diag_error(k->d, cidr->loc, NV_E_CIDR, "invalid CIDR '%s': %s", cidr->str, why);
     if (st == NV_CIDR_IPV6) {
@@ -497,7 +677,7 @@ static int nv_parse_ipblock(struct nv_k8s *k, const struct nv_node *n, struct nv
         int est;
         if (e->type != NV_NODE_SCALAR || e->kind != NV_SCALAR_STR)
             return nv_type_error(k, e, "except item", "a string");
-        est = nv_cidr_parse(e->str, &r, &why);
+        est = nv_cidr_text(e->str, &r, &ex6, &why);
         if (est == NV_CIDR_BAD)
             return nv_diag_error(k->d, e->loc, NV_E_CIDR, "invalid CIDR '%s' in except: %s", e->str,
                                  why);
@@ -505,8 +685,13 @@ static int nv_parse_ipblock(struct nv_k8s *k, const struct nv_node *n, struct nv
             return nv_diag_error(k->d, e->loc, NV_E_CIDR,
                                  "except '%s' is not of the same IP family as cidr '%s'", e->str,
                                  cidr->str);
-        if (est == NV_CIDR_IPV6)
+        if (est == NV_CIDR_IPV6) {
+            if (!nv_ip6_strictly_inside(&ex6, &net6))
+                return nv_diag_error(k->d, e->loc, NV_E_CIDR,
+                                     "except '%s' is not a strict subset of cidr '%s'", e->str,
+                                     cidr->str);
             continue;
+        }
         if (r.lo < p->cidr.lo || r.hi > p->cidr.hi || (r.lo == p->cidr.lo && r.hi == p->cidr.hi))
             return nv_diag_error(k->d, e->loc, NV_E_CIDR,
                                  "except '%s' is not a strict subset of cidr '%s'", e->str,
@@ -976,6 +1161,606 @@ static void nv_add_namespace_object(struct nv_k8s *k, const struct nv_node *meta
     ns->loc = loc;
 }
 
+/* ---- AdminNetworkPolicy and BaselineAdminNetworkPolicy (validated, not modelled yet) ---- */
+
+/*
+ * The checks the v1alpha1 CRD (policy.networking.k8s.io) makes the API server
+ * apply, standard and experimental channel fields alike; see "Validation
+ * decisions" in docs/semantics.md for where netverify departs from it.
+ */
+#define NV_ANP_MAX_PRIORITY 1000
+#define NV_ANP_MAX_ITEMS 100 /* rules per direction, peers per rule, ports per rule */
+#define NV_ANP_MAX_NETWORKS 25
+#define NV_ANP_MAX_CIDR_LEN 43
+#define NV_ANP_MAX_RULE_NAME 100
+
+struct nv_anp {
+    struct nv_k8s *k;
+    const char *kind; /* "AdminNetworkPolicy" or "BaselineAdminNetworkPolicy" */
+    const char *name;
+    int baseline;
+};
+
+static const char *const k_crd_object_fields[] = {"apiVersion", "kind",   "metadata",
+                                                  "spec",       "status", NULL};
+static const char *const k_anp_spec_fields[] = {"priority", "subject", "ingress", "egress", NULL};
+static const char *const k_banp_spec_fields[] = {"subject", "ingress", "egress", NULL};
+static const char *const k_anp_subject_fields[] = {"namespaces", "pods", NULL};
+static const char *const k_anp_pods_fields[] = {"namespaceSelector", "podSelector", NULL};
+static const char *const k_anp_ingress_fields[] = {"name", "action", "from", "ports", NULL};
+static const char *const k_anp_egress_fields[] = {"name", "action", "to", "ports", NULL};
+static const char *const k_anp_ingress_peer_fields[] = {"namespaces", "pods", NULL};
+static const char *const k_anp_egress_peer_fields[] = {"namespaces", "pods", "nodes", "networks",
+                                                       NULL};
+static const char *const k_anp_port_fields[] = {"portNumber", "namedPort", "portRange", NULL};
+static const char *const k_anp_portnum_fields[] = {"protocol", "port", NULL};
+static const char *const k_anp_portrange_fields[] = {"protocol", "start", "end", NULL};
+
+/* A mapping-valued field that is present and not null; NULL after an error otherwise. */
+static const struct nv_node *nv_need_map(struct nv_k8s *k, const struct nv_node *obj,
+                                         const char *key, const char *owner)
+{
+    const struct nv_node *n = nv_node_get(obj, key);
+
+    if (nv_node_is_null(n)) {
+        nv_diag_error(k->d, nv_field_loc(obj, key), NV_E_MISSING, "%s has no '%s'", owner, key);
+        return NULL;
+    }
+    if (n->type != NV_NODE_MAP) {
+        nv_type_error(k, n, key, "a mapping");
+        return NULL;
+    }
+    return n;
+}
+
+/* A list field: absent or null gives NULL with *bad untouched; 'min'..'max' items. */
+static const struct nv_node *nv_anp_list(struct nv_k8s *k, const struct nv_node *obj,
+                                         const char *key, size_t min, size_t max, int *bad)
+{
+    const struct nv_node *n = nv_get_seq(k, obj, key, bad);
+
+    if (!n)
+        return NULL;
+    if (n->n < min) {
+        nv_diag_error(k->d, n->loc, NV_E_MISSING, "'%s' must list at least %zu item%s", key, min,
+                      min == 1 ? "" : "s");
+        *bad = 1;
+        return NULL;
+    }
+    if (n->n > max) {
+        nv_diag_error(k->d, n->loc, NV_E_LIMIT, "'%s' lists %zu items; at most %zu are allowed",
+                      key, n->n, max);
+        *bad = 1;
+        return NULL;
+    }
+    return n;
+}
+
+/* A selector that must be present but, as analysers read it, means {} when absent. */
+static int nv_anp_lenient_selector(struct nv_anp *a, const struct nv_node *pods, const char *key)
+{
+    const struct nv_node *n = nv_node_get(pods, key);
+
+    if (nv_node_is_null(n)) {
+        nv_diag_warning(a->k->d, nv_field_loc(pods, key), NV_W_SEMANTIC,
+                        "'pods' has no '%s': the %s CRD requires it; read as {} (all %s)", key,
+                        a->kind, strcmp(key, "podSelector") ? "namespaces" : "pods");
+        return 0;
+    }
+    return nv_parse_selector(a->k, n, 0) ? 0 : -1;
+}
+
+/* A 'pods' subject or peer: namespaceSelector and podSelector. */
+static int nv_anp_pods(struct nv_anp *a, const struct nv_node *n)
+{
+    int rc = 0;
+
+    if (n->type != NV_NODE_MAP)
+        return nv_type_error(a->k, n, "pods", "a mapping");
+    if (nv_check_fields(a->k, n, NV_E_VALUE, "'pods'", k_anp_pods_fields) < 0)
+        return -1;
+    if (nv_anp_lenient_selector(a, n, "namespaceSelector") < 0)
+        rc = -1;
+    if (nv_anp_lenient_selector(a, n, "podSelector") < 0)
+        rc = -1;
+    return rc;
+}
+
+static int nv_anp_subject(struct nv_anp *a, const struct nv_node *spec)
+{
+    const struct nv_node *s = nv_node_get(spec, "subject");
+
+    if (nv_node_is_null(s))
+        return nv_diag_error(a->k->d, nv_field_loc(spec, "subject"), NV_E_MISSING,
+                             "%s '%s' has no 'subject': set exactly one of namespaces or pods",
+                             a->kind, a->name);
+    if (s->type != NV_NODE_MAP)
+        return nv_type_error(a->k, s, "subject", "a mapping");
+    if (nv_check_fields(a->k, s, NV_E_VALUE, "the subject", k_anp_subject_fields) < 0)
+        return -1;
+    switch (nv_one_of(a->k, s, "the subject", k_anp_subject_fields)) {
+    case 0:
+        return nv_parse_selector(a->k, nv_node_get(s, "namespaces"), 0) ? 0 : -1;
+    case 1:
+        return nv_anp_pods(a, nv_node_get(s, "pods"));
+    default:
+        return -1;
+    }
+}
+
+/* 'networks': CIDRs, IPv4 or IPv6, each listed once. */
+static int nv_anp_networks(struct nv_anp *a, const struct nv_node *peer)
+{
+    const struct nv_node *nets;
+    size_t i, j;
+    int bad = 0;
+
+    nets = nv_anp_list(a->k, peer, "networks", 1, NV_ANP_MAX_NETWORKS, &bad);
+    for (i = 0; nets && i < nets->n; i++) {
+        const struct nv_node *e = nets->items[i];
+        struct nv_iprange r;
+        struct nv_ip6 v6;
+        const char *why;
+        if (e->type != NV_NODE_SCALAR || e->kind != NV_SCALAR_STR) {
+            bad = nv_type_error(a->k, e, "networks item", "a string");
+            continue;
+        }
+        if (e->len > NV_ANP_MAX_CIDR_LEN) {
+            bad = nv_diag_error(a->k->d, e->loc, NV_E_CIDR,
+                                "network '%.50s...' is longer than %d characters", e->str,
+                                NV_ANP_MAX_CIDR_LEN);
+            continue;
+        }
+        if (nv_cidr_text(e->str, &r, &v6, &why) == NV_CIDR_BAD) {
+            bad = nv_diag_error(a->k->d, e->loc, NV_E_CIDR, "invalid CIDR '%s' in networks: %s",
+                                e->str, why);
+            continue;
+        }
+        for (j = 0; j < i; j++)
+            if (nets->items[j]->len == e->len && !memcmp(nets->items[j]->str, e->str, e->len))
+                break;
+        if (j < i)
+            bad = nv_diag_error(a->k->d, e->loc, NV_E_DUP,
+                                "network '%s' is listed twice (first at line %u)", e->str,
+                                nets->items[j]->loc.line);
+    }
+    return bad ? -1 : 0;
+}
+
+/* One peer of a rule; *by_address is set for nodes and networks peers (no named ports). */
+static int nv_anp_peer(struct nv_anp *a, const struct nv_node *p, enum nv_dir dir, int *by_address)
+{
+    const char *const *fields =
+        dir == NV_INGRESS ? k_anp_ingress_peer_fields : k_anp_egress_peer_fields;
+    const char *what = dir == NV_INGRESS ? "an ingress peer" : "an egress peer";
+
+    if (p->type != NV_NODE_MAP)
+        return nv_type_error(a->k, p, dir == NV_INGRESS ? "from item" : "to item", "a mapping");
+    if (nv_check_fields(a->k, p, NV_E_VALUE, what, fields) < 0)
+        return -1;
+    switch (nv_one_of(a->k, p, what, fields)) {
+    case 0:
+        return nv_parse_selector(a->k, nv_node_get(p, "namespaces"), 0) ? 0 : -1;
+    case 1:
+        return nv_anp_pods(a, nv_node_get(p, "pods"));
+    case 2:
+        *by_address = 1;
+        return nv_parse_selector(a->k, nv_node_get(p, "nodes"), 0) ? 0 : -1;
+    case 3:
+        *by_address = 1;
+        return nv_anp_networks(a, p);
+    default:
+        return -1;
+    }
+}
+
+/* portNumber or portRange: the protocol and each number. */
+static int nv_anp_numeric_port(struct nv_anp *a, const struct nv_node *n, const char *field)
+{
+    int range = !strcmp(field, "portRange");
+    const char *first = range ? "start" : "port";
+    const struct nv_node *lo, *hi;
+    enum nv_proto proto;
+    unsigned start = 0, end = 0;
+    int rc = 0;
+
+    if (n->type != NV_NODE_MAP)
+        return nv_type_error(a->k, n, field, "a mapping");
+    if (nv_check_fields(a->k, n, NV_E_PORT, range ? "a portRange" : "a portNumber",
+                        range ? k_anp_portrange_fields : k_anp_portnum_fields) < 0)
+        return -1;
+    if (nv_parse_proto(a->k, n, &proto) < 0)
+        rc = -1;
+    lo = nv_node_get(n, first);
+    if (nv_node_is_null(lo))
+        rc = nv_diag_error(a->k->d, nv_field_loc(n, first), NV_E_MISSING, "'%s' has no '%s'", field,
+                           first);
+    else if (nv_parse_portnum(a->k, lo, first, &start) < 0)
+        rc = -1;
+    if (!range)
+        return rc;
+    hi = nv_node_get(n, "end");
+    if (nv_node_is_null(hi))
+        return nv_diag_error(a->k->d, nv_field_loc(n, "end"), NV_E_MISSING,
+                             "'portRange' has no 'end'");
+    if (nv_parse_portnum(a->k, hi, "end", &end) < 0)
+        return -1;
+    if (rc == 0 && end < start)
+        return nv_diag_error(a->k->d, hi->loc, NV_E_PORT,
+                             "'end' %u is below 'start' %u: the range is empty", end, start);
+    return rc;
+}
+
+/* One AdminNetworkPolicyPort; *named is set for a namedPort. */
+static int nv_anp_port(struct nv_anp *a, const struct nv_node *p, const struct nv_node **named)
+{
+    const struct nv_node *np;
+
+    if (p->type != NV_NODE_MAP)
+        return nv_type_error(a->k, p, "ports item", "a mapping");
+    if (nv_check_fields(a->k, p, NV_E_PORT, "a port", k_anp_port_fields) < 0)
+        return -1;
+    switch (nv_one_of(a->k, p, "a port", k_anp_port_fields)) {
+    case 0:
+        return nv_anp_numeric_port(a, nv_node_get(p, "portNumber"), "portNumber");
+    case 1:
+        np = nv_node_get(p, "namedPort");
+        if (np->type != NV_NODE_SCALAR || np->kind != NV_SCALAR_STR)
+            return nv_type_error(a->k, np, "namedPort", "a string");
+        if (!*named)
+            *named = np;
+        return 0;
+    case 2:
+        return nv_anp_numeric_port(a, nv_node_get(p, "portRange"), "portRange");
+    default:
+        return -1;
+    }
+}
+
+static int nv_anp_action(struct nv_anp *a, const struct nv_node *r, enum nv_dir dir)
+{
+    const struct nv_node *n = nv_node_get(r, "action");
+    const char *want = a->baseline ? "Allow or Deny" : "Allow, Deny or Pass";
+
+    if (nv_node_is_null(n))
+        return nv_diag_error(a->k->d, nv_field_loc(r, "action"), NV_E_MISSING,
+                             "%s rule has no 'action' (%s)",
+                             dir == NV_INGRESS ? "an ingress" : "an egress", want);
+    if (n->type != NV_NODE_SCALAR || n->kind != NV_SCALAR_STR)
+        return nv_type_error(a->k, n, "action", "a string");
+    if (!strcmp(n->str, "Allow") || !strcmp(n->str, "Deny"))
+        return 0;
+    if (!strcmp(n->str, "Pass") && !a->baseline)
+        return 0;
+    if (!strcmp(n->str, "Pass"))
+        return nv_diag_error(a->k->d, n->loc, NV_E_VALUE,
+                             "a BaselineAdminNetworkPolicy rule cannot 'Pass' (expected %s)", want);
+    return nv_diag_error(a->k->d, n->loc, NV_E_VALUE, "unknown action '%.100s' (expected %s)",
+                         n->str, want);
+}
+
+static int nv_anp_rule(struct nv_anp *a, const struct nv_node *r, enum nv_dir dir)
+{
+    const char *peerkey = dir == NV_INGRESS ? "from" : "to";
+    const struct nv_node *name, *peers, *ports, *named = NULL;
+    int bad = 0, listbad = 0, by_address = 0;
+    size_t i;
+
+    if (r->type != NV_NODE_MAP)
+        return nv_type_error(a->k, r, dir == NV_INGRESS ? "ingress item" : "egress item",
+                             "a mapping");
+    if (nv_check_fields(a->k, r, NV_E_VALUE,
+                        dir == NV_INGRESS ? "an ingress rule" : "an egress rule",
+                        dir == NV_INGRESS ? k_anp_ingress_fields : k_anp_egress_fields) < 0)
+        return -1;
+    name = nv_node_get(r, "name");
+    if (!nv_node_is_null(name)) {
+        if (name->type != NV_NODE_SCALAR || name->kind != NV_SCALAR_STR)
+            bad = nv_type_error(a->k, name, "name", "a string");
+        else if (name->len > NV_ANP_MAX_RULE_NAME)
+            bad = nv_diag_error(a->k->d, name->loc, NV_E_VALUE,
+                                "rule name is %zu characters long; at most %d are allowed",
+                                name->len, NV_ANP_MAX_RULE_NAME);
+    }
+    if (nv_anp_action(a, r, dir) < 0)
+        bad = 1;
+    peers = nv_anp_list(a->k, r, peerkey, 1, NV_ANP_MAX_ITEMS, &listbad);
+    if (!peers && !listbad)
+        bad = nv_diag_error(a->k->d, nv_field_loc(r, peerkey), NV_E_MISSING,
+                            "%s rule has no '%s': it must list at least one peer",
+                            dir == NV_INGRESS ? "an ingress" : "an egress", peerkey);
+    if (listbad)
+        bad = 1;
+    for (i = 0; peers && i < peers->n; i++)
+        if (nv_anp_peer(a, peers->items[i], dir, &by_address) < 0)
+            bad = 1;
+    ports = nv_anp_list(a->k, r, "ports", 1, NV_ANP_MAX_ITEMS, &bad);
+    for (i = 0; ports && i < ports->n; i++)
+        if (nv_anp_port(a, ports->items[i], &named) < 0)
+            bad = 1;
+    if (!bad && named && by_address)
+        nv_diag_warning(a->k->d, named->loc, NV_W_SEMANTIC,
+                        "named port '%s' cannot match the nodes or networks peers of this rule "
+                        "(a name resolves only on a pod): toward them it matches nothing",
+                        named->str);
+    return bad ? -1 : 0;
+}
+
+static int nv_anp_rules(struct nv_anp *a, const struct nv_node *spec, enum nv_dir dir)
+{
+    const struct nv_node *list;
+    int bad = 0;
+    size_t i;
+
+    list = nv_anp_list(a->k, spec, dir == NV_INGRESS ? "ingress" : "egress", 0, NV_ANP_MAX_ITEMS,
+                       &bad);
+    for (i = 0; list && i < list->n; i++)
+        if (nv_anp_rule(a, list->items[i], dir) < 0)
+            bad = 1;
+    return bad ? -1 : 0;
+}
+
+/*
+ * spec.priority of an AdminNetworkPolicy: 0-1000. Two policies at one priority
+ * are valid, but which one wins where both match is up to the network plugin:
+ * a verifier cannot promise an answer there, so say so.
+ */
+static int nv_anp_priority(struct nv_anp *a, const struct nv_node *spec, const char *name)
+{
+    const struct nv_node *n = nv_node_get(spec, "priority");
+    long v;
+
+    if (nv_node_is_null(n))
+        return nv_diag_error(a->k->d, nv_field_loc(spec, "priority"), NV_E_MISSING,
+                             "AdminNetworkPolicy '%s' has no 'priority' (0-%d)", name,
+                             NV_ANP_MAX_PRIORITY);
+    if (nv_node_int(a->k, n, "priority", &v) < 0)
+        return -1;
+    if (v < 0 || v > NV_ANP_MAX_PRIORITY)
+        return nv_diag_error(a->k->d, n->loc, NV_E_VALUE, "'priority' %ld is outside 0-%d", v,
+                             NV_ANP_MAX_PRIORITY);
+    if (!a->k->anp_prio)
+        a->k->anp_prio = nv_xcalloc(NV_ANP_MAX_PRIORITY + 1, sizeof(*a->k->anp_prio));
+    if (a->k->anp_prio[v])
+        nv_diag_warning(a->k->d, n->loc, NV_W_SEMANTIC,
+                        "AdminNetworkPolicy '%s' has the same priority %ld as '%s': where both "
+                        "match a connection, which one applies is up to the network plugin",
+                        name, v, a->k->anp_prio[v]);
+    else
+        a->k->anp_prio[v] = name;
+    return 0;
+}
+
+/* Validate an AdminNetworkPolicy or BaselineAdminNetworkPolicy; -1 after errors. */
+static int nv_check_admin_policy(struct nv_k8s *k, const struct nv_node *obj,
+                                 const struct nv_node *meta, const char *kind, const char *name)
+{
+    struct nv_anp a;
+    const struct nv_node *spec;
+    int rc = 0;
+
+    a.k = k;
+    a.kind = kind;
+    a.name = name;
+    a.baseline = !strcmp(kind, "BaselineAdminNetworkPolicy");
+    if (nv_check_fields(k, obj, NV_E_VALUE, kind, k_crd_object_fields) < 0)
+        rc = -1;
+    /* the CRD allows one BaselineAdminNetworkPolicy per cluster, named "default" */
+    if (a.baseline && strcmp(name, "default"))
+        rc = nv_diag_error(k->d, nv_field_value_loc(meta, "name"), NV_E_VALUE,
+                           "a BaselineAdminNetworkPolicy must be named 'default', not '%s'", name);
+    spec = nv_need_map(k, obj, "spec", kind);
+    if (!spec)
+        return -1;
+    if (nv_check_fields(k, spec, NV_E_VALUE,
+                        a.baseline ? "a BaselineAdminNetworkPolicy spec"
+                                   : "an AdminNetworkPolicy spec",
+                        a.baseline ? k_banp_spec_fields : k_anp_spec_fields) < 0)
+        rc = -1;
+    if (!a.baseline && nv_anp_priority(&a, spec, name) < 0)
+        rc = -1;
+    if (nv_anp_subject(&a, spec) < 0)
+        rc = -1;
+    if (nv_anp_rules(&a, spec, NV_INGRESS) < 0)
+        rc = -1;
+    if (nv_anp_rules(&a, spec, NV_EGRESS) < 0)
+        rc = -1;
+    return rc;
+}
+
+/* ---- OVN-Kubernetes networks (k8s.ovn.org/v1; validated, not modelled yet) ---- */
+
+/*
+ * The rules of the UserDefinedNetwork CRD and of the OVN-Kubernetes controller
+ * that renders it: a topology with its matching section and a role, no network
+ * named "default", none in the namespaces the controller refuses, at most one
+ * primary network per namespace. The rest of the API (subnets, IPAM, MTU) is
+ * not checked: it changes from release to release and does not decide who
+ * reaches whom.
+ */
+static const char *const k_primary_label = "k8s.ovn.org/primary-user-defined-network";
+
+/*
+ * A network spec: topology and the section it names. Sets *primary for role
+ * Primary. 'cluster' allows the Localnet topology of ClusterUserDefinedNetwork.
+ */
+static int nv_check_net_spec(struct nv_k8s *k, const struct nv_node *spec, int cluster,
+                             int *primary)
+{
+    static const char *const topologies[] = {"Layer2", "Layer3", "Localnet", NULL};
+    static const char *const sections[] = {"layer2", "layer3", "localnet", NULL};
+    const struct nv_node *topo = nv_node_get(spec, "topology"), *sec, *role;
+    int t, rc = 0;
+    size_t i;
+
+    *primary = 0;
+    if (nv_node_is_null(topo))
+        return nv_diag_error(k->d, nv_field_loc(spec, "topology"), NV_E_MISSING,
+                             "network has no 'topology' (%s)",
+                             cluster ? "Layer2, Layer3 or Localnet" : "Layer2 or Layer3");
+    if (topo->type != NV_NODE_SCALAR || topo->kind != NV_SCALAR_STR)
+        return nv_type_error(k, topo, "topology", "a string");
+    for (t = 0; topologies[t]; t++)
+        if (!strcmp(topo->str, topologies[t]))
+            break;
+    if (!topologies[t] || (t == 2 && !cluster))
+        return nv_diag_error(k->d, topo->loc, NV_E_VALUE, "unknown topology '%.100s' (expected %s)",
+                             topo->str,
+                             cluster ? "Layer2, Layer3 or Localnet" : "Layer2 or Layer3");
+    /* the section of another topology is refused, the own one is required */
+    for (i = 0; sections[i]; i++)
+        if ((int)i != t && !nv_node_is_null(nv_node_get(spec, sections[i])))
+            rc = nv_diag_error(k->d, nv_field_loc(spec, sections[i]), NV_E_VALUE,
+                               "'%s' does not belong to topology '%s' (it needs '%s')", sections[i],
+                               topologies[t], sections[t]);
+    sec = nv_node_get(spec, sections[t]);
+    if (nv_node_is_null(sec))
+        return nv_diag_error(k->d, topo->loc, NV_E_MISSING, "topology '%s' needs a '%s' section",
+                             topologies[t], sections[t]);
+    if (sec->type != NV_NODE_MAP)
+        return nv_type_error(k, sec, sections[t], "a mapping");
+    role = nv_node_get(sec, "role");
+    if (nv_node_is_null(role))
+        return nv_diag_error(k->d, nv_field_loc(sec, "role"), NV_E_MISSING,
+                             "'%s' has no 'role' (Primary or Secondary)", sections[t]);
+    if (role->type != NV_NODE_SCALAR || role->kind != NV_SCALAR_STR)
+        return nv_type_error(k, role, "role", "a string");
+    if (!strcmp(role->str, "Primary"))
+        *primary = 1;
+    else if (strcmp(role->str, "Secondary"))
+        return nv_diag_error(k->d, role->loc, NV_E_VALUE,
+                             "unknown role '%.100s' (expected Primary or Secondary)", role->str);
+    return rc;
+}
+
+/* The labels of namespace 'ns' (interned) if some manifest or reference made it known. */
+static const struct nv_labels *nv_ns_labels(struct nv_k8s *k, const char *ns)
+{
+    size_t i;
+
+    for (i = 0; i < k->m->nns; i++)
+        if (k->m->ns[i].name == ns)
+            return &k->m->ns[i].labels;
+    return NULL;
+}
+
+/*
+ * A primary ClusterUserDefinedNetwork applies to the namespaces its selector
+ * matches that carry the primary-network label; such a namespace cannot also
+ * have a primary UserDefinedNetwork of its own. Called when any of the three
+ * (the UDN, the CUDN, the Namespace's labels) arrives, so each clash is found
+ * once, at the UserDefinedNetwork, whatever the order of the files.
+ */
+static void nv_check_primary_clash(struct nv_k8s *k, const struct nv_primary_net *u,
+                                   const struct nv_primary_net *c)
+{
+    const struct nv_labels *l = nv_ns_labels(k, u->ns);
+    const char *key = nv_arena_intern(&k->m->arena, k_primary_label);
+    char at[256];
+    size_t i;
+
+    if (!l)
+        return;
+    for (i = 0; i < l->n; i++)
+        if (l->keys[i] == key)
+            break;
+    if (i == l->n || !nv_selector_matches_interned(c->sel, l))
+        return;
+    nv_diag_error(k->d, u->loc, NV_E_DUP,
+                  "namespace '%s' gets two primary networks: UserDefinedNetwork '%s' and "
+                  "ClusterUserDefinedNetwork '%s' (%s); OVN-Kubernetes allows one",
+                  u->ns, u->name, c->name, nv_loc_ref(c->loc, u->loc, at, sizeof(at)));
+}
+
+/* After a Namespace's labels are known: clashes of its primary networks. */
+static void nv_recheck_primary(struct nv_k8s *k, const char *ns)
+{
+    size_t i, j;
+
+    for (i = 0; i < k->nudns; i++)
+        if (k->udns[i].ns == ns)
+            for (j = 0; j < k->ncudns; j++)
+                nv_check_primary_clash(k, &k->udns[i], &k->cudns[j]);
+}
+
+static int nv_check_udn(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
+                        const char *ns, const char *name)
+{
+    const struct nv_node *spec, *nsnode = nv_node_get(meta, "namespace");
+    struct nv_loc nameloc = nv_field_value_loc(meta, "name");
+    struct nv_primary_net *u;
+    char at[256];
+    int primary, rc = 0;
+    size_t i;
+
+    if (nv_check_fields(k, obj, NV_E_VALUE, "UserDefinedNetwork", k_crd_object_fields) < 0)
+        rc = -1;
+    if (!strcmp(name, "default"))
+        rc = nv_diag_error(k->d, nameloc, NV_E_VALUE,
+                           "a UserDefinedNetwork cannot be named 'default': OVN-Kubernetes "
+                           "reserves the name for the cluster's default network");
+    if (!strcmp(ns, "default") || !strncmp(ns, "openshift-", 10))
+        rc = nv_diag_error(k->d, nsnode ? nsnode->loc : meta->loc, NV_E_VALUE,
+                           "UserDefinedNetwork '%s' is in namespace '%s'%s, where OVN-Kubernetes "
+                           "refuses user-defined networks",
+                           name, ns, nsnode ? "" : " (no metadata.namespace)");
+    spec = nv_need_map(k, obj, "spec", "UserDefinedNetwork");
+    if (!spec || nv_check_net_spec(k, spec, 0, &primary) < 0)
+        return -1;
+    if (rc < 0 || !primary)
+        return rc;
+    for (i = 0; i < k->nudns; i++)
+        if (k->udns[i].ns == ns)
+            return nv_diag_error(k->d, nameloc, NV_E_DUP,
+                                 "namespace '%s' already has the primary UserDefinedNetwork '%s' "
+                                 "(%s); OVN-Kubernetes allows one primary network per namespace",
+                                 ns, k->udns[i].name,
+                                 nv_loc_ref(k->udns[i].loc, nameloc, at, sizeof(at)));
+    NV_GROW(k->udns, k->udnalloc, k->nudns + 1);
+    u = &k->udns[k->nudns++];
+    u->name = name;
+    u->ns = ns;
+    u->sel = NULL;
+    u->loc = nameloc;
+    for (i = 0; i < k->ncudns; i++)
+        nv_check_primary_clash(k, u, &k->cudns[i]);
+    return 0;
+}
+
+static int nv_check_cudn(struct nv_k8s *k, const struct nv_node *obj, const char *name)
+{
+    static const char *const fields[] = {"namespaceSelector", "network", NULL};
+    const struct nv_node *spec, *net, *seln;
+    const struct nv_selector *sel;
+    struct nv_primary_net *c;
+    int primary, rc = 0;
+    size_t i;
+
+    if (nv_check_fields(k, obj, NV_E_VALUE, "ClusterUserDefinedNetwork", k_crd_object_fields) < 0)
+        rc = -1;
+    spec = nv_need_map(k, obj, "spec", "ClusterUserDefinedNetwork");
+    if (!spec)
+        return -1;
+    if (nv_check_fields(k, spec, NV_E_VALUE, "a ClusterUserDefinedNetwork spec", fields) < 0)
+        rc = -1;
+    seln = nv_need_map(k, spec, "namespaceSelector", "a ClusterUserDefinedNetwork spec");
+    sel = seln ? nv_parse_selector(k, seln, 0) : NULL;
+    net = nv_need_map(k, spec, "network", "a ClusterUserDefinedNetwork spec");
+    if (!sel || !net || nv_check_net_spec(k, net, 1, &primary) < 0 || rc < 0)
+        return -1;
+    if (!primary)
+        return 0;
+    NV_GROW(k->cudns, k->cudnalloc, k->ncudns + 1);
+    c = &k->cudns[k->ncudns++];
+    c->name = name;
+    c->ns = NULL;
+    c->sel = sel;
+    c->loc = seln->loc;
+    for (i = 0; i < k->nudns; i++)
+        nv_check_primary_clash(k, &k->udns[i], c);
+    return 0;
+}
+
 /* ---- objects ---- */
 
 static int nv_changes_flows(const char *kind)
@@ -990,6 +1775,12 @@ static int nv_changes_flows(const char *kind)
         if (!strcmp(kind, kinds[i]))
             return 1;
     return 0;
+}
+
+/* Kinds that run pods netverify does not model yet: their flows are missing from the results. */
+static int nv_is_unmodelled_workload_kind(const char *kind)
+{
+    return !strcmp(kind, "VirtualMachine") || !strcmp(kind, "VirtualMachineInstance");
 }
 
 static int nv_is_workload_kind(const char *kind)
@@ -1074,12 +1865,11 @@ static int nv_check_names(struct nv_k8s *k, const struct nv_node *obj, const str
     const char *why;
     int is_ns = !strcmp(kind, "Namespace");
 
-    /* the API server rejects such names, but analysers' test suites use them (an underscore
-     * in a NetworkPolicy name): warn, and go on with the analysis */
     if (name && *name &&
         (why = is_ns ? nv_dns_label_invalid(name) : nv_dns_subdomain_invalid(name)))
-        nv_diag_warning(k->d, nv_node_get(meta, "name")->loc, NV_W_SEMANTIC,
-                        "%s name '%s' would be rejected by Kubernetes: it %s", kind, name, why);
+        return nv_diag_error(k->d, nv_node_get(meta, "name")->loc, NV_E_VALUE,
+                             "invalid %s name '%.80s%s': it %s", kind, name,
+                             strlen(name) > 80 ? "..." : "", why);
     if (ns && *ns && (why = nv_dns_label_invalid(ns)))
         return nv_diag_error(k->d, nv_node_get(meta, "namespace")->loc, NV_E_VALUE,
                              "invalid namespace '%s': %s", ns, why);
@@ -1088,6 +1878,51 @@ static int nv_check_names(struct nv_k8s *k, const struct nv_node *obj, const str
         return nv_diag_error(k->d, av->loc, NV_E_VALUE,
                              "NetworkPolicy apiVersion '%s' is not networking.k8s.io/v1", av->str);
     return 0;
+}
+
+/*
+ * Kinds netverify validates as their API would but does not model yet: at the
+ * API versions whose schema it knows. Other versions are skipped with a warning.
+ */
+static int nv_is_validated_kind(const struct nv_node *obj, const char *kind)
+{
+    const struct nv_node *av = nv_node_get(obj, "apiVersion");
+    const char *want;
+
+    if (!strcmp(kind, "AdminNetworkPolicy") || !strcmp(kind, "BaselineAdminNetworkPolicy"))
+        want = "policy.networking.k8s.io/v1alpha1";
+    else if (!strcmp(kind, "UserDefinedNetwork") || !strcmp(kind, "ClusterUserDefinedNetwork"))
+        want = "k8s.ovn.org/v1";
+    else
+        return 0;
+    return nv_node_is_null(av) ||
+           (av->type == NV_NODE_SCALAR && av->kind == NV_SCALAR_STR && !strcmp(av->str, want));
+}
+
+static int nv_is_cluster_scoped(const char *kind)
+{
+    return !strcmp(kind, "Namespace") || !strcmp(kind, "AdminNetworkPolicy") ||
+           !strcmp(kind, "BaselineAdminNetworkPolicy") ||
+           !strcmp(kind, "ClusterUserDefinedNetwork");
+}
+
+/* A validated kind that the results do not reflect yet: check it, then say so. */
+static void nv_add_unmodelled(struct nv_k8s *k, const struct nv_node *obj,
+                              const struct nv_node *meta, const char *kind, const char *ns,
+                              const char *name)
+{
+    int rc;
+
+    k->stats.skipped++;
+    if (!strcmp(kind, "UserDefinedNetwork"))
+        rc = nv_check_udn(k, obj, meta, ns, name);
+    else if (!strcmp(kind, "ClusterUserDefinedNetwork"))
+        rc = nv_check_cudn(k, obj, name);
+    else
+        rc = nv_check_admin_policy(k, obj, meta, kind, name);
+    if (rc == 0)
+        nv_diag_warning(k->d, obj->loc, NV_W_SKIPPED,
+                        "%s '%s' is not modelled yet: the results ignore it", kind, name);
 }
 
 static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const char *listkind)
@@ -1120,13 +1955,19 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
         return;
     }
     if (strcmp(kind, "Namespace") && strcmp(kind, "Pod") && strcmp(kind, "Service") &&
-        strcmp(kind, "NetworkPolicy") && !nv_is_workload_kind(kind)) {
+        strcmp(kind, "NetworkPolicy") && !nv_is_workload_kind(kind) &&
+        !nv_is_validated_kind(obj, kind)) {
         const struct nv_node *sm = nv_node_get(obj, "metadata");
         const struct nv_node *sn = nv_node_get(sm, "name");
         const char *nm =
             sn && sn->type == NV_NODE_SCALAR && sn->len && sn->len < 256 ? sn->str : "";
         /* kinds that change who reaches whom: the results do not reflect them, say so */
-        if (nv_changes_flows(kind))
+        if (nv_is_unmodelled_workload_kind(kind)) {
+            k->m->nunmodelled++;
+            nv_diag_warning(k->d, obj->loc, NV_W_SKIPPED,
+                            "%s%s%s%s runs pods that are not modelled yet: the results ignore it",
+                            kind, *nm ? " '" : "", nm, *nm ? "'" : "");
+        } else if (nv_changes_flows(kind))
             nv_diag_warning(k->d, obj->loc, NV_W_SKIPPED,
                             "%s%s%s%s is not modelled yet: the results ignore it", kind,
                             *nm ? " '" : "", nm, *nm ? "'" : "");
@@ -1164,22 +2005,26 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
             return;
         }
     }
-    if (!strcmp(kind, "Namespace"))
+    if (nv_is_cluster_scoped(kind))
         ns = "";
     else if (!ns || !*ns)
         ns = nv_arena_intern(&k->m->arena, "default");
     if (nv_seen(k, kind, ns, name)) {
+        /* the name is what clashes (generated names never do) */
+        struct nv_loc at = nv_field_value_loc(meta, "name");
         if (*ns)
-            nv_diag_error(k->d, obj->loc, NV_E_DUP, "%s '%s/%s' is defined more than once", kind,
-                          ns, name);
-        else
-            nv_diag_error(k->d, obj->loc, NV_E_DUP, "%s '%s' is defined more than once", kind,
+            nv_diag_error(k->d, at, NV_E_DUP, "%s '%s/%s' is defined more than once", kind, ns,
                           name);
+        else
+            nv_diag_error(k->d, at, NV_E_DUP, "%s '%s' is defined more than once", kind, name);
         return;
     }
-    if (!strcmp(kind, "Namespace"))
+    if (nv_is_validated_kind(obj, kind)) {
+        nv_add_unmodelled(k, obj, meta, kind, ns, name);
+    } else if (!strcmp(kind, "Namespace")) {
         nv_add_namespace_object(k, meta, name, nv_loc_of(obj));
-    else if (!strcmp(kind, "Pod"))
+        nv_recheck_primary(k, name);
+    } else if (!strcmp(kind, "Pod"))
         nv_add_pod_object(k, obj, meta, ns, name);
     else if (!strcmp(kind, "Service"))
         nv_add_service(k, obj, ns, name);

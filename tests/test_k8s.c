@@ -13,10 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "netverify/buf.h"
+#include "netverify/cli.h"
 #include "netverify/k8s.h"
 #include "netverify/load.h"
 #include "netverify/model.h"
@@ -1050,12 +1053,14 @@ static void test_err_duplicate(void **state)
 
     (void)state;
     /* same name in another namespace or of another kind is fine */
-    expect_error(text, NV_E_DUP, "Pod 'a/p' is defined more than once", "# again\n^kind: Pod");
+    /* reported at the name, which is what clashes */
+    expect_error(text, NV_E_DUP, "Pod 'a/p' is defined more than once",
+                 "# again\nkind: Pod\nmetadata: {name: ^p");
     expect_error(text2, NV_E_DUP, "Namespace 'a' is defined more than once",
-                 "---\n^kind: Namespace");
+                 "---\nkind: Namespace\nmetadata: {name: ^a}");
     /* no namespace means default */
     expect_error(text3, NV_E_DUP, "'default/np' is defined more than once",
-                 "---\n^kind: NetworkPolicy");
+                 "metadata: {name: ^np, namespace: default}");
 }
 
 static void test_err_labels(void **state)
@@ -1412,6 +1417,684 @@ static void test_load_directory(void **state)
     nv_diags_release(&d);
 }
 
+/* ---- AdminNetworkPolicy, BaselineAdminNetworkPolicy, OVN-Kubernetes networks ---- */
+
+/* The diagnostic of this severity and code whose message is exactly 'msg'. */
+static const struct nv_diag *find_exact(const struct nv_diags *d, enum nv_severity sev,
+                                        enum nv_code code, const char *msg)
+{
+    size_t i;
+
+    for (i = 0; i < d->n; i++)
+        if (d->items[i].sev == sev && d->items[i].code == code && !strcmp(d->items[i].msg, msg))
+            return &d->items[i];
+    dump_diags(d);
+    fail_msg("no diagnostic with code %d and message '%s'", code, msg);
+    return NULL;
+}
+
+/* A diagnostic with exactly this message at the '^' of 'marker'. */
+static void check_exact_at(const struct nv_diags *d, const char *text, enum nv_severity sev,
+                           enum nv_code code, const char *msg, const char *marker)
+{
+    const struct nv_diag *g = find_exact(d, sev, code, msg);
+    unsigned line, col;
+
+    pos_of(text, marker, &line, &col);
+    assert_non_null(g->loc.file);
+    assert_string_equal(g->loc.file, g_path);
+    if (g->loc.line != line || g->loc.col != col)
+        fail_msg("'%s' reported at %u:%u, want %u:%u ('%s')", g->msg, g->loc.line, g->loc.col, line,
+                 col, marker);
+}
+
+/* Load must fail with exactly these 'n' errors (message, then marker, for each). */
+static void expect_errors(const char *text, size_t n, const enum nv_code *codes,
+                          const char *const *pairs)
+{
+    struct nv_diags d;
+    struct nv_model *m = load(text, &d);
+    size_t i;
+
+    nv_model_free(m);
+    if (m || d.nerr != n) {
+        dump_diags(&d);
+        nv_diags_release(&d);
+        fail_msg("%zu errors%s, expected %zu ('%s')", d.nerr, m ? " and a model" : "", n, pairs[0]);
+    }
+    for (i = 0; i < n; i++)
+        check_exact_at(&d, text, NV_SEV_ERROR, codes[i], pairs[2 * i], pairs[2 * i + 1]);
+    nv_diags_release(&d);
+}
+
+/* Load must fail with exactly one error: exact message, position of '^' in marker. */
+static void expect_error_exact(const char *text, enum nv_code code, const char *msg,
+                               const char *marker)
+{
+    const char *pair[2];
+
+    pair[0] = msg;
+    pair[1] = marker;
+    expect_errors(text, 1, &code, pair);
+}
+
+#define ANP_HEAD                                                                                   \
+    "apiVersion: policy.networking.k8s.io/v1alpha1\n"                                              \
+    "kind: AdminNetworkPolicy\n"                                                                   \
+    "metadata:\n"                                                                                  \
+    "  name: anp\n"
+
+#define BANP_HEAD                                                                                  \
+    "apiVersion: policy.networking.k8s.io/v1alpha1\n"                                              \
+    "kind: BaselineAdminNetworkPolicy\n"                                                           \
+    "metadata:\n"                                                                                  \
+    "  name: default\n"
+
+/* Valid admin policies load, each with the one warning that the results ignore it. */
+static void test_anp_valid(void **state)
+{
+    static const char text[] = ANP_HEAD "spec:\n"
+                                        "  priority: 0\n"
+                                        "  subject:\n"
+                                        "    pods:\n"
+                                        "      namespaceSelector: {}\n"
+                                        "      podSelector: {matchLabels: {app: db}}\n"
+                                        "  ingress:\n"
+                                        "  - name: from-web\n"
+                                        "    action: Pass\n"
+                                        "    from:\n"
+                                        "    - namespaces: {matchLabels: {team: web}}\n"
+                                        "    ports:\n"
+                                        "    - portNumber: {protocol: TCP, port: 5432}\n"
+                                        "    - portRange: {protocol: UDP, start: 10, end: 10}\n"
+                                        "    - namedPort: pg\n"
+                                        "  egress:\n"
+                                        "  - action: Deny\n"
+                                        "    to:\n"
+                                        "    - networks: ['10.0.0.0/8', 'fd00::/8']\n"
+                                        "    - nodes: {}\n"
+                                        "---\n" BANP_HEAD "spec:\n"
+                                        "  subject: {namespaces: {}}\n"
+                                        "  egress:\n"
+                                        "  - {action: Allow, to: [{pods: {namespaceSelector: {}, "
+                                        "podSelector: {}}}]}\n"
+                                        "---\n"
+                                        "apiVersion: policy.networking.k8s.io/v1alpha2\n"
+                                        "kind: AdminNetworkPolicy\n"
+                                        "metadata: {name: later}\n"
+                                        "spec: {whatever: 1}\n"
+                                        "---\n"
+                                        "kind: Pod\n"
+                                        "metadata: {name: p}\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+
+    (void)state;
+    check_exact_at(&d, text, NV_SEV_WARNING, NV_W_SKIPPED,
+                   "AdminNetworkPolicy 'anp' is not modelled yet: the results ignore it",
+                   "^apiVersion: policy.networking.k8s.io/v1alpha1\nkind: Admin");
+    check_exact_at(&d, text, NV_SEV_WARNING, NV_W_SKIPPED,
+                   "BaselineAdminNetworkPolicy 'default' is not modelled yet: the results ignore "
+                   "it",
+                   "^apiVersion: policy.networking.k8s.io/v1alpha1\nkind: Baseline");
+    /* an API version whose schema netverify does not know is skipped unchecked */
+    check_exact_at(&d, text, NV_SEV_WARNING, NV_W_SKIPPED,
+                   "AdminNetworkPolicy 'later' is not modelled yet: the results ignore it",
+                   "^apiVersion: policy.networking.k8s.io/v1alpha2");
+    assert_int_equal(d.nwarn, 3);
+    /* not modelled: no policy in the model, and selectors add no label keys */
+    assert_int_equal(m->npolicies, 0);
+    assert_int_equal(m->nkeys, 0);
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+static void test_anp_priority(void **state)
+{
+    static const char high[] = ANP_HEAD "spec:\n"
+                                        "  priority: 1001\n"
+                                        "  subject: {namespaces: {}}\n";
+    static const char none[] = ANP_HEAD "spec:\n"
+                                        "  subject: {namespaces: {}}\n";
+    static const char text[] = ANP_HEAD "spec: {priority: 7, subject: {namespaces: {}}}\n"
+                                        "---\n"
+                                        "kind: AdminNetworkPolicy\n"
+                                        "metadata: {name: other}\n"
+                                        "spec: {priority: 7, subject: {namespaces: {}}}\n";
+    struct nv_diags d;
+    struct nv_model *m;
+
+    (void)state;
+    expect_error_exact(high, NV_E_VALUE, "'priority' 1001 is outside 0-1000", "priority: ^1001");
+    expect_error_exact(none, NV_E_MISSING, "AdminNetworkPolicy 'anp' has no 'priority' (0-1000)",
+                       "^subject");
+    /* a shared priority is valid, but the outcome where both match is the plugin's choice */
+    m = load_ok(text, &d);
+    check_exact_at(&d, text, NV_SEV_WARNING, NV_W_SEMANTIC,
+                   "AdminNetworkPolicy 'other' has the same priority 7 as 'anp': where both match "
+                   "a connection, which one applies is up to the network plugin",
+                   "name: other}\nspec: {priority: ^7");
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+static void test_anp_subject(void **state)
+{
+    static const char null[] = ANP_HEAD "spec:\n"
+                                        "  priority: 1\n"
+                                        "  subject:\n";
+    static const char both[] = ANP_HEAD "spec:\n"
+                                        "  priority: 1\n"
+                                        "  subject:\n"
+                                        "    namespaces: {}\n"
+                                        "    pods: {namespaceSelector: {}, podSelector: {}}\n";
+    static const char empty[] = BANP_HEAD "spec:\n"
+                                          "  subject: {}\n";
+    static const char unknown[] = BANP_HEAD "spec:\n"
+                                            "  subject: {nodes: {}}\n";
+
+    (void)state;
+    expect_error_exact(null, NV_E_MISSING,
+                       "AdminNetworkPolicy 'anp' has no 'subject': set exactly one of namespaces "
+                       "or pods",
+                       "^subject:");
+    expect_error_exact(both, NV_E_VALUE,
+                       "the subject sets both 'namespaces' and 'pods': exactly one is allowed",
+                       "^pods:");
+    expect_error_exact(empty, NV_E_MISSING,
+                       "the subject sets none of namespaces or pods: exactly one is required",
+                       "subject: ^{}");
+    expect_error_exact(unknown, NV_E_VALUE,
+                       "unknown field 'nodes' in the subject (expected namespaces or pods)",
+                       "subject: {^nodes");
+}
+
+static void test_anp_rules(void **state)
+{
+    static const char text[] = ANP_HEAD "spec:\n"
+                                        "  priority: 1\n"
+                                        "  subject: {namespaces: {}}\n"
+                                        "  ingress:\n"
+                                        "  - action: Allow\n"
+                                        "    ports: [{portNumber: {port: 80}}]\n"
+                                        "  - action: Ok\n"
+                                        "    from: []\n"
+                                        "  egress:\n"
+                                        "  - name: no-action\n"
+                                        "    to: [{namespaces: {}}]\n"
+                                        "  - action: Deny\n"
+                                        "    to:\n";
+    static const enum nv_code codes[] = {NV_E_MISSING, NV_E_VALUE, NV_E_MISSING, NV_E_MISSING,
+                                         NV_E_MISSING};
+    static const char *const pairs[] = {
+        "an ingress rule has no 'from': it must list at least one peer",
+        "- ^action: Allow",
+        "unknown action 'Ok' (expected Allow, Deny or Pass)",
+        "action: ^Ok",
+        "'from' must list at least 1 item",
+        "from: ^[]",
+        "an egress rule has no 'action' (Allow, Deny or Pass)",
+        "- ^name: no-action",
+        "an egress rule has no 'to': it must list at least one peer",
+        "    ^to:\n",
+    };
+    static const char pass[] = BANP_HEAD "spec:\n"
+                                         "  subject: {namespaces: {}}\n"
+                                         "  ingress:\n"
+                                         "  - {action: Pass, from: [{namespaces: {}}]}\n";
+    struct nv_buf many;
+    size_t i;
+
+    (void)state;
+    expect_errors(text, 5, codes, pairs);
+    expect_error_exact(pass, NV_E_VALUE,
+                       "a BaselineAdminNetworkPolicy rule cannot 'Pass' (expected Allow or Deny)",
+                       "action: ^Pass");
+    /* at most 100 rules per direction */
+    nv_buf_init(&many, 0);
+    nv_buf_puts(&many, ANP_HEAD "spec:\n"
+                                "  priority: 1\n"
+                                "  subject: {namespaces: {}}\n"
+                                "  egress:\n");
+    for (i = 0; i < 101; i++)
+        nv_buf_puts(&many, "  - {action: Deny, to: [{namespaces: {}}]}\n");
+    expect_error_exact(nv_buf_str(&many), NV_E_LIMIT,
+                       "'egress' lists 101 items; at most 100 are allowed", "egress:\n  ^- {");
+    nv_buf_release(&many);
+}
+
+static void test_anp_peers(void **state)
+{
+    static const char text[] = ANP_HEAD "spec:\n"
+                                        "  priority: 1\n"
+                                        "  subject: {namespaces: {}}\n"
+                                        "  ingress:\n"
+                                        "  - action: Allow\n"
+                                        "    from:\n"
+                                        "    - networks: [10.0.0.0/8]\n"
+                                        "    - {}\n"
+                                        "  egress:\n"
+                                        "  - action: Allow\n"
+                                        "    to:\n"
+                                        "    - pods: {namespaceSelector: {}, podSelector: {}}\n"
+                                        "      namespaces: {}\n"
+                                        "    - networks: ['zc00::/8', '10.0.0.0/33', '1.2.3.0/24', "
+                                        "'1.2.3.0/24', '::/129']\n";
+    static const enum nv_code codes[] = {NV_E_VALUE, NV_E_MISSING, NV_E_VALUE, NV_E_CIDR,
+                                         NV_E_CIDR,  NV_E_DUP,     NV_E_CIDR};
+    static const char *const pairs[] = {
+        "unknown field 'networks' in an ingress peer (expected namespaces or pods)",
+        "- ^networks: [10",
+        "an ingress peer sets none of namespaces or pods: exactly one is required",
+        "- ^{}",
+        "an egress peer sets both 'pods' and 'namespaces': exactly one is allowed",
+        "      ^namespaces: {}",
+        "invalid CIDR 'zc00::/8' in networks: invalid IPv6 address",
+        "[^'zc00",
+        "invalid CIDR '10.0.0.0/33' in networks: prefix length must be 0-32",
+        "^'10.0.0.0/33'",
+        "network '1.2.3.0/24' is listed twice (first at line 18)",
+        "'1.2.3.0/24', ^'1.2.3.0/24'",
+        "invalid CIDR '::/129' in networks: prefix length must be 0-128",
+        "^'::/129'",
+    };
+
+    (void)state;
+    expect_errors(text, 7, codes, pairs);
+}
+
+static void test_anp_ports(void **state)
+{
+    static const char text[] = BANP_HEAD "spec:\n"
+                                         "  subject: {namespaces: {}}\n"
+                                         "  ingress:\n"
+                                         "  - action: Allow\n"
+                                         "    from: [{namespaces: {}}]\n"
+                                         "    ports:\n"
+                                         "    - portNumber: {port: 53}\n"
+                                         "      namedPort: dns\n"
+                                         "    - portRange: {start: 10, end: 1}\n"
+                                         "    - portNumber: {protocol: ICMP, port: 0}\n"
+                                         "    - portRange: {start: 5}\n"
+                                         "    - portNumber: {protocol: TCP}\n"
+                                         "    - {}\n";
+    static const enum nv_code codes[] = {NV_E_VALUE,   NV_E_PORT,    NV_E_PORT,   NV_E_PORT,
+                                         NV_E_MISSING, NV_E_MISSING, NV_E_MISSING};
+    static const char *const pairs[] = {
+        "a port sets both 'portNumber' and 'namedPort': exactly one is allowed",
+        "^namedPort: dns",
+        "'end' 1 is below 'start' 10: the range is empty",
+        "end: ^1}",
+        "unknown protocol 'ICMP' (expected TCP, UDP or SCTP)",
+        "protocol: ^ICMP",
+        "'port' 0 is outside 1-65535",
+        "port: ^0}",
+        "'portRange' has no 'end'",
+        "portRange: ^{start: 5}",
+        "'portNumber' has no 'port'",
+        "portNumber: ^{protocol: TCP}",
+        "a port sets none of portNumber, namedPort or portRange: exactly one is required",
+        "- ^{}\n",
+    };
+
+    (void)state;
+    expect_errors(text, 7, codes, pairs);
+}
+
+/* What the CRD requires but analysers read as {}: a warning, and the policy stands. */
+static void test_anp_lenient(void **state)
+{
+    static const char text[] = ANP_HEAD "spec:\n"
+                                        "  priority: 3\n"
+                                        "  subject:\n"
+                                        "    pods:\n"
+                                        "      podSelector: {}\n"
+                                        "  egress:\n"
+                                        "  - action: Allow\n"
+                                        "    to:\n"
+                                        "    - networks: [10.0.0.0/8]\n"
+                                        "    ports:\n"
+                                        "    - namedPort: http\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+
+    (void)state;
+    check_exact_at(&d, text, NV_SEV_WARNING, NV_W_SEMANTIC,
+                   "'pods' has no 'namespaceSelector': the AdminNetworkPolicy CRD requires it; "
+                   "read as {} (all namespaces)",
+                   "      ^podSelector");
+    check_exact_at(&d, text, NV_SEV_WARNING, NV_W_SEMANTIC,
+                   "named port 'http' cannot match the nodes or networks peers of this rule (a "
+                   "name resolves only on a pod): toward them it matches nothing",
+                   "namedPort: ^http");
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+static void test_anp_objects(void **state)
+{
+    static const char name[] = "apiVersion: policy.networking.k8s.io/v1alpha1\n"
+                               "kind: BaselineAdminNetworkPolicy\n"
+                               "metadata: {name: banp-name}\n"
+                               "spec: {subject: {namespaces: {}}}\n";
+    /* cluster-scoped: a namespace does not tell two of them apart */
+    static const char dup[] =
+        ANP_HEAD "  namespace: a\n"
+                 "spec: {priority: 1, subject: {namespaces: {}}}\n"
+                 "---\n" ANP_HEAD "spec: {priority: 2, subject: {namespaces: {}}}\n";
+    static const char fields[] = ANP_HEAD "spec:\n"
+                                          "  priority: 1\n"
+                                          "  subject: {namespaces: {}}\n"
+                                          "  podSelector: {}\n"
+                                          "extra: 1\n";
+    static const char nospec[] = ANP_HEAD;
+    static const enum nv_code codes[] = {NV_E_VALUE, NV_E_VALUE};
+    static const char *const pairs[] = {
+        "unknown field 'extra' in AdminNetworkPolicy (expected apiVersion, kind, metadata, spec "
+        "or status)",
+        "^extra: 1",
+        "unknown field 'podSelector' in an AdminNetworkPolicy spec (expected priority, subject, "
+        "ingress or egress)",
+        "^podSelector: {}",
+    };
+
+    (void)state;
+    expect_error_exact(name, NV_E_VALUE,
+                       "a BaselineAdminNetworkPolicy must be named 'default', not 'banp-name'",
+                       "name: ^banp-name");
+    expect_error_exact(dup, NV_E_DUP, "AdminNetworkPolicy 'anp' is defined more than once",
+                       "spec: {priority: 1, subject: {namespaces: {}}}\n---\n"
+                       "apiVersion: policy.networking.k8s.io/v1alpha1\n"
+                       "kind: AdminNetworkPolicy\nmetadata:\n  name: ^anp");
+    expect_errors(fields, 2, codes, pairs);
+    expect_error_exact(nospec, NV_E_MISSING, "AdminNetworkPolicy has no 'spec'", "^apiVersion");
+}
+
+#define UDN_HEAD(name, ns)                                                                         \
+    "apiVersion: k8s.ovn.org/v1\n"                                                                 \
+    "kind: UserDefinedNetwork\n"                                                                   \
+    "metadata:\n"                                                                                  \
+    "  name: " name "\n"                                                                           \
+    "  namespace: " ns "\n"
+
+static void test_udn_spec(void **state)
+{
+    static const char topo[] = UDN_HEAD("net", "blue") "spec:\n"
+                                                       "  topology: Layer4\n"
+                                                       "  layer2: {role: Primary}\n";
+    static const char mismatch[] = UDN_HEAD("net", "blue") "spec:\n"
+                                                           "  topology: Layer2\n"
+                                                           "  layer3: {role: Primary}\n";
+    static const char role[] = UDN_HEAD("net", "blue") "spec:\n"
+                                                       "  topology: Layer3\n"
+                                                       "  layer3: {role: Admin}\n";
+    static const char localnet[] = UDN_HEAD("net", "blue") "spec:\n"
+                                                           "  topology: Localnet\n";
+    static const enum nv_code codes[] = {NV_E_MISSING, NV_E_VALUE};
+    static const char *const pairs[] = {
+        "topology 'Layer2' needs a 'layer2' section",
+        "topology: ^Layer2",
+        "'layer3' does not belong to topology 'Layer2' (it needs 'layer2')",
+        "^layer3:",
+    };
+
+    (void)state;
+    expect_error_exact(topo, NV_E_VALUE, "unknown topology 'Layer4' (expected Layer2 or Layer3)",
+                       "topology: ^Layer4");
+    expect_errors(mismatch, 2, codes, pairs);
+    expect_error_exact(role, NV_E_VALUE, "unknown role 'Admin' (expected Primary or Secondary)",
+                       "role: ^Admin");
+    /* Localnet is for ClusterUserDefinedNetwork only */
+    expect_error_exact(localnet, NV_E_VALUE,
+                       "unknown topology 'Localnet' (expected Layer2 or Layer3)",
+                       "topology: ^Localnet");
+}
+
+static void test_udn_placement(void **state)
+{
+    static const char name[] = UDN_HEAD("default", "blue") "spec:\n"
+                                                           "  topology: Layer2\n"
+                                                           "  layer2: {role: Secondary}\n";
+    static const char defns[] = "apiVersion: k8s.ovn.org/v1\n"
+                                "kind: UserDefinedNetwork\n"
+                                "metadata:\n"
+                                "  name: net\n"
+                                "spec: {topology: Layer2, layer2: {role: Secondary}}\n";
+    static const char osns[] = UDN_HEAD("net", "openshift-dns") "spec:\n"
+                                                                "  topology: Layer2\n"
+                                                                "  layer2: {role: Secondary}\n";
+    static const char twice[] = UDN_HEAD(
+        "one", "blue") "spec:\n"
+                       "  topology: Layer2\n"
+                       "  layer2: {role: Primary}\n"
+                       "---\n" UDN_HEAD("two", "blue") "spec:\n"
+                                                       "  topology: Layer3\n"
+                                                       "  layer3: {role: Primary}\n"
+                                                       "---\n" UDN_HEAD(
+                                                           "three",
+                                                           "blue") "spec:\n"
+                                                                   "  topology: Layer2\n"
+                                                                   "  layer2: {role: Secondary}\n";
+
+    (void)state;
+    expect_error_exact(name, NV_E_VALUE,
+                       "a UserDefinedNetwork cannot be named 'default': OVN-Kubernetes reserves "
+                       "the name for the cluster's default network",
+                       "name: ^default");
+    expect_error_exact(
+        defns, NV_E_VALUE,
+        "UserDefinedNetwork 'net' is in namespace 'default' (no metadata.namespace), "
+        "where OVN-Kubernetes refuses user-defined networks",
+        "metadata:\n  ^name: net");
+    expect_error_exact(osns, NV_E_VALUE,
+                       "UserDefinedNetwork 'net' is in namespace 'openshift-dns', where "
+                       "OVN-Kubernetes refuses user-defined networks",
+                       "namespace: ^openshift-dns");
+    /* one primary network per namespace; secondary ones do not count */
+    expect_error_exact(twice, NV_E_DUP,
+                       "namespace 'blue' already has the primary UserDefinedNetwork 'one' (line "
+                       "4); OVN-Kubernetes allows one primary network per namespace",
+                       "name: ^two");
+}
+
+/* A primary CUDN and a primary UDN in one labelled namespace, whatever the order. */
+static void test_cudn_clash(void **state)
+{
+    static const char ns[] = "kind: Namespace\n"
+                             "metadata:\n"
+                             "  name: red\n"
+                             "  labels: {k8s.ovn.org/primary-user-defined-network: ''}\n";
+    static const char cudn[] = "apiVersion: k8s.ovn.org/v1\n"
+                               "kind: ClusterUserDefinedNetwork\n"
+                               "metadata: {name: wide}\n"
+                               "spec:\n"
+                               "  namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: "
+                               "red}}\n"
+                               "  network: {topology: Layer2, layer2: {role: Primary}}\n";
+    static const char udn[] = UDN_HEAD("own", "red") "spec:\n"
+                                                     "  topology: Layer3\n"
+                                                     "  layer3: {role: Primary}\n";
+    static const char *const orders[][3] = {
+        {ns, cudn, udn}, {udn, ns, cudn}, {cudn, udn, ns}, {udn, cudn, ns}};
+    struct nv_buf text, want;
+    struct nv_diags d;
+    struct nv_model *m;
+    unsigned line, col;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(orders) / sizeof(orders[0]); i++) {
+        nv_buf_init(&text, 0);
+        nv_buf_printf(&text, "%s---\n%s---\n%s", orders[i][0], orders[i][1], orders[i][2]);
+        pos_of(nv_buf_str(&text), "spec:\n  ^namespaceSelector", &line, &col);
+        nv_buf_init(&want, 0);
+        nv_buf_printf(&want,
+                      "namespace 'red' gets two primary networks: UserDefinedNetwork 'own' and "
+                      "ClusterUserDefinedNetwork 'wide' (line %u); OVN-Kubernetes allows one",
+                      line);
+        expect_error_exact(nv_buf_str(&text), NV_E_DUP, nv_buf_str(&want), "name: ^own");
+        nv_buf_release(&want);
+        nv_buf_release(&text);
+    }
+    /* without the label the namespace keeps the default network: no clash */
+    nv_buf_init(&text, 0);
+    nv_buf_printf(&text,
+                  "kind: Namespace\nmetadata: {name: red}\n---\n%s---\n%s---\n"
+                  "kind: Pod\nmetadata: {name: p, namespace: red}\n",
+                  cudn, udn);
+    m = load_ok(nv_buf_str(&text), &d);
+    nv_model_free(m);
+    nv_diags_release(&d);
+    nv_buf_release(&text);
+}
+
+/* KubeVirt machines run pods netverify does not model: counted and warned about. */
+static void test_unmodelled_workloads(void **state)
+{
+    static const char text[] = "apiVersion: kubevirt.io/v1\n"
+                               "kind: VirtualMachine\n"
+                               "metadata: {name: vm, namespace: a}\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+
+    (void)state;
+    assert_int_equal(m->nworkloads, 0);
+    assert_int_equal(m->nunmodelled, 1);
+    check_exact_at(&d, text, NV_SEV_WARNING, NV_W_SKIPPED,
+                   "VirtualMachine 'vm' runs pods that are not modelled yet: the results ignore "
+                   "it",
+                   "^apiVersion");
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+/* Object names as the API server checks them: an error, with long names cut short. */
+static void test_err_names(void **state)
+{
+    static const char under[] = "kind: NetworkPolicy\n"
+                                "metadata: {name: my_policy}\n"
+                                "spec: {podSelector: {}}\n";
+    static const char upper[] = "kind: Namespace\n"
+                                "metadata: {name: Prod}\n";
+    struct nv_buf text, want;
+    size_t i;
+
+    (void)state;
+    expect_error_exact(under, NV_E_VALUE,
+                       "invalid NetworkPolicy name 'my_policy': it must be a lower-case DNS-1123 "
+                       "subdomain (a-z, 0-9, '-', '.'; at most 253)",
+                       "name: ^my_policy");
+    expect_error_exact(upper, NV_E_VALUE,
+                       "invalid Namespace name 'Prod': it must be a DNS-1123 label (a-z, 0-9, '-')",
+                       "name: ^Prod");
+    nv_buf_init(&text, 0);
+    nv_buf_init(&want, 0);
+    nv_buf_puts(&text, "kind: Pod\nmetadata: {name: ");
+    nv_buf_puts(&want, "invalid Pod name '");
+    for (i = 0; i < 254; i++) {
+        nv_buf_puts(&text, "a");
+        if (i < 80)
+            nv_buf_puts(&want, "a");
+    }
+    nv_buf_puts(&text, "}\n");
+    nv_buf_puts(&want, "...': it must be a lower-case DNS-1123 subdomain (a-z, 0-9, '-', '.'; at "
+                       "most 253)");
+    expect_error_exact(nv_buf_str(&text), NV_E_VALUE, nv_buf_str(&want), "name: ^aaa");
+    nv_buf_release(&want);
+    nv_buf_release(&text);
+}
+
+/* IPv6 ipBlocks: parsed as Go does, with reasons that speak of IPv6. */
+static void test_err_ipv6(void **state)
+{
+    static const char text[] = "kind: NetworkPolicy\n"
+                               "metadata: {name: np}\n"
+                               "spec:\n"
+                               "  podSelector: {}\n"
+                               "  ingress:\n"
+                               "  - from:\n"
+                               "    - ipBlock: {cidr: '8000:k00::/120'}\n"
+                               "    - ipBlock: {cidr: '8000:f00::/129'}\n"
+                               "    - ipBlock: {cidr: 'fd00::/8', except: ['fe00::/16']}\n"
+                               "    - ipBlock: {cidr: 'fd00::/8', except: ['fd00::/8']}\n"
+                               "    - ipBlock: {cidr: 'fd00::/8', except: ['fd00:1::/32']}\n"
+                               "    - ipBlock: {cidr: '1:2::3::4/64'}\n";
+    static const enum nv_code codes[] = {NV_E_CIDR, NV_E_CIDR, NV_E_CIDR, NV_E_CIDR, NV_E_CIDR};
+    static const char *const pairs[] = {
+        "invalid CIDR '8000:k00::/120': invalid IPv6 address",
+        "cidr: ^'8000:k00",
+        "invalid CIDR '8000:f00::/129': prefix length must be 0-128",
+        "cidr: ^'8000:f00",
+        "except 'fe00::/16' is not a strict subset of cidr 'fd00::/8'",
+        "[^'fe00::/16'",
+        "except 'fd00::/8' is not a strict subset of cidr 'fd00::/8'",
+        "except: [^'fd00::/8'",
+        "invalid CIDR '1:2::3::4/64': invalid IPv6 address",
+        "cidr: ^'1:2::3::4/64'",
+    };
+
+    (void)state;
+    expect_errors(text, 5, codes, pairs);
+}
+
+/* Input with no workload is refused by the command-line loader, at the path given. */
+static void test_no_workload(void **state)
+{
+    static const char policy[] = "kind: NetworkPolicy\n"
+                                 "metadata: {name: np}\n"
+                                 "spec: {podSelector: {}}\n";
+    static const char vm[] = "kind: VirtualMachine\n"
+                             "metadata: {name: vm}\n";
+    char errpath[160], got[512], want[512];
+    const char *texts[3] = {policy, vm, "kind: Pod\nmetadata: {name: p}\n"};
+    struct nv_load_opts o;
+    char *paths[1];
+    size_t i, n;
+
+    (void)state;
+    nv_load_opts_default(&o);
+    paths[0] = g_path;
+    snprintf(errpath, sizeof(errpath), "%s/stderr", g_dir);
+    for (i = 0; i < 3; i++) {
+        struct nv_model *m;
+        FILE *fp = fopen(g_path, "w"), *err;
+        int saved, fd;
+        assert_non_null(fp);
+        fputs(texts[i], fp);
+        assert_int_equal(fclose(fp), 0);
+        /* nv_cli_load prints its diagnostics: catch them in a file */
+        fflush(stderr);
+        saved = dup(2);
+        fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        assert_true(saved >= 0 && fd >= 0);
+        dup2(fd, 2);
+        close(fd);
+        m = nv_cli_load(paths, 1, &o);
+        fflush(stderr);
+        dup2(saved, 2);
+        close(saved);
+        err = fopen(errpath, "r");
+        assert_non_null(err);
+        n = fread(got, 1, sizeof(got) - 1, err);
+        got[n] = '\0';
+        fclose(err);
+        unlink(errpath);
+        if (i == 0) {
+            assert_null(m);
+            snprintf(want, sizeof(want),
+                     "netverify: %s: error: no workload in the input (Pod, Deployment, "
+                     "StatefulSet, ...): nothing to analyse\n",
+                     g_path);
+            assert_string_equal(got, want);
+        } else {
+            /* a workload netverify does not model yet is not "nothing" */
+            assert_non_null(m);
+            assert_null(strstr(got, "error"));
+            nv_model_free(m);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1444,6 +2127,21 @@ int main(void)
         cmocka_unit_test(test_recursive_list),
         cmocka_unit_test(test_generate_name),
         cmocka_unit_test(test_load_directory),
+        cmocka_unit_test(test_anp_valid),
+        cmocka_unit_test(test_anp_priority),
+        cmocka_unit_test(test_anp_subject),
+        cmocka_unit_test(test_anp_rules),
+        cmocka_unit_test(test_anp_peers),
+        cmocka_unit_test(test_anp_ports),
+        cmocka_unit_test(test_anp_lenient),
+        cmocka_unit_test(test_anp_objects),
+        cmocka_unit_test(test_udn_spec),
+        cmocka_unit_test(test_udn_placement),
+        cmocka_unit_test(test_cudn_clash),
+        cmocka_unit_test(test_unmodelled_workloads),
+        cmocka_unit_test(test_err_names),
+        cmocka_unit_test(test_err_ipv6),
+        cmocka_unit_test(test_no_workload),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -1,7 +1,8 @@
 /*
- * k8s.h - Kubernetes objects from YAML nodes into the model: Namespaces,
- * Pods and workload kinds, Services, NetworkPolicies and the List kinds,
- * validated as the API server would, every problem reported with a position.
+ * k8s.h - Kubernetes objects from YAML nodes into the model (Namespaces, Pods and workload
+ * kinds, Services, NetworkPolicies, List kinds), validated as the API server would, every
+ * problem reported with a position; admin policies and OVN-Kubernetes networks are validated
+ * but not modelled yet.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #ifndef NETVERIFY_K8S_H

@@ -99,6 +99,7 @@ struct nv_model {
     struct nv_pod *pods;
     size_t nworkloads, wlalloc;
     struct nv_workload *workloads; /* sorted by id, then kind, after nv_model_finish */
+    size_t nunmodelled;            /* workloads of kinds not modelled yet (KubeVirt VMs) */
     size_t nservices, svcalloc;
     struct nv_service *services;
     size_t npolicies, polalloc;
