@@ -12,6 +12,30 @@
 
 #define NV_ARENA_BLOCK (64 * 1024)
 
+/*
+ * Under AddressSanitizer, what a block has not handed out is poisoned and
+ * every object is followed by a poisoned gap, so that running past an arena
+ * object is reported as running past a malloc'd one would be (the fuzz
+ * targets rely on it).
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define NV_ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NV_ARENA_ASAN 1
+#endif
+#endif
+#ifdef NV_ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define NV_ARENA_GAP 16
+#define NV_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define NV_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define NV_ARENA_GAP 0
+#define NV_POISON(p, n) ((void)(p), (void)(n))
+#define NV_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 struct nv_arena_block {
     struct nv_arena_block *next;
     size_t size, used;
@@ -98,10 +122,10 @@ void nv_arena_clear(struct nv_arena *a)
 void *nv_arena_alloc(struct nv_arena *a, size_t n)
 {
     struct nv_arena_block *b = a->head;
-    size_t align = sizeof(max_align_t);
+    size_t align = sizeof(max_align_t), want = n;
     void *p;
 
-    n = (n + align - 1) / align * align;
+    n = (n + NV_ARENA_GAP + align - 1) / align * align;
     if (!n)
         n = align;
     if (!b || b->size - b->used < n) {
@@ -114,7 +138,9 @@ void *nv_arena_alloc(struct nv_arena *a, size_t n)
             big->next = b->next;
             b->next = big;
             a->used += n;
-            memset(big->data, 0, n);
+            NV_POISON(big->data, size);
+            NV_UNPOISON(big->data, want);
+            memset(big->data, 0, want);
             return big->data;
         }
         b = nv_xmalloc(sizeof(*b) + size);
@@ -122,11 +148,14 @@ void *nv_arena_alloc(struct nv_arena *a, size_t n)
         b->used = 0;
         b->next = a->head;
         a->head = b;
+        NV_POISON(b->data, size);
     }
     p = (char *)b->data + b->used;
     b->used += n;
     a->used += n;
-    memset(p, 0, n);
+    /* the padding after 'want' bytes is never read: only the object is cleared */
+    NV_UNPOISON(p, want);
+    memset(p, 0, want);
     return p;
 }
 
