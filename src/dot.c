@@ -14,6 +14,7 @@
 #include <graphviz_version.h>
 
 #include "netverify/arena.h"
+#include "netverify/buf.h"
 
 struct nv_graph {
     Agraph_t *g;
@@ -292,6 +293,98 @@ static void nv_graph_labels_to_tooltips(struct nv_graph *g)
     }
 }
 
+static double nv_dist(double a, double b)
+{
+    return a < b ? b - a : a - b;
+}
+
+/* Whether two placed labels overlap. */
+static int nv_labels_overlap(const textlabel_t *a, const textlabel_t *b)
+{
+    return nv_dist(a->pos.x, b->pos.x) * 2 < a->dimen.x + b->dimen.x &&
+           nv_dist(a->pos.y, b->pos.y) * 2 < a->dimen.y + b->dimen.y;
+}
+
+/*
+ * dot (2.42) puts the labels of two edges that run both ways between
+ * neighbouring nodes of one rank on the same spot. (Rewriting such a pair as
+ * a multi-edge with dir=back, or constraint=false on one edge, makes that
+ * layout free memory twice in gvFreeLayout when clusters are involved.) After
+ * the layout, a label that overlaps an earlier one moves below it, and the
+ * drawing grows if it must.
+ */
+static void nv_graph_unstack_labels(struct nv_graph *g)
+{
+    textlabel_t **lab = NULL;
+    size_t n = 0, alloc = 0, i, j;
+    Agnode_t *v;
+    Agedge_t *e;
+
+    for (v = agfstnode(g->g); v; v = agnxtnode(g->g, v)) {
+        for (e = agfstout(g->g, v); e; e = agnxtout(g->g, e)) {
+            if (ED_label(e) && ED_label(e)->set) {
+                NV_GROW(lab, alloc, n + 1);
+                lab[n++] = ED_label(e);
+            }
+        }
+    }
+    for (i = 1; i < n; i++) {
+        size_t moves = 0;
+        for (j = 0; j < i && moves <= n; j++) {
+            if (!nv_labels_overlap(lab[i], lab[j]))
+                continue;
+            lab[i]->pos.y = lab[j]->pos.y - (lab[i]->dimen.y + lab[j]->dimen.y) / 2 - 2;
+            moves++;
+            j = (size_t)-1; /* check every earlier label again */
+        }
+        if (lab[i]->pos.y - lab[i]->dimen.y / 2 < GD_bb(g->g).LL.y)
+            GD_bb(g->g).LL.y = lab[i]->pos.y - lab[i]->dimen.y / 2;
+    }
+    free(lab);
+}
+
+/*
+ * sfdp draws no cluster boxes, so the legend's nodes would float among the
+ * others: for sfdp the legend becomes one note that lists its entries
+ * ("hexagon: external address range").
+ */
+static void nv_graph_legend_note(struct nv_graph *g)
+{
+    Agnode_t *v, *next, *note;
+    struct nv_buf b;
+    const char *p;
+
+    if (!g->legend)
+        return;
+    nv_buf_init(&b, 0);
+    nv_buf_puts(&b, "legend\\l");
+    for (v = agfstnode(g->legend); v; v = next) {
+        const char *label = agget(v, "label"), *shape = agget(v, "shape");
+        next = agnxtnode(g->legend, v);
+        if (!strchr(label, ':')) {
+            nv_buf_puts(&b, shape && *shape ? shape : "box");
+            nv_buf_puts(&b, ": ");
+        }
+        for (p = label; *p; p++) {
+            if (p[0] == '\\' && p[1] == 'n') {
+                nv_buf_putc(&b, ' ');
+                p++;
+            } else {
+                nv_buf_putc(&b, *p);
+            }
+        }
+        nv_buf_puts(&b, "\\l");
+        agdelnode(g->g, v);
+    }
+    agclose(g->legend); /* agdelsubg() would only unlink it */
+    g->legend = NULL;
+    note = agnode(g->g, "legend:note", 1);
+    agsafeset(note, "shape", "note", "box");
+    agsafeset(note, "fontsize", "10", "");
+    agsafeset(note, "label", b.data, "");
+    nv_buf_release(&b);
+}
+
 static int nv_graph_render(struct nv_graph *g, FILE *fp, const char *format)
 {
     GVC_t *gvc = gvContext();
@@ -317,12 +410,14 @@ static int nv_graph_render(struct nv_graph *g, FILE *fp, const char *format)
         agsafeset(g->g, "nslimit1", "20", "");
     } else {
         engine = "sfdp";
+        nv_graph_legend_note(g);
         agsafeset(g->g, "overlap", "prism", "");
     }
     if (gvLayout(gvc, g->g, engine) != 0) {
         fprintf(stderr, "netverify: graphviz layout '%s' failed\n", engine);
         rc = -1;
     } else {
+        nv_graph_unstack_labels(g);
         if (gvRender(gvc, g->g, fmt, fp) != 0) {
             fprintf(stderr, "netverify: graphviz cannot render '%s'\n", format);
             rc = -1;

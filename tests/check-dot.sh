@@ -87,5 +87,29 @@ if [ -s "$tmp/x.svg" ]; then
 		bad "graph-auto-limit: $boxes cluster boxes in the SVG, expected 3 (laid out by sfdp?)"
 	fi
 fi
+# labels: no two edge labels at one spot (dot stacks the labels of a pair of
+# edges between neighbouring nodes of one rank; netverify moves one)
+if (cd "$top/tests/golden/graph-shop" && $nv graph ../../../models/ai-inference \
+	--claims ../../../models/ai-inference/netverify.yaml -o "$tmp/ai.svg") 2>"$tmp/err"; then
+	same=$(awk '/class="edge"/ { e = 1 } e && /<text/ { match($0, /x="[^"]*" y="[^"]*"/); print substr($0, RSTART, RLENGTH) }
+		/<\/g>/ { e = 0 }' "$tmp/ai.svg" | sort | uniq -d | head -n 3)
+	if [ -z "$same" ]; then
+		ok
+	else
+		bad "models/ai-inference: edge labels drawn at the same spot: $same"
+	fi
+else
+	bad "graph models/ai-inference -o ai.svg: non-zero exit"
+	head -5 "$tmp/err"
+fi
+# sfdp draws no clusters: the legend is one note, not nodes among the others
+render svg ../graph-auto-limit/cluster.yaml ../graph-auto/extra.yaml --group workload
+if [ -s "$tmp/x.svg" ]; then
+	if grep -q '<title>legend:note</title>' "$tmp/x.svg" && ! grep -q '<title>legend:box</title>' "$tmp/x.svg"; then
+		ok
+	else
+		bad "graph-auto --group workload: the sfdp layout has no legend note"
+	fi
+fi
 echo "dot: $pass passed, $fail failed"
 [ $fail = 0 ]
