@@ -62,6 +62,7 @@ NV := $(BUILD)/netverify
 
 .PHONY: all run deps check check-san unit golden conformance errors bench valgrind format format-check \
 	lint install uninstall clean help tools
+.PHONY: fuzz fuzz-build fuzz-regress
 .SECONDARY:
 
 all: $(NV) netverify
@@ -106,7 +107,7 @@ deps:
 
 # The README's second command: the whole test suite.
 check: deps
-	$(MAKE) unit golden conformance errors
+	$(MAKE) unit golden conformance errors fuzz-regress
 
 unit: $(TEST_BINS)
 	@fail=0; for t in $(TEST_BINS); do echo "== $$t"; $$t || fail=1; done; test $$fail = 0
@@ -133,11 +134,52 @@ errors: $(NV)
 	else echo "errors: skipped ($(CORPUS)/errors not found)"; fi
 
 check-san: deps
-	$(MAKE) SAN=address,undefined unit golden conformance \
+	$(MAKE) SAN=address,undefined unit golden conformance fuzz-regress \
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 
 valgrind: $(NV)
 	@sh tests/run-golden.sh "valgrind -q --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite --error-exitcode=99 $(CURDIR)/$(NV)"
+
+# Fuzzing with clang's libFuzzer (tests/fuzz/): every harness runs FUZZ_TIME seconds,
+# starting from seeds gathered at run time; new corpus and crashes stay in build-fuzz/.
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 60
+FUZZ_BUILD := build-fuzz
+FUZZ_HARNESSES := load claim
+FUZZ_CFLAGS := $(CSTD) $(WARN) -Wno-write-strings -O1 -g -fno-omit-frame-pointer $(PKG_CFLAGS) \
+	-pthread -MMD -MP
+FUZZ_DEFS := -DNV_FUZZ_CLUSTER='"$(CURDIR)/tests/fuzz/cluster.yaml"'
+FUZZ_LIB_OBJS := $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(filter-out src/cmd_%.c,$(LIB_SRCS)))
+REPLAY_BINS := $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/replay-%)
+
+$(FUZZ_BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(call E,CC,$<)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+$(FUZZ_BUILD)/libnetverify.a: $(FUZZ_LIB_OBJS)
+	$(call E,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_BUILD)/libnetverify.a
+	$(call E,LINK,$@)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_DEFS) $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_BUILD)/libnetverify.a $(LDLIBS)
+
+-include $(wildcard $(FUZZ_BUILD)/obj/*.d)
+
+fuzz-build: $(FUZZ_HARNESSES:%=$(FUZZ_BUILD)/fuzz_%)
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TIME) $(CORPUS) $(FUZZ_HARNESSES)
+
+# The same harnesses without libFuzzer (tests/fuzz/replay.c), to replay past crashes.
+$(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h \
+		$(BUILD)/libnetverify.a
+	@mkdir -p $(@D)
+	$(call E,CC,$<)$(CC) $(CPPFLAGS) $(FUZZ_DEFS) $(CSTD) $(TEST_WARN) $(OPT) $(PKG_CFLAGS) \
+		-o $@ $< tests/fuzz/replay.c $(BUILD)/libnetverify.a $(LDFLAGS) $(LDLIBS)
+
+fuzz-regress: $(NV) $(REPLAY_BINS)
+	@sh tests/fuzz/regress.sh $(NV) $(BUILD)/fuzz
 
 bench: $(NV) tools
 	@sh tests/bench.sh $(NV) $(BUILD)/tools/gencluster
