@@ -62,7 +62,7 @@ NV := $(BUILD)/netverify
 
 .PHONY: all run deps check check-san unit golden conformance errors bench valgrind format format-check \
 	lint install uninstall clean help tools
-.PHONY: fuzz fuzz-build fuzz-regress
+.PHONY: fuzz fuzz-build fuzz-regress hostile
 .SECONDARY:
 
 all: $(NV) netverify
@@ -107,7 +107,7 @@ deps:
 
 # The README's second command: the whole test suite.
 check: deps
-	$(MAKE) unit golden conformance errors fuzz-regress
+	$(MAKE) unit golden conformance errors hostile fuzz-regress
 
 unit: $(TEST_BINS)
 	@fail=0; for t in $(TEST_BINS); do echo "== $$t"; $$t || fail=1; done; test $$fail = 0
@@ -180,6 +180,11 @@ $(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.
 
 fuzz-regress: $(NV) $(REPLAY_BINS)
 	@sh tests/fuzz/regress.sh $(NV) $(BUILD)/fuzz
+
+# Inputs built to hurt (tests/hostile.py): each with an expected outcome, a time and a
+# memory bound. About 15 s, most of it writing and reading 200 MB files.
+hostile: $(NV)
+	@$(PYTHON) tests/hostile.py $(NV)
 
 bench: $(NV) tools
 	@sh tests/bench.sh $(NV) $(BUILD)/tools/gencluster

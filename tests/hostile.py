@@ -1,0 +1,311 @@
+#!/usr/bin/env python3
+# hostile.py - inputs built to hurt a parser: alias bombs, deep nesting, huge
+# files, a million documents, garbage bytes, broken UTF-8, directory tricks.
+# Every case runs netverify with a time limit and an address-space limit and
+# asserts the documented outcome (docs/semantics.md, "Limits"): an exit code,
+# and for errors a message that names the file (with line:col when the input
+# has lines). A signal, a timeout or any other exit code fails the case.
+# Usage: hostile.py NETVERIFY [CASE...]
+# SPDX-License-Identifier: Apache-2.0
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+MIB = 1 << 20
+LIST = ["list", "--format", "summary"]
+
+# A cluster with one workload, for cases whose hostile part is elsewhere.
+POD = (
+    "apiVersion: v1\nkind: Pod\n"
+    "metadata: {name: web, namespace: shop, labels: {app: web}}\n"
+    "spec: {containers: [{name: c, ports: [{name: http, containerPort: 80}]}]}\n"
+)
+
+
+def write(path, data):
+    mode = "wb" if isinstance(data, bytes) else "w"
+    with open(path, mode) as f:
+        f.write(data)
+    return path
+
+
+def write_chunks(path, chunk, count, head="", tail=""):
+    with open(path, "w") as f:
+        f.write(head)
+        for _ in range(count):
+            f.write(chunk)
+        f.write(tail)
+    return path
+
+
+# ---- the inputs ----
+
+
+def alias_bomb(t):
+    # "billion laughs": ten levels of ten aliases each, 10^9 strings once expanded
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        lines.append("a%d: &a%d [%s]" % (i, i, ",".join(["*a%d" % (i - 1)] * 10)))
+    return LIST + [write(t + "/bomb.yaml", "\n".join(lines) + "\n")]
+
+
+def claims_bomb(t):
+    lines = ["claims:", '- &c0 ["x","x","x","x","x","x","x","x","x","x"]']
+    for i in range(1, 10):
+        lines.append("- &c%d [%s]" % (i, ",".join(["*c%d" % (i - 1)] * 10)))
+    write(t + "/claims.yaml", "\n".join(lines) + "\n")
+    return ["check", "--claims", t + "/claims.yaml", write(t + "/pod.yaml", POD)]
+
+
+def nest_flow(t):
+    return LIST + [write(t + "/flow.yaml", "[" * 100000 + "]" * 100000 + "\n")]
+
+
+def nest_flow_raised(t):
+    # the highest --max-depth there is: refused at that depth, in about a second
+    return LIST + ["--max-depth", "10000", write(t + "/flow.yaml", "{a: " * 100000 + "\n")]
+
+
+def nest_block(t):
+    return LIST + [write(t + "/block.yaml", "- " * 100000 + "x\n")]
+
+
+def nest_block_map(t):
+    # mappings by indentation: 3,000 levels already take 4.5 MB
+    return LIST + [write(t + "/map.yaml", "".join(" " * i + "k%d:\n" % i for i in range(3000)))]
+
+
+def nest_in_object(t):
+    deep = "annotations: {x: %s}" % ("[" * 100000 + "]" * 100000)
+    return LIST + [write(t + "/pod.yaml", POD.replace("labels: {app: web}", deep))]
+
+
+def big_string(t):
+    head = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  blob: "
+    return write_chunks(t + "/big.yaml", "x" * MIB, 200, head, "\n")
+
+
+def big_refused(t):
+    return LIST + ["--max-file-size", "100", big_string(t)]
+
+
+def big_scalar(t):
+    # 200 MB in one string: read (libyaml holds it, the model copies it) and skipped
+    return LIST + [big_string(t), write(t + "/pod.yaml", POD)]
+
+
+def big_comments(t):
+    line = "# " + "c" * 1021 + "\n"
+    return LIST + [write_chunks(t + "/big.yaml", line * 1024, 200, "", POD)]
+
+
+def many_docs(t):
+    return LIST + [write_chunks(t + "/docs.yaml", "---\n{}\n", 1000000)]
+
+
+def many_empty_docs(t):
+    return LIST + [write_chunks(t + "/docs.yaml", "---\n", 1000000, "", "---\n" + POD)]
+
+
+def garbage(t):
+    rnd = random.Random(20240611)
+    return LIST + [write(t + "/garbage.yaml", bytes(rnd.getrandbits(8) for _ in range(MIB)))]
+
+
+def punctuation(t):
+    # valid UTF-8, but YAML's own punctuation at random: the parser's error paths
+    rnd = random.Random(7)
+    chars = "[]{}:,-?&*!|>'\"%@`#\n\t abc012"
+    return LIST + [write(t + "/soup.yaml", "".join(rnd.choice(chars) for _ in range(MIB)))]
+
+
+def bad_utf8(t):
+    data = POD.replace("app: web}", 'app: "caf\xc3\x28"}').encode("latin-1")
+    return LIST + [write(t + "/bad.yaml", data)]
+
+
+def nul_byte(t):
+    return LIST + [write(t + "/nul.yaml", POD.encode().replace(b"name: c", b"name: c\x00d"))]
+
+
+def empty_dir(t):
+    os.mkdir(t + "/empty")
+    return LIST + [t + "/empty"]
+
+
+def symlink_loop(t):
+    # two links back to the directory itself: exponential without loop detection
+    os.mkdir(t + "/d")
+    write(t + "/d/pod.yaml", POD)
+    os.symlink(".", t + "/d/again")
+    os.symlink("../d", t + "/d/twice")
+    return LIST + [t + "/d"]
+
+
+def symlink_self(t):
+    os.symlink("self.yaml", t + "/self.yaml")
+    return LIST + [t + "/self.yaml"]
+
+
+def dangling(t):
+    os.mkdir(t + "/d")
+    write(t + "/d/pod.yaml", POD)
+    os.symlink("nowhere.yaml", t + "/d/gone.yaml")
+    return LIST + [t + "/d"]
+
+
+def fifo_in_dir(t):
+    # a FIFO among the files must be passed over, not opened (that would block)
+    os.mkdir(t + "/d")
+    write(t + "/d/pod.yaml", POD)
+    os.mkfifo(t + "/d/pipe.yaml")
+    return LIST + [t + "/d"]
+
+
+def unreadable(t):
+    path = write(t + "/secret.yaml", POD)
+    os.chmod(path, 0)
+    return LIST + [path]
+
+
+def dir_named_yaml(t):
+    os.mkdir(t + "/d")
+    os.mkdir(t + "/d/sub.yaml")
+    write(t + "/d/sub.yaml/pod.yaml", POD)
+    os.mkdir(t + "/d/empty.yaml")
+    return LIST + [t + "/d"]
+
+
+def deep_dirs(t):
+    path = t + "/deep" + "/d" * 80
+    os.makedirs(path)
+    write(path + "/pod.yaml", POD)
+    return LIST + [t + "/deep"]
+
+
+# name, build(tmpdir) -> arguments after "netverify", exit code, stderr pattern (re.S),
+# seconds, MiB of address space (0: no limit)
+CASES = [
+    ("alias-bomb", alias_bomb, 2,
+     r"bomb\.yaml:\d+:\d+: error: document has more than 5000000 nodes", 20, 1024),
+    ("alias-bomb-claims", claims_bomb, 2,
+     r"claims\.yaml:\d+:\d+: error: document has more than 5000000 nodes", 20, 1024),
+    ("nest-flow-100k", nest_flow, 2, r"flow\.yaml:1:257: error: nesting deeper than 256", 20, 1024),
+    ("nest-flow-max-depth", nest_flow_raised, 2,
+     r"flow\.yaml:1:\d+: error: nesting deeper than 10000", 20, 1024),
+    ("nest-block-100k", nest_block, 2, r"block\.yaml:1:513: error: nesting deeper than 256", 20,
+     1024),
+    ("nest-block-map", nest_block_map, 2, r"map\.yaml:257:257: error: nesting deeper than 256", 20,
+     1024),
+    ("nest-in-object", nest_in_object, 2, r"pod\.yaml:3:\d+: error: nesting deeper than 256", 20,
+     1024),
+    ("big-200mb-refused", big_refused, 2,
+     r"big\.yaml: error: file is larger than 104857600 bytes", 20, 1024),
+    ("big-200mb-scalar", big_scalar, 0, r"big\.yaml:1:1: note: skipping ConfigMap 'big'", 30,
+     2048),
+    ("big-200mb-comments", big_comments, 0, r"^$", 30, 1024),
+    ("million-docs", many_docs, 2,
+     r"docs\.yaml:2:1: error: object has no 'kind'.*only the first 1000 diagnostics", 30, 1024),
+    ("million-empty-docs", many_empty_docs, 0, r"^$", 30, 1024),
+    ("binary-garbage", garbage, 2,
+     r"garbage\.yaml: error: invalid input: .* at byte offset \d+", 20, 1024),
+    ("yaml-punctuation", punctuation, 2, r"soup\.yaml:\d+:\d+: error: invalid YAML", 20, 1024),
+    ("invalid-utf8", bad_utf8, 2,
+     r"bad\.yaml: error: invalid input: invalid trailing UTF-8 octet at byte offset \d+", 20, 1024),
+    ("nul-byte", nul_byte, 2, r"nul\.yaml: error: invalid input: control characters", 20, 1024),
+    ("empty-dir", empty_dir, 2, r"empty: error: no \.yaml, \.yml or \.json file in this directory",
+     20, 1024),
+    ("symlink-loop", symlink_loop, 0, r"warning: '.*/d/again' is directory '.*/d' again", 20, 1024),
+    ("symlink-self", symlink_self, 2,
+     r"error: cannot read '.*self\.yaml': Too many levels of symbolic links", 20, 1024),
+    ("dangling-symlink", dangling, 0,
+     r"warning: cannot stat '.*gone\.yaml': No such file or directory", 20, 1024),
+    ("fifo-in-dir", fifo_in_dir, 0, r"^$", 20, 1024),
+    ("unreadable-file", unreadable, 2, r"secret\.yaml: error: cannot open: Permission denied", 20,
+     1024),
+    ("dir-named-yaml", dir_named_yaml, 0, r"^$", 20, 1024),
+    ("deep-dirs", deep_dirs, 2, r"error: '.*/deep(/d)+': directories nested deeper than 64 levels",
+     20, 1024),
+]
+
+
+def run(nv, args, seconds, mib):
+    """Run 'netverify ARGS': (exit code or -signal or None, stderr, seconds, peak MiB or None)."""
+    # netverify runs as a child of GNU time, when there is one: a process forked from this
+    # interpreter starts with its peak, however small netverify itself stays
+    timer_cmd = ["/usr/bin/time", "-f", "%M", "-o"] if os.access("/usr/bin/time", os.X_OK) else []
+    with tempfile.NamedTemporaryFile() as err, tempfile.NamedTemporaryFile() as peak:
+        cmd = (timer_cmd + [peak.name] if timer_cmd else []) + [nv] + args
+        if mib:
+            cmd = ["sh", "-c", 'ulimit -v %d && exec "$@"' % (mib * 1024), "sh"] + cmd
+        start = time.monotonic()
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            p.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+            return None, b"", time.monotonic() - start, None
+        elapsed = time.monotonic() - start
+        err.seek(0)
+        text = err.read()
+        kb = peak.read().decode().strip().splitlines()
+    code = p.returncode
+    if timer_cmd and kb and kb[0].startswith("Command "):
+        # GNU time's own report of how netverify ended, then the figure
+        m = re.search(r"(exited with non-zero status|terminated by signal) (\d+)", kb[0])
+        code = int(m.group(2)) if m and m.group(1).startswith("exited") else -int(m.group(2))
+        kb = kb[1:]
+    return code, text, elapsed, (int(kb[-1]) / 1024 if kb else None)
+
+
+def main():
+    nv = os.path.abspath(sys.argv[1])
+    only = set(sys.argv[2:])
+    root = os.geteuid() == 0
+    failed = passed = skipped = 0
+    print("hostile: %-20s %4s %8s %9s" % ("case", "exit", "seconds", "peak MiB"))
+    for name, build, want, pattern, seconds, mib in CASES:
+        if only and name not in only:
+            continue
+        if name == "unreadable-file" and root:
+            print("hostile: %-20s skipped (running as root: permissions do not stop root)" % name)
+            skipped += 1
+            continue
+        tmp = tempfile.mkdtemp(prefix="nv-hostile-")
+        try:
+            args = build(tmp)
+            code, err, elapsed, peak = run(nv, args, seconds, mib)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        text = err.decode("utf-8", "replace")
+        problems = []
+        if code is None:
+            problems.append("no answer within %d s" % seconds)
+        elif code < 0:
+            problems.append("killed by %s" % signal.Signals(-code).name)
+        elif code != want:
+            problems.append("exit %d, expected %d" % (code, want))
+        if code is not None and not re.search(pattern, text, re.S):
+            problems.append("stderr does not match %r" % pattern)
+        if problems:
+            failed += 1
+            print("hostile: %-20s FAIL: %s" % (name, "; ".join(problems)))
+            for line in text.splitlines()[:5]:
+                print("    " + line[:200])
+        else:
+            passed += 1
+            print("hostile: %-20s %4d %8.2f %9s"
+                  % (name, code, elapsed, "-" if peak is None else "%.0f" % peak))
+    print("hostile: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
