@@ -62,7 +62,7 @@ NV := $(BUILD)/netverify
 
 .PHONY: all run deps check check-san unit golden conformance errors bench valgrind format format-check \
 	lint install uninstall clean help tools
-.PHONY: fuzz fuzz-build fuzz-regress hostile
+.PHONY: fuzz fuzz-build fuzz-regress hostile valgrind-quick
 .SECONDARY:
 
 all: $(NV) netverify
@@ -180,6 +180,21 @@ $(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.
 
 fuzz-regress: $(NV) $(REPLAY_BINS)
 	@sh tests/fuzz/regress.sh $(NV) $(BUILD)/fuzz
+
+# A few golden cases under valgrind, one or more per command and an error of each kind, and
+# the fuzz regressions: what CI can afford on every run (about 20 s; 'valgrind' runs them all).
+VALGRIND_QUICK_CASES := shop-text shop-json stdin-json check-forms check-forms-sarif \
+	check-err-parse graph-shop graph-claims err-yaml err-policy err-usage model-ai-inference
+VG := valgrind -q --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite \
+	--error-exitcode=99
+
+valgrind-quick: $(NV) $(REPLAY_BINS)
+	@sh tests/run-golden.sh "$(VG) $(CURDIR)/$(NV)" \
+		$(VALGRIND_QUICK_CASES:%=$(CURDIR)/tests/golden/%)
+	@for h in $(FUZZ_HARNESSES); do \
+		[ -z "$$(ls tests/fuzz/regress/$$h 2>/dev/null)" ] || \
+		$(VG) $(BUILD)/fuzz/replay-$$h tests/fuzz/regress/$$h || exit 1; \
+	done; echo "valgrind-quick: fuzz regressions clean"
 
 # Inputs built to hurt (tests/hostile.py): each with an expected outcome, a time and a
 # memory bound. About 15 s, most of it writing and reading 200 MB files.
