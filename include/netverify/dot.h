@@ -74,8 +74,10 @@ int nv_graph_edge(struct nv_graph *g, const char *from, const char *to, const ch
  * Write the graph to fp: format "dot" is the DOT text in creation order
  * (deterministic); "svg", "png" and "pdf" are laid out first, with 'dot' for
  * at most NV_GRAPH_DOT_MAX_NODES nodes outside the legend (its effort bounded
- * by mclimit and nslimit), else 'sfdp'. With more than
- * NV_GRAPH_MAX_LABELS edges, labels become tooltips (all formats).
+ * by mclimit and nslimit), else 'sfdp' (which draws no clusters: the legend
+ * becomes one note node). Edge labels that the layout put on top of each
+ * other are moved apart. With more than NV_GRAPH_MAX_LABELS edges, labels
+ * become tooltips (all formats). Rendering changes the graph as described.
  * Returns 0, or -1 after printing "netverify: ..." on stderr (unknown format,
  * layout or render failure). May be called more than once.
  */
