@@ -63,6 +63,15 @@ def claims_bomb(t):
     return ["check", "--claims", t + "/claims.yaml", write(t + "/pod.yaml", POD)]
 
 
+def claims_long(t):
+    # a folded claim of 100,000 ports over 14,000 lines: each token's line:col must not
+    # cost a walk from the start of the claim
+    ports = ["tcp/%d" % (i % 65535 + 1) for i in range(100000)]
+    lines = ",\n  ".join(",".join(ports[i:i + 7]) for i in range(0, len(ports), 7))
+    write(t + "/claims.yaml", "claims:\n- >\n  web reaches shop/web\n  on %s\n  bogus\n" % lines)
+    return ["check", "--claims", t + "/claims.yaml", write(t + "/pod.yaml", POD)]
+
+
 def nest_flow(t):
     return LIST + [write(t + "/flow.yaml", "[" * 100000 + "]" * 100000 + "\n")]
 
@@ -196,6 +205,8 @@ CASES = [
      r"bomb\.yaml:\d+:\d+: error: document has more than 5000000 nodes", 20, 1024),
     ("alias-bomb-claims", claims_bomb, 2,
      r"claims\.yaml:\d+:\d+: error: document has more than 5000000 nodes", 20, 1024),
+    ("claims-long-folded", claims_long, 2,
+     r"claims\.yaml:\d{5}:\d+: error: invalid claim: unexpected words at 'bogus'", 20, 1024),
     ("nest-flow-100k", nest_flow, 2, r"flow\.yaml:1:257: error: nesting deeper than 256", 20, 1024),
     ("nest-flow-max-depth", nest_flow_raised, 2,
      r"flow\.yaml:1:\d+: error: nesting deeper than 10000", 20, 1024),
