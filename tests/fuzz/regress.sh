@@ -30,6 +30,22 @@ expect() {
 	esac
 }
 
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# fuzz_claim reads input without "claims" as one claim per line: make that a claims file
+claims_file() {
+	if grep -q claims "$1"; then
+		echo "$1"
+		return
+	fi
+	{
+		echo "claims:"
+		sed -e '/^[[:space:]]*$/d' -e "s/'/''/g" -e "s/^/- '/" -e "s/\$/'/" "$1"
+	} >"$tmp/claims.yaml"
+	echo "$tmp/claims.yaml"
+}
+
 for name in load claim; do
 	dir=$regress/$name
 	[ -d "$dir" ] || continue
@@ -38,7 +54,8 @@ for name in load claim; do
 	for f in "$dir"/*; do
 		case $name in
 		load) expect "0 2" "$nv" list "$f" ;;
-		claim) expect "0 1 2" "$nv" check --claims "$f" "$top/tests/fuzz/cluster.yaml" ;;
+		claim) expect "0 1 2" "$nv" check --claims "$(claims_file "$f")" \
+			"$top/tests/fuzz/cluster.yaml" ;;
 		esac
 	done
 done
