@@ -85,6 +85,21 @@ static struct nv_model *nv_cli_need_workloads(struct nv_model *m, char *const *p
     return NULL;
 }
 
+int nv_cli_other_opt(int opt, const char *arg, struct nv_load_opts *o, const char *usage,
+                     void (*help)(void))
+{
+    switch (opt) {
+    case 'h':
+        help();
+        return NV_EXIT_OK;
+    case '?':
+        fprintf(stderr, "usage: %s\n", usage);
+        return NV_EXIT_INPUT;
+    default:
+        return nv_cli_input_opt(opt, arg, o) < 0 ? NV_EXIT_INPUT : -1;
+    }
+}
+
 struct nv_model *nv_cli_load(char *const *paths, size_t n, const struct nv_load_opts *o)
 {
     struct nv_diags d;

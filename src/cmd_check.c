@@ -642,7 +642,7 @@ int nv_cmd_check(int argc, char **argv)
     double timeout = 30;
     unsigned jobs = 0;
     FILE *fp = stdout;
-    int c, rc = NV_EXIT_OK;
+    int c, r, rc = NV_EXIT_OK;
     size_t i;
 
     nv_load_opts_default(&lo);
@@ -687,15 +687,9 @@ int nv_cmd_check(int argc, char **argv)
             jobs = (unsigned)v;
             break;
         }
-        case 'h':
-            nv_check_help();
-            return NV_EXIT_OK;
-        case '?':
-            fprintf(stderr, "usage: %s\n", k_usage);
-            return NV_EXIT_INPUT;
         default:
-            if (nv_cli_input_opt(c, optarg, &lo) < 0)
-                return NV_EXIT_INPUT;
+            if ((r = nv_cli_other_opt(c, optarg, &lo, k_usage, nv_check_help)) >= 0)
+                return r;
             break;
         }
     }

@@ -694,7 +694,7 @@ int nv_cmd_diff(int argc, char **argv)
     struct nv_load_opts lo;
     struct nv_diff D;
     const char *output = NULL, *claims_path = NULL;
-    int c, fail_on = 0, rc = NV_EXIT_OK, k;
+    int c, r, fail_on = 0, rc = NV_EXIT_OK, k;
     size_t worse = 0, total;
 
     nv_load_opts_default(&lo);
@@ -724,15 +724,9 @@ int nv_cmd_diff(int argc, char **argv)
         case 'o':
             output = optarg;
             break;
-        case 'h':
-            nv_diff_help();
-            return NV_EXIT_OK;
-        case '?':
-            fprintf(stderr, "usage: %s\n", k_usage);
-            return NV_EXIT_INPUT;
         default:
-            if (nv_cli_input_opt(c, optarg, &lo) < 0)
-                return NV_EXIT_INPUT;
+            if ((r = nv_cli_other_opt(c, optarg, &lo, k_usage, nv_diff_help)) >= 0)
+                return r;
             break;
         }
     }

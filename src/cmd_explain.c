@@ -490,7 +490,7 @@ int nv_cmd_explain(int argc, char **argv)
     struct nv_xctx X;
     struct nv_xend src, dst;
     const char *output = NULL, *port_arg = NULL;
-    int c, rc = NV_EXIT_OK;
+    int c, r, rc = NV_EXIT_OK;
 
     nv_load_opts_default(&lo);
     memset(&X, 0, sizeof(X));
@@ -516,15 +516,9 @@ int nv_cmd_explain(int argc, char **argv)
         case 'o':
             output = optarg;
             break;
-        case 'h':
-            nv_explain_help();
-            return NV_EXIT_OK;
-        case '?':
-            fprintf(stderr, "usage: %s\n", k_usage);
-            return NV_EXIT_INPUT;
         default:
-            if (nv_cli_input_opt(c, optarg, &lo) < 0)
-                return NV_EXIT_INPUT;
+            if ((r = nv_cli_other_opt(c, optarg, &lo, k_usage, nv_explain_help)) >= 0)
+                return r;
             break;
         }
     }

@@ -1272,7 +1272,7 @@ int nv_cmd_graph(int argc, char **argv)
     struct nv_matrix *x;
     struct nv_graph *g;
     FILE *fp = stdout;
-    int c, group = NV_GROUP_AUTO, rc = NV_EXIT_OK;
+    int c, r, group = NV_GROUP_AUTO, rc = NV_EXIT_OK;
 
     nv_load_opts_default(&lo);
     optind = 1;
@@ -1292,15 +1292,9 @@ int nv_cmd_graph(int argc, char **argv)
         case 'c':
             claims_path = optarg;
             break;
-        case 'h':
-            nv_graph_help();
-            return NV_EXIT_OK;
-        case '?':
-            fprintf(stderr, "usage: %s\n", k_usage);
-            return NV_EXIT_INPUT;
         default:
-            if (nv_cli_input_opt(c, optarg, &lo) < 0)
-                return NV_EXIT_INPUT;
+            if ((r = nv_cli_other_opt(c, optarg, &lo, k_usage, nv_graph_help)) >= 0)
+                return r;
             break;
         }
     }

@@ -565,16 +565,9 @@ int nv_cmd_list(int argc, char **argv)
         case 'o':
             output = optarg;
             break;
-        case 'h':
-            nv_list_help();
-            return NV_EXIT_OK;
-        case '?':
-            fprintf(stderr, "usage: %s\n", k_usage);
-            return NV_EXIT_INPUT;
         default:
-            r = nv_cli_input_opt(c, optarg, &lo);
-            if (r < 0)
-                return NV_EXIT_INPUT;
+            if ((r = nv_cli_other_opt(c, optarg, &lo, k_usage, nv_list_help)) >= 0)
+                return r;
             break;
         }
     }

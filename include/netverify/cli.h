@@ -35,6 +35,13 @@ int nv_cli_usage_error(const char *usage, const char *fmt, ...) NV_PRINTF(2, 3);
         "max-nodes", required_argument, NULL, 1003                                                 \
     }
 int nv_cli_input_opt(int opt, const char *arg, struct nv_load_opts *o);
+/*
+ * The end of every command's option switch: 'h' prints the help (exit 0), '?'
+ * (an unknown option) the usage (exit 2), anything else goes to
+ * nv_cli_input_opt(). Returns -1 to go on, else the exit status to return.
+ */
+int nv_cli_other_opt(int opt, const char *arg, struct nv_load_opts *o, const char *usage,
+                     void (*help)(void));
 #define NV_CLI_INPUT_HELP                                                                          \
     "      --max-depth N     refuse YAML nested deeper than N (default 256)\n"                     \
     "      --max-file-size N refuse input files over N MiB (default 512)\n"                        \
