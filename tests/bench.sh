@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench.sh - time whole 'netverify list', 'check' and 'graph' runs on
+# bench.sh - time whole 'netverify list', 'check', 'diff' and 'graph' runs on
 # synthetic clusters, print tables and write docs/benchmarks.md.
 # Usage: sh tests/bench.sh NETVERIFY GENCLUSTER   (runstat must sit next to GENCLUSTER)
 # Environment: BENCH_SIZES (default "1000 10000 50000"), BENCH_GRAPH_SIZES
@@ -120,6 +120,7 @@ row() {
     fi
     case "$2" in
     check) r_cmd="check, 20 claims" ;;
+    diff) r_cmd="diff, the tree against itself" ;;
     *) r_cmd="list --format $2" ;;
     esac
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$wl" "$pol" "$nsn" "$in_size" \
@@ -179,7 +180,18 @@ for n in $sizes; do
     else
         row "$n" check "$tmp/check-$n.txt"
     fi
-    rm -f "$input" "$sfile" "$tmp/check-$n.txt"
+    # diff compares every pair of workloads on both sides: the cost of a
+    # change that touches nothing is the cost of any diff minus its output
+    if [ "$n" -le 10000 ]; then
+        echo "bench: $n: diff, the tree against itself x$runs" >&2
+        measure "$tmp/diff-$n.txt" "$nv" diff "$input" "$input"
+        if [ "$rc" -ne 0 ]; then
+            failed=1
+        else
+            row "$n" diff "$tmp/diff-$n.txt"
+        fi
+    fi
+    rm -f "$input" "$sfile" "$tmp/check-$n.txt" "$tmp/diff-$n.txt"
 done
 
 
