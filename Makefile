@@ -223,8 +223,9 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/netverify $(DESTDIR)$(MANDIR)/man1/netverify.1
 
 clean:
-	rm -rf build build-san netverify
+	rm -rf build build-san $(FUZZ_BUILD) netverify
 
 help:
-	@echo "targets: run deps all check unit golden conformance check-san valgrind bench"
-	@echo "         format format-check lint install uninstall clean"
+	@echo "targets: run deps all check unit golden conformance errors hostile fuzz-regress"
+	@echo "         check-san valgrind valgrind-quick fuzz bench format format-check lint"
+	@echo "         install uninstall clean"
