@@ -490,33 +490,62 @@ static long nv_nport_index(const struct nv_smt *s, const char *name, enum nv_pro
 }
 
 /* The flow's (proto, port) is one of the entries, named ones resolved on destination d. */
+struct nv_prange {
+    unsigned proto, lo, hi;
+};
+
+static int nv_prange_cmp(const void *pa, const void *pb)
+{
+    const struct nv_prange *a = pa, *b = pb;
+
+    if (a->proto != b->proto)
+        return a->proto < b->proto ? -1 : 1;
+    return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
 static Z3_ast nv_ports(struct nv_smt *s, const struct nv_sym *d, const struct nv_portspec *ps,
                        size_t n, Z3_ast proto, Z3_ast port)
 {
     struct nv_terms any = {NULL, 0, 0};
-    size_t i;
+    struct nv_prange *num = nv_xmalloc((n + 1) * sizeof(*num));
+    size_t i, nn = 0, k;
 
     for (i = 0; i < n; i++) {
         struct nv_terms t = {NULL, 0, 0};
-        nv_terms_add(&t, nv_eqn(s, proto, ps[i].proto, 2));
-        if (ps[i].name) {
-            long j = nv_nport_index(s, ps[i].name, ps[i].proto);
-            struct nv_terms vals = {NULL, 0, 0};
-            size_t v;
-            if (j < 0) {
-                free(t.v);
-                continue;
-            }
-            nv_terms_add(&t, d->pod);
-            for (v = 0; v < s->nps[j].nvals; v++)
-                nv_terms_add(&vals,
-                             nv_and2(s, d->np[j][1 + v], nv_eqn(s, port, s->nps[j].vals[v], 16)));
-            nv_terms_add(&t, nv_or(s, &vals));
-        } else if (ps[i].port) {
-            nv_terms_add(&t, nv_in_range(s, port, ps[i].port, ps[i].end, 16));
+        long j;
+        struct nv_terms vals = {NULL, 0, 0};
+        size_t v;
+        if (!ps[i].name) {
+            /* numeric entries are merged into ranges first: a claim may list thousands */
+            num[nn].proto = ps[i].proto;
+            num[nn].lo = ps[i].port ? ps[i].port : 0;
+            num[nn].hi = ps[i].port ? ps[i].end : 65535;
+            nn++;
+            continue;
         }
+        if ((j = nv_nport_index(s, ps[i].name, ps[i].proto)) < 0)
+            continue;
+        nv_terms_add(&t, nv_eqn(s, proto, ps[i].proto, 2));
+        nv_terms_add(&t, d->pod);
+        for (v = 0; v < s->nps[j].nvals; v++)
+            nv_terms_add(&vals,
+                         nv_and2(s, d->np[j][1 + v], nv_eqn(s, port, s->nps[j].vals[v], 16)));
+        nv_terms_add(&t, nv_or(s, &vals));
         nv_terms_add(&any, nv_and(s, &t));
     }
+    qsort(num, nn, sizeof(*num), nv_prange_cmp);
+    for (i = 0; i < nn; i = k) {
+        struct nv_prange r = num[i];
+        for (k = i + 1; k < nn && num[k].proto == r.proto && num[k].lo <= r.hi + 1; k++)
+            if (num[k].hi > r.hi)
+                r.hi = num[k].hi;
+        if (r.lo == 0 && r.hi == 65535)
+            nv_terms_add(&any, nv_eqn(s, proto, r.proto, 2));
+        else
+            nv_terms_add(&any, nv_and2(s, nv_eqn(s, proto, r.proto, 2),
+                                       nv_in_range(s, port, r.lo, r.hi, 16)));
+    }
+    free(num);
     return nv_or(s, &any);
 }
 
