@@ -588,9 +588,11 @@ static size_t nv_claims_report(struct nv_diff *D)
 /*
  * Load one side and, with a claims file, its claims. A claim that does not
  * resolve on one side (a workload that exists only on the other) is not an
- * input error here: its verdict there is 'error'.
+ * input error here: its verdict there is 'error'. With 'quiet', only errors
+ * are printed (the other side, of the same path, printed the rest).
  */
-static int nv_snap_load(struct nv_snap *s, const struct nv_load_opts *lo, const char *claims_path)
+static int nv_snap_load(struct nv_snap *s, const struct nv_load_opts *lo, const char *claims_path,
+                        int quiet)
 {
     struct nv_diags d;
     size_t i;
@@ -601,7 +603,8 @@ static int nv_snap_load(struct nv_snap *s, const struct nv_load_opts *lo, const 
         nv_claims_load(&s->claims, claims_path, s->m, &d);
     if (s->m && !d.nerr)
         nv_model_finish(s->m, &d);
-    nv_diags_print(&d, stderr);
+    if (!quiet || d.nerr)
+        nv_diags_print(&d, stderr);
     if (!s->m || d.nerr) {
         if (d.nerr == 0)
             NV_BUG("load failed without a diagnostic");
@@ -738,7 +741,9 @@ int nv_cmd_diff(int argc, char **argv)
     nv_phase(NULL);
     D.old.path = argv[optind];
     D.new.path = argv[optind + 1];
-    if (nv_snap_load(&D.old, &lo, claims_path) < 0 || nv_snap_load(&D.new, &lo, claims_path) < 0) {
+    /* the same path twice: its warnings once */
+    if (nv_snap_load(&D.old, &lo, claims_path, 0) < 0 ||
+        nv_snap_load(&D.new, &lo, claims_path, !strcmp(D.old.path, D.new.path)) < 0) {
         rc = NV_EXIT_INPUT;
         goto out;
     }

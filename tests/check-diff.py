@@ -336,7 +336,8 @@ def main():
                 continue
             # the same cluster on both sides: nothing at all, exit 0, even with --fail-on
             rc, out, err = run(nv, "diff", "--fail-on", "any", od, od)
-            if rc != 0 or out or "error" in err:
+            lines = err.splitlines()
+            if rc != 0 or out or "error" in err or len(set(lines)) != len(lines):
                 failed += 1
                 print("FAIL case %d: diff with itself: exit %d, %r %r" % (case, rc, out, err))
             rc, out, _ = run(nv, "diff", "--fail-on", "any", od, nd)
