@@ -84,7 +84,7 @@ $(BUILD)/%.o: src/%.c
 
 $(BUILD)/dot.o: CFLAGS += -Wno-write-strings
 
-$(BUILD)/tests/%: tests/%.c tests/oracle.h $(BUILD)/libnetverify.a
+$(BUILD)/tests/%: tests/%.c tests/oracle.h tests/randcluster.h $(BUILD)/libnetverify.a
 	@mkdir -p $(@D)
 	$(call E,CC,$<)$(CC) $(CPPFLAGS) $(CSTD) $(TEST_WARN) $(OPT) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) \
 		-o $@ $< $(BUILD)/libnetverify.a $(LDFLAGS) $(CMOCKA_LIBS) $(LDLIBS)

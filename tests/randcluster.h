@@ -1,0 +1,472 @@
+/*
+ * randcluster.h - random clusters for the differential tests (test_matrix.c
+ * against the brute-force oracle, test_smt.c against the matrix engine): a
+ * seeded generator of Namespaces, workloads (Deployments, StatefulSets, Pods
+ * with owners), NetworkPolicies and Services, written as YAML. Every shape the
+ * semantics tell apart comes up: empty and absent selectors, every operator,
+ * named and numeric ports, endPort, ipBlocks with except, IPv6 blocks,
+ * policyTypes given or implied, pods of one owner with different labels.
+ * Include after <cmocka.h>.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef NETVERIFY_TEST_RANDCLUSTER_H
+#define NETVERIFY_TEST_RANDCLUSTER_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "netverify/policy.h"
+
+static uint64_t rs;
+
+static inline uint32_t rnd(void)
+{
+    rs ^= rs >> 12;
+    rs ^= rs << 25;
+    rs ^= rs >> 27;
+    return (uint32_t)((rs * 2685821657736338717ULL) >> 32);
+}
+
+static inline unsigned rn(unsigned n)
+{
+    return rnd() % n;
+}
+
+static const char *const pod_keys[] = {"app", "role", "tier", "env"};
+static const char *const ns_keys[] = {"team", "env"};
+static const char *const vals[] = {"a", "b", "c"};
+static const char *const pnames[] = {"http", "dns", "metrics", "grpc"};
+static const char *const protos[] = {"TCP", "UDP", "SCTP"};
+static const unsigned port_pool[] = {1,    53,   80,   81,   443,  1000, 1001,
+                                     1005, 5353, 8080, 8081, 9090, 65535};
+#define NPOOL (sizeof(port_pool) / sizeof(port_pool[0]))
+
+#define MAXNS 12
+
+#define MAXWL 512
+#define MAXPOL 512
+
+struct gen {
+    FILE *f;
+    unsigned nns;
+    char ns[MAXNS][16]; /* namespace names; the last may be "default" */
+    unsigned nworkloads, npolicies, nservices;
+    unsigned char kinds[MAXWL]; /* per name index: kinds used (bit 0 Deployment, 1 StatefulSet,
+                                   2 Pod, 3 ReplicaSet) */
+    int poltypes[MAXPOL];       /* policy npI's types as the semantics imply them */
+};
+
+/* How big a cluster gen_cluster makes (svc_span 0: no Services). */
+struct gsize {
+    unsigned ns_min, ns_span;
+    unsigned wl_min, wl_span;
+    unsigned pol_min, pol_span;
+    unsigned svc_span;
+};
+
+static inline unsigned rand_port(void)
+{
+    if (rn(4) == 0)
+        return 1 + rn(65535);
+    return port_pool[rn(NPOOL)];
+}
+
+static inline void gen_values(FILE *f)
+{
+    unsigned n = 1 + rn(2), i, first = rn(3);
+
+    fputs("[", f);
+    for (i = 0; i < n; i++)
+        fprintf(f, "%s%s", i ? ", " : "", vals[(first + i) % 3]);
+    fputs("]", f);
+}
+
+static inline void gen_selector(struct gen *g, const char *const *keys, unsigned nkeys, int nsnames)
+{
+    FILE *f = g->f;
+    unsigned shape = rn(6), i, n;
+    int any = 0;
+
+    if (shape == 0) {
+        fputs("{}", f);
+        return;
+    }
+    fputs("{", f);
+    if (shape == 1 || shape == 3 || shape == 5) {
+        unsigned base = rn(nkeys);
+        n = 1 + rn(2);
+        fputs("matchLabels: {", f);
+        for (i = 0; i < n; i++) {
+            if (nsnames && i == 1 && rn(2))
+                fprintf(f, ", kubernetes.io/metadata.name: %s", g->ns[rn(g->nns)]);
+            else
+                fprintf(f, "%s%s: %s", i ? ", " : "", keys[(base + i) % nkeys], vals[rn(3)]);
+        }
+        fputs("}", f);
+        any = 1;
+    }
+    if (shape >= 2) {
+        n = 1 + rn(2);
+        fprintf(f, "%smatchExpressions: [", any ? ", " : "");
+        for (i = 0; i < n; i++) {
+            unsigned op = rn(4);
+            const char *key = keys[rn(nkeys)];
+            int names = nsnames && rn(3) == 0;
+            if (names)
+                key = "kubernetes.io/metadata.name";
+            fprintf(f, "%s{key: %s, operator: %s", i ? ", " : "", key,
+                    op == 0   ? "In"
+                    : op == 1 ? "NotIn"
+                    : op == 2 ? "Exists"
+                              : "DoesNotExist");
+            if (op < 2) {
+                fputs(", values: ", f);
+                if (names)
+                    fprintf(f, "[%s, %s]", g->ns[rn(g->nns)], g->ns[rn(g->nns)]);
+                else
+                    gen_values(f);
+            } else if (rn(4) == 0) {
+                fputs(", values: []", f);
+            }
+            fputs("}", f);
+        }
+        fputs("]", f);
+    }
+    fputs("}", f);
+}
+
+static inline void gen_labels(FILE *f, const char *const *keys, unsigned nkeys)
+{
+    unsigned i;
+    int first = 1;
+
+    fputs("{", f);
+    for (i = 0; i < nkeys; i++) {
+        if (rn(2))
+            continue;
+        fprintf(f, "%s%s: %s", first ? "" : ", ", keys[i], vals[rn(3)]);
+        first = 0;
+    }
+    fputs("}", f);
+}
+
+static inline void gen_containers(FILE *f, const char *indent)
+{
+    unsigned nc = 1 + rn(2), c, used = 0;
+
+    fprintf(f, "%scontainers:\n", indent);
+    for (c = 0; c < nc; c++) {
+        unsigned np = rn(3), i;
+        fprintf(f, "%s- name: c%u\n", indent, c);
+        if (!np)
+            continue;
+        fprintf(f, "%s  ports:\n", indent);
+        for (i = 0; i < np; i++) {
+            unsigned n = rn(4), pr = rn(10);
+            const char *proto = pr < 6 ? "TCP" : pr < 9 ? "UDP" : "SCTP";
+            fprintf(f, "%s  - {containerPort: %u", indent, rand_port());
+            if (!(used & (1u << n)) && rn(5)) {
+                used |= 1u << n;
+                fprintf(f, ", name: %s", pnames[n]);
+            }
+            if (strcmp(proto, "TCP") || rn(2))
+                fprintf(f, ", protocol: %s", proto);
+            fputs("}\n", f);
+        }
+    }
+}
+
+static inline void gen_workload(struct gen *g, unsigned index)
+{
+    FILE *f = g->f;
+    const char *ns = g->ns[rn(g->nns)];
+    unsigned kind = rn(5), i = index;
+    unsigned kclass = kind <= 2 ? 1u << kind : 8u;
+    char nsfield[40];
+
+    /* now and then the name of the previous workload: another kind, or in another namespace */
+    if (index && rn(8) == 0 && !(g->kinds[index - 1] & kclass))
+        i = index - 1;
+    g->kinds[i] |= (unsigned char)kclass;
+
+    if (!strcmp(ns, "default") && rn(2))
+        nsfield[0] = '\0';
+    else
+        snprintf(nsfield, sizeof(nsfield), ", namespace: %s", ns);
+    if (kind <= 1) {
+        static const char *const kinds[] = {"Deployment", "StatefulSet"};
+        fprintf(f, "---\nkind: %s\nmetadata: {name: w%u%s}\nspec:\n  template:\n", kinds[kind], i,
+                nsfield);
+        fputs("    metadata:\n      labels: ", f);
+        gen_labels(f, pod_keys, 4);
+        fputs("\n    spec:\n", f);
+        gen_containers(f, "      ");
+    } else if (kind == 2) {
+        fprintf(f, "---\nkind: Pod\nmetadata:\n  name: w%u\n  labels: ", i);
+        gen_labels(f, pod_keys, 4);
+        fprintf(f, "\n%s%s\nspec:\n", nsfield[0] ? "  namespace: " : "", nsfield[0] ? ns : "");
+        gen_containers(f, "  ");
+    } else {
+        /* 1-3 pods of one ReplicaSet, now and then with different labels */
+        unsigned copies = 1 + rn(3), c;
+        int differ = rn(4) == 0;
+        uint64_t save = rs;
+        for (c = 0; c < copies; c++) {
+            if (!differ)
+                rs = save;
+            fprintf(f, "---\nkind: Pod\nmetadata:\n  name: w%u-%u\n  labels: ", i, c);
+            gen_labels(f, pod_keys, 4);
+            fprintf(f, "\n  ownerReferences: [{kind: ReplicaSet, name: w%u, controller: true}]\n",
+                    i);
+            if (nsfield[0])
+                fprintf(f, "  namespace: %s\n", ns);
+            fputs("spec:\n", f);
+            gen_containers(f, "  ");
+        }
+    }
+}
+
+static inline void fmt_ip(char *buf, size_t n, uint32_t a)
+{
+    snprintf(buf, n, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+}
+
+static inline uint32_t rand_base(void)
+{
+    static const uint32_t bases[] = {0x0a000000u, 0xc0a80000u, 0xac100000u,
+                                     0x00000000u, 0xff000000u, 0x08080808u};
+
+    return bases[rn(6)] ^ (rnd() & (rn(2) ? 0x00ffffffu : 0x0000ffffu));
+}
+
+static inline uint32_t len_mask(unsigned len)
+{
+    return len ? UINT32_MAX << (32 - len) : 0;
+}
+
+static inline void gen_cidr(FILE *f, uint32_t *lo, unsigned *len)
+{
+    static const unsigned lens[] = {0, 1, 8, 12, 16, 20, 24, 28, 30, 31, 32};
+    uint32_t a = rand_base();
+    char buf[16];
+
+    *len = lens[rn(sizeof(lens) / sizeof(lens[0]))];
+    *lo = a & len_mask(*len);
+    if (rn(4))
+        a &= len_mask(*len);
+    fmt_ip(buf, sizeof(buf), a);
+    fprintf(f, "%s/%u", buf, *len);
+}
+
+static inline void gen_peer(struct gen *g)
+{
+    FILE *f = g->f;
+    unsigned kind = rn(9);
+
+    if (kind <= 2) {
+        fputs("{podSelector: ", f);
+        gen_selector(g, pod_keys, 4, 0);
+        fputs("}", f);
+    } else if (kind <= 4) {
+        fputs("{namespaceSelector: ", f);
+        gen_selector(g, ns_keys, 2, 1);
+        fputs("}", f);
+    } else if (kind <= 6) {
+        fputs("{podSelector: ", f);
+        gen_selector(g, pod_keys, 4, 0);
+        fputs(", namespaceSelector: ", f);
+        gen_selector(g, ns_keys, 2, 1);
+        fputs("}", f);
+    } else {
+        uint32_t lo;
+        unsigned len, ne, e;
+        fputs("{ipBlock: {cidr: ", f);
+        if (rn(20) == 0) {
+            fputs("'fd00::/8'}}", f);
+            return;
+        }
+        gen_cidr(f, &lo, &len);
+        ne = len < 31 ? rn(3) : 0;
+        if (ne) {
+            fputs(", except: [", f);
+            for (e = 0; e < ne; e++) {
+                unsigned elen = len + 1 + rn(32 - len);
+                uint32_t ea = (lo | (rnd() & ~len_mask(len))) & len_mask(elen);
+                char buf[16];
+                fmt_ip(buf, sizeof(buf), ea);
+                fprintf(f, "%s%s/%u", e ? ", " : "", buf, elen);
+            }
+            fputs("]", f);
+        }
+        fputs("}}", f);
+    }
+}
+
+static inline void gen_portspec(FILE *f)
+{
+    unsigned pk = rn(6);
+
+    fputs("{", f);
+    if (rn(3))
+        fprintf(f, "protocol: %s%s", protos[rn(10) < 6 ? 0 : rn(3)], pk ? ", " : "");
+    if (pk == 0) {
+        /* every port of the protocol */
+    } else if (pk <= 2) {
+        fprintf(f, "port: %s", pnames[rn(4)]);
+    } else {
+        unsigned p = rand_port();
+        fprintf(f, "port: %u", p);
+        if (pk == 5 && p < 65535)
+            fprintf(f, ", endPort: %u", p + rn(p > 65500 ? 65535 - p + 1 : 40));
+    }
+    fputs("}", f);
+}
+
+static inline void gen_rule(struct gen *g, const char *peerkey)
+{
+    FILE *f = g->f;
+    unsigned pv = rn(6), qv = rn(6), i, n;
+
+    fputs("  - {", f);
+    if (pv == 1) {
+        fprintf(f, "%s: []", peerkey);
+    } else if (pv >= 2) {
+        n = 1 + rn(3);
+        fprintf(f, "%s: [", peerkey);
+        for (i = 0; i < n; i++) {
+            if (i)
+                fputs(", ", f);
+            gen_peer(g);
+        }
+        fputs("]", f);
+    }
+    if (qv == 1) {
+        fprintf(f, "%sports: []", pv ? ", " : "");
+    } else if (qv >= 2) {
+        n = 1 + rn(3);
+        fprintf(f, "%sports: [", pv ? ", " : "");
+        for (i = 0; i < n; i++) {
+            if (i)
+                fputs(", ", f);
+            gen_portspec(f);
+        }
+        fputs("]", f);
+    }
+    fputs("}\n", f);
+}
+
+static inline void gen_policy(struct gen *g, unsigned i)
+{
+    FILE *f = g->f;
+    unsigned tv = rn(5), iv = rn(4), ev = rn(4), n, k;
+    int types = 0, egress_nonempty = 0;
+
+    fprintf(f, "---\nkind: NetworkPolicy\nmetadata: {name: np%u, namespace: %s}\nspec:\n", i,
+            g->ns[rn(g->nns)]);
+    fputs("  podSelector: ", f);
+    gen_selector(g, pod_keys, 4, 0);
+    fputs("\n", f);
+    if (tv == 1) {
+        fputs("  policyTypes: [Ingress]\n", f);
+        types = NV_TYPE_INGRESS;
+    } else if (tv == 2) {
+        fputs("  policyTypes: [Egress]\n", f);
+        types = NV_TYPE_EGRESS;
+    } else if (tv == 3) {
+        fputs("  policyTypes: [Ingress, Egress]\n", f);
+        types = NV_TYPE_INGRESS | NV_TYPE_EGRESS;
+    } else if (tv == 4) {
+        fputs("  policyTypes: []\n", f);
+    }
+    if (iv == 1) {
+        fputs("  ingress: []\n", f);
+    } else if (iv >= 2) {
+        n = 1 + rn(3);
+        fputs("  ingress:\n", f);
+        for (k = 0; k < n; k++)
+            gen_rule(g, "from");
+    }
+    if (ev == 1) {
+        fputs("  egress: []\n", f);
+    } else if (ev >= 2) {
+        n = 1 + rn(3);
+        egress_nonempty = 1;
+        fputs("  egress:\n", f);
+        for (k = 0; k < n; k++)
+            gen_rule(g, "to");
+    }
+    /* policyTypes, when omitted: Ingress always; Egress iff egress is present and non-empty */
+    if (tv == 0 || tv == 4)
+        types = NV_TYPE_INGRESS | (egress_nonempty ? NV_TYPE_EGRESS : 0);
+    g->poltypes[i] = types;
+}
+
+/* A Service: a selector on pod labels (now and then none), numeric and named target ports. */
+static inline void gen_service(struct gen *g, unsigned i)
+{
+    FILE *f = g->f;
+    unsigned np = rn(4), k, sel = rn(8);
+
+    fprintf(f, "---\nkind: Service\nmetadata: {name: s%u, namespace: %s}\nspec:\n", i,
+            g->ns[rn(g->nns)]);
+    if (sel) {
+        unsigned base = rn(4), n = 1 + (sel == 7);
+        fputs("  selector: {", f);
+        for (k = 0; k < n; k++)
+            fprintf(f, "%s%s: %s", k ? ", " : "", pod_keys[(base + k) % 4], vals[rn(3)]);
+        fputs("}\n", f);
+    }
+    if (!np)
+        return;
+    fputs("  ports:\n", f);
+    for (k = 0; k < np; k++) {
+        unsigned t = rn(4), pr = rn(10);
+        fprintf(f, "  - {name: p%u, port: %u", k, port_pool[rn(NPOOL)]);
+        if (pr >= 6)
+            fprintf(f, ", protocol: %s", pr < 9 ? "UDP" : "SCTP");
+        if (t == 1 || t == 2)
+            fprintf(f, ", targetPort: %s", pnames[rn(4)]);
+        else if (t == 3)
+            fprintf(f, ", targetPort: %u", rand_port());
+        fputs("}\n", f);
+    }
+}
+
+/* Write a random cluster to path; the same seed and sizes give the same cluster. */
+static inline void gen_cluster(struct gen *g, const char *path, uint64_t seed,
+                               const struct gsize *sz)
+{
+    unsigned i;
+
+    memset(g, 0, sizeof(*g));
+    rs = seed * 0x9E3779B97F4A7C15ULL + 1;
+    g->f = fopen(path, "w");
+    assert_non_null(g->f);
+    g->nns = sz->ns_min + rn(sz->ns_span);
+    for (i = 0; i < g->nns; i++)
+        snprintf(g->ns[i], sizeof(g->ns[i]), "ns%u", i);
+    if (rn(3) == 0)
+        snprintf(g->ns[g->nns++], sizeof(g->ns[0]), "default");
+    for (i = 0; i < g->nns; i++) {
+        if (!strcmp(g->ns[i], "default") || rn(4) == 0)
+            continue; /* undeclared: only the name label */
+        fprintf(g->f, "---\nkind: Namespace\nmetadata:\n  name: %s\n  labels: ", g->ns[i]);
+        gen_labels(g->f, ns_keys, 2);
+        fputs("\n", g->f);
+    }
+    g->nworkloads = sz->wl_min + rn(sz->wl_span);
+    assert_true(g->nworkloads <= MAXWL);
+    for (i = 0; i < g->nworkloads; i++)
+        gen_workload(g, i);
+    g->npolicies = sz->pol_min + rn(sz->pol_span);
+    assert_true(g->npolicies <= MAXPOL);
+    for (i = 0; i < g->npolicies; i++)
+        gen_policy(g, i);
+    g->nservices = sz->svc_span ? rn(sz->svc_span) : 0;
+    for (i = 0; i < g->nservices; i++)
+        gen_service(g, i);
+    assert_int_equal(fclose(g->f), 0);
+}
+
+#endif
