@@ -22,6 +22,8 @@
 #include "netverify/load.h"
 #include "netverify/model.h"
 
+#include "oracle.h"
+
 /* ====================================================================== */
 /* Files                                                                    */
 /* ====================================================================== */
@@ -871,76 +873,6 @@ static void test_resolve_errors(void **state)
     assert_int_equal(r.d.nerr, 18);
     assert_int_equal(r.d.n, 18);
     rctx_release(&r);
-}
-
-/* An independent reading of a set over one pod: labels, namespace, workload. */
-static int o_matches(const struct nv_selector *s, const struct nv_labels *l)
-{
-    size_t i, j;
-
-    for (i = 0; i < s->n; i++) {
-        const char *v = NULL;
-        int in = 0;
-        for (j = 0; j < l->n; j++)
-            if (!strcmp(l->keys[j], s->reqs[i].key))
-                v = l->vals[j];
-        for (j = 0; v && j < s->reqs[i].nvalues; j++)
-            in |= !strcmp(v, s->reqs[i].values[j]);
-        if ((s->reqs[i].op == NV_SEL_IN && !in) || (s->reqs[i].op == NV_SEL_NOTIN && in) ||
-            (s->reqs[i].op == NV_SEL_EXISTS && !v) || (s->reqs[i].op == NV_SEL_NOTEXISTS && v))
-            return 0;
-    }
-    return 1;
-}
-
-static int o_pod_in(const struct nv_model *m, const struct nv_set *s, const struct nv_pod *pod)
-{
-    const struct nv_namespace *ns = &m->ns[pod->ns];
-    const struct nv_workload *w = &m->workloads[pod->workload];
-    size_t i;
-
-    switch (s->kind) {
-    case NV_SET_ANY:
-        return 1;
-    case NV_SET_PODS:
-        if (s->scope_ns && strcmp(ns->name, s->scope_ns))
-            return 0;
-        if (s->scope_sel && !o_matches(s->scope_sel, &ns->labels))
-            return 0;
-        return o_matches(s->sel, &pod->labels);
-    case NV_SET_NAMESPACE:
-        return !strcmp(ns->name, s->name);
-    case NV_SET_NAMESPACES:
-        return o_matches(s->sel, &ns->labels);
-    case NV_SET_SVC:
-        for (i = 0; i < m->nservices; i++)
-            if (!strcmp(m->services[i].ns, s->ns) && !strcmp(m->services[i].name, s->name))
-                return !strcmp(ns->name, s->ns) && m->services[i].selector &&
-                       o_matches(m->services[i].selector, &pod->labels);
-        return 0;
-    case NV_SET_CIDR:
-        return 0;
-    case NV_SET_WORKLOAD:
-        return !strcmp(w->name, s->name) && (!s->ns || !strcmp(ns->name, s->ns));
-    }
-    return 0;
-}
-
-static int o_addr_in(const struct nv_set *s, uint32_t a)
-{
-    size_t i;
-    int in = 0;
-
-    if (s->kind == NV_SET_ANY)
-        return 1;
-    if (s->kind != NV_SET_CIDR)
-        return 0;
-    for (i = 0; i < s->ncidr; i++)
-        in |= a >= s->cidr[i].lo && a <= s->cidr[i].hi;
-    for (i = 0; i < s->nexcept; i++)
-        if (a >= s->except[i].lo && a <= s->except[i].hi)
-            in = 0;
-    return in;
 }
 
 /* Every pod's class and every atom is in the resolved set iff the oracle says so. */

@@ -753,65 +753,6 @@ static void oracle_free(struct oracle *o)
     free(o->need);
 }
 
-static const struct nv_service *o_service(const struct nv_model *m, const char *ns,
-                                          const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < m->nservices; i++)
-        if (!strcmp(m->services[i].ns, ns) && !strcmp(m->services[i].name, name))
-            return &m->services[i];
-    return NULL;
-}
-
-static int o_pod_in(const struct nv_model *m, const struct nv_set *s, const struct nv_pod *pod)
-{
-    const struct nv_namespace *ns = &m->ns[pod->ns];
-    const struct nv_workload *w = &m->workloads[pod->workload];
-    const struct nv_service *svc;
-
-    switch (s->kind) {
-    case NV_SET_ANY:
-        return 1;
-    case NV_SET_PODS:
-        if (s->scope_ns && strcmp(ns->name, s->scope_ns))
-            return 0;
-        if (s->scope_sel && !o_selects(s->scope_sel, &ns->labels))
-            return 0;
-        return o_selects(s->sel, &pod->labels);
-    case NV_SET_NAMESPACE:
-        return !strcmp(ns->name, s->name);
-    case NV_SET_NAMESPACES:
-        return o_selects(s->sel, &ns->labels);
-    case NV_SET_SVC:
-        svc = o_service(m, s->ns, s->name);
-        return svc && svc->selector && !strcmp(ns->name, s->ns) &&
-               o_selects(svc->selector, &pod->labels);
-    case NV_SET_CIDR:
-        return 0;
-    case NV_SET_WORKLOAD:
-        return !strcmp(w->name, s->name) && (!s->ns || !strcmp(ns->name, s->ns));
-    }
-    return 0;
-}
-
-static int o_addr_in(const struct nv_set *s, uint32_t a)
-{
-    size_t i;
-    int in = 0;
-
-    if (s->kind == NV_SET_ANY)
-        return 1;
-    if (s->kind != NV_SET_CIDR)
-        return 0;
-    for (i = 0; i < s->ncidr; i++)
-        in |= a >= s->cidr[i].lo && a <= s->cidr[i].hi;
-    for (i = 0; i < s->nexcept; i++)
-        if (a >= s->except[i].lo && a <= s->except[i].hi)
-            in = 0;
-    return in;
-}
-
 static int o_end_in(const struct oracle *o, const struct nv_set *s, const struct o_end *e)
 {
     return e->ext ? o_addr_in(s, e->ip) : o_pod_in(o->m, s, &o->m->pods[e->pod]);
