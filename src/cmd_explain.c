@@ -268,47 +268,37 @@ static void nv_put_peer(struct nv_buf *b, const struct nv_peer *p)
 }
 
 /*
- * One direction: egress of src (other = dst) or ingress of dst (other = src).
- * Returns what this side allows toward dst.
+ * One direction: egress of src (other = dst) or ingress of dst (other = src),
+ * as nv_explain() decided it in 'side', told rule by rule.
  */
-static uint32_t nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xend *self,
-                             const struct nv_end *se, const struct nv_end *oe,
-                             const struct nv_end *de)
+static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xend *self,
+                         const struct nv_side *side, const struct nv_end *oe,
+                         const struct nv_end *de)
 {
     struct nv_model *m = X->m;
-    int type = dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS;
     const char *word = dir == NV_INGRESS ? "ingress" : "egress";
-    uint32_t allowed = NV_PORTS_NONE;
-    size_t i, r, k, npol = 0;
+    size_t i, r, k, npol = side->npolicies;
     struct nv_buf *b = &X->b;
 
     nv_buf_reset(b);
     nv_buf_printf(b, "%s of ", word);
     nv_put_xend(b, m, self);
-    if (se->external) {
+    if (side->external) {
         fprintf(X->fp, "%s: an external address: no policy applies, everything allowed\n",
                 nv_buf_str(b));
-        return NV_PORTS_ALL;
+        return;
     }
-    for (i = 0; i < m->npolicies; i++) {
-        const struct nv_policy *p = m->policies[i];
-        npol += (p->types & type) && p->nsidx == m->classes[se->cls].ns &&
-                nv_selector_matches(p->subject, &m->classes[se->cls].labels);
-    }
-    if (!npol) {
+    if (!side->isolated) {
         fprintf(X->fp,
                 "%s: not isolated: no NetworkPolicy with %s in its policyTypes selects it, so "
                 "everything is allowed\n",
                 nv_buf_str(b), dir == NV_INGRESS ? "Ingress" : "Egress");
-        return NV_PORTS_ALL;
+        return;
     }
     fprintf(X->fp, "%s: isolated by %zu NetworkPolic%s\n", nv_buf_str(b), npol,
             npol == 1 ? "y" : "ies");
-    for (i = 0; i < m->npolicies; i++) {
-        const struct nv_policy *p = m->policies[i];
-        if (!(p->types & type) || p->nsidx != m->classes[se->cls].ns ||
-            !nv_selector_matches(p->subject, &m->classes[se->cls].labels))
-            continue;
+    for (i = 0; i < npol; i++) {
+        const struct nv_policy *p = side->policies[i];
         nv_buf_reset(b);
         nv_report_loc(b, p->loc);
         fprintf(X->fp, "  NetworkPolicy %s/%s (%s), podSelector ", p->ns, p->name, nv_buf_str(b));
@@ -362,7 +352,6 @@ static uint32_t nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv
                 nv_buf_puts(b, de->external ? " (they resolve to nothing outside the cluster)"
                                             : " (resolved on the destination)");
             }
-            allowed = nv_ports_union(&m->ports, allowed, ports);
             if (X->port.given) {
                 if (nv_ports_contains(&m->ports, ports, X->port.proto, X->port.port))
                     fprintf(X->fp, "matches: %s; ports %s\n", nv_buf_str(b),
@@ -385,8 +374,7 @@ static uint32_t nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv
         }
     }
     fprintf(X->fp, "  %s allowed: %s\n", word,
-            allowed == NV_PORTS_NONE ? "nothing" : nv_ports_format_npa(&m->ports, allowed));
-    return allowed;
+            side->ports == NV_PORTS_NONE ? "nothing" : nv_ports_format_npa(&m->ports, side->ports));
 }
 
 /* The classes an end takes (a workload's pods may differ in labels). */
@@ -434,16 +422,21 @@ static void nv_explain_flow(struct nv_xctx *X, const struct nv_xend *src, const 
     for (i = 0; i < ns; i++)
         for (j = 0; j < nd; j++) {
             uint32_t e, in, both;
+            struct nv_flow_why why;
             if (ns * nd > 1)
                 fprintf(X->fp,
                         "\npods of different labels: source pod group %zu, destination "
                         "pod group %zu\n",
                         i + 1, j + 1);
             fputc('\n', X->fp);
-            e = nv_direction(X, NV_EGRESS, src, &se[i], &de[j], &de[j]);
+            nv_explain(m, &se[i], &de[j], &why);
+            nv_direction(X, NV_EGRESS, src, &why.egress, &de[j], &de[j]);
             fputc('\n', X->fp);
-            in = nv_direction(X, NV_INGRESS, dst, &de[j], &se[i], &de[j]);
-            both = nv_ports_inter(&m->ports, e, in);
+            nv_direction(X, NV_INGRESS, dst, &why.ingress, &se[i], &de[j]);
+            e = why.egress.ports;
+            in = why.ingress.ports;
+            both = why.allowed;
+            nv_flow_why_release(&why);
             total = nv_ports_union(&m->ports, total, both);
             if (X->port.given) {
                 int ok = nv_ports_contains(&m->ports, both, X->port.proto, X->port.port);
