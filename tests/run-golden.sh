@@ -4,7 +4,10 @@
 # 'expected.out' (exact stdout), optionally 'expected.err' (exact stderr; without
 # it stderr must be empty) and
 # 'expected.exit' (exit status, default 0); 'stdin' is fed to standard input
-# when present. Commands run inside the case folder.
+# when present. Commands run inside the case folder. A 'check' case runs a
+# second time with --cross-check added (unless its args have it already): the
+# same stdout, stderr and exit status are required, so the set-algebra engine
+# agrees with Z3 on every golden claim.
 # Usage: run-golden.sh NETVERIFY [CASE...]
 # SPDX-License-Identifier: Apache-2.0
 nv=$1
@@ -21,10 +24,12 @@ trap 'rm -rf "$tmp"' EXIT
 if [ $# -eq 0 ]; then
 	set -- "$top"/tests/golden/*/
 fi
-for dir in "$@"; do
-	dir=${dir%/}
-	name=$(basename "$dir")
-	[ -f "$dir/args" ] || continue
+# run_case DIR NAME [EXTRA-ARG]: run the case's command (plus EXTRA-ARG) and
+# compare it with the expected files; count a pass or a failure.
+run_case() {
+	dir=$1
+	name=$2
+	extra=$3
 	want_exit=0
 	[ -f "$dir/expected.exit" ] && want_exit=$(cat "$dir/expected.exit")
 	in=/dev/null
@@ -34,6 +39,7 @@ for dir in "$@"; do
 		cd "$dir" || exit 99
 		set --
 		while IFS= read -r a || [ -n "$a" ]; do set -- "$@" "$a"; done <args
+		[ -n "$extra" ] && set -- "$@" "$extra"
 		exec $nv "$@" <"$in" >"$tmp/out" 2>"$tmp/err"
 	)
 	got_exit=$?
@@ -57,6 +63,16 @@ for dir in "$@"; do
 		pass=$((pass + 1))
 	else
 		fail=$((fail + 1))
+	fi
+}
+
+for dir in "$@"; do
+	dir=${dir%/}
+	name=$(basename "$dir")
+	[ -f "$dir/args" ] || continue
+	run_case "$dir" "$name" ""
+	if [ "$(head -n 1 "$dir/args")" = check ] && ! grep -qx -- --cross-check "$dir/args"; then
+		run_case "$dir" "$name (--cross-check)" --cross-check
 	fi
 done
 echo "golden: $pass passed, $fail failed"
