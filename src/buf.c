@@ -61,15 +61,15 @@ void nv_buf_putc(struct nv_buf *b, char c)
     nv_buf_put(b, &c, 1);
 }
 
-void nv_buf_printf(struct nv_buf *b, const char *fmt, ...)
+void nv_buf_vprintf(struct nv_buf *b, const char *fmt, va_list ap)
 {
-    va_list ap;
+    va_list aq;
     char small[256];
     int n;
 
-    va_start(ap, fmt);
-    n = vsnprintf(small, sizeof(small), fmt, ap);
-    va_end(ap);
+    va_copy(aq, ap);
+    n = vsnprintf(small, sizeof(small), fmt, aq);
+    va_end(aq);
     if (n < 0)
         return;
     if ((size_t)n < sizeof(small)) {
@@ -78,12 +78,19 @@ void nv_buf_printf(struct nv_buf *b, const char *fmt, ...)
     }
     {
         char *big = nv_xmalloc((size_t)n + 1);
-        va_start(ap, fmt);
         vsnprintf(big, (size_t)n + 1, fmt, ap);
-        va_end(ap);
         nv_buf_put(b, big, (size_t)n);
         free(big);
     }
+}
+
+void nv_buf_printf(struct nv_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    nv_buf_vprintf(b, fmt, ap);
+    va_end(ap);
 }
 
 const char *nv_buf_str(const struct nv_buf *b)

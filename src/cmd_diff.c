@@ -20,6 +20,7 @@
 #include "netverify/buf.h"
 #include "netverify/check.h"
 #include "netverify/claim.h"
+#include "netverify/escape.h"
 #include "netverify/explain.h"
 #include "netverify/json.h"
 #include "netverify/matrix.h"
@@ -158,13 +159,13 @@ static void nv_dend_ext(struct nv_iprange r, char *buf, struct nv_dend *e)
     e->kind = "External";
 }
 
-static void nv_md_cell(struct nv_buf *b, const char *s)
+/* One end of a change in a Markdown cell: "name (kind)". */
+static void nv_md_end(struct nv_buf *b, const struct nv_dend *e)
 {
-    for (; *s; s++) {
-        if (*s == '|' || *s == '\\')
-            nv_buf_putc(b, '\\');
-        nv_buf_putc(b, *s);
-    }
+    nv_escape_md(b, e->name);
+    nv_buf_puts(b, " (");
+    nv_escape_md(b, e->kind);
+    nv_buf_putc(b, ')');
 }
 
 static void nv_json_conn(struct nv_buf *b, const struct nv_dend *s, const struct nv_dend *d)
@@ -282,10 +283,10 @@ static void nv_change(struct nv_diff *D, enum nv_change k, const struct nv_dend 
             break;
         b = &D->md;
         nv_buf_printf(b, "| %s | ", k_change_word[k]);
-        nv_md_cell(b, s->name);
-        nv_buf_printf(b, " (%s) | ", s->kind);
-        nv_md_cell(b, d->name);
-        nv_buf_printf(b, " (%s) | %s | ", d->kind, k == NV_ADDED ? "" : nv_ports_format_npa(pt, o));
+        nv_md_end(b, s);
+        nv_buf_puts(b, " | ");
+        nv_md_end(b, d);
+        nv_buf_printf(b, " | %s | ", k == NV_ADDED ? "" : nv_ports_format_npa(pt, o));
         nv_buf_printf(b, "%s |\n", k == NV_REMOVED ? "" : nv_ports_format_npa(pt, n));
         break;
     case NV_DF_SARIF: {
@@ -545,9 +546,9 @@ static size_t nv_claims_report(struct nv_diff *D)
             break;
         case NV_DF_MD:
             nv_buf_puts(&md, "| ");
-            nv_md_cell(&md, label);
+            nv_escape_md(&md, label);
             nv_buf_printf(&md, " | %s | %s | ", k_cverdict[vo], k_cverdict[vn]);
-            nv_md_cell(&md, why ? why : "");
+            nv_escape_md(&md, why ? why : "");
             nv_buf_puts(&md, " |\n");
             break;
         case NV_DF_SARIF: {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "netverify/buf.h"
+#include "netverify/escape.h"
 #include "netverify/json.h"
 #include "netverify/matrix.h"
 
@@ -40,9 +41,8 @@ static void nv_list_help(void)
 
 /* One endpoint as the formats print it. */
 struct nv_ep {
-    const char *name;    /* "ns/name" or "lo-hi" */
-    const char *kind;    /* workload kind or "External" */
-    char *jname, *jkind; /* JSON-quoted, owned */
+    char *name; /* "ns/name" or "lo-hi", escaped for the format (JSON: quoted); owned */
+    char *kind; /* workload kind or "External", the same way */
 };
 
 struct nv_out {
@@ -52,30 +52,6 @@ struct nv_out {
     size_t count;
     struct nv_buf line;
 };
-
-static void nv_csv_field(struct nv_buf *b, const char *s)
-{
-    if (!strpbrk(s, ",\"\n")) {
-        nv_buf_puts(b, s);
-        return;
-    }
-    nv_buf_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            nv_buf_putc(b, '"');
-        nv_buf_putc(b, *s);
-    }
-    nv_buf_putc(b, '"');
-}
-
-static void nv_md_field(struct nv_buf *b, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '|' || *s == '\\')
-            nv_buf_putc(b, '\\');
-        nv_buf_putc(b, *s);
-    }
-}
 
 static void nv_emit_begin(struct nv_out *o)
 {
@@ -100,6 +76,20 @@ static void nv_emit_end(struct nv_out *o)
         fputs(o->count ? "\n]}\n" : "]}\n", o->fp);
 }
 
+/* The four endpoint cells, each followed by 'sep'. */
+static void nv_emit_cells(struct nv_buf *b, const struct nv_ep *s, const struct nv_ep *d,
+                          const char *sep)
+{
+    nv_buf_puts(b, s->name);
+    nv_buf_puts(b, sep);
+    nv_buf_puts(b, s->kind);
+    nv_buf_puts(b, sep);
+    nv_buf_puts(b, d->name);
+    nv_buf_puts(b, sep);
+    nv_buf_puts(b, d->kind);
+    nv_buf_puts(b, sep);
+}
+
 static void nv_emit(struct nv_out *o, const struct nv_ep *s, const struct nv_ep *d, uint32_t ports)
 {
     struct nv_buf *b = &o->line;
@@ -120,40 +110,26 @@ static void nv_emit(struct nv_out *o, const struct nv_ep *s, const struct nv_ep 
         break;
     case NV_FMT_JSON:
         nv_buf_puts(b, o->count ? ",\n  {\"src\": " : "\n  {\"src\": ");
-        nv_buf_puts(b, s->jname);
+        nv_buf_puts(b, s->name);
         nv_buf_puts(b, ", \"src_kind\": ");
-        nv_buf_puts(b, s->jkind);
+        nv_buf_puts(b, s->kind);
         nv_buf_puts(b, ", \"dst\": ");
-        nv_buf_puts(b, d->jname);
+        nv_buf_puts(b, d->name);
         nv_buf_puts(b, ", \"dst_kind\": ");
-        nv_buf_puts(b, d->jkind);
+        nv_buf_puts(b, d->kind);
         nv_buf_puts(b, ", \"conns\": \"");
         nv_buf_puts(b, nv_ports_format(&o->m->ports, ports));
         nv_buf_puts(b, "\"}");
         break;
     case NV_FMT_CSV:
-        nv_csv_field(b, s->name);
-        nv_buf_putc(b, ',');
-        nv_csv_field(b, s->kind);
-        nv_buf_putc(b, ',');
-        nv_csv_field(b, d->name);
-        nv_buf_putc(b, ',');
-        nv_csv_field(b, d->kind);
-        nv_buf_putc(b, ',');
-        nv_csv_field(b, nv_ports_format(&o->m->ports, ports));
+        nv_emit_cells(b, s, d, ",");
+        nv_escape_csv(b, nv_ports_format(&o->m->ports, ports));
         nv_buf_putc(b, '\n');
         break;
     case NV_FMT_MD:
         nv_buf_puts(b, "| ");
-        nv_md_field(b, s->name);
-        nv_buf_puts(b, " | ");
-        nv_md_field(b, s->kind);
-        nv_buf_puts(b, " | ");
-        nv_md_field(b, d->name);
-        nv_buf_puts(b, " | ");
-        nv_md_field(b, d->kind);
-        nv_buf_puts(b, " | ");
-        nv_md_field(b, nv_ports_format(&o->m->ports, ports));
+        nv_emit_cells(b, s, d, " | ");
+        nv_escape_md(b, nv_ports_format(&o->m->ports, ports));
         nv_buf_puts(b, " |\n");
         break;
     default:
@@ -163,27 +139,39 @@ static void nv_emit(struct nv_out *o, const struct nv_ep *s, const struct nv_ep 
     o->count++;
 }
 
-static char *nv_quoted(const char *s)
+/* s escaped for the format of o. The caller frees the result. */
+static char *nv_ep_text(const struct nv_out *o, const char *s)
 {
     struct nv_buf b;
 
     nv_buf_init(&b, 0);
-    nv_json_quote(&b, s);
+    switch (o->fmt) {
+    case NV_FMT_JSON:
+        nv_json_quote(&b, s);
+        break;
+    case NV_FMT_CSV:
+        nv_escape_csv(&b, s);
+        break;
+    case NV_FMT_MD:
+        nv_escape_md(&b, s);
+        break;
+    default:
+        nv_escape_term(&b, s);
+        break;
+    }
     return nv_buf_detach(&b);
 }
 
-static void nv_ep_init(struct nv_ep *e, const char *name, const char *kind)
+static void nv_ep_init(struct nv_ep *e, const struct nv_out *o, const char *name, const char *kind)
 {
-    e->name = name;
-    e->kind = kind;
-    e->jname = nv_quoted(name);
-    e->jkind = nv_quoted(kind);
+    e->name = nv_ep_text(o, name);
+    e->kind = nv_ep_text(o, kind);
 }
 
 static void nv_ep_release(struct nv_ep *e)
 {
-    free(e->jname);
-    free(e->jkind);
+    free(e->name);
+    free(e->kind);
 }
 
 /* An external range with the connections one workload has with it. */
@@ -228,10 +216,10 @@ static size_t nv_merge_atoms(const struct nv_atoms *atoms, const uint32_t *ids,
     return n;
 }
 
-static void nv_ext_ep(struct nv_ep *e, struct nv_iprange r, char *buf)
+static void nv_ext_ep(struct nv_ep *e, const struct nv_out *o, struct nv_iprange r, char *buf)
 {
     nv_iprange_format(r, buf);
-    nv_ep_init(e, buf, "External");
+    nv_ep_init(e, o, buf, "External");
 }
 
 static int nv_list_flows(struct nv_model *m, struct nv_matrix *x, struct nv_out *o)
@@ -246,7 +234,7 @@ static int nv_list_flows(struct nv_model *m, struct nv_matrix *x, struct nv_out 
     char addr[32];
 
     for (i = 0; i < nw; i++)
-        nv_ep_init(&eps[i], m->workloads[i].id, m->workloads[i].kind);
+        nv_ep_init(&eps[i], o, m->workloads[i].id, m->workloads[i].kind);
     nv_emit_begin(o);
 
     /* external sources, sorted by range then destination */
@@ -267,7 +255,7 @@ static int nv_list_flows(struct nv_model *m, struct nv_matrix *x, struct nv_out 
         qsort(ext, next, sizeof(*ext), nv_extflow_cmp);
     for (i = 0; i < next; i++) {
         struct nv_ep src;
-        nv_ext_ep(&src, ext[i].r, addr);
+        nv_ext_ep(&src, o, ext[i].r, addr);
         nv_emit(o, &src, &eps[ext[i].wl], ext[i].ports);
         nv_ep_release(&src);
     }
@@ -284,7 +272,7 @@ static int nv_list_flows(struct nv_model *m, struct nv_matrix *x, struct nv_out 
         n = nv_merge_atoms(&m->atoms, arow, buf, i);
         for (k = 0; k < n; k++) {
             struct nv_ep dst;
-            nv_ext_ep(&dst, buf[k].r, addr);
+            nv_ext_ep(&dst, o, buf[k].r, addr);
             nv_emit(o, &eps[i], &dst, buf[k].ports);
             nv_ep_release(&dst);
         }
@@ -482,10 +470,16 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
     {
         /* 17 million lines at 50,000 workloads: format by hand into one buffer */
         size_t *nlen = nv_xmalloc((nns + 1) * sizeof(*nlen));
+        char **name = nv_xmalloc((nns + 1) * sizeof(*name));
         size_t cap = 1 << 20, len = 0;
         char *out = nv_xmalloc(cap);
-        for (i = 0; i < nns; i++)
-            nlen[i] = strlen(m->ns[i].name);
+        for (i = 0; i < nns; i++) {
+            struct nv_buf nb;
+            nv_buf_init(&nb, 0);
+            nv_escape_term(&nb, m->ns[i].name);
+            nlen[i] = nb.len;
+            name[i] = nv_buf_detach(&nb);
+        }
         for (i = 0; i < nnp; i++) {
             uint32_t a = pa[i], b = pb[i];
             if (len + nlen[a] + nlen[b] + 96 > cap) {
@@ -498,11 +492,11 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
             }
             memcpy(out + len, "  ", 2);
             len += 2;
-            memcpy(out + len, m->ns[a].name, nlen[a]);
+            memcpy(out + len, name[a], nlen[a]);
             len += nlen[a];
             memcpy(out + len, " -> ", 4);
             len += 4;
-            memcpy(out + len, m->ns[b].name, nlen[b]);
+            memcpy(out + len, name[b], nlen[b]);
             len += nlen[b];
             memcpy(out + len, ": ", 2);
             len += 2;
@@ -515,6 +509,9 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
         if (len)
             fwrite(out, 1, len, fp);
         free(out);
+        for (i = 0; i < nns; i++)
+            free(name[i]);
+        free(name);
         free(nlen);
     }
     free(pa);

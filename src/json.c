@@ -9,10 +9,21 @@
 
 #include <jansson.h>
 
+#include "netverify/escape.h"
+
 void nv_json_quote(struct nv_buf *b, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
+    struct nv_buf fixed;
 
+    if (!nv_escape_is_utf8(s)) {
+        /* file names need not be UTF-8; JSON text must be */
+        nv_buf_init(&fixed, 0);
+        nv_escape_utf8(&fixed, s);
+        nv_json_quote(b, nv_buf_str(&fixed));
+        nv_buf_release(&fixed);
+        return;
+    }
     nv_buf_putc(b, '"');
     for (; *p; p++) {
         switch (*p) {
@@ -80,9 +91,17 @@ struct nv_json *nv_json_array(void)
 
 struct nv_json *nv_json_str(const char *s)
 {
-    /* invalid UTF-8 cannot come from our inputs (libyaml checks it); never fail on it */
-    json_t *j = json_string(s);
-    return nv_json_check(j ? j : json_string("?"));
+    struct nv_buf fixed;
+    json_t *j;
+
+    if (nv_escape_is_utf8(s))
+        return nv_json_check(json_string(s));
+    /* libyaml checks what it reads, but file names need not be UTF-8 */
+    nv_buf_init(&fixed, 0);
+    nv_escape_utf8(&fixed, s);
+    j = json_string(nv_buf_str(&fixed));
+    nv_buf_release(&fixed);
+    return nv_json_check(j);
 }
 
 struct nv_json *nv_json_int(long long v)

@@ -5,6 +5,7 @@
 #ifndef NETVERIFY_BUF_H
 #define NETVERIFY_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "netverify/diag.h"
@@ -25,6 +26,7 @@ void nv_buf_put(struct nv_buf *b, const void *p, size_t n);
 void nv_buf_puts(struct nv_buf *b, const char *s);
 void nv_buf_putc(struct nv_buf *b, char c);
 void nv_buf_printf(struct nv_buf *b, const char *fmt, ...) NV_PRINTF(2, 3);
+void nv_buf_vprintf(struct nv_buf *b, const char *fmt, va_list ap) NV_PRINTF(2, 0);
 /* The contents as a string ("" when empty). */
 const char *nv_buf_str(const struct nv_buf *b);
 
