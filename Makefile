@@ -119,6 +119,7 @@ golden: $(NV)
 		tests/golden/check-forms/claims.yaml
 	@sh tests/check-dot.sh $(NV)
 	@$(PYTHON) tests/check-diff.py $(NV) 150
+	@$(PYTHON) tests/check-pods.py $(NV)
 	@sh tests/check-examples.sh $(NV)
 	@$(PYTHON) tests/check-pulumi.py $(NV)
 
