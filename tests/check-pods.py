@@ -892,21 +892,16 @@ class Gen:
             spec["template"] = self.template(labels)
         elif kind == "DaemonSet":
             spec["template"] = self.template(labels)
-        elif kind == "Job":
-            api = "batch/v1"
-            spec = {}
-            self.replicas(spec, "parallelism")
-            if spec.get("parallelism") == 0:
-                spec["parallelism"] = 1
-            spec["template"] = self.template(labels, "Never")
-        elif kind == "CronJob":
+        elif kind in ("Job", "CronJob"):
             api = "batch/v1"
             js = {}
             self.replicas(js, "parallelism")
             if js.get("parallelism") == 0:
                 js["parallelism"] = 1
-            js["template"] = self.template(labels, "OnFailure")
-            spec = {"schedule": "*/5 * * * *", "jobTemplate": {"spec": js}}
+            js["template"] = self.template(labels, "Never" if kind == "Job" else "OnFailure")
+            spec = js if kind == "Job" else {"schedule": "*/5 * * * *",
+                                              "jobTemplate": {"spec": js}}
+        if kind == "CronJob":
             cp = rng.choice([None, "Allow", "Forbid", "Replace"]) if self.on("replicas") \
                 else rng.choice(["Forbid", "Replace"])
             if cp:
@@ -1038,14 +1033,12 @@ class Gen:
             if p["port"] == "dns" or rng.random() < 0.2:
                 p["protocol"] = rng.choice(["UDP", "TCP"])
             return p
-        p = {"port": rng.choice(PORT_NUMS)}
-        if rng.random() < 0.3:
-            p["protocol"] = rng.choice(["UDP", "SCTP", "TCP"])
-        if rng.random() < 0.2:
+        p = {"protocol": rng.choice(["UDP", "SCTP", "TCP"])} if rng.random() < 0.3 else {}
+        r = rng.random()
+        if r < 0.9:
+            p["port"] = rng.choice(PORT_NUMS)
+        if r < 0.18:
             p["endPort"] = p["port"] + rng.randint(0, 100)
-        if rng.random() < 0.1:
-            del p["port"]
-            p.pop("endPort", None)
         return p
 
     def rule(self, key, pool):
