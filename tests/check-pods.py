@@ -39,7 +39,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 # The features this test checks by default: those netverify on main passes.
@@ -1237,7 +1236,7 @@ def compare(nv, case, feats, sabotage, tmp, only_kind=None):
     out = []
     if only_kind in (None, "check", "witness", "check-exit", "cross-check"):
         out += compare_check(nv, m, case, tmp)
-    if only_kind in (None, "error-claim"):
+    if only_kind is None or only_kind.startswith("error-claim"):
         for c in case.errors:
             write_case(tmp, case.objs, [c])
             rc, so, se = run(nv, ["check", "cluster.yaml", "--claims", "claims.yaml",
@@ -1245,12 +1244,17 @@ def compare(nv, case, feats, sabotage, tmp, only_kind=None):
             if rc != 2 or so:
                 try:
                     eval_claim(m, c)
-                    why = "?"
+                    tag, why = "none", "?"
                 except ClaimError as e:
-                    why = str(e)
-                out.append(("error-claim", "claim %r: the evaluator says error (%s), netverify "
-                            "exits %d%s" % (render_claim(c), why, rc, ": " + so[:300] if so else
-                                            ": " + se.strip()[:300])))
+                    tag, why = e.tag, str(e)
+                try:
+                    got = "exits %d, %s" % (rc, ", ".join(
+                        "%s %s" % (p["part"], verdict_word(p["holds"]))
+                        for p in json.loads(so)["claims"][0]["parts"]))
+                except (ValueError, KeyError, IndexError, TypeError):
+                    got = "exits %d: %s" % (rc, (so + se).strip()[:300])
+                out.append(("error-claim:" + tag, "claim %r: the evaluator says error (%s), "
+                            "netverify %s" % (render_claim(c), why, got)))
         write_case(tmp, case.objs, case.claims)
     if only_kind in (None, "explain"):
         out += compare_explain(nv, m, case, tmp)
@@ -1662,63 +1666,56 @@ def main():
              ",".join(sorted(set(ALL_FEATURES) - feats)) or "none"))
     sys.stdout.flush()
     indices = [args.case] if args.case is not None else list(range(args.count))
-    lock = threading.Lock()
-    stats = {"claims": 0, "parts": 0, "refuted": 0, "errors": 0, "explains": 0, "lists": 0,
-             "pods": 0}
-    failures = []
+    stats = dict.fromkeys(("pods", "claims", "parts", "refuted", "errors", "explains", "lists"),
+                          0)
 
     def one(i):
+        """compare one case (in a worker thread): (case, disagreements, figures)"""
         case = gen_case(args.seed, i, feats)
         with tempfile.TemporaryDirectory() as tmp:
             if args.keep:
                 tmp = os.path.join(args.keep, "case%03d" % i)
                 os.makedirs(tmp, exist_ok=True)
             dis = compare(nv, case, feats, args.sabotage, tmp)
-            m = make_model(case, feats, args.sabotage)
-            with lock:
-                stats["claims"] += len(case.claims)
-                stats["errors"] += len(case.errors)
-                stats["explains"] += len(case.explains)
-                stats["lists"] += len(case.lists)
-                stats["pods"] += len(m.pods)
-                for c in case.claims:
-                    for p in eval_claim(m, c):
-                        stats["parts"] += 1
-                        stats["refuted"] += not p.holds
-            if not dis:
-                return i, None
-            report = ["FAIL case %d (rerun: --seed %s --case %d --features %s):"
-                      % (i, args.seed, i, ",".join(sorted(feats)))]
-            report += ["  " + k + ": " + msg for k, msg in dis[:6]]
-            with lock:
-                shrink_it = not args.no_shrink and len(failures) < 3
-                failures.append(i)
-            if shrink_it and not args.keep:
-                kind = dis[0][0]
-                small = shrink(nv, case, feats, args.sabotage, tmp, kind)
-                msgs = [msg for k, msg in compare(nv, small, feats, args.sabotage, tmp)
-                        if k == kind]
-                report.append(show_case(small, kind, msgs))
-            return i, "\n".join(report)
+        m = make_model(case, feats, args.sabotage)
+        parts = [p for c in case.claims for p in eval_claim(m, c)]
+        return case, dis, {"pods": len(m.pods), "claims": len(case.claims), "parts": len(parts),
+                           "refuted": sum(not p.holds for p in parts),
+                           "errors": len(case.errors), "explains": len(case.explains),
+                           "lists": len(case.lists)}
 
-    done = 0
+    done = failed = 0
     with ThreadPoolExecutor(max_workers=2) as ex:
-        futures = [ex.submit(one, i) for i in indices]
-        for fut in futures:
-            if len(failures) >= args.max_failures:
+        futures = [(i, ex.submit(one, i)) for i in indices]
+        for i, fut in futures:
+            if failed >= args.max_failures:
                 fut.cancel()
                 continue
-            i, report = fut.result()
+            case, dis, figures = fut.result()
             done += 1
-            if report:
-                print(report)
+            for k, v in figures.items():
+                stats[k] += v
+            if not dis:
+                continue
+            failed += 1
+            print("FAIL case %d (rerun: --seed %s --case %d --features %s):"
+                  % (i, args.seed, i, ",".join(sorted(feats))))
+            for k, msg in dis[:6]:
+                print("  " + k + ": " + msg)
+            sys.stdout.flush()
+            if failed <= 3 and not args.no_shrink:
+                kind = dis[0][0]
+                with tempfile.TemporaryDirectory() as tmp:
+                    small = shrink(nv, case, feats, args.sabotage, tmp, kind)
+                    msgs = [msg for k, msg in compare(nv, small, feats, args.sabotage, tmp)
+                            if k == kind]
+                print(show_case(small, kind, msgs))
                 sys.stdout.flush()
     print("check-pods: %d clusters (%d pods), %d claims (%d parts, %d refuted), %d error claims, "
           "%d explain flows, %d lists: %d failed"
           % (done, stats["pods"], stats["claims"], stats["parts"], stats["refuted"],
-             stats["errors"], stats["explains"], stats["lists"], len(failures)))
-    return 1 if failures else 0
-
+             stats["errors"], stats["explains"], stats["lists"], failed))
+    return 1 if failed else 0
 
 if __name__ == "__main__":
     sys.exit(main())
