@@ -58,6 +58,7 @@ ALL_FEATURES = {
     "services": "svc NS/NAME destinations with numbered target ports",
     "svc-named": "named target ports (resolved per pod, typos give no endpoint)",
     "svc-headless": "claims naming a Service without selector, with selector {} or ExternalName",
+    "svc-on": "'on' naming Service ports by name or range; an entry picking no port is an error",
     "self-error": "a claim part relating no two distinct pods is an error",
     "explain-self": "explain from a workload to itself",
     "explain-named": "explain --port NAME, the name resolved on each destination pod",
@@ -260,6 +261,15 @@ def spec_ports(pod_spec):
             if "containerPort" in p:
                 out.append((p.get("name"), p.get("protocol", "TCP"), p["containerPort"]))
     return out
+
+
+def svc_port_picks(entry, sp):
+    """a port entry of a claim's 'on' picks the Service port sp: by name, or by
+    protocol and number"""
+    proto, lo, hi, style = entry
+    if proto == "NAME":
+        return sp.get("name") == style
+    return proto == sp.get("protocol", "TCP") and lo <= sp["port"] <= hi
 
 
 class Model:
@@ -470,7 +480,7 @@ class Model:
         points, empty = [], []
         for sp in svc["spec"]["ports"]:
             proto = sp.get("protocol", "TCP")
-            if picked is not None and (proto, sp["port"]) not in picked:
+            if picked is not None and not any(svc_port_picks(e, sp) for e in picked):
                 continue
             tp = sp.get("targetPort", sp["port"])
             mine = []
@@ -537,9 +547,9 @@ def render_set(s):
 
 def render_ports(ports):
     out = []
-    for proto, lo, hi, bare in ports:
+    for proto, lo, hi, style in ports:
         text = str(lo) if lo == hi else "%d-%d" % (lo, hi)
-        out.append(text if bare else proto.lower() + "/" + text)
+        out.append(style if proto == "NAME" else text if style else proto.lower() + "/" + text)
     return ",".join(out)
 
 
@@ -633,13 +643,16 @@ def eval_claim(m, c):
     if a_atoms and not a_pods and B[0] == "cidr" and not c["only"]:
         raise ClaimError("nothing", "a claim between external addresses only")
     ports = c["ports"]
-    P = ps_norm([(p, lo, hi) for p, lo, hi, _ in ports]) if ports else None
+    P = ps_norm([(p, lo, hi) for p, lo, hi, _ in ports if p != "NAME"]) if ports else None
     # destination points: (endpoint, port set wanted, service port or None)
     if B[0] == "svc":
         resolve_set(m, B)
         svc = m.services[(B[1], B[2])]
-        picked = {(p, lo) for p, lo, hi, _ in ports} if ports else None
-        _, pts, empty = m.svc_points(svc, picked)
+        for e in ports or []:
+            if not any(svc_port_picks(e, sp) for sp in svc["spec"]["ports"]):
+                raise ClaimError("svc-on", "'on %s' picks no port of %s"
+                                 % (render_ports([e]), render_set(B)))
+        _, pts, empty = m.svc_points(svc, ports or None)
         if empty:
             raise ClaimError("svc-named", "Service port %s of %s has no endpoint"
                              % (empty[0]["port"], render_set(B)))
@@ -994,7 +1007,12 @@ class Gen:
                 spec["externalName"] = "db.example.com"
         ports = []
         for i, num in enumerate(rng.sample(SVC_PORTS, rng.randint(1, 2))):
-            sp = {"name": "p%d" % i, "port": num}
+            # Service port names may be container port names too: 'on http' names
+            # the Service port, never a target port
+            sp = {"name": rng.choice(["p%d" % i, "web"] + PORT_NAMES[:2]) if i or
+                  rng.random() < 0.5 else "p%d" % i, "port": num}
+            if ports and sp["name"] == ports[0]["name"]:
+                sp["name"] = "p%d" % i
             if rng.random() < 0.25:
                 sp["protocol"] = "UDP"
             r = rng.random()
@@ -1072,7 +1090,7 @@ class Gen:
         pool = self.label_pool()
         wls = sorted(m.workloads)
         r = rng.random()
-        if dest and self.on("services") and m.services and r < 0.25:
+        if self.on("services") and m.services and r < (0.25 if dest else 0.08):
             ns, name = rng.choice(sorted(m.services))
             return ("svc", ns, name)
         r = rng.random()
@@ -1112,9 +1130,20 @@ class Gen:
         if B[0] == "svc":
             svc = m.services[(B[1], B[2])]
             sps = svc["spec"]["ports"]
-            pick = rng.sample(sps, rng.randint(1, len(sps)))
-            return [(sp.get("protocol", "TCP"), sp["port"], sp["port"],
-                     sp.get("protocol", "TCP") == "TCP" and rng.random() < 0.3) for sp in pick]
+            out = []
+            for sp in rng.sample(sps, rng.randint(1, len(sps))):
+                proto = sp.get("protocol", "TCP")
+                r = rng.random()
+                if self.on("svc-on") and r < 0.25 and sp.get("name"):
+                    out.append(("NAME", 0, 0, sp["name"]))
+                elif self.on("svc-on") and r < 0.4:
+                    lo = rng.randint(1, sp["port"])
+                    out.append((proto, lo, rng.randint(sp["port"], 65535), False))
+                else:
+                    out.append((proto, sp["port"], sp["port"], proto == "TCP" and r < 0.7))
+            if self.on("svc-on") and rng.random() < 0.1:
+                out.append(rng.choice([("TCP", 7777, 7777, False), ("NAME", 0, 0, "nope")]))
+            return out
         out = []
         for _ in range(rng.choice([1, 1, 2])):
             proto = rng.choice(["TCP", "TCP", "UDP", "SCTP"])
@@ -1192,7 +1221,10 @@ def write_case(folder, objs, claims):
 
 
 def run(nv, args, cwd):
-    p = subprocess.run([nv] + args, capture_output=True, text=True, timeout=120, cwd=cwd)
+    try:
+        p = subprocess.run([nv] + args, capture_output=True, text=True, timeout=120, cwd=cwd)
+    except subprocess.TimeoutExpired:
+        return 124, "", "error: no answer in 120 s"
     return p.returncode, p.stdout, p.stderr
 
 
