@@ -683,11 +683,13 @@ def eval_claim(m, c):
                 bad.append((s, d, ps_minus_first(want, got) if need_all else None))
 
         def check_r(w, prs=prs):
+            # blocked on the port named (or on every port of 'want'); without 'on'
+            # a pair is a counterexample only when no port at all is allowed
             if w.get("allowed") is not False:
                 return False
             return any(witness_fits(m, w, s, d, want, sp, lambda g, x: not ps_inter(x, g)
                                     if w.get("port") is None else not ps_has(g, *x))
-                       for s, d, want, sp in prs)
+                       and (need_all or not m.allowed(s, d)) for s, d, want, sp in prs)
         parts.append(Part("reaches", not bad, check_r, flow_text(bad)))
         if not c["only"]:
             return parts
