@@ -108,28 +108,28 @@ static void nv_eval_flows(struct nv_eval *e, const struct nv_set *a, int complem
     for (i = 0; i < na; i++)
         any_src_atom |= (a->atoms[i] != 0) != complement;
     for (i = 0; i < nc && !e->done; i++) {
-        struct nv_end s = {0, (uint32_t)i, 0};
+        struct nv_end s = {0, (uint32_t)i, {0}};
         if ((a->cls[i] != 0) == complement)
             continue;
         nv_matrix_row(e->x, (uint32_t)i, row, arow);
         for (j = 0; j < nc && !e->done; j++) {
-            struct nv_end d = {0, (uint32_t)j, 0};
+            struct nv_end d = {0, (uint32_t)j, {0}};
             if (b->cls[j] && nv_claim_pair_ok(m, (uint32_t)i, (uint32_t)j))
                 nv_judge(e, &s, &d, row[j]);
         }
         for (j = 0; j < na && !e->done; j++) {
-            struct nv_end d = {1, 0, nv_atoms_range(&m->atoms, j).lo};
+            struct nv_end d = {1, 0, nv_atoms_range(&m->atoms, j).first};
             if (b->atoms[j])
                 nv_judge(e, &s, &d, arow[j]);
         }
     }
     for (j = 0; j < nc && any_src_atom && !e->done; j++) {
-        struct nv_end d = {0, (uint32_t)j, 0};
+        struct nv_end d = {0, (uint32_t)j, {0}};
         if (!b->cls[j])
             continue;
         nv_matrix_from_atoms(e->x, (uint32_t)j, arow);
         for (i = 0; i < na && !e->done; i++) {
-            struct nv_end s = {1, 0, nv_atoms_range(&m->atoms, i).lo};
+            struct nv_end s = {1, 0, nv_atoms_range(&m->atoms, i).first};
             if ((a->atoms[i] != 0) != complement)
                 nv_judge(e, &s, &d, arow[i]);
         }
@@ -186,8 +186,10 @@ void nv_check_matrix(struct nv_matrix *x, const struct nv_claim *c, struct nv_re
 
 static int nv_end_in(const struct nv_model *m, const struct nv_set *s, const struct nv_end *e)
 {
-    if (e->external)
-        return s->atoms[nv_atoms_find(&m->atoms, e->ip)] != 0;
+    if (e->external) {
+        size_t a = nv_atoms_find(&m->atoms, &e->ip);
+        return a < m->atoms.n && s->atoms[a] != 0;
+    }
     return s->cls[e->cls] != 0;
 }
 

@@ -387,12 +387,17 @@ static int nv_parse_cidr_list(struct nv_parser *p, struct nv_iprange **out, size
         memcpy(buf, p->text + t->off, t->len);
         buf[t->len] = '\0';
         NV_GROW(v, alloc, *n + 1);
-        st = nv_cidr_parse(buf, &v[*n], &why);
-        if (st == NV_CIDR_BAD || st == NV_CIDR_IPV6) {
+        st = nv_cidr_parse(buf, &v[*n], NULL, &why);
+        if (st == NV_CIDR_BAD) {
             free(v);
-            return nv_perr(p, t, "%s", st == NV_CIDR_IPV6 ? "IPv6 is not modelled" : why);
+            return nv_perr(p, t, "%s", why);
         }
-        nv_model_use_range(p->m, v[*n]);
+        if (!(p->m->families & NV_FAMILY_BIT(v[*n].first.fam))) {
+            enum nv_family f = (enum nv_family)v[*n].first.fam;
+            free(v);
+            return nv_perr(p, t, "%s is not modelled", nv_family_name(f));
+        }
+        nv_model_use_range(p->m, &v[*n]);
         (*n)++;
         p->pos++;
         if (!nv_is_punct_tok(p, nv_peek(p, 0), ','))
@@ -848,15 +853,15 @@ static int nv_ns_named(const struct nv_model *m, const char *name)
     return -1;
 }
 
-static int nv_in_cidrs(const struct nv_set *s, uint32_t a)
+static int nv_in_cidrs(const struct nv_set *s, const struct nv_ip *a)
 {
     size_t i;
     int in = 0;
 
     for (i = 0; i < s->ncidr && !in; i++)
-        in = a >= s->cidr[i].lo && a <= s->cidr[i].hi;
+        in = nv_iprange_has(&s->cidr[i], a);
     for (i = 0; i < s->nexcept && in; i++)
-        in = !(a >= s->except[i].lo && a <= s->except[i].hi);
+        in = !nv_iprange_has(&s->except[i], a);
     return in;
 }
 
@@ -990,7 +995,7 @@ static int nv_resolve_set(struct nv_claim *c, struct nv_set *s, struct nv_model 
         break;
     case NV_SET_CIDR:
         for (i = 0; i < m->atoms.n; i++)
-            s->atoms[i] = (unsigned char)nv_in_cidrs(s, nv_atoms_range(&m->atoms, i).lo);
+            s->atoms[i] = (unsigned char)nv_in_cidrs(s, &m->atoms.cuts[i]);
         break;
     case NV_SET_WORKLOAD:
         rc = nv_resolve_workload(s, m, d);

@@ -294,11 +294,11 @@ static void nv_text(struct nv_ctx *cx, FILE *fp)
 static struct nv_json *nv_json_end(const struct nv_model *m, const struct nv_end *e, uint32_t wl)
 {
     struct nv_json *o = nv_json_object();
-    char ip[16];
+    char ip[NV_IP_BUFSZ];
 
     if (e->external) {
         nv_json_set(o, "kind", nv_json_str("External"));
-        nv_json_set(o, "address", nv_json_str(nv_ipv4_format(e->ip, ip)));
+        nv_json_set(o, "address", nv_json_str(nv_ip_format(&e->ip, ip)));
     } else {
         nv_json_set(o, "kind", nv_json_str(m->workloads[wl].kind));
         nv_json_set(o, "workload", nv_json_str(m->workloads[wl].id));

@@ -150,11 +150,11 @@ static void nv_dend_wl(struct nv_diff *D, size_t i, struct nv_dend *e)
     e->kind = m->workloads[k].kind;
 }
 
-static void nv_dend_ext(struct nv_iprange r, char *buf, struct nv_dend *e)
+static void nv_dend_ext(const struct nv_iprange *r, char *buf, struct nv_dend *e)
 {
     e->m = NULL;
     e->wl = -1;
-    e->r = r;
+    e->r = *r;
     e->name = nv_iprange_format(r, buf);
     e->kind = "External";
 }
@@ -188,7 +188,7 @@ static struct nv_end nv_dend_end(const struct nv_model *m, const struct nv_dend 
     memset(&end, 0, sizeof(end));
     if (e->wl < 0) {
         end.external = 1;
-        end.ip = e->r.lo;
+        end.ip = e->r.first;
     } else {
         const struct nv_workload *w = &m->workloads[e->wl];
         end.cls = w->npods ? m->pods[w->pods[0]].cls : 0;
@@ -328,18 +328,20 @@ static size_t nv_segments(struct nv_diff *D, const uint32_t *io, const uint32_t 
     const struct nv_atoms *ao = &D->old.m->atoms, *an = &D->new.m->atoms;
     size_t a = 0, b = 0, n = 0;
     int open = 0;
-    uint64_t at = 0;
 
-    while (at <= UINT32_MAX) {
-        struct nv_iprange ra = nv_atoms_range(ao, a), rb = nv_atoms_range(an, b);
-        uint32_t hi = ra.hi < rb.hi ? ra.hi : rb.hi;
+    /* both sides cover the same families, so their atoms end together */
+    while (a < ao->n && b < an->n) {
+        struct nv_iprange ra = nv_atoms_range(ao, a), rb = nv_atoms_range(an, b), r;
         uint32_t o = io ? nv_xlat(D, io[a]) : NV_PORTS_NONE;
         uint32_t v = in ? in[b] : NV_PORTS_NONE;
-        if (open && out[n - 1].o == o && out[n - 1].n == v) {
-            out[n - 1].r.hi = hi;
+        int c = nv_ip_cmp(&ra.last, &rb.last);
+        r.first = nv_ip_cmp(&ra.first, &rb.first) > 0 ? ra.first : rb.first;
+        r.last = c < 0 ? ra.last : rb.last;
+        if (open && out[n - 1].o == o && out[n - 1].n == v &&
+            out[n - 1].r.last.fam == r.first.fam) {
+            out[n - 1].r.last = r.last;
         } else if (o != v) {
-            out[n].r.lo = (uint32_t)at;
-            out[n].r.hi = hi;
+            out[n].r = r;
             out[n].wl = wl;
             out[n].o = o;
             out[n].n = v;
@@ -348,10 +350,9 @@ static size_t nv_segments(struct nv_diff *D, const uint32_t *io, const uint32_t 
         } else {
             open = 0;
         }
-        at = (uint64_t)hi + 1;
-        if (ra.hi == hi)
+        if (c <= 0)
             a++;
-        if (rb.hi == hi)
+        if (c >= 0)
             b++;
     }
     return n;
@@ -361,10 +362,12 @@ static int nv_extdiff_cmp(const void *pa, const void *pb)
 {
     const struct nv_extdiff *a = pa, *b = pb;
 
-    if (a->r.lo != b->r.lo)
-        return a->r.lo < b->r.lo ? -1 : 1;
-    if (a->r.hi != b->r.hi)
-        return a->r.hi < b->r.hi ? -1 : 1;
+    int c = nv_ip_cmp(&a->r.first, &b->r.first);
+
+    if (!c)
+        c = nv_ip_cmp(&a->r.last, &b->r.last);
+    if (c)
+        return c;
     return a->wl < b->wl ? -1 : a->wl > b->wl;
 }
 
@@ -383,7 +386,7 @@ static void nv_walk(struct nv_diff *D)
     struct nv_extdiff *seg = nv_xmalloc((mo->atoms.n + mn->atoms.n + 1) * sizeof(*seg));
     struct nv_extdiff *ext = NULL;
     size_t next = 0, extalloc = 0, i, j, k;
-    char addr[32];
+    char addr[NV_IPRANGE_BUFSZ];
 
     /* external sources: every destination's differences, then sorted by range */
     for (j = 0; j < D->nw; j++) {
@@ -403,7 +406,7 @@ static void nv_walk(struct nv_diff *D)
         qsort(ext, next, sizeof(*ext), nv_extdiff_cmp);
     for (k = 0; k < next; k++) {
         struct nv_dend s, d;
-        nv_dend_ext(ext[k].r, addr, &s);
+        nv_dend_ext(&ext[k].r, addr, &s);
         nv_dend_wl(D, ext[k].wl, &d);
         nv_change(D, nv_kind(ext[k].o, ext[k].n), &s, 0, &d, ext[k].wl, ext[k].o, ext[k].n);
     }
@@ -422,7 +425,7 @@ static void nv_walk(struct nv_diff *D)
         n = nv_segments(D, w->o >= 0 ? oat : NULL, w->n >= 0 ? nat : NULL, i, seg);
         for (k = 0; k < n; k++) {
             struct nv_dend d;
-            nv_dend_ext(seg[k].r, addr, &d);
+            nv_dend_ext(&seg[k].r, addr, &d);
             nv_change(D, nv_kind(seg[k].o, seg[k].n), &s, i, &d, 0, seg[k].o, seg[k].n);
         }
         for (j = 0; j < D->nw; j++) {

@@ -47,7 +47,7 @@ static void nv_explain_help(void)
 struct nv_xend {
     const char *arg;
     int external;
-    uint32_t ip;
+    struct nv_ip ip;
     long wl;
 };
 
@@ -59,9 +59,13 @@ static int nv_xend_resolve(const struct nv_model *m, const char *opt, struct nv_
     size_t kindlen = 0;
 
     e->wl = -1;
-    if (nv_ipv4_parse(e->arg, &e->ip) == 0) {
+    if (nv_ip_parse(e->arg, &e->ip, NULL) >= 0) {
         e->external = 1;
-        return 0;
+        if (m->families & NV_FAMILY_BIT(e->ip.fam))
+            return 0;
+        fprintf(stderr, "netverify: %s '%s': %s addresses are not modelled\n", opt, e->arg,
+                nv_family_name(e->ip.fam));
+        return -1;
     }
     if (br) {
         kind = br + 1;
@@ -190,10 +194,10 @@ struct nv_xctx {
 
 static void nv_put_xend(struct nv_buf *b, const struct nv_model *m, const struct nv_xend *e)
 {
-    char ip[16];
+    char ip[NV_IP_BUFSZ];
 
     if (e->external)
-        nv_buf_puts(b, nv_ipv4_format(e->ip, ip));
+        nv_buf_puts(b, nv_ip_format(&e->ip, ip));
     else
         nv_buf_printf(b, "%s[%s]", m->workloads[e->wl].id, m->workloads[e->wl].kind);
 }
@@ -202,7 +206,7 @@ static void nv_put_xend(struct nv_buf *b, const struct nv_model *m, const struct
 static void nv_peer_why(struct nv_buf *b, const struct nv_model *m, const struct nv_policy *pol,
                         const struct nv_peer *p, const struct nv_end *e)
 {
-    char ip[16];
+    char ip[NV_IP_BUFSZ];
     size_t i;
 
     if (p->kind == NV_PEER_IPBLOCK) {
@@ -210,15 +214,15 @@ static void nv_peer_why(struct nv_buf *b, const struct nv_model *m, const struct
             nv_buf_puts(b, "an ipBlock selects addresses outside the cluster, not pods");
             return;
         }
-        if (e->ip < p->cidr.lo || e->ip > p->cidr.hi) {
-            nv_buf_printf(b, "%s is outside ", nv_ipv4_format(e->ip, ip));
-            nv_report_range(b, p->cidr);
+        if (!nv_iprange_has(&p->cidr, &e->ip)) {
+            nv_buf_printf(b, "%s is outside ", nv_ip_format(&e->ip, ip));
+            nv_report_range(b, &p->cidr);
             return;
         }
         for (i = 0; i < p->nexcept; i++)
-            if (e->ip >= p->except[i].lo && e->ip <= p->except[i].hi) {
-                nv_buf_printf(b, "%s is in the except range ", nv_ipv4_format(e->ip, ip));
-                nv_report_range(b, p->except[i]);
+            if (nv_iprange_has(&p->except[i], &e->ip)) {
+                nv_buf_printf(b, "%s is in the except range ", nv_ip_format(&e->ip, ip));
+                nv_report_range(b, &p->except[i]);
                 return;
             }
         nv_buf_puts(b, "it matches");
@@ -248,10 +252,10 @@ static void nv_put_peer(struct nv_buf *b, const struct nv_peer *p)
 
     if (p->kind == NV_PEER_IPBLOCK) {
         nv_buf_puts(b, "ipBlock ");
-        nv_report_range(b, p->cidr);
+        nv_report_range(b, &p->cidr);
         for (i = 0; i < p->nexcept; i++) {
             nv_buf_puts(b, i ? ", " : " except ");
-            nv_report_range(b, p->except[i]);
+            nv_report_range(b, &p->except[i]);
         }
         return;
     }

@@ -104,11 +104,8 @@ static int nv_gep_cmp(const struct nv_gep *a, const struct nv_gep *b)
     if (a->ext != b->ext)
         return a->ext ? -1 : 1; /* external ranges first, as 'list' */
     if (a->ext) {
-        if (a->r.lo != b->r.lo)
-            return a->r.lo < b->r.lo ? -1 : 1;
-        if (a->r.hi != b->r.hi)
-            return a->r.hi < b->r.hi ? -1 : 1;
-        return 0;
+        int c = nv_ip_cmp(&a->r.first, &b->r.first);
+        return c ? c : nv_ip_cmp(&a->r.last, &b->r.last);
     }
     if (a->ns != b->ns)
         return a->ns ? 1 : -1; /* the focused workload before namespaces */
@@ -138,10 +135,9 @@ static int nv_gedge_cmp(const void *pa, const void *pb)
 static int nv_range_cmp(const void *pa, const void *pb)
 {
     const struct nv_iprange *a = pa, *b = pb;
+    int c = nv_ip_cmp(&a->first, &b->first);
 
-    if (a->lo != b->lo)
-        return a->lo < b->lo ? -1 : 1;
-    return a->hi < b->hi ? -1 : a->hi > b->hi;
+    return c ? c : nv_ip_cmp(&a->last, &b->last);
 }
 
 static void nv_gadd(struct nv_gstate *S, struct nv_gep s, struct nv_gep d, uint32_t ports)
@@ -210,12 +206,12 @@ static void nv_gadd_atoms(struct nv_gstate *S, const uint32_t *ids, struct nv_ge
             a++;
             continue;
         }
-        while (b + 1 < atoms->n && ids[b + 1] == ids[a])
+        while (nv_atoms_adjacent(atoms, b) && ids[b + 1] == ids[a])
             b++;
         memset(&ext, 0, sizeof(ext));
         ext.ext = 1;
-        ext.r.lo = nv_atoms_range(atoms, a).lo;
-        ext.r.hi = nv_atoms_range(atoms, b).hi;
+        ext.r.first = atoms->cuts[a];
+        ext.r.last = nv_atoms_range(atoms, b).last;
         ext.a0 = a;
         ext.a1 = b;
         if (inbound)
@@ -334,7 +330,7 @@ static uint32_t nv_gep_need(struct nv_model *m, const struct nv_claim *c, const 
     memset(&d, 0, sizeof(d));
     if (e->ext) {
         d.external = 1;
-        d.ip = e->r.lo;
+        d.ip = e->r.first;
         return nv_claim_ports_to(m, c, &d);
     }
     wl = &m->workloads[e->idx];
@@ -410,7 +406,7 @@ static int nv_end_gep(const struct nv_model *m, const struct nv_end *x, size_t n
     memset(out, 0, sizeof(*out));
     if (x->external) {
         out->ext = 1;
-        out->a0 = out->a1 = nv_atoms_find(&m->atoms, x->ip);
+        out->a0 = out->a1 = nv_atoms_find(&m->atoms, &x->ip);
         out->r = nv_atoms_range(&m->atoms, out->a0);
         return 0;
     }
@@ -842,11 +838,11 @@ static int nv_ns_name_cmp(const void *pa, const void *pb)
 static void nv_gep_name(const struct nv_gstate *S, const struct nv_gep *e, struct nv_buf *b)
 {
     const struct nv_workload *w;
-    char addr[32];
+    char addr[NV_IPRANGE_BUFSZ];
 
     nv_buf_reset(b);
     if (e->ext) {
-        nv_buf_puts(b, nv_iprange_format(e->r, addr));
+        nv_buf_puts(b, nv_iprange_format(&e->r, addr));
         return;
     }
     if (e->ns) {
@@ -926,11 +922,11 @@ static void nv_graph_nodes(struct nv_gstate *S, struct nv_graph *g, struct nv_gn
     size_t *wlcount = nv_xcalloc(m->nns + 1, sizeof(*wlcount));
     size_t nr, i, k;
     struct nv_iprange *rs = nv_graph_ranges(S, &nr);
-    char addr[32];
+    char addr[NV_IPRANGE_BUFSZ];
 
     N->nwl = N->nns = 0;
     for (i = 0; i < nr; i++) {
-        nv_iprange_format(rs[i], addr);
+        nv_iprange_format(&rs[i], addr);
         nv_graph_node(g, NULL, addr, addr, "hexagon");
     }
     for (i = 0; i < m->nworkloads; i++)

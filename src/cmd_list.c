@@ -185,10 +185,12 @@ static int nv_extflow_cmp(const void *pa, const void *pb)
 {
     const struct nv_extflow *a = pa, *b = pb;
 
-    if (a->r.lo != b->r.lo)
-        return a->r.lo < b->r.lo ? -1 : 1;
-    if (a->r.hi != b->r.hi)
-        return a->r.hi < b->r.hi ? -1 : 1;
+    int c = nv_ip_cmp(&a->r.first, &b->r.first);
+
+    if (!c)
+        c = nv_ip_cmp(&a->r.last, &b->r.last);
+    if (c)
+        return c;
     return a->wl < b->wl ? -1 : a->wl > b->wl;
 }
 
@@ -204,10 +206,10 @@ static size_t nv_merge_atoms(const struct nv_atoms *atoms, const uint32_t *ids,
             a++;
             continue;
         }
-        while (b + 1 < atoms->n && ids[b + 1] == ids[a])
+        while (nv_atoms_adjacent(atoms, b) && ids[b + 1] == ids[a])
             b++;
-        out[n].r.lo = nv_atoms_range(atoms, a).lo;
-        out[n].r.hi = nv_atoms_range(atoms, b).hi;
+        out[n].r.first = atoms->cuts[a];
+        out[n].r.last = nv_atoms_range(atoms, b).last;
         out[n].wl = wl;
         out[n].ports = ids[a];
         n++;
@@ -216,7 +218,8 @@ static size_t nv_merge_atoms(const struct nv_atoms *atoms, const uint32_t *ids,
     return n;
 }
 
-static void nv_ext_ep(struct nv_ep *e, const struct nv_out *o, struct nv_iprange r, char *buf)
+static void nv_ext_ep(struct nv_ep *e, const struct nv_out *o, const struct nv_iprange *r,
+                      char *buf)
 {
     nv_iprange_format(r, buf);
     nv_ep_init(e, o, buf, "External");
@@ -231,7 +234,7 @@ static int nv_list_flows(struct nv_model *m, struct nv_matrix *x, struct nv_out 
     struct nv_extflow *ext = NULL, *buf = nv_xmalloc((na + 1) * sizeof(*buf));
     size_t next = 0, extalloc = 0;
     uint32_t cached = UINT32_MAX;
-    char addr[32];
+    char addr[NV_IPRANGE_BUFSZ];
 
     for (i = 0; i < nw; i++)
         nv_ep_init(&eps[i], o, m->workloads[i].id, m->workloads[i].kind);
@@ -255,7 +258,7 @@ static int nv_list_flows(struct nv_model *m, struct nv_matrix *x, struct nv_out 
         qsort(ext, next, sizeof(*ext), nv_extflow_cmp);
     for (i = 0; i < next; i++) {
         struct nv_ep src;
-        nv_ext_ep(&src, o, ext[i].r, addr);
+        nv_ext_ep(&src, o, &ext[i].r, addr);
         nv_emit(o, &src, &eps[ext[i].wl], ext[i].ports);
         nv_ep_release(&src);
     }
@@ -272,7 +275,7 @@ static int nv_list_flows(struct nv_model *m, struct nv_matrix *x, struct nv_out 
         n = nv_merge_atoms(&m->atoms, arow, buf, i);
         for (k = 0; k < n; k++) {
             struct nv_ep dst;
-            nv_ext_ep(&dst, o, buf[k].r, addr);
+            nv_ext_ep(&dst, o, &buf[k].r, addr);
             nv_emit(o, &eps[i], &dst, buf[k].ports);
             nv_ep_release(&dst);
         }

@@ -13,10 +13,10 @@ int nv_explain_peer(const struct nv_model *m, const struct nv_policy *pol, const
     size_t i;
 
     if (p->kind == NV_PEER_IPBLOCK) {
-        if (!e->external || p->cidr.lo > p->cidr.hi || e->ip < p->cidr.lo || e->ip > p->cidr.hi)
+        if (!e->external || !nv_iprange_has(&p->cidr, &e->ip))
             return 0;
         for (i = 0; i < p->nexcept; i++)
-            if (e->ip >= p->except[i].lo && e->ip <= p->except[i].hi)
+            if (nv_iprange_has(&p->except[i], &e->ip))
                 return 0;
         return 1;
     }

@@ -1,5 +1,6 @@
 /*
- * ip.c - IPv4 parsing and formatting, CIDR ranges, address-space atoms.
+ * ip.c - IPv4 and IPv6 parsing and formatting, CIDR ranges, address-space
+ * atoms.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/ip.h"
@@ -10,16 +11,95 @@
 
 #include "netverify/arena.h"
 
-int nv_ipv4_parse(const char *s, uint32_t *out)
+struct nv_ip nv_ip_v4(uint32_t a)
 {
+    struct nv_ip x;
+
+    memset(&x, 0, sizeof(x));
+    x.fam = NV_IPV4;
+    x.lo = a;
+    return x;
+}
+
+struct nv_ip nv_ip_min(enum nv_family f)
+{
+    struct nv_ip x;
+
+    memset(&x, 0, sizeof(x));
+    x.fam = (unsigned char)f;
+    return x;
+}
+
+struct nv_ip nv_ip_max(enum nv_family f)
+{
+    struct nv_ip x = nv_ip_min(f);
+
+    x.lo = f == NV_IPV4 ? UINT32_MAX : UINT64_MAX;
+    x.hi = f == NV_IPV4 ? 0 : UINT64_MAX;
+    return x;
+}
+
+unsigned nv_family_bits(enum nv_family f)
+{
+    return f == NV_IPV4 ? 32 : 128;
+}
+
+const char *nv_family_name(enum nv_family f)
+{
+    return f == NV_IPV4 ? "IPv4" : "IPv6";
+}
+
+/* The next address in its family; x must not be the family's last. */
+static struct nv_ip nv_ip_next(struct nv_ip x)
+{
+    if (++x.lo == 0)
+        x.hi++;
+    return x;
+}
+
+/* The previous address in its family; x must not be the family's first. */
+static struct nv_ip nv_ip_prev(struct nv_ip x)
+{
+    if (x.lo-- == 0)
+        x.hi--;
+    return x;
+}
+
+static int nv_ip_is_min(const struct nv_ip *x)
+{
+    return x->hi == 0 && x->lo == 0;
+}
+
+static int nv_ip_is_max(const struct nv_ip *x)
+{
+    struct nv_ip m = nv_ip_max((enum nv_family)x->fam);
+
+    return nv_ip_eq(x, &m);
+}
+
+/* The host-part mask of a prefix of 'len' bits in family f (the bits past the prefix). */
+static void nv_host_mask(enum nv_family f, unsigned len, uint64_t *hi, uint64_t *lo)
+{
+    unsigned host = nv_family_bits(f) - len;
+
+    *hi = host <= 64 ? 0 : host >= 128 ? UINT64_MAX : UINT64_MAX >> (128 - host);
+    *lo = host == 0 ? 0 : host >= 64 ? UINT64_MAX : UINT64_MAX >> (64 - host);
+}
+
+/* ---- parsing ---- */
+
+/* A dotted quad in s[0..n); 0 or -1. */
+static int nv_v4n(const char *s, size_t n, uint32_t *out)
+{
+    const char *end = s + n;
     uint32_t v = 0;
     int part;
 
     for (part = 0; part < 4; part++) {
         unsigned x = 0, digits = 0;
-        if (part && *s++ != '.')
+        if (part && (s == end || *s++ != '.'))
             return -1;
-        while (*s >= '0' && *s <= '9') {
+        while (s < end && *s >= '0' && *s <= '9') {
             if (digits && x == 0)
                 return -1; /* leading zero: Go's parser rejects it, so does Kubernetes */
             x = x * 10 + (unsigned)(*s++ - '0');
@@ -30,105 +110,297 @@ int nv_ipv4_parse(const char *s, uint32_t *out)
             return -1;
         v = v << 8 | x;
     }
-    if (*s)
+    if (s != end)
         return -1;
     *out = v;
     return 0;
 }
 
-static int nv_is_ipv6_cidr(const char *s)
+int nv_ipv4_parse(const char *s, uint32_t *out)
 {
-    const char *slash = strchr(s, '/');
-    size_t i, n;
-    int colons = 0;
+    return nv_v4n(s, strlen(s), out);
+}
 
-    if (!slash || !strchr(s, ':'))
-        return 0;
-    n = (size_t)(slash - s);
-    for (i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == ':')
-            colons++;
-        else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-                   c == '.'))
-            return 0;
+static int nv_hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/*
+ * IPv6 text in s[0..n), with Go's rules: groups of one to four hex digits,
+ * one '::' standing for at least one zero group, an optional dotted quad in
+ * place of the last two groups; no zone.
+ */
+static int nv_v6n(const char *s, size_t n, struct nv_ip *out)
+{
+    const char *p = s, *end = s + n;
+    unsigned char b[16];
+    int i = 0, ellipsis = -1, k;
+
+    if (n >= 2 && p[0] == ':' && p[1] == ':') {
+        ellipsis = 0;
+        p += 2;
     }
-    if (colons < 2 || colons > 7)
-        return 0;
-    {
-        char *end;
-        long len = strtol(slash + 1, &end, 10);
-        if (*end || slash[1] == '\0' || len < 0 || len > 128)
-            return 0;
+    while (p < end && i < 16) {
+        const char *field = p;
+        unsigned v = 0;
+        int d;
+        while (p < end && (d = nv_hexval(*p)) >= 0) {
+            if (p - field >= 4)
+                return -1; /* more than four hex digits */
+            v = v << 4 | (unsigned)d;
+            p++;
+        }
+        if (p < end && *p == '.') {
+            uint32_t a;
+            /* a dotted quad: it must replace the last two groups */
+            if ((ellipsis < 0 && i != 12) || i > 12 || nv_v4n(field, (size_t)(end - field), &a))
+                return -1;
+            b[i++] = (unsigned char)(a >> 24);
+            b[i++] = (unsigned char)(a >> 16);
+            b[i++] = (unsigned char)(a >> 8);
+            b[i++] = (unsigned char)a;
+            p = end;
+            break;
+        }
+        if (p == field)
+            return -1; /* an empty group: ':::' or a stray ':' */
+        b[i++] = (unsigned char)(v >> 8);
+        b[i++] = (unsigned char)v;
+        if (p == end)
+            break;
+        if (*p != ':')
+            return -1;
+        p++;
+        if (p < end && *p == ':') {
+            if (ellipsis >= 0)
+                return -1; /* a second '::' */
+            ellipsis = i;
+            p++;
+            if (p == end)
+                break;
+        } else if (p == end) {
+            return -1; /* a trailing single ':' */
+        }
     }
+    if (p != end)
+        return -1;
+    if (i < 16) {
+        int gap = 16 - i;
+        if (ellipsis < 0)
+            return -1; /* too few groups */
+        for (k = i - 1; k >= ellipsis; k--)
+            b[k + gap] = b[k];
+        memset(b + ellipsis, 0, (size_t)gap);
+    } else if (ellipsis >= 0) {
+        return -1; /* '::' must stand for at least one group */
+    }
+    memset(out, 0, sizeof(*out));
+    out->fam = NV_IPV6;
+    for (k = 0; k < 8; k++)
+        out->hi = out->hi << 8 | b[k];
+    for (k = 8; k < 16; k++)
+        out->lo = out->lo << 8 | b[k];
+    return 0;
+}
+
+int nv_ipv6_parse(const char *s, struct nv_ip *out)
+{
+    return nv_v6n(s, strlen(s), out);
+}
+
+/* Whether x is an IPv4-mapped IPv6 address (::ffff:0:0/96). */
+static int nv_ip_mapped(const struct nv_ip *x)
+{
+    return x->fam == NV_IPV6 && x->hi == 0 && x->lo >> 32 == 0xffff;
+}
+
+/* The address in s[0..n), either family, as written (no mapping). */
+static int nv_ipn(const char *s, size_t n, struct nv_ip *out, const char **why)
+{
+    uint32_t a;
+
+    if (memchr(s, ':', n)) {
+        if (nv_v6n(s, n, out) == 0)
+            return 0;
+        if (why)
+            *why = "invalid IPv6 address";
+        return -1;
+    }
+    if (nv_v4n(s, n, &a) == 0) {
+        *out = nv_ip_v4(a);
+        return 0;
+    }
+    if (why)
+        *why = "invalid IPv4 address";
+    return -1;
+}
+
+int nv_ip_parse(const char *s, struct nv_ip *out, const char **why)
+{
+    if (nv_ipn(s, strlen(s), out, why) < 0)
+        return -1;
+    if (!nv_ip_mapped(out))
+        return 0;
+    *out = nv_ip_v4((uint32_t)out->lo);
     return 1;
 }
 
-int nv_cidr_parse(const char *s, struct nv_iprange *out, const char **why)
+int nv_cidr_parse(const char *s, struct nv_iprange *out, unsigned *lenp, const char **why)
 {
-    char addr[32];
-    const char *slash = strchr(s, '/');
-    const char *p;
-    uint32_t a, mask;
-    unsigned len = 0, digits = 0;
-    size_t n;
+    const char *slash = strchr(s, '/'), *p;
+    struct nv_ip a;
+    unsigned len = 0, digits = 0, bits;
+    uint64_t mhi, mlo;
+    int st = NV_CIDR_OK;
 
-    if (why)
-        *why = "not an IPv4 CIDR";
     if (!slash) {
         if (why)
             *why = "missing '/' and prefix length";
         return NV_CIDR_BAD;
     }
-    if (nv_is_ipv6_cidr(s))
-        return NV_CIDR_IPV6;
-    n = (size_t)(slash - s);
-    if (n >= sizeof(addr))
+    if (nv_ipn(s, (size_t)(slash - s), &a, why) < 0)
         return NV_CIDR_BAD;
-    memcpy(addr, s, n);
-    addr[n] = '\0';
-    if (nv_ipv4_parse(addr, &a) < 0) {
-        if (why)
-            *why = "invalid IPv4 address";
-        return NV_CIDR_BAD;
-    }
+    bits = nv_family_bits((enum nv_family)a.fam);
     for (p = slash + 1; *p >= '0' && *p <= '9'; p++) {
         if (digits && len == 0)
-            break;
+            break; /* a leading zero */
         len = len * 10 + (unsigned)(*p - '0');
-        if (++digits > 2)
+        if (++digits > 3)
             break;
     }
-    if (!digits || *p || len > 32) {
+    if (!digits || *p || len > bits) {
         if (why)
-            *why = "prefix length must be 0-32";
+            *why = a.fam == NV_IPV4 ? "prefix length must be 0-32" : "prefix length must be 0-128";
         return NV_CIDR_BAD;
     }
-    mask = len ? UINT32_MAX << (32 - len) : 0;
-    out->lo = a & mask;
-    out->hi = out->lo | ~mask;
-    return (a & ~mask) ? NV_CIDR_HOST_BITS : NV_CIDR_OK;
+    if (lenp)
+        *lenp = len;
+    nv_host_mask((enum nv_family)a.fam, len, &mhi, &mlo);
+    if ((a.hi & mhi) || (a.lo & mlo))
+        st |= NV_CIDR_HOST_BITS;
+    out->first = a;
+    out->first.hi &= ~mhi;
+    out->first.lo &= ~mlo;
+    out->last = out->first;
+    out->last.hi |= mhi;
+    out->last.lo |= mlo;
+    if (len >= 96 && nv_ip_mapped(&out->first)) {
+        /* Go's net.IPNet: the network number's To4() with the mask's last 4 bytes */
+        out->first = nv_ip_v4((uint32_t)out->first.lo);
+        out->last = nv_ip_v4((uint32_t)out->last.lo);
+        st |= NV_CIDR_MAPPED;
+    }
+    return st;
 }
 
-char *nv_ipv4_format(uint32_t a, char *buf)
+/* ---- formatting ---- */
+
+static void nv_v4_text(uint32_t a, char *buf)
 {
     snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
-    return buf;
 }
 
-char *nv_iprange_format(struct nv_iprange r, char *buf)
+char *nv_ip_format(const struct nv_ip *a, char *buf)
 {
-    char lo[16], hi[16];
+    unsigned g[8];
+    int i, best = -1, bestlen = 1, run = 0;
+    char *p = buf;
 
-    snprintf(buf, 32, "%s-%s", nv_ipv4_format(r.lo, lo), nv_ipv4_format(r.hi, hi));
+    if (a->fam == NV_IPV4) {
+        nv_v4_text((uint32_t)a->lo, buf);
+        return buf;
+    }
+    if (nv_ip_mapped(a)) {
+        memcpy(buf, "::ffff:", 7);
+        nv_v4_text((uint32_t)a->lo, buf + 7);
+        return buf;
+    }
+    for (i = 0; i < 4; i++) {
+        g[i] = (unsigned)(a->hi >> (48 - 16 * i)) & 0xffff;
+        g[i + 4] = (unsigned)(a->lo >> (48 - 16 * i)) & 0xffff;
+    }
+    /* the longest run of two or more zero groups; the first of equal ones */
+    for (i = 0; i < 8; i++) {
+        run = g[i] ? 0 : run + 1;
+        if (run > bestlen) {
+            bestlen = run;
+            best = i - run + 1;
+        }
+    }
+    for (i = 0; i < 8; i++) {
+        if (i == best) {
+            *p++ = ':';
+            *p++ = ':';
+            i += bestlen - 1;
+            continue;
+        }
+        if (i && i != best + bestlen)
+            *p++ = ':';
+        p += snprintf(p, 5, "%x", g[i]);
+    }
+    *p = '\0';
     return buf;
 }
 
-void nv_atoms_init(struct nv_atoms *a)
+char *nv_iprange_format(const struct nv_iprange *r, char *buf)
+{
+    char first[NV_IP_BUFSZ], last[NV_IP_BUFSZ];
+
+    snprintf(buf, NV_IPRANGE_BUFSZ, "%s-%s", nv_ip_format(&r->first, first),
+             nv_ip_format(&r->last, last));
+    return buf;
+}
+
+int nv_iprange_prefix(const struct nv_iprange *r)
+{
+    uint64_t xhi = r->first.hi ^ r->last.hi, xlo = r->first.lo ^ r->last.lo;
+    unsigned host = 0;
+
+    if (r->first.fam != r->last.fam)
+        return -1;
+    /* the differing bits must be the low ones, set in last and clear in first */
+    if ((r->first.hi & xhi) || (r->first.lo & xlo) || (r->last.hi & xhi) != xhi ||
+        (r->last.lo & xlo) != xlo)
+        return -1;
+    if (xhi) {
+        if (xlo != UINT64_MAX || (xhi & (xhi + 1)))
+            return -1;
+        for (host = 64; xhi; xhi >>= 1)
+            host++;
+    } else {
+        if (xlo & (xlo + 1))
+            return -1;
+        for (; xlo; xlo >>= 1)
+            host++;
+    }
+    return (int)(nv_family_bits((enum nv_family)r->first.fam) - host);
+}
+
+/* ---- atoms ---- */
+
+static void nv_atoms_cut(struct nv_atoms *a, struct nv_ip x)
+{
+    NV_GROW(a->cuts, a->alloc, a->n + 1);
+    a->cuts[a->n++] = x;
+}
+
+void nv_atoms_init(struct nv_atoms *a, unsigned families)
 {
     memset(a, 0, sizeof(*a));
-    NV_GROW(a->cuts, a->alloc, 1);
-    a->cuts[a->n++] = 0;
+    a->families = families & NV_FAMILIES_ALL;
+    if (!a->families)
+        a->families = NV_FAMILIES_ALL;
+    if (a->families & NV_FAMILY_BIT(NV_IPV4))
+        nv_atoms_cut(a, nv_ip_min(NV_IPV4));
+    if (a->families & NV_FAMILY_BIT(NV_IPV6))
+        nv_atoms_cut(a, nv_ip_min(NV_IPV6));
 }
 
 void nv_atoms_release(struct nv_atoms *a)
@@ -137,44 +409,41 @@ void nv_atoms_release(struct nv_atoms *a)
     memset(a, 0, sizeof(*a));
 }
 
-static void nv_atoms_cut(struct nv_atoms *a, uint32_t x)
+void nv_atoms_add(struct nv_atoms *a, const struct nv_iprange *r)
 {
-    NV_GROW(a->cuts, a->alloc, a->n + 1);
-    a->cuts[a->n++] = x;
+    if (!(a->families & NV_FAMILY_BIT(r->first.fam)) || nv_ip_cmp(&r->first, &r->last) > 0)
+        return;
+    nv_atoms_cut(a, r->first);
+    if (!nv_ip_is_max(&r->last))
+        nv_atoms_cut(a, nv_ip_next(r->last));
 }
 
-void nv_atoms_add(struct nv_atoms *a, struct nv_iprange r)
+static int nv_ip_qcmp(const void *pa, const void *pb)
 {
-    nv_atoms_cut(a, r.lo);
-    if (r.hi != UINT32_MAX)
-        nv_atoms_cut(a, r.hi + 1);
-}
-
-static int nv_u32_cmp(const void *pa, const void *pb)
-{
-    uint32_t x = *(const uint32_t *)pa, y = *(const uint32_t *)pb;
-    return x < y ? -1 : x > y;
+    return nv_ip_cmp(pa, pb);
 }
 
 void nv_atoms_finish(struct nv_atoms *a)
 {
     size_t r, w = 0;
 
-    qsort(a->cuts, a->n, sizeof(*a->cuts), nv_u32_cmp);
+    qsort(a->cuts, a->n, sizeof(*a->cuts), nv_ip_qcmp);
     for (r = 0; r < a->n; r++)
-        if (!w || a->cuts[w - 1] != a->cuts[r])
+        if (!w || !nv_ip_eq(&a->cuts[w - 1], &a->cuts[r]))
             a->cuts[w++] = a->cuts[r];
     a->n = w;
 }
 
-size_t nv_atoms_find(const struct nv_atoms *a, uint32_t x)
+size_t nv_atoms_find(const struct nv_atoms *a, const struct nv_ip *x)
 {
     size_t lo = 0, hi = a->n;
 
-    /* last cut <= x */
+    if (!(a->families & NV_FAMILY_BIT(x->fam)))
+        return a->n;
+    /* last cut <= x: the first cut of x's family is <= x */
     while (hi - lo > 1) {
         size_t mid = (lo + hi) / 2;
-        if (a->cuts[mid] <= x)
+        if (nv_ip_cmp(&a->cuts[mid], x) <= 0)
             lo = mid;
         else
             hi = mid;
@@ -182,11 +451,17 @@ size_t nv_atoms_find(const struct nv_atoms *a, uint32_t x)
     return lo;
 }
 
+int nv_atoms_adjacent(const struct nv_atoms *a, size_t i)
+{
+    return i + 1 < a->n && !nv_ip_is_min(&a->cuts[i + 1]);
+}
+
 struct nv_iprange nv_atoms_range(const struct nv_atoms *a, size_t i)
 {
     struct nv_iprange r;
 
-    r.lo = a->cuts[i];
-    r.hi = i + 1 < a->n ? a->cuts[i + 1] - 1 : UINT32_MAX;
+    r.first = a->cuts[i];
+    r.last = nv_atoms_adjacent(a, i) ? nv_ip_prev(a->cuts[i + 1])
+                                     : nv_ip_max((enum nv_family)r.first.fam);
     return r;
 }

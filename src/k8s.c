@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <arpa/inet.h>
-
 #include "netverify/arena.h"
 #include "netverify/buf.h"
 
@@ -581,70 +579,34 @@ static int nv_parse_portspec(struct nv_k8s *k, const struct nv_node *n, struct n
 
 /* ---- peers ---- */
 
-/* An IPv6 prefix: the address (network byte order) and the prefix length. */
-struct nv_ip6 {
-    unsigned char a[16];
-    unsigned len;
-};
-
 /*
- * Parse a CIDR as Go's net.ParseCIDR (and so the API server) reads it: IPv4
- * into *r (returns NV_CIDR_OK or NV_CIDR_HOST_BITS), IPv6 into *v6
- * (NV_CIDR_IPV6), or NV_CIDR_BAD with a reason in *why.
+ * One CIDR of an ipBlock, read as the API server reads it (Go's
+ * net.ParseCIDR). An IPv4-mapped IPv6 CIDR is the IPv4 block it maps, as in
+ * Go's net.IPNet, with a warning. Returns the nv_cidr_parse() status, or -1
+ * after an error; *len gets the prefix length as written.
  */
-static int nv_cidr_text(const char *s, struct nv_iprange *r, struct nv_ip6 *v6, const char **why)
+static int nv_ipblock_cidr(struct nv_k8s *k, const struct nv_node *n, const char *what,
+                           struct nv_iprange *r, unsigned *len)
 {
-    const char *slash = strchr(s, '/'), *p;
-    char addr[64];
-    size_t n;
+    const char *why;
+    char addr[NV_IP_BUFSZ];
+    int st = nv_cidr_parse(n->str, r, len, &why);
 
-    if (!strchr(s, ':'))
-        return nv_cidr_parse(s, r, why);
-    if (!slash) {
-        *why = "missing '/' and prefix length";
-        return NV_CIDR_BAD;
-    }
-    n = (size_t)(slash - s);
-    if (n < sizeof(addr)) {
-        memcpy(addr, s, n);
-        addr[n] = '\0';
-    }
-    if (n >= sizeof(addr) || inet_pton(AF_INET6, addr, v6->a) != 1) {
-        *why = "invalid IPv6 address";
-        return NV_CIDR_BAD;
-    }
-    v6->len = 0;
-    for (p = slash + 1; *p >= '0' && *p <= '9' && p - slash <= 3; p++)
-        v6->len = v6->len * 10 + (unsigned)(*p - '0');
-    if (p == slash + 1 || *p || v6->len > 128) {
-        *why = "prefix length must be 0-128";
-        return NV_CIDR_BAD;
-    }
-    return NV_CIDR_IPV6;
-}
-
-/* Whether IPv6 prefix 'in' lies strictly inside 'out' (longer, same leading bits). */
-static int nv_ip6_strictly_inside(const struct nv_ip6 *in, const struct nv_ip6 *out)
-{
-    unsigned i;
-
-    if (in->len <= out->len)
-        return 0;
-    for (i = 0; i < out->len; i++) {
-        unsigned mask = 0x80u >> (i % 8);
-        if ((in->a[i / 8] & mask) != (out->a[i / 8] & mask))
-            return 0;
-    }
-    return 1;
+    if (st == NV_CIDR_BAD)
+        return nv_diag_error(k->d, n->loc, NV_E_CIDR, "invalid CIDR '%s'%s: %s", n->str, what, why);
+    if (st & NV_CIDR_MAPPED)
+        nv_diag_warning(k->d, n->loc, NV_W_SEMANTIC,
+                        "'%s' is an IPv4-mapped IPv6 CIDR, read as %s/%d as Go's net.ParseCIDR "
+                        "reads it; Kubernetes' strict IP validation rejects it",
+                        n->str, nv_ip_format(&r->first, addr), nv_iprange_prefix(r));
+    return st;
 }
 
 static int nv_parse_ipblock(struct nv_k8s *k, const struct nv_node *n, struct nv_peer *p)
 {
-    struct nv_ip6 net6, ex6;
     const struct nv_node *cidr, *ex;
-    const char *why;
+    unsigned len, elen;
     size_t i;
-    int st;
 
     if (n->type != NV_NODE_MAP)
         return nv_type_error(k, n, "ipBlock", "a mapping");
@@ -655,16 +617,12 @@ static int nv_parse_ipblock(struct nv_k8s *k, const struct nv_node *n, struct nv
         return nv_diag_error(k->d, n->loc, NV_E_MISSING, "ipBlock has no 'cidr'");
     if (cidr->type != NV_NODE_SCALAR || cidr->kind != NV_SCALAR_STR)
         return nv_type_error(k, cidr, "cidr", "a string");
-    st = nv_cidr_text(cidr->str, &p->cidr, &net6, &why);
-    if (st == NV_CIDR_BAD)
-        return nv_diag_error(k->d, cidr->loc, NV_E_CIDR, "invalid CIDR '%s': %s", cidr->str, why);
-    if (st == NV_CIDR_IPV6) {
-        /* IPv6 is not modelled: this peer matches no IPv4 address */
+    if (nv_ipblock_cidr(k, cidr, "", &p->cidr, &len) < 0)
+        return -1;
+    if (!(k->m->families & NV_FAMILY_BIT(p->cidr.first.fam)))
         nv_diag_warning(k->d, cidr->loc, NV_W_SEMANTIC,
-                        "IPv6 CIDR '%s' is not modelled; the ipBlock matches nothing", cidr->str);
-        p->cidr.lo = 1;
-        p->cidr.hi = 0;
-    }
+                        "%s CIDR '%s' is not modelled; the ipBlock matches nothing",
+                        nv_family_name(p->cidr.first.fam), cidr->str);
     ex = nv_node_get(n, "except");
     if (nv_node_is_null(ex))
         return 0;
@@ -674,25 +632,17 @@ static int nv_parse_ipblock(struct nv_k8s *k, const struct nv_node *n, struct nv
     for (i = 0; i < ex->n; i++) {
         const struct nv_node *e = ex->items[i];
         struct nv_iprange r;
-        int est;
         if (e->type != NV_NODE_SCALAR || e->kind != NV_SCALAR_STR)
             return nv_type_error(k, e, "except item", "a string");
-        est = nv_cidr_text(e->str, &r, &ex6, &why);
-        if (est == NV_CIDR_BAD)
-            return nv_diag_error(k->d, e->loc, NV_E_CIDR, "invalid CIDR '%s' in except: %s", e->str,
-                                 why);
-        if ((est == NV_CIDR_IPV6) != (st == NV_CIDR_IPV6))
+        if (nv_ipblock_cidr(k, e, " in except", &r, &elen) < 0)
+            return -1;
+        if (r.first.fam != p->cidr.first.fam)
             return nv_diag_error(k->d, e->loc, NV_E_CIDR,
                                  "except '%s' is not of the same IP family as cidr '%s'", e->str,
                                  cidr->str);
-        if (est == NV_CIDR_IPV6) {
-            if (!nv_ip6_strictly_inside(&ex6, &net6))
-                return nv_diag_error(k->d, e->loc, NV_E_CIDR,
-                                     "except '%s' is not a strict subset of cidr '%s'", e->str,
-                                     cidr->str);
-            continue;
-        }
-        if (r.lo < p->cidr.lo || r.hi > p->cidr.hi || (r.lo == p->cidr.lo && r.hi == p->cidr.hi))
+        /* the API server's test: the except's network number is in the cidr, and its
+         * prefix, as written, is longer */
+        if (!nv_iprange_has(&p->cidr, &r.first) || elen <= len)
             return nv_diag_error(k->d, e->loc, NV_E_CIDR,
                                  "except '%s' is not a strict subset of cidr '%s'", e->str,
                                  cidr->str);
@@ -1299,7 +1249,6 @@ static int nv_anp_networks(struct nv_anp *a, const struct nv_node *peer)
     for (i = 0; nets && i < nets->n; i++) {
         const struct nv_node *e = nets->items[i];
         struct nv_iprange r;
-        struct nv_ip6 v6;
         const char *why;
         if (e->type != NV_NODE_SCALAR || e->kind != NV_SCALAR_STR) {
             bad = nv_type_error(a->k, e, "networks item", "a string");
@@ -1311,7 +1260,7 @@ static int nv_anp_networks(struct nv_anp *a, const struct nv_node *peer)
                                 NV_ANP_MAX_CIDR_LEN);
             continue;
         }
-        if (nv_cidr_text(e->str, &r, &v6, &why) == NV_CIDR_BAD) {
+        if (nv_cidr_parse(e->str, &r, NULL, &why) == NV_CIDR_BAD) {
             bad = nv_diag_error(a->k->d, e->loc, NV_E_CIDR, "invalid CIDR '%s' in networks: %s",
                                 e->str, why);
             continue;

@@ -84,18 +84,6 @@ struct nv_matrix {
     unsigned char *ns_touched;
 };
 
-static int nv_ipblock_has(const struct nv_peer *p, uint32_t addr)
-{
-    size_t e;
-
-    if (p->cidr.lo > p->cidr.hi || addr < p->cidr.lo || addr > p->cidr.hi)
-        return 0;
-    for (e = 0; e < p->nexcept; e++)
-        if (addr >= p->except[e].lo && addr <= p->except[e].hi)
-            return 0;
-    return 1;
-}
-
 /* ---- distinct peer sets ---- */
 
 static uint64_t nv_sel_hash(const struct nv_selector *s, uint64_t h)
@@ -195,14 +183,21 @@ static uint32_t nv_pset_of(struct nv_matrix *x, const struct nv_peer *p, unsigne
     return id;
 }
 
+/* The atoms of an ipBlock: those of its cidr, but the excepted ones (none if its family is not
+ * modelled). */
 static void nv_ipblock_members(struct nv_matrix *x, struct nv_peer *p)
 {
+    const struct nv_atoms *atoms = &x->m->atoms;
     struct nv_u32s out = {NULL, 0, 0};
-    size_t i;
+    size_t i, e, first = nv_atoms_find(atoms, &p->cidr.first);
+    size_t last = nv_atoms_find(atoms, &p->cidr.last);
 
-    for (i = 0; i < x->m->atoms.n; i++)
-        if (nv_ipblock_has(p, nv_atoms_range(&x->m->atoms, i).lo))
+    for (i = first; i <= last && i < atoms->n; i++) {
+        for (e = 0; e < p->nexcept && !nv_iprange_has(&p->except[e], &atoms->cuts[i]); e++)
+            ;
+        if (e == p->nexcept)
             nv_u32s_push(&out, (uint32_t)i);
+    }
     p->members = out.v;
     p->nmembers = out.n;
     NV_GROW(x->atom_lists, x->atomlistalloc, x->natomlists + 1);

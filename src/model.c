@@ -15,7 +15,7 @@ struct nv_model *nv_model_new(void)
 
     nv_arena_init(&m->arena);
     nv_ports_init(&m->ports);
-    nv_atoms_init(&m->atoms);
+    m->families = NV_FAMILY_BIT(NV_IPV4);
     return m;
 }
 
@@ -126,10 +126,10 @@ void nv_model_use_workload(struct nv_model *m, const char *ref)
     nv_add_unique(&m->named, &m->nnamed, &m->namedalloc, nv_arena_intern(&m->arena, ref));
 }
 
-void nv_model_use_range(struct nv_model *m, struct nv_iprange r)
+void nv_model_use_range(struct nv_model *m, const struct nv_iprange *r)
 {
     NV_GROW(m->extra, m->extraalloc, m->nextra + 1);
-    m->extra[m->nextra++] = r;
+    m->extra[m->nextra++] = *r;
 }
 
 void nv_model_use_port_name(struct nv_model *m, const char *name)
@@ -502,6 +502,7 @@ static void nv_make_atoms(struct nv_model *m)
     size_t i, r, j;
     int dir;
 
+    nv_atoms_init(&m->atoms, m->families);
     for (i = 0; i < m->npolicies; i++) {
         struct nv_policy *p = m->policies[i];
         for (dir = 0; dir < 2; dir++)
@@ -509,15 +510,15 @@ static void nv_make_atoms(struct nv_model *m)
                 for (j = 0; j < p->rules[dir][r].npeers; j++) {
                     const struct nv_peer *pe = &p->rules[dir][r].peers[j];
                     size_t e;
-                    if (pe->kind != NV_PEER_IPBLOCK || pe->cidr.lo > pe->cidr.hi)
+                    if (pe->kind != NV_PEER_IPBLOCK)
                         continue;
-                    nv_atoms_add(&m->atoms, pe->cidr);
+                    nv_atoms_add(&m->atoms, &pe->cidr);
                     for (e = 0; e < pe->nexcept; e++)
-                        nv_atoms_add(&m->atoms, pe->except[e]);
+                        nv_atoms_add(&m->atoms, &pe->except[e]);
                 }
     }
     for (i = 0; i < m->nextra; i++)
-        nv_atoms_add(&m->atoms, m->extra[i]);
+        nv_atoms_add(&m->atoms, &m->extra[i]);
     nv_atoms_finish(&m->atoms);
 }
 

@@ -31,10 +31,10 @@ uint32_t nv_report_workload(const struct nv_model *m, uint32_t c, uint32_t not )
 
 void nv_report_end(struct nv_buf *b, const struct nv_model *m, const struct nv_end *e, uint32_t wl)
 {
-    char ip[16];
+    char ip[NV_IP_BUFSZ];
 
     if (e->external) {
-        nv_buf_puts(b, nv_ipv4_format(e->ip, ip));
+        nv_buf_puts(b, nv_ip_format(&e->ip, ip));
         return;
     }
     nv_buf_printf(b, "%s[%s]", m->workloads[wl].id, m->workloads[wl].kind);
@@ -248,19 +248,15 @@ void nv_report_unmatched(struct nv_buf *b, const struct nv_selector *s, const st
     nv_buf_puts(b, "it matches");
 }
 
-void nv_report_range(struct nv_buf *b, struct nv_iprange r)
+void nv_report_range(struct nv_buf *b, const struct nv_iprange *r)
 {
-    char buf[32];
-    uint64_t size = (uint64_t)r.hi - r.lo + 1;
-    int len = 32;
+    char buf[NV_IPRANGE_BUFSZ];
+    int len = nv_iprange_prefix(r);
 
-    while (len > 0 && ((uint64_t)1 << (32 - len)) < size)
-        len--;
-    if (((uint64_t)1 << (32 - len)) == size && (r.lo & (uint32_t)(size - 1)) == 0) {
-        nv_buf_printf(b, "%s/%d", nv_ipv4_format(r.lo, buf), len);
-        return;
-    }
-    nv_buf_puts(b, nv_iprange_format(r, buf));
+    if (len >= 0)
+        nv_buf_printf(b, "%s/%d", nv_ip_format(&r->first, buf), len);
+    else
+        nv_buf_puts(b, nv_iprange_format(r, buf));
 }
 
 struct nv_json *nv_report_sarif_rule(const char *id, const char *text)

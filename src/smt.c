@@ -111,7 +111,10 @@ struct nv_nport {
  * One indicator per class pins the attributes of that class's pods.
  */
 struct nv_sym {
-    Z3_ast pod, ns, ip;
+    Z3_ast pod, ns;
+    /* an external address: IPv4 (ip) or IPv6 (ip6); v6 tells which when both are modelled.
+     * The variables of a family not modelled are NULL. */
+    Z3_ast v6, ip, ip6;
     Z3_ast *cls;    /* per class */
     Z3_ast *nsis;   /* per namespace: ns == k */
     Z3_ast **lab;   /* per pod-label key */
@@ -264,7 +267,9 @@ static void nv_make_sym(struct nv_smt *s, struct nv_sym *e, const char *p)
 
     e->pod = nv_var(s, p, "pod", 0);
     e->ns = nv_var(s, p, "ns", s->wns);
-    e->ip = nv_var(s, p, "ip", 32);
+    e->v6 = m->families == NV_FAMILIES_ALL ? nv_var(s, p, "v6", 0) : NULL;
+    e->ip = m->families & NV_FAMILY_BIT(NV_IPV4) ? nv_var(s, p, "ip", 32) : NULL;
+    e->ip6 = m->families & NV_FAMILY_BIT(NV_IPV6) ? nv_var(s, p, "ip6", 128) : NULL;
     e->cls = nv_group(s, p, "class", m->nclasses);
     e->nsis = nv_xcalloc(m->nns + 1, sizeof(*e->nsis));
     for (i = 0; i < m->nns; i++)
@@ -442,6 +447,53 @@ static Z3_ast nv_in_range(struct nv_smt *s, Z3_ast x, uint32_t lo, uint32_t hi, 
                    Z3_mk_bvule(s->ctx, x, nv_num(s, hi, width)));
 }
 
+/* Bits [from, from + n) of a 128-bit address (bit 0 the least significant) as a numeral. */
+static Z3_ast nv_num128(struct nv_smt *s, const struct nv_ip *a, unsigned from, unsigned n)
+{
+    bool bits[128];
+    unsigned i;
+
+    for (i = 0; i < n; i++) {
+        unsigned b = from + i;
+        bits[i] = (b < 64 ? a->lo >> b : a->hi >> (b - 64)) & 1;
+    }
+    return Z3_mk_bv_numeral(s->ctx, n, bits);
+}
+
+/* x (128 bits) in r, an IPv6 range: the prefix bits when r is a CIDR block. */
+static Z3_ast nv_in_range128(struct nv_smt *s, Z3_ast x, const struct nv_iprange *r)
+{
+    int len = nv_iprange_prefix(r);
+
+    if (len == 0)
+        return nv_true(s);
+    if (len > 0)
+        return Z3_mk_eq(s->ctx, Z3_mk_extract(s->ctx, 127, 128 - (unsigned)len, x),
+                        nv_num128(s, &r->first, 128 - (unsigned)len, (unsigned)len));
+    return nv_and2(s, Z3_mk_bvule(s->ctx, nv_num128(s, &r->first, 0, 128), x),
+                   Z3_mk_bvule(s->ctx, x, nv_num128(s, &r->last, 0, 128)));
+}
+
+/*
+ * External endpoint e's address in r. 'fam': also say the family (not needed
+ * where the caller already did; nothing to say when only one is modelled).
+ */
+static Z3_ast nv_in_iprange(struct nv_smt *s, const struct nv_sym *e, const struct nv_iprange *r,
+                            int fam)
+{
+    Z3_ast in;
+
+    if (!(s->m->families & NV_FAMILY_BIT(r->first.fam)))
+        return nv_false(s);
+    if (r->first.fam == NV_IPV4)
+        in = nv_in_range(s, e->ip, (uint32_t)r->first.lo, (uint32_t)r->last.lo, 32);
+    else
+        in = nv_in_range128(s, e->ip6, r);
+    if (!fam || !e->v6)
+        return in;
+    return nv_and2(s, r->first.fam == NV_IPV6 ? e->v6 : Z3_mk_not(s->ctx, e->v6), in);
+}
+
 /* Endpoint e in the policy's own namespace, selected by its podSelector. */
 static Z3_ast nv_selected(struct nv_smt *s, const struct nv_sym *e, const struct nv_policy *p)
 {
@@ -460,14 +512,11 @@ static Z3_ast nv_peer(struct nv_smt *s, const struct nv_sym *e, const struct nv_
     size_t i;
 
     if (p->kind == NV_PEER_IPBLOCK) {
+        /* the excepts are of the cidr's family */
         nv_terms_add(&t, Z3_mk_not(s->ctx, e->pod));
-        if (p->cidr.lo > p->cidr.hi) /* IPv6: matches no IPv4 address */
-            nv_terms_add(&t, nv_false(s));
-        else
-            nv_terms_add(&t, nv_in_range(s, e->ip, p->cidr.lo, p->cidr.hi, 32));
+        nv_terms_add(&t, nv_in_iprange(s, e, &p->cidr, 1));
         for (i = 0; i < p->nexcept; i++)
-            nv_terms_add(
-                &t, Z3_mk_not(s->ctx, nv_in_range(s, e->ip, p->except[i].lo, p->except[i].hi, 32)));
+            nv_terms_add(&t, Z3_mk_not(s->ctx, nv_in_iprange(s, e, &p->except[i], 0)));
         return nv_and(s, &t);
     }
     nv_terms_add(&t, e->pod);
@@ -805,11 +854,10 @@ static Z3_ast nv_set(struct nv_smt *s, const struct nv_sym *e, const struct nv_s
     case NV_SET_CIDR:
         nv_terms_add(&t, Z3_mk_not(s->ctx, e->pod));
         for (i = 0; i < st->ncidr; i++)
-            nv_terms_add(&any, nv_in_range(s, e->ip, st->cidr[i].lo, st->cidr[i].hi, 32));
+            nv_terms_add(&any, nv_in_iprange(s, e, &st->cidr[i], 1));
         nv_terms_add(&t, nv_or(s, &any));
         for (i = 0; i < st->nexcept; i++)
-            nv_terms_add(&t, Z3_mk_not(s->ctx, nv_in_range(s, e->ip, st->except[i].lo,
-                                                           st->except[i].hi, 32)));
+            nv_terms_add(&t, Z3_mk_not(s->ctx, nv_in_iprange(s, e, &st->except[i], 1)));
         return nv_and(s, &t);
     case NV_SET_WORKLOAD:
         /* the workload's own classes: claims that name workloads give them classes of their own */
@@ -971,6 +1019,19 @@ static uint64_t nv_eval(struct nv_smt *s, Z3_model model, Z3_ast a)
     return u;
 }
 
+/* The address of external endpoint e in the model. */
+static struct nv_ip nv_eval_ip(struct nv_smt *s, Z3_model model, const struct nv_sym *e)
+{
+    struct nv_ip a;
+
+    if (e->v6 ? !nv_eval(s, model, e->v6) : !e->ip6)
+        return nv_ip_v4((uint32_t)nv_eval(s, model, e->ip));
+    a = nv_ip_min(NV_IPV6);
+    a.hi = nv_eval(s, model, Z3_mk_extract(s->ctx, 127, 64, e->ip6));
+    a.lo = nv_eval(s, model, Z3_mk_extract(s->ctx, 63, 0, e->ip6));
+    return a;
+}
+
 /* Whether everything class c pins holds in the model (with model completion). */
 static int nv_class_fits(struct nv_smt *s, Z3_model model, const struct nv_sym *e, size_t c)
 {
@@ -1050,12 +1111,12 @@ static void nv_read_witness(struct nv_smt *s, const struct nv_claim *c, struct n
     part->w.src.external = !nv_eval(s, model, s->s.pod);
     part->w.dst.external = !nv_eval(s, model, s->d.pod);
     if (part->w.src.external)
-        part->w.src.ip = (uint32_t)nv_eval(s, model, s->s.ip);
+        part->w.src.ip = nv_eval_ip(s, model, &s->s);
     else if (!(ns = nv_true_classes(s, model, &s->s, sc)))
         NV_BUG("a pod endpoint of the model has no class");
     if (part->kind != NV_PART_ISOLATED) {
         if (part->w.dst.external)
-            part->w.dst.ip = (uint32_t)nv_eval(s, model, s->d.ip);
+            part->w.dst.ip = nv_eval_ip(s, model, &s->d);
         else if (!(nd = nv_true_classes(s, model, &s->d, dc)))
             NV_BUG("a pod endpoint of the model has no class");
     }
@@ -1104,8 +1165,11 @@ static double nv_elapsed(const struct timespec *t0)
 /* The endpoint fixed to what the witness says. */
 static Z3_ast nv_fix(struct nv_smt *s, const struct nv_sym *e, const struct nv_end *v)
 {
-    if (v->external)
-        return nv_and2(s, Z3_mk_not(s->ctx, e->pod), nv_eqn(s, e->ip, v->ip, 32));
+    if (v->external) {
+        struct nv_iprange r;
+        r.first = r.last = v->ip;
+        return nv_and2(s, Z3_mk_not(s->ctx, e->pod), nv_in_iprange(s, e, &r, 1));
+    }
     return nv_and2(s, e->pod, e->cls[v->cls]);
 }
 

@@ -10,6 +10,7 @@
 #define NETVERIFY_TEST_ORACLE_H
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "netverify/claim.h"
@@ -82,19 +83,102 @@ static inline int o_peer_pod(const struct nv_model *m, const struct nv_policy *p
     return 0;
 }
 
-static inline int o_in_block(const struct nv_peer *p, uint32_t a)
+/* ---- addresses, compared here without ip.c ---- */
+
+/* a before b, two addresses of one family */
+static inline int o_ip_before(const struct nv_ip *a, const struct nv_ip *b)
+{
+    return a->hi < b->hi || (a->hi == b->hi && a->lo < b->lo);
+}
+
+/* Is a in r? An address is never in a range of the other family. */
+static inline int o_in_range(const struct nv_iprange *r, const struct nv_ip *a)
+{
+    return a->fam == r->first.fam && !o_ip_before(a, &r->first) && !o_ip_before(&r->last, a);
+}
+
+/* Probe addresses: each boundary of the ranges given, one address either side of it within
+ * its family, and the ends of each family modelled. */
+struct o_addrs {
+    struct nv_ip *v;
+    size_t n, alloc;
+    unsigned families;
+};
+
+static inline void o_addrs_add(struct o_addrs *s, const struct nv_ip *a)
+{
+    size_t i;
+
+    if (!(s->families & NV_FAMILY_BIT(a->fam)))
+        return;
+    for (i = 0; i < s->n; i++)
+        if (s->v[i].fam == a->fam && s->v[i].hi == a->hi && s->v[i].lo == a->lo)
+            return;
+    if (s->n == s->alloc) {
+        s->alloc = s->alloc ? 2 * s->alloc : 64;
+        s->v = realloc(s->v, s->alloc * sizeof(*s->v));
+        if (!s->v)
+            abort();
+    }
+    s->v[s->n++] = *a;
+}
+
+static inline void o_addrs_init(struct o_addrs *s, unsigned families)
+{
+    struct nv_ip a;
+    int f;
+
+    memset(s, 0, sizeof(*s));
+    s->families = families;
+    for (f = NV_IPV4; f <= NV_IPV6; f++) {
+        memset(&a, 0, sizeof(a));
+        a.fam = (unsigned char)f;
+        o_addrs_add(s, &a);
+        a.lo = f == NV_IPV4 ? UINT32_MAX : UINT64_MAX;
+        a.hi = f == NV_IPV4 ? 0 : UINT64_MAX;
+        o_addrs_add(s, &a);
+    }
+}
+
+static inline void o_addrs_range(struct o_addrs *s, const struct nv_iprange *r)
+{
+    struct nv_ip below = r->first, above = r->last;
+    uint64_t top = r->first.fam == NV_IPV4 ? 0 : UINT64_MAX;
+    uint64_t max = r->first.fam == NV_IPV4 ? UINT32_MAX : UINT64_MAX;
+
+    o_addrs_add(s, &r->first);
+    o_addrs_add(s, &r->last);
+    if (below.hi || below.lo) {
+        if (below.lo-- == 0)
+            below.hi--;
+        o_addrs_add(s, &below);
+    }
+    if (above.hi != top || above.lo != max) {
+        if (++above.lo == 0)
+            above.hi++;
+        o_addrs_add(s, &above);
+    }
+}
+
+static inline void o_addrs_release(struct o_addrs *s)
+{
+    free(s->v);
+    memset(s, 0, sizeof(*s));
+}
+
+static inline int o_in_block(const struct nv_peer *p, const struct nv_ip *a)
 {
     size_t e;
 
-    if (p->cidr.lo > p->cidr.hi || a < p->cidr.lo || a > p->cidr.hi)
+    if (!o_in_range(&p->cidr, a))
         return 0;
     for (e = 0; e < p->nexcept; e++)
-        if (a >= p->except[e].lo && a <= p->except[e].hi)
+        if (o_in_range(&p->except[e], a))
             return 0;
     return 1;
 }
 
-static inline int o_peer_addr(const struct nv_rule *r, uint32_t a)
+static inline int o_peer_addr(const struct nv_rule *r, const struct nv_ip *a)
 {
     size_t k;
 
@@ -180,7 +264,7 @@ static inline int o_pod_in(const struct nv_model *m, const struct nv_set *s,
 }
 
 /* Is address a in claim set s (any, or a CIDR union minus excepts)? */
-static inline int o_addr_in(const struct nv_set *s, uint32_t a)
+static inline int o_addr_in(const struct nv_set *s, const struct nv_ip *a)
 {
     size_t i;
     int in = 0;
@@ -190,9 +274,9 @@ static inline int o_addr_in(const struct nv_set *s, uint32_t a)
     if (s->kind != NV_SET_CIDR)
         return 0;
     for (i = 0; i < s->ncidr; i++)
-        in |= a >= s->cidr[i].lo && a <= s->cidr[i].hi;
+        in |= o_in_range(&s->cidr[i], a);
     for (i = 0; i < s->nexcept; i++)
-        if (a >= s->except[i].lo && a <= s->except[i].hi)
+        if (o_in_range(&s->except[i], a))
             in = 0;
     return in;
 }

@@ -268,16 +268,16 @@ static void test_set_kinds(void **state)
                  "cidr 10.0.0.0/8, 192.168.1.7/24 except 10.1.0.0/16,10.2.3.4/32 cannot reach any");
     assert_int_equal(c->a.kind, NV_SET_CIDR);
     assert_int_equal(c->a.ncidr, 2);
-    assert_int_equal(c->a.cidr[0].lo, ip(10, 0, 0, 0));
-    assert_int_equal(c->a.cidr[0].hi, ip(10, 255, 255, 255));
+    assert_int_equal(c->a.cidr[0].first.lo, ip(10, 0, 0, 0));
+    assert_int_equal(c->a.cidr[0].last.lo, ip(10, 255, 255, 255));
     /* host bits are cleared */
-    assert_int_equal(c->a.cidr[1].lo, ip(192, 168, 1, 0));
-    assert_int_equal(c->a.cidr[1].hi, ip(192, 168, 1, 255));
+    assert_int_equal(c->a.cidr[1].first.lo, ip(192, 168, 1, 0));
+    assert_int_equal(c->a.cidr[1].last.lo, ip(192, 168, 1, 255));
     assert_int_equal(c->a.nexcept, 2);
-    assert_int_equal(c->a.except[0].lo, ip(10, 1, 0, 0));
-    assert_int_equal(c->a.except[0].hi, ip(10, 1, 255, 255));
-    assert_int_equal(c->a.except[1].lo, ip(10, 2, 3, 4));
-    assert_int_equal(c->a.except[1].hi, ip(10, 2, 3, 4));
+    assert_int_equal(c->a.except[0].first.lo, ip(10, 1, 0, 0));
+    assert_int_equal(c->a.except[0].last.lo, ip(10, 1, 255, 255));
+    assert_int_equal(c->a.except[1].first.lo, ip(10, 2, 3, 4));
+    assert_int_equal(c->a.except[1].last.lo, ip(10, 2, 3, 4));
     assert_string_equal(c->a.text,
                         "cidr 10.0.0.0/8, 192.168.1.7/24 except 10.1.0.0/16,10.2.3.4/32");
     /* every range the claim uses cuts the external atoms */
@@ -285,8 +285,8 @@ static void test_set_kinds(void **state)
 
     c = parse_ok(p, "cidr 0.0.0.0/0 reaches any");
     assert_int_equal(c->a.ncidr, 1);
-    assert_int_equal(c->a.cidr[0].lo, 0);
-    assert_int_equal(c->a.cidr[0].hi, UINT32_MAX);
+    assert_int_equal(c->a.cidr[0].first.lo, 0);
+    assert_int_equal(c->a.cidr[0].last.lo, UINT32_MAX);
     assert_int_equal(c->a.nexcept, 0);
 }
 
@@ -889,8 +889,8 @@ static void check_members(const struct nv_model *m, const struct nv_set *s)
     for (i = 0; i < m->atoms.n; i++) {
         struct nv_iprange r = nv_atoms_range(&m->atoms, i);
         /* atoms never straddle the claim's ranges: both ends agree */
-        assert_int_equal(o_addr_in(s, r.lo), o_addr_in(s, r.hi));
-        if ((s->atoms[i] != 0) != o_addr_in(s, r.lo))
+        assert_int_equal(o_addr_in(s, &r.first), o_addr_in(s, &r.last));
+        if ((s->atoms[i] != 0) != o_addr_in(s, &r.first))
             fail_msg("set '%s': atom %zu is %s", s->text, i, s->atoms[i] ? "in" : "out");
         natoms += s->atoms[i] != 0;
     }

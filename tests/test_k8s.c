@@ -613,13 +613,13 @@ static void test_policy_rules(void **state)
     assert_int_equal(pe->ns_sel->reqs[0].op, NV_SEL_EXISTS);
     pe = &r->peers[3];
     assert_int_equal(pe->kind, NV_PEER_IPBLOCK);
-    assert_int_equal(pe->cidr.lo, 0x0a000000u);
-    assert_int_equal(pe->cidr.hi, 0x0affffffu);
+    assert_int_equal(pe->cidr.first.lo, 0x0a000000u);
+    assert_int_equal(pe->cidr.last.lo, 0x0affffffu);
     assert_int_equal(pe->nexcept, 2);
-    assert_int_equal(pe->except[0].lo, 0x0a010000u);
-    assert_int_equal(pe->except[0].hi, 0x0a01ffffu);
-    assert_int_equal(pe->except[1].lo, 0x0a020304u);
-    assert_int_equal(pe->except[1].hi, 0x0a020304u);
+    assert_int_equal(pe->except[0].first.lo, 0x0a010000u);
+    assert_int_equal(pe->except[0].last.lo, 0x0a01ffffu);
+    assert_int_equal(pe->except[1].first.lo, 0x0a020304u);
+    assert_int_equal(pe->except[1].last.lo, 0x0a020304u);
     assert_int_equal(r->nports, 5);
     assert_true(r->has_named);
     assert_string_equal(nv_ports_format(&m->ports, r->numeric), "TCP 80,8000-8100;UDP 53;SCTP");
@@ -641,8 +641,8 @@ static void test_policy_rules(void **state)
     r = &p->rules[NV_EGRESS][0];
     assert_int_equal(r->dir, NV_EGRESS);
     assert_int_equal(r->npeers, 1);
-    assert_int_equal(r->peers[0].cidr.lo, 0xc0a80100u); /* host bits cleared */
-    assert_int_equal(r->peers[0].cidr.hi, 0xc0a801ffu);
+    assert_int_equal(r->peers[0].cidr.first.lo, 0xc0a80100u); /* host bits cleared */
+    assert_int_equal(r->peers[0].cidr.last.lo, 0xc0a801ffu);
     assert_true(r->has_named);
     assert_int_equal(r->numeric, NV_PORTS_NONE);
     assert_int_equal(r->ports[0].proto, NV_PROTO_UDP);
@@ -806,6 +806,58 @@ static void test_err_except_outside(void **state)
     expect_error(text, NV_E_CIDR, "not a strict subset", "- ^11.0.0.0/24");
     expect_error(text2, NV_E_CIDR, "not a strict subset", "[^10.0.0.0/16]");
     expect_error(text3, NV_E_CIDR, "not a strict subset", "[^10.0.0.0/8]");
+}
+
+/*
+ * IPv4-mapped IPv6 CIDRs: the IPv4 block, as Go's net.ParseCIDR and net.IPNet
+ * read them, with a warning; the except test compares the prefix lengths as
+ * written, as the API server's ValidateIPBlock does.
+ */
+static void test_ipblock_mapped(void **state)
+{
+    static const char ok[] =
+        "kind: NetworkPolicy\n"
+        "metadata: {name: np}\n"
+        "spec:\n"
+        "  podSelector: {}\n"
+        "  ingress:\n"
+        "  - from:\n"
+        "    - ipBlock: {cidr: '::ffff:10.0.0.0/104', except: ['::ffff:10.1.0.0/112']}\n"
+        "    - ipBlock: {cidr: 10.0.0.0/8, except: ['::ffff:10.2.0.0/112']}\n";
+    static const char bad[] =
+        "kind: NetworkPolicy\n"
+        "metadata: {name: np}\n"
+        "spec:\n"
+        "  podSelector: {}\n"
+        "  ingress:\n"
+        "  - from:\n"
+        "    - ipBlock: {cidr: '::ffff:10.0.0.0/104', except: [10.1.0.0/16]}\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(ok, &d);
+    const struct nv_peer *pe = pol_named(m, "np")->rules[NV_INGRESS][0].peers;
+    const struct nv_diag *w;
+
+    (void)state;
+    assert_int_equal(pe[0].cidr.first.fam, NV_IPV4);
+    assert_int_equal(pe[0].cidr.first.lo, 0x0a000000u);
+    assert_int_equal(pe[0].cidr.last.lo, 0x0affffffu);
+    assert_int_equal(pe[0].nexcept, 1);
+    assert_int_equal(pe[0].except[0].first.fam, NV_IPV4);
+    assert_int_equal(pe[0].except[0].first.lo, 0x0a010000u);
+    assert_int_equal(pe[0].except[0].last.lo, 0x0a01ffffu);
+    assert_int_equal(pe[1].except[0].first.lo, 0x0a020000u);
+    assert_int_equal(pe[1].except[0].last.lo, 0x0a02ffffu);
+    assert_int_equal(d.nwarn, 3);
+    w = find_diag(&d, NV_W_SEMANTIC,
+                  "'::ffff:10.0.0.0/104' is an IPv4-mapped IPv6 CIDR, read as "
+                  "10.0.0.0/8");
+    assert_int_equal(w->loc.line, 7);
+    find_diag(&d, NV_W_SEMANTIC, "read as 10.1.0.0/16");
+    find_diag(&d, NV_W_SEMANTIC, "read as 10.2.0.0/16");
+    nv_model_free(m);
+    nv_diags_release(&d);
+    /* /104 as written is not shorter than /16: the API server refuses it */
+    expect_error(bad, NV_E_CIDR, "not a strict subset", "[^10.1.0.0/16]");
 }
 
 static void test_err_port_range(void **state)
@@ -1212,10 +1264,10 @@ static void test_warnings_only(void **state)
     assert_int_equal(find_diag(&d, NV_W_SEMANTIC, "IPv6")->loc.line, 7);
     find_diag(&d, NV_W_SEMANTIC, "containerPort");
     assert_int_equal(find_diag(&d, NV_W_SKIPPED, "Ingress")->sev, NV_SEV_NOTE);
-    /* the IPv6 peer matches no IPv4 address */
+    /* the IPv6 peer is kept, though IPv6 is not modelled */
     assert_int_equal(p->rules[NV_INGRESS][0].npeers, 1);
-    assert_true(p->rules[NV_INGRESS][0].peers[0].cidr.lo >
-                p->rules[NV_INGRESS][0].peers[0].cidr.hi);
+    assert_int_equal(p->rules[NV_INGRESS][0].peers[0].cidr.first.fam, NV_IPV6);
+    assert_int_equal(p->rules[NV_INGRESS][0].peers[0].cidr.first.hi, 0xfd00000000000000ULL);
     nv_model_free(m);
     nv_diags_release(&d);
 }
@@ -2111,6 +2163,7 @@ int main(void)
         cmocka_unit_test(test_err_exists_with_values),
         cmocka_unit_test(test_err_bad_cidr),
         cmocka_unit_test(test_err_except_outside),
+        cmocka_unit_test(test_ipblock_mapped),
         cmocka_unit_test(test_err_port_range),
         cmocka_unit_test(test_err_endport),
         cmocka_unit_test(test_err_protocol),

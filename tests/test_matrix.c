@@ -126,8 +126,7 @@ static void o_pod_free(struct o_pod *o)
 struct probes {
     unsigned ports[512];
     size_t nports;
-    uint32_t addrs[1024];
-    size_t naddrs;
+    struct o_addrs addrs;
 };
 
 static void add_port(struct probes *pr, long p)
@@ -143,29 +142,6 @@ static void add_port(struct probes *pr, long p)
         pr->ports[pr->nports++] = (unsigned)p;
 }
 
-static void add_addr(struct probes *pr, int64_t a)
-{
-    size_t i;
-
-    if (a < 0 || a > (int64_t)UINT32_MAX)
-        return;
-    for (i = 0; i < pr->naddrs; i++)
-        if (pr->addrs[i] == (uint32_t)a)
-            return;
-    if (pr->naddrs < sizeof(pr->addrs) / sizeof(pr->addrs[0]))
-        pr->addrs[pr->naddrs++] = (uint32_t)a;
-}
-
-static void add_range(struct probes *pr, struct nv_iprange r)
-{
-    if (r.lo > r.hi)
-        return;
-    add_addr(pr, (int64_t)r.lo - 1);
-    add_addr(pr, r.lo);
-    add_addr(pr, r.hi);
-    add_addr(pr, (int64_t)r.hi + 1);
-}
-
 /* Every port and address boundary in the model, +-1, and the extremes. */
 static void collect_probes(const struct nv_model *m, struct probes *pr)
 {
@@ -175,8 +151,7 @@ static void collect_probes(const struct nv_model *m, struct probes *pr)
     memset(pr, 0, sizeof(*pr));
     add_port(pr, 1);
     add_port(pr, 65535);
-    add_addr(pr, 0);
-    add_addr(pr, UINT32_MAX);
+    o_addrs_init(&pr->addrs, m->families);
     for (i = 0; i < m->npods; i++)
         for (j = 0; j < m->pods[i].nports; j++)
             for (k = 0; k < 3; k++)
@@ -193,9 +168,9 @@ static void collect_probes(const struct nv_model *m, struct probes *pr)
                 for (j = 0; j < ru->npeers; j++) {
                     if (ru->peers[j].kind != NV_PEER_IPBLOCK)
                         continue;
-                    add_range(pr, ru->peers[j].cidr);
+                    o_addrs_range(&pr->addrs, &ru->peers[j].cidr);
                     for (e = 0; e < ru->peers[j].nexcept; e++)
-                        add_range(pr, ru->peers[j].except[e]);
+                        o_addrs_range(&pr->addrs, &ru->peers[j].except[e]);
                 }
             }
 }
@@ -355,13 +330,15 @@ static void compare_cluster(uint64_t seed, struct counts *cnt)
     /* external addresses, both directions */
     for (i = 0; i < m->nworkloads; i++) {
         const struct nv_workload *w = &m->workloads[i];
-        for (n = 0; n < pr.naddrs; n++) {
-            uint32_t addr = pr.addrs[n];
+        for (n = 0; n < pr.addrs.n; n++) {
+            const struct nv_ip *addr = &pr.addrs.v[n];
             size_t atom = nv_atoms_find(&m->atoms, addr);
-            struct nv_iprange ar = nv_atoms_range(&m->atoms, atom);
-            char abuf[16];
-            assert_true(ar.lo <= addr && addr <= ar.hi);
-            nv_ipv4_format(addr, abuf);
+            struct nv_iprange ar;
+            char abuf[NV_IP_BUFSZ];
+            assert_true(atom < m->atoms.n);
+            ar = nv_atoms_range(&m->atoms, atom);
+            assert_true(o_in_range(&ar, addr));
+            nv_ip_format(addr, abuf);
             for (proto = 0; proto < NV_NPROTO; proto++)
                 for (pi = 0; pi < pr.nports; pi++) {
                     unsigned port = pr.ports[pi];
@@ -409,6 +386,7 @@ static void compare_cluster(uint64_t seed, struct counts *cnt)
     free(to_atoms);
     free(from_atoms);
     free(cls_atoms);
+    o_addrs_release(&pr.addrs);
     nv_matrix_free(x);
     nv_model_free(m);
     nv_diags_release(&d);
@@ -472,15 +450,15 @@ static const struct nv_workload *hw(struct hand *h, const char *id)
 /* The canonical connection string from workload 'src' to workload or address 'dst'. */
 static const char *conns(struct hand *h, const char *src, const char *dst)
 {
-    uint32_t a;
+    struct nv_ip a;
 
-    if (nv_ipv4_parse(src, &a) == 0) {
+    if (nv_ip_parse(src, &a, NULL) >= 0) {
         nv_matrix_from_atoms(h->x, hw(h, dst)->unit, h->atoms);
-        return nv_ports_format(&h->m->ports, h->atoms[nv_atoms_find(&h->m->atoms, a)]);
+        return nv_ports_format(&h->m->ports, h->atoms[nv_atoms_find(&h->m->atoms, &a)]);
     }
     nv_matrix_row(h->x, hw(h, src)->unit, h->row, h->atoms);
-    if (nv_ipv4_parse(dst, &a) == 0)
-        return nv_ports_format(&h->m->ports, h->atoms[nv_atoms_find(&h->m->atoms, a)]);
+    if (nv_ip_parse(dst, &a, NULL) >= 0)
+        return nv_ports_format(&h->m->ports, h->atoms[nv_atoms_find(&h->m->atoms, &a)]);
     return nv_ports_format(&h->m->ports, h->row[hw(h, dst)->unit]);
 }
 

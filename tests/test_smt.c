@@ -256,23 +256,18 @@ static void gen_cidr_text(struct sb *b, const struct nv_model *m, uint32_t *lo, 
                 for (r = 0; r < m->policies[i]->nrules[dir]; r++)
                     for (k = 0; k < m->policies[i]->rules[dir][r].npeers; k++) {
                         const struct nv_peer *p = &m->policies[i]->rules[dir][r].peers[k];
+                        const struct nv_iprange *e = &p->cidr;
                         uint64_t size;
-                        if (p->kind != NV_PEER_IPBLOCK || p->cidr.lo > p->cidr.hi)
+                        if (p->kind != NV_PEER_IPBLOCK || p->cidr.first.fam != NV_IPV4)
                             continue;
                         if (rn((unsigned)++n) != 0)
                             continue;
-                        size = (uint64_t)p->cidr.hi - p->cidr.lo + 1;
-                        *lo = p->cidr.lo;
+                        if (p->nexcept && rn(2))
+                            e = &p->except[rn((unsigned)p->nexcept)]; /* or one of its excepts */
+                        size = e->last.lo - e->first.lo + 1;
+                        *lo = (uint32_t)e->first.lo;
                         for (*len = 32; size > 1; size >>= 1)
                             (*len)--;
-                        if (p->nexcept && rn(2)) {
-                            /* or one of its excepts */
-                            const struct nv_iprange *e = &p->except[rn((unsigned)p->nexcept)];
-                            size = (uint64_t)e->hi - e->lo + 1;
-                            *lo = e->lo;
-                            for (*len = 32; size > 1; size >>= 1)
-                                (*len)--;
-                        }
                     }
     }
     if (!n) {
@@ -452,7 +447,7 @@ static void gen_claim(struct gclaim *gc, const struct nv_model *m)
 struct o_end {
     int ext;
     size_t pod;
-    uint32_t ip;
+    struct nv_ip ip;
 };
 
 struct oracle {
@@ -466,8 +461,7 @@ struct oracle {
     /* probes */
     unsigned ports[512];
     size_t nports;
-    uint32_t *addrs;
-    size_t naddrs, addralloc;
+    struct o_addrs addrs;
     /* bit sets over (proto, probe port): words each */
     size_t words;
     uint64_t *rb;   /* [rule][pod or npods for an address] */
@@ -498,29 +492,6 @@ static void add_port3(struct oracle *o, long p)
     add_port(o, p + 1);
 }
 
-static void add_addr(struct oracle *o, int64_t a)
-{
-    size_t i;
-
-    if (a < 0 || a > (int64_t)UINT32_MAX)
-        return;
-    for (i = 0; i < o->naddrs; i++)
-        if (o->addrs[i] == (uint32_t)a)
-            return;
-    NV_GROW(o->addrs, o->addralloc, o->naddrs + 1);
-    o->addrs[o->naddrs++] = (uint32_t)a;
-}
-
-static void add_range(struct oracle *o, struct nv_iprange r)
-{
-    if (r.lo > r.hi)
-        return;
-    add_addr(o, (int64_t)r.lo - 1);
-    add_addr(o, r.lo);
-    add_addr(o, r.hi);
-    add_addr(o, (int64_t)r.hi + 1);
-}
-
 #define BIT(o, proto, k) ((size_t)(proto) * (o)->nports + (k))
 
 static void bset(uint64_t *v, size_t b)
@@ -549,7 +520,7 @@ static void o_side(const struct oracle *o, int dir, size_t self, const struct o_
         size_t r = o->pr[dir][self][i];
         const struct nv_rule *ru = o->rules[r];
         const uint64_t *bits;
-        int hit = other->ext ? o_peer_addr(ru, other->ip)
+        int hit = other->ext ? o_peer_addr(ru, &other->ip)
                              : o_peer_pod(m, ru->policy, ru, &m->pods[other->pod]);
         if (!hit)
             continue;
@@ -590,12 +561,12 @@ static int o_allowed1(const struct oracle *o, const struct o_end *s, const struc
 
     for (i = 0; !eg && i < o->nr[NV_EGRESS][s->pod]; i++) {
         const struct nv_rule *ru = o->rules[o->pr[NV_EGRESS][s->pod][i]];
-        eg = (d->ext ? o_peer_addr(ru, d->ip) : o_peer_pod(m, ru->policy, ru, dp)) &&
+        eg = (d->ext ? o_peer_addr(ru, &d->ip) : o_peer_pod(m, ru->policy, ru, dp)) &&
              o_port(ru, dp, proto, port);
     }
     for (i = 0; !in && i < o->nr[NV_INGRESS][d->pod]; i++) {
         const struct nv_rule *ru = o->rules[o->pr[NV_INGRESS][d->pod][i]];
-        in = (s->ext ? o_peer_addr(ru, s->ip) : o_peer_pod(m, ru->policy, ru, &m->pods[s->pod])) &&
+        in = (s->ext ? o_peer_addr(ru, &s->ip) : o_peer_pod(m, ru->policy, ru, &m->pods[s->pod])) &&
              o_port(ru, dp, proto, port);
     }
     return eg && in;
@@ -668,16 +639,15 @@ static void oracle_build(struct oracle *o, const struct nv_model *m, const struc
             add_port3(o, gc[i].ports[j].hi);
         }
     /* probe addresses: every boundary of an ipBlock or a claim's CIDR, +-1 */
-    add_addr(o, 0);
-    add_addr(o, UINT32_MAX);
+    o_addrs_init(&o->addrs, m->families);
     for (i = 0; i < o->nrules; i++)
         for (j = 0; j < o->rules[i]->npeers; j++) {
             const struct nv_peer *pe = &o->rules[i]->peers[j];
             if (pe->kind != NV_PEER_IPBLOCK)
                 continue;
-            add_range(o, pe->cidr);
+            o_addrs_range(&o->addrs, &pe->cidr);
             for (e = 0; e < pe->nexcept; e++)
-                add_range(o, pe->except[e]);
+                o_addrs_range(&o->addrs, &pe->except[e]);
         }
     for (i = 0; i < cl->n; i++) {
         const struct nv_set *sets[2];
@@ -685,9 +655,9 @@ static void oracle_build(struct oracle *o, const struct nv_model *m, const struc
         sets[1] = &cl->items[i].b;
         for (k = 0; k < 2; k++) {
             for (j = 0; j < sets[k]->ncidr; j++)
-                add_range(o, sets[k]->cidr[j]);
+                o_addrs_range(&o->addrs, &sets[k]->cidr[j]);
             for (j = 0; j < sets[k]->nexcept; j++)
-                add_range(o, sets[k]->except[j]);
+                o_addrs_range(&o->addrs, &sets[k]->except[j]);
         }
     }
     o->words = (NV_NPROTO * o->nports + 63) / 64;
@@ -710,22 +680,22 @@ static void oracle_build(struct oracle *o, const struct nv_model *m, const struc
         }
     /* every flow */
     o->pp = calloc(np * np * o->words + 1, sizeof(uint64_t));
-    o->pa = calloc(np * o->naddrs * o->words + 1, sizeof(uint64_t));
-    o->ap = calloc(np * o->naddrs * o->words + 1, sizeof(uint64_t));
+    o->pa = calloc(np * o->addrs.n * o->words + 1, sizeof(uint64_t));
+    o->ap = calloc(np * o->addrs.n * o->words + 1, sizeof(uint64_t));
     o->need = calloc((np + 1) * o->words, sizeof(uint64_t));
     assert_non_null(o->pp);
     assert_non_null(o->pa);
     assert_non_null(o->ap);
     assert_non_null(o->need);
     for (i = 0; i < np; i++) {
-        struct o_end s = {0, i, 0};
+        struct o_end s = {0, i, {0}};
         for (j = 0; j < np; j++) {
-            struct o_end d = {0, j, 0};
+            struct o_end d = {0, j, {0}};
             o_flow(o, &s, &d, &o->pp[(i * np + j) * o->words]);
         }
-        for (w = 0; w < o->naddrs; w++) {
-            struct o_end a = {1, 0, o->addrs[w]};
-            o_flow(o, &s, &a, &o->pa[(i * o->naddrs + w) * o->words]);
+        for (w = 0; w < o->addrs.n; w++) {
+            struct o_end a = {1, 0, o->addrs.v[w]};
+            o_flow(o, &s, &a, &o->pa[(i * o->addrs.n + w) * o->words]);
             o_flow(o, &a, &s, &o->ap[(w * np + i) * o->words]);
         }
     }
@@ -744,7 +714,7 @@ static void oracle_free(struct oracle *o)
         free(o->iso[dir]);
     }
     free(o->rules);
-    free(o->addrs);
+    o_addrs_release(&o->addrs);
     free(o->all);
     free(o->rb);
     free(o->pp);
@@ -755,7 +725,7 @@ static void oracle_free(struct oracle *o)
 
 static int o_end_in(const struct oracle *o, const struct nv_set *s, const struct o_end *e)
 {
-    return e->ext ? o_addr_in(s, e->ip) : o_pod_in(o->m, s, &o->m->pods[e->pod]);
+    return e->ext ? o_addr_in(s, &e->ip) : o_pod_in(o->m, s, &o->m->pods[e->pod]);
 }
 
 /* Does the Service port pass the claim's 'on' filter (every port passes without one)? */
@@ -850,8 +820,8 @@ static int o_set_ok(const struct oracle *o, const struct nv_claim *c, const stru
     }
     for (i = 0; i < m->npods; i++)
         pods += o_pod_in(m, s, &m->pods[i]);
-    for (i = 0; i < o->naddrs; i++)
-        addrs += o_addr_in(s, o->addrs[i]);
+    for (i = 0; i < o->addrs.n; i++)
+        addrs += o_addr_in(s, &o->addrs.v[i]);
     if (!pods && !addrs)
         return 0;
     return c->kind != NV_CLAIM_ISOLATED || pods > 0;
@@ -884,7 +854,7 @@ static int o_claim_ok(const struct oracle *o, const struct nv_claim *c, const st
 static void o_need_bits(const struct oracle *o, const struct nv_claim *c, const struct gclaim *gc,
                         size_t d, uint64_t *out)
 {
-    struct o_end e = {d == o->m->npods, d, 0};
+    struct o_end e = {d == o->m->npods, d, {0}};
     size_t k;
     int proto;
 
@@ -900,7 +870,7 @@ static enum nv_verdict o_part(const struct oracle *o, const struct nv_claim *c,
                               const struct gclaim *gc, enum nv_part_kind kind)
 {
     const struct nv_model *m = o->m;
-    size_t np = m->npods, na = o->naddrs, ns, nd, w;
+    size_t np = m->npods, na = o->addrs.n, ns, nd, w;
     int all = o_all_ports(c, gc);
     unsigned char *ina, *inb;
     enum nv_verdict v = NV_HOLDS;
@@ -921,7 +891,9 @@ static enum nv_verdict o_part(const struct oracle *o, const struct nv_claim *c,
     assert_non_null(ina);
     assert_non_null(inb);
     for (ns = 0; ns < np + na; ns++) {
-        struct o_end e = {ns >= np, ns < np ? ns : 0, ns >= np ? o->addrs[ns - np] : 0};
+        struct o_end e = {ns >= np, ns < np ? ns : 0, {0}};
+        if (ns >= np)
+            e.ip = o->addrs.v[ns - np];
         ina[ns] = (unsigned char)(o_end_in(o, &c->a, &e) != (kind == NV_PART_ONLY));
         inb[ns] = (unsigned char)o_end_in(o, &c->b, &e);
     }
@@ -1059,17 +1031,17 @@ static void keep_files(uint64_t seed, char *out, size_t n)
 
 static void describe_witness(const struct nv_model *m, const struct nv_part *p, char *buf, size_t n)
 {
-    char s[40], d[40];
+    char s[NV_IP_BUFSZ + 40], d[NV_IP_BUFSZ + 40];
 
     if (p->w.src.external)
-        fmt_ip(s, sizeof(s), p->w.src.ip);
+        nv_ip_format(&p->w.src.ip, s);
     else
         snprintf(s, sizeof(s), "class %u (%s)", p->w.src.cls,
                  m->classes[p->w.src.cls].sole < m->nworkloads
                      ? m->workloads[m->classes[p->w.src.cls].sole].id
                      : "shared");
     if (p->w.dst.external)
-        fmt_ip(d, sizeof(d), p->w.dst.ip);
+        nv_ip_format(&p->w.dst.ip, d);
     else
         snprintf(d, sizeof(d), "class %u", p->w.dst.cls);
     snprintf(buf, n, "%s -> %s %s/%u%s dir %d", s, d, nv_proto_name(p->w.proto), p->w.port,
@@ -1138,7 +1110,7 @@ static void check_claim(uint64_t seed, struct nv_smt *smt, struct nv_matrix *x,
         for (e = 0; e < 2; e++) {
             const char *engine = e ? "matrix" : "smt";
             const char *bad;
-            char wbuf[200];
+            char wbuf[320];
             describe_witness(m, both[e], wbuf, sizeof(wbuf));
             if (!nv_witness_fits(m, c, ps->kind, &both[e]->w)) {
                 keep_files(seed, keep, sizeof(keep));

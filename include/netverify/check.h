@@ -20,8 +20,8 @@ enum nv_verdict { NV_HOLDS, NV_REFUTED, NV_UNDECIDED };
 /* One side of a witness flow: a class (a workload's pod) or an external address. */
 struct nv_end {
     int external;
-    uint32_t cls; /* when !external */
-    uint32_t ip;  /* when external */
+    uint32_t cls;    /* when !external */
+    struct nv_ip ip; /* when external */
 };
 
 /*

@@ -109,7 +109,8 @@ struct nv_model {
     struct nv_class *classes;
     size_t nunits, unitalloc;
     struct nv_unit *units;
-    struct nv_atoms atoms; /* external address atoms */
+    unsigned families;     /* NV_FAMILY_BIT()s of the address families outside the cluster */
+    struct nv_atoms atoms; /* external address atoms, over those families */
     /* keys selectors use, for projection (interned) */
     size_t nkeys, keyalloc;
     const char **keys;
@@ -143,7 +144,7 @@ void nv_model_use_port_name(struct nv_model *m, const char *name);
 /* Give workload 'ref' ("ns/name" or a bare name) classes of its own. Before nv_model_finish(). */
 void nv_model_use_workload(struct nv_model *m, const char *ref);
 /* Cut the external atoms at the bounds of r too. Before nv_model_finish(). */
-void nv_model_use_range(struct nv_model *m, struct nv_iprange r);
+void nv_model_use_range(struct nv_model *m, const struct nv_iprange *r);
 
 /*
  * Sort workloads, group pods, compute classes, units and IP atoms. Returns 0,

@@ -55,7 +55,7 @@ void nv_report_selector(struct nv_buf *b, const struct nv_selector *s);
 void nv_report_unmatched(struct nv_buf *b, const struct nv_selector *s, const struct nv_labels *l);
 
 /* An address range as a CIDR when it is one ("10.0.0.0/8"), else "lo-hi". */
-void nv_report_range(struct nv_buf *b, struct nv_iprange r);
+void nv_report_range(struct nv_buf *b, const struct nv_iprange *r);
 
 struct nv_json;
 /* A SARIF location object for loc, with an optional message. */
