@@ -838,31 +838,52 @@ static void nv_add_netpol(struct nv_k8s *k, const struct nv_node *obj, const cha
 
 /* ---- pods and workloads ---- */
 
-static int nv_parse_containers(struct nv_k8s *k, const struct nv_node *podspec, struct nv_pod *pod)
+/*
+ * Whether init container c runs beside the app containers: a sidecar
+ * ('restartPolicy: Always'), whose ports are the pod's ports. Any other
+ * value is refused, as the API server does. Returns 1, 0, or -1 (error).
+ */
+static int nv_is_sidecar(struct nv_k8s *k, const struct nv_node *c)
 {
-    const struct nv_node *cs;
-    size_t i, j, cap = 0;
     int bad = 0;
+    const char *v = nv_get_str(k, c, "restartPolicy", &bad);
 
-    if (!podspec)
-        return 0;
-    cs = nv_get_seq(k, podspec, "containers", &bad);
     if (bad)
         return -1;
-    if (!cs)
+    if (!v)
         return 0;
-    for (i = 0; i < cs->n; i++) {
-        const struct nv_node *ps = nv_node_get(cs->items[i], "ports");
-        if (ps && ps->type == NV_NODE_SEQ)
-            cap += ps->n;
-    }
-    pod->ports = nv_arena_alloc(&k->m->arena, (cap + 1) * sizeof(*pod->ports));
-    for (i = 0; i < cs->n; i++) {
+    if (strcmp(v, "Always"))
+        return nv_diag_error(k->d, nv_node_get(c, "restartPolicy")->loc, NV_E_VALUE,
+                             "invalid restartPolicy '%s' for an init container (only 'Always', "
+                             "which makes it a sidecar, is allowed)",
+                             v);
+    return 1;
+}
+
+/* The named ports of the containers in podspec's list 'key' (initContainers: sidecars only). */
+static int nv_parse_container_list(struct nv_k8s *k, const struct nv_node *podspec, const char *key,
+                                   struct nv_pod *pod)
+{
+    const struct nv_node *cs;
+    size_t i, j;
+    int bad = 0, init = !strcmp(key, "initContainers");
+
+    cs = nv_get_seq(k, podspec, key, &bad);
+    if (bad)
+        return -1;
+    for (i = 0; cs && i < cs->n; i++) {
         const struct nv_node *c = cs->items[i], *ps;
         if (c->type != NV_NODE_MAP) {
-            nv_type_error(k, c, "containers item", "a mapping");
+            nv_type_error(k, c, init ? "initContainers item" : "containers item", "a mapping");
             bad = 1;
             continue;
+        }
+        if (init) {
+            int sc = nv_is_sidecar(k, c);
+            if (sc < 0)
+                bad = 1;
+            if (sc <= 0)
+                continue; /* an ordinary init container has finished before the pod serves */
         }
         ps = nv_get_seq(k, c, "ports", &bad);
         for (j = 0; ps && j < ps->n; j++) {
@@ -897,6 +918,37 @@ static int nv_parse_containers(struct nv_k8s *k, const struct nv_node *podspec, 
         }
     }
     return bad ? -1 : 0;
+}
+
+/* Count the port entries of a container list, to size the pod's port array. */
+static size_t nv_count_ports(const struct nv_node *podspec, const char *key)
+{
+    const struct nv_node *cs = nv_node_get(podspec, key);
+    size_t i, n = 0;
+
+    for (i = 0; cs && cs->type == NV_NODE_SEQ && i < cs->n; i++) {
+        const struct nv_node *ps = nv_node_get(cs->items[i], "ports");
+        if (ps && ps->type == NV_NODE_SEQ)
+            n += ps->n;
+    }
+    return n;
+}
+
+/* The pod's named ports: those of its containers and of its sidecar init containers. */
+static int nv_parse_containers(struct nv_k8s *k, const struct nv_node *podspec, struct nv_pod *pod)
+{
+    size_t cap;
+    int rc = 0;
+
+    if (!podspec)
+        return 0;
+    cap = nv_count_ports(podspec, "containers") + nv_count_ports(podspec, "initContainers");
+    pod->ports = nv_arena_alloc(&k->m->arena, (cap + 1) * sizeof(*pod->ports));
+    if (nv_parse_container_list(k, podspec, "containers", pod) < 0)
+        rc = -1;
+    if (nv_parse_container_list(k, podspec, "initContainers", pod) < 0)
+        rc = -1;
+    return rc;
 }
 
 static unsigned nv_add_workload(struct nv_k8s *k, const char *ns, const char *name,
@@ -1009,19 +1061,92 @@ static void nv_add_workload_object(struct nv_k8s *k, const struct nv_node *obj, 
 
 /* ---- services and namespaces ---- */
 
+/* Service types; an ExternalName Service is a DNS alias and has no endpoints from pods. */
+static const char *const k_service_types[] = {"ClusterIP", "NodePort", "LoadBalancer",
+                                              "ExternalName", NULL};
+
+/* A Service's selector, as the EndpointSlice controller reads it (NULL: it selects no pod). */
+static int nv_service_selector(struct nv_k8s *k, const struct nv_node *sel, struct nv_service *s)
+{
+    struct nv_labels l;
+    struct nv_selector *ss;
+    size_t i;
+
+    if (!sel) {
+        s->unselected = NV_SVC_NO_SELECTOR;
+        return 0;
+    }
+    if (nv_parse_labels(k, sel, "selector", &l) < 0)
+        return -1;
+    if (!l.n) {
+        s->unselected = NV_SVC_EMPTY_SELECTOR;
+        return 0;
+    }
+    ss = nv_arena_alloc(&k->m->arena, sizeof(*ss));
+    ss->loc = sel->loc;
+    ss->reqs = nv_arena_alloc(&k->m->arena, (l.n + 1) * sizeof(*ss->reqs));
+    for (i = 0; i < l.n; i++) {
+        ss->reqs[i].key = l.keys[i];
+        ss->reqs[i].op = NV_SEL_IN;
+        ss->reqs[i].nvalues = 1;
+        ss->reqs[i].values = &l.vals[i];
+    }
+    ss->n = l.n;
+    s->selector = ss;
+    return 0;
+}
+
+/* One ServicePort; a named targetPort must be a valid port name, as the API server requires. */
+static int nv_service_port(struct nv_k8s *k, const struct nv_node *p, struct nv_service_port *sp)
+{
+    const struct nv_node *tp;
+    int bad = 0;
+
+    if (p->type != NV_NODE_MAP)
+        return nv_type_error(k, p, "ports item", "a mapping");
+    sp->loc = sp->target_loc = p->loc;
+    sp->name = nv_get_str(k, p, "name", &bad);
+    if (bad || nv_parse_proto(k, p, &sp->proto) < 0 ||
+        nv_parse_portnum(k, nv_node_get(p, "port"), "port", &sp->port) < 0)
+        return -1;
+    sp->target = sp->port;
+    tp = nv_node_get(p, "targetPort");
+    if (nv_node_is_null(tp))
+        return 0;
+    sp->target_loc = tp->loc;
+    if (tp->type == NV_NODE_SCALAR && tp->kind == NV_SCALAR_STR) {
+        const char *why = nv_port_name_invalid(tp->str);
+        if (why)
+            return nv_diag_error(k->d, tp->loc, NV_E_PORT, "invalid targetPort name '%s': %s",
+                                 tp->str, why);
+        sp->target_name = nv_intern_node(k, tp);
+        return 0;
+    }
+    return nv_parse_portnum(k, tp, "targetPort", &sp->target);
+}
+
 static void nv_add_service(struct nv_k8s *k, const struct nv_node *obj, const char *ns,
                            const char *name)
 {
     struct nv_service *s;
     const struct nv_node *spec, *sel, *ports;
+    const char *type;
     int bad = 0;
     size_t i;
 
     spec = nv_get_map(k, obj, "spec", &bad);
     sel = spec ? nv_get_map(k, spec, "selector", &bad) : NULL;
     ports = spec ? nv_get_seq(k, spec, "ports", &bad) : NULL;
+    type = spec ? nv_get_str(k, spec, "type", &bad) : NULL;
     if (bad)
         return;
+    if (type && nv_key_index(nv_node_get(spec, "type"), k_service_types) < 0) {
+        nv_diag_error(k->d, nv_node_get(spec, "type")->loc, NV_E_VALUE,
+                      "invalid Service type '%s' (expected ClusterIP, NodePort, LoadBalancer or "
+                      "ExternalName)",
+                      type);
+        return;
+    }
     NV_GROW(k->m->services, k->m->svcalloc, k->m->nservices + 1);
     s = &k->m->services[k->m->nservices];
     memset(s, 0, sizeof(*s));
@@ -1029,44 +1154,18 @@ static void nv_add_service(struct nv_k8s *k, const struct nv_node *obj, const ch
     s->name = name;
     s->loc = obj->loc;
     s->nsidx = nv_model_namespace(k->m, ns);
-    if (sel) {
-        struct nv_labels l;
-        struct nv_selector *ss;
-        if (nv_parse_labels(k, sel, "selector", &l) < 0)
-            return;
-        ss = nv_arena_alloc(&k->m->arena, sizeof(*ss));
-        ss->loc = sel->loc;
-        ss->reqs = nv_arena_alloc(&k->m->arena, (l.n + 1) * sizeof(*ss->reqs));
-        for (i = 0; i < l.n; i++) {
-            ss->reqs[i].key = l.keys[i];
-            ss->reqs[i].op = NV_SEL_IN;
-            ss->reqs[i].nvalues = 1;
-            ss->reqs[i].values = &l.vals[i];
-        }
-        ss->n = l.n;
-        s->selector = ss;
+    if (nv_service_selector(k, sel, s) < 0)
+        return;
+    if (type && !strcmp(type, "ExternalName")) {
+        s->unselected = NV_SVC_EXTERNAL_NAME;
+        s->selector = NULL;
     }
     if (ports) {
         s->ports = nv_arena_alloc(&k->m->arena, (ports->n + 1) * sizeof(*s->ports));
         for (i = 0; i < ports->n; i++) {
-            const struct nv_node *p = ports->items[i], *tp;
-            struct nv_service_port *sp = &s->ports[s->nports];
-            if (p->type != NV_NODE_MAP) {
-                nv_type_error(k, p, "ports item", "a mapping");
+            memset(&s->ports[s->nports], 0, sizeof(s->ports[s->nports]));
+            if (nv_service_port(k, ports->items[i], &s->ports[s->nports]) < 0)
                 return;
-            }
-            sp->name = nv_get_str(k, p, "name", &bad);
-            if (bad || nv_parse_proto(k, p, &sp->proto) < 0 ||
-                nv_parse_portnum(k, nv_node_get(p, "port"), "port", &sp->port) < 0)
-                return;
-            sp->target = sp->port;
-            tp = nv_node_get(p, "targetPort");
-            if (!nv_node_is_null(tp)) {
-                if (tp->type == NV_NODE_SCALAR && tp->kind == NV_SCALAR_STR)
-                    sp->target_name = nv_intern_node(k, tp);
-                else if (nv_parse_portnum(k, tp, "targetPort", &sp->target) < 0)
-                    return;
-            }
             s->nports++;
         }
     }

@@ -2089,6 +2089,161 @@ static void test_err_ipv6(void **state)
     expect_errors(text, 5, codes, pairs);
 }
 
+/* A Service's selector as the EndpointSlice controller reads it; its ports and their positions. */
+static void test_service_selection(void **state)
+{
+    static const char text[] = "kind: Service\n"                               /* 1 */
+                               "metadata: {name: sel, namespace: a}\n"         /* 2 */
+                               "spec:\n"                                       /* 3 */
+                               "  selector: {app: x}\n"                        /* 4 */
+                               "  ports:\n"                                    /* 5 */
+                               "  - {name: http, port: 80, targetPort: web}\n" /* 6 */
+                               "  - {port: 53, protocol: UDP}\n"               /* 7 */
+                               "---\n"                                         /* 8 */
+                               "kind: Service\n"                               /* 9 */
+                               "metadata: {name: nosel, namespace: a}\n"       /* 10 */
+                               "spec: {ports: [{port: 80}]}\n"                 /* 11 */
+                               "---\n"                                         /* 12 */
+                               "kind: Service\n"                               /* 13 */
+                               "metadata: {name: empty, namespace: a}\n"       /* 14 */
+                               "spec: {selector: {}, ports: [{port: 80}]}\n"   /* 15 */
+                               "---\n"                                         /* 16 */
+                               "kind: Service\n"                               /* 17 */
+                               "metadata: {name: nullsel, namespace: a}\n"     /* 18 */
+                               "spec: {selector: null, type: ClusterIP}\n"     /* 19 */
+                               "---\n"                                         /* 20 */
+                               "kind: Service\n"                               /* 21 */
+                               "metadata: {name: ext, namespace: a}\n"         /* 22 */
+                               "spec: {type: ExternalName, externalName: x.example, "
+                               "selector: {app: x}}\n" /* 23 */
+                               "---\n"
+                               "kind: Pod\n"
+                               "metadata: {name: p, namespace: a, labels: {app: x}}\n";
+    static const struct {
+        const char *name;
+        enum nv_svc_unselected why;
+    } want[] = {{"sel", NV_SVC_SELECTS},
+                {"nosel", NV_SVC_NO_SELECTOR},
+                {"empty", NV_SVC_EMPTY_SELECTOR},
+                {"nullsel", NV_SVC_NO_SELECTOR},
+                {"ext", NV_SVC_EXTERNAL_NAME}};
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+    const struct nv_service *s;
+    size_t i;
+
+    (void)state;
+    assert_int_equal(m->nservices, 5);
+    for (i = 0; i < 5; i++) {
+        s = &m->services[i];
+        assert_string_equal(s->name, want[i].name);
+        assert_int_equal(s->unselected, want[i].why);
+        /* only a non-empty selector of a Service that is not an ExternalName selects pods */
+        if (want[i].why == NV_SVC_SELECTS)
+            assert_non_null(s->selector);
+        else
+            assert_null(s->selector);
+    }
+    s = &m->services[0];
+    assert_int_equal(s->nports, 2);
+    assert_string_equal(s->ports[0].name, "http");
+    assert_string_equal(s->ports[0].target_name, "web");
+    assert_int_equal(s->ports[0].loc.line, 6);
+    assert_int_equal(s->ports[0].loc.col, 5);
+    assert_int_equal(s->ports[0].target_loc.line, 6);
+    assert_int_equal(s->ports[0].target_loc.col, 40);
+    /* no targetPort: the port itself, located at the item */
+    assert_null(s->ports[1].name);
+    assert_null(s->ports[1].target_name);
+    assert_int_equal(s->ports[1].target, 53);
+    assert_int_equal(s->ports[1].proto, NV_PROTO_UDP);
+    assert_int_equal(s->ports[1].target_loc.line, 7);
+    assert_int_equal(s->ports[1].target_loc.col, 5);
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+static void test_err_service(void **state)
+{
+    static const char type[] = "kind: Service\n"
+                               "metadata: {name: s}\n"
+                               "spec: {type: Headless, selector: {app: x}}\n"
+                               "---\nkind: Pod\nmetadata: {name: p}\n";
+    static const char tname[] =
+        "kind: Service\n"
+        "metadata: {name: s}\n"
+        "spec: {selector: {app: x}, ports: [{port: 80, targetPort: Web_1}]}\n"
+        "---\nkind: Pod\nmetadata: {name: p}\n";
+    static const char tnum[] =
+        "kind: Service\n"
+        "metadata: {name: s}\n"
+        "spec: {selector: {app: x}, ports: [{port: 80, targetPort: \"8080\"}]}\n"
+        "---\nkind: Pod\nmetadata: {name: p}\n";
+    static const char trange[] = "kind: Service\n"
+                                 "metadata: {name: s}\n"
+                                 "spec: {selector: {app: x}, ports: [{port: 80, targetPort: 0}]}\n"
+                                 "---\nkind: Pod\nmetadata: {name: p}\n";
+
+    (void)state;
+    expect_error(type, NV_E_VALUE, "invalid Service type 'Headless'", "type: ^Headless");
+    expect_error(tname, NV_E_PORT, "invalid targetPort name 'Web_1'", "targetPort: ^Web_1");
+    /* a quoted number is a name, and a name needs a letter, as the API server says */
+    expect_error(tnum, NV_E_PORT, "invalid targetPort name '8080'", "targetPort: ^\"8080\"");
+    expect_error(trange, NV_E_PORT, "'targetPort' 0 is outside 1-65535", "targetPort: ^0");
+}
+
+/* Ports of sidecars (init containers with restartPolicy Always) are pod ports; other init
+ * containers' are not. */
+static void test_sidecar_ports(void **state)
+{
+    static const char text[] = "kind: Pod\n"
+                               "metadata: {name: p, namespace: a}\n"
+                               "spec:\n"
+                               "  initContainers:\n"
+                               "  - name: mesh\n"
+                               "    restartPolicy: Always\n"
+                               "    ports: [{name: admin, containerPort: 15000}]\n"
+                               "  - name: setup\n"
+                               "    ports: [{name: setup, containerPort: 7000}]\n"
+                               "  containers:\n"
+                               "  - name: app\n"
+                               "    ports: [{name: http, containerPort: 8080}]\n";
+    static const char bad[] = "kind: Pod\n"
+                              "metadata: {name: p}\n"
+                              "spec:\n"
+                              "  initContainers:\n"
+                              "  - name: setup\n"
+                              "    restartPolicy: OnFailure\n"
+                              "  containers: [{name: app}]\n";
+    static const char badtype[] = "kind: Pod\n"
+                                  "metadata: {name: p}\n"
+                                  "spec:\n"
+                                  "  initContainers: [{name: s, restartPolicy: [Always]}]\n";
+    static const char notmap[] = "kind: Pod\n"
+                                 "metadata: {name: p}\n"
+                                 "spec: {initContainers: [setup]}\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+    const struct nv_pod *pod = &m->pods[0];
+    size_t i, seen = 0;
+
+    (void)state;
+    assert_int_equal(pod->nports, 2);
+    for (i = 0; i < pod->nports; i++) {
+        if (!strcmp(pod->ports[i].name, "admin"))
+            seen |= 1, assert_int_equal(pod->ports[i].port, 15000);
+        else if (!strcmp(pod->ports[i].name, "http"))
+            seen |= 2, assert_int_equal(pod->ports[i].port, 8080);
+    }
+    assert_int_equal(seen, 3);
+    nv_model_free(m);
+    nv_diags_release(&d);
+    expect_error(bad, NV_E_VALUE, "invalid restartPolicy 'OnFailure' for an init container",
+                 "restartPolicy: ^OnFailure");
+    expect_error(badtype, NV_E_TYPE, "'restartPolicy' must be a string", "restartPolicy: ^[");
+    expect_error(notmap, NV_E_TYPE, "'initContainers item' must be a mapping", "[^setup");
+}
+
 /* Input with no workload is refused by the command-line loader, at the path given. */
 static void test_no_workload(void **state)
 {
@@ -2195,6 +2350,9 @@ int main(void)
         cmocka_unit_test(test_err_names),
         cmocka_unit_test(test_err_ipv6),
         cmocka_unit_test(test_no_workload),
+        cmocka_unit_test(test_service_selection),
+        cmocka_unit_test(test_err_service),
+        cmocka_unit_test(test_sidecar_ports),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -55,18 +55,32 @@ struct nv_workload {
 };
 
 struct nv_service_port {
-    const char *name;
+    const char *name; /* NULL when the Service port has none */
     enum nv_proto proto;
     unsigned port;
-    const char *target_name; /* named targetPort, or NULL */
-    unsigned target;         /* numeric targetPort (== port when absent) */
+    const char *target_name;  /* named targetPort, or NULL */
+    unsigned target;          /* numeric targetPort (== port when absent) */
+    struct nv_loc loc;        /* the ports item */
+    struct nv_loc target_loc; /* its targetPort (the item when absent) */
+};
+
+/*
+ * Why the EndpointSlice controller gives a Service no endpoints from pods:
+ * its endpoints, if any, are managed elsewhere, so no claim can resolve it.
+ */
+enum nv_svc_unselected {
+    NV_SVC_SELECTS = 0,    /* a non-empty selector: the controller picks the pods */
+    NV_SVC_NO_SELECTOR,    /* 'selector' absent or null */
+    NV_SVC_EMPTY_SELECTOR, /* 'selector: {}' */
+    NV_SVC_EXTERNAL_NAME,  /* 'type: ExternalName': a DNS alias; any selector is ignored */
 };
 
 struct nv_service {
     const char *ns, *name;
     unsigned nsidx;
     struct nv_loc loc;
-    const struct nv_selector *selector; /* NULL: no selector (selects nothing) */
+    enum nv_svc_unselected unselected;
+    const struct nv_selector *selector; /* NULL unless unselected == NV_SVC_SELECTS */
     size_t nports;
     struct nv_service_port *ports;
 };
