@@ -494,7 +494,24 @@ static int nv_parse_set(struct nv_parser *p, struct nv_set *s)
 
 /* ---- ports ---- */
 
-static int nv_parse_port(struct nv_parser *p, struct nv_portspec *ps)
+/* A Service port name as 'on' takes it: a DNS label (lower-case letters, digits, '-'). */
+static int nv_is_port_name(const char *s)
+{
+    size_t i, n = strlen(s);
+
+    if (!n || n > 63 || !(s[0] >= 'a' && s[0] <= 'z') || s[n - 1] == '-')
+        return 0;
+    for (i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+            return 0;
+    return 1;
+}
+
+/*
+ * One port of 'on': PROTO/PORT, PORT, a range, or (toward a Service,
+ * named_ok) a Service port's name, which carries its own protocol.
+ */
+static int nv_parse_port(struct nv_parser *p, struct nv_portspec *ps, int named_ok)
 {
     const struct nv_tok *t = nv_peek(p, 0);
     char buf[64], *num, *end, *dash;
@@ -518,6 +535,20 @@ static int nv_parse_port(struct nv_parser *p, struct nv_portspec *ps)
         if (proto < 0)
             return nv_perr(p, t, "unknown protocol (expected tcp, udp or sctp)");
         num = slash + 1;
+    }
+    if (nv_is_port_name(num)) {
+        if (!named_ok)
+            return nv_perr(p, t,
+                           "port must be a number in 1-65535 (a port name picks a port of a "
+                           "Service destination, 'svc NAMESPACE/NAME')");
+        if (num != buf)
+            return nv_perr(p, t,
+                           "a Service port name takes no protocol (the name has one): write "
+                           "'%s'",
+                           num);
+        ps->name = nv_arena_intern(&p->m->arena, num);
+        p->pos++;
+        return 0;
     }
     dash = strchr(num, '-');
     if (dash)
@@ -547,7 +578,7 @@ static int nv_parse_ports(struct nv_parser *p, struct nv_claim *c)
 
     for (;;) {
         NV_GROW(v, alloc, c->nports + 1);
-        if (nv_parse_port(p, &v[c->nports]) < 0) {
+        if (nv_parse_port(p, &v[c->nports], c->b.kind == NV_SET_SVC) < 0) {
             free(v);
             return -1;
         }
@@ -669,8 +700,7 @@ struct nv_claims_ctx {
     int seen;
 };
 
-static const struct nv_service *nv_find_service(const struct nv_model *m, const char *ns,
-                                                const char *name)
+const struct nv_service *nv_service_find(const struct nv_model *m, const char *ns, const char *name)
 {
     size_t i;
 
@@ -686,7 +716,7 @@ static void nv_use_service(struct nv_model *m, const struct nv_set *s)
     const struct nv_service *svc;
     size_t i;
 
-    if (s->kind != NV_SET_SVC || !(svc = nv_find_service(m, s->ns, s->name)))
+    if (s->kind != NV_SET_SVC || !(svc = nv_service_find(m, s->ns, s->name)))
         return;
     if (svc->selector)
         nv_model_use_selector(m, svc->selector);
@@ -902,37 +932,221 @@ static int nv_resolve_workload(struct nv_set *s, struct nv_model *m, struct nv_d
     return 0;
 }
 
+/*
+ * Record an error unless the same one (position and message) is already
+ * recorded: a Service port that several claims use is reported once.
+ */
+static void nv_error_once(struct nv_diags *d, struct nv_loc loc, const char *fmt, ...)
+    NV_PRINTF(3, 4);
+
+static void nv_error_once(struct nv_diags *d, struct nv_loc loc, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    size_t i;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    for (i = 0; i < d->n; i++) {
+        const struct nv_diag *g = &d->items[i];
+        if (g->sev == NV_SEV_ERROR && g->loc.line == loc.line && g->loc.col == loc.col &&
+            !strcmp(g->msg, msg) &&
+            (g->loc.file == loc.file ||
+             (g->loc.file && loc.file && !strcmp(g->loc.file, loc.file))))
+            return;
+    }
+    nv_diag_error(d, loc, NV_E_VALUE, "%s", msg);
+}
+
+/* Why a claim cannot name a Service whose endpoints are not picked from pods. */
+static int nv_svc_unselected_error(const struct nv_set *s, const struct nv_service *svc,
+                                   struct nv_diags *d)
+{
+    char where[256];
+    const char *why = "";
+
+    nv_loc_format(svc->loc, where, sizeof(where));
+    switch (svc->unselected) {
+    case NV_SVC_SELECTS:
+        return 0;
+    case NV_SVC_NO_SELECTOR:
+        why = "has no selector";
+        break;
+    case NV_SVC_EMPTY_SELECTOR:
+        why = "has an empty selector";
+        break;
+    case NV_SVC_EXTERNAL_NAME:
+        return nv_diag_error(d, s->loc, NV_E_VALUE,
+                             "Service '%s/%s' (%s) is of type ExternalName: it is a DNS alias, "
+                             "its selector is ignored and it has no pods, so a claim cannot "
+                             "name it",
+                             s->ns, s->name, where);
+    }
+    return nv_diag_error(d, s->loc, NV_E_VALUE,
+                         "Service '%s/%s' (%s) %s: the EndpointSlice controller picks no pod "
+                         "for it (its endpoints are managed elsewhere), so a claim cannot name it",
+                         s->ns, s->name, where, why);
+}
+
+void nv_service_port_format(struct nv_buf *b, const struct nv_service_port *sp)
+{
+    nv_buf_printf(b, "%u", sp->port);
+    if (sp->proto != NV_PROTO_TCP)
+        nv_buf_printf(b, "/%s", nv_proto_name(sp->proto));
+    if (sp->name)
+        nv_buf_printf(b, " (%s)", sp->name);
+}
+
+unsigned nv_service_target(const struct nv_service_port *sp, const struct nv_pod *pod)
+{
+    size_t i;
+
+    if (!sp->target_name)
+        return sp->target;
+    for (i = 0; i < pod->nports; i++)
+        if (!strcmp(pod->ports[i].name, sp->target_name) && pod->ports[i].proto == sp->proto)
+            return pod->ports[i].port;
+    return 0;
+}
+
+int nv_service_selects(const struct nv_model *m, const struct nv_service *svc,
+                       const struct nv_pod *pod)
+{
+    (void)m;
+    return svc->selector && pod->ns == svc->nsidx &&
+           nv_selector_matches(svc->selector, &pod->labels);
+}
+
+/*
+ * Whether Service port sp has an endpoint among the pods of set s (the
+ * Service's pods); when not, report it at the claim (at 'at') and at the
+ * Service port, and return 0.
+ */
+static int nv_svc_port_has_endpoint(const struct nv_set *s, const struct nv_service *svc,
+                                    const struct nv_service_port *sp, struct nv_loc at,
+                                    const struct nv_model *m, struct nv_diags *d)
+{
+    size_t i, j, npods = 0;
+    const char *other = NULL;
+    char hint[64] = "";
+    struct nv_buf b;
+
+    for (i = 0; i < m->npods; i++) {
+        const struct nv_pod *pod = &m->pods[i];
+        if (!s->cls[pod->cls] || !nv_service_selects(m, svc, pod))
+            continue;
+        npods++;
+        if (nv_service_target(sp, pod))
+            return 1;
+        for (j = 0; j < pod->nports && !other; j++)
+            if (!strcmp(pod->ports[j].name, sp->target_name))
+                other = nv_proto_name(pod->ports[j].proto);
+    }
+    if (other)
+        snprintf(hint, sizeof(hint), " (the name is declared for %s, the Service port is %s)",
+                 other, nv_proto_name(sp->proto));
+    nv_buf_init(&b, 0);
+    nv_service_port_format(&b, sp);
+    nv_diag_error(d, at, NV_E_VALUE,
+                  "Service port %s of '%s/%s' has no endpoint: its targetPort '%s' matches no "
+                  "container port of the %zu pod%s the Service selects%s",
+                  nv_buf_str(&b), svc->ns, svc->name, sp->target_name, npods, npods == 1 ? "" : "s",
+                  hint);
+    nv_error_once(d, sp->target_loc,
+                  "targetPort '%s' matches no container port of the %zu pod%s the Service "
+                  "selects%s",
+                  sp->target_name, npods, npods == 1 ? "" : "s", hint);
+    nv_buf_release(&b);
+    return 0;
+}
+
+/* Whether 'on' entry ps picks Service port sp (by number or range and protocol, or by name). */
+static int nv_on_picks(const struct nv_portspec *ps, const struct nv_service_port *sp)
+{
+    if (ps->name)
+        return sp->name && !strcmp(sp->name, ps->name);
+    return ps->proto == sp->proto && sp->port >= ps->port && sp->port <= ps->end;
+}
+
+/* Every 'on' entry must pick a port of the Service; report those that pick none. */
+static int nv_check_on_ports(const struct nv_claim *c, const struct nv_set *s,
+                             const struct nv_service *svc, struct nv_diags *d)
+{
+    size_t i, j;
+    int rc = 0;
+
+    for (j = 0; j < c->nports; j++) {
+        struct nv_buf b;
+        for (i = 0; i < svc->nports && !nv_on_picks(&c->ports[j], &svc->ports[i]); i++)
+            ;
+        if (i < svc->nports)
+            continue;
+        nv_buf_init(&b, 0);
+        for (i = 0; i < svc->nports; i++) {
+            nv_buf_puts(&b, i ? ", " : "");
+            nv_service_port_format(&b, &svc->ports[i]);
+        }
+        if (c->ports[j].name)
+            nv_diag_error(d, c->ports[j].loc, NV_E_VALUE,
+                          "Service '%s/%s' has no port named '%s' (its ports: %s)", s->ns, s->name,
+                          c->ports[j].name, svc->nports ? nv_buf_str(&b) : "none");
+        else if (c->ports[j].end != c->ports[j].port)
+            nv_diag_error(d, c->ports[j].loc, NV_E_VALUE,
+                          "Service '%s/%s' has no port in %s %u-%u (its ports: %s)", s->ns, s->name,
+                          nv_proto_name(c->ports[j].proto), c->ports[j].port, c->ports[j].end,
+                          svc->nports ? nv_buf_str(&b) : "none");
+        else
+            nv_diag_error(d, c->ports[j].loc, NV_E_VALUE,
+                          "Service '%s/%s' has no port %s %u (its ports: %s)", s->ns, s->name,
+                          nv_proto_name(c->ports[j].proto), c->ports[j].port,
+                          svc->nports ? nv_buf_str(&b) : "none");
+        nv_buf_release(&b);
+        rc = -1;
+    }
+    return rc;
+}
+
 static int nv_resolve_svc(struct nv_claim *c, struct nv_set *s, struct nv_model *m,
                           struct nv_diags *d)
 {
-    const struct nv_service *svc = nv_find_service(m, s->ns, s->name);
+    const struct nv_service *svc = nv_service_find(m, s->ns, s->name);
     struct nv_portspec *ports;
-    size_t i, j, n = 0;
+    size_t i, j, n = 0, any = 0;
+    int rc = 0;
 
     if (!svc)
         return nv_diag_error(d, s->loc, NV_E_VALUE, "no Service '%s/%s'", s->ns, s->name);
     s->svc = svc;
-    if (!svc->selector)
-        return nv_diag_error(d, s->loc, NV_E_VALUE, "Service '%s/%s' has no selector", s->ns,
-                             s->name);
+    if (svc->unselected != NV_SVC_SELECTS)
+        return nv_svc_unselected_error(s, svc, d);
     for (i = 0; i < m->nclasses; i++)
         if (m->classes[i].ns == svc->nsidx &&
             nv_selector_matches_interned(svc->selector, &m->classes[i].labels))
-            s->cls[i] = 1;
-    if (s != &c->b)
-        return 0;
-    /* as a destination: its ports, mapped to the pods' target ports */
+            any += s->cls[i] = 1;
+    if (s != &c->b || !any)
+        return 0; /* a source is the Service's pods; no pods: "matches nothing", reported after */
+    if (!svc->nports)
+        return nv_diag_error(d, s->loc, NV_E_VALUE, "Service '%s/%s' has no ports", s->ns, s->name);
+    if (c->has_on && nv_check_on_ports(c, s, svc, d) < 0)
+        return -1;
+    /* as a destination: the Service ports picked, each mapped to its target port per pod */
     ports = nv_arena_alloc(&m->arena, (svc->nports + 1) * sizeof(*ports));
     for (i = 0; i < svc->nports; i++) {
         const struct nv_service_port *sp = &svc->ports[i];
+        struct nv_loc at = s->loc;
         int want = !c->has_on;
         for (j = 0; j < c->nports && !want; j++)
-            want = c->ports[j].proto == sp->proto && sp->port >= c->ports[j].port &&
-                   sp->port <= c->ports[j].end;
+            if ((want = nv_on_picks(&c->ports[j], sp)))
+                at = c->ports[j].loc;
         if (!want)
             continue;
+        if (sp->target_name && !nv_svc_port_has_endpoint(s, svc, sp, at, m, d)) {
+            rc = -1;
+            continue;
+        }
         memset(&ports[n], 0, sizeof(ports[n]));
-        ports[n].loc = svc->loc;
+        ports[n].loc = sp->loc;
         ports[n].proto = sp->proto;
         if (sp->target_name) {
             ports[n].name = sp->target_name;
@@ -942,11 +1156,8 @@ static int nv_resolve_svc(struct nv_claim *c, struct nv_set *s, struct nv_model 
         }
         n++;
     }
-    if (!n)
-        return nv_diag_error(d, c->has_on ? c->ports[0].loc : s->loc, NV_E_VALUE,
-                             c->has_on ? "Service '%s/%s' has none of these ports"
-                                       : "Service '%s/%s' has no ports",
-                             s->ns, s->name);
+    if (rc < 0)
+        return -1;
     c->ports = ports;
     c->nports = n;
     c->has_on = 1;

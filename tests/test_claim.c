@@ -746,6 +746,23 @@ static const char k_cluster[] =
     "metadata: {name: noports, namespace: shop}\n"
     "spec: {selector: {tier: back}}\n"
     "---\n"
+    "kind: Service\n"
+    "metadata: {name: typo, namespace: shop}\n"
+    "spec:\n"
+    "  selector: {tier: back}\n"
+    "  ports:\n"
+    "  - {name: http, port: 80, targetPort: htpp}\n"
+    "  - {name: api, port: 81, targetPort: api}\n"
+    "  - {name: udp, port: 82, targetPort: api, protocol: UDP}\n"
+    "---\n"
+    "kind: Service\n"
+    "metadata: {name: empty, namespace: shop}\n"
+    "spec: {selector: {}, ports: [{port: 80}]}\n"
+    "---\n"
+    "kind: Service\n"
+    "metadata: {name: ext, namespace: shop}\n"
+    "spec: {type: ExternalName, externalName: db.example, selector: {app: db}}\n"
+    "---\n"
     "kind: NetworkPolicy\n"
     "metadata: {name: db, namespace: shop}\n"
     "spec:\n"
@@ -858,11 +875,13 @@ static void test_resolve_errors(void **state)
                 "NAMESPACE/NAME");
     expect_diag(&r.d, 8, 5 + 17, "no workload named 'ops/nope'");
     expect_diag(&r.d, 9, 5, "no Service 'shop/nope'");
-    expect_diag(&r.d, 10, 5 + 12, "Service 'shop/nosel' has no selector");
+    expect_diag(&r.d, 10, 5 + 12, "has no selector: the EndpointSlice controller picks no pod");
     expect_diag(&r.d, 11, 5, "'cidr 10.0.0.0/8' holds no workload: only workloads can be isolated");
     expect_diag(&r.d, 12, 5, "'namespaces team=nobody' matches nothing");
     expect_diag(&r.d, 13, 5, "'svc shop/ghost' matches nothing");
-    expect_diag(&r.d, 14, 5 + 32, "Service 'shop/api-svc' has none of these ports");
+    expect_diag(&r.d, 14, 5 + 32,
+                "Service 'shop/api-svc' has no port UDP 80 (its ports: 80 (http), 81 (raw), "
+                "53/UDP (dns))");
     expect_diag(&r.d, 15, 5 + 12, "Service 'shop/noports' has no ports");
     expect_diag(&r.d, 16, 5, "matches nothing");
     expect_diag(&r.d, 17, 5, "'pods app=web,app=api' matches nothing");
@@ -872,6 +891,118 @@ static void test_resolve_errors(void **state)
     /* exactly the errors above, nothing for lines 3 and 21 */
     assert_int_equal(r.d.nerr, 18);
     assert_int_equal(r.d.n, 18);
+    rctx_release(&r);
+}
+
+/* The diagnostics (any number) on 'line' of file 'file' whose message holds 'msg'. */
+static size_t count_diags(const struct nv_diags *d, const char *file, unsigned line, unsigned col,
+                          const char *msg)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < d->n; i++)
+        n += d->items[i].sev == NV_SEV_ERROR && d->items[i].loc.line == line &&
+             d->items[i].loc.col == col && strstr(d->items[i].msg, msg) &&
+             strstr(d->items[i].loc.file, file);
+    return n;
+}
+
+/*
+ * Services as the EndpointSlice controller resolves them: a Service port
+ * whose named targetPort no selected pod declares has no endpoint, and a
+ * claim that uses it is an error at the claim and at the Service port; a
+ * Service whose endpoints are managed elsewhere cannot be named.
+ */
+static void test_resolve_services(void **state)
+{
+    struct rctx r;
+
+    (void)state;
+    resolve(&r, k_cluster,
+            "claims:\n"
+            "  - shop/web reaches svc shop/typo\n"                 /* 2: port 80 has no endpoint */
+            "  - shop/web cannot reach svc shop/typo on http\n"    /* 3: the same, picked by name */
+            "  - shop/web cannot reach svc shop/typo on 80\n"      /* 4: by number */
+            "  - shop/web cannot reach svc shop/typo on api\n"     /* 5: fine: api declares 'api' */
+            "  - shop/web cannot reach svc shop/typo on udp/82\n"  /* 6: 'api' is TCP only */
+            "  - shop/web reaches svc shop/empty\n"                /* 7 */
+            "  - svc shop/ext cannot reach any\n"                  /* 8 */
+            "  - shop/web reaches svc shop/api-svc on nope\n"      /* 9 */
+            "  - shop/web reaches svc shop/api-svc on dns, 82\n"   /* 10: 82 is no port */
+            "  - shop/web reaches svc shop/api-svc on dns, http\n" /* 11: fine */
+            "  - svc shop/typo cannot reach shop/web\n"            /* 12: a source: its pods */
+    );
+    assert_int_equal(r.load_rc, 0);
+    assert_int_equal(r.resolve_rc, -1);
+    /* without 'on', every Service port: both broken ones are reported at the claim */
+    assert_int_equal(count_diags(&r.d, "claims.yaml", 2, 5 + 17,
+                                 "Service port 80 (http) of 'shop/typo' has no endpoint: its "
+                                 "targetPort 'htpp' matches no container port of the 2 pods the "
+                                 "Service selects"),
+                     1);
+    assert_int_equal(count_diags(&r.d, "claims.yaml", 2, 5 + 17,
+                                 "Service port 82/UDP (udp) of 'shop/typo' has no endpoint: its "
+                                 "targetPort 'api' matches no container port of the 2 pods the "
+                                 "Service selects (the name is declared for TCP, the Service port "
+                                 "is UDP)"),
+                     1);
+    expect_diag(&r.d, 3, 5 + 39, "Service port 80 (http) of 'shop/typo' has no endpoint");
+    expect_diag(&r.d, 4, 5 + 39, "Service port 80 (http) of 'shop/typo' has no endpoint");
+    expect_diag(&r.d, 6, 5 + 39, "Service port 82/UDP (udp) of 'shop/typo' has no endpoint");
+    expect_diag(&r.d, 7, 5 + 17, "Service 'shop/empty' (");
+    expect_diag(&r.d, 7, 5 + 17,
+                "has an empty selector: the EndpointSlice controller picks no pod for it (its "
+                "endpoints are managed elsewhere), so a claim cannot name it");
+    expect_diag(&r.d, 8, 5, "is of type ExternalName: it is a DNS alias, its selector is ignored");
+    expect_diag(&r.d, 9, 5 + 37,
+                "Service 'shop/api-svc' has no port named 'nope' (its ports: 80 (http), 81 (raw), "
+                "53/UDP (dns))");
+    expect_diag(&r.d, 10, 5 + 42, "Service 'shop/api-svc' has no port TCP 82");
+    /* the Service port is reported once, where its targetPort is, however many claims use it */
+    assert_int_equal(count_diags(&r.d, "cluster.yaml", 65, 40,
+                                 "targetPort 'htpp' matches no container port of the 2 pods the "
+                                 "Service selects"),
+                     1);
+    assert_int_equal(count_diags(&r.d, "cluster.yaml", 67, 39, "targetPort 'api' matches no"), 1);
+    assert_int_equal(r.d.nerr, 11);
+    assert_int_equal(r.d.n, 11);
+    rctx_release(&r);
+
+    /* the near cases alone resolve, each Service port to its target port */
+    resolve(&r, k_cluster,
+            "claims:\n"
+            "  - shop/web cannot reach svc shop/typo on api\n"
+            "  - shop/web reaches svc shop/api-svc on dns, http\n"
+            "  - svc shop/typo cannot reach shop/web\n");
+    assert_int_equal(r.resolve_rc, 0);
+    assert_int_equal(r.d.n, 0);
+    {
+        const struct nv_claim *c = &r.c.items[0];
+        struct nv_end api, db;
+        long wa = nv_model_find_workload(r.m, "shop/api"),
+             wd = nv_model_find_workload(r.m, "shop/db");
+        assert_int_equal(c->nports, 1);
+        assert_string_equal(c->ports[0].name, "api");
+        /* pod by pod: the Service's target resolves on api (9000), on db to nothing */
+        memset(&api, 0, sizeof(api));
+        memset(&db, 0, sizeof(db));
+        api.cls = r.m->pods[r.m->workloads[wa].pods[0]].cls;
+        db.cls = r.m->pods[r.m->workloads[wd].pods[0]].cls;
+        assert_true(c->b.cls[api.cls] && c->b.cls[db.cls]);
+        assert_int_equal(nv_claim_ports_to(r.m, c, &api),
+                         nv_ports_range(&r.m->ports, NV_PROTO_TCP, 9000, 9000));
+        assert_int_equal(nv_claim_ports_to(r.m, c, &db), NV_PORTS_NONE);
+        c = &r.c.items[1];
+        assert_int_equal(c->nports, 2);
+        assert_string_equal(c->ports[0].name, "api");
+        assert_null(c->ports[1].name);
+        assert_int_equal(c->ports[1].proto, NV_PROTO_UDP);
+        assert_int_equal(c->ports[1].port, 53);
+        /* a Service as the source is its pods; its ports play no part */
+        c = &r.c.items[2];
+        assert_int_equal(c->a.ncls, 2);
+        assert_int_equal(c->nports, 0);
+    }
     rctx_release(&r);
 }
 
@@ -1334,6 +1465,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_error_count, pctx_setup, pctx_teardown),
         cmocka_unit_test(test_resolve_errors),
         cmocka_unit_test(test_resolve_members),
+        cmocka_unit_test(test_resolve_services),
         cmocka_unit_test(test_file_forms),
         cmocka_unit_test(test_file_errors),
         cmocka_unit_test(test_file_missing),

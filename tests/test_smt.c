@@ -781,6 +781,17 @@ static int o_all_ports(const struct nv_claim *c, const struct gclaim *gc)
     return !gc->nports && c->b.kind != NV_SET_SVC;
 }
 
+/* Whether set s holds at least one pod (for the oracle's own evaluation). */
+static int o_has_pods(const struct oracle *o, const struct nv_set *s)
+{
+    size_t i;
+
+    for (i = 0; i < o->m->npods; i++)
+        if (o_pod_in(o->m, s, &o->m->pods[i]))
+            return 1;
+    return 0;
+}
+
 /* Whether nv_claims_resolve should accept set s of claim c. */
 static int o_set_ok(const struct oracle *o, const struct nv_claim *c, const struct gclaim *gc,
                     const struct nv_set *s, int is_b)
@@ -807,11 +818,38 @@ static int o_set_ok(const struct oracle *o, const struct nv_claim *c, const stru
     }
     case NV_SET_SVC: {
         const struct nv_service *svc = o_service(m, s->ns, s->name);
+        size_t j, k;
         if (!svc || !svc->selector)
             return 0;
-        for (i = 0; is_b && i < svc->nports; i++)
-            n += o_svc_port_wanted(gc, &svc->ports[i]);
-        if (is_b && !n)
+        if (!is_b)
+            break;
+        /* every 'on' port must pick a Service port */
+        for (j = 0; j < gc->nports; j++) {
+            for (k = 0, n = 0; k < svc->nports; k++)
+                n += gc->ports[j].proto == (int)svc->ports[k].proto &&
+                     svc->ports[k].port >= gc->ports[j].lo && svc->ports[k].port <= gc->ports[j].hi;
+            if (!n)
+                return 0;
+        }
+        /* every Service port picked needs an endpoint: a selected pod that declares its target */
+        for (k = 0, n = 0; k < svc->nports; k++) {
+            const struct nv_service_port *sp = &svc->ports[k];
+            size_t ends = 0;
+            if (!o_svc_port_wanted(gc, sp))
+                continue;
+            n++;
+            for (i = 0; i < m->npods && sp->target_name; i++) {
+                const struct nv_pod *pod = &m->pods[i];
+                if (!o_pod_in(m, s, pod))
+                    continue;
+                for (j = 0; j < pod->nports; j++)
+                    ends += !strcmp(pod->ports[j].name, sp->target_name) &&
+                            pod->ports[j].proto == sp->proto;
+            }
+            if (sp->target_name && !ends && o_has_pods(o, s))
+                return 0;
+        }
+        if (!n)
             return 0;
         break;
     }
@@ -825,17 +863,6 @@ static int o_set_ok(const struct oracle *o, const struct nv_claim *c, const stru
     if (!pods && !addrs)
         return 0;
     return c->kind != NV_CLAIM_ISOLATED || pods > 0;
-}
-
-/* Whether set s holds at least one pod (for the oracle's own evaluation). */
-static int o_has_pods(const struct oracle *o, const struct nv_set *s)
-{
-    size_t i;
-
-    for (i = 0; i < o->m->npods; i++)
-        if (o_pod_in(o->m, s, &o->m->pods[i]))
-            return 1;
-    return 0;
 }
 
 static int o_claim_ok(const struct oracle *o, const struct nv_claim *c, const struct gclaim *gc)

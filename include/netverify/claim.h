@@ -10,6 +10,12 @@
  *         | NS/NAME | NAME
  *   nsref = "namespace" NAME | "namespaces" SELECTOR
  *   ports = port { "," port }      tcp/80, udp/53, sctp/9000, tcp/8000-8100, 80
+ *   port  = [ PROTO "/" ] NUMBER [ "-" NUMBER ]
+ *         | NAME                   a Service port by name (destination 'svc' only)
+ *
+ * Toward 'svc NS/NAME', 'on' picks Service ports (every one without 'on');
+ * resolution maps each to its targetPort on each selected pod (see
+ * docs/claims.md#services) and refuses a Service port with no endpoint.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #ifndef NETVERIFY_CLAIM_H
@@ -18,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netverify/buf.h"
 #include "netverify/diag.h"
 #include "netverify/ip.h"
 #include "netverify/model.h"
@@ -61,7 +68,11 @@ struct nv_claim {
     int only;
     int iso_types; /* ISOLATED: NV_TYPE_INGRESS | NV_TYPE_EGRESS */
     struct nv_set a, b;
-    /* ports: after 'on', or the Service's target ports; nports == 0 means every port */
+    /*
+     * ports: after 'on' (toward a Service: Service ports, by number or name),
+     * replaced by nv_claim_resolve with the picked Service ports' targetPorts
+     * (names resolved per destination pod); nports == 0 means every port
+     */
     size_t nports;
     struct nv_portspec *ports;
     int has_on;
@@ -91,6 +102,25 @@ int nv_claims_resolve(struct nv_claims *c, struct nv_model *m, struct nv_diags *
 /* The same for one claim. */
 int nv_claim_resolve(struct nv_claim *cl, struct nv_model *m, struct nv_diags *d);
 void nv_claims_release(struct nv_claims *c);
+
+/* The Service ns/name, or NULL. */
+const struct nv_service *nv_service_find(const struct nv_model *m, const char *ns,
+                                         const char *name);
+/*
+ * Whether the EndpointSlice controller makes pod an endpoint of svc: same
+ * namespace, and svc has a non-empty selector that matches the pod's labels.
+ */
+int nv_service_selects(const struct nv_model *m, const struct nv_service *svc,
+                       const struct nv_pod *pod);
+/*
+ * The port Service port sp sends to on pod: a numeric targetPort as is, a
+ * named one looked up in the pod's container ports (sidecars included) by
+ * name and the Service port's protocol; 0 when the pod does not declare it
+ * (the pod is then no endpoint of sp).
+ */
+unsigned nv_service_target(const struct nv_service_port *sp, const struct nv_pod *pod);
+/* Append "80 (http)", "53/UDP (dns)" or "8080" (port, protocol unless TCP, name) to b. */
+void nv_service_port_format(struct nv_buf *b, const struct nv_service_port *sp);
 
 /* Whether classes a and b may be a flow: not two pods of one workload only. */
 int nv_claim_pair_ok(const struct nv_model *m, uint32_t a, uint32_t b);
