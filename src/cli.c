@@ -11,16 +11,21 @@
 #include <time.h>
 
 #include "netverify/claim.h"
+#include "netverify/escape.h"
 
 int nv_cli_usage_error(const char *usage, const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("netverify: ", stderr);
+    struct nv_buf b;
+
+    nv_buf_init(&b, 0);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    nv_buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nusage: %s\n", usage);
+    nv_escape_term_line(stderr, "netverify: %s", nv_buf_str(&b));
+    nv_buf_release(&b);
+    fprintf(stderr, "usage: %s\n", usage);
     return NV_EXIT_INPUT;
 }
 
@@ -42,7 +47,7 @@ int nv_cli_input_opt(int opt, const char *arg, struct nv_load_opts *o)
     if (opt < 1001 || opt > 1003)
         return 0;
     if (nv_parse_size(arg, &v) < 0) {
-        fprintf(stderr, "netverify: invalid number '%s'\n", arg);
+        nv_escape_term_line(stderr, "netverify: invalid number '%s'", arg);
         return -1;
     }
     switch (opt) {

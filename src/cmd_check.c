@@ -17,6 +17,7 @@
 #include "netverify/buf.h"
 #include "netverify/check.h"
 #include "netverify/claim.h"
+#include "netverify/escape.h"
 #include "netverify/explain.h"
 #include "netverify/json.h"
 #include "netverify/matrix.h"
@@ -135,7 +136,7 @@ static int nv_emit_claim(struct nv_smt *smt, const struct nv_claim *c, size_t i,
                  r->nparts > 1 ? (p ? "-only" : "-reaches") : "");
         fp = fopen(path, "w");
         if (!fp || nv_smt_emit(smt, c, p, fp) < 0 || fclose(fp) != 0) {
-            fprintf(stderr, "netverify: cannot write '%s': %s\n", path, strerror(errno));
+            nv_escape_term_line(stderr, "netverify: cannot write '%s': %s", path, strerror(errno));
             if (fp)
                 fclose(fp);
             return -1;
@@ -232,10 +233,10 @@ static int nv_decide(struct nv_ctx *cx, double timeout, const char *emit_dir, un
             struct nv_result mr;
             nv_check_matrix(cx->x, c, &mr);
             if (!nv_same_verdicts(r, &mr)) {
-                fprintf(stderr,
-                        "netverify: internal error: the SMT and set-algebra engines disagree on "
-                        "claim %zu: %s\n",
-                        i + 1, c->text);
+                nv_escape_term_line(stderr,
+                                    "netverify: internal error: the SMT and set-algebra engines "
+                                    "disagree on claim %zu: %s",
+                                    i + 1, c->text);
                 return -1;
             }
         }
@@ -260,32 +261,34 @@ static void nv_text(struct nv_ctx *cx, FILE *fp)
         enum nv_verdict v = nv_result_verdict(r);
         char where[512];
         counts[v]++;
-        fprintf(fp, "%-9s %s%s%s\n", nv_verdict_word(v), c->name ? c->name : "",
-                c->name ? ": " : "", c->text);
+        nv_escape_term_line(fp, "%-9s %s%s%s", nv_verdict_word(v), c->name ? c->name : "",
+                            c->name ? ": " : "", c->text);
         for (p = 0; p < r->nparts; p++) {
             const struct nv_part *part = &r->parts[p];
             char *lines[2];
             size_t n = 0;
             char *head;
             if (part->verdict == NV_UNDECIDED) {
-                fprintf(fp, "          undecided (%s)%s%s\n", part->why ? part->why : "unknown",
-                        r->nparts > 1 ? ": " : "", r->nparts > 1 ? nv_part_name(part->kind) : "");
+                nv_escape_term_line(fp, "          undecided (%s)%s%s",
+                                    part->why ? part->why : "unknown", r->nparts > 1 ? ": " : "",
+                                    r->nparts > 1 ? nv_part_name(part->kind) : "");
                 continue;
             }
             if (part->verdict != NV_REFUTED)
                 continue;
             head = nv_report_headline(cx->m, part);
-            fprintf(fp, "          %s\n", head);
+            nv_escape_term_line(fp, "          %s", head);
             free(head);
             if (part->kind != NV_PART_ISOLATED)
                 nv_report_because(cx->m, &part->w, part->kind != NV_PART_REACHES, lines, &n);
             for (k = 0; k < n; k++) {
-                fprintf(fp, "            %s\n", lines[k]);
+                nv_escape_term_line(fp, "            %s", lines[k]);
                 free(lines[k]);
             }
         }
         if (v != NV_HOLDS)
-            fprintf(fp, "          claim at %s\n", nv_loc_format(c->loc, where, sizeof(where)));
+            nv_escape_term_line(fp, "          claim at %s",
+                                nv_loc_format(c->loc, where, sizeof(where)));
     }
     fprintf(fp, "%zu claims: %zu hold, %zu refuted, %zu undecided\n", cx->claims.n,
             counts[NV_HOLDS], counts[NV_REFUTED], counts[NV_UNDECIDED]);
@@ -702,7 +705,7 @@ int nv_cmd_check(int argc, char **argv)
     if (emit) {
         struct stat st;
         if (stat(emit, &st) != 0 && mkdir(emit, 0777) != 0) {
-            fprintf(stderr, "netverify: cannot create '%s': %s\n", emit, strerror(errno));
+            nv_escape_term_line(stderr, "netverify: cannot create '%s': %s", emit, strerror(errno));
             free(claims_path);
             return NV_EXIT_INPUT;
         }
@@ -733,7 +736,7 @@ int nv_cmd_check(int argc, char **argv)
     }
     nv_phase("decide");
     if (output && !(fp = fopen(output, "w"))) {
-        fprintf(stderr, "netverify: cannot write '%s': %s\n", output, strerror(errno));
+        nv_escape_term_line(stderr, "netverify: cannot write '%s': %s", output, strerror(errno));
         rc = NV_EXIT_INPUT;
         goto out;
     }

@@ -159,6 +159,15 @@ static void nv_dend_ext(const struct nv_iprange *r, char *buf, struct nv_dend *e
     e->kind = "External";
 }
 
+/* One end of a change in text: "name[kind]". */
+static void nv_text_end(struct nv_buf *b, const struct nv_dend *e)
+{
+    nv_escape_term(b, e->name);
+    nv_buf_putc(b, '[');
+    nv_escape_term(b, e->kind);
+    nv_buf_putc(b, ']');
+}
+
 /* One end of a change in a Markdown cell: "name (kind)". */
 static void nv_md_end(struct nv_buf *b, const struct nv_dend *e)
 {
@@ -257,8 +266,11 @@ static void nv_change(struct nv_diff *D, enum nv_change k, const struct nv_dend 
     nv_buf_reset(b);
     switch (D->fmt) {
     case NV_DF_TEXT:
-        nv_buf_printf(b, "%c %s[%s] => %s[%s] : ", "+-~"[k], s -> name, s -> kind, d -> name,
-                      d -> kind);
+        nv_buf_printf(b, "%c ", "+-~"[k]);
+        nv_text_end(b, s);
+        nv_buf_puts(b, " => ");
+        nv_text_end(b, d);
+        nv_buf_puts(b, " : ");
         if (k == NV_CHANGED) {
             nv_buf_printf(b, "%s (was ", nv_ports_format_npa(pt, n));
             nv_buf_printf(b, "%s)\n", nv_ports_format_npa(pt, o));
@@ -528,8 +540,8 @@ static size_t nv_claims_report(struct nv_diff *D)
         why = nv_claim_detail(&D->new, i);
         switch (D->fmt) {
         case NV_DF_TEXT:
-            fprintf(D->fp, "! claim '%s': %s before, %s now%s%s\n", label, k_cverdict[vo],
-                    k_cverdict[vn], why ? ": " : "", why ? why : "");
+            nv_escape_term_line(D->fp, "! claim '%s': %s before, %s now%s%s", label, k_cverdict[vo],
+                                k_cverdict[vn], why ? ": " : "", why ? why : "");
             break;
         case NV_DF_JSON:
             nv_buf_puts(&js, n > 1 ? ",\n    {\"claim\": " : "\n    {\"claim\": ");
@@ -753,7 +765,7 @@ int nv_cmd_diff(int argc, char **argv)
     }
     nv_phase("load");
     if (output && !(D.fp = fopen(output, "w"))) {
-        fprintf(stderr, "netverify: cannot write '%s': %s\n", output, strerror(errno));
+        nv_escape_term_line(stderr, "netverify: cannot write '%s': %s", output, strerror(errno));
         rc = NV_EXIT_INPUT;
         goto out;
     }

@@ -14,6 +14,7 @@
 
 #include "netverify/buf.h"
 #include "netverify/check.h"
+#include "netverify/escape.h"
 #include "netverify/explain.h"
 #include "netverify/report.h"
 
@@ -71,17 +72,18 @@ static int nv_xend_resolve(const struct nv_model *m, const char *opt, struct nv_
         kind = br + 1;
         kindlen = strlen(kind);
         if (!kindlen || kind[kindlen - 1] != ']') {
-            fprintf(stderr, "netverify: %s '%s': write a workload as namespace/name[Kind]\n", opt,
-                    e->arg);
+            nv_escape_term_line(stderr,
+                                "netverify: %s '%s': write a workload as namespace/name[Kind]", opt,
+                                e->arg);
             return -1;
         }
         kindlen--;
     }
     if (!memchr(e->arg, '/', idlen)) {
-        fprintf(stderr,
-                "netverify: %s '%s' is neither a workload (namespace/name) nor an IPv4 "
-                "address\n",
-                opt, e->arg);
+        nv_escape_term_line(stderr,
+                            "netverify: %s '%s' is neither a workload (namespace/name) nor an "
+                            "IPv4 address",
+                            opt, e->arg);
         return -1;
     }
     for (i = 0; i < m->nworkloads; i++) {
@@ -94,17 +96,20 @@ static int nv_xend_resolve(const struct nv_model *m, const char *opt, struct nv_
             e->wl = (long)i;
     }
     if (!hits) {
-        fprintf(stderr, "netverify: %s '%s': no workload by that name in the manifests\n", opt,
-                e->arg);
+        nv_escape_term_line(stderr, "netverify: %s '%s': no workload by that name in the manifests",
+                            opt, e->arg);
         return -1;
     }
     if (hits > 1) {
-        fprintf(stderr, "netverify: %s '%s' names %zu workloads of different kinds:", opt, e->arg,
-                hits);
+        struct nv_buf b;
+        nv_buf_init(&b, 0);
+        nv_buf_printf(&b, "netverify: %s '%s' names %zu workloads of different kinds:", opt, e->arg,
+                      hits);
         for (i = 0; i < m->nworkloads; i++)
             if (strlen(m->workloads[i].id) == idlen && !strncmp(m->workloads[i].id, e->arg, idlen))
-                fprintf(stderr, " %s[%s]", m->workloads[i].id, m->workloads[i].kind);
-        fputs("; add the kind in brackets\n", stderr);
+                nv_buf_printf(&b, " %s[%s]", m->workloads[i].id, m->workloads[i].kind);
+        nv_escape_term_line(stderr, "%s; add the kind in brackets", nv_buf_str(&b));
+        nv_buf_release(&b);
         return -1;
     }
     return 0;
@@ -165,8 +170,8 @@ static int nv_xport_resolve(const struct nv_model *m, const struct nv_xend *dst,
     if (!p->name)
         return 0;
     if (dst->external) {
-        fprintf(stderr, "netverify: --port '%s': a named port needs a workload destination\n",
-                p->name);
+        nv_escape_term_line(
+            stderr, "netverify: --port '%s': a named port needs a workload destination", p->name);
         return -1;
     }
     w = &m->workloads[dst->wl];
@@ -180,8 +185,9 @@ static int nv_xport_resolve(const struct nv_model *m, const struct nv_xend *dst,
                 return 0;
             }
     }
-    fprintf(stderr, "netverify: --port '%s': %s declares no container port of that name\n", p->name,
-            w->id);
+    nv_escape_term_line(stderr,
+                        "netverify: --port '%s': %s declares no container port of that name",
+                        p->name, w->id);
     return -1;
 }
 
@@ -189,7 +195,7 @@ struct nv_xctx {
     struct nv_model *m;
     FILE *fp;
     struct nv_xport port;
-    struct nv_buf b;
+    struct nv_buf b, line;
 };
 
 static void nv_put_xend(struct nv_buf *b, const struct nv_model *m, const struct nv_xend *e)
@@ -288,27 +294,27 @@ static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xen
     nv_buf_printf(b, "%s of ", word);
     nv_put_xend(b, m, self);
     if (side->external) {
-        fprintf(X->fp, "%s: an external address: no policy applies, everything allowed\n",
-                nv_buf_str(b));
+        nv_escape_term_line(X->fp, "%s: an external address: no policy applies, everything allowed",
+                            nv_buf_str(b));
         return;
     }
     if (!side->isolated) {
-        fprintf(X->fp,
-                "%s: not isolated: no NetworkPolicy with %s in its policyTypes selects it, so "
-                "everything is allowed\n",
-                nv_buf_str(b), dir == NV_INGRESS ? "Ingress" : "Egress");
+        nv_escape_term_line(X->fp,
+                            "%s: not isolated: no NetworkPolicy with %s in its policyTypes "
+                            "selects it, so everything is allowed",
+                            nv_buf_str(b), dir == NV_INGRESS ? "Ingress" : "Egress");
         return;
     }
-    fprintf(X->fp, "%s: isolated by %zu NetworkPolic%s\n", nv_buf_str(b), npol,
-            npol == 1 ? "y" : "ies");
+    nv_escape_term_line(X->fp, "%s: isolated by %zu NetworkPolic%s", nv_buf_str(b), npol,
+                        npol == 1 ? "y" : "ies");
     for (i = 0; i < npol; i++) {
         const struct nv_policy *p = side->policies[i];
         nv_buf_reset(b);
+        nv_buf_printf(b, "  NetworkPolicy %s/%s (", p->ns, p->name);
         nv_report_loc(b, p->loc);
-        fprintf(X->fp, "  NetworkPolicy %s/%s (%s), podSelector ", p->ns, p->name, nv_buf_str(b));
-        nv_buf_reset(b);
+        nv_buf_puts(b, "), podSelector ");
         nv_report_selector(b, p->subject);
-        fprintf(X->fp, "%s\n", nv_buf_str(b));
+        nv_escape_term_line(X->fp, "%s", nv_buf_str(b));
         if (!p->nrules[dir])
             fprintf(X->fp, "    no %s rules: admits nothing\n", word);
         for (r = 0; r < p->nrules[dir]; r++) {
@@ -318,12 +324,14 @@ static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xen
             for (k = 0; k < rule->npeers && hit < 0; k++)
                 if (nv_explain_peer(m, p, &rule->peers[k], oe))
                     hit = (long)k;
-            nv_buf_reset(b);
-            nv_report_loc(b, rule->loc);
-            fprintf(X->fp, "    %s rule #%u (%s): ", word, rule->index + 1, nv_buf_str(b));
+            /* X->line: the start of the rule's line, "    egress rule #1 (FILE:LINE:COL): " */
+            nv_buf_reset(&X->line);
+            nv_buf_printf(&X->line, "    %s rule #%u (", word, rule->index + 1);
+            nv_report_loc(&X->line, rule->loc);
+            nv_buf_puts(&X->line, "): ");
             if (hit < 0) {
-                fprintf(X->fp, "%s: no peer matches\n",
-                        X->port.given ? "does not match" : "admits nothing");
+                nv_escape_term_line(X->fp, "%s%s: no peer matches", nv_buf_str(&X->line),
+                                    X->port.given ? "does not match" : "admits nothing");
                 for (k = 0; k < rule->npeers; k++) {
                     nv_buf_reset(b);
                     nv_put_peer(b, &rule->peers[k]);
@@ -331,8 +339,8 @@ static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xen
                     nv_report_loc(b, rule->peers[k].loc);
                     nv_buf_puts(b, "): ");
                     nv_peer_why(b, m, p, &rule->peers[k], oe);
-                    fprintf(X->fp, "      %s peer %s\n", dir == NV_INGRESS ? "from" : "to",
-                            nv_buf_str(b));
+                    nv_escape_term_line(X->fp, "      %s peer %s",
+                                        dir == NV_INGRESS ? "from" : "to", nv_buf_str(b));
                 }
                 continue;
             }
@@ -358,22 +366,23 @@ static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xen
             }
             if (X->port.given) {
                 if (nv_ports_contains(&m->ports, ports, X->port.proto, X->port.port))
-                    fprintf(X->fp, "matches: %s; ports %s\n", nv_buf_str(b),
-                            nv_ports_format_npa(&m->ports, ports));
+                    nv_escape_term_line(X->fp, "%smatches: %s; ports %s", nv_buf_str(&X->line),
+                                        nv_buf_str(b), nv_ports_format_npa(&m->ports, ports));
                 else
-                    fprintf(X->fp, "does not match: %s matches, but the rule's ports are %s\n",
-                            nv_buf_str(b),
-                            ports == NV_PORTS_NONE ? "none here (a named port the destination "
-                                                     "does not declare)"
-                                                   : nv_ports_format_npa(&m->ports, ports));
+                    nv_escape_term_line(
+                        X->fp, "%sdoes not match: %s matches, but the rule's ports are %s",
+                        nv_buf_str(&X->line), nv_buf_str(b),
+                        ports == NV_PORTS_NONE ? "none here (a named port the destination "
+                                                 "does not declare)"
+                                               : nv_ports_format_npa(&m->ports, ports));
             } else if (ports == NV_PORTS_NONE) {
-                fprintf(X->fp,
-                        "admits nothing: %s matches, but its named ports are not declared by "
-                        "the destination\n",
-                        nv_buf_str(b));
+                nv_escape_term_line(X->fp,
+                                    "%sadmits nothing: %s matches, but its named ports are not "
+                                    "declared by the destination",
+                                    nv_buf_str(&X->line), nv_buf_str(b));
             } else {
-                fprintf(X->fp, "admits %s: %s\n", nv_ports_format_npa(&m->ports, ports),
-                        nv_buf_str(b));
+                nv_escape_term_line(X->fp, "%sadmits %s: %s", nv_buf_str(&X->line),
+                                    nv_ports_format_npa(&m->ports, ports), nv_buf_str(b));
             }
         }
     }
@@ -418,7 +427,7 @@ static void nv_explain_flow(struct nv_xctx *X, const struct nv_xend *src, const 
         nv_buf_printf(&X->b, " on %s %u", nv_proto_name(X->port.proto), X->port.port);
     if (X->port.name)
         nv_buf_printf(&X->b, " (named port '%s')", X->port.name);
-    fprintf(X->fp, "flow: %s\n", nv_buf_str(&X->b));
+    nv_escape_term_line(X->fp, "flow: %s", nv_buf_str(&X->b));
     if (src->external && dst->external) {
         fprintf(X->fp, "\nboth ends are external addresses: no policy of the cluster applies\n");
         return;
@@ -532,15 +541,17 @@ int nv_cmd_explain(int argc, char **argv)
         goto out;
     }
     if (output && !(X.fp = fopen(output, "w"))) {
-        fprintf(stderr, "netverify: cannot write '%s': %s\n", output, strerror(errno));
+        nv_escape_term_line(stderr, "netverify: cannot write '%s': %s", output, strerror(errno));
         rc = NV_EXIT_INPUT;
         goto out;
     }
     if (!X.fp)
         X.fp = stdout;
     nv_buf_init(&X.b, 0);
+    nv_buf_init(&X.line, 0);
     nv_explain_flow(&X, &src, &dst);
     nv_buf_release(&X.b);
+    nv_buf_release(&X.line);
     if (fflush(X.fp) != 0 || ferror(X.fp)) {
         fprintf(stderr, "netverify: error writing the output\n");
         rc = NV_EXIT_INTERNAL;

@@ -13,6 +13,7 @@
 #include "netverify/check.h"
 #include "netverify/claim.h"
 #include "netverify/dot.h"
+#include "netverify/escape.h"
 #include "netverify/matrix.h"
 
 static const char k_usage[] = "netverify graph PATH... [-o FILE] [--group workload|namespace] "
@@ -1311,7 +1312,7 @@ int nv_cmd_graph(int argc, char **argv)
         return NV_EXIT_INPUT;
     }
     if (output && !(fp = fopen(output, "wb"))) {
-        fprintf(stderr, "netverify: cannot write '%s'\n", output);
+        nv_escape_term_line(stderr, "netverify: cannot write '%s'", output);
         nv_claims_release(&claims);
         nv_model_free(m);
         return NV_EXIT_INPUT;

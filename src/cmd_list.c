@@ -579,7 +579,7 @@ int nv_cmd_list(int argc, char **argv)
     if (!m)
         return NV_EXIT_INPUT;
     if (output && !(fp = fopen(output, "w"))) {
-        fprintf(stderr, "netverify: cannot write '%s'\n", output);
+        nv_escape_term_line(stderr, "netverify: cannot write '%s'", output);
         nv_model_free(m);
         return NV_EXIT_INPUT;
     }

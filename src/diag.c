@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "netverify/arena.h"
+#include "netverify/buf.h"
+#include "netverify/escape.h"
 
 void nv_diags_init(struct nv_diags *d)
 {
@@ -133,11 +135,13 @@ void nv_diags_print(const struct nv_diags *d, FILE *fp)
         char where[512];
         if (g->sev == NV_SEV_NOTE && d->quiet_notes)
             continue;
+        /* names and quoted values in the message, and the file name, are the input's */
         if (g->loc.file)
-            fprintf(fp, "netverify: %s: %s: %s\n", nv_loc_format(g->loc, where, sizeof(where)),
-                    sevname[g->sev], g->msg);
+            nv_escape_term_line(fp, "netverify: %s: %s: %s",
+                                nv_loc_format(g->loc, where, sizeof(where)), sevname[g->sev],
+                                g->msg);
         else
-            fprintf(fp, "netverify: %s: %s\n", sevname[g->sev], g->msg);
+            nv_escape_term_line(fp, "netverify: %s: %s", sevname[g->sev], g->msg);
     }
     if (d->n >= NV_DIAGS_MAX)
         fprintf(fp, "netverify: note: only the first %d diagnostics are shown (%zu errors)\n",
@@ -148,12 +152,14 @@ void nv_diags_print(const struct nv_diags *d, FILE *fp)
 void nv_bug_at(const char *file, int line, const char *fmt, ...)
 {
     va_list ap;
+    struct nv_buf b;
 
     fflush(stdout);
-    fprintf(stderr, "netverify: BUG: %s:%d: ", file, line);
+    nv_buf_init(&b, 0);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    nv_buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    nv_escape_term_line(stderr, "netverify: BUG: %s:%d: %s", file, line, nv_buf_str(&b));
+    nv_buf_release(&b);
     exit(NV_EXIT_INTERNAL);
 }

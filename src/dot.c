@@ -15,6 +15,7 @@
 
 #include "netverify/arena.h"
 #include "netverify/buf.h"
+#include "netverify/escape.h"
 
 struct nv_graph {
     Agraph_t *g;
@@ -443,7 +444,7 @@ int nv_graph_write(struct nv_graph *g, FILE *fp, const char *format)
         return 0;
     }
     if (strcmp(format, "svg") && strcmp(format, "png") && strcmp(format, "pdf")) {
-        fprintf(stderr, "netverify: unknown graph format '%s'\n", format);
+        nv_escape_term_line(stderr, "netverify: unknown graph format '%s'", format);
         return -1;
     }
     return nv_graph_render(g, fp, format);

@@ -7,6 +7,7 @@
 
 #include "netverify/cli.h"
 #include "netverify/dot.h"
+#include "netverify/escape.h"
 #include "netverify/json.h"
 #include "netverify/smt.h"
 #include "netverify/yaml.h"
@@ -67,7 +68,7 @@ int main(int argc, char **argv)
     for (i = 0; i < sizeof(nv_commands) / sizeof(nv_commands[0]); i++)
         if (!strcmp(argv[1], nv_commands[i].name))
             return nv_commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "netverify: unknown command '%s'\n", argv[1]);
+    nv_escape_term_line(stderr, "netverify: unknown command '%s'", argv[1]);
     nv_usage(stderr);
     return 2;
 }
