@@ -69,7 +69,7 @@ ALL_FEATURES = {
 }
 
 PROTOS = ("TCP", "UDP", "SCTP")
-NS_POOL = ["alpha", "beta", "gamma", "delta"]
+NS_POOL = ["alpha", "beta", "gamma", "delta", "default"]
 APPS = ["web", "api", "db", "cache"]
 PORT_NAMES = ["http", "metrics", "dns", "grpc"]
 PORT_NUMS = [53, 80, 443, 5432, 8080, 9090]
@@ -978,6 +978,10 @@ class Gen:
         pool = self.label_pool()
         for i in range(rng.randint(1, 6)):
             objs.append(self.policy("np%d" % i, rng.choice(nss), pool))
+        for o in objs:      # an object without metadata.namespace is in 'default'
+            if o["kind"] != "Namespace" and meta(o).get("namespace") == "default" and \
+                    rng.random() < 0.5:
+                del o["metadata"]["namespace"]
         return objs
 
     def label_pool(self):
@@ -1046,8 +1050,8 @@ class Gen:
         if net.prefixlen < net.max_prefixlen - 8 and rng.random() < 0.5:
             new = min(net.prefixlen + rng.randint(1, 8), net.max_prefixlen)
             sub = net.subnets(new_prefix=new)
-            block["except"] = [str(next(sub))] if rng.random() < 0.5 else \
-                [str(s) for s, _ in zip(sub, range(rng.randint(1, 3)))][-1:]
+            subs = [str(x) for x, _ in zip(sub, range(4))]
+            block["except"] = rng.sample(subs, rng.randint(1, min(2, len(subs))))
         return {"ipBlock": block}
 
     def port(self):
