@@ -117,6 +117,8 @@ golden: $(NV)
 	@$(PYTHON) tests/check-formats.py tests/golden
 	@$(PYTHON) tests/check-emit.py $(NV) tests/golden/check-forms/cluster.yaml \
 		tests/golden/check-forms/claims.yaml
+	@$(PYTHON) tests/check-emit.py $(NV) tests/golden/shop-text/cluster.yaml \
+		tests/golden/check-hostile-text/claims.yaml
 	@sh tests/check-dot.sh $(NV)
 	@$(PYTHON) tests/check-diff.py $(NV) 150
 	@$(PYTHON) tests/check-pods.py $(NV)

@@ -504,85 +504,75 @@ static int nv_sarif_report(struct nv_ctx *cx, FILE *fp)
     return nv_report_sarif_write(fp, rules, results);
 }
 
-static void nv_xml(FILE *fp, const char *s)
+/* The failure (or error) text of a claim that does not hold: each part's headline and reasons. */
+static void nv_junit_text(struct nv_ctx *cx, const struct nv_result *r, struct nv_buf *b)
 {
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
-            fputs("&lt;", fp);
-            break;
-        case '>':
-            fputs("&gt;", fp);
-            break;
-        case '&':
-            fputs("&amp;", fp);
-            break;
-        case '"':
-            fputs("&quot;", fp);
-            break;
-        default:
-            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-                fputc('?', fp);
-            else
-                fputc(*s, fp);
+    size_t p, k;
+
+    for (p = 0; p < r->nparts; p++) {
+        const struct nv_part *part = &r->parts[p];
+        char *lines[2];
+        size_t n = 0;
+        if (part->verdict == NV_UNDECIDED) {
+            nv_buf_puts(b, "undecided: ");
+            nv_escape_xml(b, part->why ? part->why : "unknown", 0);
+            nv_buf_putc(b, '\n');
+        }
+        if (part->verdict != NV_REFUTED)
+            continue;
+        {
+            char *head = nv_report_headline(cx->m, part);
+            nv_escape_xml(b, head, 0);
+            nv_buf_putc(b, '\n');
+            free(head);
+        }
+        if (part->kind != NV_PART_ISOLATED)
+            nv_report_because(cx->m, &part->w, part->kind != NV_PART_REACHES, lines, &n);
+        for (k = 0; k < n; k++) {
+            nv_escape_xml(b, lines[k], 0);
+            nv_buf_putc(b, '\n');
+            free(lines[k]);
         }
     }
 }
 
 static void nv_junit(struct nv_ctx *cx, FILE *fp)
 {
-    size_t i, p, k, counts[3] = {0, 0, 0};
+    size_t i, counts[3] = {0, 0, 0};
+    struct nv_buf b;
 
+    nv_buf_init(&b, 0);
     for (i = 0; i < cx->claims.n; i++)
         counts[nv_result_verdict(&cx->results[i])]++;
-    fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    fprintf(fp, "<testsuites name=\"netverify\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
-            cx->claims.n, counts[NV_REFUTED], counts[NV_UNDECIDED]);
-    fprintf(fp, "  <testsuite name=\"");
-    nv_xml(fp, cx->claims.file ? cx->claims.file : "claims");
-    fprintf(fp, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", cx->claims.n,
-            counts[NV_REFUTED], counts[NV_UNDECIDED]);
+    nv_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    nv_buf_printf(&b,
+                  "<testsuites name=\"netverify\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
+                  cx->claims.n, counts[NV_REFUTED], counts[NV_UNDECIDED]);
+    nv_buf_puts(&b, "  <testsuite name=\"");
+    nv_escape_xml(&b, cx->claims.file ? cx->claims.file : "claims", 1);
+    nv_buf_printf(&b, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", cx->claims.n,
+                  counts[NV_REFUTED], counts[NV_UNDECIDED]);
     for (i = 0; i < cx->claims.n; i++) {
         const struct nv_claim *c = &cx->claims.items[i];
         const struct nv_result *r = &cx->results[i];
         enum nv_verdict v = nv_result_verdict(r);
-        fprintf(fp, "    <testcase classname=\"netverify.claims\" name=\"");
-        nv_xml(fp, c->name ? c->name : c->text);
+        nv_buf_puts(&b, "    <testcase classname=\"netverify.claims\" name=\"");
+        nv_escape_xml(&b, c->name ? c->name : c->text, 1);
         if (v == NV_HOLDS) {
-            fprintf(fp, "\"/>\n");
+            nv_buf_puts(&b, "\"/>\n");
             continue;
         }
-        fprintf(fp, "\">\n      <%s message=\"", v == NV_REFUTED ? "failure" : "error");
-        nv_xml(fp, c->text);
-        fprintf(fp, "\">");
-        for (p = 0; p < r->nparts; p++) {
-            const struct nv_part *part = &r->parts[p];
-            char *lines[2];
-            size_t n = 0;
-            if (part->verdict == NV_UNDECIDED) {
-                nv_xml(fp, "undecided: ");
-                nv_xml(fp, part->why ? part->why : "unknown");
-                fputc('\n', fp);
-            }
-            if (part->verdict != NV_REFUTED)
-                continue;
-            {
-                char *head = nv_report_headline(cx->m, part);
-                nv_xml(fp, head);
-                fputc('\n', fp);
-                free(head);
-            }
-            if (part->kind != NV_PART_ISOLATED)
-                nv_report_because(cx->m, &part->w, part->kind != NV_PART_REACHES, lines, &n);
-            for (k = 0; k < n; k++) {
-                nv_xml(fp, lines[k]);
-                fputc('\n', fp);
-                free(lines[k]);
-            }
-        }
-        fprintf(fp, "</%s>\n    </testcase>\n", v == NV_REFUTED ? "failure" : "error");
+        nv_buf_printf(&b, "\">\n      <%s message=\"", v == NV_REFUTED ? "failure" : "error");
+        nv_escape_xml(&b, c->text, 1);
+        nv_buf_puts(&b, "\">");
+        nv_junit_text(cx, r, &b);
+        nv_buf_printf(&b, "</%s>\n    </testcase>\n", v == NV_REFUTED ? "failure" : "error");
+        fwrite(b.data, 1, b.len, fp);
+        nv_buf_reset(&b);
     }
-    fprintf(fp, "  </testsuite>\n</testsuites>\n");
+    nv_buf_puts(&b, "  </testsuite>\n</testsuites>\n");
+    fwrite(b.data, 1, b.len, fp);
+    nv_buf_release(&b);
 }
 
 /* ---- the command ---- */

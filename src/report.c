@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netverify/escape.h"
 #include "netverify/json.h"
 
 #ifndef NV_VERSION
@@ -180,8 +181,12 @@ struct nv_json *nv_report_sarif_location(struct nv_loc loc, const char *text)
 {
     struct nv_json *l = nv_json_object(), *phys = nv_json_object(), *art = nv_json_object(),
                    *reg = nv_json_object();
+    struct nv_buf uri;
 
-    nv_json_set(art, "uri", nv_json_str(loc.file ? loc.file : "-"));
+    nv_buf_init(&uri, 0);
+    nv_escape_uri(&uri, loc.file ? loc.file : "-");
+    nv_json_set(art, "uri", nv_json_str(nv_buf_str(&uri)));
+    nv_buf_release(&uri);
     nv_json_set(phys, "artifactLocation", art);
     nv_json_set(reg, "startLine", nv_json_int(loc.line ? loc.line : 1));
     if (loc.col)

@@ -13,6 +13,9 @@
 
 #include <z3.h>
 
+#include "netverify/buf.h"
+#include "netverify/escape.h"
+
 /* ---- vocabulary: the label keys and values selectors use ---- */
 
 struct nv_vkey {
@@ -1293,6 +1296,8 @@ int nv_smt_emit(struct nv_smt *s, const struct nv_claim *c, size_t part, FILE *f
     struct nv_result r;
     Z3_ast q, all[2];
     const char *text, *logic = "QF_BV";
+    struct nv_buf name, claim;
+    int rc = 0;
 
     nv_result_init(&r, c);
     if (part >= r.nparts)
@@ -1310,14 +1315,22 @@ int nv_smt_emit(struct nv_smt *s, const struct nv_claim *c, size_t part, FILE *f
     }
     all[0] = s->naxioms ? Z3_mk_and(s->ctx, (unsigned)s->naxioms, s->axioms) : nv_true(s);
     all[1] = q;
-    text = Z3_benchmark_to_smtlib_string(s->ctx, c->name ? c->name : c->text, logic, "unknown", "",
-                                         0, NULL, Z3_mk_and(s->ctx, 2, all));
-    if (fprintf(fp, "; netverify: %s\n; part: %s\n; sat means the claim is refuted\n", c->text,
+    /* the claim's name and text go in comments only, each on one line */
+    nv_buf_init(&name, 0);
+    nv_buf_init(&claim, 0);
+    nv_escape_term(&name, c->name ? c->name : c->text);
+    nv_escape_term(&claim, c->text);
+    text = Z3_benchmark_to_smtlib_string(s->ctx, nv_buf_str(&name), logic, "unknown", "", 0, NULL,
+                                         Z3_mk_and(s->ctx, 2, all));
+    if (fprintf(fp, "; netverify: %s\n; part: %s\n; sat means the claim is refuted\n",
+                nv_buf_str(&claim),
                 r.parts[part].kind == NV_PART_ONLY ? "nothing outside the source set reaches"
                                                    : "the claim as written") < 0 ||
         fputs(text, fp) < 0)
-        return -1;
-    return 0;
+        rc = -1;
+    nv_buf_release(&name);
+    nv_buf_release(&claim);
+    return rc;
 }
 
 const char *nv_smt_version(void)
