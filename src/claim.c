@@ -15,7 +15,11 @@
 
 /* ---- tokens ---- */
 
-enum nv_tok_type { NV_TOK_END, NV_TOK_WORD, NV_TOK_PUNCT };
+/*
+ * QUOTED: "..." or '...', a key, value or name that is never a keyword; BAD:
+ * a quote that is not closed.
+ */
+enum nv_tok_type { NV_TOK_END, NV_TOK_WORD, NV_TOK_PUNCT, NV_TOK_QUOTED, NV_TOK_BAD };
 
 struct nv_tok {
     enum nv_tok_type type;
@@ -50,6 +54,11 @@ static int nv_is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+static int nv_is_quote(char c)
+{
+    return c == '"' || c == '\'';
+}
+
 static void nv_tokenize(struct nv_parser *p)
 {
     const char *t = p->text;
@@ -67,9 +76,14 @@ static void nv_tokenize(struct nv_parser *p)
             tok.type = NV_TOK_PUNCT;
             tok.len = 1;
             i++;
+        } else if (nv_is_quote(t[i])) {
+            const char *close = strchr(t + i + 1, t[i]);
+            tok.type = close ? NV_TOK_QUOTED : NV_TOK_BAD;
+            i = close ? (size_t)(close - t) + 1 : strlen(t);
+            tok.len = i - tok.off;
         } else {
             tok.type = NV_TOK_WORD;
-            while (t[i] && !nv_is_space(t[i]) && !nv_is_punct(t[i]))
+            while (t[i] && !nv_is_space(t[i]) && !nv_is_punct(t[i]) && !nv_is_quote(t[i]))
                 i++;
             tok.len = i - tok.off;
         }
@@ -194,9 +208,29 @@ static int nv_is_punct_tok(const struct nv_parser *p, const struct nv_tok *t, ch
     return t->type == NV_TOK_PUNCT && p->text[t->off] == c;
 }
 
+/* The text a token stands for: a quoted token without its quotes. */
+static const char *nv_tok_text(const struct nv_parser *p, const struct nv_tok *t, size_t *len)
+{
+    if (t->type == NV_TOK_QUOTED) {
+        *len = t->len - 2;
+        return p->text + t->off + 1;
+    }
+    *len = t->len;
+    return p->text + t->off;
+}
+
 static const char *nv_tok_str(struct nv_parser *p, const struct nv_tok *t)
 {
-    return nv_arena_internn(&p->m->arena, p->text + t->off, t->len);
+    size_t len;
+    const char *s = nv_tok_text(p, t, &len);
+
+    return nv_arena_internn(&p->m->arena, s, len);
+}
+
+/* A word or a quoted word: what may be a key, a value or a name. */
+static int nv_is_name_tok(const struct nv_tok *t)
+{
+    return t->type == NV_TOK_WORD || t->type == NV_TOK_QUOTED;
 }
 
 /* Words that end a set: they can never be a label key, a name or a value here. */
@@ -220,13 +254,32 @@ static int nv_parse_value(struct nv_parser *p, const char **out)
     const struct nv_tok *t = nv_peek(p, 0);
     const char *why;
 
-    if (t->type != NV_TOK_WORD)
+    if (!nv_is_name_tok(t))
         return nv_perr(p, t, "expected a label value");
     *out = nv_tok_str(p, t);
     if ((why = nv_label_value_invalid(*out)))
         return nv_perr(p, t, "invalid label value (%s)", why);
     p->pos++;
     return 0;
+}
+
+/*
+ * Whether the value after an operator is left out ('app=', kubectl's empty
+ * value): the operator ends the claim or is followed by a comma, or by a
+ * space and a word that goes on with the claim ('app= reaches ...', 'app=
+ * in namespace ...'). A word written right after the operator is always
+ * the value ('mode=on'); a value that is a keyword after a space is quoted.
+ */
+static int nv_value_omitted(const struct nv_parser *p)
+{
+    const struct nv_tok *op = &p->toks[p->pos - 1], *t = nv_peek(p, 0);
+
+    if (t->type == NV_TOK_END || nv_is_punct_tok(p, t, ','))
+        return 1;
+    if (t->type != NV_TOK_WORD || t->off == op->off + op->len)
+        return 0;
+    return nv_is_stop(p, t) || (nv_is_kw(p, t, "in") && (nv_is_kw(p, nv_peek(p, 1), "namespace") ||
+                                                         nv_is_kw(p, nv_peek(p, 1), "namespaces")));
 }
 
 static int nv_parse_value_set(struct nv_parser *p, struct nv_requirement *r)
@@ -237,8 +290,10 @@ static int nv_parse_value_set(struct nv_parser *p, struct nv_requirement *r)
         return nv_perr(p, nv_peek(p, 0), "expected '('");
     p->pos++;
     for (;;) {
-        const char *v;
-        if (nv_parse_value(p, &v) < 0) {
+        const char *v = nv_arena_intern(&p->m->arena, "");
+        /* an item may be empty, as kubectl reads 'in (a,)', 'in (,a)' and 'in ()' */
+        if (!nv_is_punct_tok(p, nv_peek(p, 0), ',') && !nv_is_punct_tok(p, nv_peek(p, 0), ')') &&
+            nv_parse_value(p, &v) < 0) {
             free((void *)r->values);
             r->values = NULL;
             return -1;
@@ -279,7 +334,11 @@ static int nv_parse_requirement(struct nv_parser *p, struct nv_requirement *r)
         p->pos++;
         t = nv_peek(p, 0);
     }
-    if (t->type != NV_TOK_WORD || nv_is_stop(p, t))
+    if (t->type == NV_TOK_WORD && nv_is_stop(p, t))
+        return nv_perr(p, t,
+                       "expected a label selector (a key named like a keyword is quoted: \"%.*s\")",
+                       (int)(t->len > 60 ? 60 : t->len), p->text + t->off);
+    if (!nv_is_name_tok(t))
         return nv_perr(p, t, "expected a label selector");
     r->key = nv_tok_str(p, t);
     if ((why = nv_label_key_invalid(r->key)))
@@ -309,6 +368,10 @@ static int nv_parse_requirement(struct nv_parser *p, struct nv_requirement *r)
     }
     r->nvalues = 1;
     r->values = nv_arena_alloc(&p->m->arena, sizeof(*r->values));
+    if (nv_value_omitted(p)) {
+        r->values[0] = nv_arena_intern(&p->m->arena, "");
+        return 0;
+    }
     return nv_parse_value(p, &r->values[0]);
 }
 
@@ -343,30 +406,45 @@ static int nv_parse_name(struct nv_parser *p, const char **out, const char *what
 {
     const struct nv_tok *t = nv_peek(p, 0);
 
-    if (t->type != NV_TOK_WORD || nv_is_stop(p, t))
+    if (!nv_is_name_tok(t) || nv_is_stop(p, t) || t->len == 2 * (t->type == NV_TOK_QUOTED))
         return nv_perr(p, t, "expected %s", what);
     *out = nv_tok_str(p, t);
     p->pos++;
     return 0;
 }
 
-/* "ns/name" into its parts; a bare name leaves *ns NULL. */
+/*
+ * "ns/name", "name", either with "[Kind]" after it, into its parts; a bare
+ * name leaves *ns NULL, no kind leaves *kind NULL.
+ */
 static int nv_split_ref(struct nv_parser *p, const struct nv_tok *t, const char **ns,
-                        const char **name)
+                        const char **name, const char **kind)
 {
-    const char *s = p->text + t->off;
-    const char *slash = memchr(s, '/', t->len);
+    size_t len;
+    const char *s = nv_tok_text(p, t, &len), *slash, *br = memchr(s, '[', len);
 
+    *kind = NULL;
+    if (!br && memchr(s, ']', len))
+        return nv_perr(p, t, "expected NAMESPACE/NAME[Kind], the kind in brackets at the end");
+    if (br) {
+        if (s[len - 1] != ']' || br + 2 >= s + len ||
+            memchr(br + 1, '[', len - (size_t)(br - s) - 1) || memchr(s, ']', len - 1))
+            return nv_perr(p, t, "expected NAMESPACE/NAME[Kind], the kind in brackets at the end");
+        *kind = nv_arena_internn(&p->m->arena, br + 1, len - (size_t)(br - s) - 2);
+        len = (size_t)(br - s);
+    }
+    if (!len)
+        return nv_perr(p, t, "expected NAMESPACE/NAME");
+    slash = memchr(s, '/', len);
     if (!slash) {
         *ns = NULL;
-        *name = nv_tok_str(p, t);
+        *name = nv_arena_internn(&p->m->arena, s, len);
         return 0;
     }
-    if (slash == s || slash == s + t->len - 1 ||
-        memchr(slash + 1, '/', t->len - (size_t)(slash - s) - 1))
+    if (slash == s || slash == s + len - 1 || memchr(slash + 1, '/', len - (size_t)(slash - s) - 1))
         return nv_perr(p, t, "expected NAMESPACE/NAME");
     *ns = nv_arena_internn(&p->m->arena, s, (size_t)(slash - s));
-    *name = nv_arena_internn(&p->m->arena, slash + 1, t->len - (size_t)(slash - s) - 1);
+    *name = nv_arena_internn(&p->m->arena, slash + 1, len - (size_t)(slash - s) - 1);
     return 0;
 }
 
@@ -418,7 +496,7 @@ static int nv_parse_set(struct nv_parser *p, struct nv_set *s)
 
     memset(s, 0, sizeof(*s));
     s->loc = nv_tok_loc(p, t);
-    if (t->type != NV_TOK_WORD || nv_is_stop(p, t))
+    if (!nv_is_name_tok(t) || nv_is_stop(p, t))
         return nv_perr(p, t,
                        "expected a set (any, pods ..., namespace ..., svc ..., cidr ..., "
                        "or a workload)");
@@ -457,10 +535,10 @@ static int nv_parse_set(struct nv_parser *p, struct nv_set *s)
         s->kind = NV_SET_SVC;
         p->pos++;
         r = nv_peek(p, 0);
-        if (r->type != NV_TOK_WORD || nv_is_stop(p, r))
+        if (!nv_is_name_tok(r) || nv_is_stop(p, r))
             return nv_perr(p, r, "expected a Service as NAMESPACE/NAME");
-        rc = nv_split_ref(p, r, &s->ns, &s->name);
-        if (!rc && !s->ns)
+        rc = nv_split_ref(p, r, &s->ns, &s->name, &s->wkind);
+        if (!rc && (!s->ns || s->wkind))
             return nv_perr(p, r, "expected a Service as NAMESPACE/NAME");
         p->pos++;
     } else if (nv_is_kw(p, t, "cidr")) {
@@ -473,13 +551,14 @@ static int nv_parse_set(struct nv_parser *p, struct nv_set *s)
         }
     } else {
         s->kind = NV_SET_WORKLOAD;
-        rc = nv_split_ref(p, t, &s->ns, &s->name);
+        rc = nv_split_ref(p, t, &s->ns, &s->name, &s->wkind);
         if (!rc) {
-            char *ref = nv_xmalloc(t->len + 1);
-            memcpy(ref, p->text + t->off, t->len);
-            ref[t->len] = '\0';
-            nv_model_use_workload(p->m, ref);
-            free(ref);
+            /* the reference without its kind: every workload of that name gets classes */
+            struct nv_buf ref;
+            nv_buf_init(&ref, 0);
+            nv_buf_printf(&ref, "%s%s%s", s->ns ? s->ns : "", s->ns ? "/" : "", s->name);
+            nv_model_use_workload(p->m, nv_buf_str(&ref));
+            nv_buf_release(&ref);
         }
         p->pos++;
     }
@@ -626,6 +705,11 @@ static int nv_claim_parse_mapped(struct nv_claim *c, const char *text, struct nv
     nv_tokenize(&p);
     if (map)
         nv_map_locs(&p);
+    if (p.ntoks >= 2 && p.toks[p.ntoks - 2].type == NV_TOK_BAD) {
+        /* an unclosed quote runs to the end: it is the last token before END */
+        nv_perr(&p, &p.toks[p.ntoks - 2], "the quote is not closed");
+        goto out;
+    }
     if (nv_is_kw(&p, nv_peek(&p, 0), "only")) {
         c->only = 1;
         p.pos++;
@@ -895,41 +979,56 @@ static int nv_in_cidrs(const struct nv_set *s, const struct nv_ip *a)
     return in;
 }
 
-/* Workloads a NS/NAME or NAME reference names. */
+/* Whether workload w is one that reference s (NS/NAME or NAME, without its kind) names. */
+static int nv_ref_names(const struct nv_model *m, const struct nv_set *s,
+                        const struct nv_workload *w)
+{
+    return !strcmp(w->name, s->name) && (!s->ns || !strcmp(m->ns[w->ns].name, s->ns));
+}
+
+/* Workloads a NS/NAME or NAME reference names, of its kind when it gives one. */
 static int nv_resolve_workload(struct nv_set *s, struct nv_model *m, struct nv_diags *d)
 {
-    size_t i, found = 0, first = 0;
+    size_t i, found = 0, other = 0, first = 0;
+    int same_id = 1;
     struct nv_buf b;
 
     for (i = 0; i < m->nworkloads; i++) {
         const struct nv_workload *w = &m->workloads[i];
-        int hit = s->ns ? !strcmp(m->ns[w->ns].name, s->ns) && !strcmp(w->name, s->name)
-                        : !strcmp(w->name, s->name);
-        if (!hit)
+        if (!nv_ref_names(m, s, w))
             continue;
+        if (s->wkind && strcmp(w->kind, s->wkind)) {
+            other++;
+            continue;
+        }
         if (!found++)
             first = i;
+        else
+            same_id &= !strcmp(w->id, m->workloads[first].id);
     }
-    if (found == 0)
-        return nv_diag_error(d, s->loc, NV_E_VALUE, "no workload named '%s'", s->text);
-    if (found > 1) {
-        nv_buf_init(&b, 0);
-        for (i = 0; i < m->nworkloads; i++) {
-            const struct nv_workload *w = &m->workloads[i];
-            int hit = s->ns ? !strcmp(m->ns[w->ns].name, s->ns) && !strcmp(w->name, s->name)
-                            : !strcmp(w->name, s->name);
-            if (hit)
-                nv_buf_printf(&b, "%s%s[%s]", b.len ? ", " : "", w->id, w->kind);
-        }
-        nv_diag_error(d, s->loc, NV_E_VALUE, "'%s' names %zu workloads (%s); write NAMESPACE/NAME",
-                      s->text, found, nv_buf_str(&b));
-        nv_buf_release(&b);
-        return -1;
+    if (found == 1) {
+        for (i = 0; i < m->npods; i++)
+            if (m->pods[i].workload == first)
+                s->cls[m->pods[i].cls] = 1;
+        return 0;
     }
-    for (i = 0; i < m->npods; i++)
-        if (m->pods[i].workload == first)
-            s->cls[m->pods[i].cls] = 1;
-    return 0;
+    nv_buf_init(&b, 0);
+    for (i = 0; i < m->nworkloads; i++)
+        if (nv_ref_names(m, s, &m->workloads[i]))
+            nv_buf_printf(&b, "%s%s[%s]", b.len ? ", " : "", m->workloads[i].id,
+                          m->workloads[i].kind);
+    if (!found && other)
+        nv_diag_error(d, s->loc, NV_E_VALUE, "no workload named '%s' (of another kind: %s)",
+                      s->text, nv_buf_str(&b));
+    else if (!found)
+        nv_diag_error(d, s->loc, NV_E_VALUE, "no workload named '%s'", s->text);
+    else
+        nv_diag_error(d, s->loc, NV_E_VALUE, "'%s' names %zu workloads (%s); %s", s->text, found,
+                      nv_buf_str(&b),
+                      same_id ? "add the kind in brackets, as NAMESPACE/NAME[Kind]"
+                              : "write NAMESPACE/NAME");
+    nv_buf_release(&b);
+    return -1;
 }
 
 /*

@@ -42,8 +42,8 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 # The features this test checks by default: those netverify on main passes.
-FEATURES = {"base", "explain", "explain-named", "list", "services", "sidecars", "svc-named",
-            "svc-on", "svc-headless"}
+FEATURES = {"base", "explain", "explain-named", "kind-ref", "list", "services", "sidecars",
+            "svc-named", "svc-on", "svc-headless"}
 
 ALL_FEATURES = {
     "base": "single-pod workloads of every kind, policies, claims of every form",

@@ -258,7 +258,8 @@ static inline int o_pod_in(const struct nv_model *m, const struct nv_set *s,
     case NV_SET_CIDR:
         return 0;
     case NV_SET_WORKLOAD:
-        return !strcmp(w->name, s->name) && (!s->ns || !strcmp(ns->name, s->ns));
+        return !strcmp(w->name, s->name) && (!s->ns || !strcmp(ns->name, s->ns)) &&
+               (!s->wkind || !strcmp(w->kind, s->wkind));
     }
     return 0;
 }

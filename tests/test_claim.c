@@ -505,6 +505,146 @@ static void test_keywords_case(void **state)
     assert_string_equal(c->b.text, "db");
 }
 
+/* An operator without a value compares with the empty value, as kubectl reads 'app='. */
+static void test_empty_values(void **state)
+{
+    struct pctx *p = *state;
+    const struct nv_claim *c;
+    const char *empty = nv_arena_intern(&p->m->arena, "");
+
+    c = parse_ok(p, "pods app= reaches any");
+    assert_req(&c->a.sel->reqs[0], "app", NV_SEL_IN, 1, "");
+    /* interned, as every label value: selectors compare them by address */
+    assert_ptr_equal(c->a.sel->reqs[0].values[0], empty);
+    assert_string_equal(c->a.text, "pods app=");
+    assert_int_equal(c->kind, NV_CLAIM_REACHES);
+    c = parse_ok(p, "pods app==,tier!=, env=x cannot reach pods app!=");
+    assert_int_equal(c->a.sel->n, 3);
+    assert_req(&c->a.sel->reqs[0], "app", NV_SEL_IN, 1, "");
+    assert_req(&c->a.sel->reqs[1], "tier", NV_SEL_NOTIN, 1, "");
+    assert_req(&c->a.sel->reqs[2], "env", NV_SEL_IN, 1, "x");
+    assert_req(&c->b.sel->reqs[0], "app", NV_SEL_NOTIN, 1, "");
+    assert_ptr_equal(c->b.sel->reqs[0].values[0], empty);
+    c = parse_ok(p, "pods app= in namespace shop reaches any on 80");
+    assert_req(&c->a.sel->reqs[0], "app", NV_SEL_IN, 1, "");
+    assert_string_equal(c->a.scope_ns, "shop");
+    c = parse_ok(p, "any reaches pods app= on 80");
+    assert_req(&c->b.sel->reqs[0], "app", NV_SEL_IN, 1, "");
+    assert_int_equal(c->nports, 1);
+    c = parse_ok(p, "pods app= is isolated");
+    assert_req(&c->a.sel->reqs[0], "app", NV_SEL_IN, 1, "");
+    c = parse_ok(p, "pods app=\"\" reaches any");
+    assert_req(&c->a.sel->reqs[0], "app", NV_SEL_IN, 1, "");
+    /* empty items of a set, kubectl's '(a,)', '(,a)', '(a,,b)' and '()' */
+    c = parse_ok(p, "pods app in (a,) reaches pods app notin (,a)");
+    assert_req(&c->a.sel->reqs[0], "app", NV_SEL_IN, 2, "a", "");
+    assert_ptr_equal(c->a.sel->reqs[0].values[1], empty);
+    assert_req(&c->b.sel->reqs[0], "app", NV_SEL_NOTIN, 2, "", "a");
+    c = parse_ok(p, "pods app in (a,,b) reaches pods app in ()");
+    assert_req(&c->a.sel->reqs[0], "app", NV_SEL_IN, 3, "a", "", "b");
+    assert_req(&c->b.sel->reqs[0], "app", NV_SEL_IN, 1, "");
+    /* near cases: a word right after the operator is its value, keyword or not; after a
+     * space, a word that is no keyword is the value too */
+    c = parse_ok(p, "pods mode=on reaches any");
+    assert_req(&c->a.sel->reqs[0], "mode", NV_SEL_IN, 1, "on");
+    c = parse_ok(p, "pods mode=in reaches any");
+    assert_req(&c->a.sel->reqs[0], "mode", NV_SEL_IN, 1, "in");
+    c = parse_ok(p, "pods app= web reaches any");
+    assert_req(&c->a.sel->reqs[0], "app", NV_SEL_IN, 1, "web");
+    c = parse_ok(p, "pods app = in reaches any");
+    assert_req(&c->a.sel->reqs[0], "app", NV_SEL_IN, 1, "in");
+    c = parse_ok(p, "pods app= \"on\" reaches any");
+    assert_req(&c->a.sel->reqs[0], "app", NV_SEL_IN, 1, "on");
+}
+
+/* Quoted keys, values and names are never keywords. */
+static void test_quoting(void **state)
+{
+    struct pctx *p = *state;
+    const struct nv_claim *c;
+
+    c = parse_ok(p, "pods \"reaches\"=yes reaches pods 'on'");
+    assert_req(&c->a.sel->reqs[0], "reaches", NV_SEL_IN, 1, "yes");
+    assert_req(&c->b.sel->reqs[0], "on", NV_SEL_EXISTS, 0);
+    assert_string_equal(c->a.text, "pods \"reaches\"=yes");
+    assert_string_equal(c->b.text, "pods 'on'");
+    assert_true(has_key(p->m, "reaches"));
+    c = parse_ok(p, "pods \"in\" in (\"in\",'only') in namespace \"on\" cannot reach any");
+    assert_req(&c->a.sel->reqs[0], "in", NV_SEL_IN, 2, "in", "only");
+    assert_string_equal(c->a.scope_ns, "on");
+    c = parse_ok(p, "pods !\"pods\",'only'=\"cannot\" reaches any");
+    assert_req(&c->a.sel->reqs[0], "pods", NV_SEL_NOTEXISTS, 0);
+    assert_req(&c->a.sel->reqs[1], "only", NV_SEL_IN, 1, "cannot");
+    parse_err(p, "pods !pods,only=x reaches any", "only", "expected a label selector");
+    /* names: a workload named like a keyword, a namespace named like one */
+    c = parse_ok(p, "\"any\" reaches 'svc'");
+    assert_int_equal(c->a.kind, NV_SET_WORKLOAD);
+    assert_null(c->a.ns);
+    assert_string_equal(c->a.name, "any");
+    assert_int_equal(c->b.kind, NV_SET_WORKLOAD);
+    assert_string_equal(c->b.name, "svc");
+    assert_true(has_named(p->m, "any"));
+    c = parse_ok(p, "\"on/any\" cannot reach namespace \"is\"");
+    assert_string_equal(c->a.ns, "on");
+    assert_string_equal(c->a.name, "any");
+    assert_true(has_named(p->m, "on/any"));
+    assert_int_equal(c->b.kind, NV_SET_NAMESPACE);
+    assert_string_equal(c->b.name, "is");
+    c = parse_ok(p, "any reaches svc \"on/reaches\" on http");
+    assert_string_equal(c->b.ns, "on");
+    assert_string_equal(c->b.name, "reaches");
+    /* near cases: the same words bare are keywords */
+    c = parse_ok(p, "any reaches pods app=x");
+    assert_int_equal(c->a.kind, NV_SET_ANY);
+    parse_err(p, "pods reaches=yes reaches any", "reaches=", "expected a label selector");
+    parse_err(p, "pods app=x,on=y reaches any", "on=", "expected a label selector");
+    parse_err(p, "namespace is reaches any", "is", "expected a namespace name");
+    /* errors */
+    parse_err(p, "pods \"app=x reaches any", "\"app", "the quote is not closed");
+    parse_err(p, "pods app='x reaches any", "'x", "the quote is not closed");
+    parse_err(p, "pods \"app' reaches any", "\"app", "the quote is not closed");
+    parse_err(p, "pods \"\"=x reaches any", "\"\"", "invalid label key (key must not be empty)");
+    parse_err(p, "pods \"a b\"=x reaches any", "\"a b\"", "invalid label key");
+    parse_err(p, "pods app=\"x y\" reaches any", "\"x y\"", "invalid label value");
+    parse_err(p, "namespace \"\" reaches any", "\"\"", "expected a namespace name");
+    parse_err(p, "\"\" reaches any", "\"\"", "expected NAMESPACE/NAME");
+    parse_err(p, "web reaches db on \"80\"", "\"80\"", "expected a port");
+    parse_err(p, "any reaches cidr \"10.0.0.0/8\"", "\"10.0.0.0/8\"", "expected a CIDR");
+}
+
+/* NS/NAME[Kind] and NAME[Kind] name one workload where kinds share a name. */
+static void test_kind_refs(void **state)
+{
+    struct pctx *p = *state;
+    const struct nv_claim *c;
+
+    c = parse_ok(p, "shop/api[Deployment] reaches db[StatefulSet] on 5432");
+    assert_int_equal(c->a.kind, NV_SET_WORKLOAD);
+    assert_string_equal(c->a.ns, "shop");
+    assert_string_equal(c->a.name, "api");
+    assert_string_equal(c->a.wkind, "Deployment");
+    assert_string_equal(c->a.text, "shop/api[Deployment]");
+    assert_null(c->b.ns);
+    assert_string_equal(c->b.name, "db");
+    assert_string_equal(c->b.wkind, "StatefulSet");
+    /* the model is told the reference without its kind */
+    assert_true(has_named(p->m, "shop/api"));
+    assert_true(has_named(p->m, "db"));
+    assert_false(has_named(p->m, "shop/api[Deployment]"));
+    c = parse_ok(p, "shop/api reaches db");
+    assert_null(c->a.wkind);
+    c = parse_ok(p, "\"shop/api[Job]\" reaches any");
+    assert_string_equal(c->a.wkind, "Job");
+    parse_err(p, "shop/api[ reaches any", "shop/api[", "expected NAMESPACE/NAME[Kind]");
+    parse_err(p, "shop/api[] reaches any", "shop/api[]", "expected NAMESPACE/NAME[Kind]");
+    parse_err(p, "shop/api[Job]x reaches any", "shop/api", "expected NAMESPACE/NAME[Kind]");
+    parse_err(p, "shop/api[Job][Pod] reaches any", "shop/api", "expected NAMESPACE/NAME[Kind]");
+    parse_err(p, "shop/a]pi reaches any", "shop/a]pi", "expected NAMESPACE/NAME[Kind]");
+    parse_err(p, "[Job] reaches any", "[Job]", "expected NAMESPACE/NAME");
+    parse_err(p, "shop/[Job] reaches any", "shop/[Job]", "expected NAMESPACE/NAME");
+    parse_err(p, "any reaches svc shop/api[Service]", "shop/api", "expected a Service as");
+}
+
 /* A claim without a known line: the column is the claim's own, without offsets. */
 static void test_unknown_position(void **state)
 {
@@ -554,10 +694,11 @@ static void test_errors_words(void **state)
     parse_err(p, "pods reaches any", "reaches", "expected a label selector");
     parse_err(p, "pods", NULL, "expected a label selector");
     parse_err(p, "pods app=web, reaches any", "reaches", "expected a label selector");
-    parse_err(p, "pods app=", NULL, "expected a label value");
-    parse_err(p, "pods app=, tier=x reaches any", ",", "expected a label value");
     parse_err(p, "pods app in (a,b reaches any", "reaches", "expected ',' or ')'");
-    parse_err(p, "pods app in () reaches any", ")", "expected a label value");
+    parse_err(p, "pods app=( reaches any", "(", "expected a label value");
+    parse_err(p, "pods app==) reaches any", ")", "expected a label value");
+    parse_err(p, "pods app in (a,( reaches any", "( reaches", "expected a label value");
+    parse_err(p, "pods app=", NULL, "expected 'reaches'");
     parse_err(p, "pods app=web in cluster reaches any", "cluster",
               "expected 'namespace' or 'namespaces' after 'in'");
     parse_err(p, "pods app=web in reaches any", "reaches",
@@ -593,6 +734,12 @@ static void test_errors_ports(void **state)
     parse_err(p, "web reaches db on udp/99999999999999999999", "udp/", "1-65535");
     parse_err(p, "web reaches db on tcp/", "tcp/", "port must be a number in 1-65535");
     parse_err(p, "web reaches db on tcp/http", "tcp/http", "port must be a number in 1-65535");
+    parse_err(p, "web reaches db on http", "http", "a port name picks a port of a Service");
+    parse_err(p, "svc shop/api reaches db on http", "http",
+              "a port name picks a port of a Service");
+    parse_err(p, "web reaches svc shop/api on tcp/http", "tcp/http",
+              "a Service port name takes no protocol (the name has one): write 'http'");
+    parse_err(p, "web reaches svc shop/api on Http", "Http", "port must be a number");
     parse_err(p, "web reaches db on tcp/+80", "tcp/+80", "port must be a number in 1-65535");
     parse_err(p, "web reaches db on tcp/-80", "tcp/-80", "port must be a number in 1-65535");
     parse_err(p, "web reaches db on 0x50", "0x50", "port must be a number in 1-65535");
@@ -1031,6 +1178,80 @@ static void check_members(const struct nv_model *m, const struct nv_set *s)
     assert_int_equal(s->natoms, natoms);
 }
 
+/* NS/NAME[Kind] picks one of the workloads that share a name; without the kind it is an error. */
+static void test_resolve_kinds(void **state)
+{
+    static const char cluster[] = "kind: Deployment\n"
+                                  "metadata: {name: api, namespace: shop}\n"
+                                  "spec: {template: {metadata: {labels: {app: api}}}}\n"
+                                  "---\n"
+                                  "kind: StatefulSet\n"
+                                  "metadata: {name: api, namespace: shop}\n"
+                                  "spec: {template: {metadata: {labels: {app: api}}}}\n"
+                                  "---\n"
+                                  "kind: Pod\n"
+                                  "metadata: {name: api, namespace: ops, labels: {app: api}}\n";
+    struct rctx r;
+    long dep, sts;
+
+    (void)state;
+    resolve(&r, cluster,
+            "claims:\n"
+            "  - shop/api reaches any\n"                       /* 2: two kinds */
+            "  - api[Deployment] reaches any\n"                /* 3: fine: one Deployment 'api' */
+            "  - api reaches any\n"                            /* 4: three workloads */
+            "  - shop/api[Job] reaches any\n"                  /* 5 */
+            "  - shop/api[deployment] reaches any\n"           /* 6: kinds are case-sensitive */
+            "  - ops/api[Pod] reaches shop/api[StatefulSet]\n" /* 7: fine */
+            "  - api[Pod] cannot reach shop/api[Deployment]\n" /* 8: fine */
+    );
+    assert_int_equal(r.load_rc, 0);
+    assert_int_equal(r.resolve_rc, -1);
+    expect_diag(&r.d, 2, 5,
+                "'shop/api' names 2 workloads (shop/api[Deployment], shop/api[StatefulSet]); add "
+                "the kind in brackets, as NAMESPACE/NAME[Kind]");
+    expect_diag(&r.d, 4, 5,
+                "'api' names 3 workloads (ops/api[Pod], shop/api[Deployment], "
+                "shop/api[StatefulSet]); write NAMESPACE/NAME");
+    expect_diag(&r.d, 5, 5,
+                "no workload named 'shop/api[Job]' (of another kind: shop/api[Deployment], "
+                "shop/api[StatefulSet])");
+    expect_diag(&r.d, 6, 5, "no workload named 'shop/api[deployment]' (of another kind");
+    assert_int_equal(r.d.n, 4);
+    rctx_release(&r);
+
+    resolve(&r, cluster,
+            "claims:\n"
+            "  - api[Deployment] reaches any\n"
+            "  - ops/api[Pod] reaches shop/api[StatefulSet]\n"
+            "  - api[Pod] cannot reach shop/api[Deployment]\n");
+    assert_int_equal(r.resolve_rc, 0);
+    dep = sts = -1;
+    for (size_t i = 0; i < r.m->nworkloads; i++) {
+        if (!strcmp(r.m->workloads[i].id, "shop/api") &&
+            !strcmp(r.m->workloads[i].kind, "Deployment"))
+            dep = (long)i;
+        if (!strcmp(r.m->workloads[i].id, "shop/api") &&
+            !strcmp(r.m->workloads[i].kind, "StatefulSet"))
+            sts = (long)i;
+    }
+    assert_true(dep >= 0 && sts >= 0);
+    /* each names its own workload's pods, in classes of their own */
+    {
+        uint32_t cd = r.m->pods[r.m->workloads[dep].pods[0]].cls;
+        uint32_t cs = r.m->pods[r.m->workloads[sts].pods[0]].cls;
+        assert_int_not_equal(cd, cs);
+        assert_int_equal(r.c.items[0].a.ncls, 1);
+        assert_true(r.c.items[0].a.cls[cd]);
+        assert_int_equal(r.c.items[1].b.ncls, 1);
+        assert_true(r.c.items[1].b.cls[cs]);
+        assert_true(r.c.items[2].b.cls[cd]);
+        check_members(r.m, &r.c.items[1].a);
+        check_members(r.m, &r.c.items[1].b);
+    }
+    rctx_release(&r);
+}
+
 static const char k_good_claims[] =
     "claims:\n"
     "  - any reaches any\n"
@@ -1414,7 +1635,7 @@ static void test_value_set_error_leak(void **state)
     static const char *const bad[] = {
         "pods app in (a,b@d) reaches any",
         "pods app in (a,b reaches any",
-        "any cannot reach pods env notin (x,y,) on 80",
+        "any cannot reach pods env notin (x,y,!) on 80",
     };
     struct nv_model *m;
     struct nv_diags d;
@@ -1457,6 +1678,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_in_disambiguation, pctx_setup, pctx_teardown),
         cmocka_unit_test_setup_teardown(test_ports, pctx_setup, pctx_teardown),
         cmocka_unit_test_setup_teardown(test_keywords_case, pctx_setup, pctx_teardown),
+        cmocka_unit_test_setup_teardown(test_empty_values, pctx_setup, pctx_teardown),
+        cmocka_unit_test_setup_teardown(test_quoting, pctx_setup, pctx_teardown),
+        cmocka_unit_test_setup_teardown(test_kind_refs, pctx_setup, pctx_teardown),
         cmocka_unit_test_setup_teardown(test_unknown_position, pctx_setup, pctx_teardown),
         cmocka_unit_test_setup_teardown(test_errors_words, pctx_setup, pctx_teardown),
         cmocka_unit_test_setup_teardown(test_errors_ports, pctx_setup, pctx_teardown),
@@ -1466,6 +1690,7 @@ int main(void)
         cmocka_unit_test(test_resolve_errors),
         cmocka_unit_test(test_resolve_members),
         cmocka_unit_test(test_resolve_services),
+        cmocka_unit_test(test_resolve_kinds),
         cmocka_unit_test(test_file_forms),
         cmocka_unit_test(test_file_errors),
         cmocka_unit_test(test_file_missing),

@@ -352,6 +352,9 @@ static void gen_set(struct sb *b, const struct nv_model *m, int isolated)
             sb_printf(b, "%s", w->name);
         else
             sb_printf(b, "%s", w->id);
+        /* now and then the kind, which tells apart workloads that share a name */
+        if (rn(4) == 0)
+            sb_printf(b, "[%s]", rn(20) ? w->kind : "Job");
     }
 }
 
@@ -803,7 +806,8 @@ static int o_set_ok(const struct oracle *o, const struct nv_claim *c, const stru
     case NV_SET_WORKLOAD:
         for (i = 0; i < m->nworkloads; i++)
             n += !strcmp(m->workloads[i].name, s->name) &&
-                 (!s->ns || !strcmp(m->ns[m->workloads[i].ns].name, s->ns));
+                 (!s->ns || !strcmp(m->ns[m->workloads[i].ns].name, s->ns)) &&
+                 (!s->wkind || !strcmp(m->workloads[i].kind, s->wkind));
         if (n != 1)
             return 0;
         break;

@@ -7,11 +7,16 @@
  *   set   = "any" | "pods" SELECTOR [ "in" nsref ] | "namespace" NAME
  *         | "namespaces" SELECTOR | "svc" NS/NAME
  *         | "cidr" CIDR { "," CIDR } [ "except" CIDR { "," CIDR } ]
- *         | NS/NAME | NAME
+ *         | NS/NAME [ "[" KIND "]" ] | NAME [ "[" KIND "]" ]
  *   nsref = "namespace" NAME | "namespaces" SELECTOR
  *   ports = port { "," port }      tcp/80, udp/53, sctp/9000, tcp/8000-8100, 80
  *   port  = [ PROTO "/" ] NUMBER [ "-" NUMBER ]
  *         | NAME                   a Service port by name (destination 'svc' only)
+ *
+ * SELECTOR is kubectl's -l syntax; an operator without a value ('app=',
+ * 'app!=', 'in (a,)') compares with the empty value. A label key or value
+ * and a name may be quoted, "..." or '...' (no escapes), and is then never a
+ * keyword: pods "on"=yes reaches "any". Keywords are case-insensitive.
  *
  * Toward 'svc NS/NAME', 'on' picks Service ports (every one without 'on');
  * resolution maps each to its targetPort on each selected pod (see
@@ -49,6 +54,7 @@ struct nv_set {
     const char *scope_ns;                /* PODS: in namespace NAME */
     const struct nv_selector *scope_sel; /* PODS: in namespaces SELECTOR */
     const char *ns, *name;               /* NAMESPACE (name), SVC and WORKLOAD (ns may be NULL) */
+    const char *wkind;                   /* WORKLOAD: the kind of NS/NAME[Kind], or NULL */
     size_t ncidr, nexcept;
     struct nv_iprange *cidr, *except;
     /* resolved by nv_claims_resolve: membership of classes and external atoms */
