@@ -1058,34 +1058,33 @@ static void nv_error_once(struct nv_diags *d, struct nv_loc loc, const char *fmt
     nv_diag_error(d, loc, NV_E_VALUE, "%s", msg);
 }
 
+const char *nv_service_unselected_why(const struct nv_service *svc)
+{
+    switch (svc->unselected) {
+    case NV_SVC_SELECTS:
+        break;
+    case NV_SVC_NO_SELECTOR:
+        return "has no selector: the EndpointSlice controller picks no pod for it (its endpoints "
+               "are managed elsewhere)";
+    case NV_SVC_EMPTY_SELECTOR:
+        return "has an empty selector: the EndpointSlice controller picks no pod for it (its "
+               "endpoints are managed elsewhere)";
+    case NV_SVC_EXTERNAL_NAME:
+        return "is of type ExternalName: it is a DNS alias, its selector is ignored and it has no "
+               "pods";
+    }
+    return "selects pods";
+}
+
 /* Why a claim cannot name a Service whose endpoints are not picked from pods. */
 static int nv_svc_unselected_error(const struct nv_set *s, const struct nv_service *svc,
                                    struct nv_diags *d)
 {
     char where[256];
-    const char *why = "";
 
-    nv_loc_format(svc->loc, where, sizeof(where));
-    switch (svc->unselected) {
-    case NV_SVC_SELECTS:
-        return 0;
-    case NV_SVC_NO_SELECTOR:
-        why = "has no selector";
-        break;
-    case NV_SVC_EMPTY_SELECTOR:
-        why = "has an empty selector";
-        break;
-    case NV_SVC_EXTERNAL_NAME:
-        return nv_diag_error(d, s->loc, NV_E_VALUE,
-                             "Service '%s/%s' (%s) is of type ExternalName: it is a DNS alias, "
-                             "its selector is ignored and it has no pods, so a claim cannot "
-                             "name it",
-                             s->ns, s->name, where);
-    }
-    return nv_diag_error(d, s->loc, NV_E_VALUE,
-                         "Service '%s/%s' (%s) %s: the EndpointSlice controller picks no pod "
-                         "for it (its endpoints are managed elsewhere), so a claim cannot name it",
-                         s->ns, s->name, where, why);
+    return nv_diag_error(
+        d, s->loc, NV_E_VALUE, "Service '%s/%s' (%s) %s, so a claim cannot name it", s->ns, s->name,
+        nv_loc_format(svc->loc, where, sizeof(where)), nv_service_unselected_why(svc));
 }
 
 void nv_service_port_format(struct nv_buf *b, const struct nv_service_port *sp)

@@ -11,9 +11,11 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "netverify/buf.h"
 #include "netverify/check.h"
+#include "netverify/claim.h"
 #include "netverify/escape.h"
 #include "netverify/explain.h"
 #include "netverify/report.h"
@@ -31,14 +33,19 @@ static void nv_explain_help(void)
           "Options:\n"
           "      --from EP         the source: a workload 'namespace/name' (add '[Kind]'\n"
           "                        when names are shared across kinds) or an IPv4 address\n"
-          "      --to EP           the destination, the same way\n"
+          "      --to EP           the destination, the same way, or a Service written\n"
+          "                        'svc namespace/name': each of its ports is mapped to\n"
+          "                        its targetPort on each pod it selects, and each of\n"
+          "                        those flows is explained\n"
           "      --port P          one port: tcp/80, udp/53, sctp/9, 80 (TCP) or a named\n"
-          "                        port of the destination (tcp/http, http); without it\n"
-          "                        every port is explained\n"
+          "                        port of the destination (tcp/http, http); toward a\n"
+          "                        Service, a Service port by number or name; without it\n"
+          "                        every port (every Service port) is explained\n"
           "  -o, --output FILE     write the explanation to FILE instead of standard "
           "output\n" NV_CLI_INPUT_HELP "  -h, --help            show this help\n\n"
           "Example:\n"
-          "  netverify explain cluster/ --from shop/web --to shop/api --port tcp/9000\n\n"
+          "  netverify explain cluster/ --from shop/web --to shop/api --port tcp/9000\n"
+          "  netverify explain cluster/ --from shop/web --to 'svc shop/api' --port http\n\n"
           "Exit status: 0 explained (allowed or blocked), 2 usage or input error (such as\n"
           "an endpoint that names no workload), 3 internal error.\n",
           stdout);
@@ -50,6 +57,9 @@ struct nv_xend {
     int external;
     struct nv_ip ip;
     long wl;
+    /* when set, only these classes of the workload (a Service's endpoints of one port) */
+    const uint32_t *only;
+    size_t nonly;
 };
 
 static int nv_xend_resolve(const struct nv_model *m, const char *opt, struct nv_xend *e)
@@ -403,6 +413,13 @@ static size_t nv_xend_classes(const struct nv_model *m, const struct nv_xend *e,
         out[0].ip = e->ip;
         return 1;
     }
+    if (e->only) {
+        for (i = 0; i < e->nonly && i < max; i++) {
+            memset(&out[i], 0, sizeof(out[i]));
+            out[i].cls = e->only[i];
+        }
+        return i;
+    }
     u = &m->units[m->workloads[e->wl].unit];
     for (i = 0; i < u->ncls && i < max; i++) {
         memset(&out[i], 0, sizeof(out[i]));
@@ -481,6 +498,225 @@ static void nv_explain_flow(struct nv_xctx *X, const struct nv_xend *src, const 
     }
 }
 
+/* Whether an endpoint is written "svc NS/NAME" ("svc" in any case, then blanks). */
+static int nv_is_svc_arg(const char *arg)
+{
+    return !strncasecmp(arg, "svc", 3) && (arg[3] == ' ' || arg[3] == '\t');
+}
+
+/* "svc NS/NAME" as --to: the Service, or NULL (not that form). -1 in *bad after an error. */
+static const struct nv_service *nv_xsvc_resolve(const struct nv_model *m, const char *arg, int *bad)
+{
+    const char *ref = arg, *slash;
+    const struct nv_service *svc;
+    char *ns;
+
+    *bad = 0;
+    if (!nv_is_svc_arg(arg))
+        return NULL;
+    for (ref = arg + 3; *ref == ' ' || *ref == '\t'; ref++)
+        ;
+    slash = strchr(ref, '/');
+    if (!slash || slash == ref || !slash[1] || strchr(slash + 1, '/')) {
+        nv_escape_term_line(stderr, "netverify: --to '%s': write a Service as 'svc NAMESPACE/NAME'",
+                            arg);
+        *bad = 1;
+        return NULL;
+    }
+    ns = nv_xstrdup(ref);
+    ns[slash - ref] = '\0';
+    svc = nv_service_find(m, ns, slash + 1);
+    free(ns);
+    if (!svc) {
+        nv_escape_term_line(stderr,
+                            "netverify: --to '%s': no Service by that name in the manifests", arg);
+        *bad = 1;
+    } else if (svc->unselected != NV_SVC_SELECTS) {
+        nv_escape_term_line(stderr, "netverify: --to '%s': the Service %s", arg,
+                            nv_service_unselected_why(svc));
+        *bad = 1;
+    }
+    return *bad ? NULL : svc;
+}
+
+/* Whether --port p picks Service port sp (by name, or by number on any protocol unless given). */
+static int nv_xsvc_picks(const struct nv_xport *p, int proto_given,
+                         const struct nv_service_port *sp)
+{
+    if (!p->given)
+        return 1;
+    if (proto_given && p->proto != sp->proto)
+        return 0;
+    return p->name ? sp->name && !strcmp(sp->name, p->name) : sp->port == p->port;
+}
+
+static int nv_u32_has(const uint32_t *v, size_t n, uint32_t x)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (v[i] == x)
+            return 1;
+    return 0;
+}
+
+static int nv_u32_cmp(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+
+    return a < b ? -1 : a > b;
+}
+
+/*
+ * Service port sp toward the selected pods of workload w: for each target
+ * port they resolve it to (ascending), one line that says so and the
+ * explanation of that flow; *missing counts the selected pods of w that do
+ * not declare a named targetPort (no endpoint there).
+ */
+static void nv_explain_svc_workload(struct nv_xctx *X, const struct nv_xend *src,
+                                    const struct nv_service *svc, const struct nv_service_port *sp,
+                                    const char *spdesc, size_t w, size_t *nends, size_t *missing)
+{
+    struct nv_model *m = X->m;
+    uint32_t *targets = nv_xmalloc((m->npods + 1) * sizeof(*targets));
+    uint32_t *cls = nv_xmalloc((m->npods + 1) * sizeof(*cls));
+    size_t i, k, nt = 0;
+
+    for (i = 0; i < m->npods; i++) {
+        const struct nv_pod *pod = &m->pods[i];
+        unsigned t;
+        if (pod->workload != w || !nv_service_selects(m, svc, pod))
+            continue;
+        if (!(t = nv_service_target(sp, pod)))
+            (*missing)++;
+        else if (!nv_u32_has(targets, nt, t))
+            targets[nt++] = t;
+    }
+    qsort(targets, nt, sizeof(*targets), nv_u32_cmp);
+    for (k = 0; k < nt; k++) {
+        struct nv_xend dst;
+        size_t n = 0;
+        for (i = 0; i < m->npods; i++) {
+            const struct nv_pod *pod = &m->pods[i];
+            if (pod->workload == w && nv_service_selects(m, svc, pod) &&
+                nv_service_target(sp, pod) == targets[k] && !nv_u32_has(cls, n, pod->cls))
+                cls[n++] = pod->cls;
+        }
+        memset(&dst, 0, sizeof(dst));
+        dst.wl = (long)w;
+        dst.only = cls;
+        dst.nonly = n;
+        if ((*nends)++)
+            fputc('\n', X->fp);
+        nv_escape_term_line(X->fp, "Service port %s -> targetPort %u on %s", spdesc, targets[k],
+                            m->workloads[w].id);
+        X->port.given = 1;
+        X->port.proto = sp->proto;
+        X->port.port = targets[k];
+        X->port.name = sp->target_name;
+        nv_explain_flow(X, src, &dst);
+    }
+    free(targets);
+    free(cls);
+}
+
+/*
+ * One Service port toward its endpoints, workload by workload; pods that do
+ * not declare a named targetPort are no endpoint, and said to be.
+ */
+static void nv_explain_svc_port(struct nv_xctx *X, const struct nv_xend *src,
+                                const struct nv_service *svc, const struct nv_service_port *sp)
+{
+    struct nv_model *m = X->m;
+    size_t w, npods = 0, nends = 0;
+    struct nv_buf spb;
+
+    nv_buf_init(&spb, 0);
+    nv_service_port_format(&spb, sp);
+    for (w = 0; w < m->npods; w++)
+        if (nv_service_selects(m, svc, &m->pods[w])) {
+            npods++;
+            nends += nv_service_target(sp, &m->pods[w]) != 0;
+        }
+    if (!nends) {
+        nv_escape_term_line(X->fp,
+                            "Service port %s: no endpoint: its targetPort '%s' matches no "
+                            "container port of the %zu pod%s the Service selects",
+                            nv_buf_str(&spb), sp->target_name, npods, npods == 1 ? "" : "s");
+        nv_buf_release(&spb);
+        return;
+    }
+    nends = 0;
+    for (w = 0; w < m->nworkloads; w++) {
+        size_t missing = 0;
+        nv_explain_svc_workload(X, src, svc, sp, nv_buf_str(&spb), w, &nends, &missing);
+        if (!missing)
+            continue;
+        if (nends++)
+            fputc('\n', X->fp);
+        nv_escape_term_line(X->fp,
+                            "Service port %s: %zu pod%s of %s do%s not declare the targetPort "
+                            "'%s': no endpoint there",
+                            nv_buf_str(&spb), missing, missing == 1 ? "" : "s", m->workloads[w].id,
+                            missing == 1 ? "es" : "", sp->target_name);
+    }
+    nv_buf_release(&spb);
+}
+
+/* --to 'svc NS/NAME': each Service port picked, mapped to its target port on each endpoint. */
+static int nv_explain_svc(struct nv_xctx *X, const struct nv_xend *src,
+                          const struct nv_service *svc, const char *port_arg, int proto_given)
+{
+    struct nv_model *m = X->m;
+    struct nv_xport want = X->port;
+    size_t i, npods = 0, picked = 0;
+    char where[256];
+
+    for (i = 0; i < m->npods; i++)
+        npods += nv_service_selects(m, svc, &m->pods[i]);
+    if (!npods) {
+        nv_escape_term_line(stderr, "netverify: --to 'svc %s/%s': the Service selects no pod",
+                            svc->ns, svc->name);
+        return -1;
+    }
+    for (i = 0; i < svc->nports; i++)
+        picked += nv_xsvc_picks(&want, proto_given, &svc->ports[i]);
+    if (!picked) {
+        struct nv_buf b;
+        nv_buf_init(&b, 0);
+        for (i = 0; i < svc->nports; i++) {
+            nv_buf_puts(&b, i ? ", " : "");
+            nv_service_port_format(&b, &svc->ports[i]);
+        }
+        if (svc->nports)
+            nv_escape_term_line(stderr,
+                                "netverify: --port '%s' names no port of Service %s/%s (its "
+                                "ports: %s)",
+                                port_arg, svc->ns, svc->name, nv_buf_str(&b));
+        else
+            nv_escape_term_line(stderr, "netverify: --to 'svc %s/%s': the Service has no ports",
+                                svc->ns, svc->name);
+        nv_buf_release(&b);
+        return -1;
+    }
+    nv_buf_reset(&X->b);
+    for (i = 0; i < svc->nports; i++)
+        if (nv_xsvc_picks(&want, proto_given, &svc->ports[i])) {
+            nv_buf_puts(&X->b, X->b.len ? ", " : "");
+            nv_service_port_format(&X->b, &svc->ports[i]);
+        }
+    nv_escape_term_line(X->fp, "Service %s/%s (%s): %zu pod%s selected; Service port%s %s", svc->ns,
+                        svc->name, nv_loc_format(svc->loc, where, sizeof(where)), npods,
+                        npods == 1 ? "" : "s", picked == 1 ? "" : "s", nv_buf_str(&X->b));
+    for (i = 0; i < svc->nports; i++) {
+        if (!nv_xsvc_picks(&want, proto_given, &svc->ports[i]))
+            continue;
+        fputc('\n', X->fp);
+        nv_explain_svc_port(X, src, svc, &svc->ports[i]);
+    }
+    return 0;
+}
+
 int nv_cmd_explain(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -496,7 +732,8 @@ int nv_cmd_explain(int argc, char **argv)
     struct nv_xctx X;
     struct nv_xend src, dst;
     const char *output = NULL, *port_arg = NULL;
-    int c, r, rc = NV_EXIT_OK;
+    const struct nv_service *svc;
+    int c, r, rc = NV_EXIT_OK, bad, proto_given;
 
     nv_load_opts_default(&lo);
     memset(&X, 0, sizeof(X));
@@ -532,11 +769,22 @@ int nv_cmd_explain(int argc, char **argv)
         return nv_cli_usage_error(k_usage, "no PATH given");
     if (!src.arg || !dst.arg)
         return nv_cli_usage_error(k_usage, "give both --from and --to");
+    proto_given = port_arg && strchr(port_arg, '/') != NULL;
     X.m = nv_cli_load(argv + optind, (size_t)(argc - optind), &lo);
     if (!X.m)
         return NV_EXIT_INPUT;
-    if (nv_xend_resolve(X.m, "--from", &src) < 0 || nv_xend_resolve(X.m, "--to", &dst) < 0 ||
-        nv_xport_resolve(X.m, &dst, &X.port, port_arg && strchr(port_arg, '/') != NULL) < 0) {
+    if (nv_is_svc_arg(src.arg)) {
+        nv_escape_term_line(stderr,
+                            "netverify: --from '%s': a Service is a destination only (--to 'svc "
+                            "NAMESPACE/NAME'); explain from one of its workloads instead",
+                            src.arg);
+        rc = NV_EXIT_INPUT;
+        goto out;
+    }
+    svc = nv_xsvc_resolve(X.m, dst.arg, &bad);
+    if (bad || nv_xend_resolve(X.m, "--from", &src) < 0 ||
+        (!svc && nv_xend_resolve(X.m, "--to", &dst) < 0) ||
+        (!svc && nv_xport_resolve(X.m, &dst, &X.port, proto_given) < 0)) {
         rc = NV_EXIT_INPUT;
         goto out;
     }
@@ -549,7 +797,10 @@ int nv_cmd_explain(int argc, char **argv)
         X.fp = stdout;
     nv_buf_init(&X.b, 0);
     nv_buf_init(&X.line, 0);
-    nv_explain_flow(&X, &src, &dst);
+    if (!svc)
+        nv_explain_flow(&X, &src, &dst);
+    else if (nv_explain_svc(&X, &src, svc, port_arg, proto_given) < 0)
+        rc = NV_EXIT_INPUT;
     nv_buf_release(&X.b);
     nv_buf_release(&X.line);
     if (fflush(X.fp) != 0 || ferror(X.fp)) {

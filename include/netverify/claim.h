@@ -125,6 +125,11 @@ int nv_service_selects(const struct nv_model *m, const struct nv_service *svc,
  * (the pod is then no endpoint of sp).
  */
 unsigned nv_service_target(const struct nv_service_port *sp, const struct nv_pod *pod);
+/*
+ * Why svc has no pods from the EndpointSlice controller, as a predicate for
+ * a sentence about it ("has no selector: ..."); svc->unselected != 0.
+ */
+const char *nv_service_unselected_why(const struct nv_service *svc);
 /* Append "80 (http)", "53/UDP (dns)" or "8080" (port, protocol unless TCP, name) to b. */
 void nv_service_port_format(struct nv_buf *b, const struct nv_service_port *sp);
 
