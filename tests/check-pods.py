@@ -1402,6 +1402,12 @@ def explain_eps(m, ep):
     return [a for a in m.atoms if a.fam == f and a.lo <= v <= a.hi]
 
 
+def explain_valid(m, dst, proto, port):
+    """a named port is explained only toward pods that all declare it"""
+    return not isinstance(port, str) or all(
+        any(nm == port and pr == proto for nm, pr, _ in p.ports) for p in explain_eps(m, dst))
+
+
 def compare_explain(nv, m, case, tmp):
     out = []
     for src, dst, proto, port in case.explains:
@@ -1559,6 +1565,9 @@ def shrink(nv, case, feats, sabotage, tmp, kind, budget=400):
                     return False
                 except ClaimError:
                     pass
+            for src, dst, proto, port in cand.explains:
+                if not explain_valid(m, dst, proto, port):
+                    return False
         except ClaimError:
             return False
         except Exception:
@@ -1657,6 +1666,8 @@ def gen_case(seed, i, feats):
                 continue
             if src == dst and "explain-self" not in feats:
                 continue
+            if "explain-self" in feats and not explains and rng.random() < 0.5:
+                src = dst = rng.choice(ends)     # between the pods of one workload
             if "/" not in src:
                 src = rng.choice(addrs)
             if "/" not in dst:
