@@ -878,11 +878,21 @@ class Gen:
                 lab = dict(labels)
                 if i and rng.random() < 0.6:
                     lab = self.labels() if rng.random() < 0.3 else dict(lab, ver=str(i))
+                r = rng.random()
+                if i == 0 or r < 0.4:
+                    spec = self.pod_spec()
+                else:
+                    spec = copy.deepcopy(out[0]["spec"])
+                    if r < 0.7:     # the same port names on other numbers
+                        for c in spec["containers"] + spec.get("initContainers", []):
+                            for p in c.get("ports", []):
+                                n = p["containerPort"]
+                                p["containerPort"] = PORT_NUMS[(PORT_NUMS.index(n) + 1) % len(
+                                    PORT_NUMS)] if n in PORT_NUMS else n + 1
                 out.append({"apiVersion": "v1", "kind": "Pod",
                             "metadata": {"name": "%s-x%d" % (name, i), "namespace": ns,
                                          "labels": lab, "ownerReferences": [owner]},
-                            "spec": self.pod_spec() if i == 0 or rng.random() < 0.5
-                            else copy.deepcopy(out[0]["spec"])})
+                            "spec": spec})
             return out
         spec = {"selector": {"matchLabels": labels}}
         api = "apps/v1"
@@ -1639,6 +1649,56 @@ def show_case(case, kind, msgs):
 
 # ---------------------------------------------------------------------------
 
+def gen_explains(rng, m, feats):
+    """three flows to explain: (from, to, protocol, port number or name)"""
+    wls = sorted(m.workloads)
+    addrs = ["8.8.8.8", "10.1.2.3", "192.168.1.1", "203.0.113.200", "10.0.0.1"]
+    if "ipv6" in feats:
+        addrs += ["2001:db8::1", "2001:db8:1::5", "fd00::1"]
+    ends = ["%s/%s" % w[:2] + ("[%s]" % w[2] if [x for x in wls if x[:2] == w[:2] and x != w]
+                               else "") for w in wls]
+
+    def names(e):
+        """the (name, protocol) every pod of e declares, and those some pods
+        declare with different numbers"""
+        pods = explain_eps(m, e)
+        common = set.intersection(*[{(nm, pr) for nm, pr, _ in p.ports if nm} for p in pods])
+        split = {(nm, pr) for nm, pr in common
+                 if len({n for p in pods for x, y, n in p.ports if (x, y) == (nm, pr)}) > 1}
+        return sorted(common), sorted(split)
+    out = []
+    if "explain-named" in feats:
+        # a name that resolves to different numbers on the pods of one workload
+        split = [(e, n) for e in ends for n in names(e)[1]]
+        if split:
+            dst, (port, proto) = rng.choice(split)
+            out.append((rng.choice(ends + addrs[:1]), dst, proto, port))
+    if "explain-self" in feats and rng.random() < 0.5:
+        e = rng.choice(ends)             # between the pods of one workload
+        out.append((e, e, rng.choice(PROTOS), rng.choice(PORT_NUMS)))
+    for _ in range(6):
+        if len(out) >= 3:
+            break
+        src = rng.choice(ends + addrs[:2])
+        dst = rng.choice(ends + addrs[:2])
+        if "/" not in src and "/" not in dst:
+            continue
+        if src == dst and "explain-self" not in feats:
+            continue
+        if "/" not in src:
+            src = rng.choice(addrs)
+        if "/" not in dst:
+            dst = rng.choice(addrs)
+        proto = rng.choice(["TCP", "TCP", "UDP", "SCTP"])
+        port = rng.choice(PORT_NUMS + [81, 8081])
+        if "explain-named" in feats and "/" in dst and rng.random() < 0.4:
+            common = names(dst)[0]
+            if common:
+                port, proto = rng.choice(common)
+        out.append((src, dst, proto, port))
+    return out
+
+
 def gen_case(seed, i, feats):
     rng = random.Random("%s-%d" % (seed, i))
     g = Gen(rng, feats)
@@ -1651,39 +1711,7 @@ def gen_case(seed, i, feats):
     errors = []
     for tag in sorted({t for t, _ in bad}, key=lambda t: (t == "nothing", t))[:2]:
         errors.append(rng.choice([c for t, c in bad if t == tag]))
-    explains = []
-    if "explain" in feats:
-        wls = sorted(m.workloads)
-        addrs = ["8.8.8.8", "10.1.2.3", "192.168.1.1", "203.0.113.200", "10.0.0.1"]
-        if "ipv6" in feats:
-            addrs += ["2001:db8::1", "2001:db8:1::5", "fd00::1"]
-        ends = ["%s/%s" % w[:2] + ("[%s]" % w[2] if [x for x in wls if x[:2] == w[:2] and x != w]
-                                   else "") for w in wls]
-        for _ in range(6):
-            src = rng.choice(ends + addrs[:2])
-            dst = rng.choice(ends + addrs[:2])
-            if "/" not in src and "/" not in dst:
-                continue
-            if src == dst and "explain-self" not in feats:
-                continue
-            if "explain-self" in feats and not explains and rng.random() < 0.5:
-                src = dst = rng.choice(ends)     # between the pods of one workload
-            if "/" not in src:
-                src = rng.choice(addrs)
-            if "/" not in dst:
-                dst = rng.choice(addrs)
-            proto = rng.choice(["TCP", "TCP", "UDP", "SCTP"])
-            port = rng.choice(PORT_NUMS + [81, 8081])
-            if "explain-named" in feats and "/" in dst and rng.random() < 0.4:
-                # a name every pod of the destination declares, maybe with different numbers
-                pods = explain_eps(m, dst)
-                names = set.intersection(*[{(nm, pr) for nm, pr, _ in p.ports if nm}
-                                           for p in pods])
-                if names:
-                    port, proto = rng.choice(sorted(names))
-            explains.append((src, dst, proto, port))
-            if len(explains) == 3:
-                break
+    explains = gen_explains(rng, m, feats) if "explain" in feats else []
     lists = []
     if "list" in feats:
         lists.append(False)
