@@ -42,8 +42,8 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 # The features this test checks by default: those netverify on main passes.
-FEATURES = {"base", "explain", "explain-named", "kind-ref", "list", "services", "sidecars",
-            "svc-named", "svc-on", "svc-headless"}
+FEATURES = {"base", "explain", "explain-named", "explain-svc", "kind-ref", "empty-values", "list",
+            "services", "sidecars", "svc-named", "svc-on", "svc-headless"}
 
 ALL_FEATURES = {
     "base": "single-pod workloads of every kind, policies, claims of every form",
@@ -63,9 +63,13 @@ ALL_FEATURES = {
     "self-error": "a claim part relating no two distinct pods is an error",
     "explain-self": "explain from a workload to itself",
     "explain-named": "explain --port NAME, the name resolved on each destination pod",
+    "explain-svc": "explain --to 'svc NS/NAME' [--port SERVICE-PORT]: a verdict per Service "
+                   "port, target port and workload",
     "self-flows": "list --self-flows rows w => w",
     "ipv6": "IPv6 ipBlocks, cidr claims and explain addresses",
-    "kind-ref": "claims naming NS/NAME[Kind] where two kinds share a name",
+    "kind-ref": "claims naming NS/NAME[Kind] where two kinds share a name; NS/NAME or NAME "
+                "naming several workloads is an error",
+    "empty-values": "empty label values, in pods, policies and claims ('tier=', 'in (front,)')",
 }
 
 PROTOS = ("TCP", "UDP", "SCTP")
@@ -582,12 +586,12 @@ def resolve_set(m, s):
         keys = [w for w in m.workloads if w[0] == s[1] and w[1] == s[2]
                 and (s[3] is None or w[2] == s[3])]
         if len(keys) > 1:
-            raise ClaimError("ambiguous", "%s names %d workloads" % (render_set(s), len(keys)))
+            raise ClaimError("kind-ref", "%s names %d workloads" % (render_set(s), len(keys)))
         pods = [p for w in keys for p in m.workloads[w]]
     elif k == "name":
         keys = [w for w in m.workloads if w[1] == s[1]]
         if len(keys) > 1:
-            raise ClaimError("ambiguous", "%s names %d workloads" % (render_set(s), len(keys)))
+            raise ClaimError("kind-ref", "%s names %d workloads" % (render_set(s), len(keys)))
         pods = [p for w in keys for p in m.workloads[w]]
     elif k == "pods":
         pods = [p for p in m.pods if kubectl_match(s[1], p.labels)]
@@ -785,7 +789,10 @@ def rand_reqs(rng, pool):
         key, vals = rng.choice(pool)
         op = rng.choice(["=", "=", "==", "!=", "in", "notin", "exists", "!"])
         if op in ("in", "notin"):
-            reqs.append((op, key, sorted(rng.sample(vals, rng.randint(1, min(2, len(vals)))))))
+            vs = sorted(rng.sample(vals, rng.randint(1, min(2, len(vals)))))
+            if vs == [""]:
+                vs = sorted(vs + [v for v in vals if v][:1])    # 'in (front,)', never 'in ()'
+            reqs.append((op, key, vs))
         elif op in ("exists", "!"):
             reqs.append((op, key, []))
         else:
@@ -842,7 +849,7 @@ class Gen:
         rng = self.rng
         labels = {"app": rng.choice(APPS)}
         if rng.random() < 0.5:
-            labels["tier"] = rng.choice(["front", "back"])
+            labels["tier"] = rng.choice(["front", "back"] + [""] * self.on("empty-values"))
         if rng.random() < 0.3:
             labels["ver"] = rng.choice(["1", "2"])
         return labels
@@ -995,7 +1002,8 @@ class Gen:
         return objs
 
     def label_pool(self):
-        pool = [("app", APPS), ("tier", ["front", "back"]), ("ver", ["1", "2"])]
+        pool = [("app", APPS), ("tier", ["front", "back"] + [""] * self.on("empty-values")),
+                ("ver", ["1", "2"])]
         if self.on("ctrl-labels"):
             jobs = [meta(o)["name"] for o in self.objs if o["kind"] == "Job"]
             cron = any(o["kind"] == "CronJob" for o in self.objs)
@@ -1116,11 +1124,11 @@ class Gen:
             shared = [x for x in wls if x[:2] == w[:2] and x != w]
             if shared and not self.on("kind-ref"):
                 return self.claim_set(m, dest)
-            if not shared and rng.random() < 0.3 and \
-                    len([x for x in wls if x[1] == w[1]]) == 1:
-                return ("name", w[1])
-            return ("wl", w[0], w[1], w[2] if shared or rng.random() < 0.1 and
-                    self.on("kind-ref") else None)
+            if rng.random() < 0.3 and (self.on("kind-ref") or
+                                       len([x for x in wls if x[1] == w[1]]) == 1):
+                return ("name", w[1])        # ambiguous when two kinds share it
+            kind = shared and rng.random() < 0.75 or rng.random() < 0.1 and self.on("kind-ref")
+            return ("wl", w[0], w[1], w[2] if kind else None)
         if r < 0.6:
             nsref = None
             if rng.random() < 0.3:
@@ -1271,8 +1279,6 @@ def classify(m, claims, feats):
             eval_claim(m, c)
             ok.append(c)
         except ClaimError as e:
-            if e.tag == "ambiguous":
-                continue
             if e.tag != "nothing" and e.tag not in feats:
                 continue
             bad.append((e.tag, c))
@@ -1413,20 +1419,95 @@ def explain_eps(m, ep):
 
 
 def explain_valid(m, dst, proto, port):
-    """a named port is explained only toward pods that all declare it"""
+    """a named port is explained only toward pods that all declare it; a
+    Service only when it selects pods by a selector of its own"""
+    if dst.startswith("svc "):
+        svc = m.services.get(tuple(dst.split(" ", 1)[1].split("/", 1)))
+        return bool(svc and svc["spec"].get("selector") and svc["spec"].get("type") !=
+                    "ExternalName" and m.svc_points(svc, None)[0] and
+                    (port is None or any(svc_port_picks(svc_pick(port), sp)
+                                         for sp in svc["spec"]["ports"])))
     return not isinstance(port, str) or all(
         any(nm == port and pr == proto for nm, pr, _ in p.ports) for p in explain_eps(m, dst))
+
+
+SVC_BLOCK = re.compile(r"^Service port (\d+)(?:/(\w+))?(?: \((\S+)\))? -> targetPort (\d+) "
+                       r"on (\S+)$")
+SVC_NONE = re.compile(r"^Service port (\d+)(?:/(\w+))?(?: \((\S+)\))?: no endpoint")
+
+
+def svc_pick(port):
+    """the port entry an explain --port picks Service ports with: 'udp/53', '80', 'http'"""
+    if "/" in port:
+        proto, _, num = port.partition("/")
+        return (proto.upper(), int(num), int(num), False)
+    if port.isdigit():
+        return ("TCP", int(port), int(port), True)
+    return ("NAME", 0, 0, port)
+
+
+def explain_args(src, dst, proto, port):
+    args = ["explain", "cluster.yaml", "--from", src, "--to", dst]
+    if dst.startswith("svc "):
+        return args + (["--port", port] if port else [])
+    return args + ["--port", "%s/%s" % (proto.lower(), port)]
+
+
+def compare_explain_svc(nv, m, src, dst, proto, port, tmp):
+    """explain --to 'svc NS/NAME': one verdict per Service port, target port and
+    workload of its endpoints"""
+    ns, _, name = dst.split(" ", 1)[1].partition("/")
+    svc = m.services[(ns, name)]
+    args = explain_args(src, dst, proto, port)
+    what = " ".join(args[2:])
+    picked = None if port is None else [svc_pick(port)]
+    _, points, empty = m.svc_points(svc, picked)
+    want = {}
+    src_eps = explain_eps(m, src)
+    for p, pr, t, sp in points:
+        want.setdefault((sp, pr, t, "%s/%s" % p.wl[:2]), (pr, []))[1].append(p)
+    want = {k: explain_expect(m, src_eps, pods, pr, t) for k, (pr, pods) in want.items()}
+    rc, so, se = run(nv, args, tmp)
+    if rc != 0:
+        return [bad_exit(what, rc, se)]
+    got, none, block = {}, set(), None
+    for line in so.splitlines():
+        mb, mn = SVC_BLOCK.match(line), SVC_NONE.match(line)
+        if mb:
+            block = (int(mb.group(1)), mb.group(2) or "TCP", int(mb.group(4)),
+                     mb.group(5).split("[")[0])
+        elif mn:
+            none.add((int(mn.group(1)), mn.group(2) or "TCP"))
+        elif line.startswith("verdict: ") and block:
+            got[block] = "some" if "some of the pods" in line else "allowed" if \
+                line.startswith("verdict: allowed") else "blocked"
+            block = None
+    out = []
+    for key in sorted(set(want) | set(got)):
+        if key in want and want[key] is None:
+            continue        # the only pod there is the source itself
+        if want.get(key) != got.get(key):
+            out.append(("explain", "%s: Service port %d/%s -> targetPort %d on %s: netverify "
+                        "%s, the evaluator %s" % ((what,) + key + (got.get(key, "nothing"),
+                                                                   want.get(key)))))
+    empty = {(sp["port"], sp.get("protocol", "TCP")) for sp in empty}
+    if empty != none:
+        out.append(("explain", "%s: Service ports without endpoints: netverify %s, the "
+                    "evaluator %s" % (what, sorted(none), sorted(empty))))
+    return out
 
 
 def compare_explain(nv, m, case, tmp):
     out = []
     for src, dst, proto, port in case.explains:
+        if dst.startswith("svc "):
+            out += compare_explain_svc(nv, m, src, dst, proto, port, tmp)
+            continue
         want = explain_expect(m, explain_eps(m, src), explain_eps(m, dst), proto, port)
         if want is None:
             continue
         flag = "%s/%s" % (proto.lower(), port)
-        rc, so, se = run(nv, ["explain", "cluster.yaml", "--from", src, "--to", dst,
-                              "--port", flag], tmp)
+        rc, so, se = run(nv, explain_args(src, dst, proto, port), tmp)
         if rc not in (0, 1):
             out.append(bad_exit("explain --from %s --to %s --port %s" % (src, dst, flag), rc, se))
             continue
@@ -1638,9 +1719,9 @@ def show_case(case, kind, msgs):
         out.append("    claims.yaml:")
         out.append("      claims:")
         out += ["        - %s" % json.dumps(render_claim(c)) for c in case.claims + case.errors]
-    for src, dst, proto, port in case.explains:
-        out.append("    netverify explain cluster.yaml --from %s --to %s --port %s/%s"
-                   % (src, dst, proto.lower(), port))
+    for e in case.explains:
+        out.append("    netverify " + " ".join("'%s'" % a if " " in a else a
+                                               for a in explain_args(*e)))
     for sf in case.lists:
         out.append("    netverify list cluster.yaml --format json"
                    + (" --self-flows" if sf else ""))
@@ -1673,6 +1754,17 @@ def gen_explains(rng, m, feats):
         if split:
             dst, (port, proto) = rng.choice(split)
             out.append((rng.choice(ends + addrs[:1]), dst, proto, port))
+    svcs = [k for k, o in sorted(m.services.items()) if o["spec"].get("selector") and
+            o["spec"].get("type") != "ExternalName" and m.svc_points(o, None)[0]]
+    if "explain-svc" in feats and svcs:
+        ns, name = rng.choice(svcs)
+        sps = m.services[(ns, name)]["spec"]["ports"]
+        sp = rng.choice(sps)
+        num = "%s/%d" % (sp.get("protocol", "TCP").lower(), sp["port"])
+        port = rng.choice([None, num, sp.get("name") or num])
+        if port == "tcp/%d" % sp["port"] and rng.random() < 0.5:
+            port = str(sp["port"])
+        out.append((rng.choice(ends + addrs[:2]), "svc %s/%s" % (ns, name), "TCP", port))
     if "explain-self" in feats and rng.random() < 0.5:
         e = rng.choice(ends)             # between the pods of one workload
         out.append((e, e, rng.choice(PROTOS), rng.choice(PORT_NUMS)))
