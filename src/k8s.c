@@ -7,6 +7,7 @@
 #include "netverify/k8s.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,26 +120,36 @@ static const char *nv_get_str(struct nv_k8s *k, const struct nv_node *obj, const
         *bad = 1;
         return NULL;
     }
-    if (memchr(n->str, '\0', n->len)) {
-        nv_diag_error(k->d, n->loc, NV_E_VALUE, "'%s' contains a NUL character", key);
-        *bad = 1;
-        return NULL;
-    }
     return nv_intern_node(k, n);
 }
 
-/* An integer scalar; 0 on success, -1 (after an error) otherwise. */
+/*
+ * An integer field, as Kubernetes decodes it from the JSON that
+ * sigs.k8s.io/yaml writes: 0x50 is 80, and so is 80.0 (JSON 80); 80.5, a
+ * string or a boolean is refused. 0 on success, -1 (after an error) otherwise.
+ */
 static int nv_node_int(struct nv_k8s *k, const struct nv_node *n, const char *field, long *out)
 {
-    char *end;
+    long long v;
 
-    if (!n || n->type != NV_NODE_SCALAR || n->kind != NV_SCALAR_INT)
-        return n ? nv_type_error(k, n, field, "an integer") : -1;
-    errno = 0;
-    *out = strtol(n->str, &end, 10);
-    if (errno || *end)
-        return nv_diag_error(k->d, n->loc, NV_E_VALUE, "'%s' is out of range: %s", field, n->str);
-    return 0;
+    if (!n)
+        return -1;
+    switch (nv_node_integer(n, &v)) {
+    case NV_INT_OK:
+        if (v < LONG_MIN || v > LONG_MAX)
+            break;
+        *out = (long)v;
+        return 0;
+    case NV_INT_RANGE:
+        break;
+    case NV_INT_NOT_INT:
+        if (n->type == NV_NODE_SCALAR && n->kind == NV_SCALAR_FLOAT)
+            return nv_diag_error(k->d, n->loc, NV_E_VALUE, "'%s' must be an integer, not %.*s",
+                                 field, (int)(n->len > 100 ? 100 : n->len), n->str);
+        return nv_type_error(k, n, field, "an integer");
+    }
+    return nv_diag_error(k->d, n->loc, NV_E_VALUE, "'%s' is out of range: %.*s", field,
+                         (int)(n->len > 100 ? 100 : n->len), n->str);
 }
 
 static struct nv_loc nv_loc_of(const struct nv_node *n)
@@ -317,7 +328,8 @@ static int nv_check_label(struct nv_k8s *k, const struct nv_node *kn, const stru
     if (vn->type != NV_NODE_SCALAR || (vn->kind != NV_SCALAR_STR && vn->kind != NV_SCALAR_NULL))
         return nv_diag_error(k->d, vn->loc, NV_E_TYPE, "%s value for '%s' must be a string, not %s",
                              what, kn->str, nv_node_type_name(vn));
-    if ((why = nv_label_value_invalid(vn->str)))
+    /* a null value (~, null, nothing) decodes as the empty string */
+    if (vn->kind != NV_SCALAR_NULL && (why = nv_label_value_invalid(vn->str)))
         return nv_diag_error(k->d, vn->loc, NV_E_SELECTOR, "invalid %s value '%s' for '%s': %s",
                              what, vn->str, kn->str, why);
     return 0;
@@ -400,8 +412,14 @@ static int nv_parse_requirement(struct nv_k8s *k, const struct nv_node *e, struc
         r->values = nv_arena_alloc(&k->m->arena, vals->n * sizeof(*r->values));
         for (i = 0; i < vals->n; i++) {
             const struct nv_node *v = vals->items[i];
-            if (v->type != NV_NODE_SCALAR || v->kind != NV_SCALAR_STR)
+            if (v->type != NV_NODE_SCALAR ||
+                (v->kind != NV_SCALAR_STR && v->kind != NV_SCALAR_NULL))
                 return nv_type_error(k, v, "values item", "a string");
+            /* a null item decodes as the empty string, a valid label value */
+            if (v->kind == NV_SCALAR_NULL) {
+                r->values[r->nvalues++] = nv_arena_intern(&k->m->arena, "");
+                continue;
+            }
             if ((why = nv_label_value_invalid(v->str)))
                 return nv_diag_error(k->d, v->loc, NV_E_SELECTOR, "invalid label value '%s': %s",
                                      v->str, why);

@@ -7,6 +7,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/yaml.h"
 
+#include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,77 +21,481 @@ void nv_yaml_limits_default(struct nv_yaml_limits *lim)
     lim->max_file_bytes = (size_t)512 << 20;
 }
 
-static int nv_is_int(const char *s, size_t n)
+/* ---- scalars as go-yaml v2 resolves them (resolve.go, decode.go) ---- */
+
+#define NV_TAG_PREFIX "tag:yaml.org,2002:"
+
+static int nv_is_digit(char c)
 {
+    return c >= '0' && c <= '9';
+}
+
+static int nv_digit_value(char c)
+{
+    if (nv_is_digit(c))
+        return c - '0';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A' + 10;
+    return 99;
+}
+
+/*
+ * Go's strconv.ParseUint(s, base, 64) on text without '_': base 0 reads the
+ * prefixes 0b, 0o, 0x (either case, digits after them required) and a
+ * leading 0 as octal. Returns 0, or -1 for bad syntax or overflow.
+ */
+static int nv_go_parse_uint(const char *s, size_t n, int base, unsigned long long *out)
+{
+    unsigned long long v = 0;
+    size_t i;
+
+    if (!n)
+        return -1;
+    if (base == 0) {
+        base = 10;
+        if (s[0] == '0') {
+            char p = n >= 3 ? (char)(s[1] | 0x20) : 0;
+            size_t skip = p == 'b' || p == 'o' || p == 'x' ? 2 : 1;
+            base = p == 'b' ? 2 : p == 'x' ? 16 : 8;
+            s += skip;
+            n -= skip;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        unsigned d = (unsigned)nv_digit_value(s[i]);
+        if (d >= (unsigned)base || v > (ULLONG_MAX - d) / (unsigned)base)
+            return -1;
+        v = v * (unsigned)base + d;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Go's strconv.ParseInt(s, base, 64): one optional sign, then ParseUint. */
+static int nv_go_parse_int(const char *s, size_t n, int base, long long *out)
+{
+    unsigned long long u;
+    int neg = 0;
+
+    if (n && (s[0] == '+' || s[0] == '-')) {
+        neg = s[0] == '-';
+        s++;
+        n--;
+    }
+    if (nv_go_parse_uint(s, n, base, &u) < 0)
+        return -1;
+    if (u > (unsigned long long)LLONG_MAX + neg)
+        return -1;
+    *out =
+        neg ? (u == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN : -(long long)u) : (long long)u;
+    return 0;
+}
+
+/* Go's strconv underscoreOK: '_' only between digits (or after a base prefix). */
+static int nv_go_underscores_ok(const char *s, size_t n)
+{
+    char saw = '^';
     size_t i = 0;
+    int hex = 0;
 
-    if (n && (s[0] == '-' || s[0] == '+'))
+    if (n && (s[0] == '+' || s[0] == '-')) {
+        s++;
+        n--;
+    }
+    if (n >= 2 && s[0] == '0' && strchr("bBoOxX", s[1])) {
+        i = 2;
+        saw = '0';
+        hex = (s[1] | 0x20) == 'x';
+    }
+    for (; i < n; i++) {
+        if (nv_is_digit(s[i]) || (hex && strchr("abcdefABCDEF", s[i]))) {
+            saw = '0';
+        } else if (s[i] == '_') {
+            if (saw != '0')
+                return 0;
+            saw = '_';
+        } else {
+            if (saw == '_')
+                return 0;
+            saw = '!';
+        }
+    }
+    return saw != '_';
+}
+
+/*
+ * Go's strconv.ParseFloat(s, 64) for decimal text: sign, digits with at most
+ * one '.', '_' between digits, an exponent whose sign is optional. Fails on
+ * bad syntax and on overflow (Go returns an error with its infinity).
+ */
+static int nv_go_parse_float(const char *s, size_t n, double *out)
+{
+    size_t i = 0, k = 0;
+    int digits = 0, dot = 0;
+    char *buf, *end;
+    double v;
+
+    if (i < n && (s[i] == '+' || s[i] == '-'))
         i++;
-    if (i == n)
+    for (; i < n && (nv_is_digit(s[i]) || s[i] == '_' || (s[i] == '.' && !dot)); i++) {
+        digits |= nv_is_digit(s[i]);
+        dot |= s[i] == '.';
+    }
+    if (!digits)
+        return -1;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= n || !nv_is_digit(s[i]))
+            return -1;
+        while (i < n && (nv_is_digit(s[i]) || s[i] == '_'))
+            i++;
+    }
+    if (i != n || !nv_go_underscores_ok(s, n))
+        return -1;
+    buf = nv_xmalloc(n + 1);
+    for (i = 0; i < n; i++)
+        if (s[i] != '_')
+            buf[k++] = s[i];
+    buf[k] = '\0';
+    v = strtod(buf, &end);
+    free(buf);
+    if (isinf(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* go-yaml v2's yamlStyleFloat: ^[-+]?[0-9]*\.?[0-9]+([eE][-+][0-9]+)?$ */
+static int nv_is_yaml_float(const char *s, size_t n)
+{
+    size_t i = 0, from;
+
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        i++;
+    for (from = i; i < n && nv_is_digit(s[i]); i++)
+        ;
+    if (i < n && s[i] == '.') {
+        for (from = ++i; i < n && nv_is_digit(s[i]); i++)
+            ;
+    }
+    if (i == from)
         return 0;
-    for (; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        if (++i >= n || (s[i] != '+' && s[i] != '-'))
             return 0;
-    return 1;
+        for (from = ++i; i < n && nv_is_digit(s[i]); i++)
+            ;
+        if (i == from)
+            return 0;
+    }
+    return i == n;
 }
 
-static int nv_is_float(const char *s, size_t n)
+/* Go's time.getnum(s, false): one or two digits. */
+static int nv_getnum(const char **p, const char *end, int *v)
 {
-    char *end;
-    char buf[64];
+    const char *s = *p;
 
-    if (!n || n >= sizeof(buf) || (!memchr(s, '.', n) && !memchr(s, 'e', n) && !memchr(s, 'E', n)))
-        return 0;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    if (!((buf[0] >= '0' && buf[0] <= '9') || buf[0] == '-' || buf[0] == '+' || buf[0] == '.'))
-        return 0;
-    strtod(buf, &end);
-    return *end == '\0';
+    if (s >= end || !nv_is_digit(*s))
+        return -1;
+    if (s + 1 >= end || !nv_is_digit(s[1])) {
+        *v = s[0] - '0';
+        *p = s + 1;
+    } else {
+        *v = (s[0] - '0') * 10 + (s[1] - '0');
+        *p = s + 2;
+    }
+    return 0;
 }
 
-/* What a scalar means under the YAML 1.1 resolution Kubernetes' decoder applies. */
-static enum nv_scalar_kind nv_resolve(const char *s, size_t n, yaml_scalar_style_t style,
-                                      const char *tag)
+/*
+ * go-yaml v2's parseTimestamp: time.Parse with "2006-1-2T15:4:5.999999999Z07:00"
+ * (or 't'), "2006-1-2 15:4:5.999999999" or "2006-1-2", ranges checked.
+ */
+static int nv_is_timestamp(const char *s, size_t n)
 {
-    if (style != YAML_PLAIN_SCALAR_STYLE)
-        return NV_SCALAR_STR;
-    /* libyaml reports no tag for untagged scalars; only explicit tags are seen here */
-    if (tag && strcmp(tag, YAML_STR_TAG) != 0) {
-        if (!strcmp(tag, YAML_INT_TAG))
-            return NV_SCALAR_INT;
-        if (!strcmp(tag, YAML_NULL_TAG))
-            return NV_SCALAR_NULL;
-        if (!strcmp(tag, YAML_BOOL_TAG))
-            return NV_SCALAR_BOOL;
-    } else if (tag) {
-        return NV_SCALAR_STR;
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const char *p = s + 5, *end = s + n;
+    int year, mon, day, hour, min, sec, i;
+    char sep;
+
+    if (n < 6 || s[4] != '-')
+        return 0;
+    for (year = 0, i = 0; i < 4; i++) {
+        if (!nv_is_digit(s[i]))
+            return 0;
+        year = year * 10 + (s[i] - '0');
     }
-    if (n == 0 || (n == 1 && s[0] == '~'))
-        return NV_SCALAR_NULL;
-    /* only short words can be null or a YAML 1.1 boolean: test them by their first letter */
-    if (n <= 5 && s[0] && strchr("nNyYtTfFoO", s[0])) {
-        static const char *const nulls[] = {"null", "Null", "NULL"};
-        /* YAML 1.1 booleans, as the YAML decoder Kubernetes uses reads them */
-        static const char *const bools[] = {
-            "y",    "Y",    "yes",   "Yes",   "YES",   "n",  "N",  "no", "No",  "NO",  "true",
-            "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"};
-        size_t i;
-        for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
-            if (!strcmp(s, nulls[i]))
-                return NV_SCALAR_NULL;
-        for (i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
-            if (!strcmp(s, bools[i]))
-                return NV_SCALAR_BOOL;
-        return NV_SCALAR_STR;
+    if (nv_getnum(&p, end, &mon) < 0 || mon < 1 || mon > 12 || p >= end || *p++ != '-' ||
+        nv_getnum(&p, end, &day) < 0 || day < 1 ||
+        day > mdays[mon - 1] + (mon == 2 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)))
+        return 0;
+    if (p == end)
+        return 1;
+    sep = *p++;
+    if ((sep != 'T' && sep != 't' && sep != ' ') || nv_getnum(&p, end, &hour) < 0 || hour > 23 ||
+        p >= end || *p++ != ':' || nv_getnum(&p, end, &min) < 0 || min > 59 || p >= end ||
+        *p++ != ':' || nv_getnum(&p, end, &sec) < 0 || sec > 59)
+        return 0;
+    if (end - p >= 2 && (*p == '.' || *p == ',') && nv_is_digit(p[1]))
+        for (p++; p < end && nv_is_digit(*p); p++)
+            ;
+    if (sep == ' ')
+        return p == end;
+    if (p < end && *p == 'Z')
+        return p + 1 == end;
+    /* +hh:mm, hh at most 24 and mm at most 60, as Go allows */
+    return end - p == 6 && (p[0] == '+' || p[0] == '-') && nv_is_digit(p[1]) && nv_is_digit(p[2]) &&
+           p[3] == ':' && nv_is_digit(p[4]) && nv_is_digit(p[5]) &&
+           (p[1] - '0') * 10 + (p[2] - '0') <= 24 && (p[4] - '0') * 10 + (p[5] - '0') <= 60;
+}
+
+static int nv_text_is(const struct nv_node *n, const char *const *words)
+{
+    size_t i;
+
+    for (i = 0; words[i]; i++)
+        if (strlen(words[i]) == n->len && !memcmp(words[i], n->str, n->len))
+            return 1;
+    return 0;
+}
+
+/* The kind (and value) resolve.go gives a scalar's text; timestamps are strings. */
+enum nv_rtag { NV_R_STR, NV_R_INT, NV_R_FLOAT, NV_R_BOOL, NV_R_NULL, NV_R_TIMESTAMP };
+
+/*
+ * go-yaml v2's resolve() for an untagged plain scalar, or one tagged with a
+ * resolvable tag: the first character picks what the text may be (resolve
+ * table), then the words of the resolve map, then Go's integer and float
+ * parsers on the text without '_'. Sets the value fields of 'n'.
+ */
+static enum nv_rtag nv_resolve_text(struct nv_node *n, int try_timestamp)
+{
+    static const char *const yes[] = {"y",    "Y",    "yes", "Yes", "YES", "true",
+                                      "True", "TRUE", "on",  "On",  "ON",  NULL};
+    static const char *const no[] = {"n",     "N",     "no",  "No",  "NO",  "false",
+                                     "False", "FALSE", "off", "Off", "OFF", NULL};
+    static const char *const nulls[] = {"~", "null", "Null", "NULL", NULL};
+    static const char *const nans[] = {".nan", ".NaN", ".NAN", NULL};
+    static const char *const pinf[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", NULL};
+    static const char *const ninf[] = {"-.inf", "-.Inf", "-.INF", NULL};
+    const char *s = n->str;
+    unsigned long long u;
+    char *plain;
+    size_t k = 0, i;
+    enum nv_rtag r = NV_R_STR;
+
+    if (!n->len || nv_text_is(n, nulls))
+        return NV_R_NULL;
+    if (!strchr("+-0123456789yYnNtTfFoO.", s[0]))
+        return NV_R_STR;
+    if (nv_text_is(n, yes) || nv_text_is(n, no)) {
+        n->bval = nv_text_is(n, yes);
+        return NV_R_BOOL;
     }
-    if (!((s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '+' || s[0] == '.'))
-        return NV_SCALAR_STR;
-    if (nv_is_int(s, n))
-        return NV_SCALAR_INT;
-    if (nv_is_float(s, n))
-        return NV_SCALAR_FLOAT;
-    return NV_SCALAR_STR;
+    if (nv_text_is(n, nans) || nv_text_is(n, pinf) || nv_text_is(n, ninf)) {
+        n->fval = nv_text_is(n, nans) ? NAN : nv_text_is(n, pinf) ? INFINITY : -INFINITY;
+        return NV_R_FLOAT;
+    }
+    if (s[0] == '.')
+        return nv_go_parse_float(s, n->len, &n->fval) == 0 ? NV_R_FLOAT : NV_R_STR;
+    if (!strchr("+-0123456789", s[0]))
+        return NV_R_STR;
+    if (try_timestamp && nv_is_timestamp(s, n->len))
+        return NV_R_TIMESTAMP;
+    plain = nv_xmalloc(n->len + 1);
+    for (i = 0; i < n->len; i++)
+        if (s[i] != '_')
+            plain[k++] = s[i];
+    plain[k] = '\0';
+    if (nv_go_parse_int(plain, k, 0, &n->ival) == 0) {
+        r = NV_R_INT;
+    } else if (nv_go_parse_uint(plain, k, 0, &u) == 0) {
+        n->ival = (long long)u;
+        n->ibig = 1;
+        r = NV_R_INT;
+    } else if (nv_is_yaml_float(plain, k) && nv_go_parse_float(plain, k, &n->fval) == 0) {
+        r = NV_R_FLOAT;
+    } else if (k > 2 && plain[0] == '0' && plain[1] == 'b') {
+        /* resolve.go's own binary branch: it lets a sign follow the prefix (0b-101) */
+        if (nv_go_parse_int(plain + 2, k - 2, 2, &n->ival) == 0) {
+            r = NV_R_INT;
+        } else if (nv_go_parse_uint(plain + 2, k - 2, 2, &u) == 0) {
+            n->ival = (long long)u;
+            n->ibig = 1;
+            r = NV_R_INT;
+        }
+    }
+    free(plain);
+    return r;
+}
+
+/*
+ * Go's base64.StdEncoding.DecodeString: padding required, '\r' and '\n'
+ * skipped anywhere. 'out' has room for n bytes. Returns the length, or -1.
+ */
+static long nv_base64_decode(const char *s, size_t n, char *out)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    unsigned long q = 0;
+    size_t i, o = 0;
+    int j = 0, done = 0;
+
+    for (i = 0; i < n; i++) {
+        const char *c;
+        if (s[i] == '\r' || s[i] == '\n')
+            continue;
+        if (done)
+            return -1; /* data after the padding */
+        if (s[i] == '=') {
+            if (j < 2)
+                return -1;
+            if (j == 2) { /* "==" expected */
+                for (i++; i < n && (s[i] == '\r' || s[i] == '\n'); i++)
+                    ;
+                if (i == n || s[i] != '=')
+                    return -1;
+            }
+            q <<= 6 * (4 - j);
+            out[o++] = (char)(q >> 16);
+            if (j == 3)
+                out[o++] = (char)(q >> 8);
+            done = 1;
+            j = 0;
+            continue;
+        }
+        if (!s[i] || !(c = strchr(alphabet, s[i])))
+            return -1;
+        q = (q << 6) | (unsigned long)(c - alphabet);
+        if (++j == 4) {
+            out[o++] = (char)(q >> 16);
+            out[o++] = (char)(q >> 8);
+            out[o++] = (char)q;
+            q = 0;
+            j = 0;
+        }
+    }
+    return j ? -1 : (long)o;
+}
+
+/* The length of the valid UTF-8 sequence at s (Go's utf8.DecodeRune), or 0. */
+static size_t nv_utf8_len(const unsigned char *s, size_t n)
+{
+    size_t len, i;
+    unsigned long cp;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        len = 2, cp = s[0] & 0x1F;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+        len = 3, cp = s[0] & 0x0F;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+        len = 4, cp = s[0] & 0x07;
+    else
+        return 0;
+    if (n < len)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return len;
+}
+
+/*
+ * A !!binary scalar: go-yaml v2 base64-decodes it into a Go string, and
+ * encoding/json writes each byte that is not valid UTF-8 as U+FFFD.
+ */
+static int nv_decode_binary(struct nv_arena *arena, struct nv_diags *d, struct nv_node *n)
+{
+    char *raw = nv_xmalloc(n->len + 1), *out;
+    long len = nv_base64_decode(n->str, n->len, raw);
+    size_t i, o = 0, l;
+
+    if (len < 0) {
+        free(raw);
+        return nv_diag_error(d, n->loc, NV_E_YAML,
+                             "!!binary value contains invalid base64 data (Kubernetes refuses "
+                             "the document)");
+    }
+    out = nv_arena_alloc(arena, 3 * (size_t)len + 1);
+    for (i = 0; i < (size_t)len; i += l) {
+        l = nv_utf8_len((const unsigned char *)raw + i, (size_t)len - i);
+        if (l) {
+            memcpy(out + o, raw + i, l);
+            o += l;
+        } else {
+            memcpy(out + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            l = 1;
+        }
+    }
+    out[o] = '\0';
+    free(raw);
+    n->str = out;
+    n->len = o;
+    return 0;
+}
+
+/*
+ * Give a new scalar its kind and value as go-yaml v2 decodes it into
+ * interface{} (decode.go: scalar; resolve.go: resolve): untagged quoted
+ * scalars are strings, untagged plain ones are resolved, tags !!str,
+ * !!binary, !!int, !!float, !!bool, !!null, !!timestamp apply (a value that
+ * does not fit its tag is an error), any other tag leaves a string.
+ */
+static int nv_resolve(struct nv_arena *arena, struct nv_diags *d, struct nv_node *n,
+                      const char *tag, int plain)
+{
+    static const char *const names[] = {"str", "int", "float", "bool", "null", "timestamp"};
+    const char *t = tag && !strncmp(tag, NV_TAG_PREFIX, strlen(NV_TAG_PREFIX))
+                        ? tag + strlen(NV_TAG_PREFIX)
+                        : NULL;
+    enum nv_rtag r, want = NV_R_STR;
+    size_t i;
+
+    n->merge =
+        n->len == 2 && !memcmp(n->str, "<<", 2) && ((!tag && plain) || (t && !strcmp(t, "merge")));
+    n->kind = NV_SCALAR_STR;
+    if (!tag && !plain)
+        return 0;
+    if (t && !strcmp(t, "binary"))
+        return nv_decode_binary(arena, d, n);
+    if (tag) {
+        for (i = 1; i < sizeof(names) / sizeof(names[0]); i++)
+            if (t && !strcmp(t, names[i]))
+                want = (enum nv_rtag)i;
+        if (want == NV_R_STR) /* !!str, !!map, !!seq, !!merge, local and unknown tags */
+            return 0;
+    }
+    r = nv_resolve_text(n, !tag || want == NV_R_TIMESTAMP);
+    if (tag && r != want) {
+        if (want == NV_R_FLOAT && r == NV_R_INT && !n->ibig) {
+            n->fval = (double)n->ival;
+            r = NV_R_FLOAT;
+        } else {
+            return nv_diag_error(d, n->loc, NV_E_YAML,
+                                 "cannot decode !!%s '%.*s' as a !!%s (Kubernetes refuses the "
+                                 "document)",
+                                 names[r], (int)(n->len > 100 ? 100 : n->len), n->str, t);
+        }
+    }
+    n->kind = r == NV_R_INT     ? NV_SCALAR_INT
+              : r == NV_R_FLOAT ? NV_SCALAR_FLOAT
+              : r == NV_R_BOOL  ? NV_SCALAR_BOOL
+              : r == NV_R_NULL  ? NV_SCALAR_NULL
+                                : NV_SCALAR_STR;
+    return 0;
 }
 
 static struct nv_loc nv_mark_loc(const char *file, yaml_mark_t m)
@@ -142,44 +548,348 @@ static void nv_builder_reset(struct nv_builder *b)
     b->root = NULL;
 }
 
-static int nv_key_cmp(const void *pa, const void *pb)
-{
-    const struct nv_node *a = *(const struct nv_node *const *)pa;
-    const struct nv_node *b = *(const struct nv_node *const *)pb;
+/* ---- mappings: merge keys, keys as JSON strings, values JSON can hold ---- */
 
+static int nv_text_cmp(const struct nv_node *a, const struct nv_node *b)
+{
     if (a->len != b->len)
         return a->len < b->len ? -1 : 1;
     return memcmp(a->str, b->str, a->len);
 }
 
-/* Kubernetes' YAML decoder rejects a key given twice in one mapping; so do we. */
-static int nv_check_keys(struct nv_builder *b, const struct nv_node *map)
+/*
+ * How go-yaml v2 tells two keys of a map[interface{}]interface{} apart: by
+ * what they resolved to (the string 1 and the integer 1 differ; yes and true
+ * do not). NaN equals nothing; NaNs are ordered by address to keep qsort sane.
+ */
+static int nv_key_ident_cmp(const struct nv_node *a, const struct nv_node *b)
 {
-    const struct nv_node **keys;
-    size_t i, n = 0;
+    if (a->key_kind != b->key_kind)
+        return a->key_kind < b->key_kind ? -1 : 1;
+    switch (a->key_kind) {
+    case NV_SCALAR_INT:
+        if (a->ibig != b->ibig)
+            return a->ibig < b->ibig ? -1 : 1;
+        if (a->ibig)
+            return (unsigned long long)a->ival < (unsigned long long)b->ival   ? -1
+                   : (unsigned long long)a->ival > (unsigned long long)b->ival ? 1
+                                                                               : 0;
+        return a->ival < b->ival ? -1 : a->ival > b->ival;
+    case NV_SCALAR_FLOAT:
+        if (isnan(a->fval) || isnan(b->fval)) {
+            if (!isnan(a->fval) || !isnan(b->fval))
+                return isnan(a->fval) ? 1 : -1;
+            return a < b ? -1 : a > b;
+        }
+        return a->fval < b->fval ? -1 : a->fval > b->fval;
+    case NV_SCALAR_BOOL:
+        return a->bval - b->bval;
+    case NV_SCALAR_NULL:
+        return 0;
+    case NV_SCALAR_STR:
+        break;
+    }
+    return nv_text_cmp(a, b);
+}
+
+static int nv_node_text_qcmp(const void *pa, const void *pb)
+{
+    return nv_text_cmp(*(const struct nv_node *const *)pa, *(const struct nv_node *const *)pb);
+}
+
+/* The node written later in the stream (positions of merged nodes are their own). */
+static const struct nv_node *nv_later(const struct nv_node *a, const struct nv_node *b)
+{
+    return a->offset > b->offset ? a : b;
+}
+
+static int nv_key_given_twice(struct nv_builder *b, const struct nv_node *x,
+                              const struct nv_node *y)
+{
+    const struct nv_node *k = nv_later(x, y), *first = k == x ? y : x;
+
+    if (nv_key_ident_cmp(x, y))
+        return nv_diag_error(b->d, k->loc, NV_E_YAML,
+                             "mapping key '%.*s' is given twice: the key at line %u reads as "
+                             "the same string for Kubernetes",
+                             (int)(k->len > 100 ? 100 : k->len), k->str, first->loc.line);
+    return nv_diag_error(b->d, k->loc, NV_E_YAML, "mapping key '%.*s' is given twice",
+                         (int)(k->len > 100 ? 100 : k->len), k->str);
+}
+
+/* One pair while a merge is resolved. */
+struct nv_mpair {
+    struct nv_node *k, *v;
+    int origin;   /* 0: given before '<<', 1: merged, 2: given after '<<' */
+    size_t src;   /* merged: which mapping of the list it comes from */
+    size_t order; /* its place in the result */
+};
+
+static int nv_mpair_cmp(const void *pa, const void *pb)
+{
+    const struct nv_mpair *a = pa, *b = pb;
+    int c = nv_key_ident_cmp(a->k, b->k);
+
+    if (c)
+        return c;
+    if (a->origin != b->origin)
+        return a->origin < b->origin ? -1 : 1;
+    if (a->src != b->src)
+        return a->src < b->src ? -1 : 1;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static int nv_mpair_order_cmp(const void *pa, const void *pb)
+{
+    const struct nv_mpair *a = pa, *b = pb;
+
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* A merge key's value: a mapping or a list of mappings (decode.go: merge, failWantMap). */
+static int nv_check_merge_value(struct nv_builder *b, const struct nv_node *mv)
+{
+    size_t i;
+
+    if (mv->type != NV_NODE_MAP && mv->type != NV_NODE_SEQ)
+        return nv_diag_error(b->d, mv->loc, NV_E_YAML,
+                             "the merge key '<<' takes a mapping or a list of mappings, not %s",
+                             nv_node_type_name(mv));
+    for (i = 0; mv->type == NV_NODE_SEQ && i < mv->n; i++)
+        if (mv->items[i]->type != NV_NODE_MAP)
+            return nv_diag_error(b->d, mv->items[i]->loc, NV_E_YAML,
+                                 "the merge key '<<' takes a list of mappings; this item is %s",
+                                 nv_node_type_name(mv->items[i]));
+    return 0;
+}
+
+/*
+ * Resolve the merge key of 'map' as go-yaml v2 does when it decodes into
+ * interface{} (decode.go: mapping, merge): its value is a mapping or a list
+ * of mappings, of which an earlier one wins over a later one, and a key
+ * given after '<<' wins over a merged one. A key given before '<<' that a
+ * merged mapping sets again is refused: go-yaml v2 lets the merged value win
+ * (go-yaml issue 81), the YAML 1.1 merge type and other readers the key
+ * given, so the reading would depend on the tool.
+ */
+static int nv_merge(struct nv_builder *b, struct nv_node *map)
+{
+    struct nv_node *mk = NULL, *mv, **srcs;
+    struct nv_mpair *p;
+    size_t mi = 0, nsrc, i, j, s, np = 0, cap;
     int rc = 0;
 
-    if (map->n < 2)
+    for (i = 0; i < map->n; i++) {
+        struct nv_node *k = map->items[2 * i];
+        if (!k->merge)
+            continue;
+        if (mk)
+            return nv_diag_error(b->d, k->loc, NV_E_YAML,
+                                 "the merge key '<<' is given twice in one mapping (first at "
+                                 "line %u): merge a list of mappings instead",
+                                 mk->loc.line);
+        mk = k;
+        mi = i;
+    }
+    if (!mk)
         return 0;
-    keys = nv_xmalloc(map->n * sizeof(*keys));
-    for (i = 0; i < map->n; i++)
-        if (map->items[2 * i]->type == NV_NODE_SCALAR)
-            keys[n++] = map->items[2 * i];
-    qsort(keys, n, sizeof(*keys), nv_key_cmp);
-    for (i = 1; i < n; i++) {
-        if (!nv_key_cmp(&keys[i - 1], &keys[i])) {
-            const struct nv_node *k = keys[i - 1]->loc.line > keys[i]->loc.line ||
-                                              (keys[i - 1]->loc.line == keys[i]->loc.line &&
-                                               keys[i - 1]->loc.col > keys[i]->loc.col)
-                                          ? keys[i - 1]
-                                          : keys[i];
-            rc = nv_diag_error(b->d, k->loc, NV_E_YAML, "mapping key '%.*s' is given twice",
-                               (int)(k->len > 100 ? 100 : k->len), k->str);
+    mv = map->items[2 * mi + 1];
+    if (nv_check_merge_value(b, mv) < 0)
+        return -1;
+    srcs = mv->type == NV_NODE_MAP ? &map->items[2 * mi + 1] : mv->items;
+    nsrc = mv->type == NV_NODE_MAP ? 1 : mv->n;
+    cap = map->n;
+    for (s = 0; s < nsrc; s++)
+        cap += srcs[s]->n;
+    p = nv_xmalloc(cap * sizeof(*p));
+    for (i = 0; i < mi; i++)
+        p[np++] = (struct nv_mpair){map->items[2 * i], map->items[2 * i + 1], 0, 0, np};
+    for (s = 0; s < nsrc; s++)
+        for (i = 0; i < srcs[s]->n; i++)
+            p[np++] = (struct nv_mpair){srcs[s]->items[2 * i], srcs[s]->items[2 * i + 1], 1, s, np};
+    for (i = mi + 1; i < map->n; i++)
+        p[np++] = (struct nv_mpair){map->items[2 * i], map->items[2 * i + 1], 2, 0, np};
+    qsort(p, np, sizeof(*p), nv_mpair_cmp);
+    for (i = 0, j = 0; i < np && rc == 0; i = j) {
+        size_t given = 0, merged = 0, win = i, g;
+        for (j = i; j < np && !nv_key_ident_cmp(p[i].k, p[j].k); j++) {
+            merged += p[j].origin == 1;
+            if (p[j].origin != 1 && given++)
+                rc = nv_key_given_twice(b, p[j - 1].k, p[j].k);
+        }
+        if (rc == 0 && p[i].origin == 0 && merged)
+            rc = nv_diag_error(b->d, p[i].k->loc, NV_E_YAML,
+                               "key '%.*s' is given here and set again by the merge key '<<' at "
+                               "line %u: Kubernetes' decoder (go-yaml v2) takes the merged "
+                               "value, other YAML readers this one; give the key after '<<'",
+                               (int)(p[i].k->len > 100 ? 100 : p[i].k->len), p[i].k->str,
+                               mk->loc.line);
+        if (p[j - 1].origin == 2)
+            win = j - 1;
+        for (g = i; g < j; g++)
+            if (g != win)
+                p[g].k = NULL;
+    }
+    if (rc == 0) {
+        qsort(p, np, sizeof(*p), nv_mpair_order_cmp);
+        map->items = nv_arena_alloc(b->arena, (np ? 2 * np : 1) * sizeof(*map->items));
+        map->n = 0;
+        map->xsize = 1;
+        for (i = 0; i < np; i++) {
+            if (!p[i].k)
+                continue;
+            map->items[2 * map->n] = p[i].k;
+            map->items[2 * map->n + 1] = p[i].v;
+            map->xsize += p[i].k->xsize + p[i].v->xsize;
+            map->n++;
+        }
+    }
+    free(p);
+    return rc;
+}
+
+/*
+ * strconv.FormatFloat(v, 'g', -1, 32): the text sigs.k8s.io/yaml gives a
+ * float mapping key (convertToJSONableObject), infinities and NaN as go-yaml
+ * writes them. The digits are the shortest that read back as the same
+ * float32, the closest to it when two of that length do.
+ */
+static void nv_format_float_key(double v, char *buf, size_t size)
+{
+    float f = (float)v;
+    char tmp[64], digs[32];
+    unsigned long long m = 0;
+    int p, e = 0, nd, dp, exp, i;
+    const char *c;
+
+    if (isnan(f) || isinf(f) || f == 0) {
+        snprintf(buf, size, "%s",
+                 isnan(f)     ? ".nan"
+                 : isinf(f)   ? (f > 0 ? ".inf" : "-.inf")
+                 : signbit(f) ? "-0"
+                              : "0");
+        return;
+    }
+    for (p = 1; p <= 9; p++) {
+        snprintf(tmp, sizeof(tmp), "%.*e", p - 1, fabs((double)f));
+        m = 0;
+        for (c = tmp; *c != 'e'; c++)
+            if (nv_is_digit(*c))
+                m = m * 10 + (unsigned long long)(*c - '0');
+        e = atoi(c + 1) - (p - 1); /* the value is m * 10^e */
+        if (strtof(tmp, NULL) == fabsf(f))
+            break;
+        /* the nearest p digits miss: the next p digits on the other side may not */
+        snprintf(tmp, sizeof(tmp), "%llue%d", strtod(tmp, NULL) < fabs((double)f) ? m + 1 : m - 1,
+                 e);
+        if (strtof(tmp, NULL) == fabsf(f)) {
+            m = strtoull(tmp, NULL, 10);
             break;
         }
     }
+    snprintf(digs, sizeof(digs), "%llu", m);
+    nd = (int)strlen(digs);
+    dp = nd + e;
+    while (nd > 1 && digs[nd - 1] == '0')
+        digs[--nd] = '\0';
+    exp = dp - 1;
+    i = snprintf(buf, size, "%s", f < 0 ? "-" : "");
+    if (exp < -4 || exp >= 6) {
+        snprintf(buf + i, size - (size_t)i, "%c%s%s%c%c%02d", digs[0], nd > 1 ? "." : "", digs + 1,
+                 'e', exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+        return;
+    }
+    /* %f: the digits with the point at dp, zeros added on either side */
+    if (dp <= 0)
+        i += snprintf(buf + i, size - (size_t)i, "0.%.*s", -dp, "0000");
+    for (p = 0; p < nd || p < dp; p++) {
+        if (p == dp && dp > 0)
+            i += snprintf(buf + i, size - (size_t)i, ".");
+        i += snprintf(buf + i, size - (size_t)i, "%c", p < nd ? digs[p] : '0');
+    }
+}
+
+/*
+ * Turn the keys of a finished mapping into the strings JSON gets from
+ * sigs.k8s.io/yaml (true, 80, 1.5), refusing what it refuses (null keys,
+ * integers above the int64 range) and what would collide. A key that changes
+ * is copied: the scalar may be an anchor's, used elsewhere as a value.
+ */
+static int nv_json_keys(struct nv_builder *b, struct nv_node *map)
+{
+    struct nv_node **keys;
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; i < map->n; i++) {
+        struct nv_node *k = map->items[2 * i], *c;
+        char buf[64];
+        if (k->kind == NV_SCALAR_STR)
+            continue;
+        if (k->kind == NV_SCALAR_NULL || (k->kind == NV_SCALAR_INT && k->ibig)) {
+            rc = nv_diag_error(b->d, k->loc, NV_E_YAML,
+                               "mapping key '%.*s' is %s: Kubernetes refuses such a key",
+                               (int)(k->len > 100 ? 100 : k->len), k->str,
+                               k->kind == NV_SCALAR_NULL ? "null" : "an integer above 2^63-1");
+            continue;
+        }
+        if (k->kind == NV_SCALAR_INT)
+            snprintf(buf, sizeof(buf), "%lld", k->ival);
+        else if (k->kind == NV_SCALAR_BOOL)
+            snprintf(buf, sizeof(buf), "%s", k->bval ? "true" : "false");
+        else
+            nv_format_float_key(k->fval, buf, sizeof(buf));
+        c = nv_arena_alloc(b->arena, sizeof(*c));
+        *c = *k;
+        c->kind = NV_SCALAR_STR;
+        c->merge = 0;
+        c->len = strlen(buf);
+        c->str = nv_arena_strndup(b->arena, buf, c->len);
+        map->items[2 * i] = c;
+    }
+    if (rc < 0 || map->n < 2)
+        return rc;
+    keys = nv_xmalloc(map->n * sizeof(*keys));
+    for (i = 0; i < map->n; i++)
+        keys[i] = map->items[2 * i];
+    qsort(keys, map->n, sizeof(*keys), nv_node_text_qcmp);
+    for (i = 1; i < map->n && rc == 0; i++)
+        if (!nv_text_cmp(keys[i - 1], keys[i]))
+            rc = nv_key_given_twice(b, keys[i - 1], keys[i]);
     free(keys);
     return rc;
+}
+
+/* A value JSON cannot hold (encoding/json refuses NaN and infinities): Kubernetes refuses it. */
+static int nv_check_value(struct nv_builder *b, const struct nv_node *v)
+{
+    if (v->type != NV_NODE_SCALAR || v->kind != NV_SCALAR_FLOAT || isfinite(v->fval))
+        return 0;
+    return nv_diag_error(b->d, v->loc, NV_E_YAML,
+                         "'%.*s' is a floating-point %s, which JSON cannot hold: Kubernetes "
+                         "refuses the document (quote it for a string)",
+                         (int)(v->len > 100 ? 100 : v->len), v->str,
+                         isnan(v->fval) ? "NaN" : "infinity");
+}
+
+/* A mapping is complete: keys must be scalars; merge, then keys into JSON strings. */
+static int nv_finish_map(struct nv_builder *b, struct nv_node *map)
+{
+    size_t i;
+
+    for (i = 0; i < map->n; i++) {
+        const struct nv_node *k = map->items[2 * i];
+        if (k->type != NV_NODE_SCALAR)
+            return nv_diag_error(b->d, k->loc, NV_E_YAML,
+                                 "a mapping key must be a scalar, not %s: Kubernetes refuses "
+                                 "such a key",
+                                 nv_node_type_name(k));
+        if (!k->merge && nv_check_value(b, map->items[2 * i + 1]) < 0)
+            return -1;
+    }
+    if (nv_merge(b, map) < 0)
+        return -1;
+    return nv_json_keys(b, map);
 }
 
 /* Attach a finished node to the collection on top of the stack (or make it the root). */
@@ -194,6 +904,32 @@ static void nv_attach(struct nv_builder *b, struct nv_node *n)
     f = &b->stack[b->depth - 1];
     NV_GROW(f->items, f->alloc, f->n + 1);
     f->items[f->n++] = n;
+}
+
+/*
+ * Attach an alias's node. go-yaml v2 sees a merge key only in a scalar '<<'
+ * written in place (decode.go: isMerge), so an alias used as a key is a
+ * plain "<<" string; and it takes an alias as the merge value only when it
+ * names a mapping, refusing one that names a list.
+ */
+static int nv_attach_alias(struct nv_builder *b, struct nv_node *n, yaml_event_t *ev)
+{
+    struct nv_frame *f = b->depth ? &b->stack[b->depth - 1] : NULL;
+
+    if (f && f->node->type == NV_NODE_MAP && f->n % 2 == 0 && n->merge) {
+        struct nv_node *c = nv_arena_alloc(b->arena, sizeof(*c));
+        *c = *n;
+        c->merge = 0;
+        n = c;
+    } else if (f && f->node->type == NV_NODE_MAP && f->n % 2 == 1 && f->items[f->n - 1]->merge &&
+               n->type != NV_NODE_MAP) {
+        return nv_diag_error(b->d, nv_mark_loc(b->file, ev->start_mark), NV_E_YAML,
+                             "the merge key '<<' takes a mapping, or a list of mappings written "
+                             "in place; '*%s' is %s",
+                             (const char *)ev->data.alias.anchor, nv_node_type_name(n));
+    }
+    nv_attach(b, n);
+    return 0;
 }
 
 static int nv_anchor_add(struct nv_builder *b, const yaml_char_t *name, struct nv_node *n)
@@ -259,8 +995,15 @@ static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
         n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
         n->multiline = ev->end_mark.line != ev->start_mark.line;
         n->offset = ev->start_mark.index;
-        n->kind =
-            nv_resolve(n->str, n->len, ev->data.scalar.style, (const char *)ev->data.scalar.tag);
+        if (nv_resolve(b->arena, b->d, n, (const char *)ev->data.scalar.tag,
+                       ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) < 0)
+            return -1;
+        n->key_kind = n->kind;
+        if (memchr(n->str, '\0', n->len)) {
+            nv_diag_error(b->d, n->loc, NV_E_YAML,
+                          "a NUL character (\\0) in a scalar is not allowed");
+            return -1;
+        }
         nv_anchor_add(b, ev->data.scalar.anchor, n);
         nv_attach(b, n);
         return 0;
@@ -296,8 +1039,11 @@ static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
         for (k = 0; k < f->n; k++) /* bounded by max_nodes, so no overflow */
             n->xsize += f->items[k]->xsize;
         free(f->items);
-        if (n->type == NV_NODE_MAP && nv_check_keys(b, n) < 0)
+        if (n->type == NV_NODE_MAP && nv_finish_map(b, n) < 0)
             return -1;
+        for (k = 0; n->type == NV_NODE_SEQ && k < n->n; k++)
+            if (nv_check_value(b, n->items[k]) < 0)
+                return -1;
         nv_attach(b, n);
         return 0;
     case YAML_ALIAS_EVENT: {
@@ -321,8 +1067,7 @@ static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
          * tree would walk through it counts against the node limit */
         if (nv_add_expanded(b, b->anchors[i].node->xsize, ev->start_mark) < 0)
             return -1;
-        nv_attach(b, b->anchors[i].node);
-        return 0;
+        return nv_attach_alias(b, b->anchors[i].node, ev);
     }
     case YAML_DOCUMENT_END_EVENT:
         return 1;
@@ -457,4 +1202,25 @@ const char *nv_node_type_name(const struct nv_node *n)
 const char *nv_yaml_library_version(void)
 {
     return yaml_get_version_string();
+}
+
+enum nv_int_status nv_node_integer(const struct nv_node *n, long long *out)
+{
+    if (!n || n->type != NV_NODE_SCALAR)
+        return NV_INT_NOT_INT;
+    if (n->kind == NV_SCALAR_INT) {
+        if (n->ibig)
+            return NV_INT_RANGE;
+        *out = n->ival;
+        return NV_INT_OK;
+    }
+    if (n->kind != NV_SCALAR_FLOAT || !isfinite(n->fval) || n->fval != trunc(n->fval))
+        return NV_INT_NOT_INT;
+    /* encoding/json writes 1e21 and above with an exponent, which no integer field takes */
+    if (fabs(n->fval) >= 1e21)
+        return NV_INT_NOT_INT;
+    if (fabs(n->fval) >= 9223372036854775808.0)
+        return NV_INT_RANGE;
+    *out = (long long)n->fval;
+    return NV_INT_OK;
 }

@@ -1300,7 +1300,7 @@ static void test_nonscalar_key(void **state)
     nv_diags_release(&d); /* before any assertion, so a failure leaks nothing */
     assert_null(m);
     assert_int_equal(nerr, 1);
-    assert_int_equal(code, NV_E_SELECTOR);
+    assert_int_equal(code, NV_E_YAML); /* the loader refuses it, as go-yaml v2 does */
     if (strstr(msg, "(null)"))
         fail_msg("message formats a NULL string: '%s'", msg);
 }
