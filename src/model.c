@@ -180,57 +180,117 @@ static int nv_strp_cmp(const void *a, const void *b)
 }
 
 /*
+ * The parent a ReplicaSet (Job) workload's name points to, DEPLOYMENT-HASH
+ * (CRONJOB-MINUTES): its id "ns/DEPLOYMENT" (allocated; free it), or NULL.
+ * OUT: *dash where the suffix starts in w->name.
+ */
+static char *nv_parent_id(const struct nv_workload *w, const char **dash)
+{
+    int rs = !strcmp(w->kind, "ReplicaSet"), job = !strcmp(w->kind, "Job");
+    size_t n;
+    char *parent;
+
+    *dash = strrchr(w->name, '-');
+    if ((!rs && !job) || !*dash || *dash == w->name ||
+        !(rs ? nv_is_template_hash(*dash + 1) : nv_is_digits(*dash + 1)))
+        return NULL;
+    n = strlen(w->id) - strlen(*dash);
+    parent = nv_xmalloc(n + 1);
+    memcpy(parent, w->id, n);
+    parent[n] = 0;
+    return parent;
+}
+
+/* Whether a ReplicaSet (Job) object names a controller other than the parent its name points to. */
+static int nv_owned_elsewhere(const struct nv_workload *w, const char *dash)
+{
+    const char *parent = !strcmp(w->kind, "ReplicaSet") ? "Deployment" : "CronJob";
+    size_t n = (size_t)(dash - w->name);
+
+    return w->owner_kind && (strcmp(w->owner_kind, parent) || strlen(w->owner_name) != n ||
+                             strncmp(w->owner_name, w->name, n));
+}
+
+/*
  * In an export of a live cluster, the pods of a Deployment belong to a
  * ReplicaSet named DEPLOYMENT-HASH (and the ReplicaSet object itself may be
  * there too), and the pods of a CronJob to a Job named CRONJOB-MINUTES. When
  * the Deployment (CronJob) is in the input as well, they are its pods: the
  * ReplicaSet (Job) takes the parent's name and kind, so that one workload
  * stands for them all. Without the parent in the input they keep their own
- * name, as netpol-analyzer names them.
+ * name, as netpol-analyzer names them. A ReplicaSet (Job) object in the
+ * input that names another controller is not the parent's, and neither are
+ * the pods it owns.
  */
 static void nv_adopt_children(struct nv_model *m)
 {
     const char **deploy = nv_xmalloc((m->nworkloads + 1) * sizeof(*deploy));
     const char **cron = nv_xmalloc((m->nworkloads + 1) * sizeof(*cron));
-    size_t nd = 0, nc = 0, i;
+    const char **elsewhere = nv_xmalloc((m->nworkloads + 1) * sizeof(*elsewhere));
+    size_t nd = 0, nc = 0, ne = 0, i;
 
     for (i = 0; i < m->nworkloads; i++) {
+        const char *dash;
+        char *parent;
         if (!strcmp(m->workloads[i].kind, "Deployment"))
             deploy[nd++] = m->workloads[i].id;
         else if (!strcmp(m->workloads[i].kind, "CronJob"))
             cron[nc++] = m->workloads[i].id;
+        else if ((parent = nv_parent_id(&m->workloads[i], &dash))) {
+            if (nv_owned_elsewhere(&m->workloads[i], dash))
+                elsewhere[ne++] = m->workloads[i].id;
+            free(parent);
+        }
     }
     qsort(deploy, nd, sizeof(*deploy), nv_strp_cmp);
     qsort(cron, nc, sizeof(*cron), nv_strp_cmp);
+    qsort(elsewhere, ne, sizeof(*elsewhere), nv_strp_cmp);
     for (i = 0; i < m->nworkloads && nd + nc; i++) {
         struct nv_workload *w = &m->workloads[i];
-        int rs = !strcmp(w->kind, "ReplicaSet"), job = !strcmp(w->kind, "Job");
-        const char *dash = strrchr(w->name, '-'), **hit, *key;
-        char *parent;
-        size_t n;
-        if ((!rs && !job) || !dash || dash == w->name ||
-            !(rs ? nv_is_template_hash(dash + 1) : nv_is_digits(dash + 1)))
+        int rs = !strcmp(w->kind, "ReplicaSet");
+        const char *dash, **hit, *key = w->id;
+        char *parent = nv_parent_id(w, &dash);
+        if (!parent)
             continue;
-        n = strlen(w->id) - strlen(dash);
-        parent = nv_xmalloc(n + 1);
-        memcpy(parent, w->id, n);
-        parent[n] = 0;
-        key = parent;
-        hit = bsearch(&key, rs ? deploy : cron, rs ? nd : nc, sizeof(*deploy), nv_strp_cmp);
-        if (hit) {
-            w->id = *hit;
-            w->name = nv_arena_internn(&m->arena, w->name, (size_t)(dash - w->name));
-            w->kind = nv_arena_intern(&m->arena, rs ? "Deployment" : "CronJob");
+        if (!bsearch(&key, elsewhere, ne, sizeof(*elsewhere), nv_strp_cmp)) {
+            key = parent;
+            hit = bsearch(&key, rs ? deploy : cron, rs ? nd : nc, sizeof(*deploy), nv_strp_cmp);
+            if (hit) {
+                w->id = *hit;
+                w->name = nv_arena_internn(&m->arena, w->name, (size_t)(dash - w->name));
+                w->kind = nv_arena_intern(&m->arena, rs ? "Deployment" : "CronJob");
+            }
         }
         free(parent);
     }
     free(deploy);
     free(cron);
+    free(elsewhere);
 }
 
-static void nv_group_workloads(struct nv_model *m)
+/*
+ * Pods that name a controller without a kind are grouped by its name as a
+ * workload of kind Pod; should a Pod object bear that name, which workload
+ * is which cannot be told (Kubernetes would refuse such a reference).
+ */
+static int nv_check_kindless_group(const struct nv_model *m, const struct nv_workload *a,
+                                   const struct nv_workload *b, struct nv_diags *d)
+{
+    const struct nv_workload *named = a->by_owner_name ? b : a, *owned = a->by_owner_name ? a : b;
+
+    if (a->by_owner_name == b->by_owner_name)
+        return 0;
+    return nv_diag_error(d, m->pods[owned->pods[0]].loc, NV_E_DUP,
+                         "Pod '%s' names '%s' as its controller without a kind, and the Pod "
+                         "'%s' exists (%s:%u): give the reference its kind",
+                         m->pods[owned->pods[0]].name, owned->name, named->name,
+                         named->loc.file ? named->loc.file : "-", named->loc.line);
+}
+
+static int nv_group_workloads(struct nv_model *m, struct nv_diags *d)
 {
     size_t i, w = 0;
+    int rc = 0;
 
     /* every workload has exactly one pod so far: the pod that created it */
     for (i = 0; i < m->npods; i++) {
@@ -247,6 +307,8 @@ static void nv_group_workloads(struct nv_model *m)
         if (w && m->workloads[w - 1].id == cur->id &&
             !strcmp(m->workloads[w - 1].kind, cur->kind)) {
             struct nv_workload *prev = &m->workloads[w - 1];
+            if (rc == 0 && nv_check_kindless_group(m, prev, cur, d) < 0)
+                rc = -1;
             prev->pods = nv_xrealloc(prev->pods, (prev->npods + 1) * sizeof(*prev->pods));
             prev->pods[prev->npods++] = cur->pods[0];
             free(cur->pods);
@@ -262,6 +324,7 @@ static void nv_group_workloads(struct nv_model *m)
         for (j = 0; j < m->workloads[i].npods; j++)
             m->pods[m->workloads[i].pods[j]].workload = (unsigned)i;
     }
+    return rc;
 }
 
 /* ---- classes ---- */
@@ -526,16 +589,15 @@ int nv_model_finish(struct nv_model *m, struct nv_diags *d)
 {
     struct nv_classtab t = {NULL, 0};
     size_t i;
+    int rc = nv_group_workloads(m, d);
 
-    (void)d;
-    nv_group_workloads(m);
     for (i = 0; i < m->npods; i++)
         m->pods[i].cls = nv_class_of(m, &t, &m->pods[i]);
     free(t.slots);
     nv_order_classes(m);
     nv_make_units(m);
     nv_make_atoms(m);
-    return 0;
+    return rc;
 }
 
 long nv_model_find_workload(const struct nv_model *m, const char *id)

@@ -291,9 +291,9 @@ static void test_owner_references(void **state)
         "---\n"
         "kind: Pod\n"
         "metadata:\n"
-        "  name: kindless-1\n"
+        "  name: job-x-1\n"
         "  ownerReferences:\n"
-        "  - {name: job-x, controller: true}\n"
+        "  - {apiVersion: batch/v1, kind: Job, name: job-x, controller: yes}\n"
         "---\n"
         "kind: Pod\n"
         "metadata:\n"
@@ -333,7 +333,7 @@ static void test_owner_references(void **state)
     assert_int_equal(m->pods[w->pods[0]].workload, (unsigned)(w - m->workloads));
     assert_int_equal(m->pods[w->pods[1]].workload, (unsigned)(w - m->workloads));
     w = wl(m, "default/job-x");
-    assert_string_equal(w->kind, "Pod"); /* owner without kind */
+    assert_string_equal(w->kind, "Job"); /* controller: yes is true (YAML 1.1) */
     assert_int_equal(w->npods, 1);
     assert_string_equal(wl(m, "default/notctl")->kind, "Pod");
     assert_string_equal(wl(m, "default/nodeowned")->kind, "Pod");
@@ -347,6 +347,384 @@ static void test_owner_references(void **state)
     assert_int_equal(m->npods, 7);
     nv_model_free(m);
     nv_diags_release(&d);
+}
+
+/* The warning with 'frag' in its message, or a failure. */
+static const struct nv_diag *find_warning(const struct nv_diags *d, const char *frag)
+{
+    size_t i;
+
+    for (i = 0; i < d->n; i++)
+        if (d->items[i].sev == NV_SEV_WARNING && strstr(d->items[i].msg, frag))
+            return &d->items[i];
+    dump_diags(d);
+    fail_msg("no warning saying '%s'", frag);
+    return NULL;
+}
+
+/*
+ * Issue 11: a Pod naming a Deployment as its controller was merged into the
+ * Deployment's workload and vanished from every output. Kubernetes'
+ * controllers make only Deployment -> ReplicaSet -> Pod, CronJob -> Job ->
+ * Pod and StatefulSet/DaemonSet/Job/ReplicaSet/ReplicationController -> Pod,
+ * so such a Pod is a workload of its own, with a warning at the reference.
+ */
+static void test_owner_chains(void **state)
+{
+    static const char text[] =
+        "kind: Deployment\n"
+        "metadata: {name: frontend, namespace: web}\n"
+        "spec: {template: {metadata: {labels: {app: frontend}}}}\n"
+        "---\n"
+        "kind: Pod\n"
+        "metadata:\n"
+        "  name: miner\n"
+        "  namespace: web\n"
+        "  labels: {app: miner}\n"
+        "  ownerReferences:\n"
+        "  - {apiVersion: apps/v1, kind: Deployment, name: frontend, controller: true}\n"
+        "---\n"
+        "kind: CronJob\n"
+        "metadata: {name: nightly, namespace: web}\n"
+        "spec: {jobTemplate: {spec: {template: {metadata: {labels: {app: nightly}}}}}}\n"
+        "---\n"
+        "kind: Pod\n"
+        "metadata:\n"
+        "  name: cron-direct\n"
+        "  namespace: web\n"
+        "  ownerReferences: [{kind: CronJob, name: nightly, controller: true}]\n"
+        "---\n"
+        "kind: Pod\n"
+        "metadata:\n"
+        "  name: pod-owned\n"
+        "  namespace: web\n"
+        "  ownerReferences: [{kind: Pod, name: miner, controller: true}]\n"
+        "---\n"
+        "kind: Pod\n"
+        "metadata:\n"
+        "  name: fake-rs\n"
+        "  namespace: web\n"
+        "  ownerReferences:\n"
+        "  - {apiVersion: example.com/v1, kind: ReplicaSet, name: frontend-7d4b9, controller: "
+        "true}\n"
+        "---\n"
+        "kind: Pod\n"
+        "metadata:\n"
+        "  name: frontend-7d4b9-x1\n"
+        "  namespace: web\n"
+        "  ownerReferences:\n"
+        "  - {apiVersion: apps/v1, kind: ReplicaSet, name: frontend-7d4b9, controller: true}\n"
+        "---\n"
+        "kind: Pod\n"
+        "metadata:\n"
+        "  name: vm-launcher\n"
+        "  namespace: web\n"
+        "  ownerReferences:\n"
+        "  - {apiVersion: kubevirt.io/v1, kind: VirtualMachineInstance, name: vm1, "
+        "controller: true}\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+    const struct nv_diag *g;
+
+    (void)state;
+    assert_string_equal(wl(m, "web/miner")->kind, "Pod");
+    assert_int_equal(wl(m, "web/frontend")->npods, 2); /* its template and its ReplicaSet's pod */
+    assert_string_equal(wl(m, "web/cron-direct")->kind, "Pod");
+    assert_string_equal(wl(m, "web/pod-owned")->kind, "Pod");
+    assert_string_equal(wl(m, "web/fake-rs")->kind, "Pod");
+    assert_string_equal(wl(m, "web/vm1")->kind, "VirtualMachineInstance"); /* custom: trusted */
+    g = find_warning(&d, "'miner' names the Deployment 'frontend' as its controller");
+    assert_int_equal(g->loc.line, 11);
+    assert_int_equal(g->loc.col, 5);
+    find_warning(&d, "'cron-direct' names the CronJob 'nightly'");
+    find_warning(&d, "'pod-owned' names the Pod 'miner'");
+    find_warning(&d, "of apiVersion 'example.com/v1' as its controller, not the built-in");
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+/*
+ * A ReplicaSet (Job) object joins the Deployment (CronJob) its name points to
+ * only when it names no other controller; its pods follow it.
+ */
+static void test_owner_adoption(void **state)
+{
+    static const char text[] =
+        "kind: Deployment\n"
+        "metadata: {name: frontend}\n"
+        "spec: {template: {metadata: {labels: {app: frontend}}}}\n"
+        "---\n"
+        "kind: ReplicaSet\n"
+        "metadata:\n"
+        "  name: frontend-7d4b9\n"
+        "  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: other, "
+        "controller: true}]\n"
+        "spec: {template: {metadata: {labels: {app: other}}}}\n"
+        "---\n"
+        "kind: Pod\n"
+        "metadata:\n"
+        "  name: frontend-7d4b9-x1\n"
+        "  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: frontend-7d4b9, "
+        "controller: true}]\n"
+        "---\n"
+        "kind: ReplicaSet\n"
+        "metadata:\n"
+        "  name: frontend-5f6c8\n"
+        "  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: frontend, "
+        "controller: true}]\n"
+        "spec: {template: {metadata: {labels: {app: frontend}}}}\n"
+        "---\n"
+        "kind: ReplicaSet\n"
+        "metadata:\n"
+        "  name: odd\n"
+        "  ownerReferences: [{kind: StatefulSet, name: db, controller: true}]\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+    const struct nv_workload *w;
+
+    (void)state;
+    w = wl(m, "default/frontend-7d4b9");
+    assert_string_equal(w->kind, "ReplicaSet");
+    assert_int_equal(w->npods, 2); /* the object's template and its pod */
+    w = wl(m, "default/frontend");
+    assert_string_equal(w->kind, "Deployment");
+    assert_int_equal(w->npods, 2); /* its template and frontend-5f6c8's */
+    assert_string_equal(wl(m, "default/odd")->kind, "ReplicaSet");
+    find_warning(&d, "'odd' names the StatefulSet 'db' as its controller");
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+/*
+ * Fields as Kubernetes decodes them from the JSON sigs.k8s.io/yaml makes of
+ * the YAML (the go-yaml v2 rules are tabled in test_yaml.c): a port is an
+ * IntOrString, so a JSON number (0x50, 80.0) is a number and a JSON string
+ * a name; an integral float is an integer (encoding/json writes float 80 as
+ * 80); a label value must be a JSON string; 'controller' a JSON boolean.
+ * 'want' is the port number read, or a port name in quotes, or the start of
+ * the error.
+ */
+static void test_field_decoding(void **state)
+{
+    static const struct {
+        const char *value, *want, *rule;
+    } ports[] = {
+        {"80", "80", "JSON 80: IntOrString int"},
+        {"0x50", "80", "ParseInt base 0"},
+        {"0o120", "80", "ParseInt base 0"},
+        {"0b1010000", "80", "ParseInt base 0"},
+        {"012", "10", "ParseInt base 0: octal"},
+        {"+80", "80", "ParseInt: a sign"},
+        {"8_0", "80", "'_' removed"},
+        {"80.0", "80", "a float; JSON 80 fits int32"},
+        {"8e+1", "80", "a float; JSON 80"},
+        {"08", "8", "a float (yamlStyleFloat); JSON 8"},
+        {"!!int \"80\"", "80", "!!int"},
+        {"!!float 80", "80", "!!float; JSON 80"},
+        {"http", "'http'", "a string: a named port"},
+        {"8e1", "'8e1'", "yamlStyleFloat needs an exponent sign: a string, a valid port name"},
+        {"\"80\"", "invalid port name", "a JSON string: a name, and '80' is not one"},
+        {"!!str 80", "invalid port name", "!!str"},
+        {"80.5", "'port' must be an integer", "JSON 80.5 does not fit int32"},
+        {"1e+21", "'port' must be an integer", "JSON 1e+21 does not fit int32"},
+        {"yes", "'port' must be an integer", "a boolean"},
+        {"65536", "outside 1-65535", "out of range"},
+        {"9223372036854775808", "out of range", "a uint64"},
+        {"!!binary ODA=", "invalid port name", "!!binary: the string \"80\""},
+    };
+    static const struct {
+        const char *labels, *want, *rule;
+    } labels[] = {
+        {"{app: web}", "app=web", "a string"},
+        {"{app: \"yes\"}", "app=yes", "quoted: a string"},
+        {"{app: !!str 0x50}", "app=0x50", "!!str"},
+        {"{app: ~}", "app=", "null decodes as the empty string"},
+        {"{app: !!binary d2Vi}", "app=web", "!!binary"},
+        {"{yes: web}", "true=web", "a bool key becomes \"true\""},
+        {"{0x50: web}", "80=web", "an int key becomes \"80\""},
+        {"{app: 0x50}", "must be a string, not an integer", "ParseInt: JSON 80"},
+        {"{app: 1_000}", "must be a string, not an integer", "ParseInt: JSON 1000"},
+        {"{app: 80.0}", "must be a string, not a number", "a float"},
+        {"{app: yes}", "must be a string, not a boolean", "the resolve map"},
+        {"{app: on}", "must be a string, not a boolean", "the resolve map"},
+    };
+    static const struct {
+        const char *value, *want, *rule;
+    } controllers[] = {
+        {"true", "Job", "a boolean"},
+        {"yes", "Job", "the resolve map: true"},
+        {"On", "Job", "the resolve map: true"},
+        {"no", "Pod", "the resolve map: false"},
+        {"~", "Pod", "null: not set"},
+        {"\"true\"", "'controller' must be a boolean", "a JSON string"},
+        {"1", "'controller' must be a boolean", "a JSON number"},
+    };
+    char text[512];
+    size_t i, bad = 0;
+
+    (void)state;
+    for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+        struct nv_diags d;
+        struct nv_model *m;
+        char got[128] = "";
+        snprintf(text, sizeof(text),
+                 "kind: Pod\nmetadata: {name: p}\n---\nkind: NetworkPolicy\nmetadata: {name: np}\n"
+                 "spec:\n  podSelector: {}\n  ingress:\n  - ports:\n    - port: %s\n",
+                 ports[i].value);
+        m = load(text, &d);
+        if (m) {
+            const struct nv_portspec *ps = &m->policies[0]->rules[NV_INGRESS][0].ports[0];
+            if (ps->name)
+                snprintf(got, sizeof(got), "'%s'", ps->name);
+            else
+                snprintf(got, sizeof(got), "%u", ps->port);
+        } else {
+            snprintf(got, sizeof(got), "%s", d.n ? d.items[0].msg : "?");
+        }
+        if (m ? strcmp(got, ports[i].want) : !strstr(got, ports[i].want)) {
+            print_message("port: %s read as %s, Kubernetes: %s (%s)\n", ports[i].value, got,
+                          ports[i].want, ports[i].rule);
+            bad++;
+        }
+        nv_model_free(m);
+        nv_diags_release(&d);
+    }
+    for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+        struct nv_diags d;
+        struct nv_model *m;
+        char got[128] = "";
+        snprintf(text, sizeof(text), "kind: Pod\nmetadata:\n  name: p\n  labels: %s\n",
+                 labels[i].labels);
+        m = load(text, &d);
+        if (m && m->npods == 1 && m->pods[0].labels.n == 1)
+            snprintf(got, sizeof(got), "%s=%s", m->pods[0].labels.keys[0],
+                     m->pods[0].labels.vals[0]);
+        else if (!m)
+            snprintf(got, sizeof(got), "%s", d.n ? d.items[0].msg : "?");
+        if (m ? strcmp(got, labels[i].want) : !strstr(got, labels[i].want)) {
+            print_message("labels: %s read as %s, Kubernetes: %s (%s)\n", labels[i].labels, got,
+                          labels[i].want, labels[i].rule);
+            bad++;
+        }
+        nv_model_free(m);
+        nv_diags_release(&d);
+    }
+    for (i = 0; i < sizeof(controllers) / sizeof(controllers[0]); i++) {
+        struct nv_diags d;
+        struct nv_model *m;
+        char got[128] = "";
+        snprintf(text, sizeof(text),
+                 "kind: Pod\nmetadata:\n  name: p\n  ownerReferences:\n"
+                 "  - {apiVersion: batch/v1, kind: Job, name: j, controller: %s}\n",
+                 controllers[i].value);
+        m = load(text, &d);
+        if (m && m->nworkloads == 1)
+            snprintf(got, sizeof(got), "%s", m->workloads[0].kind);
+        else if (!m)
+            snprintf(got, sizeof(got), "%s", d.n ? d.items[0].msg : "?");
+        if (m ? strcmp(got, controllers[i].want) : !strstr(got, controllers[i].want)) {
+            print_message("controller: %s read as %s, Kubernetes: %s (%s)\n", controllers[i].value,
+                          got, controllers[i].want, controllers[i].rule);
+            bad++;
+        }
+        nv_model_free(m);
+        nv_diags_release(&d);
+    }
+    {
+        /* a null item of matchExpressions values decodes as "" ([]string in JSON) */
+        struct nv_diags d;
+        struct nv_model *m = load_ok("kind: NetworkPolicy\nmetadata: {name: np}\nspec:\n"
+                                     "  podSelector:\n    matchExpressions:\n"
+                                     "    - {key: app, operator: In, values: [~, a]}\n",
+                                     &d);
+        const struct nv_requirement *r = &m->policies[0]->subject->reqs[0];
+        if (r->nvalues != 2 || strcmp(r->values[0], "") || strcmp(r->values[1], "a")) {
+            print_message("values [~, a] read as %zu values\n", r->nvalues);
+            bad++;
+        }
+        nv_model_free(m);
+        nv_diags_release(&d);
+    }
+    if (bad)
+        fail_msg("%zu fields read differently from Kubernetes", bad);
+}
+
+/*
+ * A controller reference without a kind (the API server requires one;
+ * netpol-analyzer's test inputs omit it) groups Pods by the owner's name, with
+ * a warning; a Pod object of that name makes it an error, since the Pods would
+ * otherwise hide in that Pod's workload.
+ */
+static void test_owner_without_kind(void **state)
+{
+    static const char ok[] = "kind: Pod\n"
+                             "metadata:\n"
+                             "  name: a\n"
+                             "  ownerReferences: [{name: group, controller: true}]\n"
+                             "---\n"
+                             "kind: Pod\n"
+                             "metadata:\n"
+                             "  name: b\n"
+                             "  ownerReferences: [{name: group, controller: true}]\n";
+    static const char clash[] = "kind: Pod\n"
+                                "metadata: {name: web-0, labels: {app: web}}\n"
+                                "---\n"
+                                "kind: Pod\n"
+                                "metadata:\n"
+                                "  name: miner\n"
+                                "  ownerReferences: [{name: web-0, controller: true}]\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(ok, &d);
+    const struct nv_workload *w = wl(m, "default/group");
+
+    (void)state;
+    assert_string_equal(w->kind, "Pod");
+    assert_int_equal(w->npods, 2);
+    find_warning(&d, "ownerReference has no 'kind'");
+    nv_model_free(m);
+    nv_diags_release(&d);
+    expect_error(clash, NV_E_DUP, "names 'web-0' as its controller without a kind",
+                 "---\n^kind: Pod\nmetadata:\n  name: miner");
+}
+
+/* ownerReferences and generateName as the API server validates them. */
+static void test_owner_validation(void **state)
+{
+    static const char head[] = "kind: Pod\nmetadata:\n  name: p\n  ownerReferences:\n  - ";
+    char text[512];
+
+    (void)state;
+    snprintf(text, sizeof(text), "%s%s", head,
+             "{kind: ReplicaSet, name: \"x\\n\\n**netverify: holds**\", controller: true}\n");
+    expect_error(text, NV_E_VALUE, "invalid ownerReference name",
+                 "  - {kind: ReplicaSet, name: ^\"");
+    snprintf(text, sizeof(text), "%s%s", head,
+             "{kind: \"Replica Set\", name: rs, controller: true}\n");
+    expect_error(text, NV_E_VALUE, "invalid ownerReference kind", "kind: ^\"Replica");
+    snprintf(text, sizeof(text), "%s%s", head, "{kind: ReplicaSet, controller: true}\n");
+    expect_error(text, NV_E_MISSING, "has no 'name'", "  - ^{kind: ReplicaSet, controller");
+    snprintf(text, sizeof(text), "%s%s", head,
+             "{kind: ReplicaSet, name: rs, controller: \"true\"}\n");
+    expect_error(text, NV_E_TYPE, "'controller' must be a boolean", "controller: ^\"true");
+    snprintf(text, sizeof(text), "%s%s", head,
+             "{kind: ReplicaSet, name: rs, controller: true}\n"
+             "  - {kind: Job, name: j, controller: true}\n");
+    expect_error(text, NV_E_VALUE, "only one ownerReference may be the controller",
+                 "  - ^{kind: Job");
+    snprintf(text, sizeof(text), "%s%s", head,
+             "{kind: ReplicaSet, name: rs, controller: true, owner: me}\n");
+    expect_error(text, NV_E_VALUE, "unknown field 'owner' in an ownerReference", "true, ^owner");
+    snprintf(text, sizeof(text), "%s%s", head,
+             "{apiVersion: apps/, kind: ReplicaSet, name: rs, controller: true}\n");
+    expect_error(text, NV_E_VALUE, "has no version", "apiVersion: ^apps/");
+    expect_error("kind: Pod\nmetadata:\n  generateName: \"Web_\"\n", NV_E_VALUE,
+                 "invalid generateName", "generateName: ^\"Web_");
+    expect_error("kind: Pod\nmetadata:\n  name: ok\n  generateName: \"a b-\"\n", NV_E_VALUE,
+                 "invalid generateName", "generateName: ^\"a b");
+    expect_error("kind: Namespace\nmetadata:\n  generateName: \"ns.\"\n", NV_E_VALUE,
+                 "invalid generateName", "generateName: ^\"ns.");
+    expect_error("kind: Pod\nmetadata:\n  generateName: 80\n", NV_E_TYPE,
+                 "'generateName' must be a string", "generateName: ^80");
 }
 
 static void test_workload_kinds(void **state)
@@ -2331,6 +2709,11 @@ int main(void)
         cmocka_unit_test(test_err_misc),
         cmocka_unit_test(test_warnings_only),
         cmocka_unit_test(test_nonscalar_key),
+        cmocka_unit_test(test_owner_chains),
+        cmocka_unit_test(test_owner_adoption),
+        cmocka_unit_test(test_owner_validation),
+        cmocka_unit_test(test_owner_without_kind),
+        cmocka_unit_test(test_field_decoding),
         cmocka_unit_test(test_null_namespace_selector),
         cmocka_unit_test(test_recursive_list),
         cmocka_unit_test(test_generate_name),

@@ -47,6 +47,11 @@ struct nv_workload {
     const char *id;   /* "namespace/name" */
     const char *name; /* name */
     const char *kind; /* Deployment, Pod, ReplicaSet, ... */
+    /* a ReplicaSet or Job object's controller reference (kind, name), NULL when none */
+    const char *owner_kind, *owner_name;
+    /* Pods grouped under a controller reference without a kind (the API server requires one;
+     * netpol-analyzer's test inputs omit it): never merged with a Pod object of that name */
+    int by_owner_name;
     unsigned ns;
     struct nv_loc loc;
     size_t npods;
