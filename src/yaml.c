@@ -532,6 +532,8 @@ struct nv_builder {
     size_t nanchors, anchoralloc;
     size_t nnodes;
     struct nv_node *root;
+    FILE *fp;
+    int json; /* -1 until a non-blank byte is read, then whether it was '{' */
 };
 
 static void nv_builder_reset(struct nv_builder *b)
@@ -546,6 +548,123 @@ static void nv_builder_reset(struct nv_builder *b)
     b->nanchors = 0;
     b->nnodes = 0;
     b->root = NULL;
+}
+
+/* ---- JSON streams ---- */
+
+/* A JSON number (RFC 8259): -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][-+]?[0-9]+)? ; *integral without . or
+ * e. */
+static int nv_is_json_number(const char *s, size_t n, int *integral)
+{
+    size_t i = 0, from;
+
+    *integral = 1;
+    if (i < n && s[i] == '-')
+        i++;
+    if (i < n && s[i] == '0')
+        i++;
+    else if (i < n && s[i] >= '1' && s[i] <= '9')
+        while (i < n && nv_is_digit(s[i]))
+            i++;
+    else
+        return 0;
+    if (i < n && s[i] == '.') {
+        *integral = 0;
+        for (from = ++i; i < n && nv_is_digit(s[i]); i++)
+            ;
+        if (i == from)
+            return 0;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        *integral = 0;
+        if (++i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        for (from = i; i < n && nv_is_digit(s[i]); i++)
+            ;
+        if (i == from)
+            return 0;
+    }
+    return i == n;
+}
+
+/*
+ * kubectl reads a stream whose first non-blank byte is '{' as JSON
+ * (apimachinery's YAMLOrJSONDecoder), into unstructured objects: every JSON
+ * number is a number (1e3 too: YAML would make it a string), an integer one
+ * an int64 when it fits, and what JSON does not have (unquoted words, single
+ * quotes, block scalars, tags, anchors) makes kubectl refuse the file.
+ */
+static int nv_json_scalar(struct nv_builder *b, struct nv_node *n, const yaml_event_t *ev)
+{
+    const char *what = NULL;
+    int integral;
+
+    if (ev->data.scalar.tag)
+        what = "a tag";
+    else if (ev->data.scalar.anchor)
+        what = "an anchor";
+    else if (ev->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE)
+        what = "a single-quoted string";
+    else if (ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+             ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE)
+        what = "a block scalar";
+    else if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && b->depth &&
+             b->stack[b->depth - 1].node->type == NV_NODE_MAP && b->stack[b->depth - 1].n % 2 == 0)
+        what = "an unquoted key";
+    if (what)
+        return nv_diag_error(b->d, n->loc, NV_E_YAML,
+                             "invalid JSON: %s (a stream that starts with '{' is JSON for "
+                             "kubectl)",
+                             what);
+    n->kind = NV_SCALAR_STR;
+    if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return 0;
+    if (n->len == 4 && (!memcmp(n->str, "true", 4) || !memcmp(n->str, "null", 4))) {
+        n->kind = n->str[0] == 't' ? NV_SCALAR_BOOL : NV_SCALAR_NULL;
+        n->bval = 1;
+        return 0;
+    }
+    if (n->len == 5 && !memcmp(n->str, "false", 5)) {
+        n->kind = NV_SCALAR_BOOL;
+        return 0;
+    }
+    if (!nv_is_json_number(n->str, n->len, &integral))
+        return nv_diag_error(b->d, n->loc, NV_E_YAML,
+                             "invalid JSON: '%.*s' is not quoted (a stream that starts with '{' "
+                             "is JSON for kubectl)",
+                             (int)(n->len > 100 ? 100 : n->len), n->str);
+    if (integral && nv_go_parse_int(n->str, n->len, 10, &n->ival) == 0) {
+        n->kind = NV_SCALAR_INT;
+        return 0;
+    }
+    n->fval = strtod(n->str, NULL);
+    if (isinf(n->fval))
+        return nv_diag_error(b->d, n->loc, NV_E_YAML,
+                             "JSON number '%.*s' is out of range (kubectl refuses it)",
+                             (int)(n->len > 100 ? 100 : n->len), n->str);
+    n->kind = NV_SCALAR_FLOAT;
+    return 0;
+}
+
+/* JSON has no block collections, anchors or aliases: refuse them in a JSON stream. */
+static int nv_json_collection(struct nv_builder *b, const yaml_event_t *ev)
+{
+    int block = ev->type == YAML_MAPPING_START_EVENT
+                    ? ev->data.mapping_start.style == YAML_BLOCK_MAPPING_STYLE
+                    : ev->data.sequence_start.style == YAML_BLOCK_SEQUENCE_STYLE;
+    const yaml_char_t *anchor = ev->type == YAML_MAPPING_START_EVENT
+                                    ? ev->data.mapping_start.anchor
+                                    : ev->data.sequence_start.anchor;
+    const yaml_char_t *tag = ev->type == YAML_MAPPING_START_EVENT ? ev->data.mapping_start.tag
+                                                                  : ev->data.sequence_start.tag;
+
+    if (!block && !anchor && !tag)
+        return 0;
+    return nv_diag_error(b->d, nv_mark_loc(b->file, ev->start_mark), NV_E_YAML,
+                         "invalid JSON: %s (a stream that starts with '{' is JSON for kubectl)",
+                         block    ? "a YAML block collection"
+                         : anchor ? "an anchor"
+                                  : "a tag");
 }
 
 /* ---- mappings: merge keys, keys as JSON strings, values JSON can hold ---- */
@@ -995,8 +1114,9 @@ static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
         n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
         n->multiline = ev->end_mark.line != ev->start_mark.line;
         n->offset = ev->start_mark.index;
-        if (nv_resolve(b->arena, b->d, n, (const char *)ev->data.scalar.tag,
-                       ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) < 0)
+        if (b->json > 0 ? nv_json_scalar(b, n, ev) < 0
+                        : nv_resolve(b->arena, b->d, n, (const char *)ev->data.scalar.tag,
+                                     ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) < 0)
             return -1;
         n->key_kind = n->kind;
         if (memchr(n->str, '\0', n->len)) {
@@ -1015,6 +1135,8 @@ static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
                           b->lim->max_depth);
             return -1;
         }
+        if (b->json > 0 && nv_json_collection(b, ev) < 0)
+            return -1;
         n = nv_new_node(b, ev->type == YAML_SEQUENCE_START_EVENT ? NV_NODE_SEQ : NV_NODE_MAP,
                         ev->start_mark);
         if (!n)
@@ -1048,6 +1170,12 @@ static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
         return 0;
     case YAML_ALIAS_EVENT: {
         size_t i;
+        if (b->json > 0) {
+            nv_diag_error(b->d, nv_mark_loc(b->file, ev->start_mark), NV_E_YAML,
+                          "invalid JSON: an alias (a stream that starts with '{' is JSON for "
+                          "kubectl)");
+            return -1;
+        }
         for (i = 0; i < b->nanchors; i++)
             if (!strcmp(b->anchors[i].name, (const char *)ev->data.alias.anchor))
                 break;
@@ -1076,12 +1204,17 @@ static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
     }
 }
 
+/* libyaml's input: the file, watching for the first non-blank byte. */
 static int nv_yaml_read(void *data, unsigned char *buffer, size_t size, size_t *size_read)
 {
-    FILE *fp = data;
+    struct nv_builder *b = data;
+    size_t i;
 
-    *size_read = fread(buffer, 1, size, fp);
-    return !ferror(fp);
+    *size_read = fread(buffer, 1, size, b->fp);
+    for (i = 0; b->json < 0 && i < *size_read; i++)
+        if (!strchr(" \t\n\r\v\f", buffer[i]))
+            b->json = buffer[i] == '{';
+    return !ferror(b->fp);
 }
 
 int nv_yaml_load(FILE *fp, const char *file, const struct nv_yaml_limits *lim,
@@ -1094,9 +1227,11 @@ int nv_yaml_load(FILE *fp, const char *file, const struct nv_yaml_limits *lim,
 
     if (!yaml_parser_initialize(&parser))
         return nv_diag_error(d, (struct nv_loc){file, 0, 0}, NV_E_IO, "cannot initialise parser");
-    yaml_parser_set_input(&parser, nv_yaml_read, fp);
+    yaml_parser_set_input(&parser, nv_yaml_read, &b);
     memset(&b, 0, sizeof(b));
     b.file = file;
+    b.fp = fp;
+    b.json = -1;
     b.lim = lim;
     b.arena = scratch;
     b.d = d;

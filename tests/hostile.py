@@ -55,6 +55,15 @@ def alias_bomb(t):
     return LIST + [write(t + "/bomb.yaml", "\n".join(lines) + "\n")]
 
 
+def merge_bomb(t):
+    # merge keys over aliases: each level merges a thousand copies of the one before, so the
+    # merges would sort 10^9 keys; what the aliases repeat counts against the node limit first
+    lines = ["a0: &a0 {%s}" % ", ".join("k%d: %d" % (i, i) for i in range(1000))]
+    for i in range(1, 6):
+        lines.append("a%d: &a%d {<<: [%s]}" % (i, i, ", ".join(["*a%d" % (i - 1)] * 1000)))
+    return LIST + [write(t + "/merge.yaml", "\n".join(lines) + "\n")]
+
+
 def claims_bomb(t):
     lines = ["claims:", '- &c0 ["x","x","x","x","x","x","x","x","x","x"]']
     for i in range(1, 10):
@@ -77,8 +86,9 @@ def nest_flow(t):
 
 
 def nest_flow_raised(t):
-    # the highest --max-depth there is: refused at that depth, in about a second
-    return LIST + ["--max-depth", "10000", write(t + "/flow.yaml", "{a: " * 100000 + "\n")]
+    # the highest --max-depth there is: refused at that depth, in about a second (quoted
+    # keys: a stream starting with '{' is JSON, and JSON has no unquoted keys)
+    return LIST + ["--max-depth", "10000", write(t + "/flow.yaml", '{"a": ' * 100000 + "\n")]
 
 
 def nest_block(t):
@@ -203,6 +213,8 @@ def deep_dirs(t):
 CASES = [
     ("alias-bomb", alias_bomb, 2,
      r"bomb\.yaml:\d+:\d+: error: document has more than 5000000 nodes", 20, 1024),
+    ("merge-bomb", merge_bomb, 2,
+     r"merge\.yaml:\d+:\d+: error: document has more than 5000000 nodes", 20, 1024),
     ("alias-bomb-claims", claims_bomb, 2,
      r"claims\.yaml:\d+:\d+: error: document has more than 5000000 nodes", 20, 1024),
     ("claims-long-folded", claims_long, 2,

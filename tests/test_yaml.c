@@ -1036,6 +1036,22 @@ static const struct drow {
     {"v: {!!merge \"<<\": {a: 1}}", "{\"a\":1}", NULL, "decode.go isMerge: the !!merge tag"},
     {"k: &k <<\nv: {*k : {a: 1}}", "{\"\\u003c\\u003c\":{\"a\":1}}", NULL,
      "decode.go isMerge: an alias is not a merge key"},
+    /* a stream starting with '{' is JSON for kubectl (apimachinery YAMLOrJSONDecoder) */
+    {"{\"v\": 1e3}", "1000", NULL, "encoding/json: 1e3 is a number (YAML: a string)"},
+    {"{\"v\": 80.0}", "80", NULL, "encoding/json: a float64, written back as 80"},
+    {"{\"v\": -0}", "0", NULL, "encoding/json: an int64"},
+    {"{\"v\": 12345678901234567890}", "12345678901234567000", NULL,
+     "above int64: a float64 in an unstructured object"},
+    {"{\"v\": \"0x50\"}", "\"0x50\"", NULL, "a JSON string"},
+    {"{\"v\": [true, false, null]}", "[true,false,null]", NULL, "JSON literals"},
+    {"{\"v\": 0x50}", NULL, "not quoted", "encoding/json: invalid character 'x'"},
+    {"{\"v\": yes}", NULL, "not quoted", "encoding/json: invalid character 'y'"},
+    {"{\"v\": 012}", NULL, "not quoted", "encoding/json: a leading zero is invalid"},
+    {"{\"v\": 'a'}", NULL, "single-quoted", "encoding/json: invalid character"},
+    {"{\"v\": !!int \"80\"}", NULL, "a tag", "encoding/json: invalid character '!'"},
+    {"{v: 1}", NULL, "unquoted key", "encoding/json: keys are strings"},
+    {"{\"a\": &x 1, \"v\": 2}", NULL, "an anchor", "encoding/json: invalid character '&'"},
+    {"{\"v\": 1e400}", NULL, "out of range", "encoding/json: a number out of range"},
 };
 
 static void test_decoding_table(void **state)
