@@ -298,7 +298,9 @@ class Model:
                 self.policies.append(o)
             elif k == "HorizontalPodAutoscaler":
                 ref = o["spec"]["scaleTargetRef"]
-                hpas[(obj_ns(o), ref["kind"], ref["name"])] = o["spec"]["maxReplicas"]
+                # two autoscalers of one target: either may set the replicas
+                key = (obj_ns(o), ref["kind"], ref["name"])
+                hpas[key] = max(hpas.get(key, 0), o["spec"]["maxReplicas"])
         for o in objs:
             self._expand(o, hpas)
         names = set(self.ns_decl) | {p.ns for p in self.pods}
@@ -974,7 +976,7 @@ class Gen:
             other = rng.choice([k for k in ("Deployment", "StatefulSet", "Pod") if k != kind])
             objs += self.workload(other, name, ns)
         if self.on("hpa"):
-            for _ in range(rng.randint(0, 2)):
+            for i in range(rng.randint(0, 2)):
                 cands = [w for w in wls if w[0] in ("Deployment", "StatefulSet", "ReplicaSet")]
                 if not cands:
                     break
@@ -984,7 +986,7 @@ class Gen:
                 if rng.random() < 0.1:
                     kind = rng.choice(["Deployment", "StatefulSet"])
                 objs.append({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
-                             "metadata": {"name": "hpa-" + name, "namespace": ns},
+                             "metadata": {"name": "hpa%d-%s" % (i, name), "namespace": ns},
                              "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": kind,
                                                          "name": name},
                                       "minReplicas": 1, "maxReplicas": rng.randint(1, 4)}})
@@ -1642,7 +1644,13 @@ def claim_edits(c):
             yield dict(c, **{key: ("pods", s[1], None)})
 
 
-def shrink(nv, case, feats, sabotage, tmp, kind, budget=400):
+def signature(msg):
+    """a message without the command, positions and numbers"""
+    msg = msg.split(": exit ", 1)[-1]
+    return re.sub(r"[0-9]+", "N", re.sub(r"\S+:\d+:\d+: ", "", msg))
+
+
+def shrink(nv, case, feats, sabotage, tmp, kind, first, budget=400):
     def fails(cand):
         nonlocal budget
         budget -= 1
@@ -1665,7 +1673,11 @@ def shrink(nv, case, feats, sabotage, tmp, kind, budget=400):
             return False
         group = {"check": "check", "witness": "check", "check-exit": "check",
                  "cross-check": "check", "refused": None, "crash": None}.get(kind, kind)
-        return any(k == kind for k, _ in compare(nv, cand, feats, sabotage, tmp, group))
+        return any(k == kind and (sig is None or signature(msg) == sig)
+                   for k, msg in compare(nv, cand, feats, sabotage, tmp, group))
+
+    # a refusal or a crash shrinks to the same message, not to any refusal
+    sig = signature(first) if kind in ("refused", "crash") else None
 
     progress = True
     while progress and budget > 0:
@@ -1894,7 +1906,7 @@ def main():
             if failed <= 3 and not args.no_shrink:
                 kind = dis[0][0]
                 with tempfile.TemporaryDirectory() as tmp:
-                    small = shrink(nv, case, feats, args.sabotage, tmp, kind)
+                    small = shrink(nv, case, feats, args.sabotage, tmp, kind, dis[0][1])
                     msgs = [msg for k, msg in compare(nv, small, feats, args.sabotage, tmp)
                             if k == kind]
                 print(show_case(small, kind, msgs))
