@@ -254,16 +254,6 @@ static int nv_is_timestamp(const char *s, size_t n)
            (p[1] - '0') * 10 + (p[2] - '0') <= 24 && (p[4] - '0') * 10 + (p[5] - '0') <= 60;
 }
 
-static int nv_text_is(const struct nv_node *n, const char *const *words)
-{
-    size_t i;
-
-    for (i = 0; words[i]; i++)
-        if (strlen(words[i]) == n->len && !memcmp(words[i], n->str, n->len))
-            return 1;
-    return 0;
-}
-
 /* The kind (and value) resolve.go gives a scalar's text; timestamps are strings. */
 enum nv_rtag { NV_R_STR, NV_R_INT, NV_R_FLOAT, NV_R_BOOL, NV_R_NULL, NV_R_TIMESTAMP };
 
@@ -275,31 +265,44 @@ enum nv_rtag { NV_R_STR, NV_R_INT, NV_R_FLOAT, NV_R_BOOL, NV_R_NULL, NV_R_TIMEST
  */
 static enum nv_rtag nv_resolve_text(struct nv_node *n, int try_timestamp)
 {
-    static const char *const yes[] = {"y",    "Y",    "yes", "Yes", "YES", "true",
-                                      "True", "TRUE", "on",  "On",  "ON",  NULL};
-    static const char *const no[] = {"n",     "N",     "no",  "No",  "NO",  "false",
-                                     "False", "FALSE", "off", "Off", "OFF", NULL};
-    static const char *const nulls[] = {"~", "null", "Null", "NULL", NULL};
-    static const char *const nans[] = {".nan", ".NaN", ".NAN", NULL};
-    static const char *const pinf[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", NULL};
-    static const char *const ninf[] = {"-.inf", "-.Inf", "-.INF", NULL};
+    /* resolve.go's resolveMap: the words it reads as booleans, nulls and special floats */
+    static const struct {
+        const char *word;
+        unsigned char len;
+        enum nv_rtag tag;
+        signed char value; /* a boolean's, or the sign of an infinity (0: NaN) */
+    } words[] = {
+        {"y", 1, NV_R_BOOL, 1},       {"Y", 1, NV_R_BOOL, 1},       {"yes", 3, NV_R_BOOL, 1},
+        {"Yes", 3, NV_R_BOOL, 1},     {"YES", 3, NV_R_BOOL, 1},     {"true", 4, NV_R_BOOL, 1},
+        {"True", 4, NV_R_BOOL, 1},    {"TRUE", 4, NV_R_BOOL, 1},    {"on", 2, NV_R_BOOL, 1},
+        {"On", 2, NV_R_BOOL, 1},      {"ON", 2, NV_R_BOOL, 1},      {"n", 1, NV_R_BOOL, 0},
+        {"N", 1, NV_R_BOOL, 0},       {"no", 2, NV_R_BOOL, 0},      {"No", 2, NV_R_BOOL, 0},
+        {"NO", 2, NV_R_BOOL, 0},      {"false", 5, NV_R_BOOL, 0},   {"False", 5, NV_R_BOOL, 0},
+        {"FALSE", 5, NV_R_BOOL, 0},   {"off", 3, NV_R_BOOL, 0},     {"Off", 3, NV_R_BOOL, 0},
+        {"OFF", 3, NV_R_BOOL, 0},     {"~", 1, NV_R_NULL, 0},       {"null", 4, NV_R_NULL, 0},
+        {"Null", 4, NV_R_NULL, 0},    {"NULL", 4, NV_R_NULL, 0},    {".nan", 4, NV_R_FLOAT, 0},
+        {".NaN", 4, NV_R_FLOAT, 0},   {".NAN", 4, NV_R_FLOAT, 0},   {".inf", 4, NV_R_FLOAT, 1},
+        {".Inf", 4, NV_R_FLOAT, 1},   {".INF", 4, NV_R_FLOAT, 1},   {"+.inf", 5, NV_R_FLOAT, 1},
+        {"+.Inf", 5, NV_R_FLOAT, 1},  {"+.INF", 5, NV_R_FLOAT, 1},  {"-.inf", 5, NV_R_FLOAT, -1},
+        {"-.Inf", 5, NV_R_FLOAT, -1}, {"-.INF", 5, NV_R_FLOAT, -1},
+    };
     const char *s = n->str;
     unsigned long long u;
-    char *plain;
+    char small[64], *plain;
     size_t k = 0, i;
     enum nv_rtag r = NV_R_STR;
 
-    if (!n->len || nv_text_is(n, nulls))
+    if (!n->len)
         return NV_R_NULL;
-    if (!strchr("+-0123456789yYnNtTfFoO.", s[0]))
+    /* resolve.go's resolveTable: what the first character allows */
+    if (!strchr("+-0123456789yYnNtTfFoO.~", s[0]))
         return NV_R_STR;
-    if (nv_text_is(n, yes) || nv_text_is(n, no)) {
-        n->bval = nv_text_is(n, yes);
-        return NV_R_BOOL;
-    }
-    if (nv_text_is(n, nans) || nv_text_is(n, pinf) || nv_text_is(n, ninf)) {
-        n->fval = nv_text_is(n, nans) ? NAN : nv_text_is(n, pinf) ? INFINITY : -INFINITY;
-        return NV_R_FLOAT;
+    for (i = 0; n->len <= 5 && i < sizeof(words) / sizeof(words[0]); i++) {
+        if (words[i].len != n->len || words[i].word[0] != s[0] || memcmp(words[i].word, s, n->len))
+            continue;
+        n->bval = words[i].value;
+        n->fval = words[i].tag != NV_R_FLOAT ? 0 : words[i].value ? words[i].value * INFINITY : NAN;
+        return words[i].tag;
     }
     if (s[0] == '.')
         return nv_go_parse_float(s, n->len, &n->fval) == 0 ? NV_R_FLOAT : NV_R_STR;
@@ -307,7 +310,7 @@ static enum nv_rtag nv_resolve_text(struct nv_node *n, int try_timestamp)
         return NV_R_STR;
     if (try_timestamp && nv_is_timestamp(s, n->len))
         return NV_R_TIMESTAMP;
-    plain = nv_xmalloc(n->len + 1);
+    plain = n->len < sizeof(small) ? small : nv_xmalloc(n->len + 1);
     for (i = 0; i < n->len; i++)
         if (s[i] != '_')
             plain[k++] = s[i];
@@ -330,7 +333,8 @@ static enum nv_rtag nv_resolve_text(struct nv_node *n, int try_timestamp)
             r = NV_R_INT;
         }
     }
-    free(plain);
+    if (plain != small)
+        free(plain);
     return r;
 }
 
