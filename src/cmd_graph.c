@@ -86,7 +86,7 @@ struct nv_gedge {
     struct nv_gep s, d;
     uint32_t ports;
     unsigned style; /* enum nv_edge_style; NV_EDGE_DASHED: a blocked flow, not an allowed one */
-    char *note;     /* claims the edge refutes or needs, "\n"-separated; NULL if none */
+    char *note;     /* claims it refutes or needs, DOT-escaped lines joined by '\n'; or NULL */
     size_t seq;     /* creation order: ties in sorting, so merged notes keep their order */
 };
 
@@ -343,25 +343,39 @@ static uint32_t nv_gep_need(struct nv_model *m, const struct nv_claim *c, const 
     return need;
 }
 
-static const char *nv_claim_title(const struct nv_claim *c)
-{
-    return c->name ? c->name : c->text;
-}
-
-/* Append a line to an edge's note. */
-static void nv_gedge_note(struct nv_gedge *e, const char *prefix, const char *text)
+/* Append the line[0..len) (DOT-escaped: it holds no newline) to an edge's note. */
+static void nv_gedge_note_line(struct nv_gedge *e, const char *line, size_t len)
 {
     struct nv_buf b;
 
     nv_buf_init(&b, 0);
     if (e->note) {
         nv_buf_puts(&b, e->note);
-        nv_buf_puts(&b, "\\n");
+        nv_buf_putc(&b, '\n');
         free(e->note);
     }
-    nv_buf_puts(&b, prefix);
-    nv_buf_puts(&b, text);
+    nv_buf_put(&b, line, len);
     e->note = nv_buf_detach(&b);
+}
+
+/* A claim's name (or text) as a line of a note: "prefix" then the name, DOT-escaped. */
+static char *nv_claim_note(const char *prefix, const struct nv_claim *c)
+{
+    struct nv_buf b;
+
+    nv_buf_init(&b, 0);
+    nv_buf_puts(&b, prefix);
+    nv_escape_dot(&b, c->name ? c->name : c->text);
+    return nv_buf_detach(&b);
+}
+
+/* Append the line "prefix" + claim c's name to an edge's note. */
+static void nv_gedge_note(struct nv_gedge *e, const char *prefix, const struct nv_claim *c)
+{
+    char *line = nv_claim_note(prefix, c);
+
+    nv_gedge_note_line(e, line, strlen(line));
+    free(line);
 }
 
 /*
@@ -381,7 +395,7 @@ static void nv_mark_refuting(struct nv_gstate *S, const struct nv_claim *c, int 
         if (nv_ports_inter(&S->m->ports, e->ports, nv_gep_need(S->m, c, &e->d)) == NV_PORTS_NONE)
             continue;
         e->style |= NV_EDGE_RED;
-        nv_gedge_note(e, "", nv_claim_title(c));
+        nv_gedge_note(e, "", c);
     }
 }
 
@@ -415,17 +429,17 @@ static int nv_end_gep(const struct nv_model *m, const struct nv_end *x, size_t n
     return out->idx == NV_NO_FOCUS ? -1 : 0;
 }
 
-/* Whether 'note' has the line text[0..len) (lines "\n"-separated, in DOT's spelling). */
+/* Whether 'note' has the line text[0..len) (lines '\n'-separated). */
 static int nv_note_has(const char *note, const char *text, size_t len)
 {
     const char *p = note;
 
     while (p) {
-        const char *end = strstr(p, "\\n");
+        const char *end = strchr(p, '\n');
         size_t n = end ? (size_t)(end - p) : strlen(p);
         if (n == len && !memcmp(p, text, len))
             return 1;
-        p = end ? end + 2 : NULL;
+        p = end ? end + 1 : NULL;
     }
     return 0;
 }
@@ -433,21 +447,15 @@ static int nv_note_has(const char *note, const char *text, size_t len)
 /* Append the lines of 'note' that e's note lacks. */
 static void nv_gedge_note_merge(struct nv_gedge *e, const char *note)
 {
-    struct nv_buf line;
     const char *p = note;
 
-    nv_buf_init(&line, 0);
     while (p) {
-        const char *end = strstr(p, "\\n");
+        const char *end = strchr(p, '\n');
         size_t n = end ? (size_t)(end - p) : strlen(p);
-        if (!e->note || !nv_note_has(e->note, p, n)) {
-            nv_buf_reset(&line);
-            nv_buf_put(&line, p, n);
-            nv_gedge_note(e, "", nv_buf_str(&line));
-        }
-        p = end ? end + 2 : NULL;
+        if (!e->note || !nv_note_has(e->note, p, n))
+            nv_gedge_note_line(e, p, n);
+        p = end ? end + 1 : NULL;
     }
-    nv_buf_release(&line);
 }
 
 /*
@@ -470,7 +478,7 @@ static void nv_add_blocked(struct nv_gstate *S, const struct nv_claim *c,
     }
     nv_gadd(S, s, d, NV_PORTS_NONE);
     S->edges[S->nedges - 1].style = NV_EDGE_RED | NV_EDGE_DASHED;
-    nv_gedge_note(&S->edges[S->nedges - 1], "blocked: ", nv_claim_title(c));
+    nv_gedge_note(&S->edges[S->nedges - 1], "blocked: ", c);
 }
 
 /* A refuted claim part the diagram shows: 'cannot reach' or 'only' (red), 'reaches' (dashed). */
@@ -698,8 +706,11 @@ static void nv_flows_by_namespace(struct nv_gstate *S, struct nv_matrix *x,
         for (k = 0; k < nmark; k++) {
             if (!nv_nsmark_hit(&marks[k], m, &S->edges[i]))
                 continue;
+            char *line;
             S->edges[i].style |= NV_EDGE_RED;
-            nv_gedge_note_merge(&S->edges[i], nv_claim_title(marks[k].c));
+            line = nv_claim_note("", marks[k].c);
+            nv_gedge_note_merge(&S->edges[i], line);
+            free(line);
         }
     }
     for (k = 0; k < nmark; k++)
@@ -835,11 +846,47 @@ static int nv_ns_name_cmp(const void *pa, const void *pb)
     return strcmp(nv_sort_model->ns[a].name, nv_sort_model->ns[b].name);
 }
 
-/* Node names: ranges as "lo-hi", namespaces by name, workloads by id (+ kind if shared). */
+/* Whether s is nonempty and every byte is a lower-case letter, a digit or in 'extra'. */
+static int nv_id_plain(const char *s, size_t n, const char *extra)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+              (s[i] && strchr(extra, s[i]))))
+            return 0;
+    return n > 0;
+}
+
+/*
+ * The DOT id of namespace ns: its name when it is a DNS label (a-z, 0-9, '-';
+ * what the loader accepts), else "#n" and its index. No other node's id can
+ * be either: ranges hold '.' or ':', workloads '/', the legend "legend:".
+ */
+static void nv_ns_id(const struct nv_model *m, size_t ns, struct nv_buf *b)
+{
+    const char *name = m->ns[ns].name;
+
+    if (nv_id_plain(name, strlen(name), "-"))
+        nv_buf_puts(b, name);
+    else
+        nv_buf_printf(b, "#n%zu", ns);
+}
+
+/*
+ * Node ids, one per node and never shared (the labels carry the names): ranges
+ * as "lo-hi", namespaces as nv_ns_id() says, workloads as "ns/name" (plus
+ * " (Kind)" when workloads of other kinds share the name) when the namespace
+ * is a DNS label, the name a DNS subdomain and the kind a word, else "#w" and
+ * the workload's index. '#' is in no other id, nor ' ' in any name, so no two
+ * workloads, and no workload and another node, get the same id.
+ */
 static void nv_gep_name(const struct nv_gstate *S, const struct nv_gep *e, struct nv_buf *b)
 {
     const struct nv_workload *w;
+    const char *slash;
     char addr[NV_IPRANGE_BUFSZ];
+    int shared;
 
     nv_buf_reset(b);
     if (e->ext) {
@@ -847,14 +894,22 @@ static void nv_gep_name(const struct nv_gstate *S, const struct nv_gep *e, struc
         return;
     }
     if (e->ns) {
-        nv_buf_puts(b, S->m->ns[e->idx].name);
+        nv_ns_id(S->m, e->idx, b);
         return;
     }
     w = &S->m->workloads[e->idx];
-    nv_buf_puts(b, w->id);
     /* workloads are sorted by id, then kind: namesakes are neighbours */
-    if ((e->idx > 0 && !strcmp(w[-1].id, w->id)) ||
-        (e->idx + 1 < S->m->nworkloads && !strcmp(w[1].id, w->id))) {
+    shared = (e->idx > 0 && !strcmp(w[-1].id, w->id)) ||
+             (e->idx + 1 < S->m->nworkloads && !strcmp(w[1].id, w->id));
+    slash = strchr(w->id, '/');
+    if (!slash || !nv_id_plain(w->id, (size_t)(slash - w->id), "-") ||
+        !nv_id_plain(slash + 1, strlen(slash + 1), ".-") ||
+        (shared && !nv_id_plain(w->kind, strlen(w->kind), "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))) {
+        nv_buf_printf(b, "#w%zu", e->idx);
+        return;
+    }
+    nv_buf_puts(b, w->id);
+    if (shared) {
         nv_buf_puts(b, " (");
         nv_buf_puts(b, w->kind);
         nv_buf_putc(b, ')');
@@ -903,9 +958,9 @@ static void nv_graph_wl_node(struct nv_gstate *S, struct nv_graph *g, struct nv_
     nv_buf_init(&name, 0);
     nv_buf_init(&label, 0);
     nv_gep_name(S, &e, &name);
-    nv_buf_puts(&label, c ? wl->name : wl->id);
+    nv_escape_dot(&label, c ? wl->name : wl->id);
     nv_buf_puts(&label, "\\n");
-    nv_buf_puts(&label, wl->kind);
+    nv_escape_dot(&label, wl->kind);
     nv_graph_node(g, c, name.data, label.data, NULL);
     if (named) {
         nv_graph_node_attr(g, name.data, "style", "filled");
@@ -924,7 +979,10 @@ static void nv_graph_nodes(struct nv_gstate *S, struct nv_graph *g, struct nv_gn
     size_t nr, i, k;
     struct nv_iprange *rs = nv_graph_ranges(S, &nr);
     char addr[NV_IPRANGE_BUFSZ];
+    struct nv_buf id, label;
 
+    nv_buf_init(&id, 0);
+    nv_buf_init(&label, 0);
     N->nwl = N->nns = 0;
     for (i = 0; i < nr; i++) {
         nv_iprange_format(&rs[i], addr);
@@ -940,13 +998,16 @@ static void nv_graph_nodes(struct nv_gstate *S, struct nv_graph *g, struct nv_gn
     for (k = 0; k < m->nns; k++) {
         size_t ns = order[k];
         struct nv_graph_cluster *c;
+        nv_buf_reset(&id);
+        nv_buf_reset(&label);
+        nv_ns_id(m, ns, &id);
+        nv_escape_dot(&label, m->ns[ns].name);
         if (S->byns) {
             if (N->keep ? N->keep[ns] : wlcount[ns] > 0) {
-                const char *name = m->ns[ns].name;
-                nv_graph_node(g, NULL, name, name, NULL);
+                nv_graph_node(g, NULL, id.data, label.data, NULL);
                 if (N->named && N->named[ns]) {
-                    nv_graph_node_attr(g, name, "style", "filled");
-                    nv_graph_node_attr(g, name, "fillcolor", "lightyellow");
+                    nv_graph_node_attr(g, id.data, "style", "filled");
+                    nv_graph_node_attr(g, id.data, "fillcolor", "lightyellow");
                 }
                 N->nns++;
             }
@@ -958,7 +1019,7 @@ static void nv_graph_nodes(struct nv_gstate *S, struct nv_graph *g, struct nv_gn
         }
         if (!wlcount[ns])
             continue;
-        c = nv_graph_cluster(g, m->ns[ns].name);
+        c = nv_graph_cluster(g, id.data, label.data);
         for (i = 0; i < m->nworkloads; i++) {
             if (m->workloads[i].ns != ns || (N->keep && !N->keep[i]))
                 continue;
@@ -966,6 +1027,8 @@ static void nv_graph_nodes(struct nv_gstate *S, struct nv_graph *g, struct nv_gn
             N->nwl++;
         }
     }
+    nv_buf_release(&id);
+    nv_buf_release(&label);
     free(rs);
     free(order);
     free(wlcount);
@@ -1034,13 +1097,18 @@ static void nv_graph_legend(struct nv_graph *g, unsigned used, int byns)
 /* The edge's label: its ports (none for a blocked flow), then its note. */
 static void nv_gedge_label(struct nv_model *m, const struct nv_gedge *e, struct nv_buf *b)
 {
+    const char *p;
+
     nv_buf_reset(b);
     if (!(e->style & NV_EDGE_DASHED))
         nv_buf_puts(b, nv_ports_format(&m->ports, e->ports));
-    if (e->note) {
-        if (b->len)
+    for (p = e->note; p && *p; p++) {
+        if (p == e->note && b->len)
             nv_buf_puts(b, "\\n");
-        nv_buf_puts(b, e->note);
+        if (*p == '\n')
+            nv_buf_puts(b, "\\n");
+        else
+            nv_buf_putc(b, *p);
     }
 }
 

@@ -175,21 +175,21 @@ struct nv_graph *nv_graph_new(const char *name)
     return g;
 }
 
-struct nv_graph_cluster *nv_graph_cluster(struct nv_graph *g, const char *ns)
+struct nv_graph_cluster *nv_graph_cluster(struct nv_graph *g, const char *id, const char *label)
 {
-    size_t len = strlen(ns) + sizeof("cluster_");
+    size_t len = strlen(id) + sizeof("cluster_");
     char *name = nv_xmalloc(len);
-    char *label = nv_xstrdup(ns);
+    char *l = nv_xstrdup(label);
     Agraph_t *sg;
 
-    snprintf(name, len, "cluster_%s", ns);
+    snprintf(name, len, "cluster_%s", id);
     sg = agsubg(g->g, name, 0);
     if (!sg) {
         sg = agsubg(g->g, name, 1);
-        agsafeset(sg, "label", label, "");
+        agsafeset(sg, "label", l, "");
     }
     free(name);
-    free(label);
+    free(l);
     return (struct nv_graph_cluster *)sg;
 }
 

@@ -29,10 +29,10 @@ struct nv_graph_cluster;
 struct nv_graph *nv_graph_new(const char *name);
 
 /*
- * The subgraph "cluster_<ns>" labelled 'ns', created on first use (clusters
+ * The subgraph "cluster_<id>" labelled 'label', created on first use (clusters
  * are written in creation order). Owned by the graph.
  */
-struct nv_graph_cluster *nv_graph_cluster(struct nv_graph *g, const char *ns);
+struct nv_graph_cluster *nv_graph_cluster(struct nv_graph *g, const char *id, const char *label);
 
 /*
  * The legend's subgraph, "cluster:legend" labelled "legend" (no namespace can
@@ -43,8 +43,10 @@ struct nv_graph_cluster *nv_graph_legend_cluster(struct nv_graph *g);
 
 /*
  * Add the node 'id' with 'label' ("\n" in the DOT sense, i.e. backslash-n,
- * breaks lines) and 'shape' (NULL: the default box) to 'cluster', or to the
- * top level when cluster is NULL. Returns 0, or -1 if the node exists already.
+ * breaks lines; names in it escaped with nv_escape_dot()) and 'shape' (NULL:
+ * the default box) to 'cluster', or to the top level when cluster is NULL.
+ * Returns 0, or -1 if the node exists already: callers choose ids that name
+ * one node each.
  */
 int nv_graph_node(struct nv_graph *g, struct nv_graph_cluster *cluster, const char *id,
                   const char *label, const char *shape);
