@@ -508,6 +508,7 @@ static int nv_parse_set(struct nv_parser *p, struct nv_set *s)
         p->pos++;
         if (!(s->sel = nv_parse_selector(p)))
             return -1;
+        nv_model_use_pod_selector(p->m, s->sel);
         if (nv_is_kw(p, nv_peek(p, 0), "in")) {
             p->pos++;
             if (nv_is_kw(p, nv_peek(p, 0), "namespace")) {
@@ -803,7 +804,7 @@ static void nv_use_service(struct nv_model *m, const struct nv_set *s)
     if (s->kind != NV_SET_SVC || !(svc = nv_service_find(m, s->ns, s->name)))
         return;
     if (svc->selector)
-        nv_model_use_selector(m, svc->selector);
+        nv_model_use_pod_selector(m, svc->selector);
     for (i = 0; i < svc->nports; i++)
         if (svc->ports[i].target_name)
             nv_model_use_port_name(m, svc->ports[i].target_name);
@@ -1324,22 +1325,67 @@ static int nv_resolve_set(struct nv_claim *c, struct nv_set *s, struct nv_model 
     return 0;
 }
 
+/*
+ * Whether some flow runs from set a (its complement when 'outside') to set b:
+ * two distinct endpoints, not both external addresses.
+ */
+static int nv_part_related(const struct nv_model *m, const struct nv_set *a, int outside,
+                           const struct nv_set *b)
+{
+    size_t i, j, na = 0, atoms = 0, first = 0;
+
+    for (i = 0; i < m->nclasses; i++)
+        if ((a->cls[i] != 0) != outside && !na++)
+            first = i;
+    for (i = 0; i < m->atoms.n; i++)
+        atoms += (a->atoms[i] != 0) != outside;
+    if ((na && b->natoms) || (atoms && b->ncls))
+        return 1;
+    if (!na || !b->ncls)
+        return 0;
+    if (na >= 2 || b->ncls >= 2)
+        return 1; /* two classes on one side: one of them differs from the other end */
+    for (j = 0; !b->cls[j]; j++)
+        ;
+    return nv_claim_pair_ok(m, (uint32_t)first, (uint32_t)j);
+}
+
+/*
+ * Every part of a claim must relate some flow, or it would hold for want of
+ * flows: external addresses never reach each other, and a pod's traffic to
+ * itself never counts.
+ */
+static int nv_check_related(const struct nv_claim *cl, const struct nv_model *m, struct nv_diags *d)
+{
+    if (nv_part_related(m, &cl->a, 0, &cl->b)) {
+        if (!cl->only || nv_part_related(m, &cl->a, 1, &cl->b))
+            return 0;
+        return nv_diag_error(d, cl->loc, NV_E_VALUE,
+                             "nothing outside '%s' could reach '%s': the 'only' half would hold "
+                             "for want of flows",
+                             cl->a.text, cl->b.text);
+    }
+    if (!cl->a.ncls && !cl->b.ncls)
+        return nv_diag_error(d, cl->loc, NV_E_VALUE,
+                             "'%s' and '%s' hold only external addresses: no flow between "
+                             "them is modelled",
+                             cl->a.text, cl->b.text);
+    return nv_diag_error(d, cl->loc, NV_E_VALUE,
+                         "no two distinct pods are related: '%s' and '%s' hold one and the "
+                         "same pod, and a pod's traffic to itself never counts",
+                         cl->a.text, cl->b.text);
+}
+
 int nv_claim_resolve(struct nv_claim *cl, struct nv_model *m, struct nv_diags *d)
 {
     int rc = 0;
 
     if (nv_resolve_set(cl, &cl->a, m, d) < 0)
         rc = -1;
-    if (cl->kind != NV_CLAIM_ISOLATED && nv_resolve_set(cl, &cl->b, m, d) < 0) {
+    if (cl->kind != NV_CLAIM_ISOLATED && nv_resolve_set(cl, &cl->b, m, d) < 0)
         rc = -1;
-    } else if (cl->kind != NV_CLAIM_ISOLATED && !cl->b.ncls && cl->a.natoms + cl->a.ncls &&
-               !cl->a.ncls && !cl->only) {
-        /* external to external is not a flow: the claim would hold for want of flows */
-        rc = nv_diag_error(d, cl->loc, NV_E_VALUE,
-                           "'%s' and '%s' hold only external addresses: no flow between "
-                           "them is modelled",
-                           cl->a.text, cl->b.text);
-    }
+    else if (cl->kind != NV_CLAIM_ISOLATED && rc == 0)
+        rc = nv_check_related(cl, m, d);
     return rc;
 }
 
@@ -1356,7 +1402,5 @@ int nv_claims_resolve(struct nv_claims *c, struct nv_model *m, struct nv_diags *
 
 int nv_claim_pair_ok(const struct nv_model *m, uint32_t a, uint32_t b)
 {
-    uint32_t sa = m->classes[a].sole;
-
-    return sa == UINT32_MAX || sa != m->classes[b].sole;
+    return a != b || m->classes[a].count >= 2;
 }

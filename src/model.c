@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Never a valid label value (those have no spaces or parentheses): no selector names it. */
+const char nv_model_unknown_value[] = "(a value set by the controller)";
+
 struct nv_model *nv_model_new(void)
 {
     struct nv_model *m = nv_xcalloc(1, sizeof(*m));
@@ -31,10 +34,12 @@ void nv_model_free(struct nv_model *m)
     free(m->pods);
     free(m->workloads);
     free(m->services);
+    free(m->hpas);
     free(m->policies);
     free(m->classes);
     free(m->units);
     free((void *)m->keys);
+    free((void *)m->podsels);
     free((void *)m->portnames);
     free((void *)m->named);
     free(m->extra);
@@ -119,6 +124,13 @@ void nv_model_use_selector(struct nv_model *m, const struct nv_selector *s)
     for (i = 0; i < s->n; i++)
         nv_add_unique(&m->keys, &m->nkeys, &m->keyalloc,
                       nv_arena_intern(&m->arena, s->reqs[i].key));
+}
+
+void nv_model_use_pod_selector(struct nv_model *m, const struct nv_selector *s)
+{
+    nv_model_use_selector(m, s);
+    NV_GROW(m->podsels, m->podselalloc, m->npodsels + 1);
+    m->podsels[m->npodsels++] = s;
 }
 
 void nv_model_use_workload(struct nv_model *m, const char *ref)
@@ -325,6 +337,319 @@ static int nv_group_workloads(struct nv_model *m, struct nv_diags *d)
             m->pods[m->workloads[i].pods[j]].workload = (unsigned)i;
     }
     return rc;
+}
+
+/* ---- pod counts ---- */
+
+unsigned nv_count_add(unsigned a, unsigned b)
+{
+    return a > UINT32_MAX - b ? UINT32_MAX : a + b;
+}
+
+static int nv_hpa_cmp(const void *pa, const void *pb)
+{
+    const struct nv_hpa *a = pa, *b = pb;
+    int c = strcmp(a->name, b->name);
+
+    if (!c)
+        c = strcmp(a->ns, b->ns);
+    return c ? c : strcmp(a->kind, b->kind);
+}
+
+/*
+ * Each template's pod count: its replicas, or the maxReplicas of the
+ * HorizontalPodAutoscalers that scale it (the most of them), at least 1 (a
+ * workload scaled to 0 runs pods once scaled up), plus a Deployment's surge
+ * during a rolling update. Before workloads are grouped: each pod's workload
+ * is still the object that declared it.
+ */
+static void nv_count_pods(struct nv_model *m)
+{
+    size_t i;
+
+    if (m->nhpas)
+        qsort(m->hpas, m->nhpas, sizeof(*m->hpas), nv_hpa_cmp);
+    for (i = 0; i < m->npods; i++) {
+        struct nv_pod *pod = &m->pods[i];
+        const struct nv_workload *w = &m->workloads[pod->workload];
+        unsigned long long n = pod->count, surge = pod->surge;
+        if (pod->origin == NV_POD_MANIFEST)
+            continue;
+        if (pod->scalable && m->nhpas) {
+            struct nv_hpa key;
+            size_t lo = 0, hi = m->nhpas, j;
+            key.name = w->name;
+            key.ns = m->ns[w->ns].name;
+            key.kind = w->kind;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (nv_hpa_cmp(&m->hpas[mid], &key) < 0)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            for (j = lo; j < m->nhpas && !nv_hpa_cmp(&m->hpas[j], &key); j++)
+                if (j == lo || m->hpas[j].max > n)
+                    n = m->hpas[j].max;
+        }
+        if (n < 1)
+            n = 1;
+        if (pod->surge_pct)
+            surge = (n * surge + 99) / 100;
+        n += surge;
+        pod->count = n > UINT32_MAX ? UINT32_MAX : (unsigned)n;
+    }
+}
+
+unsigned nv_model_pods_in(const struct nv_model *m, uint32_t wl, uint32_t cls)
+{
+    const struct nv_workload *w = &m->workloads[wl];
+    unsigned n = 0;
+    size_t i;
+
+    for (i = 0; i < w->npods; i++)
+        if (cls == UINT32_MAX || m->pods[w->pods[i]].cls == cls)
+            n = nv_count_add(n, m->pods[w->pods[i]].count);
+    return n;
+}
+
+/* ---- labels controllers set ---- */
+
+static const char k_sts_name[] = "statefulset.kubernetes.io/pod-name";
+static const char k_sts_index[] = "apps.kubernetes.io/pod-index";
+
+/* Call fn on every pod selector of the policies and the claims. */
+static void nv_each_pod_selector(const struct nv_model *m,
+                                 void (*fn)(const struct nv_selector *, void *), void *arg)
+{
+    size_t i, r, k;
+    int dir;
+
+    for (i = 0; i < m->npolicies; i++) {
+        const struct nv_policy *p = m->policies[i];
+        if (p->subject)
+            fn(p->subject, arg);
+        for (dir = 0; dir < 2; dir++)
+            for (r = 0; r < p->nrules[dir]; r++)
+                for (k = 0; k < p->rules[dir][r].npeers; k++)
+                    if (p->rules[dir][r].peers[k].pod_sel)
+                        fn(p->rules[dir][r].peers[k].pod_sel, arg);
+    }
+    for (i = 0; i < m->npodsels; i++)
+        fn(m->podsels[i], arg);
+}
+
+/* The values selectors name for a StatefulSet's pod name [0] or index [1] (interned keys). */
+struct nv_named_vals {
+    const char *key[2];
+    const char **vals[2];
+    size_t n[2], alloc[2];
+};
+
+static void nv_collect_sts_values(const struct nv_selector *s, void *arg)
+{
+    struct nv_named_vals *v = arg;
+    size_t i, j;
+    int k;
+
+    for (i = 0; i < s->n; i++)
+        for (k = 0; k < 2; k++) {
+            const struct nv_requirement *r = &s->reqs[i];
+            if (r->key != v->key[k])
+                continue;
+            for (j = 0; j < r->nvalues; j++) {
+                NV_GROW(v->vals[k], v->alloc[k], v->n[k] + 1);
+                v->vals[k][v->n[k]++] = r->values[j];
+            }
+        }
+}
+
+/* An ordinal as Kubernetes writes it (decimal, no leading zero); -1 if s is not one. */
+static long nv_ordinal_of(const char *s)
+{
+    long v = 0;
+
+    if (!*s || (s[0] == '0' && s[1]))
+        return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > 214748364L)
+            return -1;
+        v = v * 10 + (*s - '0');
+    }
+    return v;
+}
+
+static int nv_ulong_cmp(const void *pa, const void *pb)
+{
+    unsigned long a = *(const unsigned long *)pa, b = *(const unsigned long *)pb;
+
+    return a < b ? -1 : a > b;
+}
+
+/* A copy of labels l with the StatefulSet pod name and index of 'ordinal'. */
+static struct nv_labels nv_sts_labels(struct nv_model *m, const struct nv_labels *l,
+                                      const char *name, unsigned long ordinal)
+{
+    struct nv_labels out;
+    char buf[32];
+    size_t n = strlen(name) + 24, i, j = 0;
+    char *pn = nv_xmalloc(n);
+
+    out.n = 0;
+    out.keys = nv_arena_alloc(&m->arena, (l->n + 2) * sizeof(*out.keys));
+    out.vals = nv_arena_alloc(&m->arena, (l->n + 2) * sizeof(*out.vals));
+    for (i = 0; i < l->n; i++)
+        if (strcmp(l->keys[i], k_sts_name) && strcmp(l->keys[i], k_sts_index)) {
+            out.keys[j] = l->keys[i];
+            out.vals[j++] = l->vals[i];
+        }
+    snprintf(pn, n, "%s-%lu", name, ordinal);
+    snprintf(buf, sizeof(buf), "%lu", ordinal);
+    out.keys[j] = nv_arena_intern(&m->arena, k_sts_name);
+    out.vals[j++] = nv_arena_intern(&m->arena, pn);
+    out.keys[j] = nv_arena_intern(&m->arena, k_sts_index);
+    out.vals[j++] = nv_arena_intern(&m->arena, buf);
+    out.n = j;
+    nv_labels_sort(&out);
+    free(pn);
+    return out;
+}
+
+/*
+ * StatefulSet pods carry their own name and index as labels. Where some pod
+ * selector names one of them, that pod gets a group of its own; the others
+ * stay one group (labelled as the first of them), which no selector tells
+ * apart. Every group of a template shares its workload; new groups go to the
+ * end of m->pods.
+ */
+static void nv_split_statefulsets(struct nv_model *m)
+{
+    struct nv_named_vals v;
+    unsigned long *named = NULL;
+    size_t nalloc = 0, npods = m->npods, i, j, nk, ngroups;
+
+    memset(&v, 0, sizeof(v));
+    v.key[0] = nv_arena_intern(&m->arena, k_sts_name);
+    v.key[1] = nv_arena_intern(&m->arena, k_sts_index);
+    nv_each_pod_selector(m, nv_collect_sts_values, &v);
+    for (i = 0; i < npods; i++) {
+        struct nv_pod *pod = &m->pods[i], tmpl;
+        size_t nn = 0, nl = strlen(pod->name);
+        unsigned long first = pod->ordinal, end = (unsigned long)pod->ordinal + pod->count, o;
+        struct nv_workload *w;
+        int key;
+        if (pod->origin != NV_POD_ORDINAL || !pod->remainder)
+            continue;
+        for (key = 0; key < 2; key++)
+            for (j = 0; j < v.n[key]; j++) {
+                const char *val = v.vals[key][j];
+                long k = -1;
+                if (key == 1)
+                    k = nv_ordinal_of(val);
+                else if (!strncmp(val, pod->name, nl) && val[nl] == '-')
+                    k = nv_ordinal_of(val + nl + 1);
+                if (k < 0 || (unsigned long)k < first || (unsigned long)k >= end)
+                    continue;
+                NV_GROW(named, nalloc, nn + 1);
+                named[nn++] = (unsigned long)k;
+            }
+        if (nn)
+            qsort(named, nn, sizeof(*named), nv_ulong_cmp);
+        for (j = 0, o = 0; j < nn; j++)
+            if (!o || named[o - 1] != named[j])
+                named[o++] = named[j];
+        nn = o;
+        /* the first ordinal that no selector names: where the remainder starts */
+        for (o = first, j = 0; j < nn && named[j] == o; j++)
+            o++;
+        if (!nn) {
+            pod->labels = nv_sts_labels(m, &pod->labels, pod->name, first);
+            continue;
+        }
+        /* the groups in ordinal order, the remainder (from o) among them; the first keeps
+         * the template's place */
+        tmpl = *pod;
+        w = &m->workloads[tmpl.workload];
+        ngroups = nn + (o < end);
+        for (j = 0, nk = 0; j < ngroups; j++) {
+            struct nv_pod *g;
+            int rest = o < end && (nk == nn || named[nk] > o);
+            unsigned long ord = rest ? o : named[nk++];
+            if (j == 0) {
+                g = &m->pods[i];
+            } else {
+                NV_GROW(m->pods, m->podalloc, m->npods + 1);
+                g = &m->pods[m->npods];
+                *g = tmpl;
+                w->pods = nv_xrealloc(w->pods, (w->npods + 1) * sizeof(*w->pods));
+                w->pods[w->npods++] = (unsigned)m->npods++;
+            }
+            g->remainder = (unsigned char)rest;
+            g->ordinal = (unsigned)ord;
+            g->count = rest ? (unsigned)(tmpl.count - nn) : 1;
+            g->labels = nv_sts_labels(m, &tmpl.labels, tmpl.name, ord);
+            if (rest)
+                o = end; /* placed */
+        }
+    }
+    free(named);
+    free(v.vals[0]);
+    free(v.vals[1]);
+}
+
+/* Label keys some pod has with a value its controller chooses (interned). */
+struct nv_unknown_keys {
+    const struct nv_model *m;
+    const char **keys;
+    size_t n, alloc;
+    struct nv_diags *d;
+};
+
+static void nv_warn_unknown(const struct nv_selector *s, void *arg)
+{
+    struct nv_unknown_keys *u = arg;
+    size_t i, j;
+
+    for (i = 0; i < s->n; i++) {
+        if (s->reqs[i].op != NV_SEL_IN && s->reqs[i].op != NV_SEL_NOTIN)
+            continue;
+        for (j = 0; j < u->n && u->keys[j] != s->reqs[i].key; j++)
+            ;
+        if (j == u->n)
+            continue;
+        nv_diag_warning(u->d, s->loc, NV_W_SEMANTIC,
+                        "the selector compares label '%s', which controllers set to a value the "
+                        "manifests do not determine: netverify takes it to differ from every "
+                        "value named here",
+                        s->reqs[i].key);
+        return;
+    }
+}
+
+/* Warn at every pod selector that compares such a label's value. */
+static void nv_check_unknown_values(struct nv_model *m, struct nv_diags *d)
+{
+    const char *unknown = nv_arena_intern(&m->arena, nv_model_unknown_value);
+    struct nv_unknown_keys u;
+    size_t i, j, k;
+
+    memset(&u, 0, sizeof(u));
+    u.m = m;
+    u.d = d;
+    for (i = 0; i < m->npods; i++)
+        for (j = 0; j < m->pods[i].labels.n; j++) {
+            if (m->pods[i].labels.vals[j] != unknown)
+                continue;
+            for (k = 0; k < u.n && u.keys[k] != m->pods[i].labels.keys[j]; k++)
+                ;
+            if (k == u.n) {
+                NV_GROW(u.keys, u.alloc, u.n + 1);
+                u.keys[u.n++] = m->pods[i].labels.keys[j];
+            }
+        }
+    if (u.n && d)
+        nv_each_pod_selector(m, nv_warn_unknown, &u);
+    free((void *)u.keys);
 }
 
 /* ---- classes ---- */
@@ -547,14 +872,13 @@ static void nv_make_units(struct nv_model *m)
     }
     for (i = 0; i < m->nclasses; i++) {
         m->classes[i].nworkloads = m->units[i].nworkloads;
-        m->classes[i].sole = UINT32_MAX - 1; /* no pod seen yet */
+        m->classes[i].count = 0;
     }
     for (i = 0; i < m->npods; i++) {
         struct nv_class *c = &m->classes[m->pods[i].cls];
-        if (c->sole == UINT32_MAX - 1)
-            c->sole = m->pods[i].workload;
-        else if (c->sole != m->pods[i].workload)
-            c->sole = UINT32_MAX;
+        struct nv_workload *w = &m->workloads[m->pods[i].workload];
+        c->count = nv_count_add(c->count, m->pods[i].count);
+        w->count = nv_count_add(w->count, m->pods[i].count);
     }
     free(tmp);
     free(byclass);
@@ -589,8 +913,12 @@ int nv_model_finish(struct nv_model *m, struct nv_diags *d)
 {
     struct nv_classtab t = {NULL, 0};
     size_t i;
-    int rc = nv_group_workloads(m, d);
+    int rc;
 
+    nv_count_pods(m); /* before grouping: each pod's workload is still its own object */
+    rc = nv_group_workloads(m, d);
+    nv_split_statefulsets(m);
+    nv_check_unknown_values(m, d);
     for (i = 0; i < m->npods; i++)
         m->pods[i].cls = nv_class_of(m, &t, &m->pods[i]);
     free(t.slots);

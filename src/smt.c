@@ -384,24 +384,15 @@ static void nv_sym_axioms(struct nv_smt *s, const struct nv_sym *e, const char *
                              &s->nv.keys[k], nv_labels_get(&m->ns[c].labels, s->nv.keys[k].key))]));
 }
 
-/* A workload is never paired with itself: forbid both ends in its own classes. */
+/* A flow runs between two distinct pods: both ends in a class of one pod is no flow. */
 static void nv_distinct_axioms(struct nv_smt *s)
 {
     const struct nv_model *m = s->m;
-    size_t c, d;
+    size_t c;
 
-    for (c = 0; c < m->nclasses; c++) {
-        uint32_t w = m->classes[c].sole;
-        if (w == UINT32_MAX)
-            continue; /* pods of several workloads: two of them can be paired */
-        nv_axiom(s, Z3_mk_not(s->ctx, nv_and2(s, s->s.cls[c], s->d.cls[c])));
-        if (m->units[m->workloads[w].unit].ncls < 2)
-            continue;
-        /* the other classes of the same workload, when they hold only it */
-        for (d = 0; d < m->nclasses; d++)
-            if (d != c && m->classes[d].sole == w)
-                nv_axiom(s, Z3_mk_not(s->ctx, nv_and2(s, s->s.cls[c], s->d.cls[d])));
-    }
+    for (c = 0; c < m->nclasses; c++)
+        if (!nv_claim_pair_ok(m, (uint32_t)c, (uint32_t)c))
+            nv_axiom(s, Z3_mk_not(s->ctx, nv_and2(s, s->s.cls[c], s->d.cls[c])));
 }
 
 /* A label selector over an endpoint's pod labels (ns = 0) or namespace labels (ns = 1). */

@@ -43,7 +43,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 # The features this test checks by default: those netverify on main passes.
 FEATURES = {"base", "explain", "explain-named", "explain-svc", "kind-ref", "empty-values", "list",
-            "services", "sidecars", "svc-named", "svc-on", "svc-headless"}
+            "services", "sidecars", "svc-named", "svc-on", "svc-headless", "replicas", "hpa",
+            "owners", "ctrl-labels", "self-error"}
 
 ALL_FEATURES = {
     "base": "single-pod workloads of every kind, policies, claims of every form",

@@ -5,8 +5,9 @@
  * with owners), NetworkPolicies and Services, written as YAML. Every shape the
  * semantics tell apart comes up: empty and absent selectors, every operator,
  * named and numeric ports, endPort, ipBlocks with except, IPv6 blocks,
- * policyTypes given or implied, pods of one owner with different labels.
- * Include after <cmocka.h>.
+ * policyTypes given or implied, pods of one owner with different labels, pod
+ * counts (replicas, a Deployment's surge, DaemonSets, Jobs, CronJobs,
+ * HorizontalPodAutoscalers). Include after <cmocka.h>.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #ifndef NETVERIFY_TEST_RANDCLUSTER_H
@@ -33,6 +34,20 @@ static inline unsigned rn(unsigned n)
     return rnd() % n;
 }
 
+/*
+ * A second stream for the pod counts, so that the clusters of the first one
+ * (labels, policies) are what they were before counts were modelled.
+ */
+static uint64_t rs2;
+
+static inline unsigned rn2(unsigned n)
+{
+    rs2 ^= rs2 >> 12;
+    rs2 ^= rs2 << 25;
+    rs2 ^= rs2 >> 27;
+    return (unsigned)(((rs2 * 2685821657736338717ULL) >> 32) % n);
+}
+
 static const char *const pod_keys[] = {"app", "role", "tier", "env"};
 static const char *const ns_keys[] = {"team", "env"};
 static const char *const vals[] = {"a", "b", "c"};
@@ -53,7 +68,8 @@ struct gen {
     char ns[MAXNS][16]; /* namespace names; the last may be "default" */
     unsigned nworkloads, npolicies, nservices;
     unsigned char kinds[MAXWL]; /* per name index: kinds used (bit 0 Deployment, 1 StatefulSet,
-                                   2 Pod, 3 ReplicaSet) */
+                                   2 Pod, 3 ReplicaSet, 4 DaemonSet, 5 Job, 6 CronJob,
+                                   7 ReplicationController) */
     int poltypes[MAXPOL];       /* policy npI's types as the semantics imply them */
 };
 
@@ -177,14 +193,63 @@ static inline void gen_containers(FILE *f, const char *indent)
     }
 }
 
+/* The spec fields that set a workload's pod count (from the second stream). */
+static inline void gen_counts(FILE *f, const char *kind, const char *indent)
+{
+    unsigned v = rn2(5);
+
+    if (!strcmp(kind, "Job")) {
+        if (v)
+            fprintf(f, "%sparallelism: %u\n", indent, v - 1);
+        if (rn2(4) == 0)
+            fprintf(f, "%scompletions: %u\n", indent, rn2(3));
+        return;
+    }
+    if (!strcmp(kind, "DaemonSet"))
+        return;
+    if (v)
+        fprintf(f, "%sreplicas: %u\n", indent, v - 1);
+    if (!strcmp(kind, "Deployment")) {
+        static const char *const strategies[] = {
+            "{type: Recreate}", "{rollingUpdate: {maxSurge: 0, maxUnavailable: 1}}",
+            "{type: RollingUpdate, rollingUpdate: {maxSurge: 50%}}",
+            "{rollingUpdate: {maxSurge: 2}}"};
+        unsigned st = rn2(6);
+        if (st < 4)
+            fprintf(f, "%sstrategy: %s\n", indent, strategies[st]);
+    }
+}
+
+/* Now and then a HorizontalPodAutoscaler for a scalable workload. */
+static inline void gen_hpa(FILE *f, const char *kind, unsigned index, unsigned i,
+                           const char *nsfield)
+{
+    if (rn2(5))
+        return;
+    fprintf(f,
+            "---\napiVersion: autoscaling/v%u\nkind: HorizontalPodAutoscaler\n"
+            "metadata: {name: hpa%u%s}\nspec:\n  scaleTargetRef: {kind: %s, name: w%u}\n"
+            "  maxReplicas: %u\n",
+            1 + rn2(2), index, nsfield, kind, i, 1 + rn2(3));
+}
+
 static inline void gen_workload(struct gen *g, unsigned index)
 {
+    static const char *const kinds[] = {
+        "Deployment", "StatefulSet", "Pod",     "ReplicaSet",
+        "DaemonSet",  "Job",         "CronJob", "ReplicationController"};
     FILE *f = g->f;
     const char *ns = g->ns[rn(g->nns)];
-    unsigned kind = rn(5), i = index;
-    unsigned kclass = kind <= 2 ? 1u << kind : 8u;
+    unsigned kind = rn(5), i = index, k = kind <= 2 ? kind : 3;
+    unsigned kclass;
     char nsfield[40];
 
+    /* the second stream turns some Deployments into other kinds with a pod template */
+    if (kind == 0) {
+        unsigned v = rn2(9);
+        k = v < 4 || v > 7 ? 0 : v;
+    }
+    kclass = 1u << k;
     /* now and then the name of the previous workload: another kind, or in another namespace */
     if (index && rn(8) == 0 && !(g->kinds[index - 1] & kclass))
         i = index - 1;
@@ -194,14 +259,27 @@ static inline void gen_workload(struct gen *g, unsigned index)
         nsfield[0] = '\0';
     else
         snprintf(nsfield, sizeof(nsfield), ", namespace: %s", ns);
-    if (kind <= 1) {
-        static const char *const kinds[] = {"Deployment", "StatefulSet"};
-        fprintf(f, "---\nkind: %s\nmetadata: {name: w%u%s}\nspec:\n  template:\n", kinds[kind], i,
-                nsfield);
+    if (kind <= 1 && k == 6) {
+        fprintf(f, "---\nkind: CronJob\nmetadata: {name: w%u%s}\nspec:\n  schedule: '* * * * *'\n",
+                i, nsfield);
+        if (rn2(3))
+            fprintf(f, "  concurrencyPolicy: %s\n", rn2(2) ? "Forbid" : "Replace");
+        fputs("  jobTemplate:\n    spec:\n", f);
+        gen_counts(f, "Job", "      ");
+        fputs("      template:\n        metadata:\n          labels: ", f);
+        gen_labels(f, pod_keys, 4);
+        fputs("\n        spec:\n", f);
+        gen_containers(f, "          ");
+    } else if (kind <= 1) {
+        fprintf(f, "---\nkind: %s\nmetadata: {name: w%u%s}\nspec:\n", kinds[k], i, nsfield);
+        gen_counts(f, kinds[k], "  ");
+        fputs("  template:\n", f);
         fputs("    metadata:\n      labels: ", f);
         gen_labels(f, pod_keys, 4);
         fputs("\n    spec:\n", f);
         gen_containers(f, "      ");
+        if (k == 0 || k == 1 || k == 7)
+            gen_hpa(f, kinds[k], index, i, nsfield);
     } else if (kind == 2) {
         fprintf(f, "---\nkind: Pod\nmetadata:\n  name: w%u\n  labels: ", i);
         gen_labels(f, pod_keys, 4);
@@ -441,6 +519,7 @@ static inline void gen_cluster(struct gen *g, const char *path, uint64_t seed,
 
     memset(g, 0, sizeof(*g));
     rs = seed * 0x9E3779B97F4A7C15ULL + 1;
+    rs2 = seed * 0xD1B54A32D192ED03ULL + 7;
     g->f = fopen(path, "w");
     assert_non_null(g->f);
     g->nns = sz->ns_min + rn(sz->ns_span);

@@ -186,6 +186,405 @@ static const struct nv_policy *pol_named(const struct nv_model *m, const char *n
     return NULL;
 }
 
+/* ---- pod counts and controller labels ---- */
+
+/* The pods of workload id, all its groups. */
+static unsigned pods_of(const struct nv_model *m, const char *id)
+{
+    return wl(m, id)->count;
+}
+
+static void test_pod_counts(void **state)
+{
+    static const char text[] =
+        "kind: Deployment\n"
+        "metadata: {name: d-default, namespace: a}\n"
+        "spec: {template: {}}\n"
+        "---\n"
+        "kind: Deployment\n"
+        "metadata: {name: d-ten, namespace: a}\n"
+        "spec: {replicas: 10, template: {}}\n"
+        "---\n"
+        "kind: Deployment\n"
+        "metadata: {name: d-recreate, namespace: a}\n"
+        "spec: {replicas: 1, strategy: {type: Recreate}, template: {}}\n"
+        "---\n"
+        "kind: Deployment\n"
+        "metadata: {name: d-surge, namespace: a}\n"
+        "spec:\n"
+        "  replicas: 4\n"
+        "  strategy: {rollingUpdate: {maxSurge: 3, maxUnavailable: 0}}\n"
+        "  template: {}\n"
+        "---\n"
+        "kind: Deployment\n"
+        "metadata: {name: d-pct, namespace: a}\n"
+        "spec: {replicas: 5, strategy: {rollingUpdate: {maxSurge: 50%}}, template: {}}\n"
+        "---\n"
+        "kind: Deployment\n"
+        "metadata: {name: d-zero, namespace: a}\n"
+        "spec: {replicas: 0, template: {}}\n"
+        "---\n"
+        "kind: Deployment\n"
+        "metadata: {name: d-nosurge, namespace: a}\n"
+        "spec: {strategy: {rollingUpdate: {maxSurge: 0%}}, template: {}}\n"
+        "---\n"
+        "kind: StatefulSet\n"
+        "metadata: {name: sts, namespace: a}\n"
+        "spec: {replicas: 3, template: {}}\n"
+        "---\n"
+        "kind: StatefulSet\n"
+        "metadata: {name: sts1, namespace: a}\n"
+        "spec: {template: {}}\n"
+        "---\n"
+        "kind: ReplicaSet\n"
+        "metadata: {name: rs, namespace: a}\n"
+        "spec: {replicas: 2, template: {}}\n"
+        "---\n"
+        "kind: ReplicationController\n"
+        "metadata: {name: rc, namespace: a}\n"
+        "spec: {template: {}}\n"
+        "---\n"
+        "kind: DaemonSet\n"
+        "metadata: {name: ds, namespace: a}\n"
+        "spec: {template: {}}\n"
+        "---\n"
+        "kind: Job\n"
+        "metadata: {name: job, namespace: a}\n"
+        "spec: {template: {}}\n"
+        "---\n"
+        "kind: Job\n"
+        "metadata: {name: job-par, namespace: a}\n"
+        "spec: {parallelism: 4, completions: 3, template: {}}\n"
+        "---\n"
+        "kind: CronJob\n"
+        "metadata: {name: cron, namespace: a}\n"
+        "spec: {schedule: '@daily', jobTemplate: {spec: {template: {}}}}\n"
+        "---\n"
+        "kind: CronJob\n"
+        "metadata: {name: cron-forbid, namespace: a}\n"
+        "spec: {concurrencyPolicy: Forbid, jobTemplate: {spec: {template: {}}}}\n"
+        "---\n"
+        "kind: CronJob\n"
+        "metadata: {name: cron-par, namespace: a}\n"
+        "spec: {concurrencyPolicy: Replace, jobTemplate: {spec: {parallelism: 3, template: {}}}}\n"
+        "---\n"
+        "kind: Pod\n"
+        "metadata: {name: bare, namespace: a}\n"
+        "---\n"
+        "kind: Pod\n"
+        "metadata:\n"
+        "  name: owned-1\n"
+        "  namespace: a\n"
+        "  ownerReferences: [{kind: ReplicaSet, name: own, controller: true}]\n"
+        "---\n"
+        "kind: Pod\n"
+        "metadata:\n"
+        "  name: owned-2\n"
+        "  namespace: a\n"
+        "  ownerReferences: [{kind: ReplicaSet, name: own, controller: true}]\n"
+        "---\n"
+        "apiVersion: autoscaling/v2\n"
+        "kind: HorizontalPodAutoscaler\n"
+        "metadata: {name: h1, namespace: a}\n"
+        "spec:\n"
+        "  scaleTargetRef: {apiVersion: apps/v1, kind: StatefulSet, name: sts1}\n"
+        "  minReplicas: 2\n"
+        "  maxReplicas: 7\n"
+        "  metrics: [{type: Resource}]\n"
+        "---\n"
+        "apiVersion: autoscaling/v1\n"
+        "kind: HorizontalPodAutoscaler\n"
+        "metadata: {name: h2, namespace: a}\n"
+        "spec:\n"
+        "  scaleTargetRef: {kind: Deployment, name: d-recreate}\n"
+        "  maxReplicas: 4\n"
+        "  targetCPUUtilizationPercentage: 80\n"
+        "---\n"
+        "apiVersion: autoscaling/v2\n"
+        "kind: HorizontalPodAutoscaler\n"
+        "metadata: {name: h3, namespace: other}\n"
+        "spec: {scaleTargetRef: {kind: ReplicaSet, name: rs}, maxReplicas: 9}\n"
+        "---\n"
+        "apiVersion: autoscaling/v2\n"
+        "kind: HorizontalPodAutoscaler\n"
+        "metadata: {name: h4, namespace: a}\n"
+        "spec: {scaleTargetRef: {kind: Deployment, name: rc}, maxReplicas: 9}\n";
+    static const struct {
+        const char *id;
+        unsigned count;
+    } want[] = {
+        {"a/d-default", 2},                   /* 1 + 25% of 1 rounded up */
+        {"a/d-ten", 13},                      /* 10 + 3 */
+        {"a/d-recreate", 4},                  /* the autoscaler's maxReplicas, no surge */
+        {"a/d-surge", 7},     {"a/d-pct", 8}, /* 5 + 3 */
+        {"a/d-zero", 2},                      /* listed as if scaled to 1, with its surge */
+        {"a/d-nosurge", 1},   {"a/sts", 3},      {"a/sts1", 7}, /* maxReplicas */
+        {"a/rs", 2}, /* the autoscaler is in another namespace */
+        {"a/rc", 1}, /* the autoscaler names another kind */
+        {"a/ds", 2},          {"a/job", 1},      {"a/job-par", 3}, /* at most the completions */
+        {"a/cron", 2},                                             /* runs may overlap */
+        {"a/cron-forbid", 1}, {"a/cron-par", 3}, {"a/bare", 1},
+        {"a/own", 2}, /* two Pods of one owner */
+    };
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+        if (pods_of(m, want[i].id) != want[i].count)
+            fail_msg("%s: %u pods, want %u", want[i].id, pods_of(m, want[i].id), want[i].count);
+    assert_int_equal(m->nhpas, 4);
+    assert_int_equal(m->pods[wl(m, "a/own")->pods[0]].origin, NV_POD_MANIFEST);
+    assert_int_equal(m->pods[wl(m, "a/d-ten")->pods[0]].origin, NV_POD_TEMPLATE);
+    assert_int_equal(m->pods[wl(m, "a/sts")->pods[0]].origin, NV_POD_ORDINAL);
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+static void test_err_pod_counts(void **state)
+{
+    (void)state;
+    expect_error("kind: Deployment\nmetadata: {name: d}\nspec: {replicas: -1, template: {}}\n",
+                 NV_E_VALUE, "'replicas' -1 is negative", "replicas: ^-1");
+    expect_error("kind: StatefulSet\nmetadata: {name: d}\nspec: {replicas: '3'}\n", NV_E_TYPE,
+                 "'replicas' must be an integer", "replicas: ^'3'");
+    expect_error("kind: Job\nmetadata: {name: d}\nspec: {parallelism: 4294967296}\n", NV_E_VALUE,
+                 "'parallelism' 4294967296 is out of range", "parallelism: ^4294967296");
+    expect_error("kind: Deployment\nmetadata: {name: d}\n"
+                 "spec: {strategy: {rollingUpdate: {maxSurge: 1.5}}}\n",
+                 NV_E_TYPE, "'maxSurge' must be an integer or a percentage", "maxSurge: ^1.5");
+    expect_error("kind: Deployment\nmetadata: {name: d}\n"
+                 "spec: {strategy: {rollingUpdate: {maxSurge: '25'}}}\n",
+                 NV_E_VALUE, "must be an integer or a percentage such as '25%', not '25'",
+                 "maxSurge: ^'25'");
+    expect_error("kind: Deployment\nmetadata: {name: d}\n"
+                 "spec: {strategy: {rollingUpdate: {maxSurge: '%'}}}\n",
+                 NV_E_VALUE, "not '%'", "maxSurge: ^'%'");
+    expect_error("kind: Deployment\nmetadata: {name: d}\n"
+                 "spec: {strategy: {type: Rolling}}\n",
+                 NV_E_VALUE, "unknown type 'Rolling' (expected RollingUpdate or Recreate)",
+                 "type: ^Rolling");
+    expect_error("kind: Deployment\nmetadata: {name: d}\n"
+                 "spec: {strategy: {typo: Recreate}}\n",
+                 NV_E_VALUE, "unknown field 'typo' in a Deployment strategy", "{^typo");
+    expect_error("kind: Deployment\nmetadata: {name: d}\n"
+                 "spec: {strategy: {type: Recreate, rollingUpdate: {maxSurge: 1}}}\n",
+                 NV_E_VALUE, "'rollingUpdate' may not be given", "Recreate, ^rollingUpdate");
+    expect_error("kind: Deployment\nmetadata: {name: d}\n"
+                 "spec: {strategy: {rollingUpdate: {maxSurge: 0, maxUnavailable: 0%}}}\n",
+                 NV_E_VALUE, "may not both be 0", "0, ^maxUnavailable");
+    expect_error("kind: Deployment\nmetadata: {name: d}\n"
+                 "spec: {strategy: {rollingUpdate: {maxUnavailable: 150%}}}\n",
+                 NV_E_VALUE, "more than 100%", "maxUnavailable: ^150%");
+    expect_error("kind: CronJob\nmetadata: {name: d}\nspec: {concurrencyPolicy: Never}\n",
+                 NV_E_VALUE,
+                 "unknown concurrencyPolicy 'Never' (expected Allow, Forbid or Replace)",
+                 "concurrencyPolicy: ^Never");
+    expect_error("kind: CronJob\nmetadata: {name: d}\n"
+                 "spec: {jobTemplate: {spec: {completions: -2}}}\n",
+                 NV_E_VALUE, "'completions' -2 is negative", "completions: ^-2");
+    expect_error("kind: StatefulSet\nmetadata: {name: d}\nspec: {ordinals: {start: -1}}\n",
+                 NV_E_VALUE, "'start' -1 is negative", "start: ^-1");
+    /* HorizontalPodAutoscaler */
+    expect_error("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
+                 "spec: {scaleTargetRef: {kind: Deployment, name: d}}\n",
+                 NV_E_MISSING, "has no 'maxReplicas'", "spec: ^{");
+    expect_error("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
+                 "spec: {scaleTargetRef: {kind: Deployment, name: d}, maxReplicas: 0}\n",
+                 NV_E_VALUE, "at least 1", "maxReplicas: ^0");
+    expect_error("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
+                 "spec: {scaleTargetRef: {kind: Deployment, name: d}, maxReplicas: 2,\n"
+                 "  minReplicas: 3}\n",
+                 NV_E_VALUE, "'minReplicas' 3 is more than 'maxReplicas' 2", "minReplicas: ^3");
+    expect_error("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
+                 "spec: {scaleTargetRef: {kind: Deployment}, maxReplicas: 2}\n",
+                 NV_E_MISSING, "scaleTargetRef needs 'kind' and 'name'", "scaleTargetRef: ^{");
+    expect_error("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
+                 "spec: {maxReplicas: 2}\n",
+                 NV_E_MISSING, "has no 'scaleTargetRef'", "spec: ^{");
+    expect_error("apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
+                 "spec: {scaleTargetRef: {kind: D, name: d}, maxReplicas: 2, metrics: []}\n",
+                 NV_E_VALUE, "unknown field 'metrics' in a HorizontalPodAutoscaler spec",
+                 "2, ^metrics");
+    expect_error("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
+                 "spec: {scaleTargetRef: {kind: D, name: d, uid: x}, maxReplicas: 2}\n",
+                 NV_E_VALUE, "unknown field 'uid' in scaleTargetRef", "d, ^uid");
+    expect_error("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
+                 "spec: {scaleTargetRef: {kind: D, name: d}, maxReplicas: two}\n",
+                 NV_E_TYPE, "'maxReplicas' must be an integer", "maxReplicas: ^two");
+}
+
+/* Label value of key on the first pod of workload id, or NULL. */
+static const char *label_of(const struct nv_model *m, const char *id, const char *key)
+{
+    return nv_labels_get(&m->pods[wl(m, id)->pods[0]].labels, key);
+}
+
+static void test_controller_labels(void **state)
+{
+    static const char text[] =
+        "kind: Job\n"
+        "metadata: {name: j, namespace: a}\n"
+        "spec: {template: {metadata: {labels: {app: x}}}}\n"
+        "---\n"
+        "kind: Job\n"
+        "metadata: {name: jm, namespace: a}\n"
+        "spec: {manualSelector: true, template: {metadata: {labels: {app: x}}}}\n"
+        "---\n"
+        "kind: Job\n"
+        "metadata: {name: jown, namespace: a}\n"
+        "spec: {template: {metadata: {labels: {job-name: mine}}}}\n"
+        "---\n"
+        "kind: CronJob\n"
+        "metadata: {name: c, namespace: a}\n"
+        "spec: {jobTemplate: {spec: {template: {}}}}\n"
+        "---\n"
+        "kind: Deployment\n"
+        "metadata: {name: d, namespace: a}\n"
+        "spec: {template: {metadata: {labels: {pod-template-hash: abc}}}}\n"
+        "---\n"
+        "kind: DaemonSet\n"
+        "metadata: {name: ds, namespace: a}\n"
+        "spec: {template: {}}\n"
+        "---\n"
+        "kind: StatefulSet\n"
+        "metadata: {name: s, namespace: a}\n"
+        "spec: {replicas: 2, ordinals: {start: 5}, template: {}}\n"
+        "---\n"
+        "kind: Pod\n"
+        "metadata: {name: p, namespace: a, labels: {job-name: old}}\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+    const char *u = nv_model_unknown_value;
+
+    (void)state;
+    assert_string_equal(label_of(m, "a/j", "job-name"), "j");
+    assert_string_equal(label_of(m, "a/j", "batch.kubernetes.io/job-name"), "j");
+    assert_string_equal(label_of(m, "a/j", "controller-uid"), u);
+    assert_string_equal(label_of(m, "a/j", "batch.kubernetes.io/controller-uid"), u);
+    assert_string_equal(label_of(m, "a/j", "app"), "x");
+    assert_null(label_of(m, "a/jm", "job-name"));
+    assert_null(label_of(m, "a/jm", "controller-uid"));
+    assert_string_equal(label_of(m, "a/jown", "job-name"), "mine");
+    assert_string_equal(label_of(m, "a/jown", "batch.kubernetes.io/job-name"), "jown");
+    assert_string_equal(label_of(m, "a/c", "job-name"), u);
+    assert_string_equal(label_of(m, "a/c", "batch.kubernetes.io/job-name"), u);
+    assert_string_equal(label_of(m, "a/d", "pod-template-hash"), u);
+    assert_string_equal(label_of(m, "a/ds", "controller-revision-hash"), u);
+    assert_string_equal(label_of(m, "a/ds", "pod-template-generation"), u);
+    assert_string_equal(label_of(m, "a/s", "controller-revision-hash"), u);
+    assert_string_equal(label_of(m, "a/s", "statefulset.kubernetes.io/pod-name"), "s-5");
+    assert_string_equal(label_of(m, "a/s", "apps.kubernetes.io/pod-index"), "5");
+    assert_string_equal(label_of(m, "a/p", "job-name"), "old"); /* a Pod keeps what it has */
+    assert_null(label_of(m, "a/p", "controller-uid"));
+    assert_int_equal(d.n, 0);
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+static void test_statefulset_split(void **state)
+{
+    static const char text[] =
+        "kind: StatefulSet\n"
+        "metadata: {name: db, namespace: a}\n"
+        "spec: {replicas: 5, template: {metadata: {labels: {app: db}}}}\n"
+        "---\n"
+        "kind: StatefulSet\n"
+        "metadata: {name: db2, namespace: a}\n"
+        "spec: {replicas: 2, template: {metadata: {labels: {app: db}}}}\n"
+        "---\n"
+        "kind: NetworkPolicy\n"
+        "metadata: {name: p, namespace: a}\n"
+        "spec:\n"
+        "  podSelector: {matchLabels: {statefulset.kubernetes.io/pod-name: db-0}}\n"
+        "  ingress:\n"
+        "  - from:\n"
+        "    - podSelector:\n"
+        "        matchExpressions:\n"
+        "        - {key: apps.kubernetes.io/pod-index, operator: In, values: ['2', '02', '9']}\n"
+        "    - podSelector: {matchLabels: {statefulset.kubernetes.io/pod-name: db2-1}}\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+    const struct nv_workload *w = wl(m, "a/db"), *w2 = wl(m, "a/db2");
+    static const unsigned want[][3] = {{0, 1, 0}, {1, 3, 1}, {2, 1, 0}};
+    size_t i;
+
+    (void)state;
+    /* db-0 and db-2 are named; db-1, db-3 and db-4 stay one group, labelled as db-1 */
+    assert_int_equal(w->npods, 3);
+    assert_int_equal(w->count, 5);
+    for (i = 0; i < 3; i++) {
+        const struct nv_pod *p = &m->pods[w->pods[i]];
+        char name[16], idx[16];
+        assert_int_equal(p->ordinal, want[i][0]);
+        assert_int_equal(p->count, want[i][1]);
+        assert_int_equal(p->remainder, want[i][2]);
+        snprintf(name, sizeof(name), "db-%u", want[i][0]);
+        snprintf(idx, sizeof(idx), "%u", want[i][0]);
+        assert_string_equal(nv_labels_get(&p->labels, "statefulset.kubernetes.io/pod-name"), name);
+        assert_string_equal(nv_labels_get(&p->labels, "apps.kubernetes.io/pod-index"), idx);
+        assert_string_equal(nv_labels_get(&p->labels, "app"), "db");
+    }
+    /* db2: both ordinals are named (index 0 is not named for it: '2' is out of range) */
+    assert_int_equal(w2->npods, 2);
+    assert_int_equal(m->pods[w2->pods[0]].count, 1);
+    assert_int_equal(m->pods[w2->pods[0]].remainder, 1);
+    assert_int_equal(m->pods[w2->pods[0]].ordinal, 0);
+    assert_int_equal(m->pods[w2->pods[1]].ordinal, 1);
+    assert_int_equal(m->pods[w2->pods[1]].remainder, 0);
+    /* pods of one class: db-1 with db-3 and db-4; the named pods are classes of their own */
+    assert_int_not_equal(m->pods[w->pods[0]].cls, m->pods[w->pods[1]].cls);
+    assert_int_equal(m->classes[m->pods[w->pods[1]].cls].count, 3);
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+static void test_unknown_label_warning(void **state)
+{
+    static const char text[] =
+        "kind: Deployment\n"
+        "metadata: {name: d, namespace: a}\n"
+        "spec: {template: {}}\n"
+        "---\n"
+        "kind: Job\n"
+        "metadata: {name: j, namespace: a}\n"
+        "spec: {template: {}}\n"
+        "---\n"
+        "kind: NetworkPolicy\n"
+        "metadata: {name: p1, namespace: a}\n"
+        "spec:\n"
+        "  podSelector: {matchLabels: {pod-template-hash: abc}}\n"
+        "---\n"
+        "kind: NetworkPolicy\n"
+        "metadata: {name: p2, namespace: a}\n"
+        "spec:\n"
+        "  podSelector: {matchLabels: {job-name: j}}\n"
+        "  ingress:\n"
+        "  - from:\n"
+        "    - podSelector: {matchExpressions: [{key: controller-uid, operator: Exists}]}\n"
+        "    - podSelector: {matchExpressions: [{key: controller-uid, operator: NotIn, values: "
+        "[x]}]}\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+    unsigned line, col;
+
+    (void)state;
+    /* job-name is known (the Job's name), Exists needs no value: two warnings only */
+    assert_int_equal(d.n, 2);
+    assert_int_equal(d.items[0].sev, NV_SEV_WARNING);
+    assert_non_null(strstr(d.items[0].msg, "label 'pod-template-hash', which controllers set"));
+    pos_of(text, "podSelector: ^{matchLabels: {pod-template-hash", &line, &col);
+    assert_int_equal(d.items[0].loc.line, line);
+    assert_int_equal(d.items[0].loc.col, col);
+    assert_non_null(strstr(d.items[1].msg, "label 'controller-uid'"));
+    pos_of(text, "- podSelector: ^{matchExpressions: [{key: controller-uid, operator: NotIn", &line,
+           &col);
+    assert_int_equal(d.items[1].loc.line, line);
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
 /* ---- successful loads ---- */
 
 static void test_namespaces(void **state)
@@ -2687,6 +3086,11 @@ int main(void)
         cmocka_unit_test(test_default_namespace),
         cmocka_unit_test(test_owner_references),
         cmocka_unit_test(test_workload_kinds),
+        cmocka_unit_test(test_pod_counts),
+        cmocka_unit_test(test_err_pod_counts),
+        cmocka_unit_test(test_controller_labels),
+        cmocka_unit_test(test_statefulset_split),
+        cmocka_unit_test(test_unknown_label_warning),
         cmocka_unit_test(test_lists),
         cmocka_unit_test(test_policy_types),
         cmocka_unit_test(test_policy_rules),

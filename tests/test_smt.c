@@ -869,6 +869,33 @@ static int o_set_ok(const struct oracle *o, const struct nv_claim *c, const stru
     return c->kind != NV_CLAIM_ISOLATED || pods > 0;
 }
 
+/*
+ * Whether some flow runs from set a (its complement when 'outside') to set b,
+ * over pods and probe addresses: two distinct endpoints, not two addresses.
+ */
+static int o_part_related(const struct oracle *o, const struct nv_claim *c, int outside)
+{
+    const struct nv_model *m = o->m;
+    size_t np = m->npods, n = np + o->addrs.n, i, j;
+
+    for (i = 0; i < n; i++) {
+        struct o_end s = {i >= np, i < np ? i : 0, {0}};
+        if (i >= np)
+            s.ip = o->addrs.v[i - np];
+        if (o_end_in(o, &c->a, &s) == outside)
+            continue;
+        for (j = 0; j < n; j++) {
+            struct o_end d = {j >= np, j < np ? j : 0, {0}};
+            if (j >= np)
+                d.ip = o->addrs.v[j - np];
+            if ((s.ext && d.ext) || (i == j && m->pods[i].count < 2) || !o_end_in(o, &c->b, &d))
+                continue;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int o_claim_ok(const struct oracle *o, const struct nv_claim *c, const struct gclaim *gc)
 {
     if (!o_set_ok(o, c, gc, &c->a, 0))
@@ -877,8 +904,8 @@ static int o_claim_ok(const struct oracle *o, const struct nv_claim *c, const st
         return 1;
     if (!o_set_ok(o, c, gc, &c->b, 1))
         return 0;
-    /* external to external only: refused, since no such flow is modelled */
-    return c->only || o_has_pods(o, &c->a) || o_has_pods(o, &c->b);
+    /* every part must relate two distinct endpoints: no two addresses, no pod to itself */
+    return o_part_related(o, c, 0) && (!c->only || o_part_related(o, c, 1));
 }
 
 /* The bits of what the claim asks about toward pod d (or any address: d == npods). */
@@ -938,7 +965,8 @@ static enum nv_verdict o_part(const struct oracle *o, const struct nv_claim *c,
             int any = 0, bad = 0;
             if (!inb[nd] || (ns >= np && nd >= np))
                 continue;
-            if (ns < np && nd < np && m->pods[ns].workload == m->pods[nd].workload)
+            /* two distinct pods: a group with itself only when it has two or more */
+            if (ns < np && ns == nd && m->pods[ns].count < 2)
                 continue;
             if (ns < np && nd < np)
                 flow = &o->pp[(ns * np + nd) * o->words];
@@ -1032,6 +1060,7 @@ struct tally {
     unsigned long clusters, claims, resolved, skipped, parts, refuted, holds;
     unsigned long by_kind[4][2]; /* part kind: [holds, refuted] */
     unsigned long iso_dir_bugs;
+    unsigned long self_pairs; /* witnesses between two pods of one class */
     char iso_dir_example[600];
     double smt_time, matrix_time;
 };
@@ -1067,10 +1096,7 @@ static void describe_witness(const struct nv_model *m, const struct nv_part *p, 
     if (p->w.src.external)
         nv_ip_format(&p->w.src.ip, s);
     else
-        snprintf(s, sizeof(s), "class %u (%s)", p->w.src.cls,
-                 m->classes[p->w.src.cls].sole < m->nworkloads
-                     ? m->workloads[m->classes[p->w.src.cls].sole].id
-                     : "shared");
+        snprintf(s, sizeof(s), "class %u (%u pods)", p->w.src.cls, m->classes[p->w.src.cls].count);
     if (p->w.dst.external)
         nv_ip_format(&p->w.dst.ip, d);
     else
@@ -1136,6 +1162,9 @@ static void check_claim(uint64_t seed, struct nv_smt *smt, struct nv_matrix *x,
             continue;
         }
         t->refuted++;
+        if (ps->kind != NV_PART_ISOLATED && !ps->w.src.external && !ps->w.dst.external &&
+            ps->w.src.cls == ps->w.dst.cls)
+            t->self_pairs++;
         both[0] = ps;
         both[1] = pm;
         for (e = 0; e < 2; e++) {
@@ -1279,7 +1308,7 @@ static void test_differential(void **state)
     double t0 = now();
     /* about 10 s here; the sanitizers make everything several times slower */
 #if defined(__SANITIZE_ADDRESS__)
-    unsigned long nclusters = 40, nclaims = 40;
+    unsigned long nclusters = 60, nclaims = 40;
 #else
     unsigned long nclusters = 200, nclaims = 40;
 #endif
@@ -1299,12 +1328,15 @@ static void test_differential(void **state)
                   t.by_kind[0][0], t.by_kind[0][1], t.by_kind[1][0], t.by_kind[1][1],
                   t.by_kind[2][0], t.by_kind[2][1], t.by_kind[3][0], t.by_kind[3][1], t.smt_time,
                   t.matrix_time, now() - t0);
+    print_message("  %lu witnesses between two pods of one class\n", t.self_pairs);
     /* most generated claims must resolve, and every kind must see both verdicts */
     assert_true(t.resolved * 4 > t.claims * 3);
     for (seed = 0; seed < 4; seed++) {
         assert_true(t.by_kind[seed][0] > 20);
         assert_true(t.by_kind[seed][1] > 20);
     }
+    /* pods of one class (replicas) reach each other: the engines must see such flows */
+    assert_true(t.self_pairs > 20);
     /* the bug test_isolated_witness_direction pins down */
     if (t.iso_dir_bugs)
         fail_msg("BUG: %lu 'is isolated' witnesses of the SMT engine name a direction that is "

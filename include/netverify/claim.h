@@ -133,7 +133,10 @@ const char *nv_service_unselected_why(const struct nv_service *svc);
 /* Append "80 (http)", "53/UDP (dns)" or "8080" (port, protocol unless TCP, name) to b. */
 void nv_service_port_format(struct nv_buf *b, const struct nv_service_port *sp);
 
-/* Whether classes a and b may be a flow: not two pods of one workload only. */
+/*
+ * Whether classes a and b may be a flow: a flow runs between two distinct pods,
+ * so a == b needs a class of at least two pods.
+ */
 int nv_claim_pair_ok(const struct nv_model *m, uint32_t a, uint32_t b);
 
 #endif

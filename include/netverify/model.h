@@ -30,7 +30,18 @@ struct nv_named_port {
     unsigned port;
 };
 
-/* One representative pod: a Pod manifest, or a workload's pod template. */
+/* Where a pod group comes from: what its pods are called. */
+enum nv_pod_origin {
+    NV_POD_MANIFEST, /* a Pod object: one pod, named by its manifest */
+    NV_POD_TEMPLATE, /* a workload's pod template: 'count' pods, numbered #1.. in the workload */
+    NV_POD_ORDINAL,  /* StatefulSet pods: NAME-ORDINAL */
+};
+
+/*
+ * A pod group: 'count' running pods with the same labels and container ports,
+ * from a Pod manifest or a workload's pod template (see "Workloads and pods" in
+ * docs/semantics.md for the counts).
+ */
 struct nv_pod {
     const char *name; /* the Pod's or the workload's own name */
     unsigned ns;
@@ -40,6 +51,23 @@ struct nv_pod {
     struct nv_loc loc;
     unsigned workload;
     uint32_t cls;
+    enum nv_pod_origin origin;
+    unsigned count; /* pods this group stands for, >= 1 */
+    /* NV_POD_ORDINAL: the group's first ordinal; a 'remainder' group's pods are the
+     * ordinals from there on that no other group of its workload has */
+    unsigned ordinal;
+    unsigned char remainder;
+    /* before nv_model_finish: how a HorizontalPodAutoscaler changes 'count' */
+    unsigned char scalable;  /* the kind has a scale subresource */
+    unsigned char surge_pct; /* 'surge' is a percentage of the replicas */
+    unsigned surge;          /* Deployment RollingUpdate maxSurge (0: none) */
+};
+
+/* A HorizontalPodAutoscaler: the workload it scales and its maxReplicas. */
+struct nv_hpa {
+    const char *ns, *kind, *name;
+    unsigned max;
+    struct nv_loc loc;
 };
 
 /* What the output names: namespace/name with a kind. */
@@ -56,7 +84,8 @@ struct nv_workload {
     struct nv_loc loc;
     size_t npods;
     unsigned *pods;
-    uint32_t unit; /* distinct set of classes, see nv_model_classify */
+    uint32_t unit;  /* distinct set of classes, see nv_model_classify */
+    unsigned count; /* pods of all its groups (saturating) */
 };
 
 struct nv_service_port {
@@ -98,7 +127,7 @@ struct nv_class {
     size_t nports;
     struct nv_named_port *ports; /* projected on the names some rule uses */
     size_t nworkloads;           /* workloads whose unit is this class alone */
-    uint32_t sole;               /* the one workload all its pods belong to, or UINT32_MAX */
+    unsigned count;              /* pods of its pod groups (saturating) */
 };
 
 /* The set of classes of one or more workloads (almost always one class). */
@@ -121,6 +150,8 @@ struct nv_model {
     size_t nunmodelled;            /* workloads of kinds not modelled yet (KubeVirt VMs) */
     size_t nservices, svcalloc;
     struct nv_service *services;
+    size_t nhpas, hpaalloc;
+    struct nv_hpa *hpas;
     size_t npolicies, polalloc;
     struct nv_policy **policies;
     /* classes, after nv_model_classify */
@@ -133,6 +164,9 @@ struct nv_model {
     /* keys selectors use, for projection (interned) */
     size_t nkeys, keyalloc;
     const char **keys;
+    /* pod selectors of claims (policies' are found in the policies) */
+    size_t npodsels, podselalloc;
+    const struct nv_selector **podsels;
     size_t nportnames, pnalloc;
     const char **portnames;
     /* workloads claims name ("ns/name" or a bare name): each gets classes of its own */
@@ -159,6 +193,12 @@ unsigned nv_model_namespace(struct nv_model *m, const char *name);
  */
 void nv_model_use_selector(struct nv_model *m, const struct nv_selector *s);
 void nv_model_use_port_name(struct nv_model *m, const char *name);
+/*
+ * The same for a selector of pods (not of namespaces) that is not a policy's:
+ * nv_model_finish() also looks at the values it names for the labels
+ * controllers set (StatefulSet pod names, unknown hashes).
+ */
+void nv_model_use_pod_selector(struct nv_model *m, const struct nv_selector *s);
 
 /* Give workload 'ref' ("ns/name" or a bare name) classes of its own. Before nv_model_finish(). */
 void nv_model_use_workload(struct nv_model *m, const char *ref);
@@ -166,8 +206,10 @@ void nv_model_use_workload(struct nv_model *m, const char *ref);
 void nv_model_use_range(struct nv_model *m, const struct nv_iprange *r);
 
 /*
- * Sort workloads, group pods, compute classes, units and IP atoms. Returns 0,
- * or -1 after recording errors in d.
+ * Sort workloads, group pods, apply HorizontalPodAutoscalers, split
+ * StatefulSet pods that selectors tell apart, compute classes, units and IP
+ * atoms. Warns (in d) about selectors on label values controllers choose.
+ * Returns 0, or -1 after recording errors in d.
  */
 int nv_model_finish(struct nv_model *m, struct nv_diags *d);
 
@@ -178,6 +220,18 @@ int nv_model_finish(struct nv_model *m, struct nv_diags *d);
  * is the whole protocol. After nv_model_finish().
  */
 uint32_t nv_model_ports(struct nv_model *m, const struct nv_portspec *ps, size_t n, uint32_t cls);
+
+/*
+ * The pods of workload wl in class cls (UINT32_MAX: in every class), saturating.
+ * After nv_model_finish().
+ */
+unsigned nv_model_pods_in(const struct nv_model *m, uint32_t wl, uint32_t cls);
+
+/* a + b, saturating: pod counts add up without wrapping. */
+unsigned nv_count_add(unsigned a, unsigned b);
+
+/* The value of a label that a controller sets to something the manifests do not tell. */
+extern const char nv_model_unknown_value[];
 
 /* Find a workload by "ns/name" (first of any kind); -1 if none. */
 long nv_model_find_workload(const struct nv_model *m, const char *id);
