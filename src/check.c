@@ -108,28 +108,28 @@ static void nv_eval_flows(struct nv_eval *e, const struct nv_set *a, int complem
     for (i = 0; i < na; i++)
         any_src_atom |= (a->atoms[i] != 0) != complement;
     for (i = 0; i < nc && !e->done; i++) {
-        struct nv_end s = {0, (uint32_t)i, {0}};
+        struct nv_end s = {0, (uint32_t)i, {0}, UINT32_MAX, 0};
         if ((a->cls[i] != 0) == complement)
             continue;
         nv_matrix_row(e->x, (uint32_t)i, row, arow);
         for (j = 0; j < nc && !e->done; j++) {
-            struct nv_end d = {0, (uint32_t)j, {0}};
+            struct nv_end d = {0, (uint32_t)j, {0}, UINT32_MAX, 0};
             if (b->cls[j] && nv_claim_pair_ok(m, (uint32_t)i, (uint32_t)j))
                 nv_judge(e, &s, &d, row[j]);
         }
         for (j = 0; j < na && !e->done; j++) {
-            struct nv_end d = {1, 0, nv_atoms_range(&m->atoms, j).first};
+            struct nv_end d = {1, 0, nv_atoms_range(&m->atoms, j).first, UINT32_MAX, 0};
             if (b->atoms[j])
                 nv_judge(e, &s, &d, arow[j]);
         }
     }
     for (j = 0; j < nc && any_src_atom && !e->done; j++) {
-        struct nv_end d = {0, (uint32_t)j, {0}};
+        struct nv_end d = {0, (uint32_t)j, {0}, UINT32_MAX, 0};
         if (!b->cls[j])
             continue;
         nv_matrix_from_atoms(e->x, (uint32_t)j, arow);
         for (i = 0; i < na && !e->done; i++) {
-            struct nv_end s = {1, 0, nv_atoms_range(&m->atoms, i).first};
+            struct nv_end s = {1, 0, nv_atoms_range(&m->atoms, i).first, UINT32_MAX, 0};
             if ((a->atoms[i] != 0) != complement)
                 nv_judge(e, &s, &d, arow[i]);
         }
@@ -181,6 +181,8 @@ void nv_check_matrix(struct nv_matrix *x, const struct nv_claim *c, struct nv_re
             nv_eval_flows(&e, &c->a, 1, &c->b);
             break;
         }
+        if (part->verdict == NV_REFUTED)
+            nv_witness_pods(e.m, part->kind, &part->w);
     }
 }
 
@@ -193,15 +195,73 @@ static int nv_end_in(const struct nv_model *m, const struct nv_set *s, const str
     return s->cls[e->cls] != 0;
 }
 
+/* The first pod group of class cls, from group 'from' on, whose workload is not 'not'. */
+static uint32_t nv_pod_of(const struct nv_model *m, uint32_t cls, size_t from, uint32_t not )
+{
+    size_t i;
+
+    for (i = from; i < m->npods; i++)
+        if (m->pods[i].cls == cls && m->pods[i].workload != not )
+            return (uint32_t)i;
+    return UINT32_MAX;
+}
+
+void nv_witness_pods(const struct nv_model *m, enum nv_part_kind kind, struct nv_witness *w)
+{
+    uint32_t ps, pd;
+
+    w->src.pod = w->dst.pod = UINT32_MAX;
+    w->src.inst = w->dst.inst = 0;
+    if (!w->src.external)
+        w->src.pod = nv_pod_of(m, w->src.cls, 0, UINT32_MAX);
+    if (kind == NV_PART_ISOLATED)
+        return;
+    if (!w->dst.external)
+        w->dst.pod = nv_pod_of(m, w->dst.cls, 0, UINT32_MAX);
+    if (w->src.external || w->dst.external || w->src.pod == UINT32_MAX || w->dst.pod == UINT32_MAX)
+        return;
+    /* two workloads when the classes hold pods of two */
+    ps = w->src.pod;
+    pd = nv_pod_of(m, w->dst.cls, 0, m->pods[ps].workload);
+    if (pd == UINT32_MAX) {
+        pd = w->dst.pod; /* every pod of the destination's class is of ps's workload */
+        ps = nv_pod_of(m, w->src.cls, 0, m->pods[pd].workload);
+        if (ps == UINT32_MAX)
+            ps = w->src.pod;
+    }
+    if (ps == pd) {
+        /* one workload, one class: another group of the class, or another pod of the group */
+        uint32_t other = nv_pod_of(m, w->dst.cls, ps + 1, UINT32_MAX);
+        if (other != UINT32_MAX)
+            pd = other;
+        else
+            w->dst.inst = 1;
+    }
+    w->src.pod = ps;
+    w->dst.pod = pd;
+}
+
+/* Whether end e names a pod of its class (or is external). */
+static int nv_pod_fits(const struct nv_model *m, const struct nv_end *e)
+{
+    return e->external ||
+           (e->pod < m->npods && m->pods[e->pod].cls == e->cls && e->inst < m->pods[e->pod].count);
+}
+
 int nv_witness_fits(const struct nv_model *m, const struct nv_claim *c, enum nv_part_kind kind,
                     const struct nv_witness *w)
 {
     if (kind == NV_PART_ISOLATED)
-        return !w->src.external && c->a.cls[w->src.cls];
+        return !w->src.external && c->a.cls[w->src.cls] && nv_pod_fits(m, &w->src);
     if (w->src.external && w->dst.external)
         return 0;
     if (!w->src.external && !w->dst.external && !nv_claim_pair_ok(m, w->src.cls, w->dst.cls))
         return 0;
+    if (!nv_pod_fits(m, &w->src) || !nv_pod_fits(m, &w->dst))
+        return 0;
+    if (!w->src.external && !w->dst.external && w->src.pod == w->dst.pod &&
+        w->src.inst == w->dst.inst)
+        return 0; /* one pod: no flow */
     if (nv_end_in(m, &c->a, &w->src) == (kind == NV_PART_ONLY))
         return 0;
     return nv_end_in(m, &c->b, &w->dst);

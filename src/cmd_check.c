@@ -294,7 +294,7 @@ static void nv_text(struct nv_ctx *cx, FILE *fp)
             counts[NV_HOLDS], counts[NV_REFUTED], counts[NV_UNDECIDED]);
 }
 
-static struct nv_json *nv_json_end(const struct nv_model *m, const struct nv_end *e, uint32_t wl)
+static struct nv_json *nv_json_end(const struct nv_model *m, const struct nv_end *e)
 {
     struct nv_json *o = nv_json_object();
     char ip[NV_IP_BUFSZ];
@@ -303,8 +303,16 @@ static struct nv_json *nv_json_end(const struct nv_model *m, const struct nv_end
         nv_json_set(o, "kind", nv_json_str("External"));
         nv_json_set(o, "address", nv_json_str(nv_ip_format(&e->ip, ip)));
     } else {
-        nv_json_set(o, "kind", nv_json_str(m->workloads[wl].kind));
-        nv_json_set(o, "workload", nv_json_str(m->workloads[wl].id));
+        const struct nv_workload *w = &m->workloads[m->pods[e->pod].workload];
+        nv_json_set(o, "kind", nv_json_str(w->kind));
+        nv_json_set(o, "workload", nv_json_str(w->id));
+        if (nv_report_names_pod(m, e)) {
+            struct nv_buf b;
+            nv_buf_init(&b, 0);
+            nv_report_pod(&b, m, e->pod, e->inst);
+            nv_json_set(o, "pod", nv_json_str(nv_buf_str(&b)));
+            nv_buf_release(&b);
+        }
     }
     return o;
 }
@@ -314,18 +322,17 @@ static void nv_json_witness(struct nv_ctx *cx, const struct nv_part *p, struct n
                             struct nv_json **because)
 {
     struct nv_json *w = nv_json_object(), *b = nv_json_array();
-    struct nv_report_names n = nv_report_names(cx->m, &p->w);
     char *lines[2];
     size_t k, nl = 0;
     char *head = nv_report_headline(cx->m, p);
 
     nv_json_set(w, "summary", nv_json_str(head));
     free(head);
-    nv_json_set(w, "src", nv_json_end(cx->m, &p->w.src, n.src));
+    nv_json_set(w, "src", nv_json_end(cx->m, &p->w.src));
     if (p->kind == NV_PART_ISOLATED) {
         nv_json_set(w, "direction", nv_json_str(p->w.dir == NV_INGRESS ? "ingress" : "egress"));
     } else {
-        nv_json_set(w, "dst", nv_json_end(cx->m, &p->w.dst, n.dst));
+        nv_json_set(w, "dst", nv_json_end(cx->m, &p->w.dst));
         nv_json_set(w, "allowed", nv_json_bool(p->kind != NV_PART_REACHES));
         if (p->w.all_ports) {
             nv_json_set(w, "protocol", nv_json_null());

@@ -16,40 +16,61 @@
 #define NV_VERSION "0.0.0"
 #endif
 
-/* A workload with a pod of class c, other than 'not' (UINT32_MAX: any). */
-uint32_t nv_report_workload(const struct nv_model *m, uint32_t c, uint32_t not )
+void nv_report_pod(struct nv_buf *b, const struct nv_model *m, uint32_t pod, unsigned inst)
 {
+    const struct nv_pod *p = &m->pods[pod];
+    const struct nv_workload *w = &m->workloads[p->workload];
+    unsigned long n = 0, ord;
     size_t i;
 
-    for (i = 0; i < m->npods; i++)
-        if (m->pods[i].cls == c && m->pods[i].workload != not )
-            return m->pods[i].workload;
-    for (i = 0; i < m->npods; i++)
-        if (m->pods[i].cls == c)
-            return m->pods[i].workload;
-    return 0;
+    switch (p->origin) {
+    case NV_POD_MANIFEST:
+        nv_buf_puts(b, p->name);
+        return;
+    case NV_POD_ORDINAL:
+        /* a remainder group's pods: the ordinals from its first that no other group names */
+        ord = p->ordinal;
+        while (p->remainder) {
+            for (i = 0; i < w->npods; i++) {
+                const struct nv_pod *q = &m->pods[w->pods[i]];
+                if (q->origin == NV_POD_ORDINAL && !q->remainder && q->ordinal == ord)
+                    break;
+            }
+            if (i == w->npods && n++ == inst)
+                break;
+            ord++;
+        }
+        nv_buf_printf(b, "%s-%lu", p->name, ord);
+        return;
+    case NV_POD_TEMPLATE:
+        for (i = 0; i < w->npods && w->pods[i] != pod; i++)
+            if (m->pods[w->pods[i]].origin == NV_POD_TEMPLATE)
+                n += m->pods[w->pods[i]].count;
+        nv_buf_printf(b, "#%lu", n + inst + 1);
+        return;
+    }
 }
 
-void nv_report_end(struct nv_buf *b, const struct nv_model *m, const struct nv_end *e, uint32_t wl)
+int nv_report_names_pod(const struct nv_model *m, const struct nv_end *e)
+{
+    return !e->external && e->pod < m->npods && m->workloads[m->pods[e->pod].workload].count > 1;
+}
+
+void nv_report_end(struct nv_buf *b, const struct nv_model *m, const struct nv_end *e)
 {
     char ip[NV_IP_BUFSZ];
+    const struct nv_workload *w;
 
     if (e->external) {
         nv_buf_puts(b, nv_ip_format(&e->ip, ip));
         return;
     }
-    nv_buf_printf(b, "%s[%s]", m->workloads[wl].id, m->workloads[wl].kind);
-}
-
-struct nv_report_names nv_report_names(const struct nv_model *m, const struct nv_witness *w)
-{
-    struct nv_report_names n = {0, 0};
-
-    if (!w->src.external)
-        n.src = nv_report_workload(m, w->src.cls, UINT32_MAX);
-    if (!w->dst.external)
-        n.dst = nv_report_workload(m, w->dst.cls, w->src.external ? UINT32_MAX : n.src);
-    return n;
+    w = &m->workloads[e->pod < m->npods ? m->pods[e->pod].workload : 0];
+    nv_buf_printf(b, "%s[%s]", w->id, w->kind);
+    if (nv_report_names_pod(m, e)) {
+        nv_buf_puts(b, " pod ");
+        nv_report_pod(b, m, e->pod, e->inst);
+    }
 }
 
 void nv_report_port(struct nv_buf *b, const struct nv_witness *w)
@@ -153,19 +174,18 @@ void nv_report_because(struct nv_model *m, const struct nv_witness *w, int allow
 char *nv_report_headline(const struct nv_model *m, const struct nv_part *p)
 {
     struct nv_buf b;
-    struct nv_report_names n = nv_report_names(m, &p->w);
 
     nv_buf_init(&b, 0);
     if (p->kind == NV_PART_ISOLATED) {
         nv_buf_puts(&b, "not isolated for ");
         nv_buf_puts(&b, p->w.dir == NV_INGRESS ? "ingress: " : "egress: ");
-        nv_report_end(&b, m, &p->w.src, n.src);
+        nv_report_end(&b, m, &p->w.src);
         return nv_buf_detach(&b);
     }
     nv_buf_puts(&b, p->kind == NV_PART_REACHES ? "blocked: " : "allowed: ");
-    nv_report_end(&b, m, &p->w.src, n.src);
+    nv_report_end(&b, m, &p->w.src);
     nv_buf_puts(&b, " -> ");
-    nv_report_end(&b, m, &p->w.dst, n.dst);
+    nv_report_end(&b, m, &p->w.dst);
     if (p->w.all_ports) {
         nv_buf_puts(&b, " on every port");
     } else {

@@ -1279,6 +1279,8 @@ void nv_smt_check(struct nv_smt *s, const struct nv_claim *c, double timeout, st
             }
         }
         Z3_solver_pop(s->ctx, s->solver, 1);
+        if (part->verdict == NV_REFUTED)
+            nv_witness_pods(s->m, part->kind, &part->w);
     }
 }
 

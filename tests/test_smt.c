@@ -988,18 +988,13 @@ static enum nv_verdict o_part(const struct oracle *o, const struct nv_claim *c,
     return v;
 }
 
-/* An end of a witness as the oracle sees it: a class stands for any of its pods. */
+/* An end of a witness as the oracle sees it: the pod group it names (SIZE_MAX: none). */
 static struct o_end o_from_end(const struct nv_model *m, const struct nv_end *e)
 {
     struct o_end r = {e->external, 0, e->ip};
-    size_t i;
 
-    if (!e->external) {
-        for (i = 0; i < m->npods && m->pods[i].cls != e->cls; i++)
-            ;
-        assert_true(i < m->npods);
-        r.pod = i;
-    }
+    if (!e->external)
+        r.pod = e->pod < m->npods && e->inst < m->pods[e->pod].count ? e->pod : SIZE_MAX;
     return r;
 }
 
@@ -1016,6 +1011,8 @@ static const char *o_witness_bad(const struct oracle *o, const struct nv_claim *
     size_t k;
     int proto;
 
+    if (!w->src.external && s.pod == SIZE_MAX)
+        return "the source names no pod";
     if (kind == NV_PART_ISOLATED) {
         if (w->src.external || !o_pod_in(m, &c->a, &m->pods[s.pod]))
             return "the pod is not in the set";
@@ -1028,6 +1025,10 @@ static const char *o_witness_bad(const struct oracle *o, const struct nv_claim *
         return NULL;
     }
     d = o_from_end(m, &w->dst);
+    if (!w->dst.external && d.pod == SIZE_MAX)
+        return "the destination names no pod";
+    if (!s.ext && !d.ext && s.pod == d.pod && w->src.inst == w->dst.inst)
+        return "one pod at both ends";
     if (o_end_in(o, &c->a, &s) == (kind == NV_PART_ONLY))
         return "the source is on the wrong side of the claim's source set";
     if (!o_end_in(o, &c->b, &d))

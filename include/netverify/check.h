@@ -22,6 +22,10 @@ struct nv_end {
     int external;
     uint32_t cls;    /* when !external */
     struct nv_ip ip; /* when external */
+    /* a witness's pod (set by nv_witness_pods): pod group and which of its pods;
+     * UINT32_MAX when not chosen */
+    uint32_t pod;
+    unsigned inst;
 };
 
 /*
@@ -67,7 +71,17 @@ void nv_check_matrix(struct nv_matrix *x, const struct nv_claim *c, struct nv_re
 /* The ports claim c asks about toward destination d (every port when it names none). */
 uint32_t nv_claim_ports_to(struct nv_model *m, const struct nv_claim *c, const struct nv_end *d);
 
-/* Whether witness w is a flow the part's sets allow (a check on either engine's answer). */
+/*
+ * Name the pods of a refuted part's witness: a pod group of each end's class
+ * and one of its pods, two distinct pods; of pods of several workloads, two
+ * workloads rather than one. Both engines call it on every witness.
+ */
+void nv_witness_pods(const struct nv_model *m, enum nv_part_kind kind, struct nv_witness *w);
+
+/*
+ * Whether witness w is a flow the part's sets allow, between two distinct pods
+ * of its ends' classes (a check on either engine's answer).
+ */
 int nv_witness_fits(const struct nv_model *m, const struct nv_claim *c, enum nv_part_kind kind,
                     const struct nv_witness *w);
 

@@ -17,17 +17,21 @@
 #include "netverify/explain.h"
 #include "netverify/model.h"
 
-/* A workload with a pod of class c, other than 'not' (UINT32_MAX: any). */
-uint32_t nv_report_workload(const struct nv_model *m, uint32_t c, uint32_t not );
+/*
+ * The name of pod 'inst' of pod group 'pod': its own name for a Pod manifest
+ * ("web-7f9c-x2x"), NAME-ORDINAL for a StatefulSet's ("db-1"), else "#N", its
+ * number among the pods its workload's templates run (1-based).
+ */
+void nv_report_pod(struct nv_buf *b, const struct nv_model *m, uint32_t pod, unsigned inst);
 
-/* "ns/name[Kind]" of workload wl, or the address of an external end. */
-void nv_report_end(struct nv_buf *b, const struct nv_model *m, const struct nv_end *e, uint32_t wl);
+/*
+ * A witness end: "ns/name[Kind]", followed by " pod NAME" (nv_report_pod) when
+ * the workload runs more than one pod; or the address of an external end.
+ */
+void nv_report_end(struct nv_buf *b, const struct nv_model *m, const struct nv_end *e);
 
-/* The workloads that stand for a witness's ends (distinct when they can be). */
-struct nv_report_names {
-    uint32_t src, dst;
-};
-struct nv_report_names nv_report_names(const struct nv_model *m, const struct nv_witness *w);
+/* Whether nv_report_end names the end's pod (its workload runs several). */
+int nv_report_names_pod(const struct nv_model *m, const struct nv_end *e);
 
 /* "TCP 80" */
 void nv_report_port(struct nv_buf *b, const struct nv_witness *w);
