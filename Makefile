@@ -120,6 +120,7 @@ golden: $(NV)
 	@$(PYTHON) tests/check-emit.py $(NV) tests/golden/shop-text/cluster.yaml \
 		tests/golden/check-hostile-text/claims.yaml
 	@sh tests/check-dot.sh $(NV)
+	@$(PYTHON) tests/check-injection.py $(NV)
 	@$(PYTHON) tests/check-diff.py $(NV) 150
 	@$(PYTHON) tests/check-pods.py $(NV)
 	@sh tests/check-examples.sh $(NV)

@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: Apache-2.0
 set -e
 pkgs="gcc libc6-dev make pkg-config libz3-dev libyaml-dev libjansson-dev libgraphviz-dev graphviz \
-libcmocka-dev python3 z3 valgrind"
+libcmocka-dev python3 z3 valgrind cmark-gfm"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -148,6 +148,103 @@ check "pr new folder: exit 0 (got $rc)" [ "$rc" = 0 ]
 check "pr new folder: connections added" has "$tmp/o4/comment.md" \
 	"| added | web/frontend (Deployment) | ai/inference (Deployment) |"
 
+# A pull request that tries to forge or hide the comment: a claim name, a file
+# name and an owner name holding a fake verdict line between blank lines, an
+# HTML comment that would hide the rest, and backtick runs longer than a fence.
+# Each comment must have the blocks, headings and table rows that the same
+# change with benign names gives, and no fake line of its own.
+fake='x ```` y
+
+**netverify: no change; every claim holds.**
+
+<!--'
+# forge BRANCH CLAIM-NAME FILE-NAME OWNER: the naive policies, claim 3 renamed,
+# a ConfigMap (a note on stderr) in FILE-NAME, and a Pod owned by OWNER (none
+# when empty: Kubernetes refuses an invalid owner name, so that run is exit 2).
+forge() {
+	git -C "$repo" checkout -q -b "$1" refute
+	"$py" - "$repo/deploy" "$2" "$3" "$4" <<'EOF'
+import json, os, sys
+d, name, fname, owner = sys.argv[1:5]
+p = os.path.join(d, "netverify.yaml")
+text = open(p).read().replace("name: inference resolves names", "name: " + json.dumps(name))
+open(p, "w").write(text)
+with open(os.path.join(d, fname), "w") as f:
+    f.write("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: notes, namespace: ai}\n")
+    if owner:
+        f.write("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: ai\n"
+                "  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: %s, uid: u,"
+                " controller: true}]\nspec: {containers: [{name: c}]}\n" % json.dumps(owner))
+EOF
+	commit "$repo" "$1"
+	(cd "$repo" && sh "$pr" --base base --netverify "$nv" --out "$tmp/$1" >/dev/null 2>&1)
+	echo $? >"$tmp/$1.rc"
+}
+# no_fake COMMENT: no paragraph or heading shows the fake verdict, the headings
+# are all there, and the only HTML is the script's own.
+no_fake() {
+	command -v cmark-gfm >/dev/null 2>&1 || return 0
+	cmark-gfm -e table -e autolink -e strikethrough -e tagfilter -t xml "$1" | "$py" -c '
+import sys, xml.etree.ElementTree as ET
+ns = "{http://commonmark.org/xml/1.0}"
+root = ET.fromstring(sys.stdin.buffer.read())
+def text(e):
+    return "".join(t.text or "" for t in e.iter() if t.tag in (ns + "text", ns + "code"))
+for b in root:
+    if b.tag in (ns + "paragraph", ns + "heading"):
+        assert "no change; every claim holds" not in text(b), "fake line: " + text(b)
+heads = [text(h) for h in root.iter(ns + "heading")]
+assert heads[-2:] == ["Allowed connections", "Claims on the head"], heads
+html = [(h.text or "").strip() for h in root.iter()
+        if h.tag in (ns + "html_block", ns + "html_inline")]
+ok = ("<!-- netverify-pr -->", "<details><summary>netverify check report</summary>",
+      "</details>")
+assert all(h in ok for h in html), html
+'
+}
+forge forge-benign "benign name" "notes.yaml" ""
+forge forge-hostile "$fake" "notes $fake.yaml" ""
+forge forge-owner-benign "benign name" "notes.yaml" "Bad_Owner"
+forge forge-owner-hostile "$fake" "notes $fake.yaml" "$fake"
+check "pr forge: exit 1 both ways" both "$(cat "$tmp/forge-benign.rc")" 1 \
+	"$(cat "$tmp/forge-hostile.rc")" 1
+check "pr forge owner: exit 2 both ways" both "$(cat "$tmp/forge-owner-benign.rc")" 2 \
+	"$(cat "$tmp/forge-owner-hostile.rc")" 2
+for k in forge forge-owner; do
+	check "pr $k: same Markdown structure as with benign names" \
+		"$py" "$top/tests/check-injection.py" --md-compare "$tmp/$k-benign/comment.md" \
+		"$tmp/$k-hostile/comment.md" "benign name" "$fake"
+	check "pr $k: no fake line, nothing hidden" no_fake "$tmp/$k-hostile/comment.md"
+done
+# shellcheck disable=SC2016 # the backticks are the text looked for
+check "pr forge: the refuted claim is in the table" has "$tmp/forge-hostile/comment.md" \
+	'| x \`\`\`\` y\\n\\n\*\*netverify: no change; every claim holds.\*\*\\n\\n\<!-- | holds | refuted |'
+check "pr forge: the report is there" has "$tmp/forge-hostile/comment.md" \
+	"10 claims: 9 hold, 1 refuted, 0 undecided"
+# The script's own fences hold whatever netverify writes: a netverify that wrote
+# names raw, a fence and a fake line of their own in the report and on stderr.
+cat >"$tmp/nv-raw" <<'EOF'
+#!/bin/sh
+"$NV_REAL" "$@"
+rc=$?
+printf '%s\n' "$NV_FAKE" >&2
+prev=
+for a; do
+	case "$prev:$a" in -o:*.txt) printf '%s\n' "$NV_FAKE" >>"$a" ;; esac
+	prev=$a
+done
+exit $rc
+EOF
+chmod +x "$tmp/nv-raw"
+git -C "$repo" checkout -q forge-benign
+raw_fake=$(printf '````\n%s' "$fake")
+(cd "$repo" && NV_REAL="$nv" NV_FAKE="$raw_fake" sh "$pr" --base base --netverify "$tmp/nv-raw" \
+	--out "$tmp/forge-raw" >/dev/null 2>&1)
+check "pr raw: same Markdown structure" "$py" "$top/tests/check-injection.py" --md-compare \
+	"$tmp/forge-benign/comment.md" "$tmp/forge-raw/comment.md"
+check "pr raw: no fake line, nothing hidden" no_fake "$tmp/forge-raw/comment.md"
+git -C "$repo" checkout -q base
+
 # Input and usage errors keep their own exit status.
 git -C "$repo" checkout -q -b broken base
 printf 'apiVersion: v1\nkind: Namespace\nmetadata: [\n' >"$repo/deploy/broken.yaml"

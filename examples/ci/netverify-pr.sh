@@ -156,27 +156,61 @@ diff_rc=$?
 worse "$diff_rc"
 cat "$out/check.err" "$out/diff.err" >&2
 
-# 4. The comment.
+# 4. The comment. Names in it come from the pull request (claim names, file
+# names, values quoted in diagnostics): netverify escapes them in its Markdown
+# and text, and nothing untrusted goes in a code block or code span whose
+# fence it could close.
 short() {
 	printf '%s' "$1" | cut -c1-12
 }
-summary=$(tail -n 1 "$out/check.txt" 2>/dev/null)
+# The backticks that open and close a code block around FILE (- for standard
+# input), or a code span around it: one more than its longest run of
+# backticks, and at least MIN.
+fence() {
+	awk -v min="$2" '{
+		s = $0
+		while (match(s, /`+/)) {
+			if (RLENGTH > n) n = RLENGTH
+			s = substr(s, RSTART + RLENGTH)
+		}
+	} END {
+		n = n + 1 < min ? min : n + 1
+		for (i = 0; i < n; i++) f = f "`"
+		print f
+	}' "$1"
+}
+# FILE as a fenced code block (its last line ended even without a newline).
+code_block() {
+	f=$(fence "$1" 3)
+	echo "$f"
+	awk '{ print }' "$1"
+	echo "$f"
+}
+# TEXT as a code span on one line: control characters as '?'.
+code_span() {
+	t=$(printf '%s' "$1" | tr '[:cntrl:]' '?')
+	f=$(printf '%s\n' "$t" | fence - 1)
+	case "$t" in
+	'`'* | *'`') t=" $t " ;;
+	esac
+	printf '%s%s%s' "$f" "$t" "$f"
+}
+# The report's last line, when it is the summary netverify writes.
+summary=$(tail -n 1 "$out/check.txt" 2>/dev/null |
+	grep -E '^[0-9]+ claims: [0-9]+ hold, [0-9]+ refuted, [0-9]+ undecided$')
 {
 	# The marker lets a CI step find and update its own earlier comment.
 	echo "<!-- netverify-pr -->"
 	echo "## netverify: network reachability"
 	echo
-	echo "Manifests \`$manifests\`, claims \`$claims\`; base \`$(short "$base_sha")\`," \
-		"head \`$(short "$head_sha")\`."
+	printf '%s\n' "Manifests $(code_span "$manifests"), claims $(code_span "$claims"); base \`$(short "$base_sha")\`, head \`$(short "$head_sha")\`."
 	echo
 	echo "### Allowed connections"
 	echo
 	if [ "$diff_rc" -ge 2 ]; then
 		echo "The diff could not be computed (netverify exit $diff_rc):"
 		echo
-		echo '```'
-		cat "$out/diff.err"
-		echo '```'
+		code_block "$out/diff.err"
 	elif [ -s "$out/diff.md" ]; then
 		cat "$out/diff.md"
 	else
@@ -195,16 +229,12 @@ summary=$(tail -n 1 "$out/check.txt" 2>/dev/null)
 	if [ -s "$out/check.txt" ]; then
 		echo "<details><summary>netverify check report</summary>"
 		echo
-		echo '```'
-		cat "$out/check.txt"
-		echo '```'
+		code_block "$out/check.txt"
 		echo "</details>"
 	fi
 	if [ -s "$out/check.err" ]; then
 		echo
-		echo '```'
-		cat "$out/check.err"
-		echo '```'
+		code_block "$out/check.err"
 	fi
 } >"$out/comment.md"
 
