@@ -119,6 +119,8 @@ golden: $(NV)
 		tests/golden/check-forms/claims.yaml
 	@$(PYTHON) tests/check-emit.py $(NV) tests/golden/shop-text/cluster.yaml \
 		tests/golden/check-hostile-text/claims.yaml
+	@$(PYTHON) tests/check-emit.py $(NV) tests/golden/ipv6-text/cluster.yaml \
+		tests/golden/ipv6-check/claims.yaml
 	@sh tests/check-dot.sh $(NV)
 	@$(PYTHON) tests/check-injection.py $(NV)
 	@$(PYTHON) tests/check-diff.py $(NV) 150

@@ -448,9 +448,15 @@ static int nv_split_ref(struct nv_parser *p, const struct nv_tok *t, const char 
     return 0;
 }
 
-static int nv_parse_cidr_list(struct nv_parser *p, struct nv_iprange **out, size_t *n)
+/*
+ * A list of CIDRs. For the list after 'except' (cidrs != NULL), each must be
+ * of the family of one of the set's cidrs: an except of the other family
+ * would take nothing away, so it is a mistake.
+ */
+static int nv_parse_cidr_list(struct nv_parser *p, struct nv_iprange **out, size_t *n,
+                              const struct nv_iprange *cidrs, size_t ncidrs)
 {
-    size_t alloc = 0;
+    size_t alloc = 0, i;
     struct nv_iprange *v = NULL;
 
     for (;;) {
@@ -470,10 +476,14 @@ static int nv_parse_cidr_list(struct nv_parser *p, struct nv_iprange **out, size
             free(v);
             return nv_perr(p, t, "%s", why);
         }
-        if (!(p->m->families & NV_FAMILY_BIT(v[*n].first.fam))) {
-            enum nv_family f = (enum nv_family)v[*n].first.fam;
+        for (i = 0; cidrs && i < ncidrs && cidrs[i].first.fam != v[*n].first.fam; i++)
+            ;
+        if (!(p->m->families & NV_FAMILY_BIT(v[*n].first.fam)) || (cidrs && i == ncidrs)) {
+            const char *f = nv_family_name((enum nv_family)v[*n].first.fam);
             free(v);
-            return nv_perr(p, t, "%s is not modelled", nv_family_name(f));
+            if (cidrs && i == ncidrs)
+                return nv_perr(p, t, "%s except without an %s cidr in the set", f, f);
+            return nv_perr(p, t, "%s is not modelled", f);
         }
         nv_model_use_range(p->m, &v[*n]);
         (*n)++;
@@ -545,10 +555,10 @@ static int nv_parse_set(struct nv_parser *p, struct nv_set *s)
     } else if (nv_is_kw(p, t, "cidr")) {
         s->kind = NV_SET_CIDR;
         p->pos++;
-        rc = nv_parse_cidr_list(p, &s->cidr, &s->ncidr);
+        rc = nv_parse_cidr_list(p, &s->cidr, &s->ncidr, NULL, 0);
         if (!rc && nv_is_kw(p, nv_peek(p, 0), "except")) {
             p->pos++;
-            rc = nv_parse_cidr_list(p, &s->except, &s->nexcept);
+            rc = nv_parse_cidr_list(p, &s->except, &s->nexcept, s->cidr, s->ncidr);
         }
     } else {
         s->kind = NV_SET_WORKLOAD;

@@ -37,7 +37,7 @@ static void nv_graph_help(void)
 {
     printf("usage: %s\n\n", k_usage);
     fputs("Draw every allowed connection between workloads, and between workloads and\n"
-          "external IPv4 ranges, as a graphviz diagram.\n\n"
+          "external address ranges (IPv4 and IPv6), as a graphviz diagram.\n\n"
           "PATH is a manifest file, a directory (read recursively: *.yaml, *.yml, *.json),\n"
           "or - for standard input.\n\n"
           "Options:\n"

@@ -23,7 +23,8 @@ static void nv_list_help(void)
 {
     printf("usage: %s\n\n", k_usage);
     fputs("List every allowed connection between workloads, and between workloads and\n"
-          "external IPv4 ranges, with the protocols and ports it is allowed on.\n\n"
+          "external address ranges (IPv4 and IPv6), with the protocols and ports it is\n"
+          "allowed on.\n\n"
           "PATH is a manifest file, a directory (read recursively: *.yaml, *.yml, *.json),\n"
           "or - for standard input.\n\n"
           "Options:\n"
@@ -34,7 +35,7 @@ static void nv_list_help(void)
           "  -o, --output FILE     write the result to FILE instead of standard "
           "output\n" NV_CLI_INPUT_HELP "  -h, --help            show this help\n\n"
           "Connections are sorted by source, then destination; external ranges come\n"
-          "first, in address order, then workloads by namespace/name.\n\n"
+          "first, in address order (IPv4, then IPv6), then workloads by namespace/name.\n\n"
           "Exit status: 0 success, 2 usage or input error, 3 internal error.\n",
           stdout);
 }

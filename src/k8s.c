@@ -614,8 +614,8 @@ static int nv_ipblock_cidr(struct nv_k8s *k, const struct nv_node *n, const char
         return nv_diag_error(k->d, n->loc, NV_E_CIDR, "invalid CIDR '%s'%s: %s", n->str, what, why);
     if (st & NV_CIDR_MAPPED)
         nv_diag_warning(k->d, n->loc, NV_W_SEMANTIC,
-                        "'%s' is an IPv4-mapped IPv6 CIDR, read as %s/%d as Go's net.ParseCIDR "
-                        "reads it; Kubernetes' strict IP validation rejects it",
+                        "'%s' is an IPv4-mapped IPv6 CIDR: read as %s/%d, as Go's net.ParseCIDR "
+                        "reads it (Kubernetes' strict IP validation rejects it)",
                         n->str, nv_ip_format(&r->first, addr), nv_iprange_prefix(r));
     return st;
 }

@@ -18,7 +18,7 @@ struct nv_model *nv_model_new(void)
 
     nv_arena_init(&m->arena);
     nv_ports_init(&m->ports);
-    m->families = NV_FAMILY_BIT(NV_IPV4);
+    m->families = NV_FAMILIES_ALL;
     return m;
 }
 

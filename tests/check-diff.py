@@ -6,7 +6,8 @@ For random pairs of clusters (OLD, and NEW made from OLD by a few random
 edits) the connections 'diff --format json' reports must be exactly NEW minus
 OLD of the two 'list --format json' outputs: external ranges are compared
 address by address, so a range cut differently on the two sides but allowing
-the same connections is no difference. A cluster diffed with itself must
+the same connections is no difference; IPv4 and IPv6 are two address spaces.
+A cluster diffed with itself must
 print nothing and exit 0, and --fail-on must set the exit status. For a few
 random flows of each NEW cluster, the verdict of 'explain' must be the
 connections 'list' gives for that pair.
@@ -25,7 +26,8 @@ import tempfile
 NAMESPACES = ["alpha", "beta", "gamma"]
 APPS = ["web", "api", "db", "cache"]
 CIDRS = ["10.0.0.0/8", "10.1.0.0/16", "10.1.2.0/24", "192.168.0.0/16", "0.0.0.0/0",
-         "172.16.0.0/12", "8.8.8.8/32"]
+         "172.16.0.0/12", "8.8.8.8/32", "::/0", "2001:db8::/32", "2001:db8:1::/48", "fd00::/8",
+         "2001:db8::1/128"]
 
 
 def rand_selector(rng, keys):
@@ -54,9 +56,10 @@ def rand_peer(rng):
     cidr = rng.choice(CIDRS)
     block = {"cidr": cidr}
     net = ipaddress.ip_network(cidr)
-    if net.prefixlen < 24 and rng.random() < 0.5:
-        sub = list(net.subnets(new_prefix=min(net.prefixlen + rng.randint(1, 8), 32)))
-        block["except"] = [str(rng.choice(sub[:64]))]
+    if net.prefixlen < net.max_prefixlen - 8 and rng.random() < 0.5:
+        sub = net.subnets(new_prefix=min(net.prefixlen + rng.randint(1, 8), net.max_prefixlen))
+        sub = [x for _, x in zip(range(64), sub)]
+        block["except"] = [str(rng.choice(sub))]
     return {"ipBlock": block}
 
 
@@ -175,8 +178,10 @@ def run(nv, *args):
 
 
 def ip_range(s):
-    lo, hi = s.split("-")
-    return int(ipaddress.ip_address(lo)), int(ipaddress.ip_address(hi))
+    """'first-last' -> (family, first, last)"""
+    lo, hi = (ipaddress.ip_address(x) for x in s.split("-"))
+    assert lo.version == hi.version, s
+    return lo.version, int(lo), int(hi)
 
 
 def split_flows(conns):
@@ -193,8 +198,8 @@ def split_flows(conns):
     return pairs, ext
 
 
-def fmt_ip(v):
-    return str(ipaddress.ip_address(v))
+def fmt_ip(fam, v):
+    return str(ipaddress.IPv4Address(v) if fam == 4 else ipaddress.IPv6Address(v))
 
 
 def expected_diff(old, new):
@@ -206,29 +211,32 @@ def expected_diff(old, new):
         if a != b:
             out.add((key[0], key[1], a, b))
     for key in set(oe) | set(ne):
-        cuts = {0, 1 << 32}
-        for lo, hi, _ in oe.get(key, []) + ne.get(key, []):
-            cuts.update((lo, hi + 1))
-        cuts = sorted(cuts)
+        for fam, bits in ((4, 32), (6, 128)):
+            old_r = [r[1:] for r in oe.get(key, []) if r[0] == fam]
+            new_r = [r[1:] for r in ne.get(key, []) if r[0] == fam]
+            cuts = {0, 1 << bits}
+            for lo, hi, _ in old_r + new_r:
+                cuts.update((lo, hi + 1))
+            cuts = sorted(cuts)
 
-        def at(ranges, x):
-            for lo, hi, c in ranges:
-                if lo <= x <= hi:
-                    return c
-            return None
-        segs = []
-        for lo, nxt in zip(cuts, cuts[1:]):
-            a, b = at(oe.get(key, []), lo), at(ne.get(key, []), lo)
-            if segs and segs[-1][2] == a and segs[-1][3] == b and segs[-1][1] == lo - 1:
-                segs[-1][1] = nxt - 1
-            else:
-                segs.append([lo, nxt - 1, a, b])
-        wl, d = key
-        for lo, hi, a, b in segs:
-            if a == b:
-                continue
-            r = (fmt_ip(lo) + "-" + fmt_ip(hi), "External")
-            out.add((wl, r, a, b) if d == "out" else (r, wl, a, b))
+            def at(ranges, x):
+                for lo, hi, c in ranges:
+                    if lo <= x <= hi:
+                        return c
+                return None
+            segs = []
+            for lo, nxt in zip(cuts, cuts[1:]):
+                a, b = at(old_r, lo), at(new_r, lo)
+                if segs and segs[-1][2] == a and segs[-1][3] == b and segs[-1][1] == lo - 1:
+                    segs[-1][1] = nxt - 1
+                else:
+                    segs.append([lo, nxt - 1, a, b])
+            wl, d = key
+            for lo, hi, a, b in segs:
+                if a == b:
+                    continue
+                r = (fmt_ip(fam, lo) + "-" + fmt_ip(fam, hi), "External")
+                out.add((wl, r, a, b) if d == "out" else (r, wl, a, b))
     return out
 
 
@@ -262,8 +270,9 @@ def list_lookup(flows, src, dst):
                 if name.endswith("]"):
                     ok = False
                     break
-                lo, hi = ip_range(end[:-len("[External]")])
-                ok = ok and lo <= int(ipaddress.ip_address(name)) <= hi
+                fam, lo, hi = ip_range(end[:-len("[External]")])
+                a = ipaddress.ip_address(name)
+                ok = ok and a.version == fam and lo <= int(a) <= hi
             else:
                 ok = ok and end == name
         if ok:
@@ -283,7 +292,7 @@ def check_explain(nv, rng, folder, case):
                     if c["src_kind"] != "External"} |
                    {c["dst"] + "[" + c["dst_kind"] + "]" for c in json.loads(doc)["connections"]
                     if c["dst_kind"] != "External"})
-    ends = names + ["8.8.8.8", "10.1.2.3", "192.168.1.1"]
+    ends = names + ["8.8.8.8", "10.1.2.3", "192.168.1.1", "2001:db8::1", "2001:db8:1::5", "fd00::1"]
     failed = done = 0
     for _ in range(4):
         src, dst = rng.choice(ends), rng.choice(ends)

@@ -21,8 +21,13 @@ def main():
     passed = failed = 0
     with tempfile.TemporaryDirectory() as tmp:
         r = subprocess.run([nv, "check", manifests, "--claims", claims, "--format", "json",
-                            "--emit-smt", tmp], stdout=subprocess.PIPE, timeout=120)
-        report = json.loads(r.stdout)
+                            "--emit-smt", tmp], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=120)
+        try:
+            report = json.loads(r.stdout)
+        except ValueError:
+            sys.stderr.write(r.stderr.decode(errors="replace"))
+            raise
         for i, c in enumerate(report["claims"], 1):
             parts = c["parts"]
             for p in parts:

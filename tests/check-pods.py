@@ -42,9 +42,9 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 # The features this test checks by default: those netverify on main passes.
-FEATURES = {"base", "explain", "explain-named", "explain-svc", "kind-ref", "empty-values", "list",
-            "services", "sidecars", "svc-named", "svc-on", "svc-headless", "replicas", "hpa",
-            "owners", "ctrl-labels", "self-error"}
+FEATURES = {"base", "explain", "explain-named", "explain-svc", "ipv6", "kind-ref", "empty-values",
+            "list", "services", "sidecars", "svc-named", "svc-on", "svc-headless", "replicas",
+            "hpa", "owners", "ctrl-labels", "self-error"}
 
 ALL_FEATURES = {
     "base": "single-pod workloads of every kind, policies, claims of every form",

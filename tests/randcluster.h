@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
 #include "netverify/policy.h"
 
 static uint64_t rs;
@@ -337,6 +339,85 @@ static inline void gen_cidr(FILE *f, uint32_t *lo, unsigned *len)
     fprintf(f, "%s/%u", buf, *len);
 }
 
+/* An IPv6 address as two words, for the generator. */
+struct rc_ip6 {
+    uint64_t hi, lo;
+};
+
+/* The address with the bits past a prefix of 'len' cleared. */
+static inline struct rc_ip6 mask6(struct rc_ip6 a, unsigned len)
+{
+    if (len <= 64) {
+        a.hi &= len ? UINT64_MAX << (64 - len) : 0;
+        a.lo = 0;
+    } else {
+        a.lo &= len == 128 ? UINT64_MAX : UINT64_MAX << (128 - len);
+    }
+    return a;
+}
+
+/* Near a few bases (the bottom and top of the space, documentation, ULA), so blocks nest. */
+static inline struct rc_ip6 rand_base6(void)
+{
+    static const uint64_t bases[] = {0, 0x20010db800000000ULL, 0xfd00000000000000ULL, UINT64_MAX};
+    struct rc_ip6 a;
+
+    a.hi = bases[rn(4)] ^ (rn(2) ? rnd() & 0xffffu : (uint64_t)rnd() << 16);
+    a.lo = rn(3) ? (uint64_t)rnd() << 32 | rnd() : rnd() & 0xffu;
+    if (a.hi == 0 && a.lo >> 32 == 0xffff)
+        a.lo ^= 1ULL << 33; /* not IPv4-mapped: that is an IPv4 block */
+    return a;
+}
+
+/* IPv6 text: all eight groups, or the compressed form, upper case now and then. */
+static inline void fmt_ip6(char *buf, size_t n, struct rc_ip6 a)
+{
+    unsigned char b[16];
+    int i;
+
+    if (rn(2)) {
+        snprintf(buf, n, rn(4) ? "%x:%x:%x:%x:%x:%x:%x:%x" : "%X:%X:%X:%X:%X:%X:%X:%X",
+                 (unsigned)(a.hi >> 48), (unsigned)(a.hi >> 32) & 0xffff,
+                 (unsigned)(a.hi >> 16) & 0xffff, (unsigned)a.hi & 0xffff, (unsigned)(a.lo >> 48),
+                 (unsigned)(a.lo >> 32) & 0xffff, (unsigned)(a.lo >> 16) & 0xffff,
+                 (unsigned)a.lo & 0xffff);
+        return;
+    }
+    for (i = 0; i < 8; i++) {
+        b[i] = (unsigned char)(a.hi >> (56 - 8 * i));
+        b[i + 8] = (unsigned char)(a.lo >> (56 - 8 * i));
+    }
+    if (!inet_ntop(AF_INET6, b, buf, (socklen_t)n))
+        snprintf(buf, n, "::");
+}
+
+/* An IPv6 ipBlock: cidr and excepts strictly inside it. */
+static inline void gen_block6(FILE *f)
+{
+    static const unsigned lens[] = {0, 1, 8, 16, 32, 48, 63, 64, 65, 96, 120, 127, 128};
+    unsigned len = lens[rn(sizeof(lens) / sizeof(lens[0]))], ne, e;
+    struct rc_ip6 a = rand_base6(), net = mask6(a, len);
+    char buf[64];
+
+    fmt_ip6(buf, sizeof(buf), rn(4) ? net : a);
+    fprintf(f, "'%s/%u'", buf, len);
+    ne = len < 127 ? rn(3) : 0;
+    if (ne) {
+        fputs(", except: [", f);
+        for (e = 0; e < ne; e++) {
+            unsigned elen = len + 1 + rn(128 - len);
+            struct rc_ip6 x = rand_base6(), ex;
+            /* the cidr's prefix, then random bits */
+            ex.hi = len >= 64 ? net.hi : (net.hi | (x.hi & ~mask6(x, len).hi));
+            ex.lo = len >= 64 ? (net.lo | (x.lo & ~mask6(x, len).lo)) : x.lo;
+            ex = mask6(ex, elen);
+            fmt_ip6(buf, sizeof(buf), ex);
+            fprintf(f, "%s'%s/%u'", e ? ", " : "", buf, elen);
+        }
+        fputs("]", f);
+    }
+}
+
 static inline void gen_peer(struct gen *g)
 {
     FILE *f = g->f;
@@ -360,8 +441,9 @@ static inline void gen_peer(struct gen *g)
         uint32_t lo;
         unsigned len, ne, e;
         fputs("{ipBlock: {cidr: ", f);
-        if (rn(20) == 0) {
-            fputs("'fd00::/8'}}", f);
+        if (rn(4) == 0) {
+            gen_block6(f);
+            fputs("}}", f);
             return;
         }
         gen_cidr(f, &lo, &len);

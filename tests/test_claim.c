@@ -288,6 +288,28 @@ static void test_set_kinds(void **state)
     assert_int_equal(c->a.cidr[0].first.lo, 0);
     assert_int_equal(c->a.cidr[0].last.lo, UINT32_MAX);
     assert_int_equal(c->a.nexcept, 0);
+
+    /* IPv6, and both families in one list, each except of a family the list has */
+    c = parse_ok(p, "any cannot reach cidr 2001:DB8::1/32, 10.0.0.0/8 except 2001:db8:1::/48, "
+                    "10.1.0.0/16");
+    assert_int_equal(c->b.ncidr, 2);
+    assert_int_equal(c->b.cidr[0].first.fam, NV_IPV6);
+    assert_int_equal(c->b.cidr[0].first.hi, 0x20010db800000000ULL);
+    assert_int_equal(c->b.cidr[0].first.lo, 0);
+    assert_int_equal(c->b.cidr[0].last.hi, 0x20010db8ffffffffULL);
+    assert_int_equal(c->b.cidr[0].last.lo, UINT64_MAX);
+    assert_int_equal(c->b.cidr[1].first.fam, NV_IPV4);
+    assert_int_equal(c->b.nexcept, 2);
+    assert_int_equal(c->b.except[0].first.fam, NV_IPV6);
+    assert_int_equal(c->b.except[1].first.fam, NV_IPV4);
+    c = parse_ok(p, "cidr ::/0 cannot reach any");
+    assert_int_equal(c->a.cidr[0].first.fam, NV_IPV6);
+    assert_int_equal(c->a.cidr[0].last.hi, UINT64_MAX);
+    /* an IPv4-mapped CIDR is the IPv4 block, as in policies */
+    c = parse_ok(p, "cidr ::ffff:10.0.0.0/104 cannot reach any");
+    assert_int_equal(c->a.cidr[0].first.fam, NV_IPV4);
+    assert_int_equal(c->a.cidr[0].first.lo, ip(10, 0, 0, 0));
+    assert_int_equal(c->a.cidr[0].last.lo, ip(10, 255, 255, 255));
 }
 
 static void test_selector_syntax(void **state)
@@ -768,10 +790,16 @@ static void test_errors_cidr(void **state)
     parse_err(p, "cidr 300.0.0.0/8 cannot reach any", "300.0.0.0/8", "invalid IPv4 address");
     parse_err(p, "cidr 10.0.0.0/ cannot reach any", "10.0.0.0/", "prefix length");
     parse_err(p, "cidr 10.0.0.0/8x cannot reach any", "10.0.0.0/8x", "prefix length");
-    parse_err(p, "cidr fd00::/8 cannot reach any", "fd00::/8", "IPv6 is not modelled");
-    parse_err(p, "any cannot reach cidr ::/0", "::/0", "IPv6 is not modelled");
+    parse_err(p, "cidr fd00::/129 cannot reach any", "fd00::/129", "prefix length must be 0-128");
+    parse_err(p, "cidr fd00:::/8 cannot reach any", "fd00:::/8", "invalid IPv6 address");
+    parse_err(p, "cidr ::ffff:1.2.3.04/104 cannot reach any", "::ffff", "invalid IPv6 address");
+    /* an except of the other family takes nothing away: a mistake, at the except */
     parse_err(p, "any cannot reach cidr 10.0.0.0/8 except 2001:db8::/32", "2001:db8::/32",
-              "IPv6 is not modelled");
+              "IPv6 except without an IPv6 cidr in the set");
+    parse_err(p, "any cannot reach cidr 2001:db8::/32 except 2001:db8::/48,10.0.0.0/16",
+              "10.0.0.0/16", "IPv4 except without an IPv4 cidr in the set");
+    parse_err(p, "any cannot reach cidr ::/0 except ::ffff:10.0.0.0/104", "::ffff",
+              "IPv4 except without an IPv4 cidr in the set");
     parse_err(p, "any cannot reach cidr 10.0.0.0/8, 1.2.3.4/40", "1.2.3.4/40", "prefix length");
     parse_err(p, "any cannot reach cidr 10.0.0.0/8 except 10.0.0.0/8/8", "10.0.0.0/8/8",
               "prefix length");

@@ -1433,6 +1433,25 @@ static void add_doc(const struct nv_node *root, unsigned docno, void *ctx)
     nv_k8s_add_document(ctx, root);
 }
 
+/* Load 'text' into model m document by document (as mem.yaml); the caller frees the loader. */
+static struct nv_k8s *load_into(struct nv_model *m, char *text, struct nv_diags *d)
+{
+    struct nv_yaml_limits lim;
+    struct nv_arena scratch;
+    struct nv_k8s *k;
+    FILE *fp = fmemopen(text, strlen(text), "r");
+
+    assert_non_null(fp);
+    nv_diags_init(d);
+    k = nv_k8s_new(m, d);
+    nv_yaml_limits_default(&lim);
+    nv_arena_init(&scratch);
+    assert_int_equal(nv_yaml_load(fp, "mem.yaml", &lim, &scratch, d, add_doc, k), 0);
+    nv_arena_release(&scratch);
+    fclose(fp);
+    return k;
+}
+
 /* The other entry point: documents one by one into a model, then finish. */
 static void test_add_document_api(void **state)
 {
@@ -1445,19 +1464,9 @@ static void test_add_document_api(void **state)
     struct nv_diags d;
     struct nv_k8s *k;
     struct nv_k8s_stats st;
-    struct nv_yaml_limits lim;
-    struct nv_arena scratch;
-    FILE *fp = fmemopen(text, strlen(text), "r");
 
     (void)state;
-    assert_non_null(fp);
-    nv_diags_init(&d);
-    k = nv_k8s_new(m, &d);
-    nv_yaml_limits_default(&lim);
-    nv_arena_init(&scratch);
-    assert_int_equal(nv_yaml_load(fp, "mem.yaml", &lim, &scratch, &d, add_doc, k), 0);
-    nv_arena_release(&scratch);
-    fclose(fp);
+    k = load_into(m, text, &d);
     nv_k8s_stats(k, &st);
     assert_int_equal(st.documents, 3);
     assert_true(st.objects >= 3);
@@ -1472,6 +1481,55 @@ static void test_add_document_api(void **state)
     assert_int_equal(wl(m, "default/b")->loc.line, 8);
     nv_model_free(m);
     nv_diags_release(&d);
+}
+
+/*
+ * IPv6 ipBlocks are modelled (no warning) when the model has IPv6 addresses,
+ * the default; on a model of IPv4 only they match nothing, with a warning.
+ */
+static void test_ipblock_families(void **state)
+{
+    static char text[] = "kind: NetworkPolicy\n"
+                         "metadata: {name: np}\n"
+                         "spec:\n"
+                         "  podSelector: {}\n"
+                         "  ingress:\n"
+                         "  - from:\n"
+                         "    - ipBlock: {cidr: 'fd00::/8', except: ['fd00:1::/32']}\n";
+    int single;
+
+    (void)state;
+    for (single = 0; single < 2; single++) {
+        struct nv_model *m = nv_model_new();
+        struct nv_diags d;
+        const struct nv_peer *pe;
+
+        assert_int_equal(m->families, NV_FAMILIES_ALL); /* dual-stack by default */
+        if (single)
+            m->families = NV_FAMILY_BIT(NV_IPV4);
+        nv_k8s_free(load_into(m, text, &d));
+        assert_int_equal(d.nerr, 0);
+        assert_int_equal(nv_model_finish(m, &d), 0);
+        pe = &pol_named(m, "np")->rules[NV_INGRESS][0].peers[0];
+        assert_int_equal(pe->cidr.first.fam, NV_IPV6);
+        assert_int_equal(pe->cidr.first.hi, 0xfd00000000000000ULL);
+        assert_int_equal(pe->cidr.last.hi, 0xfdffffffffffffffULL);
+        assert_int_equal(pe->except[0].first.hi, 0xfd00000100000000ULL);
+        if (single) {
+            assert_int_equal(d.nwarn, 1);
+            assert_int_equal(find_diag(&d, NV_W_SEMANTIC,
+                                       "IPv6 CIDR 'fd00::/8' is not modelled; the ipBlock "
+                                       "matches nothing")
+                                 ->loc.line,
+                             7);
+            assert_int_equal(m->atoms.n, 1); /* 0.0.0.0-255.255.255.255 */
+        } else {
+            assert_int_equal(d.nwarn, 0);
+            assert_int_equal(m->atoms.n, 6); /* IPv4, then ::, fd00::, fd00:1::, fd00:2::, fe00:: */
+        }
+        nv_model_free(m);
+        nv_diags_release(&d);
+    }
 }
 
 /* ---- errors: code, message, position ---- */
@@ -1626,7 +1684,7 @@ static void test_ipblock_mapped(void **state)
     assert_int_equal(pe[1].except[0].last.lo, 0x0a02ffffu);
     assert_int_equal(d.nwarn, 3);
     w = find_diag(&d, NV_W_SEMANTIC,
-                  "'::ffff:10.0.0.0/104' is an IPv4-mapped IPv6 CIDR, read as "
+                  "'::ffff:10.0.0.0/104' is an IPv4-mapped IPv6 CIDR: read as "
                   "10.0.0.0/8");
     assert_int_equal(w->loc.line, 7);
     find_diag(&d, NV_W_SEMANTIC, "read as 10.1.0.0/16");
@@ -2022,7 +2080,7 @@ static void test_warnings_only(void **state)
                                "  podSelector: {}\n"
                                "  ingress:\n"
                                "  - from:\n"
-                               "    - ipBlock: {cidr: 'fd00::/8'}\n"
+                               "    - ipBlock: {cidr: '::ffff:10.0.0.0/104'}\n"
                                "---\n"
                                "kind: Pod\n"
                                "metadata: {name: p}\n"
@@ -2038,13 +2096,11 @@ static void test_warnings_only(void **state)
 
     (void)state;
     assert_true(d.nwarn >= 2);
-    assert_int_equal(find_diag(&d, NV_W_SEMANTIC, "IPv6")->loc.line, 7);
+    assert_int_equal(find_diag(&d, NV_W_SEMANTIC, "IPv4-mapped")->loc.line, 7);
     find_diag(&d, NV_W_SEMANTIC, "containerPort");
     assert_int_equal(find_diag(&d, NV_W_SKIPPED, "Ingress")->sev, NV_SEV_NOTE);
-    /* the IPv6 peer is kept, though IPv6 is not modelled */
     assert_int_equal(p->rules[NV_INGRESS][0].npeers, 1);
-    assert_int_equal(p->rules[NV_INGRESS][0].peers[0].cidr.first.fam, NV_IPV6);
-    assert_int_equal(p->rules[NV_INGRESS][0].peers[0].cidr.first.hi, 0xfd00000000000000ULL);
+    assert_int_equal(p->rules[NV_INGRESS][0].peers[0].cidr.first.fam, NV_IPV4);
     nv_model_free(m);
     nv_diags_release(&d);
 }
@@ -3101,6 +3157,7 @@ int main(void)
         cmocka_unit_test(test_err_bad_cidr),
         cmocka_unit_test(test_err_except_outside),
         cmocka_unit_test(test_ipblock_mapped),
+        cmocka_unit_test(test_ipblock_families),
         cmocka_unit_test(test_err_port_range),
         cmocka_unit_test(test_err_endport),
         cmocka_unit_test(test_err_protocol),

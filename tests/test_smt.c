@@ -242,12 +242,19 @@ static void gen_ns_sel(struct sb *b, const struct nv_model *m, unsigned ns)
         gen_req(b, &m->ns[ns].labels, ns_keys[rn(2)], rn(6) == 0);
 }
 
-static void gen_cidr_text(struct sb *b, const struct nv_model *m, uint32_t *lo, unsigned *len)
+/* A CIDR the generator wrote: its family, network address and prefix length. */
+struct gcidr {
+    int v6;
+    uint32_t lo;        /* IPv4 */
+    struct rc_ip6 net6; /* IPv6 */
+    unsigned len;
+};
+
+static void gen_cidr_text(struct sb *b, const struct nv_model *m, struct gcidr *c)
 {
-    uint32_t a;
     size_t i, r, k, n = 0;
     int dir;
-    char buf[16];
+    char buf[64];
 
     /* half the time a block some policy uses */
     if (rn(2)) {
@@ -257,29 +264,67 @@ static void gen_cidr_text(struct sb *b, const struct nv_model *m, uint32_t *lo, 
                     for (k = 0; k < m->policies[i]->rules[dir][r].npeers; k++) {
                         const struct nv_peer *p = &m->policies[i]->rules[dir][r].peers[k];
                         const struct nv_iprange *e = &p->cidr;
-                        uint64_t size;
-                        if (p->kind != NV_PEER_IPBLOCK || p->cidr.first.fam != NV_IPV4)
+                        if (p->kind != NV_PEER_IPBLOCK)
                             continue;
                         if (rn((unsigned)++n) != 0)
                             continue;
                         if (p->nexcept && rn(2))
                             e = &p->except[rn((unsigned)p->nexcept)]; /* or one of its excepts */
-                        size = e->last.lo - e->first.lo + 1;
-                        *lo = (uint32_t)e->first.lo;
-                        for (*len = 32; size > 1; size >>= 1)
-                            (*len)--;
+                        c->v6 = e->first.fam == NV_IPV6;
+                        c->lo = (uint32_t)e->first.lo;
+                        c->net6.hi = e->first.hi;
+                        c->net6.lo = e->first.lo;
+                        c->len = (unsigned)nv_iprange_prefix(e);
                     }
     }
     if (!n) {
         static const unsigned lens[] = {0, 4, 8, 12, 16, 24, 28, 32};
-        *len = lens[rn(sizeof(lens) / sizeof(lens[0]))];
-        *lo = rand_base() & len_mask(*len);
+        static const unsigned lens6[] = {0, 8, 32, 48, 64, 96, 127, 128};
+        c->v6 = rn(3) == 0;
+        if (c->v6) {
+            c->len = lens6[rn(sizeof(lens6) / sizeof(lens6[0]))];
+            c->net6 = mask6(rand_base6(), c->len);
+        } else {
+            c->len = lens[rn(sizeof(lens) / sizeof(lens[0]))];
+            c->lo = rand_base() & len_mask(c->len);
+        }
     }
-    a = *lo;
-    if (*len < 32 && rn(6) == 0)
-        a |= rnd() & ~len_mask(*len); /* host bits: valid, cleared */
-    fmt_ip(buf, sizeof(buf), a);
-    sb_printf(b, "%s/%u", buf, *len);
+    if (c->v6) {
+        struct rc_ip6 a = c->net6;
+        if (c->len < 128 && rn(6) == 0) {
+            /* host bits: valid, cleared */
+            struct rc_ip6 x = rand_base6();
+            a.hi |= x.hi & ~mask6(x, c->len).hi;
+            a.lo |= x.lo & ~mask6(x, c->len).lo;
+        }
+        fmt_ip6(buf, sizeof(buf), a);
+    } else {
+        uint32_t a = c->lo;
+        if (c->len < 32 && rn(6) == 0)
+            a |= rnd() & ~len_mask(c->len); /* host bits: valid, cleared */
+        fmt_ip(buf, sizeof(buf), a);
+    }
+    sb_printf(b, "%s/%u", buf, c->len);
+}
+
+/* An except strictly inside the CIDR c, of its family. */
+static void gen_except_text(struct sb *b, const struct gcidr *c)
+{
+    char buf[64];
+
+    if (c->v6) {
+        unsigned elen = c->len + 1 + rn(128 - c->len);
+        struct rc_ip6 x = rand_base6(), e;
+        e.hi = c->len >= 64 ? c->net6.hi : (c->net6.hi | (x.hi & ~mask6(x, c->len).hi));
+        e.lo = c->len >= 64 ? (c->net6.lo | (x.lo & ~mask6(x, c->len).lo)) : x.lo;
+        fmt_ip6(buf, sizeof(buf), mask6(e, elen));
+        sb_printf(b, "%s/%u", buf, elen);
+    } else {
+        unsigned elen = c->len + 1 + rn(32 - c->len);
+        uint32_t ea = (c->lo | (rnd() & ~len_mask(c->len))) & len_mask(elen);
+        fmt_ip(buf, sizeof(buf), ea);
+        sb_printf(b, "%s/%u", buf, elen);
+    }
 }
 
 static void gen_set(struct sb *b, const struct nv_model *m, int isolated)
@@ -326,24 +371,27 @@ static void gen_set(struct sb *b, const struct nv_model *m, int isolated)
         sb_kw(b, "svc");
         sb_printf(b, " %s/%s", s->ns, rn(30) ? s->name : "nosuch");
     } else if (k < 81 && !isolated) {
-        unsigned n = 1 + (rn(4) == 0), i, len = 0, e;
-        uint32_t lo = 0;
+        unsigned n = 1 + (rn(4) == 0) + (rn(8) == 0), i, e;
+        struct gcidr c[3];
         sb_kw(b, "cidr");
         for (i = 0; i < n; i++) {
             sb_printf(b, "%s", i ? ", " : " ");
-            gen_cidr_text(b, m, &lo, &len);
+            gen_cidr_text(b, m, &c[i]);
         }
-        if (len < 32 && rn(3) == 0) {
+        if (rn(3) == 0) {
             unsigned ne = 1 + rn(2);
             sb_printf(b, " ");
             sb_kw(b, "except");
             for (e = 0; e < ne; e++) {
-                unsigned elen = len + 1 + rn(32 - len);
-                uint32_t ea = (lo | (rnd() & ~len_mask(len))) & len_mask(elen);
-                char buf[16];
-                fmt_ip(buf, sizeof(buf), ea);
-                sb_printf(b, "%s%s/%u", e ? "," : " ", buf, elen);
+                /* inside one of the set's CIDRs that has room */
+                const struct gcidr *in = &c[rn(n)];
+                if (in->len == (in->v6 ? 128u : 32u))
+                    break;
+                sb_printf(b, "%s", e ? "," : " ");
+                gen_except_text(b, in);
             }
+            if (e == 0)
+                sb_printf(b, " %s/%u", c[0].v6 ? "::" : "0.0.0.0", c[0].v6 ? 128 : 32);
         }
     } else {
         if (rn(30) == 0)
@@ -1595,9 +1643,12 @@ static void test_timeout(void **state)
         }
         big_free(&b);
     }
-    /* the first check of a fresh engine on a model this size cannot be done in 1us */
+    /* the first check of a fresh engine on a model this size cannot be done in 1us, but
+     * one that Z3 answers before the watchdog thread is even scheduled keeps its answer:
+     * on a loaded machine that is a fair share of these clusters (whose IPv6 blocks leave
+     * some checks trivially satisfiable) */
     print_message("  %u of %u first checks undecided with a 1us timeout\n", undecided, total);
-    assert_true(undecided * 4 >= total * 3);
+    assert_true(undecided * 2 > total);
 }
 
 /*
