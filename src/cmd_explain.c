@@ -32,7 +32,8 @@ static void nv_explain_help(void)
           "peer or port did not match. Every policy and rule comes with file:line:col.\n\n"
           "Options:\n"
           "      --from EP         the source: a workload 'namespace/name' (add '[Kind]'\n"
-          "                        when names are shared across kinds) or an IPv4 address\n"
+          "                        when names are shared across kinds), or an IPv4 or IPv6\n"
+          "                        address (10.1.2.3, 2001:db8::1)\n"
           "      --to EP           the destination, the same way, or a Service written\n"
           "                        'svc namespace/name': each of its ports is mapped to\n"
           "                        its targetPort on each pod it selects, and each of\n"
@@ -66,16 +67,16 @@ static int nv_xend_resolve(const struct nv_model *m, const char *opt, struct nv_
 {
     const char *br = strchr(e->arg, '[');
     size_t idlen = br ? (size_t)(br - e->arg) : strlen(e->arg), i, hits = 0;
-    const char *kind = NULL;
+    const char *kind = NULL, *why = "";
     size_t kindlen = 0;
 
     e->wl = -1;
-    if (nv_ip_parse(e->arg, &e->ip, NULL) >= 0) {
+    if (nv_ip_parse(e->arg, &e->ip, &why) >= 0) {
         e->external = 1;
         if (m->families & NV_FAMILY_BIT(e->ip.fam))
             return 0;
-        fprintf(stderr, "netverify: %s '%s': %s addresses are not modelled\n", opt, e->arg,
-                nv_family_name(e->ip.fam));
+        nv_escape_term_line(stderr, "netverify: %s '%s': %s addresses are not modelled", opt,
+                            e->arg, nv_family_name(e->ip.fam));
         return -1;
     }
     if (br) {
@@ -90,10 +91,13 @@ static int nv_xend_resolve(const struct nv_model *m, const char *opt, struct nv_
         kindlen--;
     }
     if (!memchr(e->arg, '/', idlen)) {
-        nv_escape_term_line(stderr,
-                            "netverify: %s '%s' is neither a workload (namespace/name) nor an "
-                            "IPv4 address",
-                            opt, e->arg);
+        if (strchr(e->arg, ':') || strspn(e->arg, "0123456789.") == strlen(e->arg))
+            nv_escape_term_line(stderr, "netverify: %s '%s': %s", opt, e->arg, why);
+        else
+            nv_escape_term_line(stderr,
+                                "netverify: %s '%s' is neither a workload (namespace/name) nor "
+                                "an IP address",
+                                opt, e->arg);
         return -1;
     }
     for (i = 0; i < m->nworkloads; i++) {
@@ -232,6 +236,8 @@ static void nv_peer_why(struct nv_buf *b, const struct nv_model *m, const struct
         }
         if (!nv_iprange_has(&p->cidr, &e->ip)) {
             nv_buf_printf(b, "%s is outside ", nv_ip_format(&e->ip, ip));
+            if (e->ip.fam != p->cidr.first.fam)
+                nv_buf_printf(b, "the %s addresses ", nv_family_name(p->cidr.first.fam));
             nv_report_range(b, &p->cidr);
             return;
         }
