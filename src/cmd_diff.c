@@ -87,6 +87,17 @@ struct nv_extdiff {
     struct nv_iprange r;
     size_t wl;
     uint32_t o, n; /* port sets, both in NEW's table */
+    size_t p0, p1; /* while walking: the first and last piece of the range */
+};
+
+/*
+ * OLD's and NEW's atoms cut each other into pieces, in address order: piece
+ * k lies in OLD's atom 'a' and NEW's atom 'b'; 'starts' when it is the first
+ * of its family. Computed once; every row is then walked piece by piece.
+ */
+struct nv_piece {
+    uint32_t a, b;
+    int starts;
 };
 
 /* One end of a change as the formats print it. */
@@ -103,6 +114,8 @@ struct nv_diff {
     struct nv_dwl *w;
     uint32_t *xlat; /* OLD port-set id -> NEW port-set id, UINT32_MAX = not yet */
     size_t nxlat;
+    struct nv_piece *pieces;
+    size_t npieces;
     enum nv_dfmt fmt;
     FILE *fp;
     size_t count[3], rows;
@@ -329,6 +342,43 @@ static void nv_change(struct nv_diff *D, enum nv_change k, const struct nv_dend 
 
 /* ---- the walk ---- */
 
+static void nv_make_pieces(struct nv_diff *D)
+{
+    const struct nv_atoms *ao = &D->old.m->atoms, *an = &D->new.m->atoms;
+    size_t a = 0, b = 0, n = 0;
+    int fam = -1;
+
+    D->pieces = nv_xmalloc((ao->n + an->n + 1) * sizeof(*D->pieces));
+    /* both sides cover the same families, so their atoms end together */
+    while (a < ao->n && b < an->n) {
+        struct nv_iprange ra = nv_atoms_range(ao, a), rb = nv_atoms_range(an, b);
+        int c = nv_ip_cmp(&ra.last, &rb.last);
+        D->pieces[n].a = (uint32_t)a;
+        D->pieces[n].b = (uint32_t)b;
+        D->pieces[n].starts = ra.first.fam != fam;
+        fam = ra.first.fam;
+        n++;
+        if (c <= 0)
+            a++;
+        if (c >= 0)
+            b++;
+    }
+    D->npieces = n;
+}
+
+/* The addresses of pieces p0 .. p1. */
+static struct nv_iprange nv_pieces_range(const struct nv_diff *D, size_t p0, size_t p1)
+{
+    struct nv_iprange r, ra = nv_atoms_range(&D->old.m->atoms, D->pieces[p0].a);
+    struct nv_iprange rb = nv_atoms_range(&D->new.m->atoms, D->pieces[p0].b);
+
+    r.first = nv_ip_cmp(&ra.first, &rb.first) > 0 ? ra.first : rb.first;
+    ra = nv_atoms_range(&D->old.m->atoms, D->pieces[p1].a);
+    rb = nv_atoms_range(&D->new.m->atoms, D->pieces[p1].b);
+    r.last = nv_ip_cmp(&ra.last, &rb.last) < 0 ? ra.last : rb.last;
+    return r;
+}
+
 /*
  * Walk OLD's and NEW's atoms together (either id array may be NULL: nothing
  * allowed) and store every maximal range on which (old, new) is constant and
@@ -337,23 +387,17 @@ static void nv_change(struct nv_diff *D, enum nv_change k, const struct nv_dend 
 static size_t nv_segments(struct nv_diff *D, const uint32_t *io, const uint32_t *in, size_t wl,
                           struct nv_extdiff *out)
 {
-    const struct nv_atoms *ao = &D->old.m->atoms, *an = &D->new.m->atoms;
-    size_t a = 0, b = 0, n = 0;
+    size_t k, n = 0;
     int open = 0;
 
-    /* both sides cover the same families, so their atoms end together */
-    while (a < ao->n && b < an->n) {
-        struct nv_iprange ra = nv_atoms_range(ao, a), rb = nv_atoms_range(an, b), r;
-        uint32_t o = io ? nv_xlat(D, io[a]) : NV_PORTS_NONE;
-        uint32_t v = in ? in[b] : NV_PORTS_NONE;
-        int c = nv_ip_cmp(&ra.last, &rb.last);
-        r.first = nv_ip_cmp(&ra.first, &rb.first) > 0 ? ra.first : rb.first;
-        r.last = c < 0 ? ra.last : rb.last;
-        if (open && out[n - 1].o == o && out[n - 1].n == v &&
-            out[n - 1].r.last.fam == r.first.fam) {
-            out[n - 1].r.last = r.last;
+    for (k = 0; k < D->npieces; k++) {
+        const struct nv_piece *p = &D->pieces[k];
+        uint32_t o = io ? nv_xlat(D, io[p->a]) : NV_PORTS_NONE;
+        uint32_t v = in ? in[p->b] : NV_PORTS_NONE;
+        if (open && !p->starts && out[n - 1].o == o && out[n - 1].n == v) {
+            out[n - 1].p1 = k;
         } else if (o != v) {
-            out[n].r = r;
+            out[n].p0 = out[n].p1 = k;
             out[n].wl = wl;
             out[n].o = o;
             out[n].n = v;
@@ -362,11 +406,9 @@ static size_t nv_segments(struct nv_diff *D, const uint32_t *io, const uint32_t 
         } else {
             open = 0;
         }
-        if (c <= 0)
-            a++;
-        if (c >= 0)
-            b++;
     }
+    for (k = 0; k < n; k++)
+        out[k].r = nv_pieces_range(D, out[k].p0, out[k].p1);
     return n;
 }
 
@@ -400,6 +442,7 @@ static void nv_walk(struct nv_diff *D)
     size_t next = 0, extalloc = 0, i, j, k;
     char addr[NV_IPRANGE_BUFSZ];
 
+    nv_make_pieces(D);
     /* external sources: every destination's differences, then sorted by range */
     for (j = 0; j < D->nw; j++) {
         const struct nv_dwl *w = &D->w[j];
@@ -822,6 +865,7 @@ out:
     nv_json_free(D.sarif);
     free(D.w);
     free(D.xlat);
+    free(D.pieces);
     nv_snap_release(&D.old);
     nv_snap_release(&D.new);
     return rc;
