@@ -1193,7 +1193,7 @@ class Gen:
         form = "reaches" if r < 0.6 else "cannot"
         only = form == "reaches" and rng.random() < 0.3
         A = self.claim_set(m, False)
-        while only and A[0] == "any":
+        while only and A[0] == "any" and not self.on("self-error"):   # 'only any': an error
             A = self.claim_set(m, False)
         B = self.claim_set(m, True)
         ports = self.claim_ports(m, B) if rng.random() < 0.65 else None
