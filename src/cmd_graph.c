@@ -207,7 +207,7 @@ static void nv_gadd_atoms(struct nv_gstate *S, const uint32_t *ids, struct nv_ge
             a++;
             continue;
         }
-        while (nv_atoms_adjacent(atoms, b) && ids[b + 1] == ids[a])
+        while (b + 1 < atoms->n && ids[b + 1] == ids[a] && nv_atoms_adjacent(atoms, b))
             b++;
         memset(&ext, 0, sizeof(ext));
         ext.ext = 1;

@@ -207,7 +207,7 @@ static size_t nv_merge_atoms(const struct nv_atoms *atoms, const uint32_t *ids,
             a++;
             continue;
         }
-        while (nv_atoms_adjacent(atoms, b) && ids[b + 1] == ids[a])
+        while (b + 1 < atoms->n && ids[b + 1] == ids[a] && nv_atoms_adjacent(atoms, b))
             b++;
         out[n].r.first = atoms->cuts[a];
         out[n].r.last = nv_atoms_range(atoms, b).last;

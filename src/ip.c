@@ -65,11 +65,6 @@ static struct nv_ip nv_ip_prev(struct nv_ip x)
     return x;
 }
 
-static int nv_ip_is_min(const struct nv_ip *x)
-{
-    return x->hi == 0 && x->lo == 0;
-}
-
 static int nv_ip_is_max(const struct nv_ip *x)
 {
     struct nv_ip m = nv_ip_max((enum nv_family)x->fam);
@@ -310,7 +305,7 @@ static void nv_v4_text(uint32_t a, char *buf)
 char *nv_ip_format(const struct nv_ip *a, char *buf)
 {
     unsigned g[8];
-    int i, best = -1, bestlen = 1, run = 0;
+    int i, best = -1, bestlen = 1, run = 0, shift;
     char *p = buf;
 
     if (a->fam == NV_IPV4) {
@@ -343,7 +338,10 @@ char *nv_ip_format(const struct nv_ip *a, char *buf)
         }
         if (i && i != best + bestlen)
             *p++ = ':';
-        p += snprintf(p, 5, "%x", g[i]);
+        for (shift = 12; shift > 0 && !(g[i] >> shift); shift -= 4)
+            ;
+        for (; shift >= 0; shift -= 4)
+            *p++ = "0123456789abcdef"[(g[i] >> shift) & 15];
     }
     *p = '\0';
     return buf;
@@ -449,11 +447,6 @@ size_t nv_atoms_find(const struct nv_atoms *a, const struct nv_ip *x)
             hi = mid;
     }
     return lo;
-}
-
-int nv_atoms_adjacent(const struct nv_atoms *a, size_t i)
-{
-    return i + 1 < a->n && !nv_ip_is_min(&a->cuts[i + 1]);
 }
 
 struct nv_iprange nv_atoms_range(const struct nv_atoms *a, size_t i)

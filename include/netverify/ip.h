@@ -124,6 +124,9 @@ void nv_atoms_finish(struct nv_atoms *a);
 size_t nv_atoms_find(const struct nv_atoms *a, const struct nv_ip *x);
 struct nv_iprange nv_atoms_range(const struct nv_atoms *a, size_t i);
 /* Whether atom i + 1 exists and continues atom i (in one family). */
-int nv_atoms_adjacent(const struct nv_atoms *a, size_t i);
+static inline int nv_atoms_adjacent(const struct nv_atoms *a, size_t i)
+{
+    return i + 1 < a->n && (a->cuts[i + 1].hi || a->cuts[i + 1].lo);
+}
 
 #endif
