@@ -1468,7 +1468,7 @@ def compare_explain_svc(nv, m, src, dst, proto, port, tmp):
     want = {}
     src_eps = explain_eps(m, src)
     for p, pr, t, sp in points:
-        want.setdefault((sp, pr, t, "%s/%s" % p.wl[:2]), (pr, []))[1].append(p)
+        want.setdefault((sp, pr, t, "%s/%s[%s]" % p.wl), (pr, []))[1].append(p)
     want = {k: explain_expect(m, src_eps, pods, pr, t) for k, (pr, pods) in want.items()}
     rc, so, se = run(nv, args, tmp)
     if rc != 0:
@@ -1477,8 +1477,12 @@ def compare_explain_svc(nv, m, src, dst, proto, port, tmp):
     for line in so.splitlines():
         mb, mn = SVC_BLOCK.match(line), SVC_NONE.match(line)
         if mb:
-            block = (int(mb.group(1)), mb.group(2) or "TCP", int(mb.group(4)),
-                     mb.group(5).split("[")[0])
+            block = (int(mb.group(1)), mb.group(2) or "TCP", int(mb.group(4)), mb.group(5))
+        elif line.startswith("flow: ") and block and "[" not in block[3]:
+            # the kind of the destination, from the flow line
+            dst_kind = re.search(r" -> (\S+\[\w+\]) on ", line)
+            if dst_kind and dst_kind.group(1).startswith(block[3] + "["):
+                block = block[:3] + (dst_kind.group(1),)
         elif mn:
             none.add((int(mn.group(1)), mn.group(2) or "TCP"))
         elif line.startswith("verdict: ") and block:
