@@ -1196,6 +1196,8 @@ class Gen:
         while only and A[0] == "any" and not self.on("self-error"):   # 'only any': an error
             A = self.claim_set(m, False)
         B = self.claim_set(m, True)
+        if rng.random() < 0.15 and A[0] not in ("cidr", "any"):
+            B = A           # among the pods of one set: replicas reach each other
         ports = self.claim_ports(m, B) if rng.random() < 0.65 else None
         return {"form": form, "only": only, "A": A, "B": B, "ports": ports}
 
@@ -1808,13 +1810,13 @@ def gen_explains(rng, m, feats):
     return out
 
 
-def gen_case(seed, i, feats):
+def gen_case(seed, i, feats, sabotage=None):
     rng = random.Random("%s-%d" % (seed, i))
     g = Gen(rng, feats)
     objs = g.cluster()
-    m0 = Model(objs, [], feats)
+    m0 = Model(objs, [], feats, sabotage)
     claims = [g.claim(m0) for _ in range(rng.randint(6, 11))]
-    m = Model(objs, claim_cuts(claims), feats)
+    m = Model(objs, claim_cuts(claims), feats, sabotage)
     ok, bad = classify(m, claims, feats)
     # at most two error claims (each costs a run), of two reasons when there are
     errors = []
@@ -1876,7 +1878,7 @@ def main():
 
     def one(i):
         """compare one case (in a worker thread): (case, disagreements, figures)"""
-        case = gen_case(args.seed, i, feats)
+        case = gen_case(args.seed, i, feats, args.sabotage)
         with tempfile.TemporaryDirectory() as tmp:
             if args.keep:
                 tmp = os.path.join(args.keep, "case%03d" % i)
