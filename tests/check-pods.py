@@ -44,7 +44,7 @@ from concurrent.futures import ThreadPoolExecutor
 # The features this test checks by default: those netverify on main passes.
 FEATURES = {"base", "explain", "explain-named", "explain-svc", "ipv6", "kind-ref", "empty-values",
             "list", "services", "sidecars", "svc-named", "svc-on", "svc-headless", "replicas",
-            "hpa", "owners", "ctrl-labels", "self-error"}
+            "hpa", "owners", "ctrl-labels", "self-error", "explain-self"}
 
 ALL_FEATURES = {
     "base": "single-pod workloads of every kind, policies, claims of every form",
@@ -1852,22 +1852,9 @@ def parse_features(text):
     return feats
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("netverify")
-    ap.add_argument("--count", type=int, default=150)
-    ap.add_argument("--seed", default="20260701")
-    ap.add_argument("--features", help="comma list, 'all', or +name/-name against the default")
-    ap.add_argument("--case", type=int, help="run only this case number")
-    ap.add_argument("--no-shrink", action="store_true")
-    ap.add_argument("--sabotage", choices=["except", "named-src", "surge"],
-                    help="break one rule of the evaluator: the test must then fail")
-    ap.add_argument("--keep", help="write every case into this folder")
-    ap.add_argument("--max-failures", type=int, default=8)
-    ap.add_argument("-v", "--verbose", action="store_true")
-    args = ap.parse_args()
-    nv = os.path.abspath(args.netverify)
-    feats = parse_features(args.features)
+def run_suite(nv, args, feats, max_failures):
+    """generate and compare every case; print the failures (the first three
+    shrunk) and the figures; return the number of failed cases"""
     print("check-pods: seed %s, %d clusters, features %s (off: %s)"
           % (args.seed, args.count, ",".join(sorted(feats)),
              ",".join(sorted(set(ALL_FEATURES) - feats)) or "none"))
@@ -1895,7 +1882,7 @@ def main():
     with ThreadPoolExecutor(max_workers=2) as ex:
         futures = [(i, ex.submit(one, i)) for i in indices]
         for i, fut in futures:
-            if failed >= args.max_failures:
+            if failed >= max_failures:
                 fut.cancel()
                 continue
             case, dis, figures = fut.result()
@@ -1922,7 +1909,37 @@ def main():
           "%d explain flows, %d lists: %d failed"
           % (done, stats["pods"], stats["claims"], stats["parts"], stats["refuted"],
              stats["errors"], stats["explains"], stats["lists"], failed))
-    return 1 if failed else 0
+    return failed
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("netverify")
+    ap.add_argument("--count", type=int, default=150)
+    ap.add_argument("--seed", default="20260701")
+    ap.add_argument("--features", help="comma list, 'all', or +name/-name against the default")
+    ap.add_argument("--survey", action="store_true",
+                    help="run once per feature switched off, with it on, and show the first "
+                         "failure of each, shrunk")
+    ap.add_argument("--case", type=int, help="run only this case number")
+    ap.add_argument("--no-shrink", action="store_true")
+    ap.add_argument("--sabotage", choices=["except", "named-src", "surge"],
+                    help="break one rule of the evaluator: the test must then fail")
+    ap.add_argument("--keep", help="write every case into this folder")
+    ap.add_argument("--max-failures", type=int, default=8)
+    args = ap.parse_args()
+    nv = os.path.abspath(args.netverify)
+    feats = parse_features(args.features)
+    if not args.survey:
+        return 1 if run_suite(nv, args, feats, args.max_failures) else 0
+    summary = []
+    for f in sorted(set(ALL_FEATURES) - feats):
+        print("\n=== feature %s: %s" % (f, ALL_FEATURES[f]))
+        failed = run_suite(nv, args, feats | {f}, 1)
+        summary.append("%s %s" % (f, "fails" if failed else "passes"))
+    print("\ncheck-pods survey: " + ", ".join(summary))
+    return 0
+
 
 if __name__ == "__main__":
     sys.exit(main())
