@@ -29,19 +29,23 @@ static void nv_explain_help(void)
           "endpoint to another: for each direction (egress of the source, ingress of the\n"
           "destination), whether the pod is isolated, every NetworkPolicy that selects\n"
           "it, and every rule of those policies: whether it admits the flow, or which\n"
-          "peer or port did not match. Every policy and rule comes with file:line:col.\n\n"
+          "peer or port did not match. Every policy and rule comes with file:line:col.\n"
+          "Pods that differ are explained pair by pair: the verdict is 'allowed' when\n"
+          "every pair of two distinct pods is, 'blocked' when none is.\n\n"
           "Options:\n"
           "      --from EP         the source: a workload 'namespace/name' (add '[Kind]'\n"
           "                        when names are shared across kinds), or an IPv4 or IPv6\n"
-          "                        address (10.1.2.3, 2001:db8::1)\n"
+          "                        address (10.1.2.3, 2001:db8::1); --from and --to may\n"
+          "                        name one workload of several pods\n"
           "      --to EP           the destination, the same way, or a Service written\n"
           "                        'svc namespace/name': each of its ports is mapped to\n"
           "                        its targetPort on each pod it selects, and each of\n"
           "                        those flows is explained\n"
           "      --port P          one port: tcp/80, udp/53, sctp/9, 80 (TCP) or a named\n"
-          "                        port of the destination (tcp/http, http); toward a\n"
-          "                        Service, a Service port by number or name; without it\n"
-          "                        every port (every Service port) is explained\n"
+          "                        port of the destination (tcp/http, http), resolved on\n"
+          "                        each destination pod; toward a Service, a Service\n"
+          "                        port by number or name; without it every port (every\n"
+          "                        Service port) is explained\n"
           "  -o, --output FILE     write the explanation to FILE instead of standard "
           "output\n" NV_CLI_INPUT_HELP "  -h, --help            show this help\n\n"
           "Example:\n"
@@ -58,7 +62,7 @@ struct nv_xend {
     int external;
     struct nv_ip ip;
     long wl;
-    /* when set, only these classes of the workload (a Service's endpoints of one port) */
+    /* when set, only these pod groups of the workload (a Service's endpoints of one port) */
     const uint32_t *only;
     size_t nonly;
 };
@@ -174,7 +178,7 @@ static int nv_xport_parse(const char *arg, struct nv_xport *p)
     return 0;
 }
 
-/* Resolve a named --port on the destination's pods. */
+/* A named --port must name a container port of some destination pod. */
 static int nv_xport_resolve(const struct nv_model *m, const struct nv_xend *dst, struct nv_xport *p,
                             int proto_given)
 {
@@ -194,7 +198,7 @@ static int nv_xport_resolve(const struct nv_model *m, const struct nv_xend *dst,
         for (k = 0; k < pod->nports; k++)
             if (!strcmp(pod->ports[k].name, p->name) &&
                 (!proto_given || pod->ports[k].proto == p->proto)) {
-                p->proto = pod->ports[k].proto;
+                p->proto = pod->ports[k].proto; /* each pod resolves it again: nv_xend_groups */
                 p->port = pod->ports[k].port;
                 return 0;
             }
@@ -202,6 +206,24 @@ static int nv_xport_resolve(const struct nv_model *m, const struct nv_xend *dst,
     nv_escape_term_line(stderr,
                         "netverify: --port '%s': %s declares no container port of that name",
                         p->name, w->id);
+    return -1;
+}
+
+/* A workload to itself is a flow between two of its pods: it needs two. */
+static int nv_xself_check(const struct nv_model *m, const struct nv_xend *src,
+                          const struct nv_xend *dst)
+{
+    const struct nv_workload *w;
+
+    if (src->external || dst->external || src->wl != dst->wl)
+        return 0;
+    w = &m->workloads[src->wl];
+    if (w->count >= 2)
+        return 0;
+    nv_escape_term_line(stderr,
+                        "netverify: --from and --to name %s[%s], which runs one pod: a pod's "
+                        "traffic to itself never counts",
+                        w->id, w->kind);
     return -1;
 }
 
@@ -406,89 +428,273 @@ static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xen
             side->ports == NV_PORTS_NONE ? "nothing" : nv_ports_format_npa(&m->ports, side->ports));
 }
 
-/* The classes an end takes (a workload's pods may differ in labels). */
-static size_t nv_xend_classes(const struct nv_model *m, const struct nv_xend *e, struct nv_end *out,
-                              size_t max)
+static int nv_u32_has(const uint32_t *v, size_t n, uint32_t x)
 {
-    const struct nv_unit *u;
     size_t i;
+
+    for (i = 0; i < n; i++)
+        if (v[i] == x)
+            return 1;
+    return 0;
+}
+
+/*
+ * A group of an end's pods that explain judges together: an external address,
+ * or the pods of one class of the workload (and, at the destination of a named
+ * --port, with one resolution of it). 'pods' are pod groups of the model.
+ */
+struct nv_xgroup {
+    struct nv_end end;
+    enum nv_proto proto; /* the port the flow is asked on, toward this group */
+    unsigned port;
+    int has_port; /* 0: a named --port these pods do not declare */
+    uint32_t *pods;
+    size_t npods;
+    unsigned count; /* pods of the workload in the class */
+};
+
+struct nv_xgroups {
+    struct nv_xgroup *v;
+    size_t n, alloc;
+};
+
+static void nv_xgroups_release(struct nv_xgroups *g)
+{
+    size_t i;
+
+    for (i = 0; i < g->n; i++)
+        free(g->v[i].pods);
+    free(g->v);
+    memset(g, 0, sizeof(*g));
+}
+
+/* What a named --port resolves to on pod (by name, and protocol when given); 0 if not declared. */
+static unsigned nv_xport_on(const struct nv_xport *p, int proto_given, const struct nv_pod *pod,
+                            enum nv_proto *proto)
+{
+    size_t k;
+
+    for (k = 0; k < pod->nports; k++)
+        if (!strcmp(pod->ports[k].name, p->name) &&
+            (!proto_given || pod->ports[k].proto == p->proto)) {
+            *proto = pod->ports[k].proto;
+            return pod->ports[k].port;
+        }
+    return 0;
+}
+
+/*
+ * The groups of end e: its pods by class (only the classes e->only lists, when
+ * it does), the destination's also by what a named --port resolves to there.
+ */
+static void nv_xend_groups(const struct nv_xctx *X, const struct nv_xend *e, int is_dst,
+                           int proto_given, struct nv_xgroups *out)
+{
+    const struct nv_model *m = X->m;
+    const struct nv_workload *w;
+    size_t i, j;
 
     memset(out, 0, sizeof(*out));
     if (e->external) {
-        out[0].external = 1;
-        out[0].ip = e->ip;
-        return 1;
+        NV_GROW(out->v, out->alloc, 1);
+        memset(&out->v[0], 0, sizeof(out->v[0]));
+        out->v[0].end.external = 1;
+        out->v[0].end.ip = e->ip;
+        out->v[0].end.pod = UINT32_MAX;
+        out->v[0].proto = X->port.proto;
+        out->v[0].port = X->port.port;
+        out->v[0].has_port = 1;
+        out->n = 1;
+        return;
     }
-    if (e->only) {
-        for (i = 0; i < e->nonly && i < max; i++) {
-            memset(&out[i], 0, sizeof(out[i]));
-            out[i].cls = e->only[i];
+    w = &m->workloads[e->wl];
+    for (i = 0; i < w->npods; i++) {
+        const struct nv_pod *pod = &m->pods[w->pods[i]];
+        enum nv_proto proto = X->port.proto;
+        unsigned port = X->port.port;
+        int has = 1;
+        struct nv_xgroup *g;
+        if (e->only && !nv_u32_has(e->only, e->nonly, w->pods[i]))
+            continue;
+        if (is_dst && X->port.name)
+            has = (port = nv_xport_on(&X->port, proto_given, pod, &proto)) != 0;
+        for (j = 0; j < out->n; j++)
+            if (out->v[j].end.cls == pod->cls && out->v[j].has_port == has &&
+                (!has || (out->v[j].port == port && out->v[j].proto == proto)))
+                break;
+        if (j == out->n) {
+            NV_GROW(out->v, out->alloc, out->n + 1);
+            g = &out->v[out->n++];
+            memset(g, 0, sizeof(*g));
+            g->end.cls = pod->cls;
+            g->end.pod = UINT32_MAX;
+            g->proto = proto;
+            g->port = port;
+            g->has_port = has;
+            g->count = nv_model_pods_in(m, (uint32_t)e->wl, pod->cls);
         }
-        return i;
+        g = &out->v[j];
+        g->pods = nv_xrealloc(g->pods, (g->npods + 1) * sizeof(*g->pods));
+        g->pods[g->npods++] = w->pods[i];
     }
-    u = &m->units[m->workloads[e->wl].unit];
-    for (i = 0; i < u->ncls && i < max; i++) {
-        memset(&out[i], 0, sizeof(out[i]));
-        out[i].cls = u->cls[i];
-    }
-    return i;
 }
 
-static void nv_explain_flow(struct nv_xctx *X, const struct nv_xend *src, const struct nv_xend *dst)
+/* Whether a flow runs from group s to group d: two distinct pods (one workload's class twice). */
+static int nv_xpair_ok(const struct nv_xend *src, const struct nv_xend *dst,
+                       const struct nv_xgroup *s, const struct nv_xgroup *d)
+{
+    if (s->end.external || d->end.external)
+        return !(s->end.external && d->end.external);
+    return src->wl != dst->wl || s->end.cls != d->end.cls || s->count >= 2;
+}
+
+/* How many group pairs are flows. */
+static size_t nv_xpairs(const struct nv_xend *src, const struct nv_xend *dst,
+                        const struct nv_xgroups *sg, const struct nv_xgroups *dg)
+{
+    size_t i, j, n = 0;
+
+    for (i = 0; i < sg->n; i++)
+        for (j = 0; j < dg->n; j++)
+            n += dg->v[j].has_port && nv_xpair_ok(src, dst, &sg->v[i], &dg->v[j]);
+    return n;
+}
+
+/* The ports a named --port resolves to on the destination: "TCP 80" or "TCP 80, TCP 81". */
+static void nv_put_resolved(struct nv_buf *b, const struct nv_xgroups *dg)
+{
+    size_t j, k, n = 0;
+
+    for (j = 0; j < dg->n; j++) {
+        const struct nv_xgroup *g = &dg->v[j];
+        if (!g->has_port)
+            continue;
+        for (k = 0; k < j; k++)
+            if (dg->v[k].has_port && dg->v[k].proto == g->proto && dg->v[k].port == g->port)
+                break;
+        if (k < j)
+            continue;
+        nv_buf_printf(b, "%s%s %u", n++ ? ", " : "", nv_proto_name(g->proto), g->port);
+    }
+}
+
+static void nv_explain_flow(struct nv_xctx *X, const struct nv_xend *src, const struct nv_xend *dst,
+                            int proto_given)
 {
     struct nv_model *m = X->m;
-    struct nv_end se[8], de[8];
-    size_t ns = nv_xend_classes(m, src, se, 8), nd = nv_xend_classes(m, dst, de, 8), i, j;
+    struct nv_xgroups sg, dg;
+    struct nv_xport asked = X->port;
+    size_t i, j, npairs, nres = 0;
     uint32_t total = NV_PORTS_NONE;
     int some = 0, every = 1, eblock = 0, iblock = 0;
 
+    nv_xend_groups(X, src, 0, proto_given, &sg);
+    nv_xend_groups(X, dst, 1, proto_given, &dg);
+    npairs = nv_xpairs(src, dst, &sg, &dg);
+    for (j = 0; j < dg.n; j++)
+        nres += dg.v[j].has_port && (j == 0 || !dg.v[0].has_port || dg.v[j].port != dg.v[0].port ||
+                                     dg.v[j].proto != dg.v[0].proto);
     nv_buf_reset(&X->b);
     nv_put_xend(&X->b, m, src);
     nv_buf_puts(&X->b, " -> ");
     nv_put_xend(&X->b, m, dst);
-    if (X->port.given)
-        nv_buf_printf(&X->b, " on %s %u", nv_proto_name(X->port.proto), X->port.port);
-    if (X->port.name)
-        nv_buf_printf(&X->b, " (named port '%s')", X->port.name);
+    if (X->port.name && nres > 1) {
+        nv_buf_printf(&X->b, " on named port '%s' (", X->port.name);
+        nv_put_resolved(&X->b, &dg);
+        nv_buf_puts(&X->b, ", resolved on each destination pod)");
+    } else if (X->port.given) {
+        for (j = 0; j < dg.n && !dg.v[j].has_port; j++)
+            ;
+        if (j < dg.n)
+            nv_buf_printf(&X->b, " on %s %u", nv_proto_name(dg.v[j].proto), dg.v[j].port);
+        if (X->port.name)
+            nv_buf_printf(&X->b, " (named port '%s')", X->port.name);
+    }
     nv_escape_term_line(X->fp, "flow: %s", nv_buf_str(&X->b));
     if (src->external && dst->external) {
         fprintf(X->fp, "\nboth ends are external addresses: no policy of the cluster applies\n");
-        return;
+        goto out;
     }
-    for (i = 0; i < ns; i++)
-        for (j = 0; j < nd; j++) {
+    for (j = 0; j < dg.n; j++) {
+        if (dg.v[j].has_port)
+            continue;
+        nv_buf_reset(&X->b);
+        nv_report_pods(&X->b, m, dg.v[j].pods, dg.v[j].npods);
+        fputc('\n', X->fp);
+        nv_escape_term_line(X->fp, "%s of %s declare%s no port '%s': no flow to %s",
+                            nv_buf_str(&X->b), m->workloads[dst->wl].id,
+                            dg.v[j].npods == 1 && dg.v[j].count == 1 ? "s" : "", X->port.name,
+                            dg.v[j].npods == 1 && dg.v[j].count == 1 ? "it" : "them");
+    }
+    if (!npairs) {
+        fprintf(X->fp, "\nno flow: the only pod there is the source itself, and a pod's traffic "
+                       "to itself never counts\n");
+        goto out;
+    }
+    for (i = 0; i < sg.n; i++)
+        for (j = 0; j < dg.n; j++) {
+            const struct nv_xgroup *s = &sg.v[i], *d = &dg.v[j];
             uint32_t e, in, both;
             struct nv_flow_why why;
-            if (ns * nd > 1)
-                fprintf(X->fp,
-                        "\npods of different labels: source pod group %zu, destination "
-                        "pod group %zu\n",
-                        i + 1, j + 1);
+            if (!d->has_port || !nv_xpair_ok(src, dst, s, d))
+                continue;
+            if (npairs > 1 || (!src->external && src->wl == dst->wl)) {
+                nv_buf_reset(&X->b);
+                if (src->external) {
+                    nv_buf_puts(&X->b, "to ");
+                } else if (s->end.cls == d->end.cls && src->wl == dst->wl) {
+                    nv_buf_puts(&X->b, "between two of the ");
+                } else {
+                    nv_buf_puts(&X->b, "from ");
+                    nv_report_pods(&X->b, m, s->pods, s->npods);
+                    nv_buf_puts(&X->b, dst->external ? "" : " to ");
+                }
+                if (!dst->external)
+                    nv_report_pods(&X->b, m, d->pods, d->npods);
+                if (X->port.name && nres > 1)
+                    nv_buf_printf(&X->b, " (port '%s' is %s %u there)", X->port.name,
+                                  nv_proto_name(d->proto), d->port);
+                fputc('\n', X->fp);
+                nv_escape_term_line(X->fp, "%s", nv_buf_str(&X->b));
+            }
+            X->port.proto = d->proto;
+            X->port.port = d->port;
             fputc('\n', X->fp);
-            nv_explain(m, &se[i], &de[j], &why);
-            nv_direction(X, NV_EGRESS, src, &why.egress, &de[j], &de[j]);
+            nv_explain(m, &s->end, &d->end, &why);
+            nv_direction(X, NV_EGRESS, src, &why.egress, &d->end, &d->end);
             fputc('\n', X->fp);
-            nv_direction(X, NV_INGRESS, dst, &why.ingress, &se[i], &de[j]);
+            nv_direction(X, NV_INGRESS, dst, &why.ingress, &s->end, &d->end);
             e = why.egress.ports;
             in = why.ingress.ports;
             both = why.allowed;
             nv_flow_why_release(&why);
             total = nv_ports_union(&m->ports, total, both);
             if (X->port.given) {
-                int ok = nv_ports_contains(&m->ports, both, X->port.proto, X->port.port);
+                int ok = nv_ports_contains(&m->ports, both, d->proto, d->port);
                 some |= ok;
                 every &= ok;
-                eblock |= !nv_ports_contains(&m->ports, e, X->port.proto, X->port.port);
-                iblock |= !nv_ports_contains(&m->ports, in, X->port.proto, X->port.port);
+                eblock |= !nv_ports_contains(&m->ports, e, d->proto, d->port);
+                iblock |= !nv_ports_contains(&m->ports, in, d->proto, d->port);
             }
         }
+    X->port = asked;
     fputc('\n', X->fp);
     if (X->port.given) {
-        fprintf(X->fp, "verdict: %s on %s %u",
+        nv_buf_reset(&X->b);
+        if (X->port.name && nres > 1) {
+            nv_buf_printf(&X->b, "named port '%s' (", X->port.name);
+            nv_put_resolved(&X->b, &dg);
+            nv_buf_putc(&X->b, ')');
+        } else {
+            for (j = 0; j < dg.n && !dg.v[j].has_port; j++)
+                ;
+            nv_buf_printf(&X->b, "%s %u", nv_proto_name(dg.v[j].proto), dg.v[j].port);
+        }
+        fprintf(X->fp, "verdict: %s on %s",
                 every  ? "allowed"
                 : some ? "allowed for some of the pods, blocked for others"
                        : "blocked",
-                nv_proto_name(X->port.proto), X->port.port);
+                nv_buf_str(&X->b));
         if (!some)
             fprintf(X->fp, " (%s)",
                     eblock && iblock ? "egress and ingress both block it"
@@ -502,6 +708,9 @@ static void nv_explain_flow(struct nv_xctx *X, const struct nv_xend *src, const 
                 total == NV_PORTS_ALL ? "every port and protocol"
                                       : nv_ports_format_npa(&m->ports, total));
     }
+out:
+    nv_xgroups_release(&sg);
+    nv_xgroups_release(&dg);
 }
 
 /* Whether an endpoint is written "svc NS/NAME" ("svc" in any case, then blanks). */
@@ -556,16 +765,6 @@ static int nv_xsvc_picks(const struct nv_xport *p, int proto_given,
     return p->name ? sp->name && !strcmp(sp->name, p->name) : sp->port == p->port;
 }
 
-static int nv_u32_has(const uint32_t *v, size_t n, uint32_t x)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (v[i] == x)
-            return 1;
-    return 0;
-}
-
 static int nv_u32_cmp(const void *pa, const void *pb)
 {
     uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
@@ -585,7 +784,7 @@ static void nv_explain_svc_workload(struct nv_xctx *X, const struct nv_xend *src
 {
     struct nv_model *m = X->m;
     uint32_t *targets = nv_xmalloc((m->npods + 1) * sizeof(*targets));
-    uint32_t *cls = nv_xmalloc((m->npods + 1) * sizeof(*cls));
+    uint32_t *pods = nv_xmalloc((m->npods + 1) * sizeof(*pods));
     size_t i, k, nt = 0;
 
     for (i = 0; i < m->npods; i++) {
@@ -605,12 +804,12 @@ static void nv_explain_svc_workload(struct nv_xctx *X, const struct nv_xend *src
         for (i = 0; i < m->npods; i++) {
             const struct nv_pod *pod = &m->pods[i];
             if (pod->workload == w && nv_service_selects(m, svc, pod) &&
-                nv_service_target(sp, pod) == targets[k] && !nv_u32_has(cls, n, pod->cls))
-                cls[n++] = pod->cls;
+                nv_service_target(sp, pod) == targets[k])
+                pods[n++] = (uint32_t)i;
         }
         memset(&dst, 0, sizeof(dst));
         dst.wl = (long)w;
-        dst.only = cls;
+        dst.only = pods;
         dst.nonly = n;
         if ((*nends)++)
             fputc('\n', X->fp);
@@ -620,10 +819,10 @@ static void nv_explain_svc_workload(struct nv_xctx *X, const struct nv_xend *src
         X->port.proto = sp->proto;
         X->port.port = targets[k];
         X->port.name = sp->target_name;
-        nv_explain_flow(X, src, &dst);
+        nv_explain_flow(X, src, &dst, 1);
     }
     free(targets);
-    free(cls);
+    free(pods);
 }
 
 /*
@@ -790,7 +989,8 @@ int nv_cmd_explain(int argc, char **argv)
     svc = nv_xsvc_resolve(X.m, dst.arg, &bad);
     if (bad || nv_xend_resolve(X.m, "--from", &src) < 0 ||
         (!svc && nv_xend_resolve(X.m, "--to", &dst) < 0) ||
-        (!svc && nv_xport_resolve(X.m, &dst, &X.port, proto_given) < 0)) {
+        (!svc && nv_xport_resolve(X.m, &dst, &X.port, proto_given) < 0) ||
+        (!svc && nv_xself_check(X.m, &src, &dst) < 0)) {
         rc = NV_EXIT_INPUT;
         goto out;
     }
@@ -804,7 +1004,7 @@ int nv_cmd_explain(int argc, char **argv)
     nv_buf_init(&X.b, 0);
     nv_buf_init(&X.line, 0);
     if (!svc)
-        nv_explain_flow(&X, &src, &dst);
+        nv_explain_flow(&X, &src, &dst, proto_given);
     else if (nv_explain_svc(&X, &src, svc, port_arg, proto_given) < 0)
         rc = NV_EXIT_INPUT;
     nv_buf_release(&X.b);

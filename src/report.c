@@ -51,6 +51,40 @@ void nv_report_pod(struct nv_buf *b, const struct nv_model *m, uint32_t pod, uns
     }
 }
 
+void nv_report_pods(struct nv_buf *b, const struct nv_model *m, const uint32_t *pods, size_t n)
+{
+    unsigned long total = 0, shown = 0;
+    size_t i, items = 0;
+    unsigned k;
+
+    for (i = 0; i < n; i++)
+        total += m->pods[pods[i]].count;
+    nv_buf_puts(b, total == 1 ? "pod " : "pods ");
+    for (i = 0; i < n; i++) {
+        const struct nv_pod *p = &m->pods[pods[i]];
+        if (p->origin == NV_POD_TEMPLATE) {
+            /* numbered consecutively: one range */
+            nv_buf_puts(b, items++ ? ", " : "");
+            nv_report_pod(b, m, pods[i], 0);
+            if (p->count > 1) {
+                nv_buf_putc(b, '-');
+                nv_report_pod(b, m, pods[i], p->count - 1);
+            }
+            shown += p->count;
+            continue;
+        }
+        for (k = 0; k < p->count; k++) {
+            if (items == 6) {
+                nv_buf_printf(b, " and %lu more", total - shown);
+                return;
+            }
+            nv_buf_puts(b, items++ ? ", " : "");
+            nv_report_pod(b, m, pods[i], k);
+            shown++;
+        }
+    }
+}
+
 int nv_report_names_pod(const struct nv_model *m, const struct nv_end *e)
 {
     return !e->external && e->pod < m->npods && m->workloads[m->pods[e->pod].workload].count > 1;

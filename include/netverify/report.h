@@ -30,6 +30,12 @@ void nv_report_pod(struct nv_buf *b, const struct nv_model *m, uint32_t pod, uns
  */
 void nv_report_end(struct nv_buf *b, const struct nv_model *m, const struct nv_end *e);
 
+/*
+ * The pods of pod groups pods[0..n) (of one workload): "pod db-0", "pods #1-#3",
+ * "pods db-1, db-3, db-4"; past six names, "and N more".
+ */
+void nv_report_pods(struct nv_buf *b, const struct nv_model *m, const uint32_t *pods, size_t n);
+
 /* Whether nv_report_end names the end's pod (its workload runs several). */
 int nv_report_names_pod(const struct nv_model *m, const struct nv_end *e);
 
