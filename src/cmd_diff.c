@@ -123,6 +123,7 @@ struct nv_diff {
     struct nv_buf md;      /* md: the table's rows */
     struct nv_json *sarif; /* sarif: the results */
     struct nv_buf line;
+    char **tend; /* text: "name[kind]" of each workload of w, escaped once; NULL until used */
 };
 
 static uint32_t nv_xlat(struct nv_diff *D, uint32_t id)
@@ -172,13 +173,28 @@ static void nv_dend_ext(const struct nv_iprange *r, char *buf, struct nv_dend *e
     e->kind = "External";
 }
 
-/* One end of a change in text: "name[kind]". */
-static void nv_text_end(struct nv_buf *b, const struct nv_dend *e)
+/* One end of a change in text: "name[kind]"; wi is the end's index in D->w. */
+static void nv_text_end(struct nv_diff *D, struct nv_buf *b, const struct nv_dend *e, size_t wi)
 {
-    nv_escape_term(b, e->name);
-    nv_buf_putc(b, '[');
-    nv_escape_term(b, e->kind);
-    nv_buf_putc(b, ']');
+    struct nv_buf t;
+
+    if (e->wl < 0) {
+        nv_buf_puts(b, e->name); /* an address range: nothing to escape */
+        nv_buf_puts(b, "[External]");
+        return;
+    }
+    /* millions of lines name a few thousand workloads: escape each name once */
+    if (!D->tend)
+        D->tend = nv_xcalloc(D->nw + 1, sizeof(*D->tend));
+    if (!D->tend[wi]) {
+        nv_buf_init(&t, 0);
+        nv_escape_term(&t, e->name);
+        nv_buf_putc(&t, '[');
+        nv_escape_term(&t, e->kind);
+        nv_buf_putc(&t, ']');
+        D->tend[wi] = nv_buf_detach(&t);
+    }
+    nv_buf_puts(b, D->tend[wi]);
 }
 
 /* One end of a change in a Markdown cell: "name (kind)". */
@@ -280,9 +296,9 @@ static void nv_change(struct nv_diff *D, enum nv_change k, const struct nv_dend 
     switch (D->fmt) {
     case NV_DF_TEXT:
         nv_buf_printf(b, "%c ", "+-~"[k]);
-        nv_text_end(b, s);
+        nv_text_end(D, b, s, si);
         nv_buf_puts(b, " => ");
-        nv_text_end(b, d);
+        nv_text_end(D, b, d, di);
         nv_buf_puts(b, " : ");
         if (k == NV_CHANGED) {
             nv_buf_printf(b, "%s (was ", nv_ports_format_npa(pt, n));
@@ -863,6 +879,10 @@ out:
     nv_buf_release(&D.md);
     nv_buf_release(&D.line);
     nv_json_free(D.sarif);
+    if (D.tend)
+        for (k = 0; (size_t)k < D.nw; k++)
+            free(D.tend[k]);
+    free(D.tend);
     free(D.w);
     free(D.xlat);
     free(D.pieces);
