@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netverify/explain.h"
+
 void nv_result_init(struct nv_result *r, const struct nv_claim *c)
 {
     memset(r, 0, sizeof(*r));
@@ -32,10 +34,27 @@ enum nv_verdict nv_result_verdict(const struct nv_result *r)
     for (i = 0; i < r->nparts; i++) {
         if (r->parts[i].verdict == NV_REFUTED)
             return NV_REFUTED;
-        if (r->parts[i].verdict == NV_UNDECIDED)
+        if (r->parts[i].verdict == NV_DEPENDS)
+            v = NV_DEPENDS;
+        else if (r->parts[i].verdict == NV_UNDECIDED && v == NV_HOLDS)
             v = NV_UNDECIDED;
     }
     return v;
+}
+
+enum nv_verdict nv_part_settle(const struct nv_part *p)
+{
+    size_t i, n[4] = {0, 0, 0, 0};
+
+    for (i = 0; i < p->ncombos; i++)
+        n[p->fate[i]]++;
+    if (n[NV_FATE_REFUTED] == p->ncombos)
+        return NV_REFUTED;
+    if (n[NV_FATE_HOLDS] == p->ncombos)
+        return NV_HOLDS;
+    if (n[NV_FATE_REFUTED] + n[NV_FATE_ADDRESSES] == 0)
+        return NV_UNDECIDED;
+    return NV_DEPENDS;
 }
 
 uint32_t nv_claim_ports_to(struct nv_model *m, const struct nv_claim *c, const struct nv_end *d)
@@ -59,119 +78,236 @@ struct nv_eval {
     struct nv_model *m;
     const struct nv_claim *c;
     struct nv_part *part;
+    size_t n; /* combinations */
+    uint32_t *poss[NV_MAX_COMBOS], *sure[NV_MAX_COMBOS], *atoms[NV_MAX_COMBOS];
+    /* per combination: a flow that breaks the part under some addresses (found) and one
+     * that breaks it under all (found_sure); and one under every combination (found_all) */
+    int found[NV_MAX_COMBOS], found_sure[NV_MAX_COMBOS], found_all;
+    struct nv_witness wp[NV_MAX_COMBOS], ws[NV_MAX_COMBOS], wall;
     int done;
 };
 
-/* Judge one flow: allowed is what the engine allows from s to d. */
-static void nv_judge(struct nv_eval *e, const struct nv_end *s, const struct nv_end *d,
-                     uint32_t allowed)
+/* Record witness w (flow s -> d on the first port of 'bad', or every port) unless one is. */
+static void nv_note(struct nv_eval *e, int *found, struct nv_witness *to, const struct nv_end *s,
+                    const struct nv_end *d, uint32_t bad, size_t combo)
 {
-    struct nv_model *m = e->m;
-    uint32_t need = nv_claim_ports_to(m, e->c, d), bad;
-    struct nv_witness *w = &e->part->w;
+    if (*found)
+        return;
+    *found = 1;
+    memset(to, 0, sizeof(*to));
+    if (e->part->kind == NV_PART_REACHES && !e->c->nports)
+        to->all_ports = 1;
+    else if (bad != NV_PORTS_NONE)
+        nv_first_port(e->m, bad, to);
+    to->src = *s;
+    to->dst = *d;
+    to->combo = *nv_matrix_combo(e->x, combo);
+}
 
-    if (e->part->kind == NV_PART_REACHES) {
-        if (!e->c->nports) {
-            if (allowed != NV_PORTS_NONE)
-                return;
-            memset(w, 0, sizeof(*w));
-            w->all_ports = 1;
-        } else {
-            bad = nv_ports_minus(&m->ports, need, allowed);
-            if (bad == NV_PORTS_NONE)
-                return;
-            memset(w, 0, sizeof(*w));
-            nv_first_port(m, bad, w);
-        }
-    } else {
-        bad = nv_ports_inter(&m->ports, need, allowed);
-        if (bad == NV_PORTS_NONE)
-            return;
-        memset(w, 0, sizeof(*w));
-        nv_first_port(m, bad, w);
+static void nv_check_done(struct nv_eval *e)
+{
+    size_t i;
+
+    if (e->found_all) {
+        e->done = 1;
+        return;
     }
-    w->src = *s;
-    w->dst = *d;
-    e->part->verdict = NV_REFUTED;
-    e->done = 1;
+    for (i = 0; i < e->n && e->found_sure[i]; i++)
+        ;
+    e->done = i == e->n; /* refuted under every combination already */
+}
+
+/*
+ * Judge one flow from s to d: poss[i] is what combination i allows under some
+ * addresses of the pods (and placement), sure[i] under all. 'pair': both ends
+ * are classes, whose rows are the engines' last ones (for reaches without ports).
+ */
+static void nv_judge(struct nv_eval *e, const struct nv_end *s, const struct nv_end *d,
+                     const uint32_t *poss, const uint32_t *sure, int pair)
+{
+    struct nv_ports *pt = &e->m->ports;
+    uint32_t need = nv_claim_ports_to(e->m, e->c, d), all_sure = NV_PORTS_ALL,
+             any_poss = NV_PORTS_NONE, bad;
+    int any = e->part->kind == NV_PART_REACHES && !e->c->nports;
+    size_t i;
+
+    for (i = 0; i < e->n; i++) {
+        all_sure = nv_ports_inter(pt, all_sure, sure[i]);
+        any_poss = nv_ports_union(pt, any_poss, poss[i]);
+        if (any) {
+            if (poss[i] == NV_PORTS_NONE) {
+                nv_note(e, &e->found_sure[i], &e->ws[i], s, d, 0, i);
+                nv_note(e, &e->found[i], &e->wp[i], s, d, 0, i);
+            } else if (!e->found[i] && sure[i] == NV_PORTS_NONE && pair &&
+                       nv_matrix_combo_may_block(e->x, i, s->cls, d->cls)) {
+                nv_note(e, &e->found[i], &e->wp[i], s, d, 0, i);
+            }
+        } else if (e->part->kind == NV_PART_REACHES) {
+            if ((bad = nv_ports_minus(pt, need, poss[i])) != NV_PORTS_NONE)
+                nv_note(e, &e->found_sure[i], &e->ws[i], s, d, bad, i);
+            if ((bad = nv_ports_minus(pt, need, sure[i])) != NV_PORTS_NONE)
+                nv_note(e, &e->found[i], &e->wp[i], s, d, bad, i);
+        } else {
+            if ((bad = nv_ports_inter(pt, need, sure[i])) != NV_PORTS_NONE)
+                nv_note(e, &e->found_sure[i], &e->ws[i], s, d, bad, i);
+            if ((bad = nv_ports_inter(pt, need, poss[i])) != NV_PORTS_NONE)
+                nv_note(e, &e->found[i], &e->wp[i], s, d, bad, i);
+        }
+    }
+    /* a flow that breaks it under every combination and address */
+    if (any)
+        bad = any_poss == NV_PORTS_NONE ? 0 : NV_PORTS_NONE;
+    else if (e->part->kind == NV_PART_REACHES)
+        bad = nv_ports_minus(pt, need, any_poss);
+    else
+        bad = nv_ports_inter(pt, need, all_sure);
+    if (any ? any_poss == NV_PORTS_NONE : bad != NV_PORTS_NONE) {
+        nv_note(e, &e->found_all, &e->wall, s, d, bad, 0);
+        e->wall.robust = 1;
+    }
+    nv_check_done(e);
 }
 
 static void nv_eval_flows(struct nv_eval *e, const struct nv_set *a, int complement,
                           const struct nv_set *b)
 {
     struct nv_model *m = e->m;
-    size_t nc = m->nclasses, na = m->atoms.n, i, j;
-    uint32_t *row = nv_xmalloc((m->nunits + 1) * sizeof(*row));
-    uint32_t *arow = nv_xmalloc((na + 1) * sizeof(*arow));
+    size_t nc = m->nclasses, na = m->atoms.n, i, j, k;
+    uint32_t ap[NV_MAX_COMBOS];
     int any_src_atom = 0;
 
     for (i = 0; i < na; i++)
         any_src_atom |= (a->atoms[i] != 0) != complement;
     for (i = 0; i < nc && !e->done; i++) {
-        struct nv_end s = {0, (uint32_t)i, {0}, UINT32_MAX, 0};
+        struct nv_end s = {0, (uint32_t)i, {0}, UINT32_MAX, 0, 0};
         if ((a->cls[i] != 0) == complement)
             continue;
-        nv_matrix_row(e->x, (uint32_t)i, row, arow);
+        for (k = 0; k < e->n; k++)
+            nv_matrix_combo_row(e->x, k, (uint32_t)i, e->poss[k], e->sure[k], e->atoms[k]);
         for (j = 0; j < nc && !e->done; j++) {
-            struct nv_end d = {0, (uint32_t)j, {0}, UINT32_MAX, 0};
-            if (b->cls[j] && nv_claim_pair_ok(m, (uint32_t)i, (uint32_t)j))
-                nv_judge(e, &s, &d, row[j]);
+            struct nv_end d = {0, (uint32_t)j, {0}, UINT32_MAX, 0, 0};
+            uint32_t p[NV_MAX_COMBOS], q[NV_MAX_COMBOS];
+            if (!b->cls[j] || !nv_claim_pair_ok(m, (uint32_t)i, (uint32_t)j))
+                continue;
+            for (k = 0; k < e->n; k++) {
+                p[k] = e->poss[k][j];
+                q[k] = e->sure[k][j];
+            }
+            nv_judge(e, &s, &d, p, q, 1);
         }
         for (j = 0; j < na && !e->done; j++) {
-            struct nv_end d = {1, 0, nv_atoms_range(&m->atoms, j).first, UINT32_MAX, 0};
-            if (b->atoms[j])
-                nv_judge(e, &s, &d, arow[j]);
+            struct nv_end d = {1, 0, nv_atoms_range(&m->atoms, j).first, UINT32_MAX, 0, 0};
+            if (!b->atoms[j])
+                continue;
+            for (k = 0; k < e->n; k++)
+                ap[k] = e->atoms[k][j];
+            nv_judge(e, &s, &d, ap, ap, 0);
         }
     }
     for (j = 0; j < nc && any_src_atom && !e->done; j++) {
-        struct nv_end d = {0, (uint32_t)j, {0}, UINT32_MAX, 0};
+        struct nv_end d = {0, (uint32_t)j, {0}, UINT32_MAX, 0, 0};
         if (!b->cls[j])
             continue;
-        nv_matrix_from_atoms(e->x, (uint32_t)j, arow);
+        for (k = 0; k < e->n; k++)
+            nv_matrix_combo_from_atoms(e->x, k, (uint32_t)j, e->atoms[k]);
         for (i = 0; i < na && !e->done; i++) {
-            struct nv_end s = {1, 0, nv_atoms_range(&m->atoms, i).first, UINT32_MAX, 0};
-            if ((a->atoms[i] != 0) != complement)
-                nv_judge(e, &s, &d, arow[i]);
+            struct nv_end s = {1, 0, nv_atoms_range(&m->atoms, i).first, UINT32_MAX, 0, 0};
+            if ((a->atoms[i] != 0) == complement)
+                continue;
+            for (k = 0; k < e->n; k++)
+                ap[k] = e->atoms[k][i];
+            nv_judge(e, &s, &d, ap, ap, 0);
         }
     }
-    free(row);
-    free(arow);
+}
+
+/* 'A is isolated': per combination, a pod of A that is not. */
+static void nv_eval_isolated(struct nv_eval *e)
+{
+    const struct nv_claim *c = e->c;
+    size_t i, k;
+
+    for (i = 0; i < e->m->nclasses && !e->done; i++) {
+        int dirs[NV_MAX_COMBOS], all = 1;
+        if (!c->a.cls[i])
+            continue;
+        for (k = 0; k < e->n; k++) {
+            dirs[k] = -1;
+            if ((c->iso_types & NV_TYPE_INGRESS) &&
+                !nv_matrix_combo_isolated(e->x, k, (uint32_t)i, NV_INGRESS))
+                dirs[k] = NV_INGRESS;
+            else if ((c->iso_types & NV_TYPE_EGRESS) &&
+                     !nv_matrix_combo_isolated(e->x, k, (uint32_t)i, NV_EGRESS))
+                dirs[k] = NV_EGRESS;
+            all &= dirs[k] >= 0;
+            if (dirs[k] >= 0 && !e->found_sure[k]) {
+                struct nv_end s = {0, (uint32_t)i, {0}, UINT32_MAX, 0, 0};
+                nv_note(e, &e->found_sure[k], &e->ws[k], &s, &s, NV_PORTS_NONE, k);
+                e->ws[k].dir = dirs[k];
+                e->found[k] = 1;
+                e->wp[k] = e->ws[k];
+            }
+        }
+        if (all && !e->found_all) {
+            e->found_all = 1;
+            e->wall = e->ws[0];
+            e->wall.dir = dirs[0];
+            e->wall.robust = 1;
+        }
+        nv_check_done(e);
+    }
+}
+
+/* Fates and verdict of a part from what the scan found. */
+static void nv_settle(struct nv_eval *e)
+{
+    struct nv_part *p = e->part;
+    size_t i;
+
+    p->ncombos = e->n;
+    for (i = 0; i < e->n; i++) {
+        p->combos[i] = *nv_matrix_combo(e->x, i);
+        p->fate[i] = e->found_all || e->found_sure[i] ? NV_FATE_REFUTED
+                     : e->found[i]                    ? NV_FATE_ADDRESSES
+                                                      : NV_FATE_HOLDS;
+    }
+    p->verdict = nv_part_settle(p);
+    if (p->verdict == NV_REFUTED) {
+        p->w = e->found_all ? e->wall : e->ws[0];
+        return;
+    }
+    /* depends: a combination where one flow breaks it whatever the addresses, if any */
+    for (i = 0; i < e->n && !e->found_sure[i]; i++)
+        ;
+    if (i == e->n)
+        for (i = 0; i < e->n && !e->found[i]; i++)
+            ;
+    if (i < e->n)
+        p->w = e->found_sure[i] ? e->ws[i] : e->wp[i];
 }
 
 void nv_check_matrix(struct nv_matrix *x, const struct nv_claim *c, struct nv_result *out)
 {
-    size_t p, i;
+    struct nv_model *m = nv_matrix_model(x);
+    size_t p, k;
 
     nv_result_init(out, c);
     for (p = 0; p < out->nparts; p++) {
         struct nv_eval e;
-        struct nv_part *part = &out->parts[p];
         memset(&e, 0, sizeof(e));
         e.x = x;
         e.c = c;
-        e.part = part;
-        part->verdict = NV_HOLDS;
-        e.m = nv_matrix_model(x);
-        switch (part->kind) {
+        e.m = m;
+        e.part = &out->parts[p];
+        e.n = nv_matrix_ncombos(x);
+        for (k = 0; k < e.n; k++) {
+            e.poss[k] = nv_xmalloc((m->nclasses + 1) * sizeof(uint32_t));
+            e.sure[k] = nv_xmalloc((m->nclasses + 1) * sizeof(uint32_t));
+            e.atoms[k] = nv_xmalloc((m->atoms.n + 1) * sizeof(uint32_t));
+        }
+        switch (e.part->kind) {
         case NV_PART_ISOLATED:
-            for (i = 0; i < e.m->nclasses; i++) {
-                int dir = -1;
-                if (!c->a.cls[i])
-                    continue;
-                if ((c->iso_types & NV_TYPE_INGRESS) &&
-                    !nv_matrix_isolated(x, (uint32_t)i, NV_INGRESS))
-                    dir = NV_INGRESS;
-                else if ((c->iso_types & NV_TYPE_EGRESS) &&
-                         !nv_matrix_isolated(x, (uint32_t)i, NV_EGRESS))
-                    dir = NV_EGRESS;
-                if (dir < 0)
-                    continue;
-                memset(&part->w, 0, sizeof(part->w));
-                part->w.src.cls = (uint32_t)i;
-                part->w.dir = dir;
-                part->verdict = NV_REFUTED;
-                break;
-            }
+            nv_eval_isolated(&e);
             break;
         case NV_PART_REACHES:
         case NV_PART_CANNOT:
@@ -181,8 +317,17 @@ void nv_check_matrix(struct nv_matrix *x, const struct nv_claim *c, struct nv_re
             nv_eval_flows(&e, &c->a, 1, &c->b);
             break;
         }
-        if (part->verdict == NV_REFUTED)
-            nv_witness_pods(e.m, part->kind, &part->w);
+        nv_settle(&e);
+        if (e.part->verdict == NV_REFUTED || e.part->verdict == NV_DEPENDS) {
+            if (nv_witness_place(m, e.part->kind, &e.part->w) < 0)
+                NV_BUG("claim '%s': no addresses make the witness break it", c->text);
+            nv_witness_pods(m, e.part->kind, &e.part->w);
+        }
+        for (k = 0; k < e.n; k++) {
+            free(e.poss[k]);
+            free(e.sure[k]);
+            free(e.atoms[k]);
+        }
     }
 }
 

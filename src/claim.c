@@ -479,10 +479,14 @@ static int nv_parse_cidr_list(struct nv_parser *p, struct nv_iprange **out, size
         for (i = 0; cidrs && i < ncidrs && cidrs[i].first.fam != v[*n].first.fam; i++)
             ;
         if (!(p->m->families & NV_FAMILY_BIT(v[*n].first.fam)) || (cidrs && i == ncidrs)) {
-            const char *f = nv_family_name((enum nv_family)v[*n].first.fam);
+            enum nv_family fam = (enum nv_family)v[*n].first.fam;
+            const char *f = nv_family_name(fam);
             free(v);
             if (cidrs && i == ncidrs)
                 return nv_perr(p, t, "%s except without an %s cidr in the set", f, f);
+            if (p->m->profile.npod)
+                return nv_perr(p, t, "%s is not modelled: the pod CIDRs are all %s", f,
+                               nv_family_name(fam == NV_IPV4 ? NV_IPV6 : NV_IPV4));
             return nv_perr(p, t, "%s is not modelled", f);
         }
         nv_model_use_range(p->m, &v[*n]);
@@ -1386,16 +1390,41 @@ static int nv_check_related(const struct nv_claim *cl, const struct nv_model *m,
                          cl->a.text, cl->b.text);
 }
 
+/*
+ * A claim about hostNetwork pods may turn on how the network plugin treats
+ * them: say so at the set that holds them.
+ */
+static void nv_warn_hostnet_set(const struct nv_set *s, const struct nv_model *m,
+                                struct nv_diags *d)
+{
+    size_t i;
+
+    if (!s->cls || m->profile.pin[NV_B_HOSTNET] == NV_HOSTNET_POD ||
+        (s->kind != NV_SET_WORKLOAD && s->kind != NV_SET_PODS && s->kind != NV_SET_SVC))
+        return; /* sets that name pods only, not whole namespaces */
+    for (i = 0; i < m->nclasses && !(s->cls[i] && m->classes[i].hostnet); i++)
+        ;
+    if (i < m->nclasses)
+        nv_diag_warning(d, s->loc, NV_W_SEMANTIC, "'%s' holds hostNetwork pods: %s", s->text,
+                        m->profile.pin[NV_B_HOSTNET] == NV_HOSTNET_NODE
+                            ? "the network plugin treats them as their node (no policy applies "
+                              "to them, their traffic has the node's address)"
+                            : "how they are reached depends on the network plugin (see "
+                              "--host-network)");
+}
+
 int nv_claim_resolve(struct nv_claim *cl, struct nv_model *m, struct nv_diags *d)
 {
     int rc = 0;
 
     if (nv_resolve_set(cl, &cl->a, m, d) < 0)
         rc = -1;
+    else
+        nv_warn_hostnet_set(&cl->a, m, d);
     if (cl->kind != NV_CLAIM_ISOLATED && nv_resolve_set(cl, &cl->b, m, d) < 0)
         rc = -1;
-    else if (cl->kind != NV_CLAIM_ISOLATED && rc == 0)
-        rc = nv_check_related(cl, m, d);
+    else if (cl->kind != NV_CLAIM_ISOLATED && rc == 0 && (rc = nv_check_related(cl, m, d)) == 0)
+        nv_warn_hostnet_set(&cl->b, m, d);
     return rc;
 }
 

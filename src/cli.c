@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/stat.h>
+
 #include "netverify/claim.h"
 #include "netverify/escape.h"
 
@@ -42,8 +44,12 @@ static int nv_parse_size(const char *arg, unsigned long long *out)
 
 int nv_cli_input_opt(int opt, const char *arg, struct nv_load_opts *o)
 {
+    static const char *const names[] = {"cni", "pod-cidr", "service-cidr", "ipblock-matches-pods",
+                                        "host-network"};
     unsigned long long v;
 
+    if (opt >= 1004 && opt <= 1008)
+        return nv_profile_opt(&o->cluster, names[opt - 1004], arg) < 0 ? -1 : 1;
     if (opt < 1001 || opt > 1003)
         return 0;
     if (nv_parse_size(arg, &v) < 0) {
@@ -105,13 +111,67 @@ int nv_cli_other_opt(int opt, const char *arg, struct nv_load_opts *o, const cha
     }
 }
 
+static int nv_file_exists(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *nv_cli_find_config(const char *given, const char *first)
+{
+    struct stat st;
+    size_t n;
+    char *p;
+
+    if (given)
+        return nv_xstrdup(given);
+    if (nv_file_exists("netverify.yaml"))
+        return nv_xstrdup("netverify.yaml");
+    if (!first || !strcmp(first, "-"))
+        return NULL;
+    n = strlen(first) + 32;
+    p = nv_xmalloc(n);
+    if (stat(first, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(p, n, "%s/netverify.yaml", first);
+    } else {
+        const char *slash = strrchr(first, '/');
+        if (slash)
+            snprintf(p, n, "%.*s/netverify.yaml", (int)(slash - first), first);
+        else
+            snprintf(p, n, "netverify.yaml");
+    }
+    if (nv_file_exists(p))
+        return p;
+    free(p);
+    return NULL;
+}
+
+int nv_cli_profile(struct nv_profile *out, const struct nv_load_opts *lo, const char *config,
+                   struct nv_diags *d)
+{
+    nv_profile_init(out);
+    if (config && nv_profile_read(out, config, d) < 0)
+        return -1;
+    nv_profile_apply_opts(out, &lo->cluster);
+    return 0;
+}
+
 struct nv_model *nv_cli_load(char *const *paths, size_t n, const struct nv_load_opts *o)
 {
     struct nv_diags d;
-    struct nv_model *m;
+    struct nv_model *m = NULL;
+    struct nv_profile prof;
+    struct nv_load_opts lo = *o;
+    char *config = nv_cli_find_config(NULL, n ? paths[0] : NULL);
 
     nv_diags_init(&d);
-    m = nv_cli_need_workloads(nv_load(paths, n, o, &d), paths, n, &d);
+    if (nv_cli_profile(&prof, o, config, &d) == 0) {
+        lo.profile = &prof;
+        m = nv_cli_need_workloads(nv_load(paths, n, &lo, &d), paths, n, &d);
+    }
+    nv_profile_release(&prof);
+    free(config);
     nv_diags_print(&d, stderr);
     if (!m && d.nerr == 0)
         NV_BUG("load failed without a diagnostic");
@@ -153,12 +213,19 @@ struct nv_model *nv_cli_load_claims(char *const *paths, size_t n, const struct n
                                     const char *claims_path, struct nv_claims *claims)
 {
     struct nv_diags d;
-    struct nv_model *m;
+    struct nv_model *m = NULL;
+    struct nv_profile prof;
+    struct nv_load_opts o = *lo;
 
     if (!claims_path)
         return nv_cli_load(paths, n, lo);
     nv_diags_init(&d);
-    m = nv_cli_need_workloads(nv_load_unfinished(paths, n, lo, &d), paths, n, &d);
+    /* a file whose cluster section is wrong is not read for claims: its errors once */
+    if (nv_cli_profile(&prof, lo, claims_path, &d) == 0) {
+        o.profile = &prof;
+        m = nv_cli_need_workloads(nv_load_unfinished(paths, n, &o, &d), paths, n, &d);
+    }
+    nv_profile_release(&prof);
     if (m && nv_claims_load(claims, claims_path, m, &d) == 0 && nv_model_finish(m, &d) == 0)
         nv_claims_resolve(claims, m, &d);
     nv_diags_print(&d, stderr);

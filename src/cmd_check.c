@@ -55,9 +55,11 @@ static void nv_check_help(void)
         "  pods app=web reaches pods app=db in namespace shop on tcp/5432\n"
         "  pods app=api cannot reach cidr 0.0.0.0/0 except 10.0.0.0/8\n"
         "  namespace data is isolated for ingress\n\n"
+        "Verdicts: holds, REFUTED, depends (on the network plugin: see --cni), undecided.\n\n"
         "Exit status: 0 every claim holds, 1 a claim is refuted, 2 usage or input error\n"
         "(including a claim that does not parse or matches nothing), 3 undecided\n"
-        "(timeout) or internal error.\n",
+        "(timeout) or internal error, 4 a claim depends on the network plugin (and\n"
+        "none is refuted).\n",
         stdout);
 }
 
@@ -86,14 +88,22 @@ static const char *nv_part_name(enum nv_part_kind k)
 
 /* ---- deciding ---- */
 
+/* The verdicts agree, and so does every fate both engines decided. */
 static int nv_same_verdicts(const struct nv_result *a, const struct nv_result *b)
 {
-    size_t i;
+    size_t i, k;
 
-    for (i = 0; i < a->nparts; i++)
-        if (a->parts[i].verdict != NV_UNDECIDED && b->parts[i].verdict != NV_UNDECIDED &&
-            a->parts[i].verdict != b->parts[i].verdict)
+    for (i = 0; i < a->nparts; i++) {
+        const struct nv_part *x = &a->parts[i], *y = &b->parts[i];
+        if (x->verdict == NV_UNDECIDED || y->verdict == NV_UNDECIDED)
+            continue;
+        if (x->verdict != y->verdict || x->ncombos != y->ncombos)
             return 0;
+        for (k = 0; k < x->ncombos; k++)
+            if (x->fate[k] != NV_FATE_UNDECIDED && y->fate[k] != NV_FATE_UNDECIDED &&
+                x->fate[k] != y->fate[k])
+                return 0;
+    }
     return 1;
 }
 
@@ -104,13 +114,13 @@ static int nv_witness_ok(struct nv_model *m, const struct nv_claim *c, const str
     int ok;
     uint32_t need;
 
-    if (p->verdict != NV_REFUTED)
+    if (p->verdict != NV_REFUTED && p->verdict != NV_DEPENDS)
         return 1;
     if (!nv_witness_fits(m, c, p->kind, &p->w))
         return 0;
     if (p->kind == NV_PART_ISOLATED)
         return 1;
-    nv_explain(m, &p->w.src, &p->w.dst, &why);
+    nv_explain(m, &p->w.src, &p->w.dst, &p->w.combo, p->w.local, &why);
     need = nv_claim_ports_to(m, c, &p->w.dst);
     if (p->w.all_ports)
         ok = p->kind == NV_PART_REACHES && why.allowed == NV_PORTS_NONE;
@@ -226,6 +236,12 @@ static int nv_decide(struct nv_ctx *cx, double timeout, const char *emit_dir, un
     for (i = 0; i < cx->claims.n; i++) {
         const struct nv_claim *c = &cx->claims.items[i];
         struct nv_result *r = &cx->results[i];
+        /* a flow for every address gets addresses to be explained with */
+        for (p = 0; p < r->nparts; p++)
+            if ((r->parts[p].verdict == NV_REFUTED || r->parts[p].verdict == NV_DEPENDS) &&
+                r->parts[p].w.robust &&
+                nv_witness_place(cx->m, r->parts[p].kind, &r->parts[p].w) < 0)
+                NV_BUG("claim %zu (%s): no addresses fit the counterexample", i + 1, c->text);
         for (p = 0; p < r->nparts; p++)
             if (!nv_witness_ok(cx->m, c, &r->parts[p]))
                 NV_BUG("claim %zu (%s): the counterexample does not fit the claim", i + 1, c->text);
@@ -248,12 +264,48 @@ static int nv_decide(struct nv_ctx *cx, double timeout, const char *emit_dir, un
 
 static const char *nv_verdict_word(enum nv_verdict v)
 {
-    return v == NV_HOLDS ? "holds" : v == NV_REFUTED ? "REFUTED" : "undecided";
+    static const char *const words[NV_NVERDICTS] = {"holds", "REFUTED", "undecided", "depends"};
+
+    return words[v];
+}
+
+/* The verdict as JSON and SARIF say it. */
+static const char *nv_verdict_name(enum nv_verdict v)
+{
+    static const char *const names[NV_NVERDICTS] = {"holds", "refuted", "undecided", "depends"};
+
+    return names[v];
+}
+
+static const char *const k_fate_names[] = {"holds", "refuted", "addresses", "undecided"};
+
+/* The first part that depends on the plugin, or NULL. */
+static const struct nv_part *nv_depending_part(const struct nv_result *r)
+{
+    size_t p;
+
+    for (p = 0; p < r->nparts; p++)
+        if (r->parts[p].verdict == NV_DEPENDS)
+            return &r->parts[p];
+    return NULL;
+}
+
+/* " — holds unless ...: a -> b on TCP 80" for a claim that depends on the plugin (malloc'd). */
+static char *nv_depends_text(struct nv_model *m, const struct nv_part *p)
+{
+    struct nv_buf b;
+    char *cond = nv_report_condition(m, p);
+
+    nv_buf_init(&b, 0);
+    nv_buf_printf(&b, "%s: ", cond);
+    nv_report_flow(&b, m, p);
+    free(cond);
+    return nv_buf_detach(&b);
 }
 
 static void nv_text(struct nv_ctx *cx, FILE *fp)
 {
-    size_t i, p, k, counts[3] = {0, 0, 0};
+    size_t i, p, k, counts[NV_NVERDICTS] = {0, 0, 0, 0};
 
     for (i = 0; i < cx->claims.n; i++) {
         const struct nv_claim *c = &cx->claims.items[i];
@@ -261,8 +313,15 @@ static void nv_text(struct nv_ctx *cx, FILE *fp)
         enum nv_verdict v = nv_result_verdict(r);
         char where[512];
         counts[v]++;
-        nv_escape_term_line(fp, "%-9s %s%s%s", nv_verdict_word(v), c->name ? c->name : "",
-                            c->name ? ": " : "", c->text);
+        if (v == NV_DEPENDS) {
+            char *dep = nv_depends_text(cx->m, nv_depending_part(r));
+            nv_escape_term_line(fp, "%-9s %s%s%s \xe2\x80\x94 %s", nv_verdict_word(v),
+                                c->name ? c->name : "", c->name ? ": " : "", c->text, dep);
+            free(dep);
+        } else {
+            nv_escape_term_line(fp, "%-9s %s%s%s", nv_verdict_word(v), c->name ? c->name : "",
+                                c->name ? ": " : "", c->text);
+        }
         for (p = 0; p < r->nparts; p++) {
             const struct nv_part *part = &r->parts[p];
             char *lines[2];
@@ -274,7 +333,7 @@ static void nv_text(struct nv_ctx *cx, FILE *fp)
                                     r->nparts > 1 ? nv_part_name(part->kind) : "");
                 continue;
             }
-            if (part->verdict != NV_REFUTED)
+            if (part->verdict != NV_REFUTED && part->verdict != NV_DEPENDS)
                 continue;
             head = nv_report_headline(cx->m, part);
             nv_escape_term_line(fp, "          %s", head);
@@ -290,8 +349,11 @@ static void nv_text(struct nv_ctx *cx, FILE *fp)
             nv_escape_term_line(fp, "          claim at %s",
                                 nv_loc_format(c->loc, where, sizeof(where)));
     }
-    fprintf(fp, "%zu claims: %zu hold, %zu refuted, %zu undecided\n", cx->claims.n,
-            counts[NV_HOLDS], counts[NV_REFUTED], counts[NV_UNDECIDED]);
+    fprintf(fp, "%zu claims: %zu hold, %zu refuted, ", cx->claims.n, counts[NV_HOLDS],
+            counts[NV_REFUTED]);
+    if (counts[NV_DEPENDS])
+        fprintf(fp, "%zu depend on the network plugin, ", counts[NV_DEPENDS]);
+    fprintf(fp, "%zu undecided\n", counts[NV_UNDECIDED]);
 }
 
 static struct nv_json *nv_json_end(const struct nv_model *m, const struct nv_end *e)
@@ -313,7 +375,21 @@ static struct nv_json *nv_json_end(const struct nv_model *m, const struct nv_end
             nv_json_set(o, "pod", nv_json_str(nv_buf_str(&b)));
             nv_buf_release(&b);
         }
+        if (e->has_ip)
+            nv_json_set(o, "address", nv_json_str(nv_ip_format(&e->ip, ip)));
     }
+    return o;
+}
+
+/* {"ipBlockMatchesPods": true, "hostNetwork": "node"} */
+static struct nv_json *nv_json_combo(const struct nv_combo *c)
+{
+    struct nv_json *o = nv_json_object();
+
+    nv_json_set(o, nv_behaviours[NV_B_IPBLOCK_PODS].key,
+                nv_json_bool(c->v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS));
+    nv_json_set(o, nv_behaviours[NV_B_HOSTNET].key,
+                nv_json_str(nv_behaviours[NV_B_HOSTNET].values[c->v[NV_B_HOSTNET]]));
     return o;
 }
 
@@ -329,6 +405,12 @@ static void nv_json_witness(struct nv_ctx *cx, const struct nv_part *p, struct n
     nv_json_set(w, "summary", nv_json_str(head));
     free(head);
     nv_json_set(w, "src", nv_json_end(cx->m, &p->w.src));
+    if (!p->w.robust && p->ncombos) {
+        /* what the flow assumes of the plugin (and of the pods' nodes) */
+        nv_json_set(w, "assumes", nv_json_combo(&p->w.combo));
+        if (p->w.local)
+            nv_json_set(w, "sameNode", nv_json_bool(1));
+    }
     if (p->kind == NV_PART_ISOLATED) {
         nv_json_set(w, "direction", nv_json_str(p->w.dir == NV_INGRESS ? "ingress" : "egress"));
     } else {
@@ -356,11 +438,25 @@ static struct nv_json *nv_json_part(struct nv_ctx *cx, const struct nv_part *p)
     struct nv_json *o = nv_json_object(), *w, *b;
 
     nv_json_set(o, "part", nv_json_str(nv_part_name(p->kind)));
+    nv_json_set(o, "verdict", nv_json_str(nv_verdict_name(p->verdict)));
     nv_json_set(o, "holds",
                 p->verdict == NV_UNDECIDED ? nv_json_null() : nv_json_bool(p->verdict == NV_HOLDS));
     if (p->verdict == NV_UNDECIDED)
         nv_json_set(o, "reason", nv_json_str(p->why ? p->why : "unknown"));
-    if (p->verdict != NV_REFUTED)
+    if (p->verdict == NV_DEPENDS) {
+        struct nv_json *under = nv_json_array();
+        size_t k;
+        char *cond = nv_report_condition(cx->m, p);
+        nv_json_set(o, "condition", nv_json_str(cond));
+        free(cond);
+        for (k = 0; k < p->ncombos; k++) {
+            struct nv_json *u = nv_json_combo(&p->combos[k]);
+            nv_json_set(u, "fate", nv_json_str(k_fate_names[p->fate[k]]));
+            nv_json_push(under, u);
+        }
+        nv_json_set(o, "under", under);
+    }
+    if (p->verdict != NV_REFUTED && p->verdict != NV_DEPENDS)
         return o;
     nv_json_witness(cx, p, &w, &b);
     nv_json_set(o, "witness", w);
@@ -371,7 +467,7 @@ static struct nv_json *nv_json_part(struct nv_ctx *cx, const struct nv_part *p)
 static int nv_json_report(struct nv_ctx *cx, FILE *fp)
 {
     struct nv_json *root = nv_json_object(), *arr = nv_json_array(), *sum = nv_json_object();
-    size_t i, p, counts[3] = {0, 0, 0};
+    size_t i, p, counts[NV_NVERDICTS] = {0, 0, 0, 0};
     int rc;
 
     for (i = 0; i < cx->claims.n; i++) {
@@ -384,12 +480,21 @@ static int nv_json_report(struct nv_ctx *cx, FILE *fp)
         nv_json_set(o, "name", c->name ? nv_json_str(c->name) : nv_json_null());
         nv_json_set(o, "claim", nv_json_str(c->text));
         nv_json_set(o, "location", nv_json_str(nv_loc_format(c->loc, where, sizeof(where))));
+        nv_json_set(o, "verdict", nv_json_str(nv_verdict_name(v)));
         nv_json_set(o, "holds", v == NV_UNDECIDED ? nv_json_null() : nv_json_bool(v == NV_HOLDS));
+        if (v == NV_DEPENDS) {
+            char *dep = nv_report_condition(cx->m, nv_depending_part(r));
+            nv_json_set(o, "condition", nv_json_str(dep));
+            free(dep);
+        }
         for (p = 0; p < r->nparts; p++)
             nv_json_push(parts, nv_json_part(cx, &r->parts[p]));
-        /* the first refuted part's witness, at the claim's level as well */
+        /* the first refuted (else depending) part's witness, at the claim's level as well */
         for (p = 0; p < r->nparts && r->parts[p].verdict != NV_REFUTED; p++)
             ;
+        if (p == r->nparts)
+            for (p = 0; p < r->nparts && r->parts[p].verdict != NV_DEPENDS; p++)
+                ;
         if (p < r->nparts) {
             struct nv_json *w, *b;
             nv_json_witness(cx, &r->parts[p], &w, &b);
@@ -406,6 +511,7 @@ static int nv_json_report(struct nv_ctx *cx, FILE *fp)
     nv_json_set(sum, "holds", nv_json_int((long long)counts[NV_HOLDS]));
     nv_json_set(sum, "refuted", nv_json_int((long long)counts[NV_REFUTED]));
     nv_json_set(sum, "undecided", nv_json_int((long long)counts[NV_UNDECIDED]));
+    nv_json_set(sum, "depends", nv_json_int((long long)counts[NV_DEPENDS]));
     nv_json_set(root, "summary", sum);
     rc = nv_json_dump(root, fp);
     nv_json_free(root);
@@ -421,7 +527,7 @@ static void nv_sarif_related(struct nv_ctx *cx, const struct nv_part *p, struct 
 
     if (p->kind == NV_PART_ISOLATED)
         return;
-    nv_explain(cx->m, &p->w.src, &p->w.dst, &why);
+    nv_explain(cx->m, &p->w.src, &p->w.dst, &p->w.combo, p->w.local, &why);
     for (d = 0; d < 2; d++) {
         const struct nv_side *s = d == 0 ? &why.egress : &why.ingress;
         size_t i;
@@ -467,6 +573,9 @@ static int nv_sarif_report(struct nv_ctx *cx, FILE *fp)
                  nv_report_sarif_rule("claim-refuted", "A network-segmentation claim is refuted"));
     nv_json_push(rules, nv_report_sarif_rule("claim-undecided",
                                              "A network-segmentation claim could not be decided"));
+    nv_json_push(rules, nv_report_sarif_rule("claim-depends",
+                                             "A network-segmentation claim holds or not depending "
+                                             "on the network plugin"));
     for (i = 0; i < cx->claims.n; i++) {
         const struct nv_claim *c = &cx->claims.items[i];
         const struct nv_result *r = &cx->results[i];
@@ -481,18 +590,24 @@ static int nv_sarif_report(struct nv_ctx *cx, FILE *fp)
             locs = nv_json_array();
             nv_buf_init(&b, 0);
             nv_buf_printf(&b, "Claim %s: '%s'",
-                          part->verdict == NV_REFUTED ? "refuted" : "undecided",
+                          part->verdict == NV_DEPENDS ? "depends on the network plugin"
+                                                      : nv_verdict_name(part->verdict),
                           c->name ? c->name : c->text);
             if (part->verdict == NV_REFUTED) {
                 char *head = nv_report_headline(cx->m, part);
                 nv_buf_printf(&b, ": %s", head);
                 free(head);
+            } else if (part->verdict == NV_DEPENDS) {
+                char *dep = nv_depends_text(cx->m, part);
+                nv_buf_printf(&b, ": %s", dep);
+                free(dep);
             } else {
                 nv_buf_printf(&b, " (%s)", part->why ? part->why : "unknown");
             }
-            nv_json_set(
-                res, "ruleId",
-                nv_json_str(part->verdict == NV_REFUTED ? "claim-refuted" : "claim-undecided"));
+            nv_json_set(res, "ruleId",
+                        nv_json_str(part->verdict == NV_REFUTED   ? "claim-refuted"
+                                    : part->verdict == NV_DEPENDS ? "claim-depends"
+                                                                  : "claim-undecided"));
             nv_json_set(res, "level",
                         nv_json_str(part->verdict == NV_REFUTED ? "error" : "warning"));
             nv_json_set(msg, "text", nv_json_str(nv_buf_str(&b)));
@@ -500,7 +615,7 @@ static int nv_sarif_report(struct nv_ctx *cx, FILE *fp)
             nv_json_set(res, "message", msg);
             nv_json_push(locs, nv_report_sarif_location(c->loc, NULL));
             nv_json_set(res, "locations", locs);
-            if (part->verdict == NV_REFUTED) {
+            if (part->verdict == NV_REFUTED || part->verdict == NV_DEPENDS) {
                 rel = nv_json_array();
                 nv_sarif_related(cx, part, rel);
                 nv_json_set(res, "relatedLocations", rel);
@@ -525,7 +640,14 @@ static void nv_junit_text(struct nv_ctx *cx, const struct nv_result *r, struct n
             nv_escape_xml(b, part->why ? part->why : "unknown", 0);
             nv_buf_putc(b, '\n');
         }
-        if (part->verdict != NV_REFUTED)
+        if (part->verdict == NV_DEPENDS) {
+            char *dep = nv_depends_text(cx->m, part);
+            nv_buf_puts(b, "depends: ");
+            nv_escape_xml(b, dep, 0);
+            nv_buf_putc(b, '\n');
+            free(dep);
+        }
+        if (part->verdict != NV_REFUTED && part->verdict != NV_DEPENDS)
             continue;
         {
             char *head = nv_report_headline(cx->m, part);
@@ -545,20 +667,21 @@ static void nv_junit_text(struct nv_ctx *cx, const struct nv_result *r, struct n
 
 static void nv_junit(struct nv_ctx *cx, FILE *fp)
 {
-    size_t i, counts[3] = {0, 0, 0};
+    size_t i, counts[NV_NVERDICTS] = {0, 0, 0, 0};
     struct nv_buf b;
 
     nv_buf_init(&b, 0);
     for (i = 0; i < cx->claims.n; i++)
         counts[nv_result_verdict(&cx->results[i])]++;
+    /* a claim that depends on the plugin is a failure, of its own type */
     nv_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     nv_buf_printf(&b,
                   "<testsuites name=\"netverify\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
-                  cx->claims.n, counts[NV_REFUTED], counts[NV_UNDECIDED]);
+                  cx->claims.n, counts[NV_REFUTED] + counts[NV_DEPENDS], counts[NV_UNDECIDED]);
     nv_buf_puts(&b, "  <testsuite name=\"");
     nv_escape_xml(&b, cx->claims.file ? cx->claims.file : "claims", 1);
     nv_buf_printf(&b, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", cx->claims.n,
-                  counts[NV_REFUTED], counts[NV_UNDECIDED]);
+                  counts[NV_REFUTED] + counts[NV_DEPENDS], counts[NV_UNDECIDED]);
     for (i = 0; i < cx->claims.n; i++) {
         const struct nv_claim *c = &cx->claims.items[i];
         const struct nv_result *r = &cx->results[i];
@@ -569,11 +692,12 @@ static void nv_junit(struct nv_ctx *cx, FILE *fp)
             nv_buf_puts(&b, "\"/>\n");
             continue;
         }
-        nv_buf_printf(&b, "\">\n      <%s message=\"", v == NV_REFUTED ? "failure" : "error");
+        nv_buf_printf(&b, "\">\n      <%s %smessage=\"", v == NV_UNDECIDED ? "error" : "failure",
+                      v == NV_DEPENDS ? "type=\"depends\" " : "");
         nv_escape_xml(&b, c->text, 1);
         nv_buf_puts(&b, "\">");
         nv_junit_text(cx, r, &b);
-        nv_buf_printf(&b, "</%s>\n    </testcase>\n", v == NV_REFUTED ? "failure" : "error");
+        nv_buf_printf(&b, "</%s>\n    </testcase>\n", v == NV_UNDECIDED ? "error" : "failure");
         fwrite(b.data, 1, b.len, fp);
         nv_buf_reset(&b);
     }
@@ -583,42 +707,6 @@ static void nv_junit(struct nv_ctx *cx, FILE *fp)
 }
 
 /* ---- the command ---- */
-
-static int nv_file_exists(const char *path)
-{
-    struct stat st;
-
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* --claims, else ./netverify.yaml, else netverify.yaml inside or beside the first PATH. */
-static char *nv_find_claims(const char *given, const char *first)
-{
-    struct stat st;
-    size_t n = strlen(first) + 32;
-    char *p;
-
-    if (given)
-        return nv_xstrdup(given);
-    if (nv_file_exists("netverify.yaml"))
-        return nv_xstrdup("netverify.yaml");
-    if (!strcmp(first, "-"))
-        return NULL;
-    p = nv_xmalloc(n);
-    if (stat(first, &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(p, n, "%s/netverify.yaml", first);
-    } else {
-        const char *slash = strrchr(first, '/');
-        if (slash)
-            snprintf(p, n, "%.*s/netverify.yaml", (int)(slash - first), first);
-        else
-            snprintf(p, n, "netverify.yaml");
-    }
-    if (nv_file_exists(p))
-        return p;
-    free(p);
-    return NULL;
-}
 
 int nv_cmd_check(int argc, char **argv)
 {
@@ -695,7 +783,7 @@ int nv_cmd_check(int argc, char **argv)
     }
     if (optind >= argc)
         return nv_cli_usage_error(k_usage, "no PATH given");
-    claims_path = nv_find_claims(claims_arg, argv[optind]);
+    claims_path = nv_cli_find_config(claims_arg, argv[optind]);
     if (!claims_path)
         return nv_cli_usage_error(k_usage, "no claims file: give --claims FILE, or put a "
                                            "netverify.yaml here or beside the manifests");
@@ -751,10 +839,13 @@ int nv_cmd_check(int argc, char **argv)
         nv_junit(&cx, fp);
         break;
     }
+    /* refuted (1) before depends (4) before undecided (3): a certain finding first */
     for (i = 0; i < cx.claims.n; i++) {
         enum nv_verdict v = nv_result_verdict(&cx.results[i]);
         if (v == NV_REFUTED)
             rc = NV_EXIT_FINDING;
+        else if (v == NV_DEPENDS && rc != NV_EXIT_FINDING)
+            rc = NV_EXIT_DEPENDS;
         else if (v == NV_UNDECIDED && rc == NV_EXIT_OK)
             rc = NV_EXIT_INTERNAL;
     }

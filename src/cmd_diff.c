@@ -269,7 +269,7 @@ static struct nv_loc nv_change_loc(struct nv_diff *D, enum nv_change k, const st
     d2.wl = dw;
     se = nv_dend_end(m, &s2);
     de = nv_dend_end(m, &d2);
-    nv_explain(m, &se, &de, &why);
+    nv_explain(m, &se, &de, NULL, 0, &why);
     for (side = 0; side < 2 && !loc.file; side++) {
         const struct nv_side *sd = side == 0 ? &why.ingress : &why.egress;
         if (!sd->isolated)
@@ -546,7 +546,7 @@ static void nv_match(struct nv_diff *D)
 
 /* ---- claims ---- */
 
-enum nv_cverdict { NV_CV_HOLDS, NV_CV_REFUTED, NV_CV_UNDECIDED, NV_CV_ERROR };
+enum nv_cverdict { NV_CV_HOLDS, NV_CV_REFUTED, NV_CV_UNDECIDED, NV_CV_ERROR, NV_CV_DEPENDS };
 
 static enum nv_cverdict nv_claim_verdict(const struct nv_snap *s, size_t i)
 {
@@ -557,12 +557,14 @@ static enum nv_cverdict nv_claim_verdict(const struct nv_snap *s, size_t i)
         return NV_CV_HOLDS;
     case NV_REFUTED:
         return NV_CV_REFUTED;
+    case NV_DEPENDS:
+        return NV_CV_DEPENDS;
     default:
         return NV_CV_UNDECIDED;
     }
 }
 
-static const char *const k_cverdict[] = {"holds", "refuted", "undecided", "error"};
+static const char *const k_cverdict[] = {"holds", "refuted", "undecided", "error", "depends"};
 
 /* What stands behind a claim's verdict on one side: the counterexample or the error. */
 static char *nv_claim_detail(const struct nv_snap *s, size_t i)
@@ -575,6 +577,16 @@ static char *nv_claim_detail(const struct nv_snap *s, size_t i)
     for (p = 0; p < r->nparts; p++)
         if (r->parts[p].verdict == NV_REFUTED)
             return nv_report_headline(s->m, &r->parts[p]);
+    for (p = 0; p < r->nparts; p++)
+        if (r->parts[p].verdict == NV_DEPENDS) {
+            struct nv_buf b;
+            char *cond = nv_report_condition(s->m, &r->parts[p]);
+            nv_buf_init(&b, 0);
+            nv_buf_printf(&b, "%s: ", cond);
+            nv_report_flow(&b, s->m, &r->parts[p]);
+            free(cond);
+            return nv_buf_detach(&b);
+        }
     return NULL;
 }
 
@@ -771,11 +783,13 @@ int nv_cmd_diff(int argc, char **argv)
     };
     struct nv_load_opts lo;
     struct nv_diff D;
+    struct nv_profile profile;
     const char *output = NULL, *claims_path = NULL;
     int c, r, fail_on = 0, rc = NV_EXIT_OK, k;
     size_t worse = 0, total;
 
     nv_load_opts_default(&lo);
+    nv_profile_init(&profile);
     memset(&D, 0, sizeof(D));
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
@@ -816,6 +830,20 @@ int nv_cmd_diff(int argc, char **argv)
     nv_phase(NULL);
     D.old.path = argv[optind];
     D.new.path = argv[optind + 1];
+    /* one cluster profile for both sides: the claims file's, else the netverify.yaml
+     * found for OLD */
+    {
+        struct nv_diags pd;
+        char *config = nv_cli_find_config(claims_path, D.old.path);
+        nv_diags_init(&pd);
+        rc = nv_cli_profile(&profile, &lo, config, &pd) < 0 ? NV_EXIT_INPUT : NV_EXIT_OK;
+        nv_diags_print(&pd, stderr);
+        nv_diags_release(&pd);
+        free(config);
+        if (rc != NV_EXIT_OK)
+            goto out;
+        lo.profile = &profile;
+    }
     /* the same path twice: its warnings once */
     if (nv_snap_load(&D.old, &lo, claims_path, 0) < 0 ||
         nv_snap_load(&D.new, &lo, claims_path, !strcmp(D.old.path, D.new.path)) < 0) {
@@ -874,6 +902,7 @@ int nv_cmd_diff(int argc, char **argv)
     if (D.fp != stdout)
         fclose(D.fp);
 out:
+    nv_profile_release(&profile);
     for (k = 0; k < 3; k++)
         nv_buf_release(&D.json[k]);
     nv_buf_release(&D.md);

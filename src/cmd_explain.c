@@ -18,6 +18,7 @@
 #include "netverify/claim.h"
 #include "netverify/escape.h"
 #include "netverify/explain.h"
+#include "netverify/matrix.h"
 #include "netverify/report.h"
 
 static const char k_usage[] = "netverify explain PATH... --from EP --to EP [--port PROTO/PORT]";
@@ -229,6 +230,7 @@ static int nv_xself_check(const struct nv_model *m, const struct nv_xend *src,
 
 struct nv_xctx {
     struct nv_model *m;
+    struct nv_matrix *x; /* for what each combination of the plugin's behaviours allows */
     FILE *fp;
     struct nv_xport port;
     struct nv_buf b, line;
@@ -253,7 +255,14 @@ static void nv_peer_why(struct nv_buf *b, const struct nv_model *m, const struct
 
     if (p->kind == NV_PEER_IPBLOCK) {
         if (!e->external) {
-            nv_buf_puts(b, "an ipBlock selects addresses outside the cluster, not pods");
+            int pin = m->profile.pin[NV_B_IPBLOCK_PODS];
+            nv_buf_puts(b, pin == NV_IPBLOCK_IGNORES_PODS
+                               ? "the network plugin does not match pod addresses against ipBlocks"
+                           : pin == NV_IPBLOCK_MATCHES_PODS
+                               ? "a pod's address, which the plugin matches against ipBlocks: "
+                                 "whether it lies in this one is taken up below"
+                               : "a pod's address, not matched against ipBlocks here "
+                                 "(ipBlockMatchesPods=false)");
             return;
         }
         if (!nv_iprange_has(&p->cidr, &e->ip)) {
@@ -360,7 +369,7 @@ static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xen
             uint32_t ports;
             long hit = rule->all_peers ? 0 : -1;
             for (k = 0; k < rule->npeers && hit < 0; k++)
-                if (nv_explain_peer(m, p, &rule->peers[k], oe))
+                if (nv_explain_peer(m, p, &rule->peers[k], oe, nv_matrix_combo(X->x, 0)))
                     hit = (long)k;
             /* X->line: the start of the rule's line, "    egress rule #1 (FILE:LINE:COL): " */
             nv_buf_reset(&X->line);
@@ -578,6 +587,141 @@ static void nv_put_resolved(struct nv_buf *b, const struct nv_xgroups *dg)
     }
 }
 
+/*
+ * What combination k of the plugin's behaviours allows from the pods of group
+ * s to those of group d: under some addresses and nodes of the pods (*poss)
+ * and under all (*sure). p, q (classes) and a (atoms) are scratch rows.
+ */
+static void nv_combo_pair(struct nv_xctx *X, size_t k, const struct nv_end *se,
+                          const struct nv_end *de, uint32_t *p, uint32_t *q, uint32_t *a,
+                          uint32_t *poss, uint32_t *sure)
+{
+    struct nv_model *m = X->m;
+
+    if (se->external) {
+        nv_matrix_combo_from_atoms(X->x, k, de->cls, a);
+        *poss = *sure = a[nv_atoms_find(&m->atoms, &se->ip)];
+        return;
+    }
+    nv_matrix_combo_row(X->x, k, se->cls, p, q, a);
+    if (de->external) {
+        *poss = *sure = a[nv_atoms_find(&m->atoms, &de->ip)];
+    } else {
+        *poss = p[de->cls];
+        *sure = q[de->cls];
+    }
+}
+
+/* What explain says of a flow on a given port, over the pod pairs. */
+enum nv_xstate { NV_XS_BLOCKED, NV_XS_ALLOWED, NV_XS_SOME_PODS, NV_XS_SOME_ADDRS };
+
+static const char *const nv_xstate_text[] = {
+    "blocked", "allowed", "allowed for some of the pods, blocked for others",
+    "allowed for some addresses or nodes of the pods only"};
+
+/* The state of n pairs of which nposs are allowed under some, nsure under all addresses. */
+static enum nv_xstate nv_xstate_of(size_t n, size_t nposs, size_t nsure)
+{
+    if (nsure == n)
+        return NV_XS_ALLOWED;
+    if (!nposs)
+        return NV_XS_BLOCKED;
+    return nposs == nsure ? NV_XS_SOME_PODS : NV_XS_SOME_ADDRS;
+}
+
+/* What nv_explain_combos() found. */
+enum nv_xcombos {
+    NV_XC_AGREE,   /* every combination agrees with the explanation: nothing printed */
+    NV_XC_SETTLED, /* printed; one answer under every combination and address (*st, *ports) */
+    NV_XC_PLUGIN,  /* printed; the answer turns on the plugin's behaviours only */
+    NV_XC_VARIES,  /* printed; it turns on the pods' addresses or nodes too */
+};
+
+/*
+ * When the network plugin's behaviours or the pods' addresses and nodes
+ * change the answer: what each combination allows, united over the pod pairs
+ * as 'list' unites them. 'shown' and 'state' are the explanation's answer
+ * (its ports, its verdict on the port asked); *st and *ports get the answer
+ * when it is settled.
+ */
+static enum nv_xcombos nv_explain_combos(struct nv_xctx *X, const struct nv_xend *src,
+                                         const struct nv_xend *dst, const struct nv_xgroups *sg,
+                                         const struct nv_xgroups *dg, uint32_t shown,
+                                         enum nv_xstate state, enum nv_xstate *st_out,
+                                         uint32_t *ports)
+{
+    struct nv_model *m = X->m;
+    size_t n = nv_matrix_ncombos(X->x), k, i, j;
+    uint32_t poss[NV_MAX_COMBOS], sure[NV_MAX_COMBOS];
+    enum nv_xstate st[NV_MAX_COMBOS];
+    uint32_t *p = nv_xmalloc((m->nclasses + 1) * sizeof(*p));
+    uint32_t *q = nv_xmalloc((m->nclasses + 1) * sizeof(*q));
+    uint32_t *a = nv_xmalloc((m->atoms.n + 1) * sizeof(*a));
+    int varies = 0, exact = 1, same = 1;
+
+    for (k = 0; k < n; k++) {
+        size_t npairs = 0, nposs = 0, nsure = 0;
+        poss[k] = sure[k] = NV_PORTS_NONE;
+        for (i = 0; i < sg->n; i++)
+            for (j = 0; j < dg->n; j++) {
+                const struct nv_xgroup *s = &sg->v[i], *d = &dg->v[j];
+                uint32_t x, y;
+                if (!d->has_port || !nv_xpair_ok(src, dst, s, d))
+                    continue;
+                nv_combo_pair(X, k, &s->end, &d->end, p, q, a, &x, &y);
+                poss[k] = nv_ports_union(&m->ports, poss[k], x);
+                sure[k] = nv_ports_union(&m->ports, sure[k], y);
+                npairs++;
+                nposs += nv_ports_contains(&m->ports, x, d->proto, d->port);
+                nsure += nv_ports_contains(&m->ports, y, d->proto, d->port);
+            }
+        st[k] = nv_xstate_of(npairs, nposs, nsure);
+        if (X->port.given) {
+            varies |= st[k] != state;
+            exact &= st[k] != NV_XS_SOME_ADDRS;
+            same &= st[k] == st[0];
+        } else {
+            varies |= poss[k] != sure[k] || poss[k] != shown;
+            exact &= poss[k] == sure[k];
+            same &= poss[k] == poss[0];
+        }
+    }
+    free(p);
+    free(q);
+    free(a);
+    if (!varies)
+        return NV_XC_AGREE;
+    nv_buf_reset(&X->b);
+    nv_report_combo(&X->b, m, nv_matrix_combo(X->x, 0));
+    fputc('\n', X->fp);
+    nv_escape_term_line(X->fp,
+                        "the rules above are as the network plugin applies them with %s, to "
+                        "pods at no particular address; with %sthe pods' addresses and nodes:",
+                        nv_buf_str(&X->b), n > 1 ? "each of its behaviours, and " : "");
+    for (k = 0; k < n; k++) {
+        nv_buf_reset(&X->b);
+        nv_report_combo(&X->b, m, nv_matrix_combo(X->x, k));
+        nv_buf_puts(&X->b, ": ");
+        if (X->port.given) {
+            nv_buf_puts(&X->b, nv_xstate_text[st[k]]);
+        } else if (poss[k] == NV_PORTS_NONE) {
+            nv_buf_puts(&X->b, "blocked on every port");
+        } else {
+            nv_buf_puts(&X->b, "allowed on ");
+            nv_report_conns(&X->b, &m->ports, poss[k], sure[k], 1);
+            if (poss[k] != sure[k])
+                nv_buf_puts(&X->b, " ('?': for some addresses or nodes of the pods only)");
+        }
+        nv_escape_term_line(X->fp, "  %s", nv_buf_str(&X->b));
+    }
+    if (exact && same) {
+        *st_out = st[0];
+        *ports = poss[0];
+        return NV_XC_SETTLED;
+    }
+    return exact ? NV_XC_PLUGIN : NV_XC_VARIES;
+}
+
 static void nv_explain_flow(struct nv_xctx *X, const struct nv_xend *src, const struct nv_xend *dst,
                             int proto_given)
 {
@@ -660,7 +804,7 @@ static void nv_explain_flow(struct nv_xctx *X, const struct nv_xend *src, const 
             X->port.proto = d->proto;
             X->port.port = d->port;
             fputc('\n', X->fp);
-            nv_explain(m, &s->end, &d->end, &why);
+            nv_explain(m, &s->end, &d->end, nv_matrix_combo(X->x, 0), 0, &why);
             nv_direction(X, NV_EGRESS, src, &why.egress, &d->end, &d->end);
             fputc('\n', X->fp);
             nv_direction(X, NV_INGRESS, dst, &why.ingress, &s->end, &d->end);
@@ -678,6 +822,30 @@ static void nv_explain_flow(struct nv_xctx *X, const struct nv_xend *src, const 
             }
         }
     X->port = asked;
+    if (nv_matrix_ncombos(X->x) > 1 || !nv_matrix_exact(X->x)) {
+        enum nv_xstate st = NV_XS_BLOCKED;
+        switch (nv_explain_combos(X, src, dst, &sg, &dg, total,
+                                  every  ? NV_XS_ALLOWED
+                                  : some ? NV_XS_SOME_PODS
+                                         : NV_XS_BLOCKED,
+                                  &st, &total)) {
+        case NV_XC_AGREE:
+            break;
+        case NV_XC_SETTLED:
+            /* more is allowed than the rules above show (never less): not blocked */
+            every = st == NV_XS_ALLOWED;
+            some = st != NV_XS_BLOCKED;
+            break;
+        case NV_XC_PLUGIN:
+            fprintf(X->fp, "\nverdict: depends on the network plugin (see above)\n");
+            goto out;
+        case NV_XC_VARIES:
+            fprintf(X->fp, "\nverdict: depends on the %s (see above)\n",
+                    nv_matrix_ncombos(X->x) > 1 ? "network plugin and the pods' addresses or nodes"
+                                                : "pods' addresses or nodes");
+            goto out;
+        }
+    }
     fputc('\n', X->fp);
     if (X->port.given) {
         nv_buf_reset(&X->b);
@@ -1003,6 +1171,7 @@ int nv_cmd_explain(int argc, char **argv)
         X.fp = stdout;
     nv_buf_init(&X.b, 0);
     nv_buf_init(&X.line, 0);
+    X.x = nv_matrix_new(X.m);
     if (!svc)
         nv_explain_flow(&X, &src, &dst, proto_given);
     else if (nv_explain_svc(&X, &src, svc, port_arg, proto_given) < 0)
@@ -1016,6 +1185,7 @@ int nv_cmd_explain(int argc, char **argv)
     if (X.fp != stdout)
         fclose(X.fp);
 out:
+    nv_matrix_free(X.x);
     nv_model_free(X.m);
     return rc;
 }

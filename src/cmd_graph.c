@@ -15,6 +15,7 @@
 #include "netverify/dot.h"
 #include "netverify/escape.h"
 #include "netverify/matrix.h"
+#include "netverify/report.h"
 
 static const char k_usage[] = "netverify graph PATH... [-o FILE] [--group workload|namespace] "
                               "[--focus EP] [--claims FILE]";
@@ -85,6 +86,7 @@ struct nv_gep {
 struct nv_gedge {
     struct nv_gep s, d;
     uint32_t ports;
+    uint32_t sure;  /* of the ports, those allowed under every behaviour the profile leaves open */
     unsigned style; /* enum nv_edge_style; NV_EDGE_DASHED: a blocked flow, not an allowed one */
     char *note;     /* claims it refutes or needs, DOT-escaped lines joined by '\n'; or NULL */
     size_t seq;     /* creation order: ties in sorting, so merged notes keep their order */
@@ -141,12 +143,14 @@ static int nv_range_cmp(const void *pa, const void *pb)
     return c ? c : nv_ip_cmp(&a->last, &b->last);
 }
 
-static void nv_gadd(struct nv_gstate *S, struct nv_gep s, struct nv_gep d, uint32_t ports)
+static void nv_gadd(struct nv_gstate *S, struct nv_gep s, struct nv_gep d, uint32_t ports,
+                    uint32_t sure)
 {
     NV_GROW(S->edges, S->alloc, S->nedges + 1);
     S->edges[S->nedges].s = s;
     S->edges[S->nedges].d = d;
     S->edges[S->nedges].ports = ports;
+    S->edges[S->nedges].sure = sure;
     S->edges[S->nedges].style = ports == NV_PORTS_ALL ? NV_EDGE_BOLD : 0;
     S->edges[S->nedges].note = NULL;
     S->edges[S->nedges].seq = S->seq++;
@@ -195,7 +199,8 @@ static void nv_gep_to_ns(const struct nv_model *m, struct nv_gep *e, size_t keep
  * Merge adjacent atoms with equal port sets into maximal ranges (as 'list'
  * does); add one edge per range, inbound (range -> end) or outbound.
  */
-static void nv_gadd_atoms(struct nv_gstate *S, const uint32_t *ids, struct nv_gep end, int inbound)
+static void nv_gadd_atoms(struct nv_gstate *S, const uint32_t *ids, const uint32_t *sure,
+                          struct nv_gep end, int inbound)
 {
     const struct nv_atoms *atoms = &S->m->atoms;
     size_t a = 0;
@@ -207,7 +212,8 @@ static void nv_gadd_atoms(struct nv_gstate *S, const uint32_t *ids, struct nv_ge
             a++;
             continue;
         }
-        while (b + 1 < atoms->n && ids[b + 1] == ids[a] && nv_atoms_adjacent(atoms, b))
+        while (b + 1 < atoms->n && ids[b + 1] == ids[a] && sure[b + 1] == sure[a] &&
+               nv_atoms_adjacent(atoms, b))
             b++;
         memset(&ext, 0, sizeof(ext));
         ext.ext = 1;
@@ -216,9 +222,9 @@ static void nv_gadd_atoms(struct nv_gstate *S, const uint32_t *ids, struct nv_ge
         ext.a0 = a;
         ext.a1 = b;
         if (inbound)
-            nv_gadd(S, ext, end, ids[a]);
+            nv_gadd(S, ext, end, ids[a], sure[a]);
         else
-            nv_gadd(S, end, ext, ids[a]);
+            nv_gadd(S, end, ext, ids[a], sure[a]);
         a = b + 1;
     }
 }
@@ -229,28 +235,34 @@ static void nv_flows_by_workload(struct nv_gstate *S, struct nv_matrix *x)
     struct nv_model *m = S->m;
     size_t nw = m->nworkloads, i, j;
     uint32_t *row = nv_xmalloc((m->nunits + 1) * sizeof(*row));
+    uint32_t *srow = nv_xmalloc((m->nunits + 1) * sizeof(*srow));
     uint32_t *ain = nv_xmalloc((m->atoms.n + 1) * sizeof(*ain));
     uint32_t *aout = nv_xmalloc((m->atoms.n + 1) * sizeof(*aout));
+    uint32_t *sin = nv_xmalloc((m->atoms.n + 1) * sizeof(*sin));
+    uint32_t *sout = nv_xmalloc((m->atoms.n + 1) * sizeof(*sout));
     uint32_t cached = UINT32_MAX;
 
     for (i = 0; i < nw; i++) {
         uint32_t u = m->workloads[i].unit;
         if (u != cached) {
-            nv_matrix_from_atoms(x, u, ain);
-            nv_matrix_row(x, u, row, aout);
+            nv_matrix_from_atoms2(x, u, ain, sin);
+            nv_matrix_row2(x, u, row, srow, aout, sout);
             cached = u;
         }
-        nv_gadd_atoms(S, ain, nv_gep_idx(i), 1);
-        nv_gadd_atoms(S, aout, nv_gep_idx(i), 0);
+        nv_gadd_atoms(S, ain, sin, nv_gep_idx(i), 1);
+        nv_gadd_atoms(S, aout, sout, nv_gep_idx(i), 0);
         for (j = 0; j < nw; j++) {
             uint32_t id = row[m->workloads[j].unit];
             if (j != i && id != NV_PORTS_NONE)
-                nv_gadd(S, nv_gep_idx(i), nv_gep_idx(j), id);
+                nv_gadd(S, nv_gep_idx(i), nv_gep_idx(j), id, srow[m->workloads[j].unit]);
         }
     }
     free(row);
+    free(srow);
     free(ain);
     free(aout);
+    free(sin);
+    free(sout);
 }
 
 /*
@@ -263,35 +275,42 @@ static void nv_flows_of_workload(struct nv_gstate *S, struct nv_matrix *x, size_
     size_t nw = m->nworkloads, j;
     uint32_t uf = m->workloads[f].unit;
     uint32_t *row = nv_xmalloc((m->nunits + 1) * sizeof(*row));
+    uint32_t *srow = nv_xmalloc((m->nunits + 1) * sizeof(*srow));
     uint32_t *col = nv_xmalloc((m->nunits + 1) * sizeof(*col));
+    uint32_t *scol = nv_xmalloc((m->nunits + 1) * sizeof(*scol));
     unsigned char *known = nv_xcalloc(m->nunits + 1, 1);
     uint32_t *atoms = nv_xmalloc((m->atoms.n + 1) * sizeof(*atoms));
+    uint32_t *satoms = nv_xmalloc((m->atoms.n + 1) * sizeof(*satoms));
 
-    nv_matrix_from_atoms(x, uf, atoms);
-    nv_gadd_atoms(S, atoms, nv_gep_idx(f), 1);
-    nv_matrix_row(x, uf, row, atoms);
-    nv_gadd_atoms(S, atoms, nv_gep_idx(f), 0);
+    nv_matrix_from_atoms2(x, uf, atoms, satoms);
+    nv_gadd_atoms(S, atoms, satoms, nv_gep_idx(f), 1);
+    nv_matrix_row2(x, uf, row, srow, atoms, satoms);
+    nv_gadd_atoms(S, atoms, satoms, nv_gep_idx(f), 0);
     for (j = 0; j < nw; j++) {
         uint32_t id = row[m->workloads[j].unit];
         if (j != f && id != NV_PORTS_NONE)
-            nv_gadd(S, nv_gep_idx(f), nv_gep_idx(j), id);
+            nv_gadd(S, nv_gep_idx(f), nv_gep_idx(j), id, srow[m->workloads[j].unit]);
     }
     for (j = 0; j < nw; j++) {
         uint32_t u = m->workloads[j].unit;
         if (j == f)
             continue;
         if (!known[u]) {
-            nv_matrix_row(x, u, row, NULL);
+            nv_matrix_row2(x, u, row, srow, NULL, NULL);
             col[u] = row[uf];
+            scol[u] = srow[uf];
             known[u] = 1;
         }
         if (col[u] != NV_PORTS_NONE)
-            nv_gadd(S, nv_gep_idx(j), nv_gep_idx(f), col[u]);
+            nv_gadd(S, nv_gep_idx(j), nv_gep_idx(f), col[u], scol[u]);
     }
     free(row);
+    free(srow);
     free(col);
+    free(scol);
     free(known);
     free(atoms);
+    free(satoms);
 }
 
 /* Whether some pod of workload w has a class whose membership in 'set' is 'want'. */
@@ -476,7 +495,7 @@ static void nv_add_blocked(struct nv_gstate *S, const struct nv_claim *c,
         nv_gep_to_ns(S->m, &s, NV_NO_FOCUS);
         nv_gep_to_ns(S->m, &d, NV_NO_FOCUS);
     }
-    nv_gadd(S, s, d, NV_PORTS_NONE);
+    nv_gadd(S, s, d, NV_PORTS_NONE, NV_PORTS_NONE);
     S->edges[S->nedges - 1].style = NV_EDGE_RED | NV_EDGE_DASHED;
     nv_gedge_note(&S->edges[S->nedges - 1], "blocked: ", c);
 }
@@ -668,6 +687,12 @@ static void nv_flows_by_namespace(struct nv_gstate *S, struct nv_matrix *x,
     uint32_t *nsin = nv_xcalloc(nns * na + 1, sizeof(*nsin));
     uint32_t *nsout = nv_xcalloc(nns * na + 1, sizeof(*nsout));
     uint32_t *nsm = nv_xcalloc(nns * nns + 1, sizeof(*nsm));
+    uint32_t *srow = nv_xmalloc((m->nunits + 1) * sizeof(*srow));
+    uint32_t *sin = nv_xmalloc((na + 1) * sizeof(*sin));
+    uint32_t *sout = nv_xmalloc((na + 1) * sizeof(*sout));
+    uint32_t *snsin = nv_xcalloc(nns * na + 1, sizeof(*snsin));
+    uint32_t *snsout = nv_xcalloc(nns * na + 1, sizeof(*snsout));
+    uint32_t *snsm = nv_xcalloc(nns * nns + 1, sizeof(*snsm));
     struct nv_nsmark *marks = nv_xcalloc(nmk + 1, sizeof(*marks));
     uint32_t cached = UINT32_MAX;
 
@@ -678,29 +703,34 @@ static void nv_flows_by_namespace(struct nv_gstate *S, struct nv_matrix *x,
         uint32_t u = m->workloads[i].unit;
         size_t s = m->workloads[i].ns;
         if (u != cached) {
-            nv_matrix_from_atoms(x, u, ain);
-            nv_matrix_row(x, u, row, aout);
+            nv_matrix_from_atoms2(x, u, ain, sin);
+            nv_matrix_row2(x, u, row, srow, aout, sout);
             cached = u;
         }
         for (a = 0; a < na; a++) {
             nsin[s * na + a] = nv_ports_union(&m->ports, nsin[s * na + a], ain[a]);
             nsout[s * na + a] = nv_ports_union(&m->ports, nsout[s * na + a], aout[a]);
+            snsin[s * na + a] = nv_ports_union(&m->ports, snsin[s * na + a], sin[a]);
+            snsout[s * na + a] = nv_ports_union(&m->ports, snsout[s * na + a], sout[a]);
         }
         for (j = 0; j < nw; j++) {
             uint32_t id = row[m->workloads[j].unit];
             size_t d = m->workloads[j].ns;
-            if (j != i && id != NV_PORTS_NONE)
+            if (j != i && id != NV_PORTS_NONE) {
                 nsm[s * nns + d] = nv_ports_union(&m->ports, nsm[s * nns + d], id);
+                snsm[s * nns + d] =
+                    nv_ports_union(&m->ports, snsm[s * nns + d], srow[m->workloads[j].unit]);
+            }
         }
         for (k = 0; k < nmark; k++)
             nv_nsmark_row(&marks[k], m, i, row, ain, aout);
     }
     for (i = 0; i < nns; i++) {
-        nv_gadd_atoms(S, nsin + i * na, nv_gep_ns(i), 1);
-        nv_gadd_atoms(S, nsout + i * na, nv_gep_ns(i), 0);
+        nv_gadd_atoms(S, nsin + i * na, snsin + i * na, nv_gep_ns(i), 1);
+        nv_gadd_atoms(S, nsout + i * na, snsout + i * na, nv_gep_ns(i), 0);
         for (j = 0; j < nns; j++)
             if (nsm[i * nns + j] != NV_PORTS_NONE)
-                nv_gadd(S, nv_gep_ns(i), nv_gep_ns(j), nsm[i * nns + j]);
+                nv_gadd(S, nv_gep_ns(i), nv_gep_ns(j), nsm[i * nns + j], snsm[i * nns + j]);
     }
     for (i = 0; i < S->nedges; i++) {
         for (k = 0; k < nmark; k++) {
@@ -722,6 +752,12 @@ static void nv_flows_by_namespace(struct nv_gstate *S, struct nv_matrix *x,
     free(nsin);
     free(nsout);
     free(nsm);
+    free(srow);
+    free(sin);
+    free(sout);
+    free(snsin);
+    free(snsout);
+    free(snsm);
 }
 
 /*
@@ -743,6 +779,7 @@ static void nv_graph_merge(struct nv_gstate *S)
         }
         k = &S->edges[n - 1];
         k->ports = nv_ports_union(&S->m->ports, k->ports, e->ports);
+        k->sure = nv_ports_union(&S->m->ports, k->sure, e->sure);
         k->style |= e->style & NV_EDGE_RED;
         if (!(k->style & NV_EDGE_DASHED) && k->ports == NV_PORTS_ALL)
             k->style |= NV_EDGE_BOLD;
@@ -1101,7 +1138,7 @@ static void nv_gedge_label(struct nv_model *m, const struct nv_gedge *e, struct 
 
     nv_buf_reset(b);
     if (!(e->style & NV_EDGE_DASHED))
-        nv_buf_puts(b, nv_ports_format(&m->ports, e->ports));
+        nv_report_conns(b, &m->ports, e->ports, e->sure, 0);
     for (p = e->note; p && *p; p++) {
         if (p == e->note && b->len)
             nv_buf_puts(b, "\\n");

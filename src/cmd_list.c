@@ -13,6 +13,7 @@
 #include "netverify/escape.h"
 #include "netverify/json.h"
 #include "netverify/matrix.h"
+#include "netverify/report.h"
 
 static const char k_usage[] =
     "netverify list PATH... [--format text|json|csv|md|summary] [-o FILE]";
@@ -91,9 +92,11 @@ static void nv_emit_cells(struct nv_buf *b, const struct nv_ep *s, const struct 
     nv_buf_puts(b, sep);
 }
 
-static void nv_emit(struct nv_out *o, const struct nv_ep *s, const struct nv_ep *d, uint32_t ports)
+static void nv_emit(struct nv_out *o, const struct nv_ep *s, const struct nv_ep *d, uint32_t ports,
+                    uint32_t sure)
 {
     struct nv_buf *b = &o->line;
+    struct nv_buf c;
 
     nv_buf_reset(b);
     switch (o->fmt) {
@@ -106,7 +109,7 @@ static void nv_emit(struct nv_out *o, const struct nv_ep *s, const struct nv_ep 
         nv_buf_putc(b, '[');
         nv_buf_puts(b, d->kind);
         nv_buf_puts(b, "] : ");
-        nv_buf_puts(b, nv_ports_format_npa(&o->m->ports, ports));
+        nv_report_conns(b, &o->m->ports, ports, sure, 1);
         nv_buf_putc(b, '\n');
         break;
     case NV_FMT_JSON:
@@ -120,17 +123,31 @@ static void nv_emit(struct nv_out *o, const struct nv_ep *s, const struct nv_ep 
         nv_buf_puts(b, d->kind);
         nv_buf_puts(b, ", \"conns\": \"");
         nv_buf_puts(b, nv_ports_format(&o->m->ports, ports));
-        nv_buf_puts(b, "\"}");
+        nv_buf_putc(b, '"');
+        if (sure != ports) {
+            /* allowed only under some behaviour of the plugin, or some addresses */
+            nv_buf_puts(b, ", \"depends\": \"");
+            nv_buf_puts(b,
+                        nv_ports_format(&o->m->ports, nv_ports_minus(&o->m->ports, ports, sure)));
+            nv_buf_putc(b, '"');
+        }
+        nv_buf_putc(b, '}');
         break;
     case NV_FMT_CSV:
         nv_emit_cells(b, s, d, ",");
-        nv_escape_csv(b, nv_ports_format(&o->m->ports, ports));
+        nv_buf_init(&c, 0);
+        nv_report_conns(&c, &o->m->ports, ports, sure, 0);
+        nv_escape_csv(b, nv_buf_str(&c));
+        nv_buf_release(&c);
         nv_buf_putc(b, '\n');
         break;
     case NV_FMT_MD:
         nv_buf_puts(b, "| ");
         nv_emit_cells(b, s, d, " | ");
-        nv_escape_md(b, nv_ports_format(&o->m->ports, ports));
+        nv_buf_init(&c, 0);
+        nv_report_conns(&c, &o->m->ports, ports, sure, 0);
+        nv_escape_md(b, nv_buf_str(&c));
+        nv_buf_release(&c);
         nv_buf_puts(b, " |\n");
         break;
     default:
@@ -179,7 +196,7 @@ static void nv_ep_release(struct nv_ep *e)
 struct nv_extflow {
     struct nv_iprange r;
     size_t wl;
-    uint32_t ports;
+    uint32_t ports, sure;
 };
 
 static int nv_extflow_cmp(const void *pa, const void *pb)
@@ -195,9 +212,9 @@ static int nv_extflow_cmp(const void *pa, const void *pb)
     return a->wl < b->wl ? -1 : a->wl > b->wl;
 }
 
-/* Merge adjacent atoms with equal port sets; calls back once per maximal range. */
+/* Merge adjacent atoms with equal port sets (both); one entry per maximal range. */
 static size_t nv_merge_atoms(const struct nv_atoms *atoms, const uint32_t *ids,
-                             struct nv_extflow *out, size_t wl)
+                             const uint32_t *sure, struct nv_extflow *out, size_t wl)
 {
     size_t a = 0, n = 0;
 
@@ -207,12 +224,14 @@ static size_t nv_merge_atoms(const struct nv_atoms *atoms, const uint32_t *ids,
             a++;
             continue;
         }
-        while (b + 1 < atoms->n && ids[b + 1] == ids[a] && nv_atoms_adjacent(atoms, b))
+        while (b + 1 < atoms->n && ids[b + 1] == ids[a] && sure[b + 1] == sure[a] &&
+               nv_atoms_adjacent(atoms, b))
             b++;
         out[n].r.first = atoms->cuts[a];
         out[n].r.last = nv_atoms_range(atoms, b).last;
         out[n].wl = wl;
         out[n].ports = ids[a];
+        out[n].sure = sure[a];
         n++;
         a = b + 1;
     }
@@ -231,7 +250,9 @@ static int nv_list_flows(struct nv_model *m, struct nv_matrix *x, struct nv_out 
     size_t nw = m->nworkloads, na = m->atoms.n, i, j, k;
     struct nv_ep *eps = nv_xcalloc(nw + 1, sizeof(*eps));
     uint32_t *row = nv_xmalloc((m->nunits + 1) * sizeof(*row));
+    uint32_t *srow = nv_xmalloc((m->nunits + 1) * sizeof(*srow));
     uint32_t *arow = nv_xmalloc((na + 1) * sizeof(*arow));
+    uint32_t *sarow = nv_xmalloc((na + 1) * sizeof(*sarow));
     struct nv_extflow *ext = NULL, *buf = nv_xmalloc((na + 1) * sizeof(*buf));
     size_t next = 0, extalloc = 0;
     uint32_t cached = UINT32_MAX;
@@ -246,10 +267,10 @@ static int nv_list_flows(struct nv_model *m, struct nv_matrix *x, struct nv_out 
         size_t n;
         uint32_t u = m->workloads[i].unit;
         if (u != cached) {
-            nv_matrix_from_atoms(x, u, arow);
+            nv_matrix_from_atoms2(x, u, arow, sarow);
             cached = u;
         }
-        n = nv_merge_atoms(&m->atoms, arow, buf, i);
+        n = nv_merge_atoms(&m->atoms, arow, sarow, buf, i);
         NV_GROW(ext, extalloc, next + n);
         if (n)
             memcpy(ext + next, buf, n * sizeof(*buf));
@@ -260,7 +281,7 @@ static int nv_list_flows(struct nv_model *m, struct nv_matrix *x, struct nv_out 
     for (i = 0; i < next; i++) {
         struct nv_ep src;
         nv_ext_ep(&src, o, &ext[i].r, addr);
-        nv_emit(o, &src, &eps[ext[i].wl], ext[i].ports);
+        nv_emit(o, &src, &eps[ext[i].wl], ext[i].ports, ext[i].sure);
         nv_ep_release(&src);
     }
 
@@ -270,21 +291,21 @@ static int nv_list_flows(struct nv_model *m, struct nv_matrix *x, struct nv_out 
         uint32_t u = m->workloads[i].unit;
         size_t n;
         if (u != cached) {
-            nv_matrix_row(x, u, row, arow);
+            nv_matrix_row2(x, u, row, srow, arow, sarow);
             cached = u;
         }
-        n = nv_merge_atoms(&m->atoms, arow, buf, i);
+        n = nv_merge_atoms(&m->atoms, arow, sarow, buf, i);
         for (k = 0; k < n; k++) {
             struct nv_ep dst;
             nv_ext_ep(&dst, o, &buf[k].r, addr);
-            nv_emit(o, &eps[i], &dst, buf[k].ports);
+            nv_emit(o, &eps[i], &dst, buf[k].ports, buf[k].sure);
             nv_ep_release(&dst);
         }
         for (j = 0; j < nw; j++) {
             uint32_t id = row[m->workloads[j].unit];
             if (j == i || id == NV_PORTS_NONE)
                 continue;
-            nv_emit(o, &eps[i], &eps[j], id);
+            nv_emit(o, &eps[i], &eps[j], id, srow[m->workloads[j].unit]);
         }
     }
     nv_emit_end(o);
@@ -292,7 +313,9 @@ static int nv_list_flows(struct nv_model *m, struct nv_matrix *x, struct nv_out 
         nv_ep_release(&eps[i]);
     free(eps);
     free(row);
+    free(srow);
     free(arow);
+    free(sarow);
     free(ext);
     free(buf);
     return 0;
@@ -387,8 +410,9 @@ static int nv_list_summary(struct nv_model *m, struct nv_matrix *x, FILE *fp)
     S.acc = nv_xcalloc(nns + 1, sizeof(*S.acc));
     S.row = nv_xmalloc((nu + 1) * sizeof(*S.row));
     S.arow = nv_xmalloc((m->atoms.n + 1) * sizeof(*S.arow));
-    /* the sparse engine works on classes: usable when every workload is one class */
-    S.sparse = nu == m->nclasses;
+    /* the sparse engine works on classes: usable when every workload is one class and the
+     * answer is one combination that pods' addresses and nodes do not change */
+    S.sparse = nu == m->nclasses && nv_matrix_exact(x);
     for (i = 0; i < nns; i++)
         byrank[i] = (uint32_t)i;
     nv_sort_model = m;

@@ -1,5 +1,6 @@
 /*
- * explain.c - the rules behind one flow, evaluated from the policies.
+ * explain.c - the rules behind one flow, evaluated from the policies, under
+ * one combination of the network plugin's behaviours.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/explain.h"
@@ -7,20 +8,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-int nv_explain_peer(const struct nv_model *m, const struct nv_policy *pol, const struct nv_peer *p,
-                    const struct nv_end *e)
+/* Whether end e is a hostNetwork pod the plugin treats as its node under c. */
+static int nv_is_node(const struct nv_model *m, const struct nv_end *e, const struct nv_combo *c)
 {
+    return !e->external && m->classes[e->cls].hostnet && c->v[NV_B_HOSTNET] == NV_HOSTNET_NODE;
+}
+
+int nv_explain_peer(const struct nv_model *m, const struct nv_policy *pol, const struct nv_peer *p,
+                    const struct nv_end *e, const struct nv_combo *c)
+{
+    struct nv_combo first[NV_MAX_COMBOS];
     size_t i;
 
+    if (!c) {
+        nv_model_combos(m, first);
+        c = &first[0];
+    }
     if (p->kind == NV_PEER_IPBLOCK) {
-        if (!e->external || !nv_iprange_has(&p->cidr, &e->ip))
+        /* a pod's (or node's) address counts only when the plugin matches it */
+        if (!e->external && (!e->has_ip || c->v[NV_B_IPBLOCK_PODS] != NV_IPBLOCK_MATCHES_PODS))
+            return 0;
+        if (!nv_iprange_has(&p->cidr, &e->ip))
             return 0;
         for (i = 0; i < p->nexcept; i++)
             if (nv_iprange_has(&p->except[i], &e->ip))
                 return 0;
         return 1;
     }
-    if (e->external)
+    if (e->external || nv_is_node(m, e, c))
         return 0;
     if (p->ns_sel ? !nv_selector_matches(p->ns_sel, &m->ns[m->classes[e->cls].ns].labels)
                   : m->classes[e->cls].ns != pol->nsidx)
@@ -36,7 +51,8 @@ uint32_t nv_explain_rule_ports(struct nv_model *m, const struct nv_rule *r, cons
 }
 
 static void nv_side(struct nv_model *m, enum nv_dir dir, const struct nv_end *self,
-                    const struct nv_end *other, const struct nv_end *dst, struct nv_side *out)
+                    const struct nv_end *other, const struct nv_end *dst, const struct nv_combo *c,
+                    struct nv_side *out)
 {
     int type = dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS;
     size_t i, r, k, palloc = 0, aalloc = 0;
@@ -45,6 +61,10 @@ static void nv_side(struct nv_model *m, enum nv_dir dir, const struct nv_end *se
     out->ports = NV_PORTS_ALL;
     if (self->external) {
         out->external = 1;
+        return;
+    }
+    if (nv_is_node(m, self, c)) {
+        out->node = 1;
         return;
     }
     for (i = 0; i < m->npolicies; i++) {
@@ -59,15 +79,18 @@ static void nv_side(struct nv_model *m, enum nv_dir dir, const struct nv_end *se
         out->policies[out->npolicies++] = p;
         for (r = 0; r < p->nrules[dir]; r++) {
             const struct nv_rule *rule = &p->rules[dir][r];
+            const struct nv_peer *hit = NULL;
             uint32_t ports;
-            int hit = rule->all_peers;
             for (k = 0; k < rule->npeers && !hit; k++)
-                hit = nv_explain_peer(m, p, &rule->peers[k], other);
-            if (!hit || (ports = nv_explain_rule_ports(m, rule, dst)) == NV_PORTS_NONE)
+                if (nv_explain_peer(m, p, &rule->peers[k], other, c))
+                    hit = &rule->peers[k];
+            if ((!hit && !rule->all_peers) ||
+                (ports = nv_explain_rule_ports(m, rule, dst)) == NV_PORTS_NONE)
                 continue;
             NV_GROW(out->admits, aalloc, out->nadmits + 1);
             out->admits[out->nadmits].policy = p;
             out->admits[out->nadmits].rule = rule;
+            out->admits[out->nadmits].peer = hit;
             out->admits[out->nadmits].ports = ports;
             out->nadmits++;
             out->ports = nv_ports_union(&m->ports, out->ports, ports);
@@ -76,12 +99,24 @@ static void nv_side(struct nv_model *m, enum nv_dir dir, const struct nv_end *se
 }
 
 void nv_explain(struct nv_model *m, const struct nv_end *src, const struct nv_end *dst,
-                struct nv_flow_why *out)
+                const struct nv_combo *combo, int local, struct nv_flow_why *out)
 {
+    struct nv_combo first[NV_MAX_COMBOS];
+
+    if (!combo) {
+        nv_model_combos(m, first);
+        combo = &first[0];
+    }
     memset(out, 0, sizeof(*out));
-    nv_side(m, NV_EGRESS, src, dst, dst, &out->egress);
-    nv_side(m, NV_INGRESS, dst, src, dst, &out->ingress);
+    nv_side(m, NV_EGRESS, src, dst, dst, combo, &out->egress);
+    nv_side(m, NV_INGRESS, dst, src, dst, combo, &out->ingress);
     out->allowed = nv_ports_inter(&m->ports, out->egress.ports, out->ingress.ports);
+    /* a pod and its own node always reach each other */
+    if (local && !src->external && !dst->external &&
+        (nv_is_node(m, src, combo) || nv_is_node(m, dst, combo))) {
+        out->local = 1;
+        out->allowed = NV_PORTS_ALL;
+    }
 }
 
 void nv_flow_why_release(struct nv_flow_why *w)
@@ -91,4 +126,121 @@ void nv_flow_why_release(struct nv_flow_why *w)
     free((void *)w->ingress.policies);
     free(w->ingress.admits);
     memset(w, 0, sizeof(*w));
+}
+
+/* ---- placing a witness ---- */
+
+/* What one side admits with the pod at end 'at' given address a (of its domain). */
+static uint32_t nv_side_ports(struct nv_model *m, enum nv_dir dir, const struct nv_witness *w,
+                              const struct nv_end *src, const struct nv_end *dst)
+{
+    struct nv_side s;
+    uint32_t ports;
+
+    if (dir == NV_EGRESS)
+        nv_side(m, NV_EGRESS, src, dst, dst, &w->combo, &s);
+    else
+        nv_side(m, NV_INGRESS, dst, src, dst, &w->combo, &s);
+    ports = s.ports;
+    free((void *)s.policies);
+    free(s.admits);
+    return ports;
+}
+
+/*
+ * The candidate addresses of end e: the first address of every atom of its
+ * domain. Returns their number (0: it needs none, or its domain is empty).
+ */
+static size_t nv_candidates(const struct nv_model *m, const struct nv_witness *w,
+                            const struct nv_end *e, struct nv_ip *out)
+{
+    size_t a, n = 0;
+    int dom;
+
+    if (e->external || w->combo.v[NV_B_IPBLOCK_PODS] != NV_IPBLOCK_MATCHES_PODS)
+        return 0;
+    dom = NV_CLASS_DOM(m, e->cls);
+    for (a = 0; a < m->atoms.n; a++)
+        if (m->atomdom[a] & dom)
+            out[n++] = m->atoms.cuts[a];
+    return n;
+}
+
+/* The ports side 'dir' admits for each candidate address of the end it depends on. */
+static void nv_side_values(struct nv_model *m, struct nv_witness *w, enum nv_dir dir,
+                           const struct nv_ip *cand, size_t n, uint32_t *out)
+{
+    /* egress depends on the destination's address, ingress on the source's */
+    struct nv_end src = w->src, dst = w->dst;
+    struct nv_end *e = dir == NV_EGRESS ? &dst : &src;
+    size_t i;
+
+    if (!n) {
+        out[0] = nv_side_ports(m, dir, w, &src, &dst);
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        e->ip = cand[i];
+        e->has_ip = 1;
+        out[i] = nv_side_ports(m, dir, w, &src, &dst);
+    }
+}
+
+int nv_witness_place(struct nv_model *m, enum nv_part_kind kind, struct nv_witness *w)
+{
+    struct nv_ports *pt = &m->ports;
+    struct nv_ip *cs, *cd;
+    uint32_t *vs, *vd;
+    size_t ns, nd, i, j, bi = 0, bj = 0;
+    int found = 0, can_local;
+
+    if (kind == NV_PART_ISOLATED)
+        return 0;
+    cs = nv_xmalloc((m->atoms.n + 1) * sizeof(*cs));
+    cd = nv_xmalloc((m->atoms.n + 1) * sizeof(*cd));
+    vs = nv_xmalloc((m->atoms.n + 1) * sizeof(*vs));
+    vd = nv_xmalloc((m->atoms.n + 1) * sizeof(*vd));
+    ns = nv_candidates(m, w, &w->src, cs);
+    nd = nv_candidates(m, w, &w->dst, cd);
+    w->local = 0;
+    /* egress values by destination address, ingress values by source address */
+    nv_side_values(m, w, NV_EGRESS, cd, nd, vd);
+    nv_side_values(m, w, NV_INGRESS, cs, ns, vs);
+    for (i = 0; i < (nd ? nd : 1) && !found; i++)
+        for (j = 0; j < (ns ? ns : 1) && !found; j++) {
+            uint32_t a = nv_ports_inter(pt, vd[i], vs[j]);
+            if (nd && ns && cd[i].fam != cs[j].fam)
+                continue; /* two pods talk over one family */
+            if (kind == NV_PART_REACHES && w->all_ports)
+                found = a == NV_PORTS_NONE;
+            else if (kind == NV_PART_REACHES)
+                found = !nv_ports_contains(pt, a, w->proto, w->port);
+            else
+                found = nv_ports_contains(pt, a, w->proto, w->port);
+            if (found) {
+                bi = i;
+                bj = j;
+            }
+        }
+    can_local = !w->src.external && !w->dst.external &&
+                w->combo.v[NV_B_HOSTNET] == NV_HOSTNET_NODE &&
+                (m->classes[w->src.cls].hostnet || m->classes[w->dst.cls].hostnet);
+    if (!found && kind != NV_PART_REACHES && can_local) {
+        /* allowed because the two pods share a node */
+        found = 1;
+        w->local = 1;
+    }
+    if (found && nd && !w->local) {
+        w->dst.ip = cd[bi];
+        w->dst.has_ip = 1;
+    }
+    if (found && ns && !w->local) {
+        w->src.ip = cs[bj];
+        w->src.has_ip = 1;
+    }
+    free(cs);
+    free(cd);
+    free(vs);
+    free(vd);
+    return found ? 0 : -1;
 }

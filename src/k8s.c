@@ -639,8 +639,9 @@ static int nv_parse_ipblock(struct nv_k8s *k, const struct nv_node *n, struct nv
         return -1;
     if (!(k->m->families & NV_FAMILY_BIT(p->cidr.first.fam)))
         nv_diag_warning(k->d, cidr->loc, NV_W_SEMANTIC,
-                        "%s CIDR '%s' is not modelled; the ipBlock matches nothing",
-                        nv_family_name(p->cidr.first.fam), cidr->str);
+                        "%s CIDR '%s' is not modelled%s; the ipBlock matches nothing",
+                        nv_family_name(p->cidr.first.fam), cidr->str,
+                        k->m->profile.npod ? " (the pod CIDRs are of the other family)" : "");
     ex = nv_node_get(n, "except");
     if (nv_node_is_null(ex))
         return 0;
@@ -991,6 +992,24 @@ static unsigned nv_add_workload(struct nv_k8s *k, const char *ns, const char *na
     return (unsigned)m->nworkloads++;
 }
 
+/* spec.hostNetwork: a YAML Boolean, as the API server decodes it. */
+static int nv_parse_host_network(struct nv_k8s *k, const struct nv_node *podspec,
+                                 struct nv_pod *pod)
+{
+    const struct nv_node *n = podspec ? nv_node_get(podspec, "hostNetwork") : NULL;
+
+    if (!n || nv_node_is_null(n))
+        return 0;
+    if (n->type != NV_NODE_SCALAR || n->kind != NV_SCALAR_BOOL)
+        return nv_diag_error(k->d, n->loc, NV_E_TYPE, "'hostNetwork' must be true or false, not %s",
+                             n->type == NV_NODE_SCALAR ? "a string" : nv_node_type_name(n));
+    /* YAML 1.1: y, yes, true, on (any case) are true */
+    pod->hostnet =
+        strchr("yYtT", n->str[0]) || ((n->str[0] | 0x20) == 'o' && (n->str[1] | 0x20) == 'n');
+    pod->hostnet_loc = n->loc;
+    return 0;
+}
+
 /* Add a pod group; its index, or -1 after an error. */
 static long nv_add_pod(struct nv_k8s *k, const struct nv_node *meta, const struct nv_node *podspec,
                        const char *ns, const char *name, const char *wlname, const char *wlkind,
@@ -1004,6 +1023,8 @@ static long nv_add_pod(struct nv_k8s *k, const struct nv_node *meta, const struc
     pod.name = name;
     pod.loc = loc;
     pod.count = 1;
+    if (nv_parse_host_network(k, podspec, &pod) < 0)
+        return -1;
     if (nv_parse_labels(k, labels, "labels", &pod.labels) < 0)
         return -1;
     if (nv_parse_containers(k, podspec, &pod) < 0)

@@ -17,6 +17,8 @@
 void nv_load_opts_default(struct nv_load_opts *o)
 {
     nv_yaml_limits_default(&o->limits);
+    nv_profile_opts_init(&o->cluster);
+    o->profile = NULL;
 }
 
 struct nv_files {
@@ -201,6 +203,9 @@ struct nv_model *nv_load_buffer(const char *data, size_t len, const char *name,
     struct nv_k8s *k;
     FILE *fp;
 
+    if (o->profile)
+        nv_model_set_profile(m, o->profile);
+
     if (len > o->limits.max_file_bytes) {
         nv_diag_error(d, at, NV_E_LIMIT,
                       "file is larger than %zu bytes (raise it with --max-file-size)",
@@ -248,6 +253,9 @@ struct nv_model *nv_load_unfinished(char *const *paths, size_t npaths, const str
     struct nv_k8s *k = nv_k8s_new(m, d);
     size_t i, j, nfiles = 0;
     int stdin_used = 0;
+
+    if (o->profile)
+        nv_model_set_profile(m, o->profile);
 
     for (i = 0; i < npaths; i++) {
         const char *p = paths[i];

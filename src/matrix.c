@@ -44,13 +44,37 @@ struct nv_ruleinfo {
     /* ingress: classes of the policy's namespace it admits to (ports not empty), as words */
     size_t eff_off, eff_n;
     uint64_t *eff;
-    uint32_t *cache; /* named ports: resolved set by port signature, UINT32_MAX = not yet */
+    uint32_t *cache;     /* named ports: resolved set by port signature, UINT32_MAX = not yet */
+    unsigned char ipdom; /* NV_DOM_* of the atoms its ipBlock peers hold */
+};
+
+/* A list of classes or atoms the engine keeps per policy (selected) or peer (members). */
+struct nv_list {
+    uint32_t *v;
+    size_t n;
 };
 
 #define NV_MAX_PORTSIGS 4096
 
-struct nv_matrix {
+struct nv_mx {
     struct nv_model *m;
+    struct nv_combo combo;
+    int node; /* hostNetwork pods are their node: no selector holds them, nothing isolates them */
+    int ipb;  /* ipBlocks match the addresses of pods and nodes */
+    struct nv_list *sel;     /* per policy (engine_index): the classes it selects */
+    struct nv_list *members; /* per peer (engine_index): classes (pods) or atoms (ipBlock) */
+    size_t npeers;
+    /* addresses: per class, what ingress admits from any / every address of a domain
+     * ([4 * d + 2 * (domain is the node's) + (every)], UINT32_MAX = not yet) */
+    uint32_t *ing_dom;
+    /* per source row: egress toward any / every address of a destination's domain, by
+     * (domain, port signature); valid while eg_row == the source */
+    uint32_t *eg_dom;
+    uint32_t eg_row;
+    uint32_t *eg_stamp, eg_gen;
+    /* per class: NV_DOM_* bits of the atoms its egress (ingress) rules' ipBlocks hold */
+    unsigned char *eg_ipdom, *in_ipdom;
+    uint32_t *acc, *sure; /* scratch: 2 rows over atoms; a row over classes */
     /* named-port resolution: classes with equal container ports share a signature */
     uint32_t *portsig; /* per class */
     size_t nportsigs;
@@ -120,7 +144,7 @@ static int nv_sel_eq(const struct nv_selector *a, const struct nv_selector *b)
     return 1;
 }
 
-static void nv_pset_build(struct nv_matrix *x, struct nv_pset *ps)
+static void nv_pset_build(struct nv_mx *x, struct nv_pset *ps)
 {
     struct nv_model *m = x->m;
     const struct nv_peer *p = ps->peer;
@@ -134,6 +158,8 @@ static void nv_pset_build(struct nv_matrix *x, struct nv_pset *ps)
         for (j = x->ns_first[i]; j < x->ns_first[i] + x->ns_n[i]; j++) {
             if (p->pod_sel && !nv_selector_matches_interned(p->pod_sel, &m->classes[j].labels))
                 continue;
+            if (x->node && m->classes[j].hostnet)
+                continue; /* the plugin cannot tell its traffic from the node's */
             nv_u32s_push(&out, (uint32_t)j);
             NV_SETBIT(ps->bits, j);
         }
@@ -143,7 +169,7 @@ static void nv_pset_build(struct nv_matrix *x, struct nv_pset *ps)
 }
 
 /* The distinct set equal to pod peer p of a policy in namespace nsidx. */
-static uint32_t nv_pset_of(struct nv_matrix *x, const struct nv_peer *p, unsigned nsidx)
+static uint32_t nv_pset_of(struct nv_mx *x, const struct nv_peer *p, unsigned nsidx)
 {
     unsigned key_ns = p->ns_sel ? UINT32_MAX : nsidx;
     uint64_t h = nv_sel_hash(p->pod_sel, nv_sel_hash(p->ns_sel, NV_HASH_INIT));
@@ -185,7 +211,7 @@ static uint32_t nv_pset_of(struct nv_matrix *x, const struct nv_peer *p, unsigne
 
 /* The atoms of an ipBlock: those of its cidr, but the excepted ones (none if its family is not
  * modelled). */
-static void nv_ipblock_members(struct nv_matrix *x, struct nv_peer *p)
+static void nv_ipblock_members(struct nv_mx *x, struct nv_peer *p)
 {
     const struct nv_atoms *atoms = &x->m->atoms;
     struct nv_u32s out = {NULL, 0, 0};
@@ -198,8 +224,8 @@ static void nv_ipblock_members(struct nv_matrix *x, struct nv_peer *p)
         if (e == p->nexcept)
             nv_u32s_push(&out, (uint32_t)i);
     }
-    p->members = out.v;
-    p->nmembers = out.n;
+    x->members[p->engine_index].v = out.v;
+    x->members[p->engine_index].n = out.n;
     NV_GROW(x->atom_lists, x->atomlistalloc, x->natomlists + 1);
     x->atom_lists[x->natomlists++] = out.v;
 }
@@ -207,7 +233,7 @@ static void nv_ipblock_members(struct nv_matrix *x, struct nv_peer *p)
 /* ---- construction ---- */
 
 /* Number the distinct container-port lists of classes (only named ports the rules use are kept). */
-static void nv_port_signatures(struct nv_matrix *x)
+static void nv_port_signatures(struct nv_mx *x)
 {
     const struct nv_model *m = x->m;
     size_t i, j, k;
@@ -235,12 +261,13 @@ static void nv_port_signatures(struct nv_matrix *x)
     free(first);
 }
 
+static uint32_t nv_mx_rule_ports(struct nv_mx *x, const struct nv_rule *r, uint32_t dst);
+
 /* Named ports are rare: keep the common case a field read. */
-#define NV_RULE_PORTS(x, r, dst)                                                                   \
-    ((r)->has_named ? nv_matrix_rule_ports((x), (r), (dst)) : (r)->numeric)
+#define NV_RULE_PORTS(x, r, dst) ((r)->has_named ? nv_mx_rule_ports((x), (r), (dst)) : (r)->numeric)
 
 /* Ingress rule: the words of its policy's namespace where it admits to a class. */
-static void nv_rule_eff(struct nv_matrix *x, struct nv_ruleinfo *ri)
+static void nv_rule_eff(struct nv_mx *x, struct nv_ruleinfo *ri)
 {
     const struct nv_policy *pol = ri->r->policy;
     size_t first = x->ns_first[pol->nsidx], n = x->ns_n[pol->nsidx], i;
@@ -250,14 +277,14 @@ static void nv_rule_eff(struct nv_matrix *x, struct nv_ruleinfo *ri)
     ri->eff_off = first >> 6;
     ri->eff_n = ((first + n - 1) >> 6) - ri->eff_off + 1;
     ri->eff = nv_xcalloc(ri->eff_n, sizeof(*ri->eff));
-    for (i = 0; i < pol->nselected; i++) {
-        uint32_t d = pol->selected[i];
+    for (i = 0; i < x->sel[pol->engine_index].n; i++) {
+        uint32_t d = x->sel[pol->engine_index].v[i];
         if (NV_RULE_PORTS(x, ri->r, d) != NV_PORTS_NONE)
             ri->eff[(d >> 6) - ri->eff_off] |= (uint64_t)1 << (d & 63);
     }
 }
 
-static void nv_index_policy(struct nv_matrix *x, struct nv_policy *pol)
+static void nv_index_policy(struct nv_mx *x, struct nv_policy *pol)
 {
     struct nv_model *m = x->m;
     struct nv_u32s sel = {NULL, 0, 0};
@@ -265,10 +292,11 @@ static void nv_index_policy(struct nv_matrix *x, struct nv_policy *pol)
     int dir;
 
     for (j = x->ns_first[pol->nsidx]; j < x->ns_first[pol->nsidx] + x->ns_n[pol->nsidx]; j++)
-        if (nv_selector_matches_interned(pol->subject, &m->classes[j].labels))
+        if (nv_selector_matches_interned(pol->subject, &m->classes[j].labels) &&
+            !(x->node && m->classes[j].hostnet))
             nv_u32s_push(&sel, (uint32_t)j);
-    pol->selected = sel.v;
-    pol->nselected = sel.n;
+    x->sel[pol->engine_index].v = sel.v;
+    x->sel[pol->engine_index].n = sel.n;
     for (j = 0; j < sel.n; j++)
         x->iso[sel.v[j]] |= (unsigned char)(pol->types & (NV_TYPE_INGRESS | NV_TYPE_EGRESS));
     for (dir = 0; dir < 2; dir++) {
@@ -279,12 +307,13 @@ static void nv_index_policy(struct nv_matrix *x, struct nv_policy *pol)
             uint32_t id = (uint32_t)x->nrules;
             for (k = 0; k < rule->npeers; k++) {
                 struct nv_peer *p = &rule->peers[k];
+                p->engine_index = (uint32_t)x->npeers++;
                 if (p->kind == NV_PEER_IPBLOCK) {
                     nv_ipblock_members(x, p);
                 } else {
                     uint32_t id_ps = nv_pset_of(x, p, pol->nsidx); /* may move x->psets */
-                    p->members = x->psets[id_ps].members;
-                    p->nmembers = x->psets[id_ps].nmembers;
+                    x->members[p->engine_index].v = x->psets[id_ps].members;
+                    x->members[p->engine_index].n = x->psets[id_ps].nmembers;
                 }
             }
             if (!active)
@@ -292,6 +321,14 @@ static void nv_index_policy(struct nv_matrix *x, struct nv_policy *pol)
             ri = &x->rules[x->nrules++];
             ri->r = rule;
             rule->engine_index = id;
+            for (k = 0; k < rule->npeers; k++) {
+                const struct nv_list *l = &x->members[rule->peers[k].engine_index];
+                size_t e;
+                if (rule->peers[k].kind != NV_PEER_IPBLOCK)
+                    continue;
+                for (e = 0; e < l->n; e++)
+                    ri->ipdom |= x->m->atomdom[l->v[e]];
+            }
             for (j = 0; j < sel.n; j++)
                 nv_u32s_push(dir == NV_INGRESS ? &x->in_rules[sel.v[j]] : &x->out_rules[sel.v[j]],
                              id);
@@ -322,7 +359,7 @@ static void nv_index_policy(struct nv_matrix *x, struct nv_policy *pol)
 
 /* The row bits of an open source before its admitting rules: every class not
  * isolated for ingress, and every class a rule without 'from' admits to. */
-static void nv_make_base(struct nv_matrix *x)
+static void nv_make_base(struct nv_mx *x)
 {
     size_t i, j, ns;
 
@@ -344,12 +381,16 @@ static void nv_make_base(struct nv_matrix *x)
                 x->base_count[ns] += x->weight[i];
 }
 
-struct nv_matrix *nv_matrix_new(struct nv_model *m)
+static struct nv_mx *nv_mx_new(struct nv_model *m, const struct nv_combo *combo)
 {
-    struct nv_matrix *x = nv_xcalloc(1, sizeof(*x));
-    size_t i, nrules = 0;
+    struct nv_mx *x = nv_xcalloc(1, sizeof(*x));
+    size_t i, nrules = 0, npeers = 0;
+    int dir;
 
     x->m = m;
+    x->combo = *combo;
+    x->node = combo->v[NV_B_HOSTNET] == NV_HOSTNET_NODE;
+    x->ipb = combo->v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS;
     x->ncls = m->nclasses;
     x->natoms = m->atoms.n;
     x->nwords = (x->ncls + 63) / 64;
@@ -361,6 +402,8 @@ struct nv_matrix *nv_matrix_new(struct nv_model *m)
     x->egr = nv_xmalloc((x->ncls + 1) * sizeof(*x->egr));
     x->ing = nv_xmalloc((x->ncls + 1) * sizeof(*x->ing));
     x->res = nv_xmalloc((x->ncls + 1) * sizeof(*x->res));
+    x->sure = nv_xmalloc((x->ncls + 1) * sizeof(*x->sure));
+    x->acc = nv_xmalloc((2 * x->natoms + 1) * sizeof(*x->acc));
     x->atoms_scratch = nv_xmalloc((x->natoms + 1) * sizeof(*x->atoms_scratch));
     x->weight = nv_xmalloc((x->ncls + 1) * sizeof(*x->weight));
     x->stamp_eg = nv_xcalloc(x->ncls + 1, sizeof(*x->stamp_eg));
@@ -382,8 +425,16 @@ struct nv_matrix *nv_matrix_new(struct nv_model *m)
             x->unit_weights = 0;
     }
     nv_port_signatures(x);
-    for (i = 0; i < m->npolicies; i++)
+    for (i = 0; i < m->npolicies; i++) {
+        size_t r;
         nrules += m->policies[i]->nrules[0] + m->policies[i]->nrules[1];
+        m->policies[i]->engine_index = (uint32_t)i;
+        for (dir = 0; dir < 2; dir++)
+            for (r = 0; r < m->policies[i]->nrules[dir]; r++)
+                npeers += m->policies[i]->rules[dir][r].npeers;
+    }
+    x->sel = nv_xcalloc(m->npolicies + 1, sizeof(*x->sel));
+    x->members = nv_xcalloc(npeers + 1, sizeof(*x->members));
     x->rules = nv_xcalloc(nrules + 1, sizeof(*x->rules));
     for (i = 0; i < m->npolicies; i++)
         nv_index_policy(x, m->policies[i]);
@@ -397,30 +448,35 @@ struct nv_matrix *nv_matrix_new(struct nv_model *m)
             nv_u32s_push(&x->cls_psets[x->psets[i].members[e]], (uint32_t)i);
     }
     nv_make_base(x);
+    x->eg_ipdom = nv_xcalloc(x->ncls + 1, 1);
+    x->in_ipdom = nv_xcalloc(x->ncls + 1, 1);
+    for (i = 0; i < x->ncls; i++) {
+        size_t j;
+        for (j = 0; j < x->out_rules[i].n; j++)
+            x->eg_ipdom[i] |= x->rules[x->out_rules[i].v[j]].ipdom;
+        for (j = 0; j < x->in_rules[i].n; j++)
+            x->in_ipdom[i] |= x->rules[x->in_rules[i].v[j]].ipdom;
+    }
     return x;
 }
 
-void nv_matrix_free(struct nv_matrix *x)
+static void nv_mx_free(struct nv_mx *x)
 {
     size_t i;
-    int dir;
 
     if (!x)
         return;
-    /* the engine owns what it attached to the model */
-    for (i = 0; i < x->m->npolicies; i++) {
-        struct nv_policy *p = x->m->policies[i];
-        size_t r, k;
-        free(p->selected);
-        p->selected = NULL;
-        p->nselected = 0;
-        for (dir = 0; dir < 2; dir++)
-            for (r = 0; r < p->nrules[dir]; r++)
-                for (k = 0; k < p->rules[dir][r].npeers; k++) {
-                    p->rules[dir][r].peers[k].members = NULL;
-                    p->rules[dir][r].peers[k].nmembers = 0;
-                }
-    }
+    for (i = 0; i < x->m->npolicies; i++)
+        free(x->sel[i].v);
+    free(x->sel);
+    free(x->members); /* the lists themselves belong to the peer sets and atom_lists */
+    free(x->ing_dom);
+    free(x->eg_dom);
+    free(x->eg_stamp);
+    free(x->eg_ipdom);
+    free(x->in_ipdom);
+    free(x->acc);
+    free(x->sure);
     for (i = 0; i < x->natomlists; i++)
         free(x->atom_lists[i]);
     free(x->atom_lists);
@@ -465,22 +521,17 @@ void nv_matrix_free(struct nv_matrix *x)
     free(x);
 }
 
-struct nv_model *nv_matrix_model(const struct nv_matrix *x)
-{
-    return x->m;
-}
-
-int nv_matrix_isolated(const struct nv_matrix *x, uint32_t cls, int dir)
+static int nv_mx_isolated(const struct nv_mx *x, uint32_t cls, int dir)
 {
     return (x->iso[cls] & (dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS)) != 0;
 }
 
-static uint32_t nv_resolve_named(struct nv_matrix *x, const struct nv_rule *r, uint32_t dst)
+static uint32_t nv_resolve_named(struct nv_mx *x, const struct nv_rule *r, uint32_t dst)
 {
     return nv_model_ports(x->m, r->ports, r->nports, dst);
 }
 
-uint32_t nv_matrix_rule_ports(struct nv_matrix *x, const struct nv_rule *r, uint32_t dst)
+static uint32_t nv_mx_rule_ports(struct nv_mx *x, const struct nv_rule *r, uint32_t dst)
 {
     struct nv_ruleinfo *ri;
     uint32_t sig;
@@ -499,14 +550,14 @@ uint32_t nv_matrix_rule_ports(struct nv_matrix *x, const struct nv_rule *r, uint
     return ri->cache[sig];
 }
 
-uint32_t nv_matrix_rule_ports_ext(const struct nv_rule *r)
+static uint32_t nv_mx_rule_ports_ext(const struct nv_rule *r)
 {
     return r->numeric;
 }
 
 /* ---- rows ---- */
 
-void nv_matrix_to_atoms(struct nv_matrix *x, uint32_t s, uint32_t *to_atoms)
+static void nv_mx_to_atoms(struct nv_mx *x, uint32_t s, uint32_t *to_atoms)
 {
     struct nv_ports *pt = &x->m->ports;
     size_t d, i, k, e;
@@ -519,7 +570,7 @@ void nv_matrix_to_atoms(struct nv_matrix *x, uint32_t s, uint32_t *to_atoms)
     memset(to_atoms, 0, x->natoms * sizeof(*to_atoms));
     for (i = 0; i < x->out_rules[s].n; i++) {
         const struct nv_rule *r = x->rules[x->out_rules[s].v[i]].r;
-        uint32_t ports = nv_matrix_rule_ports_ext(r);
+        uint32_t ports = nv_mx_rule_ports_ext(r);
         if (r->all_peers) {
             for (d = 0; d < x->natoms; d++)
                 to_atoms[d] = nv_ports_union(pt, to_atoms[d], ports);
@@ -529,14 +580,15 @@ void nv_matrix_to_atoms(struct nv_matrix *x, uint32_t s, uint32_t *to_atoms)
             const struct nv_peer *p = &r->peers[k];
             if (p->kind != NV_PEER_IPBLOCK)
                 continue;
-            for (e = 0; e < p->nmembers; e++)
-                to_atoms[p->members[e]] = nv_ports_union(pt, to_atoms[p->members[e]], ports);
+            const struct nv_list *l = &x->members[p->engine_index];
+            for (e = 0; e < l->n; e++)
+                to_atoms[l->v[e]] = nv_ports_union(pt, to_atoms[l->v[e]], ports);
         }
     }
 }
 
 /* Egress of s toward every class, into x->egr. */
-static void nv_egress_row(struct nv_matrix *x, uint32_t s)
+static void nv_egress_row(struct nv_mx *x, uint32_t s)
 {
     struct nv_ports *pt = &x->m->ports;
     size_t d, i, k, e;
@@ -558,8 +610,8 @@ static void nv_egress_row(struct nv_matrix *x, uint32_t s)
             const struct nv_peer *p = &r->peers[k];
             if (p->kind != NV_PEER_PODS)
                 continue;
-            for (e = 0; e < p->nmembers; e++) {
-                uint32_t dc = p->members[e];
+            for (e = 0; e < x->members[p->engine_index].n; e++) {
+                uint32_t dc = x->members[p->engine_index].v[e];
                 x->egr[dc] = nv_ports_union(pt, x->egr[dc], NV_RULE_PORTS(x, r, dc));
             }
         }
@@ -567,26 +619,187 @@ static void nv_egress_row(struct nv_matrix *x, uint32_t s)
 }
 
 /* Add what ingress rule ri admits from the source to every class it selects. */
-static void nv_ingress_rule(struct nv_matrix *x, const struct nv_ruleinfo *ri)
+static void nv_ingress_rule(struct nv_mx *x, const struct nv_ruleinfo *ri)
 {
     const struct nv_policy *pol = ri->r->policy;
     struct nv_ports *pt = &x->m->ports;
     size_t e;
 
-    for (e = 0; e < pol->nselected; e++) {
-        uint32_t dc = pol->selected[e];
+    for (e = 0; e < x->sel[pol->engine_index].n; e++) {
+        uint32_t dc = x->sel[pol->engine_index].v[e];
         x->ing[dc] = nv_ports_union(pt, x->ing[dc], NV_RULE_PORTS(x, ri->r, dc));
     }
 }
 
-/* Row of one class over classes (into x->res) and atoms (into to_atoms, if given). */
-static void nv_class_row(struct nv_matrix *x, uint32_t s, uint32_t *to_atoms)
+/* OUT: from_atoms[a] is what class d's ingress admits from external atom a. */
+static void nv_class_from_atoms(struct nv_mx *x, uint32_t d, uint32_t *from_atoms)
 {
     struct nv_ports *pt = &x->m->ports;
+    size_t a, j, k, e;
+
+    if (!(x->iso[d] & NV_TYPE_INGRESS)) {
+        for (a = 0; a < x->natoms; a++)
+            from_atoms[a] = NV_PORTS_ALL;
+        return;
+    }
+    for (a = 0; a < x->natoms; a++)
+        from_atoms[a] = NV_PORTS_NONE;
+    for (j = 0; j < x->in_rules[d].n; j++) {
+        const struct nv_rule *r = x->rules[x->in_rules[d].v[j]].r;
+        uint32_t ports = NV_RULE_PORTS(x, r, d);
+        if (r->all_peers) {
+            for (a = 0; a < x->natoms; a++)
+                from_atoms[a] = nv_ports_union(pt, from_atoms[a], ports);
+            continue;
+        }
+        for (k = 0; k < r->npeers; k++) {
+            const struct nv_list *l = &x->members[r->peers[k].engine_index];
+            if (r->peers[k].kind != NV_PEER_IPBLOCK)
+                continue;
+            for (e = 0; e < l->n; e++)
+                from_atoms[l->v[e]] = nv_ports_union(pt, from_atoms[l->v[e]], ports);
+        }
+    }
+}
+
+/* Whether atom a lies in domain dom and address family fam. */
+static int nv_in_dom(const struct nv_mx *x, size_t a, int dom, int fam)
+{
+    return (x->m->atomdom[a] & dom) && x->m->atoms.cuts[a].fam == fam;
+}
+
+/*
+ * The union (*any) and intersection (*all) of v over the atoms of domain dom
+ * in family fam (NONE if none).
+ */
+static void nv_over_domain(struct nv_mx *x, const uint32_t *v, int dom, int fam, uint32_t *any,
+                           uint32_t *all)
+{
+    struct nv_ports *pt = &x->m->ports;
+    size_t a;
+    int first = 1;
+
+    *any = *all = NV_PORTS_NONE;
+    for (a = 0; a < x->natoms; a++) {
+        if (!nv_in_dom(x, a, dom, fam))
+            continue;
+        *any = nv_ports_union(pt, *any, v[a]);
+        *all = first ? v[a] : nv_ports_inter(pt, *all, v[a]);
+        first = 0;
+    }
+}
+
+/*
+ * What class d's ingress admits from an address of family fam in domain dom
+ * (of the source): from some address of it, or from every one ('every').
+ */
+static uint32_t nv_ingress_dom(struct nv_mx *x, uint32_t d, int dom, int fam, int every)
+{
+    size_t slot = 8 * (size_t)d + 4 * (dom == NV_DOM_NODE) + 2 * (size_t)fam;
+
+    if (!x->ing_dom) {
+        x->ing_dom = nv_xmalloc((8 * x->ncls + 1) * sizeof(*x->ing_dom));
+        memset(x->ing_dom, 0xff, (8 * x->ncls + 1) * sizeof(*x->ing_dom));
+    }
+    if (x->ing_dom[slot] == UINT32_MAX) {
+        nv_class_from_atoms(x, d, x->acc + x->natoms);
+        nv_over_domain(x, x->acc + x->natoms, dom, fam, &x->ing_dom[slot], &x->ing_dom[slot + 1]);
+    }
+    return x->ing_dom[slot + (every != 0)];
+}
+
+/* OUT: acc[a] is what the ipBlock rules of s (isolated for egress) admit toward class d at atom a.
+ */
+static void nv_egress_atoms(struct nv_mx *x, uint32_t s, uint32_t d, uint32_t *acc)
+{
+    struct nv_ports *pt = &x->m->ports;
+    int dom = NV_CLASS_DOM(x->m, d);
+    size_t a, i, k, e;
+
+    for (a = 0; a < x->natoms; a++)
+        acc[a] = NV_PORTS_NONE;
+    for (i = 0; i < x->out_rules[s].n; i++) {
+        const struct nv_ruleinfo *ri = &x->rules[x->out_rules[s].v[i]];
+        uint32_t ports;
+        if (ri->r->all_peers || !(ri->ipdom & dom) ||
+            (ports = NV_RULE_PORTS(x, ri->r, d)) == NV_PORTS_NONE)
+            continue; /* a rule without 'to' is in the egress row already */
+        for (k = 0; k < ri->r->npeers; k++) {
+            const struct nv_list *l = &x->members[ri->r->peers[k].engine_index];
+            if (ri->r->peers[k].kind != NV_PEER_IPBLOCK)
+                continue;
+            for (e = 0; e < l->n; e++)
+                acc[l->v[e]] = nv_ports_union(pt, acc[l->v[e]], ports);
+        }
+    }
+}
+
+/*
+ * What the egress of s (isolated for egress) admits toward class d through its
+ * ipBlocks: toward some address of family fam in d's domain (*any) and toward
+ * every one (*all). Cached per source row by (domain, family, port signature).
+ */
+static void nv_egress_dom(struct nv_mx *x, uint32_t s, uint32_t d, int fam, uint32_t *any,
+                          uint32_t *all)
+{
+    int dom = NV_CLASS_DOM(x->m, d);
+    uint32_t sig = x->portsig[d];
+    size_t slot = 0;
+
+    if (sig < NV_MAX_PORTSIGS) {
+        if (!x->eg_dom) {
+            x->eg_dom = nv_xmalloc((8 * x->nportsigs + 1) * sizeof(*x->eg_dom));
+            x->eg_stamp = nv_xcalloc(4 * x->nportsigs + 1, sizeof(*x->eg_stamp));
+        }
+        if (x->eg_row != s + 1) {
+            x->eg_row = s + 1;
+            if (++x->eg_gen == 0) {
+                memset(x->eg_stamp, 0, (4 * x->nportsigs + 1) * sizeof(*x->eg_stamp));
+                x->eg_gen = 1;
+            }
+        }
+        slot = ((size_t)(dom == NV_DOM_NODE) * 2 + (size_t)fam) * x->nportsigs + sig;
+        if (x->eg_stamp[slot] == x->eg_gen) {
+            *any = x->eg_dom[2 * slot];
+            *all = x->eg_dom[2 * slot + 1];
+            return;
+        }
+    }
+    nv_egress_atoms(x, s, d, x->acc);
+    nv_over_domain(x, x->acc, dom, fam, any, all);
+    if (sig < NV_MAX_PORTSIGS) {
+        x->eg_stamp[slot] = x->eg_gen;
+        x->eg_dom[2 * slot] = *any;
+        x->eg_dom[2 * slot + 1] = *all;
+    }
+}
+
+/*
+ * The families two pods of classes s and d may talk over: those both their
+ * domains have addresses of (a flow between pods uses one family).
+ */
+static unsigned nv_pair_fams(const struct nv_mx *x, uint32_t s, uint32_t d)
+{
+    const struct nv_model *m = x->m;
+
+    return NV_DOM_FAMS(m, NV_CLASS_DOM(m, s)) & NV_DOM_FAMS(m, NV_CLASS_DOM(m, d));
+}
+
+/*
+ * Row of one class over classes and atoms (into to_atoms, if given): x->res
+ * gets what is allowed under some addresses, family and placement of the two
+ * pods, x->sure (when 'sure') what is allowed under every one.
+ */
+static void nv_class_row(struct nv_mx *x, uint32_t s, uint32_t *to_atoms, int sure)
+{
+    const struct nv_model *m = x->m;
+    struct nv_ports *pt = &x->m->ports;
+    int s_node = m->classes[s].hostnet, s_open = !(x->iso[s] & NV_TYPE_EGRESS);
+    int sdom = s_node ? NV_DOM_NODE : NV_DOM_POD;
     size_t d, i, k;
 
     if (to_atoms)
-        nv_matrix_to_atoms(x, s, to_atoms);
+        nv_mx_to_atoms(x, s, to_atoms);
     nv_egress_row(x, s);
     for (d = 0; d < x->ncls; d++)
         x->ing[d] = (x->iso[d] & NV_TYPE_INGRESS) ? NV_PORTS_NONE : NV_PORTS_ALL;
@@ -597,11 +810,116 @@ static void nv_class_row(struct nv_matrix *x, uint32_t s, uint32_t *to_atoms)
         for (k = 0; k < ps->in_rules.n; k++)
             nv_ingress_rule(x, &x->rules[ps->in_rules.v[k]]);
     }
-    for (d = 0; d < x->ncls; d++)
-        x->res[d] = nv_ports_inter(pt, x->egr[d], x->ing[d]);
+    if (!x->ipb && !x->node) {
+        for (d = 0; d < x->ncls; d++)
+            x->res[d] = nv_ports_inter(pt, x->egr[d], x->ing[d]);
+        if (sure)
+            memcpy(x->sure, x->res, x->ncls * sizeof(*x->sure));
+        return;
+    }
+    for (d = 0; d < x->ncls; d++) {
+        uint32_t e = x->egr[d], in = x->ing[d];
+        int eg = x->ipb && !s_open && e != NV_PORTS_ALL &&
+                 (x->eg_ipdom[s] & NV_CLASS_DOM(m, (uint32_t)d));
+        int ig = x->ipb && in != NV_PORTS_ALL && (x->in_ipdom[d] & sdom);
+        unsigned fams = nv_pair_fams(x, s, (uint32_t)d);
+        x->res[d] = x->sure[d] = nv_ports_inter(pt, e, in);
+        if ((eg || ig) && fams) {
+            /* the pods' own addresses, of one family, matched against ipBlocks */
+            uint32_t poss = NV_PORTS_NONE, all = NV_PORTS_ALL;
+            int f;
+            for (f = 0; f < 2; f++) {
+                uint32_t ea = e, el = e, ia = in, il = in, any, every;
+                if (!(fams & NV_FAMILY_BIT(f)))
+                    continue;
+                if (eg) {
+                    nv_egress_dom(x, s, (uint32_t)d, f, &any, &every);
+                    ea = nv_ports_union(pt, ea, any);
+                    el = nv_ports_union(pt, el, every);
+                }
+                if (ig) {
+                    ia = nv_ports_union(pt, ia, nv_ingress_dom(x, (uint32_t)d, sdom, f, 0));
+                    il = nv_ports_union(pt, il, nv_ingress_dom(x, (uint32_t)d, sdom, f, 1));
+                }
+                poss = nv_ports_union(pt, poss, nv_ports_inter(pt, ea, ia));
+                all = nv_ports_inter(pt, all, nv_ports_inter(pt, el, il));
+            }
+            x->res[d] = poss;
+            x->sure[d] = all;
+        }
+        /* a hostNetwork pod may run on the other pod's node, which always reaches it */
+        if (x->node && (s_node || m->classes[d].hostnet))
+            x->res[d] = NV_PORTS_ALL;
+    }
 }
 
-void nv_matrix_row(struct nv_matrix *x, uint32_t u, uint32_t *to_units, uint32_t *to_atoms)
+/*
+ * The distinct values of v over the atoms of domain dom in family fam, each
+ * or'ed with base, into out (base alone when there are none).
+ */
+static size_t nv_domain_values(struct nv_mx *x, const uint32_t *v, int dom, int fam, uint32_t base,
+                               uint32_t *out)
+{
+    struct nv_ports *pt = &x->m->ports;
+    size_t a, n = 0, j;
+
+    for (a = 0; a < x->natoms; a++) {
+        uint32_t id;
+        if (!nv_in_dom(x, a, dom, fam))
+            continue;
+        id = nv_ports_union(pt, base, v[a]);
+        for (j = 0; j < n && out[j] != id; j++)
+            ;
+        if (j == n)
+            out[n++] = id;
+    }
+    if (!n)
+        out[n++] = base;
+    return n;
+}
+
+/*
+ * Whether some addresses (of one family) of s and d leave the flow from s to d
+ * no port at all (placed on different nodes). After nv_class_row(x, s, ...).
+ */
+static int nv_mx_may_block(struct nv_mx *x, uint32_t s, uint32_t d)
+{
+    struct nv_ports *pt = &x->m->ports;
+    uint32_t *ev, *iv;
+    unsigned fams = nv_pair_fams(x, s, d);
+    size_t i, j;
+    int r = 0, f;
+
+    if (!x->ipb || !fams)
+        return nv_ports_inter(pt, x->egr[d], x->ing[d]) == NV_PORTS_NONE;
+    ev = nv_xmalloc((x->natoms + 1) * sizeof(*ev));
+    iv = nv_xmalloc((x->natoms + 1) * sizeof(*iv));
+    if ((x->iso[s] & NV_TYPE_EGRESS) && x->egr[d] != NV_PORTS_ALL)
+        nv_egress_atoms(x, s, d, x->acc);
+    if (x->ing[d] != NV_PORTS_ALL)
+        nv_class_from_atoms(x, d, x->acc + x->natoms);
+    for (f = 0; f < 2 && !r; f++) {
+        size_t ne = 1, ni = 1;
+        if (!(fams & NV_FAMILY_BIT(f)))
+            continue;
+        ev[0] = x->egr[d];
+        iv[0] = x->ing[d];
+        if ((x->iso[s] & NV_TYPE_EGRESS) && x->egr[d] != NV_PORTS_ALL)
+            ne = nv_domain_values(x, x->acc, NV_CLASS_DOM(x->m, d), f, x->egr[d], ev);
+        if (x->ing[d] != NV_PORTS_ALL)
+            ni = nv_domain_values(x, x->acc + x->natoms, NV_CLASS_DOM(x->m, s), f, x->ing[d], iv);
+        for (i = 0; i < ne && !r; i++)
+            for (j = 0; j < ni && !r; j++)
+                r = nv_ports_inter(pt, ev[i], iv[j]) == NV_PORTS_NONE;
+    }
+    free(ev);
+    free(iv);
+    return r;
+}
+
+/* Unit u's row: what some (to_units) and every (sure, may be NULL) address allows. */
+static void nv_mx_row(struct nv_mx *x, uint32_t u, uint32_t *to_units, uint32_t *sure,
+                      uint32_t *to_atoms)
 {
     const struct nv_model *m = x->m;
     struct nv_ports *pt = &x->m->ports;
@@ -610,12 +928,17 @@ void nv_matrix_row(struct nv_matrix *x, uint32_t u, uint32_t *to_units, uint32_t
 
     for (i = 0; i < un->ncls; i++) {
         uint32_t *atoms = to_atoms ? (i ? x->atoms_scratch : to_atoms) : NULL;
-        nv_class_row(x, un->cls[i], atoms);
+        nv_class_row(x, un->cls[i], atoms, sure != NULL);
         if (i == 0) {
             memcpy(to_units, x->res, x->ncls * sizeof(*to_units));
+            if (sure)
+                memcpy(sure, x->sure, x->ncls * sizeof(*sure));
         } else {
             for (v = 0; v < x->ncls; v++)
                 to_units[v] = nv_ports_union(pt, to_units[v], x->res[v]);
+            if (sure)
+                for (v = 0; v < x->ncls; v++)
+                    sure[v] = nv_ports_union(pt, sure[v], x->sure[v]);
             if (to_atoms)
                 for (v = 0; v < x->natoms; v++)
                     to_atoms[v] = nv_ports_union(pt, to_atoms[v], atoms[v]);
@@ -623,58 +946,41 @@ void nv_matrix_row(struct nv_matrix *x, uint32_t u, uint32_t *to_units, uint32_t
     }
     /* multi-class destination units: union over their classes */
     for (v = x->ncls; v < m->nunits; v++) {
-        uint32_t id = NV_PORTS_NONE;
-        for (j = 0; j < m->units[v].ncls; j++)
+        uint32_t id = NV_PORTS_NONE, sid = NV_PORTS_NONE;
+        for (j = 0; j < m->units[v].ncls; j++) {
             id = nv_ports_union(pt, id, to_units[m->units[v].cls[j]]);
+            if (sure)
+                sid = nv_ports_union(pt, sid, sure[m->units[v].cls[j]]);
+        }
         to_units[v] = id;
+        if (sure)
+            sure[v] = sid;
     }
 }
 
-void nv_matrix_from_atoms(struct nv_matrix *x, uint32_t u, uint32_t *from_atoms)
+static void nv_mx_from_atoms(struct nv_mx *x, uint32_t u, uint32_t *from_atoms)
 {
     const struct nv_unit *un = &x->m->units[u];
     struct nv_ports *pt = &x->m->ports;
-    size_t i, a, j, k;
+    size_t i, a;
 
-    for (a = 0; a < x->natoms; a++)
-        from_atoms[a] = NV_PORTS_NONE;
     for (i = 0; i < un->ncls; i++) {
-        uint32_t d = un->cls[i];
-        if (!(x->iso[d] & NV_TYPE_INGRESS)) {
+        nv_class_from_atoms(x, un->cls[i], i ? x->atoms_scratch : from_atoms);
+        if (i)
             for (a = 0; a < x->natoms; a++)
-                from_atoms[a] = NV_PORTS_ALL;
-            return;
-        }
-        for (j = 0; j < x->in_rules[d].n; j++) {
-            const struct nv_rule *r = x->rules[x->in_rules[d].v[j]].r;
-            uint32_t ports = NV_RULE_PORTS(x, r, d);
-            if (r->all_peers) {
-                for (a = 0; a < x->natoms; a++)
-                    from_atoms[a] = nv_ports_union(pt, from_atoms[a], ports);
-                continue;
-            }
-            for (k = 0; k < r->npeers; k++) {
-                const struct nv_peer *p = &r->peers[k];
-                size_t e;
-                if (p->kind != NV_PEER_IPBLOCK)
-                    continue;
-                for (e = 0; e < p->nmembers; e++)
-                    from_atoms[p->members[e]] =
-                        nv_ports_union(pt, from_atoms[p->members[e]], ports);
-            }
-        }
+                from_atoms[a] = nv_ports_union(pt, from_atoms[a], x->atoms_scratch[a]);
     }
 }
 
 /* ---- counting ---- */
 
-long long nv_matrix_base_count(const struct nv_matrix *x, unsigned ns)
+static long long nv_mx_base_count(const struct nv_mx *x, unsigned ns)
 {
     return x->base_count[ns];
 }
 
 /* Weighted number of set bits of x->rowbits among namespace ns's classes. */
-static long long nv_block_count(const struct nv_matrix *x, const uint64_t *bits, unsigned ns)
+static long long nv_block_count(const struct nv_mx *x, const uint64_t *bits, unsigned ns)
 {
     size_t first = x->ns_first[ns], end = first + x->ns_n[ns], i;
     long long n = 0;
@@ -697,7 +1003,7 @@ static long long nv_block_count(const struct nv_matrix *x, const uint64_t *bits,
 }
 
 /* Whether ingress rule ri admits source class s through one of its pod peers. */
-static int nv_rule_admits(const struct nv_matrix *x, const struct nv_ruleinfo *ri, uint32_t s)
+static int nv_rule_admits(const struct nv_mx *x, const struct nv_ruleinfo *ri, uint32_t s)
 {
     size_t k;
 
@@ -709,7 +1015,7 @@ static int nv_rule_admits(const struct nv_matrix *x, const struct nv_ruleinfo *r
     return 0;
 }
 
-static void nv_count_open(struct nv_matrix *x, uint32_t s, long long w, long long *acc)
+static void nv_count_open(struct nv_mx *x, uint32_t s, long long w, long long *acc)
 {
     size_t i, k, j, ntouched = 0;
     unsigned self_ns = x->m->classes[s].ns;
@@ -748,7 +1054,7 @@ static void nv_count_open(struct nv_matrix *x, uint32_t s, long long w, long lon
         acc[self_ns] -= w; /* a workload does not reach itself */
 }
 
-static void nv_count_isolated(struct nv_matrix *x, uint32_t s, long long w, long long *acc)
+static void nv_count_isolated(struct nv_mx *x, uint32_t s, long long w, long long *acc)
 {
     struct nv_ports *pt = &x->m->ports;
     size_t i, k, e, d;
@@ -762,11 +1068,11 @@ static void nv_count_isolated(struct nv_matrix *x, uint32_t s, long long w, long
         const struct nv_rule *r = x->rules[x->out_rules[s].v[i]].r;
         for (k = 0; k < (r->all_peers ? 1 : r->npeers); k++) {
             const struct nv_peer *p = r->all_peers ? NULL : &r->peers[k];
-            size_t n = p ? p->nmembers : x->ncls;
+            size_t n = p ? x->members[p->engine_index].n : x->ncls;
             if (p && p->kind != NV_PEER_PODS)
                 continue;
             for (e = 0; e < n; e++) {
-                uint32_t dc = p ? p->members[e] : (uint32_t)e;
+                uint32_t dc = p ? x->members[p->engine_index].v[e] : (uint32_t)e;
                 if (x->stamp_eg[dc] != x->stamp) {
                     x->stamp_eg[dc] = x->stamp;
                     x->egr[dc] = NV_PORTS_NONE;
@@ -794,7 +1100,7 @@ static void nv_count_isolated(struct nv_matrix *x, uint32_t s, long long w, long
     }
 }
 
-int nv_matrix_count_row(struct nv_matrix *x, uint32_t s, long long w, long long *acc)
+static int nv_mx_count_row(struct nv_mx *x, uint32_t s, long long w, long long *acc)
 {
     if (x->iso[s] & NV_TYPE_EGRESS) {
         nv_count_isolated(x, s, w, acc);
@@ -802,4 +1108,214 @@ int nv_matrix_count_row(struct nv_matrix *x, uint32_t s, long long w, long long 
     }
     nv_count_open(x, s, w, acc);
     return 1;
+}
+
+/* ---- every combination of the unknown behaviours ---- */
+
+struct nv_matrix {
+    struct nv_model *m;
+    size_t n;
+    struct nv_combo combos[NV_MAX_COMBOS];
+    struct nv_mx *e[NV_MAX_COMBOS];
+    int exact; /* one combination, where addresses and nodes play no part */
+    /* allows nothing another combination does not (ipBlocks ignoring pods, where another
+     * combination matches them and agrees on the rest): rows of what some combination
+     * allows skip it */
+    unsigned char dominated[NV_MAX_COMBOS];
+    uint32_t *tu, *ts, *ta, *tb; /* scratch rows: units, units, atoms, atoms */
+};
+
+struct nv_matrix *nv_matrix_new(struct nv_model *m)
+{
+    struct nv_matrix *x = nv_xcalloc(1, sizeof(*x));
+    size_t i;
+
+    x->m = m;
+    x->n = nv_model_combos(m, x->combos);
+    for (i = 0; i < x->n; i++)
+        x->e[i] = nv_mx_new(m, &x->combos[i]);
+    for (i = 0; i < x->n; i++) {
+        struct nv_combo c = x->combos[i];
+        size_t j;
+        if (c.v[NV_B_IPBLOCK_PODS] != NV_IPBLOCK_IGNORES_PODS)
+            continue;
+        c.v[NV_B_IPBLOCK_PODS] = NV_IPBLOCK_MATCHES_PODS;
+        for (j = 0; j < x->n; j++)
+            if (!memcmp(x->combos[j].v, c.v, sizeof(c.v)))
+                x->dominated[i] = 1;
+    }
+    x->exact = x->n == 1 && !x->e[0]->ipb;
+    for (i = 0; x->exact && i < m->nclasses; i++)
+        if (x->e[0]->node && m->classes[i].hostnet)
+            x->exact = 0;
+    x->tu = nv_xmalloc((m->nunits + 1) * sizeof(*x->tu));
+    x->ts = nv_xmalloc((m->nunits + 1) * sizeof(*x->ts));
+    x->ta = nv_xmalloc((m->atoms.n + 1) * sizeof(*x->ta));
+    x->tb = nv_xmalloc((m->atoms.n + 1) * sizeof(*x->tb));
+    return x;
+}
+
+void nv_matrix_free(struct nv_matrix *x)
+{
+    size_t i;
+
+    if (!x)
+        return;
+    for (i = 0; i < x->n; i++)
+        nv_mx_free(x->e[i]);
+    free(x->tu);
+    free(x->ts);
+    free(x->ta);
+    free(x->tb);
+    free(x);
+}
+
+struct nv_model *nv_matrix_model(const struct nv_matrix *x)
+{
+    return x->m;
+}
+
+size_t nv_matrix_ncombos(const struct nv_matrix *x)
+{
+    return x->n;
+}
+
+const struct nv_combo *nv_matrix_combo(const struct nv_matrix *x, size_t i)
+{
+    return &x->combos[i];
+}
+
+int nv_matrix_exact(const struct nv_matrix *x)
+{
+    return x->exact;
+}
+
+int nv_matrix_isolated(const struct nv_matrix *x, uint32_t cls, int dir)
+{
+    size_t i;
+
+    for (i = 0; i < x->n; i++)
+        if (!nv_mx_isolated(x->e[i], cls, dir))
+            return 0;
+    return 1;
+}
+
+/* a = a op b over n entries */
+static void nv_rows_merge(struct nv_ports *pt, uint32_t *a, const uint32_t *b, size_t n, int inter)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        a[i] = inter ? nv_ports_inter(pt, a[i], b[i]) : nv_ports_union(pt, a[i], b[i]);
+}
+
+void nv_matrix_row2(struct nv_matrix *x, uint32_t u, uint32_t *poss, uint32_t *sure,
+                    uint32_t *atoms_poss, uint32_t *atoms_sure)
+{
+    struct nv_ports *pt = &x->m->ports;
+    size_t i, nu = x->m->nunits, na = x->m->atoms.n, first = 0;
+    int some = !sure && !atoms_sure; /* what some combination allows, only */
+
+    /* ipBlocks matching pods only ever add flows: a dominated combination adds nothing */
+    while (some && x->dominated[first])
+        first++;
+    nv_mx_row(x->e[first], u, poss, sure, atoms_poss);
+    if (atoms_sure && atoms_poss)
+        memcpy(atoms_sure, atoms_poss, na * sizeof(*atoms_sure));
+    for (i = first + 1; i < x->n; i++) {
+        if (some && x->dominated[i])
+            continue;
+        nv_mx_row(x->e[i], u, x->tu, sure ? x->ts : NULL, atoms_poss ? x->ta : NULL);
+        nv_rows_merge(pt, poss, x->tu, nu, 0);
+        if (sure)
+            nv_rows_merge(pt, sure, x->ts, nu, 1);
+        if (atoms_poss)
+            nv_rows_merge(pt, atoms_poss, x->ta, na, 0);
+        if (atoms_sure && atoms_poss)
+            nv_rows_merge(pt, atoms_sure, x->ta, na, 1);
+    }
+}
+
+void nv_matrix_row(struct nv_matrix *x, uint32_t u, uint32_t *to_units, uint32_t *to_atoms)
+{
+    nv_matrix_row2(x, u, to_units, NULL, to_atoms, NULL);
+}
+
+void nv_matrix_from_atoms2(struct nv_matrix *x, uint32_t u, uint32_t *poss, uint32_t *sure)
+{
+    struct nv_ports *pt = &x->m->ports;
+    size_t i, na = x->m->atoms.n;
+
+    nv_mx_from_atoms(x->e[0], u, poss);
+    if (sure)
+        memcpy(sure, poss, na * sizeof(*sure));
+    for (i = 1; i < x->n; i++) {
+        nv_mx_from_atoms(x->e[i], u, x->ta);
+        nv_rows_merge(pt, poss, x->ta, na, 0);
+        if (sure)
+            nv_rows_merge(pt, sure, x->ta, na, 1);
+    }
+}
+
+void nv_matrix_from_atoms(struct nv_matrix *x, uint32_t u, uint32_t *from_atoms)
+{
+    nv_matrix_from_atoms2(x, u, from_atoms, NULL);
+}
+
+void nv_matrix_to_atoms(struct nv_matrix *x, uint32_t cls, uint32_t *to_atoms)
+{
+    size_t i;
+
+    nv_mx_to_atoms(x->e[0], cls, to_atoms);
+    for (i = 1; i < x->n; i++) {
+        nv_mx_to_atoms(x->e[i], cls, x->tb);
+        nv_rows_merge(&x->m->ports, to_atoms, x->tb, x->m->atoms.n, 0);
+    }
+}
+
+void nv_matrix_combo_row(struct nv_matrix *x, size_t i, uint32_t cls, uint32_t *poss,
+                         uint32_t *sure, uint32_t *to_atoms)
+{
+    struct nv_mx *e = x->e[i];
+
+    nv_class_row(e, cls, to_atoms, 1);
+    memcpy(poss, e->res, e->ncls * sizeof(*poss));
+    memcpy(sure, e->sure, e->ncls * sizeof(*sure));
+}
+
+int nv_matrix_combo_may_block(struct nv_matrix *x, size_t i, uint32_t s, uint32_t d)
+{
+    return nv_mx_may_block(x->e[i], s, d);
+}
+
+void nv_matrix_combo_from_atoms(struct nv_matrix *x, size_t i, uint32_t cls, uint32_t *from_atoms)
+{
+    nv_class_from_atoms(x->e[i], cls, from_atoms);
+}
+
+int nv_matrix_combo_isolated(const struct nv_matrix *x, size_t i, uint32_t cls, int dir)
+{
+    return nv_mx_isolated(x->e[i], cls, dir);
+}
+
+int nv_matrix_count_row(struct nv_matrix *x, uint32_t s, long long w, long long *acc)
+{
+    if (!x->exact)
+        NV_BUG("counting rows needs one combination without addresses");
+    return nv_mx_count_row(x->e[0], s, w, acc);
+}
+
+long long nv_matrix_base_count(const struct nv_matrix *x, unsigned ns)
+{
+    return nv_mx_base_count(x->e[0], ns);
+}
+
+uint32_t nv_matrix_rule_ports(struct nv_matrix *x, const struct nv_rule *r, uint32_t dst)
+{
+    return nv_mx_rule_ports(x->e[0], r, dst);
+}
+
+uint32_t nv_matrix_rule_ports_ext(const struct nv_rule *r)
+{
+    return nv_mx_rule_ports_ext(r);
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netverify/buf.h"
+
 /* Never a valid label value (those have no spaces or parentheses): no selector names it. */
 const char nv_model_unknown_value[] = "(a value set by the controller)";
 
@@ -19,6 +21,7 @@ struct nv_model *nv_model_new(void)
     nv_arena_init(&m->arena);
     nv_ports_init(&m->ports);
     m->families = NV_FAMILIES_ALL;
+    nv_profile_init(&m->profile);
     return m;
 }
 
@@ -44,6 +47,7 @@ void nv_model_free(struct nv_model *m)
     free((void *)m->named);
     free(m->extra);
     free(m->nsindex);
+    free(m->atomdom);
     nv_atoms_release(&m->atoms);
     nv_ports_release(&m->ports);
     nv_arena_release(&m->arena);
@@ -696,6 +700,7 @@ static uint64_t nv_class_hash(const struct nv_class *c)
     uint64_t h = nv_hash_bytes(&c->ns, sizeof(c->ns), NV_HASH_INIT);
 
     h = nv_hash_bytes(&c->ident, sizeof(c->ident), h);
+    h = nv_hash_bytes(&c->hostnet, sizeof(c->hostnet), h);
     size_t i;
 
     for (i = 0; i < c->labels.n; i++) {
@@ -714,8 +719,8 @@ static int nv_class_eq(const struct nv_class *a, const struct nv_class *b)
 {
     size_t i;
 
-    if (a->ns != b->ns || a->ident != b->ident || a->labels.n != b->labels.n ||
-        a->nports != b->nports)
+    if (a->ns != b->ns || a->ident != b->ident || a->hostnet != b->hostnet ||
+        a->labels.n != b->labels.n || a->nports != b->nports)
         return 0;
     for (i = 0; i < a->labels.n; i++)
         if (a->labels.keys[i] != b->labels.keys[i] || a->labels.vals[i] != b->labels.vals[i])
@@ -751,6 +756,7 @@ static uint32_t nv_class_of(struct nv_model *m, struct nv_classtab *t, const str
     memset(&c, 0, sizeof(c));
     c.ns = pod->ns;
     c.ident = UINT32_MAX;
+    c.hostnet = pod->hostnet;
     if (m->nnamed) {
         const struct nv_workload *w = &m->workloads[pod->workload];
         for (i = 0; i < m->nnamed; i++)
@@ -884,6 +890,43 @@ static void nv_make_units(struct nv_model *m)
     free(byclass);
 }
 
+/*
+ * Which atoms may hold the address of a pod of the pod network (in a pod
+ * CIDR, or anywhere when none is given) and of a node (where hostNetwork
+ * pods' traffic comes from: anywhere); never a service CIDR, unless the
+ * service CIDRs leave a domain no address at all (then they are ignored).
+ */
+static void nv_make_domains(struct nv_model *m)
+{
+    size_t a, i, nsvc = m->profile.nsvc;
+
+    m->atomdom = nv_xcalloc(m->atoms.n + 1, 1);
+again:
+    m->ndomain[0] = m->ndomain[1] = 0;
+    m->domfam[0] = m->domfam[1] = 0;
+    for (a = 0; a < m->atoms.n; a++) {
+        const struct nv_ip *x = &m->atoms.cuts[a];
+        int pod = m->profile.npod == 0, svc = 0;
+        m->atomdom[a] = 0;
+        for (i = 0; i < m->profile.npod && !pod; i++)
+            pod = nv_iprange_has(&m->profile.pod[i], x);
+        for (i = 0; i < nsvc && !svc; i++)
+            svc = nv_iprange_has(&m->profile.svc[i], x);
+        if (svc)
+            continue;
+        m->atomdom[a] = (unsigned char)((pod ? NV_DOM_POD : 0) | NV_DOM_NODE);
+        m->ndomain[0] += pod;
+        m->ndomain[1]++;
+        if (pod)
+            m->domfam[0] |= NV_FAMILY_BIT(x->fam);
+        m->domfam[1] |= NV_FAMILY_BIT(x->fam);
+    }
+    if (nsvc && (!m->ndomain[0] || !m->ndomain[1])) {
+        nsvc = 0;
+        goto again;
+    }
+}
+
 static void nv_make_atoms(struct nv_model *m)
 {
     size_t i, r, j;
@@ -906,7 +949,67 @@ static void nv_make_atoms(struct nv_model *m)
     }
     for (i = 0; i < m->nextra; i++)
         nv_atoms_add(&m->atoms, &m->extra[i]);
+    for (i = 0; i < m->profile.npod; i++)
+        nv_atoms_add(&m->atoms, &m->profile.pod[i]);
+    for (i = 0; i < m->profile.nsvc; i++)
+        nv_atoms_add(&m->atoms, &m->profile.svc[i]);
     nv_atoms_finish(&m->atoms);
+    nv_make_domains(m);
+}
+
+/* Where a hostNetwork pod's case stands, for warnings. */
+static const char *nv_hostnet_says(const struct nv_model *m)
+{
+    switch (m->profile.pin[NV_B_HOSTNET]) {
+    case NV_HOSTNET_NODE:
+        return "the network plugin treats it as its node, so no policy applies to it";
+    case NV_HOSTNET_POD:
+        return NULL;
+    default:
+        return "whether a policy applies to it depends on the network plugin (most treat it as "
+               "its node; see --host-network)";
+    }
+}
+
+/*
+ * A policy that selects hostNetwork pods may not apply to them: say so at the
+ * policy, naming at most three of their workloads.
+ */
+static void nv_warn_hostnet_policies(struct nv_model *m, struct nv_diags *d)
+{
+    const char *says = nv_hostnet_says(m);
+    size_t i, j;
+
+    if (!says)
+        return;
+    for (i = 0; i < m->npolicies; i++) {
+        const struct nv_policy *p = m->policies[i];
+        struct nv_buf b;
+        size_t n = 0;
+        const struct nv_loc *at = NULL;
+        nv_buf_init(&b, 0);
+        for (j = 0; j < m->npods; j++) {
+            const struct nv_pod *pod = &m->pods[j];
+            if (!pod->hostnet || pod->ns != p->nsidx ||
+                !nv_selector_matches(p->subject, &pod->labels))
+                continue;
+            if (n++ < 3)
+                nv_buf_printf(&b, "%s%s", n > 1 ? ", " : "", m->workloads[pod->workload].id);
+            if (!at)
+                at = &pod->hostnet_loc;
+        }
+        if (n > 3)
+            nv_buf_printf(&b, " and %zu more", n - 3);
+        if (n) {
+            char where[512];
+            nv_diag_warning(d, p->loc, NV_W_SEMANTIC,
+                            "NetworkPolicy %s/%s selects hostNetwork pods (%s; hostNetwork at %s): "
+                            "%s",
+                            p->ns, p->name, nv_buf_str(&b),
+                            nv_loc_format(*at, where, sizeof(where)), says);
+        }
+        nv_buf_release(&b);
+    }
 }
 
 int nv_model_finish(struct nv_model *m, struct nv_diags *d)
@@ -915,6 +1018,7 @@ int nv_model_finish(struct nv_model *m, struct nv_diags *d)
     size_t i;
     int rc;
 
+    nv_warn_hostnet_policies(m, d);
     nv_count_pods(m); /* before grouping: each pod's workload is still its own object */
     rc = nv_group_workloads(m, d);
     nv_split_statefulsets(m);
@@ -966,4 +1070,68 @@ uint32_t nv_model_ports(struct nv_model *m, const struct nv_portspec *ps, size_t
         }
     }
     return id;
+}
+
+void nv_model_set_profile(struct nv_model *m, const struct nv_profile *p)
+{
+    struct nv_iprange *pod = NULL, *svc = NULL;
+
+    if (p->npod) {
+        pod = nv_arena_alloc(&m->arena, p->npod * sizeof(*pod));
+        memcpy(pod, p->pod, p->npod * sizeof(*pod));
+    }
+    if (p->nsvc) {
+        svc = nv_arena_alloc(&m->arena, p->nsvc * sizeof(*svc));
+        memcpy(svc, p->svc, p->nsvc * sizeof(*svc));
+    }
+    m->profile = *p;
+    m->profile.pod = pod;
+    m->profile.svc = svc;
+    /* pods of one family make a single-stack cluster: every flow has a pod at one end */
+    if (p->npod) {
+        size_t i;
+        m->families = 0;
+        for (i = 0; i < p->npod; i++)
+            m->families |= NV_FAMILY_BIT(p->pod[i].first.fam);
+    }
+}
+
+int nv_model_tells(const struct nv_model *m, enum nv_behaviour b)
+{
+    size_t i, r, k;
+    int dir;
+
+    if (b == NV_B_HOSTNET) {
+        for (i = 0; i < m->nclasses; i++)
+            if (m->classes[i].hostnet)
+                return 1;
+        return 0;
+    }
+    for (i = 0; i < m->npolicies; i++)
+        for (dir = 0; dir < 2; dir++)
+            for (r = 0; r < m->policies[i]->nrules[dir]; r++)
+                for (k = 0; k < m->policies[i]->rules[dir][r].npeers; k++)
+                    if (m->policies[i]->rules[dir][r].peers[k].kind == NV_PEER_IPBLOCK)
+                        return 1;
+    return 0;
+}
+
+size_t nv_model_combos(const struct nv_model *m, struct nv_combo *out)
+{
+    size_t n = 1, i, c;
+    size_t open[NV_NBEHAVIOURS], nopen = 0;
+
+    for (i = 0; i < NV_NBEHAVIOURS; i++) {
+        unsigned char pin = m->profile.pin[i];
+        out[0].v[i] = pin == NV_UNKNOWN ? 0 : pin;
+        if (pin == NV_UNKNOWN && nv_model_tells(m, (enum nv_behaviour)i))
+            open[nopen++] = i;
+    }
+    n = (size_t)1 << nopen;
+    for (c = 1; c < n; c++) {
+        out[c] = out[0];
+        for (i = 0; i < nopen; i++)
+            out[c].v[open[i]] = (unsigned char)((c >> i) & 1);
+    }
+    return n;
 }

@@ -141,6 +141,26 @@ void nv_report_policies(struct nv_buf *b, const struct nv_side *s)
         nv_buf_printf(b, " and %zu more", s->npolicies - 3);
 }
 
+static void nv_free_line(struct nv_buf *b)
+{
+    nv_buf_release(b);
+}
+
+/* ": ipBlock 10.0.0.0/8 holds the pod's address 10.0.0.1" when a rule admits a pod by address. */
+static void nv_report_ipblock_hit(struct nv_buf *b, const struct nv_model *m,
+                                  const struct nv_admit *a, const struct nv_end *other)
+{
+    char ip[NV_IP_BUFSZ];
+
+    if (!a->peer || a->peer->kind != NV_PEER_IPBLOCK || other->external)
+        return;
+    nv_buf_puts(b, ": ipBlock ");
+    nv_report_range(b, &a->peer->cidr);
+    nv_buf_printf(b, " holds the %s address %s",
+                  m->classes[other->cls].hostnet ? "node's" : "pod's",
+                  nv_ip_format(&other->ip, ip));
+}
+
 /*
  * One line per direction: for an allowed flow the rule that admits it; for a
  * blocked one what isolates the pod and what its rules admit instead.
@@ -151,7 +171,7 @@ void nv_report_because(struct nv_model *m, const struct nv_witness *w, int allow
     struct nv_flow_why why;
     int d;
 
-    nv_explain(m, &w->src, &w->dst, &why);
+    nv_explain(m, &w->src, &w->dst, &w->combo, w->local, &why);
     *nlines = 0;
     for (d = 0; d < 2; d++) {
         const struct nv_side *s = d == 0 ? &why.egress : &why.ingress;
@@ -160,8 +180,18 @@ void nv_report_because(struct nv_model *m, const struct nv_witness *w, int allow
         size_t i;
         nv_buf_init(&b, 0);
         nv_buf_printf(&b, "%s: ", dir);
-        if (s->external) {
+        if (why.local && d == 0) {
+            nv_buf_reset(&b);
+            nv_buf_puts(&b, "node: the hostNetwork pod runs on the other pod's node, and traffic "
+                            "between a pod and its own node is always allowed");
+        } else if (why.local) {
+            nv_free_line(&b);
+            continue;
+        } else if (s->external) {
             nv_buf_puts(&b, "an external address: no policy applies");
+        } else if (s->node) {
+            nv_buf_puts(&b, "a hostNetwork pod, which the network plugin treats as its node: "
+                            "no policy applies");
         } else if (!s->isolated) {
             nv_buf_printf(&b, "not isolated for %s: no NetworkPolicy with %s selects it", dir,
                           d == 0 ? "Egress" : "Ingress");
@@ -174,6 +204,7 @@ void nv_report_because(struct nv_model *m, const struct nv_witness *w, int allow
             if (hit && allowed) {
                 nv_buf_puts(&b, "admitted by ");
                 nv_report_rule(&b, hit);
+                nv_report_ipblock_hit(&b, m, hit, d == 0 ? &w->dst : &w->src);
             } else if (hit) {
                 nv_buf_printf(&b, "its rules admit %s (", nv_ports_format(&m->ports, s->ports));
                 nv_report_rule(&b, hit);
@@ -191,6 +222,7 @@ void nv_report_because(struct nv_model *m, const struct nv_witness *w, int allow
             if (hit) {
                 nv_buf_puts(&b, "admitted by ");
                 nv_report_rule(&b, hit);
+                nv_report_ipblock_hit(&b, m, hit, d == 0 ? &w->dst : &w->src);
             } else {
                 nv_buf_puts(&b, "isolated by ");
                 nv_report_policies(&b, s);
@@ -204,6 +236,66 @@ void nv_report_because(struct nv_model *m, const struct nv_witness *w, int allow
     nv_flow_why_release(&why);
 }
 
+/* Whether the policies deciding direction dir of pod end e have ipBlock peers. */
+static int nv_sees_addresses(const struct nv_model *m, const struct nv_end *e, enum nv_dir dir,
+                             const struct nv_combo *c)
+{
+    int type = dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS;
+    size_t i, r, k;
+
+    if (e->external || (m->classes[e->cls].hostnet && c->v[NV_B_HOSTNET] == NV_HOSTNET_NODE))
+        return 0;
+    for (i = 0; i < m->npolicies; i++) {
+        const struct nv_policy *p = m->policies[i];
+        if (!(p->types & type) || p->nsidx != m->classes[e->cls].ns ||
+            !nv_selector_matches(p->subject, &m->classes[e->cls].labels))
+            continue;
+        for (r = 0; r < p->nrules[dir]; r++)
+            for (k = 0; k < p->rules[dir][r].npeers; k++)
+                if (p->rules[dir][r].peers[k].kind == NV_PEER_IPBLOCK)
+                    return 1;
+    }
+    return 0;
+}
+
+/* "ns/name" of a pod end's workload. */
+static const char *nv_end_id(const struct nv_model *m, const struct nv_end *e)
+{
+    return m->workloads[e->pod < m->npods ? m->pods[e->pod].workload : 0].id;
+}
+
+/*
+ * " (with ipBlockMatchesPods=true, web/a at 10.0.0.1)": what a witness that
+ * is not a flow under every combination and address assumes.
+ */
+static void nv_report_under(struct nv_buf *b, const struct nv_model *m, const struct nv_part *p)
+{
+    char ip[NV_IP_BUFSZ];
+    size_t k, nw = 0;
+
+    if (p->w.robust)
+        return;
+    for (k = 0; k < NV_NBEHAVIOURS; k++)
+        if (m->profile.pin[k] == NV_UNKNOWN && nv_model_tells(m, (enum nv_behaviour)k))
+            nv_buf_printf(b, "%s%s", nw++ ? ", " : " (with ",
+                          nv_behaviours[k].word[p->w.combo.v[k]]);
+    if (p->kind != NV_PART_ISOLATED && !p->w.local) {
+        /* the addresses that policies of the other end look at */
+        if (!p->w.src.external && p->w.src.has_ip &&
+            nv_sees_addresses(m, &p->w.dst, NV_INGRESS, &p->w.combo))
+            nv_buf_printf(b, "%s%s at %s", nw++ ? ", " : " (with ", nv_end_id(m, &p->w.src),
+                          nv_ip_format(&p->w.src.ip, ip));
+        if (!p->w.dst.external && p->w.dst.has_ip &&
+            nv_sees_addresses(m, &p->w.src, NV_EGRESS, &p->w.combo))
+            nv_buf_printf(b, "%s%s at %s", nw++ ? ", " : " (with ", nv_end_id(m, &p->w.dst),
+                          nv_ip_format(&p->w.dst.ip, ip));
+    }
+    if (p->kind != NV_PART_ISOLATED && p->w.local)
+        nv_buf_printf(b, "%son one node", nw++ ? ", " : " (with the two pods ");
+    if (nw)
+        nv_buf_putc(b, ')');
+}
+
 /* The headline of a refuted part. */
 char *nv_report_headline(const struct nv_model *m, const struct nv_part *p)
 {
@@ -214,6 +306,7 @@ char *nv_report_headline(const struct nv_model *m, const struct nv_part *p)
         nv_buf_puts(&b, "not isolated for ");
         nv_buf_puts(&b, p->w.dir == NV_INGRESS ? "ingress: " : "egress: ");
         nv_report_end(&b, m, &p->w.src);
+        nv_report_under(&b, m, p);
         return nv_buf_detach(&b);
     }
     nv_buf_puts(&b, p->kind == NV_PART_REACHES ? "blocked: " : "allowed: ");
@@ -228,6 +321,7 @@ char *nv_report_headline(const struct nv_model *m, const struct nv_part *p)
     }
     if (p->kind == NV_PART_ONLY)
         nv_buf_puts(&b, " (from outside the claim's sources)");
+    nv_report_under(&b, m, p);
     return nv_buf_detach(&b);
 }
 
@@ -347,4 +441,190 @@ int nv_report_sarif_write(FILE *fp, struct nv_json *rules, struct nv_json *resul
     rc = nv_json_dump(root, fp);
     nv_json_free(root);
     return rc;
+}
+
+/* The ipBlock of the rule admitting a pod by its address in the witness, if any. */
+static const struct nv_admit *nv_ipblock_admit(const struct nv_flow_why *why, int *dir)
+{
+    size_t i;
+    int d;
+
+    for (d = 0; d < 2; d++) {
+        const struct nv_side *s = d == 0 ? &why->egress : &why->ingress;
+        for (i = 0; i < s->nadmits; i++)
+            if (s->admits[i].peer && s->admits[i].peer->kind == NV_PEER_IPBLOCK) {
+                *dir = d;
+                return &s->admits[i];
+            }
+    }
+    return NULL;
+}
+
+/* Whether fate f breaks the part. */
+static int nv_fate_breaks(unsigned char f)
+{
+    return f == NV_FATE_REFUTED || f == NV_FATE_ADDRESSES;
+}
+
+/*
+ * The combinations of p in 'want' (a mask over p->combos) as one conjunction
+ * of behaviour values, when they are exactly the combinations that agree on
+ * those values ("the network plugin matches pod IPs against ipBlocks and
+ * ..."). Returns 0 if they are not such a set; an empty text when every
+ * combination is in it.
+ */
+static int nv_cube(struct nv_buf *b, const struct nv_part *p, unsigned want)
+{
+    size_t i, k, n = 0, first = 0, agree = 0, said = 0;
+    int fixed[NV_NBEHAVIOURS];
+
+    for (i = 0; i < p->ncombos; i++)
+        if (want & (1u << i) && !n++)
+            first = i;
+    if (!n)
+        return 0;
+    for (k = 0; k < NV_NBEHAVIOURS; k++) {
+        fixed[k] = 1;
+        for (i = 0; i < p->ncombos; i++)
+            if (want & (1u << i) && p->combos[i].v[k] != p->combos[first].v[k])
+                fixed[k] = 0;
+    }
+    for (i = 0; i < p->ncombos; i++) {
+        for (k = 0; k < NV_NBEHAVIOURS && (!fixed[k] || p->combos[i].v[k] == p->combos[first].v[k]);
+             k++)
+            ;
+        agree += k == NV_NBEHAVIOURS;
+    }
+    if (agree != n)
+        return 0;
+    for (k = 0; k < NV_NBEHAVIOURS; k++) {
+        int open = 0;
+        for (i = 0; i < p->ncombos; i++)
+            open |= p->combos[i].v[k] != p->combos[first].v[k];
+        if (!fixed[k] || !open)
+            continue; /* not a condition: free, or the same in every combination */
+        nv_buf_printf(b, "%s%s", said++ ? " and " : "",
+                      nv_behaviours[k].when[p->combos[first].v[k]]);
+    }
+    return 1;
+}
+
+/* ", as ipBlock 0.0.0.0/0 (p.yaml:12:9) does" when a rule admits the witness by a pod's address. */
+static void nv_condition_ipblock(struct nv_buf *b, struct nv_model *m, const struct nv_part *p)
+{
+    struct nv_flow_why why;
+    const struct nv_admit *a;
+    int dir = 0;
+
+    if (p->kind == NV_PART_ISOLATED || p->kind == NV_PART_REACHES ||
+        p->w.combo.v[NV_B_IPBLOCK_PODS] != NV_IPBLOCK_MATCHES_PODS)
+        return;
+    nv_explain(m, &p->w.src, &p->w.dst, &p->w.combo, p->w.local, &why);
+    if ((a = nv_ipblock_admit(&why, &dir)) && !why.local) {
+        nv_buf_puts(b, ", as ipBlock ");
+        nv_report_range(b, &a->peer->cidr);
+        nv_buf_puts(b, " (");
+        nv_report_loc(b, a->peer->loc);
+        nv_buf_puts(b, ") does");
+    }
+    nv_flow_why_release(&why);
+}
+
+/* What the pods' addresses or nodes must be for the witness to break the part. */
+static const char *nv_addr_phrase(const struct nv_part *p)
+{
+    return p->w.local ? "when the hostNetwork pod shares the other pod's node"
+                      : "for some addresses of the pods";
+}
+
+char *nv_report_condition(struct nv_model *m, const struct nv_part *p)
+{
+    struct nv_buf b, cond;
+    size_t i;
+    unsigned holds = 0, breaks = 0, addr = 0;
+    int said;
+
+    nv_buf_init(&b, 0);
+    nv_buf_init(&cond, 0);
+    for (i = 0; i < p->ncombos; i++) {
+        holds |= (p->fate[i] == NV_FATE_HOLDS) << i;
+        breaks |= nv_fate_breaks(p->fate[i]) << i;
+        addr |= (p->fate[i] == NV_FATE_ADDRESSES) << i;
+    }
+    if (holds && nv_cube(&cond, p, breaks)) {
+        nv_buf_printf(&b, "holds unless %s", nv_buf_str(&cond));
+        nv_condition_ipblock(&b, m, p);
+    } else if (holds) {
+        /* the combinations where it holds, one by one when they are no conjunction */
+        nv_buf_puts(&b, "holds only when ");
+        if (!nv_cube(&b, p, holds))
+            for (i = 0, said = 0; i < p->ncombos; i++) {
+                if (!(holds & (1u << i)))
+                    continue;
+                nv_buf_puts(&b, said++ ? ", or when " : "");
+                nv_cube(&b, p, 1u << i);
+            }
+    } else {
+        /* broken under every combination, under some only for some addresses */
+        unsigned whole = breaks & ~addr;
+        if (whole && nv_cube(&cond, p, whole) && cond.len)
+            nv_buf_printf(&b, "refuted when %s", nv_buf_str(&cond));
+        else
+            nv_buf_puts(&b, "refuted");
+        if (addr)
+            nv_buf_printf(&b, "%s%s", whole ? "; otherwise " : " ", nv_addr_phrase(p));
+    }
+    if (holds && breaks == addr && nv_cube(&cond, p, breaks))
+        nv_buf_printf(&b, ", %s", nv_addr_phrase(p));
+    if (addr && !m->profile.npod && p->w.combo.v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS &&
+        !p->w.local)
+        nv_buf_puts(&b, " (no pod CIDR given: --pod-cidr)");
+    nv_buf_release(&cond);
+    return nv_buf_detach(&b);
+}
+
+void nv_report_flow(struct nv_buf *b, const struct nv_model *m, const struct nv_part *p)
+{
+    nv_report_end(b, m, &p->w.src);
+    if (p->kind == NV_PART_ISOLATED) {
+        nv_buf_puts(b, p->w.dir == NV_INGRESS ? " not isolated for ingress"
+                                              : " not isolated for egress");
+        return;
+    }
+    nv_buf_puts(b, " -> ");
+    nv_report_end(b, m, &p->w.dst);
+    if (p->w.all_ports) {
+        nv_buf_puts(b, p->kind == NV_PART_REACHES ? " blocked on every port" : "");
+    } else {
+        nv_buf_puts(b, " on ");
+        nv_report_port(b, &p->w);
+    }
+}
+
+void nv_report_combo(struct nv_buf *b, const struct nv_model *m, const struct nv_combo *c)
+{
+    size_t i, n = 0;
+
+    /* the behaviours the profile leaves open and the model can tell apart; else all */
+    for (i = 0; i < NV_NBEHAVIOURS; i++)
+        if (m->profile.pin[i] == NV_UNKNOWN && nv_model_tells(m, (enum nv_behaviour)i))
+            nv_buf_printf(b, "%s%s", n++ ? ", " : "", nv_behaviours[i].word[c->v[i]]);
+    for (i = 0; i < NV_NBEHAVIOURS && !n; i++)
+        nv_buf_printf(b, "%s%s", i ? ", " : "", nv_behaviours[i].word[c->v[i]]);
+}
+
+void nv_report_conns(struct nv_buf *b, struct nv_ports *pt, uint32_t ports, uint32_t sure, int npa)
+{
+    const char *(*fmt)(struct nv_ports *, uint32_t) = npa ? nv_ports_format_npa : nv_ports_format;
+
+    if (sure == ports) {
+        nv_buf_puts(b, fmt(pt, ports));
+        return;
+    }
+    if (sure != NV_PORTS_NONE) {
+        nv_buf_puts(b, fmt(pt, sure));
+        nv_buf_putc(b, npa ? ',' : ';');
+    }
+    nv_buf_puts(b, fmt(pt, nv_ports_minus(pt, ports, sure)));
+    nv_buf_putc(b, '?');
 }

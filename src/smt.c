@@ -115,6 +115,8 @@ struct nv_nport {
  */
 struct nv_sym {
     Z3_ast pod, ns;
+    Z3_ast hn;     /* a hostNetwork pod */
+    Z3_ast podsel; /* a pod that selectors can see: not a hostNetwork pod treated as its node */
     /* an external address: IPv4 (ip) or IPv6 (ip6); v6 tells which when both are modelled.
      * The variables of a family not modelled are NULL. */
     Z3_ast v6, ip, ip6;
@@ -139,6 +141,17 @@ struct nv_smt {
      * is small and the solver bit-blasts the policies only once */
     Z3_ast allowed, domain, iso_in_s, iso_out_s;
     Z3_ast allowed_f, domain_f; /* the formulas named, for instantiation at a port */
+    Z3_ast iso_in_f, iso_out_f; /* the same for isolation, for instantiation at a combination */
+    /* the behaviours (true: value 1 of nv_behaviours[]) and whether a hostNetwork pod
+     * shares its node with the pod at the other end */
+    Z3_ast beh[NV_NBEHAVIOURS], local;
+    size_t ncombos;
+    struct nv_combo combos[NV_MAX_COMBOS];
+    int sigma; /* pods' addresses or nodes can matter under some combination */
+    /* per combination, built when first needed: allowed under some / under every address
+     * and placement of the pods (named constants, and the formulas for a port) */
+    Z3_ast any_c[NV_MAX_COMBOS], all_c[NV_MAX_COMBOS];
+    Z3_ast any_cf[NV_MAX_COMBOS];
     Z3_ast *axioms;
     size_t naxioms, axalloc;
     int tainted; /* the watchdog interrupted the solver: use a fresh one next */
@@ -269,6 +282,7 @@ static void nv_make_sym(struct nv_smt *s, struct nv_sym *e, const char *p)
     char name[96];
 
     e->pod = nv_var(s, p, "pod", 0);
+    e->hn = nv_var(s, p, "hostnet", 0);
     e->ns = nv_var(s, p, "ns", s->wns);
     e->v6 = m->families == NV_FAMILIES_ALL ? nv_var(s, p, "v6", 0) : NULL;
     e->ip = m->families & NV_FAMILY_BIT(NV_IPV4) ? nv_var(s, p, "ip", 32) : NULL;
@@ -361,6 +375,7 @@ static void nv_sym_axioms(struct nv_smt *s, const struct nv_sym *e, const char *
          * endpoint's indicators are free, so the clause would only cost time */
         nv_terms_add(&any, b);
         nv_axiom(s, Z3_mk_implies(s->ctx, b, e->nsis[cl->ns]));
+        nv_axiom(s, Z3_mk_implies(s->ctx, b, cl->hostnet ? e->hn : Z3_mk_not(s->ctx, e->hn)));
         for (k = 0; k < s->pv.n; k++)
             nv_axiom(s, Z3_mk_implies(
                             s->ctx, b,
@@ -493,27 +508,88 @@ static Z3_ast nv_selected(struct nv_smt *s, const struct nv_sym *e, const struct
 {
     struct nv_terms t = {NULL, 0, 0};
 
-    nv_terms_add(&t, e->pod);
+    nv_terms_add(&t, e->podsel);
     nv_terms_add(&t, e->nsis[p->nsidx]);
     nv_terms_add(&t, nv_sel(s, e, p->subject, 0));
     return nv_and(s, &t);
 }
 
-static Z3_ast nv_peer(struct nv_smt *s, const struct nv_sym *e, const struct nv_policy *pol,
-                      const struct nv_peer *p)
+/* How a peer meets the address of a pod at the other end. */
+enum nv_amode {
+    NV_AM_SIGMA, /* the address variable of the endpoint */
+    NV_AM_ANY,   /* some address of the pod's domain (in the family given) */
+    NV_AM_ALL,   /* every address of the pod's domain: handled by the caller (nv_cover) */
+};
+
+/* Whether some atom of domain dom in family fam lies in ipBlock p. */
+static int nv_peer_meets(const struct nv_model *m, const struct nv_peer *p, int dom, int fam)
+{
+    size_t a, i;
+
+    for (a = 0; a < m->atoms.n; a++) {
+        const struct nv_ip *x = &m->atoms.cuts[a];
+        if (!(m->atomdom[a] & dom) || x->fam != fam || !nv_iprange_has(&p->cidr, x))
+            continue;
+        for (i = 0; i < p->nexcept && !nv_iprange_has(&p->except[i], x); i++)
+            ;
+        if (i == p->nexcept)
+            return 1;
+    }
+    return 0;
+}
+
+/* Endpoint e's address in ipBlock p (cidr minus excepts). */
+static Z3_ast nv_in_ipblock(struct nv_smt *s, const struct nv_sym *e, const struct nv_peer *p)
 {
     struct nv_terms t = {NULL, 0, 0};
     size_t i;
 
+    /* the excepts are of the cidr's family */
+    nv_terms_add(&t, nv_in_iprange(s, e, &p->cidr, 1));
+    for (i = 0; i < p->nexcept; i++)
+        nv_terms_add(&t, Z3_mk_not(s->ctx, nv_in_iprange(s, e, &p->except[i], 0)));
+    return nv_and(s, &t);
+}
+
+/* (hn ∧ a) ∨ (¬hn ∧ b) */
+static Z3_ast nv_by_hn(struct nv_smt *s, const struct nv_sym *e, Z3_ast a, Z3_ast b)
+{
+    return nv_or2(s, nv_and2(s, e->hn, a), nv_and2(s, Z3_mk_not(s->ctx, e->hn), b));
+}
+
+static Z3_ast nv_bool(struct nv_smt *s, int v)
+{
+    return v ? nv_true(s) : nv_false(s);
+}
+
+static Z3_ast nv_peer(struct nv_smt *s, const struct nv_sym *e, const struct nv_policy *pol,
+                      const struct nv_peer *p, enum nv_amode mode, int fam)
+{
+    const struct nv_model *m = s->m;
+    struct nv_terms t = {NULL, 0, 0};
+
     if (p->kind == NV_PEER_IPBLOCK) {
-        /* the excepts are of the cidr's family */
-        nv_terms_add(&t, Z3_mk_not(s->ctx, e->pod));
-        nv_terms_add(&t, nv_in_iprange(s, e, &p->cidr, 1));
-        for (i = 0; i < p->nexcept; i++)
-            nv_terms_add(&t, Z3_mk_not(s->ctx, nv_in_iprange(s, e, &p->except[i], 0)));
-        return nv_and(s, &t);
+        /* an external address; or a pod's (its node's) address, when the plugin matches it */
+        Z3_ast ext = nv_and2(s, Z3_mk_not(s->ctx, e->pod), nv_in_ipblock(s, e, p)), pod;
+        switch (mode) {
+        case NV_AM_SIGMA:
+            pod = nv_and2(
+                s, nv_in_ipblock(s, e, p),
+                nv_by_hn(s, e, nv_bool(s, m->ndomain[1] > 0), nv_bool(s, m->ndomain[0] > 0)));
+            break;
+        case NV_AM_ANY:
+            pod = nv_by_hn(s, e, nv_bool(s, nv_peer_meets(m, p, NV_DOM_NODE, fam)),
+                           nv_bool(s, nv_peer_meets(m, p, NV_DOM_POD, fam)));
+            break;
+        default:
+            return ext;
+        }
+        nv_terms_add(&t, e->pod);
+        nv_terms_add(&t, s->beh[NV_B_IPBLOCK_PODS]);
+        nv_terms_add(&t, pod);
+        return nv_or2(s, ext, nv_and(s, &t));
     }
-    nv_terms_add(&t, e->pod);
+    nv_terms_add(&t, e->podsel);
     if (p->ns_sel)
         nv_terms_add(&t, nv_sel(s, e, p->ns_sel, 1));
     else
@@ -606,15 +682,62 @@ static Z3_ast nv_isolated(struct nv_smt *s, enum nv_dir dir, const struct nv_sym
     return nv_or(s, &isos);
 }
 
-/* One direction: isolation of endpoint 'self', and what its rules allow toward/from 'other'. */
+/* A rule of one direction with ipBlock peers, and the condition that it applies on the flow. */
+struct nv_iprule {
+    const struct nv_rule *rule;
+    Z3_ast c;
+};
+
+/*
+ * Every address of domain dom in family fam is admitted by some rule: for
+ * every atom of the domain, one of the rules whose ipBlocks hold it applies.
+ * False when the domain has no address of the family.
+ */
+static Z3_ast nv_cover(struct nv_smt *s, const struct nv_iprule *r, size_t n, int dom, int fam)
+{
+    const struct nv_model *m = s->m;
+    struct nv_terms all = {NULL, 0, 0};
+    size_t a, i, k, e;
+
+    if (!(NV_DOM_FAMS(m, dom) & NV_FAMILY_BIT(fam)))
+        return nv_false(s);
+    for (a = 0; a < m->atoms.n; a++) {
+        const struct nv_ip *x = &m->atoms.cuts[a];
+        struct nv_terms any = {NULL, 0, 0};
+        if (!(m->atomdom[a] & dom) || x->fam != fam)
+            continue;
+        for (i = 0; i < n; i++) {
+            for (k = 0; k < r[i].rule->npeers; k++) {
+                const struct nv_peer *p = &r[i].rule->peers[k];
+                if (p->kind != NV_PEER_IPBLOCK || !nv_iprange_has(&p->cidr, x))
+                    continue;
+                for (e = 0; e < p->nexcept && !nv_iprange_has(&p->except[e], x); e++)
+                    ;
+                if (e == p->nexcept)
+                    break;
+            }
+            if (k < r[i].rule->npeers)
+                nv_terms_add(&any, r[i].c);
+        }
+        nv_terms_add(&all, nv_or(s, &any));
+    }
+    return nv_and(s, &all);
+}
+
+/*
+ * One direction: isolation of endpoint 'self', and what its rules allow
+ * toward/from 'other', with the pod address of 'other' taken as 'mode' says
+ * (in family fam, but for SIGMA).
+ */
 static void nv_direction(struct nv_smt *s, enum nv_dir dir, const struct nv_sym *self,
-                         const struct nv_sym *other, const struct nv_sym *dst, Z3_ast *iso,
-                         Z3_ast *allow)
+                         const struct nv_sym *other, const struct nv_sym *dst, enum nv_amode mode,
+                         int fam, Z3_ast *iso, Z3_ast *allow)
 {
     const struct nv_model *m = s->m;
     struct nv_terms isos = {NULL, 0, 0}, allows = {NULL, 0, 0};
     int type = dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS;
-    size_t i, r, k;
+    size_t i, r, k, nip = 0, ipalloc = 0;
+    struct nv_iprule *ip = NULL;
 
     for (i = 0; i < m->npolicies; i++) {
         const struct nv_policy *p = m->policies[i];
@@ -628,27 +751,148 @@ static void nv_direction(struct nv_smt *s, enum nv_dir dir, const struct nv_sym 
             const struct nv_rule *rule = &p->rules[dir][r];
             struct nv_terms peers = {NULL, 0, 0};
             Z3_ast peer, ports;
+            int has_ip = 0;
             if (rule->all_peers) {
                 peer = nv_true(s);
             } else {
-                for (k = 0; k < rule->npeers; k++)
-                    nv_terms_add(&peers, nv_peer(s, other, p, &rule->peers[k]));
+                for (k = 0; k < rule->npeers; k++) {
+                    nv_terms_add(&peers, nv_peer(s, other, p, &rule->peers[k], mode, fam));
+                    has_ip |= rule->peers[k].kind == NV_PEER_IPBLOCK;
+                }
                 peer = nv_or(s, &peers);
             }
             ports = rule->all_ports
                         ? nv_true(s)
                         : nv_ports(s, dst, rule->ports, rule->nports, s->proto, s->port);
             nv_terms_add(&rules, nv_and2(s, peer, ports));
+            if (mode == NV_AM_ALL && has_ip) {
+                NV_GROW(ip, ipalloc, nip + 1);
+                ip[nip].rule = rule;
+                ip[nip].c = nv_and2(s, sel, ports);
+                nip++;
+            }
         }
         nv_terms_add(&allows, nv_and2(s, sel, nv_or(s, &rules)));
     }
+    if (mode == NV_AM_ALL && nip) {
+        /* a pod at the other end: every address of its domain is admitted */
+        struct nv_terms t = {NULL, 0, 0};
+        nv_terms_add(&t, other->pod);
+        nv_terms_add(&t, s->beh[NV_B_IPBLOCK_PODS]);
+        nv_terms_add(&t, nv_by_hn(s, other, nv_cover(s, ip, nip, NV_DOM_NODE, fam),
+                                  nv_cover(s, ip, nip, NV_DOM_POD, fam)));
+        nv_terms_add(&allows, nv_and(s, &t));
+    }
+    free(ip);
     *iso = nv_or(s, &isos);
     {
         Z3_ast v[3];
-        v[0] = Z3_mk_not(s->ctx, self->pod);
+        v[0] = Z3_mk_not(s->ctx, self->podsel);
         v[1] = Z3_mk_not(s->ctx, *iso);
         v[2] = nv_or(s, &allows);
         *allow = Z3_mk_or(s->ctx, 3, v);
+    }
+}
+
+/*
+ * A hostNetwork pod the plugin treats as its node, and a pod on that node:
+ * Kubernetes always allows the flow ('local' says they share the node).
+ */
+static Z3_ast nv_local(struct nv_smt *s)
+{
+    struct nv_terms t = {NULL, 0, 0};
+
+    nv_terms_add(&t, s->s.pod);
+    nv_terms_add(&t, s->d.pod);
+    nv_terms_add(&t, Z3_mk_not(s->ctx, s->beh[NV_B_HOSTNET]));
+    nv_terms_add(&t, nv_or2(s, s->s.hn, s->d.hn));
+    return nv_and(s, &t);
+}
+
+/* Endpoint e, a pod, may have an address of family fam. */
+static Z3_ast nv_has_fam(struct nv_smt *s, const struct nv_sym *e, int fam)
+{
+    const struct nv_model *m = s->m;
+
+    return nv_by_hn(s, e, nv_bool(s, NV_DOM_FAMS(m, NV_DOM_NODE) & NV_FAMILY_BIT(fam)),
+                    nv_bool(s, NV_DOM_FAMS(m, NV_DOM_POD) & NV_FAMILY_BIT(fam)));
+}
+
+/*
+ * The flow allowed, the pods' addresses taken as 'mode' says (SIGMA: with
+ * 'local'). ANY and ALL range over the families too: two pods talk over one
+ * family that both have addresses of.
+ */
+static Z3_ast nv_allowed(struct nv_smt *s, enum nv_amode mode)
+{
+    struct nv_terms fams = {NULL, 0, 0};
+    Z3_ast iso_out, iso_in, out, in, both, app;
+    int f;
+
+    if (mode == NV_AM_SIGMA) {
+        nv_direction(s, NV_EGRESS, &s->s, &s->d, &s->d, mode, 0, &iso_out, &out);
+        nv_direction(s, NV_INGRESS, &s->d, &s->s, &s->d, mode, 0, &iso_in, &in);
+        return nv_or2(s, nv_and2(s, out, in), nv_and2(s, s->local, nv_local(s)));
+    }
+    for (f = 0; f < 2; f++) {
+        if (!(s->m->families & NV_FAMILY_BIT(f)))
+            continue;
+        nv_direction(s, NV_EGRESS, &s->s, &s->d, &s->d, mode, f, &iso_out, &out);
+        nv_direction(s, NV_INGRESS, &s->d, &s->s, &s->d, mode, f, &iso_in, &in);
+        both = nv_and2(s, out, in);
+        app = nv_or2(s, Z3_mk_not(s->ctx, nv_and2(s, s->s.pod, s->d.pod)),
+                     nv_and2(s, nv_has_fam(s, &s->s, f), nv_has_fam(s, &s->d, f)));
+        nv_terms_add(&fams,
+                     mode == NV_AM_ALL ? Z3_mk_implies(s->ctx, app, both) : nv_and2(s, app, both));
+    }
+    if (mode == NV_AM_ALL)
+        return nv_and(s, &fams);
+    nv_terms_add(&fams, nv_local(s));
+    return nv_or(s, &fams);
+}
+
+/* The addresses of domain dom (NV_DOM_*), as a formula on endpoint e's address. */
+static Z3_ast nv_in_domain(struct nv_smt *s, const struct nv_sym *e, int dom)
+{
+    const struct nv_model *m = s->m;
+    struct nv_terms any = {NULL, 0, 0};
+    size_t a = 0, b;
+
+    if (m->ndomain[dom == NV_DOM_NODE] == m->atoms.n)
+        return nv_true(s);
+    while (a < m->atoms.n) {
+        struct nv_iprange r;
+        if (!(m->atomdom[a] & dom)) {
+            a++;
+            continue;
+        }
+        for (b = a; nv_atoms_adjacent(&m->atoms, b) && (m->atomdom[b + 1] & dom); b++)
+            ;
+        r.first = m->atoms.cuts[a];
+        r.last = nv_atoms_range(&m->atoms, b).last;
+        nv_terms_add(&any, nv_in_iprange(s, e, &r, 1));
+        a = b + 1;
+    }
+    return nv_or(s, &any);
+}
+
+/*
+ * A pod's address is in its domain (a node's for a hostNetwork pod), when
+ * there is one; two pods talk over one family.
+ */
+static void nv_domain_axioms(struct nv_smt *s, const struct nv_sym *e)
+{
+    const struct nv_model *m = s->m;
+    int k;
+
+    if (e == &s->d && e->v6)
+        nv_axiom(s, Z3_mk_implies(s->ctx, nv_and2(s, s->s.pod, s->d.pod),
+                                  Z3_mk_eq(s->ctx, s->s.v6, s->d.v6)));
+    for (k = 0; k < 2; k++) {
+        Z3_ast who = nv_and2(s, e->pod, k ? e->hn : Z3_mk_not(s->ctx, e->hn));
+        if (m->ndomain[k])
+            nv_axiom(s,
+                     Z3_mk_implies(s->ctx, who, nv_in_domain(s, e, k ? NV_DOM_NODE : NV_DOM_POD)));
     }
 }
 
@@ -695,7 +939,6 @@ struct nv_smt *nv_smt_new(struct nv_model *m, const struct nv_claims *c)
     Z3_config cfg;
     size_t i, r, k;
     int dir;
-    Z3_ast iso_in_d, allow_in, allow_out;
 
     s->m = m;
     /* vocabulary of every selector and named port */
@@ -746,15 +989,26 @@ struct nv_smt *nv_smt_new(struct nv_model *m, const struct nv_claims *c)
     nv_make_sym(s, &s->d, "dst_");
     s->proto = nv_var(s, "", "proto", 2);
     s->port = nv_var(s, "", "port", 16);
+    for (i = 0; i < NV_NBEHAVIOURS; i++)
+        s->beh[i] = nv_var(s, "plugin_", nv_behaviours[i].key, 0);
+    s->local = nv_var(s, "", "same_node", 0);
+    s->ncombos = nv_model_combos(m, s->combos);
+    for (i = 0; i < s->ncombos; i++)
+        s->sigma |=
+            s->combos[i].v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS ||
+            (s->combos[i].v[NV_B_HOSTNET] == NV_HOSTNET_NODE && nv_model_tells(m, NV_B_HOSTNET));
+    s->s.podsel = nv_and2(s, s->s.pod, nv_or2(s, Z3_mk_not(s->ctx, s->s.hn), s->beh[NV_B_HOSTNET]));
+    s->d.podsel = nv_and2(s, s->d.pod, nv_or2(s, Z3_mk_not(s->ctx, s->d.hn), s->beh[NV_B_HOSTNET]));
     nv_sym_axioms(s, &s->s, "src_");
     nv_sym_axioms(s, &s->d, "dst_");
+    nv_domain_axioms(s, &s->s);
+    nv_domain_axioms(s, &s->d);
     nv_distinct_axioms(s);
 
     /* allowed = egress of src toward dst and ingress of dst from src */
-    nv_direction(s, NV_EGRESS, &s->s, &s->d, &s->d, &s->iso_out_s, &allow_out);
-    nv_direction(s, NV_INGRESS, &s->d, &s->s, &s->d, &iso_in_d, &allow_in);
-    s->allowed = nv_and2(s, allow_out, allow_in);
+    s->allowed = nv_allowed(s, NV_AM_SIGMA);
     /* isolation of src, for 'is isolated' claims */
+    s->iso_out_s = nv_isolated(s, NV_EGRESS, &s->s);
     s->iso_in_s = nv_isolated(s, NV_INGRESS, &s->s);
     {
         struct nv_terms t = {NULL, 0, 0};
@@ -767,6 +1021,8 @@ struct nv_smt *nv_smt_new(struct nv_model *m, const struct nv_claims *c)
     s->domain_f = s->domain;
     s->allowed = nv_name(s, "allowed", s->allowed);
     s->domain = nv_name(s, "flow_domain", s->domain);
+    s->iso_in_f = s->iso_in_s;
+    s->iso_out_f = s->iso_out_s;
     s->iso_in_s = nv_name(s, "src_isolated_ingress", s->iso_in_s);
     s->iso_out_s = nv_name(s, "src_isolated_egress", s->iso_out_s);
     return s;
@@ -871,21 +1127,114 @@ static Z3_ast nv_claim_ports(struct nv_smt *s, const struct nv_claim *c)
     return nv_ports(s, &s->d, c->ports, c->nports, s->proto, s->port);
 }
 
-/* The query of one part: satisfiable iff the part is refuted (without the CEGAR case). */
-static Z3_ast nv_query(struct nv_smt *s, const struct nv_claim *c, enum nv_part_kind kind)
+/* ---- combinations of behaviours ---- */
+
+/* The behaviours at combination c. */
+static Z3_ast nv_pin(struct nv_smt *s, const struct nv_combo *c)
 {
     struct nv_terms t = {NULL, 0, 0};
+    size_t i;
 
+    for (i = 0; i < NV_NBEHAVIOURS; i++)
+        nv_terms_add(&t, c->v[i] ? s->beh[i] : Z3_mk_not(s->ctx, s->beh[i]));
+    return nv_and(s, &t);
+}
+
+/* The behaviours at one of the combinations of 'mask' (bit i: combination i). */
+static Z3_ast nv_pins(struct nv_smt *s, unsigned mask)
+{
+    struct nv_terms any = {NULL, 0, 0};
+    size_t i;
+
+    for (i = 0; i < s->ncombos; i++)
+        if (mask & (1u << i))
+            nv_terms_add(&any, nv_pin(s, &s->combos[i]));
+    return nv_or(s, &any);
+}
+
+/* Formula f with the behaviours fixed at combination c. */
+static Z3_ast nv_at(struct nv_smt *s, Z3_ast f, const struct nv_combo *c)
+{
+    Z3_ast to[NV_NBEHAVIOURS];
+    size_t i;
+
+    for (i = 0; i < NV_NBEHAVIOURS; i++)
+        to[i] = nv_bool(s, c->v[i]);
+    return Z3_substitute(s->ctx, f, NV_NBEHAVIOURS, s->beh, to);
+}
+
+/* Whether the pods' addresses or nodes can matter under combination c. */
+static int nv_combo_sigma(const struct nv_smt *s, const struct nv_combo *c)
+{
+    return c->v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS ||
+           (c->v[NV_B_HOSTNET] == NV_HOSTNET_NODE && nv_model_tells(s->m, NV_B_HOSTNET));
+}
+
+/*
+ * What is allowed under some (any_c) and every (all_c) address and placement
+ * of the pods, per combination: built once, at the base level of the solver.
+ */
+static void nv_robust_formulas(struct nv_smt *s)
+{
+    Z3_ast any_f = NULL, all_f = NULL;
+    size_t i;
+    char name[64];
+
+    if (s->any_c[0])
+        return;
+    if (s->sigma) {
+        any_f = nv_allowed(s, NV_AM_ANY);
+        all_f = nv_allowed(s, NV_AM_ALL);
+    }
+    for (i = 0; i < s->ncombos; i++) {
+        const struct nv_combo *c = &s->combos[i];
+        int sig = nv_combo_sigma(s, c);
+        s->any_cf[i] = nv_at(s, sig ? any_f : s->allowed_f, c);
+        snprintf(name, sizeof(name), "allowed_any_%zu", i);
+        s->any_c[i] = nv_name(s, name, s->any_cf[i]);
+        if (sig) {
+            snprintf(name, sizeof(name), "allowed_all_%zu", i);
+            s->all_c[i] = nv_name(s, name, nv_at(s, all_f, c));
+        } else {
+            s->all_c[i] = s->any_c[i];
+        }
+    }
+}
+
+/* How a query takes the pods' addresses: free (some), or every one of them. */
+enum nv_qmode { NV_Q_SOME, NV_Q_EVERY };
+
+/*
+ * The query of one part: satisfiable iff a flow breaks it under some
+ * combination of 'mask' and some addresses and placement (NV_Q_SOME), or
+ * under every combination of 'mask' and every address (NV_Q_EVERY). Without
+ * the 'blocked on every port' of a reaches part without ports (the caller's).
+ */
+static Z3_ast nv_query(struct nv_smt *s, const struct nv_claim *c, enum nv_part_kind kind,
+                       enum nv_qmode mode, unsigned mask)
+{
+    struct nv_terms t = {NULL, 0, 0};
+    size_t i;
+
+    if (mode == NV_Q_SOME)
+        nv_terms_add(&t, nv_pins(s, mask));
     switch (kind) {
     case NV_PART_ISOLATED: {
-        struct nv_terms any = {NULL, 0, 0};
         nv_terms_add(&t, s->s.pod);
         nv_terms_add(&t, nv_set(s, &s->s, &c->a));
-        if (c->iso_types & NV_TYPE_INGRESS)
-            nv_terms_add(&any, Z3_mk_not(s->ctx, s->iso_in_s));
-        if (c->iso_types & NV_TYPE_EGRESS)
-            nv_terms_add(&any, Z3_mk_not(s->ctx, s->iso_out_s));
-        nv_terms_add(&t, nv_or(s, &any));
+        for (i = 0; i < s->ncombos; i++) {
+            struct nv_terms any = {NULL, 0, 0};
+            if (mode == NV_Q_SOME ? i > 0 : !(mask & (1u << i)))
+                continue;
+            if (c->iso_types & NV_TYPE_INGRESS)
+                nv_terms_add(&any,
+                             Z3_mk_not(s->ctx, mode == NV_Q_SOME ? s->iso_in_s : s->iso_in_f));
+            if (c->iso_types & NV_TYPE_EGRESS)
+                nv_terms_add(&any,
+                             Z3_mk_not(s->ctx, mode == NV_Q_SOME ? s->iso_out_s : s->iso_out_f));
+            nv_terms_add(&t, mode == NV_Q_SOME ? nv_or(s, &any)
+                                               : nv_at(s, nv_or(s, &any), &s->combos[i]));
+        }
         return nv_and(s, &t);
     }
     case NV_PART_CANNOT:
@@ -895,7 +1244,12 @@ static Z3_ast nv_query(struct nv_smt *s, const struct nv_claim *c, enum nv_part_
                                               : nv_set(s, &s->s, &c->a));
         nv_terms_add(&t, nv_set(s, &s->d, &c->b));
         nv_terms_add(&t, nv_claim_ports(s, c));
-        nv_terms_add(&t, s->allowed);
+        if (mode == NV_Q_SOME)
+            nv_terms_add(&t, s->allowed);
+        else
+            for (i = 0; i < s->ncombos; i++)
+                if (mask & (1u << i))
+                    nv_terms_add(&t, s->all_c[i]);
         return nv_and(s, &t);
     case NV_PART_REACHES:
         nv_terms_add(&t, nv_set(s, &s->s, &c->a));
@@ -903,7 +1257,12 @@ static Z3_ast nv_query(struct nv_smt *s, const struct nv_claim *c, enum nv_part_
         if (c->nports) {
             nv_terms_add(&t, s->domain);
             nv_terms_add(&t, nv_claim_ports(s, c));
-            nv_terms_add(&t, Z3_mk_not(s->ctx, s->allowed));
+            if (mode == NV_Q_SOME)
+                nv_terms_add(&t, Z3_mk_not(s->ctx, s->allowed));
+            else
+                for (i = 0; i < s->ncombos; i++)
+                    if (mask & (1u << i))
+                        nv_terms_add(&t, Z3_mk_not(s->ctx, s->any_c[i]));
         } else {
             /* the pair only; 'blocked on every port' is added by the caller */
             nv_terms_add(&t, nv_or2(s, s->s.pod, s->d.pod));
@@ -1088,11 +1447,25 @@ static int nv_member(const struct nv_set *st, uint32_t c)
     return st->cls && st->cls[c];
 }
 
+/* The combination the model gives the behaviours. */
+static struct nv_combo nv_eval_combo(struct nv_smt *s, Z3_model model)
+{
+    struct nv_combo c;
+    size_t i;
+
+    for (i = 0; i < NV_NBEHAVIOURS; i++)
+        c.v[i] = (unsigned char)nv_eval(s, model, s->beh[i]);
+    return c;
+}
+
 /*
  * Read the witness. Where several class indicators hold, the classes differ
  * only in identity; pick ones in the claim's sets that form a valid pair.
+ * 'combo': the combination of the query (NULL: read it from the model, with
+ * the pods' addresses and placement; else a flow for every address).
  */
-static void nv_read_witness(struct nv_smt *s, const struct nv_claim *c, struct nv_part *part)
+static void nv_read_witness(struct nv_smt *s, const struct nv_claim *c, struct nv_part *part,
+                            const struct nv_combo *combo)
 {
     Z3_model model = Z3_solver_get_model(s->ctx, s->solver);
     uint32_t *sc = nv_xmalloc((s->m->nclasses + 1) * sizeof(*sc));
@@ -1102,6 +1475,7 @@ static void nv_read_witness(struct nv_smt *s, const struct nv_claim *c, struct n
 
     Z3_model_inc_ref(s->ctx, model);
     memset(&part->w, 0, sizeof(part->w));
+    part->w.combo = combo ? *combo : nv_eval_combo(s, model);
     part->w.src.external = !nv_eval(s, model, s->s.pod);
     part->w.dst.external = !nv_eval(s, model, s->d.pod);
     if (part->w.src.external)
@@ -1113,12 +1487,26 @@ static void nv_read_witness(struct nv_smt *s, const struct nv_claim *c, struct n
             part->w.dst.ip = nv_eval_ip(s, model, &s->d);
         else if (!(nd = nv_true_classes(s, model, &s->d, dc)))
             NV_BUG("a pod endpoint of the model has no class");
+        /* the addresses the plugin matches, and whether the pods share a node */
+        if (!combo && part->w.combo.v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS) {
+            if (!part->w.src.external) {
+                part->w.src.ip = nv_eval_ip(s, model, &s->s);
+                part->w.src.has_ip = 1;
+            }
+            if (!part->w.dst.external) {
+                part->w.dst.ip = nv_eval_ip(s, model, &s->d);
+                part->w.dst.has_ip = 1;
+            }
+        }
+        /* sharing a node means something only for a hostNetwork pod treated as its node */
+        if (!combo && part->w.combo.v[NV_B_HOSTNET] == NV_HOSTNET_NODE)
+            part->w.local = (int)nv_eval(s, model, s->local);
     }
     part->w.proto = (enum nv_proto)nv_eval(s, model, s->proto);
     part->w.port = (unsigned)nv_eval(s, model, s->port);
     if (part->kind == NV_PART_ISOLATED) {
         /* a direction the claim asks about, in which the pod is not isolated */
-        int in = (int)nv_eval(s, model, s->iso_in_s);
+        int in = (int)nv_eval(s, model, combo ? nv_at(s, s->iso_in_f, combo) : s->iso_in_s);
         part->w.dir = (c->iso_types & NV_TYPE_INGRESS) && !in ? NV_INGRESS : NV_EGRESS;
     }
     Z3_model_dec_ref(s->ctx, model);
@@ -1143,6 +1531,10 @@ static void nv_read_witness(struct nv_smt *s, const struct nv_claim *c, struct n
                 ;
         part->w.dst.cls = dc[j < nd ? j : 0];
     }
+    if (part->w.local &&
+        (part->kind == NV_PART_ISOLATED || part->w.src.external || part->w.dst.external ||
+         !(s->m->classes[part->w.src.cls].hostnet || s->m->classes[part->w.dst.cls].hostnet)))
+        part->w.local = 0;
     free(sc);
     free(dc);
 }
@@ -1156,24 +1548,29 @@ static double nv_elapsed(const struct timespec *t0)
     return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* The endpoint fixed to what the witness says. */
+/* The endpoint fixed to what the witness says (its address too, when it has one). */
 static Z3_ast nv_fix(struct nv_smt *s, const struct nv_sym *e, const struct nv_end *v)
 {
-    if (v->external) {
-        struct nv_iprange r;
-        r.first = r.last = v->ip;
+    struct nv_iprange r;
+
+    r.first = r.last = v->ip;
+    if (v->external)
         return nv_and2(s, Z3_mk_not(s->ctx, e->pod), nv_in_iprange(s, e, &r, 1));
-    }
+    if (v->has_ip)
+        return nv_and2(s, nv_and2(s, e->pod, e->cls[v->cls]), nv_in_iprange(s, e, &r, 1));
     return nv_and2(s, e->pod, e->cls[v->cls]);
 }
 
 /*
  * 'A reaches B' on at least one port: find a pair with no allowed port. Each
  * candidate pair is tested for an allowed (proto, port); if one exists, every
- * pair allowed on it is excluded, and the search goes on.
+ * pair allowed on it is excluded, and the search goes on. 'allowed_f' is the
+ * formula of an allowed flow; with 'sigma' it has the behaviours, addresses
+ * and placement free, and the candidate's are fixed with the pair.
  */
 static void nv_reaches_any(struct nv_smt *s, const struct nv_claim *c, double timeout,
-                           struct nv_part *part)
+                           struct nv_part *part, Z3_ast allowed_f, int sigma,
+                           const struct nv_combo *combo)
 {
     const char *why = NULL;
     Z3_ast from[2], to[2];
@@ -1202,19 +1599,23 @@ static void nv_reaches_any(struct nv_smt *s, const struct nv_claim *c, double ti
             part->why = why;
             return;
         }
-        nv_read_witness(s, c, part);
+        nv_read_witness(s, c, part, sigma ? NULL : combo);
         w = part->w;
         Z3_solver_push(s->ctx, s->solver);
         Z3_solver_assert(s->ctx, s->solver, nv_fix(s, &s->s, &w.src));
         Z3_solver_assert(s->ctx, s->solver, nv_fix(s, &s->d, &w.dst));
+        if (sigma) {
+            Z3_solver_assert(s->ctx, s->solver, nv_pin(s, &w.combo));
+            Z3_solver_assert(s->ctx, s->solver, w.local ? s->local : Z3_mk_not(s->ctx, s->local));
+        }
         Z3_solver_assert(s->ctx, s->solver, s->domain);
-        Z3_solver_assert(s->ctx, s->solver, s->allowed);
+        Z3_solver_assert(s->ctx, s->solver, allowed_f);
         left = timeout > 0 ? timeout - nv_elapsed(&t0) : 0;
         r = timeout > 0 && left <= 0 ? Z3_L_UNDEF : nv_solve(s, left, &why);
         if (r == Z3_L_UNDEF && !why)
             why = "timeout";
         if (r == Z3_L_TRUE)
-            nv_read_witness(s, c, part);
+            nv_read_witness(s, c, part, sigma ? NULL : combo);
         Z3_solver_pop(s->ctx, s->solver, 1);
         if (r == Z3_L_FALSE) {
             part->w = w;
@@ -1231,7 +1632,7 @@ static void nv_reaches_any(struct nv_smt *s, const struct nv_claim *c, double ti
         to[0] = nv_num(s, part->w.proto, 2);
         to[1] = nv_num(s, part->w.port, 16);
         Z3_solver_assert(s->ctx, s->solver,
-                         Z3_mk_not(s->ctx, Z3_substitute(s->ctx, s->allowed_f, 2, from, to)));
+                         Z3_mk_not(s->ctx, Z3_substitute(s->ctx, allowed_f, 2, from, to)));
     }
 }
 
@@ -1251,35 +1652,204 @@ static void nv_fresh_solver(struct nv_smt *s)
     s->tainted = 0;
 }
 
+/*
+ * Ask one question about a part: is it broken under some combination of
+ * 'mask' and some addresses (NV_Q_SOME), or by one flow under every
+ * combination of 'mask' and every address (NV_Q_EVERY)? The verdict says
+ * NV_REFUTED (a witness in part->w), NV_HOLDS or NV_UNDECIDED.
+ */
+static void nv_ask(struct nv_smt *s, const struct nv_claim *c, struct nv_part *part,
+                   enum nv_qmode mode, unsigned mask, double timeout)
+{
+    const struct nv_combo *first = NULL;
+    size_t i;
+
+    for (i = 0; i < s->ncombos && !first; i++)
+        if (mask & (1u << i))
+            first = &s->combos[i];
+    if (s->tainted)
+        nv_fresh_solver(s);
+    Z3_solver_push(s->ctx, s->solver);
+    Z3_solver_assert(s->ctx, s->solver, nv_query(s, c, part->kind, mode, mask));
+    if (part->kind == NV_PART_REACHES && !c->nports) {
+        Z3_ast f = s->allowed_f;
+        if (mode == NV_Q_EVERY) {
+            /* allowed under some address, in one of the combinations */
+            struct nv_terms any = {NULL, 0, 0};
+            for (i = 0; i < s->ncombos; i++)
+                if (mask & (1u << i))
+                    nv_terms_add(&any, s->any_cf[i]);
+            f = nv_or(s, &any);
+        }
+        nv_reaches_any(s, c, timeout, part, f, mode == NV_Q_SOME, first);
+    } else {
+        const char *why = NULL;
+        Z3_lbool r = nv_solve(s, timeout, &why);
+        if (r == Z3_L_TRUE) {
+            part->verdict = NV_REFUTED;
+            nv_read_witness(s, c, part, mode == NV_Q_SOME ? NULL : first);
+        } else if (r == Z3_L_FALSE) {
+            part->verdict = NV_HOLDS;
+        } else {
+            part->verdict = NV_UNDECIDED;
+            part->why = why;
+        }
+    }
+    Z3_solver_pop(s->ctx, s->solver, 1);
+    if (part->verdict == NV_REFUTED && mode == NV_Q_EVERY) {
+        part->w.robust = 1;
+        part->w.local = 0;
+    }
+}
+
+/*
+ * Whether witness w (a flow found under some combination and addresses)
+ * breaks the part under every combination and every address and placement:
+ * nothing makes that flow keep the part. A quick question, asked before the
+ * general one.
+ */
+static int nv_witness_robust(struct nv_smt *s, const struct nv_claim *c, struct nv_part *part,
+                             double timeout)
+{
+    struct nv_end src = part->w.src, dst = part->w.dst;
+    struct nv_terms t = {NULL, 0, 0};
+    const char *why = NULL;
+    Z3_lbool r;
+
+    src.has_ip = dst.has_ip = 0; /* the pods' addresses stay free */
+    nv_terms_add(&t, nv_pins(s, (1u << s->ncombos) - 1));
+    nv_terms_add(&t, nv_fix(s, &s->s, &src));
+    switch (part->kind) {
+    case NV_PART_ISOLATED:
+        if (c->iso_types & NV_TYPE_INGRESS)
+            nv_terms_add(&t, s->iso_in_s);
+        if (c->iso_types & NV_TYPE_EGRESS)
+            nv_terms_add(&t, s->iso_out_s);
+        break;
+    case NV_PART_REACHES:
+        nv_terms_add(&t, nv_fix(s, &s->d, &dst));
+        nv_terms_add(&t, s->domain);
+        nv_terms_add(&t, s->allowed);
+        if (!part->w.all_ports) {
+            nv_terms_add(&t, nv_eqn(s, s->proto, part->w.proto, 2));
+            nv_terms_add(&t, nv_eqn(s, s->port, part->w.port, 16));
+        }
+        break;
+    default:
+        nv_terms_add(&t, nv_fix(s, &s->d, &dst));
+        nv_terms_add(&t, nv_eqn(s, s->proto, part->w.proto, 2));
+        nv_terms_add(&t, nv_eqn(s, s->port, part->w.port, 16));
+        nv_terms_add(&t, Z3_mk_not(s->ctx, s->allowed));
+        break;
+    }
+    if (s->tainted)
+        nv_fresh_solver(s);
+    Z3_solver_push(s->ctx, s->solver);
+    Z3_solver_assert(s->ctx, s->solver, nv_and(s, &t));
+    r = nv_solve(s, timeout, &why);
+    Z3_solver_pop(s->ctx, s->solver, 1);
+    return r == Z3_L_FALSE;
+}
+
+/* Decide one part under every combination: its fates, verdict and witness. */
+static void nv_smt_part(struct nv_smt *s, const struct nv_claim *c, struct nv_part *part,
+                        double timeout)
+{
+    unsigned all = (1u << s->ncombos) - 1;
+    struct nv_part q = *part;
+    struct nv_witness wp[NV_MAX_COMBOS], ws[NV_MAX_COMBOS];
+    int found[NV_MAX_COMBOS], found_sure[NV_MAX_COMBOS];
+    const char *why = NULL;
+    size_t i;
+
+    part->ncombos = s->ncombos;
+    memcpy(part->combos, s->combos, sizeof(part->combos));
+    /* broken under some combination and address at all? */
+    nv_ask(s, c, &q, NV_Q_SOME, all, timeout);
+    if (q.verdict != NV_REFUTED) {
+        for (i = 0; i < s->ncombos; i++)
+            part->fate[i] = q.verdict == NV_HOLDS ? NV_FATE_HOLDS : NV_FATE_UNDECIDED;
+        part->verdict = q.verdict;
+        part->why = q.why;
+        return;
+    }
+    /* by one flow under every combination and address? That one, often */
+    if ((s->sigma || s->ncombos > 1) && !nv_witness_robust(s, c, &q, timeout)) {
+        struct nv_witness some = q.w;
+        nv_ask(s, c, &q, NV_Q_EVERY, all, timeout);
+        if (q.verdict != NV_REFUTED)
+            q.w = some;
+    }
+    if (q.verdict == NV_REFUTED) {
+        for (i = 0; i < s->ncombos; i++)
+            part->fate[i] = NV_FATE_REFUTED;
+        part->verdict = NV_REFUTED;
+        part->w = q.w;
+        /* it breaks the part under every combination, address and placement: shown
+         * under the first combination, as the other engine shows it */
+        part->w.robust = 1;
+        part->w.local = 0;
+        part->w.combo = s->combos[0];
+        part->w.src.has_ip = part->w.dst.has_ip = 0;
+        return;
+    }
+    if (s->ncombos == 1) {
+        /* broken under some addresses only (or not known to be under all) */
+        part->fate[0] = NV_FATE_ADDRESSES;
+        part->verdict = NV_DEPENDS;
+        part->w = q.w;
+        return;
+    }
+    /* combination by combination */
+    for (i = 0; i < s->ncombos; i++) {
+        found[i] = found_sure[i] = 0;
+        nv_ask(s, c, &q, NV_Q_SOME, 1u << i, timeout);
+        if (q.verdict == NV_HOLDS) {
+            part->fate[i] = NV_FATE_HOLDS;
+            continue;
+        }
+        if (q.verdict == NV_UNDECIDED) {
+            part->fate[i] = NV_FATE_UNDECIDED;
+            why = q.why;
+            continue;
+        }
+        found[i] = 1;
+        wp[i] = q.w;
+        if (nv_combo_sigma(s, &s->combos[i]))
+            nv_ask(s, c, &q, NV_Q_EVERY, 1u << i, timeout);
+        if (q.verdict == NV_REFUTED) {
+            found_sure[i] = 1;
+            ws[i] = q.w;
+        }
+        part->fate[i] = found_sure[i] ? NV_FATE_REFUTED : NV_FATE_ADDRESSES;
+    }
+    part->verdict = nv_part_settle(part);
+    part->why = why;
+    if (part->verdict == NV_REFUTED) {
+        part->w = ws[0];
+        return;
+    }
+    for (i = 0; i < s->ncombos && !found_sure[i]; i++)
+        ;
+    if (i == s->ncombos)
+        for (i = 0; i < s->ncombos && !found[i]; i++)
+            ;
+    if (i < s->ncombos)
+        part->w = found_sure[i] ? ws[i] : wp[i];
+}
+
 void nv_smt_check(struct nv_smt *s, const struct nv_claim *c, double timeout, struct nv_result *out)
 {
     size_t p;
 
+    if (s->tainted)
+        nv_fresh_solver(s);
+    nv_robust_formulas(s);
     nv_result_init(out, c);
     for (p = 0; p < out->nparts; p++) {
         struct nv_part *part = &out->parts[p];
-        const char *why = NULL;
-        Z3_lbool r;
-        if (s->tainted)
-            nv_fresh_solver(s);
-        Z3_solver_push(s->ctx, s->solver);
-        Z3_solver_assert(s->ctx, s->solver, nv_query(s, c, part->kind));
-        if (part->kind == NV_PART_REACHES && !c->nports) {
-            nv_reaches_any(s, c, timeout, part);
-        } else {
-            r = nv_solve(s, timeout, &why);
-            if (r == Z3_L_TRUE) {
-                part->verdict = NV_REFUTED;
-                nv_read_witness(s, c, part);
-            } else if (r == Z3_L_FALSE) {
-                part->verdict = NV_HOLDS;
-            } else {
-                part->verdict = NV_UNDECIDED;
-                part->why = why;
-            }
-        }
-        Z3_solver_pop(s->ctx, s->solver, 1);
-        if (part->verdict == NV_REFUTED)
+        nv_smt_part(s, c, part, timeout);
+        if (part->verdict == NV_REFUTED || part->verdict == NV_DEPENDS)
             nv_witness_pods(s->m, part->kind, &part->w);
     }
 }
@@ -1295,7 +1865,7 @@ int nv_smt_emit(struct nv_smt *s, const struct nv_claim *c, size_t part, FILE *f
     nv_result_init(&r, c);
     if (part >= r.nparts)
         return -1;
-    q = nv_query(s, c, r.parts[part].kind);
+    q = nv_query(s, c, r.parts[part].kind, NV_Q_SOME, (1u << s->ncombos) - 1);
     if (r.parts[part].kind == NV_PART_REACHES && !c->nports) {
         /* no (proto, port) is allowed: a quantified formula z3 solves directly */
         Z3_app bound[2];
@@ -1315,7 +1885,9 @@ int nv_smt_emit(struct nv_smt *s, const struct nv_claim *c, size_t part, FILE *f
     nv_escape_term(&claim, c->text);
     text = Z3_benchmark_to_smtlib_string(s->ctx, nv_buf_str(&name), logic, "unknown", "", 0, NULL,
                                          Z3_mk_and(s->ctx, 2, all));
-    if (fprintf(fp, "; netverify: %s\n; part: %s\n; sat means the claim is refuted\n",
+    if (fprintf(fp,
+                "; netverify: %s\n; part: %s\n; sat means the claim is refuted under some "
+                "behaviour of the network plugin and some addresses of the pods\n",
                 nv_buf_str(&claim),
                 r.parts[part].kind == NV_PART_ONLY ? "nothing outside the source set reaches"
                                                    : "the claim as written") < 0 ||

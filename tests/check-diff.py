@@ -301,10 +301,14 @@ def check_explain(nv, rng, folder, case):
         rc, out, err = run(nv, "explain", folder, "--from", src, "--to", dst)
         verdict = [l for l in out.splitlines() if l.startswith("verdict: ")]
         want = list_lookup(flows, src, dst)
-        want = ("blocked on every port" if want is None else "allowed on " +
-                ("every port and protocol" if want == "All Connections" else want))
+        want = ("blocked on every port" if want is None else
+                # allowed under some behaviour of the network plugin, or some placement, only
+                "depends on " if want.endswith("?") else
+                "allowed on " + ("every port and protocol" if want == "All Connections" else want))
         done += 1
-        if rc or verdict != ["verdict: " + want]:
+        if rc or len(verdict) != 1 or not (
+                verdict[0] == "verdict: " + want or
+                (want == "depends on " and verdict[0].startswith("verdict: " + want))):
             failed += 1
             print("FAIL case %d: explain %s --from %s --to %s: %r, list says %r %s"
                   % (case, folder, src, dst, verdict, want, err))

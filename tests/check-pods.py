@@ -1250,9 +1250,15 @@ def write_case(folder, objs, claims):
         fp.write("claims:\n" + "".join("  - %s\n" % json.dumps(render_claim(c)) for c in claims))
 
 
+# What the evaluator implements of the behaviours Kubernetes leaves to the network plugin:
+# ipBlocks match only addresses outside the cluster, hostNetwork pods are ordinary pods.
+PLUGIN = ["--ipblock-matches-pods", "false", "--host-network", "pod"]
+
+
 def run(nv, args, cwd):
     try:
-        p = subprocess.run([nv] + args, capture_output=True, text=True, timeout=120, cwd=cwd)
+        p = subprocess.run([nv] + args[:1] + PLUGIN + args[1:], capture_output=True, text=True,
+                           timeout=120, cwd=cwd)
     except subprocess.TimeoutExpired:
         return 124, "", "error: no answer in 120 s"
     return p.returncode, p.stdout, p.stderr

@@ -73,6 +73,7 @@ struct gen {
                                    2 Pod, 3 ReplicaSet, 4 DaemonSet, 5 Job, 6 CronJob,
                                    7 ReplicationController) */
     int poltypes[MAXPOL];       /* policy npI's types as the semantics imply them */
+    unsigned hostnet;           /* 1 in 'hostnet' pod specs has hostNetwork: true (0: none) */
 };
 
 /* How big a cluster gen_cluster makes (svc_span 0: no Services). */
@@ -81,7 +82,16 @@ struct gsize {
     unsigned wl_min, wl_span;
     unsigned pol_min, pol_span;
     unsigned svc_span;
+    unsigned hostnet; /* 1 in 'hostnet' pod specs has hostNetwork: true (0: none) */
 };
+
+/* Now and then a pod spec in the host network (draws only when asked for, so that other
+ * clusters stay as they were). */
+static inline void gen_hostnet(struct gen *g, const char *indent)
+{
+    if (g->hostnet && rn(g->hostnet) == 0)
+        fprintf(g->f, "%shostNetwork: true\n", indent);
+}
 
 static inline unsigned rand_port(void)
 {
@@ -279,6 +289,7 @@ static inline void gen_workload(struct gen *g, unsigned index)
         fputs("    metadata:\n      labels: ", f);
         gen_labels(f, pod_keys, 4);
         fputs("\n    spec:\n", f);
+        gen_hostnet(g, "      ");
         gen_containers(f, "      ");
         if (k == 0 || k == 1 || k == 7)
             gen_hpa(f, kinds[k], index, i, nsfield);
@@ -286,6 +297,7 @@ static inline void gen_workload(struct gen *g, unsigned index)
         fprintf(f, "---\nkind: Pod\nmetadata:\n  name: w%u\n  labels: ", i);
         gen_labels(f, pod_keys, 4);
         fprintf(f, "\n%s%s\nspec:\n", nsfield[0] ? "  namespace: " : "", nsfield[0] ? ns : "");
+        gen_hostnet(g, "  ");
         gen_containers(f, "  ");
     } else {
         /* 1-3 pods of one ReplicaSet, now and then with different labels */
@@ -302,6 +314,7 @@ static inline void gen_workload(struct gen *g, unsigned index)
             if (nsfield[0])
                 fprintf(f, "  namespace: %s\n", ns);
             fputs("spec:\n", f);
+            gen_hostnet(g, "  ");
             gen_containers(f, "  ");
         }
     }
@@ -600,6 +613,7 @@ static inline void gen_cluster(struct gen *g, const char *path, uint64_t seed,
     unsigned i;
 
     memset(g, 0, sizeof(*g));
+    g->hostnet = sz->hostnet;
     rs = seed * 0x9E3779B97F4A7C15ULL + 1;
     rs2 = seed * 0xD1B54A32D192ED03ULL + 7;
     g->f = fopen(path, "w");
@@ -629,5 +643,71 @@ static inline void gen_cluster(struct gen *g, const char *path, uint64_t seed,
         gen_service(g, i);
     assert_int_equal(fclose(g->f), 0);
 }
+
+#ifdef NETVERIFY_LOAD_H
+/* Load the generated cluster at path under profile prof, finished or not (NULL: errors). */
+static inline struct nv_model *gen_load(char *path, const struct nv_profile *prof, int finish,
+                                        struct nv_diags *d)
+{
+    struct nv_load_opts o;
+    char *paths[1];
+
+    nv_load_opts_default(&o);
+    o.profile = prof;
+    paths[0] = path;
+    return finish ? nv_load(paths, 1, &o, d) : nv_load_unfinished(paths, 1, &o, d);
+}
+#endif
+
+#ifdef NETVERIFY_PROFILE_H
+/* The behaviours the oracles implement: ipBlocks never match pods, hostNetwork pods are pods. */
+static inline const struct nv_profile *nv_test_profile(void)
+{
+    static struct nv_profile p;
+
+    nv_profile_init(&p);
+    p.pin[NV_B_IPBLOCK_PODS] = NV_IPBLOCK_IGNORES_PODS;
+    p.pin[NV_B_HOSTNET] = NV_HOSTNET_POD;
+    return &p;
+}
+
+/*
+ * The cluster profiles the behaviour tests cycle through (by i): generic, two
+ * named ones, one with an IPv4 pod CIDR (single-stack), one with dual-stack pod
+ * CIDRs and a service CIDR.
+ */
+static inline void gen_profile(unsigned i, struct nv_profile *p)
+{
+    static struct nv_iprange pod, svc, dual[2];
+
+    nv_profile_init(p);
+    switch (i % 5) {
+    case 1:
+        memcpy(p->pin, nv_cni_find("calico")->pin, sizeof(p->pin));
+        break;
+    case 2:
+        memcpy(p->pin, nv_cni_find("cilium")->pin, sizeof(p->pin));
+        break;
+    case 3:
+        memcpy(p->pin, nv_cni_find("calico")->pin, sizeof(p->pin));
+        assert_int_equal(nv_cidr_parse("10.0.0.0/8", &pod, NULL, NULL), 0);
+        p->pod = &pod;
+        p->npod = 1;
+        break;
+    case 4:
+        /* dual-stack pods: two pods talk over one family */
+        assert_int_equal(nv_cidr_parse("0.0.0.0/1", &dual[0], NULL, NULL), 0);
+        assert_int_equal(nv_cidr_parse("fd00::/8", &dual[1], NULL, NULL), 0);
+        assert_int_equal(nv_cidr_parse("10.96.0.0/12", &svc, NULL, NULL), 0);
+        p->pod = dual;
+        p->npod = 2;
+        p->svc = &svc;
+        p->nsvc = 1;
+        break;
+    default:
+        break;
+    }
+}
+#endif
 
 #endif

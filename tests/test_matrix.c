@@ -16,9 +16,11 @@
 
 #include <unistd.h>
 
+#include "netverify/explain.h"
 #include "netverify/load.h"
 #include "netverify/matrix.h"
 #include "netverify/model.h"
+#include "netverify/profile.h"
 
 #include "oracle.h"
 #include "randcluster.h"
@@ -44,16 +46,12 @@ static int group_teardown(void **state)
     return 0;
 }
 
-static struct nv_model *load_file(struct nv_diags *d)
+static struct nv_model *load_with(const struct nv_profile *prof, struct nv_diags *d)
 {
-    struct nv_load_opts o;
-    char *paths[1];
     struct nv_model *m;
 
-    nv_load_opts_default(&o);
-    paths[0] = g_path;
     nv_diags_init(d);
-    m = nv_load(paths, 1, &o, d);
+    m = gen_load(g_path, prof, 1, d);
     if (!m) {
         size_t i;
         for (i = 0; i < d->n; i++)
@@ -62,6 +60,11 @@ static struct nv_model *load_file(struct nv_diags *d)
         fail_msg("load of %s failed", g_path);
     }
     return m;
+}
+
+static struct nv_model *load_file(struct nv_diags *d)
+{
+    return load_with(nv_test_profile(), d);
 }
 
 static struct nv_model *load_text(const char *text, struct nv_diags *d)
@@ -196,7 +199,7 @@ struct counts {
 static void compare_cluster(uint64_t seed, struct counts *cnt)
 {
     /* 1-4 namespaces (and maybe default), 5-30 workloads, 1-10 policies, no Services */
-    static const struct gsize sz = {1, 4, 5, 26, 1, 10, 0};
+    static const struct gsize sz = {1, 4, 5, 26, 1, 10, 0, 0};
     struct gen g;
     struct nv_diags d;
     struct nv_model *m;
@@ -406,6 +409,148 @@ static void test_random_clusters(void **state)
     assert_true(cnt.multiclass > 10); /* workloads whose pods differ were generated */
     print_message("  %lu checks, %lu allowed pod-to-pod, %lu multi-class units\n", cnt.checks,
                   cnt.allowed, cnt.multiclass);
+}
+
+/* ====================================================================== */
+/* The behaviours the network plugin decides: rows against explain.c        */
+/* ====================================================================== */
+
+/* The first address of every atom of class c's address domain (none: ipBlocks ignore pods). */
+static size_t candidates(const struct nv_model *m, uint32_t c, int ipb, struct nv_ip *out)
+{
+    size_t a, n = 0;
+
+    if (!ipb)
+        return 0;
+    for (a = 0; a < m->atoms.n; a++)
+        if (m->atomdom[a] & NV_CLASS_DOM(m, c))
+            out[n++] = m->atoms.cuts[a];
+    return n;
+}
+
+/* What side 'dir' of the flow admits with the source at cs[i] and the destination at cd[j]. */
+static uint32_t side_at(struct nv_model *m, const struct nv_combo *c, struct nv_end *se,
+                        const struct nv_ip *cs, size_t ns, size_t i, struct nv_end *de,
+                        const struct nv_ip *cd, size_t nd, size_t j, enum nv_dir dir)
+{
+    struct nv_flow_why why;
+    uint32_t ports;
+
+    se->has_ip = ns != 0;
+    if (ns)
+        se->ip = cs[i];
+    de->has_ip = nd != 0;
+    if (nd)
+        de->ip = cd[j];
+    nv_explain(m, se, de, c, 0, &why);
+    ports = dir == NV_EGRESS ? why.egress.ports : why.ingress.ports;
+    nv_flow_why_release(&why);
+    return ports;
+}
+
+/*
+ * Under every combination the engine decides under: what it says some
+ * (poss) and every (sure) address and placement of two pods allows equals
+ * what explain.c evaluates, flow by flow, over the first address of every
+ * atom of each pod's domain; and it may leave them no port exactly when some
+ * pair of addresses does.
+ */
+static void compare_behaviours(uint64_t seed, unsigned long *checks, unsigned long *varied)
+{
+    static const struct gsize sz = {1, 3, 4, 9, 1, 7, 0, 3};
+    struct gen g;
+    struct nv_diags d;
+    struct nv_profile prof;
+    struct nv_model *m;
+    struct nv_matrix *x;
+    struct nv_ip *cs, *cd;
+    uint32_t *poss, *sure, *ev, *iv;
+    size_t k, s, t, i, j;
+
+    memset(&g, 0, sizeof(g));
+    gen_cluster(&g, g_path, seed, &sz);
+    gen_profile((unsigned)seed, &prof);
+    m = load_with(&prof, &d);
+    x = nv_matrix_new(m);
+    poss = calloc(m->nclasses + 1, sizeof(*poss));
+    sure = calloc(m->nclasses + 1, sizeof(*sure));
+    cs = calloc(m->atoms.n + 1, sizeof(*cs));
+    cd = calloc(m->atoms.n + 1, sizeof(*cd));
+    ev = calloc(m->atoms.n + 1, sizeof(*ev));
+    iv = calloc(m->atoms.n + 1, sizeof(*iv));
+    assert_true(poss && sure && cs && cd && ev && iv);
+    for (k = 0; k < nv_matrix_ncombos(x); k++) {
+        const struct nv_combo *c = nv_matrix_combo(x, k);
+        int ipb = c->v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS;
+        int node = c->v[NV_B_HOSTNET] == NV_HOSTNET_NODE;
+        for (s = 0; s < m->nclasses; s++) {
+            nv_matrix_combo_row(x, k, (uint32_t)s, poss, sure, NULL);
+            for (t = 0; t < m->nclasses; t++) {
+                struct nv_end se, de;
+                size_t ns = candidates(m, (uint32_t)s, ipb, cs);
+                size_t nd = candidates(m, (uint32_t)t, ipb, cd);
+                uint32_t p = NV_PORTS_NONE, q = NV_PORTS_ALL;
+                int block = 0;
+                memset(&se, 0, sizeof(se));
+                memset(&de, 0, sizeof(de));
+                se.cls = (uint32_t)s;
+                de.cls = (uint32_t)t;
+                /* egress depends on the destination's address only, ingress on the source's */
+                for (j = 0; j < (nd ? nd : 1); j++)
+                    ev[j] = side_at(m, c, &se, cs, ns, 0, &de, cd, nd, j, NV_EGRESS);
+                for (i = 0; i < (ns ? ns : 1); i++)
+                    iv[i] = side_at(m, c, &se, cs, ns, i, &de, cd, nd, 0, NV_INGRESS);
+                for (i = 0; i < (ns ? ns : 1); i++)
+                    for (j = 0; j < (nd ? nd : 1); j++) {
+                        uint32_t a = nv_ports_inter(&m->ports, ev[j], iv[i]);
+                        if (ns && nd && cs[i].fam != cd[j].fam)
+                            continue; /* two pods talk over one family */
+                        p = nv_ports_union(&m->ports, p, a);
+                        q = nv_ports_inter(&m->ports, q, a);
+                        block |= a == NV_PORTS_NONE;
+                    }
+                /* a pod and the node of a hostNetwork pod it shares always reach each other */
+                if (node && (m->classes[s].hostnet || m->classes[t].hostnet))
+                    p = NV_PORTS_ALL;
+                if (p != poss[t] || q != sure[t] ||
+                    block != nv_matrix_combo_may_block(x, k, (uint32_t)s, (uint32_t)t))
+                    fail_msg("seed %llu, %s: class %zu -> %zu under combination %zu: engine "
+                             "%s / %s (may block %d), explain %s / %s (may block %d)",
+                             (unsigned long long)seed, nv_profile_describe(&prof), s, t, k,
+                             nv_ports_format(&m->ports, poss[t]),
+                             nv_ports_format(&m->ports, sure[t]),
+                             nv_matrix_combo_may_block(x, k, (uint32_t)s, (uint32_t)t),
+                             nv_ports_format(&m->ports, p), nv_ports_format(&m->ports, q), block);
+                (*checks)++;
+                *varied += p != q;
+            }
+        }
+    }
+    free(poss);
+    free(sure);
+    free(cs);
+    free(cd);
+    free(ev);
+    free(iv);
+    nv_matrix_free(x);
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+static void test_behaviours(void **state)
+{
+    unsigned long checks = 0, varied = 0;
+    uint64_t seed;
+
+    (void)state;
+    for (seed = 1; seed <= 150; seed++)
+        compare_behaviours(seed, &checks, &varied);
+    /* the pods' addresses and nodes must change answers, or the test proves little */
+    assert_true(checks > 10000);
+    assert_true(varied > checks / 20);
+    print_message("  %lu class pairs checked under every combination, %lu that addresses or "
+                  "nodes decide\n",
+                  checks, varied);
 }
 
 /* ====================================================================== */
@@ -763,6 +908,7 @@ int main(void)
         cmocka_unit_test(test_workload_merging),
         cmocka_unit_test(test_null_namespace_selector),
         cmocka_unit_test(test_random_clusters),
+        cmocka_unit_test(test_behaviours),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -15,17 +15,24 @@
 #include "netverify/matrix.h"
 #include "netverify/model.h"
 
-enum nv_verdict { NV_HOLDS, NV_REFUTED, NV_UNDECIDED };
+/*
+ * NV_DEPENDS: refuted under some combination of the behaviours the profile
+ * leaves unknown (or under some addresses of the pods and nodes), not shown
+ * refuted under all of them (see "Verdicts" in docs/claims.md).
+ */
+enum nv_verdict { NV_HOLDS, NV_REFUTED, NV_UNDECIDED, NV_DEPENDS };
+#define NV_NVERDICTS 4
 
 /* One side of a witness flow: a class (a workload's pod) or an external address. */
 struct nv_end {
     int external;
     uint32_t cls;    /* when !external */
-    struct nv_ip ip; /* when external */
+    struct nv_ip ip; /* when external; for a pod, its address (or its node's) when has_ip */
     /* a witness's pod (set by nv_witness_pods): pod group and which of its pods;
      * UINT32_MAX when not chosen */
     uint32_t pod;
     unsigned inst;
+    int has_ip;
 };
 
 /*
@@ -39,6 +46,20 @@ struct nv_witness {
     unsigned port;
     int all_ports;
     int dir; /* NV_INGRESS or NV_EGRESS, for 'is isolated' */
+    /* the behaviours it is a flow under; with a hostNetwork pod the plugin treats as its
+     * node, whether the two pods share that node ('local') */
+    struct nv_combo combo;
+    int local;
+    /* it breaks the part under every combination and address, not only these */
+    int robust;
+};
+
+/* How a part fares under one combination of behaviours. */
+enum nv_fate {
+    NV_FATE_HOLDS,     /* no flow breaks it, whatever the pods' addresses and nodes */
+    NV_FATE_REFUTED,   /* a flow breaks it whatever the addresses and nodes */
+    NV_FATE_ADDRESSES, /* broken only under some addresses or placement of the pods */
+    NV_FATE_UNDECIDED,
 };
 
 enum nv_part_kind {
@@ -51,8 +72,12 @@ enum nv_part_kind {
 struct nv_part {
     enum nv_part_kind kind;
     enum nv_verdict verdict;
-    struct nv_witness w; /* when refuted */
+    struct nv_witness w; /* when refuted or depends */
     const char *why;     /* when undecided */
+    /* the combinations decided under, and the fate of the part under each */
+    size_t ncombos;
+    struct nv_combo combos[NV_MAX_COMBOS];
+    unsigned char fate[NV_MAX_COMBOS];
 };
 
 struct nv_result {
@@ -62,8 +87,18 @@ struct nv_result {
 
 /* The parts a claim is made of, with verdicts unset. */
 void nv_result_init(struct nv_result *r, const struct nv_claim *c);
-/* The claim's overall verdict: refuted if any part is, else undecided if any is, else holds. */
+/*
+ * The claim's overall verdict: refuted if any part is, else depends if any
+ * part does, else undecided if any is, else holds.
+ */
 enum nv_verdict nv_result_verdict(const struct nv_result *r);
+
+/*
+ * The verdict of a part from its fates: holds if it holds under every
+ * combination, refuted if refuted under every one, undecided if some fate is
+ * undecided and none other breaks it, else depends.
+ */
+enum nv_verdict nv_part_settle(const struct nv_part *p);
 
 /* Decide every part of claim c with the matrix engine. */
 void nv_check_matrix(struct nv_matrix *x, const struct nv_claim *c, struct nv_result *out);

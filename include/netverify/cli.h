@@ -31,8 +31,12 @@ int nv_cli_usage_error(const char *usage, const char *fmt, ...) NV_PRINTF(2, 3);
 #define NV_CLI_INPUT_OPTS                                                                          \
     {"max-depth", required_argument, NULL, 1001},                                                  \
         {"max-file-size", required_argument, NULL, 1002},                                          \
+        {"max-nodes", required_argument, NULL, 1003}, {"cni", required_argument, NULL, 1004},      \
+        {"pod-cidr", required_argument, NULL, 1005},                                               \
+        {"service-cidr", required_argument, NULL, 1006},                                           \
+        {"ipblock-matches-pods", required_argument, NULL, 1007},                                   \
     {                                                                                              \
-        "max-nodes", required_argument, NULL, 1003                                                 \
+        "host-network", required_argument, NULL, 1008                                              \
     }
 int nv_cli_input_opt(int opt, const char *arg, struct nv_load_opts *o);
 /*
@@ -43,6 +47,14 @@ int nv_cli_input_opt(int opt, const char *arg, struct nv_load_opts *o);
 int nv_cli_other_opt(int opt, const char *arg, struct nv_load_opts *o, const char *usage,
                      void (*help)(void));
 #define NV_CLI_INPUT_HELP                                                                          \
+    "      --cni NAME        the cluster's network plugin: calico, cilium,\n"                      \
+    "                        ovn-kubernetes, antrea or generic (default: generic, or\n"            \
+    "                        'cluster: cni:' in netverify.yaml); see docs/semantics.md\n"          \
+    "      --pod-cidr CIDR   the cluster's pod CIDR (repeatable)\n"                                \
+    "      --service-cidr CIDR  the cluster's service CIDR (repeatable)\n"                         \
+    "      --ipblock-matches-pods true|false  whether ipBlocks match pod IPs\n"                    \
+    "      --host-network node|pod  how the plugin treats hostNetwork pods\n"                      \
+    "                        (a behaviour left open is decided both ways)\n"                       \
     "      --max-depth N     refuse YAML nested deeper than N (default 256)\n"                     \
     "      --max-file-size N refuse input files over N MiB (default 512)\n"                        \
     "      --max-nodes N     refuse documents of more than N nodes (default 5000000)\n"
@@ -58,6 +70,21 @@ int nv_cli_other_opt(int opt, const char *arg, struct nv_load_opts *o, const cha
 void nv_phase(const char *name);
 
 struct nv_model *nv_cli_load(char *const *paths, size_t n, const struct nv_load_opts *o);
+
+/*
+ * The configuration file: 'given' (--claims), else ./netverify.yaml, else
+ * netverify.yaml inside the first PATH (a directory) or beside it (a file).
+ * NULL when there is none. The caller frees the result.
+ */
+char *nv_cli_find_config(const char *given, const char *first);
+
+/*
+ * The cluster profile of a run: the 'cluster:' section of 'config' (may be
+ * NULL) with the command-line options of lo laid over it. Errors go to d.
+ * Returns 0 or -1; release 'out' with nv_profile_release() either way.
+ */
+int nv_cli_profile(struct nv_profile *out, const struct nv_load_opts *lo, const char *config,
+                   struct nv_diags *d);
 
 struct nv_claims;
 /*

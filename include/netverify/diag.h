@@ -24,6 +24,7 @@ enum nv_exit {
     NV_EXIT_FINDING = 1,  /* a claim is refuted, a --fail-on diff or lint finding */
     NV_EXIT_INPUT = 2,    /* usage or input error */
     NV_EXIT_INTERNAL = 3, /* undecided (solver) or internal error */
+    NV_EXIT_DEPENDS = 4,  /* a claim's verdict depends on the network plugin (none refuted) */
 };
 
 /* A position in an input file; line and col are 1-based, 0 means unknown. */

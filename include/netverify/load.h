@@ -11,10 +11,13 @@
 
 #include "netverify/diag.h"
 #include "netverify/model.h"
+#include "netverify/profile.h"
 #include "netverify/yaml.h"
 
 struct nv_load_opts {
     struct nv_yaml_limits limits;
+    struct nv_profile_opts cluster;   /* --cni, --pod-cidr, ... as given */
+    const struct nv_profile *profile; /* the cluster profile the model gets (NULL: generic) */
 };
 void nv_load_opts_default(struct nv_load_opts *o);
 

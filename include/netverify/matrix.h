@@ -15,8 +15,10 @@
 struct nv_matrix;
 
 /*
- * Prepare the engine over a finished model: evaluates every selector once per
- * class and indexes rules by the classes they select and admit. The model
+ * Prepare the engine over a finished model: one engine per combination of
+ * the behaviours the model's profile leaves unknown (and that the model can
+ * tell apart: see nv_model_combos()), each evaluating every selector once per
+ * class and indexing rules by the classes they select and admit. The model
  * must outlive the engine. Free with nv_matrix_free().
  */
 struct nv_matrix *nv_matrix_new(struct nv_model *m);
@@ -24,33 +26,70 @@ void nv_matrix_free(struct nv_matrix *x);
 /* The model the engine works on. */
 struct nv_model *nv_matrix_model(const struct nv_matrix *x);
 
-/* Whether class c is isolated for ingress / egress (some policy selects it in that direction). */
+/* The combinations of behaviours the engine decides under, and the i-th. */
+size_t nv_matrix_ncombos(const struct nv_matrix *x);
+const struct nv_combo *nv_matrix_combo(const struct nv_matrix *x, size_t i);
+/*
+ * Whether one combination covers everything and the pods' addresses and
+ * nodes play no part: what is allowed is then exactly what nv_matrix_row()
+ * says, and the counting functions below may be used.
+ */
+int nv_matrix_exact(const struct nv_matrix *x);
+
+/* Whether class c is isolated for ingress / egress under every combination. */
 int nv_matrix_isolated(const struct nv_matrix *x, uint32_t cls, int dir);
 
 /*
- * The row of unit u. OUT: to_units[v] is the allowed port-set id from u to v
- * for every unit v (self pairs included: the caller skips a workload to
- * itself); to_atoms[a] from u to external atom a (may be NULL). Arrays are
- * sized m->nunits and m->atoms.n.
+ * The row of unit u: to_units[v] is the port-set id allowed from u to unit v
+ * under SOME combination, addresses of the pods and placement (self pairs
+ * included: the caller skips a workload to itself); to_atoms[a] from u to
+ * external atom a (may be NULL). Arrays are sized m->nunits and m->atoms.n.
  */
 void nv_matrix_row(struct nv_matrix *x, uint32_t u, uint32_t *to_units, uint32_t *to_atoms);
+/*
+ * The same, with what is allowed under EVERY combination, address and
+ * placement in 'sure' and 'atoms_sure' (either may be NULL; atoms_sure needs
+ * atoms_poss).
+ */
+void nv_matrix_row2(struct nv_matrix *x, uint32_t u, uint32_t *poss, uint32_t *sure,
+                    uint32_t *atoms_poss, uint32_t *atoms_sure);
 
-/* OUT: to_atoms[a] is the allowed port-set id from class 'cls' to external atom a. */
+/* OUT: to_atoms[a] is the port-set id allowed (under some combination) from class 'cls' to
+ * external atom a. */
 void nv_matrix_to_atoms(struct nv_matrix *x, uint32_t cls, uint32_t *to_atoms);
 
-/* OUT: from_atoms[a] is the allowed port-set id from external atom a to unit u. */
+/* OUT: from_atoms[a] is the port-set id allowed (under some combination) from external atom a
+ * to unit u; nv_matrix_from_atoms2() also gives what every combination allows (sure: may be
+ * NULL). */
 void nv_matrix_from_atoms(struct nv_matrix *x, uint32_t u, uint32_t *from_atoms);
+void nv_matrix_from_atoms2(struct nv_matrix *x, uint32_t u, uint32_t *poss, uint32_t *sure);
 
 /*
- * Counting, for summaries; requires every workload to be one class
- * (m->nunits == m->nclasses). Adds w * (workloads of d) to acc[namespace of d]
- * for every class d that class s reaches, except what nv_matrix_base_count()
- * covers: when s is not isolated for egress (the function returns 1), the
- * classes of the base set (not isolated for ingress, or admitted by a rule
- * without 'from') are left out and must be added by the caller as
- * w * nv_matrix_base_count(ns) for every namespace. Self pairs are already
- * subtracted (w for d == s). Returns 0 when s is isolated for egress: then acc
- * holds everything.
+ * Combination i alone, by class (for claims): poss[d] is what class cls may
+ * reach class d on under some addresses and placement, sure[d] what it reaches
+ * under all (arrays of m->nclasses); to_atoms as above (may be NULL).
+ */
+void nv_matrix_combo_row(struct nv_matrix *x, size_t i, uint32_t cls, uint32_t *poss,
+                         uint32_t *sure, uint32_t *to_atoms);
+/*
+ * Whether, under combination i, some addresses of s and d leave the flow from
+ * s to d no port (the pods on different nodes). Right after
+ * nv_matrix_combo_row(x, i, s, ...).
+ */
+int nv_matrix_combo_may_block(struct nv_matrix *x, size_t i, uint32_t s, uint32_t d);
+void nv_matrix_combo_from_atoms(struct nv_matrix *x, size_t i, uint32_t cls, uint32_t *from_atoms);
+int nv_matrix_combo_isolated(const struct nv_matrix *x, size_t i, uint32_t cls, int dir);
+
+/*
+ * Counting, for summaries; requires nv_matrix_exact() and every workload to
+ * be one class (m->nunits == m->nclasses). Adds w * (workloads of d) to
+ * acc[namespace of d] for every class d that class s reaches, except what
+ * nv_matrix_base_count() covers: when s is not isolated for egress (the
+ * function returns 1), the classes of the base set (not isolated for
+ * ingress, or admitted by a rule without 'from') are left out and must be
+ * added by the caller as w * nv_matrix_base_count(ns) for every namespace.
+ * Self pairs are already subtracted (w for d == s). Returns 0 when s is
+ * isolated for egress: then acc holds everything.
  */
 int nv_matrix_count_row(struct nv_matrix *x, uint32_t s, long long w, long long *acc);
 long long nv_matrix_base_count(const struct nv_matrix *x, unsigned ns);

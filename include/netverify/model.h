@@ -15,6 +15,7 @@
 #include "netverify/ip.h"
 #include "netverify/policy.h"
 #include "netverify/port.h"
+#include "netverify/profile.h"
 #include "netverify/selector.h"
 #include "netverify/yaml.h"
 
@@ -58,9 +59,11 @@ struct nv_pod {
     unsigned ordinal;
     unsigned char remainder;
     /* before nv_model_finish: how a HorizontalPodAutoscaler changes 'count' */
-    unsigned char scalable;  /* the kind has a scale subresource */
-    unsigned char surge_pct; /* 'surge' is a percentage of the replicas */
-    unsigned surge;          /* Deployment RollingUpdate maxSurge (0: none) */
+    unsigned char scalable;    /* the kind has a scale subresource */
+    unsigned char surge_pct;   /* 'surge' is a percentage of the replicas */
+    unsigned surge;            /* Deployment RollingUpdate maxSurge (0: none) */
+    unsigned char hostnet;     /* spec.hostNetwork: the pod uses its node's network */
+    struct nv_loc hostnet_loc; /* where spec.hostNetwork is set */
 };
 
 /* A HorizontalPodAutoscaler: the workload it scales and its maxReplicas. */
@@ -126,6 +129,7 @@ struct nv_class {
     struct nv_labels labels; /* projected on the keys some selector uses */
     size_t nports;
     struct nv_named_port *ports; /* projected on the names some rule uses */
+    unsigned char hostnet;       /* its pods run in the host network (spec.hostNetwork) */
     size_t nworkloads;           /* workloads whose unit is this class alone */
     unsigned count;              /* pods of its pod groups (saturating) */
 };
@@ -178,7 +182,23 @@ struct nv_model {
     /* namespace lookup */
     unsigned *nsindex;
     size_t nnsindex;
+    /* the cluster profile (its CIDR arrays in the arena); generic unless set */
+    struct nv_profile profile;
+    /* per atom, after nv_model_finish: NV_DOM_POD if a pod-network pod may have an address
+     * there, NV_DOM_NODE if a node may (hostNetwork pods); atoms of each, by domain index */
+    unsigned char *atomdom;
+    size_t ndomain[2];
+    /* NV_FAMILY_BIT()s of the addresses of each domain ([0] pods, [1] nodes): two pods
+     * talk over one family, which both must have */
+    unsigned domfam[2];
 };
+
+#define NV_DOM_POD 1
+#define NV_DOM_NODE 2
+/* The address domain of class c: NV_DOM_NODE for hostNetwork pods, else NV_DOM_POD. */
+#define NV_CLASS_DOM(m, c) ((m)->classes[c].hostnet ? NV_DOM_NODE : NV_DOM_POD)
+/* The NV_FAMILY_BIT()s of domain dom's addresses. */
+#define NV_DOM_FAMS(m, dom) ((m)->domfam[(dom) == NV_DOM_NODE])
 
 /* Allocate an empty model; free with nv_model_free(). */
 struct nv_model *nv_model_new(void);
@@ -232,6 +252,21 @@ unsigned nv_count_add(unsigned a, unsigned b);
 
 /* The value of a label that a controller sets to something the manifests do not tell. */
 extern const char nv_model_unknown_value[];
+
+/*
+ * The combinations of behaviours to decide under (at most NV_MAX_COMBOS, into
+ * out): every value of each behaviour the profile leaves unknown, where the
+ * model can tell the values apart (ipBlocks matching pods needs an ipBlock,
+ * hostNetwork needs a hostNetwork pod); a behaviour it cannot tell apart
+ * takes its first value. The first combination has every unknown behaviour
+ * at its first value. After nv_model_finish().
+ */
+size_t nv_model_combos(const struct nv_model *m, struct nv_combo *out);
+/* Whether the values of behaviour b can make a difference in model m. */
+int nv_model_tells(const struct nv_model *m, enum nv_behaviour b);
+
+/* Take a copy of cluster profile p (into the arena). Before nv_model_finish(). */
+void nv_model_set_profile(struct nv_model *m, const struct nv_profile *p);
 
 /* Find a workload by "ns/name" (first of any kind); -1 if none. */
 long nv_model_find_workload(const struct nv_model *m, const char *id);

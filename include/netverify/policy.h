@@ -37,9 +37,7 @@ struct nv_peer {
     struct nv_iprange cidr;
     size_t nexcept;
     struct nv_iprange *except;
-    /* filled by the engine: matching classes (pods) or atoms (ipBlock) */
-    uint32_t *members;
-    size_t nmembers;
+    uint32_t engine_index; /* set by the engine (the same in every engine of a model) */
 };
 
 /* One entry of a rule's ports list. */
@@ -83,9 +81,7 @@ struct nv_policy {
     int types;                         /* NV_TYPE_INGRESS | NV_TYPE_EGRESS */
     size_t nrules[2];
     struct nv_rule *rules[2]; /* by enum nv_dir */
-    /* filled by the engine: selected classes */
-    uint32_t *selected;
-    size_t nselected;
+    uint32_t engine_index;    /* set by the engine (the same in every engine of a model) */
 };
 
 #endif

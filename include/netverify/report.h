@@ -59,6 +59,28 @@ void nv_report_because(struct nv_model *m, const struct nv_witness *w, int allow
 /* The headline of a refuted claim part ("allowed: a -> b on TCP 80"); malloc'd. */
 char *nv_report_headline(const struct nv_model *m, const struct nv_part *p);
 
+/*
+ * What a part whose verdict depends on the network plugin turns on, from its
+ * fates and witness: "holds unless the network plugin matches pod IPs against
+ * ipBlocks, as ipBlock 0.0.0.0/0 (p.yaml:12:9) does", "refuted when ...",
+ * with ", for some addresses of the pods" when the addresses decide. Malloc'd.
+ */
+char *nv_report_condition(struct nv_model *m, const struct nv_part *p);
+/* "a[Pod] -> b[Pod] on TCP 80" for a witness (a part's), no verdict word. */
+void nv_report_flow(struct nv_buf *b, const struct nv_model *m, const struct nv_part *p);
+/*
+ * The connections of a flow: those allowed under every behaviour the profile
+ * leaves open (and every address and node of the pods), then those allowed
+ * only under some, marked with a '?' ("TCP 80,TCP 443?"). 'npa': in
+ * netpol-analyzer's words ("All Connections"), else in the canonical ones.
+ */
+void nv_report_conns(struct nv_buf *b, struct nv_ports *pt, uint32_t ports, uint32_t sure, int npa);
+/*
+ * "ipBlockMatchesPods=true": the values of the behaviours the profile leaves
+ * open and model m can tell apart (every behaviour when there is none).
+ */
+void nv_report_combo(struct nv_buf *b, const struct nv_model *m, const struct nv_combo *c);
+
 /* A selector in kubectl's words: "app=web,tier in (a,b),!legacy"; "{} (everything)" when empty. */
 void nv_report_selector(struct nv_buf *b, const struct nv_selector *s);
 /* Why labels l do not satisfy s: "label app=db" or "no label app" (the first failing term). */
