@@ -42,7 +42,7 @@ def junit(path):
     suites = dom.getElementsByTagName("testsuites")
     check(len(suites) == 1, path + ": one testsuites element")
     cases = dom.getElementsByTagName("testcase")
-    fails = dom.getElementsByTagName("failure")
+    fails = dom.getElementsByTagName("failure")  # refuted, and depends (type="depends")
     check(int(suites[0].getAttribute("tests")) == len(cases), path + ": tests count")
     check(int(suites[0].getAttribute("failures")) == len(fails), path + ": failures count")
 
@@ -55,8 +55,14 @@ def report(path):
             check(k in c, path + ": claim has " + k)
         check(c["holds"] in (True, False, None), path + ": holds is true/false/null")
         check((c["witness"] is None) == (c["holds"] is not False), path + ": witness iff refuted")
+        # the verdict and the old 'holds' say the same; a claim that depends does not hold
+        check({"holds": True, "refuted": False, "depends": False, "undecided": None}
+              .get(c.get("verdict"), "?") == c["holds"], path + ": verdict agrees with holds")
+        check(("condition" in c) == (c.get("verdict") == "depends"),
+              path + ": a condition iff the claim depends")
     s = d["summary"]
-    check(s["holds"] + s["refuted"] + s["undecided"] == len(d["claims"]), path + ": summary")
+    check(s["holds"] + s["refuted"] + s["undecided"] + s.get("depends", 0) == len(d["claims"]),
+          path + ": summary")
 
 
 def diff_json(path):
