@@ -1198,6 +1198,15 @@ class Gen:
         B = self.claim_set(m, True)
         if rng.random() < 0.15 and A[0] not in ("cidr", "any"):
             B = A           # among the pods of one set: replicas reach each other
+        if B[0] == "svc" and rng.random() < 0.25:
+            # from a workload the Service sends to: its own pods are endpoints too
+            sel = m.services[(B[1], B[2])]["spec"].get("selector") or {}
+            wls = sorted({p.wl for p in m.pods if p.ns == B[1] and sel and
+                          all(p.labels.get(k) == v for k, v in sel.items())})
+            if wls:
+                w = rng.choice(wls)
+                A = ("wl", w[0], w[1], w[2] if [x for x in m.workloads if x[:2] == w[:2] and
+                                                 x != w] else None)
         ports = self.claim_ports(m, B) if rng.random() < 0.65 else None
         return {"form": form, "only": only, "A": A, "B": B, "ports": ports}
 
@@ -1477,7 +1486,7 @@ def compare_explain_svc(nv, m, src, dst, proto, port, tmp):
     src_eps = explain_eps(m, src)
     for p, pr, t, sp in points:
         want.setdefault((sp, pr, t, "%s/%s[%s]" % p.wl), (pr, []))[1].append(p)
-    want = {k: explain_expect(m, src_eps, pods, pr, t) for k, (pr, pods) in want.items()}
+    want = {k: explain_expect(m, src_eps, pods, pr, k[2]) for k, (pr, pods) in want.items()}
     rc, so, se = run(nv, args, tmp)
     if rc != 0:
         return [bad_exit(what, rc, se)]
