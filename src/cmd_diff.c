@@ -27,7 +27,8 @@
 #include "netverify/report.h"
 
 static const char k_usage[] =
-    "netverify diff OLD NEW [--format text|json|md|sarif] [--fail-on WHAT] [--claims FILE]";
+    "netverify diff OLD NEW [--format text|json|md|sarif] [--fail-on WHAT] [--claims FILE] "
+    "[--self-flows]";
 
 enum nv_dfmt { NV_DF_TEXT, NV_DF_JSON, NV_DF_MD, NV_DF_SARIF };
 enum nv_change { NV_ADDED = 0, NV_REMOVED = 1, NV_CHANGED = 2 };
@@ -58,6 +59,8 @@ static void nv_diff_help(void)
         "                        any; several may be given, separated by commas\n"
         "      --claims FILE     also decide the claims of FILE on both sides and report\n"
         "                        the claims whose verdict changes\n"
+        "      --self-flows      also compare w => w: what two distinct pods of a\n"
+        "                        workload of several pods allow each other\n"
         "  -o, --output FILE     write the result to FILE instead of standard "
         "output\n" NV_CLI_INPUT_HELP "  -h, --help            show this help\n\n"
         "Changes come in the order 'netverify list' prints connections. Nothing is\n"
@@ -117,6 +120,7 @@ struct nv_diff {
     struct nv_piece *pieces;
     size_t npieces;
     enum nv_dfmt fmt;
+    int self_flows; /* compare w => w too */
     FILE *fp;
     size_t count[3], rows;
     struct nv_buf json[3]; /* json: the three arrays */
@@ -503,12 +507,19 @@ static void nv_walk(struct nv_diff *D)
             const struct nv_dwl *v = &D->w[j];
             uint32_t o = NV_PORTS_NONE, nn = NV_PORTS_NONE;
             struct nv_dend d;
-            if (j == i)
+            if (j == i && !D->self_flows)
                 continue;
-            if (w->o >= 0 && v->o >= 0)
-                o = nv_xlat(D, orow[mo->workloads[v->o].unit]);
-            if (w->n >= 0 && v->n >= 0)
-                nn = nrow[mn->workloads[v->n].unit];
+            if (j == i) {
+                if (w->o >= 0)
+                    o = nv_xlat(D, nv_matrix_self(D->old.x, (uint32_t)w->o, orow));
+                if (w->n >= 0)
+                    nn = nv_matrix_self(D->new.x, (uint32_t)w->n, nrow);
+            } else {
+                if (w->o >= 0 && v->o >= 0)
+                    o = nv_xlat(D, orow[mo->workloads[v->o].unit]);
+                if (w->n >= 0 && v->n >= 0)
+                    nn = nrow[mn->workloads[v->n].unit];
+            }
             if (o == nn)
                 continue;
             nv_dend_wl(D, j, &d);
@@ -776,6 +787,7 @@ int nv_cmd_diff(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"fail-on", required_argument, NULL, 'F'},
         {"claims", required_argument, NULL, 'c'},
+        {"self-flows", no_argument, NULL, 'S'},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         NV_CLI_INPUT_OPTS,
@@ -812,6 +824,9 @@ int nv_cmd_diff(int argc, char **argv)
             break;
         case 'c':
             claims_path = optarg;
+            break;
+        case 'S':
+            D.self_flows = 1;
             break;
         case 'o':
             output = optarg;

@@ -16,7 +16,7 @@
 #include "netverify/report.h"
 
 static const char k_usage[] =
-    "netverify list PATH... [--format text|json|csv|md|summary] [-o FILE]";
+    "netverify list PATH... [--format text|json|csv|md|summary] [--self-flows] [-o FILE]";
 
 enum nv_fmt { NV_FMT_TEXT, NV_FMT_JSON, NV_FMT_CSV, NV_FMT_MD, NV_FMT_SUMMARY };
 
@@ -33,10 +33,13 @@ static void nv_list_help(void)
           "                        json: the canonical {\"connections\": [...]} document\n"
           "                        csv, md: one row per connection\n"
           "                        summary: totals and per-namespace-pair counts\n"
+          "      --self-flows      also list w => w: what two distinct pods of a workload\n"
+          "                        of several pods (replicas, ...) allow each other\n"
           "  -o, --output FILE     write the result to FILE instead of standard "
           "output\n" NV_CLI_INPUT_HELP "  -h, --help            show this help\n\n"
           "Connections are sorted by source, then destination; external ranges come\n"
-          "first, in address order (IPv4, then IPv6), then workloads by namespace/name.\n\n"
+          "first, in address order (IPv4, then IPv6), then workloads by namespace/name.\n"
+          "A line between workloads of several pods is the union over their pods.\n\n"
           "Exit status: 0 success, 2 usage or input error, 3 internal error.\n",
           stdout);
 }
@@ -51,6 +54,7 @@ struct nv_out {
     FILE *fp;
     enum nv_fmt fmt;
     struct nv_model *m;
+    int self_flows; /* list w => w too */
     size_t count;
     struct nv_buf line;
 };
@@ -303,7 +307,9 @@ static int nv_list_flows(struct nv_model *m, struct nv_matrix *x, struct nv_out 
         }
         for (j = 0; j < nw; j++) {
             uint32_t id = row[m->workloads[j].unit];
-            if (j == i || id == NV_PORTS_NONE)
+            if (j == i)
+                id = o->self_flows ? nv_matrix_self(x, (uint32_t)i, row) : NV_PORTS_NONE;
+            if (id == NV_PORTS_NONE)
                 continue;
             nv_emit(o, &eps[i], &eps[j], id, srow[m->workloads[j].unit]);
         }
@@ -560,6 +566,7 @@ int nv_cmd_list(int argc, char **argv)
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
+        {"self-flows", no_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},
         NV_CLI_INPUT_OPTS,
         {NULL, 0, NULL, 0},
@@ -570,7 +577,7 @@ int nv_cmd_list(int argc, char **argv)
     struct nv_model *m;
     struct nv_matrix *x;
     FILE *fp = stdout;
-    int c, rc = NV_EXIT_OK;
+    int c, rc = NV_EXIT_OK, self_flows = 0;
 
     nv_load_opts_default(&lo);
     optind = 1;
@@ -589,6 +596,9 @@ int nv_cmd_list(int argc, char **argv)
         }
         case 'o':
             output = optarg;
+            break;
+        case 'S':
+            self_flows = 1;
             break;
         default:
             if ((r = nv_cli_other_opt(c, optarg, &lo, k_usage, nv_list_help)) >= 0)
@@ -620,6 +630,7 @@ int nv_cmd_list(int argc, char **argv)
         o.fp = fp;
         o.fmt = fmt;
         o.m = m;
+        o.self_flows = self_flows;
         nv_buf_init(&o.line, 0);
         nv_list_flows(m, x, &o);
         nv_buf_release(&o.line);

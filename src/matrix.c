@@ -1241,6 +1241,28 @@ void nv_matrix_row(struct nv_matrix *x, uint32_t u, uint32_t *to_units, uint32_t
     nv_matrix_row2(x, u, to_units, NULL, to_atoms, NULL);
 }
 
+uint32_t nv_matrix_self(struct nv_matrix *x, uint32_t wl, const uint32_t *unit_row)
+{
+    struct nv_model *m = x->m;
+    const struct nv_unit *u = &m->units[m->workloads[wl].unit];
+    uint32_t id = NV_PORTS_NONE, *row;
+    size_t i, j;
+
+    if (m->workloads[wl].count < 2)
+        return NV_PORTS_NONE;
+    if (u->ncls == 1 && unit_row)
+        return nv_model_pods_in(m, wl, u->cls[0]) >= 2 ? unit_row[u->cls[0]] : NV_PORTS_NONE;
+    row = nv_xmalloc((m->nunits + 1) * sizeof(*row));
+    for (i = 0; i < u->ncls; i++) {
+        nv_matrix_row(x, u->cls[i], row, NULL); /* unit u->cls[i] is that class alone */
+        for (j = 0; j < u->ncls; j++)
+            if (i != j || nv_model_pods_in(m, wl, u->cls[i]) >= 2)
+                id = nv_ports_union(&m->ports, id, row[u->cls[j]]);
+    }
+    free(row);
+    return id;
+}
+
 void nv_matrix_from_atoms2(struct nv_matrix *x, uint32_t u, uint32_t *poss, uint32_t *sure)
 {
     struct nv_ports *pt = &x->m->ports;

@@ -44,7 +44,7 @@ from concurrent.futures import ThreadPoolExecutor
 # The features this test checks by default: those netverify on main passes.
 FEATURES = {"base", "explain", "explain-named", "explain-svc", "ipv6", "kind-ref", "empty-values",
             "list", "services", "sidecars", "svc-named", "svc-on", "svc-headless", "replicas",
-            "hpa", "owners", "ctrl-labels", "self-error", "explain-self"}
+            "hpa", "owners", "ctrl-labels", "self-error", "explain-self", "self-flows"}
 
 ALL_FEATURES = {
     "base": "single-pod workloads of every kind, policies, claims of every form",

@@ -54,6 +54,15 @@ void nv_matrix_row(struct nv_matrix *x, uint32_t u, uint32_t *to_units, uint32_t
 void nv_matrix_row2(struct nv_matrix *x, uint32_t u, uint32_t *poss, uint32_t *sure,
                     uint32_t *atoms_poss, uint32_t *atoms_sure);
 
+/*
+ * What the pods of workload wl allow one another: the union over every pair
+ * of two distinct pods of it (its classes pairwise, a class with itself when
+ * it holds two of the workload's pods); NV_PORTS_NONE when it runs one pod.
+ * 'unit_row' (may be NULL) is the row of the workload's unit as
+ * nv_matrix_row() gave it, which saves a row when the unit is one class.
+ */
+uint32_t nv_matrix_self(struct nv_matrix *x, uint32_t wl, const uint32_t *unit_row);
+
 /* OUT: to_atoms[a] is the port-set id allowed (under some combination) from class 'cls' to
  * external atom a. */
 void nv_matrix_to_atoms(struct nv_matrix *x, uint32_t cls, uint32_t *to_atoms);
