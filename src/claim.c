@@ -1220,6 +1220,50 @@ static int nv_check_on_ports(const struct nv_claim *c, const struct nv_set *s,
     return rc;
 }
 
+/* Whether Service port sp (with a named target) is one of the n target ports picked. */
+static int nv_svc_port_picked(const struct nv_service_port *sp, const struct nv_portspec *ports,
+                              size_t n)
+{
+    size_t j;
+
+    for (j = 0; j < n; j++)
+        if (sp->target_name && ports[j].proto == sp->proto &&
+            !strcmp(ports[j].name, sp->target_name))
+            return 1;
+    return 0;
+}
+
+/*
+ * A destination Service is its endpoints: the selected pods on which one of the
+ * Service ports picked resolves. A pod that declares none of their named target
+ * ports receives nothing through the Service, so its class leaves the set (it
+ * must not make the claim relate a flow it has not).
+ */
+static void nv_svc_keep_endpoints(struct nv_set *s, const struct nv_service *svc,
+                                  const struct nv_portspec *ports, size_t n,
+                                  const struct nv_model *m)
+{
+    unsigned char *keep;
+    size_t i, j;
+
+    for (j = 0; j < n && ports[j].name; j++)
+        ;
+    if (j < n)
+        return; /* a numeric target port: every selected pod is an endpoint */
+    keep = nv_xcalloc(m->nclasses + 1, 1);
+    for (i = 0; i < m->npods; i++) {
+        const struct nv_pod *pod = &m->pods[i];
+        if (!s->cls[pod->cls] || keep[pod->cls] || !nv_service_selects(m, svc, pod))
+            continue;
+        for (j = 0; j < svc->nports && !keep[pod->cls]; j++)
+            if (nv_svc_port_picked(&svc->ports[j], ports, n))
+                keep[pod->cls] = nv_service_target(&svc->ports[j], pod) != 0;
+    }
+    for (i = 0; i < m->nclasses; i++)
+        s->cls[i] = s->cls[i] && keep[i];
+    free(keep);
+}
+
 static int nv_resolve_svc(struct nv_claim *c, struct nv_set *s, struct nv_model *m,
                           struct nv_diags *d)
 {
@@ -1274,6 +1318,7 @@ static int nv_resolve_svc(struct nv_claim *c, struct nv_set *s, struct nv_model 
     c->ports = ports;
     c->nports = n;
     c->has_on = 1;
+    nv_svc_keep_endpoints(s, svc, ports, n, m);
     return 0;
 }
 

@@ -981,8 +981,8 @@ static void nv_explain_svc_workload(struct nv_xctx *X, const struct nv_xend *src
         dst.nonly = n;
         if ((*nends)++)
             fputc('\n', X->fp);
-        nv_escape_term_line(X->fp, "Service port %s -> targetPort %u on %s", spdesc, targets[k],
-                            m->workloads[w].id);
+        nv_escape_term_line(X->fp, "Service port %s -> targetPort %u on %s[%s]", spdesc,
+                            targets[k], m->workloads[w].id, m->workloads[w].kind);
         X->port.given = 1;
         X->port.proto = sp->proto;
         X->port.port = targets[k];
