@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "netverify/buf.h"
 #include "netverify/yaml.h"
 
@@ -788,14 +792,13 @@ out:
 
 /* ---- claims files ---- */
 
-#define NV_CLAIMS_MAX_BYTES (16 << 20)
-
 struct nv_claims_ctx {
     struct nv_srcmap src;
     char *buf; /* owns src.src */
     struct nv_claims *c;
     struct nv_model *m;
     struct nv_diags *d;
+    size_t max; /* claims in the list, aliases counted */
     int seen;
 };
 
@@ -878,6 +881,14 @@ static void nv_on_claims_doc(const struct nv_node *root, unsigned docno, void *a
                       nv_node_type_name(list));
         return;
     }
+    /* an alias repeats a claim without costing bytes: each one counts, before any is parsed */
+    if (list->n > x->max) {
+        nv_diag_error(x->d, list->loc, NV_E_LIMIT,
+                      "more than %zu claims, counting what aliases repeat (raise it with "
+                      "--max-claims)",
+                      x->max);
+        return;
+    }
     for (i = 0; i < list->n; i++) {
         const struct nv_node *it = list->items[i];
         if (it->type == NV_NODE_MAP) {
@@ -902,39 +913,97 @@ static void nv_on_claims_doc(const struct nv_node *root, unsigned docno, void *a
         nv_diag_error(x->d, list->loc, NV_E_MISSING, "the claims list is empty");
 }
 
+/* What a file that is not a regular file is, for the message that refuses it. */
+static const char *nv_file_kind(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a FIFO (named pipe)";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a regular file";
+}
+
+/*
+ * Read the claims file whole into 'out' (claims files are small, and multi-line
+ * claims are placed exactly from the text). Only a regular file is read, never
+ * more than NV_CLAIMS_MAX_BYTES of it: a claims file a pull request turned into
+ * a link to /dev/zero or to a FIFO ends with an error, not a hang. Opening does
+ * not block (O_NONBLOCK), so that a FIFO is refused before anything waits on it.
+ */
+static int nv_claims_read(const char *file, struct nv_buf *out, struct nv_diags *d)
+{
+    struct nv_loc at = {file, 0, 0};
+    struct stat st;
+    char chunk[65536];
+    int fd = open(file, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+
+    if (fd < 0)
+        return nv_diag_error(d, at, NV_E_IO, "cannot open the claims file: %s", strerror(errno));
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return nv_diag_error(d, at, NV_E_IO, "cannot read the claims file: %s", strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return nv_diag_error(d, at, NV_E_IO, "the claims file is %s, not a regular file",
+                             nv_file_kind(st.st_mode));
+    }
+    nv_buf_init(out, 0);
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            close(fd);
+            nv_buf_release(out);
+            return nv_diag_error(d, at, NV_E_IO, "cannot read the claims file: %s", strerror(e));
+        }
+        if (n == 0)
+            break;
+        if ((size_t)n > NV_CLAIMS_MAX_BYTES - out->len) {
+            close(fd);
+            nv_buf_release(out);
+            return nv_diag_error(d, at, NV_E_LIMIT, "claims file is larger than %d bytes (%d MiB)",
+                                 NV_CLAIMS_MAX_BYTES, NV_CLAIMS_MAX_BYTES >> 20);
+        }
+        nv_buf_put(out, chunk, (size_t)n);
+    }
+    close(fd);
+    return 0;
+}
+
 int nv_claims_load(struct nv_claims *c, const char *path, struct nv_model *m, struct nv_diags *d)
+{
+    return nv_claims_load_max(c, path, NV_CLAIMS_MAX_DEFAULT, m, d);
+}
+
+int nv_claims_load_max(struct nv_claims *c, const char *path, size_t max_claims, struct nv_model *m,
+                       struct nv_diags *d)
 {
     struct nv_claims_ctx x;
     struct nv_yaml_limits lim;
     struct nv_arena scratch;
+    struct nv_buf b;
     size_t nerr = d->nerr;
     FILE *fp;
 
     memset(c, 0, sizeof(*c));
     c->file = nv_arena_intern(&m->arena, path);
     memset(&x, 0, sizeof(x));
-    /* claims files are small: read it whole, so multi-line claims can be placed exactly */
-    fp = fopen(path, "rb");
-    if (!fp)
-        return nv_diag_error(d, (struct nv_loc){c->file, 0, 0}, NV_E_IO,
-                             "cannot open the claims file: %s", strerror(errno));
-    {
-        struct nv_buf b;
-        char chunk[8192];
-        size_t n;
-        nv_buf_init(&b, NV_CLAIMS_MAX_BYTES);
-        while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-            nv_buf_put(&b, chunk, n);
-        fclose(fp);
-        if (b.overflow) {
-            nv_buf_release(&b);
-            return nv_diag_error(d, (struct nv_loc){c->file, 0, 0}, NV_E_LIMIT,
-                                 "claims file is larger than %d bytes", NV_CLAIMS_MAX_BYTES);
-        }
-        x.src.len = b.len;
-        x.buf = nv_buf_detach(&b);
-        x.src.src = x.buf;
-    }
+    x.max = max_claims;
+    if (nv_claims_read(c->file, &b, d) < 0)
+        return -1;
+    x.src.len = b.len;
+    x.buf = nv_buf_detach(&b);
+    x.src.src = x.buf;
     fp = fmemopen(x.buf, x.src.len ? x.src.len : 1, "rb");
     if (!fp) {
         free(x.buf);

@@ -50,8 +50,12 @@ int nv_cli_input_opt(int opt, const char *arg, struct nv_load_opts *o)
 
     if (opt >= 1004 && opt <= 1008)
         return nv_profile_opt(&o->cluster, names[opt - 1004], arg) < 0 ? -1 : 1;
-    if (opt < 1001 || opt > 1003)
+    if (opt < 1001 || opt > 1010)
         return 0;
+    if (opt == 1009) {
+        o->follow_symlinks = 1;
+        return 1;
+    }
     if (nv_parse_size(arg, &v) < 0) {
         nv_escape_term_line(stderr, "netverify: invalid number '%s'", arg);
         return -1;
@@ -70,6 +74,9 @@ int nv_cli_input_opt(int opt, const char *arg, struct nv_load_opts *o)
         if (v > ((unsigned long long)SIZE_MAX >> 20))
             v = (unsigned long long)SIZE_MAX >> 20;
         o->limits.max_file_bytes = (size_t)v << 20;
+        break;
+    case 1010:
+        o->max_claims = (size_t)v;
         break;
     default:
         o->limits.max_nodes = (size_t)v;
@@ -226,7 +233,8 @@ struct nv_model *nv_cli_load_claims(char *const *paths, size_t n, const struct n
         m = nv_cli_need_workloads(nv_load_unfinished(paths, n, &o, &d), paths, n, &d);
     }
     nv_profile_release(&prof);
-    if (m && nv_claims_load(claims, claims_path, m, &d) == 0 && nv_model_finish(m, &d) == 0)
+    if (m && nv_claims_load_max(claims, claims_path, lo->max_claims, m, &d) == 0 &&
+        nv_model_finish(m, &d) == 0)
         nv_claims_resolve(claims, m, &d);
     nv_diags_print(&d, stderr);
     if (!m || d.nerr) {

@@ -49,7 +49,7 @@ static void nv_check_help(void)
         "                        (default: 2 with 4 claims or more and at most 20,000\n"
         "                        classes of pods, else 1); N may change which\n"
         "                        counterexamples are shown, never the verdicts\n" NV_CLI_INPUT_HELP
-        "  -h, --help            show this help\n\n"
+            NV_CLI_CLAIMS_HELP "  -h, --help            show this help\n\n"
         "Claims (one per line of the file's 'claims:' list; see docs/claims.md):\n"
         "  only frontend reaches inference on 80\n"
         "  pods app=web reaches pods app=db in namespace shop on tcp/5432\n"
@@ -720,6 +720,7 @@ int nv_cmd_check(int argc, char **argv)
         {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         NV_CLI_INPUT_OPTS,
+        NV_CLI_CLAIMS_OPTS,
         {NULL, 0, NULL, 0},
     };
     struct nv_load_opts lo;

@@ -62,7 +62,7 @@ static void nv_diff_help(void)
         "      --self-flows      also compare w => w: what two distinct pods of a\n"
         "                        workload of several pods allow each other\n"
         "  -o, --output FILE     write the result to FILE instead of standard "
-        "output\n" NV_CLI_INPUT_HELP "  -h, --help            show this help\n\n"
+        "output\n" NV_CLI_INPUT_HELP NV_CLI_CLAIMS_HELP "  -h, --help            show this help\n\n"
         "Changes come in the order 'netverify list' prints connections. Nothing is\n"
         "printed (text, md) when nothing changes.\n\n"
         "Exit status: 0 success, 1 the diff has what --fail-on names, 2 usage or input\n"
@@ -698,7 +698,7 @@ static int nv_snap_load(struct nv_snap *s, const struct nv_load_opts *lo, const 
     nv_diags_init(&d);
     s->m = nv_load_unfinished(&s->path, 1, lo, &d);
     if (s->m && claims_path)
-        nv_claims_load(&s->claims, claims_path, s->m, &d);
+        nv_claims_load_max(&s->claims, claims_path, lo->max_claims, s->m, &d);
     if (s->m && !d.nerr)
         nv_model_finish(s->m, &d);
     if (!quiet || d.nerr)
@@ -791,6 +791,7 @@ int nv_cmd_diff(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         NV_CLI_INPUT_OPTS,
+        NV_CLI_CLAIMS_OPTS,
         {NULL, 0, NULL, 0},
     };
     struct nv_load_opts lo;

@@ -61,7 +61,7 @@ static void nv_graph_help(void)
           "                        grouped by namespace, an edge is red when one of\n"
           "                        its flows refutes, and a namespace is yellow when\n"
           "                        a claim names one of its workloads\n" NV_CLI_INPUT_HELP
-          "  -h, --help            show this help\n\n"
+              NV_CLI_CLAIMS_HELP "  -h, --help            show this help\n\n"
           "Edges are labelled with the allowed connections (\"TCP 80;UDP 53\"); \"All\"\n"
           "edges are bold. External ranges are hexagons. A legend explains the styles\n"
           "used. Graphs of more than 50 nodes (the legend not counted) are laid out\n"
@@ -1363,6 +1363,7 @@ int nv_cmd_graph(int argc, char **argv)
         {"claims", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         NV_CLI_INPUT_OPTS,
+        NV_CLI_CLAIMS_OPTS,
         {NULL, 0, NULL, 0},
     };
     static const char *const groups[] = {"workload", "namespace", NULL};

@@ -12,13 +12,16 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include "netverify/claim.h"
 #include "netverify/k8s.h"
 
 void nv_load_opts_default(struct nv_load_opts *o)
 {
+    memset(o, 0, sizeof(*o));
     nv_yaml_limits_default(&o->limits);
     nv_profile_opts_init(&o->cluster);
     o->profile = NULL;
+    o->max_claims = NV_CLAIMS_MAX_DEFAULT;
 }
 
 struct nv_files {
@@ -189,9 +192,7 @@ static void nv_load_file(struct nv_model *m, const char *path, const struct nv_l
         fclose(fp);
         return;
     }
-    nv_load_stream(fp, name, o, k, d);
-    if (ferror(fp))
-        nv_diag_error(d, (struct nv_loc){name, 0, 0}, NV_E_IO, "read error");
+    nv_load_stream(fp, name, o, k, d); /* reports read errors and the size limit */
     fclose(fp);
 }
 

@@ -7,6 +7,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/yaml.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -1208,17 +1209,44 @@ static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
     }
 }
 
-/* libyaml's input: the file, watching for the first non-blank byte. */
+/*
+ * The input as libyaml reads it: at most max_file_bytes of it, whatever the
+ * stream is (standard input, a FIFO, a device given on the command line have
+ * no size to check first), and the errno of a failed read, for the message;
+ * the builder is told the first non-blank byte.
+ */
+struct nv_reader {
+    struct nv_builder *b;
+    size_t total, max;
+    int err;  /* errno of a failed read, or 0 */
+    int over; /* more than max bytes */
+};
+
 static int nv_yaml_read(void *data, unsigned char *buffer, size_t size, size_t *size_read)
 {
-    struct nv_builder *b = data;
+    struct nv_reader *r = data;
+    struct nv_builder *b = r->b;
     size_t i;
 
+    /* one byte past the limit tells a file of exactly the limit from a larger one */
+    if (size > r->max - r->total + 1)
+        size = r->max - r->total + 1;
+    errno = 0;
     *size_read = fread(buffer, 1, size, b->fp);
+    if (ferror(b->fp)) {
+        r->err = errno ? errno : EIO;
+        return 0;
+    }
+    r->total += *size_read;
+    if (r->total > r->max) {
+        r->over = 1;
+        *size_read = 0;
+        return 0;
+    }
     for (i = 0; b->json < 0 && i < *size_read; i++)
         if (!strchr(" \t\n\r\v\f", buffer[i]))
             b->json = buffer[i] == '{';
-    return !ferror(b->fp);
+    return 1;
 }
 
 int nv_yaml_load(FILE *fp, const char *file, const struct nv_yaml_limits *lim,
@@ -1226,12 +1254,15 @@ int nv_yaml_load(FILE *fp, const char *file, const struct nv_yaml_limits *lim,
 {
     yaml_parser_t parser;
     struct nv_builder b;
+    struct nv_reader rd = {NULL, 0, 0, 0, 0};
     unsigned docno = 0;
     int rc = 0;
 
     if (!yaml_parser_initialize(&parser))
         return nv_diag_error(d, (struct nv_loc){file, 0, 0}, NV_E_IO, "cannot initialise parser");
-    yaml_parser_set_input(&parser, nv_yaml_read, &b);
+    rd.b = &b;
+    rd.max = lim->max_file_bytes;
+    yaml_parser_set_input(&parser, nv_yaml_read, &rd);
     memset(&b, 0, sizeof(b));
     b.file = file;
     b.fp = fp;
@@ -1247,7 +1278,13 @@ int nv_yaml_load(FILE *fp, const char *file, const struct nv_yaml_limits *lim,
             struct nv_loc loc = nv_mark_loc(file, parser.problem_mark);
             if (parser.error == YAML_READER_ERROR)
                 loc.line = loc.col = 0;
-            if (parser.error == YAML_READER_ERROR)
+            if (rd.over)
+                nv_diag_error(d, loc, NV_E_LIMIT,
+                              "file is larger than %zu bytes (raise it with --max-file-size)",
+                              lim->max_file_bytes);
+            else if (rd.err)
+                nv_diag_error(d, loc, NV_E_IO, "cannot read: %s", strerror(rd.err));
+            else if (parser.error == YAML_READER_ERROR)
                 nv_diag_error(d, loc, NV_E_YAML, "invalid input: %s at byte offset %zu",
                               parser.problem ? parser.problem : "unreadable",
                               parser.problem_offset);

@@ -201,6 +201,39 @@ def dir_named_yaml(t):
     return LIST + [t + "/d"]
 
 
+def claims_dev_zero(t):
+    # a claims file a pull request turned into a link to /dev/zero: never read, not a hang
+    os.symlink("/dev/zero", t + "/claims.yaml")
+    return ["check", "--claims", t + "/claims.yaml", write(t + "/pod.yaml", POD)]
+
+
+def claims_fifo(t):
+    os.mkfifo(t + "/claims.yaml")
+    return ["check", "--claims", t + "/claims.yaml", write(t + "/pod.yaml", POD)]
+
+
+def claims_dir(t):
+    os.mkdir(t + "/claims")
+    return ["check", "--claims", t + "/claims", write(t + "/pod.yaml", POD)]
+
+
+def claims_17mb(t):
+    write_chunks(t + "/claims.yaml", "#" * 1023 + "\n", 17 * 1024, "claims: [web reaches web]\n")
+    return ["check", "--claims", t + "/claims.yaml", write(t + "/pod.yaml", POD)]
+
+
+def claims_aliases(t):
+    # a million claims in 5 MB, each an alias of the first
+    write_chunks(t + "/claims.yaml", "- *c\n", 1000000,
+                 "claims:\n- &c shop/web cannot reach cidr 10.0.0.0/8\n")
+    return ["check", "--claims", t + "/claims.yaml", write(t + "/pod.yaml", POD)]
+
+
+def stdin_endless(t):
+    # standard input that never ends: --max-file-size applies to it as to a file
+    return {"args": LIST + ["--max-file-size", "1", "-"], "stdin": ["yes", "# endless"]}
+
+
 def deep_dirs(t):
     path = t + "/deep" + "/d" * 80
     os.makedirs(path)
@@ -255,11 +288,26 @@ CASES = [
     ("dir-named-yaml", dir_named_yaml, 0, r"^$", 20, 1024),
     ("deep-dirs", deep_dirs, 2, r"error: '.*/deep(/d)+': directories nested deeper than 64 levels",
      20, 1024),
+    ("claims-dev-zero", claims_dev_zero, 2,
+     r"claims\.yaml: error: the claims file is a character device, not a regular file", 20, 1024),
+    ("claims-fifo", claims_fifo, 2,
+     r"claims\.yaml: error: the claims file is a FIFO \(named pipe\), not a regular file", 20,
+     1024),
+    ("claims-dir", claims_dir, 2, r"claims: error: the claims file is a directory, not a regular",
+     20, 1024),
+    ("claims-17mb", claims_17mb, 2,
+     r"claims\.yaml: error: claims file is larger than 16777216 bytes", 20, 1024),
+    ("claims-aliases-1m", claims_aliases, 2,
+     r"claims\.yaml:2:1: error: more than 10000 claims, counting what aliases repeat", 20, 1024),
+    ("stdin-endless", stdin_endless, 2,
+     r"<stdin>: error: file is larger than 1048576 bytes \(raise it with --max-file-size\)", 20,
+     1024),
 ]
 
 
-def run(nv, args, seconds, mib):
-    """Run 'netverify ARGS': (exit code or -signal or None, stderr, seconds, peak MiB or None)."""
+def run(nv, args, seconds, mib, stdin_cmd=None):
+    """Run 'netverify ARGS': (exit code or -signal or None, stderr, seconds, peak MiB or None).
+    With stdin_cmd, netverify reads that command's output on standard input."""
     # netverify runs as a child of GNU time, when there is one: a process forked from this
     # interpreter starts with its peak, however small netverify itself stays
     timer_cmd = ["/usr/bin/time", "-f", "%M", "-o"] if os.access("/usr/bin/time", os.X_OK) else []
@@ -267,14 +315,24 @@ def run(nv, args, seconds, mib):
         cmd = (timer_cmd + [peak.name] if timer_cmd else []) + [nv] + args
         if mib:
             cmd = ["sh", "-c", 'ulimit -v %d && exec "$@"' % (mib * 1024), "sh"] + cmd
+        feeder = None
+        if stdin_cmd:
+            feeder = subprocess.Popen(stdin_cmd, stdout=subprocess.PIPE)
         start = time.monotonic()
-        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err,
+                             stdin=feeder.stdout if feeder else None)
+        if feeder:
+            feeder.stdout.close()  # netverify holds the pipe; the feeder ends when it goes
         try:
             p.wait(timeout=seconds)
         except subprocess.TimeoutExpired:
             p.kill()
             p.wait()
             return None, b"", time.monotonic() - start, None
+        finally:
+            if feeder:
+                feeder.kill()
+                feeder.wait()
         elapsed = time.monotonic() - start
         err.seek(0)
         text = err.read()
@@ -304,7 +362,10 @@ def main():
         tmp = tempfile.mkdtemp(prefix="nv-hostile-")
         try:
             args = build(tmp)
-            code, err, elapsed, peak = run(nv, args, seconds, mib)
+            stdin_cmd = None
+            if isinstance(args, dict):
+                args, stdin_cmd = args["args"], args.get("stdin")
+            code, err, elapsed, peak = run(nv, args, seconds, mib, stdin_cmd)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         text = err.decode("utf-8", "replace")

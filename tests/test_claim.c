@@ -16,7 +16,9 @@
 #include <string.h>
 
 #include <unistd.h>
+#include <sys/stat.h>
 
+#include "netverify/buf.h"
 #include "netverify/check.h"
 #include "netverify/claim.h"
 #include "netverify/load.h"
@@ -1550,6 +1552,82 @@ static void test_file_missing(void **state)
     nv_model_free(m);
 }
 
+/* The one error nv_claims_load() records for 'path', which must contain 'msg'. */
+static void expect_file_error(const char *path, enum nv_code code, const char *msg)
+{
+    struct nv_model *m = nv_model_new();
+    struct nv_diags d;
+    struct nv_claims c;
+
+    nv_diags_init(&d);
+    assert_int_equal(nv_claims_load(&c, path, m, &d), -1);
+    assert_int_equal(d.nerr, 1);
+    assert_int_equal(d.items[0].code, code);
+    if (!strstr(d.items[0].msg, msg))
+        fail_msg("'%s': expected '%s' in '%s'", path, msg, d.items[0].msg);
+    assert_int_equal(c.n, 0);
+    nv_claims_release(&c);
+    nv_diags_release(&d);
+    nv_model_free(m);
+}
+
+/*
+ * Only a regular file is a claims file, and only its first 16 MiB are read:
+ * a directory, a device or a FIFO is refused by what it is (a FIFO without
+ * waiting for a writer), a read error says what failed.
+ */
+static void test_file_not_regular(void **state)
+{
+    char path[200];
+    FILE *fp;
+    size_t i;
+
+    (void)state;
+    expect_file_error(g_dir, NV_E_IO, "the claims file is a directory, not a regular file");
+    expect_file_error("/dev/null", NV_E_IO, "the claims file is a character device");
+    snprintf(path, sizeof(path), "%s/fifo.yaml", g_dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    expect_file_error(path, NV_E_IO, "the claims file is a FIFO (named pipe)");
+    unlink(path);
+    if (access("/proc/self/mem", R_OK) == 0)
+        expect_file_error("/proc/self/mem", NV_E_IO, "cannot read the claims file: ");
+    /* one byte over the limit */
+    snprintf(path, sizeof(path), "%s/big.yaml", g_dir);
+    fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("claims: [web reaches db]\n", fp);
+    for (i = strlen("claims: [web reaches db]\n"); i < NV_CLAIMS_MAX_BYTES + 1; i++)
+        fputc('#', fp);
+    assert_int_equal(fclose(fp), 0);
+    expect_file_error(path, NV_E_LIMIT, "claims file is larger than 16777216 bytes");
+    unlink(path);
+}
+
+/* At most --max-claims claims, aliases counted: refused before any claim is parsed. */
+static void test_file_max_claims(void **state)
+{
+    struct rctx r;
+    struct nv_buf b;
+    size_t i;
+
+    (void)state;
+    nv_buf_init(&b, 0);
+    nv_buf_puts(&b, "claims:\n- &c web reaches db\n");
+    for (i = 1; i < NV_CLAIMS_MAX_DEFAULT; i++)
+        nv_buf_puts(&b, "- *c\n");
+    resolve(&r, k_small_cluster, nv_buf_str(&b));
+    assert_int_equal(r.load_rc, 0);
+    assert_int_equal(r.c.n, NV_CLAIMS_MAX_DEFAULT);
+    rctx_release(&r);
+    nv_buf_puts(&b, "- *c\n");
+    resolve(&r, k_small_cluster, nv_buf_str(&b));
+    assert_int_equal(r.load_rc, -1);
+    expect_diag(&r.d, 2, 1, "more than 10000 claims, counting what aliases repeat");
+    assert_int_equal(r.c.n, 0);
+    rctx_release(&r);
+    nv_buf_release(&b);
+}
+
 /*
  * Every bad claim of a file is reported (not just the first), at the line
  * and column of its bad token.
@@ -1724,6 +1802,8 @@ int main(void)
         cmocka_unit_test(test_file_forms),
         cmocka_unit_test(test_file_errors),
         cmocka_unit_test(test_file_missing),
+        cmocka_unit_test(test_file_not_regular),
+        cmocka_unit_test(test_file_max_claims),
         cmocka_unit_test(test_file_parse_positions),
         cmocka_unit_test(test_file_block_scalar_position),
         cmocka_unit_test(test_file_multiline_position),

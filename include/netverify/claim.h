@@ -90,13 +90,22 @@ struct nv_claims {
     const char *file;
 };
 
+/* The size of a claims file, and the default limit on the number of its claims. */
+#define NV_CLAIMS_MAX_BYTES (16 << 20)
+#define NV_CLAIMS_MAX_DEFAULT 10000
+
 /*
  * Read a claims file ('claims:' list of strings or {name, claim} mappings) and
  * parse every claim into the model's arena; register what the claims select
  * with the model (selectors, named workloads, address ranges), so call it
- * before nv_model_finish(). Returns 0, or -1 after recording errors.
+ * before nv_model_finish(). Only a regular file of at most NV_CLAIMS_MAX_BYTES
+ * is read, with at most NV_CLAIMS_MAX_DEFAULT claims (nv_claims_load_max():
+ * 'max_claims'; an alias counts as the claim it repeats). Returns 0, or -1
+ * after recording errors.
  */
 int nv_claims_load(struct nv_claims *c, const char *path, struct nv_model *m, struct nv_diags *d);
+int nv_claims_load_max(struct nv_claims *c, const char *path, size_t max_claims, struct nv_model *m,
+                       struct nv_diags *d);
 /* Parse one claim text; 'loc' is where the text starts. Returns 0 or -1 (error recorded). */
 int nv_claim_parse(struct nv_claim *out, const char *text, struct nv_loc loc, struct nv_model *m,
                    struct nv_diags *d);

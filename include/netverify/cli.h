@@ -27,6 +27,7 @@ int nv_cli_usage_error(const char *usage, const char *fmt, ...) NV_PRINTF(2, 3);
 /*
  * Long options every command that reads manifests accepts, and their handler:
  * returns 1 if 'opt' was one of them (applied to o), 0 if not, -1 on a bad value.
+ * Commands that read a claims file add NV_CLI_CLAIMS_OPTS.
  */
 #define NV_CLI_INPUT_OPTS                                                                          \
     {"max-depth", required_argument, NULL, 1001},                                                  \
@@ -35,8 +36,13 @@ int nv_cli_usage_error(const char *usage, const char *fmt, ...) NV_PRINTF(2, 3);
         {"pod-cidr", required_argument, NULL, 1005},                                               \
         {"service-cidr", required_argument, NULL, 1006},                                           \
         {"ipblock-matches-pods", required_argument, NULL, 1007},                                   \
+        {"host-network", required_argument, NULL, 1008},                                           \
     {                                                                                              \
-        "host-network", required_argument, NULL, 1008                                              \
+        "follow-symlinks", no_argument, NULL, 1009                                                 \
+    }
+#define NV_CLI_CLAIMS_OPTS                                                                         \
+    {                                                                                              \
+        "max-claims", required_argument, NULL, 1010                                                \
     }
 int nv_cli_input_opt(int opt, const char *arg, struct nv_load_opts *o);
 /*
@@ -56,8 +62,13 @@ int nv_cli_other_opt(int opt, const char *arg, struct nv_load_opts *o, const cha
     "      --host-network node|pod  how the plugin treats hostNetwork pods\n"                      \
     "                        (a behaviour left open is decided both ways)\n"                       \
     "      --max-depth N     refuse YAML nested deeper than N (default 256)\n"                     \
-    "      --max-file-size N refuse input files over N MiB (default 512)\n"                        \
-    "      --max-nodes N     refuse documents of more than N nodes (default 5000000)\n"
+    "      --max-file-size N refuse input files (standard input too) over N MiB\n"                 \
+    "                        (default 512)\n"                                                      \
+    "      --max-nodes N     refuse documents of more than N nodes (default 5000000)\n"            \
+    "      --follow-symlinks follow symbolic links that lead out of a directory given\n"           \
+    "                        on the command line (default: skipped with a warning)\n"
+#define NV_CLI_CLAIMS_HELP                                                                         \
+    "      --max-claims N    refuse claims files of more than N claims (default 10000)\n"
 
 /*
  * Load the paths; print the diagnostics on stderr. Returns the model, or NULL

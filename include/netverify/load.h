@@ -18,6 +18,9 @@ struct nv_load_opts {
     struct nv_yaml_limits limits;
     struct nv_profile_opts cluster;   /* --cni, --pod-cidr, ... as given */
     const struct nv_profile *profile; /* the cluster profile the model gets (NULL: generic) */
+    /* follow symbolic links that lead out of a directory given on the command line */
+    int follow_symlinks;
+    size_t max_claims; /* claims in a claims file (NV_CLAIMS_MAX_DEFAULT) */
 };
 void nv_load_opts_default(struct nv_load_opts *o);
 
