@@ -748,23 +748,22 @@ static int nv_parse_rule(struct nv_k8s *k, struct nv_policy *pol, const struct n
     r->all_ports = !ports || ports->n == 0;
     r->numeric = r->all_ports ? NV_PORTS_ALL : NV_PORTS_NONE;
     if (ports && ports->n) {
+        struct nv_ports_list numeric = {NULL, 0, 0};
         r->ports = nv_arena_alloc(&k->m->arena, ports->n * sizeof(*r->ports));
         for (i = 0; i < ports->n; i++) {
             struct nv_portspec *ps = &r->ports[r->nports];
-            uint32_t id;
             if (nv_parse_portspec(k, ports->items[i], ps) < 0) {
                 bad = 1;
                 continue;
             }
             r->nports++;
-            if (ps->name) {
+            if (ps->name)
                 r->has_named = 1;
-                continue;
-            }
-            id = ps->port ? nv_ports_range(&k->m->ports, ps->proto, ps->port, ps->end)
-                          : nv_ports_proto(&k->m->ports, ps->proto);
-            r->numeric = nv_ports_union(&k->m->ports, r->numeric, id);
+            else
+                nv_ports_list_range(&numeric, ps->proto, ps->port ? ps->port : 1,
+                                    ps->port ? ps->end : 65535);
         }
+        r->numeric = nv_ports_list_intern(&k->m->ports, &numeric);
     }
     return bad ? -1 : 0;
 }

@@ -1049,15 +1049,13 @@ long nv_model_find_workload(const struct nv_model *m, const char *id)
 
 uint32_t nv_model_ports(struct nv_model *m, const struct nv_portspec *ps, size_t n, uint32_t cls)
 {
-    uint32_t id = NV_PORTS_NONE;
+    struct nv_ports_list l = {NULL, 0, 0};
     size_t i, j;
 
     for (i = 0; i < n; i++) {
         if (!ps[i].name) {
-            id = nv_ports_union(&m->ports, id,
-                                ps[i].port
-                                    ? nv_ports_range(&m->ports, ps[i].proto, ps[i].port, ps[i].end)
-                                    : nv_ports_proto(&m->ports, ps[i].proto));
+            nv_ports_list_range(&l, ps[i].proto, ps[i].port ? ps[i].port : 1,
+                                ps[i].port ? ps[i].end : 65535);
             continue;
         }
         if (cls == UINT32_MAX)
@@ -1065,11 +1063,10 @@ uint32_t nv_model_ports(struct nv_model *m, const struct nv_portspec *ps, size_t
         for (j = 0; j < m->classes[cls].nports; j++) {
             const struct nv_named_port *np = &m->classes[cls].ports[j];
             if (np->name == ps[i].name && np->proto == ps[i].proto)
-                id = nv_ports_union(&m->ports, id,
-                                    nv_ports_range(&m->ports, np->proto, np->port, np->port));
+                nv_ports_list_range(&l, np->proto, np->port, np->port);
         }
     }
-    return id;
+    return nv_ports_list_intern(&m->ports, &l);
 }
 
 void nv_model_set_profile(struct nv_model *m, const struct nv_profile *p)

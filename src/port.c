@@ -54,10 +54,27 @@ static void nv_index_grow(struct nv_ports *t)
         nv_index_put(t, (uint32_t)i);
 }
 
+/*
+ * The port sets of real clusters hold tens of ranges in all; a chain of unions
+ * over thousands of rules that each add other ports keeps every intermediate
+ * set (quadratic). Past the limit the input is refused, before memory runs out.
+ */
+NV_NORETURN static void nv_too_many_ranges(void)
+{
+    fprintf(stderr,
+            "netverify: error: the policies' port sets need more than %lu port ranges in all "
+            "(thousands of rules with different ports for the same pods): refused\n",
+            (unsigned long)NV_PORTS_MAX_RANGES);
+    exit(NV_EXIT_INPUT);
+}
+
 static uint32_t nv_add_set(struct nv_ports *t, const uint32_t *iv, size_t n)
 {
     struct nv_portset *s;
 
+    if (n > NV_PORTS_MAX_RANGES - t->nranges)
+        nv_too_many_ranges();
+    t->nranges += n;
     NV_GROW(t->sets, t->alloc, t->nsets + 1);
     s = &t->sets[t->nsets];
     s->n = n;
@@ -118,6 +135,61 @@ uint32_t nv_ports_intern(struct nv_ports *t, const uint32_t *iv, size_t n)
         nv_index_grow(t);
     else
         t->index[j] = id;
+    return id;
+}
+
+static void nv_list_add(struct nv_ports_list *l, uint32_t lo, uint32_t hi)
+{
+    NV_GROW(l->iv, l->alloc, 2 * l->n + 2);
+    l->iv[2 * l->n] = lo;
+    l->iv[2 * l->n + 1] = hi;
+    l->n++;
+}
+
+void nv_ports_list_range(struct nv_ports_list *l, enum nv_proto proto, unsigned lo, unsigned hi)
+{
+    nv_list_add(l, nv_port_key(proto, lo), nv_port_key(proto, hi));
+}
+
+void nv_ports_list_set(struct nv_ports_list *l, const struct nv_ports *t, uint32_t id)
+{
+    const struct nv_portset *s = &t->sets[id];
+    size_t i;
+
+    for (i = 0; i < s->n; i++)
+        nv_list_add(l, s->iv[2 * i], s->iv[2 * i + 1]);
+}
+
+static int nv_pair_cmp(const void *pa, const void *pb)
+{
+    const uint32_t *a = pa, *b = pb;
+
+    return a[0] < b[0] ? -1 : a[0] > b[0];
+}
+
+uint32_t nv_ports_list_intern(struct nv_ports *t, struct nv_ports_list *l)
+{
+    size_t r, w = 0;
+    uint32_t id;
+
+    if (l->n > 1)
+        qsort(l->iv, l->n, 2 * sizeof(*l->iv), nv_pair_cmp);
+    /* merge overlapping and adjacent ranges: keys of one protocol are consecutive, and
+     * port 0 is never a key, so the ranges of two protocols never touch */
+    for (r = 0; r < l->n; r++) {
+        uint32_t lo = l->iv[2 * r], hi = l->iv[2 * r + 1];
+        if (w && lo <= l->iv[2 * w - 1] + 1) {
+            if (hi > l->iv[2 * w - 1])
+                l->iv[2 * w - 1] = hi;
+            continue;
+        }
+        l->iv[2 * w] = lo;
+        l->iv[2 * w + 1] = hi;
+        w++;
+    }
+    id = nv_ports_intern(t, l->iv, w);
+    free(l->iv);
+    memset(l, 0, sizeof(*l));
     return id;
 }
 

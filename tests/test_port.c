@@ -501,6 +501,68 @@ static void test_random_algebra(void **state)
     free(bits);
 }
 
+/*
+ * A set built in one pass from ranges and whole sets, in any order, is the
+ * union of what was added, in canonical form (the same id as the bitmap's).
+ */
+static void test_list(void **state)
+{
+    struct nv_ports *t = *state;
+    struct bset *b = calloc(2, sizeof(*b));
+    uint32_t *scratch = malloc(NBITS * sizeof(*scratch));
+    struct nv_ports_list l = {NULL, 0, 0};
+    int it, r;
+
+    assert_non_null(b);
+    assert_non_null(scratch);
+    rng_state = 0x2545F4914F6CDD1DULL;
+    assert_int_equal(nv_ports_list_intern(t, &l), NV_PORTS_NONE);
+    for (it = 0; it < 300; it++) {
+        int nr = 1 + (int)rnd_below(12);
+        memset(&b[0], 0, sizeof(b[0]));
+        for (r = 0; r < nr; r++) {
+            enum nv_proto p;
+            unsigned lo, hi;
+            random_range(&p, &lo, &hi);
+            bset_range(&b[0], p * 65536 + lo, p * 65536 + hi);
+            if (rnd_below(3)) {
+                nv_ports_list_range(&l, p, lo, hi);
+            } else {
+                /* a whole set: this range with a second one */
+                enum nv_proto p2;
+                unsigned lo2, hi2;
+                random_range(&p2, &lo2, &hi2);
+                bset_range(&b[0], p2 * 65536 + lo2, p2 * 65536 + hi2);
+                nv_ports_list_set(&l, t,
+                                  nv_ports_union(t, nv_ports_range(t, p, lo, hi),
+                                                 nv_ports_range(t, p2, lo2, hi2)));
+            }
+        }
+        check_same(t, nv_ports_list_intern(t, &l), &b[0], scratch, "list", it);
+        assert_null(l.iv);
+    }
+    free(scratch);
+    free(b);
+}
+
+/* 30,000 single ports in one list keep one set, not the 30,000 of a chain of unions. */
+static void test_list_linear(void **state)
+{
+    struct nv_ports *t = *state;
+    struct nv_ports_list l = {NULL, 0, 0};
+    size_t before = t->nranges;
+    unsigned i;
+    uint32_t id;
+
+    for (i = 0; i < 30000; i++)
+        nv_ports_list_range(&l, NV_PROTO_TCP, 2 * (29999 - i) + 1, 2 * (29999 - i) + 1);
+    id = nv_ports_list_intern(t, &l);
+    assert_int_equal(nv_ports_get(t, id)->n, 30000);
+    assert_int_equal(t->nranges - before, 30000);
+    assert_true(nv_ports_contains(t, id, NV_PROTO_TCP, 59999));
+    assert_false(nv_ports_contains(t, id, NV_PROTO_TCP, 60000));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -514,6 +576,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_format, setup_table, teardown_table),
         cmocka_unit_test_setup_teardown(test_format_npa, setup_table, teardown_table),
         cmocka_unit_test_setup_teardown(test_random_algebra, setup_table, teardown_table),
+        cmocka_unit_test_setup_teardown(test_list, setup_table, teardown_table),
+        cmocka_unit_test_setup_teardown(test_list_linear, setup_table, teardown_table),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
