@@ -155,7 +155,57 @@ struct nv_smt {
     Z3_ast *axioms;
     size_t naxioms, axalloc;
     int tainted; /* the watchdog interrupted the solver: use a fresh one next */
+    /* the time limit of what is being built (the encoding, a claim's query): the loops
+     * that build ask nv_late() and stop once it has passed */
+    struct timespec deadline;
+    int has_deadline, late;
+    unsigned ticks;
 };
+
+/* Start the clock: what is built from now on must be done within 'timeout' seconds (0: no limit).
+ */
+static void nv_set_deadline(struct nv_smt *s, double timeout)
+{
+    s->has_deadline = timeout > 0;
+    s->late = 0;
+    s->ticks = 0;
+    if (!s->has_deadline)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &s->deadline);
+    s->deadline.tv_sec += (time_t)timeout;
+    s->deadline.tv_nsec += (long)((timeout - (double)(time_t)timeout) * 1e9);
+    if (s->deadline.tv_nsec >= 1000000000L) {
+        s->deadline.tv_sec++;
+        s->deadline.tv_nsec -= 1000000000L;
+    }
+}
+
+/* Whether the deadline has passed: read the clock now. */
+static int nv_late_now(struct nv_smt *s)
+{
+    struct timespec now;
+
+    if (s->late || !s->has_deadline)
+        return s->late;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    s->late = now.tv_sec > s->deadline.tv_sec ||
+              (now.tv_sec == s->deadline.tv_sec && now.tv_nsec >= s->deadline.tv_nsec);
+    return s->late;
+}
+
+/*
+ * Whether the deadline has passed, asked at every step of a loop that builds
+ * the encoding; the clock is read every 64th step. Once late, the loops stop
+ * and what they built is thrown away.
+ */
+static int nv_late(struct nv_smt *s)
+{
+    if (s->late)
+        return 1;
+    if (!s->has_deadline || (++s->ticks & 63))
+        return 0;
+    return nv_late_now(s);
+}
 
 static void nv_z3_error(Z3_context c, Z3_error_code e)
 {
@@ -325,6 +375,8 @@ static void nv_at_most_one(struct nv_smt *s, Z3_ast *g, size_t n, const char *na
         for (i = 0; i < n; i++) {
             Z3_ast cur;
             snprintf(buf, sizeof(buf), "%s_amo_%zu", name, i);
+            if (nv_late(s))
+                return;
             cur = nv_var(s, "", buf, 0);
             nv_axiom(s, Z3_mk_implies(s->ctx, g[i], cur));
             if (prev) {
@@ -368,7 +420,7 @@ static void nv_sym_axioms(struct nv_smt *s, const struct nv_sym *e, const char *
     }
     /* several class indicators may hold only for classes that nothing but their
      * identity tells apart; the witness is read among them (nv_read_witness) */
-    for (c = 0; c < m->nclasses; c++) {
+    for (c = 0; c < m->nclasses && !nv_late(s); c++) {
         const struct nv_class *cl = &m->classes[c];
         Z3_ast b = e->cls[c];
         /* no 'b implies pod': every pod formula also asks for pod, and an external
@@ -405,7 +457,7 @@ static void nv_distinct_axioms(struct nv_smt *s)
     const struct nv_model *m = s->m;
     size_t c;
 
-    for (c = 0; c < m->nclasses; c++)
+    for (c = 0; c < m->nclasses && !nv_late(s); c++)
         if (!nv_claim_pair_ok(m, (uint32_t)c, (uint32_t)c))
             nv_axiom(s, Z3_mk_not(s->ctx, nv_and2(s, s->s.cls[c], s->d.cls[c])));
 }
@@ -437,7 +489,7 @@ static Z3_ast nv_sel(struct nv_smt *s, const struct nv_sym *e, const struct nv_s
             break;
         case NV_SEL_IN:
         case NV_SEL_NOTIN:
-            for (j = 0; j < r->nvalues; j++)
+            for (j = 0; j < r->nvalues && !nv_late(s); j++)
                 nv_terms_add(&any, (ns ? e->nslab : e->lab)[idx][nv_vocab_code(k, r->values[j])]);
             nv_terms_add(&all,
                          r->op == NV_SEL_IN ? nv_or(s, &any) : Z3_mk_not(s->ctx, nv_or(s, &any)));
@@ -629,7 +681,7 @@ static Z3_ast nv_ports(struct nv_smt *s, const struct nv_sym *d, const struct nv
     struct nv_prange *num = nv_xmalloc((n + 1) * sizeof(*num));
     size_t i, nn = 0, k;
 
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n && !nv_late(s); i++) {
         struct nv_terms t = {NULL, 0, 0};
         long j;
         struct nv_terms vals = {NULL, 0, 0};
@@ -676,7 +728,7 @@ static Z3_ast nv_isolated(struct nv_smt *s, enum nv_dir dir, const struct nv_sym
     int type = dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS;
     size_t i;
 
-    for (i = 0; i < m->npolicies; i++)
+    for (i = 0; i < m->npolicies && !nv_late(s); i++)
         if (m->policies[i]->types & type)
             nv_terms_add(&isos, nv_selected(s, self, m->policies[i]));
     return nv_or(s, &isos);
@@ -739,7 +791,7 @@ static void nv_direction(struct nv_smt *s, enum nv_dir dir, const struct nv_sym 
     size_t i, r, k, nip = 0, ipalloc = 0;
     struct nv_iprule *ip = NULL;
 
-    for (i = 0; i < m->npolicies; i++) {
+    for (i = 0; i < m->npolicies && !nv_late(s); i++) {
         const struct nv_policy *p = m->policies[i];
         struct nv_terms rules = {NULL, 0, 0};
         Z3_ast sel;
@@ -747,7 +799,7 @@ static void nv_direction(struct nv_smt *s, enum nv_dir dir, const struct nv_sym 
             continue;
         sel = nv_selected(s, self, p);
         nv_terms_add(&isos, sel);
-        for (r = 0; r < p->nrules[dir]; r++) {
+        for (r = 0; r < p->nrules[dir] && !nv_late(s); r++) {
             const struct nv_rule *rule = &p->rules[dir][r];
             struct nv_terms peers = {NULL, 0, 0};
             Z3_ast peer, ports;
@@ -755,7 +807,7 @@ static void nv_direction(struct nv_smt *s, enum nv_dir dir, const struct nv_sym 
             if (rule->all_peers) {
                 peer = nv_true(s);
             } else {
-                for (k = 0; k < rule->npeers; k++) {
+                for (k = 0; k < rule->npeers && !nv_late(s); k++) {
                     nv_terms_add(&peers, nv_peer(s, other, p, &rule->peers[k], mode, fam));
                     has_ip |= rule->peers[k].kind == NV_PEER_IPBLOCK;
                 }
@@ -933,7 +985,14 @@ static void nv_vocab_claims(struct nv_smt *s, const struct nv_claims *c)
     }
 }
 
+static void nv_robust_formulas(struct nv_smt *s);
+
 struct nv_smt *nv_smt_new(struct nv_model *m, const struct nv_claims *c)
+{
+    return nv_smt_new_within(m, c, 0);
+}
+
+struct nv_smt *nv_smt_new_within(struct nv_model *m, const struct nv_claims *c, double timeout)
 {
     struct nv_smt *s = nv_xcalloc(1, sizeof(*s));
     Z3_config cfg;
@@ -941,12 +1000,13 @@ struct nv_smt *nv_smt_new(struct nv_model *m, const struct nv_claims *c)
     int dir;
 
     s->m = m;
+    nv_set_deadline(s, timeout);
     /* vocabulary of every selector and named port */
-    for (i = 0; i < m->npolicies; i++) {
+    for (i = 0; i < m->npolicies && !nv_late(s); i++) {
         const struct nv_policy *p = m->policies[i];
         nv_vocab_add(&s->pv, p->subject);
         for (dir = 0; dir < 2; dir++)
-            for (r = 0; r < p->nrules[dir]; r++) {
+            for (r = 0; r < p->nrules[dir] && !nv_late(s); r++) {
                 const struct nv_rule *rule = &p->rules[dir][r];
                 for (k = 0; k < rule->npeers; k++) {
                     nv_vocab_add(&s->pv, rule->peers[k].pod_sel);
@@ -965,7 +1025,7 @@ struct nv_smt *nv_smt_new(struct nv_model *m, const struct nv_claims *c)
     /* the port numbers each named port takes in some class */
     for (i = 0; i < s->nnps; i++) {
         struct nv_nport *np = &s->nps[i];
-        for (k = 0; k < m->nclasses; k++) {
+        for (k = 0; k < m->nclasses && !nv_late(s); k++) {
             size_t j;
             for (j = 0; j < m->classes[k].nports; j++) {
                 const struct nv_named_port *cp = &m->classes[k].ports[j];
@@ -977,6 +1037,8 @@ struct nv_smt *nv_smt_new(struct nv_model *m, const struct nv_claims *c)
         }
     }
     s->wns = nv_width(m->nns);
+    if (nv_late_now(s))
+        goto late;
 
     cfg = Z3_mk_config();
     s->ctx = Z3_mk_context(cfg);
@@ -1025,18 +1087,27 @@ struct nv_smt *nv_smt_new(struct nv_model *m, const struct nv_claims *c)
     s->iso_out_f = s->iso_out_s;
     s->iso_in_s = nv_name(s, "src_isolated_ingress", s->iso_in_s);
     s->iso_out_s = nv_name(s, "src_isolated_egress", s->iso_out_s);
+    /* here, not at the first check: a formula cut short by a claim's deadline would stay */
+    if (!nv_late_now(s))
+        nv_robust_formulas(s);
+    if (nv_late_now(s))
+        goto late;
+    nv_set_deadline(s, 0);
     return s;
+late:
+    nv_smt_free(s);
+    return NULL;
 }
 
 static void nv_sym_release(struct nv_smt *s, struct nv_sym *e)
 {
     size_t i;
 
-    for (i = 0; i < s->pv.n; i++)
+    for (i = 0; e->lab && i < s->pv.n; i++)
         free(e->lab[i]);
-    for (i = 0; i < s->nv.n; i++)
+    for (i = 0; e->nslab && i < s->nv.n; i++)
         free(e->nslab[i]);
-    for (i = 0; i < s->nnps; i++)
+    for (i = 0; e->np && i < s->nnps; i++)
         free(e->np[i]);
     free(e->lab);
     free(e->nslab);
@@ -1051,8 +1122,10 @@ void nv_smt_free(struct nv_smt *s)
 
     if (!s)
         return;
-    Z3_solver_dec_ref(s->ctx, s->solver);
-    Z3_del_context(s->ctx);
+    if (s->ctx) {
+        Z3_solver_dec_ref(s->ctx, s->solver);
+        Z3_del_context(s->ctx);
+    }
     for (i = 0; i < s->pv.n; i++)
         free((void *)s->pv.keys[i].vals);
     for (i = 0; i < s->nv.n; i++)
@@ -1111,7 +1184,7 @@ static Z3_ast nv_set(struct nv_smt *s, const struct nv_sym *e, const struct nv_s
         return nv_and(s, &t);
     case NV_SET_WORKLOAD:
         /* the workload's own classes: claims that name workloads give them classes of their own */
-        for (i = 0; i < m->nclasses; i++)
+        for (i = 0; i < m->nclasses && !nv_late(s); i++)
             if (st->cls[i])
                 nv_terms_add(&any, e->cls[i]);
         return nv_and2(s, e->pod, nv_or(s, &any));
@@ -1320,13 +1393,37 @@ static void *nv_watchdog_run(void *arg)
     return NULL;
 }
 
-/* Z3_solver_check under a watchdog that interrupts it after 'timeout' seconds. */
+/* Seconds left before the deadline of what is being built or decided (when there is one). */
+static double nv_left(const struct nv_smt *s)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(s->deadline.tv_sec - now.tv_sec) +
+           (double)(s->deadline.tv_nsec - now.tv_nsec) / 1e9;
+}
+
+/*
+ * Z3_solver_check under a watchdog that interrupts it after 'timeout' seconds,
+ * or at the claim's deadline if that comes first: past it, or when the query
+ * was cut short by it, the check is not even started.
+ */
 static Z3_lbool nv_solve(struct nv_smt *s, double timeout, const char **why)
 {
     struct nv_watchdog w;
     Z3_lbool r;
     int started = 0;
 
+    if (s->has_deadline) {
+        double left = nv_left(s);
+        if (s->late || left <= 0) {
+            s->late = 1;
+            *why = "timeout";
+            return Z3_L_UNDEF;
+        }
+        if (timeout <= 0 || left < timeout)
+            timeout = left;
+    }
     memset(&w, 0, sizeof(w));
     if (timeout > 0) {
         w.timeout = timeout;
@@ -1844,14 +1941,17 @@ void nv_smt_check(struct nv_smt *s, const struct nv_claim *c, double timeout, st
 
     if (s->tainted)
         nv_fresh_solver(s);
-    nv_robust_formulas(s);
+    nv_robust_formulas(s); /* built with the encoding: never under a claim's deadline */
     nv_result_init(out, c);
+    /* one limit for the claim: building its queries and every question of every part */
+    nv_set_deadline(s, timeout);
     for (p = 0; p < out->nparts; p++) {
         struct nv_part *part = &out->parts[p];
         nv_smt_part(s, c, part, timeout);
         if (part->verdict == NV_REFUTED || part->verdict == NV_DEPENDS)
             nv_witness_pods(s->m, part->kind, &part->w);
     }
+    nv_set_deadline(s, 0); /* nothing else (nv_smt_emit()) is bounded by it */
 }
 
 int nv_smt_emit(struct nv_smt *s, const struct nv_claim *c, size_t part, FILE *fp)

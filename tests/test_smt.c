@@ -1609,6 +1609,36 @@ static void big_free(struct big *b)
  * workloads and policies (its first check takes milliseconds), so most must
  * be undecided.
  */
+/*
+ * The time limit covers building the encoding: with no time at all the
+ * encoding is given up (NULL), and a claim's query is not even asked; with
+ * time enough, the encoding is the one nv_smt_new() builds.
+ */
+static void test_timeout_encoding(void **state)
+{
+    struct big b;
+    struct nv_smt *smt;
+    struct nv_result r;
+    size_t p;
+
+    (void)state;
+    big_load(&b, 7, k_big_claims);
+    assert_null(nv_smt_new_within(b.m, &b.cl, 1e-9));
+    smt = nv_smt_new_within(b.m, &b.cl, 600);
+    assert_non_null(smt);
+    nv_smt_check(smt, &b.cl.items[0], 1e-9, &r);
+    for (p = 0; p < r.nparts; p++) {
+        assert_int_equal(r.parts[p].verdict, NV_UNDECIDED);
+        assert_string_equal(r.parts[p].why, "timeout");
+    }
+    /* the deadline of the claim before does not stay behind */
+    nv_smt_check(smt, &b.cl.items[0], 600, &r);
+    for (p = 0; p < r.nparts; p++)
+        assert_int_equal(r.parts[p].verdict, b.mr[0].parts[p].verdict);
+    nv_smt_free(smt);
+    big_free(&b);
+}
+
 static void test_timeout(void **state)
 {
     struct big b;
@@ -2213,11 +2243,9 @@ static void test_emit(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_differential),
-        cmocka_unit_test(test_isolated_witness_direction),
-        cmocka_unit_test(test_timeout),
-        cmocka_unit_test(test_after_timeout),
-        cmocka_unit_test(test_reaches_any_deadline),
+        cmocka_unit_test(test_differential),  cmocka_unit_test(test_isolated_witness_direction),
+        cmocka_unit_test(test_timeout),       cmocka_unit_test(test_timeout_encoding),
+        cmocka_unit_test(test_after_timeout), cmocka_unit_test(test_reaches_any_deadline),
         cmocka_unit_test(test_emit),
         cmocka_unit_test(test_behaviours),
     };

@@ -27,11 +27,18 @@ struct nv_smt;
  * (may be NULL). Free with nv_smt_free(). Z3 errors end the process with exit 3.
  */
 struct nv_smt *nv_smt_new(struct nv_model *m, const struct nv_claims *c);
+/*
+ * The same within 'timeout' seconds (0: no limit): NULL when the encoding is
+ * not built by then (what was built is freed). The encoding is part of the
+ * check of the first claim, so --timeout bounds it too.
+ */
+struct nv_smt *nv_smt_new_within(struct nv_model *m, const struct nv_claims *c, double timeout);
 void nv_smt_free(struct nv_smt *s);
 
 /*
- * Decide every part of claim c. A part the solver cannot decide within
- * 'timeout' seconds (0: no limit) is NV_UNDECIDED, never NV_HOLDS.
+ * Decide every part of claim c. The claim's query is built and all its parts
+ * are decided within 'timeout' seconds (0: no limit); a part not decided by
+ * then is NV_UNDECIDED, never NV_HOLDS.
  */
 void nv_smt_check(struct nv_smt *s, const struct nv_claim *c, double timeout,
                   struct nv_result *out);
