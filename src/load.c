@@ -2,6 +2,7 @@
  * load.c - walk input paths, parse each file's documents, build the model.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
+#define _XOPEN_SOURCE 700 /* realpath() */
 #include "netverify/load.h"
 
 #include <errno.h>
@@ -89,9 +90,61 @@ static int nv_dirs_seen(struct nv_dirs *s, const char *path, const struct stat *
     return 0;
 }
 
+/* The tree a walk reads: the directory given on the command line. */
+struct nv_tree {
+    const char *given; /* as given, for messages */
+    char *real;        /* its real path; NULL if it has none */
+    int follow;        /* --follow-symlinks */
+};
+
+/* Whether real path 'p' is 'dir' or lies below it. */
+static int nv_path_within(const char *p, const char *dir)
+{
+    size_t n = strlen(dir);
+
+    if (n == 1 && dir[0] == '/')
+        return 1;
+    return !strncmp(p, dir, n) && (p[n] == '/' || p[n] == '\0');
+}
+
+/* nv_load_link_leaves() with the directory's real path already known (NULL: none). */
+static int nv_link_leaves_real(const char *path, const char *dir_real)
+{
+    struct stat st;
+    char *real;
+    int out;
+
+    if (!dir_real || lstat(path, &st) != 0 || !S_ISLNK(st.st_mode) ||
+        !(real = realpath(path, NULL)))
+        return 0;
+    out = !nv_path_within(real, dir_real);
+    free(real);
+    return out;
+}
+
+int nv_load_link_leaves(const char *path, const char *dir)
+{
+    char *real = realpath(dir, NULL);
+    int out = nv_link_leaves_real(path, real);
+
+    free(real);
+    return out;
+}
+
+/* Whether walk entry 'full' is a link out of the tree not to follow (warned about). */
+static int nv_link_skipped(const struct nv_tree *t, const char *full, struct nv_diags *d)
+{
+    if (t->follow || !nv_link_leaves_real(full, t->real))
+        return 0;
+    nv_diag_warning(d, (struct nv_loc){full, 0, 0}, NV_E_IO,
+                    "symbolic link to outside '%s' not followed (--follow-symlinks follows it)",
+                    t->given);
+    return 1;
+}
+
 /* Collect the files under 'path' (a directory), sorted by name at each level. */
-static void nv_walk(const char *path, unsigned depth, struct nv_files *out, struct nv_dirs *seen,
-                    struct nv_diags *d)
+static void nv_walk(const struct nv_tree *t, const char *path, unsigned depth, struct nv_files *out,
+                    struct nv_dirs *seen, struct nv_diags *d)
 {
     DIR *dir;
     struct dirent *de;
@@ -126,12 +179,14 @@ static void nv_walk(const char *path, unsigned depth, struct nv_files *out, stru
         char *full = nv_xmalloc(len);
         struct stat st;
         snprintf(full, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", names.v[i]);
-        if (stat(full, &st) < 0) {
+        if (nv_link_skipped(t, full, d)) {
+            free(full);
+        } else if (stat(full, &st) < 0) {
             nv_diag_warning(d, (struct nv_loc){NULL, 0, 0}, NV_E_IO, "cannot stat '%s': %s", full,
                             strerror(errno));
             free(full);
         } else if (S_ISDIR(st.st_mode)) {
-            nv_walk(full, depth + 1, out, seen, d);
+            nv_walk(t, full, depth + 1, out, seen, d);
             free(full);
         } else if (S_ISREG(st.st_mode) && nv_has_ext(names.v[i]) &&
                    strcmp(names.v[i], "netverify.yaml") && strcmp(names.v[i], "netverify.yml")) {
@@ -278,7 +333,12 @@ struct nv_model *nv_load_unfinished(char *const *paths, size_t npaths, const str
         if (S_ISDIR(st.st_mode)) {
             struct nv_files files = {NULL, 0, 0};
             struct nv_dirs seen = {NULL, 0, 0};
-            nv_walk(p, 0, &files, &seen, d);
+            struct nv_tree tree;
+            tree.given = p;
+            tree.real = realpath(p, NULL);
+            tree.follow = o->follow_symlinks;
+            nv_walk(&tree, p, 0, &files, &seen, d);
+            free(tree.real);
             nv_dirs_release(&seen);
             if (!files.n)
                 nv_diag_error(d, (struct nv_loc){p, 0, 0}, NV_E_IO,

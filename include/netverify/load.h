@@ -25,6 +25,14 @@ struct nv_load_opts {
 void nv_load_opts_default(struct nv_load_opts *o);
 
 /*
+ * Whether 'path' is a symbolic link whose target lies outside directory 'dir'
+ * (0 when it is not a link, or its target does not resolve: opening it says
+ * what is wrong). Directories given on the command line are walked without
+ * following such links unless follow_symlinks is set.
+ */
+int nv_load_link_leaves(const char *path, const char *dir);
+
+/*
  * Load every path into a new model and finish it. Returns the model, or NULL
  * when any error was recorded in d (all errors found are recorded).
  * The caller must free the result with nv_model_free().
