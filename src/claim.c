@@ -10,11 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include "netverify/buf.h"
+#include "netverify/load.h"
 #include "netverify/yaml.h"
 
 /* ---- tokens ---- */
@@ -913,73 +910,6 @@ static void nv_on_claims_doc(const struct nv_node *root, unsigned docno, void *a
         nv_diag_error(x->d, list->loc, NV_E_MISSING, "the claims list is empty");
 }
 
-/* What a file that is not a regular file is, for the message that refuses it. */
-static const char *nv_file_kind(mode_t mode)
-{
-    if (S_ISDIR(mode))
-        return "a directory";
-    if (S_ISFIFO(mode))
-        return "a FIFO (named pipe)";
-    if (S_ISCHR(mode))
-        return "a character device";
-    if (S_ISBLK(mode))
-        return "a block device";
-    if (S_ISSOCK(mode))
-        return "a socket";
-    return "not a regular file";
-}
-
-/*
- * Read the claims file whole into 'out' (claims files are small, and multi-line
- * claims are placed exactly from the text). Only a regular file is read, never
- * more than NV_CLAIMS_MAX_BYTES of it: a claims file a pull request turned into
- * a link to /dev/zero or to a FIFO ends with an error, not a hang. Opening does
- * not block (O_NONBLOCK), so that a FIFO is refused before anything waits on it.
- */
-static int nv_claims_read(const char *file, struct nv_buf *out, struct nv_diags *d)
-{
-    struct nv_loc at = {file, 0, 0};
-    struct stat st;
-    char chunk[65536];
-    int fd = open(file, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-
-    if (fd < 0)
-        return nv_diag_error(d, at, NV_E_IO, "cannot open the claims file: %s", strerror(errno));
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        return nv_diag_error(d, at, NV_E_IO, "cannot read the claims file: %s", strerror(e));
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return nv_diag_error(d, at, NV_E_IO, "the claims file is %s, not a regular file",
-                             nv_file_kind(st.st_mode));
-    }
-    nv_buf_init(out, 0);
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof(chunk));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            close(fd);
-            nv_buf_release(out);
-            return nv_diag_error(d, at, NV_E_IO, "cannot read the claims file: %s", strerror(e));
-        }
-        if (n == 0)
-            break;
-        if ((size_t)n > NV_CLAIMS_MAX_BYTES - out->len) {
-            close(fd);
-            nv_buf_release(out);
-            return nv_diag_error(d, at, NV_E_LIMIT, "claims file is larger than %d bytes (%d MiB)",
-                                 NV_CLAIMS_MAX_BYTES, NV_CLAIMS_MAX_BYTES >> 20);
-        }
-        nv_buf_put(out, chunk, (size_t)n);
-    }
-    close(fd);
-    return 0;
-}
-
 int nv_claims_load(struct nv_claims *c, const char *path, struct nv_model *m, struct nv_diags *d)
 {
     return nv_claims_load_max(c, path, NV_CLAIMS_MAX_DEFAULT, m, d);
@@ -999,7 +929,7 @@ int nv_claims_load_max(struct nv_claims *c, const char *path, size_t max_claims,
     c->file = nv_arena_intern(&m->arena, path);
     memset(&x, 0, sizeof(x));
     x.max = max_claims;
-    if (nv_claims_read(c->file, &b, d) < 0)
+    if (nv_load_read_file(c->file, "the claims file", NV_CLAIMS_MAX_BYTES, 0, &b, d) != 0)
         return -1;
     x.src.len = b.len;
     x.buf = nv_buf_detach(&b);

@@ -118,37 +118,60 @@ int nv_cli_other_opt(int opt, const char *arg, struct nv_load_opts *o, const cha
     }
 }
 
-static int nv_file_exists(const char *path)
+/*
+ * Whether 'path', a claims file looked for in directory 'dir', is there: a
+ * regular file (1), nothing usable (0), or a symbolic link out of 'dir'
+ * (-1, an error recorded unless 'follow'): a pull request must not make the
+ * gate read, and quote in its errors, a file of the machine it runs on.
+ */
+static int nv_config_candidate(const char *path, const char *dir, int follow, struct nv_diags *d)
 {
     struct stat st;
 
+    if (lstat(path, &st) != 0)
+        return 0;
+    if (!follow && nv_load_link_leaves(path, dir)) {
+        nv_diag_error(d, (struct nv_loc){path, 0, 0}, NV_E_IO,
+                      "the claims file is a symbolic link to outside '%s': not read (give it "
+                      "with --claims, or use --follow-symlinks)",
+                      dir);
+        return -1;
+    }
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-char *nv_cli_find_config(const char *given, const char *first)
+char *nv_cli_find_config(const char *given, const char *first, int follow, struct nv_diags *d)
 {
     struct stat st;
     size_t n;
-    char *p;
+    char *p, *dir;
+    int rc;
 
     if (given)
         return nv_xstrdup(given);
-    if (nv_file_exists("netverify.yaml"))
-        return nv_xstrdup("netverify.yaml");
+    if ((rc = nv_config_candidate("netverify.yaml", ".", follow, d)) != 0)
+        return rc > 0 ? nv_xstrdup("netverify.yaml") : NULL;
     if (!first || !strcmp(first, "-"))
         return NULL;
     n = strlen(first) + 32;
     p = nv_xmalloc(n);
+    dir = nv_xmalloc(n);
     if (stat(first, &st) == 0 && S_ISDIR(st.st_mode)) {
         snprintf(p, n, "%s/netverify.yaml", first);
+        snprintf(dir, n, "%s", first);
     } else {
         const char *slash = strrchr(first, '/');
-        if (slash)
+        if (slash) {
             snprintf(p, n, "%.*s/netverify.yaml", (int)(slash - first), first);
-        else
+            snprintf(dir, n, "%.*s", slash == first ? 1 : (int)(slash - first), first);
+        } else {
             snprintf(p, n, "netverify.yaml");
+            snprintf(dir, n, ".");
+        }
     }
-    if (nv_file_exists(p))
+    rc = nv_config_candidate(p, dir, follow, d);
+    free(dir);
+    if (rc > 0)
         return p;
     free(p);
     return NULL;
@@ -170,10 +193,12 @@ struct nv_model *nv_cli_load(char *const *paths, size_t n, const struct nv_load_
     struct nv_model *m = NULL;
     struct nv_profile prof;
     struct nv_load_opts lo = *o;
-    char *config = nv_cli_find_config(NULL, n ? paths[0] : NULL);
+    char *config;
 
     nv_diags_init(&d);
-    if (nv_cli_profile(&prof, o, config, &d) == 0) {
+    config = nv_cli_find_config(NULL, n ? paths[0] : NULL, o->follow_symlinks, &d);
+    nv_profile_init(&prof);
+    if (!d.nerr && nv_cli_profile(&prof, o, config, &d) == 0) {
         lo.profile = &prof;
         m = nv_cli_need_workloads(nv_load(paths, n, &lo, &d), paths, n, &d);
     }

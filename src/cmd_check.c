@@ -11,7 +11,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include <limits.h>
 #include <sys/stat.h>
 
 #include "netverify/buf.h"
@@ -23,6 +25,17 @@
 #include "netverify/matrix.h"
 #include "netverify/report.h"
 #include "netverify/smt.h"
+
+#ifdef PATH_MAX
+#define NV_PATH_MAX PATH_MAX
+#else
+#define NV_PATH_MAX 4096
+#endif
+#ifdef NAME_MAX
+#define NV_NAME_MAX NAME_MAX
+#else
+#define NV_NAME_MAX 255
+#endif
 
 static const char k_usage[] =
     "netverify check PATH... [--claims FILE] [--format text|json|sarif|junit] [--emit-smt DIR]";
@@ -133,6 +146,68 @@ static int nv_witness_ok(struct nv_model *m, const struct nv_claim *c, const str
     return ok;
 }
 
+/* Seconds since t0 (CLOCK_MONOTONIC). */
+static double nv_seconds_since(const struct timespec *t0)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Every part of claim c undecided, for 'why'. */
+static void nv_undecided(struct nv_result *r, const struct nv_claim *c, const char *why)
+{
+    size_t p;
+
+    nv_result_init(r, c);
+    for (p = 0; p < r->nparts; p++) {
+        r->parts[p].verdict = NV_UNDECIDED;
+        r->parts[p].why = why;
+    }
+}
+
+/* The file of part p of claim i (0-based) in dir; -1 when it does not fit in 'size'. */
+static int nv_emit_path(char *buf, size_t size, const char *dir, size_t i, size_t p, size_t nparts)
+{
+    int n = snprintf(buf, size, "%s/claim-%02zu%s.smt2", dir, i + 1,
+                     nparts > 1 ? (p ? "-only" : "-reaches") : "");
+
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/*
+ * Whether the files of up to 'nclaims' claims fit under --emit-smt DIR: every
+ * component of a path at most NAME_MAX bytes, the whole under PATH_MAX. A name
+ * cut short would write several claims to one file. Returns 0, or -1 after a
+ * message.
+ */
+static int nv_emit_dir_ok(const char *dir, size_t nclaims)
+{
+    char path[NV_PATH_MAX];
+    const char *c = dir;
+
+    while (*c) {
+        size_t n = strcspn(c, "/");
+        if (n > NV_NAME_MAX) {
+            fprintf(stderr,
+                    "netverify: --emit-smt: a directory name in the path is longer than %d "
+                    "bytes (NAME_MAX)\n",
+                    NV_NAME_MAX);
+            return -1;
+        }
+        c += n + (c[n] == '/');
+    }
+    if (nv_emit_path(path, sizeof(path), dir, nclaims ? nclaims - 1 : 0, 0, 2) < 0) {
+        fprintf(stderr,
+                "netverify: --emit-smt: the directory's path is too long: the files in it would "
+                "have paths longer than %d bytes (PATH_MAX)\n",
+                NV_PATH_MAX);
+        return -1;
+    }
+    return 0;
+}
+
 /* Write every part of claim i as SMT-LIB2 into dir. Returns 0, or -1 after a message. */
 static int nv_emit_claim(struct nv_smt *smt, const struct nv_claim *c, size_t i,
                          const struct nv_result *r, const char *dir)
@@ -140,15 +215,23 @@ static int nv_emit_claim(struct nv_smt *smt, const struct nv_claim *c, size_t i,
     size_t p;
 
     for (p = 0; p < r->nparts; p++) {
-        char path[4096];
+        char path[NV_PATH_MAX];
         FILE *fp;
-        snprintf(path, sizeof(path), "%s/claim-%02zu%s.smt2", dir, i + 1,
-                 r->nparts > 1 ? (p ? "-only" : "-reaches") : "");
-        fp = fopen(path, "w");
-        if (!fp || nv_smt_emit(smt, c, p, fp) < 0 || fclose(fp) != 0) {
+        int bad;
+        if (nv_emit_path(path, sizeof(path), dir, i, p, r->nparts) < 0) {
+            fprintf(stderr, "netverify: claim %zu: no SMT-LIB written: path longer than %d bytes\n",
+                    i + 1, NV_PATH_MAX);
+            return -1;
+        }
+        if (!(fp = fopen(path, "w"))) {
             nv_escape_term_line(stderr, "netverify: cannot write '%s': %s", path, strerror(errno));
-            if (fp)
-                fclose(fp);
+            return -1;
+        }
+        errno = 0;
+        bad = nv_smt_emit(smt, c, p, fp) < 0 || ferror(fp);
+        if (fclose(fp) != 0 || bad) {
+            nv_escape_term_line(stderr, "netverify: cannot write '%s': %s", path,
+                                errno ? strerror(errno) : "write error");
             return -1;
         }
     }
@@ -184,13 +267,35 @@ static void *nv_worker(void *arg)
 {
     struct nv_job *job = arg;
     struct nv_pool *pool = job->pool;
-    struct nv_smt *smt = nv_smt_new(pool->cx->m, &pool->cx->claims);
+    struct nv_smt *smt = NULL;
+    int abandoned = 0;
     size_t i;
 
     for (i = job->index; i < pool->cx->claims.n; i += pool->jobs) {
-        nv_smt_check(smt, &pool->cx->claims.items[i], pool->timeout, &pool->cx->results[i]);
-        if (pool->emit_dir && nv_emit_claim(smt, &pool->cx->claims.items[i], i,
-                                            &pool->cx->results[i], pool->emit_dir) < 0) {
+        const struct nv_claim *c = &pool->cx->claims.items[i];
+        struct nv_result *r = &pool->cx->results[i];
+        struct timespec t0;
+        double left = pool->timeout;
+        /* the encoding of the policies is part of the first claim's check, and of its time
+         * limit: when it cannot be built in time, no claim can be checked in time */
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        if (!smt && !abandoned &&
+            !(smt = nv_smt_new_within(pool->cx->m, &pool->cx->claims, pool->timeout)))
+            abandoned = 1;
+        if (smt && pool->timeout > 0)
+            left = pool->timeout - nv_seconds_since(&t0);
+        if (!smt || (pool->timeout > 0 && left <= 0)) {
+            nv_undecided(
+                r, c, smt ? "timeout" : "timeout: the policies were not encoded within --timeout");
+            if (pool->emit_dir && !smt)
+                fprintf(stderr, "netverify: claim %zu: no SMT-LIB written: %s\n", i + 1,
+                        "the policies were not encoded within --timeout");
+            if (!smt)
+                continue;
+        } else {
+            nv_smt_check(smt, c, left, r);
+        }
+        if (pool->emit_dir && nv_emit_claim(smt, c, i, r, pool->emit_dir) < 0) {
             pthread_mutex_lock(&pool->mu);
             pool->failed = 1;
             pthread_mutex_unlock(&pool->mu);
@@ -724,6 +829,7 @@ int nv_cmd_check(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct nv_load_opts lo;
+    struct nv_diags fd;
     struct nv_ctx cx;
     enum nv_cfmt fmt = NV_CF_TEXT;
     const char *claims_arg = NULL, *output = NULL, *emit = NULL;
@@ -784,10 +890,20 @@ int nv_cmd_check(int argc, char **argv)
     }
     if (optind >= argc)
         return nv_cli_usage_error(k_usage, "no PATH given");
-    claims_path = nv_cli_find_config(claims_arg, argv[optind]);
+    nv_diags_init(&fd);
+    claims_path = nv_cli_find_config(claims_arg, argv[optind], lo.follow_symlinks, &fd);
+    nv_diags_print(&fd, stderr);
+    r = fd.nerr ? -1 : 0;
+    nv_diags_release(&fd);
+    if (r < 0)
+        return NV_EXIT_INPUT;
     if (!claims_path)
         return nv_cli_usage_error(k_usage, "no claims file: give --claims FILE, or put a "
                                            "netverify.yaml here or beside the manifests");
+    if (emit && nv_emit_dir_ok(emit, lo.max_claims) < 0) {
+        free(claims_path);
+        return NV_EXIT_INPUT;
+    }
     if (emit) {
         struct stat st;
         if (stat(emit, &st) != 0 && mkdir(emit, 0777) != 0) {

@@ -76,7 +76,8 @@ struct nv_snap {
     struct nv_model *m;
     struct nv_matrix *x;
     struct nv_claims claims;
-    char **claim_err; /* per claim: why it does not resolve on this side, or NULL */
+    char **claim_err;             /* per claim: why it does not resolve on this side, or NULL */
+    struct nv_diags *claim_diags; /* per claim: what resolving it reported on this side */
     struct nv_result *results;
 };
 
@@ -681,6 +682,49 @@ static size_t nv_claims_report(struct nv_diff *D)
     return worse;
 }
 
+/* Whether d holds an error at loc with message msg. */
+static int nv_has_error(const struct nv_diags *d, const struct nv_diag *e)
+{
+    size_t k;
+
+    for (k = 0; k < d->n; k++)
+        if (d->items[k].sev == NV_SEV_ERROR && d->items[k].loc.line == e->loc.line &&
+            d->items[k].loc.col == e->loc.col && !strcmp(d->items[k].msg, e->msg) &&
+            !strcmp(d->items[k].loc.file ? d->items[k].loc.file : "",
+                    e->loc.file ? e->loc.file : ""))
+            return 1;
+    return 0;
+}
+
+/*
+ * A claim that resolves on neither side (a set that matches nothing, a name
+ * neither side has) is an input error, as it is for 'check': its verdict
+ * cannot change, and a typo must not pass the gate quietly. Prints the errors
+ * of both sides (once when they are the same); returns how many such claims.
+ */
+static size_t nv_claims_unresolved(const struct nv_diff *D)
+{
+    struct nv_diags out;
+    size_t i, k, n = 0;
+    int side;
+
+    nv_diags_init(&out);
+    for (i = 0; i < D->new.claims.n; i++) {
+        if (!D->new.claim_err[i] || !D->old.claim_err[i])
+            continue;
+        n++;
+        for (side = 0; side < 2; side++) {
+            const struct nv_diags *d = side ? &D->old.claim_diags[i] : &D->new.claim_diags[i];
+            for (k = 0; k < d->n; k++)
+                if (d->items[k].sev == NV_SEV_ERROR && !nv_has_error(&out, &d->items[k]))
+                    nv_diag_error(&out, d->items[k].loc, d->items[k].code, "%s", d->items[k].msg);
+        }
+    }
+    nv_diags_print(&out, stderr);
+    nv_diags_release(&out);
+    return n;
+}
+
 /* ---- loading ---- */
 
 /*
@@ -714,19 +758,19 @@ static int nv_snap_load(struct nv_snap *s, const struct nv_load_opts *lo, const 
     if (!claims_path)
         return 0;
     s->claim_err = nv_xcalloc(s->claims.n + 1, sizeof(*s->claim_err));
+    s->claim_diags = nv_xcalloc(s->claims.n + 1, sizeof(*s->claim_diags));
     s->results = nv_xcalloc(s->claims.n + 1, sizeof(*s->results));
     for (i = 0; i < s->claims.n; i++) {
-        struct nv_diags rd;
-        nv_diags_init(&rd);
-        if (nv_claim_resolve(&s->claims.items[i], s->m, &rd) < 0) {
+        struct nv_diags *rd = &s->claim_diags[i];
+        nv_diags_init(rd);
+        if (nv_claim_resolve(&s->claims.items[i], s->m, rd) < 0) {
             size_t k;
-            for (k = 0; k < rd.n && rd.items[k].sev != NV_SEV_ERROR; k++)
+            for (k = 0; k < rd->n && rd->items[k].sev != NV_SEV_ERROR; k++)
                 ;
-            s->claim_err[i] = nv_xstrdup(k < rd.n ? rd.items[k].msg : "does not resolve");
+            s->claim_err[i] = nv_xstrdup(k < rd->n ? rd->items[k].msg : "does not resolve");
         } else {
             nv_check_matrix(s->x, &s->claims.items[i], &s->results[i]);
         }
-        nv_diags_release(&rd);
     }
     return 0;
 }
@@ -739,6 +783,10 @@ static void nv_snap_release(struct nv_snap *s)
         for (i = 0; i < s->claims.n; i++)
             free(s->claim_err[i]);
     free(s->claim_err);
+    if (s->claim_diags)
+        for (i = 0; i < s->claims.n; i++)
+            nv_diags_release(&s->claim_diags[i]);
+    free(s->claim_diags);
     free(s->results);
     nv_claims_release(&s->claims);
     nv_matrix_free(s->x);
@@ -850,9 +898,11 @@ int nv_cmd_diff(int argc, char **argv)
      * found for OLD */
     {
         struct nv_diags pd;
-        char *config = nv_cli_find_config(claims_path, D.old.path);
+        char *config;
         nv_diags_init(&pd);
-        rc = nv_cli_profile(&profile, &lo, config, &pd) < 0 ? NV_EXIT_INPUT : NV_EXIT_OK;
+        config = nv_cli_find_config(claims_path, D.old.path, lo.follow_symlinks, &pd);
+        nv_profile_init(&profile);
+        rc = pd.nerr || nv_cli_profile(&profile, &lo, config, &pd) < 0 ? NV_EXIT_INPUT : NV_EXIT_OK;
         nv_diags_print(&pd, stderr);
         nv_diags_release(&pd);
         free(config);
@@ -867,6 +917,10 @@ int nv_cmd_diff(int argc, char **argv)
         goto out;
     }
     nv_phase("load");
+    if (claims_path && nv_claims_unresolved(&D)) {
+        rc = NV_EXIT_INPUT;
+        goto out;
+    }
     if (output && !(D.fp = fopen(output, "w"))) {
         nv_escape_term_line(stderr, "netverify: cannot write '%s': %s", output, strerror(errno));
         rc = NV_EXIT_INPUT;

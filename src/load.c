@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "netverify/claim.h"
 #include "netverify/k8s.h"
@@ -23,6 +25,69 @@ void nv_load_opts_default(struct nv_load_opts *o)
     nv_profile_opts_init(&o->cluster);
     o->profile = NULL;
     o->max_claims = NV_CLAIMS_MAX_DEFAULT;
+}
+
+/* What a file that is not a regular file is, for the message that refuses it. */
+static const char *nv_file_kind(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a FIFO (named pipe)";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a regular file";
+}
+
+int nv_load_read_file(const char *path, const char *what, size_t max, int missing_ok,
+                      struct nv_buf *out, struct nv_diags *d)
+{
+    struct nv_loc at = {path, 0, 0};
+    struct stat st;
+    char chunk[65536];
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+
+    nv_buf_init(out, 0);
+    if (fd < 0 && missing_ok)
+        return 1;
+    if (fd < 0)
+        return nv_diag_error(d, at, NV_E_IO, "cannot open %s: %s", what, strerror(errno));
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return nv_diag_error(d, at, NV_E_IO, "cannot read %s: %s", what, strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return nv_diag_error(d, at, NV_E_IO, "%s is %s, not a regular file", what,
+                             nv_file_kind(st.st_mode));
+    }
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            close(fd);
+            nv_buf_release(out);
+            return nv_diag_error(d, at, NV_E_IO, "cannot read %s: %s", what, strerror(e));
+        }
+        if (n == 0)
+            break;
+        if ((size_t)n > max - out->len) {
+            close(fd);
+            nv_buf_release(out);
+            return nv_diag_error(d, at, NV_E_LIMIT, "%s is larger than %zu bytes (%zu MiB)", what,
+                                 max, max >> 20);
+        }
+        nv_buf_put(out, chunk, (size_t)n);
+    }
+    close(fd);
+    return 0;
 }
 
 struct nv_files {

@@ -12,6 +12,8 @@
 
 #include "netverify/arena.h"
 #include "netverify/buf.h"
+#include "netverify/claim.h"
+#include "netverify/load.h"
 #include "netverify/yaml.h"
 
 const struct nv_behaviour_def nv_behaviours[NV_NBEHAVIOURS] = {
@@ -360,20 +362,27 @@ int nv_profile_read(struct nv_profile *p, const char *path, struct nv_diags *d)
     struct nv_read_ctx x;
     struct nv_yaml_limits lim;
     struct nv_arena scratch;
+    struct nv_buf b;
     size_t nerr = d->nerr;
-    FILE *fp = fopen(path, "rb");
+    FILE *fp;
+    int rc;
 
-    if (!fp)
-        return 0; /* whoever needs the file reports that it cannot be read */
-    memset(&x, 0, sizeof(x));
-    x.p = p;
-    x.d = d;
-    nv_yaml_limits_default(&lim);
-    /* the same bound as a claims file */
-    lim.max_file_bytes = 16u << 20;
-    nv_arena_init(&scratch);
-    nv_yaml_load(fp, path, &lim, &scratch, d, nv_on_config_doc, &x);
-    nv_arena_release(&scratch);
-    fclose(fp);
+    /* read as the claims file is (the same file): a regular file, bounded; one that
+     * cannot be opened is reported by whoever needs it */
+    if ((rc = nv_load_read_file(path, "the claims file", NV_CLAIMS_MAX_BYTES, 1, &b, d)) != 0)
+        return rc < 0 ? -1 : 0;
+    fp = b.len ? fmemopen(b.data, b.len, "rb") : NULL;
+    if (fp) {
+        memset(&x, 0, sizeof(x));
+        x.p = p;
+        x.d = d;
+        nv_yaml_limits_default(&lim);
+        lim.max_file_bytes = NV_CLAIMS_MAX_BYTES;
+        nv_arena_init(&scratch);
+        nv_yaml_load(fp, path, &lim, &scratch, d, nv_on_config_doc, &x);
+        nv_arena_release(&scratch);
+        fclose(fp);
+    }
+    nv_buf_release(&b);
     return d->nerr > nerr ? -1 : 0;
 }

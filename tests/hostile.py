@@ -234,6 +234,91 @@ def stdin_endless(t):
     return {"args": LIST + ["--max-file-size", "1", "-"], "stdin": ["yes", "# endless"]}
 
 
+def symlink_out(t):
+    # links out of the tree given: to / (the whole disk, runner files in the PR comment)
+    # and to a directory beside it; neither followed, each warned about at the link
+    os.mkdir(t + "/d")
+    write(t + "/d/pod.yaml", POD)
+    os.symlink("/", t + "/d/root")
+    os.mkdir(t + "/outside")
+    write(t + "/outside/pod.yaml", POD.replace("name: web,", "name: other,"))
+    os.symlink("../outside", t + "/d/ext")
+    return LIST + [t + "/d"]
+
+
+def symlink_out_followed(t):
+    os.mkdir(t + "/d")
+    write(t + "/d/pod.yaml", POD)
+    os.mkdir(t + "/outside")
+    write(t + "/outside/pod.yaml", POD.replace("name: web,", "name: other,"))
+    os.symlink("../outside", t + "/d/ext")
+    return ["list", "--follow-symlinks", "--format", "summary", t + "/d"]
+
+
+def claims_link_out(t):
+    # the claims file found beside the manifests, a link to a file of the machine
+    os.mkdir(t + "/d")
+    write(t + "/d/pod.yaml", POD)
+    os.symlink("/etc/passwd", t + "/d/netverify.yaml")
+    return ["check", t + "/d"]
+
+
+def config_link_out(t):
+    # every command reads the cluster section of the netverify.yaml beside the manifests
+    os.mkdir(t + "/d")
+    write(t + "/d/pod.yaml", POD)
+    os.symlink("/etc/passwd", t + "/d/netverify.yaml")
+    return LIST + [t + "/d"]
+
+
+def ports_one_rule(t):
+    # one rule with 30,000 ports entries: its port set is built in one pass
+    ports = "".join("    - {port: %d}\n" % (2 * i + 1) for i in range(30000))
+    pol = ("---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+           "metadata: {name: p, namespace: shop}\n"
+           "spec:\n  podSelector: {}\n  ingress:\n  - ports:\n" + ports)
+    return LIST + [write(t + "/ports.yaml", POD + pol)]
+
+
+def ports_many_rules(t):
+    # 30,000 rules of one port each for the same pod: the unions the engine chains over
+    # them would keep every intermediate set; refused at the port-range limit
+    rules = "".join("  - ports: [{port: %d}]\n" % (2 * i + 1) for i in range(30000))
+    pol = ("---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+           "metadata: {name: p, namespace: shop}\n"
+           "spec:\n  podSelector: {}\n  ingress:\n" + rules)
+    return LIST + [write(t + "/rules.yaml", POD + pol)]
+
+
+def timeout_encoding(t):
+    # 100,000 peers: encoding them takes longer than --timeout 1, and --timeout bounds the
+    # whole check of a claim; the report goes to stderr for the test to see
+    peers = "".join("    - podSelector: {matchLabels: {app: p%d}}\n" % i for i in range(100000))
+    pol = ("---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+           "metadata: {name: p, namespace: shop}\n"
+           "spec:\n  podSelector: {}\n  ingress:\n  - from:\n" + peers)
+    write(t + "/claims.yaml", "claims:\n- cidr 0.0.0.0/0 cannot reach shop/web\n")
+    return ["check", "-j", "1", "--timeout", "1", "-o", "/dev/stderr", "--claims",
+            t + "/claims.yaml", write(t + "/peers.yaml", POD + pol)]
+
+
+def emit_long_path(t):
+    # --emit-smt DIR whose files would be longer than PATH_MAX: cut short, two parts of a
+    # claim went to one file; refused before anything is read
+    d = t + "/e"
+    while len(d) < 4085:
+        d += "/" + "x" * min(200, 4085 - len(d) - 1)
+    os.makedirs(d)
+    write(t + "/claims.yaml", "claims:\n- only shop/web reaches shop/web\n")
+    return ["check", "--emit-smt", d, "--claims", t + "/claims.yaml", write(t + "/pod.yaml", POD)]
+
+
+def emit_long_name(t):
+    write(t + "/claims.yaml", "claims:\n- shop/web cannot reach shop/web\n")
+    return ["check", "--emit-smt", t + "/" + "x" * 300, "--claims", t + "/claims.yaml",
+            write(t + "/pod.yaml", POD)]
+
+
 def deep_dirs(t):
     path = t + "/deep" + "/d" * 80
     os.makedirs(path)
@@ -296,9 +381,28 @@ CASES = [
     ("claims-dir", claims_dir, 2, r"claims: error: the claims file is a directory, not a regular",
      20, 1024),
     ("claims-17mb", claims_17mb, 2,
-     r"claims\.yaml: error: claims file is larger than 16777216 bytes", 20, 1024),
+     r"claims\.yaml: error: the claims file is larger than 16777216 bytes", 20, 1024),
     ("claims-aliases-1m", claims_aliases, 2,
      r"claims\.yaml:2:1: error: more than 10000 claims, counting what aliases repeat", 20, 1024),
+    ("symlink-out", symlink_out, 0,
+     r"d/ext: warning: symbolic link to outside '.*/d' not followed \(--follow-symlinks"
+     r".*d/root: warning: symbolic link to outside", 20, 1024),
+    ("symlink-out-followed", symlink_out_followed, 0, r"^$", 20, 1024),
+    ("claims-link-out", claims_link_out, 2,
+     r"d/netverify\.yaml: error: the claims file is a symbolic link to outside '.*/d': not read",
+     20, 1024),
+    ("config-link-out", config_link_out, 2,
+     r"d/netverify\.yaml: error: the claims file is a symbolic link to outside '.*/d': not read",
+     20, 1024),
+    ("ports-30k-one-rule", ports_one_rule, 0, r"^$", 20, 512),
+    ("ports-30k-rules", ports_many_rules, 2,
+     r"error: the policies' port sets need more than 16777216 port ranges in all", 20, 1024),
+    ("timeout-encoding", timeout_encoding, 3,
+     r"undecided \(timeout: the policies were not encoded within --timeout\)", 30, 2048),
+    ("emit-smt-path-max", emit_long_path, 2,
+     r"--emit-smt: the directory's path is too long: .* longer than 4096 bytes", 20, 1024),
+    ("emit-smt-name-max", emit_long_name, 2,
+     r"--emit-smt: a directory name in the path is longer than 255 bytes", 20, 1024),
     ("stdin-endless", stdin_endless, 2,
      r"<stdin>: error: file is larger than 1048576 bytes \(raise it with --max-file-size\)", 20,
      1024),

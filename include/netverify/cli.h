@@ -85,9 +85,11 @@ struct nv_model *nv_cli_load(char *const *paths, size_t n, const struct nv_load_
 /*
  * The configuration file: 'given' (--claims), else ./netverify.yaml, else
  * netverify.yaml inside the first PATH (a directory) or beside it (a file).
- * NULL when there is none. The caller frees the result.
+ * NULL when there is none, or after recording an error in d: a file found
+ * that is a symbolic link out of its directory is refused unless 'follow'
+ * (--follow-symlinks). The caller frees the result.
  */
-char *nv_cli_find_config(const char *given, const char *first);
+char *nv_cli_find_config(const char *given, const char *first, int follow, struct nv_diags *d);
 
 /*
  * The cluster profile of a run: the 'cluster:' section of 'config' (may be

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "netverify/buf.h"
 #include "netverify/diag.h"
 #include "netverify/model.h"
 #include "netverify/profile.h"
@@ -23,6 +24,18 @@ struct nv_load_opts {
     size_t max_claims; /* claims in a claims file (NV_CLAIMS_MAX_DEFAULT) */
 };
 void nv_load_opts_default(struct nv_load_opts *o);
+
+/*
+ * Read 'path' whole into 'out' (initialised here; the caller releases it):
+ * only a regular file of at most 'max' bytes, opened without blocking, so
+ * that a FIFO, a device or a directory (a claims file a pull request turned
+ * into a link to /dev/zero) is refused by what it is before anything waits on
+ * it. 'what' names the file in messages ("the claims file"). Returns 0, or -1
+ * after recording an error; with 'missing_ok', 1 when the file cannot be
+ * opened (nothing recorded).
+ */
+int nv_load_read_file(const char *path, const char *what, size_t max, int missing_ok,
+                      struct nv_buf *out, struct nv_diags *d);
 
 /*
  * Whether 'path' is a symbolic link whose target lies outside directory 'dir'
