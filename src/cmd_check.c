@@ -671,9 +671,11 @@ static void nv_sarif_related(struct nv_ctx *cx, const struct nv_part *p, struct 
 
 static int nv_sarif_report(struct nv_ctx *cx, FILE *fp)
 {
-    struct nv_json *rules = nv_json_array(), *results = nv_json_array();
+    struct nv_json *rules = nv_json_array();
+    struct nv_sarif so;
     size_t i, p;
 
+    nv_report_sarif_begin(&so, fp);
     nv_json_push(rules,
                  nv_report_sarif_rule("claim-refuted", "A network-segmentation claim is refuted"));
     nv_json_push(rules, nv_report_sarif_rule("claim-undecided",
@@ -725,10 +727,10 @@ static int nv_sarif_report(struct nv_ctx *cx, FILE *fp)
                 nv_sarif_related(cx, part, rel);
                 nv_json_set(res, "relatedLocations", rel);
             }
-            nv_json_push(results, res);
+            nv_report_sarif_result(&so, res);
         }
     }
-    return nv_report_sarif_write(fp, rules, results);
+    return nv_report_sarif_end(&so, rules);
 }
 
 /* The failure (or error) text of a claim that does not hold: each part's headline and reasons. */

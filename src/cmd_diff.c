@@ -70,6 +70,76 @@ static void nv_diff_help(void)
         stdout);
 }
 
+/*
+ * Output that comes after what is still being written: in memory up to
+ * NV_SPILL_MEM bytes, then in a temporary file, so that a diff of any size is
+ * written in bounded memory in the order its format asks for (json: every
+ * added, then every removed, then every changed connection).
+ */
+#define NV_SPILL_MEM ((size_t)8 << 20)
+
+struct nv_spill {
+    struct nv_buf mem;
+    FILE *tmp; /* once mem would pass NV_SPILL_MEM */
+    int err;   /* errno of a failed write to the temporary file */
+};
+
+static void nv_spill_put(struct nv_spill *s, const char *p, size_t n)
+{
+    if (s->err)
+        return;
+    if (!s->tmp && n <= NV_SPILL_MEM - s->mem.len) {
+        nv_buf_put(&s->mem, p, n);
+        return;
+    }
+    errno = 0;
+    if (!s->tmp) {
+        if (!(s->tmp = tmpfile())) {
+            s->err = errno ? errno : EIO;
+            return;
+        }
+        if (s->mem.len && fwrite(s->mem.data, 1, s->mem.len, s->tmp) != s->mem.len)
+            s->err = errno ? errno : EIO;
+        nv_buf_release(&s->mem);
+    }
+    if (!s->err && fwrite(p, 1, n, s->tmp) != n)
+        s->err = errno ? errno : EIO;
+}
+
+/* Write what s holds to fp and release it. Returns 0, or -1 with s->err set. */
+static int nv_spill_flush(struct nv_spill *s, FILE *fp)
+{
+    char chunk[65536];
+    size_t n;
+
+    if (!s->tmp) {
+        if (s->mem.len)
+            fwrite(s->mem.data, 1, s->mem.len, fp);
+    } else if (!s->err) {
+        errno = 0;
+        if (fflush(s->tmp) != 0)
+            s->err = errno ? errno : EIO;
+        rewind(s->tmp);
+        while (!s->err && (n = fread(chunk, 1, sizeof(chunk), s->tmp)) > 0)
+            fwrite(chunk, 1, n, fp);
+        if (!s->err && ferror(s->tmp))
+            s->err = errno ? errno : EIO;
+    }
+    if (s->tmp)
+        fclose(s->tmp);
+    s->tmp = NULL;
+    nv_buf_release(&s->mem);
+    return s->err ? -1 : 0;
+}
+
+static void nv_spill_release(struct nv_spill *s)
+{
+    if (s->tmp)
+        fclose(s->tmp);
+    s->tmp = NULL;
+    nv_buf_release(&s->mem);
+}
+
 /* One side of the diff. */
 struct nv_snap {
     char *path;
@@ -124,9 +194,9 @@ struct nv_diff {
     int self_flows; /* compare w => w too */
     FILE *fp;
     size_t count[3], rows;
-    struct nv_buf json[3]; /* json: the three arrays */
-    struct nv_buf md;      /* md: the table's rows */
-    struct nv_json *sarif; /* sarif: the results */
+    struct nv_spill json[3]; /* json: the removed and changed arrays, while added is written */
+    struct nv_buf md;        /* md: the table's rows */
+    struct nv_sarif sarif;   /* sarif: the log, written as it goes */
     struct nv_buf line;
     char **tend; /* text: "name[kind]" of each workload of w, escaped once; NULL until used */
 };
@@ -314,7 +384,6 @@ static void nv_change(struct nv_diff *D, enum nv_change k, const struct nv_dend 
         fwrite(b->data, 1, b->len, D->fp);
         break;
     case NV_DF_JSON:
-        b = &D->json[k];
         nv_buf_puts(b, D->count[k] > 1 ? ",\n    " : "\n    ");
         nv_json_conn(b, s, d);
         if (k == NV_CHANGED) {
@@ -323,6 +392,11 @@ static void nv_change(struct nv_diff *D, enum nv_change k, const struct nv_dend 
         } else {
             nv_buf_printf(b, ", \"conns\": \"%s\"}", nv_ports_format(pt, k == NV_ADDED ? n : o));
         }
+        /* the added array is being written; the others follow it */
+        if (k == NV_ADDED)
+            fwrite(b->data, 1, b->len, D->fp);
+        else
+            nv_spill_put(&D->json[k], b->data, b->len);
         break;
     case NV_DF_MD:
         if (++D->rows > NV_MD_MAX_ROWS)
@@ -355,7 +429,7 @@ static void nv_change(struct nv_diff *D, enum nv_change k, const struct nv_dend 
         nv_json_set(res, "message", msg);
         nv_json_push(locs, nv_report_sarif_location(loc, NULL));
         nv_json_set(res, "locations", locs);
-        nv_json_push(D->sarif, res);
+        nv_report_sarif_result(&D->sarif, res);
         break;
     }
     }
@@ -662,7 +736,7 @@ static size_t nv_claims_report(struct nv_diff *D)
             nv_json_set(res, "message", msg);
             nv_json_push(locs, nv_report_sarif_location(c->loc, NULL));
             nv_json_set(res, "locations", locs);
-            nv_json_push(D->sarif, res);
+            nv_report_sarif_result(&D->sarif, res);
             nv_buf_release(&b);
             break;
         }
@@ -815,7 +889,7 @@ static int nv_parse_fail_on(const char *arg, int *out)
 
 static int nv_sarif_write(struct nv_diff *D)
 {
-    struct nv_json *rules = nv_json_array(), *results = D->sarif;
+    struct nv_json *rules = nv_json_array();
 
     nv_json_push(rules, nv_report_sarif_rule("connection-added", "The change allows a connection"));
     nv_json_push(rules,
@@ -825,8 +899,7 @@ static int nv_sarif_write(struct nv_diff *D)
                                              "allowed on"));
     nv_json_push(rules, nv_report_sarif_rule("claim-verdict-changed",
                                              "The change alters a claim's verdict"));
-    D->sarif = NULL;
-    return nv_report_sarif_write(D->fp, rules, results);
+    return nv_report_sarif_end(&D->sarif, rules);
 }
 
 int nv_cmd_diff(int argc, char **argv)
@@ -928,21 +1001,28 @@ int nv_cmd_diff(int argc, char **argv)
     }
     if (!D.fp)
         D.fp = stdout;
-    for (k = 0; k < 3; k++)
-        nv_buf_init(&D.json[k], 0);
     nv_buf_init(&D.md, 0);
     nv_buf_init(&D.line, 0);
+    /* json and sarif are written as the walk finds changes, as text is */
     if (D.fmt == NV_DF_SARIF)
-        D.sarif = nv_json_array();
+        nv_report_sarif_begin(&D.sarif, D.fp);
+    else if (D.fmt == NV_DF_JSON)
+        fputs("{\n  \"added\": [", D.fp);
     nv_match(&D);
     nv_walk(&D);
     nv_phase("diff");
     total = D.count[0] + D.count[1] + D.count[2];
     if (D.fmt == NV_DF_JSON) {
-        fputs("{", D.fp);
-        for (k = 0; k < 3; k++)
-            fprintf(D.fp, "%s\n  \"%s\": [%s%s]", k ? "," : "", k_change_word[k],
-                    D.json[k].len ? nv_buf_str(&D.json[k]) : "", D.json[k].len ? "\n  " : "");
+        fputs(D.count[NV_ADDED] ? "\n  ]" : "]", D.fp);
+        for (k = 1; k < 3; k++) {
+            fprintf(D.fp, ",\n  \"%s\": [", k_change_word[k]);
+            if (nv_spill_flush(&D.json[k], D.fp) < 0) {
+                fprintf(stderr, "netverify: cannot keep the diff in a temporary file: %s\n",
+                        strerror(D.json[k].err));
+                rc = NV_EXIT_INTERNAL;
+            }
+            fputs(D.count[k] ? "\n  ]" : "]", D.fp);
+        }
     } else if (D.fmt == NV_DF_MD && total) {
         fprintf(D.fp,
                 "**netverify diff:** %zu connection%s added, %zu removed, %zu changed\n\n"
@@ -960,10 +1040,10 @@ int nv_cmd_diff(int argc, char **argv)
         fputs("\n}\n", D.fp);
     else if (D.fmt == NV_DF_SARIF)
         nv_sarif_write(&D);
-    if (((fail_on & NV_FAIL_ADDED) && D.count[NV_ADDED]) ||
-        ((fail_on & NV_FAIL_REMOVED) && D.count[NV_REMOVED]) ||
-        ((fail_on & NV_FAIL_CHANGED) && D.count[NV_CHANGED]) ||
-        ((fail_on & NV_FAIL_CLAIMS) && worse))
+    if (rc == NV_EXIT_OK && (((fail_on & NV_FAIL_ADDED) && D.count[NV_ADDED]) ||
+                             ((fail_on & NV_FAIL_REMOVED) && D.count[NV_REMOVED]) ||
+                             ((fail_on & NV_FAIL_CHANGED) && D.count[NV_CHANGED]) ||
+                             ((fail_on & NV_FAIL_CLAIMS) && worse)))
         rc = NV_EXIT_FINDING;
     if (fflush(D.fp) != 0 || ferror(D.fp)) {
         fprintf(stderr, "netverify: error writing the output\n");
@@ -974,10 +1054,9 @@ int nv_cmd_diff(int argc, char **argv)
 out:
     nv_profile_release(&profile);
     for (k = 0; k < 3; k++)
-        nv_buf_release(&D.json[k]);
+        nv_spill_release(&D.json[k]);
     nv_buf_release(&D.md);
     nv_buf_release(&D.line);
-    nv_json_free(D.sarif);
     if (D.tend)
         for (k = 0; (size_t)k < D.nw; k++)
             free(D.tend[k]);

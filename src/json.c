@@ -136,6 +136,41 @@ int nv_json_dump(const struct nv_json *v, FILE *fp)
     return fputc('\n', fp) == EOF ? -1 : 0;
 }
 
+struct nv_nested {
+    FILE *fp;
+    unsigned depth;
+};
+
+/* jansson's output with every line break followed by the indentation of the depth */
+static int nv_nested_put(const char *buffer, size_t size, void *data)
+{
+    const struct nv_nested *n = data;
+    size_t i, start = 0;
+
+    for (i = 0; i < size; i++) {
+        if (buffer[i] != '\n')
+            continue;
+        if (fwrite(buffer + start, 1, i + 1 - start, n->fp) != i + 1 - start ||
+            fprintf(n->fp, "%*s", (int)(2 * n->depth), "") < 0)
+            return -1;
+        start = i + 1;
+    }
+    return fwrite(buffer + start, 1, size - start, n->fp) == size - start ? 0 : -1;
+}
+
+int nv_json_dump_nested(const struct nv_json *v, unsigned depth, FILE *fp)
+{
+    struct nv_nested n;
+
+    n.fp = fp;
+    n.depth = depth;
+    /* string values never hold a raw line break: every one is jansson's indentation */
+    return json_dump_callback((const json_t *)v, nv_nested_put, &n,
+                              JSON_INDENT(2) | JSON_SORT_KEYS) < 0
+               ? -1
+               : 0;
+}
+
 void nv_json_free(struct nv_json *v)
 {
     json_decref(NV_J(v));

@@ -422,25 +422,39 @@ struct nv_json *nv_report_sarif_rule(const char *id, const char *text)
     return r;
 }
 
-int nv_report_sarif_write(FILE *fp, struct nv_json *rules, struct nv_json *results)
+/* The log down to its results (depth 3: root, "runs", the run, "results"). */
+void nv_report_sarif_begin(struct nv_sarif *s, FILE *fp)
 {
-    struct nv_json *root = nv_json_object(), *runs = nv_json_array(), *run = nv_json_object();
-    struct nv_json *tool = nv_json_object(), *driver = nv_json_object();
-    int rc;
+    s->fp = fp;
+    s->nresults = 0;
+    s->failed = fputs("{\n  \"$schema\": ", fp) < 0;
+    nv_json_write_string(fp, "https://json.schemastore.org/sarif-2.1.0.json");
+    if (fputs(",\n  \"runs\": [\n    {\n      \"results\": [", fp) < 0)
+        s->failed = 1;
+}
 
-    nv_json_set(root, "$schema", nv_json_str("https://json.schemastore.org/sarif-2.1.0.json"));
-    nv_json_set(root, "version", nv_json_str("2.1.0"));
+void nv_report_sarif_result(struct nv_sarif *s, struct nv_json *result)
+{
+    if (fputs(s->nresults++ ? ",\n        " : "\n        ", s->fp) < 0 ||
+        nv_json_dump_nested(result, 4, s->fp) < 0)
+        s->failed = 1;
+    nv_json_free(result);
+}
+
+int nv_report_sarif_end(struct nv_sarif *s, struct nv_json *rules)
+{
+    struct nv_json *tool = nv_json_object(), *driver = nv_json_object();
+
     nv_json_set(driver, "name", nv_json_str("netverify"));
     nv_json_set(driver, "version", nv_json_str(NV_VERSION));
     nv_json_set(driver, "rules", rules);
     nv_json_set(tool, "driver", driver);
-    nv_json_set(run, "tool", tool);
-    nv_json_set(run, "results", results);
-    nv_json_push(runs, run);
-    nv_json_set(root, "runs", runs);
-    rc = nv_json_dump(root, fp);
-    nv_json_free(root);
-    return rc;
+    if (fputs(s->nresults ? "\n      ],\n      \"tool\": " : "],\n      \"tool\": ", s->fp) < 0 ||
+        nv_json_dump_nested(tool, 3, s->fp) < 0 ||
+        fputs("\n    }\n  ],\n  \"version\": \"2.1.0\"\n}\n", s->fp) < 0)
+        s->failed = 1;
+    nv_json_free(tool);
+    return s->failed ? -1 : 0;
 }
 
 /* The ipBlock of the rule admitting a pod by its address in the witness, if any. */

@@ -319,6 +319,36 @@ def emit_long_name(t):
             write(t + "/pod.yaml", POD)]
 
 
+def pods_cluster(t, name, n, deny):
+    # n Pods in one namespace; with 'deny', a policy that isolates them all both ways
+    docs = ["apiVersion: v1\nkind: Pod\nmetadata: {name: w%d, namespace: a, labels: {app: w%d}}\n"
+            "spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}\n" % (i, i)
+            for i in range(n)]
+    if deny:
+        docs.append("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+                    "metadata: {name: deny, namespace: a}\n"
+                    "spec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n")
+    return write(t + "/" + name, "---\n".join(docs))
+
+
+def diff_json_big(t):
+    # 1.4 million added connections (136 MB of JSON) were held in memory: written as found
+    return ["diff", "--format", "json", pods_cluster(t, "old.yaml", 1200, True),
+            pods_cluster(t, "new.yaml", 1200, False)]
+
+
+def diff_json_removed(t):
+    # the same removed: after the added array, kept in a temporary file past 8 MiB
+    return ["diff", "--format", "json", pods_cluster(t, "old.yaml", 1200, False),
+            pods_cluster(t, "new.yaml", 1200, True)]
+
+
+def diff_sarif_big(t):
+    # 90,000 SARIF results (49 MB) were one jansson tree of 250 MB: written one at a time
+    return ["diff", "--format", "sarif", pods_cluster(t, "old.yaml", 300, True),
+            pods_cluster(t, "new.yaml", 300, False)]
+
+
 def deep_dirs(t):
     path = t + "/deep" + "/d" * 80
     os.makedirs(path)
@@ -403,6 +433,9 @@ CASES = [
      r"--emit-smt: the directory's path is too long: .* longer than 4096 bytes", 20, 1024),
     ("emit-smt-name-max", emit_long_name, 2,
      r"--emit-smt: a directory name in the path is longer than 255 bytes", 20, 1024),
+    ("diff-json-1.4m-added", diff_json_big, 0, r"^$", 60, 128),
+    ("diff-json-1.4m-removed", diff_json_removed, 0, r"^$", 60, 128),
+    ("diff-sarif-90k", diff_sarif_big, 0, r"^$", 60, 128),
     ("stdin-endless", stdin_endless, 2,
      r"<stdin>: error: file is larger than 1048576 bytes \(raise it with --max-file-size\)", 20,
      1024),

@@ -29,6 +29,12 @@ void nv_json_set(struct nv_json *obj, const char *key, struct nv_json *v);
 void nv_json_push(struct nv_json *arr, struct nv_json *v);
 /* Write with sorted keys and two-space indent, then a newline. Returns 0 or -1. */
 int nv_json_dump(const struct nv_json *v, FILE *fp);
+/*
+ * Write v as nv_json_dump() writes it where it sits 'depth' levels deep in a
+ * document (its lines indented accordingly; no newline at the end), for a
+ * document written piece by piece. Returns 0 or -1.
+ */
+int nv_json_dump_nested(const struct nv_json *v, unsigned depth, FILE *fp);
 void nv_json_free(struct nv_json *v);
 
 /* The version of the JSON library, for --version. */

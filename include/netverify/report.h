@@ -94,7 +94,23 @@ struct nv_json;
 struct nv_json *nv_report_sarif_location(struct nv_loc loc, const char *text);
 /* A SARIF reporting descriptor: {"id", "shortDescription": {"text"}}. */
 struct nv_json *nv_report_sarif_rule(const char *id, const char *text);
-/* Write a SARIF 2.1.0 log of one netverify run; takes 'rules' and 'results' (arrays). */
-int nv_report_sarif_write(FILE *fp, struct nv_json *rules, struct nv_json *results);
+/*
+ * A SARIF 2.1.0 log of one netverify run, written as it goes: the results one
+ * at a time (each freed once written), then the tool with its rules. A report
+ * of any size takes the memory of one result; the bytes are those
+ * nv_json_dump() writes for the whole log (keys sorted: "results" comes before
+ * "tool").
+ */
+struct nv_sarif {
+    FILE *fp;
+    size_t nresults;
+    int failed; /* a write failed */
+};
+void nv_report_sarif_begin(struct nv_sarif *s, FILE *fp);
+/* Write one result; takes 'result'. */
+void nv_report_sarif_result(struct nv_sarif *s, struct nv_json *result);
+/* End the log with the tool and its 'rules' (an array; taken). Returns 0, or -1 if a write failed.
+ */
+int nv_report_sarif_end(struct nv_sarif *s, struct nv_json *rules);
 
 #endif
