@@ -234,69 +234,64 @@ def stdin_endless(t):
     return {"args": LIST + ["--max-file-size", "1", "-"], "stdin": ["yes", "# endless"]}
 
 
+def pod_dir(t, links):
+    # t/d with a Pod, and the symbolic links {name: target} in it; a directory 'outside'
+    # beside it holds another Pod
+    os.mkdir(t + "/d")
+    write(t + "/d/pod.yaml", POD)
+    os.mkdir(t + "/outside")
+    write(t + "/outside/pod.yaml", POD.replace("name: web,", "name: other,"))
+    for name, target in links.items():
+        os.symlink(target, t + "/d/" + name)
+    return t + "/d"
+
+
 def symlink_out(t):
     # links out of the tree given: to / (the whole disk, runner files in the PR comment)
     # and to a directory beside it; neither followed, each warned about at the link
-    os.mkdir(t + "/d")
-    write(t + "/d/pod.yaml", POD)
-    os.symlink("/", t + "/d/root")
-    os.mkdir(t + "/outside")
-    write(t + "/outside/pod.yaml", POD.replace("name: web,", "name: other,"))
-    os.symlink("../outside", t + "/d/ext")
-    return LIST + [t + "/d"]
+    return LIST + [pod_dir(t, {"root": "/", "ext": "../outside"})]
 
 
 def symlink_out_followed(t):
-    os.mkdir(t + "/d")
-    write(t + "/d/pod.yaml", POD)
-    os.mkdir(t + "/outside")
-    write(t + "/outside/pod.yaml", POD.replace("name: web,", "name: other,"))
-    os.symlink("../outside", t + "/d/ext")
-    return ["list", "--follow-symlinks", "--format", "summary", t + "/d"]
+    return ["list", "--follow-symlinks", "--format", "summary",
+            pod_dir(t, {"ext": "../outside"})]
 
 
 def claims_link_out(t):
     # the claims file found beside the manifests, a link to a file of the machine
-    os.mkdir(t + "/d")
-    write(t + "/d/pod.yaml", POD)
-    os.symlink("/etc/passwd", t + "/d/netverify.yaml")
-    return ["check", t + "/d"]
+    return ["check", pod_dir(t, {"netverify.yaml": "/etc/passwd"})]
 
 
 def config_link_out(t):
     # every command reads the cluster section of the netverify.yaml beside the manifests
-    os.mkdir(t + "/d")
-    write(t + "/d/pod.yaml", POD)
-    os.symlink("/etc/passwd", t + "/d/netverify.yaml")
-    return LIST + [t + "/d"]
+    return LIST + [pod_dir(t, {"netverify.yaml": "/etc/passwd"})]
+
+
+def ingress_policy(rules):
+    # a NetworkPolicy of namespace shop selecting every pod, with these ingress rules
+    return ("---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+            "metadata: {name: p, namespace: shop}\n"
+            "spec:\n  podSelector: {}\n  ingress:\n" + rules)
 
 
 def ports_one_rule(t):
     # one rule with 30,000 ports entries: its port set is built in one pass
     ports = "".join("    - {port: %d}\n" % (2 * i + 1) for i in range(30000))
-    pol = ("---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
-           "metadata: {name: p, namespace: shop}\n"
-           "spec:\n  podSelector: {}\n  ingress:\n  - ports:\n" + ports)
-    return LIST + [write(t + "/ports.yaml", POD + pol)]
+    return LIST + [write(t + "/ports.yaml", POD + ingress_policy("  - ports:\n" + ports))]
 
 
 def ports_many_rules(t):
     # 30,000 rules of one port each for the same pod: the unions the engine chains over
     # them would keep every intermediate set; refused at the port-range limit
     rules = "".join("  - ports: [{port: %d}]\n" % (2 * i + 1) for i in range(30000))
-    pol = ("---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
-           "metadata: {name: p, namespace: shop}\n"
-           "spec:\n  podSelector: {}\n  ingress:\n" + rules)
-    return LIST + [write(t + "/rules.yaml", POD + pol)]
+    return LIST + [write(t + "/rules.yaml", POD + ingress_policy(rules))]
 
 
 def timeout_encoding(t):
     # 100,000 peers: encoding them takes longer than --timeout 1, and --timeout bounds the
     # whole check of a claim; the report goes to stderr for the test to see
     peers = "".join("    - podSelector: {matchLabels: {app: p%d}}\n" % i for i in range(100000))
-    pol = ("---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
-           "metadata: {name: p, namespace: shop}\n"
-           "spec:\n  podSelector: {}\n  ingress:\n  - from:\n" + peers)
+    pol = ingress_policy("  - from:\n" + peers)
     write(t + "/claims.yaml", "claims:\n- cidr 0.0.0.0/0 cannot reach shop/web\n")
     return ["check", "-j", "1", "--timeout", "1", "-o", "/dev/stderr", "--claims",
             t + "/claims.yaml", write(t + "/peers.yaml", POD + pol)]
