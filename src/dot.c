@@ -14,16 +14,17 @@
 #include <graphviz_version.h>
 
 #include "netverify/arena.h"
+#include "netverify/diag.h"
 #include "netverify/buf.h"
 #include "netverify/escape.h"
 
-struct nv_graph {
+struct nv_dot {
     Agraph_t *g;
-    Agraph_t *legend;      /* NULL until nv_graph_legend() */
+    Agraph_t *legend;      /* NULL until nv_dot_legend() */
     size_t nnodes, nedges; /* nnodes: outside the legend */
 };
 
-/* struct nv_graph_cluster is cgraph's subgraph: the cast is the whole wrapper */
+/* struct nv_dot_cluster is cgraph's subgraph: the cast is the whole wrapper */
 #define NV_SUBG(c) ((Agraph_t *)(c))
 
 /*
@@ -160,9 +161,9 @@ static Agiddisc_t nv_id_disc = {nv_ids_open,  nv_ids_map,   nv_ids_alloc,   nv_i
                                 nv_ids_print, nv_ids_close, nv_ids_register};
 static Agdisc_t nv_disc = {&AgMemDisc, &nv_id_disc, &AgIoDisc};
 
-struct nv_graph *nv_graph_new(const char *name)
+static struct nv_dot *nv_dot_new(const char *name)
 {
-    struct nv_graph *g = nv_xcalloc(1, sizeof(*g));
+    struct nv_dot *g = nv_xcalloc(1, sizeof(*g));
     char *n = nv_xstrdup(name);
 
     g->g = agopen(n, Agdirected, &nv_disc);
@@ -175,7 +176,7 @@ struct nv_graph *nv_graph_new(const char *name)
     return g;
 }
 
-struct nv_graph_cluster *nv_graph_cluster(struct nv_graph *g, const char *id, const char *label)
+static struct nv_dot_cluster *nv_dot_cluster(struct nv_dot *g, const char *id, const char *label)
 {
     size_t len = strlen(id) + sizeof("cluster_");
     char *name = nv_xmalloc(len);
@@ -190,20 +191,20 @@ struct nv_graph_cluster *nv_graph_cluster(struct nv_graph *g, const char *id, co
     }
     free(name);
     free(l);
-    return (struct nv_graph_cluster *)sg;
+    return (struct nv_dot_cluster *)sg;
 }
 
-struct nv_graph_cluster *nv_graph_legend_cluster(struct nv_graph *g)
+static struct nv_dot_cluster *nv_dot_legend_cluster(struct nv_dot *g)
 {
     if (!g->legend) {
         g->legend = agsubg(g->g, "cluster:legend", 1);
         agsafeset(g->legend, "label", "legend", "");
     }
-    return (struct nv_graph_cluster *)g->legend;
+    return (struct nv_dot_cluster *)g->legend;
 }
 
-int nv_graph_node(struct nv_graph *g, struct nv_graph_cluster *cluster, const char *id,
-                  const char *label, const char *shape)
+static int nv_dot_node(struct nv_dot *g, struct nv_dot_cluster *cluster, const char *id,
+                       const char *label, const char *shape)
 {
     char *n = nv_xstrdup(id), *l = nv_xstrdup(label);
     Agnode_t *v;
@@ -226,7 +227,7 @@ int nv_graph_node(struct nv_graph *g, struct nv_graph_cluster *cluster, const ch
     return rc;
 }
 
-int nv_graph_node_attr(struct nv_graph *g, const char *id, const char *key, const char *value)
+static int nv_dot_node_attr(struct nv_dot *g, const char *id, const char *key, const char *value)
 {
     char *n = nv_xstrdup(id), *k = nv_xstrdup(key), *v = nv_xstrdup(value);
     Agnode_t *node = agnode(g->g, n, 0);
@@ -239,8 +240,8 @@ int nv_graph_node_attr(struct nv_graph *g, const char *id, const char *key, cons
     return node ? 0 : -1;
 }
 
-int nv_graph_edge(struct nv_graph *g, const char *from, const char *to, const char *label,
-                  unsigned style)
+static int nv_dot_edge(struct nv_dot *g, const char *from, const char *to, const char *label,
+                       unsigned style)
 {
     char *f = nv_xstrdup(from), *t = nv_xstrdup(to), *l = nv_xstrdup(label);
     Agnode_t *a = agnode(g->g, f, 0), *b = agnode(g->g, t, 0);
@@ -268,19 +269,14 @@ int nv_graph_edge(struct nv_graph *g, const char *from, const char *to, const ch
     return rc;
 }
 
-size_t nv_graph_nedges(const struct nv_graph *g)
-{
-    return g->nedges;
-}
-
-/* Past NV_GRAPH_MAX_LABELS edges the labels would cover the drawing: hover text instead. */
-static void nv_graph_labels_to_tooltips(struct nv_graph *g)
+/* Past NV_DOT_MAX_LABELS edges the labels would cover the drawing: hover text instead. */
+static void nv_dot_labels_to_tooltips(struct nv_dot *g)
 {
     Agsym_t *label = agattr(g->g, AGEDGE, "label", NULL);
     Agnode_t *v;
     Agedge_t *e;
 
-    if (g->nedges <= NV_GRAPH_MAX_LABELS || !label)
+    if (g->nedges <= NV_DOT_MAX_LABELS || !label)
         return;
     agattr(g->g, AGEDGE, "tooltip", "");
     for (v = agfstnode(g->g); v; v = agnxtnode(g->g, v)) {
@@ -314,7 +310,7 @@ static int nv_labels_overlap(const textlabel_t *a, const textlabel_t *b)
  * the layout, a label that overlaps an earlier one moves below it, and the
  * drawing grows if it must.
  */
-static void nv_graph_unstack_labels(struct nv_graph *g)
+static void nv_dot_unstack_labels(struct nv_dot *g)
 {
     textlabel_t **lab = NULL;
     size_t n = 0, alloc = 0, i, j;
@@ -349,7 +345,7 @@ static void nv_graph_unstack_labels(struct nv_graph *g)
  * others: for sfdp the legend becomes one note that lists its entries
  * ("hexagon: external address range").
  */
-static void nv_graph_legend_note(struct nv_graph *g)
+static void nv_dot_legend_note(struct nv_dot *g)
 {
     Agnode_t *v, *next, *note;
     struct nv_buf b;
@@ -386,7 +382,7 @@ static void nv_graph_legend_note(struct nv_graph *g)
     nv_buf_release(&b);
 }
 
-static int nv_graph_render(struct nv_graph *g, FILE *fp, const char *format)
+static int nv_dot_render(struct nv_dot *g, FILE *fp, const char *format)
 {
     GVC_t *gvc = gvContext();
     const char *engine;
@@ -398,7 +394,7 @@ static int nv_graph_render(struct nv_graph *g, FILE *fp, const char *format)
         free(fmt);
         return -1;
     }
-    if (g->nnodes <= NV_GRAPH_DOT_MAX_NODES) {
+    if (g->nnodes <= NV_DOT_MAX_NODES) {
         engine = "dot";
         /*
          * dot has no time limit of its own: bound network simplex (ranking,
@@ -406,7 +402,7 @@ static int nv_graph_render(struct nv_graph *g, FILE *fp, const char *format)
          * twice the default effort on labelled graphs, half on dense ones
          * (a complete 50-node graph then lays out in 2-3 s).
          */
-        agsafeset(g->g, "mclimit", g->nedges <= NV_GRAPH_MAX_LABELS ? "2" : "0.5", "");
+        agsafeset(g->g, "mclimit", g->nedges <= NV_DOT_MAX_LABELS ? "2" : "0.5", "");
         agsafeset(g->g, "nslimit", "20", "");
         agsafeset(g->g, "nslimit1", "20", "");
         /*
@@ -419,14 +415,14 @@ static int nv_graph_render(struct nv_graph *g, FILE *fp, const char *format)
         agsafeset(g->g, "newrank", "true", "");
     } else {
         engine = "sfdp";
-        nv_graph_legend_note(g);
+        nv_dot_legend_note(g);
         agsafeset(g->g, "overlap", "prism", "");
     }
     if (gvLayout(gvc, g->g, engine) != 0) {
         fprintf(stderr, "netverify: graphviz layout '%s' failed\n", engine);
         rc = -1;
     } else {
-        nv_graph_unstack_labels(g);
+        nv_dot_unstack_labels(g);
         if (gvRender(gvc, g->g, fmt, fp) != 0) {
             fprintf(stderr, "netverify: graphviz cannot render '%s'\n", format);
             rc = -1;
@@ -441,9 +437,9 @@ static int nv_graph_render(struct nv_graph *g, FILE *fp, const char *format)
     return rc;
 }
 
-int nv_graph_write(struct nv_graph *g, FILE *fp, const char *format)
+static int nv_dot_emit(struct nv_dot *g, FILE *fp, const char *format)
 {
-    nv_graph_labels_to_tooltips(g);
+    nv_dot_labels_to_tooltips(g);
     if (!strcmp(format, "dot")) {
         if (agwrite(g->g, fp) != 0) {
             fputs("netverify: error writing the graph\n", stderr);
@@ -455,10 +451,10 @@ int nv_graph_write(struct nv_graph *g, FILE *fp, const char *format)
         nv_escape_term_line(stderr, "netverify: unknown graph format '%s'", format);
         return -1;
     }
-    return nv_graph_render(g, fp, format);
+    return nv_dot_render(g, fp, format);
 }
 
-void nv_graph_free(struct nv_graph *g)
+static void nv_dot_free(struct nv_dot *g)
 {
     if (!g)
         return;
@@ -466,7 +462,98 @@ void nv_graph_free(struct nv_graph *g)
     free(g);
 }
 
-const char *nv_graph_library_version(void)
+/* The legend's box: one small node per style the graph uses. */
+static void nv_dot_legend(struct nv_dot *g, unsigned used, int byns)
+{
+    /* attributes as "key=value" pairs, at most three */
+    static const struct {
+        unsigned entry;
+        const char *id, *label, *shape, *attr[3][2];
+    } rows[] = {
+        {NV_LEG_BOX, "legend:box", "workload", NULL, {{NULL, NULL}}},
+        {NV_LEG_NS, "legend:namespace", "namespace", NULL, {{NULL, NULL}}},
+        {NV_LEG_HEXAGON, "legend:hexagon", "external\\naddress range", "hexagon", {{NULL, NULL}}},
+        {NV_LEG_BOLD, "legend:bold", "bold: all ports", "box", {{"style", "bold"}}},
+        {NV_LEG_RED,
+         "legend:red",
+         "red: refutes\\na claim",
+         "box",
+         {{"color", "red"}, {"fontcolor", "red"}}},
+        {NV_LEG_DASHED,
+         "legend:dashed",
+         "dashed red: blocked\\nflow a claim needs",
+         "box",
+         {{"style", "dashed"}, {"color", "red"}, {"fontcolor", "red"}}},
+        {NV_LEG_NAMED,
+         "legend:named",
+         "yellow: named\\nby a claim",
+         "box",
+         {{"style", "filled"}, {"fillcolor", "lightyellow"}}},
+    };
+    struct nv_dot_cluster *c;
+    size_t i, k;
+
+    if (!used)
+        return;
+    c = nv_dot_legend_cluster(g);
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        const char *label = rows[i].label;
+        if (!(used & rows[i].entry))
+            continue;
+        if (rows[i].entry == NV_LEG_RED && byns)
+            label = "red: has a flow\\nthat refutes a claim";
+        else if (rows[i].entry == NV_LEG_NAMED && byns)
+            label = "yellow: a claim names it\\nor a workload in it";
+        nv_dot_node(g, c, rows[i].id, label, rows[i].shape);
+        nv_dot_node_attr(g, rows[i].id, "fontsize", "10");
+        for (k = 0; k < 3 && rows[i].attr[k][0]; k++)
+            nv_dot_node_attr(g, rows[i].id, rows[i].attr[k][0], rows[i].attr[k][1]);
+    }
+}
+
+/* The diagram as cgraph objects: boxes before their nodes, then the edges, then the legend. */
+static struct nv_dot *nv_dot_of(const struct nv_graph *dg)
+{
+    struct nv_dot *g = nv_dot_new("netverify");
+    struct nv_dot_cluster **boxes = nv_xcalloc(dg->nboxes + 1, sizeof(*boxes));
+    size_t i;
+
+    for (i = 0; i < dg->nnodes; i++) {
+        const struct nv_graph_node *v = &dg->nodes[i];
+        struct nv_dot_cluster *c = NULL;
+        if (v->box != NV_GRAPH_NO_BOX) {
+            if (!boxes[v->box])
+                boxes[v->box] = nv_dot_cluster(g, dg->boxes[v->box].id, dg->boxes[v->box].label);
+            c = boxes[v->box];
+        }
+        if (nv_dot_node(g, c, v->id, v->label, v->kind == NV_GRAPH_NODE_RANGE ? "hexagon" : NULL) !=
+            0)
+            NV_BUG("two nodes with one id");
+        if (v->flags & NV_GRAPH_NAMED) {
+            nv_dot_node_attr(g, v->id, "style", "filled");
+            nv_dot_node_attr(g, v->id, "fillcolor", "lightyellow");
+        }
+    }
+    for (i = 0; i < dg->nedges; i++) {
+        const struct nv_graph_edge *e = &dg->edges[i];
+        if (nv_dot_edge(g, dg->nodes[e->from].id, dg->nodes[e->to].id, e->label, e->style) != 0)
+            NV_BUG("edge between unknown nodes");
+    }
+    nv_dot_legend(g, dg->legend, dg->byns);
+    free(boxes);
+    return g;
+}
+
+int nv_dot_write(const struct nv_graph *dg, FILE *fp, const char *format)
+{
+    struct nv_dot *g = nv_dot_of(dg);
+    int rc = nv_dot_emit(g, fp, format);
+
+    nv_dot_free(g);
+    return rc;
+}
+
+const char *nv_dot_library_version(void)
 {
     return PACKAGE_VERSION;
 }

@@ -62,7 +62,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
         printf("netverify %s (z3 %s, libyaml %s, jansson %s, graphviz %s)\n", NV_VERSION,
                nv_smt_version(), nv_yaml_library_version(), nv_json_library_version(),
-               nv_graph_library_version());
+               nv_dot_library_version());
         return 0;
     }
     for (i = 0; i < sizeof(nv_commands) / sizeof(nv_commands[0]); i++)

@@ -1,0 +1,117 @@
+/*
+ * graph.h - the diagram of the allowed flows, before any drawing: nodes
+ * (address ranges, namespaces, workloads), namespace boxes, edges with their
+ * labels and styles, and the legend entries the styles used need. Built from
+ * the model, the matrix and (optionally) claims decided on it; dot.h draws it.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef NETVERIFY_GRAPH_H
+#define NETVERIFY_GRAPH_H
+
+#include <stddef.h>
+
+#include "netverify/claim.h"
+#include "netverify/matrix.h"
+#include "netverify/model.h"
+
+/*
+ * Without grouping asked for, a workload diagram of more nodes (workloads and
+ * address ranges) than this is drawn per namespace instead: past it dot lays
+ * out too slowly and sfdp draws no namespace boxes (PERFORMANCE-NOTES.md
+ * section 6). The same bound picks dot or sfdp in dot.c.
+ */
+#define NV_GRAPH_MAX_WORKLOAD_NODES 50
+
+/* Which nodes the diagram draws. */
+enum nv_graph_group {
+    NV_GRAPH_AUTO = -1,    /* workload, or namespace past NV_GRAPH_MAX_WORKLOAD_NODES */
+    NV_GRAPH_WORKLOAD = 0, /* one node per workload, in one box per namespace */
+    NV_GRAPH_NAMESPACE = 1 /* one node per namespace (but focused workloads) */
+};
+
+/* No focused workload. */
+#define NV_GRAPH_NO_FOCUS ((size_t)-1)
+
+/* What to draw. */
+struct nv_graph_opts {
+    enum nv_graph_group group;
+    size_t focus;                   /* a workload index, or NV_GRAPH_NO_FOCUS */
+    const struct nv_claims *claims; /* decided and marked when not NULL */
+};
+
+enum nv_graph_node_kind {
+    NV_GRAPH_NODE_RANGE,     /* an external address range */
+    NV_GRAPH_NODE_NAMESPACE, /* a namespace (grouped) */
+    NV_GRAPH_NODE_WORKLOAD,
+};
+
+/* Node and box flags. */
+#define NV_GRAPH_NAMED 1u /* a claim names it (yellow) */
+
+/* How an edge is drawn: flags, combinable. */
+enum nv_edge_style {
+    NV_EDGE_BOLD = 1,   /* all ports */
+    NV_EDGE_RED = 2,    /* refutes a claim */
+    NV_EDGE_DASHED = 4, /* a blocked flow a claim needs */
+};
+
+/* What the legend explains: the node kinds and styles the diagram uses. */
+enum nv_graph_legend {
+    NV_LEG_BOX = 1,     /* workload nodes */
+    NV_LEG_NS = 2,      /* namespace nodes */
+    NV_LEG_HEXAGON = 4, /* address ranges */
+    NV_LEG_BOLD = 8,    /* bold edges */
+    NV_LEG_RED = 16,    /* red edges */
+    NV_LEG_DASHED = 32, /* dashed edges */
+    NV_LEG_NAMED = 64,  /* yellow nodes */
+};
+
+struct nv_graph_node {
+    enum nv_graph_node_kind kind;
+    char *id;       /* unique among the nodes and boxes; no "legend:" prefix */
+    char *label;    /* DOT-escaped; "\\n" (backslash, n) breaks lines */
+    size_t box;     /* index in boxes, or NV_GRAPH_NO_BOX */
+    unsigned flags; /* NV_GRAPH_NAMED */
+};
+
+#define NV_GRAPH_NO_BOX ((size_t)-1)
+
+/* A namespace box around its workloads. */
+struct nv_graph_box {
+    char *id;    /* the namespace's id */
+    char *label; /* DOT-escaped */
+};
+
+struct nv_graph_edge {
+    size_t from, to; /* node indices */
+    char *label;     /* DOT-escaped; may be empty */
+    unsigned style;  /* enum nv_edge_style mask */
+};
+
+/*
+ * The diagram. Nodes in drawing order: ranges by address, then per namespace
+ * (by name) its node or its workloads; a box comes before its nodes. Edges
+ * sorted by their ends.
+ */
+struct nv_graph {
+    struct nv_graph_node *nodes;
+    struct nv_graph_box *boxes;
+    struct nv_graph_edge *edges;
+    size_t nnodes, nboxes, nedges;
+    unsigned legend; /* enum nv_graph_legend mask */
+    int byns;        /* grouped by namespace */
+    char *note;      /* why the diagram was grouped though not asked, or NULL */
+};
+
+/*
+ * Build the diagram of m's allowed flows (x: the matrix over m) as o says.
+ * Claims in o are decided with the matrix engine. Adds port sets to m's
+ * interned ports. The caller must free the result with nv_graph_free().
+ */
+struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x,
+                                const struct nv_graph_opts *o);
+
+/* Free the diagram; NULL is a no-op. */
+void nv_graph_free(struct nv_graph *g);
+
+#endif
