@@ -1,0 +1,541 @@
+/*
+ * diff.c - the changes between two versions of a cluster. Both sides are
+ * loaded and computed separately; workloads are matched by namespace/name and
+ * kind. External addresses are compared address by address: the atoms of
+ * both sides are walked together, so ranges that are cut differently but
+ * allow the same connections show no difference. Port sets of OLD are
+ * re-interned in NEW's table, so that comparing two sets is comparing two ids.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "netverify/diff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "netverify/arena.h"
+#include "netverify/buf.h"
+#include "netverify/explain.h"
+#include "netverify/matrix.h"
+#include "netverify/model.h"
+#include "netverify/report.h"
+#include "netverify/view.h"
+
+/* A difference on an external range, collected to be sorted by address. */
+struct nv_extdiff {
+    struct nv_flow_key key;
+    uint32_t o, n; /* port sets, both in NEW's table */
+    size_t p0, p1; /* while walking: the first and last piece of the range */
+};
+
+/*
+ * OLD's and NEW's atoms cut each other into pieces, in address order: piece
+ * k lies in OLD's atom 'a' and NEW's atom 'b'; 'starts' when it is the first
+ * of its family. Computed once; every row is then walked piece by piece.
+ */
+struct nv_diff_piece {
+    uint32_t a, b;
+    int starts;
+};
+
+static uint32_t nv_xlat(struct nv_diff *D, uint32_t id)
+{
+    const struct nv_portset *s;
+
+    if (id == NV_PORTS_NONE || id == NV_PORTS_ALL)
+        return id;
+    if (id >= D->nxlat) {
+        size_t n = D->nxlat ? D->nxlat : 64;
+        while (n <= id)
+            n *= 2;
+        D->xlat = nv_xrealloc(D->xlat, n * sizeof(*D->xlat));
+        memset(D->xlat + D->nxlat, 0xff, (n - D->nxlat) * sizeof(*D->xlat));
+        D->nxlat = n;
+    }
+    if (D->xlat[id] == UINT32_MAX) {
+        s = nv_ports_get(&D->old.m->ports, id);
+        D->xlat[id] = nv_ports_intern(&D->new.m->ports, s->iv, s->n);
+    }
+    return D->xlat[id];
+}
+
+/* The end of a flow for nv_explain(): range e, or workload wl of m. */
+static struct nv_end nv_diff_end(const struct nv_model *m, const struct nv_flow_end *e, long wl)
+{
+    struct nv_end end;
+
+    memset(&end, 0, sizeof(end));
+    if (e->wl < 0) {
+        end.external = 1;
+        end.ip = e->r.first;
+    } else {
+        const struct nv_workload *w = &m->workloads[wl];
+        end.cls = w->npods ? m->pods[w->pods[0]].cls : 0;
+    }
+    return end;
+}
+
+struct nv_loc nv_diff_loc(struct nv_diff *D, enum nv_row_change k, const struct nv_flow_end *s,
+                          const struct nv_flow_end *d)
+{
+    struct nv_model *m = D->new.m;
+    long sw = s->wl >= 0 ? D->w[s->wl].n : -1, dw = d->wl >= 0 ? D->w[d->wl].n : -1;
+    struct nv_loc loc = {NULL, 0, 0};
+    struct nv_flow_why why;
+    struct nv_end se, de;
+    int side;
+
+    if ((s->wl >= 0 && sw < 0) || (d->wl >= 0 && dw < 0)) {
+        /* an end is gone from NEW: point at its manifest in OLD */
+        long w = d->wl >= 0 && dw < 0 ? D->w[d->wl].o : D->w[s->wl].o;
+        return D->old.m->workloads[w].loc;
+    }
+    se = nv_diff_end(m, s, sw);
+    de = nv_diff_end(m, d, dw);
+    nv_explain(m, &se, &de, NULL, 0, &why);
+    for (side = 0; side < 2 && !loc.file; side++) {
+        const struct nv_side *sd = side == 0 ? &why.ingress : &why.egress;
+        if (!sd->isolated)
+            continue;
+        if (k != NV_ROW_REMOVED && sd->nadmits)
+            loc = sd->admits[0].rule->loc;
+        else if (k == NV_ROW_REMOVED && sd->npolicies)
+            loc = sd->policies[0]->loc;
+    }
+    nv_flow_why_release(&why);
+    if (!loc.file)
+        loc = m->workloads[dw >= 0 ? dw : sw >= 0 ? sw : 0].loc;
+    return loc;
+}
+
+/* ---- the walk ---- */
+
+static void nv_make_pieces(struct nv_diff *D)
+{
+    const struct nv_atoms *ao = &D->old.m->atoms, *an = &D->new.m->atoms;
+    size_t a = 0, b = 0, n = 0;
+    int fam = -1;
+
+    D->pieces = nv_xmalloc((ao->n + an->n + 1) * sizeof(*D->pieces));
+    /* both sides cover the same families, so their atoms end together */
+    while (a < ao->n && b < an->n) {
+        struct nv_iprange ra = nv_atoms_range(ao, a), rb = nv_atoms_range(an, b);
+        int c = nv_ip_cmp(&ra.last, &rb.last);
+        D->pieces[n].a = (uint32_t)a;
+        D->pieces[n].b = (uint32_t)b;
+        D->pieces[n].starts = ra.first.fam != fam;
+        fam = ra.first.fam;
+        n++;
+        if (c <= 0)
+            a++;
+        if (c >= 0)
+            b++;
+    }
+    D->npieces = n;
+}
+
+/* The addresses of pieces p0 .. p1. */
+static struct nv_iprange nv_pieces_range(const struct nv_diff *D, size_t p0, size_t p1)
+{
+    struct nv_iprange r, ra = nv_atoms_range(&D->old.m->atoms, D->pieces[p0].a);
+    struct nv_iprange rb = nv_atoms_range(&D->new.m->atoms, D->pieces[p0].b);
+
+    r.first = nv_ip_cmp(&ra.first, &rb.first) > 0 ? ra.first : rb.first;
+    ra = nv_atoms_range(&D->old.m->atoms, D->pieces[p1].a);
+    rb = nv_atoms_range(&D->new.m->atoms, D->pieces[p1].b);
+    r.last = nv_ip_cmp(&ra.last, &rb.last) < 0 ? ra.last : rb.last;
+    return r;
+}
+
+/*
+ * Walk OLD's and NEW's atoms together (either id array may be NULL: nothing
+ * allowed) and store every maximal range on which (old, new) is constant and
+ * differs. Returns how many.
+ */
+static size_t nv_segments(struct nv_diff *D, const uint32_t *io, const uint32_t *in, size_t wl,
+                          struct nv_extdiff *out)
+{
+    size_t k, n = 0;
+    int open = 0;
+
+    for (k = 0; k < D->npieces; k++) {
+        const struct nv_diff_piece *p = &D->pieces[k];
+        uint32_t o = io ? nv_xlat(D, io[p->a]) : NV_PORTS_NONE;
+        uint32_t v = in ? in[p->b] : NV_PORTS_NONE;
+        if (open && !p->starts && out[n - 1].o == o && out[n - 1].n == v) {
+            out[n - 1].p1 = k;
+        } else if (o != v) {
+            out[n].p0 = out[n].p1 = k;
+            out[n].key.wl = wl;
+            out[n].o = o;
+            out[n].n = v;
+            n++;
+            open = 1;
+        } else {
+            open = 0;
+        }
+    }
+    for (k = 0; k < n; k++)
+        out[k].key.r = nv_pieces_range(D, out[k].p0, out[k].p1);
+    return n;
+}
+
+static enum nv_row_change nv_kind(uint32_t o, uint32_t n)
+{
+    return o == NV_PORTS_NONE ? NV_ROW_ADDED : n == NV_PORTS_NONE ? NV_ROW_REMOVED : NV_ROW_CHANGED;
+}
+
+/* The end for workload number i: taken from NEW when NEW has it, else from OLD. */
+static void nv_diff_wl_end(const struct nv_diff *D, size_t i, struct nv_flow_end *e)
+{
+    const struct nv_diff_wl *w = &D->w[i];
+    const struct nv_model *m = w->n >= 0 ? D->new.m : D->old.m;
+
+    nv_flow_end_workload(e, m, (size_t)(w->n >= 0 ? w->n : w->o));
+    e->wl = (long)i;
+}
+
+/* The state of one walk. */
+struct nv_dwalk {
+    struct nv_diff *D;
+    void (*fn)(void *, enum nv_row_change, const struct nv_flow_end *, const struct nv_flow_end *,
+               uint32_t, uint32_t);
+    void *ctx;
+    uint32_t *orow, *nrow, *oat, *nat;
+    struct nv_extdiff *seg;
+    char addr[NV_IPRANGE_BUFSZ];
+};
+
+static void nv_dwalk_emit(struct nv_dwalk *W, const struct nv_flow_end *s,
+                          const struct nv_flow_end *d, uint32_t o, uint32_t n)
+{
+    if (nv_view_keeps(W->D->view, s, d))
+        W->fn(W->ctx, nv_kind(o, n), s, d, o, n);
+}
+
+/* External sources: every destination's differences, then sorted by range. */
+static void nv_dwalk_external(struct nv_dwalk *W)
+{
+    struct nv_diff *D = W->D;
+    const struct nv_model *mo = D->old.m, *mn = D->new.m;
+    struct nv_extdiff *ext = NULL;
+    size_t next = 0, extalloc = 0, j, k;
+
+    for (j = 0; j < D->nw; j++) {
+        const struct nv_diff_wl *w = &D->w[j];
+        size_t n;
+        if (w->o >= 0)
+            nv_matrix_from_atoms(D->old.x, mo->workloads[w->o].unit, W->oat);
+        if (w->n >= 0)
+            nv_matrix_from_atoms(D->new.x, mn->workloads[w->n].unit, W->nat);
+        n = nv_segments(D, w->o >= 0 ? W->oat : NULL, w->n >= 0 ? W->nat : NULL, j, W->seg);
+        NV_GROW(ext, extalloc, next + n);
+        if (n)
+            memcpy(ext + next, W->seg, n * sizeof(*W->seg));
+        next += n;
+    }
+    if (ext)
+        qsort(ext, next, sizeof(*ext), nv_flow_key_cmp);
+    for (k = 0; k < next; k++) {
+        struct nv_flow_end s, d;
+        nv_flow_end_range(&s, &ext[k].key.r, W->addr);
+        nv_diff_wl_end(D, ext[k].key.wl, &d);
+        nv_dwalk_emit(W, &s, &d, ext[k].o, ext[k].n);
+    }
+    free(ext);
+}
+
+/* The connections from workload number i to number j on both sides (NEW's port ids). */
+static void nv_dwalk_pair(struct nv_dwalk *W, size_t i, size_t j, uint32_t *o, uint32_t *n)
+{
+    struct nv_diff *D = W->D;
+    const struct nv_diff_wl *w = &D->w[i], *v = &D->w[j];
+
+    *o = *n = NV_PORTS_NONE;
+    if (j == i) {
+        if (w->o >= 0)
+            *o = nv_xlat(D, nv_matrix_self(D->old.x, (uint32_t)w->o, W->orow));
+        if (w->n >= 0)
+            *n = nv_matrix_self(D->new.x, (uint32_t)w->n, W->nrow);
+        return;
+    }
+    if (w->o >= 0 && v->o >= 0)
+        *o = nv_xlat(D, W->orow[D->old.m->workloads[v->o].unit]);
+    if (w->n >= 0 && v->n >= 0)
+        *n = W->nrow[D->new.m->workloads[v->n].unit];
+}
+
+/* Workload sources: external destinations first, then workloads. */
+static void nv_dwalk_workloads(struct nv_dwalk *W)
+{
+    struct nv_diff *D = W->D;
+    const struct nv_model *mo = D->old.m, *mn = D->new.m;
+    size_t i, j, k, n;
+
+    for (i = 0; i < D->nw; i++) {
+        const struct nv_diff_wl *w = &D->w[i];
+        struct nv_flow_end s, d;
+        uint32_t o, nn;
+        nv_diff_wl_end(D, i, &s);
+        if (!nv_view_may_leave(D->view, &s))
+            continue;
+        if (w->o >= 0)
+            nv_matrix_row(D->old.x, mo->workloads[w->o].unit, W->orow, W->oat);
+        if (w->n >= 0)
+            nv_matrix_row(D->new.x, mn->workloads[w->n].unit, W->nrow, W->nat);
+        n = nv_segments(D, w->o >= 0 ? W->oat : NULL, w->n >= 0 ? W->nat : NULL, i, W->seg);
+        for (k = 0; k < n; k++) {
+            nv_flow_end_range(&d, &W->seg[k].key.r, W->addr);
+            nv_dwalk_emit(W, &s, &d, W->seg[k].o, W->seg[k].n);
+        }
+        for (j = 0; j < D->nw; j++) {
+            if (j == i && !D->self_flows)
+                continue;
+            nv_dwalk_pair(W, i, j, &o, &nn);
+            if (o == nn)
+                continue;
+            nv_diff_wl_end(D, j, &d);
+            nv_dwalk_emit(W, &s, &d, o, nn);
+        }
+    }
+}
+
+void nv_diff_each(struct nv_diff *D,
+                  void (*fn)(void *ctx, enum nv_row_change k, const struct nv_flow_end *src,
+                             const struct nv_flow_end *dst, uint32_t before, uint32_t after),
+                  void *ctx)
+{
+    const struct nv_model *mo = D->old.m, *mn = D->new.m;
+    struct nv_dwalk W;
+
+    memset(&W, 0, sizeof(W));
+    W.D = D;
+    W.fn = fn;
+    W.ctx = ctx;
+    W.orow = nv_xmalloc((mo->nunits + 1) * sizeof(*W.orow));
+    W.nrow = nv_xmalloc((mn->nunits + 1) * sizeof(*W.nrow));
+    W.oat = nv_xmalloc((mo->atoms.n + 1) * sizeof(*W.oat));
+    W.nat = nv_xmalloc((mn->atoms.n + 1) * sizeof(*W.nat));
+    W.seg = nv_xmalloc((mo->atoms.n + mn->atoms.n + 1) * sizeof(*W.seg));
+    if (!D->pieces)
+        nv_make_pieces(D);
+    nv_dwalk_external(&W);
+    nv_dwalk_workloads(&W);
+    free(W.orow);
+    free(W.nrow);
+    free(W.oat);
+    free(W.nat);
+    free(W.seg);
+}
+
+void nv_diff_match(struct nv_diff *D)
+{
+    const struct nv_model *mo = D->old.m, *mn = D->new.m;
+    size_t a = 0, b = 0, n = 0;
+
+    D->w = nv_xmalloc((mo->nworkloads + mn->nworkloads + 1) * sizeof(*D->w));
+    D->onum = nv_xmalloc((mo->nworkloads + 1) * sizeof(*D->onum));
+    D->nnum = nv_xmalloc((mn->nworkloads + 1) * sizeof(*D->nnum));
+    /* both sides are sorted by id, then kind */
+    while (a < mo->nworkloads || b < mn->nworkloads) {
+        int c;
+        if (a == mo->nworkloads)
+            c = 1;
+        else if (b == mn->nworkloads)
+            c = -1;
+        else if (!(c = strcmp(mo->workloads[a].id, mn->workloads[b].id)))
+            c = strcmp(mo->workloads[a].kind, mn->workloads[b].kind);
+        if (c <= 0)
+            D->onum[a] = (long)n;
+        if (c >= 0)
+            D->nnum[b] = (long)n;
+        D->w[n].o = c <= 0 ? (long)a++ : -1;
+        D->w[n].n = c >= 0 ? (long)b++ : -1;
+        n++;
+    }
+    D->nw = n;
+}
+
+/* ---- claims ---- */
+
+enum nv_cverdict { NV_CV_HOLDS, NV_CV_REFUTED, NV_CV_UNDECIDED, NV_CV_ERROR, NV_CV_DEPENDS };
+
+static enum nv_cverdict nv_claim_verdict(const struct nv_diff_side *s, size_t i)
+{
+    if (s->claim_err[i])
+        return NV_CV_ERROR;
+    switch (nv_result_verdict(&s->results[i])) {
+    case NV_HOLDS:
+        return NV_CV_HOLDS;
+    case NV_REFUTED:
+        return NV_CV_REFUTED;
+    case NV_DEPENDS:
+        return NV_CV_DEPENDS;
+    default:
+        return NV_CV_UNDECIDED;
+    }
+}
+
+static const char *const k_cverdict[] = {"holds", "refuted", "undecided", "error", "depends"};
+
+/* What stands behind a claim's verdict on one side: the counterexample or the error. */
+static char *nv_claim_detail(const struct nv_diff_side *s, size_t i)
+{
+    const struct nv_result *r = &s->results[i];
+    size_t p;
+
+    if (s->claim_err[i])
+        return nv_xstrdup(s->claim_err[i]);
+    for (p = 0; p < r->nparts; p++)
+        if (r->parts[p].verdict == NV_REFUTED)
+            return nv_report_headline(s->m, &r->parts[p]);
+    for (p = 0; p < r->nparts; p++)
+        if (r->parts[p].verdict == NV_DEPENDS) {
+            struct nv_buf b;
+            char *cond = nv_report_condition(s->m, &r->parts[p]);
+            nv_buf_init(&b, 0);
+            nv_buf_printf(&b, "%s: ", cond);
+            nv_report_flow(&b, s->m, &r->parts[p]);
+            free(cond);
+            return nv_buf_detach(&b);
+        }
+    return NULL;
+}
+
+size_t nv_diff_claims(const struct nv_diff *D, void (*fn)(void *ctx, const struct nv_row_claim *c),
+                      void *ctx)
+{
+    const struct nv_claims *cl = &D->new.claims;
+    size_t i, worse = 0;
+
+    for (i = 0; i < cl->n; i++) {
+        const struct nv_claim *c = &cl->items[i];
+        enum nv_cverdict vo = nv_claim_verdict(&D->old, i), vn = nv_claim_verdict(&D->new, i);
+        struct nv_row_claim row;
+        char *why;
+        if (vo == vn)
+            continue;
+        worse += vo == NV_CV_HOLDS;
+        why = nv_claim_detail(&D->new, i);
+        row.text = c->text;
+        row.name = c->name;
+        row.before = k_cverdict[vo];
+        row.after = k_cverdict[vn];
+        row.detail = why;
+        row.worse = vo == NV_CV_HOLDS;
+        row.loc = c->loc;
+        fn(ctx, &row);
+        free(why);
+    }
+    return worse;
+}
+
+/* Whether d holds an error at loc with message msg. */
+static int nv_has_error(const struct nv_diags *d, const struct nv_diag *e)
+{
+    size_t k;
+
+    for (k = 0; k < d->n; k++)
+        if (d->items[k].sev == NV_SEV_ERROR && d->items[k].loc.line == e->loc.line &&
+            d->items[k].loc.col == e->loc.col && !strcmp(d->items[k].msg, e->msg) &&
+            !strcmp(d->items[k].loc.file ? d->items[k].loc.file : "",
+                    e->loc.file ? e->loc.file : ""))
+            return 1;
+    return 0;
+}
+
+/* A claim that resolves on neither side cannot change its verdict: a typo must not pass quietly. */
+size_t nv_diff_unresolved(const struct nv_diff *D)
+{
+    struct nv_diags out;
+    size_t i, k, n = 0;
+    int side;
+
+    nv_diags_init(&out);
+    for (i = 0; i < D->new.claims.n; i++) {
+        if (!D->new.claim_err[i] || !D->old.claim_err[i])
+            continue;
+        n++;
+        for (side = 0; side < 2; side++) {
+            const struct nv_diags *d = side ? &D->old.claim_diags[i] : &D->new.claim_diags[i];
+            for (k = 0; k < d->n; k++)
+                if (d->items[k].sev == NV_SEV_ERROR && !nv_has_error(&out, &d->items[k]))
+                    nv_diag_error(&out, d->items[k].loc, d->items[k].code, "%s", d->items[k].msg);
+        }
+    }
+    nv_diags_print(&out, stderr);
+    nv_diags_release(&out);
+    return n;
+}
+
+/* ---- loading ---- */
+
+int nv_diff_side_load(struct nv_diff_side *s, const struct nv_load_opts *lo,
+                      const char *claims_path, int quiet)
+{
+    struct nv_diags d;
+    size_t i;
+
+    nv_diags_init(&d);
+    s->m = nv_load_unfinished(&s->path, 1, lo, &d);
+    if (s->m && claims_path)
+        nv_claims_load_max(&s->claims, claims_path, lo->max_claims, s->m, &d);
+    if (s->m && !d.nerr)
+        nv_model_finish(s->m, &d);
+    if (!quiet || d.nerr)
+        nv_diags_print(&d, stderr);
+    if (!s->m || d.nerr) {
+        if (d.nerr == 0)
+            NV_BUG("load failed without a diagnostic");
+        nv_diags_release(&d);
+        return -1;
+    }
+    nv_diags_release(&d);
+    s->x = nv_matrix_new(s->m);
+    if (!claims_path)
+        return 0;
+    s->claim_err = nv_xcalloc(s->claims.n + 1, sizeof(*s->claim_err));
+    s->claim_diags = nv_xcalloc(s->claims.n + 1, sizeof(*s->claim_diags));
+    s->results = nv_xcalloc(s->claims.n + 1, sizeof(*s->results));
+    for (i = 0; i < s->claims.n; i++) {
+        struct nv_diags *rd = &s->claim_diags[i];
+        nv_diags_init(rd);
+        if (nv_claim_resolve(&s->claims.items[i], s->m, rd) < 0) {
+            size_t k;
+            for (k = 0; k < rd->n && rd->items[k].sev != NV_SEV_ERROR; k++)
+                ;
+            s->claim_err[i] = nv_xstrdup(k < rd->n ? rd->items[k].msg : "does not resolve");
+        } else {
+            nv_check_matrix(s->x, &s->claims.items[i], &s->results[i]);
+        }
+    }
+    return 0;
+}
+
+static void nv_diff_side_release(struct nv_diff_side *s)
+{
+    size_t i;
+
+    if (s->claim_err)
+        for (i = 0; i < s->claims.n; i++)
+            free(s->claim_err[i]);
+    free(s->claim_err);
+    if (s->claim_diags)
+        for (i = 0; i < s->claims.n; i++)
+            nv_diags_release(&s->claim_diags[i]);
+    free(s->claim_diags);
+    free(s->results);
+    nv_claims_release(&s->claims);
+    nv_matrix_free(s->x);
+    nv_model_free(s->m);
+}
+
+void nv_diff_release(struct nv_diff *D)
+{
+    free(D->w);
+    free(D->onum);
+    free(D->nnum);
+    free(D->xlat);
+    free(D->pieces);
+    nv_diff_side_release(&D->old);
+    nv_diff_side_release(&D->new);
+}
