@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "netverify/buf.h"
+#include "netverify/endpoint.h"
 #include "netverify/load.h"
 #include "netverify/yaml.h"
 
@@ -971,16 +972,6 @@ void nv_claims_release(struct nv_claims *c)
 
 /* ---- resolution ---- */
 
-static int nv_ns_named(const struct nv_model *m, const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < m->nns; i++)
-        if (!strcmp(m->ns[i].name, name))
-            return (int)i;
-    return -1;
-}
-
 static int nv_in_cidrs(const struct nv_set *s, const struct nv_ip *a)
 {
     size_t i;
@@ -993,56 +984,40 @@ static int nv_in_cidrs(const struct nv_set *s, const struct nv_ip *a)
     return in;
 }
 
-/* Whether workload w is one that reference s (NS/NAME or NAME, without its kind) names. */
-static int nv_ref_names(const struct nv_model *m, const struct nv_set *s,
-                        const struct nv_workload *w)
-{
-    return !strcmp(w->name, s->name) && (!s->ns || !strcmp(m->ns[w->ns].name, s->ns));
-}
-
-/* Workloads a NS/NAME or NAME reference names, of its kind when it gives one. */
+/* Workloads a NS/NAME or NAME reference names, of its kind when it gives one: exactly one. */
 static int nv_resolve_workload(struct nv_set *s, struct nv_model *m, struct nv_diags *d)
 {
-    size_t i, found = 0, other = 0, first = 0;
-    int same_id = 1;
-    struct nv_buf b;
+    struct nv_epref ref;
+    struct nv_ep ep;
+    struct nv_buf err;
+    size_t i;
 
-    for (i = 0; i < m->nworkloads; i++) {
-        const struct nv_workload *w = &m->workloads[i];
-        if (!nv_ref_names(m, s, w))
-            continue;
-        if (s->wkind && strcmp(w->kind, s->wkind)) {
-            other++;
-            continue;
-        }
-        if (!found++)
-            first = i;
-        else
-            same_id &= !strcmp(w->id, m->workloads[first].id);
+    nv_buf_init(&err, 0);
+    nv_ep_ref_workload(&ref, s->text, s->ns, s->name, s->wkind);
+    if (nv_ep_resolve(m, &ref, NV_EP_WORKLOAD, &ep, &err) < 0) {
+        nv_diag_error(d, s->loc, NV_E_VALUE, "%s", nv_buf_str(&err));
+        nv_buf_release(&err);
+        return -1;
     }
-    if (found == 1) {
-        for (i = 0; i < m->npods; i++)
-            if (m->pods[i].workload == first)
-                s->cls[m->pods[i].cls] = 1;
-        return 0;
-    }
-    nv_buf_init(&b, 0);
-    for (i = 0; i < m->nworkloads; i++)
-        if (nv_ref_names(m, s, &m->workloads[i]))
-            nv_buf_printf(&b, "%s%s[%s]", b.len ? ", " : "", m->workloads[i].id,
-                          m->workloads[i].kind);
-    if (!found && other)
-        nv_diag_error(d, s->loc, NV_E_VALUE, "no workload named '%s' (of another kind: %s)",
-                      s->text, nv_buf_str(&b));
-    else if (!found)
-        nv_diag_error(d, s->loc, NV_E_VALUE, "no workload named '%s'", s->text);
-    else
-        nv_diag_error(d, s->loc, NV_E_VALUE, "'%s' names %zu workloads (%s); %s", s->text, found,
-                      nv_buf_str(&b),
-                      same_id ? "add the kind in brackets, as NAMESPACE/NAME[Kind]"
-                              : "write NAMESPACE/NAME");
-    nv_buf_release(&b);
-    return -1;
+    nv_buf_release(&err);
+    for (i = 0; i < m->npods; i++)
+        if (m->pods[i].workload == ep.wl)
+            s->cls[m->pods[i].cls] = 1;
+    return 0;
+}
+
+/* The namespace 'name' of set s, or -1 after recording why not (and the nearest name). */
+static long nv_resolve_ns(const struct nv_set *s, const char *name, const struct nv_model *m,
+                          struct nv_diags *d)
+{
+    struct nv_buf err;
+    long ns;
+
+    nv_buf_init(&err, 0);
+    if ((ns = nv_ep_namespace(m, s->text, name, &err)) < 0)
+        nv_diag_error(d, s->loc, NV_E_VALUE, "%s", nv_buf_str(&err));
+    nv_buf_release(&err);
+    return ns;
 }
 
 /*
@@ -1271,8 +1246,18 @@ static int nv_resolve_svc(struct nv_claim *c, struct nv_set *s, struct nv_model 
     size_t i, j, n = 0, any = 0;
     int rc = 0;
 
-    if (!svc)
-        return nv_diag_error(d, s->loc, NV_E_VALUE, "no Service '%s/%s'", s->ns, s->name);
+    if (!svc) {
+        struct nv_epref ref;
+        struct nv_ep ep;
+        struct nv_buf err;
+        nv_buf_init(&err, 0);
+        nv_ep_ref_workload(&ref, s->text, s->ns, s->name, NULL);
+        ref.form = NV_EP_SERVICE;
+        nv_ep_resolve(m, &ref, NV_EP_SERVICE, &ep, &err);
+        nv_diag_error(d, s->loc, NV_E_VALUE, "%s", nv_buf_str(&err));
+        nv_buf_release(&err);
+        return -1;
+    }
     s->svc = svc;
     if (svc->unselected != NV_SVC_SELECTS)
         return nv_svc_unselected_error(s, svc, d);
@@ -1335,9 +1320,8 @@ static int nv_resolve_set(struct nv_claim *c, struct nv_set *s, struct nv_model 
         memset(s->atoms, 1, m->atoms.n);
         break;
     case NV_SET_PODS:
-        if (s->scope_ns && nv_ns_named(m, s->scope_ns) < 0)
-            return nv_diag_error(d, s->loc, NV_E_VALUE, "no namespace '%s' (in '%s')", s->scope_ns,
-                                 s->text);
+        if (s->scope_ns && nv_resolve_ns(s, s->scope_ns, m, d) < 0)
+            return -1;
         for (i = 0; i < m->nclasses; i++) {
             const struct nv_class *k = &m->classes[i];
             if (s->scope_ns && strcmp(m->ns[k->ns].name, s->scope_ns))
@@ -1348,8 +1332,8 @@ static int nv_resolve_set(struct nv_claim *c, struct nv_set *s, struct nv_model 
         }
         break;
     case NV_SET_NAMESPACE:
-        if ((ns = nv_ns_named(m, s->name)) < 0)
-            return nv_diag_error(d, s->loc, NV_E_VALUE, "no namespace '%s'", s->name);
+        if ((ns = (int)nv_resolve_ns(s, s->name, m, d)) < 0)
+            return -1;
         for (i = 0; i < m->nclasses; i++)
             s->cls[i] = m->classes[i].ns == (unsigned)ns;
         break;
@@ -1375,8 +1359,18 @@ static int nv_resolve_set(struct nv_claim *c, struct nv_set *s, struct nv_model 
         s->ncls += s->cls[i];
     for (i = 0; i < m->atoms.n; i++)
         s->natoms += s->atoms[i];
-    if (!s->ncls && !s->natoms)
-        return nv_diag_error(d, s->loc, NV_E_VALUE, "'%s' matches nothing", s->text);
+    if (!s->ncls && !s->natoms) {
+        struct nv_buf err;
+        nv_buf_init(&err, 0);
+        nv_buf_printf(&err, "'%s' matches nothing", s->text);
+        if (s->kind == NV_SET_PODS || s->kind == NV_SET_NAMESPACES)
+            nv_ep_suggest_labels(m, s->sel, s->kind == NV_SET_NAMESPACES, &err);
+        if (s->kind == NV_SET_PODS && s->scope_sel && !strchr(nv_buf_str(&err), '?'))
+            nv_ep_suggest_labels(m, s->scope_sel, 1, &err);
+        nv_diag_error(d, s->loc, NV_E_VALUE, "%s", nv_buf_str(&err));
+        nv_buf_release(&err);
+        return -1;
+    }
     if (c->kind == NV_CLAIM_ISOLATED && !s->ncls)
         return nv_diag_error(d, s->loc, NV_E_VALUE,
                              "'%s' holds no workload: only workloads can be isolated", s->text);

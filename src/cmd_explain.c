@@ -16,6 +16,7 @@
 #include "netverify/buf.h"
 #include "netverify/check.h"
 #include "netverify/claim.h"
+#include "netverify/endpoint.h"
 #include "netverify/escape.h"
 #include "netverify/explain.h"
 #include "netverify/matrix.h"
@@ -68,70 +69,12 @@ struct nv_xend {
     size_t nonly;
 };
 
-static int nv_xend_resolve(const struct nv_model *m, const char *opt, struct nv_xend *e)
+/* An end as the endpoint module resolved it (a Service is taken apart by nv_explain_svc). */
+static void nv_xend_set(struct nv_xend *e, const struct nv_ep *ep)
 {
-    const char *br = strchr(e->arg, '[');
-    size_t idlen = br ? (size_t)(br - e->arg) : strlen(e->arg), i, hits = 0;
-    const char *kind = NULL, *why = "";
-    size_t kindlen = 0;
-
-    e->wl = -1;
-    if (nv_ip_parse(e->arg, &e->ip, &why) >= 0) {
-        e->external = 1;
-        if (m->families & NV_FAMILY_BIT(e->ip.fam))
-            return 0;
-        nv_escape_term_line(stderr, "netverify: %s '%s': %s addresses are not modelled", opt,
-                            e->arg, nv_family_name(e->ip.fam));
-        return -1;
-    }
-    if (br) {
-        kind = br + 1;
-        kindlen = strlen(kind);
-        if (!kindlen || kind[kindlen - 1] != ']') {
-            nv_escape_term_line(stderr,
-                                "netverify: %s '%s': write a workload as namespace/name[Kind]", opt,
-                                e->arg);
-            return -1;
-        }
-        kindlen--;
-    }
-    if (!memchr(e->arg, '/', idlen)) {
-        if (strchr(e->arg, ':') || strspn(e->arg, "0123456789.") == strlen(e->arg))
-            nv_escape_term_line(stderr, "netverify: %s '%s': %s", opt, e->arg, why);
-        else
-            nv_escape_term_line(stderr,
-                                "netverify: %s '%s' is neither a workload (namespace/name) nor "
-                                "an IP address",
-                                opt, e->arg);
-        return -1;
-    }
-    for (i = 0; i < m->nworkloads; i++) {
-        const struct nv_workload *w = &m->workloads[i];
-        if (strlen(w->id) != idlen || strncmp(w->id, e->arg, idlen))
-            continue;
-        if (kind && (strlen(w->kind) != kindlen || strncmp(w->kind, kind, kindlen)))
-            continue;
-        if (!hits++)
-            e->wl = (long)i;
-    }
-    if (!hits) {
-        nv_escape_term_line(stderr, "netverify: %s '%s': no workload by that name in the manifests",
-                            opt, e->arg);
-        return -1;
-    }
-    if (hits > 1) {
-        struct nv_buf b;
-        nv_buf_init(&b, 0);
-        nv_buf_printf(&b, "netverify: %s '%s' names %zu workloads of different kinds:", opt, e->arg,
-                      hits);
-        for (i = 0; i < m->nworkloads; i++)
-            if (strlen(m->workloads[i].id) == idlen && !strncmp(m->workloads[i].id, e->arg, idlen))
-                nv_buf_printf(&b, " %s[%s]", m->workloads[i].id, m->workloads[i].kind);
-        nv_escape_term_line(stderr, "%s; add the kind in brackets", nv_buf_str(&b));
-        nv_buf_release(&b);
-        return -1;
-    }
-    return 0;
+    e->external = ep->form == NV_EP_ADDRESS;
+    e->ip = ep->ip;
+    e->wl = ep->form == NV_EP_WORKLOAD ? (long)ep->wl : -1;
 }
 
 /* --port: PROTO/NUMBER, NUMBER, PROTO/NAME or NAME (a named port of the destination). */
@@ -881,47 +824,6 @@ out:
     nv_xgroups_release(&dg);
 }
 
-/* Whether an endpoint is written "svc NS/NAME" ("svc" in any case, then blanks). */
-static int nv_is_svc_arg(const char *arg)
-{
-    return !strncasecmp(arg, "svc", 3) && (arg[3] == ' ' || arg[3] == '\t');
-}
-
-/* "svc NS/NAME" as --to: the Service, or NULL (not that form). -1 in *bad after an error. */
-static const struct nv_service *nv_xsvc_resolve(const struct nv_model *m, const char *arg, int *bad)
-{
-    const char *ref = arg, *slash;
-    const struct nv_service *svc;
-    char *ns;
-
-    *bad = 0;
-    if (!nv_is_svc_arg(arg))
-        return NULL;
-    for (ref = arg + 3; *ref == ' ' || *ref == '\t'; ref++)
-        ;
-    slash = strchr(ref, '/');
-    if (!slash || slash == ref || !slash[1] || strchr(slash + 1, '/')) {
-        nv_escape_term_line(stderr, "netverify: --to '%s': write a Service as 'svc NAMESPACE/NAME'",
-                            arg);
-        *bad = 1;
-        return NULL;
-    }
-    ns = nv_xstrdup(ref);
-    ns[slash - ref] = '\0';
-    svc = nv_service_find(m, ns, slash + 1);
-    free(ns);
-    if (!svc) {
-        nv_escape_term_line(stderr,
-                            "netverify: --to '%s': no Service by that name in the manifests", arg);
-        *bad = 1;
-    } else if (svc->unselected != NV_SVC_SELECTS) {
-        nv_escape_term_line(stderr, "netverify: --to '%s': the Service %s", arg,
-                            nv_service_unselected_why(svc));
-        *bad = 1;
-    }
-    return *bad ? NULL : svc;
-}
-
 /* Whether --port p picks Service port sp (by name, or by number on any protocol unless given). */
 static int nv_xsvc_picks(const struct nv_xport *p, int proto_given,
                          const struct nv_service_port *sp)
@@ -1104,9 +1006,10 @@ int nv_cmd_explain(int argc, char **argv)
     struct nv_load_opts lo;
     struct nv_xctx X;
     struct nv_xend src, dst;
+    struct nv_ep sep, dep;
     const char *output = NULL, *port_arg = NULL;
     const struct nv_service *svc;
-    int c, r, rc = NV_EXIT_OK, bad, proto_given;
+    int c, r, rc = NV_EXIT_OK, proto_given;
 
     nv_load_opts_default(&lo);
     memset(&X, 0, sizeof(X));
@@ -1146,7 +1049,12 @@ int nv_cmd_explain(int argc, char **argv)
     X.m = nv_cli_load(argv + optind, (size_t)(argc - optind), &lo);
     if (!X.m)
         return NV_EXIT_INPUT;
-    if (nv_is_svc_arg(src.arg)) {
+    if (nv_ep_arg(X.m, "--from", src.arg, NV_EP_ANY, &sep) < 0 ||
+        nv_ep_arg(X.m, "--to", dst.arg, NV_EP_ANY, &dep) < 0) {
+        rc = NV_EXIT_INPUT;
+        goto out;
+    }
+    if (sep.form == NV_EP_SERVICE) {
         nv_escape_term_line(stderr,
                             "netverify: --from '%s': a Service is a destination only (--to 'svc "
                             "NAMESPACE/NAME'); explain from one of its workloads instead",
@@ -1154,10 +1062,10 @@ int nv_cmd_explain(int argc, char **argv)
         rc = NV_EXIT_INPUT;
         goto out;
     }
-    svc = nv_xsvc_resolve(X.m, dst.arg, &bad);
-    if (bad || nv_xend_resolve(X.m, "--from", &src) < 0 ||
-        (!svc && nv_xend_resolve(X.m, "--to", &dst) < 0) ||
-        (!svc && nv_xport_resolve(X.m, &dst, &X.port, proto_given) < 0) ||
+    nv_xend_set(&src, &sep);
+    nv_xend_set(&dst, &dep);
+    svc = dep.form == NV_EP_SERVICE ? dep.svc : NULL;
+    if ((!svc && nv_xport_resolve(X.m, &dst, &X.port, proto_given) < 0) ||
         (!svc && nv_xself_check(X.m, &src, &dst) < 0)) {
         rc = NV_EXIT_INPUT;
         goto out;

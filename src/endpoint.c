@@ -14,6 +14,7 @@
 
 #include "netverify/claim.h"
 #include "netverify/escape.h"
+#include "netverify/selector.h"
 
 /* ---- did you mean ---- */
 
@@ -146,9 +147,8 @@ int nv_ep_parse(const char *text, struct nv_epref *ref, struct nv_buf *err)
     }
     ref->form = NV_EP_WORKLOAD;
     br = strchr(text, '[');
-    if ((!br && strchr(text, ']')) ||
-        (br && (text[len - 1] != ']' || br + 2 >= text + len || strchr(br + 1, '[') ||
-                memchr(text, ']', len - 1))))
+    if ((!br && strchr(text, ']')) || (br && (text[len - 1] != ']' || br + 2 >= text + len ||
+                                              strchr(br + 1, '[') || memchr(text, ']', len - 1))))
         return nv_ep_fail(err,
                           "'%s': write a workload as NAMESPACE/NAME[Kind], the kind in brackets "
                           "at the end",
@@ -208,23 +208,91 @@ static long nv_ref_ns(const struct nv_model *m, const struct nv_epref *ref)
     return -1;
 }
 
-/* "; did you mean 'X'?" when a namespace name is near the one written. */
-static int nv_no_namespace(const struct nv_model *m, const struct nv_epref *ref, struct nv_buf *err)
+long nv_ep_namespace(const struct nv_model *m, const char *text, const char *ns, struct nv_buf *err)
 {
     struct nv_suggest sg;
-    char *ns = nv_xmalloc(ref->nslen + 1);
     size_t i;
 
-    memcpy(ns, ref->ns, ref->nslen);
-    ns[ref->nslen] = '\0';
+    for (i = 0; i < m->nns; i++)
+        if (!strcmp(m->ns[i].name, ns))
+            return (long)i;
     nv_suggest_init(&sg, ns);
     for (i = 0; i < m->nns; i++)
         nv_suggest_add(&sg, m->ns[i].name);
-    nv_buf_printf(err, "'%s': no namespace '%s' in the manifests", ref->text, ns);
+    nv_buf_printf(err, "'%s': no namespace '%s' in the manifests", text, ns);
     if (nv_suggest_best(&sg))
         nv_buf_printf(err, "; did you mean '%s'?", nv_suggest_best(&sg));
+    return -1;
+}
+
+/* The namespace of a reference NS/NAME that names no namespace: say so. */
+static int nv_no_namespace(const struct nv_model *m, const struct nv_epref *ref, struct nv_buf *err)
+{
+    char *ns = nv_xmalloc(ref->nslen + 1);
+
+    memcpy(ns, ref->ns, ref->nslen);
+    ns[ref->nslen] = '\0';
+    nv_ep_namespace(m, ref->text, ns, err);
     free(ns);
     return -1;
+}
+
+/* The labels of pod group i, or of namespace i. */
+static const struct nv_labels *nv_labels_of(const struct nv_model *m, int of_ns, size_t i)
+{
+    return of_ns ? &m->ns[i].labels : &m->pods[i].labels;
+}
+
+void nv_ep_suggest_labels(const struct nv_model *m, const struct nv_selector *sel,
+                          int of_namespaces, struct nv_buf *err)
+{
+    size_t r, i, k, v, n = of_namespaces ? m->nns : m->npods;
+
+    for (r = 0; sel && r < sel->n; r++) {
+        const struct nv_requirement *q = &sel->reqs[r];
+        struct nv_suggest sg;
+        int has_key = 0;
+        if (q->op == NV_SEL_NOTIN || q->op == NV_SEL_NOTEXISTS)
+            continue;
+        for (i = 0; i < n && !has_key; i++)
+            has_key = nv_labels_get(nv_labels_of(m, of_namespaces, i), q->key) != NULL;
+        if (!has_key) {
+            nv_suggest_init(&sg, q->key);
+            for (i = 0; i < n; i++)
+                for (k = 0; k < nv_labels_of(m, of_namespaces, i)->n; k++)
+                    nv_suggest_add(&sg, nv_labels_of(m, of_namespaces, i)->keys[k]);
+            if (nv_suggest_best(&sg)) {
+                nv_buf_printf(err, "; did you mean the label '%s'?", nv_suggest_best(&sg));
+                return;
+            }
+            continue;
+        }
+        if (q->op != NV_SEL_IN)
+            continue;
+        for (v = 0; v < q->nvalues; v++) {
+            int seen = 0;
+            for (i = 0; i < n && !seen; i++) {
+                const char *have = nv_labels_get(nv_labels_of(m, of_namespaces, i), q->key);
+                seen = have && !strcmp(have, q->values[v]);
+            }
+            if (seen)
+                break;
+        }
+        if (v < q->nvalues)
+            continue; /* some value is there: not a typo */
+        for (v = 0; v < q->nvalues; v++) {
+            nv_suggest_init(&sg, q->values[v]);
+            for (i = 0; i < n; i++) {
+                const char *have = nv_labels_get(nv_labels_of(m, of_namespaces, i), q->key);
+                if (have)
+                    nv_suggest_add(&sg, have);
+            }
+            if (nv_suggest_best(&sg)) {
+                nv_buf_printf(err, "; did you mean '%s=%s'?", q->key, nv_suggest_best(&sg));
+                return;
+            }
+        }
+    }
 }
 
 static int nv_resolve_service(const struct nv_model *m, const struct nv_epref *ref,
@@ -293,8 +361,10 @@ static int nv_no_workload(const struct nv_model *m, const struct nv_epref *ref, 
     if (ref->ns && nv_ref_ns(m, ref) < 0)
         return nv_no_namespace(m, ref, err);
     want = nv_xmalloc(n + 1);
-    memcpy(want, ref->ns ? ref->ns : ref->name, n); /* "ns/name" is one span of text */
-    want[n] = '\0';
+    if (ref->ns)
+        snprintf(want, n + 1, "%.*s/%.*s", (int)ref->nslen, ref->ns, (int)ref->namelen, ref->name);
+    else
+        snprintf(want, n + 1, "%.*s", (int)ref->namelen, ref->name);
     nv_suggest_init(&sg, want);
     for (i = 0; i < m->nworkloads; i++)
         nv_suggest_add(&sg, ref->ns ? m->workloads[i].id : m->workloads[i].name);
@@ -341,13 +411,30 @@ static int nv_resolve_workload(const struct nv_model *m, const struct nv_epref *
             (!found || !ref->kind || nv_span_is(ref->kind, ref->kindlen, m->workloads[i].kind)))
             nv_buf_printf(&list, "%s%s[%s]", list.len ? ", " : "", m->workloads[i].id,
                           m->workloads[i].kind);
-    if (!found)
-        nv_buf_printf(err, "'%s': no workload of kind %.*s by that name (there %s %s)", ref->text,
-                      (int)ref->kindlen, ref->kind, other == 1 ? "is" : "are", nv_buf_str(&list));
-    else
+    if (!found) {
+        struct nv_suggest sg;
+        char *kind = nv_xmalloc(ref->kindlen + 1);
+        long best = -1;
+        memcpy(kind, ref->kind, ref->kindlen);
+        kind[ref->kindlen] = '\0';
+        nv_suggest_init(&sg, kind);
+        for (i = 0; i < m->nworkloads; i++)
+            if (nv_ref_names(m, ref, &m->workloads[i])) {
+                nv_suggest_add(&sg, m->workloads[i].kind);
+                if (nv_suggest_best(&sg) == m->workloads[i].kind)
+                    best = (long)i;
+            }
+        nv_buf_printf(err, "'%s': no workload of kind %s by that name (there %s %s)", ref->text,
+                      kind, other == 1 ? "is" : "are", nv_buf_str(&list));
+        if (best >= 0)
+            nv_buf_printf(err, "; did you mean '%s[%s]'?", m->workloads[best].id,
+                          m->workloads[best].kind);
+        free(kind);
+    } else {
         nv_buf_printf(err, "'%s' names %zu workloads (%s); %s", ref->text, found, nv_buf_str(&list),
                       same_id ? "add the kind in brackets, as NAMESPACE/NAME[Kind]"
                               : "write NAMESPACE/NAME");
+    }
     nv_buf_release(&list);
     return -1;
 }

@@ -1044,14 +1044,15 @@ static void test_resolve_errors(void **state)
     assert_int_equal(r.c.n, 20);
     assert_int_equal(r.resolve_rc, -1);
     expect_diag(&r.d, 2, 5, "'pods app=typo' matches nothing");
-    expect_diag(&r.d, 4, 5, "no namespace 'nope'");
-    expect_diag(&r.d, 5, 5, "no namespace 'nope' (in 'pods app=web in namespace nope')");
-    expect_diag(&r.d, 6, 5, "no workload named 'nope'");
+    expect_diag(&r.d, 4, 5, "'namespace nope': no namespace 'nope' in the manifests");
+    expect_diag(&r.d, 5, 5,
+                "'pods app=web in namespace nope': no namespace 'nope' in the manifests");
+    expect_diag(&r.d, 6, 5, "'nope': no workload by that name in the manifests");
     expect_diag(&r.d, 7, 5,
                 "'web' names 2 workloads (ops/web[Deployment], shop/web[Deployment]); write "
                 "NAMESPACE/NAME");
-    expect_diag(&r.d, 8, 5 + 17, "no workload named 'ops/nope'");
-    expect_diag(&r.d, 9, 5, "no Service 'shop/nope'");
+    expect_diag(&r.d, 8, 5 + 17, "'ops/nope': no workload by that name in the manifests");
+    expect_diag(&r.d, 9, 5, "'svc shop/nope': no Service by that name in the manifests");
     expect_diag(&r.d, 10, 5 + 12, "has no selector: the EndpointSlice controller picks no pod");
     expect_diag(&r.d, 11, 5, "'cidr 10.0.0.0/8' holds no workload: only workloads can be isolated");
     expect_diag(&r.d, 12, 5, "'namespaces team=nobody' matches nothing");
@@ -1063,7 +1064,7 @@ static void test_resolve_errors(void **state)
     expect_diag(&r.d, 16, 5, "matches nothing");
     expect_diag(&r.d, 17, 5, "'pods app=web,app=api' matches nothing");
     expect_diag(&r.d, 18, 6 + 17, "'pods app=typo' matches nothing");
-    expect_diag(&r.d, 20, 12 + 22, "no workload named 'nope'");
+    expect_diag(&r.d, 20, 12 + 22, "'nope': no workload by that name in the manifests");
     expect_diag(&r.d, 22, 5, "'cidr 10.0.0.0/8 except 10.0.0.0/8' matches nothing");
     /* exactly the errors above, nothing for lines 3 and 21 */
     assert_int_equal(r.d.nerr, 18);
@@ -1246,9 +1247,12 @@ static void test_resolve_kinds(void **state)
                 "'api' names 3 workloads (ops/api[Pod], shop/api[Deployment], "
                 "shop/api[StatefulSet]); write NAMESPACE/NAME");
     expect_diag(&r.d, 5, 5,
-                "no workload named 'shop/api[Job]' (of another kind: shop/api[Deployment], "
-                "shop/api[StatefulSet])");
-    expect_diag(&r.d, 6, 5, "no workload named 'shop/api[deployment]' (of another kind");
+                "'shop/api[Job]': no workload of kind Job by that name (there are "
+                "shop/api[Deployment], shop/api[StatefulSet])");
+    expect_diag(&r.d, 6, 5,
+                "'shop/api[deployment]': no workload of kind deployment by that name (there are "
+                "shop/api[Deployment], shop/api[StatefulSet]); did you mean "
+                "'shop/api[Deployment]'?");
     assert_int_equal(r.d.n, 4);
     rctx_release(&r);
 

@@ -17,6 +17,7 @@
 #include "netverify/endpoint.h"
 #include "netverify/load.h"
 #include "netverify/model.h"
+#include "netverify/selector.h"
 
 static const char k_cluster[] =
     "apiVersion: apps/v1\n"
@@ -207,6 +208,9 @@ static void test_resolve_errors(void **state)
     /* kinds */
     bad("shop/api[Job]", "'shop/api[Job]': no workload of kind Job by that name (there are "
                          "shop/api[Deployment], shop/api[StatefulSet])");
+    bad("shop/api[deployment]", "'shop/api[deployment]': no workload of kind deployment by that "
+                                "name (there are shop/api[Deployment], shop/api[StatefulSet]); "
+                                "did you mean 'shop/api[Deployment]'?");
     bad("shop/web[StatefulSet]", "'shop/web[StatefulSet]': no workload of kind StatefulSet by "
                                  "that name (there is shop/web[Deployment])");
     /* several */
@@ -263,6 +267,44 @@ static void test_workloads(void **state)
     nv_buf_release(&b);
 }
 
+/* The suggestion after "matches nothing" for a selector of one requirement. */
+static void labels(const char *key, enum nv_sel_op op, const char *value, int of_ns,
+                   const char *want)
+{
+    const char *values[1] = {value};
+    struct nv_requirement q = {key, op, value ? 1 : 0, values};
+    struct nv_selector sel = {1, &q, {NULL, 0, 0}};
+    struct nv_buf b;
+
+    nv_buf_init(&b, 0);
+    nv_ep_suggest_labels(g_m, &sel, of_ns, &b);
+    if (strcmp(nv_buf_str(&b), want))
+        fail_msg("%s %s: '%s', wanted '%s'", key, value ? value : "", nv_buf_str(&b), want);
+    nv_buf_release(&b);
+}
+
+static void test_suggest_labels(void **state)
+{
+    struct nv_buf b;
+
+    (void)state;
+    labels("app", NV_SEL_IN, "wbe", 0, "; did you mean 'app=web'?");
+    labels("app", NV_SEL_IN, "api-dv", 0, "; did you mean 'app=api-db'?");
+    labels("app", NV_SEL_IN, "web", 0, "");    /* there: no typo */
+    labels("app", NV_SEL_IN, "zzzzzz", 0, ""); /* nothing near */
+    labels("app", NV_SEL_NOTIN, "wbe", 0, ""); /* a negation is no typo */
+    labels("ap", NV_SEL_EXISTS, NULL, 0, "; did you mean the label 'app'?");
+    labels("kubernetes.io/metadata.name", NV_SEL_IN, "shp", 1,
+           "; did you mean 'kubernetes.io/metadata.name=shop'?");
+    /* namespaces by name */
+    nv_buf_init(&b, 0);
+    assert_string_equal(g_m->ns[nv_ep_namespace(g_m, "namespace shop", "shop", &b)].name, "shop");
+    assert_int_equal(nv_ep_namespace(g_m, "namespace shpo", "shpo", &b), -1);
+    assert_string_equal(nv_buf_str(&b), "'namespace shpo': no namespace 'shpo' in the manifests; "
+                                        "did you mean 'shop'?");
+    nv_buf_release(&b);
+}
+
 static void test_edit_distance(void **state)
 {
     struct nv_suggest s;
@@ -288,10 +330,11 @@ static void test_edit_distance(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_forms),  cmocka_unit_test(test_resolve_forms),
-        cmocka_unit_test(test_parse_errors), cmocka_unit_test(test_resolve_errors),
-        cmocka_unit_test(test_family),       cmocka_unit_test(test_forms_refused),
-        cmocka_unit_test(test_workloads),    cmocka_unit_test(test_edit_distance),
+        cmocka_unit_test(test_parse_forms),   cmocka_unit_test(test_resolve_forms),
+        cmocka_unit_test(test_parse_errors),  cmocka_unit_test(test_resolve_errors),
+        cmocka_unit_test(test_family),        cmocka_unit_test(test_forms_refused),
+        cmocka_unit_test(test_workloads),     cmocka_unit_test(test_suggest_labels),
+        cmocka_unit_test(test_edit_distance),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -98,6 +98,22 @@ size_t nv_ep_workloads(const struct nv_model *m, const struct nv_ep *e, uint32_t
 void nv_ep_format(struct nv_buf *b, const struct nv_model *m, const struct nv_ep *e);
 
 /*
+ * The index of namespace ns in m, or -1 with "'TEXT': no namespace 'NS' in
+ * the manifests" (and the nearest name) in err; TEXT is what was written.
+ */
+long nv_ep_namespace(const struct nv_model *m, const char *text, const char *ns,
+                     struct nv_buf *err);
+
+/*
+ * After "'pods app=wbe' matches nothing": append "; did you mean 'app=web'?"
+ * to err when a requirement of sel names a label key or value that no pod
+ * (of_namespaces: no namespace) has and a near one exists.
+ */
+struct nv_selector;
+void nv_ep_suggest_labels(const struct nv_model *m, const struct nv_selector *sel,
+                          int of_namespaces, struct nv_buf *err);
+
+/*
  * Did-you-mean: offer candidates one by one; the best is the nearest within
  * a small edit distance (letters swapped count once), the first offered on a
  * tie; an exact match is never suggested.
