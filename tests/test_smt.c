@@ -1160,27 +1160,6 @@ static void describe_witness(const struct nv_model *m, const struct nv_part *p, 
              p->w.all_ports ? " (every port)" : "", p->w.dir);
 }
 
-/* The explanation of a witness flow agrees with it (as 'netverify check' requires). */
-static int explain_agrees(struct nv_model *m, const struct nv_claim *c, const struct nv_part *p)
-{
-    struct nv_flow_why why;
-    uint32_t need;
-    int ok;
-
-    if (p->kind == NV_PART_ISOLATED)
-        return 1;
-    nv_explain(m, &p->w.src, &p->w.dst, &p->w.combo, p->w.local, &why);
-    need = nv_claim_ports_to(m, c, &p->w.dst);
-    if (p->w.all_ports)
-        ok = p->kind == NV_PART_REACHES && why.allowed == NV_PORTS_NONE;
-    else
-        ok = nv_ports_contains(&m->ports, need, p->w.proto, p->w.port) &&
-             nv_ports_contains(&m->ports, why.allowed, p->w.proto, p->w.port) ==
-                 (p->kind != NV_PART_REACHES);
-    nv_flow_why_release(&why);
-    return ok;
-}
-
 static void check_claim(uint64_t seed, struct nv_smt *smt, struct nv_matrix *x,
                         const struct oracle *o, struct nv_model *m, const struct nv_claim *c,
                         const struct gclaim *gc, struct tally *t)
@@ -1233,7 +1212,7 @@ static void check_claim(uint64_t seed, struct nv_smt *smt, struct nv_matrix *x,
                          (unsigned long long)seed, c->text, part_name(ps->kind), engine, wbuf,
                          keep);
             }
-            if (!explain_agrees(m, c, both[e])) {
+            if (!nv_witness_ok(m, c, both[e])) {
                 keep_files(seed, keep, sizeof(keep));
                 fail_msg("seed %llu: claim '%s' part %s: nv_explain disagrees with the %s "
                          "witness %s (%s)",
@@ -2140,7 +2119,7 @@ static void test_behaviours(void **state)
                         fail_msg("seed %llu: claim '%s': the %s witness's pods talk over two "
                                  "families",
                                  (unsigned long long)seed, c->text, e ? "matrix" : "smt");
-                    if (!nv_witness_fits(sm.m, c, q->kind, &q->w) || !explain_agrees(sm.m, c, q))
+                    if (!nv_witness_ok(sm.m, c, q))
                         fail_msg("seed %llu (%s): claim '%s' part %s: the %s witness does not "
                                  "break it",
                                  (unsigned long long)seed, nv_profile_describe(&prof), c->text,
@@ -2239,8 +2218,7 @@ int main(void)
         cmocka_unit_test(test_differential),  cmocka_unit_test(test_isolated_witness_direction),
         cmocka_unit_test(test_timeout),       cmocka_unit_test(test_timeout_encoding),
         cmocka_unit_test(test_after_timeout), cmocka_unit_test(test_reaches_any_deadline),
-        cmocka_unit_test(test_emit),
-        cmocka_unit_test(test_behaviours),
+        cmocka_unit_test(test_emit),          cmocka_unit_test(test_behaviours),
     };
 
     /* NV_TEST_FILTER=test_emit runs one test (while working on it) */

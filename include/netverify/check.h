@@ -120,4 +120,14 @@ void nv_witness_pods(const struct nv_model *m, enum nv_part_kind kind, struct nv
 int nv_witness_fits(const struct nv_model *m, const struct nv_claim *c, enum nv_part_kind kind,
                     const struct nv_witness *w);
 
+/*
+ * Whether the witness of part p of claim c (when refuted or depending) is a
+ * flow of the claim's sets (nv_witness_fits) and the policies' rules, as
+ * nv_explain() reads them under the witness's combination, agree with it:
+ * allowed on its port for 'cannot reach' and 'only', blocked on it (on every
+ * port when all_ports) for 'reaches'. Any other part is fine. 'check' stops
+ * with an internal error on a witness that is not.
+ */
+int nv_witness_ok(struct nv_model *m, const struct nv_claim *c, const struct nv_part *p);
+
 #endif

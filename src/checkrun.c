@@ -1,0 +1,339 @@
+/*
+ * checkrun.c - a run of 'check': claims shared out to SMT solvers in threads,
+ * every counterexample checked against the rules (and the set-algebra engine
+ * on --cross-check), the verdicts summed up into an exit status.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "netverify/checkrun.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sys/stat.h>
+
+#include "netverify/cli.h"
+#include "netverify/diag.h"
+#include "netverify/escape.h"
+#include "netverify/explain.h"
+#include "netverify/matrix.h"
+#include "netverify/smt.h"
+
+#ifdef PATH_MAX
+#define NV_PATH_MAX PATH_MAX
+#else
+#define NV_PATH_MAX 4096
+#endif
+#ifdef NAME_MAX
+#define NV_NAME_MAX NAME_MAX
+#else
+#define NV_NAME_MAX 255
+#endif
+
+/* The verdicts agree, and so does every fate both engines decided. */
+static int nv_same_verdicts(const struct nv_result *a, const struct nv_result *b)
+{
+    size_t i, k;
+
+    for (i = 0; i < a->nparts; i++) {
+        const struct nv_part *x = &a->parts[i], *y = &b->parts[i];
+        if (x->verdict == NV_UNDECIDED || y->verdict == NV_UNDECIDED)
+            continue;
+        if (x->verdict != y->verdict || x->ncombos != y->ncombos)
+            return 0;
+        for (k = 0; k < x->ncombos; k++)
+            if (x->fate[k] != NV_FATE_UNDECIDED && y->fate[k] != NV_FATE_UNDECIDED &&
+                x->fate[k] != y->fate[k])
+                return 0;
+    }
+    return 1;
+}
+
+/* Seconds since t0 (CLOCK_MONOTONIC). */
+static double nv_seconds_since(const struct timespec *t0)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Every part of claim c undecided, for 'why'. */
+static void nv_undecided(struct nv_result *r, const struct nv_claim *c, const char *why)
+{
+    size_t p;
+
+    nv_result_init(r, c);
+    for (p = 0; p < r->nparts; p++) {
+        r->parts[p].verdict = NV_UNDECIDED;
+        r->parts[p].why = why;
+    }
+}
+
+/* The file of part p of claim i (0-based) in dir; -1 when it does not fit in 'size'. */
+static int nv_emit_path(char *buf, size_t size, const char *dir, size_t i, size_t p, size_t nparts)
+{
+    int n = snprintf(buf, size, "%s/claim-%02zu%s.smt2", dir, i + 1,
+                     nparts > 1 ? (p ? "-only" : "-reaches") : "");
+
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+int nv_check_emit_dir(const char *dir, size_t nclaims)
+{
+    char path[NV_PATH_MAX];
+    const char *c = dir;
+    struct stat st;
+
+    while (*c) {
+        size_t n = strcspn(c, "/");
+        if (n > NV_NAME_MAX) {
+            fprintf(stderr,
+                    "netverify: --emit-smt: a directory name in the path is longer than %d "
+                    "bytes (NAME_MAX)\n",
+                    NV_NAME_MAX);
+            return -1;
+        }
+        c += n + (c[n] == '/');
+    }
+    if (nv_emit_path(path, sizeof(path), dir, nclaims ? nclaims - 1 : 0, 0, 2) < 0) {
+        fprintf(stderr,
+                "netverify: --emit-smt: the directory's path is too long: the files in it would "
+                "have paths longer than %d bytes (PATH_MAX)\n",
+                NV_PATH_MAX);
+        return -1;
+    }
+    if (stat(dir, &st) != 0 && mkdir(dir, 0777) != 0) {
+        nv_escape_term_line(stderr, "netverify: cannot create '%s': %s", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Write every part of claim i as SMT-LIB2 into dir. Returns 0, or -1 after a message. */
+static int nv_emit_claim(struct nv_smt *smt, const struct nv_claim *c, size_t i,
+                         const struct nv_result *r, const char *dir)
+{
+    size_t p;
+
+    for (p = 0; p < r->nparts; p++) {
+        char path[NV_PATH_MAX];
+        FILE *fp;
+        int bad;
+        if (nv_emit_path(path, sizeof(path), dir, i, p, r->nparts) < 0) {
+            fprintf(stderr, "netverify: claim %zu: no SMT-LIB written: path longer than %d bytes\n",
+                    i + 1, NV_PATH_MAX);
+            return -1;
+        }
+        if (!(fp = fopen(path, "w"))) {
+            nv_escape_term_line(stderr, "netverify: cannot write '%s': %s", path, strerror(errno));
+            return -1;
+        }
+        errno = 0;
+        bad = nv_smt_emit(smt, c, p, fp) < 0 || ferror(fp);
+        if (fclose(fp) != 0 || bad) {
+            nv_escape_term_line(stderr, "netverify: cannot write '%s': %s", path,
+                                errno ? strerror(errno) : "write error");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Claims are shared out to workers, each with a Z3 context of its own (Z3
+ * contexts are independent; one thread uses each). Everything that touches
+ * the shared model's port-set table (explanations, the matrix engine) runs in
+ * the main thread afterwards.
+ */
+struct nv_pool {
+    struct nv_model *m;
+    const struct nv_claims *claims;
+    struct nv_result *results;
+    double timeout;
+    const char *emit_dir;
+    unsigned jobs;
+    pthread_mutex_t mu;
+    int failed;
+};
+
+struct nv_job {
+    struct nv_pool *pool;
+    unsigned index;
+};
+
+/*
+ * Job j takes claims j, j + jobs, j + 2 jobs, ...: a fixed share, so that each
+ * solver sees the same sequence of claims on every run and machine, and the
+ * counterexamples it finds are the same every time.
+ */
+static void *nv_worker(void *arg)
+{
+    struct nv_job *job = arg;
+    struct nv_pool *pool = job->pool;
+    struct nv_smt *smt = NULL;
+    int abandoned = 0;
+    size_t i;
+
+    for (i = job->index; i < pool->claims->n; i += pool->jobs) {
+        const struct nv_claim *c = &pool->claims->items[i];
+        struct nv_result *r = &pool->results[i];
+        struct timespec t0;
+        double left = pool->timeout;
+        /* the encoding of the policies is part of the first claim's check, and of its time
+         * limit: when it cannot be built in time, no claim can be checked in time */
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        if (!smt && !abandoned && !(smt = nv_smt_new_within(pool->m, pool->claims, pool->timeout)))
+            abandoned = 1;
+        if (smt && pool->timeout > 0)
+            left = pool->timeout - nv_seconds_since(&t0);
+        if (!smt || (pool->timeout > 0 && left <= 0)) {
+            nv_undecided(
+                r, c, smt ? "timeout" : "timeout: the policies were not encoded within --timeout");
+            if (pool->emit_dir && !smt)
+                fprintf(stderr, "netverify: claim %zu: no SMT-LIB written: %s\n", i + 1,
+                        "the policies were not encoded within --timeout");
+            if (!smt)
+                continue;
+        } else {
+            nv_smt_check(smt, c, left, r);
+        }
+        if (pool->emit_dir && nv_emit_claim(smt, c, i, r, pool->emit_dir) < 0) {
+            pthread_mutex_lock(&pool->mu);
+            pool->failed = 1;
+            pthread_mutex_unlock(&pool->mu);
+        }
+    }
+    nv_smt_free(smt);
+    return NULL;
+}
+
+/* Decide every claim in the pool's solvers; returns 0, or -1 when an SMT-LIB file failed. */
+static int nv_decide(struct nv_pool *pool)
+{
+    struct nv_job job[8];
+    pthread_t threads[8];
+    unsigned t;
+
+    pthread_mutex_init(&pool->mu, NULL);
+    for (t = 0; t < pool->jobs; t++) {
+        job[t].pool = pool;
+        job[t].index = t;
+    }
+    /* a job whose thread cannot start is done by the main thread instead */
+    for (t = 1; t < pool->jobs; t++)
+        if (pthread_create(&threads[t], NULL, nv_worker, &job[t]) != 0) {
+            nv_worker(&job[t]);
+            job[t].pool = NULL;
+        }
+    nv_worker(&job[0]);
+    for (t = 1; t < pool->jobs; t++)
+        if (job[t].pool)
+            pthread_join(threads[t], NULL);
+    pthread_mutex_destroy(&pool->mu);
+    return pool->failed ? -1 : 0;
+}
+
+/*
+ * Check what the solvers found: every witness placed and fitting the claim
+ * and the rules, and on --cross-check the same verdicts from the matrix
+ * engine. Returns 0, or -1 after a message when the engines disagree.
+ */
+static int nv_confirm(struct nv_model *m, const struct nv_claims *claims, struct nv_result *results,
+                      struct nv_matrix *x)
+{
+    size_t i, p;
+    int rc = 0;
+
+    for (i = 0; i < claims->n && rc == 0; i++) {
+        const struct nv_claim *c = &claims->items[i];
+        struct nv_result *r = &results[i];
+        /* a flow for every address gets addresses to be explained with */
+        for (p = 0; p < r->nparts; p++)
+            if ((r->parts[p].verdict == NV_REFUTED || r->parts[p].verdict == NV_DEPENDS) &&
+                r->parts[p].w.robust && nv_witness_place(m, r->parts[p].kind, &r->parts[p].w) < 0)
+                NV_BUG("claim %zu (%s): no addresses fit the counterexample", i + 1, c->text);
+        for (p = 0; p < r->nparts; p++)
+            if (!nv_witness_ok(m, c, &r->parts[p]))
+                NV_BUG("claim %zu (%s): the counterexample does not fit the claim", i + 1, c->text);
+        if (x) {
+            struct nv_result mr;
+            nv_check_matrix(x, c, &mr);
+            if (!nv_same_verdicts(r, &mr)) {
+                nv_escape_term_line(stderr,
+                                    "netverify: internal error: the SMT and set-algebra engines "
+                                    "disagree on claim %zu: %s",
+                                    i + 1, c->text);
+                rc = -1;
+            }
+        }
+    }
+    return rc;
+}
+
+/* The exit status of the verdicts: refuted (1) before depends (4) before undecided (3). */
+static int nv_run_exit(const size_t *counts)
+{
+    if (counts[NV_REFUTED])
+        return NV_EXIT_FINDING;
+    if (counts[NV_DEPENDS])
+        return NV_EXIT_DEPENDS;
+    if (counts[NV_UNDECIDED])
+        return NV_EXIT_INTERNAL;
+    return NV_EXIT_OK;
+}
+
+int nv_check_all(struct nv_model *m, const struct nv_claims *claims, const struct nv_check_opts *o,
+                 struct nv_check_run *out)
+{
+    struct nv_pool pool;
+    struct nv_matrix *x;
+    unsigned jobs = o->jobs;
+    size_t i;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    out->m = m;
+    out->claims = claims;
+    out->results = nv_xcalloc(claims->n + 1, sizeof(*out->results));
+    /* two solvers use both cores of a small machine; not more, and not for big models:
+     * each job holds the whole encoding (about 20 KB a class), and at tens of thousands
+     * of classes the first check dominates and memory bandwidth is shared anyway */
+    if (!jobs)
+        jobs = claims->n >= 4 && m->nclasses <= 20000 ? 2 : 1;
+    memset(&pool, 0, sizeof(pool));
+    pool.m = m;
+    pool.claims = claims;
+    pool.results = out->results;
+    pool.timeout = o->timeout;
+    pool.emit_dir = o->emit_dir;
+    pool.jobs = jobs > 8 ? 8 : jobs;
+    /* the matrix engine is built before the solvers run, as it adds to the model */
+    x = o->cross ? nv_matrix_new(m) : NULL;
+    if (nv_decide(&pool) < 0) {
+        nv_matrix_free(x);
+        out->exit = NV_EXIT_INPUT;
+        return -1;
+    }
+    nv_phase("solve");
+    rc = nv_confirm(m, claims, out->results, x);
+    nv_matrix_free(x);
+    if (rc < 0) {
+        out->exit = NV_EXIT_INTERNAL;
+        return -1;
+    }
+    for (i = 0; i < claims->n; i++)
+        out->counts[nv_result_verdict(&out->results[i])]++;
+    out->exit = nv_run_exit(out->counts);
+    return 0;
+}
+
+void nv_check_run_release(struct nv_check_run *r)
+{
+    free(r->results);
+    memset(r, 0, sizeof(*r));
+}
