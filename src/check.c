@@ -412,11 +412,23 @@ int nv_witness_fits(const struct nv_model *m, const struct nv_claim *c, enum nv_
     return nv_end_in(m, &c->b, &w->dst);
 }
 
+int nv_witness_agrees(const struct nv_model *m, const struct nv_part *p, uint32_t need,
+                      const struct nv_flow_why *why)
+{
+    if (p->kind == NV_PART_ISOLATED)
+        return 1;
+    if (p->w.all_ports)
+        return p->kind == NV_PART_REACHES && why->allowed == NV_PORTS_NONE;
+    if (!nv_ports_contains(&m->ports, need, p->w.proto, p->w.port))
+        return 0;
+    return nv_ports_contains(&m->ports, why->allowed, p->w.proto, p->w.port) ==
+           (p->kind != NV_PART_REACHES);
+}
+
 int nv_witness_ok(struct nv_model *m, const struct nv_claim *c, const struct nv_part *p)
 {
     struct nv_flow_why why;
     int ok;
-    uint32_t need;
 
     if (p->verdict != NV_REFUTED && p->verdict != NV_DEPENDS)
         return 1;
@@ -425,14 +437,7 @@ int nv_witness_ok(struct nv_model *m, const struct nv_claim *c, const struct nv_
     if (p->kind == NV_PART_ISOLATED)
         return 1;
     nv_explain(m, &p->w.src, &p->w.dst, &p->w.combo, p->w.local, &why);
-    need = nv_claim_ports_to(m, c, &p->w.dst);
-    if (p->w.all_ports)
-        ok = p->kind == NV_PART_REACHES && why.allowed == NV_PORTS_NONE;
-    else if (!nv_ports_contains(&m->ports, need, p->w.proto, p->w.port))
-        ok = 0;
-    else
-        ok = nv_ports_contains(&m->ports, why.allowed, p->w.proto, p->w.port) ==
-             (p->kind != NV_PART_REACHES);
+    ok = nv_witness_agrees(m, p, nv_claim_ports_to(m, c, &p->w.dst), &why);
     nv_flow_why_release(&why);
     return ok;
 }

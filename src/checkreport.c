@@ -46,28 +46,22 @@ static const char *nv_verdict_name(enum nv_verdict v)
 
 static const char *const k_fate_names[] = {"holds", "refuted", "addresses", "undecided"};
 
-/* The first part that depends on the plugin, or NULL. */
-static const struct nv_part *nv_depending_part(const struct nv_result *r)
+/* The counterexample of part p of claim i. */
+static const struct nv_cex *nv_cex_of(const struct nv_check_run *run, size_t i, size_t p)
 {
+    return &run->cex[2 * i + p];
+}
+
+/* The counterexample of the first part of claim i that depends on the plugin, or NULL. */
+static const struct nv_cex *nv_depending_cex(const struct nv_check_run *run, size_t i)
+{
+    const struct nv_result *r = &run->results[i];
     size_t p;
 
     for (p = 0; p < r->nparts; p++)
         if (r->parts[p].verdict == NV_DEPENDS)
-            return &r->parts[p];
+            return nv_cex_of(run, i, p);
     return NULL;
-}
-
-/* " — holds unless ...: a -> b on TCP 80" for a claim that depends on the plugin (malloc'd). */
-static char *nv_depends_text(struct nv_model *m, const struct nv_part *p)
-{
-    struct nv_buf b;
-    char *cond = nv_report_condition(m, p);
-
-    nv_buf_init(&b, 0);
-    nv_buf_printf(&b, "%s: ", cond);
-    nv_report_flow(&b, m, p);
-    free(cond);
-    return nv_buf_detach(&b);
 }
 
 void nv_check_report_text(const struct nv_check_run *run, FILE *fp)
@@ -81,7 +75,7 @@ void nv_check_report_text(const struct nv_check_run *run, FILE *fp)
         char where[512];
         counts[v]++;
         if (v == NV_DEPENDS) {
-            char *dep = nv_depends_text(run->m, nv_depending_part(r));
+            char *dep = nv_report_depends(run->m, nv_depending_cex(run, i));
             nv_escape_term_line(fp, "%-9s %s%s%s \xe2\x80\x94 %s", nv_verdict_word(v),
                                 c->name ? c->name : "", c->name ? ": " : "", c->text, dep);
             free(dep);
@@ -102,11 +96,11 @@ void nv_check_report_text(const struct nv_check_run *run, FILE *fp)
             }
             if (part->verdict != NV_REFUTED && part->verdict != NV_DEPENDS)
                 continue;
-            head = nv_report_headline(run->m, part);
+            head = nv_report_headline(run->m, nv_cex_of(run, i, p));
             nv_escape_term_line(fp, "          %s", head);
             free(head);
             if (part->kind != NV_PART_ISOLATED)
-                nv_report_because(run->m, &part->w, part->kind != NV_PART_REACHES, lines, &n);
+                nv_report_because(run->m, nv_cex_of(run, i, p), lines, &n);
             for (k = 0; k < n; k++) {
                 nv_escape_term_line(fp, "            %s", lines[k]);
                 free(lines[k]);
@@ -161,17 +155,18 @@ static struct nv_json *nv_json_combo(const struct nv_combo *c)
 }
 
 /* The witness of a refuted part and the rules behind it. */
-static void nv_json_witness(const struct nv_check_run *run, const struct nv_part *p,
+static void nv_json_witness(const struct nv_model *m, const struct nv_cex *x,
                             struct nv_json **witness, struct nv_json **because)
 {
+    const struct nv_part *p = x->part;
     struct nv_json *w = nv_json_object(), *b = nv_json_array();
     char *lines[2];
     size_t k, nl = 0;
-    char *head = nv_report_headline(run->m, p);
+    char *head = nv_report_headline(m, x);
 
     nv_json_set(w, "summary", nv_json_str(head));
     free(head);
-    nv_json_set(w, "src", nv_json_end(run->m, &p->w.src));
+    nv_json_set(w, "src", nv_json_end(m, &p->w.src));
     if (!p->w.robust && p->ncombos) {
         /* what the flow assumes of the plugin (and of the pods' nodes) */
         nv_json_set(w, "assumes", nv_json_combo(&p->w.combo));
@@ -181,7 +176,7 @@ static void nv_json_witness(const struct nv_check_run *run, const struct nv_part
     if (p->kind == NV_PART_ISOLATED) {
         nv_json_set(w, "direction", nv_json_str(p->w.dir == NV_INGRESS ? "ingress" : "egress"));
     } else {
-        nv_json_set(w, "dst", nv_json_end(run->m, &p->w.dst));
+        nv_json_set(w, "dst", nv_json_end(m, &p->w.dst));
         nv_json_set(w, "allowed", nv_json_bool(p->kind != NV_PART_REACHES));
         if (p->w.all_ports) {
             nv_json_set(w, "protocol", nv_json_null());
@@ -190,7 +185,7 @@ static void nv_json_witness(const struct nv_check_run *run, const struct nv_part
             nv_json_set(w, "protocol", nv_json_str(nv_proto_name(p->w.proto)));
             nv_json_set(w, "port", nv_json_int(p->w.port));
         }
-        nv_report_because(run->m, &p->w, p->kind != NV_PART_REACHES, lines, &nl);
+        nv_report_because(m, x, lines, &nl);
     }
     for (k = 0; k < nl; k++) {
         nv_json_push(b, nv_json_str(lines[k]));
@@ -200,8 +195,9 @@ static void nv_json_witness(const struct nv_check_run *run, const struct nv_part
     *because = b;
 }
 
-static struct nv_json *nv_json_part(const struct nv_check_run *run, const struct nv_part *p)
+static struct nv_json *nv_json_part(const struct nv_check_run *run, size_t i, size_t part)
 {
+    const struct nv_part *p = &run->results[i].parts[part];
     struct nv_json *o = nv_json_object(), *w, *b;
 
     nv_json_set(o, "part", nv_json_str(nv_part_name(p->kind)));
@@ -213,7 +209,7 @@ static struct nv_json *nv_json_part(const struct nv_check_run *run, const struct
     if (p->verdict == NV_DEPENDS) {
         struct nv_json *under = nv_json_array();
         size_t k;
-        char *cond = nv_report_condition(run->m, p);
+        char *cond = nv_report_condition(run->m, nv_cex_of(run, i, part));
         nv_json_set(o, "condition", nv_json_str(cond));
         free(cond);
         for (k = 0; k < p->ncombos; k++) {
@@ -225,7 +221,7 @@ static struct nv_json *nv_json_part(const struct nv_check_run *run, const struct
     }
     if (p->verdict != NV_REFUTED && p->verdict != NV_DEPENDS)
         return o;
-    nv_json_witness(run, p, &w, &b);
+    nv_json_witness(run->m, nv_cex_of(run, i, part), &w, &b);
     nv_json_set(o, "witness", w);
     nv_json_set(o, "because", b);
     return o;
@@ -250,12 +246,12 @@ int nv_check_report_json(const struct nv_check_run *run, FILE *fp)
         nv_json_set(o, "verdict", nv_json_str(nv_verdict_name(v)));
         nv_json_set(o, "holds", v == NV_UNDECIDED ? nv_json_null() : nv_json_bool(v == NV_HOLDS));
         if (v == NV_DEPENDS) {
-            char *dep = nv_report_condition(run->m, nv_depending_part(r));
+            char *dep = nv_report_condition(run->m, nv_depending_cex(run, i));
             nv_json_set(o, "condition", nv_json_str(dep));
             free(dep);
         }
         for (p = 0; p < r->nparts; p++)
-            nv_json_push(parts, nv_json_part(run, &r->parts[p]));
+            nv_json_push(parts, nv_json_part(run, i, p));
         /* the first refuted (else depending) part's witness, at the claim's level as well */
         for (p = 0; p < r->nparts && r->parts[p].verdict != NV_REFUTED; p++)
             ;
@@ -264,7 +260,7 @@ int nv_check_report_json(const struct nv_check_run *run, FILE *fp)
                 ;
         if (p < r->nparts) {
             struct nv_json *w, *b;
-            nv_json_witness(run, &r->parts[p], &w, &b);
+            nv_json_witness(run->m, nv_cex_of(run, i, p), &w, &b);
             nv_json_set(o, "witness", w);
             nv_json_set(o, "because", b);
         } else {
@@ -286,35 +282,30 @@ int nv_check_report_json(const struct nv_check_run *run, FILE *fp)
 }
 
 /* The policy rules behind a witness, as SARIF related locations. */
-static void nv_sarif_related(const struct nv_check_run *run, const struct nv_part *p,
-                             struct nv_json *arr)
+static void nv_sarif_related(const struct nv_cex *x, struct nv_json *arr)
 {
-    struct nv_flow_why why;
+    const struct nv_part *p = x->part;
     int d;
     long long id = 1;
 
     if (p->kind == NV_PART_ISOLATED)
         return;
-    nv_explain(run->m, &p->w.src, &p->w.dst, &p->w.combo, p->w.local, &why);
     for (d = 0; d < 2; d++) {
-        const struct nv_side *s = d == 0 ? &why.egress : &why.ingress;
+        const struct nv_side *s = d == 0 ? &x->why.egress : &x->why.ingress;
+        const struct nv_admit *hit = x->side[d].hit;
         size_t i;
         if (p->kind != NV_PART_REACHES) {
-            for (i = 0; i < s->nadmits; i++) {
-                struct nv_buf b;
-                struct nv_json *l;
-                if (!nv_ports_contains(&run->m->ports, s->admits[i].ports, p->w.proto, p->w.port))
-                    continue;
-                nv_buf_init(&b, 0);
-                nv_buf_printf(&b, "NetworkPolicy %s/%s %s rule #%u admits this flow",
-                              s->admits[i].policy->ns, s->admits[i].policy->name,
-                              d == 0 ? "egress" : "ingress", s->admits[i].rule->index + 1);
-                l = nv_report_sarif_location(s->admits[i].rule->loc, nv_buf_str(&b));
-                nv_json_set(l, "id", nv_json_int(id++));
-                nv_json_push(arr, l);
-                nv_buf_release(&b);
-                break;
-            }
+            struct nv_buf b;
+            struct nv_json *l;
+            if (!hit)
+                continue;
+            nv_buf_init(&b, 0);
+            nv_buf_printf(&b, "NetworkPolicy %s/%s %s rule #%u admits this flow", hit->policy->ns,
+                          hit->policy->name, d == 0 ? "egress" : "ingress", hit->rule->index + 1);
+            l = nv_report_sarif_location(hit->rule->loc, nv_buf_str(&b));
+            nv_json_set(l, "id", nv_json_int(id++));
+            nv_json_push(arr, l);
+            nv_buf_release(&b);
         } else {
             for (i = 0; i < s->npolicies; i++) {
                 struct nv_buf b;
@@ -329,7 +320,6 @@ static void nv_sarif_related(const struct nv_check_run *run, const struct nv_par
             }
         }
     }
-    nv_flow_why_release(&why);
 }
 
 int nv_check_report_sarif(const struct nv_check_run *run, FILE *fp)
@@ -364,11 +354,11 @@ int nv_check_report_sarif(const struct nv_check_run *run, FILE *fp)
                                                       : nv_verdict_name(part->verdict),
                           c->name ? c->name : c->text);
             if (part->verdict == NV_REFUTED) {
-                char *head = nv_report_headline(run->m, part);
+                char *head = nv_report_headline(run->m, nv_cex_of(run, i, p));
                 nv_buf_printf(&b, ": %s", head);
                 free(head);
             } else if (part->verdict == NV_DEPENDS) {
-                char *dep = nv_depends_text(run->m, part);
+                char *dep = nv_report_depends(run->m, nv_cex_of(run, i, p));
                 nv_buf_printf(&b, ": %s", dep);
                 free(dep);
             } else {
@@ -387,7 +377,7 @@ int nv_check_report_sarif(const struct nv_check_run *run, FILE *fp)
             nv_json_set(res, "locations", locs);
             if (part->verdict == NV_REFUTED || part->verdict == NV_DEPENDS) {
                 rel = nv_json_array();
-                nv_sarif_related(run, part, rel);
+                nv_sarif_related(nv_cex_of(run, i, p), rel);
                 nv_json_set(res, "relatedLocations", rel);
             }
             nv_report_sarif_result(&so, res);
@@ -397,9 +387,9 @@ int nv_check_report_sarif(const struct nv_check_run *run, FILE *fp)
 }
 
 /* The failure (or error) text of a claim that does not hold: each part's headline and reasons. */
-static void nv_junit_text(const struct nv_check_run *run, const struct nv_result *r,
-                          struct nv_buf *b)
+static void nv_junit_text(const struct nv_check_run *run, size_t i, struct nv_buf *b)
 {
+    const struct nv_result *r = &run->results[i];
     size_t p, k;
 
     for (p = 0; p < r->nparts; p++) {
@@ -412,7 +402,7 @@ static void nv_junit_text(const struct nv_check_run *run, const struct nv_result
             nv_buf_putc(b, '\n');
         }
         if (part->verdict == NV_DEPENDS) {
-            char *dep = nv_depends_text(run->m, part);
+            char *dep = nv_report_depends(run->m, nv_cex_of(run, i, p));
             nv_buf_puts(b, "depends: ");
             nv_escape_xml(b, dep, 0);
             nv_buf_putc(b, '\n');
@@ -421,13 +411,13 @@ static void nv_junit_text(const struct nv_check_run *run, const struct nv_result
         if (part->verdict != NV_REFUTED && part->verdict != NV_DEPENDS)
             continue;
         {
-            char *head = nv_report_headline(run->m, part);
+            char *head = nv_report_headline(run->m, nv_cex_of(run, i, p));
             nv_escape_xml(b, head, 0);
             nv_buf_putc(b, '\n');
             free(head);
         }
         if (part->kind != NV_PART_ISOLATED)
-            nv_report_because(run->m, &part->w, part->kind != NV_PART_REACHES, lines, &n);
+            nv_report_because(run->m, nv_cex_of(run, i, p), lines, &n);
         for (k = 0; k < n; k++) {
             nv_escape_xml(b, lines[k], 0);
             nv_buf_putc(b, '\n');
@@ -467,7 +457,7 @@ void nv_check_report_junit(const struct nv_check_run *run, FILE *fp)
                       v == NV_DEPENDS ? "type=\"depends\" " : "");
         nv_escape_xml(&b, c->text, 1);
         nv_buf_puts(&b, "\">");
-        nv_junit_text(run, r, &b);
+        nv_junit_text(run, i, &b);
         nv_buf_printf(&b, "</%s>\n    </testcase>\n", v == NV_UNDECIDED ? "error" : "failure");
         fwrite(b.data, 1, b.len, fp);
         nv_buf_reset(&b);

@@ -212,6 +212,182 @@ static void *nv_worker(void *arg)
     return NULL;
 }
 
+/* The most atoms a counterexample's range grows by on each side of its address. */
+#define NV_CEX_STEPS 64
+
+/* Whether the part's witness breaks it under every combination and address. */
+static int nv_cex_robust(const struct nv_part *p)
+{
+    return p->w.robust && p->ncombos > 0;
+}
+
+/*
+ * The ports of 'need' on which the flow src -> dst is allowed (allowed != 0)
+ * or blocked under every combination of p the witness stands for.
+ */
+static uint32_t nv_cex_ports(struct nv_model *m, const struct nv_part *p, const struct nv_end *src,
+                             const struct nv_end *dst, uint32_t need, int allowed)
+{
+    size_t k, n = nv_cex_robust(p) ? p->ncombos : 1;
+    uint32_t ports = need;
+
+    for (k = 0; k < n && ports != NV_PORTS_NONE; k++) {
+        struct nv_flow_why why;
+        nv_explain(m, src, dst, nv_cex_robust(p) ? &p->combos[k] : &p->w.combo, p->w.local, &why);
+        ports = allowed ? nv_ports_inter(&m->ports, ports, why.allowed)
+                        : nv_ports_minus(&m->ports, ports, why.allowed);
+        nv_flow_why_release(&why);
+    }
+    return ports;
+}
+
+/* Whether the witness with its external end moved into atom 'atom' keeps its verdict on 'ports'. */
+static int nv_cex_shares(struct nv_model *m, const struct nv_claim *c, const struct nv_part *p,
+                         uint32_t ports, int at_dst, size_t atom)
+{
+    struct nv_witness w = p->w;
+    struct nv_end *e = at_dst ? &w.dst : &w.src;
+
+    e->ip = nv_atoms_range(&m->atoms, atom).first;
+    if (!nv_witness_fits(m, c, p->kind, &w))
+        return 0;
+    return nv_cex_ports(m, p, &w.src, &w.dst, ports, p->kind != NV_PART_REACHES) == ports;
+}
+
+/*
+ * The range of the external end around its address: the atoms next to its own
+ * (at most NV_CEX_STEPS on each side) on which the flow keeps its verdict.
+ */
+static struct nv_iprange nv_cex_range(struct nv_model *m, const struct nv_claim *c,
+                                      const struct nv_part *p, uint32_t ports, int at_dst)
+{
+    const struct nv_end *e = at_dst ? &p->w.dst : &p->w.src;
+    size_t a = nv_atoms_find(&m->atoms, &e->ip), lo, hi, k;
+    struct nv_iprange r;
+
+    if (a >= m->atoms.n) {
+        r.first = r.last = e->ip;
+        return r;
+    }
+    for (lo = a, k = 0; k < NV_CEX_STEPS && lo > 0 && nv_atoms_adjacent(&m->atoms, lo - 1) &&
+                        nv_cex_shares(m, c, p, ports, at_dst, lo - 1);
+         k++)
+        lo--;
+    for (hi = a, k = 0; k < NV_CEX_STEPS && nv_atoms_adjacent(&m->atoms, hi) &&
+                        nv_cex_shares(m, c, p, ports, at_dst, hi + 1);
+         k++)
+        hi++;
+    r.first = nv_atoms_range(&m->atoms, lo).first;
+    r.last = nv_atoms_range(&m->atoms, hi).last;
+    return r;
+}
+
+/* The first rule of the policies isolating side d that admits some of 'ports' from other ends. */
+static void nv_cex_other(struct nv_model *m, const struct nv_witness *w, const struct nv_side *s,
+                         enum nv_dir dir, uint32_t ports, struct nv_cex_side *out)
+{
+    size_t i, r, k;
+
+    for (i = 0; i < s->npolicies; i++) {
+        const struct nv_policy *pol = s->policies[i];
+        for (r = 0; r < pol->nrules[dir]; r++) {
+            const struct nv_rule *rule = &pol->rules[dir][r];
+            for (k = 0; k < s->nadmits && s->admits[k].rule != rule; k++)
+                ;
+            if (k < s->nadmits || nv_ports_inter(&m->ports, nv_explain_rule_ports(m, rule, &w->dst),
+                                                 ports) == NV_PORTS_NONE)
+                continue;
+            out->other_policy = pol;
+            out->other_rule = rule;
+            return;
+        }
+    }
+}
+
+/* What one direction of the witness says (see struct nv_cex_side). */
+static void nv_cex_side(struct nv_model *m, struct nv_cex *x, int d)
+{
+    const struct nv_witness *w = &x->part->w;
+    const struct nv_side *s = d == 0 ? &x->why.egress : &x->why.ingress;
+    struct nv_cex_side *out = &x->side[d];
+    size_t i;
+
+    memset(out, 0, sizeof(*out));
+    out->admits = nv_ports_format(&m->ports, s->ports);
+    if (s->external || s->node || !s->isolated)
+        return;
+    for (i = 0; i < s->nadmits && !out->hit; i++)
+        if (w->all_ports || nv_ports_contains(&m->ports, s->admits[i].ports, w->proto, w->port))
+            out->hit = &s->admits[i];
+    if (out->hit || x->part->kind != NV_PART_REACHES || w->all_ports)
+        return;
+    {
+        uint32_t blocked = nv_ports_minus(&m->ports, x->ports, s->ports);
+        out->blocked = nv_ports_format(&m->ports, blocked);
+        nv_cex_other(m, w, s, d == 0 ? NV_EGRESS : NV_INGRESS, blocked, out);
+    }
+}
+
+/* The ipBlock of a rule admitting a pod by its address in the witness, if any. */
+static const struct nv_admit *nv_cex_ipblock(const struct nv_cex *x)
+{
+    const struct nv_part *p = x->part;
+    size_t i;
+    int d;
+
+    if (p->kind == NV_PART_REACHES || x->why.local ||
+        p->w.combo.v[NV_B_IPBLOCK_PODS] != NV_IPBLOCK_MATCHES_PODS)
+        return NULL;
+    for (d = 0; d < 2; d++) {
+        const struct nv_side *s = d == 0 ? &x->why.egress : &x->why.ingress;
+        for (i = 0; i < s->nadmits; i++)
+            if (s->admits[i].peer && s->admits[i].peer->kind == NV_PEER_IPBLOCK)
+                return &s->admits[i];
+    }
+    return NULL;
+}
+
+void nv_cex_build(struct nv_model *m, const struct nv_claim *c, const struct nv_part *p,
+                  struct nv_cex *out)
+{
+    const struct nv_witness *w = &p->w;
+    int d;
+
+    memset(out, 0, sizeof(*out));
+    out->part = p;
+    if (p->kind == NV_PART_ISOLATED)
+        return;
+    out->need = nv_claim_ports_to(m, c, &w->dst);
+    nv_explain(m, &w->src, &w->dst, &w->combo, w->local, &out->why);
+    /* a flow the pods' addresses decide stands for its port only */
+    if (w->all_ports)
+        out->ports = NV_PORTS_ALL;
+    else if (nv_cex_robust(p) && (w->src.has_ip || w->dst.has_ip) &&
+             !(w->src.external && w->dst.external))
+        out->ports = nv_ports_range(&m->ports, w->proto, w->port, w->port);
+    else
+        out->ports = nv_cex_ports(m, p, &w->src, &w->dst, out->need, p->kind != NV_PART_REACHES);
+    if (!w->all_ports && !nv_ports_contains(&m->ports, out->ports, w->proto, w->port))
+        out->ports = nv_ports_range(&m->ports, w->proto, w->port, w->port);
+    out->ports_text = nv_ports_format(&m->ports, out->ports);
+    out->src_range.first = out->src_range.last = w->src.ip;
+    out->dst_range.first = out->dst_range.last = w->dst.ip;
+    if (w->src.external)
+        out->src_range = nv_cex_range(m, c, p, out->ports, 0);
+    if (w->dst.external)
+        out->dst_range = nv_cex_range(m, c, p, out->ports, 1);
+    for (d = 0; d < 2; d++)
+        nv_cex_side(m, out, d);
+    out->ipblock = nv_cex_ipblock(out);
+}
+
+void nv_cex_release(struct nv_cex *x)
+{
+    if (x->part && x->part->kind != NV_PART_ISOLATED)
+        nv_flow_why_release(&x->why);
+    memset(x, 0, sizeof(*x));
+}
+
 /* Decide every claim in the pool's solvers; returns 0, or -1 when an SMT-LIB file failed. */
 static int nv_decide(struct nv_pool *pool)
 {
@@ -244,7 +420,7 @@ static int nv_decide(struct nv_pool *pool)
  * engine. Returns 0, or -1 after a message when the engines disagree.
  */
 static int nv_confirm(struct nv_model *m, const struct nv_claims *claims, struct nv_result *results,
-                      struct nv_matrix *x)
+                      struct nv_cex *cex, struct nv_matrix *x)
 {
     size_t i, p;
     int rc = 0;
@@ -252,14 +428,18 @@ static int nv_confirm(struct nv_model *m, const struct nv_claims *claims, struct
     for (i = 0; i < claims->n && rc == 0; i++) {
         const struct nv_claim *c = &claims->items[i];
         struct nv_result *r = &results[i];
-        /* a flow for every address gets addresses to be explained with */
-        for (p = 0; p < r->nparts; p++)
-            if ((r->parts[p].verdict == NV_REFUTED || r->parts[p].verdict == NV_DEPENDS) &&
-                r->parts[p].w.robust && nv_witness_place(m, r->parts[p].kind, &r->parts[p].w) < 0)
+        for (p = 0; p < r->nparts; p++) {
+            struct nv_part *part = &r->parts[p];
+            if (part->verdict != NV_REFUTED && part->verdict != NV_DEPENDS)
+                continue;
+            /* a flow for every address gets addresses to be explained with */
+            if (part->w.robust && nv_witness_place(m, part->kind, &part->w) < 0)
                 NV_BUG("claim %zu (%s): no addresses fit the counterexample", i + 1, c->text);
-        for (p = 0; p < r->nparts; p++)
-            if (!nv_witness_ok(m, c, &r->parts[p]))
+            nv_cex_build(m, c, part, &cex[2 * i + p]);
+            if (!nv_witness_fits(m, c, part->kind, &part->w) ||
+                !nv_witness_agrees(m, part, cex[2 * i + p].need, &cex[2 * i + p].why))
                 NV_BUG("claim %zu (%s): the counterexample does not fit the claim", i + 1, c->text);
+        }
         if (x) {
             struct nv_result mr;
             nv_check_matrix(x, c, &mr);
@@ -320,7 +500,8 @@ int nv_check_all(struct nv_model *m, const struct nv_claims *claims, const struc
         return -1;
     }
     nv_phase("solve");
-    rc = nv_confirm(m, claims, out->results, x);
+    out->cex = nv_xcalloc(2 * claims->n + 1, sizeof(*out->cex));
+    rc = nv_confirm(m, claims, out->results, out->cex, x);
     nv_matrix_free(x);
     if (rc < 0) {
         out->exit = NV_EXIT_INTERNAL;
@@ -334,6 +515,11 @@ int nv_check_all(struct nv_model *m, const struct nv_claims *claims, const struc
 
 void nv_check_run_release(struct nv_check_run *r)
 {
+    size_t i;
+
+    for (i = 0; r->cex && i < 2 * r->claims->n; i++)
+        nv_cex_release(&r->cex[i]);
+    free(r->cex);
     free(r->results);
     memset(r, 0, sizeof(*r));
 }

@@ -14,6 +14,7 @@
 
 #include "netverify/arena.h"
 #include "netverify/buf.h"
+#include "netverify/checkrun.h"
 #include "netverify/explain.h"
 #include "netverify/matrix.h"
 #include "netverify/model.h"
@@ -377,6 +378,19 @@ static enum nv_cverdict nv_claim_verdict(const struct nv_diff_side *s, size_t i)
 
 static const char *const k_cverdict[] = {"holds", "refuted", "undecided", "error", "depends"};
 
+/* The counterexample of part p of claim i on one side, told by 'tell'. */
+static char *nv_claim_cex_text(const struct nv_diff_side *s, size_t i, size_t p,
+                               char *(*tell)(const struct nv_model *, const struct nv_cex *))
+{
+    struct nv_cex x;
+    char *text;
+
+    nv_cex_build(s->m, &s->claims.items[i], &s->results[i].parts[p], &x);
+    text = tell(s->m, &x);
+    nv_cex_release(&x);
+    return text;
+}
+
 /* What stands behind a claim's verdict on one side: the counterexample or the error. */
 static char *nv_claim_detail(const struct nv_diff_side *s, size_t i)
 {
@@ -387,17 +401,10 @@ static char *nv_claim_detail(const struct nv_diff_side *s, size_t i)
         return nv_xstrdup(s->claim_err[i]);
     for (p = 0; p < r->nparts; p++)
         if (r->parts[p].verdict == NV_REFUTED)
-            return nv_report_headline(s->m, &r->parts[p]);
+            return nv_claim_cex_text(s, i, p, nv_report_headline);
     for (p = 0; p < r->nparts; p++)
-        if (r->parts[p].verdict == NV_DEPENDS) {
-            struct nv_buf b;
-            char *cond = nv_report_condition(s->m, &r->parts[p]);
-            nv_buf_init(&b, 0);
-            nv_buf_printf(&b, "%s: ", cond);
-            nv_report_flow(&b, s->m, &r->parts[p]);
-            free(cond);
-            return nv_buf_detach(&b);
-        }
+        if (r->parts[p].verdict == NV_DEPENDS)
+            return nv_claim_cex_text(s, i, p, nv_report_depends);
     return NULL;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netverify/checkrun.h"
 #include "netverify/escape.h"
 #include "netverify/json.h"
 
@@ -141,11 +142,6 @@ void nv_report_policies(struct nv_buf *b, const struct nv_side *s)
         nv_buf_printf(b, " and %zu more", s->npolicies - 3);
 }
 
-static void nv_free_line(struct nv_buf *b)
-{
-    nv_buf_release(b);
-}
-
 /* ": ipBlock 10.0.0.0/8 holds the pod's address 10.0.0.1" when a rule admits a pod by address. */
 static void nv_report_ipblock_hit(struct nv_buf *b, const struct nv_model *m,
                                   const struct nv_admit *a, const struct nv_end *other)
@@ -165,75 +161,60 @@ static void nv_report_ipblock_hit(struct nv_buf *b, const struct nv_model *m,
  * One line per direction: for an allowed flow the rule that admits it; for a
  * blocked one what isolates the pod and what its rules admit instead.
  */
-void nv_report_because(struct nv_model *m, const struct nv_witness *w, int allowed, char **lines,
+void nv_report_because(const struct nv_model *m, const struct nv_cex *x, char **lines,
                        size_t *nlines)
 {
-    struct nv_flow_why why;
+    const struct nv_witness *w = &x->part->w;
+    int allowed = x->part->kind != NV_PART_REACHES;
     int d;
 
-    nv_explain(m, &w->src, &w->dst, &w->combo, w->local, &why);
     *nlines = 0;
     for (d = 0; d < 2; d++) {
-        const struct nv_side *s = d == 0 ? &why.egress : &why.ingress;
+        const struct nv_side *s = d == 0 ? &x->why.egress : &x->why.ingress;
+        const struct nv_cex_side *cs = &x->side[d];
         const char *dir = d == 0 ? "egress" : "ingress";
         struct nv_buf b;
-        size_t i;
+        if (x->why.local && d == 1)
+            continue;
         nv_buf_init(&b, 0);
-        nv_buf_printf(&b, "%s: ", dir);
-        if (why.local && d == 0) {
-            nv_buf_reset(&b);
+        if (x->why.local) {
             nv_buf_puts(&b, "node: the hostNetwork pod runs on the other pod's node, and traffic "
                             "between a pod and its own node is always allowed");
-        } else if (why.local) {
-            nv_free_line(&b);
-            continue;
         } else if (s->external) {
-            nv_buf_puts(&b, "an external address: no policy applies");
+            nv_buf_printf(&b, "%s: an external address: no policy applies", dir);
         } else if (s->node) {
-            nv_buf_puts(&b, "a hostNetwork pod, which the network plugin treats as its node: "
-                            "no policy applies");
+            nv_buf_printf(&b,
+                          "%s: a hostNetwork pod, which the network plugin treats as its node: "
+                          "no policy applies",
+                          dir);
         } else if (!s->isolated) {
-            nv_buf_printf(&b, "not isolated for %s: no NetworkPolicy with %s selects it", dir,
-                          d == 0 ? "Egress" : "Ingress");
-        } else if (allowed || w->all_ports) {
-            const struct nv_admit *hit = NULL;
-            for (i = 0; i < s->nadmits && !hit; i++)
-                if (w->all_ports ||
-                    nv_ports_contains(&m->ports, s->admits[i].ports, w->proto, w->port))
-                    hit = &s->admits[i];
-            if (hit && allowed) {
-                nv_buf_puts(&b, "admitted by ");
-                nv_report_rule(&b, hit);
-                nv_report_ipblock_hit(&b, m, hit, d == 0 ? &w->dst : &w->src);
-            } else if (hit) {
-                nv_buf_printf(&b, "its rules admit %s (", nv_ports_format(&m->ports, s->ports));
-                nv_report_rule(&b, hit);
-                nv_buf_putc(&b, ')');
-            } else {
-                nv_buf_puts(&b, "isolated by ");
-                nv_report_policies(&b, s);
-                nv_buf_puts(&b, "; no rule admits this flow");
-            }
+            nv_buf_printf(&b, "%s: not isolated for %s: no NetworkPolicy with %s selects it", dir,
+                          dir, d == 0 ? "Egress" : "Ingress");
+        } else if (cs->hit && allowed) {
+            nv_buf_printf(&b, "%s: admitted by ", dir);
+            nv_report_rule(&b, cs->hit);
+            nv_report_ipblock_hit(&b, m, cs->hit, d == 0 ? &w->dst : &w->src);
+        } else if (cs->hit && w->all_ports) {
+            nv_buf_printf(&b, "%s: its rules admit %s (", dir, cs->admits);
+            nv_report_rule(&b, cs->hit);
+            nv_buf_putc(&b, ')');
+        } else if (cs->hit) {
+            nv_buf_printf(&b, "%s: admitted by ", dir);
+            nv_report_rule(&b, cs->hit);
+            nv_report_ipblock_hit(&b, m, cs->hit, d == 0 ? &w->dst : &w->src);
         } else {
-            const struct nv_admit *hit = NULL;
-            for (i = 0; i < s->nadmits && !hit; i++)
-                if (nv_ports_contains(&m->ports, s->admits[i].ports, w->proto, w->port))
-                    hit = &s->admits[i];
-            if (hit) {
-                nv_buf_puts(&b, "admitted by ");
-                nv_report_rule(&b, hit);
-                nv_report_ipblock_hit(&b, m, hit, d == 0 ? &w->dst : &w->src);
+            nv_buf_printf(&b, "%s: isolated by ", dir);
+            nv_report_policies(&b, s);
+            if (allowed || w->all_ports) {
+                nv_buf_puts(&b, "; no rule admits this flow");
             } else {
-                nv_buf_puts(&b, "isolated by ");
-                nv_report_policies(&b, s);
                 nv_buf_printf(&b, "; no rule admits %s %u", nv_proto_name(w->proto), w->port);
                 if (s->ports != NV_PORTS_NONE)
-                    nv_buf_printf(&b, " (they admit %s)", nv_ports_format(&m->ports, s->ports));
+                    nv_buf_printf(&b, " (they admit %s)", cs->admits);
             }
         }
         lines[(*nlines)++] = nv_buf_detach(&b);
     }
-    nv_flow_why_release(&why);
 }
 
 /* Whether the policies deciding direction dir of pod end e have ipBlock peers. */
@@ -297,8 +278,9 @@ static void nv_report_under(struct nv_buf *b, const struct nv_model *m, const st
 }
 
 /* The headline of a refuted part. */
-char *nv_report_headline(const struct nv_model *m, const struct nv_part *p)
+char *nv_report_headline(const struct nv_model *m, const struct nv_cex *x)
 {
+    const struct nv_part *p = x->part;
     struct nv_buf b;
 
     nv_buf_init(&b, 0);
@@ -457,23 +439,6 @@ int nv_report_sarif_end(struct nv_sarif *s, struct nv_json *rules)
     return s->failed ? -1 : 0;
 }
 
-/* The ipBlock of the rule admitting a pod by its address in the witness, if any. */
-static const struct nv_admit *nv_ipblock_admit(const struct nv_flow_why *why, int *dir)
-{
-    size_t i;
-    int d;
-
-    for (d = 0; d < 2; d++) {
-        const struct nv_side *s = d == 0 ? &why->egress : &why->ingress;
-        for (i = 0; i < s->nadmits; i++)
-            if (s->admits[i].peer && s->admits[i].peer->kind == NV_PEER_IPBLOCK) {
-                *dir = d;
-                return &s->admits[i];
-            }
-    }
-    return NULL;
-}
-
 /* Whether fate f breaks the part. */
 static int nv_fate_breaks(unsigned char f)
 {
@@ -524,24 +489,15 @@ static int nv_cube(struct nv_buf *b, const struct nv_part *p, unsigned want)
 }
 
 /* ", as ipBlock 0.0.0.0/0 (p.yaml:12:9) does" when a rule admits the witness by a pod's address. */
-static void nv_condition_ipblock(struct nv_buf *b, struct nv_model *m, const struct nv_part *p)
+static void nv_condition_ipblock(struct nv_buf *b, const struct nv_cex *x)
 {
-    struct nv_flow_why why;
-    const struct nv_admit *a;
-    int dir = 0;
-
-    if (p->kind == NV_PART_ISOLATED || p->kind == NV_PART_REACHES ||
-        p->w.combo.v[NV_B_IPBLOCK_PODS] != NV_IPBLOCK_MATCHES_PODS)
+    if (!x->ipblock)
         return;
-    nv_explain(m, &p->w.src, &p->w.dst, &p->w.combo, p->w.local, &why);
-    if ((a = nv_ipblock_admit(&why, &dir)) && !why.local) {
-        nv_buf_puts(b, ", as ipBlock ");
-        nv_report_range(b, &a->peer->cidr);
-        nv_buf_puts(b, " (");
-        nv_report_loc(b, a->peer->loc);
-        nv_buf_puts(b, ") does");
-    }
-    nv_flow_why_release(&why);
+    nv_buf_puts(b, ", as ipBlock ");
+    nv_report_range(b, &x->ipblock->peer->cidr);
+    nv_buf_puts(b, " (");
+    nv_report_loc(b, x->ipblock->peer->loc);
+    nv_buf_puts(b, ") does");
 }
 
 /* What the pods' addresses or nodes must be for the witness to break the part. */
@@ -551,8 +507,9 @@ static const char *nv_addr_phrase(const struct nv_part *p)
                       : "for some addresses of the pods";
 }
 
-char *nv_report_condition(struct nv_model *m, const struct nv_part *p)
+char *nv_report_condition(const struct nv_model *m, const struct nv_cex *x)
 {
+    const struct nv_part *p = x->part;
     struct nv_buf b, cond;
     size_t i;
     unsigned holds = 0, breaks = 0, addr = 0;
@@ -567,7 +524,7 @@ char *nv_report_condition(struct nv_model *m, const struct nv_part *p)
     }
     if (holds && nv_cube(&cond, p, breaks)) {
         nv_buf_printf(&b, "holds unless %s", nv_buf_str(&cond));
-        nv_condition_ipblock(&b, m, p);
+        nv_condition_ipblock(&b, x);
     } else if (holds) {
         /* the combinations where it holds, one by one when they are no conjunction */
         nv_buf_puts(&b, "holds only when ");
@@ -597,8 +554,22 @@ char *nv_report_condition(struct nv_model *m, const struct nv_part *p)
     return nv_buf_detach(&b);
 }
 
-void nv_report_flow(struct nv_buf *b, const struct nv_model *m, const struct nv_part *p)
+char *nv_report_depends(const struct nv_model *m, const struct nv_cex *x)
 {
+    struct nv_buf b;
+    char *cond = nv_report_condition(m, x);
+
+    nv_buf_init(&b, 0);
+    nv_buf_printf(&b, "%s: ", cond);
+    nv_report_flow(&b, m, x);
+    free(cond);
+    return nv_buf_detach(&b);
+}
+
+void nv_report_flow(struct nv_buf *b, const struct nv_model *m, const struct nv_cex *x)
+{
+    const struct nv_part *p = x->part;
+
     nv_report_end(b, m, &p->w.src);
     if (p->kind == NV_PART_ISOLATED) {
         nv_buf_puts(b, p->w.dir == NV_INGRESS ? " not isolated for ingress"

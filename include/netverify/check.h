@@ -129,5 +129,12 @@ int nv_witness_fits(const struct nv_model *m, const struct nv_claim *c, enum nv_
  * with an internal error on a witness that is not.
  */
 int nv_witness_ok(struct nv_model *m, const struct nv_claim *c, const struct nv_part *p);
+struct nv_flow_why;
+/*
+ * The second half of nv_witness_ok(): whether 'why', the explanation of p's
+ * witness, agrees with it, 'need' being the claim's ports toward its destination.
+ */
+int nv_witness_agrees(const struct nv_model *m, const struct nv_part *p, uint32_t need,
+                      const struct nv_flow_why *why);
 
 #endif

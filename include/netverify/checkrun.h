@@ -12,7 +12,55 @@
 
 #include "netverify/check.h"
 #include "netverify/claim.h"
+#include "netverify/explain.h"
 #include "netverify/model.h"
+
+/*
+ * One direction of a counterexample flow, as the reports tell it. The texts
+ * of port sets are the model's (nv_ports_format) and live as long as it.
+ */
+struct nv_cex_side {
+    /* the rule that admits the flow on the witness's port (for a flow blocked on
+     * every port, on any port), or NULL */
+    const struct nv_admit *hit;
+    const char *admits; /* what the side's rules admit from (to) the other end */
+    /* a blocked flow this side does not admit: the ports of the counterexample it
+     * blocks, and a rule that admits some of them from (to) other ends, or NULL */
+    const char *blocked;
+    const struct nv_policy *other_policy;
+    const struct nv_rule *other_rule;
+};
+
+/*
+ * A counterexample made ready to be told: the witness of a refuted (or
+ * depending) part, explained rule by rule, and widened to what it stands for.
+ * The ports are those of the claim on which the flow has the witness's verdict
+ * (allowed, or blocked), under every combination of behaviours the witness
+ * holds under; an external end is the range of addresses around the witness's
+ * on which the flow, in the claim's set, has that verdict on those ports (see
+ * "Counterexamples" in docs/claims.md).
+ */
+struct nv_cex {
+    const struct nv_part *part;
+    uint32_t need;              /* the claim's ports toward the witness's destination */
+    struct nv_flow_why why;     /* not for 'is isolated' */
+    struct nv_cex_side side[2]; /* egress, ingress */
+    uint32_t ports;             /* NV_PORTS_ALL: every port */
+    const char *ports_text;
+    struct nv_iprange src_range, dst_range; /* of an external end */
+    /* a 'cannot reach' or 'only' flow under ipBlockMatchesPods: a rule that admits it by a
+     * pod's address, or NULL */
+    const struct nv_admit *ipblock;
+};
+
+/*
+ * Explain part p of claim c (refuted or depending) for the reports. Adds to
+ * m's port-set table, so not while solvers read m. Release with
+ * nv_cex_release().
+ */
+void nv_cex_build(struct nv_model *m, const struct nv_claim *c, const struct nv_part *p,
+                  struct nv_cex *out);
+void nv_cex_release(struct nv_cex *x);
 
 /* The bounds of a run. */
 struct nv_check_opts {
@@ -24,9 +72,11 @@ struct nv_check_opts {
 
 /* What a run found: a result per claim, in the claims' order. */
 struct nv_check_run {
-    struct nv_model *m;
+    const struct nv_model *m;
     const struct nv_claims *claims;
     struct nv_result *results;
+    /* the counterexample of part p of claim i at cex[2 * i + p], when it has one */
+    struct nv_cex *cex;
     size_t counts[NV_NVERDICTS]; /* claims by overall verdict */
     int exit;                    /* the exit status the verdicts (or the failure) call for */
 };

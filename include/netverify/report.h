@@ -48,16 +48,19 @@ void nv_report_rule(struct nv_buf *b, const struct nv_admit *a);
 /* The policies that isolate one side, at most three named. */
 void nv_report_policies(struct nv_buf *b, const struct nv_side *s);
 
+struct nv_cex; /* checkrun.h: a counterexample explained by nv_cex_build() */
+
 /*
- * One line per direction for a witness flow: for an allowed flow the rule
- * that admits it; for a blocked one what isolates the pod and what its rules
- * admit instead. Stores malloc'd lines in lines[0..1], their count in *nlines.
+ * One line per direction for a counterexample flow (not 'is isolated'): for an
+ * allowed flow the rule that admits it; for a blocked one what isolates the
+ * pod and what its rules admit instead. Stores malloc'd lines in
+ * lines[0..1], their count in *nlines.
  */
-void nv_report_because(struct nv_model *m, const struct nv_witness *w, int allowed, char **lines,
+void nv_report_because(const struct nv_model *m, const struct nv_cex *x, char **lines,
                        size_t *nlines);
 
 /* The headline of a refuted claim part ("allowed: a -> b on TCP 80"); malloc'd. */
-char *nv_report_headline(const struct nv_model *m, const struct nv_part *p);
+char *nv_report_headline(const struct nv_model *m, const struct nv_cex *x);
 
 /*
  * What a part whose verdict depends on the network plugin turns on, from its
@@ -65,9 +68,11 @@ char *nv_report_headline(const struct nv_model *m, const struct nv_part *p);
  * ipBlocks, as ipBlock 0.0.0.0/0 (p.yaml:12:9) does", "refuted when ...",
  * with ", for some addresses of the pods" when the addresses decide. Malloc'd.
  */
-char *nv_report_condition(struct nv_model *m, const struct nv_part *p);
-/* "a[Pod] -> b[Pod] on TCP 80" for a witness (a part's), no verdict word. */
-void nv_report_flow(struct nv_buf *b, const struct nv_model *m, const struct nv_part *p);
+char *nv_report_condition(const struct nv_model *m, const struct nv_cex *x);
+/* "CONDITION: FLOW" (nv_report_condition, nv_report_flow) for a depending part; malloc'd. */
+char *nv_report_depends(const struct nv_model *m, const struct nv_cex *x);
+/* "a[Pod] -> b[Pod] on TCP 80" for a counterexample, no verdict word. */
+void nv_report_flow(struct nv_buf *b, const struct nv_model *m, const struct nv_cex *x);
 /*
  * The connections of a flow: those allowed under every behaviour the profile
  * leaves open (and every address and node of the pods), then those allowed
