@@ -117,14 +117,21 @@ void nv_check_report_text(const struct nv_check_run *run, FILE *fp)
     fprintf(fp, "%zu undecided\n", counts[NV_UNDECIDED]);
 }
 
-static struct nv_json *nv_json_end(const struct nv_model *m, const struct nv_end *e)
+/* A witness end; an external one with the range of addresses it stands for. */
+static struct nv_json *nv_json_end(const struct nv_model *m, const struct nv_end *e,
+                                   const struct nv_iprange *range)
 {
     struct nv_json *o = nv_json_object();
     char ip[NV_IP_BUFSZ];
 
     if (e->external) {
+        struct nv_buf b;
+        nv_buf_init(&b, 0);
+        nv_report_range(&b, range);
         nv_json_set(o, "kind", nv_json_str("External"));
         nv_json_set(o, "address", nv_json_str(nv_ip_format(&e->ip, ip)));
+        nv_json_set(o, "range", nv_json_str(nv_buf_str(&b)));
+        nv_buf_release(&b);
     } else {
         const struct nv_workload *w = &m->workloads[m->pods[e->pod].workload];
         nv_json_set(o, "kind", nv_json_str(w->kind));
@@ -166,7 +173,7 @@ static void nv_json_witness(const struct nv_model *m, const struct nv_cex *x,
 
     nv_json_set(w, "summary", nv_json_str(head));
     free(head);
-    nv_json_set(w, "src", nv_json_end(m, &p->w.src));
+    nv_json_set(w, "src", nv_json_end(m, &p->w.src, &x->src_range));
     if (!p->w.robust && p->ncombos) {
         /* what the flow assumes of the plugin (and of the pods' nodes) */
         nv_json_set(w, "assumes", nv_json_combo(&p->w.combo));
@@ -176,7 +183,8 @@ static void nv_json_witness(const struct nv_model *m, const struct nv_cex *x,
     if (p->kind == NV_PART_ISOLATED) {
         nv_json_set(w, "direction", nv_json_str(p->w.dir == NV_INGRESS ? "ingress" : "egress"));
     } else {
-        nv_json_set(w, "dst", nv_json_end(m, &p->w.dst));
+        nv_json_set(w, "dst", nv_json_end(m, &p->w.dst, &x->dst_range));
+        nv_json_set(w, "ports", nv_json_str(x->ports_text));
         nv_json_set(w, "allowed", nv_json_bool(p->kind != NV_PART_REACHES));
         if (p->w.all_ports) {
             nv_json_set(w, "protocol", nv_json_null());

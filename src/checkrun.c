@@ -292,13 +292,17 @@ static void nv_cex_other(struct nv_model *m, const struct nv_witness *w, const s
         const struct nv_policy *pol = s->policies[i];
         for (r = 0; r < pol->nrules[dir]; r++) {
             const struct nv_rule *rule = &pol->rules[dir][r];
+            uint32_t some;
             for (k = 0; k < s->nadmits && s->admits[k].rule != rule; k++)
                 ;
-            if (k < s->nadmits || nv_ports_inter(&m->ports, nv_explain_rule_ports(m, rule, &w->dst),
-                                                 ports) == NV_PORTS_NONE)
+            if (k < s->nadmits)
+                continue;
+            some = nv_ports_inter(&m->ports, nv_explain_rule_ports(m, rule, &w->dst), ports);
+            if (some == NV_PORTS_NONE)
                 continue;
             out->other_policy = pol;
             out->other_rule = rule;
+            out->other_ports = nv_ports_format(&m->ports, some);
             return;
         }
     }

@@ -161,6 +161,47 @@ static void nv_report_ipblock_hit(struct nv_buf *b, const struct nv_model *m,
  * One line per direction: for an allowed flow the rule that admits it; for a
  * blocked one what isolates the pod and what its rules admit instead.
  */
+/*
+ * Why the rules of side d admit no port of a blocked counterexample: the
+ * other end (no rule admits it on those ports, though one admits others),
+ * the ports (rules admit it on other ports), both, or neither.
+ */
+static void nv_report_mismatch(struct nv_buf *b, const struct nv_cex *x, int d)
+{
+    const struct nv_cex_side *cs = &x->side[d];
+    const char *end = d == 0 ? "destination" : "source";
+    const char *from = d == 0 ? "to" : "from";
+    int port = (d == 0 ? x->why.egress.ports : x->why.ingress.ports) != NV_PORTS_NONE;
+
+    const struct nv_side *s = d == 0 ? &x->why.egress : &x->why.ingress;
+    size_t i, nrules = 0;
+
+    for (i = 0; i < s->npolicies; i++)
+        nrules += s->policies[i]->nrules[d == 0 ? NV_EGRESS : NV_INGRESS];
+    if (!nrules) {
+        nv_buf_printf(b, "; not one %s rule: nothing is admitted", d == 0 ? "egress" : "ingress");
+        return;
+    }
+    if (!port && !cs->other_rule) {
+        nv_buf_printf(b, "; no rule admits this %s on any port", end);
+        if (!x->part->w.all_ports)
+            nv_buf_printf(b, ", nor %s %s any %s", cs->blocked, from, end);
+        return;
+    }
+    nv_buf_printf(b, "; no rule admits %s %s this %s; ", cs->blocked, from, end);
+    if (port)
+        nv_buf_printf(b, "they admit it on %s%s", cs->admits,
+                      cs->other_rule ? ", and " : " (the port does not match)");
+    if (cs->other_rule) {
+        struct nv_admit a = {cs->other_policy, cs->other_rule, NULL, 0};
+        nv_report_rule(b, &a);
+        nv_buf_printf(b, " admits %s %s others%s", cs->other_ports, from,
+                      port     ? ""
+                      : d == 0 ? " (the destination does not match)"
+                               : " (the source does not match)");
+    }
+}
+
 void nv_report_because(const struct nv_model *m, const struct nv_cex *x, char **lines,
                        size_t *nlines)
 {
@@ -205,13 +246,10 @@ void nv_report_because(const struct nv_model *m, const struct nv_cex *x, char **
         } else {
             nv_buf_printf(&b, "%s: isolated by ", dir);
             nv_report_policies(&b, s);
-            if (allowed || w->all_ports) {
+            if (allowed)
                 nv_buf_puts(&b, "; no rule admits this flow");
-            } else {
-                nv_buf_printf(&b, "; no rule admits %s %u", nv_proto_name(w->proto), w->port);
-                if (s->ports != NV_PORTS_NONE)
-                    nv_buf_printf(&b, " (they admit %s)", cs->admits);
-            }
+            else
+                nv_report_mismatch(&b, x, d);
         }
         lines[(*nlines)++] = nv_buf_detach(&b);
     }
@@ -277,6 +315,32 @@ static void nv_report_under(struct nv_buf *b, const struct nv_model *m, const st
         nv_buf_putc(b, ')');
 }
 
+/* An end of a counterexample: an external one as the range of addresses it stands for. */
+static void nv_report_cex_end(struct nv_buf *b, const struct nv_model *m, const struct nv_end *e,
+                              const struct nv_iprange *r)
+{
+    if (e->external && nv_ip_cmp(&r->first, &r->last) != 0)
+        nv_report_range(b, r);
+    else
+        nv_report_end(b, m, e);
+}
+
+static void nv_report_cex_ends(struct nv_buf *b, const struct nv_model *m, const struct nv_cex *x)
+{
+    nv_report_cex_end(b, m, &x->part->w.src, &x->src_range);
+    nv_buf_puts(b, " -> ");
+    nv_report_cex_end(b, m, &x->part->w.dst, &x->dst_range);
+}
+
+/* " on every port", " on TCP 80,443;UDP 53": the ports the counterexample stands for. */
+static void nv_report_cex_ports(struct nv_buf *b, const struct nv_cex *x)
+{
+    if (x->ports == NV_PORTS_ALL)
+        nv_buf_puts(b, " on every port");
+    else
+        nv_buf_printf(b, " on %s", x->ports_text);
+}
+
 /* The headline of a refuted part. */
 char *nv_report_headline(const struct nv_model *m, const struct nv_cex *x)
 {
@@ -292,15 +356,8 @@ char *nv_report_headline(const struct nv_model *m, const struct nv_cex *x)
         return nv_buf_detach(&b);
     }
     nv_buf_puts(&b, p->kind == NV_PART_REACHES ? "blocked: " : "allowed: ");
-    nv_report_end(&b, m, &p->w.src);
-    nv_buf_puts(&b, " -> ");
-    nv_report_end(&b, m, &p->w.dst);
-    if (p->w.all_ports) {
-        nv_buf_puts(&b, " on every port");
-    } else {
-        nv_buf_puts(&b, " on ");
-        nv_report_port(&b, &p->w);
-    }
+    nv_report_cex_ends(&b, m, x);
+    nv_report_cex_ports(&b, x);
     if (p->kind == NV_PART_ONLY)
         nv_buf_puts(&b, " (from outside the claim's sources)");
     nv_report_under(&b, m, p);
@@ -570,20 +627,18 @@ void nv_report_flow(struct nv_buf *b, const struct nv_model *m, const struct nv_
 {
     const struct nv_part *p = x->part;
 
-    nv_report_end(b, m, &p->w.src);
     if (p->kind == NV_PART_ISOLATED) {
+        nv_report_end(b, m, &p->w.src);
         nv_buf_puts(b, p->w.dir == NV_INGRESS ? " not isolated for ingress"
                                               : " not isolated for egress");
         return;
     }
+    nv_report_cex_end(b, m, &p->w.src, &x->src_range);
     nv_buf_puts(b, " -> ");
-    nv_report_end(b, m, &p->w.dst);
-    if (p->w.all_ports) {
-        nv_buf_puts(b, p->kind == NV_PART_REACHES ? " blocked on every port" : "");
-    } else {
-        nv_buf_puts(b, " on ");
-        nv_report_port(b, &p->w);
-    }
+    nv_report_cex_end(b, m, &p->w.dst, &x->dst_range);
+    if (p->w.all_ports && p->kind == NV_PART_REACHES)
+        nv_buf_puts(b, " blocked");
+    nv_report_cex_ports(b, x);
 }
 
 void nv_report_combo(struct nv_buf *b, const struct nv_model *m, const struct nv_combo *c)

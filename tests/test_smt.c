@@ -28,6 +28,7 @@
 #include <z3.h>
 
 #include "netverify/check.h"
+#include "netverify/checkrun.h"
 #include "netverify/claim.h"
 #include "netverify/explain.h"
 #include "netverify/load.h"
@@ -1160,6 +1161,57 @@ static void describe_witness(const struct nv_model *m, const struct nv_part *p, 
              p->w.all_ports ? " (every port)" : "", p->w.dir);
 }
 
+/* A copy of witness w with one end's address, or its port, replaced. */
+static const char *cex_point_bad(const struct oracle *o, const struct nv_claim *c,
+                                 const struct gclaim *gc, const struct nv_part *p, int end,
+                                 const struct nv_ip *ip, uint32_t key)
+{
+    struct nv_witness w = p->w;
+
+    if (ip)
+        (end ? &w.dst : &w.src)->ip = *ip;
+    else {
+        w.proto = (enum nv_proto)(key >> 16);
+        w.port = key & 0xffff;
+    }
+    return o_witness_bad(o, c, gc, p->kind, &w);
+}
+
+/*
+ * The counterexample as the reports widen it (nv_cex_build): the first and
+ * last address of an external end's range, and the ends of every interval of
+ * its ports, each break the part as the witness does.
+ */
+static const char *cex_bad(const struct oracle *o, struct nv_model *m, const struct nv_claim *c,
+                           const struct gclaim *gc, const struct nv_part *p)
+{
+    struct nv_cex x;
+    const char *bad = NULL;
+    int e;
+    size_t i;
+
+    if (p->kind == NV_PART_ISOLATED)
+        return NULL;
+    nv_cex_build(m, c, p, &x);
+    for (e = 0; e < 2 && !bad; e++) {
+        const struct nv_iprange *r = e ? &x.dst_range : &x.src_range;
+        if (!(e ? p->w.dst.external : p->w.src.external))
+            continue;
+        if ((bad = cex_point_bad(o, c, gc, p, e, &r->first, 0)) ||
+            (bad = cex_point_bad(o, c, gc, p, e, &r->last, 0)))
+            bad = e ? "the end of the destination's range breaks nothing"
+                    : "the end of the source's range breaks nothing";
+    }
+    if (!bad && !p->w.all_ports && x.ports != NV_PORTS_ALL) {
+        const struct nv_portset *s = nv_ports_get(&m->ports, x.ports);
+        for (i = 0; i < 2 * s->n && !bad; i++)
+            if (cex_point_bad(o, c, gc, p, 0, NULL, s->iv[i]))
+                bad = "a port at an end of the counterexample's ports breaks nothing";
+    }
+    nv_cex_release(&x);
+    return bad;
+}
+
 static void check_claim(uint64_t seed, struct nv_smt *smt, struct nv_matrix *x,
                         const struct oracle *o, struct nv_model *m, const struct nv_claim *c,
                         const struct gclaim *gc, struct tally *t)
@@ -1232,6 +1284,12 @@ static void check_claim(uint64_t seed, struct nv_smt *smt, struct nv_matrix *x,
             if (bad) {
                 keep_files(seed, keep, sizeof(keep));
                 fail_msg("seed %llu: claim '%s' part %s: the %s witness %s is wrong: %s (%s)",
+                         (unsigned long long)seed, c->text, part_name(ps->kind), engine, wbuf, bad,
+                         keep);
+            }
+            if ((bad = cex_bad(o, m, c, gc, both[e]))) {
+                keep_files(seed, keep, sizeof(keep));
+                fail_msg("seed %llu: claim '%s' part %s: the %s counterexample %s: %s (%s)",
                          (unsigned long long)seed, c->text, part_name(ps->kind), engine, wbuf, bad,
                          keep);
             }

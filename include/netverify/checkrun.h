@@ -29,6 +29,7 @@ struct nv_cex_side {
     const char *blocked;
     const struct nv_policy *other_policy;
     const struct nv_rule *other_rule;
+    const char *other_ports; /* what of 'blocked' that rule admits */
 };
 
 /*
