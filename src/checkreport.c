@@ -64,7 +64,7 @@ static const struct nv_cex *nv_depending_cex(const struct nv_check_run *run, siz
     return NULL;
 }
 
-void nv_check_report_text(const struct nv_check_run *run, FILE *fp)
+int nv_check_report_text(const struct nv_check_run *run, FILE *fp)
 {
     size_t i, p, k, counts[NV_NVERDICTS] = {0, 0, 0, 0};
 
@@ -115,6 +115,7 @@ void nv_check_report_text(const struct nv_check_run *run, FILE *fp)
     if (counts[NV_DEPENDS])
         fprintf(fp, "%zu depend on the network plugin, ", counts[NV_DEPENDS]);
     fprintf(fp, "%zu undecided\n", counts[NV_UNDECIDED]);
+    return ferror(fp) ? -1 : 0;
 }
 
 /* A witness end; an external one with the range of addresses it stands for. */
@@ -434,7 +435,7 @@ static void nv_junit_text(const struct nv_check_run *run, size_t i, struct nv_bu
     }
 }
 
-void nv_check_report_junit(const struct nv_check_run *run, FILE *fp)
+int nv_check_report_junit(const struct nv_check_run *run, FILE *fp)
 {
     size_t i, counts[NV_NVERDICTS] = {0, 0, 0, 0};
     struct nv_buf b;
@@ -473,24 +474,16 @@ void nv_check_report_junit(const struct nv_check_run *run, FILE *fp)
     nv_buf_puts(&b, "  </testsuite>\n</testsuites>\n");
     fwrite(b.data, 1, b.len, fp);
     nv_buf_release(&b);
+    return ferror(fp) ? -1 : 0;
 }
 
 const char *const nv_check_formats[] = {"text", "json", "sarif", "junit", NULL};
 
-void nv_check_report(const struct nv_check_run *run, enum nv_check_format f, FILE *fp)
+int nv_check_report(const struct nv_check_run *run, enum nv_check_format f, FILE *fp)
 {
-    switch (f) {
-    case NV_CHECK_TEXT:
-        nv_check_report_text(run, fp);
-        break;
-    case NV_CHECK_JSON:
-        nv_check_report_json(run, fp);
-        break;
-    case NV_CHECK_SARIF:
-        nv_check_report_sarif(run, fp);
-        break;
-    case NV_CHECK_JUNIT:
-        nv_check_report_junit(run, fp);
-        break;
-    }
+    /* in the order of enum nv_check_format */
+    static int (*const render[])(const struct nv_check_run *, FILE *) = {
+        nv_check_report_text, nv_check_report_json, nv_check_report_sarif, nv_check_report_junit};
+
+    return render[f](run, fp);
 }
