@@ -42,10 +42,12 @@ static void nv_graph_help(void)
           "  -c, --claims FILE     decide the claims in FILE (matrix engine) and mark\n"
           "                        them: edges that refute a claim are red and carry\n"
           "                        its name, a blocked flow a claim needs is a dashed\n"
-          "                        red edge, workloads a claim names are yellow;\n"
+          "                        red edge, workloads a claim names (by name, labels\n"
+          "                        or Service) are yellow, namespaces a claim names\n"
+          "                        ('namespace X', 'namespaces SEL') have a gold box;\n"
           "                        grouped by namespace, an edge is red when one of\n"
           "                        its flows refutes, and a namespace is yellow when\n"
-          "                        a claim names one of its workloads\n" NV_CLI_INPUT_HELP
+          "                        a claim names it or one of its workloads\n" NV_CLI_INPUT_HELP
               NV_CLI_CLAIMS_HELP "  -h, --help            show this help\n\n"
           "Edges are labelled with the allowed connections (\"TCP 80;UDP 53\"); \"All\"\n"
           "edges are bold. External ranges are hexagons. A legend explains the styles\n"

@@ -18,6 +18,10 @@
 #include "netverify/buf.h"
 #include "netverify/escape.h"
 
+/* A namespace box a claim names: its border. */
+#define NV_DOT_NAMED_BOX_COLOR "goldenrod"
+#define NV_DOT_NAMED_BOX_WIDTH "3"
+
 struct nv_dot {
     Agraph_t *g;
     Agraph_t *legend;      /* NULL until nv_dot_legend() */
@@ -489,6 +493,11 @@ static void nv_dot_legend(struct nv_dot *g, unsigned used, int byns)
          "yellow: named\\nby a claim",
          "box",
          {{"style", "filled"}, {"fillcolor", "lightyellow"}}},
+        {NV_LEG_NAMED_NS,
+         "legend:named-ns",
+         "gold box: a namespace\\nnamed by a claim",
+         "box",
+         {{"color", NV_DOT_NAMED_BOX_COLOR}, {"penwidth", NV_DOT_NAMED_BOX_WIDTH}}},
     };
     struct nv_dot_cluster *c;
     size_t i, k;
@@ -511,6 +520,18 @@ static void nv_dot_legend(struct nv_dot *g, unsigned used, int byns)
     }
 }
 
+/* A namespace box, with a gold border when a claim names the namespace. */
+static struct nv_dot_cluster *nv_dot_box(struct nv_dot *g, const struct nv_graph_box *b)
+{
+    struct nv_dot_cluster *c = nv_dot_cluster(g, b->id, b->label);
+
+    if (b->flags & NV_GRAPH_NAMED) {
+        agsafeset(NV_SUBG(c), "color", NV_DOT_NAMED_BOX_COLOR, "");
+        agsafeset(NV_SUBG(c), "penwidth", NV_DOT_NAMED_BOX_WIDTH, "");
+    }
+    return c;
+}
+
 /* The diagram as cgraph objects: boxes before their nodes, then the edges, then the legend. */
 static struct nv_dot *nv_dot_of(const struct nv_graph *dg)
 {
@@ -523,7 +544,7 @@ static struct nv_dot *nv_dot_of(const struct nv_graph *dg)
         struct nv_dot_cluster *c = NULL;
         if (v->box != NV_GRAPH_NO_BOX) {
             if (!boxes[v->box])
-                boxes[v->box] = nv_dot_cluster(g, dg->boxes[v->box].id, dg->boxes[v->box].label);
+                boxes[v->box] = nv_dot_box(g, &dg->boxes[v->box]);
             c = boxes[v->box];
         }
         if (nv_dot_node(g, c, v->id, v->label, v->kind == NV_GRAPH_NODE_RANGE ? "hexagon" : NULL) !=

@@ -768,29 +768,58 @@ static void nv_graph_collapse(struct nv_gstate *S, size_t f)
     nv_graph_merge(S);
 }
 
-/* Whether a set names workloads (not 'any', not address ranges, not unset). */
-static int nv_set_names_workloads(const struct nv_set *set)
+/* Whether a set names namespaces ('namespace X', 'namespaces SELECTOR'). */
+static int nv_set_names_namespaces(const struct nv_set *set)
 {
-    return set->cls && set->kind != NV_SET_ANY && set->kind != NV_SET_CIDR;
+    return set->cls && (set->kind == NV_SET_NAMESPACE || set->kind == NV_SET_NAMESPACES);
 }
 
-/* Per workload: 1 if some claim's set holds one of its pods. The caller frees the result. */
-static unsigned char *nv_claimed_workloads(const struct nv_model *m, const struct nv_claims *cs)
+/* Whether a set names workloads (pods by labels, a Service, a workload). */
+static int nv_set_names_workloads(const struct nv_set *set)
 {
-    unsigned char *named = nv_xcalloc(m->nworkloads + 1, 1);
-    size_t i, w;
+    return set->cls &&
+           (set->kind == NV_SET_PODS || set->kind == NV_SET_SVC || set->kind == NV_SET_WORKLOAD);
+}
 
+/* What the claims name: per workload and per namespace, 1 if named. */
+struct nv_gnamed {
+    unsigned char *wl, *ns;
+};
+
+/*
+ * The workloads a claim's set of pods, Service or workload holds one pod of,
+ * and the namespaces a claim names (those of the workloads its 'namespace' or
+ * 'namespaces' set holds): a namespace claim marks the namespace, not each of
+ * its workloads. Release with nv_gnamed_release().
+ */
+static void nv_gnamed_init(struct nv_gnamed *out, const struct nv_model *m,
+                           const struct nv_claims *cs)
+{
+    size_t i, w, k;
+
+    out->wl = nv_xcalloc(m->nworkloads + 1, 1);
+    out->ns = nv_xcalloc(m->nns + 1, 1);
     for (i = 0; cs && i < cs->n; i++) {
         const struct nv_claim *c = &cs->items[i];
-        for (w = 0; w < m->nworkloads; w++) {
-            if (nv_set_names_workloads(&c->a) && nv_wl_in(m, w, &c->a, 1))
-                named[w] = 1;
-            if (c->kind != NV_CLAIM_ISOLATED && nv_set_names_workloads(&c->b) &&
-                nv_wl_in(m, w, &c->b, 1))
-                named[w] = 1;
+        const struct nv_set *sets[2] = {&c->a, c->kind != NV_CLAIM_ISOLATED ? &c->b : NULL};
+        for (k = 0; k < 2 && sets[k]; k++) {
+            int wl = nv_set_names_workloads(sets[k]), ns = nv_set_names_namespaces(sets[k]);
+            for (w = 0; (wl || ns) && w < m->nworkloads; w++) {
+                if (!nv_wl_in(m, w, sets[k], 1))
+                    continue;
+                if (wl)
+                    out->wl[w] = 1;
+                else
+                    out->ns[m->workloads[w].ns] = 1;
+            }
         }
     }
-    return named;
+}
+
+static void nv_gnamed_release(struct nv_gnamed *n)
+{
+    free(n->wl);
+    free(n->ns);
 }
 
 /* --focus: keep the edges that start or end at workload f. */
@@ -957,15 +986,19 @@ static int nv_graph_auto(struct nv_gstate *S)
     return NV_GRAPH_NAMESPACE;
 }
 
-/* Per namespace: whether a claim names one of its workloads other than 'skip'. */
-static unsigned char *nv_claimed_namespaces(const struct nv_model *m, const unsigned char *named,
+/*
+ * Grouped by namespace, per namespace: whether a claim names it or one of its
+ * workloads other than 'skip' (drawn on its own). The caller frees the result.
+ */
+static unsigned char *nv_claimed_namespaces(const struct nv_model *m, const struct nv_gnamed *named,
                                             size_t skip)
 {
     unsigned char *ns = nv_xcalloc(m->nns + 1, 1);
     size_t w;
 
+    memcpy(ns, named->ns, m->nns);
     for (w = 0; w < m->nworkloads; w++)
-        if (named[w] && w != skip)
+        if (named->wl[w] && w != skip)
             ns[m->workloads[w].ns] = 1;
     return ns;
 }
@@ -1043,6 +1076,7 @@ static unsigned char *nv_graph_keep(const struct nv_gstate *S)
  */
 struct nv_gnodes {
     const unsigned char *keep, *named;
+    const unsigned char *nsnamed; /* per namespace, for boxes; or NULL */
     int focus_named;
     size_t nwl, nns; /* OUT: workload and namespace nodes drawn */
     struct nv_iprange *rs;
@@ -1090,9 +1124,11 @@ static void nv_graph_wl_node(const struct nv_gstate *S, struct nv_graph *g, stru
 }
 
 /* A namespace box. */
-static size_t nv_graph_add_box(struct nv_graph *g, size_t *alloc, const char *id, const char *label)
+static size_t nv_graph_add_box(struct nv_graph *g, size_t *alloc, const char *id, const char *label,
+                               unsigned flags)
 {
     NV_GROW(g->boxes, *alloc, g->nboxes + 1);
+    g->boxes[g->nboxes].flags = flags;
     g->boxes[g->nboxes].id = nv_xstrdup(id);
     g->boxes[g->nboxes].label = nv_xstrdup(label);
     return g->nboxes++;
@@ -1148,7 +1184,8 @@ static void nv_graph_nodes(const struct nv_gstate *S, struct nv_graph *g, struct
         }
         if (!wlcount[ns])
             continue;
-        box = nv_graph_add_box(g, &boxalloc, id.data, label.data);
+        box = nv_graph_add_box(g, &boxalloc, id.data, label.data,
+                               N->nsnamed && N->nsnamed[ns] ? NV_GRAPH_NAMED : 0);
         for (i = 0; i < m->nworkloads; i++) {
             if (m->workloads[i].ns != ns || (N->keep && !N->keep[i]))
                 continue;
@@ -1197,6 +1234,25 @@ static void nv_gnodes_release(struct nv_gnodes *N)
     free(N->wl_node);
 }
 
+/* The legend entries the nodes and boxes of g need. */
+static void nv_graph_legend_nodes(struct nv_graph *g)
+{
+    size_t i;
+
+    for (i = 0; i < g->nnodes; i++) {
+        const struct nv_graph_node *v = &g->nodes[i];
+        if (v->kind == NV_GRAPH_NODE_WORKLOAD)
+            g->legend |= NV_LEG_BOX;
+        else if (v->kind == NV_GRAPH_NODE_NAMESPACE)
+            g->legend |= NV_LEG_NS;
+        if (v->flags & NV_GRAPH_NAMED)
+            g->legend |= NV_LEG_NAMED;
+    }
+    for (i = 0; i < g->nboxes; i++)
+        if (g->boxes[i].flags & NV_GRAPH_NAMED)
+            g->legend |= NV_LEG_NAMED_NS;
+}
+
 struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x,
                                 const struct nv_graph_opts *o)
 {
@@ -1205,7 +1261,8 @@ struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x,
     struct nv_buf label;
     struct nv_gnodes N;
     struct nv_gmark *mk = NULL;
-    unsigned char *keep, *named = NULL, *nsnamed = NULL;
+    struct nv_gnamed named = {NULL, NULL};
+    unsigned char *keep, *nsnamed = NULL;
     size_t nmk = 0, i, focus = o->focus;
 
     memset(&S, 0, sizeof(S));
@@ -1214,28 +1271,21 @@ struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x,
     S.focus = focus;
     if (o->claims) {
         nmk = nv_graph_decide(x, o->claims, &mk);
-        named = nv_claimed_workloads(m, o->claims);
+        nv_gnamed_init(&named, m, o->claims);
     }
     nv_graph_flows(&S, x, o->group, mk, nmk);
     keep = nv_graph_keep(&S);
-    if (named && S.byns) {
-        nsnamed = nv_claimed_namespaces(m, named, focus);
-        N.focus_named = focus != NV_GRAPH_NO_FOCUS && named[focus];
+    if (named.wl && S.byns) {
+        nsnamed = nv_claimed_namespaces(m, &named, focus);
+        N.focus_named = focus != NV_GRAPH_NO_FOCUS && named.wl[focus];
     }
     N.keep = keep;
-    N.named = S.byns ? nsnamed : named;
+    N.named = S.byns ? nsnamed : named.wl;
+    N.nsnamed = S.byns ? NULL : named.ns;
     nv_graph_nodes(&S, g, &N);
     g->byns = S.byns;
     g->note = S.note;
-    if (N.nwl)
-        g->legend |= NV_LEG_BOX;
-    if (N.nns)
-        g->legend |= NV_LEG_NS;
-    if (N.focus_named)
-        g->legend |= NV_LEG_NAMED;
-    for (i = 0; N.named && i < (S.byns ? m->nns : m->nworkloads); i++)
-        if (N.named[i] && (!keep || keep[i]))
-            g->legend |= NV_LEG_NAMED;
+    nv_graph_legend_nodes(g);
     nv_buf_init(&label, 0);
     g->edges = nv_xcalloc(S.nedges + 1, sizeof(*g->edges));
     for (i = 0; i < S.nedges; i++) {
@@ -1261,7 +1311,7 @@ struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x,
     free(S.edges);
     free(mk);
     free(keep);
-    free(named);
+    nv_gnamed_release(&named);
     free(nsnamed);
     return g;
 }

@@ -57,13 +57,14 @@ enum nv_edge_style {
 
 /* What the legend explains: the node kinds and styles the diagram uses. */
 enum nv_graph_legend {
-    NV_LEG_BOX = 1,     /* workload nodes */
-    NV_LEG_NS = 2,      /* namespace nodes */
-    NV_LEG_HEXAGON = 4, /* address ranges */
-    NV_LEG_BOLD = 8,    /* bold edges */
-    NV_LEG_RED = 16,    /* red edges */
-    NV_LEG_DASHED = 32, /* dashed edges */
-    NV_LEG_NAMED = 64,  /* yellow nodes */
+    NV_LEG_BOX = 1,        /* workload nodes */
+    NV_LEG_NS = 2,         /* namespace nodes */
+    NV_LEG_HEXAGON = 4,    /* address ranges */
+    NV_LEG_BOLD = 8,       /* bold edges */
+    NV_LEG_RED = 16,       /* red edges */
+    NV_LEG_DASHED = 32,    /* dashed edges */
+    NV_LEG_NAMED = 64,     /* yellow nodes */
+    NV_LEG_NAMED_NS = 128, /* namespace boxes a claim names */
 };
 
 struct nv_graph_node {
@@ -78,8 +79,9 @@ struct nv_graph_node {
 
 /* A namespace box around its workloads. */
 struct nv_graph_box {
-    char *id;    /* the namespace's id */
-    char *label; /* DOT-escaped */
+    char *id;       /* the namespace's id */
+    char *label;    /* DOT-escaped */
+    unsigned flags; /* NV_GRAPH_NAMED: a claim names the namespace */
 };
 
 struct nv_graph_edge {
