@@ -50,8 +50,9 @@ static void nv_graph_help(void)
           "                        a claim names it or one of its workloads\n" NV_CLI_INPUT_HELP
               NV_CLI_CLAIMS_HELP "  -h, --help            show this help\n\n"
           "Edges are labelled with the allowed connections (\"TCP 80;UDP 53\"); \"All\"\n"
-          "edges are bold. External ranges are hexagons. A legend explains the styles\n"
-          "used. Graphs of more than 50 nodes (the legend not counted) are laid out\n"
+          "edges are bold. Workloads are boxes (the focused one with a double border),\n"
+          "namespaces folders, external ranges hexagons; a legend draws each shape and\n"
+          "style used. Graphs of more than 50 nodes (the legend not counted) are laid out\n"
           "with sfdp instead of dot, without namespace boxes; with more than 150 edges\n"
           "the labels become tooltips (hover text in SVG).\n\n"
           "Exit status: 0 success, 2 usage or input error, 3 internal error.\n",

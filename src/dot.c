@@ -284,6 +284,8 @@ static void nv_dot_labels_to_tooltips(struct nv_dot *g)
         return;
     agattr(g->g, AGEDGE, "tooltip", "");
     for (v = agfstnode(g->g); v; v = agnxtnode(g->g, v)) {
+        if (g->legend && agsubnode(g->legend, v, 0))
+            continue;
         for (e = agfstout(g->g, v); e; e = agnxtout(g->g, e)) {
             char *text = agxget(e, label);
             if (text && *text) {
@@ -344,48 +346,6 @@ static void nv_dot_unstack_labels(struct nv_dot *g)
     free(lab);
 }
 
-/*
- * sfdp draws no cluster boxes, so the legend's nodes would float among the
- * others: for sfdp the legend becomes one note that lists its entries
- * ("hexagon: external address range").
- */
-static void nv_dot_legend_note(struct nv_dot *g)
-{
-    Agnode_t *v, *next, *note;
-    struct nv_buf b;
-    const char *p;
-
-    if (!g->legend)
-        return;
-    nv_buf_init(&b, 0);
-    nv_buf_puts(&b, "legend\\l");
-    for (v = agfstnode(g->legend); v; v = next) {
-        const char *label = agget(v, "label"), *shape = agget(v, "shape");
-        next = agnxtnode(g->legend, v);
-        if (!strchr(label, ':')) {
-            nv_buf_puts(&b, shape && *shape ? shape : "box");
-            nv_buf_puts(&b, ": ");
-        }
-        for (p = label; *p; p++) {
-            if (p[0] == '\\' && p[1] == 'n') {
-                nv_buf_putc(&b, ' ');
-                p++;
-            } else {
-                nv_buf_putc(&b, *p);
-            }
-        }
-        nv_buf_puts(&b, "\\l");
-        agdelnode(g->g, v);
-    }
-    agclose(g->legend); /* agdelsubg() would only unlink it */
-    g->legend = NULL;
-    note = agnode(g->g, "legend:note", 1);
-    agsafeset(note, "shape", "note", "box");
-    agsafeset(note, "fontsize", "10", "");
-    agsafeset(note, "label", b.data, "");
-    nv_buf_release(&b);
-}
-
 static int nv_dot_render(struct nv_dot *g, FILE *fp, const char *format)
 {
     GVC_t *gvc = gvContext();
@@ -419,7 +379,6 @@ static int nv_dot_render(struct nv_dot *g, FILE *fp, const char *format)
         agsafeset(g->g, "newrank", "true", "");
     } else {
         engine = "sfdp";
-        nv_dot_legend_note(g);
         agsafeset(g->g, "overlap", "prism", "");
     }
     if (gvLayout(gvc, g->g, engine) != 0) {
@@ -466,58 +425,189 @@ static void nv_dot_free(struct nv_dot *g)
     free(g);
 }
 
-/* The legend's box: one small node per style the graph uses. */
+/*
+ * The legend: one entry per node kind and style the diagram uses, drawn as
+ * what it explains (a node of that shape and style, or an edge of that style
+ * between two dots, the meaning as its label); 'note' is the entry as a line
+ * of the note that stands for the legend under sfdp. Attributes as key/value
+ * pairs, at most three.
+ */
+static const struct nv_dot_legend_row {
+    unsigned entry;
+    int edge;
+    const char *id, *label, *label_ns, *shape, *attr[3][2], *note, *note_ns;
+} k_legend[] = {
+    {NV_LEG_BOX, 0, "legend:box", "workload", NULL, NULL, {{NULL, NULL}}, "box: workload", NULL},
+    {NV_LEG_NS,
+     0,
+     "legend:namespace",
+     "namespace",
+     NULL,
+     "folder",
+     {{NULL, NULL}},
+     "folder: namespace",
+     NULL},
+    {NV_LEG_FOCUS,
+     0,
+     "legend:focus",
+     "focus",
+     NULL,
+     NULL,
+     {{"peripheries", "2"}},
+     "double border: focus",
+     NULL},
+    {NV_LEG_HEXAGON,
+     0,
+     "legend:hexagon",
+     "external\\naddress range",
+     NULL,
+     "hexagon",
+     {{NULL, NULL}},
+     "hexagon: external address range",
+     NULL},
+    {NV_LEG_NAMED,
+     0,
+     "legend:named",
+     "named by\\na claim",
+     "a claim names it\\nor a workload in it",
+     NULL,
+     {{"style", "filled"}, {"fillcolor", "lightyellow"}},
+     "yellow: named by a claim",
+     "yellow: a claim names it or a workload in it"},
+    {NV_LEG_NAMED_NS,
+     0,
+     "legend:named-ns",
+     "namespace named\\nby a claim",
+     NULL,
+     NULL,
+     {{"color", NV_DOT_NAMED_BOX_COLOR}, {"penwidth", NV_DOT_NAMED_BOX_WIDTH}},
+     "gold box: namespace named by a claim",
+     NULL},
+    {NV_LEG_BOLD,
+     1,
+     "legend:bold",
+     "all ports",
+     NULL,
+     NULL,
+     {{"style", "bold"}},
+     "bold: all ports",
+     NULL},
+    {NV_LEG_RED,
+     1,
+     "legend:red",
+     "refutes\\na claim",
+     "has a flow that\\nrefutes a claim",
+     NULL,
+     {{"color", "red"}, {"fontcolor", "red"}},
+     "red: refutes a claim",
+     "red: has a flow that refutes a claim"},
+    {NV_LEG_DASHED,
+     1,
+     "legend:dashed",
+     "blocked flow\\na claim needs",
+     NULL,
+     NULL,
+     {{"style", "dashed"}, {"color", "red"}, {"fontcolor", "red"}},
+     "dashed red: blocked flow a claim needs",
+     NULL},
+};
+
+/* Set attribute key of a cgraph object (cgraph takes char *: copies). */
+static void nv_dot_set(void *obj, const char *key, const char *value)
+{
+    char *k = nv_xstrdup(key), *v = nv_xstrdup(value);
+
+    agsafeset(obj, k, v, "");
+    free(k);
+    free(v);
+}
+
+/* A small dot in the legend, an end of an edge entry. */
+static Agnode_t *nv_dot_legend_dot(Agraph_t *sg, const char *id, const char *suffix)
+{
+    char name[64];
+    Agnode_t *v;
+
+    snprintf(name, sizeof(name), "%s%s", id, suffix);
+    v = agnode(sg, name, 1);
+    agsafeset(v, "shape", "point", "box");
+    agsafeset(v, "width", "0.06", "");
+    agsafeset(v, "label", "", "");
+    return v;
+}
+
+/* The legend's box, with one entry per style the graph uses. */
 static void nv_dot_legend(struct nv_dot *g, unsigned used, int byns)
 {
-    /* attributes as "key=value" pairs, at most three */
-    static const struct {
-        unsigned entry;
-        const char *id, *label, *shape, *attr[3][2];
-    } rows[] = {
-        {NV_LEG_BOX, "legend:box", "workload", NULL, {{NULL, NULL}}},
-        {NV_LEG_NS, "legend:namespace", "namespace", NULL, {{NULL, NULL}}},
-        {NV_LEG_HEXAGON, "legend:hexagon", "external\\naddress range", "hexagon", {{NULL, NULL}}},
-        {NV_LEG_BOLD, "legend:bold", "bold: all ports", "box", {{"style", "bold"}}},
-        {NV_LEG_RED,
-         "legend:red",
-         "red: refutes\\na claim",
-         "box",
-         {{"color", "red"}, {"fontcolor", "red"}}},
-        {NV_LEG_DASHED,
-         "legend:dashed",
-         "dashed red: blocked\\nflow a claim needs",
-         "box",
-         {{"style", "dashed"}, {"color", "red"}, {"fontcolor", "red"}}},
-        {NV_LEG_NAMED,
-         "legend:named",
-         "yellow: named\\nby a claim",
-         "box",
-         {{"style", "filled"}, {"fillcolor", "lightyellow"}}},
-        {NV_LEG_NAMED_NS,
-         "legend:named-ns",
-         "gold box: a namespace\\nnamed by a claim",
-         "box",
-         {{"color", NV_DOT_NAMED_BOX_COLOR}, {"penwidth", NV_DOT_NAMED_BOX_WIDTH}}},
-    };
-    struct nv_dot_cluster *c;
+    const struct nv_dot_legend_row *r;
+    Agraph_t *sg;
     size_t i, k;
 
     if (!used)
         return;
-    c = nv_dot_legend_cluster(g);
-    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-        const char *label = rows[i].label;
-        if (!(used & rows[i].entry))
+    sg = NV_SUBG(nv_dot_legend_cluster(g));
+    for (i = 0; i < sizeof(k_legend) / sizeof(k_legend[0]); i++) {
+        void *obj;
+        r = &k_legend[i];
+        if (!(used & r->entry))
             continue;
-        if (rows[i].entry == NV_LEG_RED && byns)
-            label = "red: has a flow\\nthat refutes a claim";
-        else if (rows[i].entry == NV_LEG_NAMED && byns)
-            label = "yellow: a claim names it\\nor a workload in it";
-        nv_dot_node(g, c, rows[i].id, label, rows[i].shape);
-        nv_dot_node_attr(g, rows[i].id, "fontsize", "10");
-        for (k = 0; k < 3 && rows[i].attr[k][0]; k++)
-            nv_dot_node_attr(g, rows[i].id, rows[i].attr[k][0], rows[i].attr[k][1]);
+        if (r->edge) {
+            /* an arrow of the style from a dot into the meaning, as text, on one row */
+            char *id = nv_xstrdup(r->id), *row = nv_xmalloc(strlen(r->id) + sizeof(":row"));
+            Agraph_t *rsg;
+            Agnode_t *from, *to;
+            snprintf(row, strlen(r->id) + sizeof(":row"), "%s:row", r->id);
+            rsg = agsubg(sg, row, 1);
+            nv_dot_set(rsg, "rank", "same");
+            from = nv_dot_legend_dot(rsg, r->id, ":from");
+            to = agnode(rsg, id, 1);
+            free(id);
+            free(row);
+            nv_dot_set(to, "shape", "plaintext");
+            nv_dot_set(to, "label", byns && r->label_ns ? r->label_ns : r->label);
+            nv_dot_set(to, "fontsize", "10");
+            obj = agedge(rsg, from, to, NULL, 1);
+        } else {
+            char *id = nv_xstrdup(r->id);
+            obj = agnode(sg, id, 1);
+            free(id);
+            if (r->shape)
+                nv_dot_set(obj, "shape", r->shape);
+            nv_dot_set(obj, "label", byns && r->label_ns ? r->label_ns : r->label);
+            nv_dot_set(obj, "fontsize", "10");
+        }
+        for (k = 0; k < 3 && r->attr[k][0]; k++)
+            nv_dot_set(obj, r->attr[k][0], r->attr[k][1]);
     }
+}
+
+/*
+ * sfdp draws no cluster boxes, so the legend's entries would float among the
+ * others: for sfdp the legend is one note that lists its entries
+ * ("hexagon: external address range").
+ */
+static void nv_dot_legend_note(struct nv_dot *g, unsigned used, int byns)
+{
+    Agnode_t *note;
+    struct nv_buf b;
+    size_t i;
+
+    used &= ~(unsigned)NV_LEG_NAMED_NS; /* sfdp draws no namespace boxes */
+    if (!used)
+        return;
+    nv_buf_init(&b, 0);
+    nv_buf_puts(&b, "legend\\l");
+    for (i = 0; i < sizeof(k_legend) / sizeof(k_legend[0]); i++) {
+        if (!(used & k_legend[i].entry))
+            continue;
+        nv_buf_puts(&b, byns && k_legend[i].note_ns ? k_legend[i].note_ns : k_legend[i].note);
+        nv_buf_puts(&b, "\\l");
+    }
+    note = agnode(g->g, "legend:note", 1);
+    agsafeset(note, "shape", "note", "box");
+    agsafeset(note, "fontsize", "10", "");
+    agsafeset(note, "label", b.data, "");
+    nv_buf_release(&b);
 }
 
 /* A namespace box, with a gold border when a claim names the namespace. */
@@ -532,8 +622,18 @@ static struct nv_dot_cluster *nv_dot_box(struct nv_dot *g, const struct nv_graph
     return c;
 }
 
-/* The diagram as cgraph objects: boxes before their nodes, then the edges, then the legend. */
-static struct nv_dot *nv_dot_of(const struct nv_graph *dg)
+/* The shape of each kind of node (NULL: the default box), as the legend draws it. */
+static const char *const k_shape[] = {
+    [NV_GRAPH_NODE_RANGE] = "hexagon",
+    [NV_GRAPH_NODE_NAMESPACE] = "folder",
+    [NV_GRAPH_NODE_WORKLOAD] = NULL,
+};
+
+/*
+ * The diagram as cgraph objects: boxes before their nodes, then the edges,
+ * then the legend (a note when 'legend_note': the layout will be sfdp).
+ */
+static struct nv_dot *nv_dot_of(const struct nv_graph *dg, int legend_note)
 {
     struct nv_dot *g = nv_dot_new("netverify");
     struct nv_dot_cluster **boxes = nv_xcalloc(dg->nboxes + 1, sizeof(*boxes));
@@ -547,27 +647,32 @@ static struct nv_dot *nv_dot_of(const struct nv_graph *dg)
                 boxes[v->box] = nv_dot_box(g, &dg->boxes[v->box]);
             c = boxes[v->box];
         }
-        if (nv_dot_node(g, c, v->id, v->label, v->kind == NV_GRAPH_NODE_RANGE ? "hexagon" : NULL) !=
-            0)
+        if (nv_dot_node(g, c, v->id, v->label, k_shape[v->kind]) != 0)
             NV_BUG("two nodes with one id");
         if (v->flags & NV_GRAPH_NAMED) {
             nv_dot_node_attr(g, v->id, "style", "filled");
             nv_dot_node_attr(g, v->id, "fillcolor", "lightyellow");
         }
+        if (v->flags & NV_GRAPH_FOCUS)
+            nv_dot_node_attr(g, v->id, "peripheries", "2");
     }
     for (i = 0; i < dg->nedges; i++) {
         const struct nv_graph_edge *e = &dg->edges[i];
         if (nv_dot_edge(g, dg->nodes[e->from].id, dg->nodes[e->to].id, e->label, e->style) != 0)
             NV_BUG("edge between unknown nodes");
     }
-    nv_dot_legend(g, dg->legend, dg->byns);
+    if (!legend_note)
+        nv_dot_legend(g, dg->legend, dg->byns);
+    else
+        nv_dot_legend_note(g, dg->legend, dg->byns);
     free(boxes);
     return g;
 }
 
 int nv_dot_write(const struct nv_graph *dg, FILE *fp, const char *format)
 {
-    struct nv_dot *g = nv_dot_of(dg);
+    /* the same test as nv_dot_render's choice of engine */
+    struct nv_dot *g = nv_dot_of(dg, strcmp(format, "dot") != 0 && dg->nnodes > NV_DOT_MAX_NODES);
     int rc = nv_dot_emit(g, fp, format);
 
     nv_dot_free(g);

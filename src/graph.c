@@ -1116,8 +1116,9 @@ static void nv_graph_wl_node(const struct nv_gstate *S, struct nv_graph *g, stru
     nv_escape_dot(&label, box != NV_GRAPH_NO_BOX ? wl->name : wl->id);
     nv_buf_puts(&label, "\\n");
     nv_escape_dot(&label, wl->kind);
-    N->wl_node[w] = nv_graph_add_node(g, N, NV_GRAPH_NODE_WORKLOAD, name.data, label.data, box,
-                                      named ? NV_GRAPH_NAMED : 0);
+    N->wl_node[w] =
+        nv_graph_add_node(g, N, NV_GRAPH_NODE_WORKLOAD, name.data, label.data, box,
+                          (named ? NV_GRAPH_NAMED : 0) | (w == S->focus ? NV_GRAPH_FOCUS : 0));
     N->nwl++;
     nv_buf_release(&name);
     nv_buf_release(&label);
@@ -1247,6 +1248,8 @@ static void nv_graph_legend_nodes(struct nv_graph *g)
             g->legend |= NV_LEG_NS;
         if (v->flags & NV_GRAPH_NAMED)
             g->legend |= NV_LEG_NAMED;
+        if (v->flags & NV_GRAPH_FOCUS)
+            g->legend |= NV_LEG_FOCUS;
     }
     for (i = 0; i < g->nboxes; i++)
         if (g->boxes[i].flags & NV_GRAPH_NAMED)

@@ -47,6 +47,7 @@ enum nv_graph_node_kind {
 
 /* Node and box flags. */
 #define NV_GRAPH_NAMED 1u /* a claim names it (yellow) */
+#define NV_GRAPH_FOCUS 2u /* a focused workload */
 
 /* How an edge is drawn: flags, combinable. */
 enum nv_edge_style {
@@ -65,6 +66,7 @@ enum nv_graph_legend {
     NV_LEG_DASHED = 32,    /* dashed edges */
     NV_LEG_NAMED = 64,     /* yellow nodes */
     NV_LEG_NAMED_NS = 128, /* namespace boxes a claim names */
+    NV_LEG_FOCUS = 256,    /* focused workloads */
 };
 
 struct nv_graph_node {
@@ -72,7 +74,7 @@ struct nv_graph_node {
     char *id;       /* unique among the nodes and boxes; no "legend:" prefix */
     char *label;    /* DOT-escaped; "\\n" (backslash, n) breaks lines */
     size_t box;     /* index in boxes, or NV_GRAPH_NO_BOX */
-    unsigned flags; /* NV_GRAPH_NAMED */
+    unsigned flags; /* NV_GRAPH_NAMED, NV_GRAPH_FOCUS */
 };
 
 #define NV_GRAPH_NO_BOX ((size_t)-1)
