@@ -296,54 +296,176 @@ static void nv_dot_labels_to_tooltips(struct nv_dot *g)
     }
 }
 
-static double nv_dist(double a, double b)
+/* An axis-aligned box in layout points. */
+struct nv_box {
+    double x0, y0, x1, y1;
+};
+
+static struct nv_box nv_box_at(pointf c, double w, double h)
 {
-    return a < b ? b - a : a - b;
+    struct nv_box b = {c.x - w / 2, c.y - h / 2, c.x + w / 2, c.y + h / 2};
+
+    return b;
 }
 
-/* Whether two placed labels overlap. */
-static int nv_labels_overlap(const textlabel_t *a, const textlabel_t *b)
+/* Whether two boxes overlap by more than a hair. */
+static int nv_box_hit(const struct nv_box *a, const struct nv_box *b)
 {
-    return nv_dist(a->pos.x, b->pos.x) * 2 < a->dimen.x + b->dimen.x &&
-           nv_dist(a->pos.y, b->pos.y) * 2 < a->dimen.y + b->dimen.y;
+    return a->x0 + 0.5 < b->x1 && b->x0 + 0.5 < a->x1 && a->y0 + 0.5 < b->y1 && b->y0 + 0.5 < a->y1;
 }
 
-/*
- * dot (2.42) puts the labels of two edges that run both ways between
- * neighbouring nodes of one rank on the same spot. (Rewriting such a pair as
- * a multi-edge with dir=back, or constraint=false on one edge, makes that
- * layout free memory twice in gvFreeLayout when clusters are involved.) After
- * the layout, a label that overlaps an earlier one moves below it, and the
- * drawing grows if it must.
- */
-static void nv_dot_unstack_labels(struct nv_dot *g)
-{
-    textlabel_t **lab = NULL;
-    size_t n = 0, alloc = 0, i, j;
-    Agnode_t *v;
-    Agedge_t *e;
+/* What edge labels must stay clear of: nodes, box titles, labels already placed. */
+struct nv_obstacles {
+    struct nv_box *box;
+    size_t n, alloc;
+};
 
-    for (v = agfstnode(g->g); v; v = agnxtnode(g->g, v)) {
-        for (e = agfstout(g->g, v); e; e = agnxtout(g->g, e)) {
-            if (ED_label(e) && ED_label(e)->set) {
-                NV_GROW(lab, alloc, n + 1);
-                lab[n++] = ED_label(e);
+static void nv_obstacles_add(struct nv_obstacles *o, struct nv_box b)
+{
+    NV_GROW(o->box, o->alloc, o->n + 1);
+    o->box[o->n++] = b;
+}
+
+/* The titles of the namespace boxes (and the legend's) of sg, nested ones too. */
+static void nv_obstacles_titles(struct nv_obstacles *o, Agraph_t *sg)
+{
+    int i;
+
+    for (i = 1; i <= GD_n_cluster(sg); i++) {
+        Agraph_t *c = GD_clust(sg)[i];
+        if (GD_label(c) && GD_label(c)->set)
+            nv_obstacles_add(
+                o, nv_box_at(GD_label(c)->pos, GD_label(c)->dimen.x, GD_label(c)->dimen.y));
+        nv_obstacles_titles(o, c);
+    }
+}
+
+/* How many obstacles b overlaps. */
+static size_t nv_obstacles_hits(const struct nv_obstacles *o, const struct nv_box *b)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < o->n; i++)
+        n += (size_t)nv_box_hit(&o->box[i], b);
+    return n;
+}
+
+/* Up to 'max' points along edge e's drawn curve, evenly spaced by length. OUT: pts. */
+#define NV_CURVE_SAMPLES 32
+static size_t nv_edge_curve(Agedge_t *e, pointf *pts)
+{
+    pointf poly[NV_CURVE_SAMPLES * 4];
+    size_t n = 0, k, i;
+    int b, j;
+
+    if (!ED_spl(e))
+        return 0;
+    for (b = 0; b < ED_spl(e)->size; b++) {
+        const bezier *bz = &ED_spl(e)->list[b];
+        for (j = 0; j + 3 < bz->size && n + 4 <= sizeof(poly) / sizeof(poly[0]); j += 3) {
+            const pointf *p = &bz->list[j];
+            for (k = 0; k < 4; k++) { /* the cubic at t = 0, 1/4, 1/2, 3/4 */
+                double t = k / 4.0, u = 1 - t;
+                poly[n].x = u * u * u * p[0].x + 3 * u * u * t * p[1].x + 3 * u * t * t * p[2].x +
+                            t * t * t * p[3].x;
+                poly[n].y = u * u * u * p[0].y + 3 * u * u * t * p[1].y + 3 * u * t * t * p[2].y +
+                            t * t * t * p[3].y;
+                n++;
             }
         }
     }
-    for (i = 1; i < n; i++) {
-        size_t moves = 0;
-        for (j = 0; j < i && moves <= n; j++) {
-            if (!nv_labels_overlap(lab[i], lab[j]))
-                continue;
-            lab[i]->pos.y = lab[j]->pos.y - (lab[i]->dimen.y + lab[j]->dimen.y) / 2 - 2;
-            moves++;
-            j = (size_t)-1; /* check every earlier label again */
-        }
-        if (lab[i]->pos.y - lab[i]->dimen.y / 2 < GD_bb(g->g).LL.y)
-            GD_bb(g->g).LL.y = lab[i]->pos.y - lab[i]->dimen.y / 2;
+    if (n > NV_CURVE_SAMPLES) { /* keep every k-th point */
+        for (i = 0, k = 0; i < n; i += (n + NV_CURVE_SAMPLES - 1) / NV_CURVE_SAMPLES)
+            poly[k++] = poly[i];
+        n = k;
     }
-    free(lab);
+    memcpy(pts, poly, n * sizeof(*pts));
+    return n;
+}
+
+/*
+ * A spot for label l of edge e that overlaps no obstacle: where the layout
+ * put it, else centred on a point of the edge's curve, or beside one (from
+ * the middle of the curve outward), else the spot with the fewest overlaps.
+ */
+static void nv_place_label(Agedge_t *e, textlabel_t *l, const struct nv_obstacles *o)
+{
+    pointf pts[NV_CURVE_SAMPLES];
+    size_t n = nv_edge_curve(e, pts), k, best, hits;
+    const double dx[] = {0, 1, -1, 0, 0}, dy[] = {0, 0, 0, 1, -1};
+    struct nv_box b = nv_box_at(l->pos, l->dimen.x, l->dimen.y);
+    pointf at = l->pos;
+    int d;
+
+    best = nv_obstacles_hits(o, &b);
+    for (k = 0; best && k < n; k++) {
+        /* the middle first, then alternately toward either end */
+        size_t i = k % 2 ? n / 2 - (k + 1) / 2 : n / 2 + k / 2;
+        if (i >= n)
+            continue;
+        for (d = 0; best && d < 5; d++) {
+            pointf c = {pts[i].x + dx[d] * (l->dimen.x / 2 + 3),
+                        pts[i].y + dy[d] * (l->dimen.y / 2 + 2)};
+            b = nv_box_at(c, l->dimen.x, l->dimen.y);
+            hits = nv_obstacles_hits(o, &b);
+            if (hits < best) {
+                best = hits;
+                at = c;
+            }
+        }
+    }
+    l->pos = at;
+}
+
+/*
+ * Edge labels clear of each other, of the nodes and of the boxes' titles:
+ * dot (2.42) puts the labels of two edges that run both ways between
+ * neighbouring nodes of one rank on the same spot, and sfdp puts each label
+ * on its edge whatever is there. (Rewriting such a pair as a multi-edge with
+ * dir=back, or constraint=false on one edge, makes dot free memory twice in
+ * gvFreeLayout when clusters are involved.) After the layout each label in
+ * turn moves to a free spot on or beside its edge; one that finds none moves
+ * below the labels it overlaps, as a last resort. The drawing grows to hold
+ * the labels.
+ */
+static void nv_dot_place_labels(struct nv_dot *g)
+{
+    struct nv_obstacles o = {NULL, 0, 0};
+    textlabel_t *l;
+    Agnode_t *v;
+    Agedge_t *e;
+    size_t first_label, i;
+
+    for (v = agfstnode(g->g); v; v = agnxtnode(g->g, v))
+        nv_obstacles_add(&o, nv_box_at(ND_coord(v), ND_lw(v) + ND_rw(v), ND_ht(v)));
+    nv_obstacles_titles(&o, g->g);
+    first_label = o.n;
+    for (v = agfstnode(g->g); v; v = agnxtnode(g->g, v)) {
+        for (e = agfstout(g->g, v); e; e = agnxtout(g->g, e)) {
+            struct nv_box b;
+            if (!(l = ED_label(e)) || !l->set)
+                continue;
+            nv_place_label(e, l, &o);
+            b = nv_box_at(l->pos, l->dimen.x, l->dimen.y);
+            for (i = first_label; i < o.n; i++) {
+                if (!nv_box_hit(&o.box[i], &b))
+                    continue;
+                l->pos.y = o.box[i].y0 - l->dimen.y / 2 - 2;
+                b = nv_box_at(l->pos, l->dimen.x, l->dimen.y);
+                i = first_label - 1; /* check every placed label again */
+            }
+            nv_obstacles_add(&o, b);
+            if (b.x0 < GD_bb(g->g).LL.x)
+                GD_bb(g->g).LL.x = b.x0;
+            if (b.y0 < GD_bb(g->g).LL.y)
+                GD_bb(g->g).LL.y = b.y0;
+            if (b.x1 > GD_bb(g->g).UR.x)
+                GD_bb(g->g).UR.x = b.x1;
+            if (b.y1 > GD_bb(g->g).UR.y)
+                GD_bb(g->g).UR.y = b.y1;
+        }
+    }
+    free(o.box);
 }
 
 static int nv_dot_render(struct nv_dot *g, FILE *fp, const char *format)
@@ -385,7 +507,7 @@ static int nv_dot_render(struct nv_dot *g, FILE *fp, const char *format)
         fprintf(stderr, "netverify: graphviz layout '%s' failed\n", engine);
         rc = -1;
     } else {
-        nv_dot_unstack_labels(g);
+        nv_dot_place_labels(g);
         if (gvRender(gvc, g->g, fmt, fp) != 0) {
             fprintf(stderr, "netverify: graphviz cannot render '%s'\n", format);
             rc = -1;

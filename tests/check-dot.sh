@@ -105,6 +105,30 @@ else
 	bad "graph models/ai-inference -o ai.svg: non-zero exit"
 	head -5 "$tmp/err"
 fi
+# labels clear of each other, of the nodes and of the boxes' titles
+# (tests/check-layout.py estimates the text widths), on every golden diagram
+# and the README's pictures
+for dir in "$top"/tests/golden/graph-*/; do
+	dir=${dir%/}
+	name=$(basename "$dir")
+	[ -f "$dir/expected.exit" ] && [ "$(cat "$dir/expected.exit")" != 0 ] && continue
+	# args: one argument per line, the first being the command
+	if ! (cd "$dir" && set -- && while IFS= read -r a || [ -n "$a" ]; do set -- "$@" "$a"; done <args &&
+		$nv "$@" -o "$tmp/$name.svg") 2>/dev/null; then
+		bad "$name: cannot render to SVG"
+		continue
+	fi
+done
+for model in ai-inference ai-inference-naive; do
+	(cd "$top" && $nv graph "models/$model" --claims "models/$model/netverify.yaml" \
+		-o "$tmp/graph-readme-$model.svg") 2>/dev/null || bad "models/$model: cannot render to SVG"
+done
+if out=$(${PYTHON:-python3} "$top/tests/check-layout.py" -v "$tmp"/graph-*.svg); then
+	ok
+else
+	bad "edge labels overlap:"
+	echo "$out" | grep -v ' 0 overlaps$' | head -20
+fi
 # sfdp draws no clusters: the legend is one note, not nodes among the others
 render svg ../graph-auto-limit/cluster.yaml ../graph-auto/extra.yaml --group workload
 if [ -s "$tmp/x.svg" ]; then
