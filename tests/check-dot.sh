@@ -129,6 +129,20 @@ else
 	bad "edge labels overlap:"
 	echo "$out" | grep -v ' 0 overlaps$' | head -20
 fi
+# the README's pictures are what the commands it states draw today (when
+# this graphviz is the one that drew them: another lays out differently)
+for model in ai-inference ai-inference-naive; do
+	pic="$top/docs/$model.svg"
+	made=$(grep -o 'graphviz version [0-9.]*' "$pic" | head -n 1)
+	ours="graphviz version $($nv --version | sed -n 's/.*graphviz \([0-9.]*\)).*/\1/p')"
+	if [ "$made" != "$ours" ]; then
+		echo "dot: docs/$model.svg skipped ($made drew it, this is $ours)"
+	elif cmp -s "$pic" "$tmp/graph-readme-$model.svg"; then
+		ok
+	else
+		bad "docs/$model.svg differs from what the README's command draws: run it again"
+	fi
+done
 # sfdp draws no clusters: the legend is one note, not nodes among the others
 render svg ../graph-auto-limit/cluster.yaml ../graph-auto/extra.yaml --group workload
 if [ -s "$tmp/x.svg" ]; then
