@@ -59,13 +59,16 @@ static void nv_graph_help(void)
           stdout);
 }
 
+/* No workload. */
+#define NV_NO_WORKLOAD ((size_t)-1)
+
 /*
  * The workload 'ep' names: "ns/name" (its id) or a bare name. Returns its index;
- * NV_GRAPH_NO_FOCUS after a usage error (unknown or ambiguous) printed on stderr.
+ * NV_NO_WORKLOAD after a usage error (unknown or ambiguous) printed on stderr.
  */
 static size_t nv_focus_find(const struct nv_model *m, const char *ep)
 {
-    size_t i, found = NV_GRAPH_NO_FOCUS, n = 0;
+    size_t i, found = NV_NO_WORKLOAD, n = 0;
     struct nv_buf all;
     int qualified = strchr(ep, '/') != NULL;
 
@@ -84,7 +87,7 @@ static size_t nv_focus_find(const struct nv_model *m, const char *ep)
     else if (n > 1)
         nv_cli_usage_error(k_usage, "'%s' names %zu workloads: %s", ep, n, nv_buf_str(&all));
     nv_buf_release(&all);
-    return n == 1 ? found : NV_GRAPH_NO_FOCUS;
+    return n == 1 ? found : NV_NO_WORKLOAD;
 }
 
 /* The output format from FILE's extension; NULL if unknown. */
@@ -119,7 +122,7 @@ int nv_cmd_graph(int argc, char **argv)
     struct nv_load_opts lo;
     const char *output = NULL, *format = "dot", *focus_ep = NULL, *claims_path = NULL;
     struct nv_claims claims;
-    size_t focus = NV_GRAPH_NO_FOCUS;
+    size_t focus = NV_NO_WORKLOAD;
     struct nv_model *m;
     struct nv_matrix *x;
     struct nv_graph_opts go;
@@ -162,7 +165,7 @@ int nv_cmd_graph(int argc, char **argv)
     nv_phase("load");
     if (!m)
         return NV_EXIT_INPUT;
-    if (focus_ep && (focus = nv_focus_find(m, focus_ep)) == NV_GRAPH_NO_FOCUS) {
+    if (focus_ep && (focus = nv_focus_find(m, focus_ep)) == NV_NO_WORKLOAD) {
         nv_claims_release(&claims);
         nv_model_free(m);
         return NV_EXIT_INPUT;
@@ -176,7 +179,8 @@ int nv_cmd_graph(int argc, char **argv)
     x = nv_matrix_new(m);
     nv_phase("engine");
     go.group = (enum nv_graph_group)group;
-    go.focus = focus;
+    go.focus = &focus;
+    go.nfocus = focus != NV_NO_WORKLOAD;
     go.claims = claims_path ? &claims : NULL;
     g = nv_graph_build(m, x, &go);
     nv_phase("graph");

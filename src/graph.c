@@ -37,10 +37,16 @@ struct nv_gedge {
     size_t seq;     /* creation order: ties in sorting, so merged notes keep their order */
 };
 
+/* No workload. */
+#define NV_NO_WORKLOAD ((size_t)-1)
+
 struct nv_gstate {
     struct nv_model *m;
-    int byns;     /* the ends are namespaces (but the focused workload) */
-    size_t focus; /* the focused workload, or NV_GRAPH_NO_FOCUS */
+    int byns; /* the ends are namespaces (but the focused workloads) */
+    /* per workload: focused (drawn on its own when grouped); NULL: no focus */
+    unsigned char *focus;
+    /* per workload: an end in view (the focused ones, those of --namespace); NULL: all */
+    unsigned char *inview;
     struct nv_gedge *edges;
     size_t nedges, alloc, seq;
     char *note; /* why grouped by namespace without being asked, or NULL */
@@ -147,10 +153,10 @@ static struct nv_gep nv_gep_ns(size_t ns)
     return e;
 }
 
-/* A workload end other than 'keep' becomes its namespace's end. */
-static void nv_gep_to_ns(const struct nv_model *m, struct nv_gep *e, size_t keep)
+/* A workload end not in 'keep' (may be NULL) becomes its namespace's end. */
+static void nv_gep_to_ns(const struct nv_model *m, struct nv_gep *e, const unsigned char *keep)
 {
-    if (e->ext || e->ns || e->idx == keep)
+    if (e->ext || e->ns || (keep && keep[e->idx]))
         return;
     e->idx = m->workloads[e->idx].ns;
     e->ns = 1;
@@ -227,51 +233,68 @@ static void nv_flows_by_workload(struct nv_gstate *S, struct nv_matrix *x)
 }
 
 /*
- * The flows of workload f alone, both ways: its own row, and its column read
- * from one row per unit (what every workload allows toward f).
+ * The flows of the workloads in 'set' alone, both ways: their own rows, and
+ * their columns read from one row per unit of the other workloads (what
+ * those allow toward the set).
  */
-static void nv_flows_of_workload(struct nv_gstate *S, struct nv_matrix *x, size_t f)
+static void nv_flows_of_set(struct nv_gstate *S, struct nv_matrix *x, const unsigned char *set)
 {
     struct nv_model *m = S->m;
-    size_t nw = m->nworkloads, j;
-    uint32_t uf = m->workloads[f].unit;
-    uint32_t *row = nv_xmalloc((m->nunits + 1) * sizeof(*row));
-    uint32_t *srow = nv_xmalloc((m->nunits + 1) * sizeof(*srow));
-    uint32_t *col = nv_xmalloc((m->nunits + 1) * sizeof(*col));
-    uint32_t *scol = nv_xmalloc((m->nunits + 1) * sizeof(*scol));
-    unsigned char *known = nv_xcalloc(m->nunits + 1, 1);
+    size_t nw = m->nworkloads, nu = m->nunits, i, j, k, nin = 0;
+    uint32_t *row = nv_xmalloc((nu + 1) * sizeof(*row));
+    uint32_t *srow = nv_xmalloc((nu + 1) * sizeof(*srow));
     uint32_t *atoms = nv_xmalloc((m->atoms.n + 1) * sizeof(*atoms));
     uint32_t *satoms = nv_xmalloc((m->atoms.n + 1) * sizeof(*satoms));
+    size_t *in = nv_xmalloc((nw + 1) * sizeof(*in));
+    size_t *start = nv_xcalloc(nu + 2, sizeof(*start)); /* the others, by unit */
+    size_t *others = nv_xmalloc((nw + 1) * sizeof(*others));
 
-    nv_matrix_from_atoms2(x, uf, atoms, satoms);
-    nv_gadd_atoms(S, atoms, satoms, nv_gep_idx(f), 1);
-    nv_matrix_row2(x, uf, row, srow, atoms, satoms);
-    nv_gadd_atoms(S, atoms, satoms, nv_gep_idx(f), 0);
-    for (j = 0; j < nw; j++) {
-        uint32_t id = row[m->workloads[j].unit];
-        if (j != f && id != NV_PORTS_NONE)
-            nv_gadd(S, nv_gep_idx(f), nv_gep_idx(j), id, srow[m->workloads[j].unit]);
+    for (i = 0; i < nw; i++) {
+        if (set[i])
+            in[nin++] = i;
+        else
+            start[m->workloads[i].unit + 1]++;
     }
-    for (j = 0; j < nw; j++) {
-        uint32_t u = m->workloads[j].unit;
-        if (j == f)
-            continue;
-        if (!known[u]) {
-            nv_matrix_row2(x, u, row, srow, NULL, NULL);
-            col[u] = row[uf];
-            scol[u] = srow[uf];
-            known[u] = 1;
+    for (k = 0; k < nu; k++)
+        start[k + 1] += start[k];
+    for (i = 0; i < nw; i++)
+        if (!set[i])
+            others[start[m->workloads[i].unit]++] = i;
+    for (k = nu; k > 0; k--) /* start[u] was moved to the end of unit u's run */
+        start[k] = start[k - 1];
+    start[0] = 0;
+    for (k = 0; k < nin; k++) {
+        size_t f = in[k];
+        uint32_t uf = m->workloads[f].unit;
+        nv_matrix_from_atoms2(x, uf, atoms, satoms);
+        nv_gadd_atoms(S, atoms, satoms, nv_gep_idx(f), 1);
+        nv_matrix_row2(x, uf, row, srow, atoms, satoms);
+        nv_gadd_atoms(S, atoms, satoms, nv_gep_idx(f), 0);
+        for (j = 0; j < nw; j++) {
+            uint32_t id = row[m->workloads[j].unit];
+            if (j != f && id != NV_PORTS_NONE)
+                nv_gadd(S, nv_gep_idx(f), nv_gep_idx(j), id, srow[m->workloads[j].unit]);
         }
-        if (col[u] != NV_PORTS_NONE)
-            nv_gadd(S, nv_gep_idx(j), nv_gep_idx(f), col[u], scol[u]);
+    }
+    for (i = 0; i < nu; i++) {
+        if (start[i] == start[i + 1])
+            continue;
+        nv_matrix_row2(x, (uint32_t)i, row, srow, NULL, NULL);
+        for (j = start[i]; j < start[i + 1]; j++) {
+            for (k = 0; k < nin; k++) {
+                uint32_t uf = m->workloads[in[k]].unit;
+                if (row[uf] != NV_PORTS_NONE)
+                    nv_gadd(S, nv_gep_idx(others[j]), nv_gep_idx(in[k]), row[uf], srow[uf]);
+            }
+        }
     }
     free(row);
     free(srow);
-    free(col);
-    free(scol);
-    free(known);
     free(atoms);
     free(satoms);
+    free(in);
+    free(start);
+    free(others);
 }
 
 /* Whether some pod of workload w has a class whose membership in 'set' is 'want'. */
@@ -379,11 +402,11 @@ static void nv_mark_refuting(struct nv_gstate *S, const struct nv_claim *c, int 
     }
 }
 
-/* A workload with a pod of class cls, preferring one other than 'not'; NV_GRAPH_NO_FOCUS if none.
+/* A workload with a pod of class cls, preferring one other than 'not'; NV_NO_WORKLOAD if none.
  */
 static size_t nv_cls_workload(const struct nv_model *m, uint32_t cls, size_t not )
 {
-    size_t i, found = NV_GRAPH_NO_FOCUS;
+    size_t i, found = NV_NO_WORKLOAD;
 
     for (i = 0; i < m->npods; i++) {
         if (m->pods[i].cls != cls)
@@ -407,7 +430,7 @@ static int nv_end_gep(const struct nv_model *m, const struct nv_end *x, size_t n
         return 0;
     }
     out->idx = nv_cls_workload(m, x->cls, not );
-    return out->idx == NV_GRAPH_NO_FOCUS ? -1 : 0;
+    return out->idx == NV_NO_WORKLOAD ? -1 : 0;
 }
 
 /* Whether 'note' has the line text[0..len) (lines '\n'-separated). */
@@ -448,14 +471,14 @@ static void nv_add_blocked(struct nv_gstate *S, const struct nv_claim *c,
 {
     struct nv_gep s, d;
 
-    if (nv_end_gep(S->m, &w->src, NV_GRAPH_NO_FOCUS, &s) != 0 ||
-        nv_end_gep(S->m, &w->dst, s.ext ? NV_GRAPH_NO_FOCUS : s.idx, &d) != 0)
+    if (nv_end_gep(S->m, &w->src, NV_NO_WORKLOAD, &s) != 0 ||
+        nv_end_gep(S->m, &w->dst, s.ext ? NV_NO_WORKLOAD : s.idx, &d) != 0)
         return;
     if (!s.ext && !d.ext && s.idx == d.idx)
         return;
     if (S->byns) {
-        nv_gep_to_ns(S->m, &s, NV_GRAPH_NO_FOCUS);
-        nv_gep_to_ns(S->m, &d, NV_GRAPH_NO_FOCUS);
+        nv_gep_to_ns(S->m, &s, NULL);
+        nv_gep_to_ns(S->m, &d, NULL);
     }
     nv_gadd(S, s, d, NV_PORTS_NONE, NV_PORTS_NONE);
     S->edges[S->nedges - 1].style = NV_EDGE_RED | NV_EDGE_DASHED;
@@ -753,16 +776,16 @@ static void nv_graph_merge(struct nv_gstate *S)
 }
 
 /*
- * --group namespace with --focus: every end but the focused workload f
+ * --group namespace with a filter: every end but the focused workloads
  * becomes its namespace; edges that then share their ends merge.
  */
-static void nv_graph_collapse(struct nv_gstate *S, size_t f)
+static void nv_graph_collapse(struct nv_gstate *S)
 {
     size_t i;
 
     for (i = 0; i < S->nedges; i++) {
-        nv_gep_to_ns(S->m, &S->edges[i].s, f);
-        nv_gep_to_ns(S->m, &S->edges[i].d, f);
+        nv_gep_to_ns(S->m, &S->edges[i].s, S->focus);
+        nv_gep_to_ns(S->m, &S->edges[i].d, S->focus);
     }
     S->byns = 1;
     nv_graph_merge(S);
@@ -822,14 +845,14 @@ static void nv_gnamed_release(struct nv_gnamed *n)
     free(n->ns);
 }
 
-/* --focus: keep the edges that start or end at workload f. */
-static void nv_graph_focus(struct nv_gstate *S, size_t f)
+/* The filters: keep the edges that start or end at a workload in view. */
+static void nv_graph_filter(struct nv_gstate *S)
 {
     size_t i, n = 0;
 
     for (i = 0; i < S->nedges; i++) {
         struct nv_gedge *e = &S->edges[i];
-        if ((!e->s.ext && e->s.idx == f) || (!e->d.ext && e->d.idx == f))
+        if ((!e->s.ext && S->inview[e->s.idx]) || (!e->d.ext && S->inview[e->d.idx]))
             S->edges[n++] = *e;
         else
             free(e->note);
@@ -966,9 +989,9 @@ static int nv_graph_auto(struct nv_gstate *S)
     unsigned char *seen;
 
     free(nv_graph_ranges(S, &nr));
-    if (S->focus != NV_GRAPH_NO_FOCUS) {
+    if (S->inview) {
         seen = nv_xcalloc(S->m->nworkloads + 1, 1);
-        seen[S->focus] = 1;
+        memcpy(seen, S->inview, S->m->nworkloads);
         for (i = 0; i < S->nedges; i++) {
             if (!S->edges[i].s.ext)
                 seen[S->edges[i].s.idx] = 1;
@@ -988,17 +1011,17 @@ static int nv_graph_auto(struct nv_gstate *S)
 
 /*
  * Grouped by namespace, per namespace: whether a claim names it or one of its
- * workloads other than 'skip' (drawn on its own). The caller frees the result.
+ * workloads not in 'skip' (may be NULL; drawn on their own). The caller frees the result.
  */
 static unsigned char *nv_claimed_namespaces(const struct nv_model *m, const struct nv_gnamed *named,
-                                            size_t skip)
+                                            const unsigned char *skip)
 {
     unsigned char *ns = nv_xcalloc(m->nns + 1, 1);
     size_t w;
 
     memcpy(ns, named->ns, m->nns);
     for (w = 0; w < m->nworkloads; w++)
-        if (named->wl[w] && w != skip)
+        if (named->wl[w] && !(skip && skip[w]))
             ns[m->workloads[w].ns] = 1;
     return ns;
 }
@@ -1011,31 +1034,30 @@ static unsigned char *nv_claimed_namespaces(const struct nv_model *m, const stru
 static void nv_graph_flows(struct nv_gstate *S, struct nv_matrix *x, int group,
                            const struct nv_gmark *mk, size_t nmk)
 {
-    size_t focus = S->focus;
+    int filtered = S->inview != NULL;
 
-    if (group == NV_GRAPH_AUTO && focus == NV_GRAPH_NO_FOCUS &&
-        S->m->nworkloads > NV_GRAPH_MAX_WORKLOAD_NODES) {
+    if (group == NV_GRAPH_AUTO && !filtered && S->m->nworkloads > NV_GRAPH_MAX_WORKLOAD_NODES) {
         nv_gstate_note(S, "%zu workloads are more than %d nodes", S->m->nworkloads,
                        NV_GRAPH_MAX_WORKLOAD_NODES);
         group = NV_GRAPH_NAMESPACE;
     }
-    if (group != NV_GRAPH_NAMESPACE || focus != NV_GRAPH_NO_FOCUS) {
-        if (focus != NV_GRAPH_NO_FOCUS)
-            nv_flows_of_workload(S, x, focus);
+    if (group != NV_GRAPH_NAMESPACE || filtered) {
+        if (filtered)
+            nv_flows_of_set(S, x, S->inview);
         else
             nv_flows_by_workload(S, x);
         nv_graph_refuting(S, mk, nmk);
         nv_graph_blocked(S, mk, nmk);
-        if (focus != NV_GRAPH_NO_FOCUS)
-            nv_graph_focus(S, focus);
+        if (filtered)
+            nv_graph_filter(S);
         if (group == NV_GRAPH_AUTO)
             group = nv_graph_auto(S);
-        if (group == NV_GRAPH_NAMESPACE && focus != NV_GRAPH_NO_FOCUS)
-            nv_graph_collapse(S, focus);
+        if (group == NV_GRAPH_NAMESPACE && filtered)
+            nv_graph_collapse(S);
         else if (group == NV_GRAPH_NAMESPACE)
             nv_gstate_clear(S); /* drawn again below, from the namespace matrix */
     }
-    if (group == NV_GRAPH_NAMESPACE && focus == NV_GRAPH_NO_FOCUS) {
+    if (group == NV_GRAPH_NAMESPACE && !filtered) {
         S->byns = 1;
         nv_flows_by_namespace(S, x, mk, nmk);
         nv_graph_blocked(S, mk, nmk);
@@ -1044,19 +1066,28 @@ static void nv_graph_flows(struct nv_gstate *S, struct nv_matrix *x, int group,
 }
 
 /*
- * With a focus, the nodes its edges touch: per workload (the focused one
- * included), or per namespace when grouped; NULL without. The caller frees it.
+ * With filters, the nodes to draw: per workload, those in view and those
+ * their edges touch; per namespace when grouped, those the edges touch and
+ * those of the workloads in view (but the focused ones, drawn on their own).
+ * NULL without filters. The caller frees the result.
  */
 static unsigned char *nv_graph_keep(const struct nv_gstate *S)
 {
+    const struct nv_model *m = S->m;
     unsigned char *keep;
     size_t i;
 
-    if (S->focus == NV_GRAPH_NO_FOCUS)
+    if (!S->inview)
         return NULL;
-    keep = nv_xcalloc((S->byns ? S->m->nns : S->m->nworkloads) + 1, 1);
-    if (!S->byns)
-        keep[S->focus] = 1;
+    keep = nv_xcalloc((S->byns ? m->nns : m->nworkloads) + 1, 1);
+    for (i = 0; i < m->nworkloads; i++) {
+        if (!S->inview[i])
+            continue;
+        if (!S->byns)
+            keep[i] = 1;
+        else if (!S->focus || !S->focus[i])
+            keep[m->workloads[i].ns] = 1;
+    }
     for (i = 0; i < S->nedges; i++) {
         const struct nv_gedge *e = &S->edges[i];
         if (!e->s.ext && e->s.ns == S->byns)
@@ -1077,8 +1108,8 @@ static unsigned char *nv_graph_keep(const struct nv_gstate *S)
 struct nv_gnodes {
     const unsigned char *keep, *named;
     const unsigned char *nsnamed; /* per namespace, for boxes; or NULL */
-    int focus_named;
-    size_t nwl, nns; /* OUT: workload and namespace nodes drawn */
+    const unsigned char *wlnamed; /* per workload, for the focused ones when grouped; or NULL */
+    size_t nwl, nns;              /* OUT: workload and namespace nodes drawn */
     struct nv_iprange *rs;
     size_t nr;
     size_t *ns_node, *wl_node;
@@ -1116,9 +1147,9 @@ static void nv_graph_wl_node(const struct nv_gstate *S, struct nv_graph *g, stru
     nv_escape_dot(&label, box != NV_GRAPH_NO_BOX ? wl->name : wl->id);
     nv_buf_puts(&label, "\\n");
     nv_escape_dot(&label, wl->kind);
-    N->wl_node[w] =
-        nv_graph_add_node(g, N, NV_GRAPH_NODE_WORKLOAD, name.data, label.data, box,
-                          (named ? NV_GRAPH_NAMED : 0) | (w == S->focus ? NV_GRAPH_FOCUS : 0));
+    N->wl_node[w] = nv_graph_add_node(g, N, NV_GRAPH_NODE_WORKLOAD, name.data, label.data, box,
+                                      (named ? NV_GRAPH_NAMED : 0) |
+                                          (S->focus && S->focus[w] ? NV_GRAPH_FOCUS : 0));
     N->nwl++;
     nv_buf_release(&name);
     nv_buf_release(&label);
@@ -1179,8 +1210,9 @@ static void nv_graph_nodes(const struct nv_gstate *S, struct nv_graph *g, struct
                                                    N->named && N->named[ns] ? NV_GRAPH_NAMED : 0);
                 N->nns++;
             }
-            if (S->focus != NV_GRAPH_NO_FOCUS && m->workloads[S->focus].ns == ns)
-                nv_graph_wl_node(S, g, N, NV_GRAPH_NO_BOX, S->focus, N->focus_named);
+            for (i = 0; S->focus && i < m->nworkloads; i++)
+                if (S->focus[i] && m->workloads[i].ns == ns)
+                    nv_graph_wl_node(S, g, N, NV_GRAPH_NO_BOX, i, N->wlnamed && N->wlnamed[i]);
             continue;
         }
         if (!wlcount[ns])
@@ -1266,12 +1298,18 @@ struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x,
     struct nv_gmark *mk = NULL;
     struct nv_gnamed named = {NULL, NULL};
     unsigned char *keep, *nsnamed = NULL;
-    size_t nmk = 0, i, focus = o->focus;
+    size_t nmk = 0, i;
 
     memset(&S, 0, sizeof(S));
     memset(&N, 0, sizeof(N));
     S.m = m;
-    S.focus = focus;
+    if (o->nfocus) {
+        S.focus = nv_xcalloc(m->nworkloads + 1, 1);
+        for (i = 0; i < o->nfocus; i++)
+            S.focus[o->focus[i]] = 1;
+        S.inview = nv_xmalloc(m->nworkloads + 1);
+        memcpy(S.inview, S.focus, m->nworkloads);
+    }
     if (o->claims) {
         nmk = nv_graph_decide(x, o->claims, &mk);
         nv_gnamed_init(&named, m, o->claims);
@@ -1279,8 +1317,8 @@ struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x,
     nv_graph_flows(&S, x, o->group, mk, nmk);
     keep = nv_graph_keep(&S);
     if (named.wl && S.byns) {
-        nsnamed = nv_claimed_namespaces(m, &named, focus);
-        N.focus_named = focus != NV_GRAPH_NO_FOCUS && named.wl[focus];
+        nsnamed = nv_claimed_namespaces(m, &named, S.focus);
+        N.wlnamed = named.wl;
     }
     N.keep = keep;
     N.named = S.byns ? nsnamed : named.wl;
@@ -1315,6 +1353,8 @@ struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x,
     free(mk);
     free(keep);
     nv_gnamed_release(&named);
+    free(S.focus);
+    free(S.inview);
     free(nsnamed);
     return g;
 }

@@ -29,13 +29,15 @@ enum nv_graph_group {
     NV_GRAPH_NAMESPACE = 1 /* one node per namespace (but focused workloads) */
 };
 
-/* No focused workload. */
-#define NV_GRAPH_NO_FOCUS ((size_t)-1)
-
 /* What to draw. */
 struct nv_graph_opts {
     enum nv_graph_group group;
-    size_t focus;                   /* a workload index, or NV_GRAPH_NO_FOCUS */
+    /*
+     * The focused workloads (indices): only their edges are drawn, and they
+     * keep a node of their own (double border) when grouped by namespace
+     */
+    const size_t *focus;
+    size_t nfocus;
     const struct nv_claims *claims; /* decided and marked when not NULL */
 };
 
