@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netverify/diag.h"
+#include "netverify/common.h"
 
 #define NV_ARENA_BLOCK (64 * 1024)
 

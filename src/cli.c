@@ -1,10 +1,12 @@
 /*
- * cli.c - helpers shared by the subcommands.
+ * cli.c - what the commands share: the option front-end, usage errors,
+ * finding the claims file, loading with the diagnostics printed.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,26 +44,124 @@ static int nv_parse_size(const char *arg, unsigned long long *out)
     return 0;
 }
 
-int nv_cli_input_opt(int opt, const char *arg, struct nv_load_opts *o)
-{
-    static const char *const names[] = {"cni", "pod-cidr", "service-cidr", "ipblock-matches-pods",
-                                        "host-network"};
-    unsigned long long v;
+/* The shared options' values: above every character a short option can be. */
+enum nv_shared_opt {
+    NV_OPT_MAX_DEPTH = 0x100,
+    NV_OPT_MAX_FILE_SIZE,
+    NV_OPT_MAX_NODES,
+    NV_OPT_CNI,
+    NV_OPT_POD_CIDR,
+    NV_OPT_SERVICE_CIDR,
+    NV_OPT_IPBLOCK_MATCHES_PODS,
+    NV_OPT_HOST_NETWORK,
+    NV_OPT_FOLLOW_SYMLINKS,
+    NV_OPT_MAX_CLAIMS,
+    NV_OPT_TIMEOUT,
+};
 
-    if (opt >= 1004 && opt <= 1008)
-        return nv_profile_opt(&o->cluster, names[opt - 1004], arg) < 0 ? -1 : 1;
-    if (opt < 1001 || opt > 1010)
+/* The shared options, each with the flag that selects it (0: every command). */
+static const struct {
+    struct option opt;
+    unsigned flag;
+} k_shared[] = {
+    {{"help", no_argument, NULL, 'h'}, 0},
+    {{"format", required_argument, NULL, 'f'}, 0}, /* when the command has formats */
+    {{"output", required_argument, NULL, 'o'}, NV_WRITES_OUTPUT},
+    {{"timeout", required_argument, NULL, NV_OPT_TIMEOUT}, NV_TAKES_TIMEOUT},
+    {{"max-depth", required_argument, NULL, NV_OPT_MAX_DEPTH}, NV_LOADS_MANIFESTS},
+    {{"max-file-size", required_argument, NULL, NV_OPT_MAX_FILE_SIZE}, NV_LOADS_MANIFESTS},
+    {{"max-nodes", required_argument, NULL, NV_OPT_MAX_NODES}, NV_LOADS_MANIFESTS},
+    {{"cni", required_argument, NULL, NV_OPT_CNI}, NV_LOADS_MANIFESTS},
+    {{"pod-cidr", required_argument, NULL, NV_OPT_POD_CIDR}, NV_LOADS_MANIFESTS},
+    {{"service-cidr", required_argument, NULL, NV_OPT_SERVICE_CIDR}, NV_LOADS_MANIFESTS},
+    {{"ipblock-matches-pods", required_argument, NULL, NV_OPT_IPBLOCK_MATCHES_PODS},
+     NV_LOADS_MANIFESTS},
+    {{"host-network", required_argument, NULL, NV_OPT_HOST_NETWORK}, NV_LOADS_MANIFESTS},
+    {{"follow-symlinks", no_argument, NULL, NV_OPT_FOLLOW_SYMLINKS}, NV_LOADS_MANIFESTS},
+    {{"max-claims", required_argument, NULL, NV_OPT_MAX_CLAIMS}, NV_READS_CLAIMS},
+};
+#define NV_NSHARED (sizeof(k_shared) / sizeof(k_shared[0]))
+
+/* The option table and short options of a run: the shared ones it takes, then the command's. */
+static void nv_cli_merge(struct nv_cli *cli, const struct nv_cli_spec *spec)
+{
+    size_t i, n = 0;
+    int len;
+
+    for (i = 0; i < NV_NSHARED; i++)
+        if (k_shared[i].opt.val == 'f' ? spec->formats != NULL
+                                       : (k_shared[i].flag & ~cli->flags) == 0)
+            cli->all_longopts[n++] = k_shared[i].opt;
+    for (i = 0; spec->opts && spec->opts[i].name; i++) {
+        if (n == NV_CLI_MAX_OPTS)
+            NV_BUG("command '%s' has more than %d options", cli->name, NV_CLI_MAX_OPTS);
+        cli->all_longopts[n++] = spec->opts[i];
+    }
+    memset(&cli->all_longopts[n], 0, sizeof(cli->all_longopts[n]));
+    len = snprintf(cli->all_shortopts, sizeof(cli->all_shortopts), "h%s%s%s",
+                   spec->formats ? "f:" : "", cli->flags & NV_WRITES_OUTPUT ? "o:" : "",
+                   spec->shortopts ? spec->shortopts : "");
+    if (len < 0 || (size_t)len >= sizeof(cli->all_shortopts))
+        NV_BUG("command '%s' has too many short options", cli->name);
+}
+
+/* --format's value: its index in spec->formats, aliases resolved; -1 if unknown. */
+static int nv_cli_format(const struct nv_cli_spec *spec, const char *arg)
+{
+    size_t i;
+
+    for (i = 0; spec->format_aliases && spec->format_aliases[i]; i += 2)
+        if (!strcmp(arg, spec->format_aliases[i]))
+            arg = spec->format_aliases[i + 1];
+    return nv_cli_pick(arg, spec->formats);
+}
+
+/* Apply one shared option; returns -1 (the usage error printed) on a bad value. */
+static int nv_cli_shared(struct nv_cli *cli, const struct nv_cli_spec *spec, int opt,
+                         const char *arg)
+{
+    static const char *const profile_opts[] = {"cni", "pod-cidr", "service-cidr",
+                                               "ipblock-matches-pods", "host-network"};
+    struct nv_load_opts *o = &cli->lo;
+    unsigned long long v;
+    char *end;
+
+    switch (opt) {
+    case 'f':
+        if ((cli->format = nv_cli_format(spec, arg)) < 0) {
+            nv_cli_usage_error(spec->usage, "unknown format '%s'", arg);
+            return -1;
+        }
         return 0;
-    if (opt == 1009) {
+    case 'o':
+        cli->output = arg;
+        return 0;
+    case NV_OPT_TIMEOUT:
+        errno = 0;
+        cli->timeout = strtod(arg, &end);
+        if (errno || end == arg || *end || !(cli->timeout >= 0) || cli->timeout > 1e6) {
+            nv_cli_usage_error(spec->usage, "invalid --timeout '%s' (seconds)", arg);
+            return -1;
+        }
+        return 0;
+    case NV_OPT_CNI:
+    case NV_OPT_POD_CIDR:
+    case NV_OPT_SERVICE_CIDR:
+    case NV_OPT_IPBLOCK_MATCHES_PODS:
+    case NV_OPT_HOST_NETWORK:
+        return nv_profile_opt(&o->cluster, profile_opts[opt - NV_OPT_CNI], arg) < 0 ? -1 : 0;
+    case NV_OPT_FOLLOW_SYMLINKS:
         o->follow_symlinks = 1;
-        return 1;
+        return 0;
+    default:
+        break;
     }
     if (nv_parse_size(arg, &v) < 0) {
         nv_escape_term_line(stderr, "netverify: invalid number '%s'", arg);
         return -1;
     }
     switch (opt) {
-    case 1001:
+    case NV_OPT_MAX_DEPTH:
         /* libyaml's scanner spends time quadratic in the nesting of [ ] and { }:
          * 10,000 levels take about half a second, 100,000 about a minute */
         if (v > 10000) {
@@ -70,19 +170,66 @@ int nv_cli_input_opt(int opt, const char *arg, struct nv_load_opts *o)
         }
         o->limits.max_depth = (unsigned)v;
         break;
-    case 1002:
+    case NV_OPT_MAX_FILE_SIZE:
         if (v > ((unsigned long long)SIZE_MAX >> 20))
             v = (unsigned long long)SIZE_MAX >> 20;
         o->limits.max_file_bytes = (size_t)v << 20;
         break;
-    case 1010:
+    case NV_OPT_MAX_CLAIMS:
         o->max_claims = (size_t)v;
         break;
-    default:
+    case NV_OPT_MAX_NODES:
         o->limits.max_nodes = (size_t)v;
         break;
+    default:
+        NV_BUG("shared option %d without a handler", opt);
     }
-    return 1;
+    return 0;
+}
+
+void nv_cli_init(struct nv_cli *cli, const char *name, unsigned flags)
+{
+    memset(cli, 0, sizeof(*cli));
+    cli->name = name;
+    cli->flags = flags;
+    cli->timeout = 30;
+    nv_load_opts_default(&cli->lo);
+}
+
+int nv_cli_next(struct nv_cli *cli, const struct nv_cli_spec *spec, int argc, char **argv)
+{
+    int c;
+
+    if (!cli->all_longopts[0].name) {
+        nv_cli_merge(cli, spec);
+        optind = 1;
+    }
+    for (;;) {
+        c = getopt_long(argc, argv, cli->all_shortopts, cli->all_longopts, NULL);
+        if (c == -1)
+            return 0;
+        if (c == 'h') {
+            spec->help();
+            cli->status = NV_EXIT_OK;
+            break;
+        }
+        if (c == '?') {
+            fprintf(stderr, "usage: %s\n", spec->usage);
+            cli->status = NV_EXIT_INPUT;
+            break;
+        }
+        /* the command's own: any other letter, and -f, -o when they are not shared */
+        if (c < NV_OPT_MAX_DEPTH && (c != 'f' || !spec->formats) &&
+            (c != 'o' || !(cli->flags & NV_WRITES_OUTPUT))) {
+            cli->arg = optarg;
+            return c;
+        }
+        if (nv_cli_shared(cli, spec, c, optarg) < 0) {
+            cli->status = NV_EXIT_INPUT;
+            break;
+        }
+    }
+    return -1;
 }
 
 /*
@@ -101,21 +248,6 @@ static struct nv_model *nv_cli_need_workloads(struct nv_model *m, char *const *p
                   "analyse");
     nv_model_free(m);
     return NULL;
-}
-
-int nv_cli_other_opt(int opt, const char *arg, struct nv_load_opts *o, const char *usage,
-                     void (*help)(void))
-{
-    switch (opt) {
-    case 'h':
-        help();
-        return NV_EXIT_OK;
-    case '?':
-        fprintf(stderr, "usage: %s\n", usage);
-        return NV_EXIT_INPUT;
-    default:
-        return nv_cli_input_opt(opt, arg, o) < 0 ? NV_EXIT_INPUT : -1;
-    }
 }
 
 /*

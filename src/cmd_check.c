@@ -57,63 +57,40 @@ static void nv_check_help(void)
 
 /* ---- the command ---- */
 
-int nv_cmd_check(int argc, char **argv)
+int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
 {
-    static const struct option longopts[] = {
+    /* in the order of enum nv_cfmt */
+    static const char *const formats[] = {"text", "json", "sarif", "junit", NULL};
+    static const struct option opts[] = {
         {"claims", required_argument, NULL, 'c'},
-        {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
         {"emit-smt", required_argument, NULL, 'E'},
-        {"timeout", required_argument, NULL, 'T'},
         {"cross-check", no_argument, NULL, 'X'},
         {"jobs", required_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        NV_CLI_INPUT_OPTS,
-        NV_CLI_CLAIMS_OPTS,
         {NULL, 0, NULL, 0},
     };
+    static const struct nv_cli_spec spec = {k_usage, nv_check_help, formats, NULL, opts, "j:"};
     struct nv_load_opts lo;
     struct nv_diags fd;
     struct nv_claims claims;
     struct nv_check_run run;
     struct nv_model *m;
-    enum nv_cfmt fmt = NV_CF_TEXT;
-    const char *claims_arg = NULL, *output = NULL, *emit = NULL;
+    enum nv_cfmt fmt;
+    const char *claims_arg = NULL, *output, *emit = NULL;
     char *claims_path;
-    double timeout = 30;
+    double timeout;
     unsigned jobs = 0;
     int cross = 0;
     FILE *fp = stdout;
     int c, r, rc;
 
-    nv_load_opts_default(&lo);
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "f:o:j:h", longopts, NULL)) != -1) {
+    while ((c = nv_cli_next(cli, &spec, argc, argv)) > 0) {
         char *end;
         switch (c) {
         case 'c':
-            claims_arg = optarg;
-            break;
-        case 'f': {
-            /* in the order of enum nv_cfmt */
-            static const char *const formats[] = {"text", "json", "sarif", "junit", NULL};
-            int f = nv_cli_pick(optarg, formats);
-            if (f < 0)
-                return nv_cli_usage_error(k_usage, "unknown format '%s'", optarg);
-            fmt = (enum nv_cfmt)f;
-            break;
-        }
-        case 'o':
-            output = optarg;
+            claims_arg = cli->arg;
             break;
         case 'E':
-            emit = optarg;
-            break;
-        case 'T':
-            errno = 0;
-            timeout = strtod(optarg, &end);
-            if (errno || end == optarg || *end || !(timeout >= 0) || timeout > 1e6)
-                return nv_cli_usage_error(k_usage, "invalid --timeout '%s' (seconds)", optarg);
+            emit = cli->arg;
             break;
         case 'X':
             cross = 1;
@@ -121,18 +98,20 @@ int nv_cmd_check(int argc, char **argv)
         case 'j': {
             unsigned long v;
             errno = 0;
-            v = strtoul(optarg, &end, 10);
-            if (errno || end == optarg || *end || v < 1 || v > 8)
-                return nv_cli_usage_error(k_usage, "invalid --jobs '%s' (1-8)", optarg);
+            v = strtoul(cli->arg, &end, 10);
+            if (errno || end == cli->arg || *end || v < 1 || v > 8)
+                return nv_cli_usage_error(k_usage, "invalid --jobs '%s' (1-8)", cli->arg);
             jobs = (unsigned)v;
             break;
         }
-        default:
-            if ((r = nv_cli_other_opt(c, optarg, &lo, k_usage, nv_check_help)) >= 0)
-                return r;
-            break;
         }
     }
+    if (c < 0)
+        return cli->status;
+    lo = cli->lo;
+    fmt = (enum nv_cfmt)cli->format;
+    output = cli->output;
+    timeout = cli->timeout;
     if (optind >= argc)
         return nv_cli_usage_error(k_usage, "no PATH given");
     nv_diags_init(&fd);

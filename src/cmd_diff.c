@@ -95,67 +95,53 @@ static int nv_parse_fail_on(const char *arg, int *out)
     return rc;
 }
 
-int nv_cmd_diff(int argc, char **argv)
+int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli)
 {
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, 'f'},
+    static const char *const formats[] = {"text", "json", "md", "sarif", NULL};
+    static const char *const aliases[] = {"markdown", "md", NULL};
+    static const enum nv_rows_format fmts[] = {NV_ROWS_TEXT, NV_ROWS_JSON, NV_ROWS_MD,
+                                               NV_ROWS_SARIF};
+    static const struct option opts[] = {
         {"fail-on", required_argument, NULL, 'F'},
         {"claims", required_argument, NULL, 'c'},
         {"self-flows", no_argument, NULL, 'S'},
-        {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        NV_CLI_INPUT_OPTS,
-        NV_CLI_CLAIMS_OPTS,
         {NULL, 0, NULL, 0},
     };
+    static const struct nv_cli_spec spec = {k_usage, nv_diff_help, formats, aliases, opts, NULL};
     struct nv_load_opts lo;
     struct nv_diff_run R;
     struct nv_diff *D = &R.D;
     struct nv_profile profile;
-    enum nv_rows_format fmt = NV_ROWS_TEXT;
-    const char *output = NULL, *claims_path = NULL;
-    int c, r, fail_on = 0, rc = NV_EXIT_OK;
+    enum nv_rows_format fmt;
+    const char *output, *claims_path = NULL;
+    int c, fail_on = 0, rc = NV_EXIT_OK;
     size_t worse = 0;
     FILE *fp = NULL;
 
-    nv_load_opts_default(&lo);
     nv_profile_init(&profile);
     memset(&R, 0, sizeof(R));
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
+    while ((c = nv_cli_next(cli, &spec, argc, argv)) > 0) {
         switch (c) {
-        case 'f': {
-            static const char *const formats[] = {"text", "json", "md", "sarif", "markdown", NULL};
-            static const enum nv_rows_format fmts[] = {NV_ROWS_TEXT, NV_ROWS_JSON, NV_ROWS_MD,
-                                                       NV_ROWS_SARIF, NV_ROWS_MD};
-            int f = nv_cli_pick(optarg, formats);
-            if (f < 0)
-                return nv_cli_usage_error(k_usage, "unknown format '%s'", optarg);
-            fmt = fmts[f];
-            break;
-        }
         case 'F':
-            if (nv_parse_fail_on(optarg, &fail_on) < 0)
+            if (nv_parse_fail_on(cli->arg, &fail_on) < 0)
                 return nv_cli_usage_error(k_usage,
                                           "invalid --fail-on '%s' (added, removed, changed, "
                                           "claims or any, separated by commas)",
-                                          optarg);
+                                          cli->arg);
             break;
         case 'c':
-            claims_path = optarg;
+            claims_path = cli->arg;
             break;
         case 'S':
             D->self_flows = 1;
             break;
-        case 'o':
-            output = optarg;
-            break;
-        default:
-            if ((r = nv_cli_other_opt(c, optarg, &lo, k_usage, nv_diff_help)) >= 0)
-                return r;
-            break;
         }
     }
+    if (c < 0)
+        return cli->status;
+    lo = cli->lo;
+    fmt = fmts[cli->format];
+    output = cli->output;
     if (argc - optind != 2)
         return nv_cli_usage_error(k_usage, argc - optind < 2 ? "give OLD and NEW"
                                                              : "too many paths: give OLD and NEW");

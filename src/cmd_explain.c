@@ -992,55 +992,48 @@ static int nv_explain_svc(struct nv_xctx *X, const struct nv_xend *src,
     return 0;
 }
 
-int nv_cmd_explain(int argc, char **argv)
+int nv_cmd_explain(int argc, char **argv, struct nv_cli *cli)
 {
-    static const struct option longopts[] = {
+    static const struct option opts[] = {
         {"from", required_argument, NULL, 'F'},
         {"to", required_argument, NULL, 'T'},
         {"port", required_argument, NULL, 'p'},
-        {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        NV_CLI_INPUT_OPTS,
         {NULL, 0, NULL, 0},
     };
+    static const struct nv_cli_spec spec = {k_usage, nv_explain_help, NULL, NULL, opts, NULL};
     struct nv_load_opts lo;
     struct nv_xctx X;
     struct nv_xend src, dst;
     struct nv_ep sep, dep;
-    const char *output = NULL, *port_arg = NULL;
+    const char *output, *port_arg = NULL;
     const struct nv_service *svc;
-    int c, r, rc = NV_EXIT_OK, proto_given;
+    int c, rc = NV_EXIT_OK, proto_given;
 
-    nv_load_opts_default(&lo);
     memset(&X, 0, sizeof(X));
     memset(&src, 0, sizeof(src));
     memset(&dst, 0, sizeof(dst));
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+    while ((c = nv_cli_next(cli, &spec, argc, argv)) > 0) {
         switch (c) {
         case 'F':
-            src.arg = optarg;
+            src.arg = cli->arg;
             break;
         case 'T':
-            dst.arg = optarg;
+            dst.arg = cli->arg;
             break;
         case 'p':
-            port_arg = optarg;
-            if (nv_xport_parse(optarg, &X.port) < 0)
+            port_arg = cli->arg;
+            if (nv_xport_parse(cli->arg, &X.port) < 0)
                 return nv_cli_usage_error(k_usage,
                                           "invalid --port '%s' (tcp/80, udp/53, 80, or a named "
                                           "port such as tcp/http)",
-                                          optarg);
-            break;
-        case 'o':
-            output = optarg;
-            break;
-        default:
-            if ((r = nv_cli_other_opt(c, optarg, &lo, k_usage, nv_explain_help)) >= 0)
-                return r;
+                                          cli->arg);
             break;
         }
     }
+    if (c < 0)
+        return cli->status;
+    lo = cli->lo;
+    output = cli->output;
     if (optind >= argc)
         return nv_cli_usage_error(k_usage, "no PATH given");
     if (!src.arg || !dst.arg)

@@ -106,21 +106,18 @@ static const char *nv_graph_format_of(const char *path)
     return NULL;
 }
 
-int nv_cmd_graph(int argc, char **argv)
+int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
+    static const struct option opts[] = {
         {"group", required_argument, NULL, 'g'},
         {"focus", required_argument, NULL, 'f'},
         {"claims", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},
-        NV_CLI_INPUT_OPTS,
-        NV_CLI_CLAIMS_OPTS,
         {NULL, 0, NULL, 0},
     };
+    static const struct nv_cli_spec spec = {k_usage, nv_graph_help, NULL, NULL, opts, "g:f:c:"};
     static const char *const groups[] = {"workload", "namespace", NULL};
     struct nv_load_opts lo;
-    const char *output = NULL, *format = "dot", *focus_ep = NULL, *claims_path = NULL;
+    const char *output, *format = "dot", *focus_ep = NULL, *claims_path = NULL;
     struct nv_claims claims;
     size_t focus = NV_NO_WORKLOAD;
     struct nv_model *m;
@@ -128,32 +125,27 @@ int nv_cmd_graph(int argc, char **argv)
     struct nv_graph_opts go;
     struct nv_graph *g;
     FILE *fp = stdout;
-    int c, r, group = NV_GRAPH_AUTO, rc = NV_EXIT_OK;
+    int c, group = NV_GRAPH_AUTO, rc = NV_EXIT_OK;
 
-    nv_load_opts_default(&lo);
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:g:f:c:h", longopts, NULL)) != -1) {
+    while ((c = nv_cli_next(cli, &spec, argc, argv)) > 0) {
         switch (c) {
-        case 'o':
-            output = optarg;
-            break;
         case 'g':
-            group = nv_cli_pick(optarg, groups);
+            group = nv_cli_pick(cli->arg, groups);
             if (group < 0)
-                return nv_cli_usage_error(k_usage, "unknown group '%s'", optarg);
+                return nv_cli_usage_error(k_usage, "unknown group '%s'", cli->arg);
             break;
         case 'f':
-            focus_ep = optarg;
+            focus_ep = cli->arg;
             break;
         case 'c':
-            claims_path = optarg;
-            break;
-        default:
-            if ((r = nv_cli_other_opt(c, optarg, &lo, k_usage, nv_graph_help)) >= 0)
-                return r;
+            claims_path = cli->arg;
             break;
         }
     }
+    if (c < 0)
+        return cli->status;
+    lo = cli->lo;
+    output = cli->output;
     if (optind >= argc)
         return nv_cli_usage_error(k_usage, "no PATH given");
     if (output && !(format = nv_graph_format_of(output)))

@@ -49,51 +49,36 @@ static void nv_list_row(void *w, const struct nv_flow_end *s, const struct nv_fl
     nv_rows_flow(w, s, d, ports, sure);
 }
 
-int nv_cmd_list(int argc, char **argv)
+int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
 {
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
+    /* in the order of enum nv_fmt */
+    static const char *const formats[] = {"text", "json", "csv", "md", "summary", NULL};
+    static const char *const aliases[] = {"markdown", "md", NULL};
+    static const struct option opts[] = {
         {"self-flows", no_argument, NULL, 'S'},
-        {"help", no_argument, NULL, 'h'},
-        NV_CLI_INPUT_OPTS,
         {NULL, 0, NULL, 0},
     };
+    static const struct nv_cli_spec spec = {k_usage, nv_list_help, formats, aliases, opts, NULL};
     struct nv_load_opts lo;
-    enum nv_fmt fmt = NV_FMT_TEXT;
-    const char *output = NULL;
+    enum nv_fmt fmt;
+    const char *output;
     struct nv_model *m;
     struct nv_matrix *x;
     FILE *fp = stdout;
     int c, rc = NV_EXIT_OK, self_flows = 0;
 
-    nv_load_opts_default(&lo);
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
-        int r;
+    while ((c = nv_cli_next(cli, &spec, argc, argv)) > 0) {
         switch (c) {
-        case 'f': {
-            /* in the order of enum nv_fmt; "markdown" is "md" */
-            static const char *const formats[] = {"text",    "json",     "csv", "md",
-                                                  "summary", "markdown", NULL};
-            int f = nv_cli_pick(optarg, formats);
-            if (f < 0)
-                return nv_cli_usage_error(k_usage, "unknown format '%s'", optarg);
-            fmt = f == 5 ? NV_FMT_MD : (enum nv_fmt)f;
-            break;
-        }
-        case 'o':
-            output = optarg;
-            break;
         case 'S':
             self_flows = 1;
             break;
-        default:
-            if ((r = nv_cli_other_opt(c, optarg, &lo, k_usage, nv_list_help)) >= 0)
-                return r;
-            break;
         }
     }
+    if (c < 0)
+        return cli->status;
+    lo = cli->lo;
+    fmt = (enum nv_fmt)cli->format;
+    output = cli->output;
     if (optind >= argc)
         return nv_cli_usage_error(k_usage, "no PATH given");
     nv_phase(NULL);

@@ -18,16 +18,23 @@
 
 struct nv_command {
     const char *name;
-    int (*fn)(int argc, char **argv);
+    int (*fn)(int argc, char **argv, struct nv_cli *cli);
+    unsigned flags; /* enum nv_cmd_flags: the shared options it takes */
     const char *help;
 };
 
 static const struct nv_command nv_commands[] = {
-    {"check", nv_cmd_check, "prove or refute the claims of a claims file (Z3)"},
-    {"diff", nv_cmd_diff, "connections a change adds, removes or changes (the pre-merge gate)"},
-    {"explain", nv_cmd_explain, "why one flow is allowed or blocked, rule by rule"},
-    {"graph", nv_cmd_graph, "reachability diagram as DOT, SVG, PNG or PDF"},
-    {"list", nv_cmd_list, "every allowed flow, as text, JSON, CSV, Markdown or a summary"},
+    {"check", nv_cmd_check,
+     NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT | NV_READS_CLAIMS | NV_TAKES_TIMEOUT,
+     "prove or refute the claims of a claims file (Z3)"},
+    {"diff", nv_cmd_diff, NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT | NV_READS_CLAIMS,
+     "connections a change adds, removes or changes (the pre-merge gate)"},
+    {"explain", nv_cmd_explain, NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT,
+     "why one flow is allowed or blocked, rule by rule"},
+    {"graph", nv_cmd_graph, NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT | NV_READS_CLAIMS,
+     "reachability diagram as DOT, SVG, PNG or PDF"},
+    {"list", nv_cmd_list, NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT,
+     "every allowed flow, as text, JSON, CSV, Markdown or a summary"},
 };
 
 static void nv_usage(FILE *fp)
@@ -53,22 +60,25 @@ int main(int argc, char **argv)
 
     if (argc < 2) {
         nv_usage(stderr);
-        return 2;
+        return NV_EXIT_INPUT;
     }
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
         nv_usage(stdout);
-        return 0;
+        return NV_EXIT_OK;
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
         printf("netverify %s (z3 %s, libyaml %s, jansson %s, graphviz %s)\n", NV_VERSION,
                nv_smt_version(), nv_yaml_library_version(), nv_json_library_version(),
                nv_dot_library_version());
-        return 0;
+        return NV_EXIT_OK;
     }
     for (i = 0; i < sizeof(nv_commands) / sizeof(nv_commands[0]); i++)
-        if (!strcmp(argv[1], nv_commands[i].name))
-            return nv_commands[i].fn(argc - 1, argv + 1);
+        if (!strcmp(argv[1], nv_commands[i].name)) {
+            struct nv_cli cli;
+            nv_cli_init(&cli, nv_commands[i].name, nv_commands[i].flags);
+            return nv_commands[i].fn(argc - 1, argv + 1, &cli);
+        }
     nv_escape_term_line(stderr, "netverify: unknown command '%s'", argv[1]);
     nv_usage(stderr);
-    return 2;
+    return NV_EXIT_INPUT;
 }

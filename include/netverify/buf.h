@@ -8,7 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#include "netverify/diag.h"
+#include "netverify/common.h"
 
 struct nv_buf {
     char *data; /* always NUL-terminated once anything was added */

@@ -1,22 +1,83 @@
 /*
- * cli.h - the command table and what every subcommand shares: usage errors,
- * input options (limits), loading with diagnostics printed.
+ * cli.h - what every command shares: the option front-end (the options common
+ * to commands, selected by the flags of main.c's command table), usage errors,
+ * loading with diagnostics printed.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #ifndef NETVERIFY_CLI_H
 #define NETVERIFY_CLI_H
 
+#include <getopt.h>
 #include <stdio.h>
 
 #include "netverify/diag.h"
 #include "netverify/load.h"
 #include "netverify/model.h"
 
-int nv_cmd_list(int argc, char **argv);
-int nv_cmd_check(int argc, char **argv);
-int nv_cmd_graph(int argc, char **argv);
-int nv_cmd_diff(int argc, char **argv);
-int nv_cmd_explain(int argc, char **argv);
+/*
+ * What the front-end does for a command: the flags of its entry in main.c's
+ * command table (as git's RUN_SETUP and friends).
+ */
+enum nv_cmd_flags {
+    NV_LOADS_MANIFESTS = 1 << 0, /* reads PATH...: the input options (limits, cluster) */
+    NV_READS_CLAIMS = 1 << 1,    /* may read a claims file: --max-claims */
+    NV_WRITES_OUTPUT = 1 << 2,   /* -o, --output FILE */
+    NV_TAKES_TIMEOUT = 1 << 3,   /* --timeout SECS */
+};
+
+/* The most options a command takes, its own and the shared ones together. */
+#define NV_CLI_MAX_OPTS 40
+
+/* What a command tells the front-end about itself (static in its cmd_*.c). */
+struct nv_cli_spec {
+    const char *usage;
+    void (*help)(void);
+    /* --format's values, NULL-terminated, the default first; NULL: no --format */
+    const char *const *formats;
+    /* other names of those values, in pairs {"markdown", "md", ..., NULL} */
+    const char *const *format_aliases;
+    /* the command's own options, ending with {NULL, 0, NULL, 0}, and their short forms */
+    const struct option *opts;
+    const char *shortopts;
+};
+
+/*
+ * One run of a command: main.c fills name and flags, nv_cli_next() the
+ * options every command shares.
+ */
+struct nv_cli {
+    const char *name;
+    unsigned flags; /* enum nv_cmd_flags */
+    struct nv_load_opts lo;
+    const char *output; /* -o FILE, or NULL */
+    int format;         /* index of --format's value in spec->formats (0 by default) */
+    double timeout;     /* --timeout SECS (default 30) */
+    const char *arg;    /* the argument of the command's own option just returned */
+    int status;         /* when nv_cli_next() returned -1: the exit status */
+    /* private to cli.c: the shared options and the command's, merged */
+    struct option all_longopts[NV_CLI_MAX_OPTS + 1];
+    char all_shortopts[2 * NV_CLI_MAX_OPTS + 1];
+};
+
+int nv_cmd_check(int argc, char **argv, struct nv_cli *cli);
+int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli);
+int nv_cmd_explain(int argc, char **argv, struct nv_cli *cli);
+int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli);
+int nv_cmd_list(int argc, char **argv, struct nv_cli *cli);
+
+/* A run of command 'name' with 'flags': the defaults of every option. */
+void nv_cli_init(struct nv_cli *cli, const char *name, unsigned flags);
+
+/*
+ * The option front-end, as getopt_long(): call it until it returns 0. The
+ * options every command shares (-h, the input options, -o, --format,
+ * --timeout, as cli->flags and spec select) are applied to cli; a command's
+ * own option is returned (its 'val') with its argument in cli->arg. Returns
+ * 0 at the end of the options (optind indexes the first operand), -1 when
+ * the command is to return cli->status: after --help (0) or a usage error,
+ * printed (2).
+ */
+int nv_cli_next(struct nv_cli *cli, const struct nv_cli_spec *spec, int argc, char **argv);
 
 /* The index of 'arg' in the NULL-terminated 'names', or -1. */
 int nv_cli_pick(const char *arg, const char *const *names);
@@ -24,34 +85,6 @@ int nv_cli_pick(const char *arg, const char *const *names);
 /* Print "netverify: MSG" and the usage line on stderr; returns NV_EXIT_INPUT. */
 int nv_cli_usage_error(const char *usage, const char *fmt, ...) NV_PRINTF(2, 3);
 
-/*
- * Long options every command that reads manifests accepts, and their handler:
- * returns 1 if 'opt' was one of them (applied to o), 0 if not, -1 on a bad value.
- * Commands that read a claims file add NV_CLI_CLAIMS_OPTS.
- */
-#define NV_CLI_INPUT_OPTS                                                                          \
-    {"max-depth", required_argument, NULL, 1001},                                                  \
-        {"max-file-size", required_argument, NULL, 1002},                                          \
-        {"max-nodes", required_argument, NULL, 1003}, {"cni", required_argument, NULL, 1004},      \
-        {"pod-cidr", required_argument, NULL, 1005},                                               \
-        {"service-cidr", required_argument, NULL, 1006},                                           \
-        {"ipblock-matches-pods", required_argument, NULL, 1007},                                   \
-        {"host-network", required_argument, NULL, 1008},                                           \
-    {                                                                                              \
-        "follow-symlinks", no_argument, NULL, 1009                                                 \
-    }
-#define NV_CLI_CLAIMS_OPTS                                                                         \
-    {                                                                                              \
-        "max-claims", required_argument, NULL, 1010                                                \
-    }
-int nv_cli_input_opt(int opt, const char *arg, struct nv_load_opts *o);
-/*
- * The end of every command's option switch: 'h' prints the help (exit 0), '?'
- * (an unknown option) the usage (exit 2), anything else goes to
- * nv_cli_input_opt(). Returns -1 to go on, else the exit status to return.
- */
-int nv_cli_other_opt(int opt, const char *arg, struct nv_load_opts *o, const char *usage,
-                     void (*help)(void));
 #define NV_CLI_INPUT_HELP                                                                          \
     "      --cni NAME        the cluster's network plugin: calico, cilium,\n"                      \
     "                        ovn-kubernetes, antrea or generic (default: generic, or\n"            \
@@ -71,15 +104,15 @@ int nv_cli_other_opt(int opt, const char *arg, struct nv_load_opts *o, const cha
     "      --max-claims N    refuse claims files of more than N claims (default 10000)\n"
 
 /*
- * Load the paths; print the diagnostics on stderr. Returns the model, or NULL
- * (exit code 2) when the input has errors.
- */
-/*
  * With NETVERIFY_TIMING set in the environment, print the time since the
  * previous call as "netverify: time: NAME: S s" on stderr; NULL starts the clock.
  */
 void nv_phase(const char *name);
 
+/*
+ * Load the paths; print the diagnostics on stderr. Returns the model, or NULL
+ * (exit code 2) when the input has errors.
+ */
 struct nv_model *nv_cli_load(char *const *paths, size_t n, const struct nv_load_opts *o);
 
 /*

@@ -1,5 +1,5 @@
 /*
- * diag.h - diagnostics: positions, error codes, the exit-code table, and the
+ * diag.h - diagnostics: positions, error codes, and the
  * collector that lets every stage keep going and report all input errors.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
@@ -10,22 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#if defined(__GNUC__)
-#define NV_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#define NV_NORETURN __attribute__((noreturn))
-#else
-#define NV_PRINTF(f, a)
-#define NV_NORETURN
-#endif
-
-/* The documented exit codes (docs/exit-codes.md); nothing else is ever returned. */
-enum nv_exit {
-    NV_EXIT_OK = 0,       /* success; every claim holds */
-    NV_EXIT_FINDING = 1,  /* a claim is refuted, a --fail-on diff or lint finding */
-    NV_EXIT_INPUT = 2,    /* usage or input error */
-    NV_EXIT_INTERNAL = 3, /* undecided (solver) or internal error */
-    NV_EXIT_DEPENDS = 4,  /* a claim's verdict depends on the network plugin (none refuted) */
-};
+#include "netverify/common.h"
 
 /* A position in an input file; line and col are 1-based, 0 means unknown. */
 struct nv_loc {
@@ -60,7 +45,7 @@ struct nv_diag {
 
 /*
  * A diagnostics collector. Diagnostics are kept in order and printed by
- * nv_diags_print(); with 'immediate' set they are also printed as they come.
+ * nv_diags_print().
  */
 struct nv_diags {
     struct nv_diag *items;
