@@ -12,6 +12,7 @@
 #include "netverify/buf.h"
 #include "netverify/claim.h"
 #include "netverify/dot.h"
+#include "netverify/endpoint.h"
 #include "netverify/escape.h"
 #include "netverify/graph.h"
 #include "netverify/matrix.h"
@@ -35,10 +36,11 @@ static void nv_graph_help(void)
           "                        merged (union of the ports). Default: workload, or\n"
           "                        namespace when the workload diagram would have\n"
           "                        more than 50 nodes (a note on stderr says so)\n"
-          "  -f, --focus EP        only the edges to and from workload EP (ns/name, or\n"
-          "                        a name that is unique); grouped by namespace, EP\n"
-          "                        keeps a node of its own and its peers are merged\n"
-          "                        into their namespaces\n"
+          "  -f, --focus EP        only the edges to and from EP: a workload (NS/NAME,\n"
+          "                        NS/NAME[Kind], or a NAME that is unique), or 'svc\n"
+          "                        NS/NAME' (the workloads it selects); grouped by\n"
+          "                        namespace, EP keeps a node of its own and its peers\n"
+          "                        are merged into their namespaces\n"
           "  -c, --claims FILE     decide the claims in FILE (matrix engine) and mark\n"
           "                        them: edges that refute a claim are red and carry\n"
           "                        its name, a blocked flow a claim needs is a dashed\n"
@@ -59,35 +61,25 @@ static void nv_graph_help(void)
           stdout);
 }
 
-/* No workload. */
-#define NV_NO_WORKLOAD ((size_t)-1)
-
 /*
- * The workload 'ep' names: "ns/name" (its id) or a bare name. Returns its index;
- * NV_NO_WORKLOAD after a usage error (unknown or ambiguous) printed on stderr.
+ * --focus EP: the workloads it stands for (a workload, or those with a pod
+ * the Service selects) appended to focus[*n]. Returns 0, or -1 after saying
+ * why on stderr.
  */
-static size_t nv_focus_find(const struct nv_model *m, const char *ep)
+static int nv_graph_focus_arg(const struct nv_model *m, const char *arg, uint32_t *focus, size_t *n)
 {
-    size_t i, found = NV_NO_WORKLOAD, n = 0;
-    struct nv_buf all;
-    int qualified = strchr(ep, '/') != NULL;
+    struct nv_ep ep;
+    size_t k;
 
-    nv_buf_init(&all, 0);
-    for (i = 0; i < m->nworkloads; i++) {
-        const struct nv_workload *w = &m->workloads[i];
-        if (strcmp(qualified ? w->id : w->name, ep))
-            continue;
-        if (n++)
-            nv_buf_puts(&all, ", ");
-        nv_buf_printf(&all, "%s (%s)", w->id, w->kind);
-        found = i;
+    if (nv_ep_arg(m, "--focus", arg, NV_EP_WORKLOAD | NV_EP_SERVICE, &ep) < 0)
+        return -1;
+    k = nv_ep_workloads(m, &ep, focus + *n);
+    if (!k) {
+        nv_escape_term_line(stderr, "netverify: --focus '%s' selects no pod of a workload", arg);
+        return -1;
     }
-    if (n == 0)
-        nv_cli_usage_error(k_usage, "no workload '%s' to focus on", ep);
-    else if (n > 1)
-        nv_cli_usage_error(k_usage, "'%s' names %zu workloads: %s", ep, n, nv_buf_str(&all));
-    nv_buf_release(&all);
-    return n == 1 ? found : NV_NO_WORKLOAD;
+    *n += k;
+    return 0;
 }
 
 /* The output format from FILE's extension; NULL if unknown. */
@@ -119,7 +111,8 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
     struct nv_load_opts lo;
     const char *output, *format = "dot", *focus_ep = NULL, *claims_path = NULL;
     struct nv_claims claims;
-    size_t focus = NV_NO_WORKLOAD;
+    uint32_t *focus;
+    size_t nfocus = 0;
     struct nv_model *m;
     struct nv_matrix *x;
     struct nv_graph_opts go;
@@ -157,13 +150,16 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
     nv_phase("load");
     if (!m)
         return NV_EXIT_INPUT;
-    if (focus_ep && (focus = nv_focus_find(m, focus_ep)) == NV_NO_WORKLOAD) {
+    focus = nv_xmalloc((m->nworkloads + 1) * sizeof(*focus));
+    if (focus_ep && nv_graph_focus_arg(m, focus_ep, focus, &nfocus) < 0) {
+        free(focus);
         nv_claims_release(&claims);
         nv_model_free(m);
         return NV_EXIT_INPUT;
     }
     if (output && !(fp = fopen(output, "wb"))) {
         nv_escape_term_line(stderr, "netverify: cannot write '%s'", output);
+        free(focus);
         nv_claims_release(&claims);
         nv_model_free(m);
         return NV_EXIT_INPUT;
@@ -171,8 +167,8 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
     x = nv_matrix_new(m);
     nv_phase("engine");
     go.group = (enum nv_graph_group)group;
-    go.focus = &focus;
-    go.nfocus = focus != NV_NO_WORKLOAD;
+    go.focus = focus;
+    go.nfocus = nfocus;
     go.claims = claims_path ? &claims : NULL;
     g = nv_graph_build(m, x, &go);
     nv_phase("graph");
@@ -190,6 +186,7 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
         rc = NV_EXIT_INTERNAL;
     }
     nv_graph_free(g);
+    free(focus);
     nv_matrix_free(x);
     nv_claims_release(&claims);
     nv_model_free(m);

@@ -9,6 +9,7 @@
 #define NETVERIFY_GRAPH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "netverify/claim.h"
 #include "netverify/matrix.h"
@@ -36,7 +37,7 @@ struct nv_graph_opts {
      * The focused workloads (indices): only their edges are drawn, and they
      * keep a node of their own (double border) when grouped by namespace
      */
-    const size_t *focus;
+    const uint32_t *focus;
     size_t nfocus;
     const struct nv_claims *claims; /* decided and marked when not NULL */
 };
