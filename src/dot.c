@@ -547,6 +547,13 @@ static void nv_dot_free(struct nv_dot *g)
     free(g);
 }
 
+/* The shape of each kind of node (NULL: the default box), as the legend draws it. */
+static const char *const k_shape[] = {
+    [NV_GRAPH_NODE_RANGE] = "hexagon",
+    [NV_GRAPH_NODE_NAMESPACE] = "folder",
+    [NV_GRAPH_NODE_WORKLOAD] = NULL,
+};
+
 /*
  * The legend: one entry per node kind and style the diagram uses, drawn as
  * what it explains (a node of that shape and style, or an edge of that style
@@ -693,7 +700,10 @@ static void nv_dot_legend(struct nv_dot *g, unsigned used, int byns)
             char *id = nv_xstrdup(r->id);
             obj = agnode(sg, id, 1);
             free(id);
-            if (r->shape)
+            /* grouped by namespace, a claim marks namespace nodes (folders) */
+            if (byns && r->entry == NV_LEG_NAMED)
+                nv_dot_set(obj, "shape", k_shape[NV_GRAPH_NODE_NAMESPACE]);
+            else if (r->shape)
                 nv_dot_set(obj, "shape", r->shape);
             nv_dot_set(obj, "label", byns && r->label_ns ? r->label_ns : r->label);
             nv_dot_set(obj, "fontsize", "10");
@@ -744,12 +754,6 @@ static struct nv_dot_cluster *nv_dot_box(struct nv_dot *g, const struct nv_graph
     return c;
 }
 
-/* The shape of each kind of node (NULL: the default box), as the legend draws it. */
-static const char *const k_shape[] = {
-    [NV_GRAPH_NODE_RANGE] = "hexagon",
-    [NV_GRAPH_NODE_NAMESPACE] = "folder",
-    [NV_GRAPH_NODE_WORKLOAD] = NULL,
-};
 
 /*
  * The diagram as cgraph objects: boxes before their nodes, then the edges,
