@@ -82,6 +82,7 @@ struct nv_walk {
     void *ctx;
     uint32_t *row, *srow, *arow, *sarow;
     struct nv_extflow *buf;
+    struct nv_flow_end *ends; /* of every workload, made once */
     char addr[NV_IPRANGE_BUFSZ];
 };
 
@@ -116,10 +117,9 @@ static void nv_walk_external(struct nv_walk *W)
     if (ext)
         qsort(ext, next, sizeof(*ext), nv_flow_key_cmp);
     for (i = 0; i < next; i++) {
-        struct nv_flow_end src, dst;
+        struct nv_flow_end src;
         nv_flow_end_range(&src, &ext[i].key.r, W->addr);
-        nv_flow_end_workload(&dst, m, ext[i].key.wl);
-        nv_walk_emit(W, &src, &dst, ext[i].ports, ext[i].sure);
+        nv_walk_emit(W, &src, &W->ends[ext[i].key.wl], ext[i].ports, ext[i].sure);
     }
     free(ext);
 }
@@ -133,10 +133,10 @@ static void nv_walk_workloads(struct nv_walk *W, int self_flows)
 
     for (i = 0; i < nw; i++) {
         uint32_t u = m->workloads[i].unit;
-        struct nv_flow_end src, dst;
+        const struct nv_flow_end *src = &W->ends[i];
+        struct nv_flow_end dst;
         size_t n;
-        nv_flow_end_workload(&src, m, i);
-        if (!nv_view_may_leave(W->v, &src))
+        if (!nv_view_may_leave(W->v, src))
             continue;
         if (u != cached) {
             nv_matrix_row2(W->x, u, W->row, W->srow, W->arow, W->sarow);
@@ -145,7 +145,7 @@ static void nv_walk_workloads(struct nv_walk *W, int self_flows)
         n = nv_merge_atoms(&m->atoms, W->arow, W->sarow, W->buf, i);
         for (k = 0; k < n; k++) {
             nv_flow_end_range(&dst, &W->buf[k].key.r, W->addr);
-            nv_walk_emit(W, &src, &dst, W->buf[k].ports, W->buf[k].sure);
+            nv_walk_emit(W, src, &dst, W->buf[k].ports, W->buf[k].sure);
         }
         for (j = 0; j < nw; j++) {
             uint32_t id = W->row[m->workloads[j].unit];
@@ -153,8 +153,7 @@ static void nv_walk_workloads(struct nv_walk *W, int self_flows)
                 id = self_flows ? nv_matrix_self(W->x, (uint32_t)i, W->row) : NV_PORTS_NONE;
             if (id == NV_PORTS_NONE)
                 continue;
-            nv_flow_end_workload(&dst, m, j);
-            nv_walk_emit(W, &src, &dst, id, W->srow[m->workloads[j].unit]);
+            nv_walk_emit(W, src, &W->ends[j], id, W->srow[m->workloads[j].unit]);
         }
     }
 }
@@ -165,7 +164,7 @@ void nv_flows_each(struct nv_model *m, struct nv_matrix *x, int self_flows, cons
                    void *ctx)
 {
     struct nv_walk W;
-    size_t na = m->atoms.n;
+    size_t na = m->atoms.n, i;
 
     memset(&W, 0, sizeof(W));
     W.m = m;
@@ -178,6 +177,9 @@ void nv_flows_each(struct nv_model *m, struct nv_matrix *x, int self_flows, cons
     W.arow = nv_xmalloc((na + 1) * sizeof(*W.arow));
     W.sarow = nv_xmalloc((na + 1) * sizeof(*W.sarow));
     W.buf = nv_xmalloc((na + 1) * sizeof(*W.buf));
+    W.ends = nv_xmalloc((m->nworkloads + 1) * sizeof(*W.ends));
+    for (i = 0; i < m->nworkloads; i++)
+        nv_flow_end_workload(&W.ends[i], m, i);
     nv_walk_external(&W);
     nv_walk_workloads(&W, self_flows);
     free(W.row);
@@ -185,4 +187,5 @@ void nv_flows_each(struct nv_model *m, struct nv_matrix *x, int self_flows, cons
     free(W.arow);
     free(W.sarow);
     free(W.buf);
+    free(W.ends);
 }
