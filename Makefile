@@ -124,6 +124,7 @@ golden: $(NV)
 	@sh tests/check-dot.sh $(NV)
 	@$(PYTHON) tests/check-injection.py $(NV)
 	@$(PYTHON) tests/check-diff.py $(NV) 150
+	@$(PYTHON) tests/check-view.py $(NV) 40
 	@$(PYTHON) tests/check-pods.py $(NV)
 	@sh tests/check-examples.sh $(NV)
 	@$(PYTHON) tests/check-pulumi.py $(NV)

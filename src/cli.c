@@ -57,6 +57,10 @@ enum nv_shared_opt {
     NV_OPT_FOLLOW_SYMLINKS,
     NV_OPT_MAX_CLAIMS,
     NV_OPT_TIMEOUT,
+    NV_OPT_FOCUS,
+    NV_OPT_NAMESPACE,
+    NV_OPT_PEER,
+    NV_OPT_DIRECTION,
 };
 
 /* The shared options, each with the flag that selects it (0: every command). */
@@ -79,6 +83,10 @@ static const struct {
     {{"host-network", required_argument, NULL, NV_OPT_HOST_NETWORK}, NV_LOADS_MANIFESTS},
     {{"follow-symlinks", no_argument, NULL, NV_OPT_FOLLOW_SYMLINKS}, NV_LOADS_MANIFESTS},
     {{"max-claims", required_argument, NULL, NV_OPT_MAX_CLAIMS}, NV_READS_CLAIMS},
+    {{"focus", required_argument, NULL, NV_OPT_FOCUS}, NV_TAKES_FILTERS},
+    {{"namespace", required_argument, NULL, NV_OPT_NAMESPACE}, NV_TAKES_FILTERS},
+    {{"peer", required_argument, NULL, NV_OPT_PEER}, NV_TAKES_FILTERS},
+    {{"direction", required_argument, NULL, NV_OPT_DIRECTION}, NV_TAKES_FILTERS},
 };
 #define NV_NSHARED (sizeof(k_shared) / sizeof(k_shared[0]))
 
@@ -153,6 +161,22 @@ static int nv_cli_shared(struct nv_cli *cli, const struct nv_cli_spec *spec, int
     case NV_OPT_FOLLOW_SYMLINKS:
         o->follow_symlinks = 1;
         return 0;
+    case NV_OPT_FOCUS:
+        nv_view_opts_add(&cli->view.focus, &cli->view.nfocus, arg);
+        return 0;
+    case NV_OPT_NAMESPACE:
+        nv_view_opts_add(&cli->view.ns, &cli->view.nns, arg);
+        return 0;
+    case NV_OPT_PEER:
+        nv_view_opts_add(&cli->view.peer, &cli->view.npeer, arg);
+        return 0;
+    case NV_OPT_DIRECTION:
+        if (strcmp(arg, "in") && strcmp(arg, "out")) {
+            nv_cli_usage_error(spec->usage, "invalid --direction '%s' (in or out)", arg);
+            return -1;
+        }
+        cli->view.dir = !strcmp(arg, "in") ? NV_VIEW_IN : NV_VIEW_OUT;
+        return 0;
     default:
         break;
     }
@@ -196,6 +220,11 @@ void nv_cli_init(struct nv_cli *cli, const char *name, unsigned flags)
     nv_load_opts_default(&cli->lo);
 }
 
+void nv_cli_release(struct nv_cli *cli)
+{
+    nv_view_opts_release(&cli->view);
+}
+
 int nv_cli_next(struct nv_cli *cli, const struct nv_cli_spec *spec, int argc, char **argv)
 {
     int c;
@@ -206,6 +235,11 @@ int nv_cli_next(struct nv_cli *cli, const struct nv_cli_spec *spec, int argc, ch
     }
     for (;;) {
         c = getopt_long(argc, argv, cli->all_shortopts, cli->all_longopts, NULL);
+        if (c == -1 && nv_view_opts_problem(&cli->view)) {
+            nv_cli_usage_error(spec->usage, "%s", nv_view_opts_problem(&cli->view));
+            cli->status = NV_EXIT_INPUT;
+            break;
+        }
         if (c == -1)
             return 0;
         if (c == 'h') {

@@ -14,10 +14,11 @@
 #include "netverify/diff.h"
 #include "netverify/escape.h"
 #include "netverify/rows.h"
+#include "netverify/view.h"
 
 static const char k_usage[] =
     "netverify diff OLD NEW [--format text|json|md|sarif] [--fail-on WHAT] [--claims FILE] "
-    "[--self-flows]";
+    "[--self-flows] [--focus EP] [--namespace NS] [--direction in|out] [--peer EP]";
 
 #define NV_FAIL_ADDED 1
 #define NV_FAIL_REMOVED 2
@@ -43,11 +44,13 @@ static void nv_diff_help(void)
         "      --claims FILE     also decide the claims of FILE on both sides and report\n"
         "                        the claims whose verdict changes\n"
         "      --self-flows      also compare w => w: what two distinct pods of a\n"
-        "                        workload of several pods allow each other\n"
+        "                        workload of several pods allow each other\n" NV_CLI_FILTERS_HELP
         "  -o, --output FILE     write the result to FILE instead of standard "
         "output\n" NV_CLI_INPUT_HELP NV_CLI_CLAIMS_HELP "  -h, --help            show this help\n\n"
         "Changes come in the order 'netverify list' prints connections. Nothing is\n"
-        "printed (text, md) when nothing changes.\n\n"
+        "printed (text, md) when nothing changes. With filters, only the changes of the\n"
+        "flows in view are written and counted (--fail-on too); the claims are not\n"
+        "filtered. An endpoint must name something in OLD or in NEW.\n\n"
         "Exit status: 0 success, 1 the diff has what --fail-on names, 2 usage or input\n"
         "error, 3 internal error.\n",
         stdout);
@@ -112,6 +115,7 @@ int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli)
     struct nv_diff_run R;
     struct nv_diff *D = &R.D;
     struct nv_profile profile;
+    struct nv_view view;
     enum nv_rows_format fmt;
     const char *output, *claims_path = NULL;
     int c, fail_on = 0, rc = NV_EXIT_OK;
@@ -120,6 +124,7 @@ int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli)
 
     nv_profile_init(&profile);
     memset(&R, 0, sizeof(R));
+    memset(&view, 0, sizeof(view));
     while ((c = nv_cli_next(cli, &spec, argc, argv)) > 0) {
         switch (c) {
         case 'F':
@@ -177,6 +182,16 @@ int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli)
         rc = NV_EXIT_INPUT;
         goto out;
     }
+    /* a filter must name something in OLD or in NEW; NEW's reasons come first */
+    nv_diff_match(D);
+    nv_view_init(&view, &cli->view, D->nw);
+    nv_view_add(&view, D->new.m, D->nnum);
+    nv_view_add(&view, D->old.m, D->onum);
+    if (nv_view_done(&view, stderr) < 0) {
+        rc = NV_EXIT_INPUT;
+        goto out;
+    }
+    D->view = &view;
     if (output && !(fp = fopen(output, "w"))) {
         nv_escape_term_line(stderr, "netverify: cannot write '%s': %s", output, strerror(errno));
         rc = NV_EXIT_INPUT;
@@ -184,7 +199,6 @@ int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli)
     }
     if (!fp)
         fp = stdout;
-    nv_diff_match(D);
     R.w = nv_rows_new(fp, NV_ROWS_DIFF, fmt, &D->new.m->ports, D->nw);
     nv_diff_each(D, nv_diff_row, &R);
     nv_phase("diff");
@@ -208,6 +222,7 @@ int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli)
 out:
     nv_profile_release(&profile);
     nv_rows_free(R.w);
+    nv_view_release(&view);
     nv_diff_release(D);
     return rc;
 }

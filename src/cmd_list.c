@@ -13,9 +13,11 @@
 #include "netverify/matrix.h"
 #include "netverify/rows.h"
 #include "netverify/summary.h"
+#include "netverify/view.h"
 
 static const char k_usage[] =
-    "netverify list PATH... [--format text|json|csv|md|summary] [--self-flows] [-o FILE]";
+    "netverify list PATH... [--format text|json|csv|md|summary] [--self-flows] [--focus EP] "
+    "[--namespace NS] [--direction in|out] [--peer EP] [-o FILE]";
 
 enum nv_fmt { NV_FMT_TEXT, NV_FMT_JSON, NV_FMT_CSV, NV_FMT_MD, NV_FMT_SUMMARY };
 
@@ -33,12 +35,14 @@ static void nv_list_help(void)
           "                        csv, md: one row per connection\n"
           "                        summary: totals and per-namespace-pair counts\n"
           "      --self-flows      also list w => w: what two distinct pods of a workload\n"
-          "                        of several pods (replicas, ...) allow each other\n"
+          "                        of several pods (replicas, ...) allow each "
+          "other\n" NV_CLI_FILTERS_HELP
           "  -o, --output FILE     write the result to FILE instead of standard "
           "output\n" NV_CLI_INPUT_HELP "  -h, --help            show this help\n\n"
           "Connections are sorted by source, then destination; external ranges come\n"
           "first, in address order (IPv4, then IPv6), then workloads by namespace/name.\n"
-          "A line between workloads of several pods is the union over their pods.\n\n"
+          "A line between workloads of several pods is the union over their pods.\n"
+          "A filter that names nothing is an error (docs/output.md, \"Filters\").\n\n"
           "Exit status: 0 success, 2 usage or input error, 3 internal error.\n",
           stdout);
 }
@@ -64,6 +68,7 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
     const char *output;
     struct nv_model *m;
     struct nv_matrix *x;
+    struct nv_view view;
     FILE *fp = stdout;
     int c, rc = NV_EXIT_OK, self_flows = 0;
 
@@ -81,15 +86,25 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
     output = cli->output;
     if (optind >= argc)
         return nv_cli_usage_error(k_usage, "no PATH given");
+    if (fmt == NV_FMT_SUMMARY && nv_view_opts_any(&cli->view))
+        return nv_cli_usage_error(k_usage, "--focus, --namespace, --direction and --peer choose "
+                                           "flows: not for --format summary");
     nv_phase(NULL);
     m = nv_cli_load(argv + optind, (size_t)(argc - optind), &lo);
     nv_phase("load");
     if (!m)
         return NV_EXIT_INPUT;
+    /* a filter that names nothing is an error before anything is written */
+    nv_view_init(&view, &cli->view, m->nworkloads);
+    nv_view_add(&view, m, NULL);
+    if (nv_view_done(&view, stderr) < 0) {
+        rc = NV_EXIT_INPUT;
+        goto out;
+    }
     if (output && !(fp = fopen(output, "w"))) {
         nv_escape_term_line(stderr, "netverify: cannot write '%s'", output);
-        nv_model_free(m);
-        return NV_EXIT_INPUT;
+        rc = NV_EXIT_INPUT;
+        goto out;
     }
     x = nv_matrix_new(m);
     nv_phase("engine");
@@ -101,7 +116,7 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
         setvbuf(fp, obuf, _IOFBF, sizeof(obuf));
         /* the flow formats of enum nv_fmt are those of enum nv_rows_format */
         w = nv_rows_new(fp, NV_ROWS_LIST, (enum nv_rows_format)fmt, &m->ports, m->nworkloads);
-        nv_flows_each(m, x, self_flows, NULL, nv_list_row, w);
+        nv_flows_each(m, x, self_flows, &view, nv_list_row, w);
         nv_rows_finish(w);
         nv_rows_free(w);
     }
@@ -113,6 +128,8 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
     if (fp != stdout)
         fclose(fp);
     nv_matrix_free(x);
+out:
+    nv_view_release(&view);
     nv_model_free(m);
     return rc;
 }

@@ -27,13 +27,14 @@ static const struct nv_command nv_commands[] = {
     {"check", nv_cmd_check,
      NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT | NV_READS_CLAIMS | NV_TAKES_TIMEOUT,
      "prove or refute the claims of a claims file (Z3)"},
-    {"diff", nv_cmd_diff, NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT | NV_READS_CLAIMS,
+    {"diff", nv_cmd_diff,
+     NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT | NV_READS_CLAIMS | NV_TAKES_FILTERS,
      "connections a change adds, removes or changes (the pre-merge gate)"},
     {"explain", nv_cmd_explain, NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT,
      "why one flow is allowed or blocked, rule by rule"},
     {"graph", nv_cmd_graph, NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT | NV_READS_CLAIMS,
      "reachability diagram as DOT, SVG, PNG or PDF"},
-    {"list", nv_cmd_list, NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT,
+    {"list", nv_cmd_list, NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT | NV_TAKES_FILTERS,
      "every allowed flow, as text, JSON, CSV, Markdown or a summary"},
 };
 
@@ -75,8 +76,11 @@ int main(int argc, char **argv)
     for (i = 0; i < sizeof(nv_commands) / sizeof(nv_commands[0]); i++)
         if (!strcmp(argv[1], nv_commands[i].name)) {
             struct nv_cli cli;
+            int rc;
             nv_cli_init(&cli, nv_commands[i].name, nv_commands[i].flags);
-            return nv_commands[i].fn(argc - 1, argv + 1, &cli);
+            rc = nv_commands[i].fn(argc - 1, argv + 1, &cli);
+            nv_cli_release(&cli);
+            return rc;
         }
     nv_escape_term_line(stderr, "netverify: unknown command '%s'", argv[1]);
     nv_usage(stderr);

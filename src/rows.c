@@ -52,7 +52,7 @@ struct nv_rows {
     size_t mdrows;           /* diff md: changes offered to the table */
     struct nv_spill json[3]; /* diff json: the removed and changed arrays, while added is written */
     struct nv_buf md;        /* diff md: the table's rows */
-    struct nv_buf claims;    /* diff json and md: the claims' rows */
+    struct nv_buf claims;    /* diff md: the claims table's rows */
     size_t nclaims;
     int changes_closed; /* diff: the changes' arrays or table are written */
     int in_claims;      /* nv_rows_claims() was called */

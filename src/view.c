@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "netverify/arena.h"
+#include "netverify/buf.h"
+#include "netverify/endpoint.h"
+#include "netverify/escape.h"
 #include "netverify/model.h"
 
 void nv_view_opts_add(const char ***list, size_t *n, const char *arg)
@@ -24,6 +27,11 @@ void nv_view_opts_release(struct nv_view_opts *o)
     free(o->ns);
     free(o->peer);
     memset(o, 0, sizeof(*o));
+}
+
+int nv_view_opts_any(const struct nv_view_opts *o)
+{
+    return o->nfocus || o->nns || o->npeer || o->dir != NV_VIEW_BOTH;
 }
 
 const char *nv_view_opts_problem(const struct nv_view_opts *o)
@@ -44,7 +52,7 @@ static size_t nv_view_nopts(const struct nv_view_opts *o)
 
 void nv_view_init(struct nv_view *v, const struct nv_view_opts *o, size_t nwl)
 {
-    size_t i, n = nv_view_nopts(o);
+    size_t n = nv_view_nopts(o);
 
     memset(v, 0, sizeof(*v));
     v->o = o;
@@ -53,9 +61,6 @@ void nv_view_init(struct nv_view *v, const struct nv_view_opts *o, size_t nwl)
     v->mark = nv_xcalloc(nwl + 1, 1);
     v->hit = nv_xcalloc(n + 1, 1);
     v->why = nv_xcalloc(n + 1, sizeof(*v->why));
-    for (i = 0; i < n; i++)
-        nv_diags_init(&v->why[i]);
-    nv_diags_init(&v->scratch);
 }
 
 void nv_view_release(struct nv_view *v)
@@ -63,9 +68,8 @@ void nv_view_release(struct nv_view *v)
     size_t i, n = v->o ? nv_view_nopts(v->o) : 0;
 
     for (i = 0; i < n; i++)
-        nv_diags_release(&v->why[i]);
+        free(v->why[i]);
     free(v->why);
-    nv_diags_release(&v->scratch);
     free(v->hit);
     free(v->mark);
     free(v->addr);
@@ -81,65 +85,59 @@ static void nv_view_mark(struct nv_view *v, const long *num, size_t k, unsigned 
         v->mark[n] |= bit;
 }
 
-static void nv_view_add_addr(struct nv_view *v, const struct nv_iprange *r, unsigned char bit)
+static void nv_view_add_addr(struct nv_view *v, const struct nv_ip *ip, unsigned char bit)
 {
     v->addr = nv_xrealloc(v->addr, (v->naddr + 1) * sizeof(*v->addr));
     v->addr_mark = nv_xrealloc(v->addr_mark, (v->naddr + 1) * sizeof(*v->addr_mark));
-    v->addr[v->naddr] = *r;
+    v->addr[v->naddr] = *ip;
     v->addr_mark[v->naddr++] = bit;
 }
 
 /*
- * NEEDSWORK: a stand-in for the endpoint module (src/endpoint.c) until it
- * lands: an address, NS/NAME, NS/NAME[Kind] or a bare NAME. Marks what ep
- * names; returns how many workloads or addresses, 0 with a reason in d.
+ * Mark what endpoint 'text' names in m (workloads; an address is kept once,
+ * from the first model). Returns whether it names something, else the reason
+ * in err.
  */
-static size_t nv_view_endpoint(struct nv_view *v, const struct nv_model *m, const long *num,
-                               const char *opt, const char *ep, unsigned char bit, int add_addr,
-                               struct nv_diags *d)
+static int nv_view_endpoint(struct nv_view *v, const struct nv_model *m, const long *num,
+                            const char *text, unsigned char bit, int first, struct nv_buf *err)
 {
-    struct nv_loc none = {NULL, 0, 0};
-    const char *br = strchr(ep, '[');
-    size_t i, n = 0, len = br ? (size_t)(br - ep) : strlen(ep);
-    struct nv_iprange r;
+    struct nv_ep ep;
+    uint32_t *wl;
+    size_t i, n;
 
-    if (nv_ip_parse(ep, &r.first, NULL) >= 0) {
-        r.last = r.first;
-        if (add_addr)
-            nv_view_add_addr(v, &r, bit);
+    if (nv_ep_lookup(m, text, NV_EP_ANY, &ep, err) < 0)
+        return 0;
+    if (ep.form == NV_EP_ADDRESS) {
+        if (first)
+            nv_view_add_addr(v, &ep.ip, bit);
         return 1;
     }
-    for (i = 0; i < m->nworkloads; i++) {
-        const struct nv_workload *w = &m->workloads[i];
-        const char *name = memchr(ep, '/', len) ? w->id : w->name;
-        if (strlen(name) != len || strncmp(name, ep, len))
-            continue;
-        if (br &&
-            (strncmp(w->kind, br + 1, strlen(w->kind)) || strcmp(br + 1 + strlen(w->kind), "]")))
-            continue;
-        nv_view_mark(v, num, i, bit);
-        n++;
-    }
+    wl = nv_xmalloc((m->nworkloads + 1) * sizeof(*wl));
+    n = nv_ep_workloads(m, &ep, wl);
+    for (i = 0; i < n; i++)
+        nv_view_mark(v, num, wl[i], bit);
+    free(wl);
     if (!n)
-        nv_diag_error(d, none, NV_E_VALUE, "%s '%s': no workload by that name in the manifests",
-                      opt, ep);
-    return n;
+        nv_buf_printf(err, "'%s' selects no pod of a workload", text);
+    return n != 0;
 }
 
-static size_t nv_view_namespace(struct nv_view *v, const struct nv_model *m, const long *num,
-                                const char *ns, struct nv_diags *d)
+static int nv_view_namespace(struct nv_view *v, const struct nv_model *m, const long *num,
+                             const char *ns, struct nv_buf *err)
 {
-    struct nv_loc none = {NULL, 0, 0};
+    long k = nv_ep_namespace(m, ns, ns, err);
     size_t i, n = 0;
 
+    if (k < 0)
+        return 0;
     for (i = 0; i < m->nworkloads; i++)
-        if (!strcmp(m->ns[m->workloads[i].ns].name, ns)) {
+        if (m->workloads[i].ns == (unsigned)k) {
             nv_view_mark(v, num, i, NV_VIEW_END);
             n++;
         }
     if (!n)
-        nv_diag_error(d, none, NV_E_VALUE, "--namespace '%s': no workload in that namespace", ns);
-    return n;
+        nv_buf_printf(err, "'%s': no workload in that namespace", ns);
+    return n != 0;
 }
 
 void nv_view_add(struct nv_view *v, const struct nv_model *m, const long *num)
@@ -147,34 +145,43 @@ void nv_view_add(struct nv_view *v, const struct nv_model *m, const long *num)
     const struct nv_view_opts *o = v->o;
     int first = !v->nmodels++;
     size_t i, k = 0;
+    struct nv_buf err;
 
-    for (i = 0; i < o->nfocus; i++, k++) {
-        if (nv_view_endpoint(v, m, num, "--focus", o->focus[i], NV_VIEW_END, first,
-                             first ? &v->why[k] : &v->scratch))
-            v->hit[k] = 1;
+    nv_buf_init(&err, 0);
+    for (i = 0; i < nv_view_nopts(o); i++, k++) {
+        int hit;
+        nv_buf_reset(&err);
+        if (i < o->nfocus)
+            hit = nv_view_endpoint(v, m, num, o->focus[i], NV_VIEW_END, first, &err);
+        else if (i < o->nfocus + o->nns)
+            hit = nv_view_namespace(v, m, num, o->ns[i - o->nfocus], &err);
+        else
+            hit = nv_view_endpoint(v, m, num, o->peer[i - o->nfocus - o->nns], NV_VIEW_PEER, first,
+                                   &err);
+        v->hit[k] |= (unsigned char)hit;
+        /* the first model's reason, unless a later one has a suggestion and it has none */
+        if (!hit && (!v->why[k] || (!strstr(v->why[k], "did you mean") &&
+                                    strstr(nv_buf_str(&err), "did you mean")))) {
+            free(v->why[k]);
+            v->why[k] = nv_buf_detach(&err);
+        }
     }
-    for (i = 0; i < o->nns; i++, k++)
-        if (nv_view_namespace(v, m, num, o->ns[i], first ? &v->why[k] : &v->scratch))
-            v->hit[k] = 1;
-    for (i = 0; i < o->npeer; i++, k++)
-        if (nv_view_endpoint(v, m, num, "--peer", o->peer[i], NV_VIEW_PEER, first,
-                             first ? &v->why[k] : &v->scratch))
-            v->hit[k] = 1;
-    nv_diags_release(&v->scratch);
-    nv_diags_init(&v->scratch);
+    nv_buf_release(&err);
 }
 
-int nv_view_done(struct nv_view *v, struct nv_diags *d)
+int nv_view_done(const struct nv_view *v, FILE *fp)
 {
-    size_t k, j, n = nv_view_nopts(v->o);
+    const struct nv_view_opts *o = v->o;
+    size_t k, n = nv_view_nopts(o);
     int rc = 0;
 
     for (k = 0; k < n; k++) {
+        const char *opt = k < o->nfocus            ? "--focus"
+                          : k < o->nfocus + o->nns ? "--namespace"
+                                                   : "--peer";
         if (v->hit[k])
             continue;
-        for (j = 0; j < v->why[k].n; j++)
-            nv_diag_error(d, v->why[k].items[j].loc, v->why[k].items[j].code, "%s",
-                          v->why[k].items[j].msg);
+        nv_escape_term_line(fp, "netverify: %s %s", opt, v->why[k] ? v->why[k] : "names nothing");
         rc = -1;
     }
     return rc;
@@ -189,8 +196,7 @@ static unsigned nv_view_bits(const struct nv_view *v, const struct nv_flow_end *
     if (e->wl >= 0)
         return (size_t)e->wl < v->nwl ? v->mark[e->wl] : 0;
     for (i = 0; i < v->naddr; i++)
-        if (nv_ip_cmp(&v->addr[i].first, &e->r.last) <= 0 &&
-            nv_ip_cmp(&e->r.first, &v->addr[i].last) <= 0)
+        if (nv_iprange_has(&e->r, &v->addr[i]))
             bits |= v->addr_mark[i];
     return bits;
 }

@@ -13,6 +13,7 @@
 #include "netverify/diag.h"
 #include "netverify/load.h"
 #include "netverify/model.h"
+#include "netverify/view.h"
 
 /*
  * What the front-end does for a command: the flags of its entry in main.c's
@@ -23,6 +24,7 @@ enum nv_cmd_flags {
     NV_READS_CLAIMS = 1 << 1,    /* may read a claims file: --max-claims */
     NV_WRITES_OUTPUT = 1 << 2,   /* -o, --output FILE */
     NV_TAKES_TIMEOUT = 1 << 3,   /* --timeout SECS */
+    NV_TAKES_FILTERS = 1 << 4,   /* --focus, --namespace, --direction, --peer (view.h) */
 };
 
 /* The most options a command takes, its own and the shared ones together. */
@@ -49,11 +51,12 @@ struct nv_cli {
     const char *name;
     unsigned flags; /* enum nv_cmd_flags */
     struct nv_load_opts lo;
-    const char *output; /* -o FILE, or NULL */
-    int format;         /* index of --format's value in spec->formats (0 by default) */
-    double timeout;     /* --timeout SECS (default 30) */
-    const char *arg;    /* the argument of the command's own option just returned */
-    int status;         /* when nv_cli_next() returned -1: the exit status */
+    const char *output;       /* -o FILE, or NULL */
+    int format;               /* index of --format's value in spec->formats (0 by default) */
+    double timeout;           /* --timeout SECS (default 30) */
+    const char *arg;          /* the argument of the command's own option just returned */
+    int status;               /* when nv_cli_next() returned -1: the exit status */
+    struct nv_view_opts view; /* the filters (NV_TAKES_FILTERS); nv_cli_release() frees them */
     /* private to cli.c: the shared options and the command's, merged */
     struct option all_longopts[NV_CLI_MAX_OPTS + 1];
     char all_shortopts[2 * NV_CLI_MAX_OPTS + 1];
@@ -67,6 +70,8 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli);
 
 /* A run of command 'name' with 'flags': the defaults of every option. */
 void nv_cli_init(struct nv_cli *cli, const char *name, unsigned flags);
+/* Release what the options of a run hold. */
+void nv_cli_release(struct nv_cli *cli);
 
 /*
  * The option front-end, as getopt_long(): call it until it returns 0. The
@@ -100,6 +105,12 @@ int nv_cli_usage_error(const char *usage, const char *fmt, ...) NV_PRINTF(2, 3);
     "      --max-nodes N     refuse documents of more than N nodes (default 5000000)\n"            \
     "      --follow-symlinks follow symbolic links that lead out of a directory given\n"           \
     "                        on the command line (default: skipped with a warning)\n"
+#define NV_CLI_FILTERS_HELP                                                                        \
+    "      --focus EP        only the flows to and from EP (repeatable): NS/NAME,\n"               \
+    "                        NS/NAME[Kind], a unique NAME, 'svc NS/NAME' or an address\n"          \
+    "      --namespace NS    only the flows to and from namespace NS (repeatable)\n"               \
+    "      --direction in|out  of those, only the flows into (in) or out of (out) them\n"          \
+    "      --peer EP         of those, only the flows whose other end is EP (repeatable)\n"
 #define NV_CLI_CLAIMS_HELP                                                                         \
     "      --max-claims N    refuse claims files of more than N claims (default 10000)\n"
 

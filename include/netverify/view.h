@@ -9,6 +9,7 @@
 #define NETVERIFY_VIEW_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "netverify/diag.h"
 #include "netverify/flows.h"
@@ -27,6 +28,8 @@ struct nv_view_opts {
 /* Add one --focus, --namespace or --peer value to o. */
 void nv_view_opts_add(const char ***list, size_t *n, const char *arg);
 void nv_view_opts_release(struct nv_view_opts *o);
+/* Whether o holds any filter (--direction alone counts). */
+int nv_view_opts_any(const struct nv_view_opts *o);
 /*
  * Why the combination of filters in o cannot be used (--direction or --peer
  * without --focus or --namespace), or NULL.
@@ -38,13 +41,12 @@ struct nv_view {
     const struct nv_view_opts *o;
     size_t nwl;
     unsigned char *mark;      /* by workload number: NV_VIEW_END, NV_VIEW_PEER bits */
-    struct nv_iprange *addr;  /* addresses given as endpoints */
+    struct nv_ip *addr;       /* addresses given as endpoints */
     unsigned char *addr_mark; /* NV_VIEW_END or NV_VIEW_PEER, one per addr */
     size_t naddr;
-    int any;                 /* some filter is given */
-    unsigned char *hit;      /* per option (focus, then ns, then peer): matched somewhere */
-    struct nv_diags *why;    /* per option: why it matched nothing on the first model */
-    struct nv_diags scratch; /* what the other models say */
+    int any;            /* some filter is given */
+    unsigned char *hit; /* per option (focus, then ns, then peer): matched somewhere */
+    char **why;         /* per option: why it named nothing (see nv_view_done) */
     size_t nmodels;
 };
 #define NV_VIEW_END 1
@@ -58,11 +60,12 @@ void nv_view_release(struct nv_view *v);
  */
 void nv_view_add(struct nv_view *v, const struct nv_model *m, const long *num);
 /*
- * After every model: a filter that matched nothing on any model is an error,
- * recorded in d with what resolving it on the first model said (and its
- * suggestion). Returns 0, or -1.
+ * After every model: a filter that names nothing on any model is an error,
+ * printed on fp as "netverify: --focus 'EP': WHY": what resolving it on the
+ * first model said, or on a later one that suggests a name where the first
+ * does not. Returns 0, or -1.
  */
-int nv_view_done(struct nv_view *v, struct nv_diags *d);
+int nv_view_done(const struct nv_view *v, FILE *fp);
 
 /* Whether the flow src => dst is in view. */
 int nv_view_keeps(const struct nv_view *v, const struct nv_flow_end *src,
