@@ -1,0 +1,69 @@
+/*
+ * k8s_int.h - what the files of the Kubernetes reader (k8s*.c) share: the
+ * reader's state and the helpers one file defines for the others. Private to them.
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef NETVERIFY_K8S_INT_H
+#define NETVERIFY_K8S_INT_H
+
+#include "netverify/arena.h"
+#include "netverify/buf.h"
+#include "netverify/k8s.h"
+
+/* A primary (Cluster)UserDefinedNetwork: its namespace or namespace selector. */
+struct nv_primary_net {
+    const char *name;
+    const char *ns;                /* UserDefinedNetwork: its namespace (interned) */
+    const struct nv_selector *sel; /* ClusterUserDefinedNetwork: spec.namespaceSelector */
+    struct nv_loc loc;             /* metadata.name (UDN) or spec.namespaceSelector (CUDN) */
+};
+
+struct nv_k8s {
+    struct nv_model *m;
+    struct nv_diags *d;
+    struct nv_k8s_stats stats;
+    size_t generated; /* objects named from metadata.generateName */
+    /* (kind, namespace, name) keys already seen, interned */
+    const char **seen;
+    size_t nseen, seenalloc;
+    /* the first AdminNetworkPolicy at each priority 0-1000 (its name), allocated on first use */
+    const char **anp_prio;
+    /* primary OVN-Kubernetes networks, for the one-per-namespace rule */
+    struct nv_primary_net *udns, *cudns;
+    size_t nudns, udnalloc, ncudns, cudnalloc;
+};
+
+/* The controller reference among an object's ownerReferences. */
+struct nv_owner {
+    const char *kind, *name, *api; /* interned; api NULL when not given */
+    struct nv_loc loc;             /* the ownerReference */
+};
+
+/* k8s_field.c */
+const char *nv_intern_node(struct nv_k8s *k, const struct nv_node *n);
+int nv_type_error(struct nv_k8s *k, const struct nv_node *n, const char *field, const char *want);
+const struct nv_node *nv_get_map(struct nv_k8s *k, const struct nv_node *obj, const char *key,
+                                 int *bad);
+const struct nv_node *nv_get_seq(struct nv_k8s *k, const struct nv_node *obj, const char *key,
+                                 int *bad);
+const char *nv_get_str(struct nv_k8s *k, const struct nv_node *obj, const char *key, int *bad);
+int nv_node_int(struct nv_k8s *k, const struct nv_node *n, const char *field, long *out);
+struct nv_loc nv_loc_of(const struct nv_node *n);
+void nv_join_names(struct nv_buf *b, const char *const *names);
+int nv_key_index(const struct nv_node *kn, const char *const *names);
+int nv_check_fields(struct nv_k8s *k, const struct nv_node *map, enum nv_code code,
+                    const char *where, const char *const *allowed);
+struct nv_loc nv_field_loc(const struct nv_node *map, const char *key);
+const char *nv_loc_ref(struct nv_loc earlier, struct nv_loc here, char *buf, size_t size);
+struct nv_loc nv_field_value_loc(const struct nv_node *map, const char *key);
+int nv_one_of(struct nv_k8s *k, const struct nv_node *map, const char *what,
+              const char *const *names);
+int nv_parse_labels(struct nv_k8s *k, const struct nv_node *n, const char *field,
+                    struct nv_labels *out);
+const struct nv_selector *nv_parse_selector(struct nv_k8s *k, const struct nv_node *n, int use);
+const struct nv_selector *nv_k8s_selector(struct nv_k8s *k, const struct nv_node *n);
+extern const char *const k_crd_object_fields[];
+const struct nv_node *nv_need_map(struct nv_k8s *k, const struct nv_node *obj, const char *key,
+                                  const char *owner);
+
+#endif
