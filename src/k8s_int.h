@@ -66,4 +66,10 @@ extern const char *const k_crd_object_fields[];
 const struct nv_node *nv_need_map(struct nv_k8s *k, const struct nv_node *obj, const char *key,
                                   const char *owner);
 
+/* k8s_policy.c */
+const char *nv_port_name_invalid(const char *s);
+int nv_parse_proto(struct nv_k8s *k, const struct nv_node *obj, enum nv_proto *out);
+int nv_parse_portnum(struct nv_k8s *k, const struct nv_node *n, const char *field, unsigned *out);
+void nv_add_netpol(struct nv_k8s *k, const struct nv_node *obj, const char *ns, const char *name);
+
 #endif
