@@ -72,4 +72,15 @@ int nv_parse_proto(struct nv_k8s *k, const struct nv_node *obj, enum nv_proto *o
 int nv_parse_portnum(struct nv_k8s *k, const struct nv_node *n, const char *field, unsigned *out);
 void nv_add_netpol(struct nv_k8s *k, const struct nv_node *obj, const char *ns, const char *name);
 
+/* k8s_pod.c */
+long nv_add_pod(struct nv_k8s *k, const struct nv_node *meta, const struct nv_node *podspec,
+                const char *ns, const char *name, const char *wlname, const char *wlkind,
+                struct nv_loc loc);
+int nv_parse_owners(struct nv_k8s *k, const struct nv_node *meta, struct nv_owner *ctl);
+int nv_owner_plausible(const struct nv_owner *ctl, const char *kind);
+void nv_owner_warning(struct nv_k8s *k, const struct nv_owner *ctl, const char *kind,
+                      const char *name, const char *consequence);
+void nv_add_pod_object(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
+                       const char *ns, const char *name);
+
 #endif
