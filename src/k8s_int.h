@@ -83,4 +83,10 @@ void nv_owner_warning(struct nv_k8s *k, const struct nv_owner *ctl, const char *
 void nv_add_pod_object(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
                        const char *ns, const char *name);
 
+/* k8s_workload.c */
+void nv_add_workload_object(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
+                            const char *kind, const char *ns, const char *name);
+int nv_is_hpa_version(const struct nv_node *obj);
+void nv_add_hpa(struct nv_k8s *k, const struct nv_node *obj, const char *ns, const char *name);
+
 #endif
