@@ -89,4 +89,9 @@ void nv_add_workload_object(struct nv_k8s *k, const struct nv_node *obj, const s
 int nv_is_hpa_version(const struct nv_node *obj);
 void nv_add_hpa(struct nv_k8s *k, const struct nv_node *obj, const char *ns, const char *name);
 
+/* k8s_service.c */
+void nv_add_service(struct nv_k8s *k, const struct nv_node *obj, const char *ns, const char *name);
+void nv_add_namespace_object(struct nv_k8s *k, const struct nv_node *meta, const char *name,
+                             struct nv_loc loc);
+
 #endif
