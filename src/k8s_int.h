@@ -94,4 +94,8 @@ void nv_add_service(struct nv_k8s *k, const struct nv_node *obj, const char *ns,
 void nv_add_namespace_object(struct nv_k8s *k, const struct nv_node *meta, const char *name,
                              struct nv_loc loc);
 
+/* k8s_admin.c */
+int nv_check_admin_policy(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
+                          const char *kind, const char *name);
+
 #endif
