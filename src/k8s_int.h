@@ -98,4 +98,10 @@ void nv_add_namespace_object(struct nv_k8s *k, const struct nv_node *meta, const
 int nv_check_admin_policy(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
                           const char *kind, const char *name);
 
+/* k8s_ovn.c */
+void nv_recheck_primary(struct nv_k8s *k, const char *ns);
+int nv_check_udn(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
+                 const char *ns, const char *name);
+int nv_check_cudn(struct nv_k8s *k, const struct nv_node *obj, const char *name);
+
 #endif
