@@ -61,6 +61,10 @@ int nv_one_of(struct nv_k8s *k, const struct nv_node *map, const char *what,
 int nv_parse_labels(struct nv_k8s *k, const struct nv_node *n, const char *field,
                     struct nv_labels *out);
 const struct nv_selector *nv_parse_selector(struct nv_k8s *k, const struct nv_node *n, int use);
+/*
+ * A label selector node (matchLabels / matchExpressions) into the model
+ * arena; NULL after recording an error. A null node is the empty selector.
+ */
 const struct nv_selector *nv_k8s_selector(struct nv_k8s *k, const struct nv_node *n);
 extern const char *const k_crd_object_fields[];
 const struct nv_node *nv_need_map(struct nv_k8s *k, const struct nv_node *obj, const char *key,

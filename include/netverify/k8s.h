@@ -23,12 +23,6 @@ void nv_k8s_free(struct nv_k8s *k);
 /* Add one YAML document (an object or a List of objects). Errors go to the diagnostics. */
 void nv_k8s_add_document(struct nv_k8s *k, const struct nv_node *root);
 
-/*
- * Parse a label selector node (matchLabels / matchExpressions) into the model
- * arena; NULL after recording an error. A null node is the empty selector.
- */
-const struct nv_selector *nv_k8s_selector(struct nv_k8s *k, const struct nv_node *n);
-
 /* Objects seen, by what became of them (for summaries and tests). */
 struct nv_k8s_stats {
     size_t documents, objects, skipped;
