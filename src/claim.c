@@ -604,10 +604,12 @@ static int nv_is_port_name(const char *s)
 }
 
 /*
- * One port of 'on': PROTO/PORT, PORT, a range, or (toward a Service,
- * named_ok) a Service port's name, which carries its own protocol.
+ * One port of 'on': PROTO/PORT, PORT, a range, or a name: toward a Service
+ * (svc) a Service port's name, which carries its own protocol; toward pods a
+ * container port's name, with or without a protocol, resolved on each
+ * destination pod.
  */
-static int nv_parse_port(struct nv_parser *p, struct nv_portspec *ps, int named_ok)
+static int nv_parse_port(struct nv_parser *p, struct nv_portspec *ps, int svc)
 {
     const struct nv_tok *t = nv_peek(p, 0);
     char buf[64], *num, *end, *dash;
@@ -617,7 +619,7 @@ static int nv_parse_port(struct nv_parser *p, struct nv_portspec *ps, int named_
     memset(ps, 0, sizeof(*ps));
     ps->loc = nv_tok_loc(p, t);
     if (t->type != NV_TOK_WORD || t->len >= sizeof(buf))
-        return nv_perr(p, t, "expected a port such as tcp/80, udp/53 or 80");
+        return nv_perr(p, t, "expected a port such as tcp/80, udp/53, 80 or a port name");
     memcpy(buf, p->text + t->off, t->len);
     buf[t->len] = '\0';
     num = buf;
@@ -633,16 +635,18 @@ static int nv_parse_port(struct nv_parser *p, struct nv_portspec *ps, int named_
         num = slash + 1;
     }
     if (nv_is_port_name(num)) {
-        if (!named_ok)
-            return nv_perr(p, t,
-                           "port must be a number in 1-65535 (a port name picks a port of a "
-                           "Service destination, 'svc NAMESPACE/NAME')");
-        if (num != buf)
+        if (svc && num != buf)
             return nv_perr(p, t,
                            "a Service port name takes no protocol (the name has one): write "
                            "'%s'",
                            num);
         ps->name = nv_arena_intern(&p->m->arena, num);
+        if (!svc) {
+            /* a container port's name: resolved per destination pod */
+            ps->proto = (enum nv_proto)proto;
+            ps->any_proto = num == buf;
+            nv_model_use_port_name(p->m, ps->name);
+        }
         p->pos++;
         return 0;
     }
@@ -1377,6 +1381,137 @@ static int nv_resolve_set(struct nv_claim *c, struct nv_set *s, struct nv_model 
     return 0;
 }
 
+/* Whether class k declares container port 'name' for protocol proto. */
+static int nv_class_declares(const struct nv_class *k, const char *name, enum nv_proto proto)
+{
+    size_t i;
+
+    for (i = 0; i < k->nports; i++)
+        if (k->ports[i].proto == proto && !strcmp(k->ports[i].name, name))
+            return 1;
+    return 0;
+}
+
+/*
+ * Every entry of 'on' is a port name: the destination set keeps the classes
+ * that declare one ('keep'); the workloads whose pods all left are named in a
+ * warning (up to three).
+ */
+static void nv_narrow_to_names(struct nv_claim *c, const struct nv_model *m,
+                               const unsigned char *keep, struct nv_diags *d)
+{
+    struct nv_set *s = &c->b;
+    unsigned char *seen = nv_xcalloc(m->nworkloads + 1, 1);
+    size_t i, n = 0;
+    struct nv_buf b;
+
+    nv_buf_init(&b, 0);
+    for (i = 0; i < m->npods; i++) {
+        const struct nv_pod *pod = &m->pods[i];
+        if (!s->cls[pod->cls] || keep[pod->cls] || seen[pod->workload])
+            continue;
+        seen[pod->workload] = 1;
+        if (n++ < 3)
+            nv_buf_printf(&b, "%s%s[%s]", n > 1 ? ", " : "", m->workloads[pod->workload].id,
+                          m->workloads[pod->workload].kind);
+    }
+    if (n > 3)
+        nv_buf_printf(&b, " and %zu more", n - 3);
+    for (i = 0; i < m->nclasses; i++)
+        if (s->cls[i] && !keep[i]) {
+            s->cls[i] = 0;
+            s->ncls--;
+        }
+    memset(s->atoms, 0, m->atoms.n);
+    s->natoms = 0;
+    if (n)
+        nv_diag_warning(d, c->ports[0].loc, NV_W_SEMANTIC,
+                        "pods of '%s' that declare none of the port names after 'on' are left out "
+                        "of the claim (no such port, no flow on it): %s",
+                        s->text, nv_buf_str(&b));
+    nv_buf_release(&b);
+    free(seen);
+}
+
+/*
+ * 'on' with container port names toward pods (not a Service): each name is
+ * resolved on each destination pod, by the protocol given, else by the one
+ * the pod declares it for ('on http' becomes an entry per protocol some
+ * destination pod declares 'http' for). A name that no destination pod
+ * declares is an error: the claim would hold for want of the port. When every
+ * entry is a name, the destination is the pods that declare one of them (a
+ * pod without any has no such port: no flow to it on P), and the pods left
+ * out are named in a warning.
+ */
+static int nv_resolve_port_names(struct nv_claim *c, struct nv_model *m, struct nv_diags *d)
+{
+    struct nv_set *s = &c->b;
+    struct nv_portspec *v;
+    unsigned char *keep;
+    size_t i, j, n = 0, nnamed = 0;
+    int rc = 0, pr;
+
+    if (s->kind == NV_SET_SVC)
+        return 0;
+    for (j = 0; j < c->nports; j++)
+        nnamed += c->ports[j].name != NULL;
+    if (!nnamed)
+        return 0;
+    v = nv_arena_alloc(&m->arena, c->nports * NV_NPROTO * sizeof(*v));
+    keep = nv_xcalloc(m->nclasses + 1, 1);
+    for (j = 0; j < c->nports; j++) {
+        const struct nv_portspec *ps = &c->ports[j];
+        const char *other = NULL;
+        int found = 0;
+        if (!ps->name) {
+            v[n++] = *ps;
+            continue;
+        }
+        for (pr = 0; pr < NV_NPROTO; pr++) {
+            int declared = 0;
+            for (i = 0; i < m->nclasses; i++) {
+                if (!s->cls[i] || !nv_class_declares(&m->classes[i], ps->name, (enum nv_proto)pr))
+                    continue;
+                if (ps->any_proto || ps->proto == (enum nv_proto)pr)
+                    declared = keep[i] = 1;
+                else if (!other)
+                    other = nv_proto_name((enum nv_proto)pr);
+            }
+            if (!declared)
+                continue;
+            v[n] = *ps;
+            v[n].proto = (enum nv_proto)pr;
+            v[n].any_proto = 0;
+            n++;
+            found = 1;
+        }
+        if (found)
+            continue;
+        rc = -1;
+        if (!s->ncls)
+            nv_diag_error(d, ps->loc, NV_E_VALUE,
+                          "'%s' holds no pod: a port name resolves on pods, never on an external "
+                          "address",
+                          s->text);
+        else if (other)
+            nv_diag_error(d, ps->loc, NV_E_VALUE,
+                          "no pod of '%s' declares a %s port named '%s' (it is declared for %s)",
+                          s->text, nv_proto_name(ps->proto), ps->name, other);
+        else
+            nv_diag_error(d, ps->loc, NV_E_VALUE, "no pod of '%s' declares a port named '%s'",
+                          s->text, ps->name);
+    }
+    if (rc == 0 && nnamed == c->nports) {
+        nv_narrow_to_names(c, m, keep, d);
+    }
+    free(keep);
+    if (rc == 0) {
+        c->ports = v;
+        c->nports = n;
+    }
+    return rc;
+}
+
 /*
  * Whether some flow runs from set a (its complement when 'outside') to set b:
  * two distinct endpoints, not both external addresses.
@@ -1461,7 +1596,8 @@ int nv_claim_resolve(struct nv_claim *cl, struct nv_model *m, struct nv_diags *d
         nv_warn_hostnet_set(&cl->a, m, d);
     if (cl->kind != NV_CLAIM_ISOLATED && nv_resolve_set(cl, &cl->b, m, d) < 0)
         rc = -1;
-    else if (cl->kind != NV_CLAIM_ISOLATED && rc == 0 && (rc = nv_check_related(cl, m, d)) == 0)
+    else if (cl->kind != NV_CLAIM_ISOLATED && rc == 0 &&
+             (rc = nv_resolve_port_names(cl, m, d)) == 0 && (rc = nv_check_related(cl, m, d)) == 0)
         nv_warn_hostnet_set(&cl->b, m, d);
     return rc;
 }

@@ -747,6 +747,27 @@ static void test_errors_words(void **state)
     parse_err(p, "cidr 10.0.0.0/8, reaches any", "reaches", "missing '/'");
 }
 
+/* A container port's name toward pods: with or without a protocol, resolved later. */
+static void test_parse_port_names(void **state)
+{
+    struct pctx *p = *state;
+    const struct nv_claim *c;
+
+    c = parse_ok(p, "web reaches db on http");
+    assert_int_equal(c->nports, 1);
+    assert_string_equal(c->ports[0].name, "http");
+    assert_int_equal(c->ports[0].any_proto, 1);
+    c = parse_ok(p, "svc shop/api reaches db on udp/dns, 80");
+    assert_int_equal(c->nports, 2);
+    assert_string_equal(c->ports[0].name, "dns");
+    assert_int_equal(c->ports[0].proto, NV_PROTO_UDP);
+    assert_int_equal(c->ports[0].any_proto, 0);
+    assert_null(c->ports[1].name);
+    /* toward a Service a name is a Service port's, which carries its protocol */
+    c = parse_ok(p, "web reaches svc shop/api on http");
+    assert_int_equal(c->ports[0].any_proto, 0);
+}
+
 static void test_errors_ports(void **state)
 {
     struct pctx *p = *state;
@@ -757,10 +778,8 @@ static void test_errors_ports(void **state)
     parse_err(p, "web reaches db on 65536", "65536", "port must be a number in 1-65535");
     parse_err(p, "web reaches db on udp/99999999999999999999", "udp/", "1-65535");
     parse_err(p, "web reaches db on tcp/", "tcp/", "port must be a number in 1-65535");
-    parse_err(p, "web reaches db on tcp/http", "tcp/http", "port must be a number in 1-65535");
-    parse_err(p, "web reaches db on http", "http", "a port name picks a port of a Service");
-    parse_err(p, "svc shop/api reaches db on http", "http",
-              "a port name picks a port of a Service");
+    parse_err(p, "web reaches db on tcp/Http", "tcp/Http", "port must be a number in 1-65535");
+    parse_err(p, "web reaches db on http-", "http-", "port must be a number in 1-65535");
     parse_err(p, "web reaches svc shop/api on tcp/http", "tcp/http",
               "a Service port name takes no protocol (the name has one): write 'http'");
     parse_err(p, "web reaches svc shop/api on Http", "Http", "port must be a number");
@@ -1795,6 +1814,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_kind_refs, pctx_setup, pctx_teardown),
         cmocka_unit_test_setup_teardown(test_unknown_position, pctx_setup, pctx_teardown),
         cmocka_unit_test_setup_teardown(test_errors_words, pctx_setup, pctx_teardown),
+        cmocka_unit_test_setup_teardown(test_parse_port_names, pctx_setup, pctx_teardown),
         cmocka_unit_test_setup_teardown(test_errors_ports, pctx_setup, pctx_teardown),
         cmocka_unit_test_setup_teardown(test_errors_cidr, pctx_setup, pctx_teardown),
         cmocka_unit_test_setup_teardown(test_errors_labels, pctx_setup, pctx_teardown),

@@ -11,7 +11,8 @@
  *   nsref = "namespace" NAME | "namespaces" SELECTOR
  *   ports = port { "," port }      tcp/80, udp/53, sctp/9000, tcp/8000-8100, 80
  *   port  = [ PROTO "/" ] NUMBER [ "-" NUMBER ]
- *         | NAME                   a Service port by name (destination 'svc' only)
+ *         | [ PROTO "/" ] NAME     a container port's name, resolved per destination pod
+ *         | NAME                   toward 'svc': a Service port by name
  *
  * SELECTOR is kubectl's -l syntax; an operator without a value ('app=',
  * 'app!=', 'in (a,)') compares with the empty value. A label key or value
@@ -21,6 +22,9 @@
  * Toward 'svc NS/NAME', 'on' picks Service ports (every one without 'on');
  * resolution maps each to its targetPort on each selected pod (see
  * docs/claims.md#services) and refuses a Service port with no endpoint.
+ * Toward pods, 'on' may name container ports: resolution keeps, when every
+ * entry is a name, only the destination pods that declare one, and refuses a
+ * name no destination pod declares (docs/claims.md#named-ports).
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #ifndef NETVERIFY_CLAIM_H

@@ -47,6 +47,9 @@ struct nv_portspec {
     const char *name; /* a named port (resolved per destination), or NULL */
     unsigned port;    /* 0 = every port of the protocol */
     unsigned end;     /* endPort, or == port */
+    /* a claim's container port name given without a protocol ('on http'): claim.c resolves it
+     * to one entry per protocol the destination pods declare it for, before any engine */
+    unsigned char any_proto;
 };
 
 struct nv_policy;
