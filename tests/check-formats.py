@@ -80,6 +80,44 @@ def diff_json(path):
         check(c["old"] != c["new"], path + ": a claim's verdict changes")
 
 
+def explain_json(path):
+    """explain --format json: the shape docs/output.md gives."""
+    d = json.load(open(path))
+    check(set(d) == {"from", "to", "port", "service", "flows", "notes"}, path + ": top keys")
+    check(all(set(n) == {"text"} for n in d["notes"]), path + ": notes")
+    if d["service"] is not None:
+        check({"name", "location", "ports", "text"} == set(d["service"]), path + ": service")
+    check(d["flows"] or d["notes"], path + ": a flow or a note")
+    for f in d["flows"]:
+        check(set(f) == {"text", "from", "to", "port", "service_port", "notes", "pairs",
+                         "behaviours", "verdict"}, path + ": flow keys")
+        check(f["text"].startswith("flow: "), path + ": flow text")
+        if f["port"] is not None:
+            check(f["port"]["protocol"] in ("TCP", "UDP", "SCTP"), path + ": port protocol")
+            check(1 <= f["port"]["port"] <= 65535, path + ": port number")
+        for pair in f["pairs"]:
+            check(set(pair) == {"text", "egress", "ingress"}, path + ": pair keys")
+            for word in ("egress", "ingress"):
+                dr = pair[word]
+                check(dr["state"] in ("isolated", "not-isolated", "external"), path + ": state")
+                check(dr["text"].startswith(word + " of "), path + ": direction text")
+                check(isinstance(dr["allowed"], str), path + ": allowed")
+                check(bool(dr["policies"]) == (dr["state"] == "isolated"), path + ": policies")
+                for pol in dr["policies"]:
+                    check(pol["location"].count(":") >= 2, path + ": policy location")
+                    for r in pol["rules"]:
+                        check(r["result"] in ("matches", "does-not-match", "admits",
+                                              "admits-nothing", "no-rules"), path + ": rule")
+                        check(not r["peers"] or r["match"] == "no peer matches",
+                              path + ": peers listed when no peer matches")
+        if f["verdict"] is not None:
+            check(f["verdict"]["result"] in ("allowed", "blocked", "some-pods", "depends"),
+                  path + ": verdict result")
+            check(f["verdict"]["text"].startswith("verdict: "), path + ": verdict text")
+        if f["behaviours"] is not None:
+            check(f["behaviours"]["combinations"], path + ": combinations")
+
+
 def main():
     top = sys.argv[1]
     n = 0
@@ -89,10 +127,14 @@ def main():
         if not os.path.exists(args) or not os.path.exists(out):
             continue
         a = open(args).read().split("\n")
-        if a[0] not in ("check", "diff") or "--format" not in a:
+        if a[0] not in ("check", "diff", "explain") or "--format" not in a:
             continue
         fmt = a[a.index("--format") + 1]
-        if a[0] == "diff":
+        if a[0] == "explain":
+            if not os.path.getsize(out):
+                continue  # an error: nothing on standard output
+            {"json": explain_json}.get(fmt, lambda p: None)(out)
+        elif a[0] == "diff":
             {"sarif": sarif, "json": diff_json}.get(fmt, lambda p: None)(out)
         else:
             {"sarif": sarif, "junit": junit, "json": report}.get(fmt, lambda p: None)(out)

@@ -11,6 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdio.h>
+
+#include "netverify/buf.h"
 #include "netverify/check.h"
 #include "netverify/model.h"
 
@@ -66,5 +69,99 @@ int nv_explain_peer(const struct nv_model *m, const struct nv_policy *pol, const
 int nv_witness_place(struct nv_model *m, enum nv_part_kind kind, struct nv_witness *w);
 /* What rule r admits toward destination d, named ports resolved on d. */
 uint32_t nv_explain_rule_ports(struct nv_model *m, const struct nv_rule *r, const struct nv_end *d);
+
+/* ---- netverify explain: the flows between two endpoints, rule by rule ---- */
+
+/* One end: a workload (some of its pod groups, when 'only' is set) or an address. */
+struct nv_xend {
+    int external;
+    struct nv_ip ip;
+    long wl;
+    /* when set, only these pod groups of the workload (a Service's endpoints of one port) */
+    const uint32_t *only;
+    size_t nonly;
+};
+
+/* The port asked: PROTO/NUMBER, NUMBER, PROTO/NAME or NAME (a named port of the destination). */
+struct nv_xport {
+    int given;
+    int proto_given; /* PROTO/ written */
+    enum nv_proto proto;
+    unsigned port;
+    const char *name; /* as given, when named */
+};
+
+/* Parse --port into p; -1 when it is none of those forms. */
+int nv_xport_parse(const char *arg, struct nv_xport *p);
+/*
+ * A named port must name a container port of some destination pod (a
+ * workload); the checks return 0, or -1 with the reason in err.
+ */
+int nv_xport_resolve(const struct nv_model *m, const struct nv_xend *dst, struct nv_xport *p,
+                     struct nv_buf *err);
+/* A workload to itself is a flow between two of its pods: it needs two. */
+int nv_xself_check(const struct nv_model *m, const struct nv_xend *src, const struct nv_xend *dst,
+                   struct nv_buf *err);
+
+/*
+ * The explanation is a list of items in the order the text shows them, one
+ * line each; the JSON nests them: SERVICE > SERVICE_PORT > FLOW > PAIR >
+ * DIRECTION > POLICY > RULE > PEER (NOTE, ALLOWED, BEHAVIOURS, BEHAVIOUR and
+ * VERDICT belong to the item above them).
+ */
+enum nv_xitem_kind {
+    NV_XI_SERVICE,      /* --to 'svc NS/NAME': the Service, its pods, the Service ports picked */
+    NV_XI_SERVICE_PORT, /* one Service port toward some pods: its target port there */
+    NV_XI_NOTE,         /* a line on its own: no endpoint, pods without the port, no flow */
+    NV_XI_FLOW,         /* flow: SRC -> DST [on PORT] */
+    NV_XI_PAIR,         /* the pods of one pair of pod groups, when there are several */
+    NV_XI_DIRECTION,    /* egress of the source or ingress of the destination: isolated or not */
+    NV_XI_POLICY,       /* a NetworkPolicy that isolates it */
+    NV_XI_RULE,         /* one of its rules: whether it admits the flow */
+    NV_XI_PEER,         /* a peer of a rule that does not match, and why */
+    NV_XI_ALLOWED,      /* what the direction allows */
+    NV_XI_BEHAVIOURS,   /* the answer turns on the plugin's behaviours or the pods' addresses */
+    NV_XI_BEHAVIOUR,    /* the answer under one combination of behaviours */
+    NV_XI_VERDICT,
+};
+
+struct nv_xitem {
+    enum nv_xitem_kind kind;
+    int blank;         /* the text has a blank line before it */
+    char *text;        /* the line as the text shows it (not escaped) */
+    const char *word;  /* DIRECTION: egress or ingress; RULE, BEHAVIOUR, VERDICT: the result */
+    const char *state; /* DIRECTION: external, not-isolated or isolated */
+    /* POLICY, SERVICE: NS/NAME; PEER: the peer; DIRECTION: its end; FLOW: the source */
+    char *name;
+    /* POLICY: its podSelector; RULE: what matched; PEER: why not; FLOW: the destination;
+     * SERVICE_PORT: the Service port; VERDICT: the port asked */
+    char *detail;
+    char *ports; /* ALLOWED, RULE, BEHAVIOUR, VERDICT: a port set as text ("TCP 80"), or NULL */
+    struct nv_loc loc;    /* POLICY, RULE, PEER, SERVICE */
+    unsigned index;       /* RULE: its number in the policy; SERVICE_PORT: the target port */
+    struct nv_xport port; /* FLOW: the port asked, resolved */
+};
+
+struct nv_xreport {
+    struct nv_xitem *v;
+    size_t n, alloc;
+    int blank; /* while building: the next item follows a blank line */
+};
+void nv_xreport_release(struct nv_xreport *r);
+
+/*
+ * Explain the flows from src to dst (a workload or an address each), or, when
+ * svc is set, to each endpoint of the Service ports 'port' picks (port_arg as
+ * written, for messages), into out. Returns 0, or -1 with the reason in err
+ * (nothing to explain: a Service without pods or without the port asked).
+ */
+int nv_explain_run(struct nv_model *m, const struct nv_xend *src, const struct nv_xend *dst,
+                   const struct nv_service *svc, const struct nv_xport *port, const char *port_arg,
+                   struct nv_xreport *out, struct nv_buf *err);
+
+/* The renderers (explain_render.c); they return 0, or -1 when the output fails. */
+int nv_explain_write_text(FILE *fp, const struct nv_xreport *r);
+int nv_explain_write_json(FILE *fp, const struct nv_xreport *r, const char *from, const char *to,
+                          const char *port);
 
 #endif
