@@ -44,7 +44,7 @@ from concurrent.futures import ThreadPoolExecutor
 # The features this test checks by default: those netverify on main passes.
 FEATURES = {"base", "explain", "explain-named", "explain-svc", "ipv6", "kind-ref", "empty-values",
             "list", "services", "sidecars", "svc-named", "svc-on", "svc-headless", "replicas",
-            "hpa", "owners", "ctrl-labels", "self-error", "explain-self", "self-flows"}
+            "hpa", "owners", "ctrl-labels", "self-error", "explain-self", "self-flows", "pod-named"}
 
 ALL_FEATURES = {
     "base": "single-pod workloads of every kind, policies, claims of every form",
@@ -67,6 +67,9 @@ ALL_FEATURES = {
     "explain-svc": "explain --to 'svc NS/NAME' [--port SERVICE-PORT]: a verdict per Service "
                    "port, target port and workload",
     "self-flows": "list --self-flows rows w => w",
+    "pod-named": "'on NAME' / 'on PROTO/NAME' toward pods: resolved on each destination pod; "
+                 "when every entry is a name, pods declaring none are left out; a name no "
+                 "destination pod declares is an error",
     "ipv6": "IPv6 ipBlocks, cidr claims and explain addresses",
     "kind-ref": "claims naming NS/NAME[Kind] where two kinds share a name; NS/NAME or NAME "
                 "naming several workloads is an error",
@@ -557,6 +560,9 @@ def render_ports(ports):
     out = []
     for proto, lo, hi, style in ports:
         text = str(lo) if lo == hi else "%d-%d" % (lo, hi)
+        if proto == "PNAME":
+            out.append(style[1] if style[0] is None else style[0].lower() + "/" + style[1])
+            continue
         out.append(style if proto == "NAME" else text if style else proto.lower() + "/" + text)
     return ",".join(out)
 
@@ -651,7 +657,9 @@ def eval_claim(m, c):
     if a_atoms and not a_pods and B[0] == "cidr" and not c["only"]:
         raise ClaimError("nothing", "a claim between external addresses only")
     ports = c["ports"]
-    P = ps_norm([(p, lo, hi) for p, lo, hi, _ in ports if p != "NAME"]) if ports else None
+    P = ps_norm([(p, lo, hi) for p, lo, hi, _ in ports if p not in ("NAME", "PNAME")]) \
+        if ports else None
+    names = [e for e in ports or [] if e[0] == "PNAME"]
     # destination points: (endpoint, port set wanted, service port or None)
     if B[0] == "svc":
         resolve_set(m, B)
@@ -665,6 +673,29 @@ def eval_claim(m, c):
             raise ClaimError("svc-named", "Service port %s of %s has no endpoint"
                              % (empty[0]["port"], render_set(B)))
         points = [(p, ps_norm([(proto, t, t)]), sp) for p, proto, t, sp in pts]
+        need_all = True
+    elif names:
+        # container port names, resolved on each destination pod
+        b_pods, b_atoms = resolve_set(m, B)
+        dests = [m.ends[i] for i in sorted(b_pods)]
+
+        def on_pod(pod, e):
+            proto, name = e[3]
+            return [(pr, num, num) for n, pr, num in pod.ports
+                    if n == name and (proto is None or pr == proto)]
+        for e in names:
+            if not any(on_pod(p, e) for p in dests):
+                raise ClaimError("pod-named", "no pod of %s declares %s"
+                                 % (render_set(B), render_ports([e])))
+        all_named = len(names) == len(ports)
+        points = []
+        for p in dests:
+            res = [x for e in names for x in on_pod(p, e)]
+            if res or not all_named:
+                points.append((p, ps_norm([(q, lo, hi) for q, lo, hi, _ in ports
+                                           if q not in ("NAME", "PNAME")] + res), None))
+        if not all_named:
+            points += [(m.ends[i], P, None) for i in sorted(b_atoms)]
         need_all = True
     else:
         b_pods, b_atoms = resolve_set(m, B)
@@ -1173,6 +1204,19 @@ class Gen:
                 out.append(rng.choice([("TCP", 7777, 7777, False), ("NAME", 0, 0, "nope")]))
             return out
         out = []
+        if self.on("pod-named") and rng.random() < 0.35:
+            declared = sorted({(n, pr) for p in m.pods for n, pr, _ in p.ports if n})
+            if declared and rng.random() < 0.9:
+                name, proto = rng.choice(declared)
+            else:
+                name, proto = "nope", "TCP"
+            if rng.random() < 0.6:
+                proto = None
+            elif rng.random() < 0.2:
+                proto = rng.choice(["TCP", "UDP", "SCTP"])
+            out.append(("PNAME", 0, 0, (proto, name)))
+            if rng.random() < 0.7:
+                return out
         for _ in range(rng.choice([1, 1, 2])):
             proto = rng.choice(["TCP", "TCP", "UDP", "SCTP"])
             lo = rng.choice(PORT_NUMS + [81, 1, 65535])
