@@ -98,7 +98,8 @@ static void nv_jdirection(struct nv_jstate *s, const struct nv_xitem *it)
     nv_json_set(s->dir, "policies", s->policies);
     /* an isolated direction's ALLOWED item follows; nothing restricts the others */
     nv_json_set(s->dir, "allowed",
-                strcmp(it->state, "isolated") ? nv_json_str("All") : nv_json_null());
+                strcmp(it->state, "isolated") ? nv_json_str("All Connections") : nv_json_null());
+    nv_json_set(s->dir, "allowed_text", nv_json_null());
     nv_json_set(s->pair, it->word, s->dir);
     /* the ingress closes the pair: the next direction starts another */
     if (!strcmp(it->word, "ingress"))
@@ -173,6 +174,7 @@ static void nv_jadd(struct nv_jstate *s, const struct nv_xitem *it)
         break;
     case NV_XI_ALLOWED:
         nv_json_set(s->dir, "allowed", nv_json_str(it->ports));
+        nv_json_set(s->dir, "allowed_text", nv_json_str(it->text));
         break;
     case NV_XI_BEHAVIOURS:
         o = nv_jitem(NULL, it);

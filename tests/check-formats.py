@@ -102,6 +102,8 @@ def explain_json(path):
                 check(dr["state"] in ("isolated", "not-isolated", "external"), path + ": state")
                 check(dr["text"].startswith(word + " of "), path + ": direction text")
                 check(isinstance(dr["allowed"], str), path + ": allowed")
+                check((dr["allowed_text"] is None) == (dr["state"] != "isolated"),
+                      path + ": allowed_text")
                 check(bool(dr["policies"]) == (dr["state"] == "isolated"), path + ": policies")
                 for pol in dr["policies"]:
                     check(pol["location"].count(":") >= 2, path + ": policy location")

@@ -1534,6 +1534,7 @@ def compare_explain_svc(nv, m, src, dst, proto, port, tmp):
     rc, so, se = run(nv, args, tmp)
     if rc != 0:
         return [bad_exit(what, rc, se)]
+    json_out = compare_explain_json(nv, args, so, tmp)
     got, none, block = {}, set(), None
     for line in so.splitlines():
         mb, mn = SVC_BLOCK.match(line), SVC_NONE.match(line)
@@ -1562,7 +1563,41 @@ def compare_explain_svc(nv, m, src, dst, proto, port, tmp):
     if empty != none:
         out.append(("explain", "%s: Service ports without endpoints: netverify %s, the "
                     "evaluator %s" % (what, sorted(none), sorted(empty))))
-    return out
+    return out + json_out
+
+
+def json_texts(v):
+    """every 'text' string of an explain --format json document, in document order"""
+    if isinstance(v, dict):
+        return [v[k] for k in ("text", "allowed_text") if isinstance(v.get(k), str)] + \
+            [t for k in sorted(v) if k not in ("text", "allowed_text") for t in json_texts(v[k])]
+    if isinstance(v, list):
+        return [t for x in v for t in json_texts(x)]
+    return []
+
+
+def compare_explain_json(nv, args, text, tmp):
+    """--format json holds the lines of the text, and the same verdicts"""
+    rc, so, se = run(nv, args + ["--format", "json"], tmp)
+    what = " ".join(args[2:]) + " --format json"
+    if rc != 0:
+        return [bad_exit(what, rc, se)]
+    try:
+        d = json.loads(so)
+    except ValueError:
+        return [("explain", "%s: not JSON: %s" % (what, so[:200]))]
+    words = {"allowed": "verdict: allowed", "blocked": "verdict: blocked",
+             "some-pods": "verdict: allowed for some", "depends": "verdict: depends"}
+    got = sorted(json_texts(d))
+    want = sorted(x for x in text.splitlines() if x)
+    if got != want:
+        return [("explain", "%s: the lines differ from the text's: %s" % (
+            what, sorted(set(got) ^ set(want))[:3]))]
+    for f in d["flows"]:
+        v = f["verdict"]
+        if v is not None and not v["text"].startswith(words[v["result"]]):
+            return [("explain", "%s: verdict %s for %r" % (what, v["result"], v["text"]))]
+    return []
 
 
 def compare_explain(nv, m, case, tmp):
@@ -1579,6 +1614,8 @@ def compare_explain(nv, m, case, tmp):
         if rc not in (0, 1):
             out.append(bad_exit("explain --from %s --to %s --port %s" % (src, dst, flag), rc, se))
             continue
+        if rc == 0:
+            out += compare_explain_json(nv, explain_args(src, dst, proto, port), so, tmp)
         lines = [x for x in so.splitlines() if x.startswith("verdict: ")]
         got = None
         if rc == 0 and len(lines) == 1:
