@@ -159,8 +159,12 @@ int nv_ep_parse(const char *text, struct nv_epref *ref, struct nv_buf *err)
         ref->kindlen = len - idlen - 2;
     }
     slash = memchr(text, '/', idlen);
-    if (!slash && idlen && (memchr(text, ':', idlen) || strspn(text, "0123456789.") == idlen))
-        return nv_ep_fail(err, "'%s': %s", text, why ? why : "invalid IP address");
+    if (!slash && idlen && (memchr(text, ':', idlen) || strspn(text, "0123456789.") == idlen)) {
+        if (br || memchr(text, ':', idlen))
+            return nv_ep_fail(err, "'%s': %s", text, why ? why : "invalid IP address");
+        /* digits and dots: a workload may be named so (a DNS name), else an address */
+        ref->ip_why = why ? why : "invalid IP address";
+    }
     if (!idlen || (slash && (slash == text || slash == text + idlen - 1 ||
                              memchr(slash + 1, '/', idlen - (size_t)(slash - text) - 1))))
         return nv_ep_fail(err, "'%s': %s", text, k_forms);
@@ -403,6 +407,8 @@ static int nv_resolve_workload(const struct nv_model *m, const struct nv_epref *
         out->wl = first;
         return 0;
     }
+    if (!found && !other && ref->ip_why)
+        return nv_ep_fail(err, "'%s': %s", ref->text, ref->ip_why);
     if (!found && !other)
         return nv_no_workload(m, ref, err);
     nv_buf_init(&list, 0);

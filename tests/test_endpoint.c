@@ -59,6 +59,11 @@ static const char k_cluster[] =
     "spec: {containers: [{name: c, image: i}]}\n"
     "---\n"
     "apiVersion: v1\n"
+    "kind: Pod\n"
+    "metadata: {name: '1.2', namespace: a, labels: {app: digits}}\n"
+    "spec: {containers: [{name: c, image: i}]}\n"
+    "---\n"
+    "apiVersion: v1\n"
     "kind: Service\n"
     "metadata: {name: web-svc, namespace: shop}\n"
     "spec: {selector: {app: web}, ports: [{port: 80}]}\n"
@@ -157,6 +162,7 @@ static void test_resolve_forms(void **state)
     ok("shop/api[StatefulSet]", "shop/api[StatefulSet]");
     ok("api[Deployment]", "shop/api[Deployment]");
     ok("a/cache", "a/cache[Pod]");
+    ok("1.2", "a/1.2[Pod]"); /* digits and dots: a workload's name, since one has it */
     ok("svc shop/web-svc", "svc shop/web-svc");
     ok("10.1.2.3", "10.1.2.3");
     ok("::ffff:10.1.2.3", "10.1.2.3");

@@ -41,6 +41,8 @@ struct nv_epref {
     const char *kind; /* NULL: no [Kind] */
     size_t kindlen;
     struct nv_ip ip; /* NV_EP_ADDRESS */
+    /* a bare NAME of digits and dots that is no address: why, should no workload have it */
+    const char *ip_why;
 };
 
 /* An endpoint looked up in a model. */
