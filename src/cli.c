@@ -47,6 +47,7 @@ static int nv_parse_size(const char *arg, unsigned long long *out)
 /* The shared options' values: above every character a short option can be. */
 enum nv_shared_opt {
     NV_OPT_MAX_DEPTH = 0x100,
+    NV_OPT_LIST_OPTIONS,
     NV_OPT_MAX_FILE_SIZE,
     NV_OPT_MAX_NODES,
     NV_OPT_CNI,
@@ -69,6 +70,8 @@ static const struct {
     unsigned flag;
 } k_shared[] = {
     {{"help", no_argument, NULL, 'h'}, 0},
+    /* for completion scripts and tests/check-help.py: the options the parser takes */
+    {{"list-options", no_argument, NULL, NV_OPT_LIST_OPTIONS}, 0},
     {{"format", required_argument, NULL, 'f'}, 0}, /* when the command has formats */
     {{"output", required_argument, NULL, 'o'}, NV_WRITES_OUTPUT},
     {{"timeout", required_argument, NULL, NV_OPT_TIMEOUT}, NV_TAKES_TIMEOUT},
@@ -225,6 +228,19 @@ void nv_cli_release(struct nv_cli *cli)
     nv_view_opts_release(&cli->view);
 }
 
+/* --list-options: every option of the command, one a line, "--name" or "-c". */
+static void nv_cli_list_options(const struct nv_cli *cli)
+{
+    const struct option *o;
+    const char *p;
+
+    for (o = cli->all_longopts; o->name; o++)
+        printf("--%s\n", o->name);
+    for (p = cli->all_shortopts; *p; p++)
+        if (*p != ':')
+            printf("-%c\n", *p);
+}
+
 int nv_cli_next(struct nv_cli *cli, const struct nv_cli_spec *spec, int argc, char **argv)
 {
     int c;
@@ -244,6 +260,11 @@ int nv_cli_next(struct nv_cli *cli, const struct nv_cli_spec *spec, int argc, ch
             return 0;
         if (c == 'h') {
             spec->help();
+            cli->status = NV_EXIT_OK;
+            break;
+        }
+        if (c == NV_OPT_LIST_OPTIONS) {
+            nv_cli_list_options(cli);
             cli->status = NV_EXIT_OK;
             break;
         }

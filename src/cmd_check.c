@@ -17,7 +17,8 @@
 #include "netverify/escape.h"
 
 static const char k_usage[] =
-    "netverify check PATH... [--claims FILE] [--format text|json|sarif|junit] [--emit-smt DIR]";
+    "netverify check PATH... [--claims FILE] [--format text|json|sarif|junit] [-o FILE] "
+    "[--emit-smt DIR] [--timeout SECS] [--cross-check] [--jobs N] [INPUT OPTIONS]";
 
 enum nv_cfmt { NV_CF_TEXT, NV_CF_JSON, NV_CF_SARIF, NV_CF_JUNIT };
 
@@ -41,7 +42,7 @@ static void nv_check_help(void)
         "                        (default: 2 with 4 claims or more and at most 20,000\n"
         "                        classes of pods, else 1); N may change which\n"
         "                        counterexamples are shown, never the verdicts\n" NV_CLI_INPUT_HELP
-            NV_CLI_CLAIMS_HELP "  -h, --help            show this help\n\n"
+            NV_CLI_CLAIMS_HELP "\n"
         "Claims (one per line of the file's 'claims:' list; see docs/claims.md):\n"
         "  only frontend reaches inference on 80\n"
         "  pods app=web reaches pods app=db in namespace shop on tcp/5432\n"

@@ -18,7 +18,8 @@
 
 static const char k_usage[] =
     "netverify diff OLD NEW [--format text|json|md|sarif] [--fail-on WHAT] [--claims FILE] "
-    "[--self-flows] [--focus EP] [--namespace NS] [--direction in|out] [--peer EP]";
+    "[--self-flows] [--focus EP] [--namespace NS] [--direction in|out] [--peer EP] [-o FILE] "
+    "[INPUT OPTIONS]";
 
 #define NV_FAIL_ADDED 1
 #define NV_FAIL_REMOVED 2
@@ -46,7 +47,7 @@ static void nv_diff_help(void)
         "      --self-flows      also compare w => w: what two distinct pods of a\n"
         "                        workload of several pods allow each other\n" NV_CLI_FILTERS_HELP
         "  -o, --output FILE     write the result to FILE instead of standard "
-        "output\n" NV_CLI_INPUT_HELP NV_CLI_CLAIMS_HELP "  -h, --help            show this help\n\n"
+        "output\n" NV_CLI_INPUT_HELP NV_CLI_CLAIMS_HELP "\n"
         "Changes come in the order 'netverify list' prints connections. Nothing is\n"
         "printed (text, md) when nothing changes. With filters, only the changes of the\n"
         "flows in view are written and counted (--fail-on too); the claims are not\n"

@@ -16,7 +16,8 @@
 #include "netverify/explain.h"
 
 static const char k_usage[] =
-    "netverify explain PATH... --from EP --to EP [--port PROTO/PORT] [--format text|json]";
+    "netverify explain PATH... --from EP --to EP [--port PROTO/PORT] [--format text|json] "
+    "[-o FILE] [INPUT OPTIONS]";
 static const char *const k_formats[] = {"text", "json", NULL};
 
 static void nv_explain_help(void)
@@ -44,9 +45,9 @@ static void nv_explain_help(void)
           "                        each destination pod; toward a Service, a Service\n"
           "                        port by number or name; without it every port (every\n"
           "                        Service port) is explained\n"
-          "      --format F        text (default) or json (see docs/output.md)\n"
+          "  -f, --format F        text (default) or json (see docs/output.md)\n"
           "  -o, --output FILE     write the explanation to FILE instead of standard "
-          "output\n" NV_CLI_INPUT_HELP "  -h, --help            show this help\n\n"
+          "output\n" NV_CLI_INPUT_HELP "\n"
           "Example:\n"
           "  netverify explain cluster/ --from shop/web --to shop/api --port tcp/9000\n"
           "  netverify explain cluster/ --from shop/web --to 'svc shop/api' --port http\n\n"

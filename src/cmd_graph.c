@@ -18,7 +18,7 @@
 #include "netverify/matrix.h"
 
 static const char k_usage[] = "netverify graph PATH... [-o FILE] [--group workload|namespace] "
-                              "[--focus EP] [--claims FILE]";
+                              "[--focus EP] [--claims FILE] [INPUT OPTIONS]";
 
 static void nv_graph_help(void)
 {
@@ -50,7 +50,7 @@ static void nv_graph_help(void)
           "                        grouped by namespace, an edge is red when one of\n"
           "                        its flows refutes, and a namespace is yellow when\n"
           "                        a claim names it or one of its workloads\n" NV_CLI_INPUT_HELP
-              NV_CLI_CLAIMS_HELP "  -h, --help            show this help\n\n"
+              NV_CLI_CLAIMS_HELP "\n"
           "Edges are labelled with the allowed connections (\"TCP 80;UDP 53\"); \"All\"\n"
           "edges are bold. Workloads are boxes (the focused one with a double border),\n"
           "namespaces folders, external ranges hexagons; a legend draws each shape and\n"

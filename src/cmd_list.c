@@ -17,7 +17,7 @@
 
 static const char k_usage[] =
     "netverify list PATH... [--format text|json|csv|md|summary] [--self-flows] [--focus EP] "
-    "[--namespace NS] [--direction in|out] [--peer EP] [-o FILE]";
+    "[--namespace NS] [--direction in|out] [--peer EP] [-o FILE] [INPUT OPTIONS]";
 
 enum nv_fmt { NV_FMT_TEXT, NV_FMT_JSON, NV_FMT_CSV, NV_FMT_MD, NV_FMT_SUMMARY };
 
@@ -38,7 +38,7 @@ static void nv_list_help(void)
           "                        of several pods (replicas, ...) allow each "
           "other\n" NV_CLI_FILTERS_HELP
           "  -o, --output FILE     write the result to FILE instead of standard "
-          "output\n" NV_CLI_INPUT_HELP "  -h, --help            show this help\n\n"
+          "output\n" NV_CLI_INPUT_HELP "\n"
           "Connections are sorted by source, then destination; external ranges come\n"
           "first, in address order (IPv4, then IPv6), then workloads by namespace/name.\n"
           "A line between workloads of several pods is the union over their pods.\n"

@@ -90,7 +90,13 @@ int nv_cli_pick(const char *arg, const char *const *names);
 /* Print "netverify: MSG" and the usage line on stderr; returns NV_EXIT_INPUT. */
 int nv_cli_usage_error(const char *usage, const char *fmt, ...) NV_PRINTF(2, 3);
 
+/*
+ * The end of a command's option list in its --help: -h, then the input
+ * options every command takes (its usage line says "[INPUT OPTIONS]").
+ */
 #define NV_CLI_INPUT_HELP                                                                          \
+    "  -h, --help            show this help\n\n"                                                   \
+    "Input options:\n"                                                                             \
     "      --cni NAME        the cluster's network plugin: calico, cilium,\n"                      \
     "                        ovn-kubernetes, antrea or generic (default: generic, or\n"            \
     "                        'cluster: cni:' in netverify.yaml); see docs/semantics.md\n"          \
