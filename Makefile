@@ -114,7 +114,7 @@ unit: $(TEST_BINS)
 
 golden: $(NV)
 	@sh tests/run-golden.sh $(NV)
-	@$(PYTHON) tests/check-help.py $(NV)
+	@$(PYTHON) tests/check-help.py $(NV) docs/netverify.1
 	@$(PYTHON) tests/check-formats.py tests/golden
 	@$(PYTHON) tests/check-emit.py $(NV) tests/golden/check-forms/cluster.yaml \
 		tests/golden/check-forms/claims.yaml

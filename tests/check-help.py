@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Each command's --help against the options its parser takes.
 
-Usage: check-help.py NETVERIFY
+Usage: check-help.py NETVERIFY [MANPAGE]
 
 For every command that 'netverify --help' lists: the options in the option
 lists of 'netverify CMD --help' (lines that start with an option) are exactly
 those that 'netverify CMD --list-options' says the parser takes, and the
 usage line names every one of them but -h and the input options, which it
 sums up as [INPUT OPTIONS] under a heading of their own. So a new option
-cannot go undocumented, and a documented one cannot be gone.
+cannot go undocumented, and a documented one cannot be gone. With MANPAGE
+(docs/netverify.1), the man page has each command in its synopsis and each
+long option of each command.
 """
 import re
 import subprocess
@@ -23,9 +25,10 @@ def run(nv, *args):
 
 
 def main(argv):
-    if len(argv) != 2:
-        sys.exit("usage: check-help.py NETVERIFY")
+    if len(argv) not in (2, 3):
+        sys.exit("usage: check-help.py NETVERIFY [MANPAGE]")
     nv = argv[1]
+    man = open(argv[2], encoding="utf-8").read().replace("\\-", "-") if len(argv) == 3 else None
     top = run(nv, "--help")
     cmds = re.findall(r"^  ([a-z]+) ", top.split("Commands:", 1)[1], re.M)
     failed = 0
@@ -61,6 +64,12 @@ def main(argv):
             words = re.findall(r"-[\w-]+", usage)
             if o not in words and pairs.get(o) not in words:
                 problems.append("%s is not on the usage line" % o)
+        if man is not None:
+            if ".B netverify %s\n" % cmd not in man:
+                problems.append("not in the man page's synopsis")
+            for o in sorted(parser):
+                if o.startswith("--") and not re.search(re.escape(o) + r"\b", man):
+                    problems.append("%s is not in the man page" % o)
         for p in problems:
             print("FAIL %s: %s" % (cmd, p))
         failed += bool(problems)
