@@ -9,8 +9,8 @@ those that 'netverify CMD --list-options' says the parser takes, and the
 usage line names every one of them but -h and the input options, which it
 sums up as [INPUT OPTIONS] under a heading of their own. So a new option
 cannot go undocumented, and a documented one cannot be gone. With MANPAGE
-(docs/netverify.1), the man page has each command in its synopsis and each
-long option of each command.
+(docs/netverify.1), the man page has each command in its synopsis with the
+options of its usage line, and each long option of each command.
 """
 import re
 import subprocess
@@ -65,11 +65,21 @@ def main(argv):
             if o not in words and pairs.get(o) not in words:
                 problems.append("%s is not on the usage line" % o)
         if man is not None:
-            if ".B netverify %s\n" % cmd not in man:
+            m = re.search(r"^\.B netverify %s\n(.*?)^\.br$" % cmd, man, re.S | re.M)
+            if not m:
                 problems.append("not in the man page's synopsis")
+            synopsis = re.findall(r"-[\w-]+", m.group(1)) if m else []
+            if m and "FILTERS" in m.group(1):  # the options of the section FILTERS
+                f = re.search(r"^\.SH FILTERS\n(.*?)^\.SH ", man, re.S | re.M)
+                synopsis += re.findall(r"^\.B[IR]? (-[\w-]+)", f.group(1), re.M) if f else []
             for o in sorted(parser):
-                if o.startswith("--") and not re.search(re.escape(o) + r"\b", man):
+                if not o.startswith("--"):
+                    continue
+                if not re.search(re.escape(o) + r"(?![\w-])", man):
                     problems.append("%s is not in the man page" % o)
+                elif o not in inputs and o != "--help" and m and o not in synopsis \
+                        and pairs.get(o) not in synopsis:
+                    problems.append("%s is not in the man page's synopsis" % o)
         for p in problems:
             print("FAIL %s: %s" % (cmd, p))
         failed += bool(problems)
