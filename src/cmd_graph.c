@@ -16,9 +16,11 @@
 #include "netverify/escape.h"
 #include "netverify/graph.h"
 #include "netverify/matrix.h"
+#include "netverify/view.h"
 
-static const char k_usage[] = "netverify graph PATH... [-o FILE] [--group workload|namespace] "
-                              "[--focus EP] [--claims FILE] [INPUT OPTIONS]";
+static const char k_usage[] =
+    "netverify graph PATH... [-o FILE] [--group workload|namespace] [--focus EP] "
+    "[--namespace NS] [--direction in|out] [--peer EP] [--claims FILE] [INPUT OPTIONS]";
 
 static void nv_graph_help(void)
 {
@@ -35,12 +37,12 @@ static void nv_graph_help(void)
           "                        namespace; namespace: one node per namespace, edges\n"
           "                        merged (union of the ports). Default: workload, or\n"
           "                        namespace when the workload diagram would have\n"
-          "                        more than 50 nodes (a note on stderr says so)\n"
-          "  -f, --focus EP        only the edges to and from EP: a workload (NS/NAME,\n"
-          "                        NS/NAME[Kind], or a NAME that is unique), or 'svc\n"
-          "                        NS/NAME' (the workloads it selects); grouped by\n"
-          "                        namespace, EP keeps a node of its own and its peers\n"
-          "                        are merged into their namespaces\n"
+          "                        more than 50 nodes (a note on stderr says "
+          "so)\n" NV_CLI_FILTERS_HELP
+          "                        (the filters of list and diff, on edges). The\n"
+          "                        workloads --focus names have a double border and,\n"
+          "                        grouped by namespace, a node of their own; their\n"
+          "                        peers are merged into their namespaces\n"
           "  -c, --claims FILE     decide the claims in FILE (matrix engine) and mark\n"
           "                        them: edges that refute a claim are red and carry\n"
           "                        its name, a blocked flow a claim needs is a dashed\n"
@@ -62,24 +64,33 @@ static void nv_graph_help(void)
 }
 
 /*
- * --focus EP: the workloads it stands for (a workload, or those with a pod
- * the Service selects) appended to focus[*n]. Returns 0, or -1 after saying
- * why on stderr.
+ * The workloads the --focus options stand for (a workload, or those with a
+ * pod a Service selects; nv_view_done() has said already that each names
+ * something), ascending and once each, into focus. Returns their number.
  */
-static int nv_graph_focus_arg(const struct nv_model *m, const char *arg, uint32_t *focus, size_t *n)
+static size_t nv_graph_focused(const struct nv_model *m, const struct nv_view_opts *o,
+                               uint32_t *focus)
 {
+    unsigned char *in = nv_xcalloc(m->nworkloads + 1, 1);
+    uint32_t *wl = nv_xmalloc((m->nworkloads + 1) * sizeof(*wl));
+    size_t i, k, n = 0;
+    struct nv_buf err;
     struct nv_ep ep;
-    size_t k;
 
-    if (nv_ep_arg(m, "--focus", arg, NV_EP_WORKLOAD | NV_EP_SERVICE, &ep) < 0)
-        return -1;
-    k = nv_ep_workloads(m, &ep, focus + *n);
-    if (!k) {
-        nv_escape_term_line(stderr, "netverify: --focus '%s' selects no pod of a workload", arg);
-        return -1;
+    nv_buf_init(&err, 0);
+    for (i = 0; i < o->nfocus; i++) {
+        if (nv_ep_lookup(m, o->focus[i], NV_EP_ANY, &ep, &err) < 0)
+            continue;
+        for (k = nv_ep_workloads(m, &ep, wl); k > 0; k--)
+            in[wl[k - 1]] = 1;
     }
-    *n += k;
-    return 0;
+    for (i = 0; i < m->nworkloads; i++)
+        if (in[i])
+            focus[n++] = (uint32_t)i;
+    nv_buf_release(&err);
+    free(in);
+    free(wl);
+    return n;
 }
 
 /* The output format from FILE's extension; NULL if unknown. */
@@ -102,20 +113,20 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
 {
     static const struct option opts[] = {
         {"group", required_argument, NULL, 'g'},
-        {"focus", required_argument, NULL, 'f'},
         {"claims", required_argument, NULL, 'c'},
         {NULL, 0, NULL, 0},
     };
-    static const struct nv_cli_spec spec = {k_usage, nv_graph_help, NULL, NULL, opts, "g:f:c:"};
+    static const struct nv_cli_spec spec = {k_usage, nv_graph_help, NULL, NULL, opts, "g:c:"};
     static const char *const groups[] = {"workload", "namespace", NULL};
     struct nv_load_opts lo;
-    const char *output, *format = "dot", *focus_ep = NULL, *claims_path = NULL;
+    const char *output, *format = "dot", *claims_path = NULL;
     struct nv_claims claims;
     uint32_t *focus;
     size_t nfocus = 0;
     struct nv_model *m;
     struct nv_matrix *x;
     struct nv_graph_opts go;
+    struct nv_view view;
     struct nv_graph *g;
     FILE *fp = stdout;
     int c, group = NV_GRAPH_AUTO, rc = NV_EXIT_OK;
@@ -126,9 +137,6 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
             group = nv_cli_pick(cli->arg, groups);
             if (group < 0)
                 return nv_cli_usage_error(k_usage, "unknown group '%s'", cli->arg);
-            break;
-        case 'f':
-            focus_ep = cli->arg;
             break;
         case 'c':
             claims_path = cli->arg;
@@ -150,23 +158,24 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
     nv_phase("load");
     if (!m)
         return NV_EXIT_INPUT;
+    nv_view_init(&view, &cli->view, m->nworkloads);
+    nv_view_add(&view, m, NULL);
     focus = nv_xmalloc((m->nworkloads + 1) * sizeof(*focus));
-    if (focus_ep && nv_graph_focus_arg(m, focus_ep, focus, &nfocus) < 0) {
-        free(focus);
-        nv_claims_release(&claims);
-        nv_model_free(m);
-        return NV_EXIT_INPUT;
+    if (nv_view_done(&view, stderr) < 0) {
+        rc = NV_EXIT_INPUT;
+        goto out;
     }
     if (output && !(fp = fopen(output, "wb"))) {
         nv_escape_term_line(stderr, "netverify: cannot write '%s'", output);
-        free(focus);
-        nv_claims_release(&claims);
-        nv_model_free(m);
-        return NV_EXIT_INPUT;
+        fp = stdout;
+        rc = NV_EXIT_INPUT;
+        goto out;
     }
+    nfocus = nv_graph_focused(m, &cli->view, focus);
     x = nv_matrix_new(m);
     nv_phase("engine");
     go.group = (enum nv_graph_group)group;
+    go.view = &view;
     go.focus = focus;
     go.nfocus = nfocus;
     go.claims = claims_path ? &claims : NULL;
@@ -186,8 +195,10 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
         rc = NV_EXIT_INTERNAL;
     }
     nv_graph_free(g);
-    free(focus);
     nv_matrix_free(x);
+out:
+    free(focus);
+    nv_view_release(&view);
     nv_claims_release(&claims);
     nv_model_free(m);
     return rc;

@@ -15,6 +15,7 @@
 #include "netverify/buf.h"
 #include "netverify/check.h"
 #include "netverify/escape.h"
+#include "netverify/flows.h"
 #include "netverify/report.h"
 /*
  * One end of an edge: an external range (atoms a0..a1), or a workload or a
@@ -45,7 +46,12 @@ struct nv_gstate {
     int byns; /* the ends are namespaces (but the focused workloads) */
     /* per workload: focused (drawn on its own when grouped); NULL: no focus */
     unsigned char *focus;
-    /* per workload: an end in view (the focused ones, those of --namespace); NULL: all */
+    /* the filters (NULL: none, every flow is drawn) */
+    const struct nv_view *view;
+    /*
+     * per workload: an end in view (--focus, --namespace); NULL without
+     * filters, or when an address is an end in view (every row is then read)
+     */
     unsigned char *inview;
     struct nv_gedge *edges;
     size_t nedges, alloc, seq;
@@ -845,14 +851,25 @@ static void nv_gnamed_release(struct nv_gnamed *n)
     free(n->ns);
 }
 
-/* The filters: keep the edges that start or end at a workload in view. */
+/* An edge end as the filters see it. */
+static void nv_gep_flow_end(const struct nv_gep *e, struct nv_flow_end *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->wl = e->ext ? -1 : (long)e->idx;
+    out->r = e->r;
+}
+
+/* The filters: keep the edges view.h keeps (docs/output.md, "Filters"). */
 static void nv_graph_filter(struct nv_gstate *S)
 {
     size_t i, n = 0;
 
     for (i = 0; i < S->nedges; i++) {
         struct nv_gedge *e = &S->edges[i];
-        if ((!e->s.ext && S->inview[e->s.idx]) || (!e->d.ext && S->inview[e->d.idx]))
+        struct nv_flow_end s, d;
+        nv_gep_flow_end(&e->s, &s);
+        nv_gep_flow_end(&e->d, &d);
+        if (nv_view_keeps(S->view, &s, &d))
             S->edges[n++] = *e;
         else
             free(e->note);
@@ -989,9 +1006,10 @@ static int nv_graph_auto(struct nv_gstate *S)
     unsigned char *seen;
 
     free(nv_graph_ranges(S, &nr));
-    if (S->inview) {
+    if (S->view) {
         seen = nv_xcalloc(S->m->nworkloads + 1, 1);
-        memcpy(seen, S->inview, S->m->nworkloads);
+        if (S->inview)
+            memcpy(seen, S->inview, S->m->nworkloads);
         for (i = 0; i < S->nedges; i++) {
             if (!S->edges[i].s.ext)
                 seen[S->edges[i].s.idx] = 1;
@@ -1034,7 +1052,7 @@ static unsigned char *nv_claimed_namespaces(const struct nv_model *m, const stru
 static void nv_graph_flows(struct nv_gstate *S, struct nv_matrix *x, int group,
                            const struct nv_gmark *mk, size_t nmk)
 {
-    int filtered = S->inview != NULL;
+    int filtered = S->view != NULL;
 
     if (group == NV_GRAPH_AUTO && !filtered && S->m->nworkloads > NV_GRAPH_MAX_WORKLOAD_NODES) {
         nv_gstate_note(S, "%zu workloads are more than %d nodes", S->m->nworkloads,
@@ -1042,7 +1060,7 @@ static void nv_graph_flows(struct nv_gstate *S, struct nv_matrix *x, int group,
         group = NV_GRAPH_NAMESPACE;
     }
     if (group != NV_GRAPH_NAMESPACE || filtered) {
-        if (filtered)
+        if (S->inview)
             nv_flows_of_set(S, x, S->inview);
         else
             nv_flows_by_workload(S, x);
@@ -1077,11 +1095,11 @@ static unsigned char *nv_graph_keep(const struct nv_gstate *S)
     unsigned char *keep;
     size_t i;
 
-    if (!S->inview)
+    if (!S->view)
         return NULL;
     keep = nv_xcalloc((S->byns ? m->nns : m->nworkloads) + 1, 1);
     for (i = 0; i < m->nworkloads; i++) {
-        if (!S->inview[i])
+        if (!S->inview || !S->inview[i])
             continue;
         if (!S->byns)
             keep[i] = 1;
@@ -1166,6 +1184,17 @@ static size_t nv_graph_add_box(struct nv_graph *g, size_t *alloc, const char *id
     return g->nboxes++;
 }
 
+/* Whether range r holds an address --focus gives. */
+static int nv_range_focused(const struct nv_view *v, const struct nv_iprange *r)
+{
+    size_t i;
+
+    for (i = 0; v && i < v->naddr; i++)
+        if ((v->addr_mark[i] & NV_VIEW_END) && nv_iprange_has(r, &v->addr[i]))
+            return 1;
+    return 0;
+}
+
 /* Nodes in a stable order: external ranges by address, then namespaces/workloads by name. */
 static void nv_graph_nodes(const struct nv_gstate *S, struct nv_graph *g, struct nv_gnodes *N)
 {
@@ -1188,7 +1217,8 @@ static void nv_graph_nodes(const struct nv_gstate *S, struct nv_graph *g, struct
         N->wl_node[i] = NV_GRAPH_NO_BOX;
     for (i = 0; i < N->nr; i++) {
         nv_iprange_format(&N->rs[i], addr);
-        nv_graph_add_node(g, N, NV_GRAPH_NODE_RANGE, addr, addr, NV_GRAPH_NO_BOX, 0);
+        nv_graph_add_node(g, N, NV_GRAPH_NODE_RANGE, addr, addr, NV_GRAPH_NO_BOX,
+                          nv_range_focused(S->view, &N->rs[i]) ? NV_GRAPH_FOCUS : 0);
     }
     for (i = 0; i < m->nworkloads; i++)
         if (S->byns || !N->keep || N->keep[i])
@@ -1288,6 +1318,20 @@ static void nv_graph_legend_nodes(struct nv_graph *g)
             g->legend |= NV_LEG_NAMED_NS;
 }
 
+/* Filter S's flows through view v: the workloads in view, unless an address is. */
+static void nv_gstate_view(struct nv_gstate *S, const struct nv_view *v)
+{
+    size_t i;
+
+    S->view = v;
+    for (i = 0; i < v->naddr; i++)
+        if (v->addr_mark[i] & NV_VIEW_END)
+            return;
+    S->inview = nv_xcalloc(S->m->nworkloads + 1, 1);
+    for (i = 0; i < S->m->nworkloads && i < v->nwl; i++)
+        S->inview[i] = (v->mark[i] & NV_VIEW_END) != 0;
+}
+
 struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x,
                                 const struct nv_graph_opts *o)
 {
@@ -1307,9 +1351,9 @@ struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x,
         S.focus = nv_xcalloc(m->nworkloads + 1, 1);
         for (i = 0; i < o->nfocus; i++)
             S.focus[o->focus[i]] = 1;
-        S.inview = nv_xmalloc(m->nworkloads + 1);
-        memcpy(S.inview, S.focus, m->nworkloads);
     }
+    if (o->view && o->view->any)
+        nv_gstate_view(&S, o->view);
     if (o->claims) {
         nmk = nv_graph_decide(x, o->claims, &mk);
         nv_gnamed_init(&named, m, o->claims);

@@ -14,6 +14,7 @@
 #include "netverify/claim.h"
 #include "netverify/matrix.h"
 #include "netverify/model.h"
+#include "netverify/view.h"
 
 /*
  * Without grouping asked for, a workload diagram of more nodes (workloads and
@@ -33,9 +34,11 @@ enum nv_graph_group {
 /* What to draw. */
 struct nv_graph_opts {
     enum nv_graph_group group;
+    /* which flows to draw (view.h: --focus, --namespace, --direction, --peer); NULL: all */
+    const struct nv_view *view;
     /*
-     * The focused workloads (indices): only their edges are drawn, and they
-     * keep a node of their own (double border) when grouped by namespace
+     * The focused workloads (indices): drawn with a double border, and on a
+     * node of their own when grouped by namespace
      */
     const uint32_t *focus;
     size_t nfocus;
