@@ -15,12 +15,14 @@
 #include "netverify/endpoint.h"
 #include "netverify/escape.h"
 #include "netverify/graph.h"
+#include "netverify/heatmap.h"
 #include "netverify/matrix.h"
 #include "netverify/view.h"
 
 static const char k_usage[] =
     "netverify graph PATH... [-o FILE] [--group workload|namespace] [--focus EP] "
-    "[--namespace NS] [--direction in|out] [--peer EP] [--claims FILE] [INPUT OPTIONS]";
+    "[--namespace NS] [--direction in|out] [--peer EP] [--claims FILE] [--heatmap] "
+    "[INPUT OPTIONS]";
 
 static void nv_graph_help(void)
 {
@@ -51,8 +53,13 @@ static void nv_graph_help(void)
           "                        ('namespace X', 'namespaces SEL') have a gold box;\n"
           "                        grouped by namespace, an edge is red when one of\n"
           "                        its flows refutes, and a namespace is yellow when\n"
-          "                        a claim names it or one of its workloads\n" NV_CLI_INPUT_HELP
-              NV_CLI_CLAIMS_HELP "\n"
+          "                        a claim names it or one of its workloads\n"
+          "      --heatmap         instead of a diagram, the namespace x namespace\n"
+          "                        matrix as an SVG heat map: each cell shaded by the\n"
+          "                        share of the ordered pairs of two workloads (source\n"
+          "                        namespace, destination namespace) that are allowed,\n"
+          "                        the counts in its tooltip (the pairs list counts per\n"
+          "                        pair of namespaces)\n" NV_CLI_INPUT_HELP NV_CLI_CLAIMS_HELP "\n"
           "Edges are labelled with the allowed connections (\"TCP 80;UDP 53\"); \"All\"\n"
           "edges are bold. Workloads are boxes (the focused one with a double border),\n"
           "namespaces folders, external ranges hexagons; a legend draws each shape and\n"
@@ -93,6 +100,19 @@ static size_t nv_graph_focused(const struct nv_model *m, const struct nv_view_op
     return n;
 }
 
+/* --heatmap: the namespace x namespace matrix as SVG on fp. Returns the exit status. */
+static int nv_graph_heatmap(const struct nv_model *m, struct nv_matrix *x, FILE *fp)
+{
+    struct nv_heatmap h;
+    int rc;
+
+    nv_heatmap_init(&h, m, x);
+    nv_phase("graph");
+    rc = nv_heatmap_write_svg(&h, fp) == 0 ? NV_EXIT_OK : NV_EXIT_INTERNAL;
+    nv_heatmap_release(&h);
+    return rc;
+}
+
 /* The output format from FILE's extension; NULL if unknown. */
 static const char *nv_graph_format_of(const char *path)
 {
@@ -114,6 +134,7 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
     static const struct option opts[] = {
         {"group", required_argument, NULL, 'g'},
         {"claims", required_argument, NULL, 'c'},
+        {"heatmap", no_argument, NULL, 'H'},
         {NULL, 0, NULL, 0},
     };
     static const struct nv_cli_spec spec = {k_usage, nv_graph_help, NULL, NULL, opts, "g:c:"};
@@ -129,7 +150,7 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
     struct nv_view view;
     struct nv_graph *g;
     FILE *fp = stdout;
-    int c, group = NV_GRAPH_AUTO, rc = NV_EXIT_OK;
+    int c, group = NV_GRAPH_AUTO, rc = NV_EXIT_OK, heatmap = 0;
 
     while ((c = nv_cli_next(cli, &spec, argc, argv)) > 0) {
         switch (c) {
@@ -140,6 +161,9 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
             break;
         case 'c':
             claims_path = cli->arg;
+            break;
+        case 'H':
+            heatmap = 1;
             break;
         }
     }
@@ -152,6 +176,11 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
     if (output && !(format = nv_graph_format_of(output)))
         return nv_cli_usage_error(
             k_usage, "cannot tell the format of '%s' (.dot, .svg, .png, .pdf)", output);
+    if (heatmap && (group == NV_GRAPH_WORKLOAD || claims_path || nv_view_opts_any(&cli->view)))
+        return nv_cli_usage_error(k_usage, "--heatmap draws every pair of namespaces: not with "
+                                           "--group workload, --claims or a filter");
+    if (heatmap && output && strcmp(format, "svg"))
+        return nv_cli_usage_error(k_usage, "--heatmap writes SVG: '%s' is not .svg", output);
     memset(&claims, 0, sizeof(claims));
     nv_phase(NULL);
     m = nv_cli_load_claims(argv + optind, (size_t)(argc - optind), &lo, claims_path, &claims);
@@ -174,17 +203,22 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
     nfocus = nv_graph_focused(m, &cli->view, focus);
     x = nv_matrix_new(m);
     nv_phase("engine");
-    go.group = (enum nv_graph_group)group;
-    go.view = &view;
-    go.focus = focus;
-    go.nfocus = nfocus;
-    go.claims = claims_path ? &claims : NULL;
-    g = nv_graph_build(m, x, &go);
-    nv_phase("graph");
-    if (g->note)
-        nv_escape_term_line(stderr, "netverify: note: %s", g->note);
-    if (nv_dot_write(g, fp, format) != 0)
-        rc = NV_EXIT_INTERNAL;
+    if (heatmap) {
+        rc = nv_graph_heatmap(m, x, fp);
+    } else {
+        go.group = (enum nv_graph_group)group;
+        go.view = &view;
+        go.focus = focus;
+        go.nfocus = nfocus;
+        go.claims = claims_path ? &claims : NULL;
+        g = nv_graph_build(m, x, &go);
+        nv_phase("graph");
+        if (g->note)
+            nv_escape_term_line(stderr, "netverify: note: %s", g->note);
+        if (nv_dot_write(g, fp, format) != 0)
+            rc = NV_EXIT_INTERNAL;
+        nv_graph_free(g);
+    }
     nv_phase("output");
     if (fflush(fp) != 0 || ferror(fp)) {
         fprintf(stderr, "netverify: error writing the output\n");
@@ -194,7 +228,6 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
         fprintf(stderr, "netverify: error writing the output\n");
         rc = NV_EXIT_INTERNAL;
     }
-    nv_graph_free(g);
     nv_matrix_free(x);
 out:
     free(focus);

@@ -28,6 +28,7 @@ for dir in "$top"/tests/golden/graph-*/; do
 	name=$(basename "$dir")
 	[ -f "$dir/expected.exit" ] && [ "$(cat "$dir/expected.exit")" != 0 ] && continue
 	[ -s "$dir/expected.out" ] || continue
+	head -c 5 "$dir/expected.out" | grep -q '<?xml' && continue # --heatmap writes SVG itself
 	if dot -Tsvg -o /dev/null "$dir/expected.out" 2>"$tmp/err" && [ ! -s "$tmp/err" ]; then
 		ok
 	else
@@ -143,6 +144,17 @@ for model in ai-inference ai-inference-naive; do
 		bad "docs/$model.svg differs from what the README's command draws: run it again"
 	fi
 done
+# --heatmap: well-formed SVG, one cell per ordered pair of namespaces
+if (cd "$top/tests/golden/graph-shop" && $nv graph ../check-forms/cluster.yaml --heatmap \
+	-o "$tmp/heat.svg") 2>"$tmp/err" && [ ! -s "$tmp/err" ] &&
+	${PYTHON:-python3} -c 'import sys, xml.etree.ElementTree as E
+svg = E.parse(sys.argv[1]).getroot()
+cells = [r for r in svg.iter("{http://www.w3.org/2000/svg}rect") if r.get("x")]
+sys.exit(len(cells) != 4)' "$tmp/heat.svg"; then
+	ok
+else
+	bad "graph --heatmap: not an SVG of 2 x 2 cells"
+fi
 # sfdp draws no clusters: the legend is one note, not nodes among the others
 render svg ../graph-auto-limit/cluster.yaml ../graph-auto/extra.yaml --group workload
 if [ -s "$tmp/x.svg" ]; then
