@@ -155,6 +155,27 @@ sys.exit(len(cells) != 4)' "$tmp/heat.svg"; then
 else
 	bad "graph --heatmap: not an SVG of 2 x 2 cells"
 fi
+# --heatmap counts what list counts: its cells with allowed pairs are the
+# namespace pairs 'list --format ns-matrix-csv' lists (or, in builds before
+# that format, those the summary lists), with the same counts
+for cluster in ../check-forms/cluster.yaml ../../../models/ai-inference; do
+	if (cd "$top/tests/golden/graph-shop" && $nv graph "$cluster" --heatmap -o "$tmp/heat.svg" &&
+		{ $nv list "$cluster" --format ns-matrix-csv 2>/dev/null ||
+			$nv list "$cluster" --format summary; } >"$tmp/pairs") 2>"$tmp/err" &&
+		${PYTHON:-python3} -c 'import re, sys
+svg = open(sys.argv[1], encoding="utf-8").read()
+cells = {(a, b): (int(n), int(m)) for a, b, n, m in
+         re.findall(r"<title>(\S+) -&gt; (\S+): (\d+) of (\d+) workload pairs</title>", svg)}
+text = open(sys.argv[2], encoding="utf-8").read()
+rows = re.findall(r"^(\S+),(\S+),(\d+),(\d+)$", text, re.M) or \
+    re.findall(r"^  (\S+) -> (\S+): (\d+) of (\d+)$", text, re.M)
+listed = {(a, b): (int(n), int(m)) for a, b, n, m in rows}
+sys.exit(not listed or listed != {k: v for k, v in cells.items() if v[0]})' "$tmp/heat.svg" "$tmp/pairs"; then
+		ok
+	else
+		bad "graph --heatmap $cluster: its counts are not list's"
+	fi
+done
 # sfdp draws no clusters: the legend is one note, not nodes among the others
 render svg ../graph-auto-limit/cluster.yaml ../graph-auto/extra.yaml --group workload
 if [ -s "$tmp/x.svg" ]; then
