@@ -1433,6 +1433,23 @@ static void nv_narrow_to_names(struct nv_claim *c, const struct nv_model *m,
     free(seen);
 }
 
+/* "; did you mean 'http'?" when a pod of set s declares a port name near 'name' ("" if none). */
+static const char *nv_port_name_hint(const struct nv_set *s, const char *name,
+                                     const struct nv_model *m, char *buf)
+{
+    struct nv_suggest sg;
+    size_t i, k;
+
+    nv_suggest_init(&sg, name);
+    for (i = 0; i < m->npods; i++)
+        for (k = 0; s->cls[m->pods[i].cls] && k < m->pods[i].nports; k++)
+            nv_suggest_add(&sg, m->pods[i].ports[k].name);
+    buf[0] = '\0';
+    if (nv_suggest_best(&sg))
+        snprintf(buf, 96, "; did you mean '%s'?", nv_suggest_best(&sg));
+    return buf;
+}
+
 /*
  * 'on' with container port names toward pods (not a Service): each name is
  * resolved on each destination pod, by the protocol given, else by the one
@@ -1462,6 +1479,7 @@ static int nv_resolve_port_names(struct nv_claim *c, struct nv_model *m, struct 
     for (j = 0; j < c->nports; j++) {
         const struct nv_portspec *ps = &c->ports[j];
         const char *other = NULL;
+        char hint[96];
         int found = 0;
         if (!ps->name) {
             v[n++] = *ps;
@@ -1498,8 +1516,8 @@ static int nv_resolve_port_names(struct nv_claim *c, struct nv_model *m, struct 
                           "no pod of '%s' declares a %s port named '%s' (it is declared for %s)",
                           s->text, nv_proto_name(ps->proto), ps->name, other);
         else
-            nv_diag_error(d, ps->loc, NV_E_VALUE, "no pod of '%s' declares a port named '%s'",
-                          s->text, ps->name);
+            nv_diag_error(d, ps->loc, NV_E_VALUE, "no pod of '%s' declares a port named '%s'%s",
+                          s->text, ps->name, nv_port_name_hint(s, ps->name, m, hint));
     }
     if (rc == 0 && nnamed == c->nports) {
         nv_narrow_to_names(c, m, keep, d);

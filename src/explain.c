@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "netverify/claim.h"
+#include "netverify/endpoint.h"
 #include "netverify/matrix.h"
 #include "netverify/report.h"
 
@@ -353,6 +354,7 @@ int nv_xport_resolve(const struct nv_model *m, const struct nv_xend *dst, struct
 {
     int proto_given = p->proto_given;
     const struct nv_workload *w;
+    struct nv_suggest sg;
     size_t i, k;
 
     if (!p->name)
@@ -373,6 +375,12 @@ int nv_xport_resolve(const struct nv_model *m, const struct nv_xend *dst, struct
             }
     }
     nv_buf_printf(err, "--port '%s': %s declares no container port of that name", p->name, w->id);
+    nv_suggest_init(&sg, p->name);
+    for (i = 0; i < w->npods; i++)
+        for (k = 0; k < m->pods[w->pods[i]].nports; k++)
+            nv_suggest_add(&sg, m->pods[w->pods[i]].ports[k].name);
+    if (nv_suggest_best(&sg))
+        nv_buf_printf(err, "; did you mean '%s'?", nv_suggest_best(&sg));
     return -1;
 }
 
