@@ -1,6 +1,10 @@
 /*
  * explain.c - the rules behind one flow, evaluated from the policies, under
- * one combination of the network plugin's behaviours.
+ * one combination of the network plugin's behaviours; and 'netverify
+ * explain''s engine: the flows between two endpoints pod group by pod group
+ * (a Service's ports mapped to their target ports), rule by rule, and what
+ * each combination of behaviours allows, as a list of items a renderer
+ * (explain_render.c) writes.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/explain.h"
