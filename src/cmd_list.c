@@ -19,6 +19,7 @@ static const char k_usage[] =
     "netverify list PATH... [--format text|json|csv|md|summary] [--self-flows] [--focus EP] "
     "[--namespace NS] [--direction in|out] [--peer EP] [-o FILE] [INPUT OPTIONS]";
 
+/* the formats of flows (those of enum nv_rows_format), then the others */
 enum nv_fmt { NV_FMT_TEXT, NV_FMT_JSON, NV_FMT_CSV, NV_FMT_MD, NV_FMT_SUMMARY };
 
 static void nv_list_help(void)
@@ -86,9 +87,12 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
     output = cli->output;
     if (optind >= argc)
         return nv_cli_usage_error(k_usage, "no PATH given");
-    if (fmt == NV_FMT_SUMMARY && nv_view_opts_any(&cli->view))
-        return nv_cli_usage_error(k_usage, "--focus, --namespace, --direction and --peer choose "
-                                           "flows: not for --format summary");
+    /* the flow formats come first in enum nv_fmt; the others count, and take no filter */
+    if (fmt > NV_FMT_MD && nv_view_opts_any(&cli->view))
+        return nv_cli_usage_error(k_usage,
+                                  "--focus, --namespace, --direction and --peer choose "
+                                  "flows: not for --format %s",
+                                  formats[fmt]);
     nv_phase(NULL);
     m = nv_cli_load(argv + optind, (size_t)(argc - optind), &lo);
     nv_phase("load");
