@@ -75,7 +75,7 @@ static size_t nv_merge_atoms(const struct nv_atoms *atoms, const uint32_t *ids,
 
 /* The state of one walk. */
 struct nv_walk {
-    struct nv_model *m;
+    const struct nv_model *m;
     struct nv_matrix *x;
     const struct nv_view *v;
     void (*fn)(void *, const struct nv_flow_end *, const struct nv_flow_end *, uint32_t, uint32_t);
@@ -96,7 +96,7 @@ static void nv_walk_emit(struct nv_walk *W, const struct nv_flow_end *s,
 /* External sources, sorted by range, then destination. */
 static void nv_walk_external(struct nv_walk *W)
 {
-    struct nv_model *m = W->m;
+    const struct nv_model *m = W->m;
     struct nv_extflow *ext = NULL;
     size_t next = 0, extalloc = 0, i;
     uint32_t cached = UINT32_MAX;
@@ -127,7 +127,7 @@ static void nv_walk_external(struct nv_walk *W)
 /* Workload sources: external destinations first, then workloads. */
 static void nv_walk_workloads(struct nv_walk *W, int self_flows)
 {
-    struct nv_model *m = W->m;
+    const struct nv_model *m = W->m;
     size_t nw = m->nworkloads, i, j, k;
     uint32_t cached = UINT32_MAX;
 
@@ -158,7 +158,8 @@ static void nv_walk_workloads(struct nv_walk *W, int self_flows)
     }
 }
 
-void nv_flows_each(struct nv_model *m, struct nv_matrix *x, int self_flows, const struct nv_view *v,
+void nv_flows_each(const struct nv_model *m, struct nv_matrix *x, int self_flows,
+                   const struct nv_view *v,
                    void (*fn)(void *ctx, const struct nv_flow_end *src,
                               const struct nv_flow_end *dst, uint32_t ports, uint32_t sure),
                    void *ctx)

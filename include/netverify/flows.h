@@ -48,7 +48,8 @@ void nv_flow_end_range(struct nv_flow_end *e, const struct nv_iprange *r, char *
  * With self_flows, a workload of several pods is listed with itself
  * (nv_matrix_self). The ends are valid during the call only.
  */
-void nv_flows_each(struct nv_model *m, struct nv_matrix *x, int self_flows, const struct nv_view *v,
+void nv_flows_each(const struct nv_model *m, struct nv_matrix *x, int self_flows,
+                   const struct nv_view *v,
                    void (*fn)(void *ctx, const struct nv_flow_end *src,
                               const struct nv_flow_end *dst, uint32_t ports, uint32_t sure),
                    void *ctx);
