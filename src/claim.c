@@ -804,7 +804,8 @@ struct nv_claims_ctx {
     int seen;
 };
 
-const struct nv_service *nv_service_find(const struct nv_model *m, const char *ns, const char *name)
+static const struct nv_service *nv_service_find(const struct nv_model *m, const char *ns,
+                                                const char *name)
 {
     size_t i;
 

@@ -126,7 +126,7 @@ void nv_escape_term(struct nv_buf *b, const char *s)
     }
 }
 
-void nv_escape_term_vline(FILE *fp, const char *fmt, va_list ap)
+static void nv_escape_term_vline(FILE *fp, const char *fmt, va_list ap)
 {
     struct nv_buf raw, out;
 

@@ -39,7 +39,7 @@ struct nv_ip nv_ip_max(enum nv_family f)
     return x;
 }
 
-unsigned nv_family_bits(enum nv_family f)
+static unsigned nv_family_bits(enum nv_family f)
 {
     return f == NV_IPV4 ? 32 : 128;
 }

@@ -1331,13 +1331,3 @@ long long nv_matrix_base_count(const struct nv_matrix *x, unsigned ns)
 {
     return nv_mx_base_count(x->e[0], ns);
 }
-
-uint32_t nv_matrix_rule_ports(struct nv_matrix *x, const struct nv_rule *r, uint32_t dst)
-{
-    return nv_mx_rule_ports(x->e[0], r, dst);
-}
-
-uint32_t nv_matrix_rule_ports_ext(const struct nv_rule *r)
-{
-    return nv_mx_rule_ports_ext(r);
-}

@@ -345,7 +345,7 @@ static int nv_group_workloads(struct nv_model *m, struct nv_diags *d)
 
 /* ---- pod counts ---- */
 
-unsigned nv_count_add(unsigned a, unsigned b)
+static unsigned nv_count_add(unsigned a, unsigned b)
 {
     return a > UINT32_MAX - b ? UINT32_MAX : a + b;
 }

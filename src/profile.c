@@ -66,13 +66,6 @@ static struct nv_iprange *nv_ranges_dup(const struct nv_iprange *r, size_t n)
     return out;
 }
 
-void nv_profile_copy(struct nv_profile *to, const struct nv_profile *from)
-{
-    *to = *from;
-    to->pod = nv_ranges_dup(from->pod, from->npod);
-    to->svc = nv_ranges_dup(from->svc, from->nsvc);
-}
-
 const struct nv_cni_def *nv_cni_find(const char *name)
 {
     size_t i;
@@ -83,7 +76,7 @@ const struct nv_cni_def *nv_cni_find(const char *name)
     return NULL;
 }
 
-const char *nv_cni_names(void)
+static const char *nv_cni_names(void)
 {
     static char buf[256];
     size_t i, n = 0;
@@ -93,16 +86,6 @@ const char *nv_cni_names(void)
     for (i = 0; i < nv_ncnis && n < sizeof(buf); i++)
         n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? ", " : "", nv_cnis[i].name);
     return buf;
-}
-
-int nv_profile_exact(const struct nv_profile *p)
-{
-    size_t i;
-
-    for (i = 0; i < NV_NBEHAVIOURS; i++)
-        if (p->pin[i] == NV_UNKNOWN)
-            return 0;
-    return 1;
 }
 
 char *nv_profile_describe(const struct nv_profile *p)

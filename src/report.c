@@ -91,7 +91,7 @@ int nv_report_names_pod(const struct nv_model *m, const struct nv_end *e)
     return !e->external && e->pod < m->npods && m->workloads[m->pods[e->pod].workload].count > 1;
 }
 
-void nv_report_end(struct nv_buf *b, const struct nv_model *m, const struct nv_end *e)
+static void nv_report_end(struct nv_buf *b, const struct nv_model *m, const struct nv_end *e)
 {
     char ip[NV_IP_BUFSZ];
     const struct nv_workload *w;
@@ -108,11 +108,6 @@ void nv_report_end(struct nv_buf *b, const struct nv_model *m, const struct nv_e
     }
 }
 
-void nv_report_port(struct nv_buf *b, const struct nv_witness *w)
-{
-    nv_buf_printf(b, "%s %u", nv_proto_name(w->proto), w->port);
-}
-
 void nv_report_loc(struct nv_buf *b, struct nv_loc loc)
 {
     char where[512];
@@ -120,7 +115,7 @@ void nv_report_loc(struct nv_buf *b, struct nv_loc loc)
     nv_buf_puts(b, nv_loc_format(loc, where, sizeof(where)));
 }
 
-void nv_report_rule(struct nv_buf *b, const struct nv_admit *a)
+static void nv_report_rule(struct nv_buf *b, const struct nv_admit *a)
 {
     nv_buf_printf(b, "NetworkPolicy %s/%s %s rule #%u (", a->policy->ns, a->policy->name,
                   a->rule->dir == NV_INGRESS ? "ingress" : "egress", a->rule->index + 1);
@@ -128,7 +123,7 @@ void nv_report_rule(struct nv_buf *b, const struct nv_admit *a)
     nv_buf_putc(b, ')');
 }
 
-void nv_report_policies(struct nv_buf *b, const struct nv_side *s)
+static void nv_report_policies(struct nv_buf *b, const struct nv_side *s)
 {
     size_t i;
 
@@ -611,6 +606,8 @@ char *nv_report_condition(const struct nv_model *m, const struct nv_cex *x)
     return nv_buf_detach(&b);
 }
 
+static void nv_report_flow(struct nv_buf *b, const struct nv_model *m, const struct nv_cex *x);
+
 char *nv_report_depends(const struct nv_model *m, const struct nv_cex *x)
 {
     struct nv_buf b;
@@ -623,7 +620,7 @@ char *nv_report_depends(const struct nv_model *m, const struct nv_cex *x)
     return nv_buf_detach(&b);
 }
 
-void nv_report_flow(struct nv_buf *b, const struct nv_model *m, const struct nv_cex *x)
+static void nv_report_flow(struct nv_buf *b, const struct nv_model *m, const struct nv_cex *x)
 {
     const struct nv_part *p = x->part;
 

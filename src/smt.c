@@ -2007,10 +2007,3 @@ const char *nv_smt_version(void)
     snprintf(buf, sizeof(buf), "%u.%u.%u", major, minor, build);
     return buf;
 }
-
-void nv_smt_stats(const struct nv_smt *s, size_t *nclasses, size_t *nkeys, size_t *nassertions)
-{
-    *nclasses = s->m->nclasses;
-    *nkeys = s->pv.n + s->nv.n;
-    *nassertions = s->naxioms;
-}

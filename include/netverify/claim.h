@@ -121,10 +121,6 @@ int nv_claims_resolve(struct nv_claims *c, struct nv_model *m, struct nv_diags *
 /* The same for one claim. */
 int nv_claim_resolve(struct nv_claim *cl, struct nv_model *m, struct nv_diags *d);
 void nv_claims_release(struct nv_claims *c);
-
-/* The Service ns/name, or NULL. */
-const struct nv_service *nv_service_find(const struct nv_model *m, const char *ns,
-                                         const char *name);
 /*
  * Whether the EndpointSlice controller makes pod an endpoint of svc: same
  * namespace, and svc has a non-empty selector that matches the pod's labels.

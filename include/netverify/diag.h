@@ -64,8 +64,6 @@ void nv_diag_warning(struct nv_diags *d, struct nv_loc loc, enum nv_code code, c
     NV_PRINTF(4, 5);
 void nv_diag_note(struct nv_diags *d, struct nv_loc loc, enum nv_code code, const char *fmt, ...)
     NV_PRINTF(4, 5);
-void nv_diag_add(struct nv_diags *d, enum nv_severity sev, struct nv_loc loc, enum nv_code code,
-                 const char *fmt, va_list ap) NV_PRINTF(5, 0);
 
 /*
  * Print every diagnostic as "netverify: FILE:LINE:COL: error: MSG", sorted by

@@ -28,7 +28,6 @@ void nv_escape_term(struct nv_buf *b, const char *s);
  * with nv_escape_term() and end it with a newline.
  */
 void nv_escape_term_line(FILE *fp, const char *fmt, ...) NV_PRINTF(2, 3);
-void nv_escape_term_vline(FILE *fp, const char *fmt, va_list ap) NV_PRINTF(2, 0);
 
 /*
  * Markdown inline text, safe in a GFM table cell and inside a paragraph line:

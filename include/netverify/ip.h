@@ -59,8 +59,6 @@ struct nv_ip nv_ip_v4(uint32_t a);
 /* The first and the last address of a family. */
 struct nv_ip nv_ip_min(enum nv_family f);
 struct nv_ip nv_ip_max(enum nv_family f);
-/* The address count of a family, as a number of bits: 32 or 128. */
-unsigned nv_family_bits(enum nv_family f);
 /* "IPv4" or "IPv6". */
 const char *nv_family_name(enum nv_family f);
 

@@ -103,9 +103,4 @@ int nv_matrix_combo_isolated(const struct nv_matrix *x, size_t i, uint32_t cls, 
 int nv_matrix_count_row(struct nv_matrix *x, uint32_t s, long long w, long long *acc);
 long long nv_matrix_base_count(const struct nv_matrix *x, unsigned ns);
 
-/* The port-set a rule admits toward destination class 'dst' (named ports resolved there). */
-uint32_t nv_matrix_rule_ports(struct nv_matrix *x, const struct nv_rule *r, uint32_t dst);
-/* The same toward an external address: named ports cannot resolve there. */
-uint32_t nv_matrix_rule_ports_ext(const struct nv_rule *r);
-
 #endif

@@ -87,7 +87,7 @@ struct nv_workload {
     struct nv_loc loc;
     size_t npods;
     unsigned *pods;
-    uint32_t unit;  /* distinct set of classes, see nv_model_classify */
+    uint32_t unit;  /* distinct set of classes, see nv_model_finish */
     unsigned count; /* pods of all its groups (saturating) */
 };
 
@@ -158,7 +158,7 @@ struct nv_model {
     struct nv_hpa *hpas;
     size_t npolicies, polalloc;
     struct nv_policy **policies;
-    /* classes, after nv_model_classify */
+    /* classes, after nv_model_finish() */
     size_t nclasses, clsalloc;
     struct nv_class *classes;
     size_t nunits, unitalloc;
@@ -209,7 +209,7 @@ unsigned nv_model_namespace(struct nv_model *m, const char *name);
 
 /*
  * Add the label key/named port names used by a selector or rule to the
- * vocabulary classes are projected on. Call before nv_model_classify().
+ * vocabulary classes are projected on. Call before nv_model_finish().
  */
 void nv_model_use_selector(struct nv_model *m, const struct nv_selector *s);
 void nv_model_use_port_name(struct nv_model *m, const char *name);
@@ -246,9 +246,6 @@ uint32_t nv_model_ports(struct nv_model *m, const struct nv_portspec *ps, size_t
  * After nv_model_finish().
  */
 unsigned nv_model_pods_in(const struct nv_model *m, uint32_t wl, uint32_t cls);
-
-/* a + b, saturating: pod counts add up without wrapping. */
-unsigned nv_count_add(unsigned a, unsigned b);
 
 /* The value of a label that a controller sets to something the manifests do not tell. */
 extern const char nv_model_unknown_value[];

@@ -72,13 +72,9 @@ struct nv_profile {
 void nv_profile_init(struct nv_profile *p);
 /* Free the CIDR arrays (a profile copied into a model's arena has none to free). */
 void nv_profile_release(struct nv_profile *p);
-/* A deep copy of 'from' into 'to' (malloc'd arrays). */
-void nv_profile_copy(struct nv_profile *to, const struct nv_profile *from);
 
 /* The named profile 'name', or NULL. */
 const struct nv_cni_def *nv_cni_find(const char *name);
-/* "calico, cilium, ..." for messages (static). */
-const char *nv_cni_names(void);
 
 /* The most --pod-cidr (and --service-cidr) options one command takes. */
 #define NV_PROFILE_MAX_CIDRS 64
@@ -114,9 +110,6 @@ int nv_profile_read(struct nv_profile *p, const char *path, struct nv_diags *d);
  * one behaviour pins it; --pod-cidr and --service-cidr replace the file's lists.
  */
 void nv_profile_apply_opts(struct nv_profile *p, const struct nv_profile_opts *o);
-
-/* Whether every behaviour is pinned. */
-int nv_profile_exact(const struct nv_profile *p);
 
 /* "cni=calico" or "ipBlockMatchesPods=?, hostNetwork=node"-style text, for reports (malloc'd). */
 char *nv_profile_describe(const struct nv_profile *p);

@@ -25,12 +25,6 @@
 void nv_report_pod(struct nv_buf *b, const struct nv_model *m, uint32_t pod, unsigned inst);
 
 /*
- * A witness end: "ns/name[Kind]", followed by " pod NAME" (nv_report_pod) when
- * the workload runs more than one pod; or the address of an external end.
- */
-void nv_report_end(struct nv_buf *b, const struct nv_model *m, const struct nv_end *e);
-
-/*
  * The pods of pod groups pods[0..n) (of one workload): "pod db-0", "pods #1-#3",
  * "pods db-1, db-3, db-4"; past six names, "and N more".
  */
@@ -39,14 +33,8 @@ void nv_report_pods(struct nv_buf *b, const struct nv_model *m, const uint32_t *
 /* Whether nv_report_end names the end's pod (its workload runs several). */
 int nv_report_names_pod(const struct nv_model *m, const struct nv_end *e);
 
-/* "TCP 80" */
-void nv_report_port(struct nv_buf *b, const struct nv_witness *w);
 /* "file:line:col" */
 void nv_report_loc(struct nv_buf *b, struct nv_loc loc);
-/* "NetworkPolicy ns/name ingress rule #N (file:line:col)" */
-void nv_report_rule(struct nv_buf *b, const struct nv_admit *a);
-/* The policies that isolate one side, at most three named. */
-void nv_report_policies(struct nv_buf *b, const struct nv_side *s);
 
 struct nv_cex; /* checkrun.h: a counterexample explained by nv_cex_build() */
 
@@ -71,8 +59,6 @@ char *nv_report_headline(const struct nv_model *m, const struct nv_cex *x);
 char *nv_report_condition(const struct nv_model *m, const struct nv_cex *x);
 /* "CONDITION: FLOW" (nv_report_condition, nv_report_flow) for a depending part; malloc'd. */
 char *nv_report_depends(const struct nv_model *m, const struct nv_cex *x);
-/* "a[Pod] -> b[Pod] on TCP 80" for a counterexample, no verdict word. */
-void nv_report_flow(struct nv_buf *b, const struct nv_model *m, const struct nv_cex *x);
 /*
  * The connections of a flow: those allowed under every behaviour the profile
  * leaves open (and every address and node of the pods), then those allowed

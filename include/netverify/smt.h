@@ -52,7 +52,4 @@ int nv_smt_emit(struct nv_smt *s, const struct nv_claim *c, size_t part, FILE *f
 /* Z3's version, for --version. */
 const char *nv_smt_version(void);
 
-/* Statistics of the encoding, for benchmarks: classes, label keys, assertions. */
-void nv_smt_stats(const struct nv_smt *s, size_t *nclasses, size_t *nkeys, size_t *nassertions);
-
 #endif
