@@ -132,7 +132,7 @@ static void nv_add_list(struct nv_k8s *k, const struct nv_node *obj, const char 
     size_t i, n = strlen(kind);
     int bad = 0;
 
-    items = nv_get_seq(k, obj, "items", &bad);
+    items = nv_k8s_get_seq(k, obj, "items", &bad);
     if (bad || !items)
         return;
     if (strcmp(kind, "List")) {
@@ -191,7 +191,7 @@ static int nv_check_generate_name(struct nv_k8s *k, const struct nv_node *meta, 
     free(masked);
     if (!why)
         return 0;
-    return nv_diag_error(k->d, nv_field_value_loc(meta, "generateName"), NV_E_VALUE,
+    return nv_diag_error(k->d, nv_k8s_field_value_loc(meta, "generateName"), NV_E_VALUE,
                          "invalid generateName '%.80s%s': it %s (with a random suffix added, it "
                          "names the object)",
                          gen, n > 80 ? "..." : "", why);
@@ -232,11 +232,11 @@ static void nv_add_unmodelled(struct nv_k8s *k, const struct nv_node *obj,
 
     k->stats.skipped++;
     if (!strcmp(kind, "UserDefinedNetwork"))
-        rc = nv_check_udn(k, obj, meta, ns, name);
+        rc = nv_k8s_check_udn(k, obj, meta, ns, name);
     else if (!strcmp(kind, "ClusterUserDefinedNetwork"))
-        rc = nv_check_cudn(k, obj, name);
+        rc = nv_k8s_check_cudn(k, obj, name);
     else
-        rc = nv_check_admin_policy(k, obj, meta, kind, name);
+        rc = nv_k8s_check_admin_policy(k, obj, meta, kind, name);
     if (rc == 0)
         nv_diag_warning(k->d, obj->loc, NV_W_SKIPPED,
                         "%s '%s' is not modelled yet: the results ignore it", kind, name);
@@ -253,7 +253,7 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
                       nv_node_type_name(obj));
         return;
     }
-    kind = nv_get_str(k, obj, "kind", &bad);
+    kind = nv_k8s_get_str(k, obj, "kind", &bad);
     if (bad)
         return;
     if (!kind)
@@ -274,7 +274,7 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
     if (strcmp(kind, "Namespace") && strcmp(kind, "Pod") && strcmp(kind, "Service") &&
         strcmp(kind, "NetworkPolicy") && !nv_is_workload_kind(kind) &&
         !nv_is_validated_kind(obj, kind) &&
-        (strcmp(kind, "HorizontalPodAutoscaler") || !nv_is_hpa_version(obj))) {
+        (strcmp(kind, "HorizontalPodAutoscaler") || !nv_k8s_is_hpa_version(obj))) {
         const struct nv_node *sm = nv_node_get(obj, "metadata");
         const struct nv_node *sn = nv_node_get(sm, "name");
         const char *nm =
@@ -295,17 +295,17 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
         k->stats.skipped++;
         return;
     }
-    meta = nv_get_map(k, obj, "metadata", &bad);
+    meta = nv_k8s_get_map(k, obj, "metadata", &bad);
     if (bad)
         return;
     if (!meta) {
         nv_diag_error(k->d, obj->loc, NV_E_MISSING, "%s has no 'metadata'", kind);
         return;
     }
-    name = nv_get_str(k, meta, "name", &bad);
-    ns = nv_get_str(k, meta, "namespace", &bad);
-    gen = nv_get_str(k, meta, "generateName", &bad);
-    if (bad || nv_check_fields(k, meta, NV_E_VALUE, "metadata", k_meta_fields) < 0)
+    name = nv_k8s_get_str(k, meta, "name", &bad);
+    ns = nv_k8s_get_str(k, meta, "namespace", &bad);
+    gen = nv_k8s_get_str(k, meta, "generateName", &bad);
+    if (bad || nv_k8s_check_fields(k, meta, NV_E_VALUE, "metadata", k_meta_fields) < 0)
         return;
     if (nv_check_names(k, obj, meta, kind, name, ns) < 0 ||
         nv_check_generate_name(k, meta, kind, gen) < 0)
@@ -331,7 +331,7 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
         ns = nv_arena_intern(&k->m->arena, "default");
     if (nv_seen(k, kind, ns, name)) {
         /* the name is what clashes (generated names never do) */
-        struct nv_loc at = nv_field_value_loc(meta, "name");
+        struct nv_loc at = nv_k8s_field_value_loc(meta, "name");
         if (*ns)
             nv_diag_error(k->d, at, NV_E_DUP, "%s '%s/%s' is defined more than once", kind, ns,
                           name);
@@ -342,18 +342,18 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
     if (nv_is_validated_kind(obj, kind)) {
         nv_add_unmodelled(k, obj, meta, kind, ns, name);
     } else if (!strcmp(kind, "Namespace")) {
-        nv_add_namespace_object(k, meta, name, nv_loc_of(obj));
-        nv_recheck_primary(k, name);
+        nv_k8s_add_namespace_object(k, meta, name, nv_k8s_loc_of(obj));
+        nv_k8s_recheck_primary(k, name);
     } else if (!strcmp(kind, "Pod"))
-        nv_add_pod_object(k, obj, meta, ns, name);
+        nv_k8s_add_pod_object(k, obj, meta, ns, name);
     else if (!strcmp(kind, "Service"))
-        nv_add_service(k, obj, ns, name);
+        nv_k8s_add_service(k, obj, ns, name);
     else if (!strcmp(kind, "NetworkPolicy"))
-        nv_add_netpol(k, obj, ns, name);
+        nv_k8s_add_netpol(k, obj, ns, name);
     else if (!strcmp(kind, "HorizontalPodAutoscaler"))
-        nv_add_hpa(k, obj, ns, name);
+        nv_k8s_add_hpa(k, obj, ns, name);
     else
-        nv_add_workload_object(k, obj, meta, kind, ns, name);
+        nv_k8s_add_workload_object(k, obj, meta, kind, ns, name);
 }
 
 void nv_k8s_add_document(struct nv_k8s *k, const struct nv_node *root)

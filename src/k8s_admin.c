@@ -44,7 +44,7 @@ static const char *const k_anp_portrange_fields[] = {"protocol", "start", "end",
 static const struct nv_node *nv_anp_list(struct nv_k8s *k, const struct nv_node *obj,
                                          const char *key, size_t min, size_t max, int *bad)
 {
-    const struct nv_node *n = nv_get_seq(k, obj, key, bad);
+    const struct nv_node *n = nv_k8s_get_seq(k, obj, key, bad);
 
     if (!n)
         return NULL;
@@ -69,12 +69,12 @@ static int nv_anp_lenient_selector(struct nv_anp *a, const struct nv_node *pods,
     const struct nv_node *n = nv_node_get(pods, key);
 
     if (nv_node_is_null(n)) {
-        nv_diag_warning(a->k->d, nv_field_loc(pods, key), NV_W_SEMANTIC,
+        nv_diag_warning(a->k->d, nv_k8s_field_loc(pods, key), NV_W_SEMANTIC,
                         "'pods' has no '%s': the %s CRD requires it; read as {} (all %s)", key,
                         a->kind, strcmp(key, "podSelector") ? "namespaces" : "pods");
         return 0;
     }
-    return nv_parse_selector(a->k, n, 0) ? 0 : -1;
+    return nv_k8s_parse_selector(a->k, n, 0) ? 0 : -1;
 }
 
 /* A 'pods' subject or peer: namespaceSelector and podSelector. */
@@ -83,8 +83,8 @@ static int nv_anp_pods(struct nv_anp *a, const struct nv_node *n)
     int rc = 0;
 
     if (n->type != NV_NODE_MAP)
-        return nv_type_error(a->k, n, "pods", "a mapping");
-    if (nv_check_fields(a->k, n, NV_E_VALUE, "'pods'", k_anp_pods_fields) < 0)
+        return nv_k8s_type_error(a->k, n, "pods", "a mapping");
+    if (nv_k8s_check_fields(a->k, n, NV_E_VALUE, "'pods'", k_anp_pods_fields) < 0)
         return -1;
     if (nv_anp_lenient_selector(a, n, "namespaceSelector") < 0)
         rc = -1;
@@ -98,16 +98,16 @@ static int nv_anp_subject(struct nv_anp *a, const struct nv_node *spec)
     const struct nv_node *s = nv_node_get(spec, "subject");
 
     if (nv_node_is_null(s))
-        return nv_diag_error(a->k->d, nv_field_loc(spec, "subject"), NV_E_MISSING,
+        return nv_diag_error(a->k->d, nv_k8s_field_loc(spec, "subject"), NV_E_MISSING,
                              "%s '%s' has no 'subject': set exactly one of namespaces or pods",
                              a->kind, a->name);
     if (s->type != NV_NODE_MAP)
-        return nv_type_error(a->k, s, "subject", "a mapping");
-    if (nv_check_fields(a->k, s, NV_E_VALUE, "the subject", k_anp_subject_fields) < 0)
+        return nv_k8s_type_error(a->k, s, "subject", "a mapping");
+    if (nv_k8s_check_fields(a->k, s, NV_E_VALUE, "the subject", k_anp_subject_fields) < 0)
         return -1;
-    switch (nv_one_of(a->k, s, "the subject", k_anp_subject_fields)) {
+    switch (nv_k8s_one_of(a->k, s, "the subject", k_anp_subject_fields)) {
     case 0:
-        return nv_parse_selector(a->k, nv_node_get(s, "namespaces"), 0) ? 0 : -1;
+        return nv_k8s_parse_selector(a->k, nv_node_get(s, "namespaces"), 0) ? 0 : -1;
     case 1:
         return nv_anp_pods(a, nv_node_get(s, "pods"));
     default:
@@ -128,7 +128,7 @@ static int nv_anp_networks(struct nv_anp *a, const struct nv_node *peer)
         struct nv_iprange r;
         const char *why;
         if (e->type != NV_NODE_SCALAR || e->kind != NV_SCALAR_STR) {
-            bad = nv_type_error(a->k, e, "networks item", "a string");
+            bad = nv_k8s_type_error(a->k, e, "networks item", "a string");
             continue;
         }
         if (e->len > NV_ANP_MAX_CIDR_LEN) {
@@ -161,17 +161,17 @@ static int nv_anp_peer(struct nv_anp *a, const struct nv_node *p, enum nv_dir di
     const char *what = dir == NV_INGRESS ? "an ingress peer" : "an egress peer";
 
     if (p->type != NV_NODE_MAP)
-        return nv_type_error(a->k, p, dir == NV_INGRESS ? "from item" : "to item", "a mapping");
-    if (nv_check_fields(a->k, p, NV_E_VALUE, what, fields) < 0)
+        return nv_k8s_type_error(a->k, p, dir == NV_INGRESS ? "from item" : "to item", "a mapping");
+    if (nv_k8s_check_fields(a->k, p, NV_E_VALUE, what, fields) < 0)
         return -1;
-    switch (nv_one_of(a->k, p, what, fields)) {
+    switch (nv_k8s_one_of(a->k, p, what, fields)) {
     case 0:
-        return nv_parse_selector(a->k, nv_node_get(p, "namespaces"), 0) ? 0 : -1;
+        return nv_k8s_parse_selector(a->k, nv_node_get(p, "namespaces"), 0) ? 0 : -1;
     case 1:
         return nv_anp_pods(a, nv_node_get(p, "pods"));
     case 2:
         *by_address = 1;
-        return nv_parse_selector(a->k, nv_node_get(p, "nodes"), 0) ? 0 : -1;
+        return nv_k8s_parse_selector(a->k, nv_node_get(p, "nodes"), 0) ? 0 : -1;
     case 3:
         *by_address = 1;
         return nv_anp_networks(a, p);
@@ -191,25 +191,25 @@ static int nv_anp_numeric_port(struct nv_anp *a, const struct nv_node *n, const 
     int rc = 0;
 
     if (n->type != NV_NODE_MAP)
-        return nv_type_error(a->k, n, field, "a mapping");
-    if (nv_check_fields(a->k, n, NV_E_PORT, range ? "a portRange" : "a portNumber",
-                        range ? k_anp_portrange_fields : k_anp_portnum_fields) < 0)
+        return nv_k8s_type_error(a->k, n, field, "a mapping");
+    if (nv_k8s_check_fields(a->k, n, NV_E_PORT, range ? "a portRange" : "a portNumber",
+                            range ? k_anp_portrange_fields : k_anp_portnum_fields) < 0)
         return -1;
-    if (nv_parse_proto(a->k, n, &proto) < 0)
+    if (nv_k8s_parse_proto(a->k, n, &proto) < 0)
         rc = -1;
     lo = nv_node_get(n, first);
     if (nv_node_is_null(lo))
-        rc = nv_diag_error(a->k->d, nv_field_loc(n, first), NV_E_MISSING, "'%s' has no '%s'", field,
-                           first);
-    else if (nv_parse_portnum(a->k, lo, first, &start) < 0)
+        rc = nv_diag_error(a->k->d, nv_k8s_field_loc(n, first), NV_E_MISSING, "'%s' has no '%s'",
+                           field, first);
+    else if (nv_k8s_parse_portnum(a->k, lo, first, &start) < 0)
         rc = -1;
     if (!range)
         return rc;
     hi = nv_node_get(n, "end");
     if (nv_node_is_null(hi))
-        return nv_diag_error(a->k->d, nv_field_loc(n, "end"), NV_E_MISSING,
+        return nv_diag_error(a->k->d, nv_k8s_field_loc(n, "end"), NV_E_MISSING,
                              "'portRange' has no 'end'");
-    if (nv_parse_portnum(a->k, hi, "end", &end) < 0)
+    if (nv_k8s_parse_portnum(a->k, hi, "end", &end) < 0)
         return -1;
     if (rc == 0 && end < start)
         return nv_diag_error(a->k->d, hi->loc, NV_E_PORT,
@@ -223,16 +223,16 @@ static int nv_anp_port(struct nv_anp *a, const struct nv_node *p, const struct n
     const struct nv_node *np;
 
     if (p->type != NV_NODE_MAP)
-        return nv_type_error(a->k, p, "ports item", "a mapping");
-    if (nv_check_fields(a->k, p, NV_E_PORT, "a port", k_anp_port_fields) < 0)
+        return nv_k8s_type_error(a->k, p, "ports item", "a mapping");
+    if (nv_k8s_check_fields(a->k, p, NV_E_PORT, "a port", k_anp_port_fields) < 0)
         return -1;
-    switch (nv_one_of(a->k, p, "a port", k_anp_port_fields)) {
+    switch (nv_k8s_one_of(a->k, p, "a port", k_anp_port_fields)) {
     case 0:
         return nv_anp_numeric_port(a, nv_node_get(p, "portNumber"), "portNumber");
     case 1:
         np = nv_node_get(p, "namedPort");
         if (np->type != NV_NODE_SCALAR || np->kind != NV_SCALAR_STR)
-            return nv_type_error(a->k, np, "namedPort", "a string");
+            return nv_k8s_type_error(a->k, np, "namedPort", "a string");
         if (!*named)
             *named = np;
         return 0;
@@ -249,11 +249,11 @@ static int nv_anp_action(struct nv_anp *a, const struct nv_node *r, enum nv_dir 
     const char *want = a->baseline ? "Allow or Deny" : "Allow, Deny or Pass";
 
     if (nv_node_is_null(n))
-        return nv_diag_error(a->k->d, nv_field_loc(r, "action"), NV_E_MISSING,
+        return nv_diag_error(a->k->d, nv_k8s_field_loc(r, "action"), NV_E_MISSING,
                              "%s rule has no 'action' (%s)",
                              dir == NV_INGRESS ? "an ingress" : "an egress", want);
     if (n->type != NV_NODE_SCALAR || n->kind != NV_SCALAR_STR)
-        return nv_type_error(a->k, n, "action", "a string");
+        return nv_k8s_type_error(a->k, n, "action", "a string");
     if (!strcmp(n->str, "Allow") || !strcmp(n->str, "Deny"))
         return 0;
     if (!strcmp(n->str, "Pass") && !a->baseline)
@@ -273,16 +273,16 @@ static int nv_anp_rule(struct nv_anp *a, const struct nv_node *r, enum nv_dir di
     size_t i;
 
     if (r->type != NV_NODE_MAP)
-        return nv_type_error(a->k, r, dir == NV_INGRESS ? "ingress item" : "egress item",
-                             "a mapping");
-    if (nv_check_fields(a->k, r, NV_E_VALUE,
-                        dir == NV_INGRESS ? "an ingress rule" : "an egress rule",
-                        dir == NV_INGRESS ? k_anp_ingress_fields : k_anp_egress_fields) < 0)
+        return nv_k8s_type_error(a->k, r, dir == NV_INGRESS ? "ingress item" : "egress item",
+                                 "a mapping");
+    if (nv_k8s_check_fields(a->k, r, NV_E_VALUE,
+                            dir == NV_INGRESS ? "an ingress rule" : "an egress rule",
+                            dir == NV_INGRESS ? k_anp_ingress_fields : k_anp_egress_fields) < 0)
         return -1;
     name = nv_node_get(r, "name");
     if (!nv_node_is_null(name)) {
         if (name->type != NV_NODE_SCALAR || name->kind != NV_SCALAR_STR)
-            bad = nv_type_error(a->k, name, "name", "a string");
+            bad = nv_k8s_type_error(a->k, name, "name", "a string");
         else if (name->len > NV_ANP_MAX_RULE_NAME)
             bad = nv_diag_error(a->k->d, name->loc, NV_E_VALUE,
                                 "rule name is %zu characters long; at most %d are allowed",
@@ -292,7 +292,7 @@ static int nv_anp_rule(struct nv_anp *a, const struct nv_node *r, enum nv_dir di
         bad = 1;
     peers = nv_anp_list(a->k, r, peerkey, 1, NV_ANP_MAX_ITEMS, &listbad);
     if (!peers && !listbad)
-        bad = nv_diag_error(a->k->d, nv_field_loc(r, peerkey), NV_E_MISSING,
+        bad = nv_diag_error(a->k->d, nv_k8s_field_loc(r, peerkey), NV_E_MISSING,
                             "%s rule has no '%s': it must list at least one peer",
                             dir == NV_INGRESS ? "an ingress" : "an egress", peerkey);
     if (listbad)
@@ -337,10 +337,10 @@ static int nv_anp_priority(struct nv_anp *a, const struct nv_node *spec, const c
     long v;
 
     if (nv_node_is_null(n))
-        return nv_diag_error(a->k->d, nv_field_loc(spec, "priority"), NV_E_MISSING,
+        return nv_diag_error(a->k->d, nv_k8s_field_loc(spec, "priority"), NV_E_MISSING,
                              "AdminNetworkPolicy '%s' has no 'priority' (0-%d)", name,
                              NV_ANP_MAX_PRIORITY);
-    if (nv_node_int(a->k, n, "priority", &v) < 0)
+    if (nv_k8s_node_int(a->k, n, "priority", &v) < 0)
         return -1;
     if (v < 0 || v > NV_ANP_MAX_PRIORITY)
         return nv_diag_error(a->k->d, n->loc, NV_E_VALUE, "'priority' %ld is outside 0-%d", v,
@@ -358,8 +358,8 @@ static int nv_anp_priority(struct nv_anp *a, const struct nv_node *spec, const c
 }
 
 /* Validate an AdminNetworkPolicy or BaselineAdminNetworkPolicy; -1 after errors. */
-int nv_check_admin_policy(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
-                          const char *kind, const char *name)
+int nv_k8s_check_admin_policy(struct nv_k8s *k, const struct nv_node *obj,
+                              const struct nv_node *meta, const char *kind, const char *name)
 {
     struct nv_anp a;
     const struct nv_node *spec;
@@ -369,19 +369,19 @@ int nv_check_admin_policy(struct nv_k8s *k, const struct nv_node *obj, const str
     a.kind = kind;
     a.name = name;
     a.baseline = !strcmp(kind, "BaselineAdminNetworkPolicy");
-    if (nv_check_fields(k, obj, NV_E_VALUE, kind, k_crd_object_fields) < 0)
+    if (nv_k8s_check_fields(k, obj, NV_E_VALUE, kind, nv_k8s_crd_object_fields) < 0)
         rc = -1;
     /* the CRD allows one BaselineAdminNetworkPolicy per cluster, named "default" */
     if (a.baseline && strcmp(name, "default"))
-        rc = nv_diag_error(k->d, nv_field_value_loc(meta, "name"), NV_E_VALUE,
+        rc = nv_diag_error(k->d, nv_k8s_field_value_loc(meta, "name"), NV_E_VALUE,
                            "a BaselineAdminNetworkPolicy must be named 'default', not '%s'", name);
-    spec = nv_need_map(k, obj, "spec", kind);
+    spec = nv_k8s_need_map(k, obj, "spec", kind);
     if (!spec)
         return -1;
-    if (nv_check_fields(k, spec, NV_E_VALUE,
-                        a.baseline ? "a BaselineAdminNetworkPolicy spec"
-                                   : "an AdminNetworkPolicy spec",
-                        a.baseline ? k_banp_spec_fields : k_anp_spec_fields) < 0)
+    if (nv_k8s_check_fields(k, spec, NV_E_VALUE,
+                            a.baseline ? "a BaselineAdminNetworkPolicy spec"
+                                       : "an AdminNetworkPolicy spec",
+                            a.baseline ? k_banp_spec_fields : k_anp_spec_fields) < 0)
         rc = -1;
     if (!a.baseline && nv_anp_priority(&a, spec, name) < 0)
         rc = -1;

@@ -10,42 +10,43 @@
 
 /* ---- typed access with errors ---- */
 
-const char *nv_intern_node(struct nv_k8s *k, const struct nv_node *n)
+const char *nv_k8s_intern_node(struct nv_k8s *k, const struct nv_node *n)
 {
     return nv_arena_internn(&k->m->arena, n->str, n->len);
 }
 
-int nv_type_error(struct nv_k8s *k, const struct nv_node *n, const char *field, const char *want)
+int nv_k8s_type_error(struct nv_k8s *k, const struct nv_node *n, const char *field,
+                      const char *want)
 {
     return nv_diag_error(k->d, n->loc, NV_E_TYPE, "'%s' must be %s, not %s", field, want,
                          nv_node_type_name(n));
 }
 
 /* A mapping field, or NULL when absent or null. Sets *bad on a wrong type. */
-const struct nv_node *nv_get_map(struct nv_k8s *k, const struct nv_node *obj, const char *key,
-                                 int *bad)
+const struct nv_node *nv_k8s_get_map(struct nv_k8s *k, const struct nv_node *obj, const char *key,
+                                     int *bad)
 {
     const struct nv_node *n = nv_node_get(obj, key);
 
     if (nv_node_is_null(n))
         return NULL;
     if (n->type != NV_NODE_MAP) {
-        nv_type_error(k, n, key, "a mapping");
+        nv_k8s_type_error(k, n, key, "a mapping");
         *bad = 1;
         return NULL;
     }
     return n;
 }
 
-const struct nv_node *nv_get_seq(struct nv_k8s *k, const struct nv_node *obj, const char *key,
-                                 int *bad)
+const struct nv_node *nv_k8s_get_seq(struct nv_k8s *k, const struct nv_node *obj, const char *key,
+                                     int *bad)
 {
     const struct nv_node *n = nv_node_get(obj, key);
 
     if (nv_node_is_null(n))
         return NULL;
     if (n->type != NV_NODE_SEQ) {
-        nv_type_error(k, n, key, "a list");
+        nv_k8s_type_error(k, n, key, "a list");
         *bad = 1;
         return NULL;
     }
@@ -53,18 +54,18 @@ const struct nv_node *nv_get_seq(struct nv_k8s *k, const struct nv_node *obj, co
 }
 
 /* A string field (interned), or NULL when absent or null. */
-const char *nv_get_str(struct nv_k8s *k, const struct nv_node *obj, const char *key, int *bad)
+const char *nv_k8s_get_str(struct nv_k8s *k, const struct nv_node *obj, const char *key, int *bad)
 {
     const struct nv_node *n = nv_node_get(obj, key);
 
     if (nv_node_is_null(n))
         return NULL;
     if (n->type != NV_NODE_SCALAR || n->kind != NV_SCALAR_STR) {
-        nv_type_error(k, n, key, "a string");
+        nv_k8s_type_error(k, n, key, "a string");
         *bad = 1;
         return NULL;
     }
-    return nv_intern_node(k, n);
+    return nv_k8s_intern_node(k, n);
 }
 
 /*
@@ -72,7 +73,7 @@ const char *nv_get_str(struct nv_k8s *k, const struct nv_node *obj, const char *
  * sigs.k8s.io/yaml writes: 0x50 is 80, and so is 80.0 (JSON 80); 80.5, a
  * string or a boolean is refused. 0 on success, -1 (after an error) otherwise.
  */
-int nv_node_int(struct nv_k8s *k, const struct nv_node *n, const char *field, long *out)
+int nv_k8s_node_int(struct nv_k8s *k, const struct nv_node *n, const char *field, long *out)
 {
     long long v;
 
@@ -90,19 +91,19 @@ int nv_node_int(struct nv_k8s *k, const struct nv_node *n, const char *field, lo
         if (n->type == NV_NODE_SCALAR && n->kind == NV_SCALAR_FLOAT)
             return nv_diag_error(k->d, n->loc, NV_E_VALUE, "'%s' must be an integer, not %.*s",
                                  field, (int)(n->len > 100 ? 100 : n->len), n->str);
-        return nv_type_error(k, n, field, "an integer");
+        return nv_k8s_type_error(k, n, field, "an integer");
     }
     return nv_diag_error(k->d, n->loc, NV_E_VALUE, "'%s' is out of range: %.*s", field,
                          (int)(n->len > 100 ? 100 : n->len), n->str);
 }
 
-struct nv_loc nv_loc_of(const struct nv_node *n)
+struct nv_loc nv_k8s_loc_of(const struct nv_node *n)
 {
     return n->loc;
 }
 
 /* "a, b or c" from a NULL-terminated list of names. */
-void nv_join_names(struct nv_buf *b, const char *const *names)
+void nv_k8s_join_names(struct nv_buf *b, const char *const *names)
 {
     size_t j;
 
@@ -114,7 +115,7 @@ void nv_join_names(struct nv_buf *b, const char *const *names)
 }
 
 /* Index of the scalar key 'kn' in 'names' (NULL-terminated), or -1. */
-int nv_key_index(const struct nv_node *kn, const char *const *names)
+int nv_k8s_key_index(const struct nv_node *kn, const char *const *names)
 {
     size_t j;
 
@@ -130,8 +131,8 @@ int nv_key_index(const struct nv_node *kn, const char *const *names)
  * Reject keys of a mapping that are not in 'allowed' (NULL-terminated), as the
  * API server's strict field validation does. 'where' names the mapping.
  */
-int nv_check_fields(struct nv_k8s *k, const struct nv_node *map, enum nv_code code,
-                    const char *where, const char *const *allowed)
+int nv_k8s_check_fields(struct nv_k8s *k, const struct nv_node *map, enum nv_code code,
+                        const char *where, const char *const *allowed)
 {
     size_t i;
     int rc = 0;
@@ -139,10 +140,10 @@ int nv_check_fields(struct nv_k8s *k, const struct nv_node *map, enum nv_code co
     for (i = 0; i < map->n; i++) {
         const struct nv_node *kn = map->items[2 * i];
         struct nv_buf list;
-        if (nv_key_index(kn, allowed) >= 0)
+        if (nv_k8s_key_index(kn, allowed) >= 0)
             continue;
         nv_buf_init(&list, 0);
-        nv_join_names(&list, allowed);
+        nv_k8s_join_names(&list, allowed);
         if (kn->type == NV_NODE_SCALAR)
             rc = nv_diag_error(k->d, kn->loc, code, "unknown field '%.*s' in %s (expected %s)",
                                (int)(kn->len > 100 ? 100 : kn->len), kn->str, where,
@@ -171,7 +172,7 @@ static const struct nv_node *nv_node_key(const struct nv_node *map, const char *
 }
 
 /* Where a field is, or would be: its key when present, else the mapping. */
-struct nv_loc nv_field_loc(const struct nv_node *map, const char *key)
+struct nv_loc nv_k8s_field_loc(const struct nv_node *map, const char *key)
 {
     const struct nv_node *kn = nv_node_key(map, key);
 
@@ -179,7 +180,7 @@ struct nv_loc nv_field_loc(const struct nv_node *map, const char *key)
 }
 
 /* An earlier position as a message names it: "line N" in the same file, else FILE:LINE. */
-const char *nv_loc_ref(struct nv_loc earlier, struct nv_loc here, char *buf, size_t size)
+const char *nv_k8s_loc_ref(struct nv_loc earlier, struct nv_loc here, char *buf, size_t size)
 {
     if (earlier.file && here.file && !strcmp(earlier.file, here.file))
         snprintf(buf, size, "line %u", earlier.line);
@@ -189,7 +190,7 @@ const char *nv_loc_ref(struct nv_loc earlier, struct nv_loc here, char *buf, siz
 }
 
 /* Where a field's value is: the value when present, else the mapping. */
-struct nv_loc nv_field_value_loc(const struct nv_node *map, const char *key)
+struct nv_loc nv_k8s_field_value_loc(const struct nv_node *map, const char *key)
 {
     const struct nv_node *n = nv_node_get(map, key);
 
@@ -199,18 +200,18 @@ struct nv_loc nv_field_value_loc(const struct nv_node *map, const char *key)
 /*
  * A mapping of alternatives: exactly one of 'names' must be set (present and
  * not null; the API drops null fields). Keys not in 'names' are left to
- * nv_check_fields(). Returns the index of the one set, or -1 after an error;
+ * nv_k8s_check_fields(). Returns the index of the one set, or -1 after an error;
  * 'what' names the mapping.
  */
-int nv_one_of(struct nv_k8s *k, const struct nv_node *map, const char *what,
-              const char *const *names)
+int nv_k8s_one_of(struct nv_k8s *k, const struct nv_node *map, const char *what,
+                  const char *const *names)
 {
     struct nv_buf list;
     size_t i;
     int found = -1;
 
     for (i = 0; i < map->n; i++) {
-        int j = nv_key_index(map->items[2 * i], names);
+        int j = nv_k8s_key_index(map->items[2 * i], names);
         if (j < 0 || nv_node_is_null(map->items[2 * i + 1]))
             continue;
         if (found >= 0)
@@ -222,7 +223,7 @@ int nv_one_of(struct nv_k8s *k, const struct nv_node *map, const char *what,
     if (found >= 0)
         return found;
     nv_buf_init(&list, 0);
-    nv_join_names(&list, names);
+    nv_k8s_join_names(&list, names);
     nv_diag_error(k->d, map->loc, NV_E_MISSING, "%s sets none of %s: exactly one is required", what,
                   nv_buf_str(&list));
     nv_buf_release(&list);
@@ -257,8 +258,8 @@ static int nv_check_label(struct nv_k8s *k, const struct nv_node *kn, const stru
 }
 
 /* metadata.labels-like mapping into a sorted label set. */
-int nv_parse_labels(struct nv_k8s *k, const struct nv_node *n, const char *field,
-                    struct nv_labels *out)
+int nv_k8s_parse_labels(struct nv_k8s *k, const struct nv_node *n, const char *field,
+                        struct nv_labels *out)
 {
     size_t i;
     int bad = 0;
@@ -268,7 +269,7 @@ int nv_parse_labels(struct nv_k8s *k, const struct nv_node *n, const char *field
     if (nv_node_is_null(n))
         return 0;
     if (n->type != NV_NODE_MAP)
-        return nv_type_error(k, n, field, "a mapping");
+        return nv_k8s_type_error(k, n, field, "a mapping");
     out->keys = nv_arena_alloc(&k->m->arena, (n->n + 1) * sizeof(*out->keys));
     out->vals = nv_arena_alloc(&k->m->arena, (n->n + 1) * sizeof(*out->vals));
     for (i = 0; i < n->n; i++) {
@@ -277,7 +278,7 @@ int nv_parse_labels(struct nv_k8s *k, const struct nv_node *n, const char *field
             bad = 1;
             continue;
         }
-        out->keys[out->n] = nv_intern_node(k, kn);
+        out->keys[out->n] = nv_k8s_intern_node(k, kn);
         out->vals[out->n] =
             nv_arena_internn(&k->m->arena, vn->kind == NV_SCALAR_NULL ? "" : vn->str,
                              vn->kind == NV_SCALAR_NULL ? 0 : vn->len);
@@ -297,21 +298,21 @@ static int nv_parse_requirement(struct nv_k8s *k, const struct nv_node *e, struc
     size_t i;
 
     if (e->type != NV_NODE_MAP)
-        return nv_type_error(k, e, "matchExpressions item", "a mapping");
-    if (nv_check_fields(k, e, NV_E_SELECTOR, "a match expression", k_expr_fields) < 0)
+        return nv_k8s_type_error(k, e, "matchExpressions item", "a mapping");
+    if (nv_k8s_check_fields(k, e, NV_E_SELECTOR, "a match expression", k_expr_fields) < 0)
         return -1;
     if (nv_node_is_null(key))
         return nv_diag_error(k->d, e->loc, NV_E_MISSING, "match expression has no 'key'");
     if (key->type != NV_NODE_SCALAR || key->kind != NV_SCALAR_STR)
-        return nv_type_error(k, key, "key", "a string");
+        return nv_k8s_type_error(k, key, "key", "a string");
     if ((why = nv_label_key_invalid(key->str)))
         return nv_diag_error(k->d, key->loc, NV_E_SELECTOR, "invalid label key '%s': %s", key->str,
                              why);
-    r->key = nv_intern_node(k, key);
+    r->key = nv_k8s_intern_node(k, key);
     if (nv_node_is_null(op))
         return nv_diag_error(k->d, e->loc, NV_E_MISSING, "match expression has no 'operator'");
     if (op->type != NV_NODE_SCALAR || op->kind != NV_SCALAR_STR)
-        return nv_type_error(k, op, "operator", "a string");
+        return nv_k8s_type_error(k, op, "operator", "a string");
     if (!strcmp(op->str, "In"))
         r->op = NV_SEL_IN;
     else if (!strcmp(op->str, "NotIn"))
@@ -325,7 +326,7 @@ static int nv_parse_requirement(struct nv_k8s *k, const struct nv_node *e, struc
                              "unknown operator '%s' (expected In, NotIn, Exists or DoesNotExist)",
                              op->str);
     if (!nv_node_is_null(vals) && vals->type != NV_NODE_SEQ)
-        return nv_type_error(k, vals, "values", "a list");
+        return nv_k8s_type_error(k, vals, "values", "a list");
     if (r->op == NV_SEL_IN || r->op == NV_SEL_NOTIN) {
         if (nv_node_is_null(vals) || vals->n == 0)
             return nv_diag_error(k->d, nv_node_is_null(vals) ? op->loc : vals->loc, NV_E_SELECTOR,
@@ -335,7 +336,7 @@ static int nv_parse_requirement(struct nv_k8s *k, const struct nv_node *e, struc
             const struct nv_node *v = vals->items[i];
             if (v->type != NV_NODE_SCALAR ||
                 (v->kind != NV_SCALAR_STR && v->kind != NV_SCALAR_NULL))
-                return nv_type_error(k, v, "values item", "a string");
+                return nv_k8s_type_error(k, v, "values item", "a string");
             /* a null item decodes as the empty string, a valid label value */
             if (v->kind == NV_SCALAR_NULL) {
                 r->values[r->nvalues++] = nv_arena_intern(&k->m->arena, "");
@@ -344,7 +345,7 @@ static int nv_parse_requirement(struct nv_k8s *k, const struct nv_node *e, struc
             if ((why = nv_label_value_invalid(v->str)))
                 return nv_diag_error(k->d, v->loc, NV_E_SELECTOR, "invalid label value '%s': %s",
                                      v->str, why);
-            r->values[r->nvalues++] = nv_intern_node(k, v);
+            r->values[r->nvalues++] = nv_k8s_intern_node(k, v);
         }
     } else if (!nv_node_is_null(vals) && vals->n > 0) {
         return nv_diag_error(k->d, vals->loc, NV_E_SELECTOR, "operator '%s' must not have 'values'",
@@ -358,7 +359,7 @@ static int nv_parse_requirement(struct nv_k8s *k, const struct nv_node *e, struc
  * the model learns the keys it reads (classes split on them); kinds that are
  * validated but not modelled pass 0.
  */
-const struct nv_selector *nv_parse_selector(struct nv_k8s *k, const struct nv_node *n, int use)
+const struct nv_selector *nv_k8s_parse_selector(struct nv_k8s *k, const struct nv_node *n, int use)
 {
     struct nv_selector *s = nv_arena_alloc(&k->m->arena, sizeof(*s));
     const struct nv_node *ml, *me;
@@ -370,13 +371,13 @@ const struct nv_selector *nv_parse_selector(struct nv_k8s *k, const struct nv_no
     if (nv_node_is_null(n))
         return s;
     if (n->type != NV_NODE_MAP) {
-        nv_type_error(k, n, "selector", "a mapping");
+        nv_k8s_type_error(k, n, "selector", "a mapping");
         return NULL;
     }
-    if (nv_check_fields(k, n, NV_E_SELECTOR, "a label selector", k_selector_fields) < 0)
+    if (nv_k8s_check_fields(k, n, NV_E_SELECTOR, "a label selector", k_selector_fields) < 0)
         bad = 1;
-    ml = nv_get_map(k, n, "matchLabels", &bad);
-    me = nv_get_seq(k, n, "matchExpressions", &bad);
+    ml = nv_k8s_get_map(k, n, "matchLabels", &bad);
+    me = nv_k8s_get_seq(k, n, "matchExpressions", &bad);
     if (bad)
         return NULL;
     cap = (ml ? ml->n : 0) + (me ? me->n : 0);
@@ -389,7 +390,7 @@ const struct nv_selector *nv_parse_selector(struct nv_k8s *k, const struct nv_no
             continue;
         }
         r = &s->reqs[s->n++];
-        r->key = nv_intern_node(k, kn);
+        r->key = nv_k8s_intern_node(k, kn);
         r->op = NV_SEL_IN;
         r->nvalues = 1;
         r->values = nv_arena_alloc(&k->m->arena, sizeof(*r->values));
@@ -412,23 +413,23 @@ const struct nv_selector *nv_parse_selector(struct nv_k8s *k, const struct nv_no
 
 const struct nv_selector *nv_k8s_selector(struct nv_k8s *k, const struct nv_node *n)
 {
-    return nv_parse_selector(k, n, 1);
+    return nv_k8s_parse_selector(k, n, 1);
 }
 
-const char *const k_crd_object_fields[] = {"apiVersion", "kind",   "metadata",
-                                           "spec",       "status", NULL};
+const char *const nv_k8s_crd_object_fields[] = {"apiVersion", "kind",   "metadata",
+                                                "spec",       "status", NULL};
 /* A mapping-valued field that is present and not null; NULL after an error otherwise. */
-const struct nv_node *nv_need_map(struct nv_k8s *k, const struct nv_node *obj, const char *key,
-                                  const char *owner)
+const struct nv_node *nv_k8s_need_map(struct nv_k8s *k, const struct nv_node *obj, const char *key,
+                                      const char *owner)
 {
     const struct nv_node *n = nv_node_get(obj, key);
 
     if (nv_node_is_null(n)) {
-        nv_diag_error(k->d, nv_field_loc(obj, key), NV_E_MISSING, "%s has no '%s'", owner, key);
+        nv_diag_error(k->d, nv_k8s_field_loc(obj, key), NV_E_MISSING, "%s has no '%s'", owner, key);
         return NULL;
     }
     if (n->type != NV_NODE_MAP) {
-        nv_type_error(k, n, key, "a mapping");
+        nv_k8s_type_error(k, n, key, "a mapping");
         return NULL;
     }
     return n;

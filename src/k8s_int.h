@@ -40,72 +40,77 @@ struct nv_owner {
 };
 
 /* k8s_field.c */
-const char *nv_intern_node(struct nv_k8s *k, const struct nv_node *n);
-int nv_type_error(struct nv_k8s *k, const struct nv_node *n, const char *field, const char *want);
-const struct nv_node *nv_get_map(struct nv_k8s *k, const struct nv_node *obj, const char *key,
-                                 int *bad);
-const struct nv_node *nv_get_seq(struct nv_k8s *k, const struct nv_node *obj, const char *key,
-                                 int *bad);
-const char *nv_get_str(struct nv_k8s *k, const struct nv_node *obj, const char *key, int *bad);
-int nv_node_int(struct nv_k8s *k, const struct nv_node *n, const char *field, long *out);
-struct nv_loc nv_loc_of(const struct nv_node *n);
-void nv_join_names(struct nv_buf *b, const char *const *names);
-int nv_key_index(const struct nv_node *kn, const char *const *names);
-int nv_check_fields(struct nv_k8s *k, const struct nv_node *map, enum nv_code code,
-                    const char *where, const char *const *allowed);
-struct nv_loc nv_field_loc(const struct nv_node *map, const char *key);
-const char *nv_loc_ref(struct nv_loc earlier, struct nv_loc here, char *buf, size_t size);
-struct nv_loc nv_field_value_loc(const struct nv_node *map, const char *key);
-int nv_one_of(struct nv_k8s *k, const struct nv_node *map, const char *what,
-              const char *const *names);
-int nv_parse_labels(struct nv_k8s *k, const struct nv_node *n, const char *field,
-                    struct nv_labels *out);
-const struct nv_selector *nv_parse_selector(struct nv_k8s *k, const struct nv_node *n, int use);
+const char *nv_k8s_intern_node(struct nv_k8s *k, const struct nv_node *n);
+int nv_k8s_type_error(struct nv_k8s *k, const struct nv_node *n, const char *field,
+                      const char *want);
+const struct nv_node *nv_k8s_get_map(struct nv_k8s *k, const struct nv_node *obj, const char *key,
+                                     int *bad);
+const struct nv_node *nv_k8s_get_seq(struct nv_k8s *k, const struct nv_node *obj, const char *key,
+                                     int *bad);
+const char *nv_k8s_get_str(struct nv_k8s *k, const struct nv_node *obj, const char *key, int *bad);
+int nv_k8s_node_int(struct nv_k8s *k, const struct nv_node *n, const char *field, long *out);
+struct nv_loc nv_k8s_loc_of(const struct nv_node *n);
+void nv_k8s_join_names(struct nv_buf *b, const char *const *names);
+int nv_k8s_key_index(const struct nv_node *kn, const char *const *names);
+int nv_k8s_check_fields(struct nv_k8s *k, const struct nv_node *map, enum nv_code code,
+                        const char *where, const char *const *allowed);
+struct nv_loc nv_k8s_field_loc(const struct nv_node *map, const char *key);
+const char *nv_k8s_loc_ref(struct nv_loc earlier, struct nv_loc here, char *buf, size_t size);
+struct nv_loc nv_k8s_field_value_loc(const struct nv_node *map, const char *key);
+int nv_k8s_one_of(struct nv_k8s *k, const struct nv_node *map, const char *what,
+                  const char *const *names);
+int nv_k8s_parse_labels(struct nv_k8s *k, const struct nv_node *n, const char *field,
+                        struct nv_labels *out);
+const struct nv_selector *nv_k8s_parse_selector(struct nv_k8s *k, const struct nv_node *n, int use);
 /*
  * A label selector node (matchLabels / matchExpressions) into the model
  * arena; NULL after recording an error. A null node is the empty selector.
  */
 const struct nv_selector *nv_k8s_selector(struct nv_k8s *k, const struct nv_node *n);
-extern const char *const k_crd_object_fields[];
-const struct nv_node *nv_need_map(struct nv_k8s *k, const struct nv_node *obj, const char *key,
-                                  const char *owner);
+extern const char *const nv_k8s_crd_object_fields[];
+const struct nv_node *nv_k8s_need_map(struct nv_k8s *k, const struct nv_node *obj, const char *key,
+                                      const char *owner);
 
 /* k8s_policy.c */
-const char *nv_port_name_invalid(const char *s);
-int nv_parse_proto(struct nv_k8s *k, const struct nv_node *obj, enum nv_proto *out);
-int nv_parse_portnum(struct nv_k8s *k, const struct nv_node *n, const char *field, unsigned *out);
-void nv_add_netpol(struct nv_k8s *k, const struct nv_node *obj, const char *ns, const char *name);
+const char *nv_k8s_port_name_invalid(const char *s);
+int nv_k8s_parse_proto(struct nv_k8s *k, const struct nv_node *obj, enum nv_proto *out);
+int nv_k8s_parse_portnum(struct nv_k8s *k, const struct nv_node *n, const char *field,
+                         unsigned *out);
+void nv_k8s_add_netpol(struct nv_k8s *k, const struct nv_node *obj, const char *ns,
+                       const char *name);
 
 /* k8s_pod.c */
-long nv_add_pod(struct nv_k8s *k, const struct nv_node *meta, const struct nv_node *podspec,
-                const char *ns, const char *name, const char *wlname, const char *wlkind,
-                struct nv_loc loc);
-int nv_parse_owners(struct nv_k8s *k, const struct nv_node *meta, struct nv_owner *ctl);
-int nv_owner_plausible(const struct nv_owner *ctl, const char *kind);
-void nv_owner_warning(struct nv_k8s *k, const struct nv_owner *ctl, const char *kind,
-                      const char *name, const char *consequence);
-void nv_add_pod_object(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
-                       const char *ns, const char *name);
+long nv_k8s_add_pod(struct nv_k8s *k, const struct nv_node *meta, const struct nv_node *podspec,
+                    const char *ns, const char *name, const char *wlname, const char *wlkind,
+                    struct nv_loc loc);
+int nv_k8s_parse_owners(struct nv_k8s *k, const struct nv_node *meta, struct nv_owner *ctl);
+int nv_k8s_owner_plausible(const struct nv_owner *ctl, const char *kind);
+void nv_k8s_owner_warning(struct nv_k8s *k, const struct nv_owner *ctl, const char *kind,
+                          const char *name, const char *consequence);
+void nv_k8s_add_pod_object(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
+                           const char *ns, const char *name);
 
 /* k8s_workload.c */
-void nv_add_workload_object(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
-                            const char *kind, const char *ns, const char *name);
-int nv_is_hpa_version(const struct nv_node *obj);
-void nv_add_hpa(struct nv_k8s *k, const struct nv_node *obj, const char *ns, const char *name);
+void nv_k8s_add_workload_object(struct nv_k8s *k, const struct nv_node *obj,
+                                const struct nv_node *meta, const char *kind, const char *ns,
+                                const char *name);
+int nv_k8s_is_hpa_version(const struct nv_node *obj);
+void nv_k8s_add_hpa(struct nv_k8s *k, const struct nv_node *obj, const char *ns, const char *name);
 
 /* k8s_service.c */
-void nv_add_service(struct nv_k8s *k, const struct nv_node *obj, const char *ns, const char *name);
-void nv_add_namespace_object(struct nv_k8s *k, const struct nv_node *meta, const char *name,
-                             struct nv_loc loc);
+void nv_k8s_add_service(struct nv_k8s *k, const struct nv_node *obj, const char *ns,
+                        const char *name);
+void nv_k8s_add_namespace_object(struct nv_k8s *k, const struct nv_node *meta, const char *name,
+                                 struct nv_loc loc);
 
 /* k8s_admin.c */
-int nv_check_admin_policy(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
-                          const char *kind, const char *name);
+int nv_k8s_check_admin_policy(struct nv_k8s *k, const struct nv_node *obj,
+                              const struct nv_node *meta, const char *kind, const char *name);
 
 /* k8s_ovn.c */
-void nv_recheck_primary(struct nv_k8s *k, const char *ns);
-int nv_check_udn(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
-                 const char *ns, const char *name);
-int nv_check_cudn(struct nv_k8s *k, const struct nv_node *obj, const char *name);
+void nv_k8s_recheck_primary(struct nv_k8s *k, const char *ns);
+int nv_k8s_check_udn(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
+                     const char *ns, const char *name);
+int nv_k8s_check_cudn(struct nv_k8s *k, const struct nv_node *obj, const char *name);
 
 #endif

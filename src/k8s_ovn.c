@@ -35,11 +35,11 @@ static int nv_check_net_spec(struct nv_k8s *k, const struct nv_node *spec, int c
 
     *primary = 0;
     if (nv_node_is_null(topo))
-        return nv_diag_error(k->d, nv_field_loc(spec, "topology"), NV_E_MISSING,
+        return nv_diag_error(k->d, nv_k8s_field_loc(spec, "topology"), NV_E_MISSING,
                              "network has no 'topology' (%s)",
                              cluster ? "Layer2, Layer3 or Localnet" : "Layer2 or Layer3");
     if (topo->type != NV_NODE_SCALAR || topo->kind != NV_SCALAR_STR)
-        return nv_type_error(k, topo, "topology", "a string");
+        return nv_k8s_type_error(k, topo, "topology", "a string");
     for (t = 0; topologies[t]; t++)
         if (!strcmp(topo->str, topologies[t]))
             break;
@@ -50,7 +50,7 @@ static int nv_check_net_spec(struct nv_k8s *k, const struct nv_node *spec, int c
     /* the section of another topology is refused, the own one is required */
     for (i = 0; sections[i]; i++)
         if ((int)i != t && !nv_node_is_null(nv_node_get(spec, sections[i])))
-            rc = nv_diag_error(k->d, nv_field_loc(spec, sections[i]), NV_E_VALUE,
+            rc = nv_diag_error(k->d, nv_k8s_field_loc(spec, sections[i]), NV_E_VALUE,
                                "'%s' does not belong to topology '%s' (it needs '%s')", sections[i],
                                topologies[t], sections[t]);
     sec = nv_node_get(spec, sections[t]);
@@ -58,13 +58,13 @@ static int nv_check_net_spec(struct nv_k8s *k, const struct nv_node *spec, int c
         return nv_diag_error(k->d, topo->loc, NV_E_MISSING, "topology '%s' needs a '%s' section",
                              topologies[t], sections[t]);
     if (sec->type != NV_NODE_MAP)
-        return nv_type_error(k, sec, sections[t], "a mapping");
+        return nv_k8s_type_error(k, sec, sections[t], "a mapping");
     role = nv_node_get(sec, "role");
     if (nv_node_is_null(role))
-        return nv_diag_error(k->d, nv_field_loc(sec, "role"), NV_E_MISSING,
+        return nv_diag_error(k->d, nv_k8s_field_loc(sec, "role"), NV_E_MISSING,
                              "'%s' has no 'role' (Primary or Secondary)", sections[t]);
     if (role->type != NV_NODE_SCALAR || role->kind != NV_SCALAR_STR)
-        return nv_type_error(k, role, "role", "a string");
+        return nv_k8s_type_error(k, role, "role", "a string");
     if (!strcmp(role->str, "Primary"))
         *primary = 1;
     else if (strcmp(role->str, "Secondary"))
@@ -109,11 +109,11 @@ static void nv_check_primary_clash(struct nv_k8s *k, const struct nv_primary_net
     nv_diag_error(k->d, u->loc, NV_E_DUP,
                   "namespace '%s' gets two primary networks: UserDefinedNetwork '%s' and "
                   "ClusterUserDefinedNetwork '%s' (%s); OVN-Kubernetes allows one",
-                  u->ns, u->name, c->name, nv_loc_ref(c->loc, u->loc, at, sizeof(at)));
+                  u->ns, u->name, c->name, nv_k8s_loc_ref(c->loc, u->loc, at, sizeof(at)));
 }
 
 /* After a Namespace's labels are known: clashes of its primary networks. */
-void nv_recheck_primary(struct nv_k8s *k, const char *ns)
+void nv_k8s_recheck_primary(struct nv_k8s *k, const char *ns)
 {
     size_t i, j;
 
@@ -123,17 +123,17 @@ void nv_recheck_primary(struct nv_k8s *k, const char *ns)
                 nv_check_primary_clash(k, &k->udns[i], &k->cudns[j]);
 }
 
-int nv_check_udn(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
-                 const char *ns, const char *name)
+int nv_k8s_check_udn(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
+                     const char *ns, const char *name)
 {
     const struct nv_node *spec, *nsnode = nv_node_get(meta, "namespace");
-    struct nv_loc nameloc = nv_field_value_loc(meta, "name");
+    struct nv_loc nameloc = nv_k8s_field_value_loc(meta, "name");
     struct nv_primary_net *u;
     char at[256];
     int primary, rc = 0;
     size_t i;
 
-    if (nv_check_fields(k, obj, NV_E_VALUE, "UserDefinedNetwork", k_crd_object_fields) < 0)
+    if (nv_k8s_check_fields(k, obj, NV_E_VALUE, "UserDefinedNetwork", nv_k8s_crd_object_fields) < 0)
         rc = -1;
     if (!strcmp(name, "default"))
         rc = nv_diag_error(k->d, nameloc, NV_E_VALUE,
@@ -144,7 +144,7 @@ int nv_check_udn(struct nv_k8s *k, const struct nv_node *obj, const struct nv_no
                            "UserDefinedNetwork '%s' is in namespace '%s'%s, where OVN-Kubernetes "
                            "refuses user-defined networks",
                            name, ns, nsnode ? "" : " (no metadata.namespace)");
-    spec = nv_need_map(k, obj, "spec", "UserDefinedNetwork");
+    spec = nv_k8s_need_map(k, obj, "spec", "UserDefinedNetwork");
     if (!spec || nv_check_net_spec(k, spec, 0, &primary) < 0)
         return -1;
     if (rc < 0 || !primary)
@@ -155,7 +155,7 @@ int nv_check_udn(struct nv_k8s *k, const struct nv_node *obj, const struct nv_no
                                  "namespace '%s' already has the primary UserDefinedNetwork '%s' "
                                  "(%s); OVN-Kubernetes allows one primary network per namespace",
                                  ns, k->udns[i].name,
-                                 nv_loc_ref(k->udns[i].loc, nameloc, at, sizeof(at)));
+                                 nv_k8s_loc_ref(k->udns[i].loc, nameloc, at, sizeof(at)));
     NV_GROW(k->udns, k->udnalloc, k->nudns + 1);
     u = &k->udns[k->nudns++];
     u->name = name;
@@ -167,7 +167,7 @@ int nv_check_udn(struct nv_k8s *k, const struct nv_node *obj, const struct nv_no
     return 0;
 }
 
-int nv_check_cudn(struct nv_k8s *k, const struct nv_node *obj, const char *name)
+int nv_k8s_check_cudn(struct nv_k8s *k, const struct nv_node *obj, const char *name)
 {
     static const char *const fields[] = {"namespaceSelector", "network", NULL};
     const struct nv_node *spec, *net, *seln;
@@ -176,16 +176,17 @@ int nv_check_cudn(struct nv_k8s *k, const struct nv_node *obj, const char *name)
     int primary, rc = 0;
     size_t i;
 
-    if (nv_check_fields(k, obj, NV_E_VALUE, "ClusterUserDefinedNetwork", k_crd_object_fields) < 0)
+    if (nv_k8s_check_fields(k, obj, NV_E_VALUE, "ClusterUserDefinedNetwork",
+                            nv_k8s_crd_object_fields) < 0)
         rc = -1;
-    spec = nv_need_map(k, obj, "spec", "ClusterUserDefinedNetwork");
+    spec = nv_k8s_need_map(k, obj, "spec", "ClusterUserDefinedNetwork");
     if (!spec)
         return -1;
-    if (nv_check_fields(k, spec, NV_E_VALUE, "a ClusterUserDefinedNetwork spec", fields) < 0)
+    if (nv_k8s_check_fields(k, spec, NV_E_VALUE, "a ClusterUserDefinedNetwork spec", fields) < 0)
         rc = -1;
-    seln = nv_need_map(k, spec, "namespaceSelector", "a ClusterUserDefinedNetwork spec");
-    sel = seln ? nv_parse_selector(k, seln, 0) : NULL;
-    net = nv_need_map(k, spec, "network", "a ClusterUserDefinedNetwork spec");
+    seln = nv_k8s_need_map(k, spec, "namespaceSelector", "a ClusterUserDefinedNetwork spec");
+    sel = seln ? nv_k8s_parse_selector(k, seln, 0) : NULL;
+    net = nv_k8s_need_map(k, spec, "network", "a ClusterUserDefinedNetwork spec");
     if (!sel || !net || nv_check_net_spec(k, net, 1, &primary) < 0 || rc < 0)
         return -1;
     if (!primary)

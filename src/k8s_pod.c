@@ -18,7 +18,7 @@
 static int nv_is_sidecar(struct nv_k8s *k, const struct nv_node *c)
 {
     int bad = 0;
-    const char *v = nv_get_str(k, c, "restartPolicy", &bad);
+    const char *v = nv_k8s_get_str(k, c, "restartPolicy", &bad);
 
     if (bad)
         return -1;
@@ -40,13 +40,13 @@ static int nv_parse_container_list(struct nv_k8s *k, const struct nv_node *podsp
     size_t i, j;
     int bad = 0, init = !strcmp(key, "initContainers");
 
-    cs = nv_get_seq(k, podspec, key, &bad);
+    cs = nv_k8s_get_seq(k, podspec, key, &bad);
     if (bad)
         return -1;
     for (i = 0; cs && i < cs->n; i++) {
         const struct nv_node *c = cs->items[i], *ps;
         if (c->type != NV_NODE_MAP) {
-            nv_type_error(k, c, init ? "initContainers item" : "containers item", "a mapping");
+            nv_k8s_type_error(k, c, init ? "initContainers item" : "containers item", "a mapping");
             bad = 1;
             continue;
         }
@@ -57,18 +57,18 @@ static int nv_parse_container_list(struct nv_k8s *k, const struct nv_node *podsp
             if (sc <= 0)
                 continue; /* an ordinary init container has finished before the pod serves */
         }
-        ps = nv_get_seq(k, c, "ports", &bad);
+        ps = nv_k8s_get_seq(k, c, "ports", &bad);
         for (j = 0; ps && j < ps->n; j++) {
             const struct nv_node *p = ps->items[j];
             struct nv_named_port np;
             const char *name;
             if (p->type != NV_NODE_MAP) {
-                nv_type_error(k, p, "ports item", "a mapping");
+                nv_k8s_type_error(k, p, "ports item", "a mapping");
                 bad = 1;
                 continue;
             }
-            name = nv_get_str(k, p, "name", &bad);
-            if (nv_parse_proto(k, p, &np.proto) < 0) {
+            name = nv_k8s_get_str(k, p, "name", &bad);
+            if (nv_k8s_parse_proto(k, p, &np.proto) < 0) {
                 bad = 1;
                 continue;
             }
@@ -78,8 +78,8 @@ static int nv_parse_container_list(struct nv_k8s *k, const struct nv_node *podsp
                                 "container port has no 'containerPort'; the entry is ignored");
                 continue;
             }
-            if (nv_parse_portnum(k, nv_node_get(p, "containerPort"), "containerPort", &np.port) <
-                0) {
+            if (nv_k8s_parse_portnum(k, nv_node_get(p, "containerPort"), "containerPort",
+                                     &np.port) < 0) {
                 bad = 1;
                 continue;
             }
@@ -164,9 +164,9 @@ static int nv_parse_host_network(struct nv_k8s *k, const struct nv_node *podspec
 }
 
 /* Add a pod group; its index, or -1 after an error. */
-long nv_add_pod(struct nv_k8s *k, const struct nv_node *meta, const struct nv_node *podspec,
-                const char *ns, const char *name, const char *wlname, const char *wlkind,
-                struct nv_loc loc)
+long nv_k8s_add_pod(struct nv_k8s *k, const struct nv_node *meta, const struct nv_node *podspec,
+                    const char *ns, const char *name, const char *wlname, const char *wlkind,
+                    struct nv_loc loc)
 {
     struct nv_model *m = k->m;
     struct nv_pod pod;
@@ -178,7 +178,7 @@ long nv_add_pod(struct nv_k8s *k, const struct nv_node *meta, const struct nv_no
     pod.count = 1;
     if (nv_parse_host_network(k, podspec, &pod) < 0)
         return -1;
-    if (nv_parse_labels(k, labels, "labels", &pod.labels) < 0)
+    if (nv_k8s_parse_labels(k, labels, "labels", &pod.labels) < 0)
         return -1;
     if (nv_parse_containers(k, podspec, &pod) < 0)
         return -1;
@@ -221,7 +221,7 @@ static int nv_get_bool(struct nv_k8s *k, const struct nv_node *obj, const char *
     if (nv_node_is_null(n))
         return 0;
     if (n->type != NV_NODE_SCALAR || n->kind != NV_SCALAR_BOOL) {
-        nv_type_error(k, n, key, "a boolean");
+        nv_k8s_type_error(k, n, key, "a boolean");
         *bad = 1;
         return 0;
     }
@@ -239,13 +239,13 @@ static int nv_parse_owner(struct nv_k8s *k, const struct nv_node *o, struct nv_o
     out->loc = o->loc;
     *controller = 0;
     if (o->type != NV_NODE_MAP)
-        return nv_type_error(k, o, "ownerReferences item", "a mapping");
-    if (nv_check_fields(k, o, NV_E_VALUE, "an ownerReference", k_owner_fields) < 0)
+        return nv_k8s_type_error(k, o, "ownerReferences item", "a mapping");
+    if (nv_k8s_check_fields(k, o, NV_E_VALUE, "an ownerReference", k_owner_fields) < 0)
         return -1;
-    out->kind = nv_get_str(k, o, "kind", &bad);
-    out->name = nv_get_str(k, o, "name", &bad);
-    out->api = nv_get_str(k, o, "apiVersion", &bad);
-    (void)nv_get_str(k, o, "uid", &bad);
+    out->kind = nv_k8s_get_str(k, o, "kind", &bad);
+    out->name = nv_k8s_get_str(k, o, "name", &bad);
+    out->api = nv_k8s_get_str(k, o, "apiVersion", &bad);
+    (void)nv_k8s_get_str(k, o, "uid", &bad);
     *controller = nv_get_bool(k, o, "controller", &bad);
     (void)nv_get_bool(k, o, "blockOwnerDeletion", &bad);
     if (bad)
@@ -253,25 +253,25 @@ static int nv_parse_owner(struct nv_k8s *k, const struct nv_node *o, struct nv_o
     if (!out->kind || !*out->kind) {
         /* the API server requires it; analysers' test inputs omit it: warn and go on */
         if (*controller)
-            nv_diag_warning(k->d, nv_field_loc(o, "kind"), NV_W_SEMANTIC,
+            nv_diag_warning(k->d, nv_k8s_field_loc(o, "kind"), NV_W_SEMANTIC,
                             "ownerReference has no 'kind' (the API server requires one): the "
                             "Pods naming '%.80s' so are read as one workload of kind Pod",
                             out->name ? out->name : "");
         out->kind = "";
     } else if ((why = nv_kind_invalid(out->kind))) {
-        bad = nv_diag_error(k->d, nv_field_value_loc(o, "kind"), NV_E_VALUE,
+        bad = nv_diag_error(k->d, nv_k8s_field_value_loc(o, "kind"), NV_E_VALUE,
                             "invalid ownerReference kind '%.80s': it %s", out->kind, why);
     }
     if (!out->name || !*out->name)
-        bad = nv_diag_error(k->d, nv_field_loc(o, "name"), NV_E_MISSING,
+        bad = nv_diag_error(k->d, nv_k8s_field_loc(o, "name"), NV_E_MISSING,
                             "ownerReference has no 'name'");
     else if ((why = nv_dns_subdomain_invalid(out->name)))
-        bad = nv_diag_error(k->d, nv_field_value_loc(o, "name"), NV_E_VALUE,
+        bad = nv_diag_error(k->d, nv_k8s_field_value_loc(o, "name"), NV_E_VALUE,
                             "invalid ownerReference name '%.80s%s': it %s (the name of the "
                             "object it refers to)",
                             out->name, strlen(out->name) > 80 ? "..." : "", why);
     if (out->api && (!*out->api || out->api[strlen(out->api) - 1] == '/'))
-        bad = nv_diag_error(k->d, nv_field_value_loc(o, "apiVersion"), NV_E_VALUE,
+        bad = nv_diag_error(k->d, nv_k8s_field_value_loc(o, "apiVersion"), NV_E_VALUE,
                             "ownerReference apiVersion '%.80s' has no version", out->api);
     return bad ? -1 : 0;
 }
@@ -283,7 +283,7 @@ static int nv_parse_owner(struct nv_k8s *k, const struct nv_node *o, struct nv_o
  * a missing owner owned), its kind as a Kind. OUT: *ctl the controller
  * reference (kind NULL when there is none). -1 after errors.
  */
-int nv_parse_owners(struct nv_k8s *k, const struct nv_node *meta, struct nv_owner *ctl)
+int nv_k8s_parse_owners(struct nv_k8s *k, const struct nv_node *meta, struct nv_owner *ctl)
 {
     const struct nv_node *owners;
     struct nv_owner o;
@@ -291,7 +291,7 @@ int nv_parse_owners(struct nv_k8s *k, const struct nv_node *meta, struct nv_owne
     size_t i;
 
     memset(ctl, 0, sizeof(*ctl));
-    owners = nv_get_seq(k, meta, "ownerReferences", &bad);
+    owners = nv_k8s_get_seq(k, meta, "ownerReferences", &bad);
     for (i = 0; owners && i < owners->n; i++) {
         if (nv_parse_owner(k, owners->items[i], &o, &controller) < 0) {
             bad = 1;
@@ -378,7 +378,7 @@ static int nv_owner_in_group(const struct nv_owner *ctl, const struct nv_builtin
  * built-in kind's name in another API group), -1 for any other kind (custom
  * controllers, whose behaviour is their own).
  */
-int nv_owner_plausible(const struct nv_owner *ctl, const char *kind)
+int nv_k8s_owner_plausible(const struct nv_owner *ctl, const char *kind)
 {
     const struct nv_builtin_kind *own = nv_builtin_kind(ctl->kind), *made = nv_builtin_kind(kind);
 
@@ -389,9 +389,9 @@ int nv_owner_plausible(const struct nv_owner *ctl, const char *kind)
     return made && nv_word_in(made->made_by, ctl->kind, strlen(ctl->kind));
 }
 
-/* The warning for a controller reference nv_owner_plausible() does not believe. */
-void nv_owner_warning(struct nv_k8s *k, const struct nv_owner *ctl, const char *kind,
-                      const char *name, const char *consequence)
+/* The warning for a controller reference nv_k8s_owner_plausible() does not believe. */
+void nv_k8s_owner_warning(struct nv_k8s *k, const struct nv_owner *ctl, const char *kind,
+                          const char *name, const char *consequence)
 {
     const struct nv_builtin_kind *made = nv_builtin_kind(kind);
     struct nv_buf by;
@@ -425,31 +425,31 @@ void nv_owner_warning(struct nv_k8s *k, const struct nv_owner *ctl, const char *
  * not made by that controller: it is a workload of its own, with a warning,
  * so that its flows are never hidden inside another workload's.
  */
-void nv_add_pod_object(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
-                       const char *ns, const char *name)
+void nv_k8s_add_pod_object(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
+                           const char *ns, const char *name)
 {
     const struct nv_node *spec;
     const char *wlname = name, *wlkind = "Pod";
     struct nv_owner ctl;
     int bad = 0;
 
-    spec = nv_get_map(k, obj, "spec", &bad);
-    if (nv_parse_owners(k, meta, &ctl) < 0 || bad)
+    spec = nv_k8s_get_map(k, obj, "spec", &bad);
+    if (nv_k8s_parse_owners(k, meta, &ctl) < 0 || bad)
         return;
     if (ctl.kind && !*ctl.kind) {
         size_t npods = k->m->npods;
-        nv_add_pod(k, meta, spec, ns, name, ctl.name, "Pod", obj->loc);
+        nv_k8s_add_pod(k, meta, spec, ns, name, ctl.name, "Pod", obj->loc);
         if (k->m->npods > npods)
             k->m->workloads[k->m->pods[npods].workload].by_owner_name = 1;
         return;
     }
     if (ctl.kind && strcmp(ctl.kind, "Node")) {
-        if (nv_owner_plausible(&ctl, "Pod")) {
+        if (nv_k8s_owner_plausible(&ctl, "Pod")) {
             wlname = ctl.name;
             wlkind = ctl.kind;
         } else {
-            nv_owner_warning(k, &ctl, "Pod", name, "it is read as a workload of its own");
+            nv_k8s_owner_warning(k, &ctl, "Pod", name, "it is read as a workload of its own");
         }
     }
-    (void)nv_add_pod(k, meta, spec, ns, name, wlname, wlkind, obj->loc);
+    (void)nv_k8s_add_pod(k, meta, spec, ns, name, wlname, wlkind, obj->loc);
 }

@@ -16,7 +16,7 @@ static const char *const k_netpol_fields[] = {"podSelector", "policyTypes", "ing
 /* ---- ports ---- */
 
 /* IANA_SVC_NAME: <= 15 of [a-z0-9-], a letter somewhere, no '-' at ends, no "--". */
-const char *nv_port_name_invalid(const char *s)
+const char *nv_k8s_port_name_invalid(const char *s)
 {
     size_t n = strlen(s), i;
     int letter = 0;
@@ -37,7 +37,7 @@ const char *nv_port_name_invalid(const char *s)
     return NULL;
 }
 
-int nv_parse_proto(struct nv_k8s *k, const struct nv_node *obj, enum nv_proto *out)
+int nv_k8s_parse_proto(struct nv_k8s *k, const struct nv_node *obj, enum nv_proto *out)
 {
     const struct nv_node *n = nv_node_get(obj, "protocol");
     int p;
@@ -46,7 +46,7 @@ int nv_parse_proto(struct nv_k8s *k, const struct nv_node *obj, enum nv_proto *o
     if (nv_node_is_null(n))
         return 0;
     if (n->type != NV_NODE_SCALAR || n->kind != NV_SCALAR_STR)
-        return nv_type_error(k, n, "protocol", "a string");
+        return nv_k8s_type_error(k, n, "protocol", "a string");
     p = nv_proto_parse(n->str);
     if (p < 0)
         return nv_diag_error(k->d, n->loc, NV_E_PORT,
@@ -55,11 +55,12 @@ int nv_parse_proto(struct nv_k8s *k, const struct nv_node *obj, enum nv_proto *o
     return 0;
 }
 
-int nv_parse_portnum(struct nv_k8s *k, const struct nv_node *n, const char *field, unsigned *out)
+int nv_k8s_parse_portnum(struct nv_k8s *k, const struct nv_node *n, const char *field,
+                         unsigned *out)
 {
     long v = 0;
 
-    if (nv_node_int(k, n, field, &v) < 0)
+    if (nv_k8s_node_int(k, n, field, &v) < 0)
         return -1;
     if (v < 1 || v > 65535)
         return nv_diag_error(k->d, n->loc, NV_E_PORT, "'%s' %ld is outside 1-65535", field, v);
@@ -74,10 +75,10 @@ static int nv_parse_portspec(struct nv_k8s *k, const struct nv_node *n, struct n
 
     ps->loc = n->loc;
     if (n->type != NV_NODE_MAP)
-        return nv_type_error(k, n, "ports item", "a mapping");
-    if (nv_check_fields(k, n, NV_E_PORT, "a port", k_port_fields) < 0)
+        return nv_k8s_type_error(k, n, "ports item", "a mapping");
+    if (nv_k8s_check_fields(k, n, NV_E_PORT, "a port", k_port_fields) < 0)
         return -1;
-    if (nv_parse_proto(k, n, &ps->proto) < 0)
+    if (nv_k8s_parse_proto(k, n, &ps->proto) < 0)
         return -1;
     port = nv_node_get(n, "port");
     end = nv_node_get(n, "endPort");
@@ -88,22 +89,22 @@ static int nv_parse_portspec(struct nv_k8s *k, const struct nv_node *n, struct n
         return 0;
     }
     if (port->type == NV_NODE_SCALAR && port->kind == NV_SCALAR_STR) {
-        const char *why = nv_port_name_invalid(port->str);
+        const char *why = nv_k8s_port_name_invalid(port->str);
         if (why)
             return nv_diag_error(k->d, port->loc, NV_E_PORT, "invalid port name '%s': %s",
                                  port->str, why);
         if (!nv_node_is_null(end))
             return nv_diag_error(k->d, end->loc, NV_E_PORT,
                                  "'endPort' cannot be used with the named port '%s'", port->str);
-        ps->name = nv_intern_node(k, port);
+        ps->name = nv_k8s_intern_node(k, port);
         nv_model_use_port_name(k->m, ps->name);
         return 0;
     }
-    if (nv_parse_portnum(k, port, "port", &ps->port) < 0)
+    if (nv_k8s_parse_portnum(k, port, "port", &ps->port) < 0)
         return -1;
     ps->end = ps->port;
     if (!nv_node_is_null(end)) {
-        if (nv_parse_portnum(k, end, "endPort", &ps->end) < 0)
+        if (nv_k8s_parse_portnum(k, end, "endPort", &ps->end) < 0)
             return -1;
         if (ps->end < ps->port)
             return nv_diag_error(k->d, end->loc, NV_E_PORT, "'endPort' %u is below 'port' %u",
@@ -144,14 +145,14 @@ static int nv_parse_ipblock(struct nv_k8s *k, const struct nv_node *n, struct nv
     size_t i;
 
     if (n->type != NV_NODE_MAP)
-        return nv_type_error(k, n, "ipBlock", "a mapping");
-    if (nv_check_fields(k, n, NV_E_CIDR, "an ipBlock", k_ipblock_fields) < 0)
+        return nv_k8s_type_error(k, n, "ipBlock", "a mapping");
+    if (nv_k8s_check_fields(k, n, NV_E_CIDR, "an ipBlock", k_ipblock_fields) < 0)
         return -1;
     cidr = nv_node_get(n, "cidr");
     if (nv_node_is_null(cidr))
         return nv_diag_error(k->d, n->loc, NV_E_MISSING, "ipBlock has no 'cidr'");
     if (cidr->type != NV_NODE_SCALAR || cidr->kind != NV_SCALAR_STR)
-        return nv_type_error(k, cidr, "cidr", "a string");
+        return nv_k8s_type_error(k, cidr, "cidr", "a string");
     if (nv_ipblock_cidr(k, cidr, "", &p->cidr, &len) < 0)
         return -1;
     if (!(k->m->families & NV_FAMILY_BIT(p->cidr.first.fam)))
@@ -163,13 +164,13 @@ static int nv_parse_ipblock(struct nv_k8s *k, const struct nv_node *n, struct nv
     if (nv_node_is_null(ex))
         return 0;
     if (ex->type != NV_NODE_SEQ)
-        return nv_type_error(k, ex, "except", "a list");
+        return nv_k8s_type_error(k, ex, "except", "a list");
     p->except = nv_arena_alloc(&k->m->arena, (ex->n + 1) * sizeof(*p->except));
     for (i = 0; i < ex->n; i++) {
         const struct nv_node *e = ex->items[i];
         struct nv_iprange r;
         if (e->type != NV_NODE_SCALAR || e->kind != NV_SCALAR_STR)
-            return nv_type_error(k, e, "except item", "a string");
+            return nv_k8s_type_error(k, e, "except item", "a string");
         if (nv_ipblock_cidr(k, e, " in except", &r, &elen) < 0)
             return -1;
         if (r.first.fam != p->cidr.first.fam)
@@ -193,8 +194,8 @@ static int nv_parse_peer(struct nv_k8s *k, const struct nv_node *n, struct nv_pe
 
     p->loc = n->loc;
     if (n->type != NV_NODE_MAP)
-        return nv_type_error(k, n, "peer", "a mapping");
-    if (nv_check_fields(k, n, NV_E_VALUE, "a peer", k_peer_fields) < 0)
+        return nv_k8s_type_error(k, n, "peer", "a mapping");
+    if (nv_k8s_check_fields(k, n, NV_E_VALUE, "a peer", k_peer_fields) < 0)
         return -1;
     /* a null field is an absent one, as in the API */
     ps = nv_node_get(n, "podSelector");
@@ -244,12 +245,14 @@ static int nv_parse_rule(struct nv_k8s *k, struct nv_policy *pol, const struct n
         return 0;
     }
     if (n->type != NV_NODE_MAP)
-        return nv_type_error(k, n, dir == NV_INGRESS ? "ingress item" : "egress item", "a mapping");
-    if (nv_check_fields(k, n, NV_E_VALUE, dir == NV_INGRESS ? "an ingress rule" : "an egress rule",
-                        dir == NV_INGRESS ? k_ingress_fields : k_egress_fields) < 0)
+        return nv_k8s_type_error(k, n, dir == NV_INGRESS ? "ingress item" : "egress item",
+                                 "a mapping");
+    if (nv_k8s_check_fields(k, n, NV_E_VALUE,
+                            dir == NV_INGRESS ? "an ingress rule" : "an egress rule",
+                            dir == NV_INGRESS ? k_ingress_fields : k_egress_fields) < 0)
         return -1;
-    peers = nv_get_seq(k, n, peerkey, &bad);
-    ports = nv_get_seq(k, n, "ports", &bad);
+    peers = nv_k8s_get_seq(k, n, peerkey, &bad);
+    ports = nv_k8s_get_seq(k, n, "ports", &bad);
     if (bad)
         return -1;
     r->all_peers = !peers || peers->n == 0;
@@ -304,7 +307,8 @@ static int nv_parse_rules(struct nv_k8s *k, struct nv_policy *pol, const struct 
     return bad ? -1 : 0;
 }
 
-void nv_add_netpol(struct nv_k8s *k, const struct nv_node *obj, const char *ns, const char *name)
+void nv_k8s_add_netpol(struct nv_k8s *k, const struct nv_node *obj, const char *ns,
+                       const char *name)
 {
     struct nv_policy *pol = nv_arena_alloc(&k->m->arena, sizeof(*pol));
     const struct nv_node *spec, *types, *ing, *egr, *sel;
@@ -316,7 +320,7 @@ void nv_add_netpol(struct nv_k8s *k, const struct nv_node *obj, const char *ns, 
     pol->ns = ns;
     pol->name = name;
     pol->loc = obj->loc;
-    spec = nv_get_map(k, obj, "spec", &bad);
+    spec = nv_k8s_get_map(k, obj, "spec", &bad);
     if (bad)
         return;
     if (!spec) {
@@ -324,14 +328,14 @@ void nv_add_netpol(struct nv_k8s *k, const struct nv_node *obj, const char *ns, 
                       name);
         return;
     }
-    if (nv_check_fields(k, spec, NV_E_VALUE, "a NetworkPolicy spec", k_netpol_fields) < 0)
+    if (nv_k8s_check_fields(k, spec, NV_E_VALUE, "a NetworkPolicy spec", k_netpol_fields) < 0)
         bad = 1;
     sel = nv_node_get(spec, "podSelector");
     if (!(pol->subject = nv_k8s_selector(k, sel)))
         bad = 1;
-    types = nv_get_seq(k, spec, "policyTypes", &bad);
-    ing = nv_get_seq(k, spec, "ingress", &bad);
-    egr = nv_get_seq(k, spec, "egress", &bad);
+    types = nv_k8s_get_seq(k, spec, "policyTypes", &bad);
+    ing = nv_k8s_get_seq(k, spec, "ingress", &bad);
+    egr = nv_k8s_get_seq(k, spec, "egress", &bad);
     if (types && types->n) {
         for (i = 0; i < types->n; i++) {
             const struct nv_node *t = types->items[i];

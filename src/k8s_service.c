@@ -23,7 +23,7 @@ static int nv_service_selector(struct nv_k8s *k, const struct nv_node *sel, stru
         s->unselected = NV_SVC_NO_SELECTOR;
         return 0;
     }
-    if (nv_parse_labels(k, sel, "selector", &l) < 0)
+    if (nv_k8s_parse_labels(k, sel, "selector", &l) < 0)
         return -1;
     if (!l.n) {
         s->unselected = NV_SVC_EMPTY_SELECTOR;
@@ -50,11 +50,11 @@ static int nv_service_port(struct nv_k8s *k, const struct nv_node *p, struct nv_
     int bad = 0;
 
     if (p->type != NV_NODE_MAP)
-        return nv_type_error(k, p, "ports item", "a mapping");
+        return nv_k8s_type_error(k, p, "ports item", "a mapping");
     sp->loc = sp->target_loc = p->loc;
-    sp->name = nv_get_str(k, p, "name", &bad);
-    if (bad || nv_parse_proto(k, p, &sp->proto) < 0 ||
-        nv_parse_portnum(k, nv_node_get(p, "port"), "port", &sp->port) < 0)
+    sp->name = nv_k8s_get_str(k, p, "name", &bad);
+    if (bad || nv_k8s_parse_proto(k, p, &sp->proto) < 0 ||
+        nv_k8s_parse_portnum(k, nv_node_get(p, "port"), "port", &sp->port) < 0)
         return -1;
     sp->target = sp->port;
     tp = nv_node_get(p, "targetPort");
@@ -62,17 +62,18 @@ static int nv_service_port(struct nv_k8s *k, const struct nv_node *p, struct nv_
         return 0;
     sp->target_loc = tp->loc;
     if (tp->type == NV_NODE_SCALAR && tp->kind == NV_SCALAR_STR) {
-        const char *why = nv_port_name_invalid(tp->str);
+        const char *why = nv_k8s_port_name_invalid(tp->str);
         if (why)
             return nv_diag_error(k->d, tp->loc, NV_E_PORT, "invalid targetPort name '%s': %s",
                                  tp->str, why);
-        sp->target_name = nv_intern_node(k, tp);
+        sp->target_name = nv_k8s_intern_node(k, tp);
         return 0;
     }
-    return nv_parse_portnum(k, tp, "targetPort", &sp->target);
+    return nv_k8s_parse_portnum(k, tp, "targetPort", &sp->target);
 }
 
-void nv_add_service(struct nv_k8s *k, const struct nv_node *obj, const char *ns, const char *name)
+void nv_k8s_add_service(struct nv_k8s *k, const struct nv_node *obj, const char *ns,
+                        const char *name)
 {
     struct nv_service *s;
     const struct nv_node *spec, *sel, *ports;
@@ -80,13 +81,13 @@ void nv_add_service(struct nv_k8s *k, const struct nv_node *obj, const char *ns,
     int bad = 0;
     size_t i;
 
-    spec = nv_get_map(k, obj, "spec", &bad);
-    sel = spec ? nv_get_map(k, spec, "selector", &bad) : NULL;
-    ports = spec ? nv_get_seq(k, spec, "ports", &bad) : NULL;
-    type = spec ? nv_get_str(k, spec, "type", &bad) : NULL;
+    spec = nv_k8s_get_map(k, obj, "spec", &bad);
+    sel = spec ? nv_k8s_get_map(k, spec, "selector", &bad) : NULL;
+    ports = spec ? nv_k8s_get_seq(k, spec, "ports", &bad) : NULL;
+    type = spec ? nv_k8s_get_str(k, spec, "type", &bad) : NULL;
     if (bad)
         return;
-    if (type && nv_key_index(nv_node_get(spec, "type"), k_service_types) < 0) {
+    if (type && nv_k8s_key_index(nv_node_get(spec, "type"), k_service_types) < 0) {
         nv_diag_error(k->d, nv_node_get(spec, "type")->loc, NV_E_VALUE,
                       "invalid Service type '%s' (expected ClusterIP, NodePort, LoadBalancer or "
                       "ExternalName)",
@@ -118,8 +119,8 @@ void nv_add_service(struct nv_k8s *k, const struct nv_node *obj, const char *ns,
     k->m->nservices++;
 }
 
-void nv_add_namespace_object(struct nv_k8s *k, const struct nv_node *meta, const char *name,
-                             struct nv_loc loc)
+void nv_k8s_add_namespace_object(struct nv_k8s *k, const struct nv_node *meta, const char *name,
+                                 struct nv_loc loc)
 {
     struct nv_model *m = k->m;
     unsigned idx = nv_model_namespace(m, name);
@@ -129,7 +130,7 @@ void nv_add_namespace_object(struct nv_k8s *k, const struct nv_node *meta, const
     size_t i;
     int has = 0;
 
-    if (nv_parse_labels(k, nv_node_get(meta, "labels"), "labels", &l) < 0)
+    if (nv_k8s_parse_labels(k, nv_node_get(meta, "labels"), "labels", &l) < 0)
         return;
     for (i = 0; i < l.n; i++) {
         if (l.keys[i] == mk) {

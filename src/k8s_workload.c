@@ -25,7 +25,7 @@ static int nv_get_count(struct nv_k8s *k, const struct nv_node *map, const char 
     *out = dflt;
     if (nv_node_is_null(n))
         return 0;
-    if (nv_node_int(k, n, key, &v) < 0)
+    if (nv_k8s_node_int(k, n, key, &v) < 0)
         return -1;
     if (v < 0 || v > NV_INT32_MAX)
         return nv_diag_error(k->d, n->loc, NV_E_VALUE, "'%s' %s is %s", key, n->str,
@@ -49,7 +49,7 @@ static int nv_get_int_or_percent(struct nv_k8s *k, const struct nv_node *map, co
         return nv_get_count(k, map, key, 0, val);
     }
     if (n->type != NV_NODE_SCALAR || n->kind != NV_SCALAR_STR)
-        return nv_type_error(k, n, key, "an integer or a percentage");
+        return nv_k8s_type_error(k, n, key, "an integer or a percentage");
     for (s = n->str; *s >= '0' && *s <= '9'; s++)
         if ((v = v * 10 + (unsigned long)(*s - '0')) > NV_INT32_MAX)
             break;
@@ -74,13 +74,13 @@ static int nv_get_enum(struct nv_k8s *k, const struct nv_node *map, const char *
     if (nv_node_is_null(n))
         return 0;
     if (n->type != NV_NODE_SCALAR || n->kind != NV_SCALAR_STR)
-        return nv_type_error(k, n, key, "a string");
-    if ((i = nv_key_index(n, allowed)) >= 0) {
+        return nv_k8s_type_error(k, n, key, "a string");
+    if ((i = nv_k8s_key_index(n, allowed)) >= 0) {
         *out = allowed[i];
         return 0;
     }
     nv_buf_init(&list, 0);
-    nv_join_names(&list, allowed);
+    nv_k8s_join_names(&list, allowed);
     nv_diag_error(k->d, n->loc, NV_E_VALUE, "unknown %s '%.40s' (expected %s)", key, n->str,
                   nv_buf_str(&list));
     nv_buf_release(&list);
@@ -103,37 +103,37 @@ static int nv_deployment_surge(struct nv_k8s *k, const struct nv_node *spec, str
 
     pod->surge = 25;
     pod->surge_pct = 1;
-    st = nv_get_map(k, spec, "strategy", &bad);
+    st = nv_k8s_get_map(k, spec, "strategy", &bad);
     if (bad)
         return -1;
     if (!st)
         return 0;
-    if (nv_check_fields(k, st, NV_E_VALUE, "a Deployment strategy", k_strategy_fields) < 0 ||
+    if (nv_k8s_check_fields(k, st, NV_E_VALUE, "a Deployment strategy", k_strategy_fields) < 0 ||
         nv_get_enum(k, st, "type", k_strategy_types, &type) < 0)
         return -1;
-    ru = nv_get_map(k, st, "rollingUpdate", &bad);
+    ru = nv_k8s_get_map(k, st, "rollingUpdate", &bad);
     if (bad)
         return -1;
     if (type && !strcmp(type, "Recreate")) {
         pod->surge = 0;
         pod->surge_pct = 0;
         if (ru)
-            return nv_diag_error(k->d, nv_field_loc(st, "rollingUpdate"), NV_E_VALUE,
+            return nv_diag_error(k->d, nv_k8s_field_loc(st, "rollingUpdate"), NV_E_VALUE,
                                  "'rollingUpdate' may not be given with strategy type 'Recreate'");
         return 0;
     }
     if (!ru)
         return 0;
-    if (nv_check_fields(k, ru, NV_E_VALUE, "a rolling update", k_rolling_fields) < 0 ||
+    if (nv_k8s_check_fields(k, ru, NV_E_VALUE, "a rolling update", k_rolling_fields) < 0 ||
         nv_get_int_or_percent(k, ru, "maxSurge", &pod->surge, &pod->surge_pct) < 0 ||
         nv_get_int_or_percent(k, ru, "maxUnavailable", &unavail, &upct) < 0)
         return -1;
     if (!pod->surge && !unavail)
-        return nv_diag_error(k->d, nv_field_loc(ru, "maxUnavailable"), NV_E_VALUE,
+        return nv_diag_error(k->d, nv_k8s_field_loc(ru, "maxUnavailable"), NV_E_VALUE,
                              "'maxSurge' and 'maxUnavailable' may not both be 0: a rollout "
                              "could never make progress");
     if (upct && unavail > 100)
-        return nv_diag_error(k->d, nv_field_value_loc(ru, "maxUnavailable"), NV_E_VALUE,
+        return nv_diag_error(k->d, nv_k8s_field_value_loc(ru, "maxUnavailable"), NV_E_VALUE,
                              "'maxUnavailable' may not be more than 100%%");
     return 0;
 }
@@ -181,7 +181,7 @@ static int nv_workload_count(struct nv_k8s *k, const char *kind, const struct nv
             rc = nv_deployment_surge(k, spec, pod);
         if (rc == 0 && !strcmp(kind, "StatefulSet")) {
             int bad = 0;
-            const struct nv_node *ord = nv_get_map(k, spec, "ordinals", &bad);
+            const struct nv_node *ord = nv_k8s_get_map(k, spec, "ordinals", &bad);
             pod->origin = NV_POD_ORDINAL;
             pod->remainder = 1;
             if (bad || (ord && nv_get_count(k, ord, "start", 0, &pod->ordinal) < 0))
@@ -261,8 +261,9 @@ static void nv_controller_labels(struct nv_k8s *k, const char *kind, const char 
     }
 }
 
-void nv_add_workload_object(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
-                            const char *kind, const char *ns, const char *name)
+void nv_k8s_add_workload_object(struct nv_k8s *k, const struct nv_node *obj,
+                                const struct nv_node *meta, const char *kind, const char *ns,
+                                const char *name)
 {
     const struct nv_node *spec, *jobspec = NULL, *tmpl, *tmeta, *tspec;
     const char *ikind = nv_arena_intern(&k->m->arena, kind);
@@ -271,23 +272,24 @@ void nv_add_workload_object(struct nv_k8s *k, const struct nv_node *obj, const s
     int bad = 0;
     long i;
 
-    spec = nv_get_map(k, obj, "spec", &bad);
+    spec = nv_k8s_get_map(k, obj, "spec", &bad);
     if (spec && !strcmp(kind, "CronJob")) {
-        const struct nv_node *jt = nv_get_map(k, spec, "jobTemplate", &bad);
-        jobspec = jt ? nv_get_map(k, jt, "spec", &bad) : NULL;
+        const struct nv_node *jt = nv_k8s_get_map(k, spec, "jobTemplate", &bad);
+        jobspec = jt ? nv_k8s_get_map(k, jt, "spec", &bad) : NULL;
     } else if (!strcmp(kind, "Job")) {
         jobspec = spec;
     }
-    tmpl = !strcmp(kind, "CronJob") ? (jobspec ? nv_get_map(k, jobspec, "template", &bad) : NULL)
-           : spec                   ? nv_get_map(k, spec, "template", &bad)
-                                    : NULL;
-    tmeta = tmpl ? nv_get_map(k, tmpl, "metadata", &bad) : NULL;
-    tspec = tmpl ? nv_get_map(k, tmpl, "spec", &bad) : NULL;
-    if (nv_parse_owners(k, meta, &ctl) < 0 || bad)
+    tmpl = !strcmp(kind, "CronJob")
+               ? (jobspec ? nv_k8s_get_map(k, jobspec, "template", &bad) : NULL)
+           : spec ? nv_k8s_get_map(k, spec, "template", &bad)
+                  : NULL;
+    tmeta = tmpl ? nv_k8s_get_map(k, tmpl, "metadata", &bad) : NULL;
+    tspec = tmpl ? nv_k8s_get_map(k, tmpl, "spec", &bad) : NULL;
+    if (nv_k8s_parse_owners(k, meta, &ctl) < 0 || bad)
         return;
-    if (ctl.kind && !nv_owner_plausible(&ctl, kind))
-        nv_owner_warning(k, &ctl, kind, name, "it is read as a workload of its own");
-    if ((i = nv_add_pod(k, tmeta, tspec, ns, name, name, ikind, obj->loc)) < 0)
+    if (ctl.kind && !nv_k8s_owner_plausible(&ctl, kind))
+        nv_k8s_owner_warning(k, &ctl, kind, name, "it is read as a workload of its own");
+    if ((i = nv_k8s_add_pod(k, tmeta, tspec, ns, name, name, ikind, obj->loc)) < 0)
         return;
     pod = &k->m->pods[i];
     if (ctl.kind) {
@@ -310,13 +312,13 @@ static const char *const k_hpa_v2_fields[] = {"scaleTargetRef", "minReplicas", "
 static const char *const k_hpa_ref_fields[] = {"apiVersion", "kind", "name", NULL};
 
 /* Whether this apiVersion of HorizontalPodAutoscaler is one netverify reads. */
-int nv_is_hpa_version(const struct nv_node *obj)
+int nv_k8s_is_hpa_version(const struct nv_node *obj)
 {
     static const char *const versions[] = {"autoscaling/v1", "autoscaling/v2",
                                            "autoscaling/v2beta2", "autoscaling/v2beta1", NULL};
     const struct nv_node *av = nv_node_get(obj, "apiVersion");
 
-    return nv_node_is_null(av) || nv_key_index(av, versions) >= 0;
+    return nv_node_is_null(av) || nv_k8s_key_index(av, versions) >= 0;
 }
 
 /*
@@ -324,7 +326,7 @@ int nv_is_hpa_version(const struct nv_node *obj)
  * the scaling behaviour are not read (they do not change the most pods there
  * can be).
  */
-void nv_add_hpa(struct nv_k8s *k, const struct nv_node *obj, const char *ns, const char *name)
+void nv_k8s_add_hpa(struct nv_k8s *k, const struct nv_node *obj, const char *ns, const char *name)
 {
     const struct nv_node *av = nv_node_get(obj, "apiVersion"), *spec, *ref, *maxn;
     int v1 = av && av->type == NV_NODE_SCALAR && !strcmp(av->str, "autoscaling/v1");
@@ -333,7 +335,7 @@ void nv_add_hpa(struct nv_k8s *k, const struct nv_node *obj, const char *ns, con
     int bad = 0;
 
     memset(&h, 0, sizeof(h));
-    spec = nv_get_map(k, obj, "spec", &bad);
+    spec = nv_k8s_get_map(k, obj, "spec", &bad);
     if (bad)
         return;
     if (!spec) {
@@ -341,20 +343,20 @@ void nv_add_hpa(struct nv_k8s *k, const struct nv_node *obj, const char *ns, con
                       ns, name);
         return;
     }
-    if (nv_check_fields(k, spec, NV_E_VALUE, "a HorizontalPodAutoscaler spec",
-                        v1 ? k_hpa_v1_fields : k_hpa_v2_fields) < 0)
+    if (nv_k8s_check_fields(k, spec, NV_E_VALUE, "a HorizontalPodAutoscaler spec",
+                            v1 ? k_hpa_v1_fields : k_hpa_v2_fields) < 0)
         bad = 1;
-    ref = nv_get_map(k, spec, "scaleTargetRef", &bad);
+    ref = nv_k8s_get_map(k, spec, "scaleTargetRef", &bad);
     if (!bad && !ref) {
         nv_diag_error(k->d, spec->loc, NV_E_MISSING,
                       "HorizontalPodAutoscaler has no 'scaleTargetRef'");
         bad = 1;
     }
-    if (ref && nv_check_fields(k, ref, NV_E_VALUE, "scaleTargetRef", k_hpa_ref_fields) < 0)
+    if (ref && nv_k8s_check_fields(k, ref, NV_E_VALUE, "scaleTargetRef", k_hpa_ref_fields) < 0)
         bad = 1;
     if (ref) {
-        h.kind = nv_get_str(k, ref, "kind", &bad);
-        h.name = nv_get_str(k, ref, "name", &bad);
+        h.kind = nv_k8s_get_str(k, ref, "kind", &bad);
+        h.name = nv_k8s_get_str(k, ref, "name", &bad);
         if (!bad && (!h.kind || !*h.kind || !h.name || !*h.name)) {
             nv_diag_error(k->d, ref->loc, NV_E_MISSING, "scaleTargetRef needs 'kind' and 'name'");
             bad = 1;
@@ -374,7 +376,7 @@ void nv_add_hpa(struct nv_k8s *k, const struct nv_node *obj, const char *ns, con
         return;
     }
     if (min > h.max) {
-        nv_diag_error(k->d, nv_field_value_loc(spec, "minReplicas"), NV_E_VALUE,
+        nv_diag_error(k->d, nv_k8s_field_value_loc(spec, "minReplicas"), NV_E_VALUE,
                       "'minReplicas' %u is more than 'maxReplicas' %u", min, h.max);
         return;
     }
