@@ -249,7 +249,7 @@ static void nv_read_cidrs(struct nv_read_ctx *x, const struct nv_node *n, const 
     }
 }
 
-static int nv_yaml_true(const char *s)
+static int nv_profile_yaml_true(const char *s)
 {
     return !strcasecmp(s, "true") || !strcasecmp(s, "yes") || !strcasecmp(s, "on") ||
            !strcasecmp(s, "y");
@@ -276,7 +276,7 @@ static void nv_read_behaviour(struct nv_read_ctx *x, size_t bi, const struct nv_
                           n->quoted ? "the quoted string " : "", n->str);
             return;
         }
-        v = nv_yaml_true(n->str) ? 1 : 0;
+        v = nv_profile_yaml_true(n->str) ? 1 : 0;
     } else if ((v = nv_value_index(b, n->str)) < 0) {
         nv_diag_error(x->d, n->loc, NV_E_VALUE, "'%s' must be %s or %s, not '%s'", b->key,
                       b->values[0], b->values[1], n->str);

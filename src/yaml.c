@@ -599,7 +599,7 @@ static int nv_is_json_number(const char *s, size_t n, int *integral)
  * an int64 when it fits, and what JSON does not have (unquoted words, single
  * quotes, block scalars, tags, anchors) makes kubectl refuse the file.
  */
-static int nv_json_scalar(struct nv_builder *b, struct nv_node *n, const yaml_event_t *ev)
+static int nv_yaml_json_scalar(struct nv_builder *b, struct nv_node *n, const yaml_event_t *ev)
 {
     const char *what = NULL;
     int integral;
@@ -652,7 +652,7 @@ static int nv_json_scalar(struct nv_builder *b, struct nv_node *n, const yaml_ev
 }
 
 /* JSON has no block collections, anchors or aliases: refuse them in a JSON stream. */
-static int nv_json_collection(struct nv_builder *b, const yaml_event_t *ev)
+static int nv_yaml_json_collection(struct nv_builder *b, const yaml_event_t *ev)
 {
     int block = ev->type == YAML_MAPPING_START_EVENT
                     ? ev->data.mapping_start.style == YAML_BLOCK_MAPPING_STYLE
@@ -939,7 +939,7 @@ static void nv_format_float_key(double v, char *buf, size_t size)
  * integers above the int64 range) and what would collide. A key that changes
  * is copied: the scalar may be an anchor's, used elsewhere as a value.
  */
-static int nv_json_keys(struct nv_builder *b, struct nv_node *map)
+static int nv_yaml_json_keys(struct nv_builder *b, struct nv_node *map)
 {
     struct nv_node **keys;
     size_t i;
@@ -1013,7 +1013,7 @@ static int nv_finish_map(struct nv_builder *b, struct nv_node *map)
     }
     if (nv_merge(b, map) < 0)
         return -1;
-    return nv_json_keys(b, map);
+    return nv_yaml_json_keys(b, map);
 }
 
 /* Attach a finished node to the collection on top of the stack (or make it the root). */
@@ -1119,7 +1119,7 @@ static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
         n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
         n->multiline = ev->end_mark.line != ev->start_mark.line;
         n->offset = ev->start_mark.index;
-        if (b->json > 0 ? nv_json_scalar(b, n, ev) < 0
+        if (b->json > 0 ? nv_yaml_json_scalar(b, n, ev) < 0
                         : nv_resolve(b->arena, b->d, n, (const char *)ev->data.scalar.tag,
                                      ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) < 0)
             return -1;
@@ -1140,7 +1140,7 @@ static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
                           b->lim->max_depth);
             return -1;
         }
-        if (b->json > 0 && nv_json_collection(b, ev) < 0)
+        if (b->json > 0 && nv_yaml_json_collection(b, ev) < 0)
             return -1;
         n = nv_new_node(b, ev->type == YAML_SEQUENCE_START_EVENT ? NV_NODE_SEQ : NV_NODE_MAP,
                         ev->start_mark);
