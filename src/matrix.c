@@ -8,6 +8,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/matrix.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1148,6 +1149,10 @@ struct nv_matrix *nv_matrix_new(struct nv_model *m)
     for (i = 0; x->exact && i < m->nclasses; i++)
         if (x->e[0]->node && m->classes[i].hostnet)
             x->exact = 0;
+    if (getenv("NETVERIFY_TIMING"))
+        fprintf(stderr,
+                "netverify: engine: %zu classes, %zu units, %zu address atoms, %zu combinations\n",
+                m->nclasses, m->nunits, m->atoms.n, x->n);
     x->tu = nv_xmalloc((m->nunits + 1) * sizeof(*x->tu));
     x->ts = nv_xmalloc((m->nunits + 1) * sizeof(*x->ts));
     x->ta = nv_xmalloc((m->atoms.n + 1) * sizeof(*x->ta));

@@ -1,7 +1,16 @@
 /*
  * gencluster.c - write a synthetic Kubernetes cluster (namespaces, workloads,
  * NetworkPolicies) as one multi-document YAML stream, for the benchmark.
- * Usage: gencluster N [SEED]. The output depends only on N and SEED.
+ * Usage: gencluster [--labels common|diverse] N [SEED]. The output depends
+ * only on the shape, N and SEED.
+ *
+ * common (the default): the labels and policy patterns of PERFORMANCE-NOTES.md
+ * section 2; few distinct label combinations, so many workloads look alike.
+ * diverse: namespaces labelled from a small vocabulary, every workload 1-4 of
+ * 6 label keys with 2-6 values each (nearly every workload of a namespace has
+ * labels of its own), policies drawn at random from matchLabels, the four
+ * matchExpressions operators, namespaceSelector+podSelector peers, ipBlocks
+ * with except, named ports and endPort ranges.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
@@ -195,10 +204,10 @@ static void gc_print_labels(const struct gc_wl *w)
     printf(", pod-template-hash: %s}", w->hash);
 }
 
-static void gc_print_container(const struct gc_wl *w, const char *indent)
+static void gc_print_container(const struct gc_wl *w, const char *indent, const char *name)
 {
-    printf("%s- name: %s\n%s  image: registry.example.com/%s:1.%u.0\n", indent, k_apps[w->app],
-           indent, k_apps[w->app], w->has_version ? w->version : 0);
+    printf("%s- name: %s\n%s  image: registry.example.com/%s:1.%u.0\n", indent, name, indent,
+           name, w->has_version ? w->version : 0);
     printf("%s  ports: [{name: http, containerPort: %u}", indent, w->http);
     if (w->metrics)
         fputs(", {name: metrics, containerPort: 9090}", stdout);
@@ -218,7 +227,7 @@ static void gc_print_workload(const struct gc_cluster *c, size_t i)
                k_apps[w->app], i, ns);
         gc_print_labels(w);
         fputs("\nspec:\n  containers:\n", stdout);
-        gc_print_container(w, "  ");
+        gc_print_container(w, "  ", k_apps[w->app]);
         return;
     }
     printf("---\napiVersion: apps/v1\nkind: %s\nmetadata: {name: %s-%zu, namespace: %s}\nspec:\n",
@@ -232,7 +241,7 @@ static void gc_print_workload(const struct gc_cluster *c, size_t i)
     fputs("  template:\n    metadata:\n      labels: ", stdout);
     gc_print_labels(w);
     fputs("\n    spec:\n      containers:\n", stdout);
-    gc_print_container(w, "      ");
+    gc_print_container(w, "      ", k_apps[w->app]);
 }
 
 static void gc_print_system(void)
@@ -507,6 +516,363 @@ static void gc_print_policies(const struct gc_cluster *c)
     }
 }
 
+/* ---- the diverse shape ---- */
+
+/* Workload label keys, each with 2-6 values. */
+struct gc_key {
+    const char *key;
+    size_t n;
+    const char *const *vals;
+};
+
+static const char *const k_dv_app[] = {"web", "api", "db", "cache", "queue", "worker"};
+static const char *const k_dv_role[] = {"frontend", "backend", "data", "ops", "edge"};
+static const char *const k_dv_tier[] = {"gold", "silver", "bronze", "free"};
+static const char *const k_dv_version[] = {"v1", "v2", "v3"};
+static const char *const k_dv_track[] = {"stable", "canary"};
+static const char *const k_dv_component[] = {"auth",   "billing", "search",
+                                             "ingest", "report",  "notify"};
+static const struct gc_key k_dv_keys[] = {
+    {"app", GC_NELEM(k_dv_app), k_dv_app},
+    {"role", GC_NELEM(k_dv_role), k_dv_role},
+    {"tier", GC_NELEM(k_dv_tier), k_dv_tier},
+    {"version", GC_NELEM(k_dv_version), k_dv_version},
+    {"track", GC_NELEM(k_dv_track), k_dv_track},
+    {"component", GC_NELEM(k_dv_component), k_dv_component},
+};
+#define GC_DV_NKEYS GC_NELEM(k_dv_keys)
+
+/* Namespace label keys (a small vocabulary; istio-injection on some namespaces). */
+static const char *const k_dv_team[] = {"payments", "platform", "data", "search",
+                                        "identity", "growth",   "ml",   "web"};
+static const char *const k_dv_region[] = {"eu", "us", "ap"};
+static const struct gc_key k_dv_nskeys[] = {
+    {"team", GC_NELEM(k_dv_team), k_dv_team},
+    {"env", GC_NELEM(k_envs), k_envs},
+    {"region", GC_NELEM(k_dv_region), k_dv_region},
+};
+#define GC_DV_NNSKEYS GC_NELEM(k_dv_nskeys)
+
+/* A diverse workload's labels: value index + 1 per key, 0 when it lacks the key. */
+struct gc_dv_wl {
+    unsigned char val[GC_DV_NKEYS];
+};
+
+struct gc_dv_ns {
+    unsigned char val[GC_DV_NNSKEYS];
+    int istio;
+};
+
+static struct gc_dv_wl *g_dv_wl;
+static struct gc_dv_ns *g_dv_ns;
+
+static void gc_dv_make(struct gc_cluster *c)
+{
+    size_t i, k;
+
+    g_dv_ns = gc_calloc(c->nns, sizeof(*g_dv_ns));
+    g_dv_wl = gc_calloc(c->nwl, sizeof(*g_dv_wl));
+    for (i = 0; i < c->nns; i++) {
+        for (k = 0; k < GC_DV_NNSKEYS; k++)
+            g_dv_ns[i].val[k] = (unsigned char)(1 + gc_below(k_dv_nskeys[k].n));
+        g_dv_ns[i].istio = gc_percent(30);
+        snprintf(c->ns[i].name, sizeof(c->ns[i].name), "%s-%s-%zu",
+                 k_dv_team[g_dv_ns[i].val[0] - 1], k_envs[g_dv_ns[i].val[1] - 1], i + 1);
+    }
+    for (i = 0; i < c->nwl; i++) {
+        /* 1-4 distinct keys: a partial Fisher-Yates shuffle of the key indexes */
+        unsigned char order[GC_DV_NKEYS];
+        unsigned nk = 1 + gc_below(4);
+        for (k = 0; k < GC_DV_NKEYS; k++)
+            order[k] = (unsigned char)k;
+        for (k = 0; k < nk; k++) {
+            size_t j = k + gc_below(GC_DV_NKEYS - k);
+            unsigned char t = order[k];
+            order[k] = order[j];
+            order[j] = t;
+            g_dv_wl[i].val[order[k]] = (unsigned char)(1 + gc_below(k_dv_keys[order[k]].n));
+        }
+    }
+}
+
+static void gc_dv_print_namespace(const struct gc_cluster *c, size_t i)
+{
+    const struct gc_dv_ns *n = &g_dv_ns[i];
+    size_t k;
+
+    printf("---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: %s\n"
+           "  labels: {kubernetes.io/metadata.name: %s",
+           c->ns[i].name, c->ns[i].name);
+    for (k = 0; k < GC_DV_NNSKEYS; k++)
+        printf(", %s: %s", k_dv_nskeys[k].key, k_dv_nskeys[k].vals[n->val[k] - 1]);
+    printf("%s}\n", n->istio ? ", istio-injection: enabled" : "");
+}
+
+static void gc_dv_print_labels(const struct gc_wl *w, size_t i)
+{
+    size_t k;
+
+    fputs("{", stdout);
+    for (k = 0; k < GC_DV_NKEYS; k++)
+        if (g_dv_wl[i].val[k])
+            printf("%s: %s, ", k_dv_keys[k].key, k_dv_keys[k].vals[g_dv_wl[i].val[k] - 1]);
+    printf("pod-template-hash: %s}", w->hash);
+}
+
+/* The workload's name: its first label value (or 'app'), then its index. */
+static const char *gc_dv_base(size_t i)
+{
+    size_t k;
+
+    for (k = 0; k < GC_DV_NKEYS; k++)
+        if (g_dv_wl[i].val[k])
+            return k_dv_keys[k].vals[g_dv_wl[i].val[k] - 1];
+    return "app";
+}
+
+static void gc_dv_print_workload(const struct gc_cluster *c, size_t i)
+{
+    const struct gc_wl *w = &c->wl[i];
+    const char *ns = c->ns[w->ns].name, *base = gc_dv_base(i);
+
+    if (w->kind == GC_POD) {
+        printf("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: %s-%zu\n  namespace: %s\n"
+               "  labels: ",
+               base, i, ns);
+        gc_dv_print_labels(w, i);
+        fputs("\nspec:\n  containers:\n", stdout);
+        gc_print_container(w, "  ", base);
+        return;
+    }
+    printf("---\napiVersion: apps/v1\nkind: %s\nmetadata: {name: %s-%zu, namespace: %s}\nspec:\n",
+           k_kind_names[w->kind], base, i, ns);
+    if (w->kind == GC_STATEFULSET)
+        printf("  serviceName: %s-%zu\n", base, i);
+    if (w->kind != GC_DAEMONSET)
+        printf("  replicas: %u\n", w->replicas);
+    printf("  selector: {matchLabels: {pod-template-hash: %s}}\n", w->hash);
+    fputs("  template:\n    metadata:\n      labels: ", stdout);
+    gc_dv_print_labels(w, i);
+    fputs("\n    spec:\n      containers:\n", stdout);
+    gc_print_container(w, "      ", base);
+}
+
+/* A list of 1-3 distinct values of key k, as a flow sequence. */
+static void gc_dv_print_values(const struct gc_key *k)
+{
+    unsigned first = gc_below(k->n), n = 1 + gc_below(k->n < 3 ? k->n : 3), j;
+
+    fputs("[", stdout);
+    for (j = 0; j < n; j++)
+        printf("%s%s", j ? ", " : "", k->vals[(first + j) % k->n]);
+    fputs("]", stdout);
+}
+
+/*
+ * A random label selector over the keys 'keys' (one line, flow style):
+ * 1-2 requirements, each a matchLabels pair or a matchExpressions entry with
+ * one of the four operators. 'like' (may be NULL) gives values to aim at: a
+ * matchLabels pair then takes the value the aimed-at workload has.
+ */
+static void gc_dv_print_selector(const struct gc_key *keys, size_t nkeys,
+                                 const unsigned char *like, const char *extra)
+{
+    unsigned nreq = 1 + gc_below(2), j;
+    const char *sep = "";
+    int labels = 0, exprs = 0;
+    unsigned kind[2], key[2];
+
+    for (j = 0; j < nreq; j++) {
+        unsigned r = gc_below(100);
+        key[j] = gc_below(nkeys);
+        if (like && !like[key[j]] && r < 40) {
+            /* aim at a key the workload has, when it has one */
+            size_t t;
+            for (t = 0; t < nkeys && !like[(key[j] + t) % nkeys]; t++)
+                ;
+            if (t < nkeys)
+                key[j] = (unsigned)((key[j] + t) % nkeys);
+        }
+        kind[j] = r < 40 ? 0 : r < 60 ? 1 : r < 75 ? 2 : r < 90 ? 3 : 4;
+        if (j && key[j] == key[0])
+            kind[j] = 5; /* one requirement per key is enough */
+        labels |= kind[j] == 0;
+        exprs |= kind[j] >= 1 && kind[j] <= 4;
+    }
+    fputs("{", stdout);
+    if (labels) {
+        fputs("matchLabels: {", stdout);
+        for (j = 0; j < nreq; j++) {
+            const struct gc_key *k = &keys[key[j]];
+            unsigned v;
+            if (kind[j] != 0)
+                continue;
+            v = like && like[key[j]] ? like[key[j]] - 1u : gc_below(k->n);
+            printf("%s%s: %s", sep, k->key, k->vals[v]);
+            sep = ", ";
+        }
+        fputs("}", stdout);
+        sep = ", ";
+    }
+    if (exprs) {
+        printf("%smatchExpressions: [", sep);
+        sep = "";
+        for (j = 0; j < nreq; j++) {
+            static const char *const ops[] = {"", "In", "NotIn", "Exists", "DoesNotExist"};
+            const struct gc_key *k = &keys[key[j]];
+            if (kind[j] < 1 || kind[j] > 4)
+                continue;
+            printf("%s{key: %s, operator: %s", sep, k->key, ops[kind[j]]);
+            if (kind[j] <= 2) {
+                fputs(", values: ", stdout);
+                gc_dv_print_values(k);
+            }
+            fputs("}", stdout);
+            sep = ", ";
+        }
+        fputs("]", stdout);
+    }
+    if (extra)
+        fputs(extra, stdout);
+    fputs("}", stdout);
+}
+
+static void gc_dv_print_nsselector(void)
+{
+    if (gc_percent(5)) {
+        fputs("{}", stdout); /* every namespace */
+        return;
+    }
+    if (gc_percent(10)) {
+        fputs(gc_percent(50) ? "{matchExpressions: [{key: istio-injection, operator: Exists}]}"
+                             : "{matchExpressions: [{key: istio-injection, "
+                               "operator: DoesNotExist}]}",
+              stdout);
+        return;
+    }
+    gc_dv_print_selector(k_dv_nskeys, GC_DV_NNSKEYS, NULL, NULL);
+}
+
+/* One peer of a rule, as a flow mapping. */
+static void gc_dv_print_peer(const struct gc_wl *peer, size_t ipeer)
+{
+    unsigned r = gc_below(100);
+
+    if (r < 35) {
+        fputs("{podSelector: ", stdout);
+        gc_dv_print_selector(k_dv_keys, GC_DV_NKEYS, g_dv_wl[ipeer].val, NULL);
+        fputs("}", stdout);
+    } else if (r < 55) {
+        fputs("{namespaceSelector: ", stdout);
+        gc_dv_print_nsselector();
+        fputs("}", stdout);
+    } else if (r < 80) {
+        fputs("{namespaceSelector: ", stdout);
+        gc_dv_print_nsselector();
+        fputs(", podSelector: ", stdout);
+        gc_dv_print_selector(k_dv_keys, GC_DV_NKEYS, g_dv_wl[ipeer].val, NULL);
+        fputs("}", stdout);
+    } else {
+        gc_print_random_ipblock();
+    }
+    (void)peer;
+}
+
+/* The ports of a rule: none (every port, unless 'required'), or 1-3 of numeric, named, endPort
+ * ranges. */
+static void gc_dv_print_ports(const char *indent, int required)
+{
+    unsigned n, j;
+
+    if (gc_percent(25) && !required)
+        return;
+    n = 1 + gc_below(3);
+    printf("%sports: [", indent);
+    for (j = 0; j < n; j++) {
+        unsigned r = gc_below(100);
+        fputs(j ? ", " : "", stdout);
+        if (r < 30) {
+            unsigned port = k_http_ports[gc_below(GC_NELEM(k_http_ports))];
+            printf("{protocol: TCP, port: %u}", port);
+        } else if (r < 55) {
+            static const char *const names[] = {"http", "metrics", "grpc"};
+            printf("{port: %s}", names[gc_below(GC_NELEM(names))]);
+        } else if (r < 75) {
+            unsigned lo = 1000 + 100 * gc_below(90);
+            printf("{protocol: TCP, port: %u, endPort: %u}", lo, lo + 10 + gc_below(500));
+        } else if (r < 85) {
+            fputs("{protocol: UDP, port: 53}", stdout);
+        } else {
+            printf("{port: %u}", 5000 + gc_below(5000));
+        }
+    }
+    fputs("]\n", stdout);
+}
+
+/* 1-3 rules of one direction ('from' or 'to'). */
+static void gc_dv_print_rules(const struct gc_cluster *c, const struct gc_wl *w, const char *dir)
+{
+    unsigned nrules = 1 + gc_below(3), j, k;
+
+    for (j = 0; j < nrules; j++) {
+        unsigned npeers = gc_percent(10) ? 0 : 1 + gc_below(3);
+        if (!npeers) {
+            fputs("  - ", stdout);
+            if (gc_percent(30)) {
+                fputs("{}\n", stdout); /* everything, on every port */
+                continue;
+            }
+            gc_dv_print_ports("", 1);
+            continue;
+        }
+        printf("  - %s:\n", dir);
+        for (k = 0; k < npeers; k++) {
+            /* aim pod selectors at a workload of the policy's namespace or anywhere */
+            size_t first = c->ns_first[w->ns], n = c->ns_first[w->ns + 1] - first;
+            size_t ipeer = gc_percent(60) ? c->ns_list[first + gc_below(n)] : gc_below(c->nwl);
+            fputs("    - ", stdout);
+            gc_dv_print_peer(&c->wl[ipeer], ipeer);
+            fputs("\n", stdout);
+        }
+        gc_dv_print_ports("    ", 0);
+    }
+}
+
+static void gc_dv_print_policies(const struct gc_cluster *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->npol; i++) {
+        size_t iw = gc_below(c->nwl);
+        const struct gc_wl *w = &c->wl[iw];
+        unsigned r = gc_below(100), t = gc_below(100);
+        int in = t < 80, out = t >= 55;
+
+        printf("---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+               "metadata: {name: policy-%zu, namespace: %s}\nspec:\n  podSelector: ",
+               i, c->ns[w->ns].name);
+        if (r < 10)
+            fputs("{}", stdout);
+        else
+            gc_dv_print_selector(k_dv_keys, GC_DV_NKEYS, g_dv_wl[iw].val, NULL);
+        printf("\n  policyTypes: [%s%s%s]\n", in ? "Ingress" : "", in && out ? ", " : "",
+               out ? "Egress" : "");
+        if (in && gc_percent(92)) {
+            fputs("  ingress:\n", stdout);
+            gc_dv_print_rules(c, w, "from");
+        }
+        if (out) {
+            fputs("  egress:\n", stdout);
+            if (gc_percent(92))
+                gc_dv_print_rules(c, w, "to");
+            if (gc_percent(60))
+                fputs(k_dns_rule, stdout);
+            else
+                fputs("  - ports: [{protocol: UDP, port: 53}]\n", stdout);
+        }
+    }
+}
+
 static int gc_parse_ulong(const char *s, unsigned long long max, unsigned long long *out)
 {
     char *end;
@@ -528,10 +894,20 @@ int main(int argc, char **argv)
     struct gc_cluster c;
     unsigned long long n, seed = 1;
     size_t i;
+    int diverse = 0;
 
+    if (argc >= 3 && !strcmp(argv[1], "--labels")) {
+        if (!strcmp(argv[2], "diverse"))
+            diverse = 1;
+        else if (strcmp(argv[2], "common"))
+            argc = 0; /* usage */
+        argc -= 2;
+        argv += 2;
+    }
     if (argc < 2 || argc > 3 || gc_parse_ulong(argv[1], GC_MAX_N, &n) < 0 || n == 0 ||
         (argc == 3 && gc_parse_ulong(argv[2], UINT64_MAX, &seed) < 0)) {
-        fprintf(stderr, "usage: gencluster N [SEED]   (1 <= N <= %lu)\n", GC_MAX_N);
+        fprintf(stderr, "usage: gencluster [--labels common|diverse] N [SEED]   (1 <= N <= %lu)\n",
+                GC_MAX_N);
         return 2;
     }
     g_rng = seed ^ 0x6e6574766572696eULL; /* "netverin" */
@@ -545,17 +921,33 @@ int main(int argc, char **argv)
     c.ns_list = gc_calloc(c.nwl, sizeof(*c.ns_list));
     gc_make_namespaces(&c);
     gc_make_workloads(&c);
+    if (diverse)
+        gc_dv_make(&c);
 
     setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
-    printf("# gencluster %llu %llu: %zu workloads (+2 system), %zu namespaces (+2), "
+    printf("# gencluster %s%llu %llu: %zu workloads (+2 system), %zu namespaces (+2), "
            "%zu network policies\n",
-           n, seed, c.nwl, c.nns, c.npol);
+           diverse ? "--labels diverse " : "", n, seed, c.nwl, c.nns, c.npol);
     gc_print_system();
-    for (i = 0; i < c.nns; i++)
-        gc_print_namespace(c.ns[i].name, k_teams[c.ns[i].team], k_envs[c.ns[i].env], c.ns[i].istio);
-    for (i = 0; i < c.nwl; i++)
-        gc_print_workload(&c, i);
-    gc_print_policies(&c);
+    for (i = 0; i < c.nns; i++) {
+        if (diverse)
+            gc_dv_print_namespace(&c, i);
+        else
+            gc_print_namespace(c.ns[i].name, k_teams[c.ns[i].team], k_envs[c.ns[i].env],
+                               c.ns[i].istio);
+    }
+    for (i = 0; i < c.nwl; i++) {
+        if (diverse)
+            gc_dv_print_workload(&c, i);
+        else
+            gc_print_workload(&c, i);
+    }
+    if (diverse)
+        gc_dv_print_policies(&c);
+    else
+        gc_print_policies(&c);
+    free(g_dv_ns);
+    free(g_dv_wl);
 
     free(c.ns);
     free(c.wl);
