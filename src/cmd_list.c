@@ -16,11 +16,18 @@
 #include "netverify/view.h"
 
 static const char k_usage[] =
-    "netverify list PATH... [--format text|json|csv|md|summary] [--self-flows] [--focus EP] "
-    "[--namespace NS] [--direction in|out] [--peer EP] [-o FILE] [INPUT OPTIONS]";
+    "netverify list PATH... [--format text|json|csv|md|summary|ns-matrix] [--self-flows] "
+    "[--focus EP] [--namespace NS] [--direction in|out] [--peer EP] [-o FILE] [INPUT OPTIONS]";
 
 /* the formats of flows (those of enum nv_rows_format), then the others */
-enum nv_fmt { NV_FMT_TEXT, NV_FMT_JSON, NV_FMT_CSV, NV_FMT_MD, NV_FMT_SUMMARY };
+enum nv_fmt {
+    NV_FMT_TEXT,
+    NV_FMT_JSON,
+    NV_FMT_CSV,
+    NV_FMT_MD,
+    NV_FMT_SUMMARY,
+    NV_FMT_NSM, /* + enum nv_ns_matrix_fmt */
+};
 
 static void nv_list_help(void)
 {
@@ -34,7 +41,10 @@ static void nv_list_help(void)
           "  -f, --format FORMAT   text (default): src => dst : conns\n"
           "                        json: the canonical {\"connections\": [...]} document\n"
           "                        csv, md: one row per connection\n"
-          "                        summary: totals and per-namespace-pair counts\n"
+          "                        summary: totals, then one line per namespace\n"
+          "                        ns-matrix: allowed workload pairs per pair of namespaces\n"
+          "                        (ns-matrix-csv, ns-matrix-md, ns-matrix-json: as CSV,\n"
+          "                        Markdown, JSON)\n"
           "      --self-flows      also list w => w: what two distinct pods of a workload\n"
           "                        of several pods (replicas, ...) allow each "
           "other\n" NV_CLI_FILTERS_HELP
@@ -57,7 +67,9 @@ static void nv_list_row(void *w, const struct nv_flow_end *s, const struct nv_fl
 int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
 {
     /* in the order of enum nv_fmt */
-    static const char *const formats[] = {"text", "json", "csv", "md", "summary", NULL};
+    static const char *const formats[] = {
+        "text",         "json",           "csv", "md", "summary", "ns-matrix", "ns-matrix-csv",
+        "ns-matrix-md", "ns-matrix-json", NULL};
     static const char *const aliases[] = {"markdown", "md", NULL};
     static const struct option opts[] = {
         {"self-flows", no_argument, NULL, 'S'},
@@ -114,6 +126,8 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
     nv_phase("engine");
     if (fmt == NV_FMT_SUMMARY) {
         nv_summary_write(m, x, fp);
+    } else if (fmt >= NV_FMT_NSM) {
+        nv_summary_ns_matrix(m, x, fp, (enum nv_ns_matrix_fmt)(fmt - NV_FMT_NSM));
     } else {
         static char obuf[1 << 16];
         struct nv_rows *w;

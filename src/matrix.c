@@ -47,6 +47,7 @@ struct nv_ruleinfo {
     uint64_t *eff;
     uint32_t *cache;     /* named ports: resolved set by port signature, UINT32_MAX = not yet */
     unsigned char ipdom; /* NV_DOM_* of the atoms its ipBlock peers hold */
+    unsigned char ippod; /* NV_FAMILY_BIT()s of the pod-network atoms its ipBlock peers hold */
 };
 
 /* A list of classes or atoms the engine keeps per policy (selected) or peer (members). */
@@ -97,16 +98,16 @@ struct nv_mx {
     size_t natomlists, atomlistalloc;
     /* scratch rows over classes */
     uint32_t *egr, *ing, *res, *atoms_scratch;
-    /* counting: the row bits of an open source start from 'base' */
-    uint64_t *base, *rowbits;
-    long long *base_count; /* per namespace */
-    uint32_t *weight;      /* per class: workloads */
-    int unit_weights;      /* every class has weight 1 */
-    uint32_t *stamp_eg, stamp;
-    uint32_t *teg;
-    size_t nteg;
-    uint32_t *touched_ns;
-    unsigned char *ns_touched;
+    /* word-parallel rows (nv_bits_*): 0 not prepared, 1 ready, -1 not usable */
+    int bits_state;
+    uint32_t *peer_pset;    /* per peer (engine_index): its peer set, UINT32_MAX for an ipBlock */
+    uint32_t *sigrep;       /* per port signature: a class that has it */
+    uint64_t *sigbits;      /* per port signature: its classes (nwords each) */
+    uint64_t *notiso_in;    /* classes not isolated for ingress */
+    size_t npass;           /* address families decided apart (1 when addresses play no part) */
+    int pass_fam[2];        /* the family of each pass, -1: ipBlocks hold no pod */
+    uint64_t *base_any;     /* open source: what every source reaches, over the passes */
+    struct nv_u32s ipin[2]; /* per pass: ingress rules whose ipBlocks hold pods of its family */
 };
 
 /* ---- distinct peer sets ---- */
@@ -259,7 +260,7 @@ static void nv_port_signatures(struct nv_mx *x)
             first[x->nportsigs++] = (uint32_t)i;
         x->portsig[i] = (uint32_t)j; /* NV_MAX_PORTSIGS and above: not cached */
     }
-    free(first);
+    x->sigrep = first;
 }
 
 static uint32_t nv_mx_rule_ports(struct nv_mx *x, const struct nv_rule *r, uint32_t dst);
@@ -313,6 +314,7 @@ static void nv_index_policy(struct nv_mx *x, struct nv_policy *pol)
                     nv_ipblock_members(x, p);
                 } else {
                     uint32_t id_ps = nv_pset_of(x, p, pol->nsidx); /* may move x->psets */
+                    x->peer_pset[p->engine_index] = id_ps;
                     x->members[p->engine_index].v = x->psets[id_ps].members;
                     x->members[p->engine_index].n = x->psets[id_ps].nmembers;
                 }
@@ -327,8 +329,11 @@ static void nv_index_policy(struct nv_mx *x, struct nv_policy *pol)
                 size_t e;
                 if (rule->peers[k].kind != NV_PEER_IPBLOCK)
                     continue;
-                for (e = 0; e < l->n; e++)
+                for (e = 0; e < l->n; e++) {
                     ri->ipdom |= x->m->atomdom[l->v[e]];
+                    if (x->m->atomdom[l->v[e]] & NV_DOM_POD)
+                        ri->ippod |= (unsigned char)NV_FAMILY_BIT(x->m->atoms.cuts[l->v[e]].fam);
+                }
             }
             for (j = 0; j < sel.n; j++)
                 nv_u32s_push(dir == NV_INGRESS ? &x->in_rules[sel.v[j]] : &x->out_rules[sel.v[j]],
@@ -358,30 +363,6 @@ static void nv_index_policy(struct nv_mx *x, struct nv_policy *pol)
     }
 }
 
-/* The row bits of an open source before its admitting rules: every class not
- * isolated for ingress, and every class a rule without 'from' admits to. */
-static void nv_make_base(struct nv_mx *x)
-{
-    size_t i, j, ns;
-
-    x->base = nv_xcalloc(x->nwords + 1, sizeof(*x->base));
-    x->rowbits = nv_xcalloc(x->nwords + 1, sizeof(*x->rowbits));
-    for (i = 0; i < x->ncls; i++)
-        if (!(x->iso[i] & NV_TYPE_INGRESS))
-            NV_SETBIT(x->base, i);
-    for (i = 0; i < x->open_in.n; i++) {
-        const struct nv_ruleinfo *ri = &x->rules[x->open_in.v[i]];
-        for (j = 0; j < ri->eff_n; j++)
-            x->base[ri->eff_off + j] |= ri->eff[j];
-    }
-    memcpy(x->rowbits, x->base, (x->nwords + 1) * sizeof(*x->base));
-    x->base_count = nv_xcalloc(x->m->nns + 1, sizeof(*x->base_count));
-    for (ns = 0; ns < x->m->nns; ns++)
-        for (i = x->ns_first[ns]; i < x->ns_first[ns] + x->ns_n[ns]; i++)
-            if (NV_BIT(x->base, i))
-                x->base_count[ns] += x->weight[i];
-}
-
 static struct nv_mx *nv_mx_new(struct nv_model *m, const struct nv_combo *combo)
 {
     struct nv_mx *x = nv_xcalloc(1, sizeof(*x));
@@ -406,11 +387,6 @@ static struct nv_mx *nv_mx_new(struct nv_model *m, const struct nv_combo *combo)
     x->sure = nv_xmalloc((x->ncls + 1) * sizeof(*x->sure));
     x->acc = nv_xmalloc((2 * x->natoms + 1) * sizeof(*x->acc));
     x->atoms_scratch = nv_xmalloc((x->natoms + 1) * sizeof(*x->atoms_scratch));
-    x->weight = nv_xmalloc((x->ncls + 1) * sizeof(*x->weight));
-    x->stamp_eg = nv_xcalloc(x->ncls + 1, sizeof(*x->stamp_eg));
-    x->teg = nv_xmalloc((x->ncls + 1) * sizeof(*x->teg));
-    x->touched_ns = nv_xmalloc((m->nns + 1) * sizeof(*x->touched_ns));
-    x->ns_touched = nv_xcalloc(m->nns + 1, 1);
     /* classes are numbered namespace by namespace (nv_model_finish) */
     for (i = 0; i < x->ncls; i++) {
         unsigned ns = m->classes[i].ns;
@@ -418,12 +394,6 @@ static struct nv_mx *nv_mx_new(struct nv_model *m, const struct nv_combo *combo)
             x->ns_first[ns] = i;
         if (i && m->classes[i - 1].ns > ns)
             NV_BUG("classes are not ordered by namespace");
-    }
-    x->unit_weights = 1;
-    for (i = 0; i < x->ncls; i++) {
-        x->weight[i] = (uint32_t)m->classes[i].nworkloads;
-        if (x->weight[i] != 1)
-            x->unit_weights = 0;
     }
     nv_port_signatures(x);
     for (i = 0; i < m->npolicies; i++) {
@@ -436,6 +406,8 @@ static struct nv_mx *nv_mx_new(struct nv_model *m, const struct nv_combo *combo)
     }
     x->sel = nv_xcalloc(m->npolicies + 1, sizeof(*x->sel));
     x->members = nv_xcalloc(npeers + 1, sizeof(*x->members));
+    x->peer_pset = nv_xmalloc((npeers + 1) * sizeof(*x->peer_pset));
+    memset(x->peer_pset, 0xff, (npeers + 1) * sizeof(*x->peer_pset));
     x->rules = nv_xcalloc(nrules + 1, sizeof(*x->rules));
     for (i = 0; i < m->npolicies; i++)
         nv_index_policy(x, m->policies[i]);
@@ -448,7 +420,6 @@ static struct nv_mx *nv_mx_new(struct nv_model *m, const struct nv_combo *combo)
         for (e = 0; e < x->psets[i].nmembers; e++)
             nv_u32s_push(&x->cls_psets[x->psets[i].members[e]], (uint32_t)i);
     }
-    nv_make_base(x);
     x->eg_ipdom = nv_xcalloc(x->ncls + 1, 1);
     x->in_ipdom = nv_xcalloc(x->ncls + 1, 1);
     for (i = 0; i < x->ncls; i++) {
@@ -501,6 +472,13 @@ static void nv_mx_free(struct nv_mx *x)
     free(x->cls_psets);
     free(x->rules);
     free(x->portsig);
+    free(x->sigrep);
+    free(x->peer_pset);
+    free(x->sigbits);
+    free(x->notiso_in);
+    free(x->base_any);
+    free(x->ipin[0].v);
+    free(x->ipin[1].v);
     free(x->open_in.v);
     free(x->in_rules);
     free(x->out_rules);
@@ -511,14 +489,6 @@ static void nv_mx_free(struct nv_mx *x)
     free(x->ing);
     free(x->res);
     free(x->atoms_scratch);
-    free(x->weight);
-    free(x->base);
-    free(x->rowbits);
-    free(x->base_count);
-    free(x->stamp_eg);
-    free(x->teg);
-    free(x->touched_ns);
-    free(x->ns_touched);
     free(x);
 }
 
@@ -973,142 +943,233 @@ static void nv_mx_from_atoms(struct nv_mx *x, uint32_t u, uint32_t *from_atoms)
     }
 }
 
-/* ---- counting ---- */
+/* ---- word-parallel rows: which classes a source reaches on some port ---- */
 
-static long long nv_mx_base_count(const struct nv_mx *x, unsigned ns)
+/* Port signatures a row of bits can tell apart (one bit each in a uint64_t). */
+#define NV_BITS_MAX_SIGS 64
+
+/*
+ * Prepare the bit rows: usable when no class runs in the host network (its
+ * pods' addresses are their node's) and the classes have at most
+ * NV_BITS_MAX_SIGS port signatures. Returns whether they are usable.
+ */
+static int nv_bits_prepare(struct nv_mx *x)
 {
-    return x->base_count[ns];
+    const struct nv_model *m = x->m;
+    size_t i, q, j, nw = x->nwords;
+
+    if (x->bits_state)
+        return x->bits_state > 0;
+    x->bits_state = -1;
+    if (x->nportsigs > NV_BITS_MAX_SIGS)
+        return 0;
+    for (i = 0; i < x->ncls; i++)
+        if (m->classes[i].hostnet || x->portsig[i] >= NV_MAX_PORTSIGS)
+            return 0;
+    x->notiso_in = nv_xcalloc(nw + 1, sizeof(*x->notiso_in));
+    for (i = 0; i < x->ncls; i++)
+        if (!(x->iso[i] & NV_TYPE_INGRESS))
+            NV_SETBIT(x->notiso_in, i);
+    /*
+     * When ipBlocks match pods, an ipBlock holding pod addresses of a family
+     * admits every pod source of that family (some address of it is there):
+     * the families pods have are decided one pass each (a flow uses one).
+     */
+    x->npass = 0;
+    for (i = 0; x->ipb && i < 2; i++)
+        if (m->domfam[0] & NV_FAMILY_BIT(i))
+            x->pass_fam[x->npass++] = (int)i;
+    if (!x->npass)
+        x->pass_fam[x->npass++] = -1;
+    x->base_any = nv_xcalloc(nw + 1, sizeof(*x->base_any));
+    memcpy(x->base_any, x->notiso_in, nw * sizeof(*x->base_any));
+    for (i = 0; i < x->nrules; i++) {
+        const struct nv_ruleinfo *ri = &x->rules[i];
+        int open = 0;
+        if (!ri->eff)
+            continue; /* not an ingress rule, or its namespace has no class */
+        if (ri->r->all_peers)
+            open = 1;
+        for (q = 0; q < x->npass; q++) {
+            if (x->pass_fam[q] < 0 || !(ri->ippod & NV_FAMILY_BIT(x->pass_fam[q])))
+                continue;
+            nv_u32s_push(&x->ipin[q], (uint32_t)i);
+            open = 1;
+        }
+        if (open)
+            for (j = 0; j < ri->eff_n; j++)
+                x->base_any[ri->eff_off + j] |= ri->eff[j];
+    }
+    x->sigbits = nv_xcalloc(x->nportsigs * nw + 1, sizeof(*x->sigbits));
+    for (i = 0; i < x->ncls; i++)
+        NV_SETBIT(x->sigbits + x->portsig[i] * nw, i);
+    x->bits_state = 1;
+    return 1;
 }
 
-/* Weighted number of set bits of x->rowbits among namespace ns's classes. */
-static long long nv_block_count(const struct nv_mx *x, const uint64_t *bits, unsigned ns)
+/* The classes of word w that egress rule g sends to, in pass q (ports aside). */
+static uint64_t nv_bits_to(const struct nv_mx *x, const struct nv_ruleinfo *g, size_t q, size_t w)
 {
-    size_t first = x->ns_first[ns], end = first + x->ns_n[ns], i;
-    long long n = 0;
-
-    if (!x->unit_weights) {
-        for (i = first; i < end; i++)
-            if (NV_BIT(bits, i))
-                n += x->weight[i];
-        return n;
-    }
-    for (i = first; i < end;) {
-        size_t w = i >> 6, lo = i & 63, hi = end - (w << 6) < 64 ? end - (w << 6) : 64;
-        uint64_t word = bits[w] >> lo;
-        if (hi - lo < 64)
-            word &= ((uint64_t)1 << (hi - lo)) - 1;
-        n += __builtin_popcountll(word);
-        i = (w << 6) + hi;
-    }
-    return n;
-}
-
-/* Whether ingress rule ri admits source class s through one of its pod peers. */
-static int nv_rule_admits(const struct nv_mx *x, const struct nv_ruleinfo *ri, uint32_t s)
-{
+    const struct nv_rule *r = g->r;
+    uint64_t v = 0;
     size_t k;
 
-    if (ri->r->all_peers)
+    if (r->all_peers || (x->pass_fam[q] >= 0 && (g->ippod & NV_FAMILY_BIT(x->pass_fam[q]))))
+        return ~(uint64_t)0;
+    for (k = 0; k < r->npeers; k++) {
+        uint32_t ps = x->peer_pset[r->peers[k].engine_index];
+        if (ps != UINT32_MAX)
+            v |= x->psets[ps].bits[w];
+    }
+    return v;
+}
+
+/*
+ * The port signatures (bit i: signature i) toward whose classes egress rule
+ * g and ingress rule r (NULL: any port) have a port in common; UINT64_MAX
+ * stands for every signature.
+ */
+static uint64_t nv_bits_compat(struct nv_mx *x, const struct nv_rule *g, const struct nv_rule *r)
+{
+    struct nv_ports *pt = &x->m->ports;
+    uint64_t set = 0;
+    size_t i;
+
+    if (!g->has_named && (!r || !r->has_named))
+        return (r ? nv_ports_inter(pt, g->numeric, r->numeric) : g->numeric) != NV_PORTS_NONE
+                   ? UINT64_MAX
+                   : 0;
+    for (i = 0; i < x->nportsigs; i++) {
+        uint32_t c = x->sigrep[i], pg = nv_mx_rule_ports(x, g, c);
+        if (pg != NV_PORTS_NONE &&
+            (!r || nv_ports_inter(pt, pg, nv_mx_rule_ports(x, r, c)) != NV_PORTS_NONE))
+            set |= (uint64_t)1 << i;
+    }
+    return x->nportsigs && set == ((uint64_t)1 << (x->nportsigs - 1) << 1) - 1 ? UINT64_MAX : set;
+}
+
+/* The classes of word w whose port signature is in 'set'. */
+static uint64_t nv_bits_sigmask(const struct nv_mx *x, uint64_t set, size_t w)
+{
+    uint64_t v = 0;
+    size_t i;
+
+    if (set == UINT64_MAX)
+        return ~(uint64_t)0;
+    for (i = 0; set; i++, set >>= 1)
+        if (set & 1)
+            v |= x->sigbits[i * x->nwords + w];
+    return v;
+}
+
+/* Ingress rule r admits source s (isolated for egress, egress rule g) in pass q: add to out. */
+static void nv_bits_admitted(struct nv_mx *x, const struct nv_ruleinfo *g, size_t q,
+                             const struct nv_ruleinfo *r, uint64_t *out)
+{
+    size_t j;
+    uint64_t set = 0;
+    int have = 0;
+
+    for (j = 0; j < r->eff_n; j++) {
+        size_t w = r->eff_off + j;
+        uint64_t e = r->eff[j] & ~out[w];
+        if (!e || !(e &= nv_bits_to(x, g, q, w)))
+            continue;
+        if (!have) {
+            set = nv_bits_compat(x, g->r, r->r);
+            have = 1;
+        }
+        if (!set)
+            return;
+        out[w] |= e & nv_bits_sigmask(x, set, w);
+    }
+}
+
+/* OR into out the classes source class s reaches on some port (nv_bits_prepare() done). */
+static void nv_bits_row(struct nv_mx *x, uint32_t s, uint64_t *out)
+{
+    size_t i, k, j, q, nw = x->nwords;
+
+    if (!(x->iso[s] & NV_TYPE_EGRESS)) {
+        for (j = 0; j < nw; j++)
+            out[j] |= x->base_any[j];
+        for (i = 0; i < x->cls_psets[s].n; i++) {
+            const struct nv_pset *ps = &x->psets[x->cls_psets[s].v[i]];
+            for (k = 0; k < ps->in_rules.n; k++) {
+                const struct nv_ruleinfo *ri = &x->rules[ps->in_rules.v[k]];
+                for (j = 0; j < ri->eff_n; j++)
+                    out[ri->eff_off + j] |= ri->eff[j];
+            }
+        }
+        return;
+    }
+    for (q = 0; q < x->npass; q++) {
+        for (i = 0; i < x->out_rules[s].n; i++) {
+            const struct nv_ruleinfo *g = &x->rules[x->out_rules[s].v[i]];
+            uint64_t set = nv_bits_compat(x, g->r, NULL);
+            if (!set)
+                continue; /* no port toward any class */
+            /* classes not isolated for ingress take any port */
+            for (j = 0; j < nw; j++) {
+                uint64_t e = x->notiso_in[j] & ~out[j];
+                if (e && (e &= nv_bits_to(x, g, q, j)))
+                    out[j] |= e & nv_bits_sigmask(x, set, j);
+            }
+            for (k = 0; k < x->open_in.n; k++)
+                nv_bits_admitted(x, g, q, &x->rules[x->open_in.v[k]], out);
+            for (k = 0; k < x->ipin[q].n; k++)
+                nv_bits_admitted(x, g, q, &x->rules[x->ipin[q].v[k]], out);
+            for (k = 0; k < x->cls_psets[s].n; k++) {
+                const struct nv_pset *ps = &x->psets[x->cls_psets[s].v[k]];
+                size_t e;
+                for (e = 0; e < ps->in_rules.n; e++)
+                    nv_bits_admitted(x, g, q, &x->rules[ps->in_rules.v[e]], out);
+            }
+        }
+    }
+    if (x->ncls & 63)
+        out[nw - 1] &= ((uint64_t)1 << (x->ncls & 63)) - 1;
+}
+
+/* Whether class s (isolated or not) sends to some external address, and whether one reaches d. */
+static int nv_mx_reaches_outside(const struct nv_mx *x, uint32_t s)
+{
+    size_t i, k;
+
+    if (!x->natoms)
+        return 0;
+    if (!(x->iso[s] & NV_TYPE_EGRESS))
         return 1;
-    for (k = 0; k < ri->psets.n; k++)
-        if (NV_BIT(x->psets[ri->psets.v[k]].bits, s))
+    for (i = 0; i < x->out_rules[s].n; i++) {
+        const struct nv_rule *r = x->rules[x->out_rules[s].v[i]].r;
+        if (nv_mx_rule_ports_ext(r) == NV_PORTS_NONE)
+            continue;
+        if (r->all_peers)
             return 1;
+        for (k = 0; k < r->npeers; k++)
+            if (r->peers[k].kind == NV_PEER_IPBLOCK && x->members[r->peers[k].engine_index].n)
+                return 1;
+    }
     return 0;
 }
 
-static void nv_count_open(struct nv_mx *x, uint32_t s, long long w, long long *acc)
+static int nv_mx_reached_from_outside(struct nv_mx *x, uint32_t d)
 {
-    size_t i, k, j, ntouched = 0;
-    unsigned self_ns = x->m->classes[s].ns;
-    int self;
+    size_t i, k;
 
-    for (i = 0; i < x->cls_psets[s].n; i++) {
-        const struct nv_pset *ps = &x->psets[x->cls_psets[s].v[i]];
-        for (k = 0; k < ps->in_rules.n; k++) {
-            const struct nv_ruleinfo *ri = &x->rules[ps->in_rules.v[k]];
-            unsigned ns = ri->r->policy->nsidx;
-            if (!ri->eff)
-                continue;
-            if (!x->ns_touched[ns]) {
-                x->ns_touched[ns] = 1;
-                x->touched_ns[ntouched++] = ns;
-            }
-            for (j = 0; j < ri->eff_n; j++)
-                x->rowbits[ri->eff_off + j] |= ri->eff[j];
-        }
-    }
-    self = NV_BIT(x->rowbits, s);
-    for (i = 0; i < ntouched; i++) {
-        unsigned ns = x->touched_ns[i];
-        acc[ns] += w * (nv_block_count(x, x->rowbits, ns) - x->base_count[ns]);
-    }
-    /* restore the row bits to the base, after every block was counted */
-    for (i = 0; i < ntouched; i++) {
-        unsigned ns = x->touched_ns[i];
-        size_t first = x->ns_first[ns], n = x->ns_n[ns];
-        x->ns_touched[ns] = 0;
-        if (n)
-            memcpy(x->rowbits + (first >> 6), x->base + (first >> 6),
-                   (((first + n - 1) >> 6) - (first >> 6) + 1) * sizeof(*x->base));
-    }
-    if (self)
-        acc[self_ns] -= w; /* a workload does not reach itself */
-}
-
-static void nv_count_isolated(struct nv_mx *x, uint32_t s, long long w, long long *acc)
-{
-    struct nv_ports *pt = &x->m->ports;
-    size_t i, k, e, d;
-
-    if (++x->stamp == 0) {
-        memset(x->stamp_eg, 0, x->ncls * sizeof(*x->stamp_eg));
-        x->stamp = 1;
-    }
-    x->nteg = 0;
-    for (i = 0; i < x->out_rules[s].n; i++) {
-        const struct nv_rule *r = x->rules[x->out_rules[s].v[i]].r;
-        for (k = 0; k < (r->all_peers ? 1 : r->npeers); k++) {
-            const struct nv_peer *p = r->all_peers ? NULL : &r->peers[k];
-            size_t n = p ? x->members[p->engine_index].n : x->ncls;
-            if (p && p->kind != NV_PEER_PODS)
-                continue;
-            for (e = 0; e < n; e++) {
-                uint32_t dc = p ? x->members[p->engine_index].v[e] : (uint32_t)e;
-                if (x->stamp_eg[dc] != x->stamp) {
-                    x->stamp_eg[dc] = x->stamp;
-                    x->egr[dc] = NV_PORTS_NONE;
-                    x->teg[x->nteg++] = dc;
-                }
-                x->egr[dc] = nv_ports_union(pt, x->egr[dc], NV_RULE_PORTS(x, r, dc));
-            }
-        }
-    }
-    for (i = 0; i < x->nteg; i++) {
-        uint32_t dc = x->teg[i], in = NV_PORTS_ALL;
-        if (x->egr[dc] == NV_PORTS_NONE)
-            continue;
-        if (x->iso[dc] & NV_TYPE_INGRESS) {
-            in = NV_PORTS_NONE;
-            for (d = 0; d < x->in_rules[dc].n; d++) {
-                const struct nv_ruleinfo *ri = &x->rules[x->in_rules[dc].v[d]];
-                if (nv_rule_admits(x, ri, s))
-                    in = nv_ports_union(pt, in, NV_RULE_PORTS(x, ri->r, dc));
-            }
-        }
-        if (nv_ports_inter(pt, x->egr[dc], in) == NV_PORTS_NONE)
-            continue;
-        acc[x->m->classes[dc].ns] += w * x->weight[dc] - (dc == s ? w : 0);
-    }
-}
-
-static int nv_mx_count_row(struct nv_mx *x, uint32_t s, long long w, long long *acc)
-{
-    if (x->iso[s] & NV_TYPE_EGRESS) {
-        nv_count_isolated(x, s, w, acc);
+    if (!x->natoms)
         return 0;
+    if (!(x->iso[d] & NV_TYPE_INGRESS))
+        return 1;
+    for (i = 0; i < x->in_rules[d].n; i++) {
+        const struct nv_rule *r = x->rules[x->in_rules[d].v[i]].r;
+        int ext = r->all_peers;
+        for (k = 0; k < r->npeers && !ext; k++)
+            ext = r->peers[k].kind == NV_PEER_IPBLOCK && x->members[r->peers[k].engine_index].n;
+        if (ext && NV_RULE_PORTS(x, r, d) != NV_PORTS_NONE)
+            return 1;
     }
-    nv_count_open(x, s, w, acc);
-    return 1;
+    return 0;
 }
 
 /* ---- every combination of the unknown behaviours ---- */
@@ -1325,14 +1386,44 @@ int nv_matrix_combo_isolated(const struct nv_matrix *x, size_t i, uint32_t cls, 
     return nv_mx_isolated(x->e[i], cls, dir);
 }
 
-int nv_matrix_count_row(struct nv_matrix *x, uint32_t s, long long w, long long *acc)
+int nv_matrix_bits_usable(struct nv_matrix *x)
 {
-    if (!x->exact)
-        NV_BUG("counting rows needs one combination without addresses");
-    return nv_mx_count_row(x->e[0], s, w, acc);
+    size_t i;
+
+    if (x->m->nunits != x->m->nclasses)
+        return 0;
+    for (i = 0; i < x->n; i++)
+        if (!x->dominated[i] && !nv_bits_prepare(x->e[i]))
+            return 0;
+    return 1;
 }
 
-long long nv_matrix_base_count(const struct nv_matrix *x, unsigned ns)
+void nv_matrix_reach_bits(struct nv_matrix *x, uint32_t cls, uint64_t *bits)
 {
-    return nv_mx_base_count(x->e[0], ns);
+    size_t i;
+
+    memset(bits, 0, x->e[0]->nwords * sizeof(*bits));
+    for (i = 0; i < x->n; i++)
+        if (!x->dominated[i])
+            nv_bits_row(x->e[i], cls, bits);
+}
+
+int nv_matrix_reaches_outside(struct nv_matrix *x, uint32_t cls)
+{
+    size_t i;
+
+    for (i = 0; i < x->n; i++)
+        if (nv_mx_reaches_outside(x->e[i], cls))
+            return 1;
+    return 0;
+}
+
+int nv_matrix_reached_from_outside(struct nv_matrix *x, uint32_t cls)
+{
+    size_t i;
+
+    for (i = 0; i < x->n; i++)
+        if (nv_mx_reached_from_outside(x->e[i], cls))
+            return 1;
+    return 0;
 }

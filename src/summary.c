@@ -1,6 +1,10 @@
 /*
- * summary.c - 'list --format summary': totals and per-namespace-pair counts
- * of allowed workload pairs, counted over the engine's classes.
+ * summary.c - 'list --format summary' (totals, then one line per namespace)
+ * and 'list --format ns-matrix' (allowed workload pairs per ordered pair of
+ * namespaces). Each source's row is a bitset of the endpoints it reaches
+ * (word-parallel rows of the matrix engine, or its port-set rows turned into
+ * bits); pairs are counted from those bits with the workloads each endpoint
+ * stands for as weights, never one pair of endpoints at a time.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/summary.h"
@@ -10,235 +14,423 @@
 
 #include "netverify/buf.h"
 #include "netverify/escape.h"
+#include "netverify/json.h"
 
-struct nv_unit_order {
-    uint32_t unit, ns;
+/* What the summary says of one namespace. */
+struct nv_ns_sum {
+    unsigned long long workloads, iso_in, iso_out, ext_in, ext_out;
+    unsigned long long within;   /* allowed pairs of two of its workloads */
+    unsigned long long from, to; /* other namespaces it is reached from / reaches */
 };
 
-static int nv_unit_order_cmp(const void *pa, const void *pb)
-{
-    const struct nv_unit_order *a = pa, *b = pb;
+/* The counting state: endpoints (classes, or units) numbered namespace by namespace. */
+struct nv_sum {
+    struct nv_model *m;
+    struct nv_matrix *x;
+    int bits;       /* rows from nv_matrix_reach_bits() (endpoint i is class i) */
+    size_t n, nw;   /* endpoints, words of a row */
+    uint32_t *unit; /* per endpoint: its unit */
+    size_t *first;  /* per namespace: its first endpoint; endpoints first .. first + count */
+    size_t *count;
+    size_t nplanes; /* weights as bit planes: weight bit k of every endpoint in plane k */
+    uint64_t *planes;
+    uint32_t *row;   /* scratch: a port-set row over units (not 'bits') */
+    uint64_t *rbits; /* the current row */
+};
 
-    if (a->ns != b->ns)
-        return a->ns < b->ns ? -1 : 1;
-    return a->unit < b->unit ? -1 : a->unit > b->unit;
-}
+#define NV_BIT(bits, i) (((bits)[(i) >> 6] >> ((i)&63)) & 1)
+#define NV_SETBIT(bits, i) ((bits)[(i) >> 6] |= (uint64_t)1 << ((i)&63))
 
 static const struct nv_model *nv_sort_model;
 
-static int nv_ns_rank_cmp(const void *pa, const void *pb)
+static int nv_unit_ns_cmp(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    unsigned na = nv_sort_model->units[a].ns, nb = nv_sort_model->units[b].ns;
+
+    if (na != nb)
+        return na < nb ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+static int nv_ns_name_cmp(const void *pa, const void *pb)
 {
     uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
 
     return strcmp(nv_sort_model->ns[a].name, nv_sort_model->ns[b].name);
 }
 
-/* Write n in decimal at p (room for 20 digits); returns the length. */
-static size_t nv_ulltoa(unsigned long long n, char *p)
+static void nv_sum_init(struct nv_sum *S, struct nv_model *m, struct nv_matrix *x)
 {
-    char tmp[24];
-    size_t i = sizeof(tmp), len;
+    size_t i, k, maxw = 0;
 
-    do {
-        tmp[--i] = (char)('0' + n % 10);
-        n /= 10;
-    } while (n);
-    len = sizeof(tmp) - i;
-    memcpy(p, tmp + i, len);
-    return len;
+    memset(S, 0, sizeof(*S));
+    S->m = m;
+    S->x = x;
+    S->bits = nv_matrix_bits_usable(x);
+    S->n = m->nunits;
+    S->nw = (S->n + 63) / 64;
+    S->unit = nv_xmalloc((S->n + 1) * sizeof(*S->unit));
+    for (i = 0; i < S->n; i++)
+        S->unit[i] = (uint32_t)i;
+    if (!S->bits) {
+        /* units made of several classes come after the classes: order them by namespace */
+        nv_sort_model = m;
+        qsort(S->unit, S->n, sizeof(*S->unit), nv_unit_ns_cmp);
+        S->row = nv_xmalloc((m->nunits + 1) * sizeof(*S->row));
+    }
+    S->first = nv_xcalloc(m->nns + 1, sizeof(*S->first));
+    S->count = nv_xcalloc(m->nns + 1, sizeof(*S->count));
+    for (i = 0; i < S->n; i++) {
+        const struct nv_unit *u = &m->units[S->unit[i]];
+        if (i && m->units[S->unit[i - 1]].ns > u->ns)
+            NV_BUG("summary endpoints are not ordered by namespace");
+        if (!S->count[u->ns]++)
+            S->first[u->ns] = i;
+        if (u->nworkloads > maxw)
+            maxw = u->nworkloads;
+    }
+    while (maxw >> S->nplanes)
+        S->nplanes++;
+    S->planes = nv_xcalloc(S->nplanes * S->nw + 1, sizeof(*S->planes));
+    for (i = 0; i < S->n; i++)
+        for (k = 0; k < S->nplanes; k++)
+            if ((m->units[S->unit[i]].nworkloads >> k) & 1)
+                NV_SETBIT(S->planes + k * S->nw, i);
+    S->rbits = nv_xcalloc(S->nw + 1, sizeof(*S->rbits));
 }
 
-/* Per-unit figures for the summary; counts into acc[] by destination namespace. */
-struct nv_summary {
-    struct nv_model *m;
-    struct nv_matrix *x;
-    long long *acc;               /* allowed workload pairs by destination namespace */
-    unsigned long long open_mass; /* workloads of the current namespace whose row is open */
-    uint32_t *row, *arow;
-    int sparse;
-};
-
-static void nv_summary_count(struct nv_summary *S, uint32_t u)
+static void nv_sum_release(struct nv_sum *S)
 {
-    struct nv_model *m = S->m;
-    long long mu = (long long)m->units[u].nworkloads;
+    free(S->unit);
+    free(S->first);
+    free(S->count);
+    free(S->planes);
+    free(S->row);
+    free(S->rbits);
+}
+
+/* The row of endpoint i into S->rbits. */
+static void nv_sum_row(struct nv_sum *S, size_t i)
+{
     size_t j;
 
-    if (!S->sparse) {
-        nv_matrix_row(S->x, u, S->row, NULL);
-        for (j = 0; j < m->nunits; j++) {
-            long long mv = (long long)m->units[j].nworkloads;
-            if (mv && S->row[j] != NV_PORTS_NONE)
-                S->acc[m->units[j].ns] += j == u ? mu * (mv - 1) : mu * mv;
-        }
+    if (S->bits) {
+        nv_matrix_reach_bits(S->x, S->unit[i], S->rbits);
         return;
     }
-    if (nv_matrix_count_row(S->x, u, mu, S->acc))
-        S->open_mass += (unsigned long long)mu;
+    nv_matrix_row(S->x, S->unit[i], S->row, NULL);
+    memset(S->rbits, 0, S->nw * sizeof(*S->rbits));
+    for (j = 0; j < S->n; j++)
+        if (S->row[S->unit[j]] != NV_PORTS_NONE)
+            NV_SETBIT(S->rbits, j);
+}
+
+/* The workloads of the endpoints set in bits among endpoints lo .. hi - 1. */
+static unsigned long long nv_sum_weight(const struct nv_sum *S, const uint64_t *bits, size_t lo,
+                                        size_t hi)
+{
+    unsigned long long n = 0;
+    size_t k, w;
+
+    if (lo >= hi)
+        return 0;
+    for (k = 0; k < S->nplanes; k++) {
+        const uint64_t *p = S->planes + k * S->nw;
+        unsigned long long c = 0;
+        for (w = lo >> 6; w <= (hi - 1) >> 6; w++) {
+            uint64_t v = bits[w] & p[w];
+            if (w == lo >> 6)
+                v &= ~(uint64_t)0 << (lo & 63);
+            if (w == (hi - 1) >> 6 && (hi & 63))
+                v &= ((uint64_t)1 << (hi & 63)) - 1;
+            c += (unsigned long long)__builtin_popcountll(v);
+        }
+        n += c << k;
+    }
+    return n;
+}
+
+/* Whether bits has an endpoint with workloads among lo .. hi - 1. */
+static int nv_sum_any(const struct nv_sum *S, const uint64_t *bits, size_t lo, size_t hi)
+{
+    size_t k, w;
+
+    for (k = 0; k < S->nplanes && lo < hi; k++) {
+        const uint64_t *p = S->planes + k * S->nw;
+        for (w = lo >> 6; w <= (hi - 1) >> 6; w++) {
+            uint64_t v = bits[w] & p[w];
+            if (w == lo >> 6)
+                v &= ~(uint64_t)0 << (lo & 63);
+            if (w == (hi - 1) >> 6 && (hi & 63))
+                v &= ((uint64_t)1 << (hi & 63)) - 1;
+            if (v)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Walk every source endpoint, namespace by namespace in name order
+ * ('byname'). Fills ns[] (per namespace, may be NULL) and returns the total
+ * of allowed pairs; when 'pair' is given, calls it for every ordered pair of
+ * namespaces with allowed pairs (sources, then destinations, in name order).
+ */
+static unsigned long long nv_sum_walk(struct nv_sum *S, struct nv_ns_sum *ns,
+                                      const uint32_t *byname,
+                                      void (*pair)(void *, uint32_t, uint32_t, unsigned long long),
+                                      void *ctx)
+{
+    struct nv_model *m = S->m;
+    size_t nns = m->nns, a, ai, i, b;
+    unsigned long long total = 0;
+    unsigned long long *acc = pair ? nv_xcalloc(nns + 1, sizeof(*acc)) : NULL;
+    uint64_t *uni = nv_xmalloc((S->nw + 1) * sizeof(*uni)); /* the namespace's rows, or'ed */
+
+    for (ai = 0; ai < nns; ai++) {
+        size_t lo = S->first[byname[ai]], hi = lo + S->count[byname[ai]];
+        int any = 0;
+        a = byname[ai];
+        memset(uni, 0, S->nw * sizeof(*uni));
+        for (i = lo; i < hi; i++) {
+            const struct nv_unit *u = &m->units[S->unit[i]];
+            unsigned long long w = u->nworkloads, self, all;
+            size_t c, j;
+            if (!w)
+                continue;
+            any = 1;
+            nv_sum_row(S, i);
+            self = NV_BIT(S->rbits, i) ? w : 0; /* a workload does not reach itself */
+            all = nv_sum_weight(S, S->rbits, 0, S->n);
+            total += w * all - self;
+            for (j = 0; j < S->nw; j++)
+                uni[j] |= S->rbits[j];
+            if (acc)
+                for (b = 0; b < nns; b++)
+                    if (S->count[b])
+                        acc[b] +=
+                            w * nv_sum_weight(S, S->rbits, S->first[b], S->first[b] + S->count[b]) -
+                            (b == a ? self : 0);
+            if (!ns)
+                continue;
+            ns[a].within += w * nv_sum_weight(S, S->rbits, lo, hi) - self;
+            ns[a].workloads += w;
+            {
+                int iso_in = 1, iso_out = 1, ext_in = 0, ext_out = 0;
+                for (c = 0; c < u->ncls; c++) {
+                    iso_in &= nv_matrix_isolated(S->x, u->cls[c], NV_INGRESS);
+                    iso_out &= nv_matrix_isolated(S->x, u->cls[c], NV_EGRESS);
+                    ext_in |= nv_matrix_reached_from_outside(S->x, u->cls[c]);
+                    ext_out |= nv_matrix_reaches_outside(S->x, u->cls[c]);
+                }
+                ns[a].iso_in += iso_in ? w : 0;
+                ns[a].iso_out += iso_out ? w : 0;
+                ns[a].ext_in += ext_in ? w : 0;
+                ns[a].ext_out += ext_out ? w : 0;
+            }
+        }
+        if (ns && any)
+            for (b = 0; b < nns; b++)
+                if (b != a && S->count[b] &&
+                    nv_sum_any(S, uni, S->first[b], S->first[b] + S->count[b])) {
+                    ns[a].to++;
+                    ns[b].from++;
+                }
+        if (acc) {
+            for (b = 0; b < nns; b++) {
+                uint32_t d = byname[b];
+                if (acc[d])
+                    pair(ctx, (uint32_t)a, d, acc[d]);
+                acc[d] = 0;
+            }
+        }
+    }
+    free(uni);
+    free(acc);
+    return total;
+}
+
+/* Namespace indexes in name order. The caller frees the result. */
+static uint32_t *nv_ns_by_name(const struct nv_model *m)
+{
+    uint32_t *byname = nv_xmalloc((m->nns + 1) * sizeof(*byname));
+    size_t i;
+
+    for (i = 0; i < m->nns; i++)
+        byname[i] = (uint32_t)i;
+    nv_sort_model = m;
+    qsort(byname, m->nns, sizeof(*byname), nv_ns_name_cmp);
+    return byname;
+}
+
+static char *nv_term(const char *s)
+{
+    struct nv_buf b;
+
+    nv_buf_init(&b, 0);
+    nv_escape_term(&b, s);
+    return nv_buf_detach(&b);
 }
 
 int nv_summary_write(struct nv_model *m, struct nv_matrix *x, FILE *fp)
 {
-    size_t nu = m->nunits, nns = m->nns, i, j;
-    struct nv_unit_order *order = nv_xmalloc((nu + 1) * sizeof(*order));
-    unsigned long long *wlns = nv_xcalloc(nns + 1, sizeof(*wlns));
-    unsigned long long pairs = 0, allpairs, iso_in = 0, iso_out = 0, ext_in = 0, ext_out = 0;
-    uint32_t *byrank = nv_xmalloc((nns + 1) * sizeof(*byrank));
-    uint32_t *rank = nv_xmalloc((nns + 1) * sizeof(*rank));
-    struct nv_summary S;
-    /* namespace pairs with flows, in output order: source rank, then destination rank */
-    uint32_t *pa = NULL, *pb = NULL;
-    unsigned long long *pn = NULL;
-    size_t nnp = 0, aalloc = 0, balloc = 0, nalloc = 0, nsused = 0;
-    uint32_t curns = UINT32_MAX;
+    struct nv_sum S;
+    struct nv_ns_sum *ns = nv_xcalloc(m->nns + 1, sizeof(*ns));
+    struct nv_ns_sum t;
+    uint32_t *byname = nv_ns_by_name(m);
+    unsigned long long pairs, allpairs, nnp = 0;
+    size_t i, nsused = 0, nw = m->nworkloads;
 
-    memset(&S, 0, sizeof(S));
-    S.m = m;
-    S.x = x;
-    S.acc = nv_xcalloc(nns + 1, sizeof(*S.acc));
-    S.row = nv_xmalloc((nu + 1) * sizeof(*S.row));
-    S.arow = nv_xmalloc((m->atoms.n + 1) * sizeof(*S.arow));
-    /* the sparse engine works on classes: usable when every workload is one class and the
-     * answer is one combination that pods' addresses and nodes do not change */
-    S.sparse = nu == m->nclasses && nv_matrix_exact(x);
-    for (i = 0; i < nns; i++)
-        byrank[i] = (uint32_t)i;
-    nv_sort_model = m;
-    qsort(byrank, nns, sizeof(*byrank), nv_ns_rank_cmp);
-    for (i = 0; i < nns; i++)
-        rank[byrank[i]] = (uint32_t)i;
-    for (i = 0; i < m->nworkloads; i++)
-        wlns[m->workloads[i].ns]++;
-    for (i = 0; i < nns; i++)
-        nsused += wlns[i] != 0;
-    for (i = 0; i < nu; i++) {
-        order[i].unit = (uint32_t)i;
-        order[i].ns = rank[m->units[i].ns];
+    nv_sum_init(&S, m, x);
+    pairs = nv_sum_walk(&S, ns, byname, NULL, NULL);
+    memset(&t, 0, sizeof(t));
+    for (i = 0; i < m->nns; i++) {
+        t.iso_in += ns[i].iso_in;
+        t.iso_out += ns[i].iso_out;
+        t.ext_in += ns[i].ext_in;
+        t.ext_out += ns[i].ext_out;
+        nnp += ns[i].to + (ns[i].within != 0);
     }
-    qsort(order, nu, sizeof(*order), nv_unit_order_cmp);
-    for (i = 0; i <= nu; i++) {
-        const struct nv_unit *u;
-        unsigned long long mu;
-        int all_in = 1, all_out = 1, any = 0;
-        size_t c, a;
-        if (i == nu || order[i].ns != curns) {
-            if (curns != UINT32_MAX) {
-                /* flush the namespace just finished, destinations in name order */
-                for (j = 0; j < nns; j++) {
-                    uint32_t d = byrank[j];
-                    unsigned long long n =
-                        (unsigned long long)(S.acc[d] +
-                                             (long long)S.open_mass *
-                                                 (S.sparse ? nv_matrix_base_count(x, d) : 0));
-                    S.acc[d] = 0;
-                    if (!n)
-                        continue;
-                    NV_GROW(pa, aalloc, nnp + 1);
-                    NV_GROW(pb, balloc, nnp + 1);
-                    NV_GROW(pn, nalloc, nnp + 1);
-                    pa[nnp] = byrank[curns];
-                    pb[nnp] = d;
-                    pn[nnp] = n;
-                    pairs += n;
-                    nnp++;
-                }
-                S.open_mass = 0;
-            }
-            if (i == nu)
-                break;
-            curns = order[i].ns;
-        }
-        u = &m->units[order[i].unit];
-        mu = u->nworkloads;
-        if (!mu)
-            continue;
-        nv_summary_count(&S, order[i].unit);
-        for (c = 0; c < u->ncls; c++) {
-            all_in &= nv_matrix_isolated(x, u->cls[c], NV_INGRESS);
-            all_out &= nv_matrix_isolated(x, u->cls[c], NV_EGRESS);
-            nv_matrix_to_atoms(x, u->cls[c], S.arow);
-            for (a = 0; a < m->atoms.n && !any; a++)
-                any = S.arow[a] != NV_PORTS_NONE;
-        }
-        iso_in += all_in ? mu : 0;
-        iso_out += all_out ? mu : 0;
-        ext_out += any ? mu : 0;
-        nv_matrix_from_atoms(x, order[i].unit, S.arow);
-        for (a = 0; a < m->atoms.n; a++)
-            if (S.arow[a] != NV_PORTS_NONE)
-                break;
-        ext_in += a < m->atoms.n ? mu : 0;
-    }
-    allpairs = (unsigned long long)m->nworkloads * (m->nworkloads ? m->nworkloads - 1 : 0);
-    fprintf(fp, "workloads: %zu\n", m->nworkloads);
-    fprintf(fp, "namespaces: %zu (%zu with workloads)\n", nns, nsused);
+    for (i = 0; i < m->nns; i++)
+        nsused += ns[i].workloads != 0;
+    allpairs = (unsigned long long)nw * (nw ? nw - 1 : 0);
+    fprintf(fp, "workloads: %zu\n", nw);
+    fprintf(fp, "namespaces: %zu (%zu with workloads)\n", m->nns, nsused);
     fprintf(fp, "network policies: %zu\n", m->npolicies);
-    fprintf(fp, "isolated for ingress: %llu of %zu workloads\n", iso_in, m->nworkloads);
-    fprintf(fp, "isolated for egress: %llu of %zu workloads\n", iso_out, m->nworkloads);
-    fprintf(fp, "reachable from outside the cluster: %llu of %zu workloads\n", ext_in,
-            m->nworkloads);
-    fprintf(fp, "can reach outside the cluster: %llu of %zu workloads\n", ext_out, m->nworkloads);
+    fprintf(fp, "isolated for ingress: %llu of %zu workloads\n", t.iso_in, nw);
+    fprintf(fp, "isolated for egress: %llu of %zu workloads\n", t.iso_out, nw);
+    fprintf(fp, "reachable from outside the cluster: %llu of %zu workloads\n", t.ext_in, nw);
+    fprintf(fp, "can reach outside the cluster: %llu of %zu workloads\n", t.ext_out, nw);
     fprintf(fp, "allowed workload pairs: %llu of %llu", pairs, allpairs);
     if (allpairs)
         fprintf(fp, " (%.1f%%)", 100.0 * (double)pairs / (double)allpairs);
     fputc('\n', fp);
-    fprintf(fp, "namespace pairs with allowed flows: %zu (allowed of all workload pairs)\n", nnp);
-    {
-        /* 17 million lines at 50,000 workloads: format by hand into one buffer */
-        size_t *nlen = nv_xmalloc((nns + 1) * sizeof(*nlen));
-        char **name = nv_xmalloc((nns + 1) * sizeof(*name));
-        size_t cap = 1 << 20, len = 0;
-        char *out = nv_xmalloc(cap);
-        for (i = 0; i < nns; i++) {
-            struct nv_buf nb;
-            nv_buf_init(&nb, 0);
-            nv_escape_term(&nb, m->ns[i].name);
-            nlen[i] = nb.len;
-            name[i] = nv_buf_detach(&nb);
-        }
-        for (i = 0; i < nnp; i++) {
-            uint32_t a = pa[i], b = pb[i];
-            if (len + nlen[a] + nlen[b] + 96 > cap) {
-                fwrite(out, 1, len, fp);
-                len = 0;
-                if (nlen[a] + nlen[b] + 96 > cap) {
-                    cap = nlen[a] + nlen[b] + 96;
-                    out = nv_xrealloc(out, cap);
-                }
-            }
-            memcpy(out + len, "  ", 2);
-            len += 2;
-            memcpy(out + len, name[a], nlen[a]);
-            len += nlen[a];
-            memcpy(out + len, " -> ", 4);
-            len += 4;
-            memcpy(out + len, name[b], nlen[b]);
-            len += nlen[b];
-            memcpy(out + len, ": ", 2);
-            len += 2;
-            len += nv_ulltoa(pn[i], out + len);
-            memcpy(out + len, " of ", 4);
-            len += 4;
-            len += nv_ulltoa(wlns[a] * wlns[b] - (a == b ? wlns[b] : 0), out + len);
-            out[len++] = '\n';
-        }
-        if (len)
-            fwrite(out, 1, len, fp);
-        free(out);
-        for (i = 0; i < nns; i++)
-            free(name[i]);
+    fprintf(fp, "namespace pairs with allowed flows: %llu (list --format ns-matrix lists them)\n",
+            nnp);
+    if (nsused)
+        fputs(
+            "per namespace (in: isolated for ingress, reachable from outside, reached from other "
+            "namespaces; out: isolated for egress, reaching outside, reaching other namespaces):\n",
+            fp);
+    for (i = 0; i < m->nns; i++) {
+        const struct nv_ns_sum *n = &ns[byname[i]];
+        unsigned long long w = n->workloads;
+        char *name;
+        if (!w)
+            continue;
+        name = nv_term(m->ns[byname[i]].name);
+        fprintf(fp,
+                "  %s: %llu workload%s; isolated in %llu, out %llu; outside in %llu, out %llu; "
+                "namespaces in %llu, out %llu; pairs within %llu of %llu\n",
+                name, w, w == 1 ? "" : "s", n->iso_in, n->iso_out, n->ext_in, n->ext_out, n->from,
+                n->to, n->within, w * (w - 1));
         free(name);
-        free(nlen);
     }
-    free(pa);
-    free(pb);
-    free(pn);
-    free(byrank);
-    free(rank);
-    free(order);
-    free(S.row);
-    free(S.arow);
-    free(S.acc);
-    free(wlns);
+    nv_sum_release(&S);
+    free(byname);
+    free(ns);
+    return 0;
+}
+
+/* ---- the namespace-pair table ---- */
+
+struct nv_nsm {
+    const struct nv_model *m;
+    FILE *fp;
+    enum nv_ns_matrix_fmt fmt;
+    unsigned long long *wl; /* workloads per namespace */
+    char **name;            /* per namespace, escaped for the format */
+    size_t nout;
+    struct nv_buf line;
+};
+
+static void nv_nsm_pair(void *ctx, uint32_t a, uint32_t b, unsigned long long n)
+{
+    struct nv_nsm *o = ctx;
+    unsigned long long all = o->wl[a] * o->wl[b] - (a == b ? o->wl[b] : 0);
+    struct nv_buf *l = &o->line;
+
+    nv_buf_reset(l);
+    switch (o->fmt) {
+    case NV_NSM_TEXT:
+        nv_buf_printf(l, "  %s -> %s: %llu of %llu\n", o->name[a], o->name[b], n, all);
+        break;
+    case NV_NSM_CSV:
+        nv_buf_printf(l, "%s,%s,%llu,%llu\n", o->name[a], o->name[b], n, all);
+        break;
+    case NV_NSM_MD:
+        nv_buf_printf(l, "| %s | %s | %llu | %llu |\n", o->name[a], o->name[b], n, all);
+        break;
+    case NV_NSM_JSON:
+        nv_buf_printf(l, "%s\n  {\"src\": %s, \"dst\": %s, \"allowed\": %llu, \"pairs\": %llu}",
+                      o->nout ? "," : "", o->name[a], o->name[b], n, all);
+        break;
+    }
+    fwrite(l->data, 1, l->len, o->fp);
+    o->nout++;
+}
+
+int nv_summary_ns_matrix(struct nv_model *m, struct nv_matrix *x, FILE *fp,
+                         enum nv_ns_matrix_fmt fmt)
+{
+    struct nv_sum S;
+    struct nv_nsm o;
+    uint32_t *byname = nv_ns_by_name(m);
+    size_t i;
+
+    memset(&o, 0, sizeof(o));
+    o.m = m;
+    o.fp = fp;
+    o.fmt = fmt;
+    o.wl = nv_xcalloc(m->nns + 1, sizeof(*o.wl));
+    o.name = nv_xcalloc(m->nns + 1, sizeof(*o.name));
+    nv_buf_init(&o.line, 0);
+    for (i = 0; i < m->nworkloads; i++)
+        o.wl[m->workloads[i].ns]++;
+    for (i = 0; i < m->nns; i++) {
+        struct nv_buf b;
+        nv_buf_init(&b, 0);
+        switch (fmt) {
+        case NV_NSM_CSV:
+            nv_escape_csv(&b, m->ns[i].name);
+            break;
+        case NV_NSM_MD:
+            nv_escape_md(&b, m->ns[i].name);
+            break;
+        case NV_NSM_JSON:
+            nv_json_quote(&b, m->ns[i].name);
+            break;
+        default:
+            nv_escape_term(&b, m->ns[i].name);
+            break;
+        }
+        o.name[i] = nv_buf_detach(&b);
+    }
+    switch (fmt) {
+    case NV_NSM_TEXT:
+        fputs("namespace pairs with allowed flows (allowed of all workload pairs):\n", fp);
+        break;
+    case NV_NSM_CSV:
+        fputs("src,dst,allowed,pairs\n", fp);
+        break;
+    case NV_NSM_MD:
+        fputs("| src | dst | allowed | pairs |\n|---|---|---:|---:|\n", fp);
+        break;
+    case NV_NSM_JSON:
+        fputs("{\"namespace_pairs\": [", fp);
+        break;
+    }
+    nv_sum_init(&S, m, x);
+    nv_sum_walk(&S, NULL, byname, nv_nsm_pair, &o);
+    if (fmt == NV_NSM_JSON)
+        fputs(o.nout ? "\n]}\n" : "]}\n", fp);
+    nv_sum_release(&S);
+    for (i = 0; i < m->nns; i++)
+        free(o.name[i]);
+    free(o.name);
+    free(o.wl);
+    nv_buf_release(&o.line);
+    free(byname);
     return 0;
 }

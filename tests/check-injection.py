@@ -201,9 +201,10 @@ def run(nv, cwd, args, stdin=None):
 def commands(claims):
     """(label, format kind, argv) of every output; argv holds bytes for the claims file."""
     cmds = []
-    for fmt in ("text", "json", "csv", "md", "summary"):
-        cmds.append(("list " + fmt, fmt if fmt != "summary" else "text",
-                     ["list", "new", "--format", fmt]))
+    for fmt in ("text", "json", "csv", "md", "summary", "ns-matrix", "ns-matrix-csv",
+                "ns-matrix-md", "ns-matrix-json"):
+        kind = {"summary": "text", "ns-matrix": "text"}.get(fmt, fmt.replace("ns-matrix-", ""))
+        cmds.append(("list " + fmt, kind, ["list", "new", "--format", fmt]))
     for fmt in ("text", "json", "md", "sarif"):
         cmds.append(("diff " + fmt, fmt, ["diff", "old", "new", "--claims", claims, "--format", fmt]))
     for fmt in ("text", "json", "sarif", "junit"):
@@ -327,6 +328,8 @@ def json_shape(label, cwd, fmt, out, names):
         got = [c["name"] for c in doc["claims"] if c["name"] is not None]
         check(set(got) <= set(names), "%s: claim names not exact" % label)
         return ("diff", tuple((k, len(doc[k])) for k in sorted(doc)))
+    if "namespace_pairs" in doc:
+        return ("ns-matrix", len(doc["namespace_pairs"]))
     return ("list", len(doc["connections"]))
 
 

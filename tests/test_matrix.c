@@ -196,6 +196,48 @@ struct counts {
     unsigned long checks, allowed, multiclass, self;
 };
 
+static unsigned long g_bits_checked; /* classes whose word-parallel row was compared */
+
+/*
+ * The word-parallel row of class c (when usable) sets exactly the classes the
+ * port-set row 'dense' gives a port; reaching outside (being reached from it)
+ * is having a port toward (from) some atom in the atom rows.
+ */
+static void check_bits(struct nv_matrix *x, uint64_t seed, uint32_t c, const uint32_t *dense,
+                       const uint32_t *to_atoms, const uint32_t *from_atoms)
+{
+    struct nv_model *m = nv_matrix_model(x);
+    uint64_t *bits;
+    size_t j, a;
+    int out = 0, in = 0;
+
+    for (a = 0; a < m->atoms.n; a++) {
+        out |= to_atoms[a] != NV_PORTS_NONE;
+        in |= from_atoms[a] != NV_PORTS_NONE;
+    }
+    if (out != nv_matrix_reaches_outside(x, c) || in != nv_matrix_reached_from_outside(x, c))
+        fail_msg("seed %llu: class %u reaches outside %d (row %d), reached from outside %d "
+                 "(row %d)",
+                 (unsigned long long)seed, c, nv_matrix_reaches_outside(x, c), out,
+                 nv_matrix_reached_from_outside(x, c), in);
+    if (!nv_matrix_bits_usable(x))
+        return;
+    bits = calloc(m->nclasses / 64 + 2, sizeof(*bits));
+    assert_non_null(bits);
+    bits[m->nclasses / 64 + 1] = 0x5a5a; /* a canary past the row */
+    nv_matrix_reach_bits(x, c, bits);
+    for (j = 0; j < m->nclasses; j++)
+        if ((int)((bits[j >> 6] >> (j & 63)) & 1) != (dense[j] != NV_PORTS_NONE))
+            fail_msg("seed %llu: the bit row of class %u says %d toward class %zu, the row %s",
+                     (unsigned long long)seed, c, (int)((bits[j >> 6] >> (j & 63)) & 1), j,
+                     nv_ports_format(&m->ports, dense[j]));
+    for (j = m->nclasses; j < (m->nclasses + 63) / 64 * 64; j++)
+        assert_false((bits[j >> 6] >> (j & 63)) & 1);
+    assert_int_equal(bits[m->nclasses / 64 + 1], 0x5a5a);
+    free(bits);
+    g_bits_checked++;
+}
+
 static void compare_cluster(uint64_t seed, struct counts *cnt)
 {
     /* 1-4 namespaces (and maybe default), 5-30 workloads, 1-10 policies, no Services */
@@ -248,34 +290,12 @@ static void compare_cluster(uint64_t seed, struct counts *cnt)
         nv_matrix_row(x, (uint32_t)i, rows[i], to_atoms[i]);
         nv_matrix_from_atoms(x, (uint32_t)i, from_atoms[i]);
     }
-    /* the counting row and the per-class atoms row agree with the dense row */
+    /* the word-parallel row and the per-class atoms row agree with the dense row */
     for (i = 0; i < m->nclasses; i++) {
-        long long *acc = calloc(m->nns + 1, sizeof(*acc));
-        long long *want = calloc(m->nns + 1, sizeof(*want));
-        long long w = (long long)m->classes[i].nworkloads;
         uint32_t *dense = rows[i];
-        int open;
-        assert_non_null(acc);
-        assert_non_null(want);
         assert_int_equal(m->units[i].ncls, 1);
         assert_int_equal(m->units[i].cls[0], i);
-        if (m->nunits == m->nclasses) {
-            open = nv_matrix_count_row(x, (uint32_t)i, w, acc);
-            assert_int_equal(open, !nv_matrix_isolated(x, (uint32_t)i, NV_EGRESS));
-            for (j = 0; open && j < m->nns; j++)
-                acc[j] += w * nv_matrix_base_count(x, (unsigned)j);
-            for (j = 0; j < m->nclasses; j++)
-                if (dense[j] != NV_PORTS_NONE)
-                    want[m->classes[j].ns] +=
-                        w * (long long)m->classes[j].nworkloads - (j == i ? w : 0);
-            for (j = 0; j < m->nns; j++)
-                if (acc[j] != want[j])
-                    fail_msg("seed %llu: counting row of class %zu gives %lld pairs into "
-                             "namespace %zu, the dense row %lld",
-                             (unsigned long long)seed, i, acc[j], j, want[j]);
-        }
-        free(acc);
-        free(want);
+        check_bits(x, seed, (uint32_t)i, dense, to_atoms[i], from_atoms[i]);
         nv_matrix_to_atoms(x, (uint32_t)i, cls_atoms);
         for (a = 0; a < m->atoms.n; a++)
             if (cls_atoms[a] != to_atoms[i][a])
@@ -416,8 +436,9 @@ static void test_random_clusters(void **state)
     /* the clusters must exercise both answers, or the comparison proves little */
     assert_true(cnt.checks > 100000);
     assert_true(cnt.allowed > cnt.checks / 50);
-    assert_true(cnt.multiclass > 10); /* workloads whose pods differ were generated */
-    assert_true(cnt.self > 100);      /* and workloads whose pods reach each other */
+    assert_true(cnt.multiclass > 10);   /* workloads whose pods differ were generated */
+    assert_true(cnt.self > 100);        /* and workloads whose pods reach each other */
+    assert_true(g_bits_checked > 1000); /* and clusters where the bit rows apply */
     print_message("  %lu checks, %lu allowed pod-to-pod, %lu multi-class units, %lu workloads "
                   "reaching themselves\n",
                   cnt.checks, cnt.allowed, cnt.multiclass, cnt.self);
@@ -467,9 +488,11 @@ static uint32_t side_at(struct nv_model *m, const struct nv_combo *c, struct nv_
  * atom of each pod's domain; and it may leave them no port exactly when some
  * pair of addresses does.
  */
-static void compare_behaviours(uint64_t seed, unsigned long *checks, unsigned long *varied)
+static void compare_behaviours(uint64_t seed, unsigned long *checks, unsigned long *varied,
+                               int hostnet)
 {
-    static const struct gsize sz = {1, 3, 4, 9, 1, 7, 0, 3};
+    static const struct gsize with = {1, 3, 4, 9, 1, 7, 0, 3}, without = {1, 3, 4, 9, 1, 7, 0, 0};
+    const struct gsize sz = hostnet ? with : without;
     struct gen g;
     struct nv_diags d;
     struct nv_profile prof;
@@ -538,6 +561,19 @@ static void compare_behaviours(uint64_t seed, unsigned long *checks, unsigned lo
             }
         }
     }
+    /* the word-parallel rows and the outside flags under these behaviours and profiles */
+    for (s = 0; s < m->nclasses && m->nunits == m->nclasses; s++) {
+        uint32_t *row = calloc(m->nunits + 1, sizeof(*row));
+        uint32_t *to = calloc(m->atoms.n + 1, sizeof(*to));
+        uint32_t *from = calloc(m->atoms.n + 1, sizeof(*from));
+        assert_true(row && to && from);
+        nv_matrix_row(x, (uint32_t)s, row, to);
+        nv_matrix_from_atoms(x, (uint32_t)s, from);
+        check_bits(x, seed, (uint32_t)s, row, to, from);
+        free(row);
+        free(to);
+        free(from);
+    }
     free(poss);
     free(sure);
     free(cs);
@@ -551,12 +587,16 @@ static void compare_behaviours(uint64_t seed, unsigned long *checks, unsigned lo
 
 static void test_behaviours(void **state)
 {
-    unsigned long checks = 0, varied = 0;
+    unsigned long checks = 0, varied = 0, bits0 = g_bits_checked;
     uint64_t seed;
 
     (void)state;
     for (seed = 1; seed <= 150; seed++)
-        compare_behaviours(seed, &checks, &varied);
+        compare_behaviours(seed, &checks, &varied, 1);
+    /* without hostNetwork pods, where the word-parallel rows apply, under the profiles */
+    for (seed = 1; seed <= 100; seed++)
+        compare_behaviours(seed, &checks, &varied, 0);
+    assert_true(g_bits_checked - bits0 > 300);
     /* the pods' addresses and nodes must change answers, or the test proves little */
     assert_true(checks > 10000);
     assert_true(varied > checks / 20);

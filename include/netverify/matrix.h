@@ -32,7 +32,7 @@ const struct nv_combo *nv_matrix_combo(const struct nv_matrix *x, size_t i);
 /*
  * Whether one combination covers everything and the pods' addresses and
  * nodes play no part: what is allowed is then exactly what nv_matrix_row()
- * says, and the counting functions below may be used.
+ * says.
  */
 int nv_matrix_exact(const struct nv_matrix *x);
 
@@ -90,17 +90,18 @@ void nv_matrix_combo_from_atoms(struct nv_matrix *x, size_t i, uint32_t cls, uin
 int nv_matrix_combo_isolated(const struct nv_matrix *x, size_t i, uint32_t cls, int dir);
 
 /*
- * Counting, for summaries; requires nv_matrix_exact() and every workload to
- * be one class (m->nunits == m->nclasses). Adds w * (workloads of d) to
- * acc[namespace of d] for every class d that class s reaches, except what
- * nv_matrix_base_count() covers: when s is not isolated for egress (the
- * function returns 1), the classes of the base set (not isolated for
- * ingress, or admitted by a rule without 'from') are left out and must be
- * added by the caller as w * nv_matrix_base_count(ns) for every namespace.
- * Self pairs are already subtracted (w for d == s). Returns 0 when s is
- * isolated for egress: then acc holds everything.
+ * Word-parallel rows, for summaries: whether they can be used (every
+ * workload one class, no hostNetwork pod, few distinct container-port
+ * lists); then bits (m->nclasses bits, as 64-bit words) gets the classes
+ * that class cls reaches on some port under some combination, addresses and
+ * placement: bit d is set exactly when nv_matrix_row() gives d a port set
+ * that is not empty.
  */
-int nv_matrix_count_row(struct nv_matrix *x, uint32_t s, long long w, long long *acc);
-long long nv_matrix_base_count(const struct nv_matrix *x, unsigned ns);
+int nv_matrix_bits_usable(struct nv_matrix *x);
+void nv_matrix_reach_bits(struct nv_matrix *x, uint32_t cls, uint64_t *bits);
+
+/* Whether class cls reaches some external address (is reached from one) under some combination. */
+int nv_matrix_reaches_outside(struct nv_matrix *x, uint32_t cls);
+int nv_matrix_reached_from_outside(struct nv_matrix *x, uint32_t cls);
 
 #endif

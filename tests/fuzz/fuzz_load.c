@@ -26,7 +26,7 @@ static void nv_fuzz_rows(struct nv_model *m)
     struct nv_matrix *x = nv_matrix_new(m);
     uint32_t *row = nv_xmalloc((m->nunits + 1) * sizeof(*row));
     uint32_t *arow = nv_xmalloc((m->atoms.n + 1) * sizeof(*arow));
-    long long *acc = nv_xcalloc(m->nns + 1, sizeof(*acc));
+    uint64_t *bits = nv_xcalloc(m->nclasses / 64 + 2, sizeof(*bits));
     size_t u, c, n = m->nunits < NV_FUZZ_MAX_ROWS ? m->nunits : NV_FUZZ_MAX_ROWS;
 
     for (u = 0; u < n; u++) {
@@ -40,10 +40,10 @@ static void nv_fuzz_rows(struct nv_model *m)
     for (c = 0; c < m->nclasses && c < NV_FUZZ_MAX_ROWS; c++) {
         nv_matrix_isolated(x, (uint32_t)c, NV_INGRESS);
         nv_matrix_to_atoms(x, (uint32_t)c, arow);
-        if (m->nunits == m->nclasses)
-            nv_matrix_count_row(x, (uint32_t)c, 1, acc);
+        if (nv_matrix_bits_usable(x))
+            nv_matrix_reach_bits(x, (uint32_t)c, bits);
     }
-    free(acc);
+    free(bits);
     free(arow);
     free(row);
     nv_matrix_free(x);
