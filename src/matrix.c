@@ -98,6 +98,8 @@ struct nv_mx {
     size_t natomlists, atomlistalloc;
     /* scratch rows over classes */
     uint32_t *egr, *ing, *res, *atoms_scratch;
+    /* an engine built before with the same 'node': its peer sets are shared, not owned */
+    const struct nv_mx *twin;
     /* word-parallel rows (nv_bits_*): 0 not prepared, 1 ready, -1 not usable */
     int bits_state;
     uint32_t *peer_pset;    /* per peer (engine_index): its peer set, UINT32_MAX for an ipBlock */
@@ -108,6 +110,10 @@ struct nv_mx {
     int pass_fam[2];        /* the family of each pass, -1: ipBlocks hold no pod */
     uint64_t *base_any;     /* open source: what every source reaches, over the passes */
     struct nv_u32s ipin[2]; /* per pass: ingress rules whose ipBlocks hold pods of its family */
+    uint64_t **tobits;      /* per rule: the classes its pod peers hold (egress, on first use) */
+    /* nv_bits_compat() by (egress rule, ingress rule's port set): open addressing */
+    uint64_t *ckey, *cval;
+    size_t ncompat, compatcap;
 };
 
 /* ---- distinct peer sets ---- */
@@ -151,7 +157,15 @@ static void nv_pset_build(struct nv_mx *x, struct nv_pset *ps)
     struct nv_model *m = x->m;
     const struct nv_peer *p = ps->peer;
     struct nv_u32s out = {NULL, 0, 0};
-    size_t i, j;
+    size_t i, j, id = (size_t)(ps - x->psets);
+
+    if (x->twin && id < x->twin->npsets) {
+        /* an engine with the same hostNetwork treatment numbered the same sets alike */
+        ps->bits = x->twin->psets[id].bits;
+        ps->members = x->twin->psets[id].members;
+        ps->nmembers = x->twin->psets[id].nmembers;
+        return;
+    }
 
     ps->bits = nv_xcalloc(x->nwords + 1, sizeof(*ps->bits));
     for (i = 0; i < m->nns; i++) {
@@ -363,7 +377,8 @@ static void nv_index_policy(struct nv_mx *x, struct nv_policy *pol)
     }
 }
 
-static struct nv_mx *nv_mx_new(struct nv_model *m, const struct nv_combo *combo)
+static struct nv_mx *nv_mx_new(struct nv_model *m, const struct nv_combo *combo,
+                               const struct nv_mx *twin)
 {
     struct nv_mx *x = nv_xcalloc(1, sizeof(*x));
     size_t i, nrules = 0, npeers = 0;
@@ -372,6 +387,7 @@ static struct nv_mx *nv_mx_new(struct nv_model *m, const struct nv_combo *combo)
     x->m = m;
     x->combo = *combo;
     x->node = combo->v[NV_B_HOSTNET] == NV_HOSTNET_NODE;
+    x->twin = twin && twin->node == x->node ? twin : NULL;
     x->ipb = combo->v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS;
     x->ncls = m->nclasses;
     x->natoms = m->atoms.n;
@@ -453,8 +469,10 @@ static void nv_mx_free(struct nv_mx *x)
         free(x->atom_lists[i]);
     free(x->atom_lists);
     for (i = 0; i < x->npsets; i++) {
-        free(x->psets[i].bits);
-        free(x->psets[i].members);
+        if (!x->twin || i >= x->twin->npsets) {
+            free(x->psets[i].bits);
+            free(x->psets[i].members);
+        }
         free(x->psets[i].in_rules.v);
     }
     free(x->psets);
@@ -479,6 +497,11 @@ static void nv_mx_free(struct nv_mx *x)
     free(x->base_any);
     free(x->ipin[0].v);
     free(x->ipin[1].v);
+    for (i = 0; x->tobits && i < x->nrules; i++)
+        free(x->tobits[i]);
+    free(x->tobits);
+    free(x->ckey);
+    free(x->cval);
     free(x->open_in.v);
     free(x->in_rules);
     free(x->out_rules);
@@ -1003,25 +1026,34 @@ static int nv_bits_prepare(struct nv_mx *x)
     x->sigbits = nv_xcalloc(x->nportsigs * nw + 1, sizeof(*x->sigbits));
     for (i = 0; i < x->ncls; i++)
         NV_SETBIT(x->sigbits + x->portsig[i] * nw, i);
+    x->tobits = nv_xcalloc(x->nrules + 1, sizeof(*x->tobits));
     x->bits_state = 1;
     return 1;
 }
 
-/* The classes of word w that egress rule g sends to, in pass q (ports aside). */
-static uint64_t nv_bits_to(const struct nv_mx *x, const struct nv_ruleinfo *g, size_t q, size_t w)
+/* The classes egress rule g's pod peers hold (computed on first use). */
+static const uint64_t *nv_bits_peers(struct nv_mx *x, const struct nv_ruleinfo *g)
 {
+    size_t id = (size_t)(g - x->rules), k, w;
     const struct nv_rule *r = g->r;
-    uint64_t v = 0;
-    size_t k;
+    uint64_t *v;
 
-    if (r->all_peers || (x->pass_fam[q] >= 0 && (g->ippod & NV_FAMILY_BIT(x->pass_fam[q]))))
-        return ~(uint64_t)0;
+    if (x->tobits[id])
+        return x->tobits[id];
+    v = x->tobits[id] = nv_xcalloc(x->nwords + 1, sizeof(*v));
     for (k = 0; k < r->npeers; k++) {
         uint32_t ps = x->peer_pset[r->peers[k].engine_index];
         if (ps != UINT32_MAX)
-            v |= x->psets[ps].bits[w];
+            for (w = 0; w < x->nwords; w++)
+                v[w] |= x->psets[ps].bits[w];
     }
     return v;
+}
+
+/* Whether egress rule g sends to every class in pass q (ports aside). */
+static int nv_bits_to_all(const struct nv_mx *x, const struct nv_ruleinfo *g, size_t q)
+{
+    return g->r->all_peers || (x->pass_fam[q] >= 0 && (g->ippod & NV_FAMILY_BIT(x->pass_fam[q])));
 }
 
 /*
@@ -1029,7 +1061,8 @@ static uint64_t nv_bits_to(const struct nv_mx *x, const struct nv_ruleinfo *g, s
  * g and ingress rule r (NULL: any port) have a port in common; UINT64_MAX
  * stands for every signature.
  */
-static uint64_t nv_bits_compat(struct nv_mx *x, const struct nv_rule *g, const struct nv_rule *r)
+static uint64_t nv_bits_compat_eval(struct nv_mx *x, const struct nv_rule *g,
+                                    const struct nv_rule *r)
 {
     struct nv_ports *pt = &x->m->ports;
     uint64_t set = 0;
@@ -1046,6 +1079,51 @@ static uint64_t nv_bits_compat(struct nv_mx *x, const struct nv_rule *g, const s
             set |= (uint64_t)1 << i;
     }
     return x->nportsigs && set == ((uint64_t)1 << (x->nportsigs - 1) << 1) - 1 ? UINT64_MAX : set;
+}
+
+/* nv_bits_compat_eval(), remembered by the two port sets, or the rules with named ports. */
+static uint64_t nv_bits_compat(struct nv_mx *x, const struct nv_ruleinfo *g,
+                               const struct nv_ruleinfo *r)
+{
+    /* numeric port sets: by the two sets; otherwise by the rules */
+    uint64_t key =
+        !g->r->has_named && !r->r->has_named
+            ? (uint64_t)1 << 63 | (uint64_t)g->r->numeric << 31 | r->r->numeric
+            : ((uint64_t)(g - x->rules) << 32) |
+                  (r->r->has_named ? 0x80000000u | (uint64_t)(r - x->rules) : r->r->numeric);
+    size_t j, mask;
+
+    key++; /* 0 is an empty slot */
+    if ((x->ncompat + 1) * 2 > x->compatcap) {
+        uint64_t *ok = x->ckey, *ov = x->cval;
+        size_t oc = x->compatcap;
+        x->compatcap = oc ? oc * 2 : 1024;
+        x->ckey = nv_xcalloc(x->compatcap, sizeof(*x->ckey));
+        x->cval = nv_xmalloc(x->compatcap * sizeof(*x->cval));
+        for (j = 0; j < oc; j++) {
+            size_t h;
+            if (!ok[j])
+                continue;
+            h = (size_t)((ok[j] * 0x9e3779b97f4a7c15ULL) >> 20) & (x->compatcap - 1);
+            while (x->ckey[h])
+                h = (h + 1) & (x->compatcap - 1);
+            x->ckey[h] = ok[j];
+            x->cval[h] = ov[j];
+        }
+        free(ok);
+        free(ov);
+    }
+    mask = x->compatcap - 1;
+    j = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) & mask;
+    while (x->ckey[j]) {
+        if (x->ckey[j] == key)
+            return x->cval[j];
+        j = (j + 1) & mask;
+    }
+    x->ckey[j] = key;
+    x->cval[j] = nv_bits_compat_eval(x, g->r, r->r);
+    x->ncompat++;
+    return x->cval[j];
 }
 
 /* The classes of word w whose port signature is in 'set'. */
@@ -1066,6 +1144,7 @@ static uint64_t nv_bits_sigmask(const struct nv_mx *x, uint64_t set, size_t w)
 static void nv_bits_admitted(struct nv_mx *x, const struct nv_ruleinfo *g, size_t q,
                              const struct nv_ruleinfo *r, uint64_t *out)
 {
+    const uint64_t *to = nv_bits_to_all(x, g, q) ? NULL : nv_bits_peers(x, g);
     size_t j;
     uint64_t set = 0;
     int have = 0;
@@ -1073,10 +1152,12 @@ static void nv_bits_admitted(struct nv_mx *x, const struct nv_ruleinfo *g, size_
     for (j = 0; j < r->eff_n; j++) {
         size_t w = r->eff_off + j;
         uint64_t e = r->eff[j] & ~out[w];
-        if (!e || !(e &= nv_bits_to(x, g, q, w)))
+        if (to)
+            e &= to[w];
+        if (!e)
             continue;
         if (!have) {
-            set = nv_bits_compat(x, g->r, r->r);
+            set = nv_bits_compat(x, g, r);
             have = 1;
         }
         if (!set)
@@ -1106,13 +1187,23 @@ static void nv_bits_row(struct nv_mx *x, uint32_t s, uint64_t *out)
     for (q = 0; q < x->npass; q++) {
         for (i = 0; i < x->out_rules[s].n; i++) {
             const struct nv_ruleinfo *g = &x->rules[x->out_rules[s].v[i]];
-            uint64_t set = nv_bits_compat(x, g->r, NULL);
+            uint64_t set = nv_bits_compat_eval(x, g->r, NULL);
+            const uint64_t *to = nv_bits_to_all(x, g, q) ? NULL : nv_bits_peers(x, g);
             if (!set)
                 continue; /* no port toward any class */
+            if (q && nv_bits_to_all(x, g, q) == nv_bits_to_all(x, g, 0)) {
+                /* where g sends is that of the first pass: only the ingress rules of this
+                 * pass's family can add to what the first pass found */
+                for (k = 0; k < x->ipin[q].n; k++)
+                    nv_bits_admitted(x, g, q, &x->rules[x->ipin[q].v[k]], out);
+                continue;
+            }
             /* classes not isolated for ingress take any port */
             for (j = 0; j < nw; j++) {
                 uint64_t e = x->notiso_in[j] & ~out[j];
-                if (e && (e &= nv_bits_to(x, g, q, j)))
+                if (to)
+                    e &= to[j];
+                if (e)
                     out[j] |= e & nv_bits_sigmask(x, set, j);
             }
             for (k = 0; k < x->open_in.n; k++)
@@ -1194,8 +1285,13 @@ struct nv_matrix *nv_matrix_new(struct nv_model *m)
 
     x->m = m;
     x->n = nv_model_combos(m, x->combos);
-    for (i = 0; i < x->n; i++)
-        x->e[i] = nv_mx_new(m, &x->combos[i]);
+    for (i = 0; i < x->n; i++) {
+        size_t j;
+        for (j = 0; j < i && x->e[j]->node != (x->combos[i].v[NV_B_HOSTNET] == NV_HOSTNET_NODE);
+             j++)
+            ;
+        x->e[i] = nv_mx_new(m, &x->combos[i], j < i ? x->e[j] : NULL);
+    }
     for (i = 0; i < x->n; i++) {
         struct nv_combo c = x->combos[i];
         size_t j;
@@ -1227,8 +1323,8 @@ void nv_matrix_free(struct nv_matrix *x)
 
     if (!x)
         return;
-    for (i = 0; i < x->n; i++)
-        nv_mx_free(x->e[i]);
+    for (i = x->n; i-- > 0;)
+        nv_mx_free(x->e[i]); /* the later ones borrow peer sets of the earlier */
     free(x->tu);
     free(x->ts);
     free(x->ta);
