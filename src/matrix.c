@@ -38,6 +38,25 @@ struct nv_pset {
     struct nv_u32s in_rules; /* active ingress rules admitting through this set */
 };
 
+/* The value of one label key on every class; a bitset of classes by key and value. */
+struct nv_keyvals {
+    const char *key;
+    const char **val;
+};
+
+struct nv_kvbits {
+    const char *key, *val;
+    uint64_t hash;
+    uint64_t *bits; /* NULL: empty slot */
+};
+
+/* The classes of the namespaces a namespace selector matches. */
+struct nv_nsmask {
+    const struct nv_selector *sel;
+    uint64_t hash;
+    uint64_t *bits;
+};
+
 /* What the engine keeps per active rule. */
 struct nv_ruleinfo {
     const struct nv_rule *r;
@@ -98,6 +117,15 @@ struct nv_mx {
     size_t natomlists, atomlistalloc;
     /* scratch rows over classes */
     uint32_t *egr, *ing, *res, *atoms_scratch;
+    /* selectors as bitsets (nv_pset_build): label values per key, bitsets per key=value,
+     * per namespace selector */
+    struct nv_keyvals *keyvals;
+    size_t nkeyvals, keyvalalloc;
+    struct nv_kvbits *kvbits;
+    size_t nkvbits, kvbitscap;
+    struct nv_nsmask *nsmasks;
+    size_t nnsmasks, nsmaskalloc;
+    uint64_t *selscratch;
     /* an engine built before with the same 'node': its peer sets are shared, not owned */
     const struct nv_mx *twin;
     /* word-parallel rows (nv_bits_*): 0 not prepared, 1 ready, -1 not usable */
@@ -111,6 +139,9 @@ struct nv_mx {
     uint64_t *base_any;     /* open source: what every source reaches, over the passes */
     struct nv_u32s ipin[2]; /* per pass: ingress rules whose ipBlocks hold pods of its family */
     uint64_t **tobits;      /* per rule: the classes its pod peers hold (egress, on first use) */
+    uint64_t **gcache;      /* per rule and pass: nv_bits_common(), for the sources of one ns */
+    struct nv_u32s gcached; /* the entries of gcache in use */
+    unsigned gcache_ns;     /* their namespace + 1 (0: none) */
     /* nv_bits_compat() by (egress rule, ingress rule's port set): open addressing */
     uint64_t *ckey, *cval;
     size_t ncompat, compatcap;
@@ -152,12 +183,156 @@ static int nv_sel_eq(const struct nv_selector *a, const struct nv_selector *b)
     return 1;
 }
 
+/* ---- selectors over all classes at once, as bitsets ---- */
+
+/* Per label key a selector names: each class's value (NULL when it lacks the key). */
+static const char **nv_key_vals(struct nv_mx *x, const char *key)
+{
+    const struct nv_model *m = x->m;
+    size_t i, j;
+
+    for (i = 0; i < x->nkeyvals; i++)
+        if (x->keyvals[i].key == key)
+            return x->keyvals[i].val;
+    NV_GROW(x->keyvals, x->keyvalalloc, x->nkeyvals + 1);
+    x->keyvals[x->nkeyvals].key = key;
+    x->keyvals[x->nkeyvals].val = nv_xcalloc(x->ncls + 1, sizeof(const char *));
+    for (i = 0; i < x->ncls; i++) {
+        const struct nv_labels *l = &m->classes[i].labels;
+        for (j = 0; j < l->n && l->keys[j] != key; j++)
+            ;
+        x->keyvals[x->nkeyvals].val[i] = j < l->n ? l->vals[j] : NULL;
+    }
+    return x->keyvals[x->nkeyvals++].val;
+}
+
+/* The classes whose label 'key' is 'val' (val NULL: that have the key), remembered. */
+static const uint64_t *nv_kv_bits(struct nv_mx *x, const char *key, const char *val)
+{
+    uint64_t h = ((uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15ULL) ^ (uint64_t)(uintptr_t)val;
+    size_t j, i;
+    const char **vals;
+    uint64_t *bits;
+
+    h *= 0xbf58476d1ce4e5b9ULL;
+    if ((x->nkvbits + 1) * 2 > x->kvbitscap) {
+        struct nv_kvbits *old = x->kvbits;
+        size_t oc = x->kvbitscap;
+        x->kvbitscap = oc ? oc * 2 : 64;
+        x->kvbits = nv_xcalloc(x->kvbitscap, sizeof(*x->kvbits));
+        for (i = 0; i < oc; i++) {
+            if (!old[i].bits)
+                continue;
+            j = old[i].hash & (x->kvbitscap - 1);
+            while (x->kvbits[j].bits)
+                j = (j + 1) & (x->kvbitscap - 1);
+            x->kvbits[j] = old[i];
+        }
+        free(old);
+    }
+    j = h & (x->kvbitscap - 1);
+    while (x->kvbits[j].bits) {
+        if (x->kvbits[j].key == key && x->kvbits[j].val == val)
+            return x->kvbits[j].bits;
+        j = (j + 1) & (x->kvbitscap - 1);
+    }
+    vals = nv_key_vals(x, key);
+    bits = nv_xcalloc(x->nwords + 1, sizeof(*bits));
+    for (i = 0; i < x->ncls; i++)
+        if (val ? vals[i] == val : vals[i] != NULL)
+            NV_SETBIT(bits, i);
+    x->kvbits[j].key = key;
+    x->kvbits[j].val = val;
+    x->kvbits[j].hash = h;
+    x->kvbits[j].bits = bits;
+    x->nkvbits++;
+    return bits;
+}
+
+/* out &= the classes pod selector sel matches (interned keys and values, as
+ * nv_selector_matches_interned() compares them). */
+static void nv_podsel_bits(struct nv_mx *x, const struct nv_selector *sel, uint64_t *out)
+{
+    size_t i, k, w;
+
+    for (i = 0; i < sel->n; i++) {
+        const struct nv_requirement *r = &sel->reqs[i];
+        int neg = r->op == NV_SEL_NOTEXISTS || r->op == NV_SEL_NOTIN;
+        const uint64_t *one = NULL;
+        if (r->op == NV_SEL_EXISTS || r->op == NV_SEL_NOTEXISTS) {
+            one = nv_kv_bits(x, r->key, NULL);
+        } else if (r->nvalues == 1) {
+            one = nv_kv_bits(x, r->key, r->values[0]);
+        } else {
+            /* several values: their union, in the scratch row */
+            if (!x->selscratch)
+                x->selscratch = nv_xcalloc(x->nwords + 1, sizeof(*x->selscratch));
+            memset(x->selscratch, 0, x->nwords * sizeof(*x->selscratch));
+            for (k = 0; k < r->nvalues; k++) {
+                const uint64_t *b = nv_kv_bits(x, r->key, r->values[k]);
+                for (w = 0; w < x->nwords; w++)
+                    x->selscratch[w] |= b[w];
+            }
+            one = x->selscratch;
+        }
+        for (w = 0; w < x->nwords; w++)
+            out[w] &= neg ? ~one[w] : one[w];
+    }
+}
+
+/* The classes of the namespaces namespace selector sel matches (remembered by content). */
+static const uint64_t *nv_nssel_bits(struct nv_mx *x, const struct nv_selector *sel)
+{
+    struct nv_model *m = x->m;
+    uint64_t h = nv_sel_hash(sel, NV_HASH_INIT);
+    size_t i, j, ns;
+    uint64_t *bits;
+
+    for (i = 0; i < x->nnsmasks; i++)
+        if (x->nsmasks[i].hash == h && nv_sel_eq(x->nsmasks[i].sel, sel))
+            return x->nsmasks[i].bits;
+    bits = nv_xcalloc(x->nwords + 1, sizeof(*bits));
+    for (ns = 0; ns < m->nns; ns++)
+        if (nv_selector_matches_interned(sel, &m->ns[ns].labels))
+            for (j = x->ns_first[ns]; j < x->ns_first[ns] + x->ns_n[ns]; j++)
+                NV_SETBIT(bits, j);
+    NV_GROW(x->nsmasks, x->nsmaskalloc, x->nnsmasks + 1);
+    x->nsmasks[x->nnsmasks].sel = sel;
+    x->nsmasks[x->nnsmasks].hash = h;
+    x->nsmasks[x->nnsmasks].bits = bits;
+    x->nnsmasks++;
+    return bits;
+}
+
+/* Free what nv_pset_build() keeps to evaluate selectors. */
+static void nv_selbits_free(struct nv_mx *x)
+{
+    size_t i;
+
+    for (i = 0; i < x->nkeyvals; i++)
+        free(x->keyvals[i].val);
+    free(x->keyvals);
+    for (i = 0; i < x->kvbitscap; i++)
+        free(x->kvbits[i].bits);
+    free(x->kvbits);
+    for (i = 0; i < x->nnsmasks; i++)
+        free(x->nsmasks[i].bits);
+    free(x->nsmasks);
+    free(x->selscratch);
+    x->keyvals = NULL;
+    x->kvbits = NULL;
+    x->nsmasks = NULL;
+    x->selscratch = NULL;
+    x->nkeyvals = x->keyvalalloc = x->nkvbits = x->kvbitscap = x->nnsmasks = x->nsmaskalloc = 0;
+}
+
 static void nv_pset_build(struct nv_mx *x, struct nv_pset *ps)
 {
     struct nv_model *m = x->m;
     const struct nv_peer *p = ps->peer;
     struct nv_u32s out = {NULL, 0, 0};
-    size_t i, j, id = (size_t)(ps - x->psets);
+    size_t j, w, id = (size_t)(ps - x->psets);
+    uint64_t *b;
 
     if (x->twin && id < x->twin->npsets) {
         /* an engine with the same hostNetwork treatment numbered the same sets alike */
@@ -166,18 +341,25 @@ static void nv_pset_build(struct nv_mx *x, struct nv_pset *ps)
         ps->nmembers = x->twin->psets[id].nmembers;
         return;
     }
-
-    ps->bits = nv_xcalloc(x->nwords + 1, sizeof(*ps->bits));
-    for (i = 0; i < m->nns; i++) {
-        if (p->ns_sel ? !nv_selector_matches_interned(p->ns_sel, &m->ns[i].labels) : i != ps->nsidx)
-            continue;
-        for (j = x->ns_first[i]; j < x->ns_first[i] + x->ns_n[i]; j++) {
-            if (p->pod_sel && !nv_selector_matches_interned(p->pod_sel, &m->classes[j].labels))
-                continue;
-            if (x->node && m->classes[j].hostnet)
-                continue; /* the plugin cannot tell its traffic from the node's */
-            nv_u32s_push(&out, (uint32_t)j);
-            NV_SETBIT(ps->bits, j);
+    b = ps->bits = nv_xcalloc(x->nwords + 1, sizeof(*ps->bits));
+    if (p->ns_sel) {
+        memcpy(b, nv_nssel_bits(x, p->ns_sel), x->nwords * sizeof(*b));
+    } else {
+        for (j = x->ns_first[ps->nsidx]; j < x->ns_first[ps->nsidx] + x->ns_n[ps->nsidx]; j++)
+            NV_SETBIT(b, j);
+    }
+    if (p->pod_sel)
+        nv_podsel_bits(x, p->pod_sel, b);
+    if (x->node)
+        for (j = 0; j < x->ncls; j++)
+            if (m->classes[j].hostnet)
+                b[j >> 6] &=
+                    ~((uint64_t)1 << (j & 63)); /* the plugin cannot tell it from the node */
+    for (w = 0; w < x->nwords; w++) {
+        uint64_t v = b[w];
+        while (v) {
+            nv_u32s_push(&out, (uint32_t)(w * 64 + (size_t)__builtin_ctzll(v)));
+            v &= v - 1;
         }
     }
     ps->members = out.v;
@@ -427,6 +609,7 @@ static struct nv_mx *nv_mx_new(struct nv_model *m, const struct nv_combo *combo,
     x->rules = nv_xcalloc(nrules + 1, sizeof(*x->rules));
     for (i = 0; i < m->npolicies; i++)
         nv_index_policy(x, m->policies[i]);
+    nv_selbits_free(x); /* the peer sets are built */
     /* per class, the peer sets that hold it and are used by some ingress rule */
     x->cls_psets = nv_xcalloc(x->ncls + 1, sizeof(*x->cls_psets));
     for (i = 0; i < x->npsets; i++) {
@@ -500,6 +683,10 @@ static void nv_mx_free(struct nv_mx *x)
     for (i = 0; x->tobits && i < x->nrules; i++)
         free(x->tobits[i]);
     free(x->tobits);
+    for (i = 0; i < x->gcached.n; i++)
+        free(x->gcache[x->gcached.v[i]]);
+    free(x->gcache);
+    free(x->gcached.v);
     free(x->ckey);
     free(x->cval);
     free(x->open_in.v);
@@ -1027,6 +1214,7 @@ static int nv_bits_prepare(struct nv_mx *x)
     for (i = 0; i < x->ncls; i++)
         NV_SETBIT(x->sigbits + x->portsig[i] * nw, i);
     x->tobits = nv_xcalloc(x->nrules + 1, sizeof(*x->tobits));
+    x->gcache = nv_xcalloc(2 * x->nrules + 1, sizeof(*x->gcache));
     x->bits_state = 1;
     return 1;
 }
@@ -1061,21 +1249,43 @@ static int nv_bits_to_all(const struct nv_mx *x, const struct nv_ruleinfo *g, si
  * g and ingress rule r (NULL: any port) have a port in common; UINT64_MAX
  * stands for every signature.
  */
+/* Whether port sets a and b have a port in common (no set is made). */
+static int nv_ports_meet(const struct nv_ports *t, uint32_t a, uint32_t b)
+{
+    const struct nv_portset *p, *q;
+    size_t i = 0, j = 0;
+
+    if (a == NV_PORTS_NONE || b == NV_PORTS_NONE)
+        return 0;
+    if (a == NV_PORTS_ALL || b == NV_PORTS_ALL || a == b)
+        return 1;
+    p = &t->sets[a];
+    q = &t->sets[b];
+    while (i < p->n && j < q->n) {
+        if (p->iv[2 * i + 1] < q->iv[2 * j])
+            i++;
+        else if (q->iv[2 * j + 1] < p->iv[2 * i])
+            j++;
+        else
+            return 1;
+    }
+    return 0;
+}
+
 static uint64_t nv_bits_compat_eval(struct nv_mx *x, const struct nv_rule *g,
                                     const struct nv_rule *r)
 {
-    struct nv_ports *pt = &x->m->ports;
+    const struct nv_ports *pt = &x->m->ports;
     uint64_t set = 0;
     size_t i;
 
     if (!g->has_named && (!r || !r->has_named))
-        return (r ? nv_ports_inter(pt, g->numeric, r->numeric) : g->numeric) != NV_PORTS_NONE
+        return (r ? nv_ports_meet(pt, g->numeric, r->numeric) : g->numeric != NV_PORTS_NONE)
                    ? UINT64_MAX
                    : 0;
     for (i = 0; i < x->nportsigs; i++) {
         uint32_t c = x->sigrep[i], pg = nv_mx_rule_ports(x, g, c);
-        if (pg != NV_PORTS_NONE &&
-            (!r || nv_ports_inter(pt, pg, nv_mx_rule_ports(x, r, c)) != NV_PORTS_NONE))
+        if (pg != NV_PORTS_NONE && (!r || nv_ports_meet(pt, pg, nv_mx_rule_ports(x, r, c))))
             set |= (uint64_t)1 << i;
     }
     return x->nportsigs && set == ((uint64_t)1 << (x->nportsigs - 1) << 1) - 1 ? UINT64_MAX : set;
@@ -1167,6 +1377,46 @@ static void nv_bits_admitted(struct nv_mx *x, const struct nv_ruleinfo *g, size_
 }
 
 /* OR into out the classes source class s reaches on some port (nv_bits_prepare() done). */
+/*
+ * What egress rule g reaches in pass q through what admits every source: the
+ * classes not isolated for ingress and the ingress rules every source meets
+ * (no 'from', or an ipBlock holding pods of the pass's family). The same for
+ * every source g applies to: kept while the sources are of one namespace (g's
+ * policy selects in one namespace only).
+ */
+static const uint64_t *nv_bits_common(struct nv_mx *x, const struct nv_ruleinfo *g, size_t q,
+                                      uint64_t set)
+{
+    size_t id = 2 * (size_t)(g - x->rules) + q, k, j, nw = x->nwords;
+    const uint64_t *to = nv_bits_to_all(x, g, q) ? NULL : nv_bits_peers(x, g);
+    uint64_t *c;
+
+    if (x->gcache[id])
+        return x->gcache[id];
+    c = x->gcache[id] = nv_xcalloc(nw + 1, sizeof(*c));
+    nv_u32s_push(&x->gcached, (uint32_t)id);
+    if (q && nv_bits_to_all(x, g, q) == nv_bits_to_all(x, g, 0)) {
+        /* where g sends is that of the first pass: only the ingress rules of this pass's
+         * family can add to what the first pass found */
+        for (k = 0; k < x->ipin[q].n; k++)
+            nv_bits_admitted(x, g, q, &x->rules[x->ipin[q].v[k]], c);
+        return c;
+    }
+    for (j = 0; j < nw; j++) {
+        uint64_t e = x->notiso_in[j];
+        if (to)
+            e &= to[j];
+        if (e)
+            c[j] = e & nv_bits_sigmask(x, set, j);
+    }
+    for (k = 0; k < x->open_in.n; k++)
+        nv_bits_admitted(x, g, q, &x->rules[x->open_in.v[k]], c);
+    for (k = 0; k < x->ipin[q].n; k++)
+        nv_bits_admitted(x, g, q, &x->rules[x->ipin[q].v[k]], c);
+    return c;
+}
+
+/* OR into out the classes source class s reaches on some port (nv_bits_prepare() done). */
 static void nv_bits_row(struct nv_mx *x, uint32_t s, uint64_t *out)
 {
     size_t i, k, j, q, nw = x->nwords;
@@ -1184,32 +1434,27 @@ static void nv_bits_row(struct nv_mx *x, uint32_t s, uint64_t *out)
         }
         return;
     }
+    if (x->m->classes[s].ns + 1 != x->gcache_ns) {
+        /* a new namespace: its sources have other egress rules */
+        for (i = 0; i < x->gcached.n; i++) {
+            free(x->gcache[x->gcached.v[i]]);
+            x->gcache[x->gcached.v[i]] = NULL;
+        }
+        x->gcached.n = 0;
+        x->gcache_ns = x->m->classes[s].ns + 1;
+    }
     for (q = 0; q < x->npass; q++) {
         for (i = 0; i < x->out_rules[s].n; i++) {
             const struct nv_ruleinfo *g = &x->rules[x->out_rules[s].v[i]];
             uint64_t set = nv_bits_compat_eval(x, g->r, NULL);
-            const uint64_t *to = nv_bits_to_all(x, g, q) ? NULL : nv_bits_peers(x, g);
+            const uint64_t *c;
             if (!set)
                 continue; /* no port toward any class */
-            if (q && nv_bits_to_all(x, g, q) == nv_bits_to_all(x, g, 0)) {
-                /* where g sends is that of the first pass: only the ingress rules of this
-                 * pass's family can add to what the first pass found */
-                for (k = 0; k < x->ipin[q].n; k++)
-                    nv_bits_admitted(x, g, q, &x->rules[x->ipin[q].v[k]], out);
-                continue;
-            }
-            /* classes not isolated for ingress take any port */
-            for (j = 0; j < nw; j++) {
-                uint64_t e = x->notiso_in[j] & ~out[j];
-                if (to)
-                    e &= to[j];
-                if (e)
-                    out[j] |= e & nv_bits_sigmask(x, set, j);
-            }
-            for (k = 0; k < x->open_in.n; k++)
-                nv_bits_admitted(x, g, q, &x->rules[x->open_in.v[k]], out);
-            for (k = 0; k < x->ipin[q].n; k++)
-                nv_bits_admitted(x, g, q, &x->rules[x->ipin[q].v[k]], out);
+            c = nv_bits_common(x, g, q, set);
+            for (j = 0; j < nw; j++)
+                out[j] |= c[j];
+            if (q && nv_bits_to_all(x, g, q) == nv_bits_to_all(x, g, 0))
+                continue; /* the rules admitting this source did their part in the first pass */
             for (k = 0; k < x->cls_psets[s].n; k++) {
                 const struct nv_pset *ps = &x->psets[x->cls_psets[s].v[k]];
                 size_t e;
