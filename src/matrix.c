@@ -375,6 +375,8 @@ static uint32_t nv_pset_of(struct nv_mx *x, const struct nv_peer *p, unsigned ns
     uint32_t id;
 
     h = nv_hash_bytes(&key_ns, sizeof(key_ns), h);
+    h = (h ^ (h >> 31)) * 0x94d049bb133111ebULL; /* FNV's low bits see little of the pointers */
+    h ^= h >> 29;
     if ((x->npsets + 1) * 2 > x->npsetindex) {
         size_t i;
         free(x->psetindex);
