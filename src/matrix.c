@@ -32,7 +32,8 @@ struct nv_pset {
     const struct nv_peer *peer; /* the first peer with this meaning */
     unsigned nsidx;             /* policy namespace when the peer has no namespaceSelector */
     uint64_t hash;
-    uint64_t *bits;
+    uint64_t *bits; /* words boff .. boff + bn - 1 of the bitset of its classes */
+    size_t boff, bn;
     uint32_t *members;
     size_t nmembers;
     struct nv_u32s in_rules; /* active ingress rules admitting through this set */
@@ -125,7 +126,7 @@ struct nv_mx {
     size_t nkvbits, kvbitscap;
     struct nv_nsmask *nsmasks;
     size_t nnsmasks, nsmaskalloc;
-    uint64_t *selscratch;
+    uint64_t *selscratch, *psscratch;
     /* an engine built before with the same 'node': its peer sets are shared, not owned */
     const struct nv_mx *twin;
     /* word-parallel rows (nv_bits_*): 0 not prepared, 1 ready, -1 not usable */
@@ -319,6 +320,8 @@ static void nv_selbits_free(struct nv_mx *x)
         free(x->nsmasks[i].bits);
     free(x->nsmasks);
     free(x->selscratch);
+    free(x->psscratch);
+    x->psscratch = NULL;
     x->keyvals = NULL;
     x->kvbits = NULL;
     x->nsmasks = NULL;
@@ -337,14 +340,19 @@ static void nv_pset_build(struct nv_mx *x, struct nv_pset *ps)
     if (x->twin && id < x->twin->npsets) {
         /* an engine with the same hostNetwork treatment numbered the same sets alike */
         ps->bits = x->twin->psets[id].bits;
+        ps->boff = x->twin->psets[id].boff;
+        ps->bn = x->twin->psets[id].bn;
         ps->members = x->twin->psets[id].members;
         ps->nmembers = x->twin->psets[id].nmembers;
         return;
     }
-    b = ps->bits = nv_xcalloc(x->nwords + 1, sizeof(*ps->bits));
+    if (!x->psscratch)
+        x->psscratch = nv_xmalloc((x->nwords + 1) * sizeof(*x->psscratch));
+    b = x->psscratch;
     if (p->ns_sel) {
         memcpy(b, nv_nssel_bits(x, p->ns_sel), x->nwords * sizeof(*b));
     } else {
+        memset(b, 0, x->nwords * sizeof(*b));
         for (j = x->ns_first[ps->nsidx]; j < x->ns_first[ps->nsidx] + x->ns_n[ps->nsidx]; j++)
             NV_SETBIT(b, j);
     }
@@ -362,6 +370,12 @@ static void nv_pset_build(struct nv_mx *x, struct nv_pset *ps)
             v &= v - 1;
         }
     }
+    /* keep the words from the first member's to the last's: most sets are one namespace */
+    ps->boff = out.n ? out.v[0] >> 6 : 0;
+    ps->bn = out.n ? (out.v[out.n - 1] >> 6) - ps->boff + 1 : 0;
+    ps->bits = nv_xmalloc((ps->bn + 1) * sizeof(*ps->bits));
+    if (ps->bn)
+        memcpy(ps->bits, b + ps->boff, ps->bn * sizeof(*ps->bits));
     ps->members = out.v;
     ps->nmembers = out.n;
 }
@@ -1234,8 +1248,8 @@ static const uint64_t *nv_bits_peers(struct nv_mx *x, const struct nv_ruleinfo *
     for (k = 0; k < r->npeers; k++) {
         uint32_t ps = x->peer_pset[r->peers[k].engine_index];
         if (ps != UINT32_MAX)
-            for (w = 0; w < x->nwords; w++)
-                v[w] |= x->psets[ps].bits[w];
+            for (w = 0; w < x->psets[ps].bn; w++)
+                v[x->psets[ps].boff + w] |= x->psets[ps].bits[w];
     }
     return v;
 }
@@ -1293,18 +1307,22 @@ static uint64_t nv_bits_compat_eval(struct nv_mx *x, const struct nv_rule *g,
     return x->nportsigs && set == ((uint64_t)1 << (x->nportsigs - 1) << 1) - 1 ? UINT64_MAX : set;
 }
 
-/* nv_bits_compat_eval(), remembered by the two port sets, or the rules with named ports. */
+/* nv_bits_compat_eval(), remembered for rules with named ports (a port test otherwise). */
 static uint64_t nv_bits_compat(struct nv_mx *x, const struct nv_ruleinfo *g,
                                const struct nv_ruleinfo *r)
 {
-    /* numeric port sets: by the two sets; otherwise by the rules */
-    uint64_t key =
-        !g->r->has_named && !r->r->has_named
-            ? (uint64_t)1 << 63 | (uint64_t)g->r->numeric << 31 | r->r->numeric
-            : ((uint64_t)(g - x->rules) << 32) |
-                  (r->r->has_named ? 0x80000000u | (uint64_t)(r - x->rules) : r->r->numeric);
+    uint64_t key;
     size_t j, mask;
 
+    if (!g->r->has_named && !r->r->has_named)
+        return nv_ports_meet(&x->m->ports, g->r->numeric, r->r->numeric) ? UINT64_MAX : 0;
+    key = ((uint64_t)(g - x->rules) << 32) |
+          (r->r->has_named ? 0x80000000u | (uint64_t)(r - x->rules) : r->r->numeric);
+    if (x->ncompat >= (size_t)1 << 20) {
+        /* bounded: start over */
+        memset(x->ckey, 0, x->compatcap * sizeof(*x->ckey));
+        x->ncompat = 0;
+    }
     key++; /* 0 is an empty slot */
     if ((x->ncompat + 1) * 2 > x->compatcap) {
         uint64_t *ok = x->ckey, *ov = x->cval;
