@@ -393,6 +393,8 @@ rev=$(git -C "$root" describe --always --dirty 2>/dev/null)
     echo
     echo "Workload and namespace counts include the two system namespaces and their workloads."
     echo
+    echo "![median wall time against workloads, log-log, one line per command and shape](benchmarks.svg)"
+    echo
     echo "## Targets (issue 14 and DESIGN.md, 2-core machine, whole process)"
     echo
     echo "| workloads | policies | command | time | peak memory |"
@@ -461,5 +463,10 @@ rev=$(git -C "$root" describe --always --dirty 2>/dev/null)
     fi
 } >"$tmp/md"
 mkdir -p "$(dirname "$out_md")" && cp "$tmp/md" "$out_md" && echo "bench: wrote $out_md" >&2
+# the plot of time against workloads (docs/benchmarks.svg beside the Markdown)
+if command -v python3 >/dev/null 2>&1 &&
+    python3 "$root/tests/bench-plot.py" "$tmp/rows" "${out_md%.md}.svg"; then
+    echo "bench: wrote ${out_md%.md}.svg" >&2
+fi
 
 exit "$failed"
