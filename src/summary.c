@@ -126,16 +126,17 @@ static void nv_sum_row(struct nv_sum *S, size_t i)
             NV_SETBIT(S->rbits, j);
 }
 
-/* The workloads of the endpoints set in bits among endpoints lo .. hi - 1. */
-static unsigned long long nv_sum_weight(const struct nv_sum *S, const uint64_t *bits, size_t lo,
-                                        size_t hi)
+/*
+ * The workloads of the endpoints set in bits among endpoints lo .. hi - 1;
+ * with 'any', 1 as soon as there is one.
+ */
+static unsigned long long nv_sum_count(const struct nv_sum *S, const uint64_t *bits, size_t lo,
+                                       size_t hi, int any)
 {
     unsigned long long n = 0;
     size_t k, w;
 
-    if (lo >= hi)
-        return 0;
-    for (k = 0; k < S->nplanes; k++) {
+    for (k = 0; k < S->nplanes && lo < hi; k++) {
         const uint64_t *p = S->planes + k * S->nw;
         unsigned long long c = 0;
         for (w = lo >> 6; w <= (hi - 1) >> 6; w++) {
@@ -144,6 +145,8 @@ static unsigned long long nv_sum_weight(const struct nv_sum *S, const uint64_t *
                 v &= ~(uint64_t)0 << (lo & 63);
             if (w == (hi - 1) >> 6 && (hi & 63))
                 v &= ((uint64_t)1 << (hi & 63)) - 1;
+            if (v && any)
+                return 1;
             c += (unsigned long long)__builtin_popcountll(v);
         }
         n += c << k;
@@ -151,24 +154,16 @@ static unsigned long long nv_sum_weight(const struct nv_sum *S, const uint64_t *
     return n;
 }
 
+static unsigned long long nv_sum_weight(const struct nv_sum *S, const uint64_t *bits, size_t lo,
+                                        size_t hi)
+{
+    return nv_sum_count(S, bits, lo, hi, 0);
+}
+
 /* Whether bits has an endpoint with workloads among lo .. hi - 1. */
 static int nv_sum_any(const struct nv_sum *S, const uint64_t *bits, size_t lo, size_t hi)
 {
-    size_t k, w;
-
-    for (k = 0; k < S->nplanes && lo < hi; k++) {
-        const uint64_t *p = S->planes + k * S->nw;
-        for (w = lo >> 6; w <= (hi - 1) >> 6; w++) {
-            uint64_t v = bits[w] & p[w];
-            if (w == lo >> 6)
-                v &= ~(uint64_t)0 << (lo & 63);
-            if (w == (hi - 1) >> 6 && (hi & 63))
-                v &= ((uint64_t)1 << (hi & 63)) - 1;
-            if (v)
-                return 1;
-        }
-    }
-    return 0;
+    return nv_sum_count(S, bits, lo, hi, 1) != 0;
 }
 
 /*
