@@ -58,6 +58,7 @@ enum nv_shared_opt {
     NV_OPT_FOLLOW_SYMLINKS,
     NV_OPT_MAX_CLAIMS,
     NV_OPT_TIMEOUT,
+    NV_OPT_SELF_FLOWS,
     NV_OPT_FOCUS,
     NV_OPT_NAMESPACE,
     NV_OPT_PEER,
@@ -85,7 +86,9 @@ static const struct {
      NV_LOADS_MANIFESTS},
     {{"host-network", required_argument, NULL, NV_OPT_HOST_NETWORK}, NV_LOADS_MANIFESTS},
     {{"follow-symlinks", no_argument, NULL, NV_OPT_FOLLOW_SYMLINKS}, NV_LOADS_MANIFESTS},
+    {{"claims", required_argument, NULL, 'c'}, NV_READS_CLAIMS},
     {{"max-claims", required_argument, NULL, NV_OPT_MAX_CLAIMS}, NV_READS_CLAIMS},
+    {{"self-flows", no_argument, NULL, NV_OPT_SELF_FLOWS}, NV_LISTS_FLOWS},
     {{"focus", required_argument, NULL, NV_OPT_FOCUS}, NV_TAKES_FILTERS},
     {{"namespace", required_argument, NULL, NV_OPT_NAMESPACE}, NV_TAKES_FILTERS},
     {{"peer", required_argument, NULL, NV_OPT_PEER}, NV_TAKES_FILTERS},
@@ -109,9 +112,10 @@ static void nv_cli_merge(struct nv_cli *cli, const struct nv_cli_spec *spec)
         cli->all_longopts[n++] = spec->opts[i];
     }
     memset(&cli->all_longopts[n], 0, sizeof(cli->all_longopts[n]));
-    len = snprintf(cli->all_shortopts, sizeof(cli->all_shortopts), "h%s%s%s",
-                   spec->formats ? "f:" : "", cli->flags & NV_WRITES_OUTPUT ? "o:" : "",
-                   spec->shortopts ? spec->shortopts : "");
+    len =
+        snprintf(cli->all_shortopts, sizeof(cli->all_shortopts), "h%s%s%s%s",
+                 spec->formats ? "f:" : "", cli->flags & NV_WRITES_OUTPUT ? "o:" : "",
+                 cli->flags & NV_READS_CLAIMS ? "c:" : "", spec->shortopts ? spec->shortopts : "");
     if (len < 0 || (size_t)len >= sizeof(cli->all_shortopts))
         NV_BUG("command '%s' has too many short options", cli->name);
 }
@@ -146,6 +150,12 @@ static int nv_cli_shared(struct nv_cli *cli, const struct nv_cli_spec *spec, int
         return 0;
     case 'o':
         cli->output = arg;
+        return 0;
+    case 'c':
+        cli->claims = arg;
+        return 0;
+    case NV_OPT_SELF_FLOWS:
+        cli->self_flows = 1;
         return 0;
     case NV_OPT_TIMEOUT:
         errno = 0;
@@ -273,9 +283,10 @@ int nv_cli_next(struct nv_cli *cli, const struct nv_cli_spec *spec, int argc, ch
             cli->status = NV_EXIT_INPUT;
             break;
         }
-        /* the command's own: any other letter, and -f, -o when they are not shared */
+        /* the command's own: any other letter, and -f, -o, -c when they are not shared */
         if (c < NV_OPT_MAX_DEPTH && (c != 'f' || !spec->formats) &&
-            (c != 'o' || !(cli->flags & NV_WRITES_OUTPUT))) {
+            (c != 'o' || !(cli->flags & NV_WRITES_OUTPUT)) &&
+            (c != 'c' || !(cli->flags & NV_READS_CLAIMS))) {
             cli->arg = optarg;
             return c;
         }

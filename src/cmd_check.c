@@ -30,7 +30,7 @@ static void nv_check_help(void)
         "A refuted claim comes with a concrete flow that breaks it (source, destination,\n"
         "protocol, port) and the policy rules behind it.\n\n"
         "Options:\n"
-        "      --claims FILE     the claims file (default: ./netverify.yaml, else\n"
+        "  -c, --claims FILE     the claims file (default: ./netverify.yaml, else\n"
         "                        netverify.yaml beside or inside the first PATH)\n"
         "  -f, --format FORMAT   text (default), json, sarif (SARIF 2.1.0), junit\n"
         "  -o, --output FILE     write the report to FILE instead of standard output\n"
@@ -63,7 +63,6 @@ int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
     /* in the order of enum nv_cfmt */
     static const char *const formats[] = {"text", "json", "sarif", "junit", NULL};
     static const struct option opts[] = {
-        {"claims", required_argument, NULL, 'c'},
         {"emit-smt", required_argument, NULL, 'E'},
         {"cross-check", no_argument, NULL, 'X'},
         {"jobs", required_argument, NULL, 'j'},
@@ -76,7 +75,7 @@ int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
     struct nv_check_run run;
     struct nv_model *m;
     enum nv_cfmt fmt;
-    const char *claims_arg = NULL, *output, *emit = NULL;
+    const char *claims_arg, *output, *emit = NULL;
     char *claims_path;
     double timeout;
     unsigned jobs = 0;
@@ -87,9 +86,6 @@ int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
     while ((c = nv_cli_next(cli, &spec, argc, argv)) > 0) {
         char *end;
         switch (c) {
-        case 'c':
-            claims_arg = cli->arg;
-            break;
         case 'E':
             emit = cli->arg;
             break;
@@ -109,6 +105,7 @@ int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
     }
     if (c < 0)
         return cli->status;
+    claims_arg = cli->claims;
     lo = cli->lo;
     fmt = (enum nv_cfmt)cli->format;
     output = cli->output;

@@ -42,7 +42,7 @@ static void nv_diff_help(void)
         "      --fail-on WHAT    exit 1 when the diff has WHAT: added, removed, changed,\n"
         "                        claims (a claim that held in OLD does not in NEW) or\n"
         "                        any; several may be given, separated by commas\n"
-        "      --claims FILE     also decide the claims of FILE on both sides and report\n"
+        "  -c, --claims FILE     also decide the claims of FILE on both sides and report\n"
         "                        the claims whose verdict changes\n"
         "      --self-flows      also compare w => w: what two distinct pods of a\n"
         "                        workload of several pods allow each other\n" NV_CLI_FILTERS_HELP
@@ -107,8 +107,6 @@ int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli)
                                                NV_ROWS_SARIF};
     static const struct option opts[] = {
         {"fail-on", required_argument, NULL, 'F'},
-        {"claims", required_argument, NULL, 'c'},
-        {"self-flows", no_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
     static const struct nv_cli_spec spec = {k_usage, nv_diff_help, formats, aliases, opts, NULL};
@@ -118,7 +116,7 @@ int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli)
     struct nv_profile profile;
     struct nv_view view;
     enum nv_rows_format fmt;
-    const char *output, *claims_path = NULL;
+    const char *output, *claims_path;
     int c, fail_on = 0, rc = NV_EXIT_OK;
     size_t worse = 0;
     FILE *fp = NULL;
@@ -135,16 +133,12 @@ int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli)
                                           "claims or any, separated by commas)",
                                           cli->arg);
             break;
-        case 'c':
-            claims_path = cli->arg;
-            break;
-        case 'S':
-            D->self_flows = 1;
-            break;
         }
     }
     if (c < 0)
         return cli->status;
+    claims_path = cli->claims;
+    D->self_flows = cli->self_flows;
     lo = cli->lo;
     fmt = fmts[cli->format];
     output = cli->output;

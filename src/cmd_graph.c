@@ -133,14 +133,13 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
 {
     static const struct option opts[] = {
         {"group", required_argument, NULL, 'g'},
-        {"claims", required_argument, NULL, 'c'},
         {"heatmap", no_argument, NULL, 'H'},
         {NULL, 0, NULL, 0},
     };
-    static const struct nv_cli_spec spec = {k_usage, nv_graph_help, NULL, NULL, opts, "g:c:"};
+    static const struct nv_cli_spec spec = {k_usage, nv_graph_help, NULL, NULL, opts, "g:"};
     static const char *const groups[] = {"workload", "namespace", NULL};
     struct nv_load_opts lo;
-    const char *output, *format = "dot", *claims_path = NULL;
+    const char *output, *format = "dot", *claims_path;
     struct nv_claims claims;
     uint32_t *focus;
     size_t nfocus = 0;
@@ -159,9 +158,6 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
             if (group < 0)
                 return nv_cli_usage_error(k_usage, "unknown group '%s'", cli->arg);
             break;
-        case 'c':
-            claims_path = cli->arg;
-            break;
         case 'H':
             heatmap = 1;
             break;
@@ -169,6 +165,7 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
     }
     if (c < 0)
         return cli->status;
+    claims_path = cli->claims;
     lo = cli->lo;
     output = cli->output;
     if (optind >= argc)

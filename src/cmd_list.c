@@ -71,11 +71,7 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
         "text",         "json",           "csv", "md", "summary", "ns-matrix", "ns-matrix-csv",
         "ns-matrix-md", "ns-matrix-json", NULL};
     static const char *const aliases[] = {"markdown", "md", NULL};
-    static const struct option opts[] = {
-        {"self-flows", no_argument, NULL, 'S'},
-        {NULL, 0, NULL, 0},
-    };
-    static const struct nv_cli_spec spec = {k_usage, nv_list_help, formats, aliases, opts, NULL};
+    static const struct nv_cli_spec spec = {k_usage, nv_list_help, formats, aliases, NULL, NULL};
     struct nv_load_opts lo;
     enum nv_fmt fmt;
     const char *output;
@@ -83,17 +79,12 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
     struct nv_matrix *x;
     struct nv_view view;
     FILE *fp = stdout;
-    int c, rc = NV_EXIT_OK, self_flows = 0;
+    int rc = NV_EXIT_OK, self_flows;
 
-    while ((c = nv_cli_next(cli, &spec, argc, argv)) > 0) {
-        switch (c) {
-        case 'S':
-            self_flows = 1;
-            break;
-        }
-    }
-    if (c < 0)
+    /* list has no options of its own: the front-end takes them all */
+    if (nv_cli_next(cli, &spec, argc, argv) < 0)
         return cli->status;
+    self_flows = cli->self_flows;
     lo = cli->lo;
     fmt = (enum nv_fmt)cli->format;
     output = cli->output;

@@ -28,14 +28,14 @@ static const struct nv_command nv_commands[] = {
      NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT | NV_READS_CLAIMS | NV_TAKES_TIMEOUT,
      "prove or refute the claims of a claims file (Z3)"},
     {"diff", nv_cmd_diff,
-     NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT | NV_READS_CLAIMS | NV_TAKES_FILTERS,
+     NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT | NV_READS_CLAIMS | NV_TAKES_FILTERS | NV_LISTS_FLOWS,
      "connections a change adds, removes or changes (the pre-merge gate)"},
     {"explain", nv_cmd_explain, NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT,
      "why one flow is allowed or blocked, rule by rule"},
     {"graph", nv_cmd_graph,
      NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT | NV_READS_CLAIMS | NV_TAKES_FILTERS,
      "reachability diagram as DOT, SVG, PNG or PDF"},
-    {"list", nv_cmd_list, NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT | NV_TAKES_FILTERS,
+    {"list", nv_cmd_list, NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT | NV_TAKES_FILTERS | NV_LISTS_FLOWS,
      "every allowed flow, as text, JSON, CSV, Markdown or a summary"},
 };
 

@@ -21,10 +21,11 @@
  */
 enum nv_cmd_flags {
     NV_LOADS_MANIFESTS = 1 << 0, /* reads PATH...: the input options (limits, cluster) */
-    NV_READS_CLAIMS = 1 << 1,    /* may read a claims file: --max-claims */
+    NV_READS_CLAIMS = 1 << 1,    /* may read a claims file: -c, --claims FILE, --max-claims */
     NV_WRITES_OUTPUT = 1 << 2,   /* -o, --output FILE */
     NV_TAKES_TIMEOUT = 1 << 3,   /* --timeout SECS */
     NV_TAKES_FILTERS = 1 << 4,   /* --focus, --namespace, --direction, --peer (view.h) */
+    NV_LISTS_FLOWS = 1 << 5,     /* --self-flows */
 };
 
 /* The most options a command takes, its own and the shared ones together. */
@@ -52,6 +53,8 @@ struct nv_cli {
     unsigned flags; /* enum nv_cmd_flags */
     struct nv_load_opts lo;
     const char *output;       /* -o FILE, or NULL */
+    const char *claims;       /* -c, --claims FILE (NV_READS_CLAIMS), or NULL */
+    int self_flows;           /* --self-flows (NV_LISTS_FLOWS) */
     int format;               /* index of --format's value in spec->formats (0 by default) */
     double timeout;           /* --timeout SECS (default 30) */
     const char *arg;          /* the argument of the command's own option just returned */
