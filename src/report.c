@@ -91,6 +91,10 @@ int nv_report_names_pod(const struct nv_model *m, const struct nv_end *e)
     return !e->external && e->pod < m->npods && m->workloads[m->pods[e->pod].workload].count > 1;
 }
 
+/*
+ * A witness end: "ns/name[Kind]", followed by " pod NAME" (nv_report_pod) when
+ * the workload runs more than one pod; or the address of an external end.
+ */
 static void nv_report_end(struct nv_buf *b, const struct nv_model *m, const struct nv_end *e)
 {
     char ip[NV_IP_BUFSZ];
@@ -115,6 +119,7 @@ void nv_report_loc(struct nv_buf *b, struct nv_loc loc)
     nv_buf_puts(b, nv_loc_format(loc, where, sizeof(where)));
 }
 
+/* "NetworkPolicy ns/name ingress rule #N (file:line:col)" */
 static void nv_report_rule(struct nv_buf *b, const struct nv_admit *a)
 {
     nv_buf_printf(b, "NetworkPolicy %s/%s %s rule #%u (", a->policy->ns, a->policy->name,
@@ -123,6 +128,7 @@ static void nv_report_rule(struct nv_buf *b, const struct nv_admit *a)
     nv_buf_putc(b, ')');
 }
 
+/* The policies that isolate one side, at most three named. */
 static void nv_report_policies(struct nv_buf *b, const struct nv_side *s)
 {
     size_t i;
@@ -606,20 +612,7 @@ char *nv_report_condition(const struct nv_model *m, const struct nv_cex *x)
     return nv_buf_detach(&b);
 }
 
-static void nv_report_flow(struct nv_buf *b, const struct nv_model *m, const struct nv_cex *x);
-
-char *nv_report_depends(const struct nv_model *m, const struct nv_cex *x)
-{
-    struct nv_buf b;
-    char *cond = nv_report_condition(m, x);
-
-    nv_buf_init(&b, 0);
-    nv_buf_printf(&b, "%s: ", cond);
-    nv_report_flow(&b, m, x);
-    free(cond);
-    return nv_buf_detach(&b);
-}
-
+/* "a[Pod] -> b[Pod] on TCP 80" for a counterexample, no verdict word. */
 static void nv_report_flow(struct nv_buf *b, const struct nv_model *m, const struct nv_cex *x)
 {
     const struct nv_part *p = x->part;
@@ -636,6 +629,18 @@ static void nv_report_flow(struct nv_buf *b, const struct nv_model *m, const str
     if (p->w.all_ports && p->kind == NV_PART_REACHES)
         nv_buf_puts(b, " blocked");
     nv_report_cex_ports(b, x);
+}
+
+char *nv_report_depends(const struct nv_model *m, const struct nv_cex *x)
+{
+    struct nv_buf b;
+    char *cond = nv_report_condition(m, x);
+
+    nv_buf_init(&b, 0);
+    nv_buf_printf(&b, "%s: ", cond);
+    nv_report_flow(&b, m, x);
+    free(cond);
+    return nv_buf_detach(&b);
 }
 
 void nv_report_combo(struct nv_buf *b, const struct nv_model *m, const struct nv_combo *c)

@@ -30,7 +30,7 @@ void nv_report_pod(struct nv_buf *b, const struct nv_model *m, uint32_t pod, uns
  */
 void nv_report_pods(struct nv_buf *b, const struct nv_model *m, const uint32_t *pods, size_t n);
 
-/* Whether nv_report_end names the end's pod (its workload runs several). */
+/* Whether a witness end is written with its pod (its workload runs several). */
 int nv_report_names_pod(const struct nv_model *m, const struct nv_end *e);
 
 /* "file:line:col" */
@@ -57,7 +57,7 @@ char *nv_report_headline(const struct nv_model *m, const struct nv_cex *x);
  * with ", for some addresses of the pods" when the addresses decide. Malloc'd.
  */
 char *nv_report_condition(const struct nv_model *m, const struct nv_cex *x);
-/* "CONDITION: FLOW" (nv_report_condition, nv_report_flow) for a depending part; malloc'd. */
+/* "CONDITION: a[Pod] -> b[Pod] on TCP 80" for a depending part; malloc'd. */
 char *nv_report_depends(const struct nv_model *m, const struct nv_cex *x);
 /*
  * The connections of a flow: those allowed under every behaviour the profile
