@@ -66,14 +66,14 @@ static const struct nv_cex *nv_depending_cex(const struct nv_check_run *run, siz
 
 int nv_check_report_text(const struct nv_check_run *run, FILE *fp)
 {
-    size_t i, p, k, counts[NV_NVERDICTS] = {0, 0, 0, 0};
+    const size_t *counts = run->counts;
+    size_t i, p, k;
 
     for (i = 0; i < run->claims->n; i++) {
         const struct nv_claim *c = &run->claims->items[i];
         const struct nv_result *r = &run->results[i];
         enum nv_verdict v = nv_result_verdict(r);
         char where[512];
-        counts[v]++;
         if (v == NV_DEPENDS) {
             char *dep = nv_report_depends(run->m, nv_depending_cex(run, i));
             nv_escape_term_line(fp, "%-9s %s%s%s \xe2\x80\x94 %s", nv_verdict_word(v),
@@ -239,7 +239,8 @@ static struct nv_json *nv_json_part(const struct nv_check_run *run, size_t i, si
 int nv_check_report_json(const struct nv_check_run *run, FILE *fp)
 {
     struct nv_json *root = nv_json_object(), *arr = nv_json_array(), *sum = nv_json_object();
-    size_t i, p, counts[NV_NVERDICTS] = {0, 0, 0, 0};
+    const size_t *counts = run->counts;
+    size_t i, p;
     int rc;
 
     for (i = 0; i < run->claims->n; i++) {
@@ -248,7 +249,6 @@ int nv_check_report_json(const struct nv_check_run *run, FILE *fp)
         enum nv_verdict v = nv_result_verdict(r);
         struct nv_json *o = nv_json_object(), *parts = nv_json_array();
         char where[512];
-        counts[v]++;
         nv_json_set(o, "name", c->name ? nv_json_str(c->name) : nv_json_null());
         nv_json_set(o, "claim", nv_json_str(c->text));
         nv_json_set(o, "location", nv_json_str(nv_loc_format(c->loc, where, sizeof(where))));
@@ -437,12 +437,11 @@ static void nv_junit_text(const struct nv_check_run *run, size_t i, struct nv_bu
 
 int nv_check_report_junit(const struct nv_check_run *run, FILE *fp)
 {
-    size_t i, counts[NV_NVERDICTS] = {0, 0, 0, 0};
+    const size_t *counts = run->counts;
+    size_t i;
     struct nv_buf b;
 
     nv_buf_init(&b, 0);
-    for (i = 0; i < run->claims->n; i++)
-        counts[nv_result_verdict(&run->results[i])]++;
     /* a claim that depends on the plugin is a failure, of its own type */
     nv_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     nv_buf_printf(&b,
