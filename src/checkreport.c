@@ -168,6 +168,7 @@ static void nv_json_witness(const struct nv_model *m, const struct nv_cex *x,
 {
     const struct nv_part *p = x->part;
     struct nv_json *w = nv_json_object(), *b = nv_json_array();
+    struct nv_buf pb;
     char *lines[2];
     size_t k, nl = 0;
     char *head = nv_report_headline(m, x);
@@ -185,7 +186,10 @@ static void nv_json_witness(const struct nv_model *m, const struct nv_cex *x,
         nv_json_set(w, "direction", nv_json_str(p->w.dir == NV_INGRESS ? "ingress" : "egress"));
     } else {
         nv_json_set(w, "dst", nv_json_end(m, &p->w.dst, &x->dst_range));
-        nv_json_set(w, "ports", nv_json_str(x->ports_text));
+        nv_buf_init(&pb, 0);
+        nv_ports_write(&pb, &m->ports, x->ports, 0);
+        nv_json_set(w, "ports", nv_json_str(nv_buf_str(&pb)));
+        nv_buf_release(&pb);
         nv_json_set(w, "allowed", nv_json_bool(p->kind != NV_PART_REACHES));
         if (p->w.all_ports) {
             nv_json_set(w, "protocol", nv_json_null());

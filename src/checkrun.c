@@ -302,7 +302,7 @@ static void nv_cex_other(struct nv_model *m, const struct nv_witness *w, const s
                 continue;
             out->other_policy = pol;
             out->other_rule = rule;
-            out->other_ports = nv_ports_format(&m->ports, some);
+            out->other_ports = some;
             return;
         }
     }
@@ -317,7 +317,6 @@ static void nv_cex_side(struct nv_model *m, struct nv_cex *x, int d)
     size_t i;
 
     memset(out, 0, sizeof(*out));
-    out->admits = nv_ports_format(&m->ports, s->ports);
     if (s->external || s->node || !s->isolated)
         return;
     for (i = 0; i < s->nadmits && !out->hit; i++)
@@ -326,9 +325,8 @@ static void nv_cex_side(struct nv_model *m, struct nv_cex *x, int d)
     if (out->hit || x->part->kind != NV_PART_REACHES || w->all_ports)
         return;
     {
-        uint32_t blocked = nv_ports_minus(&m->ports, x->ports, s->ports);
-        out->blocked = nv_ports_format(&m->ports, blocked);
-        nv_cex_other(m, w, s, d == 0 ? NV_EGRESS : NV_INGRESS, blocked, out);
+        out->blocked = nv_ports_minus(&m->ports, x->ports, s->ports);
+        nv_cex_other(m, w, s, d == 0 ? NV_EGRESS : NV_INGRESS, out->blocked, out);
     }
 }
 
@@ -373,7 +371,6 @@ void nv_cex_build(struct nv_model *m, const struct nv_claim *c, const struct nv_
         out->ports = nv_cex_ports(m, p, &w->src, &w->dst, out->need, p->kind != NV_PART_REACHES);
     if (!w->all_ports && !nv_ports_contains(&m->ports, out->ports, w->proto, w->port))
         out->ports = nv_ports_range(&m->ports, w->proto, w->port, w->port);
-    out->ports_text = nv_ports_format(&m->ports, out->ports);
     out->src_range.first = out->src_range.last = w->src.ip;
     out->dst_range.first = out->dst_range.last = w->dst.ip;
     if (w->src.external)

@@ -415,70 +415,107 @@ static int nv_put_proto(struct nv_buf *b, const struct nv_portset *s, enum nv_pr
     return 1;
 }
 
+/*
+ * The text of set s: the canonical form ("TCP 80,443;UDP 53", "All") or
+ * netpol-analyzer's ("TCP 80,443,UDP 53", "All Connections"); 'all': s is
+ * every port.
+ */
+static void nv_ports_put(struct nv_buf *b, const struct nv_portset *s, int all, int npa)
+{
+    static const enum nv_proto canonical[NV_NPROTO] = {NV_PROTO_TCP, NV_PROTO_UDP, NV_PROTO_SCTP};
+    static const enum nv_proto npa_order[NV_NPROTO] = {NV_PROTO_SCTP, NV_PROTO_TCP, NV_PROTO_UDP};
+    const enum nv_proto *order = npa ? npa_order : canonical;
+    int i, first = 1;
+
+    if (all) {
+        nv_buf_puts(b, npa ? "All Connections" : "All");
+        return;
+    }
+    for (i = 0; i < NV_NPROTO; i++) {
+        struct nv_buf part;
+        int full;
+        nv_buf_init(&part, 0);
+        if (nv_put_proto(&part, s, order[i], &full)) {
+            if (!first)
+                nv_buf_putc(b, npa ? ',' : ';');
+            first = 0;
+            nv_buf_puts(b, nv_proto_name(order[i]));
+            if (npa && full) {
+                nv_buf_puts(b, " 1-65535");
+            } else if (!full) {
+                nv_buf_putc(b, ' ');
+                nv_buf_put(b, part.data, part.len);
+            }
+        }
+        nv_buf_release(&part);
+    }
+}
+
 const char *nv_ports_format(struct nv_ports *t, uint32_t id)
 {
     struct nv_portset *s = &t->sets[id];
-    struct nv_buf b;
-    int p, first = 1;
 
-    if (s->conns)
-        return s->conns;
-    nv_buf_init(&b, 0);
-    if (id == NV_PORTS_ALL) {
-        nv_buf_puts(&b, "All");
-    } else {
-        for (p = 0; p < NV_NPROTO; p++) {
-            struct nv_buf part;
-            int full;
-            nv_buf_init(&part, 0);
-            if (nv_put_proto(&part, s, p, &full)) {
-                if (!first)
-                    nv_buf_putc(&b, ';');
-                first = 0;
-                nv_buf_puts(&b, nv_proto_name(p));
-                if (!full) {
-                    nv_buf_putc(&b, ' ');
-                    nv_buf_put(&b, part.data, part.len);
-                }
-            }
-            nv_buf_release(&part);
-        }
+    if (!s->conns) {
+        struct nv_buf b;
+        nv_buf_init(&b, 0);
+        nv_ports_put(&b, s, id == NV_PORTS_ALL, 0);
+        s->conns = nv_buf_detach(&b);
     }
-    s->conns = nv_buf_detach(&b);
     return s->conns;
 }
 
 const char *nv_ports_format_npa(struct nv_ports *t, uint32_t id)
 {
-    static const enum nv_proto order[NV_NPROTO] = {NV_PROTO_SCTP, NV_PROTO_TCP, NV_PROTO_UDP};
     struct nv_portset *s = &t->sets[id];
-    struct nv_buf b;
-    int i, first = 1;
 
-    if (s->npa)
-        return s->npa;
-    nv_buf_init(&b, 0);
-    if (id == NV_PORTS_ALL) {
-        nv_buf_puts(&b, "All Connections");
-    } else {
-        for (i = 0; i < NV_NPROTO; i++) {
-            struct nv_buf part;
-            int full;
-            nv_buf_init(&part, 0);
-            if (nv_put_proto(&part, s, order[i], &full)) {
-                if (!first)
-                    nv_buf_putc(&b, ',');
-                first = 0;
-                nv_buf_puts(&b, nv_proto_name(order[i]));
-                nv_buf_putc(&b, ' ');
-                if (full)
-                    nv_buf_puts(&b, "1-65535");
-                else
-                    nv_buf_put(&b, part.data, part.len);
+    if (!s->npa) {
+        struct nv_buf b;
+        nv_buf_init(&b, 0);
+        nv_ports_put(&b, s, id == NV_PORTS_ALL, 1);
+        s->npa = nv_buf_detach(&b);
+    }
+    return s->npa;
+}
+
+void nv_ports_write(struct nv_buf *b, const struct nv_ports *t, uint32_t id, int npa)
+{
+    const struct nv_portset *s = &t->sets[id];
+    const char *text = npa ? s->npa : s->conns;
+
+    if (text)
+        nv_buf_puts(b, text);
+    else
+        nv_ports_put(b, s, id == NV_PORTS_ALL, npa);
+}
+
+void nv_ports_write_minus(struct nv_buf *b, const struct nv_ports *t, uint32_t a, uint32_t c,
+                          int npa)
+{
+    const struct nv_portset *x = &t->sets[a], *y = &t->sets[c];
+    struct nv_portset d;
+    size_t i, j = 0, k;
+
+    memset(&d, 0, sizeof(d));
+    d.iv = nv_xmalloc((2 * (x->n + y->n) + 2) * sizeof(*d.iv));
+    for (i = 0; i < x->n; i++) {
+        uint32_t lo = x->iv[2 * i], hi = x->iv[2 * i + 1];
+        while (j < y->n && y->iv[2 * j + 1] < lo)
+            j++;
+        for (k = j; lo <= hi; k++) {
+            if (k == y->n || y->iv[2 * k] > hi) {
+                d.iv[2 * d.n] = lo;
+                d.iv[2 * d.n++ + 1] = hi;
+                break;
             }
-            nv_buf_release(&part);
+            if (y->iv[2 * k] > lo) {
+                d.iv[2 * d.n] = lo;
+                d.iv[2 * d.n++ + 1] = y->iv[2 * k] - 1;
+            }
+            if (y->iv[2 * k + 1] >= hi)
+                break;
+            lo = y->iv[2 * k + 1] + 1;
         }
     }
-    s->npa = nv_buf_detach(&b);
-    return s->npa;
+    nv_ports_put(b, &d, a == NV_PORTS_ALL && c == NV_PORTS_NONE, npa);
+    free(d.iv);
 }

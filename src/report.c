@@ -159,22 +159,18 @@ static void nv_report_ipblock_hit(struct nv_buf *b, const struct nv_model *m,
 }
 
 /*
- * One line per direction: for an allowed flow the rule that admits it; for a
- * blocked one what isolates the pod and what its rules admit instead.
- */
-/*
  * Why the rules of side d admit no port of a blocked counterexample: the
  * other end (no rule admits it on those ports, though one admits others),
  * the ports (rules admit it on other ports), both, or neither.
  */
-static void nv_report_mismatch(struct nv_buf *b, const struct nv_cex *x, int d)
+static void nv_report_mismatch(struct nv_buf *b, const struct nv_model *m, const struct nv_cex *x,
+                               int d)
 {
     const struct nv_cex_side *cs = &x->side[d];
+    const struct nv_side *s = d == 0 ? &x->why.egress : &x->why.ingress;
     const char *end = d == 0 ? "destination" : "source";
     const char *from = d == 0 ? "to" : "from";
-    int port = (d == 0 ? x->why.egress.ports : x->why.ingress.ports) != NV_PORTS_NONE;
-
-    const struct nv_side *s = d == 0 ? &x->why.egress : &x->why.ingress;
+    int port = s->ports != NV_PORTS_NONE;
     size_t i, nrules = 0;
 
     for (i = 0; i < s->npolicies; i++)
@@ -183,26 +179,39 @@ static void nv_report_mismatch(struct nv_buf *b, const struct nv_cex *x, int d)
         nv_buf_printf(b, "; not one %s rule: nothing is admitted", d == 0 ? "egress" : "ingress");
         return;
     }
+    nv_buf_printf(b, "; no rule admits ");
     if (!port && !cs->other_rule) {
-        nv_buf_printf(b, "; no rule admits this %s on any port", end);
-        if (!x->part->w.all_ports)
-            nv_buf_printf(b, ", nor %s %s any %s", cs->blocked, from, end);
+        nv_buf_printf(b, "this %s on any port", end);
+        if (!x->part->w.all_ports) {
+            nv_buf_puts(b, ", nor ");
+            nv_ports_write(b, &m->ports, cs->blocked, 0);
+            nv_buf_printf(b, " %s any %s", from, end);
+        }
         return;
     }
-    nv_buf_printf(b, "; no rule admits %s %s this %s; ", cs->blocked, from, end);
-    if (port)
-        nv_buf_printf(b, "they admit it on %s%s", cs->admits,
-                      cs->other_rule ? ", and " : " (the port does not match)");
+    nv_ports_write(b, &m->ports, cs->blocked, 0);
+    nv_buf_printf(b, " %s this %s; ", from, end);
+    if (port) {
+        nv_buf_puts(b, "they admit it on ");
+        nv_ports_write(b, &m->ports, s->ports, 0);
+        nv_buf_puts(b, cs->other_rule ? ", and " : " (the port does not match)");
+    }
     if (cs->other_rule) {
         struct nv_admit a = {cs->other_policy, cs->other_rule, NULL, 0};
         nv_report_rule(b, &a);
-        nv_buf_printf(b, " admits %s %s others%s", cs->other_ports, from,
+        nv_buf_puts(b, " admits ");
+        nv_ports_write(b, &m->ports, cs->other_ports, 0);
+        nv_buf_printf(b, " %s others%s", from,
                       port     ? ""
                       : d == 0 ? " (the destination does not match)"
                                : " (the source does not match)");
     }
 }
 
+/*
+ * One line per direction: for an allowed flow the rule that admits it; for a
+ * blocked one what isolates the pod and what its rules admit instead.
+ */
 void nv_report_because(const struct nv_model *m, const struct nv_cex *x, char **lines,
                        size_t *nlines)
 {
@@ -232,12 +241,11 @@ void nv_report_because(const struct nv_model *m, const struct nv_cex *x, char **
         } else if (!s->isolated) {
             nv_buf_printf(&b, "%s: not isolated for %s: no NetworkPolicy with %s selects it", dir,
                           dir, d == 0 ? "Egress" : "Ingress");
-        } else if (cs->hit && allowed) {
-            nv_buf_printf(&b, "%s: admitted by ", dir);
-            nv_report_rule(&b, cs->hit);
-            nv_report_ipblock_hit(&b, m, cs->hit, d == 0 ? &w->dst : &w->src);
-        } else if (cs->hit && w->all_ports) {
-            nv_buf_printf(&b, "%s: its rules admit %s (", dir, cs->admits);
+        } else if (cs->hit && !allowed && w->all_ports) {
+            /* this side admits some ports; the other side blocks them */
+            nv_buf_printf(&b, "%s: its rules admit ", dir);
+            nv_ports_write(&b, &m->ports, s->ports, 0);
+            nv_buf_puts(&b, " (");
             nv_report_rule(&b, cs->hit);
             nv_buf_putc(&b, ')');
         } else if (cs->hit) {
@@ -250,7 +258,7 @@ void nv_report_because(const struct nv_model *m, const struct nv_cex *x, char **
             if (allowed)
                 nv_buf_puts(&b, "; no rule admits this flow");
             else
-                nv_report_mismatch(&b, x, d);
+                nv_report_mismatch(&b, m, x, d);
         }
         lines[(*nlines)++] = nv_buf_detach(&b);
     }
@@ -334,12 +342,14 @@ static void nv_report_cex_ends(struct nv_buf *b, const struct nv_model *m, const
 }
 
 /* " on every port", " on TCP 80,443;UDP 53": the ports the counterexample stands for. */
-static void nv_report_cex_ports(struct nv_buf *b, const struct nv_cex *x)
+static void nv_report_cex_ports(struct nv_buf *b, const struct nv_model *m, const struct nv_cex *x)
 {
-    if (x->ports == NV_PORTS_ALL)
+    if (x->ports == NV_PORTS_ALL) {
         nv_buf_puts(b, " on every port");
-    else
-        nv_buf_printf(b, " on %s", x->ports_text);
+    } else {
+        nv_buf_puts(b, " on ");
+        nv_ports_write(b, &m->ports, x->ports, 0);
+    }
 }
 
 /* The headline of a refuted part. */
@@ -358,7 +368,7 @@ char *nv_report_headline(const struct nv_model *m, const struct nv_cex *x)
     }
     nv_buf_puts(&b, p->kind == NV_PART_REACHES ? "blocked: " : "allowed: ");
     nv_report_cex_ends(&b, m, x);
-    nv_report_cex_ports(&b, x);
+    nv_report_cex_ports(&b, m, x);
     if (p->kind == NV_PART_ONLY)
         nv_buf_puts(&b, " (from outside the claim's sources)");
     nv_report_under(&b, m, p);
@@ -628,7 +638,7 @@ static void nv_report_flow(struct nv_buf *b, const struct nv_model *m, const str
     nv_report_cex_end(b, m, &p->w.dst, &x->dst_range);
     if (p->w.all_ports && p->kind == NV_PART_REACHES)
         nv_buf_puts(b, " blocked");
-    nv_report_cex_ports(b, x);
+    nv_report_cex_ports(b, m, x);
 }
 
 char *nv_report_depends(const struct nv_model *m, const struct nv_cex *x)
@@ -655,18 +665,17 @@ void nv_report_combo(struct nv_buf *b, const struct nv_model *m, const struct nv
         nv_buf_printf(b, "%s%s", i ? ", " : "", nv_behaviours[i].word[c->v[i]]);
 }
 
-void nv_report_conns(struct nv_buf *b, struct nv_ports *pt, uint32_t ports, uint32_t sure, int npa)
+void nv_report_conns(struct nv_buf *b, const struct nv_ports *pt, uint32_t ports, uint32_t sure,
+                     int npa)
 {
-    const char *(*fmt)(struct nv_ports *, uint32_t) = npa ? nv_ports_format_npa : nv_ports_format;
-
     if (sure == ports) {
-        nv_buf_puts(b, fmt(pt, ports));
+        nv_ports_write(b, pt, ports, npa);
         return;
     }
     if (sure != NV_PORTS_NONE) {
-        nv_buf_puts(b, fmt(pt, sure));
+        nv_ports_write(b, pt, sure, npa);
         nv_buf_putc(b, npa ? ',' : ';');
     }
-    nv_buf_puts(b, fmt(pt, nv_ports_minus(pt, ports, sure)));
+    nv_ports_write_minus(b, pt, ports, sure, npa);
     nv_buf_putc(b, '?');
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netverify/buf.h"
 #include "netverify/port.h"
 
 static int setup_table(void **state)
@@ -488,6 +489,19 @@ static void test_random_algebra(void **state)
         for (w = 0; w < NWORDS; w++)
             e->w[w] = bits[a].w[w] & ~bits[b].w[w];
         check_same(t, m, e, scratch, "difference", it);
+        /* the texts written from a const table are the cached ones */
+        for (k = 0; k < 2; k++) {
+            struct nv_buf wb;
+            nv_buf_init(&wb, 0);
+            nv_ports_write_minus(&wb, t, ids[a], ids[b], k);
+            assert_string_equal(nv_buf_str(&wb),
+                                k ? nv_ports_format_npa(t, m) : nv_ports_format(t, m));
+            nv_buf_reset(&wb);
+            nv_ports_write(&wb, t, ids[a], k);
+            assert_string_equal(nv_buf_str(&wb),
+                                k ? nv_ports_format_npa(t, ids[a]) : nv_ports_format(t, ids[a]));
+            nv_buf_release(&wb);
+        }
         /* feed results back so operands get more complex */
         k = (int)rnd_below(3);
         w = 1 + (int)rnd_below(POOL - 1);

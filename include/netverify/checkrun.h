@@ -15,21 +15,18 @@
 #include "netverify/explain.h"
 #include "netverify/model.h"
 
-/*
- * One direction of a counterexample flow, as the reports tell it. The texts
- * of port sets are the model's (nv_ports_format) and live as long as it.
- */
+/* One direction of a counterexample flow, as the reports tell it (port sets are the model's). */
 struct nv_cex_side {
     /* the rule that admits the flow on the witness's port (for a flow blocked on
      * every port, on any port), or NULL */
     const struct nv_admit *hit;
-    const char *admits; /* what the side's rules admit from (to) the other end */
     /* a blocked flow this side does not admit: the ports of the counterexample it
-     * blocks, and a rule that admits some of them from (to) other ends, or NULL */
-    const char *blocked;
+     * blocks, and a rule that admits some of them ('other_ports') from (to) other
+     * ends, or NULL */
+    uint32_t blocked;
     const struct nv_policy *other_policy;
     const struct nv_rule *other_rule;
-    const char *other_ports; /* what of 'blocked' that rule admits */
+    uint32_t other_ports;
 };
 
 /*
@@ -43,11 +40,10 @@ struct nv_cex_side {
  */
 struct nv_cex {
     const struct nv_part *part;
-    uint32_t need;              /* the claim's ports toward the witness's destination */
-    struct nv_flow_why why;     /* not for 'is isolated' */
-    struct nv_cex_side side[2]; /* egress, ingress */
-    uint32_t ports;             /* NV_PORTS_ALL: every port */
-    const char *ports_text;
+    uint32_t need;                          /* the claim's ports toward the witness's destination */
+    struct nv_flow_why why;                 /* not for 'is isolated' */
+    struct nv_cex_side side[2];             /* egress, ingress */
+    uint32_t ports;                         /* NV_PORTS_ALL: every port */
     struct nv_iprange src_range, dst_range; /* of an external end */
     /* a 'cannot reach' or 'only' flow under ipBlockMatchesPods: a rule that admits it by a
      * pod's address, or NULL */

@@ -90,6 +90,14 @@ const struct nv_portset *nv_ports_get(const struct nv_ports *t, uint32_t id);
 const char *nv_ports_format(struct nv_ports *t, uint32_t id);
 /* netpol-analyzer's text form: "All Connections", "SCTP 9003,TCP 80,UDP 53". Owned by the table. */
 const char *nv_ports_format_npa(struct nv_ports *t, uint32_t id);
+struct nv_buf;
+/*
+ * The same texts (npa: netpol-analyzer's) appended to b, from a const table:
+ * set id, and the ports of set a not in set c (interning nothing).
+ */
+void nv_ports_write(struct nv_buf *b, const struct nv_ports *t, uint32_t id, int npa);
+void nv_ports_write_minus(struct nv_buf *b, const struct nv_ports *t, uint32_t a, uint32_t c,
+                          int npa);
 
 const char *nv_proto_name(enum nv_proto p);
 /* "TCP", "UDP", "SCTP" (exact case, as Kubernetes requires); -1 if unknown. */

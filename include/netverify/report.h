@@ -65,7 +65,8 @@ char *nv_report_depends(const struct nv_model *m, const struct nv_cex *x);
  * only under some, marked with a '?' ("TCP 80,TCP 443?"). 'npa': in
  * netpol-analyzer's words ("All Connections"), else in the canonical ones.
  */
-void nv_report_conns(struct nv_buf *b, struct nv_ports *pt, uint32_t ports, uint32_t sure, int npa);
+void nv_report_conns(struct nv_buf *b, const struct nv_ports *pt, uint32_t ports, uint32_t sure,
+                     int npa);
 /*
  * "ipBlockMatchesPods=true": the values of the behaviours the profile leaves
  * open and model m can tell apart (every behaviour when there is none).
