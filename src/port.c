@@ -451,30 +451,29 @@ static void nv_ports_put(struct nv_buf *b, const struct nv_portset *s, int all, 
     }
 }
 
-const char *nv_ports_format(struct nv_ports *t, uint32_t id)
+/* The text of set id (npa: netpol-analyzer's), made once and kept in the table. */
+static const char *nv_ports_cached(struct nv_ports *t, uint32_t id, int npa)
 {
     struct nv_portset *s = &t->sets[id];
+    char **text = npa ? &s->npa : &s->conns;
 
-    if (!s->conns) {
+    if (!*text) {
         struct nv_buf b;
         nv_buf_init(&b, 0);
-        nv_ports_put(&b, s, id == NV_PORTS_ALL, 0);
-        s->conns = nv_buf_detach(&b);
+        nv_ports_put(&b, s, id == NV_PORTS_ALL, npa);
+        *text = nv_buf_detach(&b);
     }
-    return s->conns;
+    return *text;
+}
+
+const char *nv_ports_format(struct nv_ports *t, uint32_t id)
+{
+    return nv_ports_cached(t, id, 0);
 }
 
 const char *nv_ports_format_npa(struct nv_ports *t, uint32_t id)
 {
-    struct nv_portset *s = &t->sets[id];
-
-    if (!s->npa) {
-        struct nv_buf b;
-        nv_buf_init(&b, 0);
-        nv_ports_put(&b, s, id == NV_PORTS_ALL, 1);
-        s->npa = nv_buf_detach(&b);
-    }
-    return s->npa;
+    return nv_ports_cached(t, id, 1);
 }
 
 void nv_ports_write(struct nv_buf *b, const struct nv_ports *t, uint32_t id, int npa)
