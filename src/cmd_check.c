@@ -20,8 +20,6 @@ static const char k_usage[] =
     "netverify check PATH... [--claims FILE] [--format text|json|sarif|junit] [-o FILE] "
     "[--emit-smt DIR] [--timeout SECS] [--cross-check] [--jobs N] [INPUT OPTIONS]";
 
-enum nv_cfmt { NV_CF_TEXT, NV_CF_JSON, NV_CF_SARIF, NV_CF_JUNIT };
-
 static void nv_check_help(void)
 {
     printf("usage: %s\n\n", k_usage);
@@ -60,21 +58,20 @@ static void nv_check_help(void)
 
 int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
 {
-    /* in the order of enum nv_cfmt */
-    static const char *const formats[] = {"text", "json", "sarif", "junit", NULL};
     static const struct option opts[] = {
         {"emit-smt", required_argument, NULL, 'E'},
         {"cross-check", no_argument, NULL, 'X'},
         {"jobs", required_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
-    static const struct nv_cli_spec spec = {k_usage, nv_check_help, formats, NULL, opts, "j:"};
+    static const struct nv_cli_spec spec = {k_usage, nv_check_help, nv_check_formats,
+                                            NULL,    opts,          "j:"};
     struct nv_load_opts lo;
     struct nv_diags fd;
     struct nv_claims claims;
     struct nv_check_run run;
     struct nv_model *m;
-    enum nv_cfmt fmt;
+    enum nv_check_format fmt;
     const char *claims_arg, *output, *emit = NULL;
     char *claims_path;
     double timeout;
@@ -107,7 +104,7 @@ int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
         return cli->status;
     claims_arg = cli->claims;
     lo = cli->lo;
-    fmt = (enum nv_cfmt)cli->format;
+    fmt = (enum nv_check_format)cli->format;
     output = cli->output;
     timeout = cli->timeout;
     if (optind >= argc)
@@ -146,7 +143,7 @@ int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
         rc = NV_EXIT_INPUT;
         goto out;
     }
-    nv_check_report(&run, (enum nv_check_format)fmt, fp);
+    nv_check_report(&run, fmt, fp);
     if (fflush(fp) != 0 || ferror(fp)) {
         fprintf(stderr, "netverify: error writing the report\n");
         rc = NV_EXIT_INTERNAL;
