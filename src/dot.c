@@ -754,7 +754,6 @@ static struct nv_dot_cluster *nv_dot_box(struct nv_dot *g, const struct nv_graph
     return c;
 }
 
-
 /*
  * The diagram as cgraph objects: boxes before their nodes, then the edges,
  * then the legend (a note when 'legend_note': the layout will be sfdp).
