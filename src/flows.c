@@ -54,14 +54,12 @@ static size_t nv_merge_atoms(const struct nv_atoms *atoms, const uint32_t *ids,
     size_t a = 0, n = 0;
 
     while (a < atoms->n) {
-        size_t b = a;
+        size_t b;
         if (ids[a] == NV_PORTS_NONE) {
             a++;
             continue;
         }
-        while (b + 1 < atoms->n && ids[b + 1] == ids[a] && sure[b + 1] == sure[a] &&
-               nv_atoms_adjacent(atoms, b))
-            b++;
+        b = nv_atoms_run(atoms, ids, sure, a);
         out[n].key.r.first = atoms->cuts[a];
         out[n].key.r.last = nv_atoms_range(atoms, b).last;
         out[n].key.wl = wl;

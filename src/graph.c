@@ -179,15 +179,13 @@ static void nv_gadd_atoms(struct nv_gstate *S, const uint32_t *ids, const uint32
     size_t a = 0;
 
     while (a < atoms->n) {
-        size_t b = a;
+        size_t b;
         struct nv_gep ext;
         if (ids[a] == NV_PORTS_NONE) {
             a++;
             continue;
         }
-        while (b + 1 < atoms->n && ids[b + 1] == ids[a] && sure[b + 1] == sure[a] &&
-               nv_atoms_adjacent(atoms, b))
-            b++;
+        b = nv_atoms_run(atoms, ids, sure, a);
         memset(&ext, 0, sizeof(ext));
         ext.ext = 1;
         ext.r.first = atoms->cuts[a];

@@ -126,5 +126,18 @@ static inline int nv_atoms_adjacent(const struct nv_atoms *a, size_t i)
 {
     return i + 1 < a->n && (a->cuts[i + 1].hi || a->cuts[i + 1].lo);
 }
+/*
+ * The last atom of the run that starts at atom i: adjacent atoms whose values
+ * in the two per-atom arrays v and w (port-set ids, "sure" flags, ...) equal
+ * atom i's. A run is written as one range.
+ */
+static inline size_t nv_atoms_run(const struct nv_atoms *a, const uint32_t *v, const uint32_t *w,
+                                  size_t i)
+{
+    size_t b = i;
+    while (nv_atoms_adjacent(a, b) && v[b + 1] == v[i] && w[b + 1] == w[i])
+        b++;
+    return b;
+}
 
 #endif
