@@ -409,6 +409,28 @@ struct nv_model *nv_cli_load(char *const *paths, size_t n, const struct nv_load_
     return m;
 }
 
+FILE *nv_cli_output_open(const char *path, int binary)
+{
+    FILE *fp;
+
+    if (!path)
+        return stdout;
+    if (!(fp = fopen(path, binary ? "wb" : "w")))
+        nv_escape_term_line(stderr, "netverify: cannot write '%s': %s", path, strerror(errno));
+    return fp;
+}
+
+int nv_cli_output_close(FILE *fp)
+{
+    int bad = fflush(fp) != 0 || ferror(fp);
+
+    if (fp != stdout && fclose(fp) != 0)
+        bad = 1;
+    if (bad)
+        fputs("netverify: error writing the output\n", stderr);
+    return bad ? -1 : 0;
+}
+
 void nv_phase(const char *name)
 {
     static struct timespec last;

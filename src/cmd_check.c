@@ -138,18 +138,13 @@ int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
     if (r < 0)
         goto out;
     nv_phase("decide");
-    if (output && !(fp = fopen(output, "w"))) {
-        nv_escape_term_line(stderr, "netverify: cannot write '%s': %s", output, strerror(errno));
+    if (!(fp = nv_cli_output_open(output, 0))) {
         rc = NV_EXIT_INPUT;
         goto out;
     }
     nv_check_report(&run, fmt, fp);
-    if (fflush(fp) != 0 || ferror(fp)) {
-        fprintf(stderr, "netverify: error writing the report\n");
+    if (nv_cli_output_close(fp) != 0)
         rc = NV_EXIT_INTERNAL;
-    }
-    if (fp != stdout)
-        fclose(fp);
 out:
     nv_check_run_release(&run);
     nv_claims_release(&claims);

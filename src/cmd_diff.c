@@ -6,7 +6,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/cli.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,13 +186,10 @@ int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli)
         goto out;
     }
     D->view = &view;
-    if (output && !(fp = fopen(output, "w"))) {
-        nv_escape_term_line(stderr, "netverify: cannot write '%s': %s", output, strerror(errno));
+    if (!(fp = nv_cli_output_open(output, 0))) {
         rc = NV_EXIT_INPUT;
         goto out;
     }
-    if (!fp)
-        fp = stdout;
     R.w = nv_rows_new(fp, NV_ROWS_DIFF, fmt, &D->new.m->ports, D->nw);
     nv_diff_each(D, nv_diff_row, &R);
     nv_phase("diff");
@@ -208,12 +204,8 @@ int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli)
                              ((fail_on & NV_FAIL_CHANGED) && nv_rows_count(R.w, NV_ROW_CHANGED)) ||
                              ((fail_on & NV_FAIL_CLAIMS) && worse)))
         rc = NV_EXIT_FINDING;
-    if (fflush(fp) != 0 || ferror(fp)) {
-        fprintf(stderr, "netverify: error writing the output\n");
+    if (nv_cli_output_close(fp) != 0)
         rc = NV_EXIT_INTERNAL;
-    }
-    if (fp != stdout)
-        fclose(fp);
 out:
     nv_profile_release(&profile);
     nv_rows_free(R.w);

@@ -7,7 +7,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/cli.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <string.h>
 
@@ -144,9 +143,7 @@ int nv_cmd_explain(int argc, char **argv, struct nv_cli *cli)
         rc = nv_xfail(&err);
         goto out;
     }
-    if (cli->output && !(fp = fopen(cli->output, "w"))) {
-        nv_escape_term_line(stderr, "netverify: cannot write '%s': %s", cli->output,
-                            strerror(errno));
+    if (!(fp = nv_cli_output_open(cli->output, 0))) {
         rc = NV_EXIT_INPUT;
         goto out;
     }
@@ -162,12 +159,8 @@ int nv_cmd_explain(int argc, char **argv, struct nv_cli *cli)
     } else {
         nv_explain_write_text(fp, &rep);
     }
-    if (fflush(fp) != 0 || ferror(fp)) {
-        fprintf(stderr, "netverify: error writing the output\n");
+    if (nv_cli_output_close(fp) != 0)
         rc = NV_EXIT_INTERNAL;
-    }
-    if (fp != stdout)
-        fclose(fp);
 out:
     nv_xreport_release(&rep);
     nv_buf_release(&err);

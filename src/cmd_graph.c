@@ -191,9 +191,7 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
         rc = NV_EXIT_INPUT;
         goto out;
     }
-    if (output && !(fp = fopen(output, "wb"))) {
-        nv_escape_term_line(stderr, "netverify: cannot write '%s'", output);
-        fp = stdout;
+    if (!(fp = nv_cli_output_open(output, 1))) {
         rc = NV_EXIT_INPUT;
         goto out;
     }
@@ -217,14 +215,8 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
         nv_graph_free(g);
     }
     nv_phase("output");
-    if (fflush(fp) != 0 || ferror(fp)) {
-        fprintf(stderr, "netverify: error writing the output\n");
+    if (nv_cli_output_close(fp) != 0)
         rc = NV_EXIT_INTERNAL;
-    }
-    if (fp != stdout && fclose(fp) != 0 && rc == NV_EXIT_OK) {
-        fprintf(stderr, "netverify: error writing the output\n");
-        rc = NV_EXIT_INTERNAL;
-    }
     nv_matrix_free(x);
 out:
     free(focus);

@@ -108,8 +108,7 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
         rc = NV_EXIT_INPUT;
         goto out;
     }
-    if (output && !(fp = fopen(output, "w"))) {
-        nv_escape_term_line(stderr, "netverify: cannot write '%s'", output);
+    if (!(fp = nv_cli_output_open(output, 0))) {
         rc = NV_EXIT_INPUT;
         goto out;
     }
@@ -130,12 +129,8 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
         nv_rows_free(w);
     }
     nv_phase("output");
-    if (fflush(fp) != 0 || ferror(fp)) {
-        fprintf(stderr, "netverify: error writing the output\n");
+    if (nv_cli_output_close(fp) != 0)
         rc = NV_EXIT_INTERNAL;
-    }
-    if (fp != stdout)
-        fclose(fp);
     nv_matrix_free(x);
 out:
     nv_view_release(&view);

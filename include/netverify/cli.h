@@ -124,6 +124,19 @@ int nv_cli_usage_error(const char *usage, const char *fmt, ...) NV_PRINTF(2, 3);
     "      --max-claims N    refuse claims files of more than N claims (default 10000)\n"
 
 /*
+ * A command's output: 'path' (-o) opened for writing ("wb" when 'binary'), or
+ * standard output when path is NULL. NULL when it cannot be opened (said on
+ * stderr).
+ */
+FILE *nv_cli_output_open(const char *path, int binary);
+
+/*
+ * Flush and close what nv_cli_output_open() gave (standard output is only
+ * flushed). Returns 0, or -1 when anything written was lost (said on stderr).
+ */
+int nv_cli_output_close(FILE *fp);
+
+/*
  * With NETVERIFY_TIMING set in the environment, print the time since the
  * previous call as "netverify: time: NAME: S s" on stderr; NULL starts the clock.
  */
