@@ -1,0 +1,718 @@
+#!/usr/bin/env python3
+"""check-tiers.py - an independent per-flow evaluator of the policy tiers.
+
+Written for issue 15 from the Network Policy API's own definitions
+(kubernetes-sigs/network-policy-api: apis/v1alpha1, apis/v1alpha2,
+site-src/api-overview.md; see docs/tiers-notes.md), not from netverify's or
+netpol-analyzer's code. For every ordered pair of workloads, and between each
+workload and the external address ranges, it computes the protocols and ports
+a flow is allowed on, one direction at a time:
+
+  Admin tier     AdminNetworkPolicy (v1alpha1) and ClusterNetworkPolicy
+                 tier Admin (v1alpha2), by ascending priority, rules top to
+                 bottom, the first rule matching the peer and the port decides:
+                 Allow/Accept and Deny end the direction, Pass skips the rest
+                 of the tier;
+  NetworkPolicy  if a NetworkPolicy selects the pod for the direction, it
+                 decides what the Admin tier left (allowed iff a rule admits);
+  Baseline tier  otherwise ClusterNetworkPolicy tier Baseline by priority and
+                 BaselineAdminNetworkPolicy 'default' (after them), first
+                 match; Pass (CNP only) goes to the default;
+  default        allow.
+
+A flow is allowed on a port when the source's egress and the destination's
+ingress both allow it; an external address has neither. Output is the
+corpus's canonical JSON (normalize.py), so it can be compared with
+'netverify list --format json' or a netpol-analyzer expectation.
+
+usage:
+  check-tiers.py eval DIR [--compat npa] [--pod-cidr CIDR] [--families 4|4,6]
+  check-tiers.py corpus [CORPUS] [--only ID] [-v]         70 'anp' scenarios
+  check-tiers.py random SEED N OUTDIR [--ties]             generated clusters
+  check-tiers.py --random SEED N [OUTDIR]                  same as 'random'
+
+Where the answer depends on something manifests cannot say (two policies of
+one tier and priority disagreeing, a 'nodes' peer without Node objects, a
+'networks' CIDR that may or may not hold pod addresses, 'domainNames'), the
+evaluator takes the reading documented in docs/tiers-notes.md and says so on
+stderr (and under "dependent" in --explain-deps output).
+"""
+import argparse
+import importlib.util
+import ipaddress
+import itertools
+import json
+import os
+import random
+import sys
+
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+# Port sets and label selectors are the ones tests/check-pods.py already uses.
+_cp = _load("check_pods", os.path.join(HERE, "check-pods.py"))
+ps_norm, ps_union, ps_inter, ps_text = _cp.ps_norm, _cp.ps_union, _cp.ps_inter, _cp.ps_text
+ALL, EMPTY, PROTOS = _cp.ALL, _cp.EMPTY, _cp.PROTOS
+sel_match, spec_ports, meta, obj_ns = _cp.sel_match, _cp.spec_ports, _cp.meta, _cp.obj_ns
+
+
+def ps_minus(a, b):
+    out = []
+    for p, lo, hi in a:
+        pieces = [(lo, hi)]
+        for q, l2, h2 in b:
+            if q != p:
+                continue
+            nxt = []
+            for x, y in pieces:
+                if h2 < x or l2 > y:
+                    nxt.append((x, y))
+                    continue
+                if x < l2:
+                    nxt.append((x, l2 - 1))
+                if h2 < y:
+                    nxt.append((h2 + 1, y))
+            pieces = nxt
+        out += [(p, x, y) for x, y in pieces]
+    return ps_norm(out)
+
+
+def proto_all(p):
+    return ((p, 1, 65535),)
+
+
+class InputError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------
+# Reading manifests (PyYAML; JSON is read as JSON).
+
+def read_objects(path):
+    files = []
+    if os.path.isdir(path):
+        for root, dirs, names in os.walk(path):
+            dirs.sort()
+            for n in sorted(names):
+                if n.endswith((".yaml", ".yml", ".json")):
+                    files.append(os.path.join(root, n))
+    else:
+        files.append(path)
+    objs = []
+    for f in files:
+        with open(f, encoding="utf-8") as fp:
+            text = fp.read()
+        try:
+            docs = [json.loads(text)] if f.endswith(".json") else list(yaml.safe_load_all(text))
+        except ValueError:
+            docs = list(yaml.safe_load_all(text))
+        for d in docs:
+            flatten(d, objs)
+    return objs
+
+
+def flatten(d, out):
+    if not isinstance(d, dict):
+        return
+    if isinstance(d.get("items"), list) and str(d.get("kind", "")).endswith("List"):
+        for x in d["items"]:
+            if isinstance(x, dict) and "kind" not in x and d["kind"] != "List":
+                x = dict(x, kind=d["kind"][:-4])
+            flatten(x, out)
+        return
+    if "kind" in d:
+        out.append(d)
+
+
+# ---------------------------------------------------------------------------
+# Addresses: (family, lo, hi) ranges.
+
+def net_range(cidr):
+    n = ipaddress.ip_network(str(cidr).strip(), strict=False)
+    return (n.version, int(n.network_address), int(n.broadcast_address))
+
+
+def contains(outer, inner):
+    return outer[0] == inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2]
+
+
+def overlaps(a, b):
+    return a[0] == b[0] and a[1] <= b[2] and b[1] <= a[2]
+
+
+def range_text(r):
+    cls = ipaddress.IPv4Address if r[0] == 4 else ipaddress.IPv6Address
+    return "%s-%s" % (cls(r[1]), cls(r[2]))
+
+
+FULL = {4: (4, 0, (1 << 32) - 1), 6: (6, 0, (1 << 128) - 1)}
+
+
+class Ext:
+    """an external address range (an atom: no policy boundary cuts it)"""
+    kind = "External"
+
+    def __init__(self, r):
+        self.r = r
+        self.name = range_text(r)
+
+
+class Pod:
+    kind = "Pod"
+
+    def __init__(self, ns, name, labels, ports, wl, host_net, ips):
+        self.ns, self.name, self.labels, self.ports = ns, name, labels, ports
+        self.wl, self.host_net, self.ips = wl, host_net, ips
+
+
+WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "StatefulSet",
+                  "DaemonSet", "Job")
+
+
+# ---------------------------------------------------------------------------
+# The model.
+
+class Cluster:
+    def __init__(self, objs, compat=None, pod_cidr=None, families=(4,)):
+        """compat 'npa': netpol-analyzer's reading (networks and nodes peers
+        never match pods, IPv4 only, nodes peers ignored)."""
+        self.compat, self.families = compat, tuple(families)
+        self.pod_cidr = net_range(pod_cidr) if pod_cidr else None
+        self.notes = []                  # what the manifests cannot decide
+        self.ns_decl, self.pods, self.nodes = {}, [], []
+        self.netpols, self.admin, self.baseline = [], [], []
+        for o in objs:
+            k = o.get("kind")
+            if k == "Namespace":
+                self.ns_decl[meta(o)["name"]] = dict(meta(o).get("labels") or {})
+            elif k == "Node":
+                self.nodes.append(o)
+            elif k == "NetworkPolicy":
+                self.netpols.append(o)
+            elif k in ("AdminNetworkPolicy", "BaselineAdminNetworkPolicy",
+                       "ClusterNetworkPolicy"):
+                self._policy(o)
+            else:
+                self._workload(o)
+        names = set(self.ns_decl) | {p.ns for p in self.pods} | {obj_ns(n) for n in self.netpols}
+        self.ns_labels = {}
+        for n in names:
+            lab = dict(self.ns_decl.get(n, {}))
+            lab["kubernetes.io/metadata.name"] = n
+            self.ns_labels[n] = lab
+        # admin tier: ascending priority; a tie is resolved by name here and
+        # reported by ties() where it changes a verdict
+        self.admin.sort(key=lambda p: (p["prio"], p["name"]))
+        self.baseline.sort(key=lambda p: (p["prio"], p["name"]))
+        self.node_ips = {}
+        for n in self.nodes:
+            ips = []
+            for a in ((n.get("status") or {}).get("addresses") or []):
+                try:
+                    ips.append(net_range(a.get("address")))
+                except ValueError:
+                    pass
+            self.node_ips[meta(n).get("name")] = (dict(meta(n).get("labels") or {}), ips)
+        self._atoms()
+        self.workloads = {}
+        for p in self.pods:
+            self.workloads.setdefault(p.wl, []).append(p)
+
+    # -- objects ------------------------------------------------------------
+    def _workload(self, o):
+        k, ns, name = o.get("kind"), obj_ns(o), meta(o).get("name")
+        spec = o.get("spec") or {}
+        if k in WORKLOAD_KINDS:
+            tmpl = spec.get("template") or {}
+        elif k == "CronJob":
+            tmpl = ((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {}
+        elif k == "Pod":
+            owners = [r for r in meta(o).get("ownerReferences") or [] if r.get("kind") != "Node"]
+            owners.sort(key=lambda r: not r.get("controller"))
+            wl = (ns, owners[0]["name"], owners[0].get("kind") or "Pod") if owners \
+                else (ns, name, "Pod")
+            st = o.get("status") or {}
+            ips = [x.get("ip") for x in st.get("podIPs") or []] or \
+                ([st["podIP"]] if st.get("podIP") else [])
+            self.pods.append(Pod(ns, name, dict(meta(o).get("labels") or {}), spec_ports(spec),
+                                 wl, bool(spec.get("hostNetwork")), ips))
+            return
+        else:
+            return
+        ps = tmpl.get("spec") or {}
+        self.pods.append(Pod(ns, name + "-0", dict((tmpl.get("metadata") or {}).get("labels")
+                                                   or {}),
+                             spec_ports(ps), (ns, name, k), bool(ps.get("hostNetwork")), []))
+
+    def _policy(self, o):
+        k, spec, name = o["kind"], o.get("spec") or {}, meta(o).get("name")
+        if k == "ClusterNetworkPolicy":
+            tier = spec.get("tier")
+            if tier not in ("Admin", "Baseline"):
+                raise InputError("ClusterNetworkPolicy %s: tier %r" % (name, tier))
+            kind, v2 = "CNP", True
+        elif k == "AdminNetworkPolicy":
+            tier, kind, v2 = "Admin", "ANP", False
+        else:
+            tier, kind, v2 = "Baseline", "BANP", False
+            if name != "default":
+                raise InputError("BaselineAdminNetworkPolicy must be named 'default', not %r"
+                                 % name)
+        prio = spec.get("priority")
+        if kind == "BANP":
+            prio = 1 << 20           # after every Baseline ClusterNetworkPolicy
+        elif not isinstance(prio, int) or not 0 <= prio <= 1000:
+            raise InputError("%s %s: priority %r outside 0-1000" % (k, name, prio))
+        limit = 25 if v2 else 100
+        pol = {"kind": kind, "name": name, "prio": prio, "tier": tier,
+               "subject": spec.get("subject") or {}, "label": "%s %s" % (k, name)}
+        for d in ("ingress", "egress"):
+            rules = spec.get(d) or []
+            if len(rules) > limit:
+                raise InputError("%s %s: %d %s rules, at most %d" % (k, name, len(rules), d,
+                                                                      limit))
+            out = []
+            for i, r in enumerate(rules):
+                act = r.get("action")
+                ok = {"CNP": ("Accept", "Deny", "Pass"), "ANP": ("Allow", "Deny", "Pass"),
+                      "BANP": ("Allow", "Deny")}[kind]
+                if act not in ok:
+                    raise InputError("%s %s: %s rule %d: action %r" % (k, name, d, i + 1, act))
+                peers = r.get("from" if d == "ingress" else "to") or []
+                if not peers or len(peers) > limit:
+                    raise InputError("%s %s: %s rule %d: %d peers" % (k, name, d, i + 1,
+                                                                       len(peers)))
+                out.append({"action": "Allow" if act == "Accept" else act, "peers": peers,
+                            "ports": r.get("protocols") if v2 else r.get("ports"),
+                            "v2": v2, "n": i + 1, "name": r.get("name")})
+            pol[d] = out
+        (self.admin if tier == "Admin" else self.baseline).append(pol)
+
+    # -- external atoms -----------------------------------------------------
+    def _atoms(self):
+        cuts = []
+        for pol in self.netpols:
+            for d, key in (("ingress", "from"), ("egress", "to")):
+                for rule in (pol.get("spec") or {}).get(d) or []:
+                    for peer in rule.get(key) or []:
+                        b = peer.get("ipBlock")
+                        if b:
+                            cuts.append(net_range(b["cidr"]))
+                            cuts += [net_range(e) for e in b.get("except") or []]
+        for pol in self.admin + self.baseline:
+            for rule in pol["egress"]:
+                for peer in rule["peers"]:
+                    for c in (peer.get("networks") or []) if isinstance(peer, dict) else []:
+                        cuts.append(net_range(c))
+        for _, ips in self.node_ips.values():
+            cuts += ips
+        if self.pod_cidr:
+            cuts.append(self.pod_cidr)
+        self.atoms = []
+        for fam in self.families:
+            b = {FULL[fam][1], FULL[fam][2] + 1}
+            for r in cuts:
+                if r[0] == fam:
+                    b.update((r[1], r[2] + 1))
+            b = sorted(b)
+            self.atoms += [Ext((fam, x, y - 1)) for x, y in zip(b, b[1:])]
+
+    def note(self, text):
+        if text not in self.notes:
+            self.notes.append(text)
+
+    # -- selection ----------------------------------------------------------
+    def subject_selects(self, subj, pod):
+        """a policy-api subject; host-network pods are never selected"""
+        if pod.host_net:
+            return False
+        if "namespaces" in subj:
+            return sel_match(subj["namespaces"], self.ns_labels[pod.ns])
+        if "pods" in subj:
+            sp = subj["pods"] or {}
+            return (sel_match(sp.get("namespaceSelector"), self.ns_labels[pod.ns])
+                    and sel_match(sp.get("podSelector"), pod.labels))
+        return False
+
+    def peer_matches(self, peer, other, pol, rule):
+        """True, False, or None for an unknown peer form (fail closed)"""
+        if not isinstance(peer, dict):
+            return None
+        known = [k for k in ("namespaces", "pods", "networks", "nodes", "domainNames")
+                 if k in peer]
+        if len(known) != 1:
+            return None
+        k = known[0]
+        if k in ("namespaces", "pods"):
+            if isinstance(other, Ext) or other.host_net:
+                return False
+            return self.subject_selects(peer, other)
+        if k == "networks":
+            rs = [net_range(c) for c in peer["networks"]]
+            if isinstance(other, Ext):
+                return any(contains(r, other.r) for r in rs)
+            return self.networks_hold_pod(rs, other, pol, rule)
+        if k == "nodes":
+            if self.compat == "npa":
+                return False
+            if not self.node_ips:
+                self.note("%s %s rule %d: a 'nodes' peer and no Node objects: read as "
+                          "matching no address (the verdict depends on the cluster's nodes)"
+                          % (pol["label"], rule["dir"], rule["n"]))
+                return False
+            if not isinstance(other, Ext):
+                return False
+            return any(sel_match(peer["nodes"], labels) and any(contains(ip, other.r)
+                                                                for ip in ips)
+                       for labels, ips in self.node_ips.values())
+        # domainNames: decided by DNS at run time, not by manifests
+        self.note("%s %s rule %d: 'domainNames' peer: read as matching nothing (the verdict "
+                  "depends on DNS)" % (pol["label"], rule["dir"], rule["n"]))
+        return False
+
+    def networks_hold_pod(self, rs, pod, pol, rule):
+        """does a networks CIDR hold the pod's address? The API says
+        networks peers see cluster-internal traffic too."""
+        if self.compat == "npa":
+            return False
+        if pod.ips:
+            addrs = [net_range(ip) for ip in pod.ips]
+            return any(contains(r, a) for r in rs for a in addrs)
+        dom = [self.pod_cidr] if self.pod_cidr else [FULL[f] for f in self.families]
+        if any(contains(r, d) for r in rs for d in dom):
+            return True
+        if any(overlaps(r, d) for r in rs for d in dom):
+            self.note("%s %s rule %d: a 'networks' CIDR may or may not hold the address of "
+                      "%s/%s: read as not holding it" % (pol["label"], rule["dir"], rule["n"],
+                                                         pod.ns, pod.name))
+        return False
+
+    # -- ports --------------------------------------------------------------
+    def rule_ports(self, rule, dst):
+        """the (protocol, port) set a policy-api rule's ports/protocols match
+        toward the destination dst (named ports resolve on a destination pod)"""
+        ents = rule["ports"]
+        if ents is None:
+            return ALL
+        items = []
+        for e in ents:
+            named = e.get("destinationNamedPort") if rule["v2"] else e.get("namedPort")
+            if named is not None:
+                if isinstance(dst, Pod):
+                    items += [(pr, num, num) for n, pr, num in dst.ports if n == named]
+                continue
+            if rule["v2"]:
+                for key, proto in (("tcp", "TCP"), ("udp", "UDP"), ("sctp", "SCTP")):
+                    if key in e:
+                        dp = (e[key] or {}).get("destinationPort")
+                        if dp is None:
+                            items.append((proto, 1, 65535))
+                        elif "range" in dp:
+                            items.append((proto, dp["range"]["start"], dp["range"]["end"]))
+                        else:
+                            items.append((proto, dp["number"], dp["number"]))
+            elif "portNumber" in e:
+                pn = e["portNumber"]
+                items.append((pn.get("protocol") or "TCP", pn["port"], pn["port"]))
+            elif "portRange" in e:
+                pr = e["portRange"]
+                items.append((pr.get("protocol") or "TCP", pr["start"], pr["end"]))
+        return ps_norm(items)
+
+    # -- the tiers ----------------------------------------------------------
+    def tier_walk(self, pols, pod, other, direction, dst, undecided):
+        """run one tier's policies (in the given order) over the ports still
+        undecided; returns (allowed, passed, left)"""
+        allowed, passed, left = EMPTY, EMPTY, undecided
+        for pol in pols:
+            if not left:
+                break
+            if not pol[direction] or not self.subject_selects(pol["subject"], pod):
+                continue
+            for rule in pol[direction]:
+                rule["dir"] = direction
+                hits = [self.peer_matches(p, other, pol, rule) for p in rule["peers"]]
+                if any(h is True for h in hits):
+                    m = ps_inter(left, self.rule_ports(rule, dst))
+                    act = rule["action"]
+                elif any(h is None for h in hits) and rule["action"] != "Allow":
+                    m, act = left, "Deny"          # fail closed: deny all
+                else:
+                    continue
+                if act == "Allow":
+                    allowed = ps_union(allowed, m)
+                elif act == "Pass":
+                    passed = ps_union(passed, m)
+                left = ps_minus(left, m)
+                if not left:
+                    break
+        return allowed, passed, left
+
+    def netpol_side(self, pod, other, direction, src, dst):
+        """NetworkPolicy tier: None if no policy selects pod for direction"""
+        pols = [p for p in self.netpols if obj_ns(p) == pod.ns
+                and direction in types_of(p)
+                and sel_match((p.get("spec") or {}).get("podSelector"), pod.labels)]
+        if not pols:
+            return None
+        key, peers = ("ingress", "from") if direction == "Ingress" else ("egress", "to")
+        acc = EMPTY
+        for pol in pols:
+            for rule in pol["spec"].get(key) or []:
+                if not rule.get(peers) or any(self.np_peer(p, obj_ns(pol), other)
+                                              for p in rule[peers]):
+                    acc = ps_union(acc, np_ports(rule.get("ports"), dst))
+        return acc
+
+    def np_peer(self, peer, pol_ns, other):
+        if "ipBlock" in peer:
+            if not isinstance(other, Ext):
+                return False          # ipBlocks never match pods here (corpus reading)
+            b = peer["ipBlock"]
+            return contains(net_range(b["cidr"]), other.r) and not any(
+                contains(net_range(e), other.r) for e in b.get("except") or [])
+        if isinstance(other, Ext):
+            return False
+        if "namespaceSelector" in peer:
+            if not sel_match(peer["namespaceSelector"], self.ns_labels[other.ns]):
+                return False
+        elif other.ns != pol_ns:
+            return False
+        return sel_match(peer.get("podSelector"), other.labels)
+
+    def side(self, pod, other, direction, src, dst, order=None):
+        """what pod's policies allow in one direction ('ingress'/'egress')"""
+        admin, base = order or (self.admin, self.baseline)
+        allowed, passed, left = self.tier_walk(admin, pod, other, direction, dst, ALL)
+        rest = ps_union(passed, left)
+        np = self.netpol_side(pod, other, direction.capitalize(), src, dst)
+        if np is not None:
+            return ps_union(allowed, ps_inter(rest, np))
+        b_allowed, b_passed, b_left = self.tier_walk(base, pod, other, direction, dst, rest)
+        return ps_union(allowed, ps_union(b_allowed, ps_union(b_passed, b_left)))
+
+    def flow(self, s, d, order=None):
+        eg = ALL if isinstance(s, Ext) else self.side(s, d, "egress", s, d, order)
+        if not eg:
+            return EMPTY
+        ing = ALL if isinstance(d, Ext) else self.side(d, s, "ingress", s, d, order)
+        return ps_inter(eg, ing)
+
+    # -- ties ---------------------------------------------------------------
+    def orders(self, limit=64):
+        """every order of same-priority policies (bounded), default first"""
+        def groups(pols):
+            return [list(g) for _, g in itertools.groupby(pols, key=lambda p: p["prio"])]
+        ga, gb = groups(self.admin), groups(self.baseline)
+        tied = [g for g in ga + gb if len(g) > 1]
+        if not tied:
+            return [None]
+        combos = itertools.product(*[itertools.permutations(g) for g in tied])
+        out = []
+        for combo in itertools.islice(combos, limit):
+            perm = {id(g[0]): list(c) for g, c in zip(tied, combo)}
+
+            def flat(gs):
+                return [p for g in gs for p in (perm.get(id(g[0]), g) if len(g) > 1 else g)]
+            out.append((flat(ga), flat(gb)))
+        return out
+
+    # -- all rows -----------------------------------------------------------
+    def rows(self):
+        """(rows, dependent): rows for the canonical JSON under the default
+        order; dependent lists the pairs whose verdict another order of
+        same-priority policies changes"""
+        orders = self.orders()
+        rows, dependent = [], []
+        wls = sorted(self.workloads)
+
+        def pair(srcs, dsts):
+            res = EMPTY
+            alt = set()
+            for s in srcs:
+                for d in dsts:
+                    if s is d:
+                        continue
+                    res = ps_union(res, self.flow(s, d))
+                    for o in orders[1:]:
+                        alt.add(self.flow(s, d, o))
+            return res, alt
+
+        def emit(sname, skind, dname, dkind, res, alt):
+            if res:
+                rows.append({"src": sname, "src_kind": skind, "dst": dname, "dst_kind": dkind,
+                             "conns": ps_text(res)})
+            others = {a for a in alt if a != res}
+            if others:
+                dependent.append({"src": sname, "dst": dname, "default": ps_text(res),
+                                  "other_orders": sorted(ps_text(a) for a in others)})
+
+        for a in wls:
+            for b in wls:
+                if a == b:
+                    continue
+                res, alt = pair(self.workloads[a], self.workloads[b])
+                emit("%s/%s" % a[:2], a[2], "%s/%s" % b[:2], b[2], res, alt)
+        for a in wls:
+            for x in self.atoms:
+                res, alt = pair(self.workloads[a], [x])
+                emit("%s/%s" % a[:2], a[2], x.name, "External", res, alt)
+                res, alt = pair([x], self.workloads[a])
+                emit(x.name, "External", "%s/%s" % a[:2], a[2], res, alt)
+        return rows, dependent
+
+
+def types_of(pol):
+    spec = pol.get("spec") or {}
+    if spec.get("policyTypes"):
+        return set(spec["policyTypes"])
+    return {"Ingress", "Egress"} if spec.get("egress") else {"Ingress"}
+
+
+def np_ports(ports, dst):
+    if not ports:
+        return ALL
+    items = []
+    for e in ports:
+        proto = e.get("protocol", "TCP")
+        port = e.get("port")
+        if port is None:
+            items.append((proto, 1, 65535))
+        elif isinstance(port, int):
+            items.append((proto, port, e.get("endPort", port)))
+        elif isinstance(dst, Pod):
+            items += [(proto, num, num) for n, pr, num in dst.ports if n == port and pr == proto]
+    return ps_norm(items)
+
+
+# ---------------------------------------------------------------------------
+# Canonical JSON through the corpus's normalize.py when it is there.
+
+def find_corpus(arg=None):
+    for c in ([arg] if arg else []) + [os.environ.get("CORPUS"),
+                                        os.path.join(HERE, "..", "..", "shared", "corpus")]:
+        if c and os.path.isfile(os.path.join(c, "normalize.py")):
+            return os.path.abspath(c)
+    return None
+
+
+def canonical(rows, corpus=None):
+    corpus = find_corpus(corpus)
+    if not corpus:
+        return json.dumps({"connections": rows}, indent=1) + "\n"
+    nz = _load("normalize", os.path.join(corpus, "normalize.py"))
+    canon = nz.canonicalize(nz.rows_from_json({"connections": rows}))
+    return nz.dump_document(nz.to_document(canon))
+
+
+def evaluate(path, compat=None, pod_cidr=None, families=(4,)):
+    c = Cluster(read_objects(path), compat=compat, pod_cidr=pod_cidr, families=families)
+    rows, dependent = c.rows()
+    return c, rows, dependent
+
+
+# ---------------------------------------------------------------------------
+# Corpus run.
+
+def run_corpus(args):
+    corpus = find_corpus(args.corpus)
+    if not corpus:
+        print("check-tiers: corpus not found (give CORPUS)", file=sys.stderr)
+        return 2
+    nz = _load("normalize", os.path.join(corpus, "normalize.py"))
+    index = json.load(open(os.path.join(corpus, "index.json")))
+    agree, differ = 0, []
+    for e in index:
+        if e["category"] != "anp" or (args.only and args.only not in e["id"]):
+            continue
+        try:
+            c, rows, dep = evaluate(os.path.join(corpus, e["manifests"]), compat=args.compat)
+        except (InputError, KeyError, TypeError, ValueError) as ex:
+            differ.append((e["id"], ["error: %s" % ex]))
+            continue
+        exp = nz.read_rows(os.path.join(corpus, e["expected"]))
+        act = nz.rows_from_json({"connections": rows})
+        lines = ["%-8s %s" % d for d in nz.compare(exp, act)]
+        if lines:
+            differ.append((e["id"], lines))
+        else:
+            agree += 1
+        if args.verbose and (c.notes or dep):
+            print("%s: %d notes, %d order-dependent pairs" % (e["id"], len(c.notes), len(dep)))
+            for n in c.notes:
+                print("  note: " + n)
+    for id_, lines in differ:
+        print("DIFFER %s" % id_)
+        for l in lines[: 40 if args.verbose else 6]:
+            print("  " + str(l))
+    print("check-tiers corpus (%s): %d of %d agree" % (args.compat or "api", agree,
+                                                       agree + len(differ)))
+    return 0 if not differ else 1
+
+
+# ---------------------------------------------------------------------------
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "--random":
+        argv[0] = "random"
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    e = sub.add_parser("eval", help="canonical JSON of one manifest directory")
+    e.add_argument("dir")
+    e.add_argument("--compat", choices=["npa"])
+    e.add_argument("--pod-cidr")
+    e.add_argument("--families", default="4")
+    e.add_argument("--dependent", help="write the order-dependent pairs and notes here")
+    c = sub.add_parser("corpus", help="compare with the corpus's anp scenarios")
+    c.add_argument("corpus", nargs="?")
+    c.add_argument("--compat", choices=["npa"])
+    c.add_argument("--only")
+    c.add_argument("-v", "--verbose", action="store_true")
+    r = sub.add_parser("random", help="generate clusters with their expected connectivity")
+    r.add_argument("seed", type=int)
+    r.add_argument("count", type=int)
+    r.add_argument("outdir", nargs="?", default="tiers-random")
+    r.add_argument("--ties", action="store_true",
+                   help="let policies share a priority (results then list dependent pairs)")
+    args = ap.parse_args(argv)
+    try:
+        if args.cmd == "eval":
+            fams = tuple(int(x) for x in args.families.split(","))
+            cl, rows, dep = evaluate(args.dir, args.compat, args.pod_cidr, fams)
+            sys.stdout.write(canonical(rows))
+            for n in cl.notes:
+                print("check-tiers: note: " + n, file=sys.stderr)
+            for d in dep:
+                print("check-tiers: plugin-dependent: %s -> %s: %s here, %s in another order "
+                      "of same-priority policies" % (d["src"], d["dst"], d["default"],
+                                                     " | ".join(d["other_orders"])),
+                      file=sys.stderr)
+            if args.dependent:
+                with open(args.dependent, "w") as fp:
+                    json.dump({"dependent": dep, "notes": cl.notes}, fp, indent=1)
+            return 0
+        if args.cmd == "corpus":
+            return run_corpus(args)
+        return run_random(args)
+    except InputError as ex:
+        print("check-tiers: error: %s" % ex, file=sys.stderr)
+        return 2
+
+
+def run_random(args):
+    gen = _load("gen_tiers", os.path.join(HERE, "tools", "gentiers.py"))
+    return gen.main(args, sys.modules[__name__])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
