@@ -536,16 +536,15 @@ class Cluster:
         wls = sorted(self.workloads)
 
         def pair(srcs, dsts):
-            res = EMPTY
-            alt = set()
-            for s in srcs:
-                for d in dsts:
-                    if s is d:
-                        continue
-                    res = ps_union(res, self.flow(s, d))
-                    for o in orders[1:]:
-                        alt.add(self.flow(s, d, o))
-            return res, alt
+            per_order = []
+            for o in orders:
+                acc = EMPTY
+                for s in srcs:
+                    for d in dsts:
+                        if s is not d:
+                            acc = ps_union(acc, self.flow(s, d, o))
+                per_order.append(acc)
+            return per_order[0], set(per_order[1:])
 
         def emit(sname, skind, dname, dkind, res, alt):
             if res:
@@ -632,7 +631,8 @@ def run_corpus(args):
     index = json.load(open(os.path.join(corpus, "index.json")))
     agree, differ = 0, []
     for e in index:
-        if e["category"] != "anp" or (args.only and args.only not in e["id"]):
+        if e["category"] != args.category or e.get("mode") != "full" or \
+                (args.only and args.only not in e["id"]):
             continue
         try:
             c, rows, dep = evaluate(os.path.join(corpus, e["manifests"]), compat=args.compat)
@@ -641,7 +641,7 @@ def run_corpus(args):
             continue
         exp = nz.read_rows(os.path.join(corpus, e["expected"]))
         act = nz.rows_from_json({"connections": rows})
-        lines = ["%-8s %s" % d for d in nz.compare(exp, act)]
+        lines = ["%-8s %s" % d for d in nz.compare(exp, act, ignore_kind=args.ignore_kind)]
         if lines:
             differ.append((e["id"], lines))
         else:
@@ -654,7 +654,7 @@ def run_corpus(args):
         print("DIFFER %s" % id_)
         for l in lines[: 40 if args.verbose else 6]:
             print("  " + str(l))
-    print("check-tiers corpus (%s): %d of %d agree" % (args.compat or "api", agree,
+    print("check-tiers corpus %s (%s): %d of %d agree" % (args.category, args.compat or "api", agree,
                                                        agree + len(differ)))
     return 0 if not differ else 1
 
@@ -677,13 +677,16 @@ def main(argv=None):
     c.add_argument("corpus", nargs="?")
     c.add_argument("--compat", choices=["npa"])
     c.add_argument("--only")
+    c.add_argument("--category", default="anp", help="corpus category (anp, core, ...)")
     c.add_argument("-v", "--verbose", action="store_true")
+    c.add_argument("--ignore-kind", action="store_true")
     r = sub.add_parser("random", help="generate clusters with their expected connectivity")
     r.add_argument("seed", type=int)
     r.add_argument("count", type=int)
     r.add_argument("outdir", nargs="?", default="tiers-random")
     r.add_argument("--ties", action="store_true",
                    help="let policies share a priority (results then list dependent pairs)")
+    r.add_argument("--netverify", help="also run 'NETVERIFY list' on each case and compare")
     args = ap.parse_args(argv)
     try:
         if args.cmd == "eval":
@@ -709,9 +712,281 @@ def main(argv=None):
         return 2
 
 
+# ---------------------------------------------------------------------------
+# Random clusters mixing AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+# ClusterNetworkPolicy (both tiers) and NetworkPolicies.
+#
+# Every case is single-stack IPv4 with pods in POD_CIDR (written to the
+# case's netverify.yaml), so whether a 'networks' CIDR holds a pod is never in
+# doubt: the CIDRs drawn either contain POD_CIDR or miss it. NetworkPolicy
+# ipBlocks miss it too, so ipBlockMatchesPods changes nothing.
+
+POD_CIDR = "10.244.0.0/16"
+NET_CIDRS = ["0.0.0.0/0", "10.0.0.0/8", POD_CIDR, "192.168.0.0/16", "8.8.8.8/32",
+             "203.0.113.0/24", "172.16.0.0/12", "192.168.1.0/24"]
+IPBLOCKS = [("0.0.0.0/0", ["10.0.0.0/8"]), ("192.168.0.0/16", []), ("8.8.8.8/32", []),
+            ("172.16.0.0/12", ["172.16.5.0/24"]), ("203.0.113.0/24", [])]
+NS_NAMES = ["alpha", "beta", "gamma", "delta"]
+APPS = ["web", "api", "db"]
+NAMED = [("http", "TCP", [80, 8080]), ("dns", "UDP", [53]), ("metrics", "TCP", [9090]),
+         ("assoc", "SCTP", [9003])]
+
+
+class Gen:
+    def __init__(self, rng, ties):
+        self.rng, self.ties = rng, ties
+        self.prios = set()
+
+    def sel(self, pool):
+        r = self.rng
+        x = r.random()
+        if x < 0.25:
+            return {}
+        if x < 0.75:
+            k, vals = r.choice(pool)
+            return {"matchLabels": {k: r.choice(vals)}}
+        k, vals = r.choice(pool)
+        op = r.choice(["In", "NotIn", "Exists", "DoesNotExist"])
+        e = {"key": k, "operator": op}
+        if op in ("In", "NotIn"):
+            e["values"] = r.sample(vals, r.randint(1, len(vals)))
+        return {"matchExpressions": [e]}
+
+    def ns_sel(self):
+        if self.rng.random() < 0.4:
+            return {"matchLabels": {"kubernetes.io/metadata.name": self.rng.choice(self.nss)}}
+        return self.sel([("tenant", ["a", "b"]), ("env", ["prod", "dev"])])
+
+    def pod_sel(self):
+        return self.sel([("app", APPS), ("tier", ["front", "back"])])
+
+    def prio(self):
+        if self.ties:
+            return self.rng.choice([5, 5, 10, 20])
+        while True:
+            p = self.rng.randint(0, 1000)
+            if p not in self.prios:
+                self.prios.add(p)
+                return p
+
+    def cluster(self):
+        r = self.rng
+        self.nss = r.sample(NS_NAMES, r.randint(2, 3))
+        objs = []
+        for n in self.nss:
+            objs.append({"apiVersion": "v1", "kind": "Namespace",
+                         "metadata": {"name": n, "labels": {"tenant": r.choice("ab"),
+                                                            "env": r.choice(["prod", "dev"])}}})
+        self.nodes = r.random() < 0.3
+        if self.nodes:
+            for i, role in enumerate(["infra", "workers"]):
+                objs.append({"apiVersion": "v1", "kind": "Node",
+                             "metadata": {"name": "node-%d" % i, "labels": {"group": role}},
+                             "status": {"addresses": [{"type": "InternalIP",
+                                                       "address": "192.168.1.%d" % (10 + i)}]}})
+        for i in range(r.randint(3, 5)):
+            name = "%s-%d" % (r.choice(APPS), i)
+            labels = {"app": name.split("-")[0]}
+            if r.random() < 0.6:
+                labels["tier"] = r.choice(["front", "back"])
+            ports = []
+            for pn, proto, nums in r.sample(NAMED, r.randint(0, 3)):
+                ports.append({"name": pn, "containerPort": r.choice(nums), "protocol": proto})
+            tmpl = {"metadata": {"labels": labels},
+                    "spec": {"containers": [{"name": "c", "image": "nginx", "ports": ports}]}}
+            kind = r.choice(["Deployment", "StatefulSet", "Pod"])
+            ns = r.choice(self.nss)
+            if kind == "Pod":
+                objs.append({"apiVersion": "v1", "kind": "Pod",
+                             "metadata": {"name": name, "namespace": ns, "labels": labels},
+                             "spec": tmpl["spec"]})
+            else:
+                objs.append({"apiVersion": "apps/v1", "kind": kind,
+                             "metadata": {"name": name, "namespace": ns},
+                             "spec": {"replicas": 1, "selector": {"matchLabels": labels},
+                                      "template": tmpl}})
+        for i in range(r.randint(0, 2)):
+            objs.append(self.netpol(i))
+        for i in range(r.randint(0, 2)):
+            objs.append(self.anp(i))
+        if r.random() < 0.5:
+            objs.append(self.anp(0, baseline=True))
+        for i in range(r.randint(0, 3)):
+            objs.append(self.cnp(i))
+        return objs
+
+    def netpol(self, i):
+        r = self.rng
+        types = r.choice([["Ingress"], ["Egress"], ["Ingress", "Egress"]])
+        spec = {"podSelector": self.pod_sel(), "policyTypes": types}
+        for t in types:
+            rules = []
+            for _ in range(r.randint(0, 2)):
+                peers = []
+                for _ in range(r.randint(0, 2)):
+                    x = r.random()
+                    if x < 0.25:
+                        cidr, exc = r.choice(IPBLOCKS)
+                        peers.append({"ipBlock": dict({"cidr": cidr},
+                                                      **({"except": exc} if exc else {}))})
+                    elif x < 0.6:
+                        peers.append({"podSelector": self.pod_sel()})
+                    else:
+                        peers.append({"namespaceSelector": self.ns_sel(),
+                                      "podSelector": self.pod_sel()})
+                rule = {("from" if t == "Ingress" else "to"): peers} if peers else {}
+                if r.random() < 0.5:
+                    rule["ports"] = [self.np_port() for _ in range(r.randint(1, 2))]
+                rules.append(rule)
+            spec[t.lower()] = rules
+        return {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                "metadata": {"name": "np-%d" % i, "namespace": r.choice(self.nss)},
+                "spec": spec}
+
+    def np_port(self):
+        r = self.rng
+        x = r.random()
+        if x < 0.3:
+            pn, proto, _ = r.choice(NAMED)
+            return {"protocol": proto, "port": pn}
+        proto = r.choice(["TCP", "TCP", "UDP", "SCTP"])
+        p = r.choice([53, 80, 8080, 9090, 9003])
+        e = {"protocol": proto, "port": p}
+        if x > 0.8:
+            e["endPort"] = p + r.choice([1, 10, 100])
+        return e
+
+    def subject(self):
+        if self.rng.random() < 0.5:
+            return {"namespaces": self.ns_sel()}
+        return {"pods": {"namespaceSelector": self.ns_sel(), "podSelector": self.pod_sel()}}
+
+    def peer(self, egress, v2):
+        r = self.rng
+        x = r.random()
+        if egress and x < 0.2:
+            return {"networks": r.sample(NET_CIDRS, r.randint(1, 2))}
+        if egress and x < 0.27 and self.nodes:
+            return {"nodes": self.sel([("group", ["infra", "workers"])])}
+        if x < 0.6:
+            return {"namespaces": self.ns_sel()}
+        return {"pods": {"namespaceSelector": self.ns_sel(), "podSelector": self.pod_sel()}}
+
+    def ports(self, v2, named_ok):
+        r = self.rng
+        out = []
+        for _ in range(r.randint(1, 2)):
+            x = r.random()
+            proto = r.choice(["TCP", "TCP", "UDP", "SCTP"])
+            p = r.choice([53, 80, 8080, 9090, 9003])
+            if named_ok and x < 0.25:
+                pn = r.choice(NAMED)[0]
+                out.append({"destinationNamedPort": pn} if v2 else {"namedPort": pn})
+            elif x < 0.7:
+                out.append({proto.lower(): {"destinationPort": {"number": p}}} if v2 else
+                           {"portNumber": {"protocol": proto, "port": p}})
+            else:
+                hi = p + r.choice([1, 10, 1000])
+                out.append({proto.lower(): {"destinationPort": {"range": {"start": p,
+                                                                           "end": hi}}}}
+                           if v2 else {"portRange": {"protocol": proto, "start": p, "end": hi}})
+        return out
+
+    def rules(self, egress, actions, v2):
+        r = self.rng
+        out = []
+        for j in range(r.randint(1, 3)):
+            peers = [self.peer(egress, v2) for _ in range(r.randint(1, 2))]
+            rule = {"name": "r%d" % j, "action": r.choice(actions),
+                    ("to" if egress else "from"): peers}
+            if r.random() < 0.5:
+                named_ok = not any("networks" in p or "nodes" in p for p in peers)
+                rule["protocols" if v2 else "ports"] = self.ports(v2, named_ok)
+            out.append(rule)
+        return out
+
+    def anp(self, i, baseline=False):
+        r = self.rng
+        acts = ["Allow", "Deny"] + ([] if baseline else ["Pass"])
+        spec = {"subject": self.subject()}
+        if not baseline:
+            spec["priority"] = self.prio()
+        for d in r.sample(["ingress", "egress"], r.randint(1, 2)):
+            spec[d] = self.rules(d == "egress", acts, False)
+        return {"apiVersion": "policy.networking.k8s.io/v1alpha1",
+                "kind": "BaselineAdminNetworkPolicy" if baseline else "AdminNetworkPolicy",
+                "metadata": {"name": "default" if baseline else "anp-%d" % i}, "spec": spec}
+
+    def cnp(self, i):
+        r = self.rng
+        spec = {"tier": r.choice(["Admin", "Baseline"]), "priority": self.prio(),
+                "subject": self.subject()}
+        for d in r.sample(["ingress", "egress"], r.randint(1, 2)):
+            spec[d] = self.rules(d == "egress", ["Accept", "Deny", "Pass"], True)
+        return {"apiVersion": "policy.networking.k8s.io/v1alpha2",
+                "kind": "ClusterNetworkPolicy", "metadata": {"name": "cnp-%d" % i},
+                "spec": spec}
+
+
+NETVERIFY_YAML = """# written by tests/check-tiers.py random: single-stack IPv4, pods in %s
+cluster:
+  podCIDRs: [%s]
+  ipBlockMatchesPods: false
+  hostNetwork: node
+""" % (POD_CIDR, POD_CIDR)
+
+
 def run_random(args):
-    gen = _load("gen_tiers", os.path.join(HERE, "tools", "gentiers.py"))
-    return gen.main(args, sys.modules[__name__])
+    os.makedirs(args.outdir, exist_ok=True)
+    stats = {"cases": 0, "rows": 0, "dependent": 0, "notes": 0}
+    failed = 0
+    for i in range(args.count):
+        rng = random.Random("%d/%d" % (args.seed, i))
+        objs = Gen(rng, args.ties).cluster()
+        case = os.path.join(args.outdir, "case-%03d" % i)
+        os.makedirs(case, exist_ok=True)
+        with open(os.path.join(case, "cluster.yaml"), "w") as fp:
+            yaml.safe_dump_all(objs, fp, sort_keys=False, default_flow_style=False)
+        with open(os.path.join(case, "netverify.yaml"), "w") as fp:
+            fp.write(NETVERIFY_YAML)
+        cl = Cluster(read_objects(os.path.join(case, "cluster.yaml")), pod_cidr=POD_CIDR,
+                     families=(4,))
+        rows, dep = cl.rows()
+        with open(os.path.join(case, "expected.json"), "w") as fp:
+            fp.write(canonical(rows))
+        if dep or cl.notes:
+            with open(os.path.join(case, "dependent.json"), "w") as fp:
+                json.dump({"dependent": dep, "notes": cl.notes}, fp, indent=1)
+        stats["cases"] += 1
+        stats["rows"] += len(rows)
+        stats["dependent"] += len(dep)
+        stats["notes"] += len(cl.notes)
+        if args.netverify:
+            failed += compare_netverify(args.netverify, case)
+    print("check-tiers random: seed %d, %d cases in %s (%d rows, %d plugin-dependent pairs, "
+          "%d notes)%s" % (args.seed, stats["cases"], args.outdir, stats["rows"],
+                           stats["dependent"], stats["notes"],
+                           ", %d differ from netverify" % failed if args.netverify else ""))
+    return 1 if failed else 0
+
+
+def compare_netverify(nv, case):
+    import subprocess
+    corpus = find_corpus()
+    p = subprocess.run([os.path.abspath(nv), "list", "cluster.yaml", "--format", "json"],
+                       cwd=case, capture_output=True, text=True)
+    with open(os.path.join(case, "actual.json"), "w") as fp:
+        fp.write(p.stdout)
+    if p.returncode != 0:
+        print("%s: netverify exit %d: %s" % (case, p.returncode, p.stderr.strip()[:300]))
+        return 1
+    c = subprocess.run([sys.executable, os.path.join(corpus, "normalize.py"), "compare",
+                        os.path.join(case, "expected.json"), os.path.join(case, "actual.json")],
+                       capture_output=True, text=True)
+    if c.returncode != 0:
+        print("%s:\n%s" % (case, c.stdout.strip()))
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
