@@ -169,9 +169,9 @@ class Ext:
 class Pod:
     kind = "Pod"
 
-    def __init__(self, ns, name, labels, ports, wl, host_net, ips):
+    def __init__(self, ns, name, labels, ports, wl, host_net, ips, node=None):
         self.ns, self.name, self.labels, self.ports = ns, name, labels, ports
-        self.wl, self.host_net, self.ips = wl, host_net, ips
+        self.wl, self.host_net, self.ips, self.node = wl, host_net, ips, node
 
 
 WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "StatefulSet",
@@ -244,7 +244,7 @@ class Cluster:
             ips = [x.get("ip") for x in st.get("podIPs") or []] or \
                 ([st["podIP"]] if st.get("podIP") else [])
             self.pods.append(Pod(ns, name, dict(meta(o).get("labels") or {}), spec_ports(spec),
-                                 wl, bool(spec.get("hostNetwork")), ips))
+                                 wl, bool(spec.get("hostNetwork")), ips, spec.get("nodeName")))
             return
         else:
             return
@@ -369,10 +369,15 @@ class Cluster:
                           "matching no address (the verdict depends on the cluster's nodes)"
                           % (pol["label"], rule["dir"], rule["n"]))
                 return False
-            if not isinstance(other, Ext):
+            if isinstance(other, Ext):
+                addrs = [other.r]
+            elif other.host_net:
+                # a host-network pod carries its node's addresses
+                addrs = self.pod_addrs(other)
+            else:
                 return False
-            return any(sel_match(peer["nodes"], labels) and any(contains(ip, other.r)
-                                                                for ip in ips)
+            return any(sel_match(peer["nodes"], labels) and any(contains(ip, a) for ip in ips
+                                                                for a in addrs)
                        for labels, ips in self.node_ips.values())
         # domainNames: decided by DNS at run time, not by manifests
         self.note("%s %s rule %d: 'domainNames' peer: read as matching nothing (the verdict "
@@ -384,8 +389,8 @@ class Cluster:
         networks peers see cluster-internal traffic too."""
         if self.compat == "npa":
             return False
-        if pod.ips:
-            addrs = [net_range(ip) for ip in pod.ips]
+        addrs = self.pod_addrs(pod)
+        if addrs:
             return any(contains(r, a) for r in rs for a in addrs)
         dom = [self.pod_cidr] if self.pod_cidr else [FULL[f] for f in self.families]
         if any(contains(r, d) for r in rs for d in dom):
@@ -395,6 +400,15 @@ class Cluster:
                       "%s/%s: read as not holding it" % (pol["label"], rule["dir"], rule["n"],
                                                          pod.ns, pod.name))
         return False
+
+    def pod_addrs(self, pod):
+        """the pod's known addresses: status.podIP(s), else for a host-network
+        pod those of its node (spec.nodeName)"""
+        if pod.ips:
+            return [net_range(ip) for ip in pod.ips]
+        if pod.host_net and pod.node in self.node_ips:
+            return list(self.node_ips[pod.node][1])
+        return []
 
     # -- ports --------------------------------------------------------------
     def rule_ports(self, rule, dst):
@@ -660,6 +674,42 @@ def run_corpus(args):
 
 
 # ---------------------------------------------------------------------------
+# Conformance-derived cases: tests/tiers-conformance/<case>/{manifests/,
+# checks.yaml, expected.json} (manifests/base.yaml links to the shared
+# topology); every check is one PokeServer verdict of network-policy-api's
+# conformance suite, expected.json the oracle's list for the whole case.
+
+CONF_DIR = os.path.join(HERE, "tiers-conformance")
+
+
+def run_conformance(args):
+    root = args.dir or CONF_DIR
+    total, bad = 0, 0
+    for case in sorted(os.listdir(root)):
+        d = os.path.join(root, case)
+        if not os.path.isfile(os.path.join(d, "checks.yaml")):
+            continue
+        cl = Cluster(read_objects(os.path.join(d, "manifests")), families=(4,))
+        pods = {"%s/%s" % (p.ns, p.name): p for p in cl.pods}
+        with open(os.path.join(d, "checks.yaml")) as fp:
+            checks = yaml.safe_load(fp)["checks"]
+        for c in checks:
+            total += 1
+            got = cl.flow(pods[c["from"]], pods[c["to"]])
+            ok = any(p == c["protocol"] and lo <= c["port"] <= hi for p, lo, hi in got)
+            if ok != (c["expect"] == "allow"):
+                bad += 1
+                print("%s: %s -> %s %s %d: expected %s, oracle allows %s" % (
+                    case, c["from"], c["to"], c["protocol"], c["port"], c["expect"], ps_text(got)))
+        for n in cl.notes:
+            print("%s: note: %s" % (case, n))
+        if args.write:
+            rows, dep = cl.rows()
+            with open(os.path.join(d, "expected.json"), "w") as fp:
+                fp.write(canonical(rows))
+    print("check-tiers conformance: %d of %d checks agree" % (total - bad, total))
+    return 1 if bad else 0
+
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -687,6 +737,9 @@ def main(argv=None):
     r.add_argument("--ties", action="store_true",
                    help="let policies share a priority (results then list dependent pairs)")
     r.add_argument("--netverify", help="also run 'NETVERIFY list' on each case and compare")
+    k = sub.add_parser("conformance", help="check the conformance-derived cases")
+    k.add_argument("dir", nargs="?")
+    k.add_argument("--write", action="store_true", help="(re)write each case's expected.json")
     args = ap.parse_args(argv)
     try:
         if args.cmd == "eval":
@@ -706,6 +759,8 @@ def main(argv=None):
             return 0
         if args.cmd == "corpus":
             return run_corpus(args)
+        if args.cmd == "conformance":
+            return run_conformance(args)
         return run_random(args)
     except InputError as ex:
         print("check-tiers: error: %s" % ex, file=sys.stderr)
