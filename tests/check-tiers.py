@@ -27,9 +27,14 @@ corpus's canonical JSON (normalize.py), so it can be compared with
 
 usage:
   check-tiers.py eval DIR [--compat npa] [--pod-cidr CIDR] [--families 4|4,6]
-  check-tiers.py corpus [CORPUS] [--only ID] [-v]         70 'anp' scenarios
-  check-tiers.py random SEED N OUTDIR [--ties]             generated clusters
-  check-tiers.py --random SEED N [OUTDIR]                  same as 'random'
+                 [--dependent FILE]
+  check-tiers.py corpus [CORPUS] [--category anp|core] [--compat npa] [--only ID] [-v]
+  check-tiers.py conformance [DIR] [--write]     tests/tiers-conformance checks
+  check-tiers.py random SEED N [OUTDIR] [--ties] [--netverify NV]
+  check-tiers.py --random SEED N [OUTDIR]        same as 'random'
+
+--compat npa reads the manifests as netpol-analyzer does (API v0.1.5):
+'networks' and 'nodes' peers never match pods, 'nodes' matches nothing.
 
 Where the answer depends on something manifests cannot say (two policies of
 one tier and priority disagreeing, a 'nodes' peer without Node objects, a
@@ -347,9 +352,16 @@ class Cluster:
         """True, False, or None for an unknown peer form (fail closed)"""
         if not isinstance(peer, dict):
             return None
-        known = [k for k in ("namespaces", "pods", "networks", "nodes", "domainNames")
-                 if k in peer]
-        if len(known) != 1:
+        forms = ("namespaces", "pods") if rule["dir"] == "ingress" else \
+            ("namespaces", "pods", "networks", "nodes", "domainNames")
+        known = [k for k in forms if k in peer]
+        if len(known) > 1:
+            raise InputError("%s %s rule %d: a peer sets %s; exactly one is allowed"
+                             % (pol["label"], rule["dir"], rule["n"], " and ".join(known)))
+        if not known:
+            self.note("%s %s rule %d: a peer with no field this API version knows (%s): "
+                      "failing closed" % (pol["label"], rule["dir"], rule["n"],
+                                          ", ".join(sorted(peer)) or "{}"))
             return None
         k = known[0]
         if k in ("namespaces", "pods"):
@@ -393,7 +405,9 @@ class Cluster:
         if addrs:
             return any(contains(r, a) for r in rs for a in addrs)
         dom = [self.pod_cidr] if self.pod_cidr else [FULL[f] for f in self.families]
-        if any(contains(r, d) for r in rs for d in dom):
+        # without a known address the pod may use any family of the domain:
+        # only CIDRs covering all of it hold the pod for sure
+        if all(any(contains(r, d) for r in rs) for d in dom):
             return True
         if any(overlaps(r, d) for r in rs for d in dom):
             self.note("%s %s rule %d: a 'networks' CIDR may or may not hold the address of "
@@ -455,11 +469,15 @@ class Cluster:
             for rule in pol[direction]:
                 rule["dir"] = direction
                 hits = [self.peer_matches(p, other, pol, rule) for p in rule["peers"]]
-                if any(h is True for h in hits):
+                if any(h is None for h in hits):
+                    # fail closed: an Allow/Accept rule matches nothing, a
+                    # Deny or Pass rule becomes "deny all"
+                    if rule["action"] == "Allow":
+                        continue
+                    m, act = left, "Deny"
+                elif any(hits):
                     m = ps_inter(left, self.rule_ports(rule, dst))
                     act = rule["action"]
-                elif any(h is None for h in hits) and rule["action"] != "Allow":
-                    m, act = left, "Deny"          # fail closed: deny all
                 else:
                     continue
                 if act == "Allow":
@@ -527,9 +545,14 @@ class Cluster:
         def groups(pols):
             return [list(g) for _, g in itertools.groupby(pols, key=lambda p: p["prio"])]
         ga, gb = groups(self.admin), groups(self.baseline)
+        # no API orders the BaselineAdminNetworkPolicy against Baseline
+        # ClusterNetworkPolicies: try it before them too
+        banp_first = None
+        if len(gb) > 1 and gb[-1][0]["kind"] == "BANP":
+            banp_first = (self.admin, gb[-1] + [p for g in gb[:-1] for p in g])
         tied = [g for g in ga + gb if len(g) > 1]
         if not tied:
-            return [None]
+            return [None] + ([banp_first] if banp_first else [])
         combos = itertools.product(*[itertools.permutations(g) for g in tied])
         out = []
         for combo in itertools.islice(combos, limit):
@@ -538,7 +561,7 @@ class Cluster:
             def flat(gs):
                 return [p for g in gs for p in (perm.get(id(g[0]), g) if len(g) > 1 else g)]
             out.append((flat(ga), flat(gb)))
-        return out
+        return out + ([banp_first] if banp_first else [])
 
     # -- all rows -----------------------------------------------------------
     def rows(self):
@@ -750,7 +773,8 @@ def main(argv=None):
                 print("check-tiers: note: " + n, file=sys.stderr)
             for d in dep:
                 print("check-tiers: plugin-dependent: %s -> %s: %s here, %s in another order "
-                      "of same-priority policies" % (d["src"], d["dst"], d["default"],
+                      "the APIs leave open (same priority, or BaselineAdminNetworkPolicy "
+                      "against Baseline ClusterNetworkPolicies)" % (d["src"], d["dst"], d["default"],
                                                      " | ".join(d["other_orders"])),
                       file=sys.stderr)
             if args.dependent:
@@ -864,10 +888,13 @@ class Gen:
             objs.append(self.netpol(i))
         for i in range(r.randint(0, 2)):
             objs.append(self.anp(i))
-        if r.random() < 0.5:
+        banp = r.random() < 0.5
+        if banp:
             objs.append(self.anp(0, baseline=True))
         for i in range(r.randint(0, 3)):
-            objs.append(self.cnp(i))
+            # the order of the BANP against Baseline ClusterNetworkPolicies is
+            # undefined: mix them only when ties are wanted
+            objs.append(self.cnp(i, admin_only=banp and not self.ties))
         return objs
 
     def netpol(self, i):
@@ -972,9 +999,10 @@ class Gen:
                 "kind": "BaselineAdminNetworkPolicy" if baseline else "AdminNetworkPolicy",
                 "metadata": {"name": "default" if baseline else "anp-%d" % i}, "spec": spec}
 
-    def cnp(self, i):
+    def cnp(self, i, admin_only=False):
         r = self.rng
-        spec = {"tier": r.choice(["Admin", "Baseline"]), "priority": self.prio(),
+        spec = {"tier": "Admin" if admin_only else r.choice(["Admin", "Baseline"]),
+                "priority": self.prio(),
                 "subject": self.subject()}
         for d in r.sample(["ingress", "egress"], r.randint(1, 2)):
             spec[d] = self.rules(d == "egress", ["Accept", "Deny", "Pass"], True)
