@@ -672,7 +672,11 @@ def run_corpus(args):
                 (args.only and args.only not in e["id"]):
             continue
         try:
-            c, rows, dep = evaluate(os.path.join(corpus, e["manifests"]), compat=args.compat)
+            fams = tuple(int(x) for x in args.families.split(","))
+            c, rows, dep = evaluate(os.path.join(corpus, e["manifests"]), compat=args.compat,
+                                    families=fams)
+            # like tests/conformance.py: the corpus is IPv4 only
+            rows = [r for r in rows if ":" not in r["src"] + r["dst"]]
         except (InputError, KeyError, TypeError, ValueError) as ex:
             differ.append((e["id"], ["error: %s" % ex]))
             continue
@@ -769,6 +773,8 @@ def main(argv=None):
     c.add_argument("--category", default="anp", help="corpus category (anp, core, ...)")
     c.add_argument("-v", "--verbose", action="store_true")
     c.add_argument("--ignore-kind", action="store_true")
+    c.add_argument("--families", default="4",
+                   help="4 or 4,6 (IPv6 rows are dropped before comparing, as conformance.py does)")
     r = sub.add_parser("random", help="generate clusters with their expected connectivity")
     r.add_argument("seed", type=int)
     r.add_argument("count", type=int)
