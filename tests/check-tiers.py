@@ -215,7 +215,7 @@ class Cluster:
             lab["kubernetes.io/metadata.name"] = n
             self.ns_labels[n] = lab
         # admin tier: ascending priority; a tie is resolved by name here and
-        # reported by ties() where it changes a verdict
+        # reported by rows() (through orders()) where it changes a verdict
         self.admin.sort(key=lambda p: (p["prio"], p["name"]))
         self.baseline.sort(key=lambda p: (p["prio"], p["name"]))
         self.node_ips = {}
