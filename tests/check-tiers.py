@@ -162,21 +162,23 @@ def range_text(r):
 FULL = {4: (4, 0, (1 << 32) - 1), 6: (6, 0, (1 << 128) - 1)}
 
 
-class Ext:
-    """an external address range (an atom: no policy boundary cuts it)"""
+class Ext(_cp.Atom):
+    """an external address range (an atom: no policy boundary cuts it); a
+    check-pods Atom, so its NetworkPolicy evaluation applies unchanged"""
     kind = "External"
 
     def __init__(self, r):
+        super().__init__(None, *r)
         self.r = r
         self.name = range_text(r)
 
 
-class Pod:
+class Pod(_cp.Pod):
     kind = "Pod"
 
     def __init__(self, ns, name, labels, ports, wl, host_net, ips, node=None):
-        self.ns, self.name, self.labels, self.ports = ns, name, labels, ports
-        self.wl, self.host_net, self.ips, self.node = wl, host_net, ips, node
+        super().__init__(None, ns, name, labels, ports, wl)
+        self.host_net, self.ips, self.node = host_net, ips, node
 
 
 WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "StatefulSet",
@@ -489,10 +491,16 @@ class Cluster:
                     break
         return allowed, passed, left
 
+    # The NetworkPolicy tier is tests/check-pods.py's evaluator (its Model
+    # methods run on this object: ipBlocks match external addresses only,
+    # named ports resolve on the destination pod).
+    sabotage = None
+    _peer, _ports, _types = _cp.Model._peer, _cp.Model._ports, _cp.Model._types
+
     def netpol_side(self, pod, other, direction, src, dst):
         """NetworkPolicy tier: None if no policy selects pod for direction"""
         pols = [p for p in self.netpols if obj_ns(p) == pod.ns
-                and direction in types_of(p)
+                and direction in self._types(p)
                 and sel_match((p.get("spec") or {}).get("podSelector"), pod.labels)]
         if not pols:
             return None
@@ -500,26 +508,10 @@ class Cluster:
         acc = EMPTY
         for pol in pols:
             for rule in pol["spec"].get(key) or []:
-                if not rule.get(peers) or any(self.np_peer(p, obj_ns(pol), other)
+                if not rule.get(peers) or any(self._peer(p, obj_ns(pol), other)
                                               for p in rule[peers]):
-                    acc = ps_union(acc, np_ports(rule.get("ports"), dst))
+                    acc = ps_union(acc, self._ports(rule.get("ports"), dst, src))
         return acc
-
-    def np_peer(self, peer, pol_ns, other):
-        if "ipBlock" in peer:
-            if not isinstance(other, Ext):
-                return False          # ipBlocks never match pods here (corpus reading)
-            b = peer["ipBlock"]
-            return contains(net_range(b["cidr"]), other.r) and not any(
-                contains(net_range(e), other.r) for e in b.get("except") or [])
-        if isinstance(other, Ext):
-            return False
-        if "namespaceSelector" in peer:
-            if not sel_match(peer["namespaceSelector"], self.ns_labels[other.ns]):
-                return False
-        elif other.ns != pol_ns:
-            return False
-        return sel_match(peer.get("podSelector"), other.labels)
 
     def side(self, pod, other, direction, src, dst, order=None):
         """what pod's policies allow in one direction ('ingress'/'egress')"""
@@ -605,29 +597,6 @@ class Cluster:
                 res, alt = pair([x], self.workloads[a])
                 emit(x.name, "External", "%s/%s" % a[:2], a[2], res, alt)
         return rows, dependent
-
-
-def types_of(pol):
-    spec = pol.get("spec") or {}
-    if spec.get("policyTypes"):
-        return set(spec["policyTypes"])
-    return {"Ingress", "Egress"} if spec.get("egress") else {"Ingress"}
-
-
-def np_ports(ports, dst):
-    if not ports:
-        return ALL
-    items = []
-    for e in ports:
-        proto = e.get("protocol", "TCP")
-        port = e.get("port")
-        if port is None:
-            items.append((proto, 1, 65535))
-        elif isinstance(port, int):
-            items.append((proto, port, e.get("endPort", port)))
-        elif isinstance(dst, Pod):
-            items += [(proto, num, num) for n, pr, num in dst.ports if n == port and pr == proto]
-    return ps_norm(items)
 
 
 # ---------------------------------------------------------------------------
