@@ -231,8 +231,15 @@ class Cluster:
             self.node_ips[meta(n).get("name")] = (dict(meta(n).get("labels") or {}), ips)
         self._atoms()
         self.workloads = {}
-        for p in self.pods:
+        self.iso = {}                    # (pod id, direction) -> NetworkPolicies
+        for i, p in enumerate(self.pods):
+            p.id = i
             self.workloads.setdefault(p.wl, []).append(p)
+            for d in ("Ingress", "Egress"):
+                self.iso[(i, d)] = [pol for pol in self.netpols
+                                    if obj_ns(pol) == p.ns and d in self._types(pol)
+                                    and sel_match((pol.get("spec") or {}).get("podSelector"),
+                                                  p.labels)]
 
     # -- objects ------------------------------------------------------------
     def _workload(self, o):
@@ -499,19 +506,9 @@ class Cluster:
 
     def netpol_side(self, pod, other, direction, src, dst):
         """NetworkPolicy tier: None if no policy selects pod for direction"""
-        pols = [p for p in self.netpols if obj_ns(p) == pod.ns
-                and direction in self._types(p)
-                and sel_match((p.get("spec") or {}).get("podSelector"), pod.labels)]
-        if not pols:
+        if not self.iso[(pod.id, direction)]:
             return None
-        key, peers = ("ingress", "from") if direction == "Ingress" else ("egress", "to")
-        acc = EMPTY
-        for pol in pols:
-            for rule in pol["spec"].get(key) or []:
-                if not rule.get(peers) or any(self._peer(p, obj_ns(pol), other)
-                                              for p in rule[peers]):
-                    acc = ps_union(acc, self._ports(rule.get("ports"), dst, src))
-        return acc
+        return _cp.Model._side(self, pod, other, direction, src, dst)
 
     def side(self, pod, other, direction, src, dst, order=None):
         """what pod's policies allow in one direction ('ingress'/'egress')"""
