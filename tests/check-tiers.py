@@ -27,7 +27,7 @@ corpus's canonical JSON (normalize.py), so it can be compared with
 
 usage:
   check-tiers.py eval DIR [--compat npa] [--pod-cidr CIDR] [--families 4|4,6]
-                 [--dependent FILE]
+                 [--dependent FILE] [--guardrails]
   check-tiers.py corpus [CORPUS] [--category anp|core] [--compat npa] [--only ID] [-v]
   check-tiers.py conformance [DIR] [--write]     tests/tiers-conformance checks
   check-tiers.py random SEED N [OUTDIR] [--ties] [--netverify NV]
@@ -521,6 +521,43 @@ class Cluster:
         b_allowed, b_passed, b_left = self.tier_walk(base, pod, other, direction, dst, rest)
         return ps_union(allowed, ps_union(b_allowed, ps_union(b_passed, b_left)))
 
+    def guard_side(self, pod, other, direction, dst):
+        """(always, maybe): what the direction allows whatever NetworkPolicies
+        exist, and what some set of NetworkPolicies could allow. Only the
+        Admin tier binds: an NP that selects the pod and admits nothing closes
+        what Admin left open, one that admits everything opens it, and with
+        an NP in place the Baseline tier is never consulted."""
+        allowed, passed, left = self.tier_walk(self.admin, pod, other, direction, dst, ALL)
+        return allowed, ps_union(allowed, ps_union(passed, left))
+
+    def guard_flow(self, s, d):
+        """(always, maybe) for a flow s -> d with the NetworkPolicy tier free"""
+        a_eg, m_eg = (ALL, ALL) if isinstance(s, Ext) else self.guard_side(s, d, "egress", d)
+        a_in, m_in = (ALL, ALL) if isinstance(d, Ext) else self.guard_side(d, s, "ingress", d)
+        return ps_inter(a_eg, a_in), ps_inter(m_eg, m_in)
+
+    def guardrails(self):
+        """per workload pair: the ports allowed whatever NetworkPolicies say
+        ('always') and those no NetworkPolicy can open ('never'), for the
+        issue's guardrail claims; union over pods for 'always' is not a
+        guarantee for every pod, so both are given per pod pair, intersected
+        over the pairs of the two workloads"""
+        out = []
+        wls = sorted(self.workloads)
+        for a in wls:
+            for b in wls:
+                if a == b:
+                    continue
+                always, maybe = ALL, EMPTY
+                for s in self.workloads[a]:
+                    for d in self.workloads[b]:
+                        al, mb = self.guard_flow(s, d)
+                        always, maybe = ps_inter(always, al), ps_union(maybe, mb)
+                out.append({"src": "%s/%s" % a[:2], "dst": "%s/%s" % b[:2],
+                            "always": ps_text(always),
+                            "never": ps_text(ps_minus(ALL, maybe))})
+        return out
+
     def flow(self, s, d, order=None):
         eg = ALL if isinstance(s, Ext) else self.side(s, d, "egress", s, d, order)
         if not eg:
@@ -732,6 +769,8 @@ def main(argv=None):
     e.add_argument("--pod-cidr")
     e.add_argument("--families", default="4")
     e.add_argument("--dependent", help="write the order-dependent pairs and notes here")
+    e.add_argument("--guardrails", action="store_true",
+                   help="print, per workload pair, what holds whatever NetworkPolicies say")
     c = sub.add_parser("corpus", help="compare with the corpus's anp scenarios")
     c.add_argument("corpus", nargs="?")
     c.add_argument("--compat", choices=["npa"])
@@ -757,6 +796,10 @@ def main(argv=None):
         if args.cmd == "eval":
             fams = tuple(int(x) for x in args.families.split(","))
             cl, rows, dep = evaluate(args.dir, args.compat, args.pod_cidr, fams)
+            if args.guardrails:
+                json.dump({"guardrails": cl.guardrails()}, sys.stdout, indent=1)
+                sys.stdout.write("\n")
+                return 0
             sys.stdout.write(canonical(rows))
             for n in cl.notes:
                 print("check-tiers: note: " + n, file=sys.stderr)
@@ -1026,6 +1069,9 @@ def run_random(args):
         rows, dep = cl.rows()
         with open(os.path.join(case, "expected.json"), "w") as fp:
             fp.write(canonical(rows))
+        with open(os.path.join(case, "guardrails.json"), "w") as fp:
+            json.dump({"guardrails": cl.guardrails()}, fp, indent=1)
+            fp.write("\n")
         if dep or cl.notes:
             with open(os.path.join(case, "dependent.json"), "w") as fp:
                 json.dump({"dependent": dep, "notes": cl.notes}, fp, indent=1)
