@@ -221,6 +221,51 @@ def egress_tcp_named():
 cases["admin-named-port"] = (egress_tcp_named(), "conformance/tests/admin-network-policy-experimental-egress-rules.go (CNPAdminTierEgressNamedPort): egress rules 5-6 of conformance/base/admin_tier/standard-egress-tcp-rules.yaml with rule 5's port replaced by destinationNamedPort web (TCP 80 in the pod spec); the other rules of that policy are left out", [
     (P("gryffindor"), P("hufflepuff", 1), "TCP", 80, True), (P("gryffindor", 1), P("hufflepuff", 1), "TCP", 8080, False)])
 
+# 9. port ranges
+def rng(proto, a, b): return {proto: {"destinationPort": {"range": {"start": a, "end": b}}}}
+HOUSES_EXIST = {"namespaces": {"matchExpressions": [{"key": "conformance-house", "operator": "Exists"}]}}
+pr_pol = [cnp("port-range-rules", "Admin", 9, {"namespaces": nsel("gryffindor")},
+    ingress=[rule("accept-ravenclaw-tcp-80-8080", "Accept", [{"namespaces": nsel("ravenclaw")}], "ingress", [rng("tcp", 80, 8080)]),
+             rule("accept-hufflepuff-udp-53-5353", "Accept", [{"namespaces": nsel("hufflepuff")}], "ingress", [rng("udp", 53, 5353)]),
+             rule("accept-slytherin-sctp-9003-9005", "Accept", [{"namespaces": nsel("slytherin")}], "ingress", [rng("sctp", 9003, 9005)]),
+             rule("deny-all-houses", "Deny", [HOUSES_EXIST], "ingress")],
+    egress=[rule("accept-ravenclaw-tcp-80-8080", "Accept", [{"namespaces": nsel("ravenclaw")}], "egress", [rng("tcp", 80, 8080)]),
+            rule("accept-hufflepuff-udp-53-5353", "Accept", [{"namespaces": nsel("hufflepuff")}], "egress", [rng("udp", 53, 5353)]),
+            rule("accept-slytherin-sctp-9003-9005", "Accept", [{"namespaces": nsel("slytherin")}], "egress", [rng("sctp", 9003, 9005)]),
+            rule("deny-all-houses", "Deny", [HOUSES_EXIST], "egress")])]
+cases["admin-port-range"] = (pr_pol, "conformance/tests/admin-network-policy-standard-port-range-rules.go (CNPAdminTierPortRange); policy conformance/base/admin_tier/standard-port-range-rules-combined.yaml", [
+    (P("gryffindor"), P("ravenclaw"), "TCP", 80, True), (P("gryffindor"), P("ravenclaw"), "TCP", 8080, True),
+    (P("gryffindor", 1), P("ravenclaw"), "UDP", 53, False),
+    (P("gryffindor"), P("hufflepuff"), "UDP", 53, True), (P("gryffindor"), P("hufflepuff"), "UDP", 5353, True),
+    (P("gryffindor", 1), P("hufflepuff"), "TCP", 80, False),
+    (P("gryffindor"), P("slytherin"), "SCTP", 9003, True), (P("gryffindor"), P("slytherin"), "SCTP", 9005, True),
+    (P("gryffindor", 1), P("slytherin"), "TCP", 80, False),
+    (P("ravenclaw"), P("gryffindor"), "TCP", 80, True), (P("ravenclaw"), P("gryffindor"), "TCP", 8080, True),
+    (P("ravenclaw", 1), P("gryffindor"), "UDP", 53, False),
+    (P("hufflepuff"), P("gryffindor"), "UDP", 53, True), (P("hufflepuff"), P("gryffindor"), "UDP", 5353, True),
+    (P("hufflepuff", 1), P("gryffindor"), "TCP", 80, False),
+    (P("slytherin"), P("gryffindor"), "SCTP", 9003, True), (P("slytherin"), P("gryffindor"), "SCTP", 9005, True),
+    (P("slytherin", 1), P("gryffindor"), "TCP", 80, False)])
+# 10. pod selectors (subject without namespaceSelector; single pods by name label)
+def podname(n): return {"matchLabels": {"statefulset.kubernetes.io/pod-name": n}}
+ps_pol = [cnp("pod-selector-rules", "Admin", 20, {"pods": {"podSelector": hsel("gryffindor")}},
+              ingress=[rule("deny-slytherin-pods", "Deny", [{"pods": {"podSelector": hsel("slytherin")}}], "ingress"),
+                       rule("deny-cedric-diggory-0", "Deny", [{"pods": {"namespaceSelector": hsel("hufflepuff"),
+                                                                        "podSelector": podname("cedric-diggory-0")}}], "ingress")],
+              egress=[rule("deny-ravenclaw-pods", "Deny", [{"pods": {"podSelector": hsel("ravenclaw")}}], "egress"),
+                      rule("deny-cedric-diggory-0", "Deny", [{"pods": {"namespaceSelector": hsel("hufflepuff"),
+                                                                       "podSelector": podname("cedric-diggory-0")}}], "egress")]),
+          cnp("pod-name-subject-rules", "Admin", 21, {"pods": {"namespaceSelector": hsel("ravenclaw"),
+                                                                "podSelector": podname("luna-lovegood-0")}},
+              egress=[rule("deny-slytherin", "Deny", [{"namespaces": nsel("slytherin")}], "egress")])]
+cases["admin-pod-selector"] = (ps_pol, "conformance/tests/admin-network-policy-standard-pod-selector-rules.go (CNPAdminTierPodSelector); policies conformance/base/admin_tier/standard-pod-selector-rules.yaml", [
+    (P("gryffindor"), P("ravenclaw"), "TCP", 80, False), (P("gryffindor"), P("hufflepuff", 0), "TCP", 80, False),
+    (P("gryffindor"), P("hufflepuff", 1), "TCP", 80, True),
+    (P("slytherin"), P("gryffindor"), "TCP", 80, False), (P("hufflepuff", 0), P("gryffindor"), "TCP", 80, False),
+    (P("hufflepuff", 1), P("gryffindor"), "TCP", 80, True),
+    (P("slytherin"), P("hufflepuff", 0), "TCP", 80, True),
+    (P("ravenclaw", 0), P("slytherin"), "TCP", 80, False), (P("ravenclaw", 1), P("slytherin"), "TCP", 80, True)])
+
 os.makedirs(OUT, exist_ok=True)
 with open(os.path.join(OUT, "base.yaml"), "w") as fp:
     fp.write("# Authored for netverify (issue 15): the topology of the network-policy-api conformance suite\n"
