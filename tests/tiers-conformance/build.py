@@ -266,6 +266,23 @@ cases["admin-pod-selector"] = (ps_pol, "conformance/tests/admin-network-policy-s
     (P("slytherin"), P("hufflepuff", 0), "TCP", 80, True),
     (P("ravenclaw", 0), P("slytherin"), "TCP", 80, False), (P("ravenclaw", 1), P("slytherin"), "TCP", 80, True)])
 
+# 11. same priority, shared subject, disjoint rules
+def sp(name, subj, peer, port):
+    return cnp(name, "Admin", 15, {"namespaces": nsel(subj)},
+               ingress=[rule("deny-from-%s-%d" % (peer, port), "Deny", [{"namespaces": nsel(peer)}], "ingress", [num("tcp", port)])],
+               egress=[rule("deny-to-%s-%d" % (peer, port), "Deny", [{"namespaces": nsel(peer)}], "egress", [num("tcp", port)])])
+cases["admin-same-priority-shared-subject"] = (
+    [sp("same-priority-gryffindor-slytherin", "gryffindor", "slytherin", 80),
+     sp("same-priority-gryffindor-hufflepuff", "gryffindor", "hufflepuff", 80),
+     sp("same-priority-hufflepuff-slytherin", "hufflepuff", "slytherin", 8080)],
+    "conformance/tests/admin-network-policy-standard-same-priority.go (CNPAdminTierSamePriority, shared-subject version); policies conformance/base/admin_tier/standard-same-priority.yaml", [
+    (P("slytherin"), P("gryffindor"), "TCP", 80, False), (P("gryffindor"), P("slytherin"), "TCP", 80, False),
+    (P("hufflepuff"), P("gryffindor"), "TCP", 80, False), (P("gryffindor", 1), P("hufflepuff"), "TCP", 80, False),
+    (P("slytherin", 1), P("hufflepuff"), "TCP", 8080, False), (P("hufflepuff", 1), P("slytherin"), "TCP", 8080, False),
+    (P("slytherin"), P("gryffindor"), "TCP", 8080, True), (P("gryffindor"), P("slytherin"), "TCP", 8080, True),
+    (P("slytherin", 1), P("hufflepuff"), "TCP", 80, True), (P("hufflepuff"), P("slytherin"), "TCP", 80, True),
+    (P("ravenclaw"), P("gryffindor"), "TCP", 80, True), (P("gryffindor", 1), P("ravenclaw"), "TCP", 80, True)])
+
 os.makedirs(OUT, exist_ok=True)
 with open(os.path.join(OUT, "base.yaml"), "w") as fp:
     fp.write("# Authored for netverify (issue 15): the topology of the network-policy-api conformance suite\n"
