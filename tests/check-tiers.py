@@ -30,7 +30,7 @@ usage:
                  [--dependent FILE] [--guardrails]
   check-tiers.py corpus [CORPUS] [--category anp|core] [--compat npa] [--only ID] [-v]
   check-tiers.py conformance [DIR] [--write]     tests/tiers-conformance checks
-  check-tiers.py random SEED N [OUTDIR] [--ties] [--netverify NV]
+  check-tiers.py random SEED N [OUTDIR] [--ties] [--no-tiers] [--netverify NV]
   check-tiers.py --random SEED N [OUTDIR]        same as 'random'
 
 --compat npa reads the manifests as netpol-analyzer does (API v0.1.5):
@@ -787,6 +787,9 @@ def main(argv=None):
     r.add_argument("--ties", action="store_true",
                    help="let policies share a priority (results then list dependent pairs)")
     r.add_argument("--netverify", help="also run 'NETVERIFY list' on each case and compare")
+    r.add_argument("--no-tiers", action="store_true",
+                   help="drop the admin policies: a baseline check of the generator against "
+                        "netverify's NetworkPolicy semantics")
     k = sub.add_parser("conformance", help="check the conformance-derived cases")
     k.add_argument("dir", nargs="?")
     k.add_argument("--write", action="store_true", help="(re)write each case's expected.json")
@@ -1058,6 +1061,10 @@ def run_random(args):
     for i in range(args.count):
         rng = random.Random("%d/%d" % (args.seed, i))
         objs = Gen(rng, args.ties).cluster()
+        if args.no_tiers:
+            objs = [o for o in objs if o["kind"] not in ("AdminNetworkPolicy",
+                                                         "BaselineAdminNetworkPolicy",
+                                                         "ClusterNetworkPolicy")]
         case = os.path.join(args.outdir, "case-%03d" % i)
         os.makedirs(case, exist_ok=True)
         with open(os.path.join(case, "cluster.yaml"), "w") as fp:
