@@ -29,7 +29,7 @@ usage:
   check-tiers.py eval DIR [--compat npa] [--pod-cidr CIDR] [--families 4|4,6]
                  [--dependent FILE] [--guardrails]
   check-tiers.py corpus [CORPUS] [--category anp|core] [--compat npa] [--only ID] [-v]
-  check-tiers.py conformance [DIR] [--write]     tests/tiers-conformance checks
+  check-tiers.py conformance [DIR] [--write] [--compat npa]   checks.yaml verdicts
   check-tiers.py random SEED N [OUTDIR] [--ties] [--no-tiers] [--netverify NV]
   check-tiers.py --random SEED N [OUTDIR]        same as 'random'
 
@@ -40,7 +40,10 @@ Where the answer depends on something manifests cannot say (two policies of
 one tier and priority disagreeing, a 'nodes' peer without Node objects, a
 'networks' CIDR that may or may not hold pod addresses, 'domainNames'), the
 evaluator takes the reading documented in docs/tiers-notes.md and says so on
-stderr (and under "dependent" in --explain-deps output).
+stderr (eval --dependent FILE, and dependent.json beside the random and case
+outputs, list the pairs whose verdict an undefined order changes).
+'conformance DIR' also runs tests/tiers-cases; 'eval --guardrails' prints what
+holds whatever NetworkPolicies say.
 """
 import argparse
 import importlib.util
