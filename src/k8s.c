@@ -208,6 +208,8 @@ static int nv_is_validated_kind(const struct nv_node *obj, const char *kind)
 
     if (!strcmp(kind, "AdminNetworkPolicy") || !strcmp(kind, "BaselineAdminNetworkPolicy"))
         want = "policy.networking.k8s.io/v1alpha1";
+    else if (!strcmp(kind, "ClusterNetworkPolicy"))
+        want = "policy.networking.k8s.io/v1alpha2";
     else if (!strcmp(kind, "UserDefinedNetwork") || !strcmp(kind, "ClusterUserDefinedNetwork"))
         want = "k8s.ovn.org/v1";
     else
@@ -216,11 +218,18 @@ static int nv_is_validated_kind(const struct nv_node *obj, const char *kind)
            (av->type == NV_NODE_SCALAR && av->kind == NV_SCALAR_STR && !strcmp(av->str, want));
 }
 
+/* The policy tiers of the Network Policy API (modelled: k8s_admin.c). */
+static int nv_is_tier_kind(const char *kind)
+{
+    return !strcmp(kind, "AdminNetworkPolicy") || !strcmp(kind, "BaselineAdminNetworkPolicy") ||
+           !strcmp(kind, "ClusterNetworkPolicy");
+}
+
 static int nv_is_cluster_scoped(const char *kind)
 {
     return !strcmp(kind, "Namespace") || !strcmp(kind, "AdminNetworkPolicy") ||
-           !strcmp(kind, "BaselineAdminNetworkPolicy") ||
-           !strcmp(kind, "ClusterUserDefinedNetwork");
+           !strcmp(kind, "BaselineAdminNetworkPolicy") || !strcmp(kind, "ClusterNetworkPolicy") ||
+           !strcmp(kind, "Node") || !strcmp(kind, "ClusterUserDefinedNetwork");
 }
 
 /* A validated kind that the results do not reflect yet: check it, then say so. */
@@ -236,7 +245,7 @@ static void nv_add_unmodelled(struct nv_k8s *k, const struct nv_node *obj,
     else if (!strcmp(kind, "ClusterUserDefinedNetwork"))
         rc = nv_k8s_check_cudn(k, obj, name);
     else
-        rc = nv_k8s_check_admin_policy(k, obj, meta, kind, name);
+        return;
     if (rc == 0)
         nv_diag_warning(k->d, obj->loc, NV_W_SKIPPED,
                         "%s '%s' is not modelled yet: the results ignore it", kind, name);
@@ -272,7 +281,7 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
         return;
     }
     if (strcmp(kind, "Namespace") && strcmp(kind, "Pod") && strcmp(kind, "Service") &&
-        strcmp(kind, "NetworkPolicy") && !nv_is_workload_kind(kind) &&
+        strcmp(kind, "Node") && strcmp(kind, "NetworkPolicy") && !nv_is_workload_kind(kind) &&
         !nv_is_validated_kind(obj, kind) &&
         (strcmp(kind, "HorizontalPodAutoscaler") || !nv_k8s_is_hpa_version(obj))) {
         const struct nv_node *sm = nv_node_get(obj, "metadata");
@@ -339,7 +348,9 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
             nv_diag_error(k->d, at, NV_E_DUP, "%s '%s' is defined more than once", kind, name);
         return;
     }
-    if (nv_is_validated_kind(obj, kind)) {
+    if (nv_is_validated_kind(obj, kind) && nv_is_tier_kind(kind)) {
+        (void)nv_k8s_add_admin_policy(k, obj, meta, kind, name);
+    } else if (nv_is_validated_kind(obj, kind)) {
         nv_add_unmodelled(k, obj, meta, kind, ns, name);
     } else if (!strcmp(kind, "Namespace")) {
         nv_k8s_add_namespace_object(k, meta, name, nv_k8s_loc_of(obj));
@@ -352,6 +363,8 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
         nv_k8s_add_netpol(k, obj, ns, name);
     else if (!strcmp(kind, "HorizontalPodAutoscaler"))
         nv_k8s_add_hpa(k, obj, ns, name);
+    else if (!strcmp(kind, "Node"))
+        nv_k8s_add_node(k, obj, name);
     else
         nv_k8s_add_workload_object(k, obj, meta, kind, ns, name);
 }

@@ -26,8 +26,9 @@ struct nv_k8s {
     /* (kind, namespace, name) keys already seen, interned */
     const char **seen;
     size_t nseen, seenalloc;
-    /* the first AdminNetworkPolicy at each priority 0-1000 (its name), allocated on first use */
-    const char **anp_prio;
+    /* the first Admin [0..1000] and Baseline [1001..2001] tier policy at each priority,
+     * allocated on first use */
+    const struct nv_policy **anp_prio;
     /* primary OVN-Kubernetes networks, for the one-per-namespace rule */
     struct nv_primary_net *udns, *cudns;
     size_t nudns, udnalloc, ncudns, cudnalloc;
@@ -104,8 +105,11 @@ void nv_k8s_add_namespace_object(struct nv_k8s *k, const struct nv_node *meta, c
                                  struct nv_loc loc);
 
 /* k8s_admin.c */
-int nv_k8s_check_admin_policy(struct nv_k8s *k, const struct nv_node *obj,
-                              const struct nv_node *meta, const char *kind, const char *name);
+int nv_k8s_add_admin_policy(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
+                            const char *kind, const char *name);
+
+/* k8s_node.c */
+void nv_k8s_add_node(struct nv_k8s *k, const struct nv_node *obj, const char *name);
 
 /* k8s_ovn.c */
 void nv_k8s_recheck_primary(struct nv_k8s *k, const char *ns);

@@ -39,6 +39,8 @@ void nv_model_free(struct nv_model *m)
     free(m->services);
     free(m->hpas);
     free(m->policies);
+    free(m->tiered);
+    free(m->nodes);
     free(m->classes);
     free(m->units);
     free((void *)m->keys);
@@ -429,8 +431,8 @@ static void nv_each_pod_selector(const struct nv_model *m,
     size_t i, r, k;
     int dir;
 
-    for (i = 0; i < m->npolicies; i++) {
-        const struct nv_policy *p = m->policies[i];
+    for (i = 0; i < m->npolicies + m->ntiered; i++) {
+        const struct nv_policy *p = i < m->npolicies ? m->policies[i] : m->tiered[i - m->npolicies];
         if (p->subject)
             fn(p->subject, arg);
         for (dir = 0; dir < 2; dir++)
@@ -933,8 +935,15 @@ static void nv_make_atoms(struct nv_model *m)
     int dir;
 
     nv_atoms_init(&m->atoms, m->families);
-    for (i = 0; i < m->npolicies; i++) {
-        struct nv_policy *p = m->policies[i];
+    for (i = 0; i < m->nnodes; i++)
+        for (j = 0; j < m->nodes[i].naddrs; j++) {
+            struct nv_iprange one;
+            one.first = one.last = m->nodes[i].addrs[j];
+            if (m->families & NV_FAMILY_BIT(one.first.fam))
+                nv_atoms_add(&m->atoms, &one);
+        }
+    for (i = 0; i < m->npolicies + m->ntiered; i++) {
+        struct nv_policy *p = i < m->npolicies ? m->policies[i] : m->tiered[i - m->npolicies];
         for (dir = 0; dir < 2; dir++)
             for (r = 0; r < p->nrules[dir]; r++)
                 for (j = 0; j < p->rules[dir][r].npeers; j++) {
@@ -1012,12 +1021,62 @@ static void nv_warn_hostnet_policies(struct nv_model *m, struct nv_diags *d)
     }
 }
 
+/* The cluster tiers in evaluation order: tier, priority, then kind and name (see model.h). */
+static int nv_tiered_cmp(const void *a, const void *b)
+{
+    const struct nv_policy *x = *(const struct nv_policy *const *)a;
+    const struct nv_policy *y = *(const struct nv_policy *const *)b;
+
+    if (x->tier != y->tier)
+        return x->tier < y->tier ? -1 : 1;
+    if (x->priority != y->priority)
+        return x->priority < y->priority ? -1 : 1;
+    if (x->kind != y->kind)
+        return x->kind > y->kind ? -1 : 1; /* ClusterNetworkPolicy before the v1alpha1 kinds */
+    return strcmp(x->name, y->name);
+}
+
+const char *nv_policy_kind_name(enum nv_policy_kind k)
+{
+    switch (k) {
+    case NV_POLICY_ANP:
+        return "AdminNetworkPolicy";
+    case NV_POLICY_BANP:
+        return "BaselineAdminNetworkPolicy";
+    case NV_POLICY_CNP:
+        return "ClusterNetworkPolicy";
+    default:
+        return "NetworkPolicy";
+    }
+}
+
+const char *nv_tier_name(enum nv_tier t)
+{
+    return t == NV_TIER_ADMIN ? "Admin" : t == NV_TIER_BASELINE ? "Baseline" : "NetworkPolicy";
+}
+
+const char *nv_action_name(enum nv_action a, enum nv_policy_kind k)
+{
+    return a == NV_ACTION_DENY   ? "Deny"
+           : a == NV_ACTION_PASS ? "Pass"
+           : k == NV_POLICY_CNP  ? "Accept"
+                                 : "Allow";
+}
+
 int nv_model_finish(struct nv_model *m, struct nv_diags *d)
 {
     struct nv_classtab t = {NULL, 0};
     size_t i;
     int rc;
 
+    if (m->ntiered > 1)
+        qsort(m->tiered, m->ntiered, sizeof(*m->tiered), nv_tiered_cmp);
+    /* compiled, but the engines do not evaluate the tiers yet (check reports its claims
+     * undecided): say so, as before they were compiled */
+    for (i = 0; i < m->ntiered; i++)
+        nv_diag_warning(d, m->tiered[i]->loc, NV_W_SKIPPED,
+                        "%s '%s' is not modelled yet: the results ignore it",
+                        nv_policy_kind_name(m->tiered[i]->kind), m->tiered[i]->name);
     nv_warn_hostnet_policies(m, d);
     nv_count_pods(m); /* before grouping: each pod's workload is still its own object */
     rc = nv_group_workloads(m, d);
@@ -1062,7 +1121,7 @@ uint32_t nv_model_ports(struct nv_model *m, const struct nv_portspec *ps, size_t
             continue; /* a named port never resolves on an external address */
         for (j = 0; j < m->classes[cls].nports; j++) {
             const struct nv_named_port *np = &m->classes[cls].ports[j];
-            if (np->name == ps[i].name && np->proto == ps[i].proto)
+            if (np->name == ps[i].name && (ps[i].any_proto || np->proto == ps[i].proto))
                 nv_ports_list_range(&l, np->proto, np->port, np->port);
         }
     }

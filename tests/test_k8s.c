@@ -2427,9 +2427,40 @@ static void test_anp_valid(void **state)
                    "AdminNetworkPolicy 'later' is not modelled yet: the results ignore it",
                    "^apiVersion: policy.networking.k8s.io/v1alpha2");
     assert_int_equal(d.nwarn, 3);
-    /* not modelled: no policy in the model, and selectors add no label keys */
+    /* compiled into the tiers, never among the NetworkPolicies: Admin before Baseline */
     assert_int_equal(m->npolicies, 0);
-    assert_int_equal(m->nkeys, 0);
+    assert_int_equal(m->ntiered, 2);
+    {
+        const struct nv_policy *anp = m->tiered[0], *banp = m->tiered[1];
+        const struct nv_rule *in = &anp->rules[NV_INGRESS][0], *eg = &anp->rules[NV_EGRESS][0];
+        assert_int_equal(anp->kind, NV_POLICY_ANP);
+        assert_int_equal(anp->tier, NV_TIER_ADMIN);
+        assert_int_equal(anp->priority, 0);
+        assert_non_null(anp->subject_ns);
+        assert_int_equal(anp->types, NV_TYPE_INGRESS | NV_TYPE_EGRESS);
+        assert_string_equal(in->name, "from-web");
+        assert_int_equal(in->action, NV_ACTION_PASS);
+        assert_int_equal(in->npeers, 1);
+        assert_int_equal(in->peers[0].kind, NV_PEER_PODS);
+        assert_true(in->peers[0].cluster);
+        assert_null(in->peers[0].pod_sel);
+        assert_int_equal(in->nports, 3);
+        assert_true(in->has_named);
+        assert_true(in->ports[2].any_proto);
+        assert_string_equal(nv_ports_format(&m->ports, in->numeric), "TCP 5432;UDP 10");
+        /* one ipBlock peer per network, then the nodes peer */
+        assert_int_equal(eg->action, NV_ACTION_DENY);
+        assert_int_equal(eg->npeers, 3);
+        assert_int_equal(eg->peers[0].kind, NV_PEER_IPBLOCK);
+        assert_int_equal(eg->peers[1].kind, NV_PEER_IPBLOCK);
+        assert_int_equal(eg->peers[2].kind, NV_PEER_NODES);
+        assert_true(eg->all_ports);
+        assert_int_equal(banp->kind, NV_POLICY_BANP);
+        assert_int_equal(banp->tier, NV_TIER_BASELINE);
+        assert_int_equal(banp->priority, NV_PRIORITY_BANP);
+        assert_int_equal(banp->types, NV_TYPE_EGRESS);
+        assert_int_equal(banp->rules[NV_EGRESS][0].action, NV_ACTION_ALLOW);
+    }
     nv_model_free(m);
     nv_diags_release(&d);
 }
@@ -2693,6 +2724,111 @@ static void test_anp_objects(void **state)
                        "kind: AdminNetworkPolicy\nmetadata:\n  name: ^anp");
     expect_errors(fields, 2, codes, pairs);
     expect_error_exact(nospec, NV_E_MISSING, "AdminNetworkPolicy has no 'spec'", "^apiVersion");
+}
+
+#define CNP_HEAD                                                                                   \
+    "apiVersion: policy.networking.k8s.io/v1alpha2\n"                                              \
+    "kind: ClusterNetworkPolicy\n"                                                                 \
+    "metadata:\n"                                                                                  \
+    "  name: cnp\n"
+
+/* ClusterNetworkPolicy (v1alpha2) compiles into the tiers; unknown peer types fail closed. */
+static void test_cnp_valid(void **state)
+{
+    static const char text[] = CNP_HEAD "spec:\n"
+                                        "  tier: Baseline\n"
+                                        "  priority: 5\n"
+                                        "  subject: {pods: {podSelector: {matchLabels: {app: "
+                                        "db}}}}\n"
+                                        "  ingress:\n"
+                                        "  - action: Pass\n"
+                                        "    from: [{serviceAccounts: {name: x}}]\n"
+                                        "  egress:\n"
+                                        "  - name: out\n"
+                                        "    action: Accept\n"
+                                        "    to:\n"
+                                        "    - domainNames: ['*.example.com']\n"
+                                        "    - nodes: {matchLabels: {role: infra}}\n"
+                                        "    protocols:\n"
+                                        "    - tcp: {destinationPort: {number: 443}}\n"
+                                        "    - udp: {destinationPort: {range: {start: 1000, end: "
+                                        "2000}}}\n"
+                                        "    - destinationNamedPort: web\n"
+                                        "---\n"
+                                        "apiVersion: v1\n"
+                                        "kind: Node\n"
+                                        "metadata: {name: n1, labels: {role: infra}}\n"
+                                        "status:\n"
+                                        "  addresses:\n"
+                                        "  - {type: Hostname, address: n1}\n"
+                                        "  - {type: InternalIP, address: 172.18.0.2}\n";
+    struct nv_diags d;
+    struct nv_model *m = load_ok(text, &d);
+    const struct nv_policy *p;
+
+    (void)state;
+    check_exact_at(&d, text, NV_SEV_WARNING, NV_W_SEMANTIC,
+                   "an ingress peer sets only 'serviceAccounts', a peer type netverify does not "
+                   "know (expected namespaces or pods): read as the API says implementations "
+                   "must, failing closed (an Allow rule matches nothing through it, a Deny or "
+                   "Pass rule denies everything)",
+                   "from: [{^serviceAccounts");
+    assert_int_equal(m->ntiered, 1);
+    p = m->tiered[0];
+    assert_int_equal(p->kind, NV_POLICY_CNP);
+    assert_int_equal(p->tier, NV_TIER_BASELINE);
+    assert_int_equal(p->priority, 5);
+    assert_true(nv_selector_is_empty(p->subject_ns));
+    assert_int_equal(p->rules[NV_INGRESS][0].npeers, 0);
+    assert_true(p->rules[NV_INGRESS][0].fail_closed);
+    assert_int_equal(p->rules[NV_EGRESS][0].action, NV_ACTION_ALLOW);
+    assert_string_equal(nv_action_name(p->rules[NV_EGRESS][0].action, p->kind), "Accept");
+    assert_int_equal(p->rules[NV_EGRESS][0].peers[0].kind, NV_PEER_DOMAINS);
+    assert_int_equal(p->rules[NV_EGRESS][0].peers[1].kind, NV_PEER_NODES);
+    assert_string_equal(nv_ports_format(&m->ports, p->rules[NV_EGRESS][0].numeric),
+                        "TCP 443;UDP 1000-2000");
+    assert_true(p->rules[NV_EGRESS][0].has_named);
+    assert_int_equal(m->nnodes, 1);
+    assert_int_equal(m->nodes[0].naddrs, 1);
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
+static void test_cnp_errors(void **state)
+{
+    static const char text[] = CNP_HEAD "spec:\n"
+                                        "  priority: 5\n"
+                                        "  subject: {namespaces: {}}\n"
+                                        "  ingress:\n"
+                                        "  - action: Allow\n"
+                                        "    from: [{namespaces: {}}]\n"
+                                        "  - action: Deny\n"
+                                        "    from: [{namespaces: {}}]\n"
+                                        "    protocols:\n"
+                                        "    - tcp: {}\n"
+                                        "    - sctp: {destinationPort: {range: {start: 9, end: "
+                                        "9}}}\n"
+                                        "  egress:\n"
+                                        "  - action: Deny\n"
+                                        "    to: [{domainNames: [a.example]}]\n";
+    static const enum nv_code codes[] = {NV_E_MISSING, NV_E_VALUE, NV_E_MISSING, NV_E_PORT,
+                                         NV_E_VALUE};
+    static const char *const pairs[] = {
+        "ClusterNetworkPolicy 'cnp' has no 'tier' (Admin or Baseline)",
+        "^priority: 5",
+        "a ClusterNetworkPolicy says 'Accept', not 'Allow' (expected Accept, Deny or Pass)",
+        "action: ^Allow",
+        "'tcp' has no 'destinationPort' (the CRD requires one; leave out 'protocols' to match "
+        "every port)",
+        "tcp: ^{}",
+        "'end' 9 is not above 'start' 9 (the CRD requires start < end)",
+        "end: ^9}",
+        "domainNames peers are allowed only in Accept rules",
+        "to: [^{domainNames",
+    };
+
+    (void)state;
+    expect_errors(text, 5, codes, pairs);
 }
 
 #define UDN_HEAD(name, ns)                                                                         \
@@ -3187,6 +3323,8 @@ int main(void)
         cmocka_unit_test(test_anp_ports),
         cmocka_unit_test(test_anp_lenient),
         cmocka_unit_test(test_anp_objects),
+        cmocka_unit_test(test_cnp_valid),
+        cmocka_unit_test(test_cnp_errors),
         cmocka_unit_test(test_udn_spec),
         cmocka_unit_test(test_udn_placement),
         cmocka_unit_test(test_cudn_clash),

@@ -66,6 +66,15 @@ struct nv_pod {
     struct nv_loc hostnet_loc; /* where spec.hostNetwork is set */
 };
 
+/* A Node object: its labels (for policy-api 'nodes' peers) and status.addresses. */
+struct nv_node_obj {
+    const char *name;
+    struct nv_labels labels;
+    size_t naddrs;
+    struct nv_ip *addrs; /* the IP addresses of status.addresses (InternalIP, ExternalIP) */
+    struct nv_loc loc;
+};
+
 /* A HorizontalPodAutoscaler: the workload it scales and its maxReplicas. */
 struct nv_hpa {
     const char *ns, *kind, *name;
@@ -157,7 +166,16 @@ struct nv_model {
     size_t nhpas, hpaalloc;
     struct nv_hpa *hpas;
     size_t npolicies, polalloc;
-    struct nv_policy **policies;
+    struct nv_policy **policies; /* NetworkPolicies only */
+    /* the cluster-wide tiers (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+     * ClusterNetworkPolicy: see policy.h), sorted by nv_model_finish() by tier (Admin
+     * first), priority, then kind and name (an order the APIs leave open between equal
+     * priorities: engines treat it as undefined) */
+    size_t ntiered, tieredalloc;
+    struct nv_policy **tiered;
+    /* Node objects; 'have_nodes' is set when the manifests hold at least one */
+    size_t nnodes, nodealloc;
+    struct nv_node_obj *nodes;
     /* classes, after nv_model_finish() */
     size_t nclasses, clsalloc;
     struct nv_class *classes;
