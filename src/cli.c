@@ -63,6 +63,9 @@ enum nv_shared_opt {
     NV_OPT_NAMESPACE,
     NV_OPT_PEER,
     NV_OPT_DIRECTION,
+    NV_OPT_EXCLUDE,
+    NV_OPT_ASSUME,
+    NV_OPT_STRICT,
 };
 
 /* The shared options, each with the flag that selects it (0: every command). */
@@ -86,6 +89,9 @@ static const struct {
      NV_LOADS_MANIFESTS},
     {{"host-network", required_argument, NULL, NV_OPT_HOST_NETWORK}, NV_LOADS_MANIFESTS},
     {{"follow-symlinks", no_argument, NULL, NV_OPT_FOLLOW_SYMLINKS}, NV_LOADS_MANIFESTS},
+    {{"exclude", required_argument, NULL, NV_OPT_EXCLUDE}, NV_LOADS_MANIFESTS},
+    {{"assume", required_argument, NULL, NV_OPT_ASSUME}, NV_LOADS_MANIFESTS},
+    {{"strict", no_argument, NULL, NV_OPT_STRICT}, NV_LOADS_MANIFESTS},
     {{"claims", required_argument, NULL, 'c'}, NV_READS_CLAIMS},
     {{"max-claims", required_argument, NULL, NV_OPT_MAX_CLAIMS}, NV_READS_CLAIMS},
     {{"self-flows", no_argument, NULL, NV_OPT_SELF_FLOWS}, NV_LISTS_FLOWS},
@@ -174,6 +180,32 @@ static int nv_cli_shared(struct nv_cli *cli, const struct nv_cli_spec *spec, int
     case NV_OPT_FOLLOW_SYMLINKS:
         o->follow_symlinks = 1;
         return 0;
+    case NV_OPT_EXCLUDE:
+        if (!*arg || strlen(arg) > NV_EXCLUDE_MAX_LEN || cli->nexclude == NV_EXCLUDE_MAX) {
+            nv_cli_usage_error(spec->usage,
+                               "invalid --exclude '%s' (a glob of 1 to %d bytes, "
+                               "at most %d of them)",
+                               arg, NV_EXCLUDE_MAX_LEN, NV_EXCLUDE_MAX);
+            return -1;
+        }
+        cli->exclude[cli->nexclude].glob = arg;
+        cli->exclude[cli->nexclude++].loc = (struct nv_loc){NULL, 0, 0};
+        o->exclude = cli->exclude;
+        o->nexclude = cli->nexclude;
+        return 0;
+    case NV_OPT_ASSUME: {
+        unsigned a = nv_assume_parse(arg);
+        if (!a) {
+            nv_cli_usage_error(spec->usage, "unknown --assume '%s' (expected %s)", arg,
+                               nv_assume_names());
+            return -1;
+        }
+        o->assume |= a;
+        return 0;
+    }
+    case NV_OPT_STRICT:
+        cli->strict = 1;
+        return 0;
     case NV_OPT_FOCUS:
         nv_view_opts_add(&cli->view.focus, &cli->view.nfocus, arg);
         return 0;
@@ -231,11 +263,28 @@ void nv_cli_init(struct nv_cli *cli, const char *name, unsigned flags)
     cli->flags = flags;
     cli->timeout = 30;
     nv_load_opts_default(&cli->lo);
+    cli->lo.stats = &cli->stats;
 }
 
 void nv_cli_release(struct nv_cli *cli)
 {
     nv_view_opts_release(&cli->view);
+    nv_load_stats_release(&cli->stats);
+}
+
+int nv_cli_strict(struct nv_cli *cli, int rc)
+{
+    char at[512];
+
+    if (!cli->strict || (rc != NV_EXIT_OK && rc != NV_EXIT_DEPENDS) || !cli->stats.enforcing)
+        return rc;
+    nv_loc_format(cli->stats.first_loc, at, sizeof(at));
+    nv_escape_term_line(stderr,
+                        "netverify: --strict: %zu object%s of a kind that enforces traffic and is "
+                        "not modelled (%s at %s%s): the results may be wrong",
+                        cli->stats.enforcing, cli->stats.enforcing == 1 ? "" : "s",
+                        cli->stats.first, at, cli->stats.enforcing > 1 ? ", ..." : "");
+    return NV_EXIT_FINDING;
 }
 
 /* --list-options: every option of the command, one a line, "--name" or "-c". */
@@ -338,6 +387,15 @@ static int nv_config_candidate(const char *path, const char *dir, int follow, st
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* A configuration file found, not given: say which one is used, and where it was found. */
+static char *nv_config_found(char *path, int here, struct nv_diags *d)
+{
+    nv_diag_note(d, (struct nv_loc){path, 0, 0}, NV_W_SEMANTIC,
+                 "using this netverify.yaml, found %s",
+                 here ? "in the current directory" : "beside the manifests");
+    return path;
+}
+
 char *nv_cli_find_config(const char *given, const char *first, int follow, struct nv_diags *d)
 {
     struct stat st;
@@ -348,7 +406,7 @@ char *nv_cli_find_config(const char *given, const char *first, int follow, struc
     if (given)
         return nv_xstrdup(given);
     if ((rc = nv_config_candidate("netverify.yaml", ".", follow, d)) != 0)
-        return rc > 0 ? nv_xstrdup("netverify.yaml") : NULL;
+        return rc > 0 ? nv_config_found(nv_xstrdup("netverify.yaml"), 1, d) : NULL;
     if (!first || !strcmp(first, "-"))
         return NULL;
     n = strlen(first) + 32;
@@ -370,7 +428,7 @@ char *nv_cli_find_config(const char *given, const char *first, int follow, struc
     rc = nv_config_candidate(p, dir, follow, d);
     free(dir);
     if (rc > 0)
-        return p;
+        return nv_config_found(p, 0, d);
     free(p);
     return NULL;
 }

@@ -79,7 +79,7 @@ int main(int argc, char **argv)
             struct nv_cli cli;
             int rc;
             nv_cli_init(&cli, nv_commands[i].name, nv_commands[i].flags);
-            rc = nv_commands[i].fn(argc - 1, argv + 1, &cli);
+            rc = nv_cli_strict(&cli, nv_commands[i].fn(argc - 1, argv + 1, &cli));
             nv_cli_release(&cli);
             return rc;
         }

@@ -6,6 +6,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/profile.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -49,10 +50,17 @@ void nv_profile_init(struct nv_profile *p)
 
 void nv_profile_release(struct nv_profile *p)
 {
+    size_t i;
+
     free(p->pod);
     free(p->svc);
     p->pod = p->svc = NULL;
     p->npod = p->nsvc = 0;
+    for (i = 0; i < p->nexclude; i++)
+        free((void *)(uintptr_t)p->exclude[i].glob); /* the pattern and its file name: one block */
+    free(p->exclude);
+    p->exclude = NULL;
+    p->nexclude = 0;
 }
 
 static struct nv_iprange *nv_ranges_dup(const struct nv_iprange *r, size_t n)
@@ -208,11 +216,12 @@ void nv_profile_apply_opts(struct nv_profile *p, const struct nv_profile_opts *o
 struct nv_read_ctx {
     struct nv_profile *p;
     struct nv_diags *d;
+    const char *path;
     int seen;
 };
 
 static const char *const k_keys[] = {
-    "cni", "podCIDRs", "serviceCIDRs", "ipBlockMatchesPods", "hostNetwork", NULL};
+    "cni", "podCIDRs", "serviceCIDRs", "ipBlockMatchesPods", "hostNetwork", "assume", NULL};
 
 /* A list of CIDRs; replaces *out. */
 static void nv_read_cidrs(struct nv_read_ctx *x, const struct nv_node *n, const char *key,
@@ -285,6 +294,77 @@ static void nv_read_behaviour(struct nv_read_ctx *x, size_t bi, const struct nv_
     x->p->pin[bi] = (unsigned char)v;
 }
 
+/* 'cluster: assume: [kube-dns]': the add-ons the cluster runs that the manifests lack. */
+static void nv_read_assume(struct nv_read_ctx *x, const struct nv_node *n)
+{
+    size_t i;
+
+    if (nv_node_is_null(n))
+        return;
+    if (n->type != NV_NODE_SEQ) {
+        nv_diag_error(x->d, n->loc, NV_E_TYPE, "'assume' must be a list, not %s",
+                      nv_node_type_name(n));
+        return;
+    }
+    for (i = 0; i < n->n; i++) {
+        const struct nv_node *it = n->items[i];
+        unsigned a;
+        if (it->type != NV_NODE_SCALAR || it->kind != NV_SCALAR_STR)
+            nv_diag_error(x->d, it->loc, NV_E_TYPE, "'assume' item must be a string, not %s",
+                          nv_node_type_name(it));
+        else if (!(a = nv_assume_parse(it->str)))
+            nv_diag_error(x->d, it->loc, NV_E_VALUE, "unknown add-on '%s' (expected %s)", it->str,
+                          nv_assume_names());
+        else
+            x->p->assume |= a;
+    }
+}
+
+/* The top-level 'exclude:' list: globs of files and directories the input leaves out. */
+static void nv_read_exclude(struct nv_read_ctx *x, const struct nv_node *n, const char *path)
+{
+    size_t i;
+
+    if (nv_node_is_null(n))
+        return;
+    if (n->type != NV_NODE_SEQ) {
+        nv_diag_error(x->d, n->loc, NV_E_TYPE, "'exclude' must be a list of globs, not %s",
+                      nv_node_type_name(n));
+        return;
+    }
+    if (n->n > NV_EXCLUDE_MAX) {
+        nv_diag_error(x->d, n->loc, NV_E_LIMIT, "more than %d exclude patterns", NV_EXCLUDE_MAX);
+        return;
+    }
+    for (i = 0; i < n->n; i++) {
+        const struct nv_node *it = n->items[i];
+        struct nv_exclude *e;
+        size_t gl, fl = strlen(path);
+        char *block;
+        if (it->type != NV_NODE_SCALAR || it->kind != NV_SCALAR_STR || !it->len) {
+            nv_diag_error(x->d, it->loc, NV_E_TYPE, "'exclude' item must be a glob, not %s",
+                          it->type == NV_NODE_SCALAR && it->kind == NV_SCALAR_STR
+                              ? "an empty string"
+                              : nv_node_type_name(it));
+            continue;
+        }
+        if ((gl = strlen(it->str)) > NV_EXCLUDE_MAX_LEN || gl != it->len) {
+            nv_diag_error(x->d, it->loc, NV_E_LIMIT,
+                          "exclude pattern longer than %d bytes or with a NUL byte",
+                          NV_EXCLUDE_MAX_LEN);
+            continue;
+        }
+        block = nv_xmalloc(gl + fl + 2);
+        memcpy(block, it->str, gl + 1);
+        memcpy(block + gl + 1, path, fl + 1);
+        x->p->exclude = nv_xrealloc(x->p->exclude, (x->p->nexclude + 1) * sizeof(*x->p->exclude));
+        e = &x->p->exclude[x->p->nexclude++];
+        e->glob = block;
+        e->loc = it->loc;
+        e->loc.file = block + gl + 1;
+    }
+}
+
 static void nv_read_cluster(struct nv_read_ctx *x, const struct nv_node *c)
 {
     const struct nv_node *n;
@@ -302,7 +382,7 @@ static void nv_read_cluster(struct nv_read_ctx *x, const struct nv_node *c)
         if (!k_keys[j])
             nv_diag_error(x->d, k->loc, NV_E_VALUE,
                           "unknown field '%s' in 'cluster' (expected cni, podCIDRs, serviceCIDRs, "
-                          "ipBlockMatchesPods or hostNetwork)",
+                          "ipBlockMatchesPods, hostNetwork or assume)",
                           k->type == NV_NODE_SCALAR ? k->str : "?");
     }
     /* the named profile first: the fields that name a behaviour override it */
@@ -326,6 +406,8 @@ static void nv_read_cluster(struct nv_read_ctx *x, const struct nv_node *c)
         nv_read_cidrs(x, n, "podCIDRs", &x->p->pod, &x->p->npod);
     if ((n = nv_node_get(c, "serviceCIDRs")))
         nv_read_cidrs(x, n, "serviceCIDRs", &x->p->svc, &x->p->nsvc);
+    if ((n = nv_node_get(c, "assume")))
+        nv_read_assume(x, n);
 }
 
 static void nv_on_config_doc(const struct nv_node *root, unsigned docno, void *arg)
@@ -338,6 +420,8 @@ static void nv_on_config_doc(const struct nv_node *root, unsigned docno, void *a
         return; /* the claims reader says what is wrong with such a file */
     if ((c = nv_node_get(root, "cluster")) && !nv_node_is_null(c))
         nv_read_cluster(x, c);
+    if ((c = nv_node_get(root, "exclude")))
+        nv_read_exclude(x, c, x->path);
 }
 
 int nv_profile_read(struct nv_profile *p, const char *path, struct nv_diags *d)
@@ -359,6 +443,7 @@ int nv_profile_read(struct nv_profile *p, const char *path, struct nv_diags *d)
         memset(&x, 0, sizeof(x));
         x.p = p;
         x.d = d;
+        x.path = path;
         nv_yaml_limits_default(&lim);
         lim.max_file_bytes = NV_CLAIMS_MAX_BYTES;
         nv_arena_init(&scratch);

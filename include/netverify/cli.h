@@ -52,14 +52,18 @@ struct nv_cli {
     const char *name;
     unsigned flags; /* enum nv_cmd_flags */
     struct nv_load_opts lo;
-    const char *output;       /* -o FILE, or NULL */
-    const char *claims;       /* -c, --claims FILE (NV_READS_CLAIMS), or NULL */
-    int self_flows;           /* --self-flows (NV_LISTS_FLOWS) */
-    int format;               /* index of --format's value in spec->formats (0 by default) */
-    double timeout;           /* --timeout SECS (default 30) */
-    const char *arg;          /* the argument of the command's own option just returned */
-    int status;               /* when nv_cli_next() returned -1: the exit status */
-    struct nv_view_opts view; /* the filters (NV_TAKES_FILTERS); nv_cli_release() frees them */
+    const char *output;         /* -o FILE, or NULL */
+    const char *claims;         /* -c, --claims FILE (NV_READS_CLAIMS), or NULL */
+    int self_flows;             /* --self-flows (NV_LISTS_FLOWS) */
+    int format;                 /* index of --format's value in spec->formats (0 by default) */
+    double timeout;             /* --timeout SECS (default 30) */
+    const char *arg;            /* the argument of the command's own option just returned */
+    int status;                 /* when nv_cli_next() returned -1: the exit status */
+    struct nv_view_opts view;   /* the filters (NV_TAKES_FILTERS); nv_cli_release() frees them */
+    int strict;                 /* --strict */
+    struct nv_load_stats stats; /* what the loads met (lo.stats points here) */
+    size_t nexclude;            /* --exclude GLOB, in lo.exclude */
+    struct nv_exclude exclude[NV_EXCLUDE_MAX];
     /* private to cli.c: the shared options and the command's, merged */
     struct option all_longopts[NV_CLI_MAX_OPTS + 1];
     char all_shortopts[2 * NV_CLI_MAX_OPTS + 1];
@@ -75,6 +79,14 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli);
 void nv_cli_init(struct nv_cli *cli, const char *name, unsigned flags);
 /* Release what the options of a run hold. */
 void nv_cli_release(struct nv_cli *cli);
+
+/*
+ * --strict: the exit status 'rc' of a command becomes 1 (after a line on
+ * stderr) when it is 0 or 4 and the input held objects of kinds that enforce
+ * traffic and are not modelled. Other statuses, and runs without --strict,
+ * keep theirs.
+ */
+int nv_cli_strict(struct nv_cli *cli, int rc);
 
 /*
  * The option front-end, as getopt_long(): call it until it returns 0. The
@@ -113,7 +125,15 @@ int nv_cli_usage_error(const char *usage, const char *fmt, ...) NV_PRINTF(2, 3);
     "                        (default 512)\n"                                                      \
     "      --max-nodes N     refuse documents of more than N nodes (default 5000000)\n"            \
     "      --follow-symlinks follow symbolic links that lead out of a directory given\n"           \
-    "                        on the command line (default: skipped with a warning)\n"
+    "                        on the command line (default: skipped with a warning)\n"              \
+    "      --exclude GLOB    leave out the files and directories a directory walk\n"               \
+    "                        finds that match GLOB, relative to that PATH ('*' within\n"           \
+    "                        a name, '**' across directories; without '/', any name;\n"            \
+    "                        repeatable; also 'exclude:' in netverify.yaml)\n"                     \
+    "      --assume kube-dns add kube-system/coredns (k8s-app=kube-dns, UDP and TCP\n"             \
+    "                        53) when the input has no kube-dns; marked as assumed\n"              \
+    "      --strict          exit 1 when the input has objects of kinds that enforce\n"            \
+    "                        traffic and are not modelled (CiliumNetworkPolicy, ...)\n"
 #define NV_CLI_FILTERS_HELP                                                                        \
     "      --focus EP        only the flows to and from EP (repeatable): NS/NAME,\n"               \
     "                        NS/NAME[Kind], a unique NAME, 'svc NS/NAME' or an address\n"          \

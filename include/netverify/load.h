@@ -15,6 +15,52 @@
 #include "netverify/profile.h"
 #include "netverify/yaml.h"
 
+/* The system workloads --assume adds when the input lacks them (bits of nv_load_opts.assume). */
+enum nv_assume {
+    NV_ASSUME_KUBE_DNS = 1 << 0, /* kube-system/coredns, k8s-app=kube-dns, UDP and TCP 53 */
+};
+/* The name of --assume's value for bit 'a', and the bit of a name (0: unknown). */
+const char *nv_assume_name(unsigned a);
+unsigned nv_assume_parse(const char *name);
+/* Every name --assume takes, for messages ("kube-dns"). */
+const char *nv_assume_names(void);
+/* The kind an assumed workload has in every output: "Deployment (assumed)". */
+#define NV_ASSUMED_KIND "Deployment (assumed)"
+
+/*
+ * What a load met that a command may have to act on (--strict): filled by
+ * nv_load() and friends when nv_load_opts.stats is set (added to, not reset).
+ */
+struct nv_load_stats {
+    /* objects of kinds that enforce traffic and are not modelled (CiliumNetworkPolicy, Calico
+     * policies, ...): the results ignore them; the first one ("CiliumNetworkPolicy 'x'", owned)
+     * and where it is */
+    size_t enforcing;
+    char *first;
+    struct nv_loc first_loc;
+    char *first_file; /* owns first_loc.file */
+    size_t excluded;  /* files --exclude left out */
+    size_t skipped;   /* documents without apiVersion or kind, skipped */
+    size_t assumed;   /* workloads --assume added */
+};
+void nv_load_stats_release(struct nv_load_stats *s);
+
+/*
+ * Whether 'kind' (with 'api_version', which may be NULL) is a policy kind of a
+ * network plugin or add-on that enforces traffic and that netverify does not
+ * model: its rules may allow or block what the results say.
+ */
+int nv_load_enforcing_kind(const char *kind, const char *api_version);
+
+/*
+ * Whether path 'rel' (relative to the directory given, '/'-separated, no
+ * leading "./") matches 'glob': '*' and '?' and '[...]' within one path
+ * component, '**' across components (followed by a slash: zero or more
+ * directories), a backslash escapes. A glob without '/' is matched against the last component only.
+ * A trailing '/' matches directories only ('is_dir').
+ */
+int nv_load_glob_match(const char *glob, const char *rel, int is_dir);
+
 struct nv_load_opts {
     struct nv_yaml_limits limits;
     struct nv_profile_opts cluster;   /* --cni, --pod-cidr, ... as given */
@@ -22,6 +68,12 @@ struct nv_load_opts {
     /* follow symbolic links that lead out of a directory given on the command line */
     int follow_symlinks;
     size_t max_claims; /* claims in a claims file (NV_CLAIMS_MAX_DEFAULT) */
+    /* --exclude GLOB (the profile adds netverify.yaml's): files and directories a walk of a
+     * directory given on the command line leaves out (a file given by name is always read) */
+    const struct nv_exclude *exclude;
+    size_t nexclude;
+    unsigned assume;             /* --assume: enum nv_assume bits (the profile adds its own) */
+    struct nv_load_stats *stats; /* where to count what --strict looks at, or NULL */
 };
 void nv_load_opts_default(struct nv_load_opts *o);
 

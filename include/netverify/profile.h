@@ -61,11 +61,30 @@ struct nv_combo {
     unsigned char v[NV_NBEHAVIOURS];
 };
 
+/*
+ * A pattern of --exclude GLOB or of netverify.yaml's 'exclude:' list (see
+ * nv_load_glob_match() and docs/inputs.md). loc is the pattern's position in
+ * netverify.yaml; loc.file is NULL for --exclude.
+ */
+struct nv_exclude {
+    const char *glob;
+    struct nv_loc loc;
+};
+
+/* The most --exclude options, and 'exclude:' patterns, one run takes; the longest pattern. */
+#define NV_EXCLUDE_MAX 256
+#define NV_EXCLUDE_MAX_LEN 1024
+
 struct nv_profile {
     const char *cni;                   /* the named profile, or NULL (static string) */
     unsigned char pin[NV_NBEHAVIOURS]; /* a value, or NV_UNKNOWN */
     size_t npod, nsvc;
     struct nv_iprange *pod, *svc; /* pod and service CIDRs (owned, see below) */
+    /* netverify.yaml's 'exclude:' patterns and 'cluster: assume:' (enum nv_assume bits):
+     * read with the profile, used by the loader only (a model's copy has none) */
+    struct nv_exclude *exclude;
+    size_t nexclude;
+    unsigned assume;
 };
 
 /* Every behaviour unknown, no CIDR: the generic profile. */
