@@ -125,7 +125,13 @@ def big_comments(t):
 
 
 def many_docs(t):
-    return LIST + [write_chunks(t + "/docs.yaml", "---\n{}\n", 1000000)]
+    # each an object without a kind (a mapping without kind, metadata or spec is skipped)
+    return LIST + [write_chunks(t + "/docs.yaml", "---\n{spec: {}}\n", 1000000)]
+
+
+def many_values_docs(t):
+    # documents that are no Kubernetes object, each skipped with a note, and one Pod
+    return LIST + [write_chunks(t + "/docs.yaml", "---\na: 1\n", 1000000, "", "---\n" + POD)]
 
 
 def many_empty_docs(t):
@@ -386,6 +392,9 @@ CASES = [
     ("million-docs", many_docs, 2,
      r"docs\.yaml:2:1: error: object has no 'kind'.*only the first 1000 diagnostics", 30, 1024),
     ("million-empty-docs", many_empty_docs, 0, r"^$", 30, 1024),
+    ("million-values-docs", many_values_docs, 0,
+     r"docs\.yaml:2:1: note: document skipped: not a Kubernetes object.*only the first 1000 "
+     r"diagnostics", 30, 1024),
     ("binary-garbage", garbage, 2,
      r"garbage\.yaml: error: invalid input: .* at byte offset \d+", 20, 1024),
     ("yaml-punctuation", punctuation, 2, r"soup\.yaml:\d+:\d+: error: invalid YAML", 20, 1024),
