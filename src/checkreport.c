@@ -14,7 +14,7 @@
 #include "netverify/json.h"
 #include "netverify/report.h"
 
-static const char *nv_part_name(enum nv_part_kind k)
+static const char *nv_check_report_part_name(enum nv_part_kind k)
 {
     switch (k) {
     case NV_PART_REACHES:
@@ -47,7 +47,7 @@ static const char *nv_verdict_name(enum nv_verdict v)
 static const char *const k_fate_names[] = {"holds", "refuted", "addresses", "undecided"};
 
 /* The counterexample of part p of claim i. */
-static const struct nv_cex *nv_cex_of(const struct nv_check_run *run, size_t i, size_t p)
+static const struct nv_cex *nv_check_report_cex(const struct nv_check_run *run, size_t i, size_t p)
 {
     return &run->cex[2 * i + p];
 }
@@ -60,11 +60,15 @@ static const struct nv_cex *nv_depending_cex(const struct nv_check_run *run, siz
 
     for (p = 0; p < r->nparts; p++)
         if (r->parts[p].verdict == NV_DEPENDS)
-            return nv_cex_of(run, i, p);
+            return nv_check_report_cex(run, i, p);
     return NULL;
 }
 
-int nv_check_report_text(const struct nv_check_run *run, FILE *fp)
+/*
+ * The text report: a line per claim (and the counterexample of one that
+ * does not hold), then the counts.
+ */
+static int nv_check_report_text(const struct nv_check_run *run, FILE *fp)
 {
     const size_t *counts = run->counts;
     size_t i, p, k;
@@ -91,16 +95,16 @@ int nv_check_report_text(const struct nv_check_run *run, FILE *fp)
             if (part->verdict == NV_UNDECIDED) {
                 nv_escape_term_line(fp, "          undecided (%s)%s%s",
                                     part->why ? part->why : "unknown", r->nparts > 1 ? ": " : "",
-                                    r->nparts > 1 ? nv_part_name(part->kind) : "");
+                                    r->nparts > 1 ? nv_check_report_part_name(part->kind) : "");
                 continue;
             }
             if (part->verdict != NV_REFUTED && part->verdict != NV_DEPENDS)
                 continue;
-            head = nv_report_headline(run->m, nv_cex_of(run, i, p));
+            head = nv_report_headline(run->m, nv_check_report_cex(run, i, p));
             nv_escape_term_line(fp, "          %s", head);
             free(head);
             if (part->kind != NV_PART_ISOLATED)
-                nv_report_because(run->m, nv_cex_of(run, i, p), lines, &n);
+                nv_report_because(run->m, nv_check_report_cex(run, i, p), lines, &n);
             for (k = 0; k < n; k++) {
                 nv_escape_term_line(fp, "            %s", lines[k]);
                 free(lines[k]);
@@ -119,8 +123,8 @@ int nv_check_report_text(const struct nv_check_run *run, FILE *fp)
 }
 
 /* A witness end; an external one with the range of addresses it stands for. */
-static struct nv_json *nv_json_end(const struct nv_model *m, const struct nv_end *e,
-                                   const struct nv_iprange *range)
+static struct nv_json *nv_check_report_json_end(const struct nv_model *m, const struct nv_end *e,
+                                                const struct nv_iprange *range)
 {
     struct nv_json *o = nv_json_object();
     char ip[NV_IP_BUFSZ];
@@ -151,7 +155,7 @@ static struct nv_json *nv_json_end(const struct nv_model *m, const struct nv_end
 }
 
 /* {"ipBlockMatchesPods": true, "hostNetwork": "node"} */
-static struct nv_json *nv_json_combo(const struct nv_combo *c)
+static struct nv_json *nv_check_report_json_combo(const struct nv_combo *c)
 {
     struct nv_json *o = nv_json_object();
 
@@ -163,8 +167,8 @@ static struct nv_json *nv_json_combo(const struct nv_combo *c)
 }
 
 /* The witness of a refuted part and the rules behind it. */
-static void nv_json_witness(const struct nv_model *m, const struct nv_cex *x,
-                            struct nv_json **witness, struct nv_json **because)
+static void nv_check_report_json_witness(const struct nv_model *m, const struct nv_cex *x,
+                                         struct nv_json **witness, struct nv_json **because)
 {
     const struct nv_part *p = x->part;
     struct nv_json *w = nv_json_object(), *b = nv_json_array();
@@ -175,17 +179,17 @@ static void nv_json_witness(const struct nv_model *m, const struct nv_cex *x,
 
     nv_json_set(w, "summary", nv_json_str(head));
     free(head);
-    nv_json_set(w, "src", nv_json_end(m, &p->w.src, &x->src_range));
+    nv_json_set(w, "src", nv_check_report_json_end(m, &p->w.src, &x->src_range));
     if (!p->w.robust && p->ncombos) {
         /* what the flow assumes of the plugin (and of the pods' nodes) */
-        nv_json_set(w, "assumes", nv_json_combo(&p->w.combo));
+        nv_json_set(w, "assumes", nv_check_report_json_combo(&p->w.combo));
         if (p->w.local)
             nv_json_set(w, "sameNode", nv_json_bool(1));
     }
     if (p->kind == NV_PART_ISOLATED) {
         nv_json_set(w, "direction", nv_json_str(p->w.dir == NV_INGRESS ? "ingress" : "egress"));
     } else {
-        nv_json_set(w, "dst", nv_json_end(m, &p->w.dst, &x->dst_range));
+        nv_json_set(w, "dst", nv_check_report_json_end(m, &p->w.dst, &x->dst_range));
         nv_buf_init(&pb, 0);
         nv_ports_write(&pb, &m->ports, x->ports, 0);
         nv_json_set(w, "ports", nv_json_str(nv_buf_str(&pb)));
@@ -208,12 +212,13 @@ static void nv_json_witness(const struct nv_model *m, const struct nv_cex *x,
     *because = b;
 }
 
-static struct nv_json *nv_json_part(const struct nv_check_run *run, size_t i, size_t part)
+static struct nv_json *nv_check_report_json_part(const struct nv_check_run *run, size_t i,
+                                                 size_t part)
 {
     const struct nv_part *p = &run->results[i].parts[part];
     struct nv_json *o = nv_json_object(), *w, *b;
 
-    nv_json_set(o, "part", nv_json_str(nv_part_name(p->kind)));
+    nv_json_set(o, "part", nv_json_str(nv_check_report_part_name(p->kind)));
     nv_json_set(o, "verdict", nv_json_str(nv_verdict_name(p->verdict)));
     nv_json_set(o, "holds",
                 p->verdict == NV_UNDECIDED ? nv_json_null() : nv_json_bool(p->verdict == NV_HOLDS));
@@ -222,11 +227,11 @@ static struct nv_json *nv_json_part(const struct nv_check_run *run, size_t i, si
     if (p->verdict == NV_DEPENDS) {
         struct nv_json *under = nv_json_array();
         size_t k;
-        char *cond = nv_report_condition(run->m, nv_cex_of(run, i, part));
+        char *cond = nv_report_condition(run->m, nv_check_report_cex(run, i, part));
         nv_json_set(o, "condition", nv_json_str(cond));
         free(cond);
         for (k = 0; k < p->ncombos; k++) {
-            struct nv_json *u = nv_json_combo(&p->combos[k]);
+            struct nv_json *u = nv_check_report_json_combo(&p->combos[k]);
             nv_json_set(u, "fate", nv_json_str(k_fate_names[p->fate[k]]));
             nv_json_push(under, u);
         }
@@ -234,13 +239,14 @@ static struct nv_json *nv_json_part(const struct nv_check_run *run, size_t i, si
     }
     if (p->verdict != NV_REFUTED && p->verdict != NV_DEPENDS)
         return o;
-    nv_json_witness(run->m, nv_cex_of(run, i, part), &w, &b);
+    nv_check_report_json_witness(run->m, nv_check_report_cex(run, i, part), &w, &b);
     nv_json_set(o, "witness", w);
     nv_json_set(o, "because", b);
     return o;
 }
 
-int nv_check_report_json(const struct nv_check_run *run, FILE *fp)
+/* {"claims": [...], "summary": {...}} */
+static int nv_check_report_json(const struct nv_check_run *run, FILE *fp)
 {
     struct nv_json *root = nv_json_object(), *arr = nv_json_array(), *sum = nv_json_object();
     const size_t *counts = run->counts;
@@ -264,7 +270,7 @@ int nv_check_report_json(const struct nv_check_run *run, FILE *fp)
             free(dep);
         }
         for (p = 0; p < r->nparts; p++)
-            nv_json_push(parts, nv_json_part(run, i, p));
+            nv_json_push(parts, nv_check_report_json_part(run, i, p));
         /* the first refuted (else depending) part's witness, at the claim's level as well */
         for (p = 0; p < r->nparts && r->parts[p].verdict != NV_REFUTED; p++)
             ;
@@ -273,7 +279,7 @@ int nv_check_report_json(const struct nv_check_run *run, FILE *fp)
                 ;
         if (p < r->nparts) {
             struct nv_json *w, *b;
-            nv_json_witness(run->m, nv_cex_of(run, i, p), &w, &b);
+            nv_check_report_json_witness(run->m, nv_check_report_cex(run, i, p), &w, &b);
             nv_json_set(o, "witness", w);
             nv_json_set(o, "because", b);
         } else {
@@ -335,7 +341,8 @@ static void nv_sarif_related(const struct nv_cex *x, struct nv_json *arr)
     }
 }
 
-int nv_check_report_sarif(const struct nv_check_run *run, FILE *fp)
+/* A SARIF 2.1.0 log, a result per part that does not hold. */
+static int nv_check_report_sarif(const struct nv_check_run *run, FILE *fp)
 {
     struct nv_json *rules = nv_json_array();
     struct nv_sarif so;
@@ -367,11 +374,11 @@ int nv_check_report_sarif(const struct nv_check_run *run, FILE *fp)
                                                       : nv_verdict_name(part->verdict),
                           c->name ? c->name : c->text);
             if (part->verdict == NV_REFUTED) {
-                char *head = nv_report_headline(run->m, nv_cex_of(run, i, p));
+                char *head = nv_report_headline(run->m, nv_check_report_cex(run, i, p));
                 nv_buf_printf(&b, ": %s", head);
                 free(head);
             } else if (part->verdict == NV_DEPENDS) {
-                char *dep = nv_report_depends(run->m, nv_cex_of(run, i, p));
+                char *dep = nv_report_depends(run->m, nv_check_report_cex(run, i, p));
                 nv_buf_printf(&b, ": %s", dep);
                 free(dep);
             } else {
@@ -390,7 +397,7 @@ int nv_check_report_sarif(const struct nv_check_run *run, FILE *fp)
             nv_json_set(res, "locations", locs);
             if (part->verdict == NV_REFUTED || part->verdict == NV_DEPENDS) {
                 rel = nv_json_array();
-                nv_sarif_related(nv_cex_of(run, i, p), rel);
+                nv_sarif_related(nv_check_report_cex(run, i, p), rel);
                 nv_json_set(res, "relatedLocations", rel);
             }
             nv_report_sarif_result(&so, res);
@@ -415,7 +422,7 @@ static void nv_junit_text(const struct nv_check_run *run, size_t i, struct nv_bu
             nv_buf_putc(b, '\n');
         }
         if (part->verdict == NV_DEPENDS) {
-            char *dep = nv_report_depends(run->m, nv_cex_of(run, i, p));
+            char *dep = nv_report_depends(run->m, nv_check_report_cex(run, i, p));
             nv_buf_puts(b, "depends: ");
             nv_escape_xml(b, dep, 0);
             nv_buf_putc(b, '\n');
@@ -424,13 +431,13 @@ static void nv_junit_text(const struct nv_check_run *run, size_t i, struct nv_bu
         if (part->verdict != NV_REFUTED && part->verdict != NV_DEPENDS)
             continue;
         {
-            char *head = nv_report_headline(run->m, nv_cex_of(run, i, p));
+            char *head = nv_report_headline(run->m, nv_check_report_cex(run, i, p));
             nv_escape_xml(b, head, 0);
             nv_buf_putc(b, '\n');
             free(head);
         }
         if (part->kind != NV_PART_ISOLATED)
-            nv_report_because(run->m, nv_cex_of(run, i, p), lines, &n);
+            nv_report_because(run->m, nv_check_report_cex(run, i, p), lines, &n);
         for (k = 0; k < n; k++) {
             nv_escape_xml(b, lines[k], 0);
             nv_buf_putc(b, '\n');
@@ -439,7 +446,8 @@ static void nv_junit_text(const struct nv_check_run *run, size_t i, struct nv_bu
     }
 }
 
-int nv_check_report_junit(const struct nv_check_run *run, FILE *fp)
+/* JUnit XML, a test case per claim. */
+static int nv_check_report_junit(const struct nv_check_run *run, FILE *fp)
 {
     const size_t *counts = run->counts;
     size_t i;

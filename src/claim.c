@@ -1162,8 +1162,8 @@ static int nv_on_picks(const struct nv_portspec *ps, const struct nv_service_por
 }
 
 /* Every 'on' entry must pick a port of the Service; report those that pick none. */
-static int nv_check_on_ports(const struct nv_claim *c, const struct nv_set *s,
-                             const struct nv_service *svc, struct nv_diags *d)
+static int nv_claim_check_on_ports(const struct nv_claim *c, const struct nv_set *s,
+                                   const struct nv_service *svc, struct nv_diags *d)
 {
     size_t i, j;
     int rc = 0;
@@ -1274,7 +1274,7 @@ static int nv_resolve_svc(struct nv_claim *c, struct nv_set *s, struct nv_model 
         return 0; /* a source is the Service's pods; no pods: "matches nothing", reported after */
     if (!svc->nports)
         return nv_diag_error(d, s->loc, NV_E_VALUE, "Service '%s/%s' has no ports", s->ns, s->name);
-    if (c->has_on && nv_check_on_ports(c, s, svc, d) < 0)
+    if (c->has_on && nv_claim_check_on_ports(c, s, svc, d) < 0)
         return -1;
     /* as a destination: the Service ports picked, each mapped to its target port per pod */
     ports = nv_arena_alloc(&m->arena, (svc->nports + 1) * sizeof(*ports));
@@ -1435,8 +1435,8 @@ static void nv_narrow_to_names(struct nv_claim *c, const struct nv_model *m,
 }
 
 /* "; did you mean 'http'?" when a pod of set s declares a port name near 'name' ("" if none). */
-static const char *nv_port_name_hint(const struct nv_set *s, const char *name,
-                                     const struct nv_model *m, char *buf)
+static const char *nv_claim_port_name_hint(const struct nv_set *s, const char *name,
+                                           const struct nv_model *m, char *buf)
 {
     struct nv_suggest sg;
     size_t i, k;
@@ -1518,7 +1518,7 @@ static int nv_resolve_port_names(struct nv_claim *c, struct nv_model *m, struct 
                           s->text, nv_proto_name(ps->proto), ps->name, other);
         else
             nv_diag_error(d, ps->loc, NV_E_VALUE, "no pod of '%s' declares a port named '%s'%s",
-                          s->text, ps->name, nv_port_name_hint(s, ps->name, m, hint));
+                          s->text, ps->name, nv_claim_port_name_hint(s, ps->name, m, hint));
     }
     if (rc == 0 && nnamed == c->nports) {
         nv_narrow_to_names(c, m, keep, d);
@@ -1535,8 +1535,8 @@ static int nv_resolve_port_names(struct nv_claim *c, struct nv_model *m, struct 
  * Whether some flow runs from set a (its complement when 'outside') to set b:
  * two distinct endpoints, not both external addresses.
  */
-static int nv_part_related(const struct nv_model *m, const struct nv_set *a, int outside,
-                           const struct nv_set *b)
+static int nv_claim_part_related(const struct nv_model *m, const struct nv_set *a, int outside,
+                                 const struct nv_set *b)
 {
     size_t i, j, na = 0, atoms = 0, first = 0;
 
@@ -1561,10 +1561,11 @@ static int nv_part_related(const struct nv_model *m, const struct nv_set *a, int
  * flows: external addresses never reach each other, and a pod's traffic to
  * itself never counts.
  */
-static int nv_check_related(const struct nv_claim *cl, const struct nv_model *m, struct nv_diags *d)
+static int nv_claim_check_related(const struct nv_claim *cl, const struct nv_model *m,
+                                  struct nv_diags *d)
 {
-    if (nv_part_related(m, &cl->a, 0, &cl->b)) {
-        if (!cl->only || nv_part_related(m, &cl->a, 1, &cl->b))
+    if (nv_claim_part_related(m, &cl->a, 0, &cl->b)) {
+        if (!cl->only || nv_claim_part_related(m, &cl->a, 1, &cl->b))
             return 0;
         return nv_diag_error(d, cl->loc, NV_E_VALUE,
                              "nothing outside '%s' could reach '%s': the 'only' half would hold "
@@ -1616,7 +1617,8 @@ int nv_claim_resolve(struct nv_claim *cl, struct nv_model *m, struct nv_diags *d
     if (cl->kind != NV_CLAIM_ISOLATED && nv_resolve_set(cl, &cl->b, m, d) < 0)
         rc = -1;
     else if (cl->kind != NV_CLAIM_ISOLATED && rc == 0 &&
-             (rc = nv_resolve_port_names(cl, m, d)) == 0 && (rc = nv_check_related(cl, m, d)) == 0)
+             (rc = nv_resolve_port_names(cl, m, d)) == 0 &&
+             (rc = nv_claim_check_related(cl, m, d)) == 0)
         nv_warn_hostnet_set(&cl->b, m, d);
     return rc;
 }

@@ -20,7 +20,7 @@ static const char k_usage[] =
     "netverify check PATH... [--claims FILE] [--format text|json|sarif|junit] [-o FILE] "
     "[--emit-smt DIR] [--timeout SECS] [--cross-check] [--jobs N] [INPUT OPTIONS]";
 
-static void nv_check_help(void)
+static void nv_cmd_check_help(void)
 {
     printf("usage: %s\n\n", k_usage);
     fputs(
@@ -64,8 +64,8 @@ int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
         {"jobs", required_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
-    static const struct nv_cli_spec spec = {k_usage, nv_check_help, nv_check_formats,
-                                            NULL,    opts,          "j:"};
+    static const struct nv_cli_spec spec = {
+        k_usage, nv_cmd_check_help, nv_check_formats, NULL, opts, "j:"};
     struct nv_load_opts lo;
     struct nv_diags fd;
     struct nv_claims claims;

@@ -25,7 +25,7 @@ static const char k_usage[] =
 #define NV_FAIL_CHANGED 4
 #define NV_FAIL_CLAIMS 8
 
-static void nv_diff_help(void)
+static void nv_cmd_diff_help(void)
 {
     printf("usage: %s\n\n", k_usage);
     fputs(
@@ -62,8 +62,8 @@ struct nv_diff_run {
     struct nv_rows *w;
 };
 
-static void nv_diff_row(void *ctx, enum nv_row_change k, const struct nv_flow_end *s,
-                        const struct nv_flow_end *d, uint32_t before, uint32_t after)
+static void nv_cmd_diff_row(void *ctx, enum nv_row_change k, const struct nv_flow_end *s,
+                            const struct nv_flow_end *d, uint32_t before, uint32_t after)
 {
     struct nv_diff_run *R = ctx;
     struct nv_loc loc;
@@ -73,12 +73,12 @@ static void nv_diff_row(void *ctx, enum nv_row_change k, const struct nv_flow_en
     nv_rows_change(R->w, k, s, d, before, after, nv_rows_wants_loc(R->w) ? &loc : NULL);
 }
 
-static void nv_diff_claim_row(void *w, const struct nv_row_claim *c)
+static void nv_cmd_diff_claim_row(void *w, const struct nv_row_claim *c)
 {
     nv_rows_claim(w, c);
 }
 
-static int nv_parse_fail_on(const char *arg, int *out)
+static int nv_cmd_diff_parse_fail_on(const char *arg, int *out)
 {
     static const char *const names[] = {"added", "removed", "changed", "claims", "any", NULL};
     static const int bits[] = {NV_FAIL_ADDED, NV_FAIL_REMOVED, NV_FAIL_CHANGED, NV_FAIL_CLAIMS,
@@ -108,7 +108,8 @@ int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli)
         {"fail-on", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0},
     };
-    static const struct nv_cli_spec spec = {k_usage, nv_diff_help, formats, aliases, opts, NULL};
+    static const struct nv_cli_spec spec = {k_usage, nv_cmd_diff_help, formats, aliases, opts,
+                                            NULL};
     struct nv_load_opts lo;
     struct nv_diff_run R;
     struct nv_diff *D = &R.D;
@@ -126,7 +127,7 @@ int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli)
     while ((c = nv_cli_next(cli, &spec, argc, argv)) > 0) {
         switch (c) {
         case 'F':
-            if (nv_parse_fail_on(cli->arg, &fail_on) < 0)
+            if (nv_cmd_diff_parse_fail_on(cli->arg, &fail_on) < 0)
                 return nv_cli_usage_error(k_usage,
                                           "invalid --fail-on '%s' (added, removed, changed, "
                                           "claims or any, separated by commas)",
@@ -191,11 +192,11 @@ int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli)
         goto out;
     }
     R.w = nv_rows_new(fp, NV_ROWS_DIFF, fmt, &D->new.m->ports, D->nw);
-    nv_diff_each(D, nv_diff_row, &R);
+    nv_diff_each(D, nv_cmd_diff_row, &R);
     nv_phase("diff");
     if (claims_path) {
         nv_rows_claims(R.w);
-        worse = nv_diff_claims(D, nv_diff_claim_row, R.w);
+        worse = nv_diff_claims(D, nv_cmd_diff_claim_row, R.w);
     }
     if (nv_rows_finish(R.w) < 0)
         rc = NV_EXIT_INTERNAL;

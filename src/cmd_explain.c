@@ -19,7 +19,7 @@ static const char k_usage[] =
     "[-o FILE] [INPUT OPTIONS]";
 static const char *const k_formats[] = {"text", "json", NULL};
 
-static void nv_explain_help(void)
+static void nv_cmd_explain_help(void)
 {
     printf("usage: %s\n\n", k_usage);
     fputs("Explain why the manifests under PATH allow or block the connections from one\n"
@@ -79,7 +79,8 @@ int nv_cmd_explain(int argc, char **argv, struct nv_cli *cli)
         {"port", required_argument, NULL, 'p'},
         {NULL, 0, NULL, 0},
     };
-    static const struct nv_cli_spec spec = {k_usage, nv_explain_help, k_formats, NULL, opts, NULL};
+    static const struct nv_cli_spec spec = {k_usage, nv_cmd_explain_help, k_formats, NULL, opts,
+                                            NULL};
     struct nv_model *m;
     struct nv_xport port;
     struct nv_xend src, dst;

@@ -24,7 +24,7 @@ static const char k_usage[] =
     "[--namespace NS] [--direction in|out] [--peer EP] [--claims FILE] [--heatmap] "
     "[INPUT OPTIONS]";
 
-static void nv_graph_help(void)
+static void nv_cmd_graph_help(void)
 {
     printf("usage: %s\n\n", k_usage);
     fputs("Draw every allowed connection between workloads, and between workloads and\n"
@@ -75,8 +75,8 @@ static void nv_graph_help(void)
  * pod a Service selects; nv_view_done() has said already that each names
  * something), ascending and once each, into focus. Returns their number.
  */
-static size_t nv_graph_focused(const struct nv_model *m, const struct nv_view_opts *o,
-                               uint32_t *focus)
+static size_t nv_cmd_graph_focused(const struct nv_model *m, const struct nv_view_opts *o,
+                                   uint32_t *focus)
 {
     unsigned char *in = nv_xcalloc(m->nworkloads + 1, 1);
     uint32_t *wl = nv_xmalloc((m->nworkloads + 1) * sizeof(*wl));
@@ -101,7 +101,7 @@ static size_t nv_graph_focused(const struct nv_model *m, const struct nv_view_op
 }
 
 /* --heatmap: the namespace x namespace matrix as SVG on fp. Returns the exit status. */
-static int nv_graph_heatmap(const struct nv_model *m, struct nv_matrix *x, FILE *fp)
+static int nv_cmd_graph_heatmap(const struct nv_model *m, struct nv_matrix *x, FILE *fp)
 {
     struct nv_heatmap h;
     int rc;
@@ -114,7 +114,7 @@ static int nv_graph_heatmap(const struct nv_model *m, struct nv_matrix *x, FILE 
 }
 
 /* The output format from FILE's extension; NULL if unknown. */
-static const char *nv_graph_format_of(const char *path)
+static const char *nv_cmd_graph_format_of(const char *path)
 {
     static const char *const exts[] = {".dot", ".gv", ".svg", ".png", ".pdf", NULL};
     static const char *const fmts[] = {"dot", "dot", "svg", "png", "pdf"};
@@ -136,7 +136,7 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
         {"heatmap", no_argument, NULL, 'H'},
         {NULL, 0, NULL, 0},
     };
-    static const struct nv_cli_spec spec = {k_usage, nv_graph_help, NULL, NULL, opts, "g:"};
+    static const struct nv_cli_spec spec = {k_usage, nv_cmd_graph_help, NULL, NULL, opts, "g:"};
     static const char *const groups[] = {"workload", "namespace", NULL};
     struct nv_load_opts lo;
     const char *output, *format = "dot", *claims_path;
@@ -170,7 +170,7 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
     output = cli->output;
     if (optind >= argc)
         return nv_cli_usage_error(k_usage, "no PATH given");
-    if (output && !(format = nv_graph_format_of(output)))
+    if (output && !(format = nv_cmd_graph_format_of(output)))
         return nv_cli_usage_error(
             k_usage, "cannot tell the format of '%s' (.dot, .svg, .png, .pdf)", output);
     if (heatmap && (group == NV_GRAPH_WORKLOAD || claims_path || nv_view_opts_any(&cli->view)))
@@ -195,11 +195,11 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
         rc = NV_EXIT_INPUT;
         goto out;
     }
-    nfocus = nv_graph_focused(m, &cli->view, focus);
+    nfocus = nv_cmd_graph_focused(m, &cli->view, focus);
     x = nv_matrix_new(m);
     nv_phase("engine");
     if (heatmap) {
-        rc = nv_graph_heatmap(m, x, fp);
+        rc = nv_cmd_graph_heatmap(m, x, fp);
     } else {
         go.group = (enum nv_graph_group)group;
         go.view = &view;

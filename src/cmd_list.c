@@ -29,7 +29,7 @@ enum nv_fmt {
     NV_FMT_NSM, /* + enum nv_ns_matrix_fmt */
 };
 
-static void nv_list_help(void)
+static void nv_cmd_list_help(void)
 {
     printf("usage: %s\n\n", k_usage);
     fputs("List every allowed connection between workloads, and between workloads and\n"
@@ -58,8 +58,8 @@ static void nv_list_help(void)
           stdout);
 }
 
-static void nv_list_row(void *w, const struct nv_flow_end *s, const struct nv_flow_end *d,
-                        uint32_t ports, uint32_t sure)
+static void nv_cmd_list_row(void *w, const struct nv_flow_end *s, const struct nv_flow_end *d,
+                            uint32_t ports, uint32_t sure)
 {
     nv_rows_flow(w, s, d, ports, sure);
 }
@@ -71,7 +71,8 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
         "text",         "json",           "csv", "md", "summary", "ns-matrix", "ns-matrix-csv",
         "ns-matrix-md", "ns-matrix-json", NULL};
     static const char *const aliases[] = {"markdown", "md", NULL};
-    static const struct nv_cli_spec spec = {k_usage, nv_list_help, formats, aliases, NULL, NULL};
+    static const struct nv_cli_spec spec = {k_usage, nv_cmd_list_help, formats, aliases, NULL,
+                                            NULL};
     struct nv_load_opts lo;
     enum nv_fmt fmt;
     const char *output;
@@ -124,7 +125,7 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
         setvbuf(fp, obuf, _IOFBF, sizeof(obuf));
         /* the flow formats of enum nv_fmt are those of enum nv_rows_format */
         w = nv_rows_new(fp, NV_ROWS_LIST, (enum nv_rows_format)fmt, &m->ports, m->nworkloads);
-        nv_flows_each(m, x, self_flows, &view, nv_list_row, w);
+        nv_flows_each(m, x, self_flows, &view, nv_cmd_list_row, w);
         nv_rows_finish(w);
         nv_rows_free(w);
     }

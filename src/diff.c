@@ -360,7 +360,7 @@ void nv_diff_match(struct nv_diff *D)
 
 enum nv_cverdict { NV_CV_HOLDS, NV_CV_REFUTED, NV_CV_UNDECIDED, NV_CV_ERROR, NV_CV_DEPENDS };
 
-static enum nv_cverdict nv_claim_verdict(const struct nv_diff_side *s, size_t i)
+static enum nv_cverdict nv_diff_claim_verdict(const struct nv_diff_side *s, size_t i)
 {
     if (s->claim_err[i])
         return NV_CV_ERROR;
@@ -379,8 +379,8 @@ static enum nv_cverdict nv_claim_verdict(const struct nv_diff_side *s, size_t i)
 static const char *const k_cverdict[] = {"holds", "refuted", "undecided", "error", "depends"};
 
 /* The counterexample of part p of claim i on one side, told by 'tell'. */
-static char *nv_claim_cex_text(const struct nv_diff_side *s, size_t i, size_t p,
-                               char *(*tell)(const struct nv_model *, const struct nv_cex *))
+static char *nv_diff_claim_cex_text(const struct nv_diff_side *s, size_t i, size_t p,
+                                    char *(*tell)(const struct nv_model *, const struct nv_cex *))
 {
     struct nv_cex x;
     char *text;
@@ -392,7 +392,7 @@ static char *nv_claim_cex_text(const struct nv_diff_side *s, size_t i, size_t p,
 }
 
 /* What stands behind a claim's verdict on one side: the counterexample or the error. */
-static char *nv_claim_detail(const struct nv_diff_side *s, size_t i)
+static char *nv_diff_claim_detail(const struct nv_diff_side *s, size_t i)
 {
     const struct nv_result *r = &s->results[i];
     size_t p;
@@ -401,10 +401,10 @@ static char *nv_claim_detail(const struct nv_diff_side *s, size_t i)
         return nv_xstrdup(s->claim_err[i]);
     for (p = 0; p < r->nparts; p++)
         if (r->parts[p].verdict == NV_REFUTED)
-            return nv_claim_cex_text(s, i, p, nv_report_headline);
+            return nv_diff_claim_cex_text(s, i, p, nv_report_headline);
     for (p = 0; p < r->nparts; p++)
         if (r->parts[p].verdict == NV_DEPENDS)
-            return nv_claim_cex_text(s, i, p, nv_report_depends);
+            return nv_diff_claim_cex_text(s, i, p, nv_report_depends);
     return NULL;
 }
 
@@ -416,13 +416,14 @@ size_t nv_diff_claims(const struct nv_diff *D, void (*fn)(void *ctx, const struc
 
     for (i = 0; i < cl->n; i++) {
         const struct nv_claim *c = &cl->items[i];
-        enum nv_cverdict vo = nv_claim_verdict(&D->old, i), vn = nv_claim_verdict(&D->new, i);
+        enum nv_cverdict vo = nv_diff_claim_verdict(&D->old, i),
+                         vn = nv_diff_claim_verdict(&D->new, i);
         struct nv_row_claim row;
         char *why;
         if (vo == vn)
             continue;
         worse += vo == NV_CV_HOLDS;
-        why = nv_claim_detail(&D->new, i);
+        why = nv_diff_claim_detail(&D->new, i);
         row.text = c->text;
         row.name = c->name;
         row.before = k_cverdict[vo];

@@ -242,7 +242,7 @@ static int nv_no_namespace(const struct nv_model *m, const struct nv_epref *ref,
 }
 
 /* The labels of pod group i, or of namespace i. */
-static const struct nv_labels *nv_labels_of(const struct nv_model *m, int of_ns, size_t i)
+static const struct nv_labels *nv_ep_labels_of(const struct nv_model *m, int of_ns, size_t i)
 {
     return of_ns ? &m->ns[i].labels : &m->pods[i].labels;
 }
@@ -259,12 +259,12 @@ void nv_ep_suggest_labels(const struct nv_model *m, const struct nv_selector *se
         if (q->op == NV_SEL_NOTIN || q->op == NV_SEL_NOTEXISTS)
             continue;
         for (i = 0; i < n && !has_key; i++)
-            has_key = nv_labels_get(nv_labels_of(m, of_namespaces, i), q->key) != NULL;
+            has_key = nv_labels_get(nv_ep_labels_of(m, of_namespaces, i), q->key) != NULL;
         if (!has_key) {
             nv_suggest_init(&sg, q->key);
             for (i = 0; i < n; i++)
-                for (k = 0; k < nv_labels_of(m, of_namespaces, i)->n; k++)
-                    nv_suggest_add(&sg, nv_labels_of(m, of_namespaces, i)->keys[k]);
+                for (k = 0; k < nv_ep_labels_of(m, of_namespaces, i)->n; k++)
+                    nv_suggest_add(&sg, nv_ep_labels_of(m, of_namespaces, i)->keys[k]);
             if (nv_suggest_best(&sg)) {
                 nv_buf_printf(err, "; did you mean the label '%s'?", nv_suggest_best(&sg));
                 return;
@@ -276,7 +276,7 @@ void nv_ep_suggest_labels(const struct nv_model *m, const struct nv_selector *se
         for (v = 0; v < q->nvalues; v++) {
             int seen = 0;
             for (i = 0; i < n && !seen; i++) {
-                const char *have = nv_labels_get(nv_labels_of(m, of_namespaces, i), q->key);
+                const char *have = nv_labels_get(nv_ep_labels_of(m, of_namespaces, i), q->key);
                 seen = have && !strcmp(have, q->values[v]);
             }
             if (seen)
@@ -287,7 +287,7 @@ void nv_ep_suggest_labels(const struct nv_model *m, const struct nv_selector *se
         for (v = 0; v < q->nvalues; v++) {
             nv_suggest_init(&sg, q->values[v]);
             for (i = 0; i < n; i++) {
-                const char *have = nv_labels_get(nv_labels_of(m, of_namespaces, i), q->key);
+                const char *have = nv_labels_get(nv_ep_labels_of(m, of_namespaces, i), q->key);
                 if (have)
                     nv_suggest_add(&sg, have);
             }

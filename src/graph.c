@@ -201,7 +201,7 @@ static void nv_gadd_atoms(struct nv_gstate *S, const uint32_t *ids, const uint32
 }
 
 /* Every allowed workload pair, and workload/range pair, in engine terms. */
-static void nv_flows_by_workload(struct nv_gstate *S, struct nv_matrix *x)
+static void nv_graph_flows_by_workload(struct nv_gstate *S, struct nv_matrix *x)
 {
     struct nv_model *m = S->m;
     size_t nw = m->nworkloads, i, j;
@@ -241,7 +241,8 @@ static void nv_flows_by_workload(struct nv_gstate *S, struct nv_matrix *x)
  * their columns read from one row per unit of the other workloads (what
  * those allow toward the set).
  */
-static void nv_flows_of_set(struct nv_gstate *S, struct nv_matrix *x, const unsigned char *set)
+static void nv_graph_flows_of_set(struct nv_gstate *S, struct nv_matrix *x,
+                                  const unsigned char *set)
 {
     struct nv_model *m = S->m;
     size_t nw = m->nworkloads, nu = m->nunits, i, j, k, nin = 0;
@@ -366,7 +367,7 @@ static void nv_gedge_note_line(struct nv_gedge *e, const char *line, size_t len)
 }
 
 /* A claim's name (or text) as a line of a note: "prefix" then the name, DOT-escaped. */
-static char *nv_claim_note(const char *prefix, const struct nv_claim *c)
+static char *nv_graph_claim_note(const char *prefix, const struct nv_claim *c)
 {
     struct nv_buf b;
 
@@ -379,7 +380,7 @@ static char *nv_claim_note(const char *prefix, const struct nv_claim *c)
 /* Append the line "prefix" + claim c's name to an edge's note. */
 static void nv_gedge_note(struct nv_gedge *e, const char *prefix, const struct nv_claim *c)
 {
-    char *line = nv_claim_note(prefix, c);
+    char *line = nv_graph_claim_note(prefix, c);
 
     nv_gedge_note_line(e, line, strlen(line));
     free(line);
@@ -612,7 +613,7 @@ static void nv_nsmark_release(struct nv_nsmark *M)
 
 /*
  * Mark what workload i's flows refute: 'row' toward units, 'aout' toward
- * atoms, 'ain' from atoms (engine terms, as nv_flows_by_namespace reads them).
+ * atoms, 'ain' from atoms (engine terms, as nv_graph_flows_by_namespace reads them).
  */
 static void nv_nsmark_row(struct nv_nsmark *M, struct nv_model *m, size_t i, const uint32_t *row,
                           const uint32_t *ain, const uint32_t *aout)
@@ -665,8 +666,8 @@ static int nv_nsmark_hit(const struct nv_nsmark *M, const struct nv_model *m,
  * union of the port sets of their workloads (a workload to itself excluded);
  * red where a refuted 'cannot reach' or 'only' part in mk says so.
  */
-static void nv_flows_by_namespace(struct nv_gstate *S, struct nv_matrix *x,
-                                  const struct nv_gmark *mk, size_t nmk)
+static void nv_graph_flows_by_namespace(struct nv_gstate *S, struct nv_matrix *x,
+                                        const struct nv_gmark *mk, size_t nmk)
 {
     struct nv_model *m = S->m;
     size_t nw = m->nworkloads, nns = m->nns, na = m->atoms.n, i, j, a, k, nmark = 0;
@@ -727,7 +728,7 @@ static void nv_flows_by_namespace(struct nv_gstate *S, struct nv_matrix *x,
                 continue;
             char *line;
             S->edges[i].style |= NV_EDGE_RED;
-            line = nv_claim_note("", marks[k].c);
+            line = nv_graph_claim_note("", marks[k].c);
             nv_gedge_note_merge(&S->edges[i], line);
             free(line);
         }
@@ -1059,9 +1060,9 @@ static void nv_graph_flows(struct nv_gstate *S, struct nv_matrix *x, int group,
     }
     if (group != NV_GRAPH_NAMESPACE || filtered) {
         if (S->inview)
-            nv_flows_of_set(S, x, S->inview);
+            nv_graph_flows_of_set(S, x, S->inview);
         else
-            nv_flows_by_workload(S, x);
+            nv_graph_flows_by_workload(S, x);
         nv_graph_refuting(S, mk, nmk);
         nv_graph_blocked(S, mk, nmk);
         if (filtered)
@@ -1075,7 +1076,7 @@ static void nv_graph_flows(struct nv_gstate *S, struct nv_matrix *x, int group,
     }
     if (group == NV_GRAPH_NAMESPACE && !filtered) {
         S->byns = 1;
-        nv_flows_by_namespace(S, x, mk, nmk);
+        nv_graph_flows_by_namespace(S, x, mk, nmk);
         nv_graph_blocked(S, mk, nmk);
     }
     nv_graph_merge(S);

@@ -147,8 +147,9 @@ static void nv_add_list(struct nv_k8s *k, const struct nv_node *obj, const char 
 }
 
 /* Names as the API server validates them, and the one apiVersion of NetworkPolicy. */
-static int nv_check_names(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
-                          const char *kind, const char *name, const char *ns)
+static int nv_k8s_check_names(struct nv_k8s *k, const struct nv_node *obj,
+                              const struct nv_node *meta, const char *kind, const char *name,
+                              const char *ns)
 {
     const struct nv_node *av = nv_node_get(obj, "apiVersion");
     const char *why;
@@ -174,8 +175,8 @@ static int nv_check_names(struct nv_k8s *k, const struct nv_node *obj, const str
  * a prefix of a valid name, a trailing '-' allowed, whether or not a name is
  * given too.
  */
-static int nv_check_generate_name(struct nv_k8s *k, const struct nv_node *meta, const char *kind,
-                                  const char *gen)
+static int nv_k8s_check_generate_name(struct nv_k8s *k, const struct nv_node *meta,
+                                      const char *kind, const char *gen)
 {
     size_t n = gen ? strlen(gen) : 0;
     const char *why;
@@ -316,8 +317,8 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
     gen = nv_k8s_get_str(k, meta, "generateName", &bad);
     if (bad || nv_k8s_check_fields(k, meta, NV_E_VALUE, "metadata", k_meta_fields) < 0)
         return;
-    if (nv_check_names(k, obj, meta, kind, name, ns) < 0 ||
-        nv_check_generate_name(k, meta, kind, gen) < 0)
+    if (nv_k8s_check_names(k, obj, meta, kind, name, ns) < 0 ||
+        nv_k8s_check_generate_name(k, meta, kind, gen) < 0)
         return;
     if (!name || !*name) {
         const struct nv_node *gn = nv_node_get(meta, "generateName");

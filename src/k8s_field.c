@@ -157,7 +157,7 @@ int nv_k8s_check_fields(struct nv_k8s *k, const struct nv_node *map, enum nv_cod
 }
 
 /* The key node of 'key' in a mapping, or NULL: where a null or unwanted field is reported. */
-static const struct nv_node *nv_node_key(const struct nv_node *map, const char *key)
+static const struct nv_node *nv_k8s_node_key(const struct nv_node *map, const char *key)
 {
     size_t i, n = strlen(key);
 
@@ -174,7 +174,7 @@ static const struct nv_node *nv_node_key(const struct nv_node *map, const char *
 /* Where a field is, or would be: its key when present, else the mapping. */
 struct nv_loc nv_k8s_field_loc(const struct nv_node *map, const char *key)
 {
-    const struct nv_node *kn = nv_node_key(map, key);
+    const struct nv_node *kn = nv_k8s_node_key(map, key);
 
     return kn ? kn->loc : map->loc;
 }
@@ -235,8 +235,8 @@ static const char *const k_selector_fields[] = {"matchLabels", "matchExpressions
 
 /* ---- labels and selectors ---- */
 
-static int nv_check_label(struct nv_k8s *k, const struct nv_node *kn, const struct nv_node *vn,
-                          const char *what)
+static int nv_k8s_check_label(struct nv_k8s *k, const struct nv_node *kn, const struct nv_node *vn,
+                              const char *what)
 {
     const char *why;
 
@@ -274,7 +274,7 @@ int nv_k8s_parse_labels(struct nv_k8s *k, const struct nv_node *n, const char *f
     out->vals = nv_arena_alloc(&k->m->arena, (n->n + 1) * sizeof(*out->vals));
     for (i = 0; i < n->n; i++) {
         const struct nv_node *kn = n->items[2 * i], *vn = n->items[2 * i + 1];
-        if (nv_check_label(k, kn, vn, "label") < 0) {
+        if (nv_k8s_check_label(k, kn, vn, "label") < 0) {
             bad = 1;
             continue;
         }
@@ -385,7 +385,7 @@ const struct nv_selector *nv_k8s_parse_selector(struct nv_k8s *k, const struct n
     for (i = 0; ml && i < ml->n; i++) {
         const struct nv_node *kn = ml->items[2 * i], *vn = ml->items[2 * i + 1];
         struct nv_requirement *r;
-        if (nv_check_label(k, kn, vn, "matchLabels") < 0) {
+        if (nv_k8s_check_label(k, kn, vn, "matchLabels") < 0) {
             bad = 1;
             continue;
         }

@@ -24,8 +24,8 @@ static const char *const k_primary_label = "k8s.ovn.org/primary-user-defined-net
  * A network spec: topology and the section it names. Sets *primary for role
  * Primary. 'cluster' allows the Localnet topology of ClusterUserDefinedNetwork.
  */
-static int nv_check_net_spec(struct nv_k8s *k, const struct nv_node *spec, int cluster,
-                             int *primary)
+static int nv_k8s_check_net_spec(struct nv_k8s *k, const struct nv_node *spec, int cluster,
+                                 int *primary)
 {
     static const char *const topologies[] = {"Layer2", "Layer3", "Localnet", NULL};
     static const char *const sections[] = {"layer2", "layer3", "localnet", NULL};
@@ -91,8 +91,8 @@ static const struct nv_labels *nv_ns_labels(struct nv_k8s *k, const char *ns)
  * (the UDN, the CUDN, the Namespace's labels) arrives, so each clash is found
  * once, at the UserDefinedNetwork, whatever the order of the files.
  */
-static void nv_check_primary_clash(struct nv_k8s *k, const struct nv_primary_net *u,
-                                   const struct nv_primary_net *c)
+static void nv_k8s_check_primary_clash(struct nv_k8s *k, const struct nv_primary_net *u,
+                                       const struct nv_primary_net *c)
 {
     const struct nv_labels *l = nv_ns_labels(k, u->ns);
     const char *key = nv_arena_intern(&k->m->arena, k_primary_label);
@@ -120,7 +120,7 @@ void nv_k8s_recheck_primary(struct nv_k8s *k, const char *ns)
     for (i = 0; i < k->nudns; i++)
         if (k->udns[i].ns == ns)
             for (j = 0; j < k->ncudns; j++)
-                nv_check_primary_clash(k, &k->udns[i], &k->cudns[j]);
+                nv_k8s_check_primary_clash(k, &k->udns[i], &k->cudns[j]);
 }
 
 int nv_k8s_check_udn(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,
@@ -145,7 +145,7 @@ int nv_k8s_check_udn(struct nv_k8s *k, const struct nv_node *obj, const struct n
                            "refuses user-defined networks",
                            name, ns, nsnode ? "" : " (no metadata.namespace)");
     spec = nv_k8s_need_map(k, obj, "spec", "UserDefinedNetwork");
-    if (!spec || nv_check_net_spec(k, spec, 0, &primary) < 0)
+    if (!spec || nv_k8s_check_net_spec(k, spec, 0, &primary) < 0)
         return -1;
     if (rc < 0 || !primary)
         return rc;
@@ -163,7 +163,7 @@ int nv_k8s_check_udn(struct nv_k8s *k, const struct nv_node *obj, const struct n
     u->sel = NULL;
     u->loc = nameloc;
     for (i = 0; i < k->ncudns; i++)
-        nv_check_primary_clash(k, u, &k->cudns[i]);
+        nv_k8s_check_primary_clash(k, u, &k->cudns[i]);
     return 0;
 }
 
@@ -187,7 +187,7 @@ int nv_k8s_check_cudn(struct nv_k8s *k, const struct nv_node *obj, const char *n
     seln = nv_k8s_need_map(k, spec, "namespaceSelector", "a ClusterUserDefinedNetwork spec");
     sel = seln ? nv_k8s_parse_selector(k, seln, 0) : NULL;
     net = nv_k8s_need_map(k, spec, "network", "a ClusterUserDefinedNetwork spec");
-    if (!sel || !net || nv_check_net_spec(k, net, 1, &primary) < 0 || rc < 0)
+    if (!sel || !net || nv_k8s_check_net_spec(k, net, 1, &primary) < 0 || rc < 0)
         return -1;
     if (!primary)
         return 0;
@@ -198,6 +198,6 @@ int nv_k8s_check_cudn(struct nv_k8s *k, const struct nv_node *obj, const char *n
     c->sel = sel;
     c->loc = seln->loc;
     for (i = 0; i < k->nudns; i++)
-        nv_check_primary_clash(k, &k->udns[i], c);
+        nv_k8s_check_primary_clash(k, &k->udns[i], c);
     return 0;
 }

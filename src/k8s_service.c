@@ -13,7 +13,8 @@ static const char *const k_service_types[] = {"ClusterIP", "NodePort", "LoadBala
                                               "ExternalName", NULL};
 
 /* A Service's selector, as the EndpointSlice controller reads it (NULL: it selects no pod). */
-static int nv_service_selector(struct nv_k8s *k, const struct nv_node *sel, struct nv_service *s)
+static int nv_k8s_service_selector(struct nv_k8s *k, const struct nv_node *sel,
+                                   struct nv_service *s)
 {
     struct nv_labels l;
     struct nv_selector *ss;
@@ -44,7 +45,8 @@ static int nv_service_selector(struct nv_k8s *k, const struct nv_node *sel, stru
 }
 
 /* One ServicePort; a named targetPort must be a valid port name, as the API server requires. */
-static int nv_service_port(struct nv_k8s *k, const struct nv_node *p, struct nv_service_port *sp)
+static int nv_k8s_read_service_port(struct nv_k8s *k, const struct nv_node *p,
+                                    struct nv_service_port *sp)
 {
     const struct nv_node *tp;
     int bad = 0;
@@ -101,7 +103,7 @@ void nv_k8s_add_service(struct nv_k8s *k, const struct nv_node *obj, const char 
     s->name = name;
     s->loc = obj->loc;
     s->nsidx = nv_model_namespace(k->m, ns);
-    if (nv_service_selector(k, sel, s) < 0)
+    if (nv_k8s_service_selector(k, sel, s) < 0)
         return;
     if (type && !strcmp(type, "ExternalName")) {
         s->unselected = NV_SVC_EXTERNAL_NAME;
@@ -111,7 +113,7 @@ void nv_k8s_add_service(struct nv_k8s *k, const struct nv_node *obj, const char 
         s->ports = nv_arena_alloc(&k->m->arena, (ports->n + 1) * sizeof(*s->ports));
         for (i = 0; i < ports->n; i++) {
             memset(&s->ports[s->nports], 0, sizeof(s->ports[s->nports]));
-            if (nv_service_port(k, ports->items[i], &s->ports[s->nports]) < 0)
+            if (nv_k8s_read_service_port(k, ports->items[i], &s->ports[s->nports]) < 0)
                 return;
             s->nports++;
         }

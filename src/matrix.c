@@ -150,7 +150,7 @@ struct nv_mx {
 
 /* ---- distinct peer sets ---- */
 
-static uint64_t nv_sel_hash(const struct nv_selector *s, uint64_t h)
+static uint64_t nv_matrix_sel_hash(const struct nv_selector *s, uint64_t h)
 {
     size_t i, j;
 
@@ -167,7 +167,7 @@ static uint64_t nv_sel_hash(const struct nv_selector *s, uint64_t h)
     return h;
 }
 
-static int nv_sel_eq(const struct nv_selector *a, const struct nv_selector *b)
+static int nv_matrix_sel_eq(const struct nv_selector *a, const struct nv_selector *b)
 {
     size_t i;
 
@@ -285,12 +285,12 @@ static void nv_podsel_bits(struct nv_mx *x, const struct nv_selector *sel, uint6
 static const uint64_t *nv_nssel_bits(struct nv_mx *x, const struct nv_selector *sel)
 {
     struct nv_model *m = x->m;
-    uint64_t h = nv_sel_hash(sel, NV_HASH_INIT);
+    uint64_t h = nv_matrix_sel_hash(sel, NV_HASH_INIT);
     size_t i, j, ns;
     uint64_t *bits;
 
     for (i = 0; i < x->nnsmasks; i++)
-        if (x->nsmasks[i].hash == h && nv_sel_eq(x->nsmasks[i].sel, sel))
+        if (x->nsmasks[i].hash == h && nv_matrix_sel_eq(x->nsmasks[i].sel, sel))
             return x->nsmasks[i].bits;
     bits = nv_xcalloc(x->nwords + 1, sizeof(*bits));
     for (ns = 0; ns < m->nns; ns++)
@@ -384,7 +384,7 @@ static void nv_pset_build(struct nv_mx *x, struct nv_pset *ps)
 static uint32_t nv_pset_of(struct nv_mx *x, const struct nv_peer *p, unsigned nsidx)
 {
     unsigned key_ns = p->ns_sel ? UINT32_MAX : nsidx;
-    uint64_t h = nv_sel_hash(p->pod_sel, nv_sel_hash(p->ns_sel, NV_HASH_INIT));
+    uint64_t h = nv_matrix_sel_hash(p->pod_sel, nv_matrix_sel_hash(p->ns_sel, NV_HASH_INIT));
     size_t j;
     uint32_t id;
 
@@ -407,8 +407,8 @@ static uint32_t nv_pset_of(struct nv_mx *x, const struct nv_peer *p, unsigned ns
     j = h & (x->npsetindex - 1);
     while ((id = x->psetindex[j]) != UINT32_MAX) {
         const struct nv_pset *ps = &x->psets[id];
-        if (ps->hash == h && ps->nsidx == key_ns && nv_sel_eq(ps->peer->ns_sel, p->ns_sel) &&
-            nv_sel_eq(ps->peer->pod_sel, p->pod_sel))
+        if (ps->hash == h && ps->nsidx == key_ns && nv_matrix_sel_eq(ps->peer->ns_sel, p->ns_sel) &&
+            nv_matrix_sel_eq(ps->peer->pod_sel, p->pod_sel))
             return id;
         j = (j + 1) & (x->npsetindex - 1);
     }
@@ -447,7 +447,7 @@ static void nv_ipblock_members(struct nv_mx *x, struct nv_peer *p)
 /* ---- construction ---- */
 
 /* Number the distinct container-port lists of classes (only named ports the rules use are kept). */
-static void nv_port_signatures(struct nv_mx *x)
+static void nv_matrix_port_signatures(struct nv_mx *x)
 {
     const struct nv_model *m = x->m;
     size_t i, j, k;
@@ -609,7 +609,7 @@ static struct nv_mx *nv_mx_new(struct nv_model *m, const struct nv_combo *combo,
         if (i && m->classes[i - 1].ns > ns)
             NV_BUG("classes are not ordered by namespace");
     }
-    nv_port_signatures(x);
+    nv_matrix_port_signatures(x);
     for (i = 0; i < m->npolicies; i++) {
         size_t r;
         nrules += m->policies[i]->nrules[0] + m->policies[i]->nrules[1];
@@ -1266,7 +1266,7 @@ static int nv_bits_to_all(const struct nv_mx *x, const struct nv_ruleinfo *g, si
  * stands for every signature.
  */
 /* Whether port sets a and b have a port in common (no set is made). */
-static int nv_ports_meet(const struct nv_ports *t, uint32_t a, uint32_t b)
+static int nv_matrix_ports_meet(const struct nv_ports *t, uint32_t a, uint32_t b)
 {
     const struct nv_portset *p, *q;
     size_t i = 0, j = 0;
@@ -1296,12 +1296,12 @@ static uint64_t nv_bits_compat_eval(struct nv_mx *x, const struct nv_rule *g,
     size_t i;
 
     if (!g->has_named && (!r || !r->has_named))
-        return (r ? nv_ports_meet(pt, g->numeric, r->numeric) : g->numeric != NV_PORTS_NONE)
+        return (r ? nv_matrix_ports_meet(pt, g->numeric, r->numeric) : g->numeric != NV_PORTS_NONE)
                    ? UINT64_MAX
                    : 0;
     for (i = 0; i < x->nportsigs; i++) {
         uint32_t c = x->sigrep[i], pg = nv_mx_rule_ports(x, g, c);
-        if (pg != NV_PORTS_NONE && (!r || nv_ports_meet(pt, pg, nv_mx_rule_ports(x, r, c))))
+        if (pg != NV_PORTS_NONE && (!r || nv_matrix_ports_meet(pt, pg, nv_mx_rule_ports(x, r, c))))
             set |= (uint64_t)1 << i;
     }
     return x->nportsigs && set == ((uint64_t)1 << (x->nportsigs - 1) << 1) - 1 ? UINT64_MAX : set;
@@ -1315,7 +1315,7 @@ static uint64_t nv_bits_compat(struct nv_mx *x, const struct nv_ruleinfo *g,
     size_t j, mask;
 
     if (!g->r->has_named && !r->r->has_named)
-        return nv_ports_meet(&x->m->ports, g->r->numeric, r->r->numeric) ? UINT64_MAX : 0;
+        return nv_matrix_ports_meet(&x->m->ports, g->r->numeric, r->r->numeric) ? UINT64_MAX : 0;
     key = ((uint64_t)(g - x->rules) << 32) |
           (r->r->has_named ? 0x80000000u | (uint64_t)(r - x->rules) : r->r->numeric);
     if (x->ncompat >= (size_t)1 << 20) {
@@ -1628,7 +1628,8 @@ int nv_matrix_isolated(const struct nv_matrix *x, uint32_t cls, int dir)
 }
 
 /* a = a op b over n entries */
-static void nv_rows_merge(struct nv_ports *pt, uint32_t *a, const uint32_t *b, size_t n, int inter)
+static void nv_matrix_rows_merge(struct nv_ports *pt, uint32_t *a, const uint32_t *b, size_t n,
+                                 int inter)
 {
     size_t i;
 
@@ -1653,13 +1654,13 @@ void nv_matrix_row2(struct nv_matrix *x, uint32_t u, uint32_t *poss, uint32_t *s
         if (some && x->dominated[i])
             continue;
         nv_mx_row(x->e[i], u, x->tu, sure ? x->ts : NULL, atoms_poss ? x->ta : NULL);
-        nv_rows_merge(pt, poss, x->tu, nu, 0);
+        nv_matrix_rows_merge(pt, poss, x->tu, nu, 0);
         if (sure)
-            nv_rows_merge(pt, sure, x->ts, nu, 1);
+            nv_matrix_rows_merge(pt, sure, x->ts, nu, 1);
         if (atoms_poss)
-            nv_rows_merge(pt, atoms_poss, x->ta, na, 0);
+            nv_matrix_rows_merge(pt, atoms_poss, x->ta, na, 0);
         if (atoms_sure && atoms_poss)
-            nv_rows_merge(pt, atoms_sure, x->ta, na, 1);
+            nv_matrix_rows_merge(pt, atoms_sure, x->ta, na, 1);
     }
 }
 
@@ -1700,9 +1701,9 @@ void nv_matrix_from_atoms2(struct nv_matrix *x, uint32_t u, uint32_t *poss, uint
         memcpy(sure, poss, na * sizeof(*sure));
     for (i = 1; i < x->n; i++) {
         nv_mx_from_atoms(x->e[i], u, x->ta);
-        nv_rows_merge(pt, poss, x->ta, na, 0);
+        nv_matrix_rows_merge(pt, poss, x->ta, na, 0);
         if (sure)
-            nv_rows_merge(pt, sure, x->ta, na, 1);
+            nv_matrix_rows_merge(pt, sure, x->ta, na, 1);
     }
 }
 
@@ -1718,7 +1719,7 @@ void nv_matrix_to_atoms(struct nv_matrix *x, uint32_t cls, uint32_t *to_atoms)
     nv_mx_to_atoms(x->e[0], cls, to_atoms);
     for (i = 1; i < x->n; i++) {
         nv_mx_to_atoms(x->e[i], cls, x->tb);
-        nv_rows_merge(&x->m->ports, to_atoms, x->tb, x->m->atoms.n, 0);
+        nv_matrix_rows_merge(&x->m->ports, to_atoms, x->tb, x->m->atoms.n, 0);
     }
 }
 

@@ -291,8 +291,8 @@ static void nv_adopt_children(struct nv_model *m)
  * workload of kind Pod; should a Pod object bear that name, which workload
  * is which cannot be told (Kubernetes would refuse such a reference).
  */
-static int nv_check_kindless_group(const struct nv_model *m, const struct nv_workload *a,
-                                   const struct nv_workload *b, struct nv_diags *d)
+static int nv_model_check_kindless_group(const struct nv_model *m, const struct nv_workload *a,
+                                         const struct nv_workload *b, struct nv_diags *d)
 {
     const struct nv_workload *named = a->by_owner_name ? b : a, *owned = a->by_owner_name ? a : b;
 
@@ -325,7 +325,7 @@ static int nv_group_workloads(struct nv_model *m, struct nv_diags *d)
         if (w && m->workloads[w - 1].id == cur->id &&
             !strcmp(m->workloads[w - 1].kind, cur->kind)) {
             struct nv_workload *prev = &m->workloads[w - 1];
-            if (rc == 0 && nv_check_kindless_group(m, prev, cur, d) < 0)
+            if (rc == 0 && nv_model_check_kindless_group(m, prev, cur, d) < 0)
                 rc = -1;
             prev->pods = nv_xrealloc(prev->pods, (prev->npods + 1) * sizeof(*prev->pods));
             prev->pods[prev->npods++] = cur->pods[0];
@@ -633,7 +633,7 @@ static void nv_warn_unknown(const struct nv_selector *s, void *arg)
 }
 
 /* Warn at every pod selector that compares such a label's value. */
-static void nv_check_unknown_values(struct nv_model *m, struct nv_diags *d)
+static void nv_model_check_unknown_values(struct nv_model *m, struct nv_diags *d)
 {
     const char *unknown = nv_arena_intern(&m->arena, nv_model_unknown_value);
     struct nv_unknown_keys u;
@@ -1081,7 +1081,7 @@ int nv_model_finish(struct nv_model *m, struct nv_diags *d)
     nv_count_pods(m); /* before grouping: each pod's workload is still its own object */
     rc = nv_group_workloads(m, d);
     nv_split_statefulsets(m);
-    nv_check_unknown_values(m, d);
+    nv_model_check_unknown_values(m, d);
     for (i = 0; i < m->npods; i++)
         m->pods[i].cls = nv_class_of(m, &t, &m->pods[i]);
     free(t.slots);

@@ -1193,7 +1193,7 @@ static Z3_ast nv_set(struct nv_smt *s, const struct nv_sym *e, const struct nv_s
 }
 
 /* The claim's ports toward d on the flow's (proto, port); true when it names none. */
-static Z3_ast nv_claim_ports(struct nv_smt *s, const struct nv_claim *c)
+static Z3_ast nv_smt_claim_ports(struct nv_smt *s, const struct nv_claim *c)
 {
     if (!c->nports)
         return nv_true(s);
@@ -1316,7 +1316,7 @@ static Z3_ast nv_query(struct nv_smt *s, const struct nv_claim *c, enum nv_part_
         nv_terms_add(&t, kind == NV_PART_ONLY ? Z3_mk_not(s->ctx, nv_set(s, &s->s, &c->a))
                                               : nv_set(s, &s->s, &c->a));
         nv_terms_add(&t, nv_set(s, &s->d, &c->b));
-        nv_terms_add(&t, nv_claim_ports(s, c));
+        nv_terms_add(&t, nv_smt_claim_ports(s, c));
         if (mode == NV_Q_SOME)
             nv_terms_add(&t, s->allowed);
         else
@@ -1329,7 +1329,7 @@ static Z3_ast nv_query(struct nv_smt *s, const struct nv_claim *c, enum nv_part_
         nv_terms_add(&t, nv_set(s, &s->d, &c->b));
         if (c->nports) {
             nv_terms_add(&t, s->domain);
-            nv_terms_add(&t, nv_claim_ports(s, c));
+            nv_terms_add(&t, nv_smt_claim_ports(s, c));
             if (mode == NV_Q_SOME)
                 nv_terms_add(&t, Z3_mk_not(s->ctx, s->allowed));
             else
@@ -1805,8 +1805,8 @@ static void nv_ask(struct nv_smt *s, const struct nv_claim *c, struct nv_part *p
  * nothing makes that flow keep the part. A quick question, asked before the
  * general one.
  */
-static int nv_witness_robust(struct nv_smt *s, const struct nv_claim *c, struct nv_part *part,
-                             double timeout)
+static int nv_smt_witness_robust(struct nv_smt *s, const struct nv_claim *c, struct nv_part *part,
+                                 double timeout)
 {
     struct nv_end src = part->w.src, dst = part->w.dst;
     struct nv_terms t = {NULL, 0, 0};
@@ -1871,7 +1871,7 @@ static void nv_smt_part(struct nv_smt *s, const struct nv_claim *c, struct nv_pa
         return;
     }
     /* by one flow under every combination and address? That one, often */
-    if ((s->sigma || s->ncombos > 1) && !nv_witness_robust(s, c, &q, timeout)) {
+    if ((s->sigma || s->ncombos > 1) && !nv_smt_witness_robust(s, c, &q, timeout)) {
         struct nv_witness some = q.w;
         nv_ask(s, c, &q, NV_Q_EVERY, all, timeout);
         if (q.verdict != NV_REFUTED)

@@ -771,7 +771,7 @@ static int nv_mpair_order_cmp(const void *pa, const void *pb)
 }
 
 /* A merge key's value: a mapping or a list of mappings (decode.go: merge, failWantMap). */
-static int nv_check_merge_value(struct nv_builder *b, const struct nv_node *mv)
+static int nv_yaml_check_merge_value(struct nv_builder *b, const struct nv_node *mv)
 {
     size_t i;
 
@@ -818,7 +818,7 @@ static int nv_merge(struct nv_builder *b, struct nv_node *map)
     if (!mk)
         return 0;
     mv = map->items[2 * mi + 1];
-    if (nv_check_merge_value(b, mv) < 0)
+    if (nv_yaml_check_merge_value(b, mv) < 0)
         return -1;
     srcs = mv->type == NV_NODE_MAP ? &map->items[2 * mi + 1] : mv->items;
     nsrc = mv->type == NV_NODE_MAP ? 1 : mv->n;
@@ -985,7 +985,7 @@ static int nv_yaml_json_keys(struct nv_builder *b, struct nv_node *map)
 }
 
 /* A value JSON cannot hold (encoding/json refuses NaN and infinities): Kubernetes refuses it. */
-static int nv_check_value(struct nv_builder *b, const struct nv_node *v)
+static int nv_yaml_check_value(struct nv_builder *b, const struct nv_node *v)
 {
     if (v->type != NV_NODE_SCALAR || v->kind != NV_SCALAR_FLOAT || isfinite(v->fval))
         return 0;
@@ -1008,7 +1008,7 @@ static int nv_finish_map(struct nv_builder *b, struct nv_node *map)
                                  "a mapping key must be a scalar, not %s: Kubernetes refuses "
                                  "such a key",
                                  nv_node_type_name(k));
-        if (!k->merge && nv_check_value(b, map->items[2 * i + 1]) < 0)
+        if (!k->merge && nv_yaml_check_value(b, map->items[2 * i + 1]) < 0)
             return -1;
     }
     if (nv_merge(b, map) < 0)
@@ -1169,7 +1169,7 @@ static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
         if (n->type == NV_NODE_MAP && nv_finish_map(b, n) < 0)
             return -1;
         for (k = 0; n->type == NV_NODE_SEQ && k < n->n; k++)
-            if (nv_check_value(b, n->items[k]) < 0)
+            if (nv_yaml_check_value(b, n->items[k]) < 0)
                 return -1;
         nv_attach(b, n);
         return 0;

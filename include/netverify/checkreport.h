@@ -17,19 +17,12 @@ enum nv_check_format { NV_CHECK_TEXT, NV_CHECK_JSON, NV_CHECK_SARIF, NV_CHECK_JU
 extern const char *const nv_check_formats[];
 
 /*
- * Each writes the whole report to fp and returns 0, or -1 if a write failed.
- * Text: a line per claim (and the counterexample of one that does not hold),
- * then the counts.
+ * The report in format f, written whole to fp: returns 0, or -1 if a write
+ * failed. Text: a line per claim (and the counterexample of one that does
+ * not hold), then the counts; json: {"claims": [...], "summary": {...}};
+ * sarif: a SARIF 2.1.0 log, a result per part that does not hold; junit:
+ * JUnit XML, a test case per claim.
  */
-int nv_check_report_text(const struct nv_check_run *run, FILE *fp);
-/* {"claims": [...], "summary": {...}} */
-int nv_check_report_json(const struct nv_check_run *run, FILE *fp);
-/* A SARIF 2.1.0 log, a result per part that does not hold. */
-int nv_check_report_sarif(const struct nv_check_run *run, FILE *fp);
-/* JUnit XML, a test case per claim. */
-int nv_check_report_junit(const struct nv_check_run *run, FILE *fp);
-
-/* The report in format f. */
 int nv_check_report(const struct nv_check_run *run, enum nv_check_format f, FILE *fp);
 
 #endif
