@@ -187,7 +187,8 @@ static void nv_eval_flows(struct nv_eval *e, const struct nv_set *a, int complem
         for (j = 0; j < nc && !e->done; j++) {
             struct nv_end d = {0, (uint32_t)j, {0}, UINT32_MAX, 0, 0};
             uint32_t p[NV_MAX_COMBOS], q[NV_MAX_COMBOS];
-            if (!b->cls[j] || !nv_claim_pair_ok(m, (uint32_t)i, (uint32_t)j))
+            if (!b->cls[j] || !nv_claim_pair_ok(m, (uint32_t)i, (uint32_t)j) ||
+                !nv_claim_tenants_apart(m, e->c, (uint32_t)i, (uint32_t)j))
                 continue;
             for (k = 0; k < e->n; k++) {
                 p[k] = e->poss[k][j];
@@ -319,7 +320,7 @@ void nv_check_matrix(struct nv_matrix *x, const struct nv_claim *c, struct nv_re
         }
         nv_settle(&e);
         if (e.part->verdict == NV_REFUTED || e.part->verdict == NV_DEPENDS) {
-            if (nv_witness_place(m, e.part->kind, &e.part->w) < 0)
+            if (nv_witness_place(m, c, e.part->kind, &e.part->w) < 0)
                 NV_BUG("claim '%s': no addresses make the witness break it", c->text);
             nv_witness_pods(m, e.part->kind, &e.part->w);
         }
@@ -400,7 +401,9 @@ int nv_witness_fits(const struct nv_model *m, const struct nv_claim *c, enum nv_
         return !w->src.external && c->a.cls[w->src.cls] && nv_pod_fits(m, &w->src);
     if (w->src.external && w->dst.external)
         return 0;
-    if (!w->src.external && !w->dst.external && !nv_claim_pair_ok(m, w->src.cls, w->dst.cls))
+    if (!w->src.external && !w->dst.external &&
+        (!nv_claim_pair_ok(m, w->src.cls, w->dst.cls) ||
+         !nv_claim_tenants_apart(m, c, w->src.cls, w->dst.cls)))
         return 0;
     if (!nv_pod_fits(m, &w->src) || !nv_pod_fits(m, &w->dst))
         return 0;
@@ -436,7 +439,8 @@ int nv_witness_ok(struct nv_model *m, const struct nv_claim *c, const struct nv_
         return 0;
     if (p->kind == NV_PART_ISOLATED)
         return 1;
-    nv_explain(m, &p->w.src, &p->w.dst, &p->w.combo, p->w.local, &why);
+    nv_explain_np(m, &p->w.src, &p->w.dst, &p->w.combo, p->w.local, nv_explain_np_of(c, p->kind),
+                  &why);
     ok = nv_witness_agrees(m, p, nv_claim_ports_to(m, c, &p->w.dst), &why);
     nv_flow_why_release(&why);
     return ok;

@@ -233,15 +233,18 @@ static int nv_cex_robust(const struct nv_part *p)
  * The ports of 'need' on which the flow src -> dst is allowed (allowed != 0)
  * or blocked under every combination of p the witness stands for.
  */
-static uint32_t nv_cex_ports(struct nv_model *m, const struct nv_part *p, const struct nv_end *src,
-                             const struct nv_end *dst, uint32_t need, int allowed)
+static uint32_t nv_cex_ports(struct nv_model *m, const struct nv_claim *c, const struct nv_part *p,
+                             const struct nv_end *src, const struct nv_end *dst, uint32_t need,
+                             int allowed)
 {
+    enum nv_np np = nv_explain_np_of(c, p->kind);
     size_t k, n = nv_cex_robust(p) ? p->ncombos : 1;
     uint32_t ports = need;
 
     for (k = 0; k < n && ports != NV_PORTS_NONE; k++) {
         struct nv_flow_why why;
-        nv_explain(m, src, dst, nv_cex_robust(p) ? &p->combos[k] : &p->w.combo, p->w.local, &why);
+        nv_explain_np(m, src, dst, nv_cex_robust(p) ? &p->combos[k] : &p->w.combo, p->w.local, np,
+                      &why);
         ports = allowed ? nv_ports_inter(&m->ports, ports, why.allowed)
                         : nv_ports_minus(&m->ports, ports, why.allowed);
         nv_flow_why_release(&why);
@@ -259,7 +262,7 @@ static int nv_cex_shares(struct nv_model *m, const struct nv_claim *c, const str
     e->ip = nv_atoms_range(&m->atoms, atom).first;
     if (!nv_witness_fits(m, c, p->kind, &w))
         return 0;
-    return nv_cex_ports(m, p, &w.src, &w.dst, ports, p->kind != NV_PART_REACHES) == ports;
+    return nv_cex_ports(m, c, p, &w.src, &w.dst, ports, p->kind != NV_PART_REACHES) == ports;
 }
 
 /*
@@ -368,7 +371,8 @@ void nv_cex_build(struct nv_model *m, const struct nv_claim *c, const struct nv_
     if (p->kind == NV_PART_ISOLATED)
         return;
     out->need = nv_claim_ports_to(m, c, &w->dst);
-    nv_explain(m, &w->src, &w->dst, &w->combo, w->local, &out->why);
+    nv_explain_np(m, &w->src, &w->dst, &w->combo, w->local, nv_explain_np_of(c, p->kind),
+                  &out->why);
     /* a flow the pods' addresses decide stands for its port only */
     if (w->all_ports)
         out->ports = NV_PORTS_ALL;
@@ -376,7 +380,7 @@ void nv_cex_build(struct nv_model *m, const struct nv_claim *c, const struct nv_
              !(w->src.external && w->dst.external))
         out->ports = nv_ports_range(&m->ports, w->proto, w->port, w->port);
     else
-        out->ports = nv_cex_ports(m, p, &w->src, &w->dst, out->need, p->kind != NV_PART_REACHES);
+        out->ports = nv_cex_ports(m, c, p, &w->src, &w->dst, out->need, p->kind != NV_PART_REACHES);
     if (!w->all_ports && !nv_ports_contains(&m->ports, out->ports, w->proto, w->port))
         out->ports = nv_ports_range(&m->ports, w->proto, w->port, w->port);
     out->src_range.first = out->src_range.last = w->src.ip;
@@ -442,7 +446,7 @@ static int nv_confirm(struct nv_model *m, const struct nv_claims *claims, struct
             if (part->verdict != NV_REFUTED && part->verdict != NV_DEPENDS)
                 continue;
             /* a flow for every address gets addresses to be explained with */
-            if (part->w.robust && nv_witness_place(m, part->kind, &part->w) < 0)
+            if (part->w.robust && nv_witness_place(m, c, part->kind, &part->w) < 0)
                 NV_BUG("claim %zu (%s): no addresses fit the counterexample", i + 1, c->text);
             nv_cex_build(m, c, part, &cex[2 * i + p]);
             if (!nv_witness_fits(m, c, part->kind, &part->w) ||

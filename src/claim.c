@@ -700,6 +700,52 @@ static int nv_claim_parse_mapped(struct nv_claim *c, const char *text, struct nv
                                  const struct nv_srcmap *map, struct nv_model *m,
                                  struct nv_diags *d);
 
+/*
+ * 'tenants by KEY cannot reach each other': both sets are the namespaces
+ * that carry KEY ('namespaces KEY'); the engines relate only pods whose
+ * namespaces give KEY different values (nv_claim_tenants_apart).
+ */
+static int nv_parse_tenants(struct nv_parser *p, struct nv_claim *c)
+{
+    const struct nv_tok *t;
+    struct nv_selector *sel;
+    static const char *const rest[] = {"cannot", "reach", "each", "other"};
+    const char *key, *why;
+    struct nv_buf b;
+    size_t i;
+
+    p->pos += 2;
+    t = nv_peek(p, 0);
+    if (!nv_is_name_tok(t) || nv_is_stop(p, t))
+        return nv_perr(p, t, "expected a namespace label key after 'tenants by'");
+    key = nv_tok_str(p, t);
+    if ((why = nv_label_key_invalid(key)))
+        return nv_perr(p, t, "label key '%s': %s", key, why);
+    sel = nv_arena_alloc(&p->m->arena, sizeof(*sel));
+    sel->n = 1;
+    sel->reqs = nv_arena_alloc(&p->m->arena, sizeof(*sel->reqs));
+    memset(sel->reqs, 0, sizeof(*sel->reqs));
+    sel->reqs[0].key = key;
+    sel->reqs[0].op = NV_SEL_EXISTS;
+    sel->loc = nv_tok_loc(p, t);
+    nv_model_use_selector(p->m, sel);
+    c->kind = NV_CLAIM_CANNOT_REACH;
+    c->tenant_key = key;
+    c->a.kind = c->b.kind = NV_SET_NAMESPACES;
+    c->a.loc = c->b.loc = sel->loc;
+    c->a.sel = c->b.sel = sel;
+    nv_buf_init(&b, 0);
+    nv_buf_printf(&b, "namespaces %s", key);
+    c->a.text = c->b.text = nv_arena_strdup(&p->m->arena, nv_buf_str(&b));
+    nv_buf_release(&b);
+    p->pos++;
+    for (i = 0; i < 4; i++, p->pos++)
+        if (!nv_is_kw(p, nv_peek(p, 0), rest[i]))
+            return nv_perr(p, nv_peek(p, 0),
+                           "expected 'cannot reach each other' after 'tenants by %s'", key);
+    return 0;
+}
+
 int nv_claim_parse(struct nv_claim *c, const char *text, struct nv_loc loc, struct nv_model *m,
                    struct nv_diags *d)
 {
@@ -731,6 +777,22 @@ static int nv_claim_parse_mapped(struct nv_claim *c, const char *text, struct nv
         nv_perr(&p, &p.toks[p.ntoks - 2], "the quote is not closed");
         goto out;
     }
+    if (nv_is_kw(&p, nv_peek(&p, 0), "regardless") && nv_is_kw(&p, nv_peek(&p, 1), "of")) {
+        /* a guardrail: it must hold whatever NetworkPolicies the namespaces write */
+        if (!nv_is_kw(&p, nv_peek(&p, 2), "networkpolicies")) {
+            nv_perr(&p, nv_peek(&p, 2), "expected 'NetworkPolicies' after 'regardless of'");
+            goto out;
+        }
+        c->guard = 1;
+        p.pos += 3;
+        if (nv_is_punct_tok(&p, nv_peek(&p, 0), ','))
+            p.pos++;
+    }
+    if (nv_is_kw(&p, nv_peek(&p, 0), "tenants") && nv_is_kw(&p, nv_peek(&p, 1), "by")) {
+        if (nv_parse_tenants(&p, c) < 0)
+            goto out;
+        goto ports;
+    }
     if (nv_is_kw(&p, nv_peek(&p, 0), "only")) {
         c->only = 1;
         p.pos++;
@@ -750,6 +812,11 @@ static int nv_claim_parse_mapped(struct nv_claim *c, const char *text, struct nv
         p.pos += 2;
         if (c->only) {
             nv_perr(&p, &p.toks[0], "'only' applies to 'reaches'");
+            goto out;
+        }
+        if (c->guard) {
+            nv_perr(&p, &p.toks[0],
+                    "'is isolated' is about NetworkPolicies: it cannot hold regardless of them");
             goto out;
         }
         if (nv_is_kw(&p, nv_peek(&p, 0), "for")) {
@@ -775,6 +842,7 @@ static int nv_claim_parse_mapped(struct nv_claim *c, const char *text, struct nv
     }
     if (nv_parse_set(&p, &c->b) < 0)
         goto out;
+ports:
     if (nv_is_kw(&p, nv_peek(&p, 0), "on")) {
         p.pos++;
         if (nv_parse_ports(&p, c) < 0)
@@ -1556,6 +1624,48 @@ static int nv_claim_part_related(const struct nv_model *m, const struct nv_set *
     return nv_claim_pair_ok(m, (uint32_t)first, (uint32_t)j);
 }
 
+/* The value namespace ns gives the tenant key of claim c (NULL: none). */
+static const char *nv_tenant_of(const struct nv_model *m, const struct nv_claim *c, unsigned ns)
+{
+    return nv_labels_get(&m->ns[ns].labels, c->tenant_key);
+}
+
+int nv_claim_tenants_apart(const struct nv_model *m, const struct nv_claim *c, uint32_t a,
+                           uint32_t b)
+{
+    const char *va, *vb;
+
+    if (!c->tenant_key)
+        return 1;
+    va = nv_tenant_of(m, c, m->classes[a].ns);
+    vb = nv_tenant_of(m, c, m->classes[b].ns);
+    return va && vb && strcmp(va, vb) != 0;
+}
+
+/*
+ * 'tenants by KEY': pods of at least two values of KEY, or the claim would
+ * hold for want of a second tenant.
+ */
+static int nv_check_tenants(const struct nv_claim *cl, const struct nv_model *m, struct nv_diags *d)
+{
+    const char *first = NULL, *v;
+    size_t i;
+
+    for (i = 0; i < m->nclasses; i++) {
+        if (!cl->a.cls[i])
+            continue;
+        v = nv_tenant_of(m, cl, m->classes[i].ns);
+        if (!first)
+            first = v;
+        else if (strcmp(first, v))
+            return 0;
+    }
+    return nv_diag_error(d, cl->a.loc, NV_E_VALUE,
+                         "every pod in a namespace with label '%s' is of the tenant '%s': with "
+                         "no second tenant the claim would hold for want of flows",
+                         cl->tenant_key, first ? first : "");
+}
+
 /*
  * Every part of a claim must relate some flow, or it would hold for want of
  * flows: external addresses never reach each other, and a pod's traffic to
@@ -1564,6 +1674,8 @@ static int nv_claim_part_related(const struct nv_model *m, const struct nv_set *
 static int nv_claim_check_related(const struct nv_claim *cl, const struct nv_model *m,
                                   struct nv_diags *d)
 {
+    if (cl->tenant_key)
+        return nv_check_tenants(cl, m, d);
     if (nv_claim_part_related(m, &cl->a, 0, &cl->b)) {
         if (!cl->only || nv_claim_part_related(m, &cl->a, 1, &cl->b))
             return 0;

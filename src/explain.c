@@ -59,9 +59,16 @@ uint32_t nv_explain_rule_ports(struct nv_model *m, const struct nv_rule *r, cons
     return nv_model_ports(m, r->ports, r->nports, d->external ? UINT32_MAX : d->cls);
 }
 
+enum nv_np nv_explain_np_of(const struct nv_claim *c, enum nv_part_kind kind)
+{
+    if (!c->guard)
+        return NV_NP_AS_IS;
+    return kind == NV_PART_REACHES ? NV_NP_SHUT : NV_NP_OPEN;
+}
+
 static void nv_side(struct nv_model *m, enum nv_dir dir, const struct nv_end *self,
                     const struct nv_end *other, const struct nv_end *dst, const struct nv_combo *c,
-                    struct nv_side *out)
+                    enum nv_np np, struct nv_side *out)
 {
     int type = dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS;
     size_t i, r, k, palloc = 0, aalloc = 0;
@@ -74,6 +81,13 @@ static void nv_side(struct nv_model *m, enum nv_dir dir, const struct nv_end *se
     }
     if (nv_is_node(m, self, c)) {
         out->node = 1;
+        return;
+    }
+    if (np != NV_NP_AS_IS) {
+        /* a guardrail: the NetworkPolicies most against the claim */
+        out->np_free = np;
+        out->isolated = np == NV_NP_SHUT;
+        out->ports = np == NV_NP_SHUT ? NV_PORTS_NONE : NV_PORTS_ALL;
         return;
     }
     for (i = 0; i < m->npolicies; i++) {
@@ -110,6 +124,12 @@ static void nv_side(struct nv_model *m, enum nv_dir dir, const struct nv_end *se
 void nv_explain(struct nv_model *m, const struct nv_end *src, const struct nv_end *dst,
                 const struct nv_combo *combo, int local, struct nv_flow_why *out)
 {
+    nv_explain_np(m, src, dst, combo, local, NV_NP_AS_IS, out);
+}
+
+void nv_explain_np(struct nv_model *m, const struct nv_end *src, const struct nv_end *dst,
+                   const struct nv_combo *combo, int local, enum nv_np np, struct nv_flow_why *out)
+{
     struct nv_combo first[NV_MAX_COMBOS];
 
     if (!combo) {
@@ -117,8 +137,8 @@ void nv_explain(struct nv_model *m, const struct nv_end *src, const struct nv_en
         combo = &first[0];
     }
     memset(out, 0, sizeof(*out));
-    nv_side(m, NV_EGRESS, src, dst, dst, combo, &out->egress);
-    nv_side(m, NV_INGRESS, dst, src, dst, combo, &out->ingress);
+    nv_side(m, NV_EGRESS, src, dst, dst, combo, np, &out->egress);
+    nv_side(m, NV_INGRESS, dst, src, dst, combo, np, &out->ingress);
     out->allowed = nv_ports_inter(&m->ports, out->egress.ports, out->ingress.ports);
     /* a pod and its own node always reach each other */
     if (local && !src->external && !dst->external &&
@@ -141,15 +161,15 @@ void nv_flow_why_release(struct nv_flow_why *w)
 
 /* What one side admits with the pod at end 'at' given address a (of its domain). */
 static uint32_t nv_side_ports(struct nv_model *m, enum nv_dir dir, const struct nv_witness *w,
-                              const struct nv_end *src, const struct nv_end *dst)
+                              enum nv_np np, const struct nv_end *src, const struct nv_end *dst)
 {
     struct nv_side s;
     uint32_t ports;
 
     if (dir == NV_EGRESS)
-        nv_side(m, NV_EGRESS, src, dst, dst, &w->combo, &s);
+        nv_side(m, NV_EGRESS, src, dst, dst, &w->combo, np, &s);
     else
-        nv_side(m, NV_INGRESS, dst, src, dst, &w->combo, &s);
+        nv_side(m, NV_INGRESS, dst, src, dst, &w->combo, np, &s);
     ports = s.ports;
     free((void *)s.policies);
     free(s.admits);
@@ -176,7 +196,7 @@ static size_t nv_candidates(const struct nv_model *m, const struct nv_witness *w
 }
 
 /* The ports side 'dir' admits for each candidate address of the end it depends on. */
-static void nv_side_values(struct nv_model *m, struct nv_witness *w, enum nv_dir dir,
+static void nv_side_values(struct nv_model *m, struct nv_witness *w, enum nv_dir dir, enum nv_np np,
                            const struct nv_ip *cand, size_t n, uint32_t *out)
 {
     /* egress depends on the destination's address, ingress on the source's */
@@ -185,18 +205,20 @@ static void nv_side_values(struct nv_model *m, struct nv_witness *w, enum nv_dir
     size_t i;
 
     if (!n) {
-        out[0] = nv_side_ports(m, dir, w, &src, &dst);
+        out[0] = nv_side_ports(m, dir, w, np, &src, &dst);
         return;
     }
     for (i = 0; i < n; i++) {
         e->ip = cand[i];
         e->has_ip = 1;
-        out[i] = nv_side_ports(m, dir, w, &src, &dst);
+        out[i] = nv_side_ports(m, dir, w, np, &src, &dst);
     }
 }
 
-int nv_witness_place(struct nv_model *m, enum nv_part_kind kind, struct nv_witness *w)
+int nv_witness_place(struct nv_model *m, const struct nv_claim *c, enum nv_part_kind kind,
+                     struct nv_witness *w)
 {
+    enum nv_np np = nv_explain_np_of(c, kind);
     struct nv_ports *pt = &m->ports;
     struct nv_ip *cs, *cd;
     uint32_t *vs, *vd;
@@ -213,8 +235,8 @@ int nv_witness_place(struct nv_model *m, enum nv_part_kind kind, struct nv_witne
     nd = nv_candidates(m, w, &w->dst, cd);
     w->local = 0;
     /* egress values by destination address, ingress values by source address */
-    nv_side_values(m, w, NV_EGRESS, cd, nd, vd);
-    nv_side_values(m, w, NV_INGRESS, cs, ns, vs);
+    nv_side_values(m, w, NV_EGRESS, np, cd, nd, vd);
+    nv_side_values(m, w, NV_INGRESS, np, cs, ns, vs);
     for (i = 0; i < (nd ? nd : 1) && !found; i++)
         for (j = 0; j < (ns ? ns : 1) && !found; j++) {
             uint32_t a = nv_ports_inter(pt, vd[i], vs[j]);

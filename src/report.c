@@ -238,6 +238,12 @@ void nv_report_because(const struct nv_model *m, const struct nv_cex *x, char **
                           "%s: a hostNetwork pod, which the network plugin treats as its node: "
                           "no policy applies",
                           dir);
+        } else if (s->np_free) {
+            nv_buf_printf(&b,
+                          s->np_free == NV_NP_OPEN
+                              ? "%s: no admin policy denies it, so a NetworkPolicy may admit it"
+                              : "%s: no admin policy accepts it, so a NetworkPolicy may block it",
+                          dir);
         } else if (!s->isolated) {
             nv_buf_printf(&b, "%s: not isolated for %s: no NetworkPolicy with %s selects it", dir,
                           dir, d == 0 ? "Egress" : "Ingress");

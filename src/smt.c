@@ -145,6 +145,9 @@ struct nv_smt {
     /* the behaviours (true: value 1 of nv_behaviours[]) and whether a hostNetwork pod
      * shares its node with the pod at the other end */
     Z3_ast beh[NV_NBEHAVIOURS], local;
+    /* a guardrail query ('regardless of NetworkPolicies'): the NetworkPolicy tier is left
+     * free, its answer for a pod it can select being np_free[dir], one per direction */
+    Z3_ast guard, np_free[2];
     size_t ncombos;
     struct nv_combo combos[NV_MAX_COMBOS];
     int sigma; /* pods' addresses or nodes can matter under some combination */
@@ -844,6 +847,9 @@ static void nv_direction(struct nv_smt *s, enum nv_dir dir, const struct nv_sym 
         v[2] = nv_or(s, &allows);
         *allow = Z3_mk_or(s->ctx, 3, v);
     }
+    /* a guardrail leaves the NetworkPolicies of a pod they can select free */
+    if (s->guard)
+        *allow = Z3_mk_ite(s->ctx, nv_and2(s, s->guard, self->podsel), s->np_free[dir], *allow);
 }
 
 /*
@@ -1054,6 +1060,14 @@ struct nv_smt *nv_smt_new_within(struct nv_model *m, const struct nv_claims *c, 
     for (i = 0; i < NV_NBEHAVIOURS; i++)
         s->beh[i] = nv_var(s, "plugin_", nv_behaviours[i].key, 0);
     s->local = nv_var(s, "", "same_node", 0);
+    for (i = 0; c && i < c->n && !c->items[i].guard; i++)
+        ;
+    if (c && i < c->n) {
+        /* only with a guardrail claim: the encoding of the others stays as it was */
+        s->guard = nv_var(s, "", "guardrail", 0);
+        s->np_free[NV_INGRESS] = nv_var(s, "", "networkpolicies_admit_ingress", 0);
+        s->np_free[NV_EGRESS] = nv_var(s, "", "networkpolicies_admit_egress", 0);
+    }
     s->ncombos = nv_model_combos(m, s->combos);
     for (i = 0; i < s->ncombos; i++)
         s->sigma |=
@@ -1283,12 +1297,54 @@ enum nv_qmode { NV_Q_SOME, NV_Q_EVERY };
  * under every combination of 'mask' and every address (NV_Q_EVERY). Without
  * the 'blocked on every port' of a reaches part without ports (the caller's).
  */
+/* A guardrail claim's queries leave the NetworkPolicy tier free; every other claim's do not. */
+static Z3_ast nv_guard_pin(struct nv_smt *s, const struct nv_claim *c)
+{
+    if (!s->guard)
+        return nv_true(s);
+    return c->guard ? s->guard : Z3_mk_not(s->ctx, s->guard);
+}
+
+/*
+ * 'tenants by KEY': the source's and the destination's namespaces give KEY
+ * two different values (both give it one: the claim's sets say so).
+ */
+static Z3_ast nv_tenants_apart(struct nv_smt *s, const struct nv_claim *c)
+{
+    const struct nv_model *m = s->m;
+    struct nv_terms any = {NULL, 0, 0};
+    unsigned char *done = nv_xcalloc(m->nns + 1, 1);
+    size_t i, j;
+
+    for (i = 0; i < m->nns; i++) {
+        struct nv_terms sv = {NULL, 0, 0}, dv = {NULL, 0, 0};
+        const char *v = nv_labels_get(&m->ns[i].labels, c->tenant_key);
+        if (!v || done[i])
+            continue;
+        for (j = i; j < m->nns; j++) {
+            const char *w = nv_labels_get(&m->ns[j].labels, c->tenant_key);
+            if (w && !strcmp(v, w)) {
+                done[j] = 1;
+                nv_terms_add(&sv, s->s.nsis[j]);
+                nv_terms_add(&dv, s->d.nsis[j]);
+            }
+        }
+        /* the source of tenant v, the destination not */
+        nv_terms_add(&any, nv_and2(s, nv_or(s, &sv), Z3_mk_not(s->ctx, nv_or(s, &dv))));
+    }
+    free(done);
+    return nv_or(s, &any);
+}
+
 static Z3_ast nv_query(struct nv_smt *s, const struct nv_claim *c, enum nv_part_kind kind,
                        enum nv_qmode mode, unsigned mask)
 {
     struct nv_terms t = {NULL, 0, 0};
     size_t i;
 
+    nv_terms_add(&t, nv_guard_pin(s, c));
+    if (c->tenant_key)
+        nv_terms_add(&t, nv_tenants_apart(s, c));
     if (mode == NV_Q_SOME)
         nv_terms_add(&t, nv_pins(s, mask));
     switch (kind) {
@@ -1615,7 +1671,8 @@ static void nv_read_witness(struct nv_smt *s, const struct nv_claim *c, struct n
         if (part->kind == NV_PART_ISOLATED || part->w.dst.external)
             break;
         for (j = 0; j < nd; j++)
-            if (nv_member(&c->b, dc[j]) && nv_claim_pair_ok(s->m, sc[i], dc[j]))
+            if (nv_member(&c->b, dc[j]) && nv_claim_pair_ok(s->m, sc[i], dc[j]) &&
+                nv_claim_tenants_apart(s->m, c, sc[i], dc[j]))
                 break;
         if (j < nd)
             break;
@@ -1815,6 +1872,7 @@ static int nv_smt_witness_robust(struct nv_smt *s, const struct nv_claim *c, str
 
     src.has_ip = dst.has_ip = 0; /* the pods' addresses stay free */
     nv_terms_add(&t, nv_pins(s, (1u << s->ncombos) - 1));
+    nv_terms_add(&t, nv_guard_pin(s, c));
     nv_terms_add(&t, nv_fix(s, &s->s, &src));
     switch (part->kind) {
     case NV_PART_ISOLATED:

@@ -2169,7 +2169,7 @@ static void test_behaviours(void **state)
                     continue;
                 for (e = 0; e < 2; e++) {
                     struct nv_part *q = both[e];
-                    if (q->w.robust && nv_witness_place(sm.m, q->kind, &q->w) < 0)
+                    if (q->w.robust && nv_witness_place(sm.m, c, q->kind, &q->w) < 0)
                         fail_msg("seed %llu: claim '%s': no addresses fit the %s witness",
                                  (unsigned long long)seed, c->text, e ? "matrix" : "smt");
                     if (!q->w.src.external && !q->w.dst.external && q->w.src.has_ip &&

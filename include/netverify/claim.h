@@ -2,8 +2,10 @@
  * claim.h - the claim language: claims files, the parser (with the column
  * of every problem), and the resolution of a claim's sets against a model.
  *
- *   claim = [ "only" ] set ( "reaches" | "cannot reach" ) set [ "on" ports ]
- *         | set "is isolated" [ "for ingress" | "for egress" ]
+ *   claim = [ "regardless of NetworkPolicies" [ "," ] ] body
+ *   body  = [ "only" ] set ( "reaches" | "cannot reach" ) set [ "on" ports ]
+ *         | "tenants by" KEY "cannot reach each other" [ "on" ports ]
+ *         | set "is isolated" [ "for ingress" | "for egress" ]   (not with 'regardless')
  *   set   = "any" | "pods" SELECTOR [ "in" nsref ] | "namespace" NAME
  *         | "namespaces" SELECTOR | "svc" NS/NAME
  *         | "cidr" CIDR { "," CIDR } [ "except" CIDR { "," CIDR } ]
@@ -86,6 +88,12 @@ struct nv_claim {
     size_t nports;
     struct nv_portspec *ports;
     int has_on;
+    /* 'regardless of NetworkPolicies': decided with the NetworkPolicy tier left free, so it
+     * holds whatever NetworkPolicies the namespaces write */
+    int guard;
+    /* 'tenants by KEY cannot reach each other' (a CANNOT_REACH claim whose sets are the
+     * namespaces with KEY): only pods of different values of KEY are related */
+    const char *tenant_key;
 };
 
 struct nv_claims {
@@ -147,5 +155,12 @@ void nv_service_port_format(struct nv_buf *b, const struct nv_service_port *sp);
  * so a == b needs a class of at least two pods.
  */
 int nv_claim_pair_ok(const struct nv_model *m, uint32_t a, uint32_t b);
+/*
+ * Whether claim c relates a source of class a to a destination of class b by
+ * their tenants: always, but for 'tenants by KEY', where their namespaces must
+ * give KEY two different values.
+ */
+int nv_claim_tenants_apart(const struct nv_model *m, const struct nv_claim *c, uint32_t a,
+                           uint32_t b);
 
 #endif

@@ -29,12 +29,28 @@ struct nv_side {
     int external; /* the deciding end is an external address: nothing restricts it */
     int node;     /* a hostNetwork pod the plugin treats as its node: nothing restricts it */
     int isolated;
+    /* a guardrail's reading (enum nv_np): no NetworkPolicy was consulted, 'isolated' and
+     * 'ports' are what the NetworkPolicies most against the claim would make them */
+    int np_free;
     size_t npolicies;
     const struct nv_policy **policies; /* the policies isolating it in this direction */
     size_t nadmits;
     struct nv_admit *admits; /* rules that admit the other end (on some port) */
     uint32_t ports;          /* union of what they admit; NV_PORTS_ALL when not isolated */
 };
+
+/*
+ * How the NetworkPolicy tier is read: as the manifests write it, or, for a
+ * guardrail claim ('regardless of NetworkPolicies'), as the NetworkPolicies
+ * most against the claim would have it: admitting everything they may decide
+ * (OPEN, to refute 'cannot reach') or nothing (SHUT, to refute 'reaches'). A
+ * pod no NetworkPolicy can select (a hostNetwork pod the plugin treats as its
+ * node) is not theirs to decide either way.
+ */
+enum nv_np { NV_NP_AS_IS, NV_NP_OPEN, NV_NP_SHUT };
+
+/* The reading part 'kind' of claim c is decided under. */
+enum nv_np nv_explain_np_of(const struct nv_claim *c, enum nv_part_kind kind);
 
 struct nv_flow_why {
     struct nv_side egress, ingress;
@@ -53,6 +69,9 @@ struct nv_flow_why {
  */
 void nv_explain(struct nv_model *m, const struct nv_end *src, const struct nv_end *dst,
                 const struct nv_combo *combo, int local, struct nv_flow_why *out);
+/* The same with the NetworkPolicy tier read as 'np' says. */
+void nv_explain_np(struct nv_model *m, const struct nv_end *src, const struct nv_end *dst,
+                   const struct nv_combo *combo, int local, enum nv_np np, struct nv_flow_why *out);
 void nv_flow_why_release(struct nv_flow_why *w);
 
 /* Whether peer p of a rule of policy pol matches end e under combination c. */
@@ -62,11 +81,12 @@ int nv_explain_peer(const struct nv_model *m, const struct nv_policy *pol, const
 /*
  * Give the pods of witness w addresses in their domains (when ipBlocks match
  * pods under w->combo) and say whether they share a node, so that the flow
- * breaks a part of kind 'kind' as the engines found: allowed on w's port
+ * breaks a part of kind 'kind' of claim c as the engines found: allowed on w's port
  * (cannot reach, only), blocked on it (reaches on ports) or on every port
  * (reaches). Returns 0, or -1 when no choice does.
  */
-int nv_witness_place(struct nv_model *m, enum nv_part_kind kind, struct nv_witness *w);
+int nv_witness_place(struct nv_model *m, const struct nv_claim *c, enum nv_part_kind kind,
+                     struct nv_witness *w);
 /* What rule r admits toward destination d, named ports resolved on d. */
 uint32_t nv_explain_rule_ports(struct nv_model *m, const struct nv_rule *r, const struct nv_end *d);
 
