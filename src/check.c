@@ -123,7 +123,7 @@ static void nv_check_done(struct nv_eval *e)
  * are classes, whose rows are the engines' last ones (for reaches without ports).
  */
 static void nv_judge(struct nv_eval *e, const struct nv_end *s, const struct nv_end *d,
-                     const uint32_t *poss, const uint32_t *sure, int pair)
+                     const uint32_t *poss, const uint32_t *sure, int pair, const int *blocks)
 {
     struct nv_ports *pt = &e->m->ports;
     uint32_t need = nv_claim_ports_to(e->m, e->c, d), all_sure = NV_PORTS_ALL,
@@ -138,8 +138,9 @@ static void nv_judge(struct nv_eval *e, const struct nv_end *s, const struct nv_
             if (poss[i] == NV_PORTS_NONE) {
                 nv_note(e, &e->found_sure[i], &e->ws[i], s, d, 0, i);
                 nv_note(e, &e->found[i], &e->wp[i], s, d, 0, i);
-            } else if (!e->found[i] && sure[i] == NV_PORTS_NONE && pair &&
-                       nv_matrix_combo_may_block(e->x, i, s->cls, d->cls)) {
+            } else if (!e->found[i] && sure[i] == NV_PORTS_NONE &&
+                       (blocks ? blocks[i]
+                               : pair && nv_matrix_combo_may_block(e->x, i, s->cls, d->cls))) {
                 nv_note(e, &e->found[i], &e->wp[i], s, d, 0, i);
             }
         } else if (e->part->kind == NV_PART_REACHES) {
@@ -194,7 +195,7 @@ static void nv_eval_flows(struct nv_eval *e, const struct nv_set *a, int complem
                 p[k] = e->poss[k][j];
                 q[k] = e->sure[k][j];
             }
-            nv_judge(e, &s, &d, p, q, 1);
+            nv_judge(e, &s, &d, p, q, 1, NULL);
         }
         for (j = 0; j < na && !e->done; j++) {
             struct nv_end d = {1, 0, nv_atoms_range(&m->atoms, j).first, UINT32_MAX, 0, 0};
@@ -202,7 +203,7 @@ static void nv_eval_flows(struct nv_eval *e, const struct nv_set *a, int complem
                 continue;
             for (k = 0; k < e->n; k++)
                 ap[k] = e->atoms[k][j];
-            nv_judge(e, &s, &d, ap, ap, 0);
+            nv_judge(e, &s, &d, ap, ap, 0, NULL);
         }
     }
     for (j = 0; j < nc && any_src_atom && !e->done; j++) {
@@ -217,7 +218,7 @@ static void nv_eval_flows(struct nv_eval *e, const struct nv_set *a, int complem
                 continue;
             for (k = 0; k < e->n; k++)
                 ap[k] = e->atoms[k][i];
-            nv_judge(e, &s, &d, ap, ap, 0);
+            nv_judge(e, &s, &d, ap, ap, 0, NULL);
         }
     }
 }
@@ -287,6 +288,129 @@ static void nv_settle(struct nv_eval *e)
         p->w = e->found_sure[i] ? e->ws[i] : e->wp[i];
 }
 
+/* ---- guardrails: the NetworkPolicy tier left free, flow by flow through nv_explain ---- */
+
+/*
+ * The addresses a pod end may have where the policies look at them (the first
+ * of every atom of its domain); 0 when none matters under combination c.
+ */
+static size_t nv_guard_addrs(const struct nv_model *m, const struct nv_end *e,
+                             const struct nv_combo *c, int see, struct nv_ip *out)
+{
+    size_t a, n = 0;
+    int dom;
+
+    if (e->external || (!see && c->v[NV_B_IPBLOCK_PODS] != NV_IPBLOCK_MATCHES_PODS))
+        return 0;
+    dom = NV_CLASS_DOM(m, e->cls);
+    for (a = 0; a < m->atoms.n; a++)
+        if (m->atomdom[a] & dom)
+            out[n++] = m->atoms.cuts[a];
+    return n;
+}
+
+/* Whether a rule of the cluster tiers looks at addresses ('networks', 'nodes'). */
+static int nv_guard_sees(const struct nv_model *m)
+{
+    size_t i, r, k;
+    int dir;
+
+    for (i = 0; i < m->ntiered; i++)
+        for (dir = 0; dir < 2; dir++)
+            for (r = 0; r < m->tiered[i]->nrules[dir]; r++)
+                for (k = 0; k < m->tiered[i]->rules[dir][r].npeers; k++)
+                    if (m->tiered[i]->rules[dir][r].peers[k].kind != NV_PEER_PODS)
+                        return 1;
+    return 0;
+}
+
+/*
+ * Flow s -> d of a guardrail part under each combination: what some address
+ * and placement allows (poss), what every one does (sure), whether some one
+ * blocks every port; the NetworkPolicy tier read against the part.
+ */
+static void nv_guard_flow(struct nv_eval *e, struct nv_end s, struct nv_end d, int see,
+                          struct nv_ip *cs, struct nv_ip *cd)
+{
+    struct nv_model *m = e->m;
+    struct nv_ports *pt = &m->ports;
+    enum nv_np np = nv_explain_np_of(e->c, e->part->kind);
+    uint32_t poss[NV_MAX_COMBOS], sure[NV_MAX_COMBOS];
+    int blocks[NV_MAX_COMBOS];
+    size_t k, i, j, ns, nd;
+
+    for (k = 0; k < e->n; k++) {
+        const struct nv_combo *c = nv_matrix_combo(e->x, k);
+        int loc;
+        poss[k] = NV_PORTS_NONE;
+        sure[k] = NV_PORTS_ALL;
+        blocks[k] = 0;
+        ns = nv_guard_addrs(m, &s, c, see, cs);
+        nd = nv_guard_addrs(m, &d, c, see, cd);
+        for (i = 0; i < (ns ? ns : 1); i++)
+            for (j = 0; j < (nd ? nd : 1); j++) {
+                struct nv_flow_why why;
+                if (ns && nd && cs[i].fam != cd[j].fam)
+                    continue; /* two pods talk over one family */
+                s.has_ip = ns > 0;
+                d.has_ip = nd > 0;
+                if (ns)
+                    s.ip = cs[i];
+                if (nd)
+                    d.ip = cd[j];
+                /* a hostNetwork pod treated as its node may share it with the other pod */
+                loc = !s.external && !d.external && c->v[NV_B_HOSTNET] == NV_HOSTNET_NODE &&
+                      (m->classes[s.cls].hostnet || m->classes[d.cls].hostnet);
+                nv_explain_np(m, &s, &d, c, 0, np, &why);
+                poss[k] = nv_ports_union(pt, poss[k], why.allowed);
+                sure[k] = nv_ports_inter(pt, sure[k], why.allowed);
+                blocks[k] |= why.allowed == NV_PORTS_NONE;
+                nv_flow_why_release(&why);
+                if (loc) {
+                    nv_explain_np(m, &s, &d, c, 1, np, &why);
+                    poss[k] = nv_ports_union(pt, poss[k], why.allowed);
+                    blocks[k] |= why.allowed == NV_PORTS_NONE;
+                    nv_flow_why_release(&why);
+                }
+            }
+        if (poss[k] == NV_PORTS_NONE)
+            sure[k] = NV_PORTS_NONE; /* no address of a family both have */
+    }
+    s.has_ip = d.has_ip = 0;
+    nv_judge(e, &s, &d, poss, sure, 0, blocks);
+}
+
+/* Every flow of a guardrail part, from the classes and atoms of its sets. */
+static void nv_guard_flows(struct nv_eval *e, const struct nv_set *a, int complement,
+                           const struct nv_set *b)
+{
+    struct nv_model *m = e->m;
+    size_t nc = m->nclasses, na = m->atoms.n, i, j;
+    struct nv_ip *cs = nv_xmalloc((na + 1) * sizeof(*cs)), *cd = nv_xmalloc((na + 1) * sizeof(*cd));
+    int see = nv_guard_sees(m);
+
+    for (i = 0; i < nc + na && !e->done; i++) {
+        struct nv_end s = {i >= nc, i < nc ? (uint32_t)i : 0, {0}, UINT32_MAX, 0, 0};
+        if (i >= nc)
+            s.ip = nv_atoms_range(&m->atoms, i - nc).first;
+        if (((i < nc ? a->cls[i] : a->atoms[i - nc]) != 0) == complement)
+            continue;
+        for (j = 0; j < nc + na && !e->done; j++) {
+            struct nv_end d = {j >= nc, j < nc ? (uint32_t)j : 0, {0}, UINT32_MAX, 0, 0};
+            if (j >= nc)
+                d.ip = nv_atoms_range(&m->atoms, j - nc).first;
+            if (!(j < nc ? b->cls[j] : b->atoms[j - nc]) || (s.external && d.external))
+                continue;
+            if (!s.external && !d.external &&
+                (!nv_claim_pair_ok(m, s.cls, d.cls) || !nv_claim_tenants_apart(m, e->c, s.cls, d.cls)))
+                continue;
+            nv_guard_flow(e, s, d, see, cs, cd);
+        }
+    }
+    free(cs);
+    free(cd);
+}
+
 void nv_check_matrix(struct nv_matrix *x, const struct nv_claim *c, struct nv_result *out)
 {
     struct nv_model *m = nv_matrix_model(x);
@@ -312,10 +436,10 @@ void nv_check_matrix(struct nv_matrix *x, const struct nv_claim *c, struct nv_re
             break;
         case NV_PART_REACHES:
         case NV_PART_CANNOT:
-            nv_eval_flows(&e, &c->a, 0, &c->b);
+            (c->guard ? nv_guard_flows : nv_eval_flows)(&e, &c->a, 0, &c->b);
             break;
         case NV_PART_ONLY:
-            nv_eval_flows(&e, &c->a, 1, &c->b);
+            (c->guard ? nv_guard_flows : nv_eval_flows)(&e, &c->a, 1, &c->b);
             break;
         }
         nv_settle(&e);

@@ -100,7 +100,11 @@ enum nv_verdict nv_result_verdict(const struct nv_result *r);
  */
 enum nv_verdict nv_part_settle(const struct nv_part *p);
 
-/* Decide every part of claim c with the matrix engine. */
+/*
+ * Decide every part of claim c with the matrix engine; a guardrail claim
+ * ('regardless of NetworkPolicies') flow by flow through nv_explain_np(), with
+ * the NetworkPolicy tier read against the part.
+ */
 void nv_check_matrix(struct nv_matrix *x, const struct nv_claim *c, struct nv_result *out);
 
 /* The ports claim c asks about toward destination d (every port when it names none). */
