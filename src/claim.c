@@ -1722,6 +1722,25 @@ int nv_claim_resolve(struct nv_claim *cl, struct nv_model *m, struct nv_diags *d
 {
     int rc = 0;
 
+    if (cl->tenant_key) {
+        /* both sets are the namespaces with the key: resolved (and refused) once */
+        size_t i;
+        for (i = 0; i < m->nns && !nv_labels_get(&m->ns[i].labels, cl->tenant_key); i++)
+            ;
+        if (i == m->nns)
+            return nv_diag_error(d, cl->a.loc, NV_E_VALUE,
+                                 "tenants by '%s': no namespace has the label '%s'",
+                                 cl->tenant_key, cl->tenant_key);
+        if (nv_resolve_set(cl, &cl->a, m, d) < 0)
+            return -1;
+        cl->b = cl->a;
+        cl->b.cls = nv_xmalloc(m->nclasses + 1);
+        memcpy(cl->b.cls, cl->a.cls, m->nclasses);
+        cl->b.atoms = nv_xmalloc(m->atoms.n + 1);
+        memcpy(cl->b.atoms, cl->a.atoms, m->atoms.n);
+        return nv_resolve_port_names(cl, m, d) < 0 ? -1 : nv_check_related(cl, m, d);
+    }
+
     if (nv_resolve_set(cl, &cl->a, m, d) < 0)
         rc = -1;
     else
