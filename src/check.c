@@ -291,40 +291,6 @@ static void nv_settle(struct nv_eval *e)
 /* ---- guardrails: the NetworkPolicy tier left free, flow by flow through nv_explain ---- */
 
 /*
- * The addresses a pod end may have where the policies look at them (the first
- * of every atom of its domain); 0 when none matters under combination c.
- */
-static size_t nv_guard_addrs(const struct nv_model *m, const struct nv_end *e,
-                             const struct nv_combo *c, int see, struct nv_ip *out)
-{
-    size_t a, n = 0;
-    int dom;
-
-    if (e->external || (!see && c->v[NV_B_IPBLOCK_PODS] != NV_IPBLOCK_MATCHES_PODS))
-        return 0;
-    dom = NV_CLASS_DOM(m, e->cls);
-    for (a = 0; a < m->atoms.n; a++)
-        if (m->atomdom[a] & dom)
-            out[n++] = m->atoms.cuts[a];
-    return n;
-}
-
-/* Whether a rule of the cluster tiers looks at addresses ('networks', 'nodes'). */
-static int nv_guard_sees(const struct nv_model *m)
-{
-    size_t i, r, k;
-    int dir;
-
-    for (i = 0; i < m->ntiered; i++)
-        for (dir = 0; dir < 2; dir++)
-            for (r = 0; r < m->tiered[i]->nrules[dir]; r++)
-                for (k = 0; k < m->tiered[i]->rules[dir][r].npeers; k++)
-                    if (m->tiered[i]->rules[dir][r].peers[k].kind != NV_PEER_PODS)
-                        return 1;
-    return 0;
-}
-
-/*
  * Flow s -> d of a guardrail part under each combination: what some address
  * and placement allows (poss), what every one does (sure), whether some one
  * blocks every port; the NetworkPolicy tier read against the part.
@@ -345,8 +311,8 @@ static void nv_guard_flow(struct nv_eval *e, struct nv_end s, struct nv_end d, i
         poss[k] = NV_PORTS_NONE;
         sure[k] = NV_PORTS_ALL;
         blocks[k] = 0;
-        ns = nv_guard_addrs(m, &s, c, see, cs);
-        nd = nv_guard_addrs(m, &d, c, see, cd);
+        ns = nv_explain_addrs(m, &s, c, see, cs);
+        nd = nv_explain_addrs(m, &d, c, see, cd);
         for (i = 0; i < (ns ? ns : 1); i++)
             for (j = 0; j < (nd ? nd : 1); j++) {
                 struct nv_flow_why why;
@@ -387,7 +353,7 @@ static void nv_guard_flows(struct nv_eval *e, const struct nv_set *a, int comple
     struct nv_model *m = e->m;
     size_t nc = m->nclasses, na = m->atoms.n, i, j;
     struct nv_ip *cs = nv_xmalloc((na + 1) * sizeof(*cs)), *cd = nv_xmalloc((na + 1) * sizeof(*cd));
-    int see = nv_guard_sees(m);
+    int see = nv_explain_sees_addresses(m);
 
     for (i = 0; i < nc + na && !e->done; i++) {
         struct nv_end s = {i >= nc, i < nc ? (uint32_t)i : 0, {0}, UINT32_MAX, 0, 0};
@@ -402,7 +368,8 @@ static void nv_guard_flows(struct nv_eval *e, const struct nv_set *a, int comple
             if (!(j < nc ? b->cls[j] : b->atoms[j - nc]) || (s.external && d.external))
                 continue;
             if (!s.external && !d.external &&
-                (!nv_claim_pair_ok(m, s.cls, d.cls) || !nv_claim_tenants_apart(m, e->c, s.cls, d.cls)))
+                (!nv_claim_pair_ok(m, s.cls, d.cls) ||
+                 !nv_claim_tenants_apart(m, e->c, s.cls, d.cls)))
                 continue;
             nv_guard_flow(e, s, d, see, cs, cd);
         }

@@ -1729,8 +1729,8 @@ int nv_claim_resolve(struct nv_claim *cl, struct nv_model *m, struct nv_diags *d
             ;
         if (i == m->nns)
             return nv_diag_error(d, cl->a.loc, NV_E_VALUE,
-                                 "tenants by '%s': no namespace has the label '%s'",
-                                 cl->tenant_key, cl->tenant_key);
+                                 "tenants by '%s': no namespace has the label '%s'", cl->tenant_key,
+                                 cl->tenant_key);
         if (nv_resolve_set(cl, &cl->a, m, d) < 0)
             return -1;
         cl->b = cl->a;

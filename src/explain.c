@@ -176,17 +176,28 @@ static uint32_t nv_side_ports(struct nv_model *m, enum nv_dir dir, const struct 
     return ports;
 }
 
-/*
- * The candidate addresses of end e: the first address of every atom of its
- * domain. Returns their number (0: it needs none, or its domain is empty).
- */
-static size_t nv_candidates(const struct nv_model *m, const struct nv_witness *w,
-                            const struct nv_end *e, struct nv_ip *out)
+int nv_explain_sees_addresses(const struct nv_model *m)
+{
+    size_t i, r, k;
+    int dir;
+
+    for (i = 0; i < m->ntiered; i++)
+        for (dir = 0; dir < 2; dir++)
+            for (r = 0; r < m->tiered[i]->nrules[dir]; r++)
+                for (k = 0; k < m->tiered[i]->rules[dir][r].npeers; k++)
+                    if (m->tiered[i]->rules[dir][r].peers[k].kind == NV_PEER_IPBLOCK ||
+                        m->tiered[i]->rules[dir][r].peers[k].kind == NV_PEER_NODES)
+                        return 1;
+    return 0;
+}
+
+size_t nv_explain_addrs(const struct nv_model *m, const struct nv_end *e, const struct nv_combo *c,
+                        int see, struct nv_ip *out)
 {
     size_t a, n = 0;
     int dom;
 
-    if (e->external || w->combo.v[NV_B_IPBLOCK_PODS] != NV_IPBLOCK_MATCHES_PODS)
+    if (e->external || (!see && c->v[NV_B_IPBLOCK_PODS] != NV_IPBLOCK_MATCHES_PODS))
         return 0;
     dom = NV_CLASS_DOM(m, e->cls);
     for (a = 0; a < m->atoms.n; a++)
@@ -231,8 +242,8 @@ int nv_witness_place(struct nv_model *m, const struct nv_claim *c, enum nv_part_
     cd = nv_xmalloc((m->atoms.n + 1) * sizeof(*cd));
     vs = nv_xmalloc((m->atoms.n + 1) * sizeof(*vs));
     vd = nv_xmalloc((m->atoms.n + 1) * sizeof(*vd));
-    ns = nv_candidates(m, w, &w->src, cs);
-    nd = nv_candidates(m, w, &w->dst, cd);
+    ns = nv_explain_addrs(m, &w->src, &w->combo, nv_explain_sees_addresses(m), cs);
+    nd = nv_explain_addrs(m, &w->dst, &w->combo, nv_explain_sees_addresses(m), cd);
     w->local = 0;
     /* egress values by destination address, ingress values by source address */
     nv_side_values(m, w, NV_EGRESS, np, cd, nd, vd);

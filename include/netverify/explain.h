@@ -87,6 +87,16 @@ int nv_explain_peer(const struct nv_model *m, const struct nv_policy *pol, const
  */
 int nv_witness_place(struct nv_model *m, const struct nv_claim *c, enum nv_part_kind kind,
                      struct nv_witness *w);
+/* Whether a rule of the cluster tiers looks at addresses (a 'networks' or 'nodes' peer). */
+int nv_explain_sees_addresses(const struct nv_model *m);
+/*
+ * The addresses pod end e may have where policies look at them under
+ * combination c (ipBlocks matching pods, or 'see': the cluster tiers), the
+ * first of every atom of its domain, into out (m->atoms.n of them at most);
+ * 0 when none matters, or e is external.
+ */
+size_t nv_explain_addrs(const struct nv_model *m, const struct nv_end *e, const struct nv_combo *c,
+                        int see, struct nv_ip *out);
 /* What rule r admits toward destination d, named ports resolved on d. */
 uint32_t nv_explain_rule_ports(struct nv_model *m, const struct nv_rule *r, const struct nv_end *d);
 
