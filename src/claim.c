@@ -1646,7 +1646,8 @@ int nv_claim_tenants_apart(const struct nv_model *m, const struct nv_claim *c, u
  * 'tenants by KEY': pods of at least two values of KEY, or the claim would
  * hold for want of a second tenant.
  */
-static int nv_check_tenants(const struct nv_claim *cl, const struct nv_model *m, struct nv_diags *d)
+static int nv_claim_check_tenants(const struct nv_claim *cl, const struct nv_model *m,
+                                  struct nv_diags *d)
 {
     const char *first = NULL, *v;
     size_t i;
@@ -1675,7 +1676,7 @@ static int nv_claim_check_related(const struct nv_claim *cl, const struct nv_mod
                                   struct nv_diags *d)
 {
     if (cl->tenant_key)
-        return nv_check_tenants(cl, m, d);
+        return nv_claim_check_tenants(cl, m, d);
     if (nv_claim_part_related(m, &cl->a, 0, &cl->b)) {
         if (!cl->only || nv_claim_part_related(m, &cl->a, 1, &cl->b))
             return 0;
@@ -1738,7 +1739,7 @@ int nv_claim_resolve(struct nv_claim *cl, struct nv_model *m, struct nv_diags *d
         memcpy(cl->b.cls, cl->a.cls, m->nclasses);
         cl->b.atoms = nv_xmalloc(m->atoms.n + 1);
         memcpy(cl->b.atoms, cl->a.atoms, m->atoms.n);
-        return nv_resolve_port_names(cl, m, d) < 0 ? -1 : nv_check_related(cl, m, d);
+        return nv_resolve_port_names(cl, m, d) < 0 ? -1 : nv_claim_check_related(cl, m, d);
     }
 
     if (nv_resolve_set(cl, &cl->a, m, d) < 0)
