@@ -598,6 +598,23 @@ static void nv_enforcing(struct nv_doc_ctx *c, const struct nv_node *obj, const 
     nv_buf_release(&b);
 }
 
+/* Drop the notes recorded since d->items[from] at 'at' (replaced by a warning). */
+static void nv_drop_notes(struct nv_diags *d, size_t from, struct nv_loc at)
+{
+    size_t i, k = from;
+
+    for (i = from; i < d->n; i++) {
+        struct nv_diag *g = &d->items[i];
+        if (g->sev == NV_SEV_NOTE && g->loc.line == at.line && g->loc.col == at.col) {
+            free(g->msg);
+            free(g->file);
+        } else {
+            d->items[k++] = *g;
+        }
+    }
+    d->n = k;
+}
+
 static void nv_on_document(const struct nv_node *root, unsigned docno, void *ctx)
 {
     struct nv_doc_ctx *c = ctx;
@@ -620,6 +637,12 @@ static void nv_on_document(const struct nv_node *root, unsigned docno, void *ctx
     if (root && root->type == NV_NODE_MAP && (kind = nv_doc_str(root, "kind"))) {
         av = nv_doc_str(root, "apiVersion");
         if (nv_load_enforcing_kind(kind, av)) {
+            /* the reader keeps what it skips (for lint) and notes it: the warning replaces the
+             * note; a NetworkPolicy of a plugin's group it would refuse as a NetworkPolicy */
+            size_t before = c->d->n;
+            if (nv_load_enforcing_kind(kind, NULL))
+                nv_k8s_add_document(c->k, root);
+            nv_drop_notes(c->d, before, root->loc);
             nv_enforcing(c, root, kind, av);
             return;
         }
