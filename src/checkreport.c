@@ -64,6 +64,36 @@ static const struct nv_cex *nv_depending_cex(const struct nv_check_run *run, siz
     return NULL;
 }
 
+/* "because" of 'expect: refuted': the reason, and the issue when there is one. */
+static void nv_check_report_expect_why(const struct nv_claim *c, struct nv_buf *b)
+{
+    nv_buf_puts(b, c->reason);
+    if (c->issue)
+        nv_buf_printf(b, " (%s)", c->issue);
+}
+
+/* What 'expect: refuted' makes of claim i's verdict, in the text report. */
+static void nv_check_report_expect_text(const struct nv_check_run *run, size_t i, FILE *fp)
+{
+    const struct nv_claim *c = &run->claims->items[i];
+    char where[512];
+    struct nv_buf b;
+
+    if (run->expect[i] == NV_EXPECT_NONE)
+        return;
+    nv_buf_init(&b, 0);
+    nv_check_report_expect_why(c, &b);
+    if (run->expect[i] == NV_EXPECT_MET)
+        nv_escape_term_line(fp, "          expected refuted, does not fail the gate: %s",
+                            nv_buf_str(&b));
+    else
+        nv_escape_term_line(fp,
+                            "          EXPECTED REFUTED but holds now: remove 'expect: refuted' "
+                            "at %s (%s)",
+                            nv_loc_format(c->expect_loc, where, sizeof(where)), nv_buf_str(&b));
+    nv_buf_release(&b);
+}
+
 /*
  * The text report: a line per claim (and the counterexample of one that
  * does not hold), then the counts.
@@ -113,7 +143,11 @@ static int nv_check_report_text(const struct nv_check_run *run, FILE *fp)
         if (v != NV_HOLDS)
             nv_escape_term_line(fp, "          claim at %s",
                                 nv_loc_format(c->loc, where, sizeof(where)));
+        nv_check_report_expect_text(run, i, fp);
     }
+    if (run->nexpected || run->nstale)
+        fprintf(fp, "expect: refuted: %zu still refuted as expected, %zu hold now\n",
+                run->nexpected, run->nstale);
     fprintf(fp, "%zu claims: %zu hold, %zu refuted, ", run->claims->n, counts[NV_HOLDS],
             counts[NV_REFUTED]);
     if (counts[NV_DEPENDS])
@@ -269,6 +303,19 @@ static int nv_check_report_json(const struct nv_check_run *run, FILE *fp)
             nv_json_set(o, "condition", nv_json_str(dep));
             free(dep);
         }
+        if (c->expect_refuted) {
+            struct nv_json *e = nv_json_object();
+            nv_json_set(e, "verdict", nv_json_str("refuted"));
+            nv_json_set(e, "reason", nv_json_str(c->reason));
+            nv_json_set(e, "issue", c->issue ? nv_json_str(c->issue) : nv_json_null());
+            nv_json_set(e, "location",
+                        nv_json_str(nv_loc_format(c->expect_loc, where, sizeof(where))));
+            nv_json_set(e, "met",
+                        run->expect[i] == NV_EXPECT_NONE
+                            ? nv_json_null()
+                            : nv_json_bool(run->expect[i] == NV_EXPECT_MET));
+            nv_json_set(o, "expect", e);
+        }
         for (p = 0; p < r->nparts; p++)
             nv_json_push(parts, nv_check_report_json_part(run, i, p));
         /* the first refuted (else depending) part's witness, at the claim's level as well */
@@ -294,6 +341,10 @@ static int nv_check_report_json(const struct nv_check_run *run, FILE *fp)
     nv_json_set(sum, "refuted", nv_json_int((long long)counts[NV_REFUTED]));
     nv_json_set(sum, "undecided", nv_json_int((long long)counts[NV_UNDECIDED]));
     nv_json_set(sum, "depends", nv_json_int((long long)counts[NV_DEPENDS]));
+    if (run->nexpected || run->nstale) {
+        nv_json_set(sum, "expected", nv_json_int((long long)run->nexpected));
+        nv_json_set(sum, "stale", nv_json_int((long long)run->nstale));
+    }
     nv_json_set(root, "summary", sum);
     rc = nv_json_dump(root, fp);
     nv_json_free(root);
@@ -341,6 +392,27 @@ static void nv_sarif_related(const struct nv_cex *x, struct nv_json *arr)
     }
 }
 
+/* A claim that holds though 'expect: refuted' says otherwise: an error at the marker. */
+static void nv_check_report_sarif_stale(struct nv_sarif *so, const struct nv_claim *c)
+{
+    struct nv_json *res = nv_json_object(), *msg = nv_json_object(), *locs = nv_json_array();
+    struct nv_buf b;
+
+    nv_buf_init(&b, 0);
+    nv_buf_printf(&b, "Claim '%s' holds now: remove its 'expect: refuted' (",
+                  c->name ? c->name : c->text);
+    nv_check_report_expect_why(c, &b);
+    nv_buf_putc(&b, ')');
+    nv_json_set(res, "ruleId", nv_json_str("claim-expect-stale"));
+    nv_json_set(res, "level", nv_json_str("error"));
+    nv_json_set(msg, "text", nv_json_str(nv_buf_str(&b)));
+    nv_buf_release(&b);
+    nv_json_set(res, "message", msg);
+    nv_json_push(locs, nv_report_sarif_location(c->expect_loc, NULL));
+    nv_json_set(res, "locations", locs);
+    nv_report_sarif_result(so, res);
+}
+
 /* A SARIF 2.1.0 log, a result per part that does not hold. */
 static int nv_check_report_sarif(const struct nv_check_run *run, FILE *fp)
 {
@@ -356,9 +428,15 @@ static int nv_check_report_sarif(const struct nv_check_run *run, FILE *fp)
     nv_json_push(rules, nv_report_sarif_rule("claim-depends",
                                              "A network-segmentation claim holds or not depending "
                                              "on the network plugin"));
+    if (run->nstale)
+        nv_json_push(rules, nv_report_sarif_rule("claim-expect-stale",
+                                                 "A claim marked 'expect: refuted' holds: remove "
+                                                 "the marker"));
     for (i = 0; i < run->claims->n; i++) {
         const struct nv_claim *c = &run->claims->items[i];
         const struct nv_result *r = &run->results[i];
+        if (run->expect[i] == NV_EXPECT_STALE)
+            nv_check_report_sarif_stale(&so, c);
         for (p = 0; p < r->nparts; p++) {
             const struct nv_part *part = &r->parts[p];
             struct nv_json *res, *msg, *locs, *rel;
@@ -399,6 +477,18 @@ static int nv_check_report_sarif(const struct nv_check_run *run, FILE *fp)
                 rel = nv_json_array();
                 nv_sarif_related(nv_check_report_cex(run, i, p), rel);
                 nv_json_set(res, "relatedLocations", rel);
+            }
+            if (run->expect[i] == NV_EXPECT_MET) {
+                /* a known breach: suppressed where it is marked, with the reason */
+                struct nv_json *sup = nv_json_array(), *one = nv_json_object();
+                struct nv_buf why;
+                nv_buf_init(&why, 0);
+                nv_check_report_expect_why(c, &why);
+                nv_json_set(one, "kind", nv_json_str("inSource"));
+                nv_json_set(one, "justification", nv_json_str(nv_buf_str(&why)));
+                nv_buf_release(&why);
+                nv_json_push(sup, one);
+                nv_json_set(res, "suppressions", sup);
             }
             nv_report_sarif_result(&so, res);
         }
@@ -450,7 +540,8 @@ static void nv_junit_text(const struct nv_check_run *run, size_t i, struct nv_bu
 static int nv_check_report_junit(const struct nv_check_run *run, FILE *fp)
 {
     const size_t *counts = run->counts;
-    size_t i;
+    /* refuted as expected: skipped; holding though expected refuted: a failure */
+    size_t i, failures = counts[NV_REFUTED] + counts[NV_DEPENDS] - run->nexpected + run->nstale;
     struct nv_buf b;
 
     nv_buf_init(&b, 0);
@@ -458,17 +549,35 @@ static int nv_check_report_junit(const struct nv_check_run *run, FILE *fp)
     nv_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     nv_buf_printf(&b,
                   "<testsuites name=\"netverify\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
-                  run->claims->n, counts[NV_REFUTED] + counts[NV_DEPENDS], counts[NV_UNDECIDED]);
+                  run->claims->n, failures, counts[NV_UNDECIDED]);
     nv_buf_puts(&b, "  <testsuite name=\"");
     nv_escape_xml(&b, run->claims->file ? run->claims->file : "claims", 1);
     nv_buf_printf(&b, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", run->claims->n,
-                  counts[NV_REFUTED] + counts[NV_DEPENDS], counts[NV_UNDECIDED]);
+                  failures, counts[NV_UNDECIDED]);
     for (i = 0; i < run->claims->n; i++) {
         const struct nv_claim *c = &run->claims->items[i];
         const struct nv_result *r = &run->results[i];
         enum nv_verdict v = nv_result_verdict(r);
         nv_buf_puts(&b, "    <testcase classname=\"netverify.claims\" name=\"");
         nv_escape_xml(&b, c->name ? c->name : c->text, 1);
+        if (run->expect[i] != NV_EXPECT_NONE) {
+            nv_buf_printf(&b, "\">\n      <%s message=\"",
+                          run->expect[i] == NV_EXPECT_MET ? "skipped" : "failure");
+            nv_buf_puts(&b, run->expect[i] == NV_EXPECT_MET
+                                ? "refuted as expected: "
+                                : "holds now: remove its expect: refuted: ");
+            {
+                struct nv_buf why;
+                nv_buf_init(&why, 0);
+                nv_check_report_expect_why(c, &why);
+                nv_escape_xml(&b, nv_buf_str(&why), 1);
+                nv_buf_release(&why);
+            }
+            nv_buf_puts(&b, "\"/>\n    </testcase>\n");
+            fwrite(b.data, 1, b.len, fp);
+            nv_buf_reset(&b);
+            continue;
+        }
         if (v == NV_HOLDS) {
             nv_buf_puts(&b, "\"/>\n");
             continue;

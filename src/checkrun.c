@@ -468,9 +468,30 @@ static int nv_confirm(struct nv_model *m, const struct nv_claims *claims, struct
     return rc;
 }
 
-/* The exit status of the verdicts: refuted (1) before depends (4) before undecided (3). */
-static int nv_run_exit(const size_t *counts)
+/*
+ * The exit status of the verdicts: refuted (1) before depends (4) before
+ * undecided (3). A claim refuted (or depending) as 'expect: refuted' says does
+ * not count; one that holds though expected refuted counts as refuted.
+ */
+static int nv_run_exit(struct nv_check_run *out)
 {
+    size_t counts[NV_NVERDICTS], i;
+
+    memcpy(counts, out->counts, sizeof(counts));
+    out->expect = nv_xcalloc(out->claims->n + 1, 1);
+    for (i = 0; i < out->claims->n; i++) {
+        enum nv_verdict v = nv_result_verdict(&out->results[i]);
+        if (!out->claims->items[i].expect_refuted || v == NV_UNDECIDED)
+            continue;
+        out->expect[i] = v == NV_HOLDS ? NV_EXPECT_STALE : NV_EXPECT_MET;
+        counts[v]--;
+        if (v == NV_HOLDS) {
+            counts[NV_REFUTED]++;
+            out->nstale++;
+        } else {
+            out->nexpected++;
+        }
+    }
     if (counts[NV_REFUTED])
         return NV_EXIT_FINDING;
     if (counts[NV_DEPENDS])
@@ -522,7 +543,7 @@ int nv_check_all(struct nv_model *m, const struct nv_claims *claims, const struc
     }
     for (i = 0; i < claims->n; i++)
         out->counts[nv_result_verdict(&out->results[i])]++;
-    out->exit = nv_run_exit(out->counts);
+    out->exit = nv_run_exit(out);
     return 0;
 }
 
@@ -533,6 +554,7 @@ void nv_check_run_release(struct nv_check_run *r)
     for (i = 0; r->cex && i < 2 * r->claims->n; i++)
         nv_cex_release(&r->cex[i]);
     free(r->cex);
+    free(r->expect);
     free(r->results);
     memset(r, 0, sizeof(*r));
 }

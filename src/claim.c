@@ -898,6 +898,57 @@ static void nv_use_service(struct nv_model *m, const struct nv_set *s)
             nv_model_use_port_name(m, svc->ports[i].target_name);
 }
 
+/* A string field of a claim's mapping (NULL when absent); -1 after an error. */
+static int nv_claim_field(struct nv_claims_ctx *x, const struct nv_node *it, const char *key,
+                          const char **out)
+{
+    const struct nv_node *n = nv_node_get(it, key);
+
+    *out = NULL;
+    if (!n)
+        return 0;
+    if (n->type != NV_NODE_SCALAR || n->kind != NV_SCALAR_STR || !n->len)
+        return nv_diag_error(x->d, n->loc, NV_E_TYPE, "a claim's '%s' must be a non-empty string",
+                             key);
+    *out = nv_arena_strndup(&x->m->arena, n->str, n->len);
+    return 0;
+}
+
+/*
+ * 'expect: refuted', its 'reason' (required) and 'issue' (optional), on claim c
+ * read from mapping 'it'. Returns 0 or -1 (error recorded).
+ */
+static int nv_claim_expect(struct nv_claims_ctx *x, const struct nv_node *it, struct nv_claim *c)
+{
+    const struct nv_node *e = nv_node_get(it, "expect"), *r;
+    const char *expect;
+
+    if (nv_claim_field(x, it, "expect", &expect) < 0 ||
+        nv_claim_field(x, it, "reason", &c->reason) < 0 ||
+        nv_claim_field(x, it, "issue", &c->issue) < 0)
+        return -1;
+    if (!expect) {
+        if ((r = nv_node_get(it, "reason")) || (r = nv_node_get(it, "issue")))
+            return nv_diag_error(x->d, r->loc, NV_E_VALUE,
+                                 "'%s' without 'expect: refuted' (it goes with a claim expected "
+                                 "to be refuted)",
+                                 nv_node_get(it, "reason") ? "reason" : "issue");
+        return 0;
+    }
+    if (strcmp(expect, "refuted"))
+        return nv_diag_error(x->d, e->loc, NV_E_VALUE,
+                             "'expect' must be 'refuted', not '%s' (a claim is expected to hold "
+                             "unless it says otherwise)",
+                             expect);
+    if (!c->reason)
+        return nv_diag_error(x->d, e->loc, NV_E_MISSING,
+                             "'expect: refuted' needs a 'reason' (why the breach is accepted for "
+                             "now)");
+    c->expect_refuted = 1;
+    c->expect_loc = e->loc;
+    return 0;
+}
+
 static void nv_add_claim(struct nv_claims_ctx *x, const struct nv_node *text,
                          const struct nv_node *name)
 {
@@ -963,12 +1014,18 @@ static void nv_on_claims_doc(const struct nv_node *root, unsigned docno, void *a
     for (i = 0; i < list->n; i++) {
         const struct nv_node *it = list->items[i];
         if (it->type == NV_NODE_MAP) {
+            static const char *const fields[] = {"name",   "claim", "expect",
+                                                 "reason", "issue", NULL};
+            size_t before = x->c->n, f;
             for (j = 0; j < it->n; j++) {
                 const struct nv_node *k = it->items[2 * j];
-                if (k->type != NV_NODE_SCALAR ||
-                    (strcmp(k->str, "name") && strcmp(k->str, "claim")))
+                for (f = 0; fields[f] && (k->type != NV_NODE_SCALAR || strcmp(k->str, fields[f]));
+                     f++)
+                    ;
+                if (!fields[f])
                     nv_diag_error(x->d, k->loc, NV_E_VALUE,
-                                  "unknown field '%s' in a claim (expected name or claim)",
+                                  "unknown field '%s' in a claim (expected name, claim, expect, "
+                                  "reason or issue)",
                                   k->type == NV_NODE_SCALAR ? k->str : "?");
             }
             if (!nv_node_get(it, "claim")) {
@@ -976,6 +1033,8 @@ static void nv_on_claims_doc(const struct nv_node *root, unsigned docno, void *a
                 continue;
             }
             nv_add_claim(x, nv_node_get(it, "claim"), nv_node_get(it, "name"));
+            if (x->c->n > before)
+                nv_claim_expect(x, it, &x->c->items[before]);
         } else {
             nv_add_claim(x, it, NULL);
         }

@@ -1529,7 +1529,7 @@ static void test_file_errors(void **state)
     expect_diag(&r.d, 2, 5, "a claim must be a string");
     expect_diag(&r.d, 3, 5, "a claim must be a string");
     expect_diag(&r.d, 4, 5, "claim has no 'claim' text");
-    expect_diag(&r.d, 5, 29, "unknown field 'color' in a claim (expected name or claim)");
+    expect_diag(&r.d, 5, 29, "unknown field 'color' in a claim (expected name, claim, expect, reason or issue)");
     expect_diag(&r.d, 6, 12, "a claim's 'name' must be a string");
     expect_diag(&r.d, 7, 13, "a claim must be a string");
     expect_diag(&r.d, 8, 9,
@@ -1552,6 +1552,48 @@ static void test_file_errors(void **state)
     assert_int_equal(r.load_rc, -1);
     assert_true(r.d.nerr >= 1);
     assert_int_equal(r.d.items[0].code, NV_E_YAML);
+    rctx_release(&r);
+}
+
+/* 'expect: refuted' with its reason and issue; the near cases that are errors. */
+static void test_expect_refuted(void **state)
+{
+    struct rctx r;
+
+    (void)state;
+    resolve(&r, k_small_cluster,
+            "claims:\n"
+            "  - web reaches db\n"
+            "  - {claim: db reaches web, expect: refuted, reason: legacy, issue: 'https://x/1'}\n"
+            "  - {claim: web reaches db, expect: refuted, reason: later}\n");
+    assert_int_equal(r.load_rc, 0);
+    assert_int_equal(r.c.n, 3);
+    assert_false(r.c.items[0].expect_refuted);
+    assert_true(r.c.items[1].expect_refuted);
+    assert_string_equal(r.c.items[1].reason, "legacy");
+    assert_string_equal(r.c.items[1].issue, "https://x/1");
+    assert_int_equal(r.c.items[1].expect_loc.line, 3);
+    assert_int_equal(r.c.items[1].expect_loc.col, 37);
+    assert_true(r.c.items[2].expect_refuted);
+    assert_null(r.c.items[2].issue);
+    rctx_release(&r);
+
+    resolve(&r, k_small_cluster,
+            "claims:\n"
+            "  - {claim: web reaches db, expect: refuted}\n"          /* 2: no reason */
+            "  - {claim: web reaches db, expect: holds, reason: x}\n" /* 3 */
+            "  - {claim: web reaches db, reason: x}\n"                /* 4 */
+            "  - {claim: web reaches db, issue: x}\n"                 /* 5 */
+            "  - {claim: web reaches db, expect: refuted, reason: ''}\n" /* 6 */
+            "  - {claim: web reaches db, expect: [refuted], reason: x}\n"); /* 7 */
+    assert_int_equal(r.load_rc, -1);
+    expect_diag(&r.d, 2, 37, "'expect: refuted' needs a 'reason'");
+    expect_diag(&r.d, 3, 37, "'expect' must be 'refuted', not 'holds'");
+    expect_diag(&r.d, 4, 37, "'reason' without 'expect: refuted'");
+    expect_diag(&r.d, 5, 36, "'issue' without 'expect: refuted'");
+    expect_diag(&r.d, 6, 54, "a claim's 'reason' must be a non-empty string");
+    expect_diag(&r.d, 7, 37, "a claim's 'expect' must be a non-empty string");
+    assert_int_equal(r.d.nerr, 6);
     rctx_release(&r);
 }
 
@@ -1825,7 +1867,7 @@ int main(void)
         cmocka_unit_test(test_resolve_kinds),
         cmocka_unit_test(test_file_forms),
         cmocka_unit_test(test_file_errors),
-        cmocka_unit_test(test_file_missing),
+        cmocka_unit_test(test_expect_refuted), cmocka_unit_test(test_file_missing),
         cmocka_unit_test(test_file_not_regular),
         cmocka_unit_test(test_file_max_claims),
         cmocka_unit_test(test_file_parse_positions),

@@ -76,6 +76,18 @@ struct nv_check_run {
     struct nv_cex *cex;
     size_t counts[NV_NVERDICTS]; /* claims by overall verdict */
     int exit;                    /* the exit status the verdicts (or the failure) call for */
+    /* per claim, enum nv_expect: how its verdict meets 'expect: refuted' (or a baseline);
+     * 'expected' claims are refuted or depend as expected and do not count in 'exit',
+     * 'stale' ones hold though expected refuted, and count as refuted */
+    unsigned char *expect;
+    size_t nexpected, nstale;
+};
+
+/* How a claim's verdict meets an expectation of refutation. */
+enum nv_expect {
+    NV_EXPECT_NONE,  /* none, or undecided */
+    NV_EXPECT_MET,   /* refuted (or depends) as expected: does not fail the gate */
+    NV_EXPECT_STALE, /* holds though expected refuted: fails the gate, the marker must go */
 };
 
 /*

@@ -94,6 +94,14 @@ struct nv_claim {
     /* 'tenants by KEY cannot reach each other' (a CANNOT_REACH claim whose sets are the
      * namespaces with KEY): only pods of different values of KEY are related */
     const char *tenant_key;
+    /*
+     * 'expect: refuted' (a known breach, docs/claims.md#expected-refutations): a
+     * refutation does not fail the gate, and the claim holding does. reason (required
+     * with it) and issue (optional) as written; expect_loc is where 'expect' is.
+     */
+    int expect_refuted;
+    const char *reason, *issue;
+    struct nv_loc expect_loc;
 };
 
 struct nv_claims {
