@@ -72,6 +72,14 @@ static void nv_check_report_expect_why(const struct nv_claim *c, struct nv_buf *
         nv_buf_printf(b, " (%s)", c->issue);
 }
 
+/* What to remove when c holds: its marker, or its entry in a baseline (another file). */
+static const char *nv_check_report_expect_marker(const struct nv_claim *c)
+{
+    return c->expect_loc.file && c->loc.file && strcmp(c->expect_loc.file, c->loc.file)
+               ? "its baseline entry"
+               : "'expect: refuted'";
+}
+
 /* What 'expect: refuted' makes of claim i's verdict, in the text report. */
 static void nv_check_report_expect_text(const struct nv_check_run *run, size_t i, FILE *fp)
 {
@@ -87,9 +95,8 @@ static void nv_check_report_expect_text(const struct nv_check_run *run, size_t i
         nv_escape_term_line(fp, "          expected refuted, does not fail the gate: %s",
                             nv_buf_str(&b));
     else
-        nv_escape_term_line(fp,
-                            "          EXPECTED REFUTED but holds now: remove 'expect: refuted' "
-                            "at %s (%s)",
+        nv_escape_term_line(fp, "          EXPECTED REFUTED but holds now: remove %s at %s (%s)",
+                            nv_check_report_expect_marker(c),
                             nv_loc_format(c->expect_loc, where, sizeof(where)), nv_buf_str(&b));
     nv_buf_release(&b);
 }
@@ -399,8 +406,8 @@ static void nv_check_report_sarif_stale(struct nv_sarif *so, const struct nv_cla
     struct nv_buf b;
 
     nv_buf_init(&b, 0);
-    nv_buf_printf(&b, "Claim '%s' holds now: remove its 'expect: refuted' (",
-                  c->name ? c->name : c->text);
+    nv_buf_printf(&b, "Claim '%s' holds now: remove %s (", c->name ? c->name : c->text,
+                  nv_check_report_expect_marker(c));
     nv_check_report_expect_why(c, &b);
     nv_buf_putc(&b, ')');
     nv_json_set(res, "ruleId", nv_json_str("claim-expect-stale"));
@@ -563,9 +570,10 @@ static int nv_check_report_junit(const struct nv_check_run *run, FILE *fp)
         if (run->expect[i] != NV_EXPECT_NONE) {
             nv_buf_printf(&b, "\">\n      <%s message=\"",
                           run->expect[i] == NV_EXPECT_MET ? "skipped" : "failure");
-            nv_buf_puts(&b, run->expect[i] == NV_EXPECT_MET
-                                ? "refuted as expected: "
-                                : "holds now: remove its expect: refuted: ");
+            if (run->expect[i] == NV_EXPECT_MET)
+                nv_buf_puts(&b, "refuted as expected: ");
+            else
+                nv_buf_printf(&b, "holds now: remove %s: ", nv_check_report_expect_marker(c));
             {
                 struct nv_buf why;
                 nv_buf_init(&why, 0);

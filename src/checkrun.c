@@ -478,7 +478,9 @@ static int nv_run_exit(struct nv_check_run *out)
     size_t counts[NV_NVERDICTS], i;
 
     memcpy(counts, out->counts, sizeof(counts));
+    free(out->expect);
     out->expect = nv_xcalloc(out->claims->n + 1, 1);
+    out->nexpected = out->nstale = 0;
     for (i = 0; i < out->claims->n; i++) {
         enum nv_verdict v = nv_result_verdict(&out->results[i]);
         if (!out->claims->items[i].expect_refuted || v == NV_UNDECIDED)
@@ -499,6 +501,11 @@ static int nv_run_exit(struct nv_check_run *out)
     if (counts[NV_UNDECIDED])
         return NV_EXIT_INTERNAL;
     return NV_EXIT_OK;
+}
+
+void nv_check_exit(struct nv_check_run *out)
+{
+    out->exit = nv_run_exit(out);
 }
 
 int nv_check_all(struct nv_model *m, const struct nv_claims *claims, const struct nv_check_opts *o,

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netverify/baseline.h"
 #include "netverify/checkreport.h"
 #include "netverify/checkrun.h"
 #include "netverify/claim.h"
@@ -18,40 +19,80 @@
 
 static const char k_usage[] =
     "netverify check PATH... [--claims FILE] [--format text|json|sarif|junit] [-o FILE] "
-    "[--emit-smt DIR] [--timeout SECS] [--cross-check] [--jobs N] [INPUT OPTIONS]";
+    "[--emit-smt DIR] [--timeout SECS] [--cross-check] [--jobs N] [--baseline FILE] "
+    "[--write-baseline FILE] [INPUT OPTIONS]";
 
 static void nv_cmd_check_help(void)
 {
     printf("usage: %s\n\n", k_usage);
-    fputs(
-        "Prove or refute the claims of a claims file against the manifests under PATH.\n"
-        "A refuted claim comes with a concrete flow that breaks it (source, destination,\n"
-        "protocol, port) and the policy rules behind it.\n\n"
-        "Options:\n"
-        "  -c, --claims FILE     the claims file (default: ./netverify.yaml, else\n"
-        "                        netverify.yaml beside or inside the first PATH)\n"
-        "  -f, --format FORMAT   text (default), json, sarif (SARIF 2.1.0), junit\n"
-        "  -o, --output FILE     write the report to FILE instead of standard output\n"
-        "      --emit-smt DIR    also write each claim's query as SMT-LIB2 to DIR\n"
-        "      --timeout SECS    give up on a claim after SECS seconds (default 30)\n"
-        "      --cross-check     also decide every claim with the set-algebra engine\n"
-        "                        and fail (exit 3) if the two engines disagree\n"
-        "  -j, --jobs N          decide claims in N threads, each with its own solver\n"
-        "                        (default: 2 with 4 claims or more and at most 20,000\n"
-        "                        classes of pods, else 1); N may change which\n"
-        "                        counterexamples are shown, never the verdicts\n" NV_CLI_INPUT_HELP
-            NV_CLI_CLAIMS_HELP "\n"
-        "Claims (one per line of the file's 'claims:' list; see docs/claims.md):\n"
-        "  only frontend reaches inference on 80\n"
-        "  pods app=web reaches pods app=db in namespace shop on tcp/5432\n"
-        "  pods app=api cannot reach cidr 0.0.0.0/0 except 10.0.0.0/8\n"
-        "  namespace data is isolated for ingress\n\n"
-        "Verdicts: holds, REFUTED, depends (on the network plugin: see --cni), undecided.\n\n"
-        "Exit status: 0 every claim holds, 1 a claim is refuted, 2 usage or input error\n"
-        "(including a claim that does not parse or matches nothing), 3 undecided\n"
-        "(timeout) or internal error, 4 a claim depends on the network plugin (and\n"
-        "none is refuted).\n",
-        stdout);
+    fputs("Prove or refute the claims of a claims file against the manifests under PATH.\n"
+          "A refuted claim comes with a concrete flow that breaks it (source, destination,\n"
+          "protocol, port) and the policy rules behind it.\n\n"
+          "Options:\n"
+          "  -c, --claims FILE     the claims file (default: ./netverify.yaml, else\n"
+          "                        netverify.yaml beside or inside the first PATH)\n"
+          "  -f, --format FORMAT   text (default), json, sarif (SARIF 2.1.0), junit\n"
+          "  -o, --output FILE     write the report to FILE instead of standard output\n"
+          "      --emit-smt DIR    also write each claim's query as SMT-LIB2 to DIR\n"
+          "      --timeout SECS    give up on a claim after SECS seconds (default 30)\n"
+          "      --cross-check     also decide every claim with the set-algebra engine\n"
+          "                        and fail (exit 3) if the two engines disagree\n"
+          "  -j, --jobs N          decide claims in N threads, each with its own solver\n"
+          "                        (default: 2 with 4 claims or more and at most 20,000\n"
+          "                        classes of pods, else 1); N may change which\n"
+          "                        counterexamples are shown, never the verdicts\n"
+          "      --baseline FILE   claims FILE lists (written by --write-baseline) are\n"
+          "                        expected to be refuted: reported, not failing; one that\n"
+          "                        holds fails until it is taken out (as 'expect: refuted')\n"
+          "      --write-baseline FILE  write the claims refuted now to FILE (sorted, by\n"
+          "                        claim text) and accept them in this run\n" NV_CLI_INPUT_HELP
+              NV_CLI_CLAIMS_HELP "\n"
+          "Claims (one per line of the file's 'claims:' list; see docs/claims.md):\n"
+          "  only frontend reaches inference on 80\n"
+          "  pods app=web reaches pods app=db in namespace shop on tcp/5432\n"
+          "  pods app=api cannot reach cidr 0.0.0.0/0 except 10.0.0.0/8\n"
+          "  namespace data is isolated for ingress\n\n"
+          "Verdicts: holds, REFUTED, depends (on the network plugin: see --cni), undecided.\n\n"
+          "A claim marked 'expect: refuted' (with a 'reason') or listed in --baseline does\n"
+          "not fail the gate while it is refuted, and fails it the day it holds.\n\n"
+          "Exit status: 0 every claim holds, 1 a claim is refuted, 2 usage or input error\n"
+          "(including a claim that does not parse or matches nothing), 3 undecided\n"
+          "(timeout) or internal error, 4 a claim depends on the network plugin (and\n"
+          "none is refuted).\n",
+          stdout);
+}
+
+/* ---- baselines ---- */
+
+/* --baseline FILE: its claims expected to be refuted. Returns 0 or -1 (said on stderr). */
+static int nv_check_baseline(const char *path, struct nv_claims *claims, struct nv_model *m)
+{
+    struct nv_diags d;
+    int rc;
+
+    nv_diags_init(&d);
+    rc = nv_baseline_apply(path, claims, m, &d);
+    nv_diags_print(&d, stderr);
+    nv_diags_release(&d);
+    return rc;
+}
+
+/* --write-baseline FILE: written, then accepted; returns the run's exit status, or -1. */
+static int nv_check_write_baseline(const char *path, struct nv_check_run *run,
+                                   struct nv_claims *claims, struct nv_model *m)
+{
+    FILE *fp = nv_cli_output_open(path, 0);
+    long n;
+
+    if (!fp)
+        return -1;
+    n = nv_baseline_write(run, fp);
+    if (nv_cli_output_close(fp) != 0 || n < 0)
+        return -1;
+    nv_escape_term_line(stderr, "netverify: note: %ld claim%s written to baseline %s", n,
+                        n == 1 ? "" : "s", path);
+    nv_baseline_accept(run, claims, path, m);
+    return run->exit;
 }
 
 /* ---- the command ---- */
@@ -62,6 +103,8 @@ int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
         {"emit-smt", required_argument, NULL, 'E'},
         {"cross-check", no_argument, NULL, 'X'},
         {"jobs", required_argument, NULL, 'j'},
+        {"baseline", required_argument, NULL, 'B'},
+        {"write-baseline", required_argument, NULL, 'W'},
         {NULL, 0, NULL, 0},
     };
     static const struct nv_cli_spec spec = {
@@ -72,7 +115,7 @@ int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
     struct nv_check_run run;
     struct nv_model *m;
     enum nv_check_format fmt;
-    const char *claims_arg, *output, *emit = NULL;
+    const char *claims_arg, *output, *emit = NULL, *baseline = NULL, *write_baseline = NULL;
     char *claims_path;
     double timeout;
     unsigned jobs = 0;
@@ -88,6 +131,12 @@ int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
             break;
         case 'X':
             cross = 1;
+            break;
+        case 'B':
+            baseline = cli->arg;
+            break;
+        case 'W':
+            write_baseline = cli->arg;
             break;
         case 'j': {
             unsigned long v;
@@ -129,6 +178,11 @@ int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
     free(claims_path);
     if (!m)
         return NV_EXIT_INPUT;
+    if (baseline && nv_check_baseline(baseline, &claims, m) < 0) {
+        nv_claims_release(&claims);
+        nv_model_free(m);
+        return NV_EXIT_INPUT;
+    }
     nv_phase("load");
     {
         struct nv_check_opts o = {timeout, emit, jobs, cross};
@@ -137,6 +191,10 @@ int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
     rc = run.exit;
     if (r < 0)
         goto out;
+    if (write_baseline && (rc = nv_check_write_baseline(write_baseline, &run, &claims, m)) < 0) {
+        rc = NV_EXIT_INPUT;
+        goto out;
+    }
     nv_phase("decide");
     if (!(fp = nv_cli_output_open(output, 0))) {
         rc = NV_EXIT_INPUT;

@@ -1529,7 +1529,8 @@ static void test_file_errors(void **state)
     expect_diag(&r.d, 2, 5, "a claim must be a string");
     expect_diag(&r.d, 3, 5, "a claim must be a string");
     expect_diag(&r.d, 4, 5, "claim has no 'claim' text");
-    expect_diag(&r.d, 5, 29, "unknown field 'color' in a claim (expected name, claim, expect, reason or issue)");
+    expect_diag(&r.d, 5, 29,
+                "unknown field 'color' in a claim (expected name, claim, expect, reason or issue)");
     expect_diag(&r.d, 6, 12, "a claim's 'name' must be a string");
     expect_diag(&r.d, 7, 13, "a claim must be a string");
     expect_diag(&r.d, 8, 9,
@@ -1580,11 +1581,11 @@ static void test_expect_refuted(void **state)
 
     resolve(&r, k_small_cluster,
             "claims:\n"
-            "  - {claim: web reaches db, expect: refuted}\n"          /* 2: no reason */
-            "  - {claim: web reaches db, expect: holds, reason: x}\n" /* 3 */
-            "  - {claim: web reaches db, reason: x}\n"                /* 4 */
-            "  - {claim: web reaches db, issue: x}\n"                 /* 5 */
-            "  - {claim: web reaches db, expect: refuted, reason: ''}\n" /* 6 */
+            "  - {claim: web reaches db, expect: refuted}\n"                /* 2: no reason */
+            "  - {claim: web reaches db, expect: holds, reason: x}\n"       /* 3 */
+            "  - {claim: web reaches db, reason: x}\n"                      /* 4 */
+            "  - {claim: web reaches db, issue: x}\n"                       /* 5 */
+            "  - {claim: web reaches db, expect: refuted, reason: ''}\n"    /* 6 */
             "  - {claim: web reaches db, expect: [refuted], reason: x}\n"); /* 7 */
     assert_int_equal(r.load_rc, -1);
     expect_diag(&r.d, 2, 37, "'expect: refuted' needs a 'reason'");
@@ -1867,7 +1868,8 @@ int main(void)
         cmocka_unit_test(test_resolve_kinds),
         cmocka_unit_test(test_file_forms),
         cmocka_unit_test(test_file_errors),
-        cmocka_unit_test(test_expect_refuted), cmocka_unit_test(test_file_missing),
+        cmocka_unit_test(test_expect_refuted),
+        cmocka_unit_test(test_file_missing),
         cmocka_unit_test(test_file_not_regular),
         cmocka_unit_test(test_file_max_claims),
         cmocka_unit_test(test_file_parse_positions),

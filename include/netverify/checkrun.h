@@ -102,6 +102,9 @@ int nv_check_all(struct nv_model *m, const struct nv_claims *claims, const struc
                  struct nv_check_run *out);
 void nv_check_run_release(struct nv_check_run *r);
 
+/* Count the exit status (and 'expect') of a run again, after its claims' expectations changed. */
+void nv_check_exit(struct nv_check_run *r);
+
 /*
  * Whether the files of up to 'nclaims' claims fit under --emit-smt DIR
  * (every name at most NAME_MAX bytes, every path under PATH_MAX: a name cut
