@@ -415,11 +415,18 @@ static int nv_parse_name(struct nv_parser *p, const char **out, const char *what
     return 0;
 }
 
+/* The forms of a reference, in the endpoint module's words. */
+static const char k_workload_forms[] = "write a workload as NAMESPACE/NAME or NAMESPACE/NAME[Kind]";
+static const char k_service_form[] = "write a Service as 'svc NAMESPACE/NAME'";
+static const char k_bracket_form[] =
+    "write a workload as NAMESPACE/NAME[Kind], the kind in brackets at the end";
+
 /*
  * "ns/name", "name", either with "[Kind]" after it, into its parts; a bare
- * name leaves *ns NULL, no kind leaves *kind NULL.
+ * name leaves *ns NULL, no kind leaves *kind NULL. after_svc: the reference
+ * follows 'svc', and an error names the Service form.
  */
-static int nv_split_ref(struct nv_parser *p, const struct nv_tok *t, const char **ns,
+static int nv_split_ref(struct nv_parser *p, const struct nv_tok *t, int after_svc, const char **ns,
                         const char **name, const char **kind)
 {
     size_t len;
@@ -427,16 +434,16 @@ static int nv_split_ref(struct nv_parser *p, const struct nv_tok *t, const char 
 
     *kind = NULL;
     if (!br && memchr(s, ']', len))
-        return nv_perr(p, t, "expected NAMESPACE/NAME[Kind], the kind in brackets at the end");
+        return nv_perr(p, t, "%s", after_svc ? k_service_form : k_bracket_form);
     if (br) {
         if (s[len - 1] != ']' || br + 2 >= s + len ||
             memchr(br + 1, '[', len - (size_t)(br - s) - 1) || memchr(s, ']', len - 1))
-            return nv_perr(p, t, "expected NAMESPACE/NAME[Kind], the kind in brackets at the end");
+            return nv_perr(p, t, "%s", after_svc ? k_service_form : k_bracket_form);
         *kind = nv_arena_internn(&p->m->arena, br + 1, len - (size_t)(br - s) - 2);
         len = (size_t)(br - s);
     }
     if (!len)
-        return nv_perr(p, t, "expected NAMESPACE/NAME");
+        return nv_perr(p, t, "%s", after_svc ? k_service_form : k_workload_forms);
     slash = memchr(s, '/', len);
     if (!slash) {
         *ns = NULL;
@@ -444,7 +451,7 @@ static int nv_split_ref(struct nv_parser *p, const struct nv_tok *t, const char 
         return 0;
     }
     if (slash == s || slash == s + len - 1 || memchr(slash + 1, '/', len - (size_t)(slash - s) - 1))
-        return nv_perr(p, t, "expected NAMESPACE/NAME");
+        return nv_perr(p, t, "%s", after_svc ? k_service_form : k_workload_forms);
     *ns = nv_arena_internn(&p->m->arena, s, (size_t)(slash - s));
     *name = nv_arena_internn(&p->m->arena, slash + 1, len - (size_t)(slash - s) - 1);
     return 0;
@@ -553,10 +560,10 @@ static int nv_parse_set(struct nv_parser *p, struct nv_set *s)
         p->pos++;
         r = nv_peek(p, 0);
         if (!nv_is_name_tok(r) || nv_is_stop(p, r))
-            return nv_perr(p, r, "expected a Service as NAMESPACE/NAME");
-        rc = nv_split_ref(p, r, &s->ns, &s->name, &s->wkind);
+            return nv_perr(p, r, "%s", k_service_form);
+        rc = nv_split_ref(p, r, 1, &s->ns, &s->name, &s->wkind);
         if (!rc && (!s->ns || s->wkind))
-            return nv_perr(p, r, "expected a Service as NAMESPACE/NAME");
+            return nv_perr(p, r, "%s", k_service_form);
         p->pos++;
     } else if (nv_is_kw(p, t, "cidr")) {
         s->kind = NV_SET_CIDR;
@@ -568,7 +575,7 @@ static int nv_parse_set(struct nv_parser *p, struct nv_set *s)
         }
     } else {
         s->kind = NV_SET_WORKLOAD;
-        rc = nv_split_ref(p, t, &s->ns, &s->name, &s->wkind);
+        rc = nv_split_ref(p, t, 0, &s->ns, &s->name, &s->wkind);
         if (!rc) {
             /* the reference without its kind: every workload of that name gets classes */
             struct nv_buf ref;

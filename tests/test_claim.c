@@ -631,7 +631,8 @@ static void test_quoting(void **state)
     parse_err(p, "pods \"a b\"=x reaches any", "\"a b\"", "invalid label key");
     parse_err(p, "pods app=\"x y\" reaches any", "\"x y\"", "invalid label value");
     parse_err(p, "namespace \"\" reaches any", "\"\"", "expected a namespace name");
-    parse_err(p, "\"\" reaches any", "\"\"", "expected NAMESPACE/NAME");
+    parse_err(p, "\"\" reaches any", "\"\"",
+              "write a workload as NAMESPACE/NAME or NAMESPACE/NAME[Kind]");
     parse_err(p, "web reaches db on \"80\"", "\"80\"", "expected a port");
     parse_err(p, "any reaches cidr \"10.0.0.0/8\"", "\"10.0.0.0/8\"", "expected a CIDR");
 }
@@ -659,14 +660,21 @@ static void test_kind_refs(void **state)
     assert_null(c->a.wkind);
     c = parse_ok(p, "\"shop/api[Job]\" reaches any");
     assert_string_equal(c->a.wkind, "Job");
-    parse_err(p, "shop/api[ reaches any", "shop/api[", "expected NAMESPACE/NAME[Kind]");
-    parse_err(p, "shop/api[] reaches any", "shop/api[]", "expected NAMESPACE/NAME[Kind]");
-    parse_err(p, "shop/api[Job]x reaches any", "shop/api", "expected NAMESPACE/NAME[Kind]");
-    parse_err(p, "shop/api[Job][Pod] reaches any", "shop/api", "expected NAMESPACE/NAME[Kind]");
-    parse_err(p, "shop/a]pi reaches any", "shop/a]pi", "expected NAMESPACE/NAME[Kind]");
-    parse_err(p, "[Job] reaches any", "[Job]", "expected NAMESPACE/NAME");
-    parse_err(p, "shop/[Job] reaches any", "shop/[Job]", "expected NAMESPACE/NAME");
-    parse_err(p, "any reaches svc shop/api[Service]", "shop/api", "expected a Service as");
+    parse_err(p, "shop/api[ reaches any", "shop/api[",
+              "write a workload as NAMESPACE/NAME[Kind], the kind");
+    parse_err(p, "shop/api[] reaches any", "shop/api[]",
+              "write a workload as NAMESPACE/NAME[Kind], the kind");
+    parse_err(p, "shop/api[Job]x reaches any", "shop/api",
+              "write a workload as NAMESPACE/NAME[Kind], the kind");
+    parse_err(p, "shop/api[Job][Pod] reaches any", "shop/api",
+              "write a workload as NAMESPACE/NAME[Kind], the kind");
+    parse_err(p, "shop/a]pi reaches any", "shop/a]pi",
+              "write a workload as NAMESPACE/NAME[Kind], the kind");
+    parse_err(p, "[Job] reaches any", "[Job]",
+              "write a workload as NAMESPACE/NAME or NAMESPACE/NAME[Kind]");
+    parse_err(p, "shop/[Job] reaches any", "shop/[Job]",
+              "write a workload as NAMESPACE/NAME or NAMESPACE/NAME[Kind]");
+    parse_err(p, "any reaches svc shop/api[Service]", "shop/api", "write a Service as");
 }
 
 /* A claim without a known line: the column is the claim's own, without offsets. */
@@ -732,12 +740,15 @@ static void test_errors_words(void **state)
     parse_err(p, "namespace reaches any", "reaches", "expected a namespace name");
     parse_err(p, "namespace", NULL, "expected a namespace name");
     parse_err(p, "namespaces cannot reach any", "cannot", "expected a label selector");
-    parse_err(p, "svc api reaches any", "api", "expected a Service as NAMESPACE/NAME");
-    parse_err(p, "svc reaches any", "reaches", "expected a Service as NAMESPACE/NAME");
-    parse_err(p, "svc a/b/c reaches any", "a/b/c", "expected NAMESPACE/NAME");
-    parse_err(p, "a/b/c reaches any", "a/b/c", "expected NAMESPACE/NAME");
-    parse_err(p, "any reaches /web", "/web", "expected NAMESPACE/NAME");
-    parse_err(p, "any reaches shop/", "shop/", "expected NAMESPACE/NAME");
+    parse_err(p, "svc api reaches any", "api", "write a Service as 'svc NAMESPACE/NAME'");
+    parse_err(p, "svc reaches any", "reaches", "write a Service as 'svc NAMESPACE/NAME'");
+    parse_err(p, "svc a/b/c reaches any", "a/b/c", "write a Service as 'svc NAMESPACE/NAME'");
+    parse_err(p, "a/b/c reaches any", "a/b/c",
+              "write a workload as NAMESPACE/NAME or NAMESPACE/NAME[Kind]");
+    parse_err(p, "any reaches /web", "/web",
+              "write a workload as NAMESPACE/NAME or NAMESPACE/NAME[Kind]");
+    parse_err(p, "any reaches shop/", "shop/",
+              "write a workload as NAMESPACE/NAME or NAMESPACE/NAME[Kind]");
     parse_err(p, "cidr", NULL, "expected a CIDR");
     parse_err(p, "any reaches cidr 10.0.0.0/8 except", NULL, "expected a CIDR");
     parse_err(p, "cidr , 10.0.0.0/8 reaches any", ",", "expected a CIDR");
