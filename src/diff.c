@@ -437,13 +437,13 @@ size_t nv_diff_claims(const struct nv_diff *D, void (*fn)(void *ctx, const struc
     return worse;
 }
 
-/* Whether d holds an error at loc with message msg. */
-static int nv_has_error(const struct nv_diags *d, const struct nv_diag *e)
+/* Whether d holds a diagnostic of e's severity at e's place with e's message. */
+static int nv_diff_has_diag(const struct nv_diags *d, const struct nv_diag *e)
 {
     size_t k;
 
     for (k = 0; k < d->n; k++)
-        if (d->items[k].sev == NV_SEV_ERROR && d->items[k].loc.line == e->loc.line &&
+        if (d->items[k].sev == e->sev && d->items[k].loc.line == e->loc.line &&
             d->items[k].loc.col == e->loc.col && !strcmp(d->items[k].msg, e->msg) &&
             !strcmp(d->items[k].loc.file ? d->items[k].loc.file : "",
                     e->loc.file ? e->loc.file : ""))
@@ -451,23 +451,40 @@ static int nv_has_error(const struct nv_diags *d, const struct nv_diag *e)
     return 0;
 }
 
-/* A claim that resolves on neither side cannot change its verdict: a typo must not pass quietly. */
+/*
+ * A claim that resolves on neither side cannot change its verdict: a typo must
+ * not pass quietly. What resolving said short of an error (a named port some
+ * destination pods lack, hostNetwork pods) is said once, with the side when
+ * only one side says it.
+ */
 size_t nv_diff_unresolved(const struct nv_diff *D)
 {
+    static const char *const side_name[] = {"NEW", "OLD"};
     struct nv_diags out;
     size_t i, k, n = 0;
-    int side;
+    int side, both;
 
     nv_diags_init(&out);
     for (i = 0; i < D->new.claims.n; i++) {
-        if (!D->new.claim_err[i] || !D->old.claim_err[i])
-            continue;
-        n++;
+        both = D->new.claim_err[i] && D->old.claim_err[i];
+        n += (size_t)both;
         for (side = 0; side < 2; side++) {
             const struct nv_diags *d = side ? &D->old.claim_diags[i] : &D->new.claim_diags[i];
-            for (k = 0; k < d->n; k++)
-                if (d->items[k].sev == NV_SEV_ERROR && !nv_has_error(&out, &d->items[k]))
-                    nv_diag_error(&out, d->items[k].loc, d->items[k].code, "%s", d->items[k].msg);
+            const struct nv_diags *other = side ? &D->new.claim_diags[i] : &D->old.claim_diags[i];
+            for (k = 0; k < d->n; k++) {
+                const struct nv_diag *e = &d->items[k];
+                void (*say)(struct nv_diags *, struct nv_loc, enum nv_code, const char *, ...) =
+                    e->sev == NV_SEV_NOTE ? nv_diag_note : nv_diag_warning;
+                if (e->sev == NV_SEV_ERROR) {
+                    if (both && !nv_diff_has_diag(&out, e))
+                        nv_diag_error(&out, e->loc, e->code, "%s", e->msg);
+                } else if (nv_diff_has_diag(other, e)) {
+                    if (!side)
+                        say(&out, e->loc, e->code, "%s", e->msg);
+                } else {
+                    say(&out, e->loc, e->code, "%s (in %s only)", e->msg, side_name[side]);
+                }
+            }
         }
     }
     nv_diags_print(&out, stderr);

@@ -87,8 +87,9 @@ struct nv_loc nv_diff_loc(struct nv_diff *D, enum nv_row_change k, const struct 
 /*
  * A claim that resolves on neither side (a set that matches nothing, a name
  * neither side has) is an input error, as it is for 'check'. Prints the
- * errors of both sides (once when they are the same); returns how many such
- * claims.
+ * errors of both sides (once when they are the same) and every claim's
+ * warnings (once when both sides give them, else marked with the side that
+ * does); returns how many claims resolve on neither side.
  */
 size_t nv_diff_unresolved(const struct nv_diff *D);
 
