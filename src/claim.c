@@ -1503,9 +1503,11 @@ static int nv_resolve_set(struct nv_claim *c, struct nv_set *s, struct nv_model 
         nv_buf_init(&err, 0);
         nv_buf_printf(&err, "'%s' matches nothing", s->text);
         if (s->kind == NV_SET_PODS || s->kind == NV_SET_NAMESPACES)
-            nv_ep_suggest_labels(m, s->sel, s->kind == NV_SET_NAMESPACES, &err);
+            nv_ep_suggest_labels(
+                m, s->sel,
+                s->kind == NV_SET_NAMESPACES ? NV_EP_LABELS_NAMESPACES : NV_EP_LABELS_PODS, &err);
         if (s->kind == NV_SET_PODS && s->scope_sel && !strchr(nv_buf_str(&err), '?'))
-            nv_ep_suggest_labels(m, s->scope_sel, 1, &err);
+            nv_ep_suggest_labels(m, s->scope_sel, NV_EP_LABELS_SCOPE, &err);
         nv_diag_error(d, s->loc, NV_E_VALUE, "%s", nv_buf_str(&err));
         nv_buf_release(&err);
         return -1;

@@ -247,20 +247,60 @@ static const struct nv_labels *nv_ep_labels_of(const struct nv_model *m, int of_
     return of_ns ? &m->ns[i].labels : &m->pods[i].labels;
 }
 
-void nv_ep_suggest_labels(const struct nv_model *m, const struct nv_selector *sel,
-                          int of_namespaces, struct nv_buf *err)
+/* Whether some pod group (of_ns: some namespace) has label key. */
+static int nv_ep_has_key(const struct nv_model *m, int of_ns, const char *key)
 {
+    size_t i, n = of_ns ? m->nns : m->npods;
+
+    for (i = 0; i < n; i++)
+        if (nv_labels_get(nv_ep_labels_of(m, of_ns, i), key))
+            return 1;
+    return 0;
+}
+
+/* Requirement q as a claim writes it: KEY, KEY=VALUE or KEY in (V1, V2). */
+static void nv_ep_put_requirement(struct nv_buf *b, const struct nv_requirement *q)
+{
+    size_t v;
+
+    nv_buf_puts(b, q->key);
+    if (q->op != NV_SEL_IN)
+        return;
+    if (q->nvalues == 1) {
+        nv_buf_printf(b, "=%s", q->values[0]);
+        return;
+    }
+    nv_buf_puts(b, " in (");
+    for (v = 0; v < q->nvalues; v++)
+        nv_buf_printf(b, "%s%s", v ? ", " : "", q->values[v]);
+    nv_buf_putc(b, ')');
+}
+
+void nv_ep_suggest_labels(const struct nv_model *m, const struct nv_selector *sel,
+                          enum nv_ep_labels whose, struct nv_buf *err)
+{
+    int of_namespaces = whose != NV_EP_LABELS_PODS;
     size_t r, i, k, v, n = of_namespaces ? m->nns : m->npods;
 
     for (r = 0; sel && r < sel->n; r++) {
         const struct nv_requirement *q = &sel->reqs[r];
         struct nv_suggest sg;
-        int has_key = 0;
         if (q->op == NV_SEL_NOTIN || q->op == NV_SEL_NOTEXISTS)
             continue;
-        for (i = 0; i < n && !has_key; i++)
-            has_key = nv_labels_get(nv_ep_labels_of(m, of_namespaces, i), q->key) != NULL;
-        if (!has_key) {
+        if (!nv_ep_has_key(m, of_namespaces, q->key)) {
+            if (nv_ep_has_key(m, !of_namespaces, q->key)) {
+                /* a namespace's label written on pods, or the other way round */
+                nv_buf_printf(err, "; '%s' labels %s, not %s", q->key,
+                              of_namespaces ? "pods" : "namespaces",
+                              of_namespaces ? "namespaces" : "pods");
+                if (sel->n == 1 && whose != NV_EP_LABELS_SCOPE) {
+                    nv_buf_printf(err, ": did you mean '%s ",
+                                  of_namespaces ? "pods" : "namespaces");
+                    nv_ep_put_requirement(err, q);
+                    nv_buf_puts(err, "'?");
+                }
+                return;
+            }
             nv_suggest_init(&sg, q->key);
             for (i = 0; i < n; i++)
                 for (k = 0; k < nv_ep_labels_of(m, of_namespaces, i)->n; k++)

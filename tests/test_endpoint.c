@@ -274,7 +274,7 @@ static void test_workloads(void **state)
 }
 
 /* The suggestion after "matches nothing" for a selector of one requirement. */
-static void labels(const char *key, enum nv_sel_op op, const char *value, int of_ns,
+static void labels(const char *key, enum nv_sel_op op, const char *value, enum nv_ep_labels whose,
                    const char *want)
 {
     const char *values[1] = {value};
@@ -283,7 +283,7 @@ static void labels(const char *key, enum nv_sel_op op, const char *value, int of
     struct nv_buf b;
 
     nv_buf_init(&b, 0);
-    nv_ep_suggest_labels(g_m, &sel, of_ns, &b);
+    nv_ep_suggest_labels(g_m, &sel, whose, &b);
     if (strcmp(nv_buf_str(&b), want))
         fail_msg("%s %s: '%s', wanted '%s'", key, value ? value : "", nv_buf_str(&b), want);
     nv_buf_release(&b);
@@ -302,6 +302,12 @@ static void test_suggest_labels(void **state)
     labels("ap", NV_SEL_EXISTS, NULL, 0, "; did you mean the label 'app'?");
     labels("kubernetes.io/metadata.name", NV_SEL_IN, "shp", 1,
            "; did you mean 'kubernetes.io/metadata.name=shop'?");
+    /* a namespace's label on pods */
+    labels("kubernetes.io/metadata.name", NV_SEL_IN, "shop", NV_EP_LABELS_PODS,
+           "; 'kubernetes.io/metadata.name' labels namespaces, not pods: did you mean "
+           "'namespaces kubernetes.io/metadata.name=shop'?");
+    labels("kubernetes.io/metadata.name", NV_SEL_EXISTS, NULL, NV_EP_LABELS_SCOPE, "");
+    labels("app", NV_SEL_IN, "web", NV_EP_LABELS_SCOPE, "; 'app' labels pods, not namespaces");
     /* namespaces by name */
     nv_buf_init(&b, 0);
     assert_string_equal(g_m->ns[nv_ep_namespace(g_m, "namespace shop", "shop", &b)].name, "shop");

@@ -106,14 +106,19 @@ void nv_ep_format(struct nv_buf *b, const struct nv_model *m, const struct nv_ep
 long nv_ep_namespace(const struct nv_model *m, const char *text, const char *ns,
                      struct nv_buf *err);
 
+/* Whose labels a selector reads: pods', namespaces', or namespaces' after 'pods SEL in'. */
+enum nv_ep_labels { NV_EP_LABELS_PODS, NV_EP_LABELS_NAMESPACES, NV_EP_LABELS_SCOPE };
+
 /*
  * After "'pods app=wbe' matches nothing": append "; did you mean 'app=web'?"
- * to err when a requirement of sel names a label key or value that no pod
- * (of_namespaces: no namespace) has and a near one exists.
+ * to err when a requirement of sel names a label key or value that none of
+ * whose has and a near one exists; when the key is one only the other kind
+ * has, append "; 'tema' labels namespaces, not pods" (and, for a selector of
+ * that one requirement, ": did you mean 'namespaces tema=ops'?").
  */
 struct nv_selector;
 void nv_ep_suggest_labels(const struct nv_model *m, const struct nv_selector *sel,
-                          int of_namespaces, struct nv_buf *err);
+                          enum nv_ep_labels whose, struct nv_buf *err);
 
 /*
  * Did-you-mean: offer candidates one by one; the best is the nearest within
