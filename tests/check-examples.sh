@@ -141,6 +141,34 @@ check "pr open: FAIL_ON=added gives exit 1 (got $rc)" [ "$rc" = 1 ]
 rc=$?
 check "pr open: --fail-on=removed gives exit 0 (got $rc)" [ "$rc" = 0 ]
 
+# A refuted claim the change does not touch stays listed in the comment; once
+# marked 'expect: refuted' (or in a baseline) it no longer fails the gate.
+git -C "$repo" checkout -q -b still refute
+sed -i 's/^# Segmentation of the platform.*/# Segmentation, reworded./' "$repo/deploy/policies.yaml"
+commit "$repo" "cosmetic on top of the naive policy"
+(cd "$repo" && sh "$pr" --base refute --netverify "$nv" --out "$tmp/o6" >/dev/null 2>&1)
+rc=$?
+check "pr still: exit 1 (got $rc)" [ "$rc" = 1 ]
+check "pr still: comment lists the claims still refuted" has "$tmp/o6/comment.md" \
+	"### Claims still refuted"
+check "pr still: the DNS claim is listed" has "$tmp/o6/comment.md" \
+	"- \`inference resolves names: pods app=ai-inference reaches pods k8s-app=kube-dns"
+check "pr still: no verdict change" hasnt "$tmp/o6/comment.md" "| inference resolves names |"
+sed -i 's/^    claim: pods app=ai-inference reaches pods k8s-app=kube-dns in namespace kube-system on udp\/53$/&\n    expect: refuted\n    reason: DNS is opened in the next change/' "$repo/deploy/netverify.yaml"
+commit "$repo" "mark the DNS claim as a known breach"
+(cd "$repo" && sh "$pr" --base refute --netverify "$nv" --out "$tmp/o7" >/dev/null 2>&1)
+rc=$?
+check "pr expected: exit 0 (got $rc)" [ "$rc" = 0 ]
+check "pr expected: comment says nothing fails" has "$tmp/o7/comment.md" \
+	"**No claim fails the gate**: 1 refuted as expected"
+check "pr expected: the claim is listed as expected" has "$tmp/o7/comment.md" \
+	"(expected: marked or in the baseline)"
+# near case: the base does not refute it, so it is no longer 'still' refuted
+(cd "$repo" && sh "$pr" --base base --netverify "$nv" --out "$tmp/o8" >/dev/null 2>&1)
+check "pr expected from base: no 'still refuted' section" hasnt "$tmp/o8/comment.md" \
+	"### Claims still refuted"
+git -C "$repo" checkout -q open
+
 # Manifests that are new in the change: everything is added.
 (cd "$repo" && sh "$pr" --base base~1 --netverify "$nv" --out "$tmp/o4" >/dev/null 2>&1)
 rc=$?

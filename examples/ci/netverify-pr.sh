@@ -5,6 +5,7 @@
 #
 # Usage: netverify-pr.sh [--base REF] [--manifests DIR] [--claims FILE]
 #                        [--out DIR] [--netverify PATH] [--fail-on WHAT]
+#                        [--baseline FILE]
 # Each option has an environment variable that sets its default:
 #   --base       BASE_REF   the commit to diff against (required)
 #   --manifests  MANIFESTS  the manifests folder, relative to the repository
@@ -15,12 +16,17 @@
 #   --fail-on    FAIL_ON    also fail when the diff has WHAT: added, removed,
 #                           changed, claims or any, comma-separated (passed to
 #                           'netverify diff --fail-on'; default: none)
+#   --baseline   BASELINE   a baseline of known refuted claims (written by
+#                           'netverify check --write-baseline'), relative to
+#                           the repository top, for both checks (default: none)
 # Run it from anywhere inside the checkout of the head; the head is the working
 # tree as it is. It writes, in OUT:
 #   check.sarif   the claims on the head, SARIF 2.1.0 (for code scanning)
 #   check.txt     the same as text; check.err its diagnostics
 #   diff.md       the connections the change adds, removes, changes, and the
 #                 claims whose verdict changes (empty when nothing changes)
+#   base.txt      the claims (of the head's claims file) checked on the base
+#   refuted.txt   the claims refuted on the base that stay refuted on the head
 #   comment.md    the pull-request comment: title, diff or "no change", claims
 # Exit status, as netverify's own: 0 every claim holds on the head (and
 # --fail-on found nothing), 1 a claim is refuted on the head or --fail-on
@@ -31,7 +37,7 @@
 
 usage() {
 	echo "usage: netverify-pr.sh [--base REF] [--manifests DIR] [--claims FILE] [--out DIR]" \
-		"[--netverify PATH] [--fail-on WHAT]"
+		"[--netverify PATH] [--fail-on WHAT] [--baseline FILE]"
 }
 
 die_usage() {
@@ -46,6 +52,7 @@ claims=${CLAIMS:-}
 out=${OUT_DIR:-netverify-out}
 nv=${NETVERIFY:-netverify}
 fail_on=${FAIL_ON:-}
+baseline=${BASELINE:-}
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -53,7 +60,7 @@ while [ $# -gt 0 ]; do
 		usage
 		exit 0
 		;;
-	--base | --manifests | --claims | --out | --netverify | --fail-on)
+	--base | --manifests | --claims | --out | --netverify | --fail-on | --baseline)
 		[ $# -ge 2 ] || die_usage "option '$1' needs a value"
 		case "$1" in
 		--base) base=$2 ;;
@@ -62,10 +69,11 @@ while [ $# -gt 0 ]; do
 		--out) out=$2 ;;
 		--netverify) nv=$2 ;;
 		--fail-on) fail_on=$2 ;;
+		--baseline) baseline=$2 ;;
 		esac
 		shift 2
 		;;
-	--base=* | --manifests=* | --claims=* | --out=* | --netverify=* | --fail-on=*)
+	--base=* | --manifests=* | --claims=* | --out=* | --netverify=* | --fail-on=* | --baseline=*)
 		val=${1#*=}
 		case "$1" in
 		--base=*) base=$val ;;
@@ -74,6 +82,7 @@ while [ $# -gt 0 ]; do
 		--out=*) out=$val ;;
 		--netverify=*) nv=$val ;;
 		--fail-on=*) fail_on=$val ;;
+		--baseline=*) baseline=$val ;;
 		esac
 		shift
 		;;
@@ -109,7 +118,8 @@ head_sha=$(git rev-parse --verify --quiet HEAD) || head_sha=""
 mkdir -p "$out" || exit 2
 # netverify writes no -o file on an input error: leave no report of an earlier run.
 rm -f "$out/check.sarif" "$out/check.txt" "$out/check.err" "$out/diff.md" "$out/diff.err" \
-	"$out/comment.md" "$out/worktree.err"
+	"$out/comment.md" "$out/worktree.err" "$out/base.txt" "$out/refuted.txt"
+[ -z "$baseline" ] || [ -e "$baseline" ] || die_usage "no baseline at '$baseline' in the head"
 
 status=0
 worse() {
@@ -118,9 +128,11 @@ worse() {
 }
 
 # 1. The claims on the head: SARIF for code scanning, text for people.
-"$nv" check "$manifests" --claims "$claims" --format sarif -o "$out/check.sarif" 2>"$out/check.err"
+set -- --claims "$claims"
+[ -n "$baseline" ] && set -- "$@" --baseline "$baseline"
+"$nv" check "$manifests" "$@" --format sarif -o "$out/check.sarif" 2>"$out/check.err"
 check_rc=$?
-"$nv" check "$manifests" --claims "$claims" -o "$out/check.txt" 2>/dev/null
+"$nv" check "$manifests" "$@" -o "$out/check.txt" 2>/dev/null
 worse "$check_rc"
 
 # 2. The base, checked out beside the head; removed on every way out.
@@ -155,6 +167,26 @@ set -- "$base_dir" "$manifests" --format md --claims "$claims" -o "$out/diff.md"
 diff_rc=$?
 worse "$diff_rc"
 cat "$out/check.err" "$out/diff.err" >&2
+
+# 3b. The claims refuted on the base that stay refuted on the head: a refuted
+# claim the change does not touch is not in the diff, and must not be forgotten.
+# The text report's claim lines ("REFUTED   NAME: CLAIM", escaped by netverify)
+# of both sides are compared; an "expected refuted" line under a head claim
+# says it is marked 'expect: refuted' or in the baseline.
+if [ "$base_dir" != "$tmp/empty.yaml" ]; then
+	"$nv" check "$base_dir" --claims "$claims" -o "$out/base.txt" 2>/dev/null
+fi
+if [ -s "$out/base.txt" ] && [ -s "$out/check.txt" ]; then
+	awk 'FNR == 1 { side++ }
+	side == 1 && /^REFUTED   / { base[substr($0, 11)] = 1; next }
+	side == 2 && /^[^ ]/ { cur = "" }
+	side == 2 && /^REFUTED   / { cur = substr($0, 11); if (cur in base) order[++n] = cur; next }
+	side == 2 && cur != "" && /^          expected refuted, does not fail the gate: / {
+		expected[cur] = 1
+	}
+	END { for (i = 1; i <= n; i++) print (order[i] in expected ? "E" : "R") order[i] }' \
+		"$out/base.txt" "$out/check.txt" >"$out/refuted.txt"
+fi
 
 # 4. The comment. Names in it come from the pull request (claim names, file
 # names, values quoted in diagnostics): netverify escapes them in its Markdown
@@ -219,13 +251,32 @@ summary=$(tail -n 1 "$out/check.txt" 2>/dev/null |
 	echo
 	echo "### Claims on the head"
 	echo
+	expected=$(grep -E '^expect: refuted: [0-9]+ still refuted as expected' "$out/check.txt" 2>/dev/null |
+		sed 's/^expect: refuted: \([0-9]*\).*/\1/')
 	case "$check_rc" in
-	0) echo "**Every claim holds.** $summary" ;;
+	0) if [ -n "$expected" ] && [ "$expected" != 0 ]; then
+		echo "**No claim fails the gate**: $expected refuted as expected (\`expect: refuted\` or the baseline). $summary"
+	else
+		echo "**Every claim holds.** $summary"
+	fi ;;
 	1) echo "**A claim is refuted.** $summary" ;;
 	2) echo "**The manifests or the claims could not be read** (netverify exit 2)." ;;
 	*) echo "**A claim could not be decided, or netverify failed** (exit $check_rc). $summary" ;;
 	esac
 	echo
+	if [ -s "$out/refuted.txt" ]; then
+		echo "### Claims still refuted"
+		echo
+		echo "Refuted on the base and still refuted on the head:"
+		echo
+		while IFS= read -r line; do
+			case "$line" in
+			E*) printf -- '- %s (expected: marked or in the baseline)\n' "$(code_span "${line#E}")" ;;
+			*) printf -- '- %s\n' "$(code_span "${line#R}")" ;;
+			esac
+		done <"$out/refuted.txt"
+		echo
+	fi
 	if [ -s "$out/check.txt" ]; then
 		echo "<details><summary>netverify check report</summary>"
 		echo
