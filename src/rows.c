@@ -42,7 +42,9 @@ struct nv_rows {
     FILE *fp;
     enum nv_rows_doc doc;
     enum nv_rows_format fmt;
-    struct nv_ports *pt;
+    const struct nv_ports *pt;
+    char **text[2]; /* per port set id: its text (1: netpol-analyzer's), once written */
+    size_t ntext;
     struct nv_rows_name *names; /* by workload number, computed when first used */
     size_t nwl;
     struct nv_buf line;      /* the row being written */
@@ -224,10 +226,37 @@ static const struct nv_rows_sep k_md_ends[] = {NV_SEP("| "), NV_SEP(" | "), NV_S
 static const struct nv_rows_sep k_md_change_ends[] = {NV_SEP(""), NV_SEP(" ("), NV_SEP(") | "),
                                                       NV_SEP(" ("), NV_SEP(")")};
 
+/* ---- port texts ---- */
+
+/*
+ * The text of port set id of w's table (npa: netpol-analyzer's), written
+ * once and kept by the writer: a list repeats a few sets over many rows.
+ */
+static const char *nv_rows_ports(struct nv_rows *w, uint32_t id, int npa)
+{
+    if (id >= w->ntext) {
+        size_t n = w->pt->nsets > id ? w->pt->nsets : (size_t)id + 1, k;
+        int f;
+        for (f = 0; f < 2; f++) {
+            w->text[f] = nv_xrealloc(w->text[f], n * sizeof(*w->text[f]));
+            for (k = w->ntext; k < n; k++)
+                w->text[f][k] = NULL;
+        }
+        w->ntext = n;
+    }
+    if (!w->text[npa][id]) {
+        struct nv_buf b;
+        nv_buf_init(&b, 0);
+        nv_ports_write(&b, w->pt, id, npa);
+        w->text[npa][id] = nv_buf_detach(&b);
+    }
+    return w->text[npa][id];
+}
+
 /* ---- the writer ---- */
 
 struct nv_rows *nv_rows_new(FILE *fp, enum nv_rows_doc doc, enum nv_rows_format fmt,
-                            struct nv_ports *pt, size_t nwl)
+                            const struct nv_ports *pt, size_t nwl)
 {
     struct nv_rows *w = nv_xcalloc(1, sizeof(*w));
     int k;
@@ -280,6 +309,11 @@ void nv_rows_free(struct nv_rows *w)
     for (i = 0; i < w->nwl; i++)
         free(w->names[i].name);
     free(w->names);
+    for (k = 0; k < 2; k++) {
+        for (i = 0; i < w->ntext; i++)
+            free(w->text[k][i]);
+        free(w->text[k]);
+    }
     nv_buf_release(&w->line);
     nv_buf_release(&w->conns);
     nv_buf_release(&w->md);
@@ -307,12 +341,12 @@ void nv_rows_flow(struct nv_rows *w, const struct nv_flow_end *s, const struct n
         nv_buf_puts(b, w->count[0] ? ",\n  " : "\n  ");
         nv_rows_ends(w, b, s, d, k_json_ends);
         nv_buf_puts(b, ", \"conns\": \"");
-        nv_buf_puts(b, nv_ports_format(w->pt, ports));
+        nv_buf_puts(b, nv_rows_ports(w, ports, 0));
         nv_buf_putc(b, '"');
         if (sure != ports) {
             /* allowed only under some behaviour of the plugin, or some addresses */
             nv_buf_puts(b, ", \"depends\": \"");
-            nv_buf_puts(b, nv_ports_format(w->pt, nv_ports_minus(w->pt, ports, sure)));
+            nv_ports_write_minus(b, w->pt, ports, sure, 0);
             nv_buf_putc(b, '"');
         }
         nv_buf_putc(b, '}');
@@ -348,10 +382,10 @@ static void nv_rows_change_conns(struct nv_rows *w, enum nv_row_change k, uint32
     struct nv_buf *b = &w->line;
 
     if (k == NV_ROW_CHANGED) {
-        nv_buf_printf(b, "%s (was ", nv_ports_format_npa(w->pt, n));
-        nv_buf_printf(b, "%s)", nv_ports_format_npa(w->pt, o));
+        nv_buf_printf(b, "%s (was ", nv_rows_ports(w, n, 1));
+        nv_buf_printf(b, "%s)", nv_rows_ports(w, o, 1));
     } else {
-        nv_buf_puts(b, nv_ports_format_npa(w->pt, k == NV_ROW_ADDED ? n : o));
+        nv_buf_puts(b, nv_rows_ports(w, k == NV_ROW_ADDED ? n : o, 1));
     }
 }
 
@@ -396,11 +430,11 @@ void nv_rows_change(struct nv_rows *w, enum nv_row_change k, const struct nv_flo
         nv_buf_puts(b, w->count[k] > 1 ? ",\n    " : "\n    ");
         nv_rows_ends(w, b, s, d, k_json_ends);
         if (k == NV_ROW_CHANGED) {
-            nv_buf_printf(b, ", \"old\": \"%s\"", nv_ports_format(w->pt, o));
-            nv_buf_printf(b, ", \"new\": \"%s\"}", nv_ports_format(w->pt, n));
+            nv_buf_printf(b, ", \"old\": \"%s\"", nv_rows_ports(w, o, 0));
+            nv_buf_printf(b, ", \"new\": \"%s\"}", nv_rows_ports(w, n, 0));
         } else {
             nv_buf_printf(b, ", \"conns\": \"%s\"}",
-                          nv_ports_format(w->pt, k == NV_ROW_ADDED ? n : o));
+                          nv_rows_ports(w, k == NV_ROW_ADDED ? n : o, 0));
         }
         /* the added array is being written; the others follow it */
         if (k == NV_ROW_ADDED)
@@ -413,8 +447,8 @@ void nv_rows_change(struct nv_rows *w, enum nv_row_change k, const struct nv_flo
             break;
         nv_buf_printf(&w->md, "| %s | ", k_change_word[k]);
         nv_rows_ends(w, &w->md, s, d, k_md_change_ends);
-        nv_buf_printf(&w->md, " | %s | ", k == NV_ROW_ADDED ? "" : nv_ports_format_npa(w->pt, o));
-        nv_buf_printf(&w->md, "%s |\n", k == NV_ROW_REMOVED ? "" : nv_ports_format_npa(w->pt, n));
+        nv_buf_printf(&w->md, " | %s | ", k == NV_ROW_ADDED ? "" : nv_rows_ports(w, o, 1));
+        nv_buf_printf(&w->md, "%s |\n", k == NV_ROW_REMOVED ? "" : nv_rows_ports(w, n, 1));
         break;
     case NV_ROWS_SARIF:
         nv_rows_sarif_change(w, k, s, d, o, n, loc);

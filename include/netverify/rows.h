@@ -37,14 +37,14 @@ struct nv_rows;
 
 /*
  * A writer of document 'doc' in format 'fmt' to fp. Port sets are ids of
- * table pt, which formats them (and caches what it formats: it is not
- * const). A workload's escaped name is computed once, under its number
+ * table pt (which may grow while the writer is in use: ids it had stay); the
+ * writer keeps the texts it writes. A workload's escaped name is computed once, under its number
  * (0 .. nwl-1). List takes text, json, csv and md; diff text, json, md and
  * sarif. Writes the document's opening (the CSV and Markdown headers of list,
  * the JSON and SARIF openings). The caller frees the writer with nv_rows_free().
  */
 struct nv_rows *nv_rows_new(FILE *fp, enum nv_rows_doc doc, enum nv_rows_format fmt,
-                            struct nv_ports *pt, size_t nwl);
+                            const struct nv_ports *pt, size_t nwl);
 void nv_rows_free(struct nv_rows *w);
 
 /* One flow of list: the connections 'ports', of which 'sure' under every behaviour. */
