@@ -59,9 +59,15 @@ enum nv_verdict nv_part_settle(const struct nv_part *p)
 
 uint32_t nv_claim_ports_to(struct nv_model *m, const struct nv_claim *c, const struct nv_end *d)
 {
+    return nv_claim_ports_in(m, &m->ports, c, d);
+}
+
+uint32_t nv_claim_ports_in(const struct nv_model *m, struct nv_ports *t, const struct nv_claim *c,
+                           const struct nv_end *d)
+{
     if (!c->nports)
         return NV_PORTS_ALL;
-    return nv_model_ports(m, c->ports, c->nports, d->external ? UINT32_MAX : d->cls);
+    return nv_model_ports_in(m, t, c->ports, c->nports, d->external ? UINT32_MAX : d->cls);
 }
 
 /* The lowest (protocol, port) of a non-empty set. */

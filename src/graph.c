@@ -42,7 +42,15 @@ struct nv_gedge {
 #define NV_NO_WORKLOAD ((size_t)-1)
 
 struct nv_gstate {
-    struct nv_model *m;
+    const struct nv_model *m;
+    /*
+     * The diagram's own port sets: the matrix's (ids of m's table) brought in
+     * through nv_gport(), and the unions, intersections and claim ports made
+     * here, so that the model is only read
+     */
+    struct nv_ports pt;
+    uint32_t *imp; /* per id of m's table: 1 + its id in pt, or 0 before it is brought in */
+    size_t nimp;
     int byns; /* the ends are namespaces (but the focused workloads) */
     /* per workload: focused (drawn on its own when grouped); NULL: no focus */
     unsigned char *focus;
@@ -57,6 +65,35 @@ struct nv_gstate {
     size_t nedges, alloc, seq;
     char *note; /* why grouped by namespace without being asked, or NULL */
 };
+
+/* Port set id of the model's table as an id of S's own. */
+static uint32_t nv_gport(struct nv_gstate *S, uint32_t id)
+{
+    const struct nv_portset *set;
+
+    if (id == NV_PORTS_NONE || id == NV_PORTS_ALL)
+        return id;
+    if (id >= S->nimp) {
+        size_t n = S->m->ports.nsets > id ? S->m->ports.nsets : (size_t)id + 1;
+        S->imp = nv_xrealloc(S->imp, n * sizeof(*S->imp));
+        memset(S->imp + S->nimp, 0, (n - S->nimp) * sizeof(*S->imp));
+        S->nimp = n;
+    }
+    if (!S->imp[id]) {
+        set = nv_ports_get(&S->m->ports, id);
+        S->imp[id] = 1 + nv_ports_intern(&S->pt, set->iv, set->n);
+    }
+    return S->imp[id] - 1;
+}
+
+/* The n ids of the model's table in v, in place, as ids of S's own. */
+static void nv_gports(struct nv_gstate *S, uint32_t *v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; v && i < n; i++)
+        v[i] = nv_gport(S, v[i]);
+}
 
 /* Say why the diagram is grouped by namespace: "WHY: grouped by namespace (...)". */
 static void nv_gstate_note(struct nv_gstate *S, const char *fmt, ...) NV_PRINTF(2, 3);
@@ -203,7 +240,7 @@ static void nv_gadd_atoms(struct nv_gstate *S, const uint32_t *ids, const uint32
 /* Every allowed workload pair, and workload/range pair, in engine terms. */
 static void nv_graph_flows_by_workload(struct nv_gstate *S, struct nv_matrix *x)
 {
-    struct nv_model *m = S->m;
+    const struct nv_model *m = S->m;
     size_t nw = m->nworkloads, i, j;
     uint32_t *row = nv_xmalloc((m->nunits + 1) * sizeof(*row));
     uint32_t *srow = nv_xmalloc((m->nunits + 1) * sizeof(*srow));
@@ -218,6 +255,12 @@ static void nv_graph_flows_by_workload(struct nv_gstate *S, struct nv_matrix *x)
         if (u != cached) {
             nv_matrix_from_atoms2(x, u, ain, sin);
             nv_matrix_row2(x, u, row, srow, aout, sout);
+            nv_gports(S, ain, m->atoms.n);
+            nv_gports(S, sin, m->atoms.n);
+            nv_gports(S, aout, m->atoms.n);
+            nv_gports(S, sout, m->atoms.n);
+            nv_gports(S, row, m->nunits);
+            nv_gports(S, srow, m->nunits);
             cached = u;
         }
         nv_gadd_atoms(S, ain, sin, nv_gep_idx(i), 1);
@@ -244,7 +287,7 @@ static void nv_graph_flows_by_workload(struct nv_gstate *S, struct nv_matrix *x)
 static void nv_graph_flows_of_set(struct nv_gstate *S, struct nv_matrix *x,
                                   const unsigned char *set)
 {
-    struct nv_model *m = S->m;
+    const struct nv_model *m = S->m;
     size_t nw = m->nworkloads, nu = m->nunits, i, j, k, nin = 0;
     uint32_t *row = nv_xmalloc((nu + 1) * sizeof(*row));
     uint32_t *srow = nv_xmalloc((nu + 1) * sizeof(*srow));
@@ -272,8 +315,14 @@ static void nv_graph_flows_of_set(struct nv_gstate *S, struct nv_matrix *x,
         size_t f = in[k];
         uint32_t uf = m->workloads[f].unit;
         nv_matrix_from_atoms2(x, uf, atoms, satoms);
+        nv_gports(S, atoms, m->atoms.n);
+        nv_gports(S, satoms, m->atoms.n);
         nv_gadd_atoms(S, atoms, satoms, nv_gep_idx(f), 1);
         nv_matrix_row2(x, uf, row, srow, atoms, satoms);
+        nv_gports(S, atoms, m->atoms.n);
+        nv_gports(S, satoms, m->atoms.n);
+        nv_gports(S, row, nu);
+        nv_gports(S, srow, nu);
         nv_gadd_atoms(S, atoms, satoms, nv_gep_idx(f), 0);
         for (j = 0; j < nw; j++) {
             uint32_t id = row[m->workloads[j].unit];
@@ -285,6 +334,8 @@ static void nv_graph_flows_of_set(struct nv_gstate *S, struct nv_matrix *x,
         if (start[i] == start[i + 1])
             continue;
         nv_matrix_row2(x, (uint32_t)i, row, srow, NULL, NULL);
+        nv_gports(S, row, nu);
+        nv_gports(S, srow, nu);
         for (j = start[i]; j < start[i + 1]; j++) {
             for (k = 0; k < nin; k++) {
                 uint32_t uf = m->workloads[in[k]].unit;
@@ -328,9 +379,13 @@ static int nv_gep_in(const struct nv_model *m, const struct nv_gep *e, const str
     return 0;
 }
 
-/* The ports claim c asks about toward edge end e (union over e's classes in c's set B). */
-static uint32_t nv_gep_need(struct nv_model *m, const struct nv_claim *c, const struct nv_gep *e)
+/*
+ * The ports claim c asks about toward edge end e (union over e's classes in
+ * c's set B), in S's own table.
+ */
+static uint32_t nv_gep_need(struct nv_gstate *S, const struct nv_claim *c, const struct nv_gep *e)
 {
+    const struct nv_model *m = S->m;
     const struct nv_workload *wl;
     struct nv_end d;
     uint32_t need = NV_PORTS_NONE;
@@ -340,13 +395,13 @@ static uint32_t nv_gep_need(struct nv_model *m, const struct nv_claim *c, const 
     if (e->ext) {
         d.external = 1;
         d.ip = e->r.first;
-        return nv_claim_ports_to(m, c, &d);
+        return nv_claim_ports_in(m, &S->pt, c, &d);
     }
     wl = &m->workloads[e->idx];
     for (k = 0; k < wl->npods; k++) {
         d.cls = m->pods[wl->pods[k]].cls;
         if (c->b.cls[d.cls])
-            need = nv_ports_union(&m->ports, need, nv_claim_ports_to(m, c, &d));
+            need = nv_ports_union(&S->pt, need, nv_claim_ports_in(m, &S->pt, c, &d));
     }
     return need;
 }
@@ -400,7 +455,7 @@ static void nv_mark_refuting(struct nv_gstate *S, const struct nv_claim *c, int 
             continue;
         if (!nv_gep_in(S->m, &e->s, &c->a, !outside_a) || !nv_gep_in(S->m, &e->d, &c->b, 1))
             continue;
-        if (nv_ports_inter(&S->m->ports, e->ports, nv_gep_need(S->m, c, &e->d)) == NV_PORTS_NONE)
+        if (nv_ports_inter(&S->pt, e->ports, nv_gep_need(S, c, &e->d)) == NV_PORTS_NONE)
             continue;
         e->style |= NV_EDGE_RED;
         nv_gedge_note(e, "", c);
@@ -561,8 +616,9 @@ struct nv_nsmark {
     unsigned char *pair, *out, *in;
 };
 
-static void nv_nsmark_init(struct nv_nsmark *M, struct nv_model *m, const struct nv_gmark *mk)
+static void nv_nsmark_init(struct nv_nsmark *M, struct nv_gstate *S, const struct nv_gmark *mk)
 {
+    const struct nv_model *m = S->m;
     const struct nv_claim *c = mk->c;
     size_t nw = m->nworkloads, na = m->atoms.n, w, a;
     int want = mk->kind != NV_PART_ONLY; /* 'only': sources outside A */
@@ -582,7 +638,7 @@ static void nv_nsmark_init(struct nv_nsmark *M, struct nv_model *m, const struct
         M->src[w] = (unsigned char)nv_wl_in(m, w, &c->a, want);
         M->dst[w] = (unsigned char)nv_wl_in(m, w, &c->b, 1);
         if (M->dst[w])
-            M->need[w] = nv_gep_need(m, c, &e);
+            M->need[w] = nv_gep_need(S, c, &e);
     }
     for (a = 0; a < na; a++) {
         M->asrc[a] = !!c->a.atoms[a] == want;
@@ -593,7 +649,7 @@ static void nv_nsmark_init(struct nv_nsmark *M, struct nv_model *m, const struct
             e.ext = 1;
             e.a0 = e.a1 = a;
             e.r = nv_atoms_range(&m->atoms, a);
-            M->aneed[a] = nv_gep_need(m, c, &e);
+            M->aneed[a] = nv_gep_need(S, c, &e);
         }
     }
 }
@@ -613,11 +669,12 @@ static void nv_nsmark_release(struct nv_nsmark *M)
 
 /*
  * Mark what workload i's flows refute: 'row' toward units, 'aout' toward
- * atoms, 'ain' from atoms (engine terms, as nv_graph_flows_by_namespace reads them).
+ * atoms, 'ain' from atoms (ids of S's table, as nv_graph_flows_by_namespace reads them).
  */
-static void nv_nsmark_row(struct nv_nsmark *M, struct nv_model *m, size_t i, const uint32_t *row,
+static void nv_nsmark_row(struct nv_nsmark *M, struct nv_gstate *S, size_t i, const uint32_t *row,
                           const uint32_t *ain, const uint32_t *aout)
 {
+    const struct nv_model *m = S->m;
     size_t nns = m->nns, na = m->atoms.n, s = m->workloads[i].ns, j, a;
 
     if (M->src[i]) {
@@ -626,18 +683,18 @@ static void nv_nsmark_row(struct nv_nsmark *M, struct nv_model *m, size_t i, con
             size_t cell = s * nns + m->workloads[j].ns;
             if (j == i || id == NV_PORTS_NONE || !M->dst[j] || M->pair[cell])
                 continue;
-            if (nv_ports_inter(&m->ports, id, M->need[j]) != NV_PORTS_NONE)
+            if (nv_ports_inter(&S->pt, id, M->need[j]) != NV_PORTS_NONE)
                 M->pair[cell] = 1;
         }
         for (a = 0; a < na; a++)
             if (aout[a] != NV_PORTS_NONE && M->adst[a] && !M->out[s * na + a] &&
-                nv_ports_inter(&m->ports, aout[a], M->aneed[a]) != NV_PORTS_NONE)
+                nv_ports_inter(&S->pt, aout[a], M->aneed[a]) != NV_PORTS_NONE)
                 M->out[s * na + a] = 1;
     }
     if (M->dst[i])
         for (a = 0; a < na; a++)
             if (ain[a] != NV_PORTS_NONE && M->asrc[a] && !M->in[s * na + a] &&
-                nv_ports_inter(&m->ports, ain[a], M->need[i]) != NV_PORTS_NONE)
+                nv_ports_inter(&S->pt, ain[a], M->need[i]) != NV_PORTS_NONE)
                 M->in[s * na + a] = 1;
 }
 
@@ -669,7 +726,7 @@ static int nv_nsmark_hit(const struct nv_nsmark *M, const struct nv_model *m,
 static void nv_graph_flows_by_namespace(struct nv_gstate *S, struct nv_matrix *x,
                                         const struct nv_gmark *mk, size_t nmk)
 {
-    struct nv_model *m = S->m;
+    const struct nv_model *m = S->m;
     size_t nw = m->nworkloads, nns = m->nns, na = m->atoms.n, i, j, a, k, nmark = 0;
     uint32_t *row = nv_xmalloc((m->nunits + 1) * sizeof(*row));
     uint32_t *ain = nv_xmalloc((na + 1) * sizeof(*ain));
@@ -688,32 +745,38 @@ static void nv_graph_flows_by_namespace(struct nv_gstate *S, struct nv_matrix *x
 
     for (k = 0; k < nmk; k++)
         if (mk[k].kind == NV_PART_CANNOT || mk[k].kind == NV_PART_ONLY)
-            nv_nsmark_init(&marks[nmark++], m, &mk[k]);
+            nv_nsmark_init(&marks[nmark++], S, &mk[k]);
     for (i = 0; i < nw; i++) {
         uint32_t u = m->workloads[i].unit;
         size_t s = m->workloads[i].ns;
         if (u != cached) {
             nv_matrix_from_atoms2(x, u, ain, sin);
             nv_matrix_row2(x, u, row, srow, aout, sout);
+            nv_gports(S, ain, na);
+            nv_gports(S, sin, na);
+            nv_gports(S, aout, na);
+            nv_gports(S, sout, na);
+            nv_gports(S, row, m->nunits);
+            nv_gports(S, srow, m->nunits);
             cached = u;
         }
         for (a = 0; a < na; a++) {
-            nsin[s * na + a] = nv_ports_union(&m->ports, nsin[s * na + a], ain[a]);
-            nsout[s * na + a] = nv_ports_union(&m->ports, nsout[s * na + a], aout[a]);
-            snsin[s * na + a] = nv_ports_union(&m->ports, snsin[s * na + a], sin[a]);
-            snsout[s * na + a] = nv_ports_union(&m->ports, snsout[s * na + a], sout[a]);
+            nsin[s * na + a] = nv_ports_union(&S->pt, nsin[s * na + a], ain[a]);
+            nsout[s * na + a] = nv_ports_union(&S->pt, nsout[s * na + a], aout[a]);
+            snsin[s * na + a] = nv_ports_union(&S->pt, snsin[s * na + a], sin[a]);
+            snsout[s * na + a] = nv_ports_union(&S->pt, snsout[s * na + a], sout[a]);
         }
         for (j = 0; j < nw; j++) {
             uint32_t id = row[m->workloads[j].unit];
             size_t d = m->workloads[j].ns;
             if (j != i && id != NV_PORTS_NONE) {
-                nsm[s * nns + d] = nv_ports_union(&m->ports, nsm[s * nns + d], id);
+                nsm[s * nns + d] = nv_ports_union(&S->pt, nsm[s * nns + d], id);
                 snsm[s * nns + d] =
-                    nv_ports_union(&m->ports, snsm[s * nns + d], srow[m->workloads[j].unit]);
+                    nv_ports_union(&S->pt, snsm[s * nns + d], srow[m->workloads[j].unit]);
             }
         }
         for (k = 0; k < nmark; k++)
-            nv_nsmark_row(&marks[k], m, i, row, ain, aout);
+            nv_nsmark_row(&marks[k], S, i, row, ain, aout);
     }
     for (i = 0; i < nns; i++) {
         nv_gadd_atoms(S, nsin + i * na, snsin + i * na, nv_gep_ns(i), 1);
@@ -768,8 +831,8 @@ static void nv_graph_merge(struct nv_gstate *S)
             continue;
         }
         k = &S->edges[n - 1];
-        k->ports = nv_ports_union(&S->m->ports, k->ports, e->ports);
-        k->sure = nv_ports_union(&S->m->ports, k->sure, e->sure);
+        k->ports = nv_ports_union(&S->pt, k->ports, e->ports);
+        k->sure = nv_ports_union(&S->pt, k->sure, e->sure);
         k->style |= e->style & NV_EDGE_RED;
         if (!(k->style & NV_EDGE_DASHED) && k->ports == NV_PORTS_ALL)
             k->style |= NV_EDGE_BOLD;
@@ -976,13 +1039,13 @@ static struct nv_iprange *nv_graph_ranges(const struct nv_gstate *S, size_t *n)
 }
 
 /* The edge's label: its ports (none for a blocked flow), then its note. */
-static void nv_gedge_label(struct nv_model *m, const struct nv_gedge *e, struct nv_buf *b)
+static void nv_gedge_label(const struct nv_ports *pt, const struct nv_gedge *e, struct nv_buf *b)
 {
     const char *p;
 
     nv_buf_reset(b);
     if (!(e->style & NV_EDGE_DASHED))
-        nv_report_conns(b, &m->ports, e->ports, e->sure, 0);
+        nv_report_conns(b, pt, e->ports, e->sure, 0);
     for (p = e->note; p && *p; p++) {
         if (p == e->note && b->len)
             nv_buf_puts(b, "\\n");
@@ -1331,7 +1394,7 @@ static void nv_gstate_view(struct nv_gstate *S, const struct nv_view *v)
         S->inview[i] = (v->mark[i] & NV_VIEW_END) != 0;
 }
 
-struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x,
+struct nv_graph *nv_graph_build(const struct nv_model *m, struct nv_matrix *x,
                                 const struct nv_graph_opts *o)
 {
     struct nv_gstate S;
@@ -1346,6 +1409,7 @@ struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x,
     memset(&S, 0, sizeof(S));
     memset(&N, 0, sizeof(N));
     S.m = m;
+    nv_ports_init(&S.pt);
     if (o->nfocus) {
         S.focus = nv_xcalloc(m->nworkloads + 1, 1);
         for (i = 0; i < o->nfocus; i++)
@@ -1377,7 +1441,7 @@ struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x,
         struct nv_graph_edge *ge = &g->edges[g->nedges++];
         ge->from = nv_gnodes_of(&N, &e->s);
         ge->to = nv_gnodes_of(&N, &e->d);
-        nv_gedge_label(m, e, &label);
+        nv_gedge_label(&S.pt, e, &label);
         ge->label = nv_xstrdup(nv_buf_str(&label));
         ge->style = e->style;
         if (e->s.ext || e->d.ext)
@@ -1393,6 +1457,8 @@ struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x,
     nv_buf_release(&label);
     nv_gnodes_release(&N);
     free(S.edges);
+    nv_ports_release(&S.pt);
+    free(S.imp);
     free(mk);
     free(keep);
     nv_gnamed_release(&named);

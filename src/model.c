@@ -1108,6 +1108,12 @@ long nv_model_find_workload(const struct nv_model *m, const char *id)
 
 uint32_t nv_model_ports(struct nv_model *m, const struct nv_portspec *ps, size_t n, uint32_t cls)
 {
+    return nv_model_ports_in(m, &m->ports, ps, n, cls);
+}
+
+uint32_t nv_model_ports_in(const struct nv_model *m, struct nv_ports *t,
+                           const struct nv_portspec *ps, size_t n, uint32_t cls)
+{
     struct nv_ports_list l = {NULL, 0, 0};
     size_t i, j;
 
@@ -1125,7 +1131,7 @@ uint32_t nv_model_ports(struct nv_model *m, const struct nv_portspec *ps, size_t
                 nv_ports_list_range(&l, np->proto, np->port, np->port);
         }
     }
-    return nv_ports_list_intern(&m->ports, &l);
+    return nv_ports_list_intern(t, &l);
 }
 
 void nv_model_set_profile(struct nv_model *m, const struct nv_profile *p)

@@ -109,6 +109,9 @@ void nv_check_matrix(struct nv_matrix *x, const struct nv_claim *c, struct nv_re
 
 /* The ports claim c asks about toward destination d (every port when it names none). */
 uint32_t nv_claim_ports_to(struct nv_model *m, const struct nv_claim *c, const struct nv_end *d);
+/* The same, interned in table t (a renderer's own) instead of m's. */
+uint32_t nv_claim_ports_in(const struct nv_model *m, struct nv_ports *t, const struct nv_claim *c,
+                           const struct nv_end *d);
 
 /*
  * Name the pods of a refuted part's witness: a pod group of each end's class

@@ -115,10 +115,11 @@ struct nv_graph {
 
 /*
  * Build the diagram of m's allowed flows (x: the matrix over m) as o says.
- * Claims in o are decided with the matrix engine. Adds port sets to m's
- * interned ports. The caller must free the result with nv_graph_free().
+ * Claims in o are decided with the matrix engine. m is only read: the port
+ * sets the diagram makes are its own. The caller must free the result with
+ * nv_graph_free().
  */
-struct nv_graph *nv_graph_build(struct nv_model *m, struct nv_matrix *x,
+struct nv_graph *nv_graph_build(const struct nv_model *m, struct nv_matrix *x,
                                 const struct nv_graph_opts *o);
 
 /* Free the diagram; NULL is a no-op. */

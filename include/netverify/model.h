@@ -258,6 +258,9 @@ int nv_model_finish(struct nv_model *m, struct nv_diags *d);
  * is the whole protocol. After nv_model_finish().
  */
 uint32_t nv_model_ports(struct nv_model *m, const struct nv_portspec *ps, size_t n, uint32_t cls);
+/* The same, interned in table t (a renderer's own) instead of m's. */
+uint32_t nv_model_ports_in(const struct nv_model *m, struct nv_ports *t,
+                           const struct nv_portspec *ps, size_t n, uint32_t cls);
 
 /*
  * The pods of workload wl in class cls (UINT32_MAX: in every class), saturating.
