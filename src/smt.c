@@ -128,8 +128,11 @@ struct nv_sym {
 };
 
 struct nv_smt {
-    Z3_context ctx;
+    Z3_context ctx; /* reference counted (Z3_mk_context_rc) */
     Z3_solver solver;
+    /* who holds the terms built: 'base' the encoding's (for the whole run), 'claim'
+     * one claim's (dropped when it is decided); 'pool' is the one in use */
+    Z3_ast_vector base, claim, pool;
     struct nv_model *m;
     struct nv_vocab pv, nv;
     struct nv_nport *nps;
@@ -217,24 +220,57 @@ static void nv_z3_error(Z3_context c, Z3_error_code e)
     exit(NV_EXIT_INTERNAL);
 }
 
+/*
+ * A term just returned by Z3, held by the pool in use: an rc context keeps only
+ * the last term it returned alive, so every term is held before the next call.
+ */
+static Z3_ast nv_k(struct nv_smt *s, Z3_ast a)
+{
+    Z3_ast_vector_push(s->ctx, s->pool, a);
+    return a;
+}
+
+/* A new pool of terms, held until nv_pool_drop(). */
+static Z3_ast_vector nv_pool_new(struct nv_smt *s)
+{
+    Z3_ast_vector v = Z3_mk_ast_vector(s->ctx);
+
+    Z3_ast_vector_inc_ref(s->ctx, v);
+    return v;
+}
+
+/* Build one claim's terms in a pool of their own (nv_claim_end() drops it). */
+static void nv_claim_begin(struct nv_smt *s)
+{
+    s->claim = nv_pool_new(s);
+    s->pool = s->claim;
+}
+
+static void nv_claim_end(struct nv_smt *s)
+{
+    Z3_ast_vector_dec_ref(s->ctx, s->claim);
+    s->claim = NULL;
+    s->pool = s->base;
+}
+
 static Z3_ast nv_true(struct nv_smt *s)
 {
-    return Z3_mk_true(s->ctx);
+    return nv_k(s, Z3_mk_true(s->ctx));
 }
 
 static Z3_ast nv_false(struct nv_smt *s)
 {
-    return Z3_mk_false(s->ctx);
+    return nv_k(s, Z3_mk_false(s->ctx));
 }
 
 static Z3_ast nv_num(struct nv_smt *s, uint64_t v, unsigned width)
 {
-    return Z3_mk_unsigned_int64(s->ctx, v, Z3_mk_bv_sort(s->ctx, width));
+    return nv_k(s, Z3_mk_unsigned_int64(s->ctx, v, Z3_mk_bv_sort(s->ctx, width)));
 }
 
 static Z3_ast nv_eqn(struct nv_smt *s, Z3_ast x, uint64_t v, unsigned width)
 {
-    return Z3_mk_eq(s->ctx, x, nv_num(s, v, width));
+    return nv_k(s, Z3_mk_eq(s->ctx, x, nv_num(s, v, width)));
 }
 
 /* A growable conjunction or disjunction. */
@@ -253,7 +289,7 @@ static Z3_ast nv_and(struct nv_smt *s, struct nv_terms *t)
 {
     Z3_ast r = t->n == 0   ? nv_true(s)
                : t->n == 1 ? t->v[0]
-                           : Z3_mk_and(s->ctx, (unsigned)t->n, t->v);
+                           : nv_k(s, Z3_mk_and(s->ctx, (unsigned)t->n, t->v));
 
     free(t->v);
     memset(t, 0, sizeof(*t));
@@ -264,7 +300,7 @@ static Z3_ast nv_or(struct nv_smt *s, struct nv_terms *t)
 {
     Z3_ast r = t->n == 0   ? nv_false(s)
                : t->n == 1 ? t->v[0]
-                           : Z3_mk_or(s->ctx, (unsigned)t->n, t->v);
+                           : nv_k(s, Z3_mk_or(s->ctx, (unsigned)t->n, t->v));
 
     free(t->v);
     memset(t, 0, sizeof(*t));
@@ -277,7 +313,7 @@ static Z3_ast nv_and2(struct nv_smt *s, Z3_ast a, Z3_ast b)
 
     v[0] = a;
     v[1] = b;
-    return Z3_mk_and(s->ctx, 2, v);
+    return nv_k(s, Z3_mk_and(s->ctx, 2, v));
 }
 
 static Z3_ast nv_or2(struct nv_smt *s, Z3_ast a, Z3_ast b)
@@ -286,7 +322,7 @@ static Z3_ast nv_or2(struct nv_smt *s, Z3_ast a, Z3_ast b)
 
     v[0] = a;
     v[1] = b;
-    return Z3_mk_or(s->ctx, 2, v);
+    return nv_k(s, Z3_mk_or(s->ctx, 2, v));
 }
 
 static Z3_ast nv_var(struct nv_smt *s, const char *prefix, const char *name, unsigned width)
@@ -295,7 +331,7 @@ static Z3_ast nv_var(struct nv_smt *s, const char *prefix, const char *name, uns
     Z3_sort sort = width ? Z3_mk_bv_sort(s->ctx, width) : Z3_mk_bool_sort(s->ctx);
 
     snprintf(buf, sizeof(buf), "%s%s", prefix, name);
-    return Z3_mk_const(s->ctx, Z3_mk_string_symbol(s->ctx, buf), sort);
+    return nv_k(s, Z3_mk_const(s->ctx, Z3_mk_string_symbol(s->ctx, buf), sort));
 }
 
 static void nv_axiom(struct nv_smt *s, Z3_ast a)
@@ -310,7 +346,7 @@ static Z3_ast nv_name(struct nv_smt *s, const char *name, Z3_ast f)
 {
     Z3_ast b = nv_var(s, "", name, 0);
 
-    nv_axiom(s, Z3_mk_eq(s->ctx, b, f));
+    nv_axiom(s, nv_k(s, Z3_mk_eq(s->ctx, b, f)));
     return b;
 }
 
@@ -369,7 +405,8 @@ static void nv_at_most_one(struct nv_smt *s, Z3_ast *g, size_t n, const char *na
     if (n <= 8) {
         for (i = 0; i < n; i++)
             for (j = i + 1; j < n; j++)
-                nv_axiom(s, nv_or2(s, Z3_mk_not(s->ctx, g[i]), Z3_mk_not(s->ctx, g[j])));
+                nv_axiom(s, nv_or2(s, nv_k(s, Z3_mk_not(s->ctx, g[i])),
+                                   nv_k(s, Z3_mk_not(s->ctx, g[j]))));
         return;
     }
     {
@@ -381,10 +418,10 @@ static void nv_at_most_one(struct nv_smt *s, Z3_ast *g, size_t n, const char *na
             if (nv_late(s))
                 return;
             cur = nv_var(s, "", buf, 0);
-            nv_axiom(s, Z3_mk_implies(s->ctx, g[i], cur));
+            nv_axiom(s, nv_k(s, Z3_mk_implies(s->ctx, g[i], cur)));
             if (prev) {
-                nv_axiom(s, Z3_mk_implies(s->ctx, prev, cur));
-                nv_axiom(s, Z3_mk_implies(s->ctx, g[i], Z3_mk_not(s->ctx, prev)));
+                nv_axiom(s, nv_k(s, Z3_mk_implies(s->ctx, prev, cur)));
+                nv_axiom(s, nv_k(s, Z3_mk_implies(s->ctx, g[i], nv_k(s, Z3_mk_not(s->ctx, prev)))));
             }
             prev = cur;
         }
@@ -429,8 +466,10 @@ static void nv_sym_axioms(struct nv_smt *s, const struct nv_sym *e, const char *
         /* no 'b implies pod': every pod formula also asks for pod, and an external
          * endpoint's indicators are free, so the clause would only cost time */
         nv_terms_add(&any, b);
-        nv_axiom(s, Z3_mk_implies(s->ctx, b, e->nsis[cl->ns]));
-        nv_axiom(s, Z3_mk_implies(s->ctx, b, cl->hostnet ? e->hn : Z3_mk_not(s->ctx, e->hn)));
+        nv_axiom(s, nv_k(s, Z3_mk_implies(s->ctx, b, e->nsis[cl->ns])));
+        nv_axiom(s,
+                 nv_k(s, Z3_mk_implies(s->ctx, b,
+                                       cl->hostnet ? e->hn : nv_k(s, Z3_mk_not(s->ctx, e->hn)))));
         for (k = 0; k < s->pv.n; k++)
             nv_axiom(s, Z3_mk_implies(
                             s->ctx, b,
@@ -441,10 +480,11 @@ static void nv_sym_axioms(struct nv_smt *s, const struct nv_sym *e, const char *
             for (j = 0; j < cl->nports && !port; j++)
                 if (cl->ports[j].name == s->nps[k].name && cl->ports[j].proto == s->nps[k].proto)
                     port = cl->ports[j].port;
-            nv_axiom(s, Z3_mk_implies(s->ctx, b, e->np[k][nv_nport_code(&s->nps[k], port)]));
+            nv_axiom(s,
+                     nv_k(s, Z3_mk_implies(s->ctx, b, e->np[k][nv_nport_code(&s->nps[k], port)])));
         }
     }
-    nv_axiom(s, Z3_mk_implies(s->ctx, e->pod, nv_or(s, &any)));
+    nv_axiom(s, nv_k(s, Z3_mk_implies(s->ctx, e->pod, nv_or(s, &any))));
     for (c = 0; c < m->nns; c++)
         for (k = 0; k < s->nv.n; k++)
             nv_axiom(s,
@@ -462,7 +502,7 @@ static void nv_distinct_axioms(struct nv_smt *s)
 
     for (c = 0; c < m->nclasses && !nv_late(s); c++)
         if (!nv_claim_pair_ok(m, (uint32_t)c, (uint32_t)c))
-            nv_axiom(s, Z3_mk_not(s->ctx, nv_and2(s, s->s.cls[c], s->d.cls[c])));
+            nv_axiom(s, nv_k(s, Z3_mk_not(s->ctx, nv_and2(s, s->s.cls[c], s->d.cls[c]))));
 }
 
 /* A label selector over an endpoint's pod labels (ns = 0) or namespace labels (ns = 1). */
@@ -485,7 +525,7 @@ static Z3_ast nv_sel(struct nv_smt *s, const struct nv_sym *e, const struct nv_s
         x = NULL;
         switch (r->op) {
         case NV_SEL_EXISTS:
-            nv_terms_add(&all, Z3_mk_not(s->ctx, (ns ? e->nslab : e->lab)[idx][0]));
+            nv_terms_add(&all, nv_k(s, Z3_mk_not(s->ctx, (ns ? e->nslab : e->lab)[idx][0])));
             break;
         case NV_SEL_NOTEXISTS:
             nv_terms_add(&all, (ns ? e->nslab : e->lab)[idx][0]);
@@ -494,8 +534,8 @@ static Z3_ast nv_sel(struct nv_smt *s, const struct nv_sym *e, const struct nv_s
         case NV_SEL_NOTIN:
             for (j = 0; j < r->nvalues && !nv_late(s); j++)
                 nv_terms_add(&any, (ns ? e->nslab : e->lab)[idx][nv_vocab_code(k, r->values[j])]);
-            nv_terms_add(&all,
-                         r->op == NV_SEL_IN ? nv_or(s, &any) : Z3_mk_not(s->ctx, nv_or(s, &any)));
+            nv_terms_add(&all, r->op == NV_SEL_IN ? nv_or(s, &any)
+                                                  : nv_k(s, Z3_mk_not(s->ctx, nv_or(s, &any))));
             break;
         }
         (void)x;
@@ -507,8 +547,8 @@ static Z3_ast nv_in_range(struct nv_smt *s, Z3_ast x, uint32_t lo, uint32_t hi, 
 {
     if (lo == hi)
         return nv_eqn(s, x, lo, width);
-    return nv_and2(s, Z3_mk_bvule(s->ctx, nv_num(s, lo, width), x),
-                   Z3_mk_bvule(s->ctx, x, nv_num(s, hi, width)));
+    return nv_and2(s, nv_k(s, Z3_mk_bvule(s->ctx, nv_num(s, lo, width), x)),
+                   nv_k(s, Z3_mk_bvule(s->ctx, x, nv_num(s, hi, width))));
 }
 
 /* Bits [from, from + n) of a 128-bit address (bit 0 the least significant) as a numeral. */
@@ -521,7 +561,7 @@ static Z3_ast nv_num128(struct nv_smt *s, const struct nv_ip *a, unsigned from, 
         unsigned b = from + i;
         bits[i] = (b < 64 ? a->lo >> b : a->hi >> (b - 64)) & 1;
     }
-    return Z3_mk_bv_numeral(s->ctx, n, bits);
+    return nv_k(s, Z3_mk_bv_numeral(s->ctx, n, bits));
 }
 
 /* x (128 bits) in r, an IPv6 range: the prefix bits when r is a CIDR block. */
@@ -532,10 +572,10 @@ static Z3_ast nv_in_range128(struct nv_smt *s, Z3_ast x, const struct nv_iprange
     if (len == 0)
         return nv_true(s);
     if (len > 0)
-        return Z3_mk_eq(s->ctx, Z3_mk_extract(s->ctx, 127, 128 - (unsigned)len, x),
-                        nv_num128(s, &r->first, 128 - (unsigned)len, (unsigned)len));
-    return nv_and2(s, Z3_mk_bvule(s->ctx, nv_num128(s, &r->first, 0, 128), x),
-                   Z3_mk_bvule(s->ctx, x, nv_num128(s, &r->last, 0, 128)));
+        return nv_k(s, Z3_mk_eq(s->ctx, nv_k(s, Z3_mk_extract(s->ctx, 127, 128 - (unsigned)len, x)),
+                                nv_num128(s, &r->first, 128 - (unsigned)len, (unsigned)len)));
+    return nv_and2(s, nv_k(s, Z3_mk_bvule(s->ctx, nv_num128(s, &r->first, 0, 128), x)),
+                   nv_k(s, Z3_mk_bvule(s->ctx, x, nv_num128(s, &r->last, 0, 128))));
 }
 
 /*
@@ -555,7 +595,7 @@ static Z3_ast nv_in_iprange(struct nv_smt *s, const struct nv_sym *e, const stru
         in = nv_in_range128(s, e->ip6, r);
     if (!fam || !e->v6)
         return in;
-    return nv_and2(s, r->first.fam == NV_IPV6 ? e->v6 : Z3_mk_not(s->ctx, e->v6), in);
+    return nv_and2(s, r->first.fam == NV_IPV6 ? e->v6 : nv_k(s, Z3_mk_not(s->ctx, e->v6)), in);
 }
 
 /* Endpoint e in the policy's own namespace, selected by its podSelector. */
@@ -602,14 +642,14 @@ static Z3_ast nv_in_ipblock(struct nv_smt *s, const struct nv_sym *e, const stru
     /* the excepts are of the cidr's family */
     nv_terms_add(&t, nv_in_iprange(s, e, &p->cidr, 1));
     for (i = 0; i < p->nexcept; i++)
-        nv_terms_add(&t, Z3_mk_not(s->ctx, nv_in_iprange(s, e, &p->except[i], 0)));
+        nv_terms_add(&t, nv_k(s, Z3_mk_not(s->ctx, nv_in_iprange(s, e, &p->except[i], 0))));
     return nv_and(s, &t);
 }
 
 /* (hn ∧ a) ∨ (¬hn ∧ b) */
 static Z3_ast nv_by_hn(struct nv_smt *s, const struct nv_sym *e, Z3_ast a, Z3_ast b)
 {
-    return nv_or2(s, nv_and2(s, e->hn, a), nv_and2(s, Z3_mk_not(s->ctx, e->hn), b));
+    return nv_or2(s, nv_and2(s, e->hn, a), nv_and2(s, nv_k(s, Z3_mk_not(s->ctx, e->hn)), b));
 }
 
 static Z3_ast nv_bool(struct nv_smt *s, int v)
@@ -625,7 +665,7 @@ static Z3_ast nv_peer(struct nv_smt *s, const struct nv_sym *e, const struct nv_
 
     if (p->kind == NV_PEER_IPBLOCK) {
         /* an external address; or a pod's (its node's) address, when the plugin matches it */
-        Z3_ast ext = nv_and2(s, Z3_mk_not(s->ctx, e->pod), nv_in_ipblock(s, e, p)), pod;
+        Z3_ast ext = nv_and2(s, nv_k(s, Z3_mk_not(s->ctx, e->pod)), nv_in_ipblock(s, e, p)), pod;
         switch (mode) {
         case NV_AM_SIGMA:
             pod = nv_and2(
@@ -842,10 +882,10 @@ static void nv_direction(struct nv_smt *s, enum nv_dir dir, const struct nv_sym 
     *iso = nv_or(s, &isos);
     {
         Z3_ast v[3];
-        v[0] = Z3_mk_not(s->ctx, self->podsel);
-        v[1] = Z3_mk_not(s->ctx, *iso);
+        v[0] = nv_k(s, Z3_mk_not(s->ctx, self->podsel));
+        v[1] = nv_k(s, Z3_mk_not(s->ctx, *iso));
         v[2] = nv_or(s, &allows);
-        *allow = Z3_mk_or(s->ctx, 3, v);
+        *allow = nv_k(s, Z3_mk_or(s->ctx, 3, v));
     }
     /* a guardrail leaves the NetworkPolicies of a pod they can select free */
     if (s->guard)
@@ -862,7 +902,7 @@ static Z3_ast nv_local(struct nv_smt *s)
 
     nv_terms_add(&t, s->s.pod);
     nv_terms_add(&t, s->d.pod);
-    nv_terms_add(&t, Z3_mk_not(s->ctx, s->beh[NV_B_HOSTNET]));
+    nv_terms_add(&t, nv_k(s, Z3_mk_not(s->ctx, s->beh[NV_B_HOSTNET])));
     nv_terms_add(&t, nv_or2(s, s->s.hn, s->d.hn));
     return nv_and(s, &t);
 }
@@ -898,10 +938,10 @@ static Z3_ast nv_allowed(struct nv_smt *s, enum nv_amode mode)
         nv_direction(s, NV_EGRESS, &s->s, &s->d, &s->d, mode, f, &iso_out, &out);
         nv_direction(s, NV_INGRESS, &s->d, &s->s, &s->d, mode, f, &iso_in, &in);
         both = nv_and2(s, out, in);
-        app = nv_or2(s, Z3_mk_not(s->ctx, nv_and2(s, s->s.pod, s->d.pod)),
+        app = nv_or2(s, nv_k(s, Z3_mk_not(s->ctx, nv_and2(s, s->s.pod, s->d.pod))),
                      nv_and2(s, nv_has_fam(s, &s->s, f), nv_has_fam(s, &s->d, f)));
-        nv_terms_add(&fams,
-                     mode == NV_AM_ALL ? Z3_mk_implies(s->ctx, app, both) : nv_and2(s, app, both));
+        nv_terms_add(&fams, mode == NV_AM_ALL ? nv_k(s, Z3_mk_implies(s->ctx, app, both))
+                                              : nv_and2(s, app, both));
     }
     if (mode == NV_AM_ALL)
         return nv_and(s, &fams);
@@ -944,13 +984,13 @@ static void nv_domain_axioms(struct nv_smt *s, const struct nv_sym *e)
     int k;
 
     if (e == &s->d && e->v6)
-        nv_axiom(s, Z3_mk_implies(s->ctx, nv_and2(s, s->s.pod, s->d.pod),
-                                  Z3_mk_eq(s->ctx, s->s.v6, s->d.v6)));
+        nv_axiom(s, nv_k(s, Z3_mk_implies(s->ctx, nv_and2(s, s->s.pod, s->d.pod),
+                                          nv_k(s, Z3_mk_eq(s->ctx, s->s.v6, s->d.v6)))));
     for (k = 0; k < 2; k++) {
-        Z3_ast who = nv_and2(s, e->pod, k ? e->hn : Z3_mk_not(s->ctx, e->hn));
+        Z3_ast who = nv_and2(s, e->pod, k ? e->hn : nv_k(s, Z3_mk_not(s->ctx, e->hn)));
         if (m->ndomain[k])
-            nv_axiom(s,
-                     Z3_mk_implies(s->ctx, who, nv_in_domain(s, e, k ? NV_DOM_NODE : NV_DOM_POD)));
+            nv_axiom(s, nv_k(s, Z3_mk_implies(s->ctx, who,
+                                              nv_in_domain(s, e, k ? NV_DOM_NODE : NV_DOM_POD))));
     }
 }
 
@@ -1047,9 +1087,11 @@ struct nv_smt *nv_smt_new_within(struct nv_model *m, const struct nv_claims *c, 
         goto late;
 
     cfg = Z3_mk_config();
-    s->ctx = Z3_mk_context(cfg);
+    s->ctx = Z3_mk_context_rc(cfg);
     Z3_del_config(cfg);
     Z3_set_error_handler(s->ctx, nv_z3_error);
+    s->base = nv_pool_new(s);
+    s->pool = s->base;
     s->solver = Z3_mk_solver_for_logic(s->ctx, Z3_mk_string_symbol(s->ctx, "QF_BV"));
     Z3_solver_inc_ref(s->ctx, s->solver);
 
@@ -1073,8 +1115,10 @@ struct nv_smt *nv_smt_new_within(struct nv_model *m, const struct nv_claims *c, 
         s->sigma |=
             s->combos[i].v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS ||
             (s->combos[i].v[NV_B_HOSTNET] == NV_HOSTNET_NODE && nv_model_tells(m, NV_B_HOSTNET));
-    s->s.podsel = nv_and2(s, s->s.pod, nv_or2(s, Z3_mk_not(s->ctx, s->s.hn), s->beh[NV_B_HOSTNET]));
-    s->d.podsel = nv_and2(s, s->d.pod, nv_or2(s, Z3_mk_not(s->ctx, s->d.hn), s->beh[NV_B_HOSTNET]));
+    s->s.podsel =
+        nv_and2(s, s->s.pod, nv_or2(s, nv_k(s, Z3_mk_not(s->ctx, s->s.hn)), s->beh[NV_B_HOSTNET]));
+    s->d.podsel =
+        nv_and2(s, s->d.pod, nv_or2(s, nv_k(s, Z3_mk_not(s->ctx, s->d.hn)), s->beh[NV_B_HOSTNET]));
     nv_sym_axioms(s, &s->s, "src_");
     nv_sym_axioms(s, &s->d, "dst_");
     nv_domain_axioms(s, &s->s);
@@ -1088,8 +1132,8 @@ struct nv_smt *nv_smt_new_within(struct nv_model *m, const struct nv_claims *c, 
     s->iso_in_s = nv_isolated(s, NV_INGRESS, &s->s);
     {
         struct nv_terms t = {NULL, 0, 0};
-        nv_terms_add(&t, Z3_mk_bvule(s->ctx, s->proto, nv_num(s, 2, 2)));
-        nv_terms_add(&t, Z3_mk_not(s->ctx, nv_eqn(s, s->port, 0, 16)));
+        nv_terms_add(&t, nv_k(s, Z3_mk_bvule(s->ctx, s->proto, nv_num(s, 2, 2))));
+        nv_terms_add(&t, nv_k(s, Z3_mk_not(s->ctx, nv_eqn(s, s->port, 0, 16))));
         nv_terms_add(&t, nv_or2(s, s->s.pod, s->d.pod));
         s->domain = nv_and(s, &t);
     }
@@ -1138,6 +1182,7 @@ void nv_smt_free(struct nv_smt *s)
         return;
     if (s->ctx) {
         Z3_solver_dec_ref(s->ctx, s->solver);
+        Z3_ast_vector_dec_ref(s->ctx, s->base);
         Z3_del_context(s->ctx);
     }
     for (i = 0; i < s->pv.n; i++)
@@ -1189,12 +1234,12 @@ static Z3_ast nv_set(struct nv_smt *s, const struct nv_sym *e, const struct nv_s
         nv_terms_add(&t, nv_sel(s, e, st->svc->selector, 0));
         return nv_and(s, &t);
     case NV_SET_CIDR:
-        nv_terms_add(&t, Z3_mk_not(s->ctx, e->pod));
+        nv_terms_add(&t, nv_k(s, Z3_mk_not(s->ctx, e->pod)));
         for (i = 0; i < st->ncidr; i++)
             nv_terms_add(&any, nv_in_iprange(s, e, &st->cidr[i], 1));
         nv_terms_add(&t, nv_or(s, &any));
         for (i = 0; i < st->nexcept; i++)
-            nv_terms_add(&t, Z3_mk_not(s->ctx, nv_in_iprange(s, e, &st->except[i], 1)));
+            nv_terms_add(&t, nv_k(s, Z3_mk_not(s->ctx, nv_in_iprange(s, e, &st->except[i], 1))));
         return nv_and(s, &t);
     case NV_SET_WORKLOAD:
         /* the workload's own classes: claims that name workloads give them classes of their own */
@@ -1223,7 +1268,7 @@ static Z3_ast nv_pin(struct nv_smt *s, const struct nv_combo *c)
     size_t i;
 
     for (i = 0; i < NV_NBEHAVIOURS; i++)
-        nv_terms_add(&t, c->v[i] ? s->beh[i] : Z3_mk_not(s->ctx, s->beh[i]));
+        nv_terms_add(&t, c->v[i] ? s->beh[i] : nv_k(s, Z3_mk_not(s->ctx, s->beh[i])));
     return nv_and(s, &t);
 }
 
@@ -1247,7 +1292,7 @@ static Z3_ast nv_at(struct nv_smt *s, Z3_ast f, const struct nv_combo *c)
 
     for (i = 0; i < NV_NBEHAVIOURS; i++)
         to[i] = nv_bool(s, c->v[i]);
-    return Z3_substitute(s->ctx, f, NV_NBEHAVIOURS, s->beh, to);
+    return nv_k(s, Z3_substitute(s->ctx, f, NV_NBEHAVIOURS, s->beh, to));
 }
 
 /* Whether the pods' addresses or nodes can matter under combination c. */
@@ -1356,11 +1401,11 @@ static Z3_ast nv_query(struct nv_smt *s, const struct nv_claim *c, enum nv_part_
             if (mode == NV_Q_SOME ? i > 0 : !(mask & (1u << i)))
                 continue;
             if (c->iso_types & NV_TYPE_INGRESS)
-                nv_terms_add(&any,
-                             Z3_mk_not(s->ctx, mode == NV_Q_SOME ? s->iso_in_s : s->iso_in_f));
+                nv_terms_add(&any, nv_k(s, Z3_mk_not(s->ctx, mode == NV_Q_SOME ? s->iso_in_s
+                                                                               : s->iso_in_f)));
             if (c->iso_types & NV_TYPE_EGRESS)
-                nv_terms_add(&any,
-                             Z3_mk_not(s->ctx, mode == NV_Q_SOME ? s->iso_out_s : s->iso_out_f));
+                nv_terms_add(&any, nv_k(s, Z3_mk_not(s->ctx, mode == NV_Q_SOME ? s->iso_out_s
+                                                                               : s->iso_out_f)));
             nv_terms_add(&t, mode == NV_Q_SOME ? nv_or(s, &any)
                                                : nv_at(s, nv_or(s, &any), &s->combos[i]));
         }
@@ -1369,7 +1414,7 @@ static Z3_ast nv_query(struct nv_smt *s, const struct nv_claim *c, enum nv_part_
     case NV_PART_CANNOT:
     case NV_PART_ONLY:
         nv_terms_add(&t, s->domain);
-        nv_terms_add(&t, kind == NV_PART_ONLY ? Z3_mk_not(s->ctx, nv_set(s, &s->s, &c->a))
+        nv_terms_add(&t, kind == NV_PART_ONLY ? nv_k(s, Z3_mk_not(s->ctx, nv_set(s, &s->s, &c->a)))
                                               : nv_set(s, &s->s, &c->a));
         nv_terms_add(&t, nv_set(s, &s->d, &c->b));
         nv_terms_add(&t, nv_smt_claim_ports(s, c));
@@ -1387,11 +1432,11 @@ static Z3_ast nv_query(struct nv_smt *s, const struct nv_claim *c, enum nv_part_
             nv_terms_add(&t, s->domain);
             nv_terms_add(&t, nv_smt_claim_ports(s, c));
             if (mode == NV_Q_SOME)
-                nv_terms_add(&t, Z3_mk_not(s->ctx, s->allowed));
+                nv_terms_add(&t, nv_k(s, Z3_mk_not(s->ctx, s->allowed)));
             else
                 for (i = 0; i < s->ncombos; i++)
                     if (mask & (1u << i))
-                        nv_terms_add(&t, Z3_mk_not(s->ctx, s->any_c[i]));
+                        nv_terms_add(&t, nv_k(s, Z3_mk_not(s->ctx, s->any_c[i])));
         } else {
             /* the pair only; 'blocked on every port' is added by the caller */
             nv_terms_add(&t, nv_or2(s, s->s.pod, s->d.pod));
@@ -1518,6 +1563,7 @@ static uint64_t nv_eval(struct nv_smt *s, Z3_model model, Z3_ast a)
 
     if (!Z3_model_eval(s->ctx, model, a, 1, &v) || !v)
         NV_BUG("cannot evaluate the model");
+    nv_k(s, v);
     if (Z3_get_sort_kind(s->ctx, Z3_get_sort(s->ctx, v)) == Z3_BOOL_SORT)
         return Z3_get_bool_value(s->ctx, v) == Z3_L_TRUE;
     if (!Z3_get_numeral_uint64(s->ctx, v, &u))
@@ -1533,8 +1579,8 @@ static struct nv_ip nv_eval_ip(struct nv_smt *s, Z3_model model, const struct nv
     if (e->v6 ? !nv_eval(s, model, e->v6) : !e->ip6)
         return nv_ip_v4((uint32_t)nv_eval(s, model, e->ip));
     a = nv_ip_min(NV_IPV6);
-    a.hi = nv_eval(s, model, Z3_mk_extract(s->ctx, 127, 64, e->ip6));
-    a.lo = nv_eval(s, model, Z3_mk_extract(s->ctx, 63, 0, e->ip6));
+    a.hi = nv_eval(s, model, nv_k(s, Z3_mk_extract(s->ctx, 127, 64, e->ip6)));
+    a.lo = nv_eval(s, model, nv_k(s, Z3_mk_extract(s->ctx, 63, 0, e->ip6)));
     return a;
 }
 
@@ -1709,7 +1755,7 @@ static Z3_ast nv_fix(struct nv_smt *s, const struct nv_sym *e, const struct nv_e
 
     r.first = r.last = v->ip;
     if (v->external)
-        return nv_and2(s, Z3_mk_not(s->ctx, e->pod), nv_in_iprange(s, e, &r, 1));
+        return nv_and2(s, nv_k(s, Z3_mk_not(s->ctx, e->pod)), nv_in_iprange(s, e, &r, 1));
     if (v->has_ip)
         return nv_and2(s, nv_and2(s, e->pod, e->cls[v->cls]), nv_in_iprange(s, e, &r, 1));
     return nv_and2(s, e->pod, e->cls[v->cls]);
@@ -1760,7 +1806,8 @@ static void nv_reaches_any(struct nv_smt *s, const struct nv_claim *c, double ti
         Z3_solver_assert(s->ctx, s->solver, nv_fix(s, &s->d, &w.dst));
         if (sigma) {
             Z3_solver_assert(s->ctx, s->solver, nv_pin(s, &w.combo));
-            Z3_solver_assert(s->ctx, s->solver, w.local ? s->local : Z3_mk_not(s->ctx, s->local));
+            Z3_solver_assert(s->ctx, s->solver,
+                             w.local ? s->local : nv_k(s, Z3_mk_not(s->ctx, s->local)));
         }
         Z3_solver_assert(s->ctx, s->solver, s->domain);
         Z3_solver_assert(s->ctx, s->solver, allowed_f);
@@ -1785,8 +1832,9 @@ static void nv_reaches_any(struct nv_smt *s, const struct nv_claim *c, double ti
         /* allowed on (proto, port): no pair allowed there is a counterexample */
         to[0] = nv_num(s, part->w.proto, 2);
         to[1] = nv_num(s, part->w.port, 16);
-        Z3_solver_assert(s->ctx, s->solver,
-                         Z3_mk_not(s->ctx, Z3_substitute(s->ctx, allowed_f, 2, from, to)));
+        Z3_solver_assert(
+            s->ctx, s->solver,
+            nv_k(s, Z3_mk_not(s->ctx, nv_k(s, Z3_substitute(s->ctx, allowed_f, 2, from, to)))));
     }
 }
 
@@ -1894,7 +1942,7 @@ static int nv_smt_witness_robust(struct nv_smt *s, const struct nv_claim *c, str
         nv_terms_add(&t, nv_fix(s, &s->d, &dst));
         nv_terms_add(&t, nv_eqn(s, s->proto, part->w.proto, 2));
         nv_terms_add(&t, nv_eqn(s, s->port, part->w.port, 16));
-        nv_terms_add(&t, Z3_mk_not(s->ctx, s->allowed));
+        nv_terms_add(&t, nv_k(s, Z3_mk_not(s->ctx, s->allowed)));
         break;
     }
     if (s->tainted)
@@ -2001,6 +2049,7 @@ void nv_smt_check(struct nv_smt *s, const struct nv_claim *c, double timeout, st
         nv_fresh_solver(s);
     nv_robust_formulas(s); /* built with the encoding: never under a claim's deadline */
     nv_result_init(out, c);
+    nv_claim_begin(s);
     /* one limit for the claim: building its queries and every question of every part */
     nv_set_deadline(s, timeout);
     for (p = 0; p < out->nparts; p++) {
@@ -2009,6 +2058,7 @@ void nv_smt_check(struct nv_smt *s, const struct nv_claim *c, double timeout, st
         if (part->verdict == NV_REFUTED || part->verdict == NV_DEPENDS)
             nv_witness_pods(s->m, part->kind, &part->w);
     }
+    nv_claim_end(s);
     nv_set_deadline(s, 0); /* nothing else (nv_smt_emit()) is bounded by it */
 }
 
@@ -2023,18 +2073,19 @@ int nv_smt_emit(struct nv_smt *s, const struct nv_claim *c, size_t part, FILE *f
     nv_result_init(&r, c);
     if (part >= r.nparts)
         return -1;
+    nv_claim_begin(s);
     q = nv_query(s, c, r.parts[part].kind, NV_Q_SOME, (1u << s->ncombos) - 1);
     if (r.parts[part].kind == NV_PART_REACHES && !c->nports) {
         /* no (proto, port) is allowed: a quantified formula z3 solves directly */
         Z3_app bound[2];
         /* the formulas themselves: their names are constants, not functions of the port */
-        Z3_ast body = Z3_mk_not(s->ctx, nv_and2(s, s->domain_f, s->allowed_f));
+        Z3_ast body = nv_k(s, Z3_mk_not(s->ctx, nv_and2(s, s->domain_f, s->allowed_f)));
         bound[0] = Z3_to_app(s->ctx, s->proto);
         bound[1] = Z3_to_app(s->ctx, s->port);
-        q = nv_and2(s, q, Z3_mk_forall_const(s->ctx, 0, 2, bound, 0, NULL, body));
+        q = nv_and2(s, q, nv_k(s, Z3_mk_forall_const(s->ctx, 0, 2, bound, 0, NULL, body)));
         logic = "BV";
     }
-    all[0] = s->naxioms ? Z3_mk_and(s->ctx, (unsigned)s->naxioms, s->axioms) : nv_true(s);
+    all[0] = s->naxioms ? nv_k(s, Z3_mk_and(s->ctx, (unsigned)s->naxioms, s->axioms)) : nv_true(s);
     all[1] = q;
     /* the claim's name and text go in comments only, each on one line */
     nv_buf_init(&name, 0);
@@ -2042,7 +2093,7 @@ int nv_smt_emit(struct nv_smt *s, const struct nv_claim *c, size_t part, FILE *f
     nv_escape_term(&name, c->name ? c->name : c->text);
     nv_escape_term(&claim, c->text);
     text = Z3_benchmark_to_smtlib_string(s->ctx, nv_buf_str(&name), logic, "unknown", "", 0, NULL,
-                                         Z3_mk_and(s->ctx, 2, all));
+                                         nv_k(s, Z3_mk_and(s->ctx, 2, all)));
     if (fprintf(fp,
                 "; netverify: %s\n; part: %s\n; sat means the claim is refuted under some "
                 "behaviour of the network plugin and some addresses of the pods\n",
@@ -2053,6 +2104,7 @@ int nv_smt_emit(struct nv_smt *s, const struct nv_claim *c, size_t part, FILE *f
         rc = -1;
     nv_buf_release(&name);
     nv_buf_release(&claim);
+    nv_claim_end(s);
     return rc;
 }
 
