@@ -1,6 +1,12 @@
 /*
  * smt.c - the model in Z3 (QF_BV) and claims decided as satisfiability
  * queries; the only file that includes <z3.h>.
+ *
+ * The context is reference counted (Z3_mk_context_rc): Z3 keeps only the last
+ * term it returned alive, so every term a Z3_mk_* call returns is passed
+ * through nv_k() at once, which holds it in the pool in use (the encoding's, or
+ * the claim's that nv_smt_check() drops). A term not held is freed under the
+ * caller's feet by the next call.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/smt.h"
@@ -471,10 +477,12 @@ static void nv_sym_axioms(struct nv_smt *s, const struct nv_sym *e, const char *
                  nv_k(s, Z3_mk_implies(s->ctx, b,
                                        cl->hostnet ? e->hn : nv_k(s, Z3_mk_not(s->ctx, e->hn)))));
         for (k = 0; k < s->pv.n; k++)
-            nv_axiom(s, Z3_mk_implies(
+            nv_axiom(
+                s,
+                nv_k(s, Z3_mk_implies(
                             s->ctx, b,
                             e->lab[k][nv_vocab_code(
-                                &s->pv.keys[k], nv_labels_get(&cl->labels, s->pv.keys[k].key))]));
+                                &s->pv.keys[k], nv_labels_get(&cl->labels, s->pv.keys[k].key))])));
         for (k = 0; k < s->nnps; k++) {
             unsigned port = 0;
             for (j = 0; j < cl->nports && !port; j++)
@@ -487,11 +495,11 @@ static void nv_sym_axioms(struct nv_smt *s, const struct nv_sym *e, const char *
     nv_axiom(s, nv_k(s, Z3_mk_implies(s->ctx, e->pod, nv_or(s, &any))));
     for (c = 0; c < m->nns; c++)
         for (k = 0; k < s->nv.n; k++)
-            nv_axiom(s,
-                     Z3_mk_implies(
-                         s->ctx, e->nsis[c],
-                         e->nslab[k][nv_vocab_code(
-                             &s->nv.keys[k], nv_labels_get(&m->ns[c].labels, s->nv.keys[k].key))]));
+            nv_axiom(
+                s, nv_k(s, Z3_mk_implies(s->ctx, e->nsis[c],
+                                         e->nslab[k][nv_vocab_code(
+                                             &s->nv.keys[k], nv_labels_get(&m->ns[c].labels,
+                                                                           s->nv.keys[k].key))])));
 }
 
 /* A flow runs between two distinct pods: both ends in a class of one pod is no flow. */
@@ -889,7 +897,8 @@ static void nv_direction(struct nv_smt *s, enum nv_dir dir, const struct nv_sym 
     }
     /* a guardrail leaves the NetworkPolicies of a pod they can select free */
     if (s->guard)
-        *allow = Z3_mk_ite(s->ctx, nv_and2(s, s->guard, self->podsel), s->np_free[dir], *allow);
+        *allow =
+            nv_k(s, Z3_mk_ite(s->ctx, nv_and2(s, s->guard, self->podsel), s->np_free[dir], *allow));
 }
 
 /*
@@ -1347,7 +1356,7 @@ static Z3_ast nv_guard_pin(struct nv_smt *s, const struct nv_claim *c)
 {
     if (!s->guard)
         return nv_true(s);
-    return c->guard ? s->guard : Z3_mk_not(s->ctx, s->guard);
+    return c->guard ? s->guard : nv_k(s, Z3_mk_not(s->ctx, s->guard));
 }
 
 /*
@@ -1375,7 +1384,7 @@ static Z3_ast nv_tenants_apart(struct nv_smt *s, const struct nv_claim *c)
             }
         }
         /* the source of tenant v, the destination not */
-        nv_terms_add(&any, nv_and2(s, nv_or(s, &sv), Z3_mk_not(s->ctx, nv_or(s, &dv))));
+        nv_terms_add(&any, nv_and2(s, nv_or(s, &sv), nv_k(s, Z3_mk_not(s->ctx, nv_or(s, &dv)))));
     }
     free(done);
     return nv_or(s, &any);
