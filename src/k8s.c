@@ -233,6 +233,52 @@ static int nv_is_cluster_scoped(const char *kind)
            !strcmp(kind, "Node") || !strcmp(kind, "ClusterUserDefinedNetwork");
 }
 
+/* A string field of obj (under 'sub' when not NULL), or "" (interned either way). */
+static const char *nv_str_field(struct nv_k8s *k, const struct nv_node *obj, const char *sub,
+                                const char *key)
+{
+    const struct nv_node *n = nv_node_get(sub ? nv_node_get(obj, sub) : obj, key);
+
+    if (!n || n->type != NV_NODE_SCALAR || n->kind != NV_SCALAR_STR || n->len > 253)
+        return nv_arena_intern(&k->m->arena, "");
+    return nv_k8s_intern_node(k, n);
+}
+
+/* Keep what was skipped, for 'lint' (kinds that enforce traffic the results ignore). */
+static void nv_record_skipped(struct nv_k8s *k, const struct nv_node *obj, const char *kind)
+{
+    struct nv_model *m = k->m;
+    struct nv_skipped *s;
+
+    NV_GROW(m->skipped, m->skipalloc, m->nskipped + 1);
+    s = &m->skipped[m->nskipped++];
+    s->kind = nv_arena_intern(&m->arena, kind);
+    s->api = nv_str_field(k, obj, NULL, "apiVersion");
+    s->ns = nv_str_field(k, obj, "metadata", "namespace");
+    s->name = nv_str_field(k, obj, "metadata", "name");
+    s->loc = obj->loc;
+}
+
+/*
+ * A NetworkPolicy of another API group (Calico's projectcalico.org, Antrea's
+ * crd.antrea.io): a policy of the network plugin, which netverify does not model.
+ */
+static int nv_is_plugin_netpol(const struct nv_node *obj, const char *kind)
+{
+    static const char *const groups[] = {"projectcalico.org/", "crd.projectcalico.org/",
+                                         "crd.antrea.io/"};
+    const struct nv_node *av = nv_node_get(obj, "apiVersion");
+    size_t i;
+
+    if (strcmp(kind, "NetworkPolicy") || !av || av->type != NV_NODE_SCALAR ||
+        av->kind != NV_SCALAR_STR)
+        return 0;
+    for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+        if (!strncmp(av->str, groups[i], strlen(groups[i])))
+            return 1;
+    return 0;
+}
+
 /* A validated kind that the results do not reflect yet: check it, then say so. */
 static void nv_add_unmodelled(struct nv_k8s *k, const struct nv_node *obj,
                               const struct nv_node *meta, const char *kind, const char *ns,
@@ -241,6 +287,7 @@ static void nv_add_unmodelled(struct nv_k8s *k, const struct nv_node *obj,
     int rc;
 
     k->stats.skipped++;
+    nv_record_skipped(k, obj, kind);
     if (!strcmp(kind, "UserDefinedNetwork"))
         rc = nv_k8s_check_udn(k, obj, meta, ns, name);
     else if (!strcmp(kind, "ClusterUserDefinedNetwork"))
@@ -282,13 +329,14 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
         return;
     }
     if (strcmp(kind, "Namespace") && strcmp(kind, "Pod") && strcmp(kind, "Service") &&
-        strcmp(kind, "Node") && strcmp(kind, "NetworkPolicy") && !nv_is_workload_kind(kind) &&
-        !nv_is_validated_kind(obj, kind) &&
+        strcmp(kind, "Node") && (strcmp(kind, "NetworkPolicy") || nv_is_plugin_netpol(obj, kind)) &&
+        !nv_is_workload_kind(kind) && !nv_is_validated_kind(obj, kind) &&
         (strcmp(kind, "HorizontalPodAutoscaler") || !nv_k8s_is_hpa_version(obj))) {
         const struct nv_node *sm = nv_node_get(obj, "metadata");
         const struct nv_node *sn = nv_node_get(sm, "name");
         const char *nm =
             sn && sn->type == NV_NODE_SCALAR && sn->len && sn->len < 256 ? sn->str : "";
+        nv_record_skipped(k, obj, kind);
         /* kinds that change who reaches whom: the results do not reflect them, say so */
         if (nv_is_unmodelled_workload_kind(kind)) {
             k->m->nunmodelled++;
@@ -299,6 +347,10 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
             nv_diag_warning(k->d, obj->loc, NV_W_SKIPPED,
                             "%s%s%s%s is not modelled yet: the results ignore it", kind,
                             *nm ? " '" : "", nm, *nm ? "'" : "");
+        else if (nv_is_plugin_netpol(obj, kind))
+            nv_diag_note(k->d, obj->loc, NV_W_SKIPPED, "skipping %s%s%s%s of %s: not modelled",
+                         kind, *nm ? " '" : "", nm, *nm ? "'" : "",
+                         nv_node_get(obj, "apiVersion")->str);
         else
             nv_diag_note(k->d, obj->loc, NV_W_SKIPPED, "skipping %s%s%s%s: not modelled", kind,
                          *nm ? " '" : "", nm, *nm ? "'" : "");

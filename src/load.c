@@ -637,11 +637,10 @@ static void nv_on_document(const struct nv_node *root, unsigned docno, void *ctx
     if (root && root->type == NV_NODE_MAP && (kind = nv_doc_str(root, "kind"))) {
         av = nv_doc_str(root, "apiVersion");
         if (nv_load_enforcing_kind(kind, av)) {
-            /* the reader keeps what it skips (for lint) and notes it: the warning replaces the
-             * note; a NetworkPolicy of a plugin's group it would refuse as a NetworkPolicy */
+            /* the reader keeps what it skips (model->skipped, for lint; a NetworkPolicy of a
+             * plugin's group too) and notes it: the warning replaces the note */
             size_t before = c->d->n;
-            if (nv_load_enforcing_kind(kind, NULL))
-                nv_k8s_add_document(c->k, root);
+            nv_k8s_add_document(c->k, root);
             nv_drop_notes(c->d, before, root->loc);
             nv_enforcing(c, root, kind, av);
             return;

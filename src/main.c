@@ -35,6 +35,8 @@ static const struct nv_command nv_commands[] = {
     {"graph", nv_cmd_graph,
      NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT | NV_READS_CLAIMS | NV_TAKES_FILTERS,
      "reachability diagram as DOT, SVG, PNG or PDF"},
+    {"lint", nv_cmd_lint, NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT,
+     "probable mistakes in the manifests, each with its position"},
     {"list", nv_cmd_list, NV_LOADS_MANIFESTS | NV_WRITES_OUTPUT | NV_TAKES_FILTERS | NV_LISTS_FLOWS,
      "every allowed flow, as text, JSON, CSV, Markdown or a summary"},
 };

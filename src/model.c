@@ -41,6 +41,7 @@ void nv_model_free(struct nv_model *m)
     free(m->policies);
     free(m->tiered);
     free(m->nodes);
+    free(m->skipped);
     free(m->classes);
     free(m->units);
     free((void *)m->keys);

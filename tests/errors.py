@@ -94,6 +94,29 @@ DIAG_RE = re.compile(
     r"^netverify: (?P<path>.+?)(?::(?P<line>\d+)(?::(?P<col>\d+))?)?: error: ")
 
 
+# Warning cases that `netverify lint` must report, with a text each finding holds.
+LINT_WARNINGS = {
+    "npa-bad_netpols-subdir5": [
+        "netpols.yaml:13:7: warning: named port 'abc' (TCP) of NetworkPolicy "
+        "'default/shippingservice-netpol' ingress[0]: no selected pod declares it "
+        "[named-port-unresolved]"],
+    "npa-no_netpols_dir": [
+        "pod.yaml:1:1: warning: Pod 'default/nginx' is isolated for neither ingress nor "
+        "egress: no NetworkPolicy selects it [workload-not-isolated]",
+        "pod.yaml:1:1: warning: namespace 'default' has no default-deny for ingress or "
+        "egress: no NetworkPolicy there selects every pod (podSelector: {}) for it "
+        "[namespace-no-default-deny]"],
+}
+
+
+def lint_missing(netverify, case, manifests):
+    """The findings LINT_WARNINGS wants that `netverify lint` does not print."""
+    p = subprocess.run([netverify, "lint", manifests], stdin=subprocess.DEVNULL,
+                       capture_output=True, timeout=TIMEOUT)
+    text = p.stdout.decode("utf-8", "replace")
+    return [w for w in LINT_WARNINGS.get(case, []) if w not in text]
+
+
 def doc_start(lines, n):
     """First line of the document holding file line n (1-based): the last
     line at or before n that is exactly '---', else 1."""
@@ -242,6 +265,9 @@ def judge(netverify, case_dir):
             return False, "exit 0 but stdout is not JSON (%s)" % e
         if not isinstance(doc, dict) or "connections" not in doc:
             return False, "exit 0 but stdout JSON has no 'connections' key"
+        missing = lint_missing(netverify, case, manifests)
+        if missing:
+            return False, "netverify lint does not say: %s" % missing[0]
         return True, "%sexit 0, %d connections" % (
             "valid for Kubernetes (%s): " % DECISIONS if exception else "",
             len(doc["connections"]))

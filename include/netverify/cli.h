@@ -73,6 +73,7 @@ int nv_cmd_check(int argc, char **argv, struct nv_cli *cli);
 int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli);
 int nv_cmd_explain(int argc, char **argv, struct nv_cli *cli);
 int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli);
+int nv_cmd_lint(int argc, char **argv, struct nv_cli *cli);
 int nv_cmd_list(int argc, char **argv, struct nv_cli *cli);
 
 /* A run of command 'name' with 'flags': the defaults of every option. */

@@ -131,6 +131,16 @@ struct nv_service {
     struct nv_service_port *ports;
 };
 
+/*
+ * An object netverify skipped (a kind it does not model), kept so that 'lint'
+ * can name what it may enforce. Strings are interned; ns is "" for an object
+ * without a namespace, name "" when it has none.
+ */
+struct nv_skipped {
+    const char *kind, *api, *ns, *name;
+    struct nv_loc loc;
+};
+
 /* Endpoints that no selector or named port in the model can tell apart. */
 struct nv_class {
     unsigned ns;
@@ -176,6 +186,8 @@ struct nv_model {
     /* Node objects; 'have_nodes' is set when the manifests hold at least one */
     size_t nnodes, nodealloc;
     struct nv_node_obj *nodes;
+    size_t nskipped, skipalloc;
+    struct nv_skipped *skipped; /* in input order */
     /* classes, after nv_model_finish() */
     size_t nclasses, clsalloc;
     struct nv_class *classes;
