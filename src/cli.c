@@ -56,6 +56,7 @@ enum nv_shared_opt {
     NV_OPT_IPBLOCK_MATCHES_PODS,
     NV_OPT_HOST_NETWORK,
     NV_OPT_FOLLOW_SYMLINKS,
+    NV_OPT_NO_INGRESS_CONTROLLER,
     NV_OPT_MAX_CLAIMS,
     NV_OPT_TIMEOUT,
     NV_OPT_SELF_FLOWS,
@@ -92,6 +93,8 @@ static const struct {
     {{"exclude", required_argument, NULL, NV_OPT_EXCLUDE}, NV_LOADS_MANIFESTS},
     {{"assume", required_argument, NULL, NV_OPT_ASSUME}, NV_LOADS_MANIFESTS},
     {{"strict", no_argument, NULL, NV_OPT_STRICT}, NV_LOADS_MANIFESTS},
+    {{"no-ingress-controller", no_argument, NULL, NV_OPT_NO_INGRESS_CONTROLLER},
+     NV_LOADS_MANIFESTS},
     {{"claims", required_argument, NULL, 'c'}, NV_READS_CLAIMS},
     {{"max-claims", required_argument, NULL, NV_OPT_MAX_CLAIMS}, NV_READS_CLAIMS},
     {{"self-flows", no_argument, NULL, NV_OPT_SELF_FLOWS}, NV_LISTS_FLOWS},
@@ -177,6 +180,9 @@ static int nv_cli_shared(struct nv_cli *cli, const struct nv_cli_spec *spec, int
     case NV_OPT_IPBLOCK_MATCHES_PODS:
     case NV_OPT_HOST_NETWORK:
         return nv_profile_opt(&o->cluster, profile_opts[opt - NV_OPT_CNI], arg) < 0 ? -1 : 0;
+    case NV_OPT_NO_INGRESS_CONTROLLER:
+        o->no_ingress_controller = 1;
+        return 0;
     case NV_OPT_FOLLOW_SYMLINKS:
         o->follow_symlinks = 1;
         return 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "netverify/arena.h"
+#include "netverify/expose.h"
 #include "netverify/matrix.h"
 #include "netverify/model.h"
 #include "netverify/view.h"
@@ -156,6 +157,33 @@ static void nv_walk_workloads(struct nv_walk *W, int self_flows)
     }
 }
 
+/*
+ * The ingress controller's flows (after every workload's: its name sorts
+ * last): to each workload, what the policies allow it on the ports the
+ * exposure objects route to that workload's pods.
+ */
+static void nv_walk_controller(struct nv_walk *W)
+{
+    const struct nv_model *m = W->m;
+    struct nv_model *pm = nv_matrix_model(W->x); /* m, whose port-set table grows */
+    struct nv_flow_end src;
+    size_t j;
+
+    if (m->ctrl < 0)
+        return;
+    memset(&src, 0, sizeof(src));
+    src.name = NV_CTRL_NAME;
+    src.kind = NV_CTRL_KIND;
+    src.wl = m->ctrl; /* past the workloads: no filter marks it */
+    nv_matrix_row2(W->x, m->workloads[m->ctrl].unit, W->row, W->srow, NULL, NULL);
+    for (j = 0; j < m->nworkloads; j++) {
+        uint32_t u = m->workloads[j].unit, e = nv_expose_unit_ports(pm, u), id;
+        if (e == NV_PORTS_NONE || (id = nv_ports_inter(&pm->ports, W->row[u], e)) == NV_PORTS_NONE)
+            continue;
+        nv_walk_emit(W, &src, &W->ends[j], id, nv_ports_inter(&pm->ports, W->srow[u], e));
+    }
+}
+
 void nv_flows_each(const struct nv_model *m, struct nv_matrix *x, int self_flows,
                    const struct nv_view *v,
                    void (*fn)(void *ctx, const struct nv_flow_end *src,
@@ -181,6 +209,7 @@ void nv_flows_each(const struct nv_model *m, struct nv_matrix *x, int self_flows
         nv_flow_end_workload(&W.ends[i], m, i);
     nv_walk_external(&W);
     nv_walk_workloads(&W, self_flows);
+    nv_walk_controller(&W);
     free(W.row);
     free(W.srow);
     free(W.arow);

@@ -54,10 +54,20 @@ static const char *const k_meta_fields[] = {"name",
 
 static int nv_changes_flows(const char *kind)
 {
-    static const char *const kinds[] = {"AdminNetworkPolicy",          "BaselineAdminNetworkPolicy",
-                                        "ClusterNetworkPolicy",        "MultiNetworkPolicy",
-                                        "UserDefinedNetwork",          "ClusterUserDefinedNetwork",
-                                        "NetworkAttachmentDefinition", "HorizontalPodAutoscaler"};
+    static const char *const kinds[] = {"AdminNetworkPolicy",
+                                        "BaselineAdminNetworkPolicy",
+                                        "ClusterNetworkPolicy",
+                                        "MultiNetworkPolicy",
+                                        "UserDefinedNetwork",
+                                        "ClusterUserDefinedNetwork",
+                                        "NetworkAttachmentDefinition",
+                                        "HorizontalPodAutoscaler",
+                                        "Ingress",
+                                        "Route",
+                                        "HTTPRoute",
+                                        "GRPCRoute",
+                                        "TCPRoute",
+                                        "ReferenceGrant"};
     size_t i;
 
     for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
@@ -331,6 +341,7 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
     if (strcmp(kind, "Namespace") && strcmp(kind, "Pod") && strcmp(kind, "Service") &&
         strcmp(kind, "Node") && (strcmp(kind, "NetworkPolicy") || nv_is_plugin_netpol(obj, kind)) &&
         !nv_is_workload_kind(kind) && !nv_is_validated_kind(obj, kind) &&
+        !nv_k8s_is_expose_kind(obj, kind) &&
         (strcmp(kind, "HorizontalPodAutoscaler") || !nv_k8s_is_hpa_version(obj))) {
         const struct nv_node *sm = nv_node_get(obj, "metadata");
         const struct nv_node *sn = nv_node_get(sm, "name");
@@ -418,6 +429,8 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
         nv_k8s_add_hpa(k, obj, ns, name);
     else if (!strcmp(kind, "Node"))
         nv_k8s_add_node(k, obj, name);
+    else if (nv_k8s_is_expose_kind(obj, kind))
+        nv_k8s_add_expose(k, obj, kind, ns, name);
     else
         nv_k8s_add_workload_object(k, obj, meta, kind, ns, name);
 }

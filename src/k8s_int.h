@@ -111,6 +111,12 @@ int nv_k8s_add_admin_policy(struct nv_k8s *k, const struct nv_node *obj, const s
 /* k8s_node.c */
 void nv_k8s_add_node(struct nv_k8s *k, const struct nv_node *obj, const char *name);
 
+/* k8s_expose.c */
+/* Whether kind is Ingress, Route, a Gateway API route or ReferenceGrant, at a version it reads. */
+int nv_k8s_is_expose_kind(const struct nv_node *obj, const char *kind);
+void nv_k8s_add_expose(struct nv_k8s *k, const struct nv_node *obj, const char *kind,
+                       const char *ns, const char *name);
+
 /* k8s_ovn.c */
 void nv_k8s_recheck_primary(struct nv_k8s *k, const char *ns);
 int nv_k8s_check_udn(struct nv_k8s *k, const struct nv_node *obj, const struct nv_node *meta,

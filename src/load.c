@@ -711,6 +711,7 @@ struct nv_model *nv_load_buffer(const char *data, size_t len, const char *name,
 
     if (o->profile)
         nv_model_set_profile(m, o->profile);
+    m->expose_off = o->no_ingress_controller;
 
     if (len > o->limits.max_file_bytes) {
         nv_diag_error(d, at, NV_E_LIMIT,
@@ -881,6 +882,7 @@ struct nv_model *nv_load_unfinished(char *const *paths, size_t npaths, const str
     for (i = 0; o->profile && i < o->profile->nexclude; i++)
         ex[nex++] = &o->profile->exclude[i];
     hits = nv_xcalloc(nex + 1, sizeof(*hits));
+    m->expose_off = o->no_ingress_controller;
 
     for (i = 0; i < npaths; i++) {
         const char *p = paths[i];

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "netverify/buf.h"
+#include "netverify/expose.h"
 
 /* Never a valid label value (those have no spaces or parentheses): no selector names it. */
 const char nv_model_unknown_value[] = "(a value set by the controller)";
@@ -22,6 +23,7 @@ struct nv_model *nv_model_new(void)
     nv_ports_init(&m->ports);
     m->families = NV_FAMILIES_ALL;
     nv_profile_init(&m->profile);
+    m->ctrl = -1;
     return m;
 }
 
@@ -31,8 +33,10 @@ void nv_model_free(struct nv_model *m)
 
     if (!m)
         return;
-    for (i = 0; i < m->nworkloads; i++)
+    for (i = 0; i < m->nworkloads + (m->ctrl >= 0); i++)
         free(m->workloads[i].pods);
+    free(m->backends);
+    free(m->grants);
     free(m->ns);
     free(m->pods);
     free(m->workloads);
@@ -1079,7 +1083,8 @@ int nv_model_finish(struct nv_model *m, struct nv_diags *d)
                         "%s '%s' is not modelled yet: the results ignore it",
                         nv_policy_kind_name(m->tiered[i]->kind), m->tiered[i]->name);
     nv_warn_hostnet_policies(m, d);
-    nv_count_pods(m); /* before grouping: each pod's workload is still its own object */
+    nv_expose_prepare(m, d); /* the ingress controller's pod, before pods are grouped */
+    nv_count_pods(m);        /* before grouping: each pod's workload is still its own object */
     rc = nv_group_workloads(m, d);
     nv_split_statefulsets(m);
     nv_model_check_unknown_values(m, d);
@@ -1087,7 +1092,9 @@ int nv_model_finish(struct nv_model *m, struct nv_diags *d)
         m->pods[i].cls = nv_class_of(m, &t, &m->pods[i]);
     free(t.slots);
     nv_order_classes(m);
+    nv_expose_hide(m); /* out of the lists of workloads, before units count them */
     nv_make_units(m);
+    nv_expose_finish(m);
     nv_make_atoms(m);
     return rc;
 }

@@ -2088,7 +2088,7 @@ static void test_warnings_only(void **state)
                                "  containers:\n"
                                "  - ports: [{name: http}]\n"
                                "---\n"
-                               "kind: Ingress\n"
+                               "kind: ConfigMap\n"
                                "metadata: {name: i}\n";
     struct nv_diags d;
     struct nv_model *m = load_ok(text, &d);
@@ -2098,7 +2098,7 @@ static void test_warnings_only(void **state)
     assert_true(d.nwarn >= 2);
     assert_int_equal(find_diag(&d, NV_W_SEMANTIC, "IPv4-mapped")->loc.line, 7);
     find_diag(&d, NV_W_SEMANTIC, "containerPort");
-    assert_int_equal(find_diag(&d, NV_W_SKIPPED, "Ingress")->sev, NV_SEV_NOTE);
+    assert_int_equal(find_diag(&d, NV_W_SKIPPED, "ConfigMap")->sev, NV_SEV_NOTE);
     assert_int_equal(p->rules[NV_INGRESS][0].npeers, 1);
     assert_int_equal(p->rules[NV_INGRESS][0].peers[0].cidr.first.fam, NV_IPV4);
     nv_model_free(m);

@@ -134,7 +134,9 @@ int nv_cli_usage_error(const char *usage, const char *fmt, ...) NV_PRINTF(2, 3);
     "      --assume kube-dns add kube-system/coredns (k8s-app=kube-dns, UDP and TCP\n"             \
     "                        53) when the input has no kube-dns; marked as assumed\n"              \
     "      --strict          exit 1 when the input has objects of kinds that enforce\n"            \
-    "                        traffic and are not modelled (CiliumNetworkPolicy, ...)\n"
+    "                        traffic and are not modelled (CiliumNetworkPolicy, ...)\n"            \
+    "      --no-ingress-controller  no {ingress-controller} endpoint for what Ingress,\n"          \
+    "                        Route and Gateway API routes expose (docs/semantics.md)\n"
 #define NV_CLI_FILTERS_HELP                                                                        \
     "      --focus EP        only the flows to and from EP (repeatable): NS/NAME,\n"               \
     "                        NS/NAME[Kind], a unique NAME, 'svc NS/NAME' or an address\n"          \

@@ -67,6 +67,8 @@ struct nv_load_opts {
     const struct nv_profile *profile; /* the cluster profile the model gets (NULL: generic) */
     /* follow symbolic links that lead out of a directory given on the command line */
     int follow_symlinks;
+    /* no ingress controller endpoint for Ingress, Route and Gateway API routes */
+    int no_ingress_controller;
     size_t max_claims; /* claims in a claims file (NV_CLAIMS_MAX_DEFAULT) */
     /* --exclude GLOB (the profile adds netverify.yaml's): files and directories a walk of a
      * directory given on the command line leaves out (a file given by name is always read) */

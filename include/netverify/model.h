@@ -141,6 +141,44 @@ struct nv_skipped {
     struct nv_loc loc;
 };
 
+/* What kind of object sends traffic from the ingress controller to a backend. */
+enum nv_expose_kind {
+    NV_EXPOSE_INGRESS,   /* networking.k8s.io/v1 Ingress */
+    NV_EXPOSE_ROUTE,     /* route.openshift.io/v1 Route */
+    NV_EXPOSE_HTTPROUTE, /* gateway.networking.k8s.io HTTPRoute */
+    NV_EXPOSE_GRPCROUTE, /* gateway.networking.k8s.io GRPCRoute */
+    NV_EXPOSE_TCPROUTE,  /* gateway.networking.k8s.io TCPRoute */
+};
+
+/*
+ * One backend of an exposure object: a Service (by namespace and name) and
+ * which of its ports. Resolved against the Services in nv_model_finish()
+ * (docs/semantics.md, "Exposure").
+ */
+struct nv_backend {
+    enum nv_expose_kind kind;
+    const char *ns, *name;     /* the exposure object */
+    const char *svc_ns, *svc;  /* the Service it names (interned) */
+    const char *port_name;     /* a port by name, or NULL */
+    unsigned port;             /* a port by number; 0 with port_name NULL: every port */
+    struct nv_loc loc;         /* the backend reference */
+    struct nv_loc port_loc;    /* its port (the reference when none) */
+    unsigned char needs_grant; /* a Gateway API reference to another namespace */
+    /* after nv_model_finish: the Service (-1: the backend exposes nothing) and, per Service
+     * port, whether the backend sends to it */
+    long svcidx;
+    unsigned char *picks;
+};
+
+/* A Gateway API ReferenceGrant: routes of (from_ns, from_kind) may name Services of ns. */
+struct nv_grant {
+    const char *ns; /* where it lives: the namespace of the Services */
+    size_t nfrom;
+    const char **from_ns, **from_kind; /* interned */
+    size_t nto;
+    const char **to_name; /* a Service's name, or NULL for every Service */
+};
+
 /* Endpoints that no selector or named port in the model can tell apart. */
 struct nv_class {
     unsigned ns;
@@ -175,6 +213,20 @@ struct nv_model {
     struct nv_service *services;
     size_t nhpas, hpaalloc;
     struct nv_hpa *hpas;
+    /* exposure: backends of Ingress, Route and Gateway API routes, ReferenceGrants */
+    size_t nbackends, bealloc;
+    struct nv_backend *backends;
+    size_t ngrants, grantalloc;
+    struct nv_grant *grants;
+    size_t nexposers;  /* exposure objects read (with or without a usable backend) */
+    int expose_off;    /* --no-ingress-controller: no controller endpoint */
+    int expose_wanted; /* a claim asks about exposure: make the controller even with no backend */
+    /* after nv_model_finish: the ingress controller's workload (kept past nworkloads, out of
+     * every list of workloads), its class, and per class the ports it is sent on; ctrl < 0
+     * when there is no controller endpoint (docs/semantics.md, "Exposure") */
+    long ctrl;
+    uint32_t ctrl_cls;
+    uint32_t *exposed; /* per class: port-set id the controller is routed to (NV_PORTS_NONE) */
     size_t npolicies, polalloc;
     struct nv_policy **policies; /* NetworkPolicies only */
     /* the cluster-wide tiers (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
