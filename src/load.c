@@ -615,6 +615,64 @@ static void nv_drop_notes(struct nv_diags *d, size_t from, struct nv_loc at)
     d->n = k;
 }
 
+/*
+ * A List (kubectl get -o yaml) or a typed list (CiliumNetworkPolicyList): read,
+ * then each item of a kind that enforces traffic warned about and counted as
+ * a document of its own would be (the reader's note on it dropped).
+ */
+static void nv_enforcing_items(struct nv_doc_ctx *c, const struct nv_node *root, const char *kind)
+{
+    const struct nv_node *items = nv_node_get(root, "items");
+    size_t before = c->d->n, i, k, n = strlen(kind) - 4, nhit = 0;
+    char *base = nv_xmalloc(n + 1);
+    const struct nv_node **hit;
+
+    memcpy(base, kind, n);
+    base[n] = '\0';
+    nv_k8s_add_document(c->k, root);
+    if (!items || items->type != NV_NODE_SEQ) {
+        free(base);
+        return;
+    }
+    hit = nv_xmalloc((items->n + 1) * sizeof(*hit));
+    for (i = 0; i < items->n; i++) {
+        const struct nv_node *it = items->items[i];
+        const char *ik = it->type == NV_NODE_MAP ? nv_doc_str(it, "kind") : NULL;
+        if (!ik && it->type == NV_NODE_MAP && strcmp(kind, "List"))
+            ik = base;
+        if (ik && nv_load_enforcing_kind(ik, nv_doc_str(it, "apiVersion")))
+            hit[nhit++] = it;
+    }
+    /* the reader's notes on those items go, in one pass: the items are in file order */
+    for (i = before, k = before; i < c->d->n; i++) {
+        struct nv_diag *g = &c->d->items[i];
+        size_t lo = 0, hi = nhit;
+        while (g->sev == NV_SEV_NOTE && lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            const struct nv_loc *l = &hit[mid]->loc;
+            if (l->line == g->loc.line && l->col == g->loc.col)
+                break;
+            if (l->line < g->loc.line || (l->line == g->loc.line && l->col < g->loc.col))
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (g->sev == NV_SEV_NOTE && lo < hi) {
+            free(g->msg);
+            free(g->file);
+        } else {
+            c->d->items[k++] = *g;
+        }
+    }
+    c->d->n = k;
+    for (i = 0; i < nhit; i++) {
+        const char *ik = nv_doc_str(hit[i], "kind");
+        nv_enforcing(c, hit[i], ik ? ik : base, nv_doc_str(hit[i], "apiVersion"));
+    }
+    free(hit);
+    free(base);
+}
+
 static void nv_on_document(const struct nv_node *root, unsigned docno, void *ctx)
 {
     struct nv_doc_ctx *c = ctx;
@@ -643,6 +701,10 @@ static void nv_on_document(const struct nv_node *root, unsigned docno, void *ctx
             nv_k8s_add_document(c->k, root);
             nv_drop_notes(c->d, before, root->loc);
             nv_enforcing(c, root, kind, av);
+            return;
+        }
+        if (strlen(kind) >= 4 && !strcmp(kind + strlen(kind) - 4, "List")) {
+            nv_enforcing_items(c, root, kind);
             return;
         }
     }
