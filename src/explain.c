@@ -59,6 +59,148 @@ uint32_t nv_explain_rule_ports(struct nv_model *m, const struct nv_rule *r, cons
     return nv_model_ports(m, r->ports, r->nports, d->external ? UINT32_MAX : d->cls);
 }
 
+int nv_explain_tier_subject(const struct nv_model *m, const struct nv_policy *pol,
+                            const struct nv_end *e)
+{
+    const struct nv_class *k;
+
+    if (e->external)
+        return 0;
+    k = &m->classes[e->cls];
+    return !k->hostnet && nv_selector_matches(pol->subject_ns, &m->ns[k->ns].labels) &&
+           nv_selector_matches(pol->subject, &k->labels);
+}
+
+int nv_explain_tier_peer(const struct nv_model *m, const struct nv_peer *p, const struct nv_end *e)
+{
+    size_t i, j;
+
+    switch (p->kind) {
+    case NV_PEER_PODS: {
+        const struct nv_class *k;
+        if (e->external)
+            return 0;
+        k = &m->classes[e->cls];
+        return !k->hostnet && nv_selector_matches(p->ns_sel, &m->ns[k->ns].labels) &&
+               (!p->pod_sel || nv_selector_matches(p->pod_sel, &k->labels));
+    }
+    case NV_PEER_IPBLOCK:
+        /* every address in it, a pod's (or its node's) too */
+        if (!e->external && !e->has_ip)
+            return 0;
+        if (!nv_iprange_has(&p->cidr, &e->ip))
+            return 0;
+        for (i = 0; i < p->nexcept; i++)
+            if (nv_iprange_has(&p->except[i], &e->ip))
+                return 0;
+        return 1;
+    case NV_PEER_NODES:
+        if (!e->external && (!e->has_ip || !m->classes[e->cls].hostnet))
+            return 0;
+        for (i = 0; i < m->nnodes; i++)
+            if (nv_selector_matches(p->node_sel, &m->nodes[i].labels))
+                for (j = 0; j < m->nodes[i].naddrs; j++)
+                    if (!nv_ip_cmp(&m->nodes[i].addrs[j], &e->ip))
+                        return 1;
+        return 0;
+    default:
+        return 0; /* domainNames: what DNS answers */
+    }
+}
+
+const struct nv_tstep *nv_side_step(const struct nv_model *m, const struct nv_side *s,
+                                    enum nv_tier tier, enum nv_proto proto, unsigned port)
+{
+    size_t i;
+
+    for (i = 0; i < s->nsteps; i++)
+        if (s->steps[i].policy->tier == tier &&
+            nv_ports_contains(&m->ports, s->steps[i].ports, proto, port))
+            return &s->steps[i];
+    return NULL;
+}
+
+/*
+ * The rules of tier 'tier' on 'todo' (ports not decided yet), first match
+ * first: their steps appended to out, what they allow added to *allowed,
+ * what they pass to *passed; returns what no rule matched.
+ */
+static uint32_t nv_tier_walk(struct nv_model *m, enum nv_tier tier, enum nv_dir dir,
+                             const struct nv_end *self, const struct nv_end *other,
+                             const struct nv_end *dst, uint32_t todo, uint32_t *allowed,
+                             uint32_t *passed, struct nv_side *out, size_t *alloc)
+{
+    struct nv_ports *pt = &m->ports;
+    size_t i, r, k;
+
+    for (i = 0; i < m->ntiered && todo != NV_PORTS_NONE; i++) {
+        const struct nv_policy *p = m->tiered[i];
+        if (p->tier != tier || !p->nrules[dir] || !nv_explain_tier_subject(m, p, self))
+            continue;
+        for (r = 0; r < p->nrules[dir] && todo != NV_PORTS_NONE; r++) {
+            const struct nv_rule *rule = &p->rules[dir][r];
+            const struct nv_peer *hit = NULL;
+            uint32_t ports;
+            for (k = 0; k < rule->npeers && !hit; k++)
+                if (nv_explain_tier_peer(m, &rule->peers[k], other))
+                    hit = &rule->peers[k];
+            if (!hit && !rule->all_peers && !rule->fail_closed)
+                continue;
+            ports = rule->fail_closed ? NV_PORTS_ALL : nv_explain_rule_ports(m, rule, dst);
+            if ((ports = nv_ports_inter(pt, ports, todo)) == NV_PORTS_NONE)
+                continue;
+            NV_GROW(out->steps, *alloc, out->nsteps + 1);
+            out->steps[out->nsteps].policy = p;
+            out->steps[out->nsteps].rule = rule;
+            out->steps[out->nsteps].peer = hit;
+            out->steps[out->nsteps].ports = ports;
+            out->nsteps++;
+            /* fail closed: a Pass rule with an unknown peer denies everything, as a Deny */
+            if (rule->fail_closed)
+                ;
+            else if (rule->action == NV_ACTION_ALLOW)
+                *allowed = nv_ports_union(pt, *allowed, ports);
+            else if (rule->action == NV_ACTION_PASS)
+                *passed = nv_ports_union(pt, *passed, ports);
+            todo = nv_ports_minus(pt, todo, ports);
+        }
+    }
+    return todo;
+}
+
+/*
+ * Direction 'dir' of 'self' through the tiers, once nv_side() has read its
+ * NetworkPolicies into out (isolated, ports: what they admit): Admin rules,
+ * then on what they pass or leave the NetworkPolicies when they isolate the
+ * pod, else the Baseline rules, else allowed.
+ */
+static void nv_side_tiers(struct nv_model *m, enum nv_dir dir, const struct nv_end *self,
+                          const struct nv_end *other, const struct nv_end *dst, enum nv_np np,
+                          int local, struct nv_side *out)
+{
+    struct nv_ports *pt = &m->ports;
+    uint32_t allowed = NV_PORTS_NONE, passed = NV_PORTS_NONE, rest;
+    size_t alloc = 0;
+
+    rest = nv_tier_walk(m, NV_TIER_ADMIN, dir, self, other, dst, NV_PORTS_ALL, &allowed, &passed,
+                        out, &alloc);
+    out->passed = rest = nv_ports_union(pt, rest, passed);
+    if (np != NV_NP_AS_IS) {
+        if (np == NV_NP_OPEN)
+            allowed = nv_ports_union(pt, allowed, rest);
+    } else if (out->isolated) {
+        out->local = local;
+        out->np_ports = local ? rest : nv_ports_inter(pt, rest, out->ports);
+        allowed = nv_ports_union(pt, allowed, out->np_ports);
+    } else {
+        passed = NV_PORTS_NONE;
+        rest = nv_tier_walk(m, NV_TIER_BASELINE, dir, self, other, dst, rest, &allowed, &passed,
+                            out, &alloc);
+        allowed = nv_ports_union(pt, allowed, nv_ports_union(pt, rest, passed));
+    }
+    out->ports = allowed;
+}
+
 enum nv_np nv_explain_np_of(const struct nv_claim *c, enum nv_part_kind kind)
 {
     if (!c->guard)
@@ -68,7 +210,7 @@ enum nv_np nv_explain_np_of(const struct nv_claim *c, enum nv_part_kind kind)
 
 static void nv_side(struct nv_model *m, enum nv_dir dir, const struct nv_end *self,
                     const struct nv_end *other, const struct nv_end *dst, const struct nv_combo *c,
-                    enum nv_np np, struct nv_side *out)
+                    enum nv_np np, int local, struct nv_side *out)
 {
     int type = dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS;
     size_t i, r, k, palloc = 0, aalloc = 0;
@@ -88,6 +230,8 @@ static void nv_side(struct nv_model *m, enum nv_dir dir, const struct nv_end *se
         out->np_free = np;
         out->isolated = np == NV_NP_SHUT;
         out->ports = np == NV_NP_SHUT ? NV_PORTS_NONE : NV_PORTS_ALL;
+        if (m->ntiered)
+            nv_side_tiers(m, dir, self, other, dst, np, 0, out);
         return;
     }
     for (i = 0; i < m->npolicies; i++) {
@@ -119,6 +263,8 @@ static void nv_side(struct nv_model *m, enum nv_dir dir, const struct nv_end *se
             out->ports = nv_ports_union(&m->ports, out->ports, ports);
         }
     }
+    if (m->ntiered)
+        nv_side_tiers(m, dir, self, other, dst, np, local, out);
 }
 
 void nv_explain(struct nv_model *m, const struct nv_end *src, const struct nv_end *dst,
@@ -137,12 +283,14 @@ void nv_explain_np(struct nv_model *m, const struct nv_end *src, const struct nv
         combo = &first[0];
     }
     memset(out, 0, sizeof(*out));
-    nv_side(m, NV_EGRESS, src, dst, dst, combo, np, &out->egress);
-    nv_side(m, NV_INGRESS, dst, src, dst, combo, np, &out->ingress);
+    /* a pod and its own node always reach each other (with the cluster tiers: where a
+     * NetworkPolicy decides, not past an admin rule) */
+    local = local && !src->external && !dst->external &&
+            (nv_is_node(m, src, combo) || nv_is_node(m, dst, combo));
+    nv_side(m, NV_EGRESS, src, dst, dst, combo, np, local, &out->egress);
+    nv_side(m, NV_INGRESS, dst, src, dst, combo, np, local, &out->ingress);
     out->allowed = nv_ports_inter(&m->ports, out->egress.ports, out->ingress.ports);
-    /* a pod and its own node always reach each other */
-    if (local && !src->external && !dst->external &&
-        (nv_is_node(m, src, combo) || nv_is_node(m, dst, combo))) {
+    if (local && !m->ntiered) {
         out->local = 1;
         out->allowed = NV_PORTS_ALL;
     }
@@ -152,8 +300,10 @@ void nv_flow_why_release(struct nv_flow_why *w)
 {
     free((void *)w->egress.policies);
     free(w->egress.admits);
+    free(w->egress.steps);
     free((void *)w->ingress.policies);
     free(w->ingress.admits);
+    free(w->ingress.steps);
     memset(w, 0, sizeof(*w));
 }
 
@@ -167,12 +317,13 @@ static uint32_t nv_side_ports(struct nv_model *m, enum nv_dir dir, const struct 
     uint32_t ports;
 
     if (dir == NV_EGRESS)
-        nv_side(m, NV_EGRESS, src, dst, dst, &w->combo, np, &s);
+        nv_side(m, NV_EGRESS, src, dst, dst, &w->combo, np, 0, &s);
     else
-        nv_side(m, NV_INGRESS, dst, src, dst, &w->combo, np, &s);
+        nv_side(m, NV_INGRESS, dst, src, dst, &w->combo, np, 0, &s);
     ports = s.ports;
     free((void *)s.policies);
     free(s.admits);
+    free(s.steps);
     return ports;
 }
 
@@ -268,9 +419,13 @@ int nv_witness_place(struct nv_model *m, const struct nv_claim *c, enum nv_part_
                 w->combo.v[NV_B_HOSTNET] == NV_HOSTNET_NODE &&
                 (m->classes[w->src.cls].hostnet || m->classes[w->dst.cls].hostnet);
     if (!found && kind != NV_PART_REACHES && can_local) {
-        /* allowed because the two pods share a node */
-        found = 1;
-        w->local = 1;
+        /* allowed because the two pods share a node (past the cluster tiers, when they
+         * leave it to a NetworkPolicy) */
+        struct nv_flow_why why;
+        nv_explain_np(m, &w->src, &w->dst, &w->combo, 1, np, &why);
+        found = !m->ntiered || nv_ports_contains(pt, why.allowed, w->proto, w->port);
+        nv_flow_why_release(&why);
+        w->local = found;
     }
     if (found && nd && !w->local) {
         w->dst.ip = cd[bi];

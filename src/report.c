@@ -128,6 +128,77 @@ static void nv_report_rule(struct nv_buf *b, const struct nv_admit *a)
     nv_buf_putc(b, ')');
 }
 
+/*
+ * A rule of the cluster tiers: "ClusterNetworkPolicy admin-allow (Admin tier,
+ * priority 10, ingress rule #1 'allow-dns', file:line:col)".
+ */
+static void nv_report_tier_rule(struct nv_buf *b, const struct nv_tstep *st)
+{
+    const struct nv_policy *p = st->policy;
+
+    nv_buf_printf(b, "%s %s (%s tier, ", nv_policy_kind_name(p->kind), p->name,
+                  nv_tier_name(p->tier));
+    if (p->kind != NV_POLICY_BANP)
+        nv_buf_printf(b, "priority %d, ", p->priority);
+    nv_buf_printf(b, "%s rule #%u", st->rule->dir == NV_INGRESS ? "ingress" : "egress",
+                  st->rule->index + 1);
+    if (st->rule->name)
+        nv_buf_printf(b, " '%s'", st->rule->name);
+    nv_buf_puts(b, ", ");
+    nv_report_loc(b, st->rule->loc);
+    nv_buf_putc(b, ')');
+}
+
+/* What a step of the tiers does: "accepted", "denied", "passed on". */
+static const char *nv_report_step_verb(const struct nv_tstep *st)
+{
+    if (st->rule->fail_closed || st->rule->action == NV_ACTION_DENY)
+        return "denied";
+    return st->rule->action == NV_ACTION_ALLOW ? "accepted" : "passed on";
+}
+
+/*
+ * The tiers' part of one direction of a counterexample on (proto, port):
+ * when an Admin rule decides it, the whole line ("accepted by ... —
+ * NetworkPolicies of ns/x were not consulted") and 1; else what the Admin
+ * tier passed, before the NetworkPolicy or Baseline tier's words, and 0.
+ */
+static int nv_report_admin(struct nv_buf *b, const struct nv_model *m, const struct nv_side *s,
+                           const struct nv_end *self, enum nv_proto proto, unsigned port)
+{
+    const struct nv_tstep *st = nv_side_step(m, s, NV_TIER_ADMIN, proto, port);
+
+    if (!st)
+        return 0;
+    nv_buf_printf(b, "%s by ", nv_report_step_verb(st));
+    nv_report_tier_rule(b, st);
+    if (st->rule->action == NV_ACTION_PASS && !st->rule->fail_closed) {
+        nv_buf_puts(b, " to the tiers below; ");
+        return 0;
+    }
+    nv_buf_printf(b, " — NetworkPolicies of %s were not consulted",
+                  m->ns[m->classes[self->cls].ns].name);
+    return 1;
+}
+
+/* The Baseline tier's answer on (proto, port), the NetworkPolicy tier having left it. */
+static void nv_report_baseline(struct nv_buf *b, const struct nv_model *m, const struct nv_side *s,
+                               const char *dir, enum nv_proto proto, unsigned port)
+{
+    const struct nv_tstep *st = nv_side_step(m, s, NV_TIER_BASELINE, proto, port);
+
+    nv_buf_printf(b, "no NetworkPolicy with %s selects it, so the Baseline tier decides: ",
+                  dir[0] == 'e' ? "Egress" : "Ingress");
+    if (!st) {
+        nv_buf_puts(b, "no rule matches, allowed by default");
+        return;
+    }
+    nv_buf_printf(b, "%s by ", nv_report_step_verb(st));
+    nv_report_tier_rule(b, st);
+    if (st->rule->action == NV_ACTION_PASS && !st->rule->fail_closed)
+        nv_buf_puts(b, ", allowed by default");
+}
+
 /* The policies that isolate one side, at most three named. */
 static void nv_report_policies(struct nv_buf *b, const struct nv_side *s)
 {
@@ -208,6 +279,21 @@ static void nv_report_mismatch(struct nv_buf *b, const struct nv_model *m, const
     }
 }
 
+/* The first port of what side s allows, or else TCP 1. */
+static void nv_report_first_port(const struct nv_model *m, const struct nv_side *s,
+                                 enum nv_proto *proto, unsigned *port)
+{
+    const struct nv_portset *ps;
+
+    *proto = NV_PROTO_TCP;
+    *port = 1;
+    if (s->ports == NV_PORTS_NONE)
+        return;
+    ps = nv_ports_get(&m->ports, s->ports);
+    *proto = (enum nv_proto)(ps->iv[0] >> 16);
+    *port = ps->iv[0] & 0xffff;
+}
+
 /*
  * One line per direction: for an allowed flow the rule that admits it; for a
  * blocked one what isolates the pod and what its rules admit instead.
@@ -228,6 +314,38 @@ void nv_report_because(const struct nv_model *m, const struct nv_cex *x, char **
         if (x->why.local && d == 1)
             continue;
         nv_buf_init(&b, 0);
+        if (m->ntiered && !s->external && !s->node && !x->why.local) {
+            const struct nv_end *self = d == 0 ? &w->src : &w->dst;
+            enum nv_proto proto = w->proto;
+            unsigned port = w->port;
+            if (w->all_ports) /* blocked on every port: what decides its first port, say */
+                nv_report_first_port(m, s, &proto, &port);
+            nv_buf_printf(&b, "%s: ", dir);
+            if (nv_report_admin(&b, m, s, self, proto, port)) {
+                lines[(*nlines)++] = nv_buf_detach(&b);
+                continue;
+            }
+            if (s->np_free) {
+                nv_buf_puts(&b, s->np_free == NV_NP_OPEN
+                                    ? "no admin rule denies it, so a NetworkPolicy may admit it"
+                                    : "no admin rule accepts it, so a NetworkPolicy may block it");
+            } else if (!s->isolated) {
+                nv_report_baseline(&b, m, s, dir, proto, port);
+            } else if (cs->hit) {
+                nv_buf_puts(&b, "admitted by ");
+                nv_report_rule(&b, cs->hit);
+                nv_report_ipblock_hit(&b, m, cs->hit, d == 0 ? &w->dst : &w->src);
+            } else if (s->local) {
+                nv_buf_puts(&b, "a NetworkPolicy decides, and traffic between a pod and its own "
+                                "node is always allowed");
+            } else {
+                nv_buf_puts(&b, "isolated by ");
+                nv_report_policies(&b, s);
+                nv_buf_puts(&b, allowed ? "; no rule admits this flow" : "; no rule admits it");
+            }
+            lines[(*nlines)++] = nv_buf_detach(&b);
+            continue;
+        }
         if (x->why.local) {
             nv_buf_puts(&b, "node: the hostNetwork pod runs on the other pod's node, and traffic "
                             "between a pod and its own node is always allowed");

@@ -157,6 +157,9 @@ struct nv_smt {
     /* a guardrail query ('regardless of NetworkPolicies'): the NetworkPolicy tier is left
      * free, its answer for a pod it can select being np_free[dir], one per direction */
     Z3_ast guard, np_free[2];
+    /* a rule of the cluster tiers has a 'networks' or 'nodes' peer: the pods' addresses
+     * matter whatever the plugin does with ipBlocks */
+    int tier_addr;
     size_t ncombos;
     struct nv_combo combos[NV_MAX_COMBOS];
     int sigma; /* pods' addresses or nodes can matter under some combination */
@@ -832,9 +835,12 @@ static Z3_ast nv_cover(struct nv_smt *s, const struct nv_iprule *r, size_t n, in
  * toward/from 'other', with the pod address of 'other' taken as 'mode' says
  * (in family fam, but for SIGMA).
  */
+static Z3_ast nv_tiers(struct nv_smt *s, enum nv_dir dir, const struct nv_sym *self,
+                       const struct nv_sym *other, const struct nv_sym *dst, Z3_ast np);
+
 static void nv_direction(struct nv_smt *s, enum nv_dir dir, const struct nv_sym *self,
                          const struct nv_sym *other, const struct nv_sym *dst, enum nv_amode mode,
-                         int fam, Z3_ast *iso, Z3_ast *allow)
+                         int fam, Z3_ast local, Z3_ast *iso, Z3_ast *allow)
 {
     const struct nv_model *m = s->m;
     struct nv_terms isos = {NULL, 0, 0}, allows = {NULL, 0, 0};
@@ -888,6 +894,19 @@ static void nv_direction(struct nv_smt *s, enum nv_dir dir, const struct nv_sym 
     }
     free(ip);
     *iso = nv_or(s, &isos);
+    if (m->ntiered) {
+        /* the NetworkPolicy tier decides when a NetworkPolicy isolates the pod (a pod and
+         * its own node always reach each other there); else the Baseline tier */
+        Z3_ast np = nv_and2(s, self->podsel, *iso);
+        Z3_ast admits = nv_or2(s, nv_or(s, &allows), local ? local : nv_false(s));
+        if (s->guard)
+            np = nv_and2(s, Z3_mk_not(s->ctx, s->guard), np);
+        np = Z3_mk_ite(s->ctx, np, admits, nv_tiers(s, dir, self, other, dst, NULL));
+        if (s->guard)
+            np = Z3_mk_ite(s->ctx, nv_and2(s, s->guard, self->podsel), s->np_free[dir], np);
+        *allow = nv_tiers(s, dir, self, other, dst, np);
+        return;
+    }
     {
         Z3_ast v[3];
         v[0] = nv_k(s, Z3_mk_not(s->ctx, self->podsel));
@@ -899,6 +918,138 @@ static void nv_direction(struct nv_smt *s, enum nv_dir dir, const struct nv_sym 
     if (s->guard)
         *allow =
             nv_k(s, Z3_mk_ite(s->ctx, nv_and2(s, s->guard, self->podsel), s->np_free[dir], *allow));
+}
+
+/* ---- the cluster tiers: AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy */
+
+/* Endpoint e is a subject of cluster-tier policy p: a pod, never a hostNetwork one. */
+static Z3_ast nv_tier_subject(struct nv_smt *s, const struct nv_sym *e, const struct nv_policy *p)
+{
+    struct nv_terms t = {NULL, 0, 0};
+
+    nv_terms_add(&t, e->pod);
+    nv_terms_add(&t, Z3_mk_not(s->ctx, e->hn));
+    nv_terms_add(&t, nv_sel(s, e, p->subject_ns, 1));
+    nv_terms_add(&t, nv_sel(s, e, p->subject, 0));
+    return nv_and(s, &t);
+}
+
+/* Endpoint e's address is one of the addresses of the nodes 'nodes' peer p selects. */
+static Z3_ast nv_in_nodes(struct nv_smt *s, const struct nv_sym *e, const struct nv_peer *p)
+{
+    const struct nv_model *m = s->m;
+    struct nv_terms any = {NULL, 0, 0};
+    size_t i, j;
+
+    for (i = 0; i < m->nnodes; i++) {
+        if (!nv_selector_matches(p->node_sel, &m->nodes[i].labels))
+            continue;
+        for (j = 0; j < m->nodes[i].naddrs; j++) {
+            struct nv_iprange r;
+            r.first = r.last = m->nodes[i].addrs[j];
+            nv_terms_add(&any, nv_in_iprange(s, e, &r, 1));
+        }
+    }
+    /* a node's address is an external one, or a hostNetwork pod's */
+    return nv_and2(s, nv_or2(s, Z3_mk_not(s->ctx, e->pod), e->hn), nv_or(s, &any));
+}
+
+/*
+ * Peer p of a cluster-tier rule holds endpoint e: 'namespaces' and 'pods' hold
+ * pods (never hostNetwork ones); 'networks' every address in it, pods' too;
+ * 'nodes' the selected nodes' addresses. domainNames are what DNS answers:
+ * read as holding nothing (a warning at the policy says so).
+ */
+static Z3_ast nv_tier_peer(struct nv_smt *s, const struct nv_sym *e, const struct nv_peer *p)
+{
+    struct nv_terms t = {NULL, 0, 0};
+
+    switch (p->kind) {
+    case NV_PEER_PODS:
+        nv_terms_add(&t, e->pod);
+        nv_terms_add(&t, Z3_mk_not(s->ctx, e->hn));
+        nv_terms_add(&t, nv_sel(s, e, p->ns_sel, 1));
+        if (p->pod_sel)
+            nv_terms_add(&t, nv_sel(s, e, p->pod_sel, 0));
+        return nv_and(s, &t);
+    case NV_PEER_IPBLOCK:
+        return nv_in_ipblock(s, e, p);
+    case NV_PEER_NODES:
+        return nv_in_nodes(s, e, p);
+    default:
+        return nv_false(s);
+    }
+}
+
+/* A named entry of a cluster-tier rule names a container port of any protocol. */
+static Z3_ast nv_tier_ports(struct nv_smt *s, const struct nv_sym *d, const struct nv_rule *r)
+{
+    struct nv_portspec *ps;
+    size_t i, n = 0;
+    int k;
+    Z3_ast f;
+
+    if (r->all_ports)
+        return nv_true(s);
+    ps = nv_xmalloc((3 * r->nports + 1) * sizeof(*ps));
+    for (i = 0; i < r->nports; i++) {
+        if (!r->ports[i].name || !r->ports[i].any_proto) {
+            ps[n++] = r->ports[i];
+            continue;
+        }
+        for (k = 0; k < NV_NPROTO; k++) {
+            ps[n] = r->ports[i];
+            ps[n].proto = (enum nv_proto)k;
+            ps[n++].any_proto = 0;
+        }
+    }
+    f = nv_ports(s, d, ps, n, s->proto, s->port);
+    free(ps);
+    return f;
+}
+
+/*
+ * The tiers of one direction of endpoint 'self': with np == NULL the
+ * Baseline tier (policies by priority, first matching rule of each; Pass and
+ * no match: allowed), else the Admin tier, where Pass and no match go on to
+ * 'np' (the NetworkPolicy tier and what follows it). Built from the last
+ * rule up: ite(rule matches, its action, what comes after it).
+ */
+static Z3_ast nv_tiers(struct nv_smt *s, enum nv_dir dir, const struct nv_sym *self,
+                       const struct nv_sym *other, const struct nv_sym *dst, Z3_ast np)
+{
+    const struct nv_model *m = s->m;
+    enum nv_tier tier = np ? NV_TIER_ADMIN : NV_TIER_BASELINE;
+    Z3_ast next = np ? np : nv_true(s);
+    size_t i = m->ntiered, r, k;
+
+    while (i-- > 0 && !nv_late(s)) {
+        const struct nv_policy *p = m->tiered[i];
+        Z3_ast g = next;
+        if (p->tier != tier || !p->nrules[dir])
+            continue;
+        for (r = p->nrules[dir]; r-- > 0;) {
+            const struct nv_rule *rule = &p->rules[dir][r];
+            Z3_ast match, act;
+            if (rule->fail_closed) {
+                match = nv_true(s);
+            } else {
+                struct nv_terms peers = {NULL, 0, 0};
+                if (rule->all_peers)
+                    nv_terms_add(&peers, nv_true(s));
+                for (k = 0; k < rule->npeers; k++)
+                    nv_terms_add(&peers, nv_tier_peer(s, other, &rule->peers[k]));
+                match = nv_and2(s, nv_or(s, &peers), nv_tier_ports(s, dst, rule));
+            }
+            /* fail closed: a Pass rule with an unknown peer denies everything, as a Deny */
+            act = rule->fail_closed || rule->action == NV_ACTION_DENY ? nv_false(s)
+                  : rule->action == NV_ACTION_ALLOW                   ? nv_true(s)
+                                                                      : (np ? np : nv_true(s));
+            g = Z3_mk_ite(s->ctx, match, act, g);
+        }
+        next = Z3_mk_ite(s->ctx, nv_tier_subject(s, self, p), g, next);
+    }
+    return next;
 }
 
 /*
@@ -930,22 +1081,79 @@ static Z3_ast nv_has_fam(struct nv_smt *s, const struct nv_sym *e, int fam)
  * 'local'). ANY and ALL range over the families too: two pods talk over one
  * family that both have addresses of.
  */
+/*
+ * Formula f, in which pod endpoint e has a symbolic address, taken at every
+ * atom of e's domain in family fam: their disjunction (ANY) or conjunction
+ * (ALL). An external e keeps its address. Exact whatever f says of the
+ * address, at the price of one copy of f per atom.
+ */
+static Z3_ast nv_over_atoms(struct nv_smt *s, const struct nv_sym *e, Z3_ast f, enum nv_amode mode,
+                            int fam)
+{
+    const struct nv_model *m = s->m;
+    Z3_ast dom[2];
+    int k;
+
+    for (k = 0; k < 2; k++) {
+        struct nv_terms t = {NULL, 0, 0};
+        size_t a;
+        for (a = 0; a < m->atoms.n && !nv_late(s); a++) {
+            const struct nv_ip *x = &m->atoms.cuts[a];
+            Z3_ast from[2], to[2];
+            unsigned n = 0;
+            if (!(m->atomdom[a] & (k ? NV_DOM_NODE : NV_DOM_POD)) || x->fam != fam)
+                continue;
+            if (fam == NV_IPV4) {
+                from[n] = e->ip;
+                to[n++] = nv_num(s, (uint32_t)x->lo, 32);
+            } else {
+                from[n] = e->ip6;
+                to[n++] = nv_num128(s, x, 0, 128);
+            }
+            if (e->v6) {
+                from[n] = e->v6;
+                to[n++] = nv_bool(s, fam == NV_IPV6);
+            }
+            nv_terms_add(&t, Z3_substitute(s->ctx, f, n, from, to));
+        }
+        dom[k] = mode == NV_AM_ALL ? nv_and(s, &t) : nv_or(s, &t);
+    }
+    return Z3_mk_ite(s->ctx, e->pod, nv_by_hn(s, e, dom[1], dom[0]), f);
+}
+
 static Z3_ast nv_allowed(struct nv_smt *s, enum nv_amode mode)
 {
     struct nv_terms fams = {NULL, 0, 0};
-    Z3_ast iso_out, iso_in, out, in, both, app;
-    int f;
+    Z3_ast iso_out, iso_in, out, in, both, app, local = NULL;
+    int f, tiers = s->m->ntiered > 0;
 
+    if (tiers)
+        /* the tiers are not all NetworkPolicy's: a pod and its own node reach each other
+         * where a NetworkPolicy decides, not past an admin rule (see nv_direction) */
+        local = mode == NV_AM_SIGMA ? nv_and2(s, s->local, nv_local(s))
+                : mode == NV_AM_ANY ? nv_local(s)
+                                    : nv_false(s);
     if (mode == NV_AM_SIGMA) {
-        nv_direction(s, NV_EGRESS, &s->s, &s->d, &s->d, mode, 0, &iso_out, &out);
-        nv_direction(s, NV_INGRESS, &s->d, &s->s, &s->d, mode, 0, &iso_in, &in);
+        nv_direction(s, NV_EGRESS, &s->s, &s->d, &s->d, mode, 0, local, &iso_out, &out);
+        nv_direction(s, NV_INGRESS, &s->d, &s->s, &s->d, mode, 0, local, &iso_in, &in);
+        if (tiers)
+            return nv_and2(s, out, in);
         return nv_or2(s, nv_and2(s, out, in), nv_and2(s, s->local, nv_local(s)));
     }
     for (f = 0; f < 2; f++) {
         if (!(s->m->families & NV_FAMILY_BIT(f)))
             continue;
-        nv_direction(s, NV_EGRESS, &s->s, &s->d, &s->d, mode, f, &iso_out, &out);
-        nv_direction(s, NV_INGRESS, &s->d, &s->s, &s->d, mode, f, &iso_in, &in);
+        if (s->tier_addr) {
+            /* admin rules see the pods' addresses: each direction at every address of the
+             * other end (egress looks at the destination's, ingress at the source's) */
+            nv_direction(s, NV_EGRESS, &s->s, &s->d, &s->d, NV_AM_SIGMA, 0, local, &iso_out, &out);
+            nv_direction(s, NV_INGRESS, &s->d, &s->s, &s->d, NV_AM_SIGMA, 0, local, &iso_in, &in);
+            out = nv_over_atoms(s, &s->d, out, mode, f);
+            in = nv_over_atoms(s, &s->s, in, mode, f);
+        } else {
+            nv_direction(s, NV_EGRESS, &s->s, &s->d, &s->d, mode, f, local, &iso_out, &out);
+            nv_direction(s, NV_INGRESS, &s->d, &s->s, &s->d, mode, f, local, &iso_in, &in);
+        }
         both = nv_and2(s, out, in);
         app = nv_or2(s, nv_k(s, Z3_mk_not(s->ctx, nv_and2(s, s->s.pod, s->d.pod))),
                      nv_and2(s, nv_has_fam(s, &s->s, f), nv_has_fam(s, &s->d, f)));
@@ -954,7 +1162,8 @@ static Z3_ast nv_allowed(struct nv_smt *s, enum nv_amode mode)
     }
     if (mode == NV_AM_ALL)
         return nv_and(s, &fams);
-    nv_terms_add(&fams, nv_local(s));
+    if (!tiers)
+        nv_terms_add(&fams, nv_local(s));
     return nv_or(s, &fams);
 }
 
@@ -1072,6 +1281,29 @@ struct nv_smt *nv_smt_new_within(struct nv_model *m, const struct nv_claims *c, 
                         nv_add_nport(s, rule->ports[k].name, rule->ports[k].proto);
             }
     }
+    for (i = 0; i < m->ntiered && !nv_late(s); i++) {
+        const struct nv_policy *p = m->tiered[i];
+        nv_vocab_add(&s->pv, p->subject);
+        nv_vocab_add(&s->nv, p->subject_ns);
+        for (dir = 0; dir < 2; dir++)
+            for (r = 0; r < p->nrules[dir]; r++) {
+                const struct nv_rule *rule = &p->rules[dir][r];
+                for (k = 0; k < rule->npeers; k++) {
+                    const struct nv_peer *pe = &rule->peers[k];
+                    nv_vocab_add(&s->pv, pe->pod_sel);
+                    nv_vocab_add(&s->nv, pe->ns_sel);
+                    s->tier_addr |= pe->kind == NV_PEER_IPBLOCK || pe->kind == NV_PEER_NODES;
+                }
+                for (k = 0; k < rule->nports; k++) {
+                    int q;
+                    if (!rule->ports[k].name)
+                        continue;
+                    for (q = 0; q < NV_NPROTO; q++)
+                        if (rule->ports[k].any_proto || q == (int)rule->ports[k].proto)
+                            nv_add_nport(s, rule->ports[k].name, (enum nv_proto)q);
+                }
+            }
+    }
     nv_vocab_claims(s, c);
     for (i = 0; i < s->pv.n; i++)
         s->pv.keys[i].width = nv_width(s->pv.keys[i].nvals + 1);
@@ -1120,6 +1352,7 @@ struct nv_smt *nv_smt_new_within(struct nv_model *m, const struct nv_claims *c, 
         s->np_free[NV_EGRESS] = nv_var(s, "", "networkpolicies_admit_egress", 0);
     }
     s->ncombos = nv_model_combos(m, s->combos);
+    s->sigma = s->tier_addr;
     for (i = 0; i < s->ncombos; i++)
         s->sigma |=
             s->combos[i].v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS ||
@@ -1307,7 +1540,7 @@ static Z3_ast nv_at(struct nv_smt *s, Z3_ast f, const struct nv_combo *c)
 /* Whether the pods' addresses or nodes can matter under combination c. */
 static int nv_combo_sigma(const struct nv_smt *s, const struct nv_combo *c)
 {
-    return c->v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS ||
+    return s->tier_addr || c->v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS ||
            (c->v[NV_B_HOSTNET] == NV_HOSTNET_NODE && nv_model_tells(s->m, NV_B_HOSTNET));
 }
 
@@ -1696,7 +1929,8 @@ static void nv_read_witness(struct nv_smt *s, const struct nv_claim *c, struct n
         else if (!(nd = nv_true_classes(s, model, &s->d, dc)))
             NV_BUG("a pod endpoint of the model has no class");
         /* the addresses the plugin matches, and whether the pods share a node */
-        if (!combo && part->w.combo.v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS) {
+        if (!combo &&
+            (s->tier_addr || part->w.combo.v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS)) {
             if (!part->w.src.external) {
                 part->w.src.ip = nv_eval_ip(s, model, &s->s);
                 part->w.src.has_ip = 1;

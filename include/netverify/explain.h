@@ -24,6 +24,18 @@ struct nv_admit {
     uint32_t ports;             /* what the rule admits toward this destination */
 };
 
+/*
+ * A rule of the cluster tiers (Admin or Baseline, by its policy's tier) whose
+ * peers hold the other end: the ports it decides, those of its ports no rule
+ * above it decided. Its action says how.
+ */
+struct nv_tstep {
+    const struct nv_policy *policy;
+    const struct nv_rule *rule;
+    const struct nv_peer *peer; /* the peer that matched (NULL: a fail-closed rule) */
+    uint32_t ports;
+};
+
 /* One direction of a flow, seen from the pod whose policies decide it. */
 struct nv_side {
     int external; /* the deciding end is an external address: nothing restricts it */
@@ -36,7 +48,16 @@ struct nv_side {
     const struct nv_policy **policies; /* the policies isolating it in this direction */
     size_t nadmits;
     struct nv_admit *admits; /* rules that admit the other end (on some port) */
-    uint32_t ports;          /* union of what they admit; NV_PORTS_ALL when not isolated */
+    /* what the direction allows: the tiers' answer; with NetworkPolicies alone, the union
+     * of what 'admits' admit, NV_PORTS_ALL when not isolated */
+    uint32_t ports;
+    /* the cluster tiers: the Admin rules, then the Baseline rules (consulted only when no
+     * NetworkPolicy isolates the pod) that decide some port, in evaluation order */
+    size_t nsteps;
+    struct nv_tstep *steps;
+    uint32_t passed;   /* what the Admin tier leaves to the tiers below it (Pass, no match) */
+    uint32_t np_ports; /* of 'passed', what the NetworkPolicies admit (isolated only) */
+    int local;         /* the NetworkPolicy tier admits everything: a pod and its own node */
 };
 
 /*
@@ -73,6 +94,16 @@ void nv_explain(struct nv_model *m, const struct nv_end *src, const struct nv_en
 void nv_explain_np(struct nv_model *m, const struct nv_end *src, const struct nv_end *dst,
                    const struct nv_combo *combo, int local, enum nv_np np, struct nv_flow_why *out);
 void nv_flow_why_release(struct nv_flow_why *w);
+
+/* Whether peer p of a rule of cluster-tier policy pol holds end e (its address, when it has one).
+ */
+int nv_explain_tier_peer(const struct nv_model *m, const struct nv_peer *p, const struct nv_end *e);
+/* Whether cluster-tier policy pol selects end e (a pod, never a hostNetwork one). */
+int nv_explain_tier_subject(const struct nv_model *m, const struct nv_policy *pol,
+                            const struct nv_end *e);
+/* The step of side s that decides (proto, port), or NULL: the NetworkPolicy tier or the default. */
+const struct nv_tstep *nv_side_step(const struct nv_model *m, const struct nv_side *s,
+                                    enum nv_tier tier, enum nv_proto proto, unsigned port);
 
 /* Whether peer p of a rule of policy pol matches end e under combination c. */
 int nv_explain_peer(const struct nv_model *m, const struct nv_policy *pol, const struct nv_peer *p,
