@@ -187,14 +187,6 @@ static void *nv_worker(void *arg)
         /* the encoding of the policies is part of the first claim's check, and of its time
          * limit: when it cannot be built in time, no claim can be checked in time */
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        if (pool->m->ntiered) {
-            /* until the SMT engine encodes the policy tiers, it must not decide a claim
-             * that they could change (tsmt replaces this with the encoding) */
-            nv_undecided(r, c,
-                         "the SMT engine does not encode AdminNetworkPolicy, "
-                         "BaselineAdminNetworkPolicy and ClusterNetworkPolicy yet");
-            continue;
-        }
         if (!smt && !abandoned && !(smt = nv_smt_new_within(pool->m, pool->claims, pool->timeout)))
             abandoned = 1;
         if (smt && pool->timeout > 0)
