@@ -65,6 +65,7 @@ struct nv_jstate {
     struct nv_json *root, *flows, *notes, *rootnotes;
     struct nv_json *svcport; /* the SERVICE_PORT item the next flow belongs to */
     struct nv_json *flow, *pairs, *pair, *dir, *policies, *rules, *peers, *combos;
+    struct nv_json *tiers; /* the direction's TIER items, made at the first (cluster tiers) */
 };
 
 static void nv_jflow(struct nv_jstate *s, const struct nv_xitem *it)
@@ -104,7 +105,7 @@ static void nv_jdirection(struct nv_jstate *s, const struct nv_xitem *it)
     /* the ingress closes the pair: the next direction starts another */
     if (!strcmp(it->word, "ingress"))
         s->pair = NULL;
-    s->rules = s->peers = NULL;
+    s->rules = s->peers = s->tiers = NULL;
 }
 
 static void nv_jrule(struct nv_jstate *s, const struct nv_xitem *it)
@@ -171,6 +172,29 @@ static void nv_jadd(struct nv_jstate *s, const struct nv_xitem *it)
         nv_json_set(o, "peer", nv_json_str(it->name));
         nv_jloc(o, it);
         nv_json_set(o, "why", nv_json_str(it->detail));
+        break;
+    case NV_XI_TIER:
+        if (!s->tiers) {
+            s->tiers = nv_json_array();
+            nv_json_set(s->dir, "tiers", s->tiers);
+        }
+        o = nv_jitem(s->tiers, it);
+        nv_json_set(o, "tier", nv_json_str(it->word));
+        nv_json_set(o, "result", nv_json_str(it->state));
+        nv_json_set(o, "policy", nv_jstr_or_null(it->name));
+        nv_json_set(o, "priority", it->priority >= 0 ? nv_json_int(it->priority) : nv_json_null());
+        nv_json_set(o, "index", it->index ? nv_json_int(it->index) : nv_json_null());
+        nv_json_set(o, "rule_name", nv_jstr_or_null(it->detail));
+        if (it->index)
+            nv_jloc(o, it);
+        else
+            nv_json_set(o, "location", nv_json_null());
+        nv_json_set(o, "ports", nv_jstr_or_null(it->ports));
+        break;
+    case NV_XI_WALK:
+        o = nv_jitem(NULL, it);
+        nv_json_set(o, "result", nv_json_str(it->word));
+        nv_json_set(s->dir, "walk", o);
         break;
     case NV_XI_ALLOWED:
         nv_json_set(s->dir, "allowed", nv_json_str(it->ports));

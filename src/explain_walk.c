@@ -167,6 +167,107 @@ static void nv_put_peer(struct nv_buf *b, const struct nv_peer *p)
     }
 }
 
+/* The word of a tier rule's action as its kind writes it; a fail-closed rule denies. */
+static const char *nv_xtier_action(const struct nv_rule *r)
+{
+    if (r->fail_closed)
+        return "Deny";
+    return nv_action_name(r->action, r->policy->kind);
+}
+
+/*
+ * The rules of tier 'tier' that decide some port of this direction, one line
+ * each ("  Admin tier: ClusterNetworkPolicy x (priority 10) ingress rule #1
+ * (FILE:LINE:COL): Pass on TCP 80"), or one line saying none matched.
+ */
+static void nv_xtier_lines(struct nv_xctx *X, const struct nv_side *side, enum nv_tier tier,
+                           const char *word)
+{
+    struct nv_model *m = X->m;
+    char where[512];
+    size_t i, n = 0;
+    struct nv_xitem *it;
+
+    for (i = 0; i < side->nsteps; i++) {
+        const struct nv_tstep *st = &side->steps[i];
+        const struct nv_policy *p = st->policy;
+        const char *act = nv_xtier_action(st->rule);
+        if (p->tier != tier)
+            continue;
+        n++;
+        nv_buf_reset(&X->b);
+        nv_buf_printf(&X->b, "%s %s", nv_policy_kind_name(p->kind), p->name);
+        nv_buf_reset(&X->line);
+        if (p->kind != NV_POLICY_BANP)
+            nv_buf_printf(&X->line, " (priority %d)", p->priority);
+        nv_buf_printf(&X->line, " %s rule #%u", word, st->rule->index + 1);
+        if (st->rule->name)
+            nv_buf_printf(&X->line, " '%s'", st->rule->name);
+        it = nv_xr_add(X->r, NV_XI_TIER, "  %s tier: %s%s (%s): %s%s on %s", nv_tier_name(tier),
+                       nv_buf_str(&X->b), nv_buf_str(&X->line),
+                       nv_loc_format(st->rule->loc, where, sizeof(where)), act,
+                       st->rule->fail_closed ? " (a peer of a kind not known here: fails closed)"
+                                             : "",
+                       nv_ports_format_npa(&m->ports, st->ports));
+        it->word = nv_tier_name(tier);
+        it->state = !strcmp(act, "Deny") ? "deny" : !strcmp(act, "Pass") ? "pass" : "accept";
+        it->name = nv_xstrdup(nv_buf_str(&X->b));
+        it->loc = st->rule->loc;
+        it->index = st->rule->index + 1;
+        it->priority = p->kind == NV_POLICY_BANP ? -1 : p->priority;
+        it->detail = st->rule->name ? nv_xstrdup(st->rule->name) : NULL;
+        it->ports = nv_xports_text(m, st->ports);
+    }
+    if (n)
+        return;
+    it = nv_xr_add(X->r, NV_XI_TIER, "  %s tier: no rule matches%s", nv_tier_name(tier),
+                   tier == NV_TIER_ADMIN ? ": on to the NetworkPolicies" : ": allowed by default");
+    it->word = nv_tier_name(tier);
+    it->state = "no-match";
+    it->priority = -1;
+}
+
+/*
+ * The port asked through the tiers of one direction: "walk: Admin: Pass
+ * (ClusterNetworkPolicy x) -> NetworkPolicy: no rule admits -> blocked".
+ */
+static void nv_xwalk(struct nv_xctx *X, const struct nv_side *side)
+{
+    struct nv_model *m = X->m;
+    struct nv_buf *b = &X->b;
+    const struct nv_tstep *st;
+    struct nv_xitem *it;
+    int ok;
+
+    if (!X->port.given)
+        return;
+    ok = nv_ports_contains(&m->ports, side->ports, X->port.proto, X->port.port);
+    nv_buf_reset(b);
+    st = nv_side_step(m, side, NV_TIER_ADMIN, X->port.proto, X->port.port);
+    nv_buf_printf(b, "Admin: %s", st ? nv_xtier_action(st->rule) : "no match");
+    if (st)
+        nv_buf_printf(b, " (%s %s)", nv_policy_kind_name(st->policy->kind), st->policy->name);
+    if (!st || (st->rule->action == NV_ACTION_PASS && !st->rule->fail_closed)) {
+        nv_buf_puts(b, " -> NetworkPolicy: ");
+        if (side->np_free) {
+            nv_buf_puts(b, side->np_free == NV_NP_OPEN ? "may admit it" : "may block it");
+        } else if (side->isolated) {
+            nv_buf_puts(b, ok ? "a rule admits it" : "no rule admits it");
+        } else {
+            nv_buf_puts(b, "none selects the pod -> Baseline: ");
+            st = nv_side_step(m, side, NV_TIER_BASELINE, X->port.proto, X->port.port);
+            nv_buf_puts(b, st ? nv_xtier_action(st->rule) : "no match");
+            if (st)
+                nv_buf_printf(b, " (%s %s)", nv_policy_kind_name(st->policy->kind),
+                              st->policy->name);
+            if (!st || (st->rule->action == NV_ACTION_PASS && !st->rule->fail_closed))
+                nv_buf_puts(b, " -> default");
+        }
+    }
+    it = nv_xr_add(X->r, NV_XI_WALK, "  walk: %s -> %s", nv_buf_str(b), ok ? "allowed" : "blocked");
+    it->word = ok ? "allowed" : "blocked";
+}
+
 /*
  * One direction: egress of src (other = dst) or ingress of dst (other = src),
  * as nv_explain() decided it in 'side', told rule by rule.
@@ -181,6 +282,7 @@ static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xen
     size_t i, r, k, npol = side->npolicies;
     struct nv_buf *b = &X->b;
     struct nv_xitem *it;
+    int tiers = m->ntiered && !side->node;
 
     nv_buf_reset(b);
     nv_buf_printf(b, "%s of ", word);
@@ -192,7 +294,7 @@ static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xen
         nv_xdir_set(X, it, word, "external", self);
         return;
     }
-    if (!side->isolated) {
+    if (!side->isolated && (!tiers || side->np_free)) {
         it = nv_xr_add(X->r, NV_XI_DIRECTION,
                        "%s: not isolated: no NetworkPolicy with %s in its policyTypes selects it, "
                        "so everything is allowed",
@@ -200,9 +302,28 @@ static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xen
         nv_xdir_set(X, it, word, "not-isolated", self);
         return;
     }
+    if (!side->isolated) {
+        /* the cluster tiers: Admin, no NetworkPolicy, so Baseline */
+        it = nv_xr_add(X->r, NV_XI_DIRECTION,
+                       "%s: not isolated by a NetworkPolicy (none with %s in its policyTypes "
+                       "selects it): the Admin tier, then the Baseline tier decide",
+                       nv_buf_str(b), dir == NV_INGRESS ? "Ingress" : "Egress");
+        nv_xdir_set(X, it, word, "not-isolated", self);
+        nv_xtier_lines(X, side, NV_TIER_ADMIN, word);
+        if (side->passed != NV_PORTS_NONE)
+            nv_xtier_lines(X, side, NV_TIER_BASELINE, word);
+        it = nv_xr_add(X->r, NV_XI_ALLOWED, "  %s allowed: %s", word,
+                       side->ports == NV_PORTS_NONE ? "nothing"
+                                                    : nv_ports_format_npa(&m->ports, side->ports));
+        it->ports = nv_xports_text(m, side->ports);
+        nv_xwalk(X, side);
+        return;
+    }
     it = nv_xr_add(X->r, NV_XI_DIRECTION, "%s: isolated by %zu NetworkPolic%s", nv_buf_str(b), npol,
                    npol == 1 ? "y" : "ies");
     nv_xdir_set(X, it, word, "isolated", self);
+    if (tiers)
+        nv_xtier_lines(X, side, NV_TIER_ADMIN, word);
     for (i = 0; i < npol; i++) {
         const struct nv_policy *p = side->policies[i];
         nv_buf_reset(b);
@@ -305,6 +426,8 @@ static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xen
                    side->ports == NV_PORTS_NONE ? "nothing"
                                                 : nv_ports_format_npa(&m->ports, side->ports));
     it->ports = nv_xports_text(m, side->ports);
+    if (tiers)
+        nv_xwalk(X, side);
 }
 
 /*

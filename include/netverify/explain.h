@@ -167,8 +167,8 @@ int nv_xself_check(const struct nv_model *m, const struct nv_xend *src, const st
 /*
  * The explanation is a list of items in the order the text shows them, one
  * line each; the JSON nests them: SERVICE > SERVICE_PORT > FLOW > PAIR >
- * DIRECTION > POLICY > RULE > PEER (NOTE, ALLOWED, BEHAVIOURS, BEHAVIOUR and
- * VERDICT belong to the item above them).
+ * DIRECTION > POLICY > RULE > PEER (NOTE, TIER, WALK, ALLOWED, BEHAVIOURS,
+ * BEHAVIOUR and VERDICT belong to the item above them).
  */
 enum nv_xitem_kind {
     NV_XI_SERVICE,      /* --to 'svc NS/NAME': the Service, its pods, the Service ports picked */
@@ -180,6 +180,8 @@ enum nv_xitem_kind {
     NV_XI_POLICY,       /* a NetworkPolicy that isolates it */
     NV_XI_RULE,         /* one of its rules: whether it admits the flow */
     NV_XI_PEER,         /* a peer of a rule that does not match, and why */
+    NV_XI_TIER,         /* a rule of the Admin or Baseline tier that matched, or none did */
+    NV_XI_WALK,         /* the port asked through the tiers: "Admin: Pass -> ..." */
     NV_XI_ALLOWED,      /* what the direction allows */
     NV_XI_BEHAVIOURS,   /* the answer turns on the plugin's behaviours or the pods' addresses */
     NV_XI_BEHAVIOUR,    /* the answer under one combination of behaviours */
@@ -188,18 +190,23 @@ enum nv_xitem_kind {
 
 struct nv_xitem {
     enum nv_xitem_kind kind;
-    int blank;         /* the text has a blank line before it */
-    char *text;        /* the line as the text shows it (not escaped) */
-    const char *word;  /* DIRECTION: egress or ingress; RULE, BEHAVIOUR, VERDICT: the result */
-    const char *state; /* DIRECTION: external, not-isolated or isolated */
-    /* POLICY, SERVICE: NS/NAME; PEER: the peer; DIRECTION: its end; FLOW: the source */
+    int blank;  /* the text has a blank line before it */
+    char *text; /* the line as the text shows it (not escaped) */
+    /* DIRECTION: egress or ingress; RULE, BEHAVIOUR, VERDICT: the result; TIER: the tier */
+    const char *word;
+    /* DIRECTION: external, not-isolated or isolated; TIER: accept, deny, pass or no-match */
+    const char *state;
+    /* POLICY, SERVICE: NS/NAME; PEER: the peer; DIRECTION: its end; FLOW: the source;
+     * TIER: the policy, "Kind name" */
     char *name;
     /* POLICY: its podSelector; RULE: what matched; PEER: why not; FLOW: the destination;
      * SERVICE_PORT: the Service port; VERDICT: the port asked */
     char *detail;
     char *ports; /* ALLOWED, RULE, BEHAVIOUR, VERDICT: a port set as text ("TCP 80"), or NULL */
-    struct nv_loc loc;    /* POLICY, RULE, PEER, SERVICE */
-    unsigned index;       /* RULE: its number in the policy; SERVICE_PORT: the target port */
+    struct nv_loc loc; /* POLICY, RULE, PEER, SERVICE, TIER (its rule) */
+    /* RULE, TIER: the rule's number in the policy; SERVICE_PORT: the target port */
+    unsigned index;
+    int priority; /* TIER: the policy's priority (-1: none, the BaselineAdminNetworkPolicy) */
     struct nv_xport port; /* FLOW: the port asked, resolved */
 };
 
