@@ -1191,6 +1191,7 @@ size_t nv_model_combos(const struct nv_model *m, struct nv_combo *out)
     size_t n = 1, i, c;
     size_t open[NV_NBEHAVIOURS], nopen = 0;
 
+    memset(&out[0], 0, sizeof(out[0]));
     for (i = 0; i < NV_NBEHAVIOURS; i++) {
         unsigned char pin = m->profile.pin[i];
         out[0].v[i] = pin == NV_UNKNOWN ? 0 : pin;

@@ -59,6 +59,10 @@ extern const size_t nv_ncnis;
 /* One value for every behaviour: a combination the engines decide under. */
 struct nv_combo {
     unsigned char v[NV_NBEHAVIOURS];
+    /* the order the plugin puts cluster-tier policies of one priority in, which the APIs
+     * leave open (see nv_explain_tier_order()): 0 is the model's; a witness of the SMT
+     * engine may carry another */
+    unsigned char order;
 };
 
 /*
