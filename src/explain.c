@@ -120,13 +120,86 @@ const struct nv_tstep *nv_side_step(const struct nv_model *m, const struct nv_si
     return NULL;
 }
 
+/* The end of the group of policies sharing tier and priority that starts at i. */
+static size_t nv_tie_end(const struct nv_model *m, size_t i)
+{
+    size_t j;
+
+    for (j = i + 1; j < m->ntiered && m->tiered[j]->tier == m->tiered[i]->tier &&
+                    m->tiered[j]->priority == m->tiered[i]->priority;
+         j++)
+        ;
+    return j;
+}
+
+/* Whether the BaselineAdminNetworkPolicy and a Baseline ClusterNetworkPolicy are both there. */
+static int nv_banp_open(const struct nv_model *m)
+{
+    size_t i;
+    int banp = 0, cnp = 0;
+
+    for (i = 0; i < m->ntiered; i++) {
+        banp |= m->tiered[i]->kind == NV_POLICY_BANP;
+        cnp |= m->tiered[i]->kind == NV_POLICY_CNP && m->tiered[i]->tier == NV_TIER_BASELINE;
+    }
+    return banp && cnp;
+}
+
+size_t nv_explain_tier_orders(const struct nv_model *m)
+{
+    size_t i, j, k, n = nv_banp_open(m) ? 2 : 1;
+
+    for (i = 0; i < m->ntiered; i = j) {
+        j = nv_tie_end(m, i);
+        for (k = 2; k <= j - i; k++)
+            if ((n *= k) > NV_TIER_MAX_ORDERS)
+                return 0;
+    }
+    return n;
+}
+
+void nv_explain_tier_order(const struct nv_model *m, unsigned order, const struct nv_policy **out)
+{
+    size_t i, j, k, n = m->ntiered;
+
+    for (i = 0; i < n; i++)
+        out[i] = m->tiered[i];
+    if (nv_banp_open(m)) {
+        /* digit 0: the BaselineAdminNetworkPolicy (last in the model's order) goes first */
+        if (order % 2)
+            for (i = 0; i < n; i++)
+                if (out[i]->kind == NV_POLICY_BANP) {
+                    const struct nv_policy *b = out[i];
+                    for (j = i; j > 0 && out[j - 1]->tier == NV_TIER_BASELINE; j--)
+                        out[j] = out[j - 1];
+                    out[j] = b;
+                    break;
+                }
+        order /= 2;
+    }
+    for (i = 0; i < n; i = j) {
+        size_t g;
+        j = nv_tie_end(m, i);
+        g = j - i;
+        /* the group's permutation, digit by digit (a Lehmer code): pick, then close up */
+        for (k = 0; k + 1 < g; k++) {
+            size_t pick = order % (g - k), t;
+            const struct nv_policy *p = out[i + k + pick];
+            order /= (unsigned)(g - k);
+            for (t = k + pick; t > k; t--)
+                out[i + t] = out[i + t - 1];
+            out[i + k] = p;
+        }
+    }
+}
+
 /*
  * The rules of tier 'tier' on 'todo' (ports not decided yet), first match
  * first: their steps appended to out, what they allow added to *allowed,
  * what they pass to *passed; returns what no rule matched.
  */
-static uint32_t nv_tier_walk(struct nv_model *m, enum nv_tier tier, enum nv_dir dir,
-                             const struct nv_end *self, const struct nv_end *other,
+static uint32_t nv_tier_walk(struct nv_model *m, const struct nv_policy **order, enum nv_tier tier,
+                             enum nv_dir dir, const struct nv_end *self, const struct nv_end *other,
                              const struct nv_end *dst, uint32_t todo, uint32_t *allowed,
                              uint32_t *passed, struct nv_side *out, size_t *alloc)
 {
@@ -134,7 +207,7 @@ static uint32_t nv_tier_walk(struct nv_model *m, enum nv_tier tier, enum nv_dir 
     size_t i, r, k;
 
     for (i = 0; i < m->ntiered && todo != NV_PORTS_NONE; i++) {
-        const struct nv_policy *p = m->tiered[i];
+        const struct nv_policy *p = order[i];
         if (p->tier != tier || !p->nrules[dir] || !nv_explain_tier_subject(m, p, self))
             continue;
         for (r = 0; r < p->nrules[dir] && todo != NV_PORTS_NONE; r++) {
@@ -175,15 +248,17 @@ static uint32_t nv_tier_walk(struct nv_model *m, enum nv_tier tier, enum nv_dir 
  * pod, else the Baseline rules, else allowed.
  */
 static void nv_side_tiers(struct nv_model *m, enum nv_dir dir, const struct nv_end *self,
-                          const struct nv_end *other, const struct nv_end *dst, enum nv_np np,
-                          int local, struct nv_side *out)
+                          const struct nv_end *other, const struct nv_end *dst,
+                          const struct nv_combo *c, enum nv_np np, int local, struct nv_side *out)
 {
     struct nv_ports *pt = &m->ports;
     uint32_t allowed = NV_PORTS_NONE, passed = NV_PORTS_NONE, rest;
+    const struct nv_policy **order = nv_xmalloc((m->ntiered + 1) * sizeof(*order));
     size_t alloc = 0;
 
-    rest = nv_tier_walk(m, NV_TIER_ADMIN, dir, self, other, dst, NV_PORTS_ALL, &allowed, &passed,
-                        out, &alloc);
+    nv_explain_tier_order(m, c->order, order);
+    rest = nv_tier_walk(m, order, NV_TIER_ADMIN, dir, self, other, dst, NV_PORTS_ALL, &allowed,
+                        &passed, out, &alloc);
     out->passed = rest = nv_ports_union(pt, rest, passed);
     if (np != NV_NP_AS_IS) {
         if (np == NV_NP_OPEN)
@@ -194,11 +269,12 @@ static void nv_side_tiers(struct nv_model *m, enum nv_dir dir, const struct nv_e
         allowed = nv_ports_union(pt, allowed, out->np_ports);
     } else {
         passed = NV_PORTS_NONE;
-        rest = nv_tier_walk(m, NV_TIER_BASELINE, dir, self, other, dst, rest, &allowed, &passed,
-                            out, &alloc);
+        rest = nv_tier_walk(m, order, NV_TIER_BASELINE, dir, self, other, dst, rest, &allowed,
+                            &passed, out, &alloc);
         allowed = nv_ports_union(pt, allowed, nv_ports_union(pt, rest, passed));
     }
     out->ports = allowed;
+    free(order);
 }
 
 enum nv_np nv_explain_np_of(const struct nv_claim *c, enum nv_part_kind kind)
@@ -231,7 +307,7 @@ static void nv_side(struct nv_model *m, enum nv_dir dir, const struct nv_end *se
         out->isolated = np == NV_NP_SHUT;
         out->ports = np == NV_NP_SHUT ? NV_PORTS_NONE : NV_PORTS_ALL;
         if (m->ntiered)
-            nv_side_tiers(m, dir, self, other, dst, np, 0, out);
+            nv_side_tiers(m, dir, self, other, dst, c, np, 0, out);
         return;
     }
     for (i = 0; i < m->npolicies; i++) {
@@ -264,7 +340,7 @@ static void nv_side(struct nv_model *m, enum nv_dir dir, const struct nv_end *se
         }
     }
     if (m->ntiered)
-        nv_side_tiers(m, dir, self, other, dst, np, local, out);
+        nv_side_tiers(m, dir, self, other, dst, c, np, local, out);
 }
 
 void nv_explain(struct nv_model *m, const struct nv_end *src, const struct nv_end *dst,

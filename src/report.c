@@ -444,6 +444,20 @@ static void nv_report_under(struct nv_buf *b, const struct nv_model *m, const st
     }
     if (p->kind != NV_PART_ISOLATED && p->w.local)
         nv_buf_printf(b, "%son one node", nw++ ? ", " : " (with the two pods ");
+    if (p->w.combo.order) {
+        /* the policies of one priority the plugin puts in another order than the model's */
+        const struct nv_policy **o = nv_xmalloc((m->ntiered + 1) * sizeof(*o));
+        size_t i, said = 0;
+        nv_explain_tier_order(m, p->w.combo.order, o);
+        for (i = 0; i < m->ntiered; i++)
+            if (o[i] != m->tiered[i])
+                nv_buf_printf(b, "%s%s",
+                              said++ ? ", "
+                              : nw++ ? ", the order "
+                                     : " (with the order ",
+                              o[i]->name);
+        free(o);
+    }
     if (nw)
         nv_buf_putc(b, ')');
 }
@@ -693,10 +707,14 @@ static void nv_condition_ipblock(struct nv_buf *b, const struct nv_cex *x)
 }
 
 /* What the pods' addresses or nodes must be for the witness to break the part. */
-static const char *nv_addr_phrase(const struct nv_part *p)
+static const char *nv_addr_phrase(const struct nv_model *m, const struct nv_part *p)
 {
-    return p->w.local ? "when the hostNetwork pod shares the other pod's node"
-                      : "for some addresses of the pods";
+    if (p->w.local)
+        return "when the hostNetwork pod shares the other pod's node";
+    return nv_explain_tier_orders(m) > 1
+               ? "for some addresses of the pods, or some order the network plugin gives "
+                 "same-priority policies"
+               : "for some addresses of the pods";
 }
 
 char *nv_report_condition(const struct nv_model *m, const struct nv_cex *x)
@@ -735,10 +753,10 @@ char *nv_report_condition(const struct nv_model *m, const struct nv_cex *x)
         else
             nv_buf_puts(&b, "refuted");
         if (addr)
-            nv_buf_printf(&b, "%s%s", whole ? "; otherwise " : " ", nv_addr_phrase(p));
+            nv_buf_printf(&b, "%s%s", whole ? "; otherwise " : " ", nv_addr_phrase(m, p));
     }
     if (holds && breaks == addr && nv_cube(&cond, p, breaks))
-        nv_buf_printf(&b, ", %s", nv_addr_phrase(p));
+        nv_buf_printf(&b, ", %s", nv_addr_phrase(m, p));
     if (addr && !m->profile.npod && p->w.combo.v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS &&
         !p->w.local)
         nv_buf_puts(&b, " (no pod CIDR given: --pod-cidr)");

@@ -21,6 +21,7 @@
 
 #include "netverify/buf.h"
 #include "netverify/escape.h"
+#include "netverify/explain.h"
 
 /* ---- vocabulary: the label keys and values selectors use ---- */
 
@@ -160,6 +161,10 @@ struct nv_smt {
     /* a rule of the cluster tiers has a 'networks' or 'nodes' peer: the pods' addresses
      * matter whatever the plugin does with ipBlocks */
     int tier_addr;
+    /* the orders the plugin may put same-priority cluster-tier policies in
+     * (nv_explain_tier_orders(); 'ord' picks one when there are several) */
+    size_t norders;
+    Z3_ast ord;
     size_t ncombos;
     struct nv_combo combos[NV_MAX_COMBOS];
     int sigma; /* pods' addresses or nodes can matter under some combination */
@@ -1015,8 +1020,9 @@ static Z3_ast nv_tier_ports(struct nv_smt *s, const struct nv_sym *d, const stru
  * 'np' (the NetworkPolicy tier and what follows it). Built from the last
  * rule up: ite(rule matches, its action, what comes after it).
  */
-static Z3_ast nv_tiers(struct nv_smt *s, enum nv_dir dir, const struct nv_sym *self,
-                       const struct nv_sym *other, const struct nv_sym *dst, Z3_ast np)
+static Z3_ast nv_tiers_in(struct nv_smt *s, const struct nv_policy **list, enum nv_dir dir,
+                          const struct nv_sym *self, const struct nv_sym *other,
+                          const struct nv_sym *dst, Z3_ast np)
 {
     const struct nv_model *m = s->m;
     enum nv_tier tier = np ? NV_TIER_ADMIN : NV_TIER_BASELINE;
@@ -1024,7 +1030,7 @@ static Z3_ast nv_tiers(struct nv_smt *s, enum nv_dir dir, const struct nv_sym *s
     size_t i = m->ntiered, r, k;
 
     while (i-- > 0 && !nv_late(s)) {
-        const struct nv_policy *p = m->tiered[i];
+        const struct nv_policy *p = list[i];
         Z3_ast g = next;
         if (p->tier != tier || !p->nrules[dir])
             continue;
@@ -1050,6 +1056,39 @@ static Z3_ast nv_tiers(struct nv_smt *s, enum nv_dir dir, const struct nv_sym *s
         next = Z3_mk_ite(s->ctx, nv_tier_subject(s, self, p), g, next);
     }
     return next;
+}
+
+/* The same in the order 'ord' picks, when the plugin may pick one (see nv_explain_tier_order()). */
+static Z3_ast nv_tiers(struct nv_smt *s, enum nv_dir dir, const struct nv_sym *self,
+                       const struct nv_sym *other, const struct nv_sym *dst, Z3_ast np)
+{
+    const struct nv_policy **list = nv_xmalloc((s->m->ntiered + 1) * sizeof(*list));
+    Z3_ast f = NULL;
+    size_t o = s->norders > 1 ? s->norders : 1;
+
+    while (o-- > 0) {
+        Z3_ast g;
+        nv_explain_tier_order(s->m, (unsigned)o, list);
+        g = nv_tiers_in(s, list, dir, self, other, dst, np);
+        f = f ? Z3_mk_ite(s->ctx, nv_eqn(s, s->ord, o, 8), g, f) : g;
+    }
+    free(list);
+    return f;
+}
+
+/* Formula f taken under every order the plugin may pick (ALL), or under some (ANY). */
+static Z3_ast nv_over_orders(struct nv_smt *s, Z3_ast f, enum nv_amode mode)
+{
+    struct nv_terms t = {NULL, 0, 0};
+    size_t o;
+
+    if (s->norders <= 1)
+        return f;
+    for (o = 0; o < s->norders; o++) {
+        Z3_ast to = nv_num(s, o, 8);
+        nv_terms_add(&t, Z3_substitute(s->ctx, f, 1, &s->ord, &to));
+    }
+    return mode == NV_AM_ALL ? nv_and(s, &t) : nv_or(s, &t);
 }
 
 /*
@@ -1352,7 +1391,12 @@ struct nv_smt *nv_smt_new_within(struct nv_model *m, const struct nv_claims *c, 
         s->np_free[NV_EGRESS] = nv_var(s, "", "networkpolicies_admit_egress", 0);
     }
     s->ncombos = nv_model_combos(m, s->combos);
-    s->sigma = s->tier_addr;
+    s->norders = nv_explain_tier_orders(m);
+    if (s->norders > 1) {
+        s->ord = nv_var(s, "", "tier_order", 8);
+        nv_axiom(s, Z3_mk_bvult(s->ctx, s->ord, nv_num(s, s->norders, 8)));
+    }
+    s->sigma = s->tier_addr || s->norders > 1;
     for (i = 0; i < s->ncombos; i++)
         s->sigma |=
             s->combos[i].v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS ||
@@ -1540,7 +1584,7 @@ static Z3_ast nv_at(struct nv_smt *s, Z3_ast f, const struct nv_combo *c)
 /* Whether the pods' addresses or nodes can matter under combination c. */
 static int nv_combo_sigma(const struct nv_smt *s, const struct nv_combo *c)
 {
-    return s->tier_addr || c->v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS ||
+    return s->tier_addr || s->norders > 1 || c->v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS ||
            (c->v[NV_B_HOSTNET] == NV_HOSTNET_NODE && nv_model_tells(s->m, NV_B_HOSTNET));
 }
 
@@ -1557,8 +1601,8 @@ static void nv_robust_formulas(struct nv_smt *s)
     if (s->any_c[0])
         return;
     if (s->sigma) {
-        any_f = nv_allowed(s, NV_AM_ANY);
-        all_f = nv_allowed(s, NV_AM_ALL);
+        any_f = nv_over_orders(s, nv_allowed(s, NV_AM_ANY), NV_AM_ANY);
+        all_f = nv_over_orders(s, nv_allowed(s, NV_AM_ALL), NV_AM_ALL);
     }
     for (i = 0; i < s->ncombos; i++) {
         const struct nv_combo *c = &s->combos[i];
@@ -1894,8 +1938,11 @@ static struct nv_combo nv_eval_combo(struct nv_smt *s, Z3_model model)
     struct nv_combo c;
     size_t i;
 
+    memset(&c, 0, sizeof(c));
     for (i = 0; i < NV_NBEHAVIOURS; i++)
         c.v[i] = (unsigned char)nv_eval(s, model, s->beh[i]);
+    if (s->ord)
+        c.order = (unsigned char)nv_eval(s, model, s->ord);
     return c;
 }
 

@@ -4,7 +4,9 @@
 # on workload pairs and ports ('reaches' / 'cannot reach' as the oracle's
 # rows say, and guardrails as its guardrails.json says) must all hold, and
 # with --cross-check the SMT and the set-algebra engines must agree on each.
-# Usage: check-tiers-claims.py NETVERIFY SEED N [--cross-check] [--keep DIR]
+# Usage: check-tiers-claims.py NETVERIFY SEED N [--reaches] [--ties] [--cross-check] [--keep DIR]
+# (--ties: clusters with same-priority policies; a port some orders allow and
+# others do not must make both claims on it 'depends')
 # SPDX-License-Identifier: Apache-2.0
 import json
 import os
@@ -43,16 +45,18 @@ def main():
     args = sys.argv[1:]
     cross = "--cross-check" in args
     reaches = "--reaches" in args
+    ties = "--ties" in args
     keep = None
     if "--keep" in args:
         keep = args[args.index("--keep") + 1]
         del args[args.index("--keep"):args.index("--keep") + 2]
-    args = [a for a in args if a not in ("--cross-check", "--reaches")]
+    args = [a for a in args if a not in ("--cross-check", "--reaches", "--ties")]
     nv, seed, n = args[0], int(args[1]), int(args[2])
     here = os.path.dirname(os.path.abspath(__file__))
     tmp = keep or tempfile.mkdtemp(prefix="nv-tiers-claims-")
     subprocess.run([sys.executable, os.path.join(here, "check-tiers.py"), "random", str(seed),
-                    str(n), tmp], check=True, stdout=subprocess.DEVNULL)
+                    str(n), tmp] + (["--ties"] if ties else []), check=True,
+                   stdout=subprocess.DEVNULL)
     rnd = random.Random(seed)
     total = bad = agree = 0
     for case in sorted(os.listdir(tmp)):
@@ -72,6 +76,13 @@ def main():
         if os.path.exists(gpath):
             for g in json.load(open(gpath))["guardrails"]:
                 guards[(g["src"], g["dst"])] = (parse_conns(g["always"]), parse_conns(g["never"]))
+        # pairs whose rows change with the order of same-priority policies (--ties): every
+        # order's row; a port allowed under some orders only makes both claims 'depends'
+        others = {}
+        dpath = os.path.join(d, "dependent.json")
+        if os.path.exists(dpath):
+            for g in json.load(open(dpath))["dependent"]:
+                others[(g["src"], g["dst"])] = [parse_conns(o) for o in g["other_orders"]]
         wls = sorted(kinds)
         claims = []
         for s in wls:
@@ -82,11 +93,21 @@ def main():
                 f = conns.get((s, t), parse_conns(""))
                 for proto, port in rnd.sample(PORTS, 3):
                     on = "%s/%d" % (proto.lower(), port)
+                    if (s, t) in others:
+                        seen = [g(proto, port) for g in [f] + others[(s, t)]]
+                        if all(seen) or not any(seen):
+                            verb = "reaches" if all(seen) else "cannot reach"
+                            claims.append("%s %s %s on %s" % (ref(s), verb, ref(t), on))
+                        else:
+                            claims.append("?%s reaches %s on %s" % (ref(s), ref(t), on))
+                            claims.append("?%s cannot reach %s on %s" % (ref(s), ref(t), on))
+                        continue  # guardrails.json is of the default order only
                     if not f(proto, port):
                         claims.append("%s cannot reach %s on %s" % (ref(s), ref(t), on))
                     elif reaches:
                         claims.append("%s reaches %s on %s" % (ref(s), ref(t), on))
-                    if (s, t) in guards:
+                    # guardrails.json is of the default order only: not with --ties
+                    if (s, t) in guards and not ties:
                         always, never = guards[(s, t)]
                         if always(proto, port):
                             claims.append("regardless of NetworkPolicies, %s reaches %s on %s"
@@ -110,7 +131,7 @@ def main():
                 fp.write(open(prof).read())
             fp.write("claims:\n")
             for c in claims:
-                fp.write("  - '%s'\n" % c.lstrip("!"))
+                fp.write("  - '%s'\n" % c.lstrip("!?"))
         cmd = [nv, "check", os.path.join(d, "cluster.yaml"), "--claims", cf, "--format", "json"]
         if cross:
             cmd.append("--cross-check")
@@ -124,13 +145,13 @@ def main():
             continue
         for c, res in zip(claims, rep):
             total += 1
-            want = "refuted" if c.startswith("!") else "holds"
+            want = {"!": "refuted", "?": "depends"}.get(c[0], "holds")
             got = res["verdict"]
             if got == want or (want == "refuted" and got == "depends"):
                 agree += 1
             else:
                 bad += 1
-                print("%s: %s: %s (want %s)" % (case, c.lstrip("!"), got, want))
+                print("%s: %s: %s (want %s)" % (case, c.lstrip("!?"), got, want))
         if r.returncode == 3:
             print("%s: exit 3: %s" % (case, r.stderr.strip()[-400:]))
             bad += 1

@@ -118,6 +118,19 @@ int nv_explain_peer(const struct nv_model *m, const struct nv_policy *pol, const
  */
 int nv_witness_place(struct nv_model *m, const struct nv_claim *c, enum nv_part_kind kind,
                      struct nv_witness *w);
+/* The most orders of same-priority cluster-tier policies decided under, one by one. */
+#define NV_TIER_MAX_ORDERS 64
+/*
+ * How many orders the network plugin may put the cluster-tier policies in:
+ * every permutation of each group of one tier and priority, times the two
+ * places of the BaselineAdminNetworkPolicy when a Baseline
+ * ClusterNetworkPolicy exists (the APIs order neither); 1 when nothing is
+ * left open, 0 when more than NV_TIER_MAX_ORDERS.
+ */
+size_t nv_explain_tier_orders(const struct nv_model *m);
+/* model.tiered in order number 'order' (0: as the model sorts it), into out (ntiered). */
+void nv_explain_tier_order(const struct nv_model *m, unsigned order, const struct nv_policy **out);
+
 /* Whether a rule of the cluster tiers looks at addresses (a 'networks' or 'nodes' peer). */
 int nv_explain_sees_addresses(const struct nv_model *m);
 /*
