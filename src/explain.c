@@ -71,7 +71,47 @@ int nv_explain_tier_subject(const struct nv_model *m, const struct nv_policy *po
            nv_selector_matches(pol->subject, &k->labels);
 }
 
-int nv_explain_tier_peer(const struct nv_model *m, const struct nv_peer *p, const struct nv_end *e)
+/* How many Node objects 'nodes' peer p selects. */
+static size_t nv_nodes_selected(const struct nv_model *m, const struct nv_peer *p)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < m->nnodes; i++)
+        n += nv_selector_matches(p->node_sel, &m->nodes[i].labels) != 0;
+    return n;
+}
+
+int nv_explain_maybe_peer(const struct nv_model *m, const struct nv_peer *p)
+{
+    size_t i, r, k, n;
+    int dir, idx = 0;
+
+    for (i = 0; i < m->ntiered; i++)
+        for (dir = 0; dir < 2; dir++)
+            for (r = 0; r < m->tiered[i]->nrules[dir]; r++)
+                for (k = 0; k < m->tiered[i]->rules[dir][r].npeers; k++) {
+                    const struct nv_peer *q = &m->tiered[i]->rules[dir][r].peers[k];
+                    if (q->kind == NV_PEER_DOMAINS ||
+                        (q->kind == NV_PEER_NODES &&
+                         (!m->nnodes || ((n = nv_nodes_selected(m, q)) && n < m->nnodes)))) {
+                        if (q == p)
+                            return idx;
+                        idx++;
+                    }
+                }
+    return p ? -1 : idx;
+}
+
+/* Whether the undecidable peer p holds an end, as combination c has it. */
+static int nv_maybe(const struct nv_model *m, const struct nv_peer *p, const struct nv_combo *c)
+{
+    int i = nv_explain_maybe_peer(m, p);
+
+    return i >= 0 && i < 32 && c && (c->maybe >> i & 1);
+}
+
+int nv_explain_tier_peer(const struct nv_model *m, const struct nv_peer *p, const struct nv_end *e,
+                         const struct nv_combo *c)
 {
     size_t i, j;
 
@@ -95,16 +135,27 @@ int nv_explain_tier_peer(const struct nv_model *m, const struct nv_peer *p, cons
                 return 0;
         return 1;
     case NV_PEER_NODES:
-        if (!e->external && (!e->has_ip || !m->classes[e->cls].hostnet))
-            return 0;
+        if (!e->external) {
+            /* a hostNetwork pod, on one of the nodes: which one is not known */
+            size_t n = nv_nodes_selected(m, p);
+            if (!m->classes[e->cls].hostnet || (m->nnodes && !n))
+                return 0;
+            return (m->nnodes && n == m->nnodes) || nv_maybe(m, p, c);
+        }
+        if (!m->nnodes) {
+            size_t a = nv_atoms_find(&m->atoms, &e->ip);
+            return a < m->atoms.n && (m->atomdom[a] & NV_DOM_NODE) && nv_maybe(m, p, c);
+        }
         for (i = 0; i < m->nnodes; i++)
             if (nv_selector_matches(p->node_sel, &m->nodes[i].labels))
                 for (j = 0; j < m->nodes[i].naddrs; j++)
                     if (!nv_ip_cmp(&m->nodes[i].addrs[j], &e->ip))
                         return 1;
         return 0;
+    case NV_PEER_DOMAINS:
+        return e->external && nv_maybe(m, p, c); /* what DNS answers */
     default:
-        return 0; /* domainNames: what DNS answers */
+        return 0;
     }
 }
 
@@ -198,8 +249,9 @@ void nv_explain_tier_order(const struct nv_model *m, unsigned order, const struc
  * first: their steps appended to out, what they allow added to *allowed,
  * what they pass to *passed; returns what no rule matched.
  */
-static uint32_t nv_tier_walk(struct nv_model *m, const struct nv_policy **order, enum nv_tier tier,
-                             enum nv_dir dir, const struct nv_end *self, const struct nv_end *other,
+static uint32_t nv_tier_walk(struct nv_model *m, const struct nv_policy **order,
+                             const struct nv_combo *c, enum nv_tier tier, enum nv_dir dir,
+                             const struct nv_end *self, const struct nv_end *other,
                              const struct nv_end *dst, uint32_t todo, uint32_t *allowed,
                              uint32_t *passed, struct nv_side *out, size_t *alloc)
 {
@@ -215,7 +267,7 @@ static uint32_t nv_tier_walk(struct nv_model *m, const struct nv_policy **order,
             const struct nv_peer *hit = NULL;
             uint32_t ports;
             for (k = 0; k < rule->npeers && !hit; k++)
-                if (nv_explain_tier_peer(m, &rule->peers[k], other))
+                if (nv_explain_tier_peer(m, &rule->peers[k], other, c))
                     hit = &rule->peers[k];
             if (!hit && !rule->all_peers && !rule->fail_closed)
                 continue;
@@ -257,7 +309,7 @@ static void nv_side_tiers(struct nv_model *m, enum nv_dir dir, const struct nv_e
     size_t alloc = 0;
 
     nv_explain_tier_order(m, c->order, order);
-    rest = nv_tier_walk(m, order, NV_TIER_ADMIN, dir, self, other, dst, NV_PORTS_ALL, &allowed,
+    rest = nv_tier_walk(m, order, c, NV_TIER_ADMIN, dir, self, other, dst, NV_PORTS_ALL, &allowed,
                         &passed, out, &alloc);
     out->passed = rest = nv_ports_union(pt, rest, passed);
     if (np != NV_NP_AS_IS) {
@@ -269,7 +321,7 @@ static void nv_side_tiers(struct nv_model *m, enum nv_dir dir, const struct nv_e
         allowed = nv_ports_union(pt, allowed, out->np_ports);
     } else {
         passed = NV_PORTS_NONE;
-        rest = nv_tier_walk(m, order, NV_TIER_BASELINE, dir, self, other, dst, rest, &allowed,
+        rest = nv_tier_walk(m, order, c, NV_TIER_BASELINE, dir, self, other, dst, rest, &allowed,
                             &passed, out, &alloc);
         allowed = nv_ports_union(pt, allowed, nv_ports_union(pt, rest, passed));
     }

@@ -444,6 +444,24 @@ static void nv_report_under(struct nv_buf *b, const struct nv_model *m, const st
     }
     if (p->kind != NV_PART_ISOLATED && p->w.local)
         nv_buf_printf(b, "%son one node", nw++ ? ", " : " (with the two pods ");
+    if (p->w.combo.maybe) {
+        /* the peers the manifests cannot decide, taken as holding the other end */
+        size_t i, r, j;
+        int dir;
+        for (i = 0; i < m->ntiered; i++)
+            for (dir = 0; dir < 2; dir++)
+                for (r = 0; r < m->tiered[i]->nrules[dir]; r++)
+                    for (j = 0; j < m->tiered[i]->rules[dir][r].npeers; j++) {
+                        const struct nv_peer *q = &m->tiered[i]->rules[dir][r].peers[j];
+                        int bit = nv_explain_maybe_peer(m, q);
+                        if (bit < 0 || bit >= 32 || !(p->w.combo.maybe >> bit & 1))
+                            continue;
+                        nv_buf_printf(b, "%s%s peer (", nw++ ? ", the " : " (with the ",
+                                      q->kind == NV_PEER_DOMAINS ? "domainNames" : "nodes");
+                        nv_report_loc(b, q->loc);
+                        nv_buf_puts(b, ") holding it");
+                    }
+    }
     if (p->w.combo.order) {
         /* the policies of one priority the plugin puts in another order than the model's */
         const struct nv_policy **o = nv_xmalloc((m->ntiered + 1) * sizeof(*o));
@@ -711,6 +729,9 @@ static const char *nv_addr_phrase(const struct nv_model *m, const struct nv_part
 {
     if (p->w.local)
         return "when the hostNetwork pod shares the other pod's node";
+    if (nv_explain_maybe_peer(m, NULL))
+        return "for some addresses of the pods, or some answer the manifests cannot give "
+               "(what a domain name resolves to, which node a pod runs on, the Node objects)";
     return nv_explain_tier_orders(m) > 1
                ? "for some addresses of the pods, or some order the network plugin gives "
                  "same-priority policies"

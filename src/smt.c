@@ -165,6 +165,9 @@ struct nv_smt {
      * (nv_explain_tier_orders(); 'ord' picks one when there are several) */
     size_t norders;
     Z3_ast ord;
+    /* peers the manifests cannot decide (nv_explain_maybe_peer()): one variable each */
+    size_t nmaybe;
+    Z3_ast *maybe;
     size_t ncombos;
     struct nv_combo combos[NV_MAX_COMBOS];
     int sigma; /* pods' addresses or nodes can matter under some combination */
@@ -955,8 +958,41 @@ static Z3_ast nv_in_nodes(struct nv_smt *s, const struct nv_sym *e, const struct
             nv_terms_add(&any, nv_in_iprange(s, e, &r, 1));
         }
     }
-    /* a node's address is an external one, or a hostNetwork pod's */
-    return nv_and2(s, nv_or2(s, Z3_mk_not(s->ctx, e->pod), e->hn), nv_or(s, &any));
+    return nv_or(s, &any);
+}
+
+/* Whether undecidable peer p holds the other end: free (nv_explain_maybe_peer()). */
+static Z3_ast nv_maybe(struct nv_smt *s, const struct nv_peer *p)
+{
+    int i = nv_explain_maybe_peer(s->m, p);
+
+    return i >= 0 && (size_t)i < s->nmaybe ? s->maybe[i] : nv_false(s);
+}
+
+static Z3_ast nv_in_domain(struct nv_smt *s, const struct nv_sym *e, int dom);
+
+/*
+ * 'nodes' peer p holds endpoint e: an external address of a selected node (of
+ * a node, maybe, without Node objects), a hostNetwork pod when every node is
+ * selected (when some are, maybe: its node is not known).
+ */
+static Z3_ast nv_nodes_peer(struct nv_smt *s, const struct nv_sym *e, const struct nv_peer *p)
+{
+    const struct nv_model *m = s->m;
+    Z3_ast ext, pod;
+    size_t i, n = 0;
+
+    for (i = 0; i < m->nnodes; i++)
+        n += nv_selector_matches(p->node_sel, &m->nodes[i].labels) != 0;
+    if (!m->nnodes) {
+        ext = nv_and2(s, nv_in_domain(s, e, NV_DOM_NODE), nv_maybe(s, p));
+        pod = nv_maybe(s, p);
+    } else {
+        ext = nv_in_nodes(s, e, p);
+        pod = n == m->nnodes ? nv_true(s) : n ? nv_maybe(s, p) : nv_false(s);
+    }
+    return nv_or2(s, nv_and2(s, Z3_mk_not(s->ctx, e->pod), ext),
+                  nv_and2(s, nv_and2(s, e->pod, e->hn), pod));
 }
 
 /*
@@ -980,7 +1016,9 @@ static Z3_ast nv_tier_peer(struct nv_smt *s, const struct nv_sym *e, const struc
     case NV_PEER_IPBLOCK:
         return nv_in_ipblock(s, e, p);
     case NV_PEER_NODES:
-        return nv_in_nodes(s, e, p);
+        return nv_nodes_peer(s, e, p);
+    case NV_PEER_DOMAINS:
+        return nv_and2(s, Z3_mk_not(s->ctx, e->pod), nv_maybe(s, p));
     default:
         return nv_false(s);
     }
@@ -1082,6 +1120,18 @@ static Z3_ast nv_over_orders(struct nv_smt *s, Z3_ast f, enum nv_amode mode)
     struct nv_terms t = {NULL, 0, 0};
     size_t o;
 
+    if (s->nmaybe && s->nmaybe <= NV_TIER_MAX_MAYBE) {
+        /* and every way the undecidable peers may go */
+        struct nv_terms u = {NULL, 0, 0};
+        size_t bits, i;
+        Z3_ast to[NV_TIER_MAX_MAYBE];
+        for (bits = 0; bits < (size_t)1 << s->nmaybe; bits++) {
+            for (i = 0; i < s->nmaybe; i++)
+                to[i] = nv_bool(s, (int)(bits >> i & 1));
+            nv_terms_add(&u, Z3_substitute(s->ctx, f, (unsigned)s->nmaybe, s->maybe, to));
+        }
+        f = mode == NV_AM_ALL ? nv_and(s, &u) : nv_or(s, &u);
+    }
     if (s->norders <= 1)
         return f;
     for (o = 0; o < s->norders; o++) {
@@ -1396,7 +1446,16 @@ struct nv_smt *nv_smt_new_within(struct nv_model *m, const struct nv_claims *c, 
         s->ord = nv_var(s, "", "tier_order", 8);
         nv_axiom(s, Z3_mk_bvult(s->ctx, s->ord, nv_num(s, s->norders, 8)));
     }
-    s->sigma = s->tier_addr || s->norders > 1;
+    s->nmaybe = (size_t)nv_explain_maybe_peer(m, NULL);
+    if (s->nmaybe > 32)
+        s->nmaybe = 32; /* the others hold nothing (nv_maybe()) */
+    s->maybe = nv_xcalloc(s->nmaybe + 1, sizeof(*s->maybe));
+    for (i = 0; i < s->nmaybe; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "peer_maybe_%zu", i);
+        s->maybe[i] = nv_var(s, "", name, 0);
+    }
+    s->sigma = s->tier_addr || s->norders > 1 || s->nmaybe;
     for (i = 0; i < s->ncombos; i++)
         s->sigma |=
             s->combos[i].v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS ||
@@ -1482,6 +1541,7 @@ void nv_smt_free(struct nv_smt *s)
     free(s->nps);
     nv_sym_release(s, &s->s);
     nv_sym_release(s, &s->d);
+    free(s->maybe);
     free(s->axioms);
     free(s);
 }
@@ -1584,7 +1644,8 @@ static Z3_ast nv_at(struct nv_smt *s, Z3_ast f, const struct nv_combo *c)
 /* Whether the pods' addresses or nodes can matter under combination c. */
 static int nv_combo_sigma(const struct nv_smt *s, const struct nv_combo *c)
 {
-    return s->tier_addr || s->norders > 1 || c->v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS ||
+    return s->tier_addr || s->norders > 1 || s->nmaybe ||
+           c->v[NV_B_IPBLOCK_PODS] == NV_IPBLOCK_MATCHES_PODS ||
            (c->v[NV_B_HOSTNET] == NV_HOSTNET_NODE && nv_model_tells(s->m, NV_B_HOSTNET));
 }
 
@@ -1943,6 +2004,8 @@ static struct nv_combo nv_eval_combo(struct nv_smt *s, Z3_model model)
         c.v[i] = (unsigned char)nv_eval(s, model, s->beh[i]);
     if (s->ord)
         c.order = (unsigned char)nv_eval(s, model, s->ord);
+    for (i = 0; i < s->nmaybe; i++)
+        c.maybe |= (uint32_t)nv_eval(s, model, s->maybe[i]) << i;
     return c;
 }
 

@@ -97,7 +97,8 @@ void nv_flow_why_release(struct nv_flow_why *w);
 
 /* Whether peer p of a rule of cluster-tier policy pol holds end e (its address, when it has one).
  */
-int nv_explain_tier_peer(const struct nv_model *m, const struct nv_peer *p, const struct nv_end *e);
+int nv_explain_tier_peer(const struct nv_model *m, const struct nv_peer *p, const struct nv_end *e,
+                         const struct nv_combo *c);
 /* Whether cluster-tier policy pol selects end e (a pod, never a hostNetwork one). */
 int nv_explain_tier_subject(const struct nv_model *m, const struct nv_policy *pol,
                             const struct nv_end *e);
@@ -130,6 +131,18 @@ int nv_witness_place(struct nv_model *m, const struct nv_claim *c, enum nv_part_
 size_t nv_explain_tier_orders(const struct nv_model *m);
 /* model.tiered in order number 'order' (0: as the model sorts it), into out (ntiered). */
 void nv_explain_tier_order(const struct nv_model *m, unsigned order, const struct nv_policy **out);
+
+/* The most peers the manifests cannot decide, decided both ways one by one. */
+#define NV_TIER_MAX_MAYBE 6
+/*
+ * Peers of the cluster tiers whose holding the other end the manifests cannot
+ * decide: 'domainNames' toward an external address, 'nodes' without Node
+ * objects toward a node's address, 'nodes' selecting some of the Node objects
+ * toward a hostNetwork pod (which node it runs on is not known). Returns the
+ * index of p among them (bit p of a combination's 'maybe'), or -1; with p ==
+ * NULL, how many there are.
+ */
+int nv_explain_maybe_peer(const struct nv_model *m, const struct nv_peer *p);
 
 /* Whether a rule of the cluster tiers looks at addresses (a 'networks' or 'nodes' peer). */
 int nv_explain_sees_addresses(const struct nv_model *m);

@@ -12,6 +12,7 @@
 #define NETVERIFY_PROFILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "netverify/diag.h"
 #include "netverify/ip.h"
@@ -63,6 +64,9 @@ struct nv_combo {
      * leave open (see nv_explain_tier_order()): 0 is the model's; a witness of the SMT
      * engine may carry another */
     unsigned char order;
+    /* which cluster-tier peers the manifests cannot decide hold the other end of a witness
+     * (bit i: peer i of nv_explain_maybe_peer()) */
+    uint32_t maybe;
 };
 
 /*
