@@ -505,8 +505,38 @@ static void nv_side_values(struct nv_model *m, struct nv_witness *w, enum nv_dir
     }
 }
 
+static int nv_witness_place_at(struct nv_model *m, const struct nv_claim *c,
+                               enum nv_part_kind kind, struct nv_witness *w);
+
 int nv_witness_place(struct nv_model *m, const struct nv_claim *c, enum nv_part_kind kind,
                      struct nv_witness *w)
+{
+    size_t norders = nv_explain_tier_orders(m), nmaybe = (size_t)nv_explain_maybe_peer(m, NULL);
+    size_t o, b;
+    struct nv_combo given = w->combo;
+
+    if (nv_witness_place_at(m, c, kind, w) == 0)
+        return 0;
+    /* a witness of the set-algebra engine does not say which order of same-priority
+     * policies, nor which way an undecidable peer, it is a flow under: find one */
+    if (norders < 1)
+        norders = 1;
+    if (nmaybe > NV_TIER_MAX_MAYBE)
+        nmaybe = NV_TIER_MAX_MAYBE;
+    for (o = 0; o < norders; o++)
+        for (b = 0; b < (size_t)1 << nmaybe; b++) {
+            w->combo = given;
+            w->combo.order = (unsigned char)o;
+            w->combo.maybe = (uint32_t)b;
+            if (nv_witness_place_at(m, c, kind, w) == 0)
+                return 0;
+        }
+    w->combo = given;
+    return -1;
+}
+
+static int nv_witness_place_at(struct nv_model *m, const struct nv_claim *c,
+                               enum nv_part_kind kind, struct nv_witness *w)
 {
     enum nv_np np = nv_explain_np_of(c, kind);
     struct nv_ports *pt = &m->ports;
