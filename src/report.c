@@ -186,7 +186,16 @@ static void nv_report_baseline(struct nv_buf *b, const struct nv_model *m, const
                                const char *dir, enum nv_proto proto, unsigned port)
 {
     const struct nv_tstep *st = nv_side_step(m, s, NV_TIER_BASELINE, proto, port);
+    size_t i;
 
+    for (i = 0; i < m->ntiered && m->tiered[i]->tier != NV_TIER_BASELINE; i++)
+        ;
+    if (i == m->ntiered) {
+        /* no Baseline tier at all: as without the tiers */
+        nv_buf_printf(b, "not isolated for %s: no NetworkPolicy with %s selects it", dir,
+                      dir[0] == 'e' ? "Egress" : "Ingress");
+        return;
+    }
     nv_buf_printf(b, "no NetworkPolicy with %s selects it, so the Baseline tier decides: ",
                   dir[0] == 'e' ? "Egress" : "Ingress");
     if (!st) {
@@ -326,9 +335,10 @@ void nv_report_because(const struct nv_model *m, const struct nv_cex *x, char **
                 continue;
             }
             if (s->np_free) {
-                nv_buf_puts(&b, s->np_free == NV_NP_OPEN
-                                    ? "no admin rule denies it, so a NetworkPolicy may admit it"
-                                    : "no admin rule accepts it, so a NetworkPolicy may block it");
+                nv_buf_puts(&b,
+                            s->np_free == NV_NP_OPEN
+                                ? "no admin policy denies it, so a NetworkPolicy may admit it"
+                                : "no admin policy accepts it, so a NetworkPolicy may block it");
             } else if (!s->isolated) {
                 nv_report_baseline(&b, m, s, dir, proto, port);
             } else if (cs->hit) {
