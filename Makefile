@@ -122,6 +122,8 @@ golden: $(NV)
 		tests/golden/check-hostile-text/claims.yaml
 	@$(PYTHON) tests/check-emit.py $(NV) tests/golden/ipv6-text/cluster.yaml \
 		tests/golden/ipv6-check/claims.yaml
+	@$(PYTHON) tests/check-tiers-claims.py $(NV) 2 30 --reaches
+	@$(PYTHON) tests/check-tiers-claims.py $(NV) 5 30 --reaches --ties
 	@sh tests/check-dot.sh $(NV)
 	@$(PYTHON) tests/check-injection.py $(NV)
 	@$(PYTHON) tests/check-diff.py $(NV) 150
