@@ -23,11 +23,23 @@ static int nv_is_node(const struct nv_model *m, const struct nv_end *e, const st
     return !e->external && m->classes[e->cls].hostnet && c->v[NV_B_HOSTNET] == NV_HOSTNET_NODE;
 }
 
+/* Whether address a is in ipBlock p: its cidr, none of its excepts. */
+static int nv_ipblock_holds(const struct nv_peer *p, const struct nv_ip *a)
+{
+    size_t i;
+
+    if (!nv_iprange_has(&p->cidr, a))
+        return 0;
+    for (i = 0; i < p->nexcept; i++)
+        if (nv_iprange_has(&p->except[i], a))
+            return 0;
+    return 1;
+}
+
 int nv_explain_peer(const struct nv_model *m, const struct nv_policy *pol, const struct nv_peer *p,
                     const struct nv_end *e, const struct nv_combo *c)
 {
     struct nv_combo first[NV_MAX_COMBOS];
-    size_t i;
 
     if (!c) {
         nv_model_combos(m, first);
@@ -37,12 +49,7 @@ int nv_explain_peer(const struct nv_model *m, const struct nv_policy *pol, const
         /* a pod's (or node's) address counts only when the plugin matches it */
         if (!e->external && (!e->has_ip || c->v[NV_B_IPBLOCK_PODS] != NV_IPBLOCK_MATCHES_PODS))
             return 0;
-        if (!nv_iprange_has(&p->cidr, &e->ip))
-            return 0;
-        for (i = 0; i < p->nexcept; i++)
-            if (nv_iprange_has(&p->except[i], &e->ip))
-                return 0;
-        return 1;
+        return nv_ipblock_holds(p, &e->ip);
     }
     if (e->external || nv_is_node(m, e, c))
         return 0;
@@ -128,12 +135,7 @@ int nv_explain_tier_peer(const struct nv_model *m, const struct nv_peer *p, cons
         /* every address in it, a pod's (or its node's) too */
         if (!e->external && !e->has_ip)
             return 0;
-        if (!nv_iprange_has(&p->cidr, &e->ip))
-            return 0;
-        for (i = 0; i < p->nexcept; i++)
-            if (nv_iprange_has(&p->except[i], &e->ip))
-                return 0;
-        return 1;
+        return nv_ipblock_holds(p, &e->ip);
     case NV_PEER_NODES:
         if (!e->external) {
             /* a hostNetwork pod, on one of the nodes: which one is not known */
@@ -505,8 +507,8 @@ static void nv_side_values(struct nv_model *m, struct nv_witness *w, enum nv_dir
     }
 }
 
-static int nv_witness_place_at(struct nv_model *m, const struct nv_claim *c,
-                               enum nv_part_kind kind, struct nv_witness *w);
+static int nv_witness_place_at(struct nv_model *m, const struct nv_claim *c, enum nv_part_kind kind,
+                               struct nv_witness *w);
 
 int nv_witness_place(struct nv_model *m, const struct nv_claim *c, enum nv_part_kind kind,
                      struct nv_witness *w)
@@ -535,8 +537,8 @@ int nv_witness_place(struct nv_model *m, const struct nv_claim *c, enum nv_part_
     return -1;
 }
 
-static int nv_witness_place_at(struct nv_model *m, const struct nv_claim *c,
-                               enum nv_part_kind kind, struct nv_witness *w)
+static int nv_witness_place_at(struct nv_model *m, const struct nv_claim *c, enum nv_part_kind kind,
+                               struct nv_witness *w)
 {
     enum nv_np np = nv_explain_np_of(c, kind);
     struct nv_ports *pt = &m->ports;
