@@ -908,10 +908,11 @@ static void nv_direction(struct nv_smt *s, enum nv_dir dir, const struct nv_sym 
         Z3_ast np = nv_and2(s, self->podsel, *iso);
         Z3_ast admits = nv_or2(s, nv_or(s, &allows), local ? local : nv_false(s));
         if (s->guard)
-            np = nv_and2(s, Z3_mk_not(s->ctx, s->guard), np);
-        np = Z3_mk_ite(s->ctx, np, admits, nv_tiers(s, dir, self, other, dst, NULL));
+            np = nv_and2(s, nv_k(s, Z3_mk_not(s->ctx, s->guard)), np);
+        np = nv_k(s, Z3_mk_ite(s->ctx, np, admits, nv_tiers(s, dir, self, other, dst, NULL)));
         if (s->guard)
-            np = Z3_mk_ite(s->ctx, nv_and2(s, s->guard, self->podsel), s->np_free[dir], np);
+            np =
+                nv_k(s, Z3_mk_ite(s->ctx, nv_and2(s, s->guard, self->podsel), s->np_free[dir], np));
         *allow = nv_tiers(s, dir, self, other, dst, np);
         return;
     }
@@ -936,7 +937,7 @@ static Z3_ast nv_tier_subject(struct nv_smt *s, const struct nv_sym *e, const st
     struct nv_terms t = {NULL, 0, 0};
 
     nv_terms_add(&t, e->pod);
-    nv_terms_add(&t, Z3_mk_not(s->ctx, e->hn));
+    nv_terms_add(&t, nv_k(s, Z3_mk_not(s->ctx, e->hn)));
     nv_terms_add(&t, nv_sel(s, e, p->subject_ns, 1));
     nv_terms_add(&t, nv_sel(s, e, p->subject, 0));
     return nv_and(s, &t);
@@ -991,7 +992,7 @@ static Z3_ast nv_nodes_peer(struct nv_smt *s, const struct nv_sym *e, const stru
         ext = nv_in_nodes(s, e, p);
         pod = n == m->nnodes ? nv_true(s) : n ? nv_maybe(s, p) : nv_false(s);
     }
-    return nv_or2(s, nv_and2(s, Z3_mk_not(s->ctx, e->pod), ext),
+    return nv_or2(s, nv_and2(s, nv_k(s, Z3_mk_not(s->ctx, e->pod)), ext),
                   nv_and2(s, nv_and2(s, e->pod, e->hn), pod));
 }
 
@@ -1008,7 +1009,7 @@ static Z3_ast nv_tier_peer(struct nv_smt *s, const struct nv_sym *e, const struc
     switch (p->kind) {
     case NV_PEER_PODS:
         nv_terms_add(&t, e->pod);
-        nv_terms_add(&t, Z3_mk_not(s->ctx, e->hn));
+        nv_terms_add(&t, nv_k(s, Z3_mk_not(s->ctx, e->hn)));
         nv_terms_add(&t, nv_sel(s, e, p->ns_sel, 1));
         if (p->pod_sel)
             nv_terms_add(&t, nv_sel(s, e, p->pod_sel, 0));
@@ -1018,7 +1019,7 @@ static Z3_ast nv_tier_peer(struct nv_smt *s, const struct nv_sym *e, const struc
     case NV_PEER_NODES:
         return nv_nodes_peer(s, e, p);
     case NV_PEER_DOMAINS:
-        return nv_and2(s, Z3_mk_not(s->ctx, e->pod), nv_maybe(s, p));
+        return nv_and2(s, nv_k(s, Z3_mk_not(s->ctx, e->pod)), nv_maybe(s, p));
     default:
         return nv_false(s);
     }
@@ -1089,9 +1090,9 @@ static Z3_ast nv_tiers_in(struct nv_smt *s, const struct nv_policy **list, enum 
             act = rule->fail_closed || rule->action == NV_ACTION_DENY ? nv_false(s)
                   : rule->action == NV_ACTION_ALLOW                   ? nv_true(s)
                                                                       : (np ? np : nv_true(s));
-            g = Z3_mk_ite(s->ctx, match, act, g);
+            g = nv_k(s, Z3_mk_ite(s->ctx, match, act, g));
         }
-        next = Z3_mk_ite(s->ctx, nv_tier_subject(s, self, p), g, next);
+        next = nv_k(s, Z3_mk_ite(s->ctx, nv_tier_subject(s, self, p), g, next));
     }
     return next;
 }
@@ -1108,7 +1109,7 @@ static Z3_ast nv_tiers(struct nv_smt *s, enum nv_dir dir, const struct nv_sym *s
         Z3_ast g;
         nv_explain_tier_order(s->m, (unsigned)o, list);
         g = nv_tiers_in(s, list, dir, self, other, dst, np);
-        f = f ? Z3_mk_ite(s->ctx, nv_eqn(s, s->ord, o, 8), g, f) : g;
+        f = f ? nv_k(s, Z3_mk_ite(s->ctx, nv_eqn(s, s->ord, o, 8), g, f)) : g;
     }
     free(list);
     return f;
@@ -1128,7 +1129,7 @@ static Z3_ast nv_over_orders(struct nv_smt *s, Z3_ast f, enum nv_amode mode)
         for (bits = 0; bits < (size_t)1 << s->nmaybe; bits++) {
             for (i = 0; i < s->nmaybe; i++)
                 to[i] = nv_bool(s, (int)(bits >> i & 1));
-            nv_terms_add(&u, Z3_substitute(s->ctx, f, (unsigned)s->nmaybe, s->maybe, to));
+            nv_terms_add(&u, nv_k(s, Z3_substitute(s->ctx, f, (unsigned)s->nmaybe, s->maybe, to)));
         }
         f = mode == NV_AM_ALL ? nv_and(s, &u) : nv_or(s, &u);
     }
@@ -1136,7 +1137,7 @@ static Z3_ast nv_over_orders(struct nv_smt *s, Z3_ast f, enum nv_amode mode)
         return f;
     for (o = 0; o < s->norders; o++) {
         Z3_ast to = nv_num(s, o, 8);
-        nv_terms_add(&t, Z3_substitute(s->ctx, f, 1, &s->ord, &to));
+        nv_terms_add(&t, nv_k(s, Z3_substitute(s->ctx, f, 1, &s->ord, &to)));
     }
     return mode == NV_AM_ALL ? nv_and(s, &t) : nv_or(s, &t);
 }
@@ -1203,11 +1204,11 @@ static Z3_ast nv_over_atoms(struct nv_smt *s, const struct nv_sym *e, Z3_ast f, 
                 from[n] = e->v6;
                 to[n++] = nv_bool(s, fam == NV_IPV6);
             }
-            nv_terms_add(&t, Z3_substitute(s->ctx, f, n, from, to));
+            nv_terms_add(&t, nv_k(s, Z3_substitute(s->ctx, f, n, from, to)));
         }
         dom[k] = mode == NV_AM_ALL ? nv_and(s, &t) : nv_or(s, &t);
     }
-    return Z3_mk_ite(s->ctx, e->pod, nv_by_hn(s, e, dom[1], dom[0]), f);
+    return nv_k(s, Z3_mk_ite(s->ctx, e->pod, nv_by_hn(s, e, dom[1], dom[0]), f));
 }
 
 static Z3_ast nv_allowed(struct nv_smt *s, enum nv_amode mode)
@@ -1444,7 +1445,7 @@ struct nv_smt *nv_smt_new_within(struct nv_model *m, const struct nv_claims *c, 
     s->norders = nv_explain_tier_orders(m);
     if (s->norders > 1) {
         s->ord = nv_var(s, "", "tier_order", 8);
-        nv_axiom(s, Z3_mk_bvult(s->ctx, s->ord, nv_num(s, s->norders, 8)));
+        nv_axiom(s, nv_k(s, Z3_mk_bvult(s->ctx, s->ord, nv_num(s, s->norders, 8))));
     }
     s->nmaybe = (size_t)nv_explain_maybe_peer(m, NULL);
     if (s->nmaybe > 32)
