@@ -60,7 +60,7 @@ TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
 NV := $(BUILD)/netverify
 
-.PHONY: all run deps check check-san unit golden corpus conformance errors bench valgrind format format-check \
+.PHONY: all run deps check check-san unit golden corpus conformance errors tiers bench valgrind format format-check \
 	lint install uninstall clean help tools
 .PHONY: fuzz fuzz-build fuzz-regress hostile valgrind-quick
 .SECONDARY:
@@ -139,13 +139,27 @@ CORPUS_HINT = no corpus at $(CORPUS): run them with 'make check CORPUS=DIR', DIR
 
 corpus: $(NV)
 	@if [ -f $(CORPUS)/index.json ] || [ -d $(CORPUS)/errors ]; then \
-		$(MAKE) --no-print-directory conformance errors; \
-	else echo "conformance, errors: skipped: $(CORPUS_HINT)"; fi
+		$(MAKE) --no-print-directory conformance errors tiers; \
+	else echo "conformance, errors, tiers: skipped: $(CORPUS_HINT)"; fi
 
 conformance: $(NV)
 	@if [ -f $(CORPUS)/index.json ]; then \
 		$(PYTHON) tests/conformance.py $(NV) $(CORPUS); \
 	else echo "conformance: skipped: $(CORPUS_HINT)"; fi
+
+# The policy tiers against tests/check-tiers.py, an evaluator written from the API's text: the
+# conformance-derived and hand-made cases, and fixed-seed random clusters (with and without
+# same-priority ties). It compares through the corpus's normalize.py.
+tiers: $(NV)
+	@if [ -f $(CORPUS)/normalize.py ]; then \
+		d=$$(mktemp -d) && \
+		CORPUS=$(CORPUS) $(PYTHON) tests/check-tiers.py conformance --netverify $(NV) && \
+		CORPUS=$(CORPUS) $(PYTHON) tests/check-tiers.py conformance tests/tiers-cases \
+			--netverify $(NV) && \
+		CORPUS=$(CORPUS) $(PYTHON) tests/check-tiers.py random 1 25 $$d/a --netverify $(NV) && \
+		CORPUS=$(CORPUS) $(PYTHON) tests/check-tiers.py random 2 25 $$d/b --ties \
+			--netverify $(NV); rc=$$?; rm -rf $$d; exit $$rc; \
+	else echo "tiers: skipped: $(CORPUS_HINT)"; fi
 
 # The bad-input corpus: every case must pass (tests/errors.py lists the few that Kubernetes accepts).
 errors: $(NV)

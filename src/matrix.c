@@ -146,6 +146,9 @@ struct nv_mx {
     /* nv_bits_compat() by (egress rule, ingress rule's port set): open addressing */
     uint64_t *ckey, *cval;
     size_t ncompat, compatcap;
+    /* the cluster policy tiers (model.tiered), NULL when there are none: see "policy tiers" */
+    struct nv_tiers *t;
+    uint32_t *tsure_atoms; /* scratch: what every address allows toward / from each atom */
 };
 
 /* ---- distinct peer sets ---- */
@@ -601,6 +604,7 @@ static struct nv_mx *nv_mx_new(struct nv_model *m, const struct nv_combo *combo,
     x->sure = nv_xmalloc((x->ncls + 1) * sizeof(*x->sure));
     x->acc = nv_xmalloc((2 * x->natoms + 1) * sizeof(*x->acc));
     x->atoms_scratch = nv_xmalloc((x->natoms + 1) * sizeof(*x->atoms_scratch));
+    x->tsure_atoms = nv_xmalloc((x->natoms + 1) * sizeof(*x->tsure_atoms));
     /* classes are numbered namespace by namespace (nv_model_finish) */
     for (i = 0; i < x->ncls; i++) {
         unsigned ns = m->classes[i].ns;
@@ -715,6 +719,7 @@ static void nv_mx_free(struct nv_mx *x)
     free(x->ing);
     free(x->res);
     free(x->atoms_scratch);
+    free(x->tsure_atoms);
     free(x);
 }
 
@@ -754,7 +759,8 @@ static uint32_t nv_mx_rule_ports_ext(const struct nv_rule *r)
 
 /* ---- rows ---- */
 
-static void nv_mx_to_atoms(struct nv_mx *x, uint32_t s, uint32_t *to_atoms)
+/* Egress of class s toward every external atom, NetworkPolicies alone. */
+static void nv_np_to_atoms(struct nv_mx *x, uint32_t s, uint32_t *to_atoms)
 {
     struct nv_ports *pt = &x->m->ports;
     size_t d, i, k, e;
@@ -982,6 +988,619 @@ static unsigned nv_pair_fams(const struct nv_mx *x, uint32_t s, uint32_t d)
     return NV_DOM_FAMS(m, NV_CLASS_DOM(m, s)) & NV_DOM_FAMS(m, NV_CLASS_DOM(m, d));
 }
 
+/* ---- policy tiers ---- */
+
+/*
+ * The cluster tiers (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+ * ClusterNetworkPolicy; policy.h) decide each direction of a flow before and
+ * after the NetworkPolicies: the Admin tier's policies in order, rules in
+ * order, the first matching rule deciding (Allow, Deny, or Pass to the next
+ * tier); then the NetworkPolicies when one isolates the pod for that
+ * direction, else the Baseline tier; then allowed. The walk is over port
+ * sets: what each outcome may get (docs/semantics.md, "Policy tiers").
+ *
+ * What is not known exactly widens the outcomes a port may get, never
+ * narrows them: a peer that may or may not hold the other end (a 'networks'
+ * CIDR holding part of the pod addresses, a 'nodes' peer without Node
+ * objects, 'domainNames'). What every such case allows is 'sure', what some
+ * allows 'poss', as for the behaviours and addresses the rest of the engine
+ * decides under.
+ *
+ * Policies of one tier at one priority, and the BaselineAdminNetworkPolicy
+ * against Baseline ClusterNetworkPolicies, come in an order the plugin picks:
+ * the engine decides every flow under each such order (at most
+ * NV_TIER_MAX_ORDERS; the plugin picks one for every flow, so a flow is
+ * allowed under some order when both its directions are under that one). With
+ * more orders than that, a tie is walked with each policy possibly first, per
+ * port and direction: wider, never narrower.
+ */
+#define NV_TIER_MAX_ORDERS 64
+#define NV_MATCH_NO 0
+#define NV_MATCH_MAYBE 1
+#define NV_MATCH_SURE 2
+
+/* One rule of a tiered policy: whether its peers hold each class and atom. */
+struct nv_trule {
+    const struct nv_rule *r;
+    unsigned char *cm; /* per class and family, [2 * cls + fam] */
+    unsigned char *am; /* per atom */
+    uint32_t *cache;   /* named ports by port signature, UINT32_MAX = not yet */
+};
+
+struct nv_tpol {
+    const struct nv_policy *p;
+    struct nv_trule *rules[2]; /* by enum nv_dir */
+};
+
+struct nv_tiers {
+    size_t npol;
+    struct nv_tpol *pol;    /* model.tiered, in its order */
+    struct nv_u32s *admin;  /* per class: the Admin tier policies selecting it, in order */
+    struct nv_u32s *base;   /* per class: the Baseline tier policies selecting it, in order */
+    struct nv_u32s *base2;  /* per class: the same with the BaselineAdminNetworkPolicy first
+                             * (n == 0 when that order is the same) */
+    size_t ncls, nportsigs; /* for the caches */
+    /* the orders the plugin may pick (0: too many, ties widened): per order, each
+     * policy's rank among those of its tier and priority, and where the
+     * BaselineAdminNetworkPolicy goes (1: first) */
+    size_t norders;
+    uint32_t *rank; /* [order * npol + policy] */
+    unsigned char banp_first[NV_TIER_MAX_ORDERS];
+};
+
+/* Whether policy p (of the tiers) selects class c: never a hostNetwork pod. */
+static int nv_tier_selects(const struct nv_model *m, const struct nv_policy *p, size_t c)
+{
+    const struct nv_class *k = &m->classes[c];
+
+    return !k->hostnet && nv_selector_matches_interned(p->subject_ns, &m->ns[k->ns].labels) &&
+           nv_selector_matches_interned(p->subject, &k->labels);
+}
+
+/* Whether a 'namespaces' or 'pods' peer of the tiers holds class c: never a hostNetwork pod. */
+static int nv_tier_peer_holds(const struct nv_model *m, const struct nv_peer *p, size_t c)
+{
+    const struct nv_class *k = &m->classes[c];
+
+    return !k->hostnet && nv_selector_matches_interned(p->ns_sel, &m->ns[k->ns].labels) &&
+           (!p->pod_sel || nv_selector_matches_interned(p->pod_sel, &k->labels));
+}
+
+/* How many Node objects a 'nodes' peer selects. */
+static size_t nv_tier_nodes(const struct nv_model *m, const struct nv_peer *p)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < m->nnodes; i++)
+        n += nv_selector_matches(p->node_sel, &m->nodes[i].labels) != 0;
+    return n;
+}
+
+/* Whether atom a holds an address of a Node that 'nodes' peer p selects. */
+static int nv_tier_node_atom(const struct nv_model *m, const struct nv_peer *p, size_t a)
+{
+    size_t i, j;
+    struct nv_iprange r = nv_atoms_range(&m->atoms, a);
+
+    for (i = 0; i < m->nnodes; i++)
+        for (j = 0; j < m->nodes[i].naddrs; j++)
+            if (nv_iprange_has(&r, &m->nodes[i].addrs[j]) &&
+                nv_selector_matches(p->node_sel, &m->nodes[i].labels))
+                return 1;
+    return 0;
+}
+
+static void nv_tier_rule_build(const struct nv_mx *x, struct nv_trule *tr)
+{
+    const struct nv_model *m = x->m;
+    const struct nv_rule *r = tr->r;
+    unsigned char dommatch[2][2]; /* by (domain is the node's, family) */
+    unsigned char nodematch = NV_MATCH_NO;
+    size_t c, a, k;
+    int dom, f, ipb = 0;
+
+    tr->cm = nv_xcalloc(2 * x->ncls + 1, 1);
+    tr->am = nv_xcalloc(x->natoms + 1, 1);
+    for (k = 0; k < r->npeers; k++) {
+        const struct nv_peer *p = &r->peers[k];
+        if (p->kind == NV_PEER_IPBLOCK)
+            ipb = 1;
+        if (p->kind == NV_PEER_NODES) {
+            size_t n = nv_tier_nodes(m, p);
+            unsigned char st = !m->nnodes       ? NV_MATCH_MAYBE
+                               : n == m->nnodes ? NV_MATCH_SURE
+                               : n              ? NV_MATCH_MAYBE
+                                                : NV_MATCH_NO;
+            if (st > nodematch)
+                nodematch = st;
+        }
+        for (a = 0; a < x->natoms; a++) {
+            unsigned char st = NV_MATCH_NO;
+            if (p->kind == NV_PEER_IPBLOCK && nv_iprange_has(&p->cidr, &m->atoms.cuts[a]))
+                st = NV_MATCH_SURE;
+            else if (p->kind == NV_PEER_NODES)
+                st = m->nnodes ? (nv_tier_node_atom(m, p, a) ? NV_MATCH_SURE : NV_MATCH_NO)
+                               : ((m->atomdom[a] & NV_DOM_NODE) ? NV_MATCH_MAYBE : NV_MATCH_NO);
+            else if (p->kind == NV_PEER_DOMAINS)
+                st = NV_MATCH_MAYBE;
+            if (st > tr->am[a])
+                tr->am[a] = st;
+        }
+    }
+    /* a 'networks' peer holds a pod when its address is in it: every address of the pod's
+     * domain and family is (sure), some is (maybe) */
+    for (dom = 0; dom < 2; dom++)
+        for (f = 0; f < 2; f++) {
+            size_t tot = 0, in = 0;
+            for (a = 0; ipb && a < x->natoms; a++) {
+                if (!nv_in_dom(x, a, dom ? NV_DOM_NODE : NV_DOM_POD, f))
+                    continue;
+                tot++;
+                for (k = 0; k < r->npeers; k++)
+                    if (r->peers[k].kind == NV_PEER_IPBLOCK &&
+                        nv_iprange_has(&r->peers[k].cidr, &m->atoms.cuts[a])) {
+                        in++;
+                        break;
+                    }
+            }
+            dommatch[dom][f] = !in ? NV_MATCH_NO : in == tot ? NV_MATCH_SURE : NV_MATCH_MAYBE;
+        }
+    for (c = 0; c < x->ncls; c++) {
+        int hn = m->classes[c].hostnet;
+        unsigned char held = NV_MATCH_NO;
+        for (k = 0; k < r->npeers && held != NV_MATCH_SURE; k++)
+            if (r->peers[k].kind == NV_PEER_PODS && nv_tier_peer_holds(m, &r->peers[k], c))
+                held = NV_MATCH_SURE;
+        for (f = 0; f < 2; f++) {
+            unsigned char st = held;
+            if (ipb && dommatch[hn][f] > st)
+                st = dommatch[hn][f];
+            if (hn && nodematch > st)
+                st = nodematch;
+            tr->cm[2 * c + (size_t)f] = st;
+        }
+    }
+}
+
+/* k! for small k, or more than NV_TIER_MAX_ORDERS. */
+static size_t nv_matrix_factorial(size_t k)
+{
+    size_t f = 1;
+
+    while (k > 1 && f <= NV_TIER_MAX_ORDERS)
+        f *= k--;
+    return f;
+}
+
+/*
+ * Number the orders the plugin may pick: every permutation of every group of
+ * policies sharing a tier and a priority, times the two places of the
+ * BaselineAdminNetworkPolicy when a Baseline ClusterNetworkPolicy exists.
+ */
+static void nv_tier_orders(struct nv_tiers *t)
+{
+    size_t i, j, k, o, n = 1, radix;
+    int banp = 0, cnpb = 0;
+
+    for (i = 0; i < t->npol; i++) {
+        banp |= t->pol[i].p->kind == NV_POLICY_BANP;
+        cnpb |= t->pol[i].p->kind == NV_POLICY_CNP && t->pol[i].p->tier == NV_TIER_BASELINE;
+    }
+    if (banp && cnpb)
+        n = 2;
+    for (i = 0; i < t->npol && n <= NV_TIER_MAX_ORDERS; i = j) {
+        for (j = i + 1; j < t->npol && t->pol[j].p->tier == t->pol[i].p->tier &&
+                        t->pol[j].p->priority == t->pol[i].p->priority;
+             j++)
+            ;
+        n *= nv_matrix_factorial(j - i);
+    }
+    if (n > NV_TIER_MAX_ORDERS) {
+        t->norders = 0;
+        return;
+    }
+    t->norders = n;
+    t->rank = nv_xcalloc(n * t->npol + 1, sizeof(*t->rank));
+    for (o = 0; o < n; o++) {
+        size_t code = o;
+        if (banp && cnpb) {
+            t->banp_first[o] = (unsigned char)(code & 1);
+            code >>= 1;
+        }
+        for (i = 0; i < t->npol; i = j) {
+            uint32_t pool[8];
+            size_t g;
+            for (j = i + 1; j < t->npol && t->pol[j].p->tier == t->pol[i].p->tier &&
+                            t->pol[j].p->priority == t->pol[i].p->priority;
+                 j++)
+                ;
+            g = j - i; /* at most 4 here: 5! is more than the orders allowed */
+            for (k = 0; k < g; k++)
+                pool[k] = (uint32_t)k;
+            /* the code's digits pick the permutation (Lehmer code) */
+            for (k = 0; k < g; k++) {
+                size_t left = g - k, pick;
+                radix = left;
+                pick = code % radix;
+                code /= radix;
+                t->rank[o * t->npol + i + pool[pick]] = (uint32_t)k;
+                memmove(&pool[pick], &pool[pick + 1], (left - pick - 1) * sizeof(pool[0]));
+            }
+        }
+    }
+}
+
+/* The tables of the tiers over a finished model (shared by the engines of a matrix). */
+static struct nv_tiers *nv_tiers_new(const struct nv_mx *x)
+{
+    const struct nv_model *m = x->m;
+    struct nv_tiers *t = nv_xcalloc(1, sizeof(*t));
+    size_t i, c, r;
+    int dir;
+
+    t->npol = m->ntiered;
+    t->ncls = x->ncls;
+    t->nportsigs = x->nportsigs;
+    t->pol = nv_xcalloc(t->npol + 1, sizeof(*t->pol));
+    t->admin = nv_xcalloc(x->ncls + 1, sizeof(*t->admin));
+    t->base = nv_xcalloc(x->ncls + 1, sizeof(*t->base));
+    t->base2 = nv_xcalloc(x->ncls + 1, sizeof(*t->base2));
+    for (i = 0; i < t->npol; i++) {
+        const struct nv_policy *p = m->tiered[i];
+        t->pol[i].p = p;
+        for (dir = 0; dir < 2; dir++) {
+            t->pol[i].rules[dir] = nv_xcalloc(p->nrules[dir] + 1, sizeof(struct nv_trule));
+            for (r = 0; r < p->nrules[dir]; r++) {
+                t->pol[i].rules[dir][r].r = &p->rules[dir][r];
+                nv_tier_rule_build(x, &t->pol[i].rules[dir][r]);
+            }
+        }
+        for (c = 0; c < x->ncls; c++)
+            if (nv_tier_selects(m, p, c))
+                nv_u32s_push(p->tier == NV_TIER_ADMIN ? &t->admin[c] : &t->base[c], (uint32_t)i);
+    }
+    /* no API orders the BaselineAdminNetworkPolicy against Baseline ClusterNetworkPolicies:
+     * it comes last (model order) or first, and a verdict the two orders disagree on is the
+     * plugin's */
+    for (c = 0; c < x->ncls; c++) {
+        const struct nv_u32s *b = &t->base[c];
+        if (b->n < 2 || t->pol[b->v[b->n - 1]].p->kind != NV_POLICY_BANP)
+            continue;
+        nv_u32s_push(&t->base2[c], b->v[b->n - 1]);
+        for (i = 0; i + 1 < b->n; i++)
+            nv_u32s_push(&t->base2[c], b->v[i]);
+    }
+    nv_tier_orders(t);
+    return t;
+}
+
+static void nv_tiers_free(struct nv_tiers *t)
+{
+    size_t i, r, c;
+    int dir;
+
+    if (!t)
+        return;
+    for (i = 0; i < t->npol; i++)
+        for (dir = 0; dir < 2; dir++) {
+            for (r = 0; r < t->pol[i].p->nrules[dir]; r++) {
+                free(t->pol[i].rules[dir][r].cm);
+                free(t->pol[i].rules[dir][r].am);
+                free(t->pol[i].rules[dir][r].cache);
+            }
+            free(t->pol[i].rules[dir]);
+        }
+    for (c = 0; c < t->ncls; c++) {
+        free(t->admin[c].v);
+        free(t->base[c].v);
+        free(t->base2[c].v);
+    }
+    free(t->admin);
+    free(t->base);
+    free(t->base2);
+    free(t->pol);
+    free(t->rank);
+    free(t);
+}
+
+/* The other end of a direction: class cls talking over family fam, or (cls UINT32_MAX)
+ * external atom 'atom'; named ports resolve on class dst (UINT32_MAX: on an address). */
+struct nv_tctx {
+    uint32_t cls;
+    int fam;
+    size_t atom;
+    uint32_t dst;
+};
+
+/* What a tier rule's ports are toward dst. */
+static uint32_t nv_trule_ports(struct nv_mx *x, struct nv_trule *tr, uint32_t dst)
+{
+    const struct nv_rule *r = tr->r;
+    uint32_t sig;
+
+    if (r->fail_closed || r->all_ports)
+        return NV_PORTS_ALL;
+    if (!r->has_named || dst == UINT32_MAX)
+        return r->numeric;
+    sig = x->portsig[dst];
+    if (sig >= NV_MAX_PORTSIGS || !x->t->nportsigs)
+        return nv_model_ports(x->m, r->ports, r->nports, dst);
+    if (!tr->cache) {
+        tr->cache = nv_xmalloc(x->t->nportsigs * sizeof(*tr->cache));
+        memset(tr->cache, 0xff, x->t->nportsigs * sizeof(*tr->cache));
+    }
+    if (tr->cache[sig] == UINT32_MAX)
+        tr->cache[sig] = nv_model_ports(x->m, r->ports, r->nports, dst);
+    return tr->cache[sig];
+}
+
+/* The ports each outcome may get: allowed, denied, passed on (or left unmatched). */
+struct nv_tout {
+    uint32_t a, d, n;
+};
+
+/* One policy's rules of direction dir over the ports u still undecided; what may stay so. */
+static uint32_t nv_tier_policy(struct nv_mx *x, const struct nv_tpol *tp, int dir,
+                               const struct nv_tctx *c, uint32_t u, struct nv_tout *o)
+{
+    struct nv_ports *pt = &x->m->ports;
+    size_t i;
+
+    for (i = 0; i < tp->p->nrules[dir] && u != NV_PORTS_NONE; i++) {
+        struct nv_trule *tr = &tp->rules[dir][i];
+        const struct nv_rule *r = tr->r;
+        unsigned char st = r->fail_closed         ? NV_MATCH_SURE
+                           : c->cls != UINT32_MAX ? tr->cm[2 * (size_t)c->cls + (size_t)c->fam]
+                                                  : tr->am[c->atom];
+        enum nv_action act = r->fail_closed ? NV_ACTION_DENY : r->action;
+        uint32_t p, hit, *to;
+        if (st == NV_MATCH_NO)
+            continue;
+        p = nv_trule_ports(x, tr, c->dst);
+        hit = nv_ports_inter(pt, u, p);
+        if (hit == NV_PORTS_NONE)
+            continue;
+        to = act == NV_ACTION_ALLOW ? &o->a : act == NV_ACTION_DENY ? &o->d : &o->n;
+        *to = nv_ports_union(pt, *to, hit);
+        if (st == NV_MATCH_SURE)
+            u = nv_ports_minus(pt, u, p);
+    }
+    return u;
+}
+
+/*
+ * One tier: the policies idx[0..n) in order, those of one priority in the
+ * plugin's order 'ord' (an index below x->t->norders), or each possibly
+ * first when there is no such index (ord == SIZE_MAX).
+ */
+static void nv_tier_walk(struct nv_mx *x, size_t ord, const uint32_t *idx, size_t n, int dir,
+                         const struct nv_tctx *c, struct nv_tout *o)
+{
+    struct nv_ports *pt = &x->m->ports;
+    const struct nv_tiers *t = x->t;
+    uint32_t u = NV_PORTS_ALL;
+    size_t i = 0, j, k;
+
+    o->a = o->d = o->n = NV_PORTS_NONE;
+    while (i < n && u != NV_PORTS_NONE) {
+        const struct nv_policy *p = t->pol[idx[i]].p;
+        for (j = i + 1; j < n && t->pol[idx[j]].p->tier == p->tier &&
+                        t->pol[idx[j]].p->priority == p->priority;
+             j++)
+            ;
+        if (j == i + 1) {
+            u = nv_tier_policy(x, &t->pol[idx[i]], dir, c, u, o);
+        } else if (ord != SIZE_MAX) {
+            /* the order's ranks: a group holds at most 4 policies (nv_tier_orders) */
+            uint32_t g[8];
+            size_t ng = 0, a, b;
+            for (k = i; k < j && ng < 8; k++)
+                g[ng++] = idx[k];
+            for (a = 1; a < ng; a++)
+                for (b = a;
+                     b > 0 && t->rank[ord * t->npol + g[b]] < t->rank[ord * t->npol + g[b - 1]];
+                     b--) {
+                    uint32_t tmp = g[b];
+                    g[b] = g[b - 1];
+                    g[b - 1] = tmp;
+                }
+            for (a = 0; a < ng; a++)
+                u = nv_tier_policy(x, &t->pol[g[a]], dir, c, u, o);
+        } else {
+            /* a tie: each policy may come first; a port stays undecided only if every one
+             * may leave it so */
+            uint32_t left = NV_PORTS_ALL;
+            for (k = i; k < j; k++)
+                left =
+                    nv_ports_inter(pt, left, nv_tier_policy(x, &x->t->pol[idx[k]], dir, c, u, o));
+            u = left;
+        }
+        i = j;
+    }
+    o->n = nv_ports_union(pt, o->n, u);
+}
+
+/*
+ * One direction of one flow through the tiers: class subj's egress (dir
+ * NV_EGRESS) or ingress, the other end in c. np_iso: a NetworkPolicy isolates
+ * subj for dir, np_poss / np_sure what they admit under some / every address.
+ * OUT: the ports that may be allowed (*allow) and that may be denied (*deny).
+ */
+static void nv_tier_dir(struct nv_mx *x, size_t ord, uint32_t subj, int dir,
+                        const struct nv_tctx *c, int np_iso, uint32_t np_poss, uint32_t np_sure,
+                        uint32_t *allow, uint32_t *deny)
+{
+    struct nv_ports *pt = &x->m->ports;
+    const struct nv_u32s *adm = &x->t->admin[subj];
+    struct nv_tout a, b;
+    uint32_t na, nd;
+
+    nv_tier_walk(x, ord, adm->v, adm->n, dir, c, &a);
+    if (a.n == NV_PORTS_NONE) {
+        *allow = a.a;
+        *deny = a.d;
+        return;
+    }
+    if (np_iso) {
+        na = np_poss;
+        nd = nv_ports_minus(pt, NV_PORTS_ALL, np_sure);
+    } else {
+        const struct nv_u32s *base = &x->t->base[subj], *alt = &x->t->base2[subj];
+        if (alt->n && ord != SIZE_MAX && x->t->banp_first[ord])
+            base = alt;
+        nv_tier_walk(x, ord, base->v, base->n, dir, c, &b);
+        if (alt->n && ord == SIZE_MAX) {
+            struct nv_tout b2;
+            nv_tier_walk(x, ord, alt->v, alt->n, dir, c, &b2);
+            b.a = nv_ports_union(pt, b.a, b2.a);
+            b.d = nv_ports_union(pt, b.d, b2.d);
+            b.n = nv_ports_union(pt, b.n, b2.n);
+        }
+        na = nv_ports_union(pt, b.a, b.n);
+        nd = b.d;
+    }
+    *allow = nv_ports_union(pt, a.a, nv_ports_inter(pt, a.n, na));
+    *deny = nv_ports_union(pt, a.d, nv_ports_inter(pt, a.n, nd));
+}
+
+/* The ingress NetworkPolicies of every class toward source s, into x->ing. */
+static void nv_ingress_row(struct nv_mx *x, uint32_t s)
+{
+    size_t d, i, k;
+
+    for (d = 0; d < x->ncls; d++)
+        x->ing[d] = (x->iso[d] & NV_TYPE_INGRESS) ? NV_PORTS_NONE : NV_PORTS_ALL;
+    for (i = 0; i < x->open_in.n; i++)
+        nv_ingress_rule(x, &x->rules[x->open_in.v[i]]);
+    for (i = 0; i < x->cls_psets[s].n; i++) {
+        const struct nv_pset *ps = &x->psets[x->cls_psets[s].v[i]];
+        for (k = 0; k < ps->in_rules.n; k++)
+            nv_ingress_rule(x, &x->rules[ps->in_rules.v[k]]);
+    }
+}
+
+/* Egress of class s toward every external atom through the tiers: what some address and
+ * placement allows into to_atoms, what every one allows into sure (may be NULL). */
+/* The orders to decide under: x->t->norders, or one pass with ties widened (SIZE_MAX). */
+#define NV_TIER_NPASS(x) ((x)->t->norders ? (x)->t->norders : 1)
+#define NV_TIER_ORD(x, o) ((x)->t->norders ? (o) : SIZE_MAX)
+
+/*
+ * One direction toward or from every external atom: class cls's egress (dir)
+ * or ingress, the NetworkPolicies' answer per atom in np (overwritten: it may
+ * be 'out'); what some order allows into out, what every one allows into sure
+ * (may be NULL).
+ */
+static void nv_tier_atoms(struct nv_mx *x, uint32_t cls, int dir, uint32_t *np, uint32_t *out,
+                          uint32_t *sure)
+{
+    struct nv_ports *pt = &x->m->ports;
+    int iso = (x->iso[cls] & (dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS)) != 0;
+    struct nv_tctx c = {UINT32_MAX, 0, 0, dir == NV_INGRESS ? cls : UINT32_MAX};
+    size_t a, o;
+
+    for (a = 0; a < x->natoms; a++) {
+        uint32_t poss = NV_PORTS_NONE, all = NV_PORTS_ALL, v = np[a];
+        c.atom = a;
+        for (o = 0; o < NV_TIER_NPASS(x); o++) {
+            uint32_t al, de;
+            nv_tier_dir(x, NV_TIER_ORD(x, o), cls, dir, &c, iso, v, v, &al, &de);
+            poss = nv_ports_union(pt, poss, al);
+            all = nv_ports_inter(pt, all, nv_ports_minus(pt, NV_PORTS_ALL, de));
+        }
+        out[a] = poss;
+        if (sure)
+            sure[a] = all;
+    }
+}
+
+static void nv_tier_to_atoms(struct nv_mx *x, uint32_t s, uint32_t *to_atoms, uint32_t *sure)
+{
+    nv_np_to_atoms(x, s, to_atoms);
+    nv_tier_atoms(x, s, NV_EGRESS, to_atoms, to_atoms, sure);
+}
+
+/* Ingress of class d from every external atom through the tiers (sure may be NULL). */
+static void nv_tier_from_atoms(struct nv_mx *x, uint32_t d, uint32_t *from_atoms, uint32_t *sure)
+{
+    nv_class_from_atoms(x, d, from_atoms);
+    nv_tier_atoms(x, d, NV_INGRESS, from_atoms, from_atoms, sure);
+}
+
+/*
+ * nv_class_row() through the tiers: per destination and address family, each
+ * direction's NetworkPolicies (what some and every address of the pods
+ * allows, as nv_class_row() computes them) go into that direction's tier walk.
+ * to_atoms (may be NULL) as there, with what every address allows in
+ * x->tsure_atoms.
+ */
+static void nv_tier_class_row(struct nv_mx *x, uint32_t s, uint32_t *to_atoms)
+{
+    const struct nv_model *m = x->m;
+    struct nv_ports *pt = &x->m->ports;
+    int s_node = m->classes[s].hostnet, iso_e = (x->iso[s] & NV_TYPE_EGRESS) != 0;
+    int sdom = s_node ? NV_DOM_NODE : NV_DOM_POD;
+    size_t d;
+
+    nv_egress_row(x, s);
+    nv_ingress_row(x, s);
+    for (d = 0; d < x->ncls; d++) {
+        uint32_t e = x->egr[d], in = x->ing[d], poss = NV_PORTS_NONE, all = NV_PORTS_ALL;
+        int eg =
+            x->ipb && iso_e && e != NV_PORTS_ALL && (x->eg_ipdom[s] & NV_CLASS_DOM(m, (uint32_t)d));
+        int ig = x->ipb && in != NV_PORTS_ALL && (x->in_ipdom[d] & sdom);
+        int iso_i = (x->iso[d] & NV_TYPE_INGRESS) != 0;
+        unsigned fams = nv_pair_fams(x, s, (uint32_t)d);
+        size_t o;
+        int f;
+        for (f = 0; f < 2; f++) {
+            uint32_t ep = e, es = e, ip = in, is = in, any, every, ea, ed, ia, idn;
+            struct nv_tctx c;
+            if (fams ? !(fams & NV_FAMILY_BIT(f)) : f != 0)
+                continue;
+            if (eg && fams) {
+                nv_egress_dom(x, s, (uint32_t)d, f, &any, &every);
+                ep = nv_ports_union(pt, ep, any);
+                es = nv_ports_union(pt, es, every);
+            }
+            if (ig && fams) {
+                ip = nv_ports_union(pt, ip, nv_ingress_dom(x, (uint32_t)d, sdom, f, 0));
+                is = nv_ports_union(pt, is, nv_ingress_dom(x, (uint32_t)d, sdom, f, 1));
+            }
+            /* a hostNetwork pod may run on the other pod's node, which NetworkPolicies
+             * always let through (the tiers have no such exemption) */
+            if (x->node && (s_node || m->classes[d].hostnet))
+                ep = ip = NV_PORTS_ALL;
+            c.fam = f;
+            c.atom = 0;
+            c.dst = (uint32_t)d;
+            for (o = 0; o < NV_TIER_NPASS(x); o++) {
+                c.cls = (uint32_t)d;
+                nv_tier_dir(x, NV_TIER_ORD(x, o), s, NV_EGRESS, &c, iso_e, ep, es, &ea, &ed);
+                c.cls = s;
+                nv_tier_dir(x, NV_TIER_ORD(x, o), (uint32_t)d, NV_INGRESS, &c, iso_i, ip, is, &ia,
+                            &idn);
+                poss = nv_ports_union(pt, poss, nv_ports_inter(pt, ea, ia));
+                all = nv_ports_inter(pt, all,
+                                     nv_ports_minus(pt, nv_ports_minus(pt, NV_PORTS_ALL, ed), idn));
+            }
+        }
+        x->res[d] = poss;
+        x->sure[d] = all;
+    }
+    if (to_atoms)
+        nv_tier_to_atoms(x, s, to_atoms, x->tsure_atoms);
+}
+
+/* Egress of class s toward every external atom (through the tiers, if any). */
+static void nv_mx_to_atoms(struct nv_mx *x, uint32_t s, uint32_t *to_atoms)
+{
+    if (x->t)
+        nv_tier_to_atoms(x, s, to_atoms, NULL);
+    else
+        nv_np_to_atoms(x, s, to_atoms);
+}
+
 /*
  * Row of one class over classes and atoms (into to_atoms, if given): x->res
  * gets what is allowed under some addresses, family and placement of the two
@@ -993,20 +1612,16 @@ static void nv_class_row(struct nv_mx *x, uint32_t s, uint32_t *to_atoms, int su
     struct nv_ports *pt = &x->m->ports;
     int s_node = m->classes[s].hostnet, s_open = !(x->iso[s] & NV_TYPE_EGRESS);
     int sdom = s_node ? NV_DOM_NODE : NV_DOM_POD;
-    size_t d, i, k;
+    size_t d;
 
+    if (x->t) {
+        nv_tier_class_row(x, s, to_atoms);
+        return;
+    }
     if (to_atoms)
         nv_mx_to_atoms(x, s, to_atoms);
     nv_egress_row(x, s);
-    for (d = 0; d < x->ncls; d++)
-        x->ing[d] = (x->iso[d] & NV_TYPE_INGRESS) ? NV_PORTS_NONE : NV_PORTS_ALL;
-    for (i = 0; i < x->open_in.n; i++)
-        nv_ingress_rule(x, &x->rules[x->open_in.v[i]]);
-    for (i = 0; i < x->cls_psets[s].n; i++) {
-        const struct nv_pset *ps = &x->psets[x->cls_psets[s].v[i]];
-        for (k = 0; k < ps->in_rules.n; k++)
-            nv_ingress_rule(x, &x->rules[ps->in_rules.v[k]]);
-    }
+    nv_ingress_row(x, s);
     if (!x->ipb && !x->node) {
         for (d = 0; d < x->ncls; d++)
             x->res[d] = nv_ports_inter(pt, x->egr[d], x->ing[d]);
@@ -1087,6 +1702,8 @@ static int nv_mx_may_block(struct nv_mx *x, uint32_t s, uint32_t d)
     size_t i, j;
     int r = 0, f;
 
+    if (x->t)
+        return x->sure[d] == NV_PORTS_NONE; /* after nv_tier_class_row() */
     if (!x->ipb || !fams)
         return nv_ports_inter(pt, x->egr[d], x->ing[d]) == NV_PORTS_NONE;
     ev = nv_xmalloc((x->natoms + 1) * sizeof(*ev));
@@ -1116,7 +1733,7 @@ static int nv_mx_may_block(struct nv_mx *x, uint32_t s, uint32_t d)
 
 /* Unit u's row: what some (to_units) and every (sure, may be NULL) address allows. */
 static void nv_mx_row(struct nv_mx *x, uint32_t u, uint32_t *to_units, uint32_t *sure,
-                      uint32_t *to_atoms)
+                      uint32_t *to_atoms, uint32_t *atoms_sure)
 {
     const struct nv_model *m = x->m;
     struct nv_ports *pt = &x->m->ports;
@@ -1126,6 +1743,12 @@ static void nv_mx_row(struct nv_mx *x, uint32_t u, uint32_t *to_units, uint32_t 
     for (i = 0; i < un->ncls; i++) {
         uint32_t *atoms = to_atoms ? (i ? x->atoms_scratch : to_atoms) : NULL;
         nv_class_row(x, un->cls[i], atoms, sure != NULL);
+        if (atoms && atoms_sure) {
+            /* what every address allows toward an atom: only the tiers tell it apart */
+            const uint32_t *sa = x->t ? x->tsure_atoms : atoms;
+            for (v = 0; v < x->natoms; v++)
+                atoms_sure[v] = i ? nv_ports_union(pt, atoms_sure[v], sa[v]) : sa[v];
+        }
         if (i == 0) {
             memcpy(to_units, x->res, x->ncls * sizeof(*to_units));
             if (sure)
@@ -1155,17 +1778,35 @@ static void nv_mx_row(struct nv_mx *x, uint32_t u, uint32_t *to_units, uint32_t 
     }
 }
 
-static void nv_mx_from_atoms(struct nv_mx *x, uint32_t u, uint32_t *from_atoms)
+/* What class d admits from every external atom (through the tiers, if any); sure (may be
+ * NULL) gets what every address allows. */
+static void nv_mx_class_from_atoms(struct nv_mx *x, uint32_t d, uint32_t *from_atoms,
+                                   uint32_t *sure)
+{
+    if (x->t) {
+        nv_tier_from_atoms(x, d, from_atoms, sure);
+        return;
+    }
+    nv_class_from_atoms(x, d, from_atoms);
+    if (sure)
+        memcpy(sure, from_atoms, x->natoms * sizeof(*sure));
+}
+
+static void nv_mx_from_atoms(struct nv_mx *x, uint32_t u, uint32_t *from_atoms, uint32_t *sure)
 {
     const struct nv_unit *un = &x->m->units[u];
     struct nv_ports *pt = &x->m->ports;
     size_t i, a;
 
     for (i = 0; i < un->ncls; i++) {
-        nv_class_from_atoms(x, un->cls[i], i ? x->atoms_scratch : from_atoms);
+        nv_mx_class_from_atoms(x, un->cls[i], i ? x->atoms_scratch : from_atoms,
+                               sure ? x->tsure_atoms : NULL);
         if (i)
             for (a = 0; a < x->natoms; a++)
                 from_atoms[a] = nv_ports_union(pt, from_atoms[a], x->atoms_scratch[a]);
+        if (sure)
+            for (a = 0; a < x->natoms; a++)
+                sure[a] = i ? nv_ports_union(pt, sure[a], x->tsure_atoms[a]) : x->tsure_atoms[a];
     }
 }
 
@@ -1187,6 +1828,8 @@ static int nv_bits_prepare(struct nv_mx *x)
     if (x->bits_state)
         return x->bits_state > 0;
     x->bits_state = -1;
+    if (x->t)
+        return 0; /* the tiers decide per pair */
     if (x->nportsigs > NV_BITS_MAX_SIGS)
         return 0;
     for (i = 0; i < x->ncls; i++)
@@ -1488,12 +2131,30 @@ static void nv_bits_row(struct nv_mx *x, uint32_t s, uint64_t *out)
 }
 
 /* Whether class s (isolated or not) sends to some external address, and whether one reaches d. */
-static int nv_mx_reaches_outside(const struct nv_mx *x, uint32_t s)
+/* Whether row v (n entries) has a port somewhere. */
+static int nv_matrix_row_some(const uint32_t *v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (v[i] != NV_PORTS_NONE)
+            return 1;
+    return 0;
+}
+
+static int nv_mx_reaches_outside(struct nv_mx *x, uint32_t s)
 {
     size_t i, k;
 
     if (!x->natoms)
         return 0;
+    if (x->t) {
+        uint32_t *row = nv_xmalloc((x->natoms + 1) * sizeof(*row));
+        nv_tier_to_atoms(x, s, row, NULL);
+        i = (size_t)nv_matrix_row_some(row, x->natoms);
+        free(row);
+        return (int)i;
+    }
     if (!(x->iso[s] & NV_TYPE_EGRESS))
         return 1;
     for (i = 0; i < x->out_rules[s].n; i++) {
@@ -1515,6 +2176,13 @@ static int nv_mx_reached_from_outside(struct nv_mx *x, uint32_t d)
 
     if (!x->natoms)
         return 0;
+    if (x->t) {
+        uint32_t *row = nv_xmalloc((x->natoms + 1) * sizeof(*row));
+        nv_tier_from_atoms(x, d, row, NULL);
+        i = (size_t)nv_matrix_row_some(row, x->natoms);
+        free(row);
+        return (int)i;
+    }
     if (!(x->iso[d] & NV_TYPE_INGRESS))
         return 1;
     for (i = 0; i < x->in_rules[d].n; i++) {
@@ -1541,6 +2209,7 @@ struct nv_matrix {
      * allows skip it */
     unsigned char dominated[NV_MAX_COMBOS];
     uint32_t *tu, *ts, *ta, *tb; /* scratch rows: units, units, atoms, atoms */
+    struct nv_tiers *t;          /* the policy tiers, shared by the engines (NULL: none) */
 };
 
 struct nv_matrix *nv_matrix_new(struct nv_model *m)
@@ -1567,7 +2236,13 @@ struct nv_matrix *nv_matrix_new(struct nv_model *m)
             if (!memcmp(x->combos[j].v, c.v, sizeof(c.v)))
                 x->dominated[i] = 1;
     }
-    x->exact = x->n == 1 && !x->e[0]->ipb;
+    if (m->ntiered) {
+        x->t = nv_tiers_new(x->e[0]);
+        for (i = 0; i < x->n; i++)
+            x->e[i]->t = x->t;
+    }
+    /* the tiers' walk widens what it cannot tell (ties, peers that may hold a pod) */
+    x->exact = x->n == 1 && !x->e[0]->ipb && !x->t;
     for (i = 0; x->exact && i < m->nclasses; i++)
         if (x->e[0]->node && m->classes[i].hostnet)
             x->exact = 0;
@@ -1590,6 +2265,7 @@ void nv_matrix_free(struct nv_matrix *x)
         return;
     for (i = x->n; i-- > 0;)
         nv_mx_free(x->e[i]); /* the later ones borrow peer sets of the earlier */
+    nv_tiers_free(x->t);
     free(x->tu);
     free(x->ts);
     free(x->ta);
@@ -1647,20 +2323,21 @@ void nv_matrix_row2(struct nv_matrix *x, uint32_t u, uint32_t *poss, uint32_t *s
     /* ipBlocks matching pods only ever add flows: a dominated combination adds nothing */
     while (some && x->dominated[first])
         first++;
-    nv_mx_row(x->e[first], u, poss, sure, atoms_poss);
-    if (atoms_sure && atoms_poss)
-        memcpy(atoms_sure, atoms_poss, na * sizeof(*atoms_sure));
+    if (!atoms_poss)
+        atoms_sure = NULL;
+    nv_mx_row(x->e[first], u, poss, sure, atoms_poss, atoms_sure);
     for (i = first + 1; i < x->n; i++) {
         if (some && x->dominated[i])
             continue;
-        nv_mx_row(x->e[i], u, x->tu, sure ? x->ts : NULL, atoms_poss ? x->ta : NULL);
+        nv_mx_row(x->e[i], u, x->tu, sure ? x->ts : NULL, atoms_poss ? x->ta : NULL,
+                  atoms_sure ? x->tb : NULL);
         nv_matrix_rows_merge(pt, poss, x->tu, nu, 0);
         if (sure)
             nv_matrix_rows_merge(pt, sure, x->ts, nu, 1);
         if (atoms_poss)
             nv_matrix_rows_merge(pt, atoms_poss, x->ta, na, 0);
-        if (atoms_sure && atoms_poss)
-            nv_matrix_rows_merge(pt, atoms_sure, x->ta, na, 1);
+        if (atoms_sure)
+            nv_matrix_rows_merge(pt, atoms_sure, x->tb, na, 1);
     }
 }
 
@@ -1696,14 +2373,12 @@ void nv_matrix_from_atoms2(struct nv_matrix *x, uint32_t u, uint32_t *poss, uint
     struct nv_ports *pt = &x->m->ports;
     size_t i, na = x->m->atoms.n;
 
-    nv_mx_from_atoms(x->e[0], u, poss);
-    if (sure)
-        memcpy(sure, poss, na * sizeof(*sure));
+    nv_mx_from_atoms(x->e[0], u, poss, sure);
     for (i = 1; i < x->n; i++) {
-        nv_mx_from_atoms(x->e[i], u, x->ta);
+        nv_mx_from_atoms(x->e[i], u, x->ta, sure ? x->tb : NULL);
         nv_matrix_rows_merge(pt, poss, x->ta, na, 0);
         if (sure)
-            nv_matrix_rows_merge(pt, sure, x->ta, na, 1);
+            nv_matrix_rows_merge(pt, sure, x->tb, na, 1);
     }
 }
 
@@ -1740,7 +2415,7 @@ int nv_matrix_combo_may_block(struct nv_matrix *x, size_t i, uint32_t s, uint32_
 
 void nv_matrix_combo_from_atoms(struct nv_matrix *x, size_t i, uint32_t cls, uint32_t *from_atoms)
 {
-    nv_class_from_atoms(x->e[i], cls, from_atoms);
+    nv_mx_class_from_atoms(x->e[i], cls, from_atoms, NULL);
 }
 
 int nv_matrix_combo_isolated(const struct nv_matrix *x, size_t i, uint32_t cls, int dir)

@@ -1026,6 +1026,25 @@ static void nv_warn_hostnet_policies(struct nv_model *m, struct nv_diags *d)
     }
 }
 
+/* A 'nodes' peer with no Node object in the input: what it matches is unknown; say so once per
+ * peer. */
+static void nv_warn_node_peers(const struct nv_model *m, struct nv_diags *d)
+{
+    size_t i, r, k;
+    int dir;
+
+    for (i = 0; i < m->ntiered && !m->nnodes; i++)
+        for (dir = 0; dir < 2; dir++)
+            for (r = 0; r < m->tiered[i]->nrules[dir]; r++)
+                for (k = 0; k < m->tiered[i]->rules[dir][r].npeers; k++)
+                    if (m->tiered[i]->rules[dir][r].peers[k].kind == NV_PEER_NODES)
+                        nv_diag_warning(d, m->tiered[i]->rules[dir][r].peers[k].loc, NV_W_SEMANTIC,
+                                        "no Node objects in the input: the flows this 'nodes' "
+                                        "peer could match are reported as depending on the "
+                                        "cluster's nodes (add the Node objects, e.g. 'kubectl "
+                                        "get nodes -o yaml', to decide them)");
+}
+
 /* The cluster tiers in evaluation order: tier, priority, then kind and name (see model.h). */
 static int nv_tiered_cmp(const void *a, const void *b)
 {
@@ -1076,12 +1095,7 @@ int nv_model_finish(struct nv_model *m, struct nv_diags *d)
 
     if (m->ntiered > 1)
         qsort(m->tiered, m->ntiered, sizeof(*m->tiered), nv_tiered_cmp);
-    /* compiled, but the engines do not evaluate the tiers yet (check reports its claims
-     * undecided): say so, as before they were compiled */
-    for (i = 0; i < m->ntiered; i++)
-        nv_diag_warning(d, m->tiered[i]->loc, NV_W_SKIPPED,
-                        "%s '%s' is not modelled yet: the results ignore it",
-                        nv_policy_kind_name(m->tiered[i]->kind), m->tiered[i]->name);
+    nv_warn_node_peers(m, d);
     nv_warn_hostnet_policies(m, d);
     nv_expose_prepare(m, d); /* the ingress controller's pod, before pods are grouped */
     nv_count_pods(m);        /* before grouping: each pod's workload is still its own object */

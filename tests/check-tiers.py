@@ -575,22 +575,23 @@ class Cluster:
             return [list(g) for _, g in itertools.groupby(pols, key=lambda p: p["prio"])]
         ga, gb = groups(self.admin), groups(self.baseline)
         # no API orders the BaselineAdminNetworkPolicy against Baseline
-        # ClusterNetworkPolicies: try it before them too
-        banp_first = None
-        if len(gb) > 1 and gb[-1][0]["kind"] == "BANP":
-            banp_first = (self.admin, gb[-1] + [p for g in gb[:-1] for p in g])
+        # ClusterNetworkPolicies: try it before them too, in every order of the ties
+        banp = len(gb) > 1 and gb[-1][0]["kind"] == "BANP"
         tied = [g for g in ga + gb if len(g) > 1]
         if not tied:
-            return [None] + ([banp_first] if banp_first else [])
+            return [None] + ([(self.admin, gb[-1] + [p for g in gb[:-1] for p in g])]
+                             if banp else [])
         combos = itertools.product(*[itertools.permutations(g) for g in tied])
-        out = []
+        out, first = [], []
         for combo in itertools.islice(combos, limit):
             perm = {id(g[0]): list(c) for g, c in zip(tied, combo)}
 
             def flat(gs):
                 return [p for g in gs for p in (perm.get(id(g[0]), g) if len(g) > 1 else g)]
             out.append((flat(ga), flat(gb)))
-        return out + ([banp_first] if banp_first else [])
+            if banp:
+                first.append((flat(ga), flat(gb[-1:] + gb[:-1])))
+        return out + first
 
     # -- all rows -----------------------------------------------------------
     def rows(self):
@@ -599,6 +600,8 @@ class Cluster:
         same-priority policies changes"""
         orders = self.orders()
         rows, dependent = [], []
+        # what some order allows, and what every one does (for netverify's conns and depends)
+        self.rows_poss, self.rows_sure = [], []
         wls = sorted(self.workloads)
 
         def pair(srcs, dsts):
@@ -613,9 +616,13 @@ class Cluster:
             return per_order[0], set(per_order[1:])
 
         def emit(sname, skind, dname, dkind, res, alt):
-            if res:
-                rows.append({"src": sname, "src_kind": skind, "dst": dname, "dst_kind": dkind,
-                             "conns": ps_text(res)})
+            poss, sure = res, res
+            for a in alt:
+                poss, sure = ps_union(poss, a), ps_inter(sure, a)
+            for out, v in ((rows, res), (self.rows_poss, poss), (self.rows_sure, sure)):
+                if v:
+                    out.append({"src": sname, "src_kind": skind, "dst": dname, "dst_kind": dkind,
+                                "conns": ps_text(v)})
             others = {a for a in alt if a != res}
             if others:
                 dependent.append({"src": sname, "dst": dname, "default": ps_text(res),
@@ -715,11 +722,19 @@ def run_corpus(args):
 # open. tests/tiers-cases has the same layout for hand-made cases.
 
 CONF_DIR = os.path.join(HERE, "tiers-conformance")
+# how 'conformance --netverify' runs netverify on a case: the pods' addresses are
+# in 10.244.0.0/16, and host-network pods are pods to the NetworkPolicies (as
+# the oracle reads them)
+NV_CASE_OPTIONS = ["--follow-symlinks", "--pod-cidr", "10.244.0.0/16", "--host-network", "pod"]
+# cases whose verdicts turn on the pods' status.podIP, which netverify does not
+# read: it must mark those rows as depending on the addresses (what it lists
+# holds what the oracle allows, what it is sure of is held in it)
+NEEDS_POD_IPS = {"admin-networks-pod-ip", "networks-hold-pods"}
 
 
 def run_conformance(args):
     root = args.dir or CONF_DIR
-    total, bad = 0, 0
+    total, bad, nv_total, nv_bad = 0, 0, 0, 0
     for case in sorted(os.listdir(root)):
         d = os.path.join(root, case)
         if not os.path.isfile(os.path.join(d, "checks.yaml")):
@@ -744,6 +759,12 @@ def run_conformance(args):
                     case, c["from"], c["to"], c["protocol"], c["port"], c["expect"], seen))
         for n in cl.notes:
             print("%s: note: %s" % (case, n))
+        if args.netverify:
+            cl.rows()
+            nv_total += 1
+            nv_bad += compare_rows(args.netverify, d, os.path.join(d, "manifests"),
+                                   NV_CASE_OPTIONS, cl.rows_poss, cl.rows_sure,
+                                   contain=case in NEEDS_POD_IPS)
         if args.write:
             rows, dep = cl.rows()
             with open(os.path.join(d, "expected.json"), "w") as fp:
@@ -755,9 +776,11 @@ def run_conformance(args):
                     fp.write("\n")
             elif os.path.exists(dpath):
                 os.remove(dpath)
-    print("check-tiers conformance%s: %d of %d checks agree" % (
-        " (%s)" % args.compat if args.compat else "", total - bad, total))
-    return 1 if bad else 0
+    print("check-tiers conformance%s: %d of %d checks agree%s" % (
+        " (%s)" % args.compat if args.compat else "", total - bad, total,
+        "; netverify list agrees on %d of %d cases" % (nv_total - nv_bad, nv_total)
+        if args.netverify else ""))
+    return 1 if bad or nv_bad else 0
 
 
 def main(argv=None):
@@ -795,6 +818,7 @@ def main(argv=None):
                         "netverify's NetworkPolicy semantics")
     k = sub.add_parser("conformance", help="check the conformance-derived cases")
     k.add_argument("dir", nargs="?")
+    k.add_argument("--netverify", help="also run 'NETVERIFY list' on each case and compare")
     k.add_argument("--write", action="store_true", help="(re)write each case's expected.json")
     k.add_argument("--compat", choices=["npa"], help="netpol-analyzer's reading, to see it fail")
     args = ap.parse_args(argv)
@@ -1085,6 +1109,15 @@ def run_random(args):
         if dep or cl.notes:
             with open(os.path.join(case, "dependent.json"), "w") as fp:
                 json.dump({"dependent": dep, "notes": cl.notes}, fp, indent=1)
+        for name in ("expected-poss.json", "expected-sure.json"):
+            if os.path.exists(os.path.join(case, name)):
+                os.remove(os.path.join(case, name))
+        if dep:
+            # netverify lists what some order allows and marks what not every one does
+            with open(os.path.join(case, "expected-poss.json"), "w") as fp:
+                fp.write(canonical(cl.rows_poss))
+            with open(os.path.join(case, "expected-sure.json"), "w") as fp:
+                fp.write(canonical(cl.rows_sure))
         stats["cases"] += 1
         stats["rows"] += len(rows)
         stats["dependent"] += len(dep)
@@ -1099,21 +1132,80 @@ def run_random(args):
 
 
 def compare_netverify(nv, case):
+    poss_file = os.path.join(case, "expected-poss.json")
+    if os.path.exists(poss_file):
+        exp = (poss_file, os.path.join(case, "expected-sure.json"))
+    else:
+        exp = (os.path.join(case, "expected.json"),) * 2
+    return compare_netverify_files(nv, case, "cluster.yaml", [], exp)
+
+
+def compare_rows(nv, case, manifests, options, poss, sure, contain=False):
+    """run netverify on 'manifests' and compare with the oracle's rows (scratch files in 'case')"""
+    exp = (os.path.join(case, "oracle-poss.json"), os.path.join(case, "oracle-sure.json"))
+    for f, rows in zip(exp, (poss, sure)):
+        with open(f, "w") as fp:
+            fp.write(canonical(rows))
+    try:
+        return compare_netverify_files(nv, case, os.path.abspath(manifests), options, exp,
+                                       contain)
+    finally:
+        for f in exp + tuple(os.path.join(case, a) for a in ("actual.json",
+                                                             "actual-sure.json")):
+            if os.path.exists(f):
+                os.remove(f)
+
+
+def rows_by_pair(path):
+    with open(path) as fp:
+        doc = json.load(fp)
+    return {(c["src"], c["dst"]): _cp.ps_parse(c["conns"]) for c in doc["connections"]}
+
+
+def compare_netverify_files(nv, case, manifests, options, exp, contain=False):
+    """netverify list's conns against exp[0] (what some order, address or
+    placement allows) and its conns less 'depends' against exp[1] (what every
+    one does); with 'contain', only that the first holds exp[0] and the second
+    is held in exp[1]"""
     import subprocess
     corpus = find_corpus()
-    p = subprocess.run([os.path.abspath(nv), "list", "cluster.yaml", "--format", "json"],
+    p = subprocess.run([os.path.abspath(nv), "list", manifests, "--format", "json"] + options,
                        cwd=case, capture_output=True, text=True)
     with open(os.path.join(case, "actual.json"), "w") as fp:
         fp.write(p.stdout)
     if p.returncode != 0:
         print("%s: netverify exit %d: %s" % (case, p.returncode, p.stderr.strip()[:300]))
         return 1
-    c = subprocess.run([sys.executable, os.path.join(corpus, "normalize.py"), "compare",
-                        os.path.join(case, "expected.json"), os.path.join(case, "actual.json")],
-                       capture_output=True, text=True)
-    if c.returncode != 0:
-        print("%s:\n%s" % (case, c.stdout.strip()))
-        return 1
+    # what every order allows: netverify's conns less what it marks as depending
+    conns = json.loads(p.stdout)["connections"]
+    sure = []
+    for c in conns:
+        v = ps_minus(_cp.ps_parse(c["conns"]), _cp.ps_parse(c["depends"])) \
+            if c.get("depends") else _cp.ps_parse(c["conns"])
+        if v:
+            sure.append(dict(c, conns=ps_text(v)))
+            sure[-1].pop("depends", None)
+    with open(os.path.join(case, "actual-sure.json"), "w") as fp:
+        json.dump({"connections": sure}, fp, indent=1)
+    if contain:
+        bad = []
+        for (e, a, wide) in ((exp[0], "actual.json", True), (exp[1], "actual-sure.json", False)):
+            want, got = rows_by_pair(e), rows_by_pair(os.path.join(case, a))
+            for k in set(want) | set(got):
+                w, g = want.get(k, EMPTY), got.get(k, EMPTY)
+                if (ps_minus(w, g) if wide else ps_minus(g, w)):
+                    bad.append("%s -> %s: oracle %s, netverify %s (%s)" % (
+                        k[0], k[1], ps_text(w), ps_text(g), a))
+        if bad:
+            print("%s:\n  %s" % (case, "\n  ".join(sorted(bad)[:10])))
+            return 1
+        return 0
+    for e, act in zip(exp, ("actual.json", "actual-sure.json")):
+        c = subprocess.run([sys.executable, os.path.join(corpus, "normalize.py"), "compare",
+                            e, os.path.join(case, act)], capture_output=True, text=True)
+        if c.returncode != 0:
+            print("%s (%s):\n%s" % (case, act, c.stdout.strip()))
+            return 1
     return 0
 
 

@@ -74,6 +74,30 @@ def drop_ipv6_rows(path):
         json.dump(doc, fp)
 
 
+# What netpol-analyzer, which wrote the 'anp' expectations, assumes of the policy
+# tiers and the manifests do not say (docs/tiers-notes.md, "netpol-analyzer's
+# limits"): its 'networks' never hold a pod, and its 'nodes' peers match no
+# node. netverify reads both from the cluster (docs/semantics.md, "Policy
+# tiers"): pods at addresses no corpus 'networks' entry but 0.0.0.0/0 overlaps
+# (a pod CIDR), and one Node that no 'nodes' peer selects, say the same.
+TIER_POD_CIDR = "192.168.0.0/16"
+TIER_NODE = """apiVersion: v1
+kind: Node
+metadata:
+  name: conformance-corpus-node
+"""
+
+
+def corpus_tier_reading(manifests, tmp, ident):
+    """A copy of 'manifests' with the Node added, and the options for the pod CIDR."""
+    dst = os.path.join(tmp, "anp", os.path.basename(ident))
+    if not os.path.isdir(dst):
+        shutil.copytree(manifests, dst)
+        with open(os.path.join(dst, "zz-conformance-node.yaml"), "w") as f:
+            f.write(TIER_NODE)
+    return dst, PLUGIN + ["--pod-cidr", TIER_POD_CIDR]
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
     verbose = "-v" in sys.argv
@@ -89,7 +113,7 @@ def main():
         out = os.path.join(tmp, "actual.json")
         for e in index:
             cat = e.get("category")
-            if cat not in ("core", "core+ingress"):
+            if cat not in ("core", "core+ingress", "anp"):
                 continue
             manifests = os.path.join(corpus, e["manifests"])
             if e["id"] in INVALID_NAMES:
@@ -99,9 +123,12 @@ def main():
                     failed += 1
                     print("FAIL %s\n    %s" % (e["id"], why))
                     continue
+            plugin = PLUGIN
+            if cat == "anp":
+                manifests, plugin = corpus_tier_reading(manifests, tmp, e["id"])
             with open(out, "w") as f:
                 r = subprocess.run([nv, "list", manifests,
-                                    "--format", "json"] + PLUGIN, stdout=f, stderr=subprocess.PIPE,
+                                    "--format", "json"] + plugin, stdout=f, stderr=subprocess.PIPE,
                                    timeout=60)
             ok = r.returncode == 0
             why = r.stderr.decode(errors="replace").strip() if not ok else ""
@@ -113,7 +140,7 @@ def main():
                              if c["src_kind"] not in ("External", "IngressController")
                              and c["dst_kind"] != "External")
                 s = subprocess.run([nv, "list", manifests,
-                                    "--format", "summary"] + PLUGIN, stdout=subprocess.PIPE,
+                                    "--format", "summary"] + plugin, stdout=subprocess.PIPE,
                                    stderr=subprocess.DEVNULL, timeout=60)
                 counted = None
                 for line in s.stdout.decode().splitlines():
