@@ -91,6 +91,9 @@ nv_anp_lenient_selector(struct nv_anp *a, const struct nv_node *pods, const char
 {
     const struct nv_node *n = nv_node_get(pods, key);
 
+    /* v1alpha2 makes namespaceSelector optional: absent, it is {} */
+    if (nv_node_is_null(n) && a->cnp && !strcmp(key, "namespaceSelector"))
+        return nv_k8s_parse_selector(a->k, NULL, 1);
     if (nv_node_is_null(n)) {
         nv_diag_warning(a->k->d, nv_k8s_field_loc(pods, key), NV_W_SEMANTIC,
                         "'pods' has no '%s': the %s CRD requires it; read as {} (all %s)", key,
