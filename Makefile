@@ -122,8 +122,10 @@ golden: $(NV)
 		tests/golden/check-hostile-text/claims.yaml
 	@$(PYTHON) tests/check-emit.py $(NV) tests/golden/ipv6-text/cluster.yaml \
 		tests/golden/ipv6-check/claims.yaml
-	@$(PYTHON) tests/check-tiers-claims.py $(NV) 2 30 --reaches
-	@$(PYTHON) tests/check-tiers-claims.py $(NV) 5 30 --reaches --ties
+	@$(PYTHON) tests/check-emit.py $(NV) tests/golden/check-tiers/cluster.yaml \
+		tests/golden/check-tiers/claims.yaml
+	@$(PYTHON) tests/check-tiers-claims.py $(NV) 2 30 --reaches --cross-check
+	@$(PYTHON) tests/check-tiers-claims.py $(NV) 5 30 --reaches --ties --cross-check
 	@sh tests/check-dot.sh $(NV)
 	@$(PYTHON) tests/check-injection.py $(NV)
 	@$(PYTHON) tests/check-diff.py $(NV) 150
