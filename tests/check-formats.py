@@ -102,8 +102,14 @@ def explain_json(path):
                 check(dr["state"] in ("isolated", "not-isolated", "external"), path + ": state")
                 check(dr["text"].startswith(word + " of "), path + ": direction text")
                 check(isinstance(dr["allowed"], str), path + ": allowed")
-                check((dr["allowed_text"] is None) == (dr["state"] != "isolated"),
+                # with the cluster tiers ('tiers') every pod's direction says what it allows
+                check((dr["allowed_text"] is None)
+                      == (dr["state"] != "isolated" and "tiers" not in dr),
                       path + ": allowed_text")
+                for t in dr.get("tiers", []):
+                    check(t["tier"] in ("Admin", "Baseline"), path + ": tier")
+                    check(t["result"] in ("accept", "deny", "pass", "no-match"),
+                          path + ": tier result")
                 check(bool(dr["policies"]) == (dr["state"] == "isolated"), path + ": policies")
                 for pol in dr["policies"]:
                     check(pol["location"].count(":") >= 2, path + ": policy location")
