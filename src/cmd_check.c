@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netverify/lint.h"
 #include "netverify/baseline.h"
 #include "netverify/checkreport.h"
 #include "netverify/checkrun.h"
@@ -178,6 +179,7 @@ int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
     free(claims_path);
     if (!m)
         return NV_EXIT_INPUT;
+    nv_lint_tell(m, stderr);
     if (baseline && nv_check_baseline(baseline, &claims, m) < 0) {
         nv_claims_release(&claims);
         nv_model_free(m);

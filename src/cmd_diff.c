@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netverify/lint.h"
 #include "netverify/diff.h"
 #include "netverify/escape.h"
 #include "netverify/rows.h"
@@ -173,6 +174,7 @@ int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli)
         goto out;
     }
     nv_phase("load");
+    nv_lint_tell(D->new.m, stderr);
     if (claims_path && nv_diff_unresolved(D)) {
         rc = NV_EXIT_INPUT;
         goto out;

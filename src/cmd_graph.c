@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netverify/lint.h"
 #include "netverify/buf.h"
 #include "netverify/claim.h"
 #include "netverify/dot.h"
@@ -184,6 +185,7 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
     nv_phase("load");
     if (!m)
         return NV_EXIT_INPUT;
+    nv_lint_tell(m, stderr);
     nv_view_init(&view, &cli->view, m->nworkloads);
     nv_view_add(&view, m, NULL);
     focus = nv_xmalloc((m->nworkloads + 1) * sizeof(*focus));

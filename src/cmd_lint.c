@@ -43,7 +43,8 @@ static void nv_lint_help(void)
         printf("  %-26s%s\n", nv_lint_check_name((enum nv_lint_check)i),
                nv_lint_check_is_cheap((enum nv_lint_check)i) ? "" : " (runs the engine)");
     fputs("\nFindings are sorted by file, line, column and check. check, list, diff and\n"
-          "graph run the checks that do not need the engine and print their count.\n\n"
+          "graph run the checks that find mistakes without the engine (not the\n"
+          "redundancy and posture checks) and print their count on standard error.\n\n"
           "Exit status: 0 success (findings are warnings), 1 a finding --fail-on names,\n"
           "2 usage or input error, 3 internal error.\n",
           stdout);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netverify/lint.h"
 #include "netverify/escape.h"
 #include "netverify/matrix.h"
 #include "netverify/rows.h"
@@ -102,6 +103,7 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
     nv_phase("load");
     if (!m)
         return NV_EXIT_INPUT;
+    nv_lint_tell(m, stderr);
     /* a filter that names nothing is an error before anything is written */
     nv_view_init(&view, &cli->view, m->nworkloads);
     nv_view_add(&view, m, NULL);

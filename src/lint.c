@@ -155,13 +155,19 @@ void nv_lint_run(struct nv_lint *l, struct nv_model *m, unsigned mask)
         qsort(l->items, l->n, sizeof(*l->items), nv_finding_cmp);
 }
 
+unsigned nv_lint_count_mask(void)
+{
+    return nv_lint_cheap_mask() &
+           ~(NV_LINT_BIT(NV_LINT_NOT_ISOLATED) | NV_LINT_BIT(NV_LINT_NO_DEFAULT_DENY));
+}
+
 size_t nv_lint_count(struct nv_model *m)
 {
     struct nv_lint l;
     size_t n;
 
     nv_lint_init(&l);
-    nv_lint_run(&l, m, nv_lint_cheap_mask());
+    nv_lint_run(&l, m, nv_lint_count_mask());
     n = l.n;
     nv_lint_release(&l);
     return n;

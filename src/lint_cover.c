@@ -53,7 +53,7 @@ static int nv_some_pod_serves_53(const struct nv_model *m, enum nv_proto proto, 
  * DNS server (any peer, an ipBlock, pods of which one serves port 53).
  */
 static int nv_rule_admits_dns(const struct nv_model *m, const struct nv_rule *r,
-                              enum nv_proto proto)
+                              enum nv_proto proto, int served)
 {
     size_t i, k;
 
@@ -61,7 +61,7 @@ static int nv_rule_admits_dns(const struct nv_model *m, const struct nv_rule *r,
         if (nv_ports_contains(&m->ports, r->numeric, proto, 53))
             return 1;
         for (i = 0; i < r->nports; i++)
-            if (r->ports[i].name && r->ports[i].proto == proto &&
+            if (served && r->ports[i].name && r->ports[i].proto == proto &&
                 nv_some_pod_serves_53(m, proto, r->ports[i].name, NULL, -1))
                 return 1;
         return 0;
@@ -69,6 +69,8 @@ static int nv_rule_admits_dns(const struct nv_model *m, const struct nv_rule *r,
     if (r->all_peers)
         return 1;
     for (k = 0; k < r->npeers; k++) {
+        if (!served && r->peers[k].kind != NV_PEER_IPBLOCK)
+            continue;
         const struct nv_peer *p = &r->peers[k];
         size_t n;
         if (p->kind == NV_PEER_IPBLOCK)
@@ -88,7 +90,7 @@ static int nv_rule_admits_dns(const struct nv_model *m, const struct nv_rule *r,
 
 /* Bit 0: an egress rule selecting pod group p admits UDP 53; bit 1: TCP 53. */
 static int nv_pod_dns(const struct nv_model *m, const struct nv_pod *p, const size_t *polstart,
-                      const size_t *polbyns)
+                      const size_t *polbyns, int served)
 {
     size_t i, r;
     int have = 0;
@@ -102,9 +104,9 @@ static int nv_pod_dns(const struct nv_model *m, const struct nv_pod *p, const si
             const struct nv_rule *rule = &pol->rules[NV_EGRESS][r];
             if (!rule->all_peers && !rule->npeers)
                 continue;
-            if (nv_rule_admits_dns(m, rule, NV_PROTO_UDP))
+            if (nv_rule_admits_dns(m, rule, NV_PROTO_UDP, served & 1))
                 have |= 1;
-            if (nv_rule_admits_dns(m, rule, NV_PROTO_TCP))
+            if (nv_rule_admits_dns(m, rule, NV_PROTO_TCP, served & 2))
                 have |= 2;
         }
     }
@@ -120,6 +122,9 @@ static void nv_lint_workloads(struct nv_lint *l, const struct nv_model *m, unsig
         "is isolated for egress only: its ingress is open",
     };
     size_t w, k;
+    /* bit 0: some pod serves port 53 over UDP, bit 1: over TCP (most inputs: none) */
+    int served = nv_some_pod_serves_53(m, NV_PROTO_UDP, NULL, NULL, -1) |
+                 nv_some_pod_serves_53(m, NV_PROTO_TCP, NULL, NULL, -1) << 1;
 
     for (w = 0; w < m->nworkloads; w++) {
         const struct nv_workload *wl = &m->workloads[w];
@@ -129,7 +134,7 @@ static void nv_lint_workloads(struct nv_lint *l, const struct nv_model *m, unsig
             int t = nv_pod_isolation(m, p, polstart, polbyns);
             all &= t;
             if (t & NV_TYPE_EGRESS)
-                dns &= nv_pod_dns(m, p, polstart, polbyns);
+                dns &= nv_pod_dns(m, p, polstart, polbyns, served);
         }
         if (!wl->npods)
             continue;

@@ -74,7 +74,14 @@ void nv_lint_release(struct nv_lint *l);
  */
 void nv_lint_run(struct nv_lint *l, struct nv_model *m, unsigned mask);
 
-/* How many findings the cheap checks make on m (for --strict and the one-line count). */
+/*
+ * The checks the one-line count runs: the cheap ones that find mistakes, not
+ * the posture checks (workload-not-isolated, namespace-no-default-deny: what
+ * 'list --format summary' counts), which fire on every cluster without
+ * policies and would make the line noise.
+ */
+unsigned nv_lint_count_mask(void);
+/* How many findings the checks of nv_lint_count_mask() make on m (--strict, the one-line count). */
 size_t nv_lint_count(struct nv_model *m);
 
 /*
