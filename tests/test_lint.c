@@ -1,0 +1,178 @@
+/*
+ * test_lint.c - lint's redundant-rule against brute force on random clusters:
+ * a rule is redundant exactly when every (peer pod or address, protocol,
+ * port) it admits toward every pod its policy selects is admitted by another
+ * rule of that direction selecting the pod (tests/oracle.h's evaluator).
+ */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unistd.h>
+
+#include "netverify/lint.h"
+#include "netverify/load.h"
+#include "netverify/model.h"
+#include "netverify/profile.h"
+
+#include "oracle.h"
+#include "randcluster.h"
+
+static char g_path[64];
+
+/* Whether rule r (of policy pol, selecting pod s) admits peer x (or address a) on proto/port. */
+static int o_admits(const struct nv_model *m, const struct nv_rule *r, const struct nv_pod *s,
+                    const struct nv_pod *x, const struct nv_ip *a, int proto, unsigned port)
+{
+    const struct nv_pod *dst = r->dir == NV_INGRESS ? s : x;
+
+    if (x ? !o_peer_pod(m, r->policy, r, x) : !o_peer_addr(r, a))
+        return 0;
+    return o_port(r, dst, proto, port);
+}
+
+/* Whether pod s is selected for direction d by pol. */
+static int o_subject(const struct nv_model *m, const struct nv_policy *pol, int d,
+                     const struct nv_pod *s)
+{
+    return (pol->types & (d == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS)) &&
+           !strcmp(m->ns[s->ns].name, pol->ns) && o_selects(pol->subject, &s->labels);
+}
+
+/* Brute force: is rule r covered by the other rules of its direction? */
+static int o_redundant(const struct nv_model *m, const struct nv_rule *r, const unsigned *ports,
+                       size_t nports)
+{
+    int d = r->dir, proto;
+    size_t si, xi, pi, a, i, k;
+
+    for (si = 0; si < m->npods; si++) {
+        const struct nv_pod *s = &m->pods[si];
+        if (!o_subject(m, r->policy, d, s))
+            continue;
+        for (xi = 0; xi <= m->npods + m->atoms.n; xi++) {
+            const struct nv_pod *x = xi < m->npods ? &m->pods[xi] : NULL;
+            struct nv_ip addr;
+            if (xi == m->npods)
+                continue;
+            a = xi - m->npods - 1;
+            if (!x)
+                addr = nv_atoms_range(&m->atoms, a).first;
+            for (proto = 0; proto < 3; proto++)
+                for (pi = 0; pi < nports; pi++) {
+                    int other = 0;
+                    if (!o_admits(m, r, s, x, &addr, proto, ports[pi]))
+                        continue;
+                    for (i = 0; i < m->npolicies && !other; i++) {
+                        const struct nv_policy *p = m->policies[i];
+                        if (!o_subject(m, p, d, s))
+                            continue;
+                        for (k = 0; k < p->nrules[d] && !other; k++)
+                            if (&p->rules[d][k] != r &&
+                                o_admits(m, &p->rules[d][k], s, x, &addr, proto, ports[pi]))
+                                other = 1;
+                    }
+                    if (!other)
+                        return 0;
+                }
+        }
+    }
+    return 1;
+}
+
+/* Every port bound of the cluster and its neighbours, and every container port. */
+static size_t o_ports(const struct nv_model *m, unsigned *out, size_t max)
+{
+    size_t n = 0, i, k, d, j;
+
+    for (i = 0; i < NPOOL && n < max; i++)
+        out[n++] = port_pool[i];
+    for (i = 0; i < m->npods; i++)
+        for (k = 0; k < m->pods[i].nports && n < max; k++)
+            out[n++] = m->pods[i].ports[k].port;
+    for (i = 0; i < m->npolicies; i++)
+        for (d = 0; d < 2; d++)
+            for (k = 0; k < m->policies[i]->nrules[d]; k++)
+                for (j = 0; j < m->policies[i]->rules[d][k].nports && n + 4 < max; j++) {
+                    const struct nv_portspec *ps = &m->policies[i]->rules[d][k].ports[j];
+                    if (ps->name || !ps->port)
+                        continue;
+                    out[n++] = ps->port;
+                    out[n++] = ps->end;
+                    if (ps->port > 1)
+                        out[n++] = ps->port - 1;
+                    if (ps->end < 65535)
+                        out[n++] = ps->end + 1;
+                }
+    return n;
+}
+
+static void test_redundant_rule_brute_force(void **state)
+{
+    static const struct gsize sz = {1, 3, 3, 6, 2, 6, 0, 0};
+    unsigned seed, agree = 0, flagged = 0, rules = 0;
+    unsigned ports[4096];
+
+    (void)state;
+    snprintf(g_path, sizeof(g_path), "/tmp/nv-test-lint-%d.yaml", (int)getpid());
+    for (seed = 1; seed <= 60; seed++) {
+        struct gen g;
+        struct nv_diags d;
+        struct nv_model *m;
+        struct nv_lint l;
+        size_t i, k, f, np;
+        int dir;
+        gen_cluster(&g, g_path, seed, &sz);
+        nv_diags_init(&d);
+        m = gen_load(g_path, nv_test_profile(), 1, &d);
+        nv_diags_release(&d);
+        if (!m)
+            continue;
+        np = o_ports(m, ports, sizeof(ports) / sizeof(ports[0]));
+        nv_lint_init(&l);
+        nv_lint_run(&l, m, NV_LINT_BIT(NV_LINT_REDUNDANT_RULE));
+        for (i = 0; i < m->npolicies; i++)
+            for (dir = 0; dir < 2; dir++) {
+                const struct nv_policy *p = m->policies[i];
+                if (!(p->types & (dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS)))
+                    continue;
+                for (k = 0; k < p->nrules[dir]; k++) {
+                    const struct nv_rule *r = &p->rules[dir][k];
+                    int said = 0, truth = o_redundant(m, r, ports, np);
+                    for (f = 0; f < l.n; f++)
+                        if (l.items[f].loc.line == r->loc.line &&
+                            l.items[f].loc.col == r->loc.col)
+                            said = 1;
+                    rules++;
+                    flagged += (unsigned)said;
+                    if (said != truth)
+                        fail_msg("seed %u: %s/%s %s[%zu]: lint says %s, brute force %s", seed,
+                                 p->ns, p->name, dir ? "egress" : "ingress", k,
+                                 said ? "redundant" : "not", truth ? "redundant" : "not");
+                    agree++;
+                }
+            }
+        nv_lint_release(&l);
+        nv_model_free(m);
+    }
+    unlink(g_path);
+    printf("lint: redundant-rule agrees with brute force on %u rules (%u redundant)\n", agree,
+           flagged);
+    assert_true(rules > 50);
+    assert_true(flagged > 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_redundant_rule_brute_force),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
