@@ -120,6 +120,8 @@ int nv_cmd_lint(int argc, char **argv, struct nv_cli *cli)
         return NV_EXIT_INPUT;
     nv_lint_init(&l);
     nv_lint_run(&l, m, mask);
+    if (l.note)
+        fprintf(stderr, "netverify: note: %s\n", l.note);
     if (!(fp = nv_cli_output_open(cli->output, 0))) {
         rc = NV_EXIT_INPUT;
         goto out;

@@ -88,7 +88,8 @@ static int nv_red_active(const struct nv_policy *p, int d)
 
 /*
  * Whether rule 'cover' alone covers rule r: with every other rule of
- * direction d off, switching r off as well changes nothing.
+ * direction d off, switching r off as well changes nothing. With cover NULL:
+ * whether r admits nothing at all.
  */
 static int nv_red_covers(struct nv_model *m, int d, struct nv_rule *r, struct nv_rule *cover)
 {
@@ -157,6 +158,15 @@ static void nv_red_rules(struct nv_lint *l, struct nv_model *m, int d, const uns
             nv_rule_on(r, s);
             if (!same)
                 continue;
+            /* a rule that admits nothing at all needs no cover */
+            if (nv_red_covers(m, d, r, NULL)) {
+                nv_buf_init(&b, 0);
+                nv_rule_label(&b, r);
+                nv_lint_add(l, NV_LINT_REDUNDANT_RULE, r->loc,
+                            "%s is redundant: it admits no connection at all", nv_buf_str(&b));
+                nv_buf_release(&b);
+                continue;
+            }
             /* a rule that covers it alone: one of a policy of its namespace */
             for (j = 0; j < m->npolicies && !cover; j++) {
                 struct nv_policy *o = m->policies[j];
@@ -242,6 +252,19 @@ void nv_lint_redundancy(struct nv_lint *l, struct nv_model *m, unsigned mask)
                     "take (disable them with --disable redundant-rule,redundant-policy)",
                     m->nclasses);
         return;
+    }
+    {
+        /* rows compared are exact only when addresses play no part (one combination) */
+        struct nv_matrix *x = nv_matrix_new(m);
+        int exact = nv_matrix_exact(x);
+        nv_matrix_free(x);
+        if (!exact) {
+            l->note = "redundant-rule and redundant-policy not decided: what is allowed depends "
+                      "on the pods' addresses or the network plugin (ipBlocks that may match "
+                      "pods, hostNetwork pods); pin the behaviours (--cni, "
+                      "--ipblock-matches-pods, --host-network) to decide them";
+            return;
+        }
     }
     skip = nv_xcalloc(m->npolicies + 1, 1);
     if (mask & NV_LINT_BIT(NV_LINT_REDUNDANT_POLICY))

@@ -147,8 +147,7 @@ static void test_redundant_rule_brute_force(void **state)
                     const struct nv_rule *r = &p->rules[dir][k];
                     int said = 0, truth = o_redundant(m, r, ports, np);
                     for (f = 0; f < l.n; f++)
-                        if (l.items[f].loc.line == r->loc.line &&
-                            l.items[f].loc.col == r->loc.col)
+                        if (l.items[f].loc.line == r->loc.line && l.items[f].loc.col == r->loc.col)
                             said = 1;
                     rules++;
                     flagged += (unsigned)said;

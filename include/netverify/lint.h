@@ -57,6 +57,7 @@ struct nv_lint {
     /* unmodelled enforcement: objects, and per kind (in order of first appearance) */
     size_t nskipped;
     char *skipped_kinds; /* "2 CiliumNetworkPolicy, 1 GlobalNetworkPolicy", or NULL */
+    const char *note;    /* a check that could not be decided, and why (static), or NULL */
 };
 
 /* Which checks run: a bit per enum nv_lint_check. */
