@@ -59,6 +59,8 @@ enum nv_verdict nv_part_settle(const struct nv_part *p)
 
 uint32_t nv_claim_ports_to(struct nv_model *m, const struct nv_claim *c, const struct nv_end *d)
 {
+    if (c->dst_ports) /* exposure: what is routed to each class */
+        return d->external ? NV_PORTS_NONE : c->dst_ports[d->cls];
     return nv_claim_ports_in(m, &m->ports, c, d);
 }
 

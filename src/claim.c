@@ -4,6 +4,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/claim.h"
 
+#include "netverify/expose.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -753,6 +755,24 @@ static int nv_parse_tenants(struct nv_parser *p, struct nv_claim *c)
     return 0;
 }
 
+/*
+ * 'exposed B' / 'not exposed B': the source is the ingress controller, which
+ * the model then holds even when nothing is exposed (docs/claims.md#exposure).
+ */
+static int nv_parse_exposed(struct nv_parser *p, struct nv_claim *c)
+{
+    const struct nv_tok *t = nv_peek(p, 0);
+
+    c->expose = nv_is_kw(p, t, "not") ? NV_NOT_EXPOSED : NV_EXPOSED;
+    c->kind = c->expose == NV_EXPOSED ? NV_CLAIM_REACHES : NV_CLAIM_CANNOT_REACH;
+    c->a.kind = NV_SET_WORKLOAD;
+    c->a.loc = nv_tok_loc(p, t);
+    c->a.text = c->a.name = NV_CTRL_NAME;
+    p->pos += c->expose == NV_EXPOSED ? 1 : 2;
+    p->m->expose_wanted = 1;
+    return nv_parse_set(p, &c->b);
+}
+
 int nv_claim_parse(struct nv_claim *c, const char *text, struct nv_loc loc, struct nv_model *m,
                    struct nv_diags *d)
 {
@@ -797,6 +817,12 @@ static int nv_claim_parse_mapped(struct nv_claim *c, const char *text, struct nv
     }
     if (nv_is_kw(&p, nv_peek(&p, 0), "tenants") && nv_is_kw(&p, nv_peek(&p, 1), "by")) {
         if (nv_parse_tenants(&p, c) < 0)
+            goto out;
+        goto ports;
+    }
+    if (nv_is_kw(&p, nv_peek(&p, 0), "exposed") ||
+        (nv_is_kw(&p, nv_peek(&p, 0), "not") && nv_is_kw(&p, nv_peek(&p, 1), "exposed"))) {
+        if (nv_parse_exposed(&p, c) < 0)
             goto out;
         goto ports;
     }
@@ -1453,6 +1479,17 @@ static int nv_resolve_set(struct nv_claim *c, struct nv_set *s, struct nv_model 
 
     s->cls = nv_xcalloc(m->nclasses + 1, 1);
     s->atoms = nv_xcalloc(m->atoms.n + 1, 1);
+    if (c->expose && s == &c->a) {
+        /* the ingress controller: made because the claim asks (nv_parse_exposed) */
+        if (m->ctrl < 0)
+            return nv_diag_error(d, s->loc, NV_E_VALUE,
+                                 "'%s' asks about the ingress controller, which "
+                                 "--no-ingress-controller leaves out",
+                                 c->text);
+        s->cls[m->ctrl_cls] = 1;
+        s->ncls = 1;
+        return 0;
+    }
     switch (s->kind) {
     case NV_SET_ANY:
         memset(s->cls, 1, m->nclasses);
@@ -1787,6 +1824,60 @@ static void nv_warn_hostnet_set(const struct nv_set *s, const struct nv_model *m
                               "--host-network)");
 }
 
+/*
+ * An exposure claim's ports toward each class of its destination: what the
+ * exposure objects route to it, within 'on'. 'exposed B' refuses a B with a
+ * pod nothing routes to (it could never be judged), or with no pod at all.
+ */
+static int nv_resolve_routed(struct nv_claim *cl, struct nv_model *m, struct nv_diags *d)
+{
+    const char *unrouted[3];
+    size_t i, n = 0, pods = 0, k;
+
+    cl->dst_ports = nv_arena_alloc(&m->arena, (m->nclasses + 1) * sizeof(*cl->dst_ports));
+    for (i = 0; i < m->nclasses; i++) {
+        uint32_t on;
+        cl->dst_ports[i] = NV_PORTS_NONE;
+        if (!cl->b.cls[i] || i == m->ctrl_cls)
+            continue;
+        pods++;
+        on = cl->nports ? nv_model_ports(m, cl->ports, cl->nports, (uint32_t)i) : NV_PORTS_ALL;
+        cl->dst_ports[i] = nv_ports_inter(&m->ports, m->exposed[i], on);
+        if (cl->dst_ports[i] != NV_PORTS_NONE || cl->expose != NV_EXPOSED)
+            continue;
+        for (k = 0; k < m->npods; k++) {
+            const char *id = m->workloads[m->pods[k].workload].id;
+            size_t j;
+            if (m->pods[k].cls != i)
+                continue;
+            for (j = 0; j < n && unrouted[j] != id; j++)
+                ;
+            if (j == n && n < 3)
+                unrouted[n++] = id;
+        }
+        if (!n)
+            unrouted[n++] = "?";
+    }
+    if (!pods)
+        return nv_diag_error(d, cl->b.loc, NV_E_VALUE,
+                             "'%s' holds no workload: only pods are exposed", cl->b.text);
+    if (n)
+        return nv_diag_error(d, cl->b.loc, NV_E_VALUE,
+                             "'%s' holds workloads that no Ingress, Route or Gateway API route "
+                             "sends to%s: %s%s%s%s%s",
+                             cl->b.text, cl->has_on ? " on these ports" : "", unrouted[0],
+                             n > 1 ? ", " : "", n > 1 ? unrouted[1] : "", n > 2 ? ", " : "",
+                             n > 2 ? unrouted[2] : "");
+    if (!cl->nports) {
+        /* every routed port: the engines take the per-class ports as a port list */
+        cl->ports = nv_arena_alloc(&m->arena, sizeof(*cl->ports));
+        memset(cl->ports, 0, sizeof(*cl->ports));
+        cl->ports[0].proto = NV_PROTO_TCP;
+        cl->nports = 1;
+    }
+    return 0;
+}
+
 int nv_claim_resolve(struct nv_claim *cl, struct nv_model *m, struct nv_diags *d)
 {
     int rc = 0;
@@ -1820,6 +1911,8 @@ int nv_claim_resolve(struct nv_claim *cl, struct nv_model *m, struct nv_diags *d
              (rc = nv_resolve_port_names(cl, m, d)) == 0 &&
              (rc = nv_claim_check_related(cl, m, d)) == 0)
         nv_warn_hostnet_set(&cl->b, m, d);
+    if (rc == 0 && cl->expose)
+        rc = nv_resolve_routed(cl, m, d);
     return rc;
 }
 

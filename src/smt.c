@@ -1598,9 +1598,37 @@ static Z3_ast nv_set(struct nv_smt *s, const struct nv_sym *e, const struct nv_s
     return nv_false(s);
 }
 
+/* An exposure claim's ports: those routed to the destination's class (c->dst_ports). */
+static Z3_ast nv_smt_routed_ports(struct nv_smt *s, const struct nv_claim *c)
+{
+    struct nv_terms any = {NULL, 0, 0};
+    size_t i, k;
+
+    for (i = 0; i < s->m->nclasses && !nv_late(s); i++) {
+        const struct nv_portset *ps;
+        struct nv_portspec *spec;
+        if (c->dst_ports[i] == NV_PORTS_NONE)
+            continue;
+        ps = nv_ports_get(&s->m->ports, c->dst_ports[i]);
+        spec = nv_xcalloc(ps->n + 1, sizeof(*spec));
+        for (k = 0; k < ps->n; k++) {
+            /* ports 0 are never in a set: no interval spans two protocols */
+            spec[k].proto = (enum nv_proto)(ps->iv[2 * k] >> 16);
+            spec[k].port = ps->iv[2 * k] & 0xffff;
+            spec[k].end = ps->iv[2 * k + 1] & 0xffff;
+        }
+        nv_terms_add(&any,
+                     nv_and2(s, s->d.cls[i], nv_ports(s, &s->d, spec, ps->n, s->proto, s->port)));
+        free(spec);
+    }
+    return nv_or(s, &any);
+}
+
 /* The claim's ports toward d on the flow's (proto, port); true when it names none. */
 static Z3_ast nv_smt_claim_ports(struct nv_smt *s, const struct nv_claim *c)
 {
+    if (c->dst_ports)
+        return nv_smt_routed_ports(s, c);
     if (!c->nports)
         return nv_true(s);
     return nv_ports(s, &s->d, c->ports, c->nports, s->proto, s->port);

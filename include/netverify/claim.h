@@ -6,6 +6,7 @@
  *   body  = [ "only" ] set ( "reaches" | "cannot reach" ) set [ "on" ports ]
  *         | "tenants by" KEY "cannot reach each other" [ "on" ports ]
  *         | set "is isolated" [ "for ingress" | "for egress" ]   (not with 'regardless')
+ *         | [ "not" ] "exposed" set [ "on" ports ]
  *   set   = "any" | "pods" SELECTOR [ "in" nsref ] | "namespace" NAME
  *         | "namespaces" SELECTOR | "svc" NS/NAME
  *         | "cidr" CIDR { "," CIDR } [ "except" CIDR { "," CIDR } ]
@@ -95,6 +96,14 @@ struct nv_claim {
      * namespaces with KEY): only pods of different values of KEY are related */
     const char *tenant_key;
     /*
+     * 'exposed B' (NV_EXPOSED: a REACHES claim) and 'not exposed B' (NV_NOT_EXPOSED: a
+     * CANNOT_REACH claim): the source is the ingress controller, and toward each class of B
+     * the ports are those the exposure objects route to it (within 'on'): dst_ports, per
+     * class, after nv_claim_resolve (docs/claims.md#exposure)
+     */
+    int expose;
+    uint32_t *dst_ports;
+    /*
      * 'expect: refuted' (a known breach, docs/claims.md#expected-refutations): a
      * refutation does not fail the gate, and the claim holding does. reason (required
      * with it) and issue (optional) as written; expect_loc is where 'expect' is.
@@ -103,6 +112,9 @@ struct nv_claim {
     const char *reason, *issue;
     struct nv_loc expect_loc;
 };
+
+#define NV_EXPOSED 1
+#define NV_NOT_EXPOSED 2
 
 struct nv_claims {
     size_t n, alloc;
