@@ -16,6 +16,7 @@
 
 #include "netverify/claim.h"
 #include "netverify/escape.h"
+#include "netverify/lint.h"
 
 int nv_cli_usage_error(const char *usage, const char *fmt, ...)
 {
@@ -211,6 +212,7 @@ static int nv_cli_shared(struct nv_cli *cli, const struct nv_cli_spec *spec, int
     }
     case NV_OPT_STRICT:
         cli->strict = 1;
+        o->strict = 1;
         return 0;
     case NV_OPT_FOCUS:
         nv_view_opts_add(&cli->view.focus, &cli->view.nfocus, arg);
@@ -278,18 +280,31 @@ void nv_cli_release(struct nv_cli *cli)
     nv_load_stats_release(&cli->stats);
 }
 
+void nv_cli_strict_lint(struct nv_model *m, const struct nv_load_opts *o)
+{
+    if (m && o->strict && o->stats)
+        o->stats->lint += nv_lint_count(m);
+}
+
 int nv_cli_strict(struct nv_cli *cli, int rc)
 {
+    const struct nv_load_stats *st = &cli->stats;
     char at[512];
 
-    if (!cli->strict || (rc != NV_EXIT_OK && rc != NV_EXIT_DEPENDS) || !cli->stats.enforcing)
+    if (!cli->strict || (rc != NV_EXIT_OK && rc != NV_EXIT_DEPENDS) ||
+        (!st->enforcing && !st->lint))
         return rc;
-    nv_loc_format(cli->stats.first_loc, at, sizeof(at));
-    nv_escape_term_line(stderr,
-                        "netverify: --strict: %zu object%s of a kind that enforces traffic and is "
-                        "not modelled (%s at %s%s): the results may be wrong",
-                        cli->stats.enforcing, cli->stats.enforcing == 1 ? "" : "s",
-                        cli->stats.first, at, cli->stats.enforcing > 1 ? ", ..." : "");
+    if (st->enforcing) {
+        nv_loc_format(st->first_loc, at, sizeof(at));
+        nv_escape_term_line(stderr,
+                            "netverify: --strict: %zu object%s of a kind that enforces traffic and "
+                            "is not modelled (%s at %s%s): the results may be wrong",
+                            st->enforcing, st->enforcing == 1 ? "" : "s", st->first, at,
+                            st->enforcing > 1 ? ", ..." : "");
+    }
+    if (st->lint)
+        fprintf(stderr, "netverify: --strict: %zu lint warning%s; run 'netverify lint' for %s\n",
+                st->lint, st->lint == 1 ? "" : "s", st->lint == 1 ? "it" : "them");
     return NV_EXIT_FINDING;
 }
 
@@ -463,6 +478,7 @@ struct nv_model *nv_cli_load(char *const *paths, size_t n, const struct nv_load_
     if (!d.nerr && nv_cli_profile(&prof, o, config, &d) == 0) {
         lo.profile = &prof;
         m = nv_cli_need_workloads(nv_load(paths, n, &lo, &d), paths, n, &d);
+        nv_cli_strict_lint(m, o);
     }
     nv_profile_release(&prof);
     free(config);
@@ -545,6 +561,8 @@ struct nv_model *nv_cli_load_claims(char *const *paths, size_t n, const struct n
     if (m && nv_claims_load_max(claims, claims_path, lo->max_claims, m, &d) == 0 &&
         nv_model_finish(m, &d) == 0)
         nv_claims_resolve(claims, m, &d);
+    if (!d.nerr)
+        nv_cli_strict_lint(m, lo);
     nv_diags_print(&d, stderr);
     if (!m || d.nerr) {
         if (d.nerr == 0)

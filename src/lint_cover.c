@@ -136,8 +136,8 @@ static void nv_lint_workloads(struct nv_lint *l, const struct nv_model *m, unsig
             if (t & NV_TYPE_EGRESS)
                 dns &= nv_pod_dns(m, p, polstart, polbyns, served);
         }
-        if (!wl->npods)
-            continue;
+        if (!wl->npods || !strcmp(wl->kind, NV_ASSUMED_KIND))
+            continue; /* --assume's stand-ins are not the input's to fix */
         if (all != (NV_TYPE_INGRESS | NV_TYPE_EGRESS) && (mask & NV_LINT_BIT(NV_LINT_NOT_ISOLATED)))
             nv_lint_add(l, NV_LINT_NOT_ISOLATED, wl->loc, "%s '%s' %s", wl->kind, wl->id,
                         open_text[all == 0                 ? 0
@@ -167,7 +167,8 @@ static void nv_lint_namespaces(struct nv_lint *l, const struct nv_model *m, unsi
         int have = 0, missing;
         long first = -1;
         for (w = 0; w < m->nworkloads && first < 0; w++)
-            if (m->workloads[w].ns == i && m->workloads[w].npods)
+            if (m->workloads[w].ns == i && m->workloads[w].npods &&
+                strcmp(m->workloads[w].kind, NV_ASSUMED_KIND))
                 first = (long)w;
         if (first < 0)
             continue; /* nothing runs there */

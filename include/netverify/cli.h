@@ -84,10 +84,16 @@ void nv_cli_release(struct nv_cli *cli);
 /*
  * --strict: the exit status 'rc' of a command becomes 1 (after a line on
  * stderr) when it is 0 or 4 and the input held objects of kinds that enforce
- * traffic and are not modelled. Other statuses, and runs without --strict,
- * keep theirs.
+ * traffic and are not modelled, or lint's cheap checks warned. Other statuses, and runs without
+ * --strict, keep theirs.
  */
 int nv_cli_strict(struct nv_cli *cli, int rc);
+
+/*
+ * --strict (o->strict): add the warnings of lint's cheap checks on the
+ * finished model m to o->stats (nothing without --strict, or for m NULL).
+ */
+void nv_cli_strict_lint(struct nv_model *m, const struct nv_load_opts *o);
 
 /*
  * The option front-end, as getopt_long(): call it until it returns 0. The
@@ -135,6 +141,7 @@ int nv_cli_usage_error(const char *usage, const char *fmt, ...) NV_PRINTF(2, 3);
     "                        53) when the input has no kube-dns; marked as assumed\n"              \
     "      --strict          exit 1 when the input has objects of kinds that enforce\n"            \
     "                        traffic and are not modelled (CiliumNetworkPolicy, ...)\n"            \
+    "                        or lint warnings (netverify lint lists them)\n"                       \
     "      --no-ingress-controller  no {ingress-controller} endpoint for what Ingress,\n"          \
     "                        Route and Gateway API routes expose (docs/semantics.md)\n"
 #define NV_CLI_FILTERS_HELP                                                                        \

@@ -42,6 +42,7 @@ struct nv_load_stats {
     size_t excluded;  /* files --exclude left out */
     size_t skipped;   /* documents without apiVersion or kind, skipped */
     size_t assumed;   /* workloads --assume added */
+    size_t lint;      /* warnings of lint's cheap checks (--strict only) */
 };
 void nv_load_stats_release(struct nv_load_stats *s);
 
@@ -76,6 +77,7 @@ struct nv_load_opts {
     size_t nexclude;
     unsigned assume;             /* --assume: enum nv_assume bits (the profile adds its own) */
     struct nv_load_stats *stats; /* where to count what --strict looks at, or NULL */
+    int strict;                  /* --strict: also count lint's warnings into stats */
 };
 void nv_load_opts_default(struct nv_load_opts *o);
 
