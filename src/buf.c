@@ -93,6 +93,15 @@ void nv_buf_printf(struct nv_buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+char *nv_buf_vformat(const char *fmt, va_list ap)
+{
+    struct nv_buf b;
+
+    nv_buf_init(&b, 0);
+    nv_buf_vprintf(&b, fmt, ap);
+    return nv_buf_detach(&b);
+}
+
 const char *nv_buf_str(const struct nv_buf *b)
 {
     return b->data ? b->data : "";

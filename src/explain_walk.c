@@ -18,7 +18,6 @@
 struct nv_xitem *nv_xr_add(struct nv_xreport *r, enum nv_xitem_kind kind, const char *fmt, ...)
 {
     struct nv_xitem *it;
-    struct nv_buf b;
     va_list ap;
 
     NV_GROW(r->v, r->alloc, r->n + 1);
@@ -27,11 +26,9 @@ struct nv_xitem *nv_xr_add(struct nv_xreport *r, enum nv_xitem_kind kind, const 
     it->kind = kind;
     it->blank = r->blank;
     r->blank = 0;
-    nv_buf_init(&b, 0);
     va_start(ap, fmt);
-    nv_buf_vprintf(&b, fmt, ap);
+    it->text = nv_buf_vformat(fmt, ap);
     va_end(ap);
-    it->text = nv_buf_detach(&b);
     return it;
 }
 

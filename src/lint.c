@@ -113,18 +113,15 @@ void nv_lint_release(struct nv_lint *l)
 void nv_lint_add(struct nv_lint *l, enum nv_lint_check c, struct nv_loc loc, const char *fmt, ...)
 {
     struct nv_lint_finding *f;
-    struct nv_buf b;
     va_list ap;
 
-    nv_buf_init(&b, 0);
-    va_start(ap, fmt);
-    nv_buf_vprintf(&b, fmt, ap);
-    va_end(ap);
     NV_GROW(l->items, l->alloc, l->n + 1);
     f = &l->items[l->n++];
     f->check = c;
     f->loc = loc;
-    f->msg = nv_buf_detach(&b);
+    va_start(ap, fmt);
+    f->msg = nv_buf_vformat(fmt, ap);
+    va_end(ap);
     l->count[c]++;
 }
 

@@ -27,6 +27,8 @@ void nv_buf_puts(struct nv_buf *b, const char *s);
 void nv_buf_putc(struct nv_buf *b, char c);
 void nv_buf_printf(struct nv_buf *b, const char *fmt, ...) NV_PRINTF(2, 3);
 void nv_buf_vprintf(struct nv_buf *b, const char *fmt, va_list ap) NV_PRINTF(2, 0);
+/* A formatted string of its own; the caller must free() it. */
+char *nv_buf_vformat(const char *fmt, va_list ap) NV_PRINTF(1, 0);
 /* The contents as a string ("" when empty). */
 const char *nv_buf_str(const struct nv_buf *b);
 
