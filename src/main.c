@@ -54,7 +54,8 @@ static void nv_usage(FILE *fp)
         fprintf(fp, "  %-10s %s\n", nv_commands[i].name, nv_commands[i].help);
     fputs("\nRun 'netverify <command> --help' for a command's options.\n\n"
           "Exit status: 0 success (every claim holds), 1 a claim is refuted or a finding,\n"
-          "2 usage or input error, 3 undecided or internal error.\n",
+          "2 usage or input error, 3 undecided or internal error, 4 a claim depends on the\n"
+          "network plugin or the pods' addresses (docs/exit-codes.md).\n",
           fp);
 }
 
