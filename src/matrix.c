@@ -2142,19 +2142,30 @@ static int nv_matrix_row_some(const uint32_t *v, size_t n)
     return 0;
 }
 
+/* Through the tiers: whether class u reaches (NV_EGRESS) or is reached from (NV_INGRESS) some
+ * external atom on some port. */
+static int nv_tier_outside(struct nv_mx *x, uint32_t u, int dir)
+{
+    uint32_t *row = nv_xmalloc((x->natoms + 1) * sizeof(*row));
+    int some;
+
+    if (dir == NV_EGRESS)
+        nv_tier_to_atoms(x, u, row, NULL);
+    else
+        nv_tier_from_atoms(x, u, row, NULL);
+    some = nv_matrix_row_some(row, x->natoms);
+    free(row);
+    return some;
+}
+
 static int nv_mx_reaches_outside(struct nv_mx *x, uint32_t s)
 {
     size_t i, k;
 
     if (!x->natoms)
         return 0;
-    if (x->t) {
-        uint32_t *row = nv_xmalloc((x->natoms + 1) * sizeof(*row));
-        nv_tier_to_atoms(x, s, row, NULL);
-        i = (size_t)nv_matrix_row_some(row, x->natoms);
-        free(row);
-        return (int)i;
-    }
+    if (x->t)
+        return nv_tier_outside(x, s, NV_EGRESS);
     if (!(x->iso[s] & NV_TYPE_EGRESS))
         return 1;
     for (i = 0; i < x->out_rules[s].n; i++) {
@@ -2176,13 +2187,8 @@ static int nv_mx_reached_from_outside(struct nv_mx *x, uint32_t d)
 
     if (!x->natoms)
         return 0;
-    if (x->t) {
-        uint32_t *row = nv_xmalloc((x->natoms + 1) * sizeof(*row));
-        nv_tier_from_atoms(x, d, row, NULL);
-        i = (size_t)nv_matrix_row_some(row, x->natoms);
-        free(row);
-        return (int)i;
-    }
+    if (x->t)
+        return nv_tier_outside(x, d, NV_INGRESS);
     if (!(x->iso[d] & NV_TYPE_INGRESS))
         return 1;
     for (i = 0; i < x->in_rules[d].n; i++) {
