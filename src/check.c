@@ -61,7 +61,7 @@ uint32_t nv_claim_ports_to(struct nv_model *m, const struct nv_claim *c, const s
 {
     if (c->dst_ports) /* exposure: what is routed to each class */
         return d->external ? NV_PORTS_NONE : c->dst_ports[d->cls];
-    return nv_claim_ports_in(m, &m->ports, c, d);
+    return nv_claim_ports_in(m, m->ports, c, d);
 }
 
 uint32_t nv_claim_ports_in(const struct nv_model *m, struct nv_ports *t, const struct nv_claim *c,
@@ -75,7 +75,7 @@ uint32_t nv_claim_ports_in(const struct nv_model *m, struct nv_ports *t, const s
 /* The lowest (protocol, port) of a non-empty set. */
 static void nv_first_port(const struct nv_model *m, uint32_t id, struct nv_witness *w)
 {
-    const struct nv_portset *s = nv_ports_get(&m->ports, id);
+    const struct nv_portset *s = nv_ports_get(m->ports, id);
 
     w->proto = (enum nv_proto)(s->iv[0] >> 16);
     w->port = s->iv[0] & 0xffff;
@@ -133,7 +133,7 @@ static void nv_check_done(struct nv_eval *e)
 static void nv_judge(struct nv_eval *e, const struct nv_end *s, const struct nv_end *d,
                      const uint32_t *poss, const uint32_t *sure, int pair, const int *blocks)
 {
-    struct nv_ports *pt = &e->m->ports;
+    struct nv_ports *pt = e->m->ports;
     uint32_t need = nv_claim_ports_to(e->m, e->c, d), all_sure = NV_PORTS_ALL,
              any_poss = NV_PORTS_NONE, bad;
     int any = e->part->kind == NV_PART_REACHES && !e->c->nports;
@@ -307,7 +307,7 @@ static void nv_guard_flow(struct nv_eval *e, struct nv_end s, struct nv_end d, i
                           struct nv_ip *cs, struct nv_ip *cd)
 {
     struct nv_model *m = e->m;
-    struct nv_ports *pt = &m->ports;
+    struct nv_ports *pt = m->ports;
     enum nv_np np = nv_explain_np_of(e->c, e->part->kind);
     uint32_t poss[NV_MAX_COMBOS], sure[NV_MAX_COMBOS];
     int blocks[NV_MAX_COMBOS];
@@ -521,9 +521,9 @@ int nv_witness_agrees(const struct nv_model *m, const struct nv_part *p, uint32_
         return 1;
     if (p->w.all_ports)
         return p->kind == NV_PART_REACHES && why->allowed == NV_PORTS_NONE;
-    if (!nv_ports_contains(&m->ports, need, p->w.proto, p->w.port))
+    if (!nv_ports_contains(m->ports, need, p->w.proto, p->w.port))
         return 0;
-    return nv_ports_contains(&m->ports, why->allowed, p->w.proto, p->w.port) ==
+    return nv_ports_contains(m->ports, why->allowed, p->w.proto, p->w.port) ==
            (p->kind != NV_PART_REACHES);
 }
 

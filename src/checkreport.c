@@ -232,7 +232,7 @@ static void nv_check_report_json_witness(const struct nv_model *m, const struct 
     } else {
         nv_json_set(w, "dst", nv_check_report_json_end(m, &p->w.dst, &x->dst_range));
         nv_buf_init(&pb, 0);
-        nv_ports_write(&pb, &m->ports, x->ports, 0);
+        nv_ports_write(&pb, m->ports, x->ports, 0);
         nv_json_set(w, "ports", nv_json_str(nv_buf_str(&pb)));
         nv_buf_release(&pb);
         nv_json_set(w, "allowed", nv_json_bool(p->kind != NV_PART_REACHES));

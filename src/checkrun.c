@@ -237,8 +237,8 @@ static uint32_t nv_cex_ports(struct nv_model *m, const struct nv_claim *c, const
         struct nv_flow_why why;
         nv_explain_np(m, src, dst, nv_cex_robust(p) ? &p->combos[k] : &p->w.combo, p->w.local, np,
                       &why);
-        ports = allowed ? nv_ports_inter(&m->ports, ports, why.allowed)
-                        : nv_ports_minus(&m->ports, ports, why.allowed);
+        ports = allowed ? nv_ports_inter(m->ports, ports, why.allowed)
+                        : nv_ports_minus(m->ports, ports, why.allowed);
         nv_flow_why_release(&why);
     }
     return ports;
@@ -300,7 +300,7 @@ static void nv_cex_other(struct nv_model *m, const struct nv_witness *w, const s
                 ;
             if (k < s->nadmits)
                 continue;
-            some = nv_ports_inter(&m->ports, nv_explain_rule_ports(m, rule, &w->dst), ports);
+            some = nv_ports_inter(m->ports, nv_explain_rule_ports(m, rule, &w->dst), ports);
             if (some == NV_PORTS_NONE)
                 continue;
             out->other_policy = pol;
@@ -323,12 +323,12 @@ static void nv_cex_side(struct nv_model *m, struct nv_cex *x, int d)
     if (s->external || s->node || !s->isolated)
         return;
     for (i = 0; i < s->nadmits && !out->hit; i++)
-        if (w->all_ports || nv_ports_contains(&m->ports, s->admits[i].ports, w->proto, w->port))
+        if (w->all_ports || nv_ports_contains(m->ports, s->admits[i].ports, w->proto, w->port))
             out->hit = &s->admits[i];
     if (out->hit || x->part->kind != NV_PART_REACHES || w->all_ports)
         return;
     {
-        out->blocked = nv_ports_minus(&m->ports, x->ports, s->ports);
+        out->blocked = nv_ports_minus(m->ports, x->ports, s->ports);
         nv_cex_other(m, w, s, d == 0 ? NV_EGRESS : NV_INGRESS, out->blocked, out);
     }
 }
@@ -370,11 +370,11 @@ void nv_cex_build(struct nv_model *m, const struct nv_claim *c, const struct nv_
         out->ports = NV_PORTS_ALL;
     else if (nv_cex_robust(p) && (w->src.has_ip || w->dst.has_ip) &&
              !(w->src.external && w->dst.external))
-        out->ports = nv_ports_range(&m->ports, w->proto, w->port, w->port);
+        out->ports = nv_ports_range(m->ports, w->proto, w->port, w->port);
     else
         out->ports = nv_cex_ports(m, c, p, &w->src, &w->dst, out->need, p->kind != NV_PART_REACHES);
-    if (!w->all_ports && !nv_ports_contains(&m->ports, out->ports, w->proto, w->port))
-        out->ports = nv_ports_range(&m->ports, w->proto, w->port, w->port);
+    if (!w->all_ports && !nv_ports_contains(m->ports, out->ports, w->proto, w->port))
+        out->ports = nv_ports_range(m->ports, w->proto, w->port, w->port);
     out->src_range.first = out->src_range.last = w->src.ip;
     out->dst_range.first = out->dst_range.last = w->dst.ip;
     if (w->src.external)

@@ -1842,7 +1842,7 @@ static int nv_resolve_routed(struct nv_claim *cl, struct nv_model *m, struct nv_
             continue;
         pods++;
         on = cl->nports ? nv_model_ports(m, cl->ports, cl->nports, (uint32_t)i) : NV_PORTS_ALL;
-        cl->dst_ports[i] = nv_ports_inter(&m->ports, m->exposed[i], on);
+        cl->dst_ports[i] = nv_ports_inter(m->ports, m->exposed[i], on);
         if (cl->dst_ports[i] != NV_PORTS_NONE || cl->expose != NV_EXPOSED)
             continue;
         for (k = 0; k < m->npods; k++) {

@@ -194,7 +194,7 @@ int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli)
         rc = NV_EXIT_INPUT;
         goto out;
     }
-    R.w = nv_rows_new(fp, NV_ROWS_DIFF, fmt, &D->new.m->ports, D->nw);
+    R.w = nv_rows_new(fp, NV_ROWS_DIFF, fmt, D->new.m->ports, D->nw);
     nv_diff_each(D, nv_cmd_diff_row, &R);
     nv_phase("diff");
     if (claims_path) {

@@ -126,7 +126,7 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
         struct nv_rows *w;
         setvbuf(fp, obuf, _IOFBF, sizeof(obuf));
         /* the flow formats of enum nv_fmt are those of enum nv_rows_format */
-        w = nv_rows_new(fp, NV_ROWS_LIST, (enum nv_rows_format)fmt, &m->ports, m->nworkloads);
+        w = nv_rows_new(fp, NV_ROWS_LIST, (enum nv_rows_format)fmt, m->ports, m->nworkloads);
         nv_flows_each(m, x, self_flows, &view, nv_cmd_list_row, w);
         nv_rows_finish(w);
         nv_rows_free(w);

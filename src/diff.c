@@ -53,8 +53,8 @@ static uint32_t nv_xlat(struct nv_diff *D, uint32_t id)
         D->nxlat = n;
     }
     if (D->xlat[id] == UINT32_MAX) {
-        s = nv_ports_get(&D->old.m->ports, id);
-        D->xlat[id] = nv_ports_intern(&D->new.m->ports, s->iv, s->n);
+        s = nv_ports_get(D->old.m->ports, id);
+        D->xlat[id] = nv_ports_intern(D->new.m->ports, s->iv, s->n);
     }
     return D->xlat[id];
 }

@@ -168,7 +168,7 @@ const struct nv_tstep *nv_side_step(const struct nv_model *m, const struct nv_si
 
     for (i = 0; i < s->nsteps; i++)
         if (s->steps[i].policy->tier == tier &&
-            nv_ports_contains(&m->ports, s->steps[i].ports, proto, port))
+            nv_ports_contains(m->ports, s->steps[i].ports, proto, port))
             return &s->steps[i];
     return NULL;
 }
@@ -257,7 +257,7 @@ static uint32_t nv_tier_walk(struct nv_model *m, const struct nv_policy **order,
                              const struct nv_end *dst, uint32_t todo, uint32_t *allowed,
                              uint32_t *passed, struct nv_side *out, size_t *alloc)
 {
-    struct nv_ports *pt = &m->ports;
+    struct nv_ports *pt = m->ports;
     size_t i, r, k;
 
     for (i = 0; i < m->ntiered && todo != NV_PORTS_NONE; i++) {
@@ -305,7 +305,7 @@ static void nv_side_tiers(struct nv_model *m, enum nv_dir dir, const struct nv_e
                           const struct nv_end *other, const struct nv_end *dst,
                           const struct nv_combo *c, enum nv_np np, int local, struct nv_side *out)
 {
-    struct nv_ports *pt = &m->ports;
+    struct nv_ports *pt = m->ports;
     uint32_t allowed = NV_PORTS_NONE, passed = NV_PORTS_NONE, rest;
     const struct nv_policy **order = nv_xmalloc((m->ntiered + 1) * sizeof(*order));
     size_t alloc = 0;
@@ -390,7 +390,7 @@ static void nv_side(struct nv_model *m, enum nv_dir dir, const struct nv_end *se
             out->admits[out->nadmits].peer = hit;
             out->admits[out->nadmits].ports = ports;
             out->nadmits++;
-            out->ports = nv_ports_union(&m->ports, out->ports, ports);
+            out->ports = nv_ports_union(m->ports, out->ports, ports);
         }
     }
     if (m->ntiered)
@@ -419,7 +419,7 @@ void nv_explain_np(struct nv_model *m, const struct nv_end *src, const struct nv
             (nv_is_node(m, src, combo) || nv_is_node(m, dst, combo));
     nv_side(m, NV_EGRESS, src, dst, dst, combo, np, local, &out->egress);
     nv_side(m, NV_INGRESS, dst, src, dst, combo, np, local, &out->ingress);
-    out->allowed = nv_ports_inter(&m->ports, out->egress.ports, out->ingress.ports);
+    out->allowed = nv_ports_inter(m->ports, out->egress.ports, out->ingress.ports);
     if (local && !m->ntiered) {
         out->local = 1;
         out->allowed = NV_PORTS_ALL;
@@ -541,7 +541,7 @@ static int nv_witness_place_at(struct nv_model *m, const struct nv_claim *c, enu
                                struct nv_witness *w)
 {
     enum nv_np np = nv_explain_np_of(c, kind);
-    struct nv_ports *pt = &m->ports;
+    struct nv_ports *pt = m->ports;
     struct nv_ip *cs, *cd;
     uint32_t *vs, *vd;
     size_t ns, nd, i, j, bi = 0, bj = 0;

@@ -54,7 +54,7 @@ void nv_xreport_release(struct nv_xreport *r)
 /* A port set as the report keeps it: "none", or as the rows write it ("TCP 80,UDP 53"). */
 static char *nv_xports_text(struct nv_model *m, uint32_t ports)
 {
-    return nv_xstrdup(ports == NV_PORTS_NONE ? "none" : nv_ports_format_npa(&m->ports, ports));
+    return nv_xstrdup(ports == NV_PORTS_NONE ? "none" : nv_ports_format_npa(m->ports, ports));
 }
 
 static void nv_xrule_set(struct nv_xitem *it, const struct nv_rule *rule, const char *result)
@@ -205,7 +205,7 @@ static void nv_xtier_lines(struct nv_xctx *X, const struct nv_side *side, enum n
                        nv_loc_format(st->rule->loc, where, sizeof(where)), act,
                        st->rule->fail_closed ? " (a peer of a kind not known here: fails closed)"
                                              : "",
-                       nv_ports_format_npa(&m->ports, st->ports));
+                       nv_ports_format_npa(m->ports, st->ports));
         it->word = nv_tier_name(tier);
         it->state = !strcmp(act, "Deny") ? "deny" : !strcmp(act, "Pass") ? "pass" : "accept";
         it->name = nv_xstrdup(nv_buf_str(&X->b));
@@ -238,7 +238,7 @@ static void nv_xwalk(struct nv_xctx *X, const struct nv_side *side)
 
     if (!X->port.given)
         return;
-    ok = nv_ports_contains(&m->ports, side->ports, X->port.proto, X->port.port);
+    ok = nv_ports_contains(m->ports, side->ports, X->port.proto, X->port.port);
     nv_buf_reset(b);
     st = nv_side_step(m, side, NV_TIER_ADMIN, X->port.proto, X->port.port);
     nv_buf_printf(b, "Admin: %s", st ? nv_xtier_action(st->rule) : "no match");
@@ -311,7 +311,7 @@ static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xen
             nv_xtier_lines(X, side, NV_TIER_BASELINE, word);
         it = nv_xr_add(X->r, NV_XI_ALLOWED, "  %s allowed: %s", word,
                        side->ports == NV_PORTS_NONE ? "nothing"
-                                                    : nv_ports_format_npa(&m->ports, side->ports));
+                                                    : nv_ports_format_npa(m->ports, side->ports));
         it->ports = nv_xports_text(m, side->ports);
         nv_xwalk(X, side);
         return;
@@ -390,11 +390,11 @@ static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xen
                                             : " (resolved on the destination)");
             }
             if (X->port.given) {
-                int ok = nv_ports_contains(&m->ports, ports, X->port.proto, X->port.port);
+                int ok = nv_ports_contains(m->ports, ports, X->port.proto, X->port.port);
                 if (ok)
                     it =
                         nv_xr_add(X->r, NV_XI_RULE, "%smatches: %s; ports %s", nv_buf_str(&X->line),
-                                  nv_buf_str(b), nv_ports_format_npa(&m->ports, ports));
+                                  nv_buf_str(b), nv_ports_format_npa(m->ports, ports));
                 else
                     it = nv_xr_add(X->r, NV_XI_RULE,
                                    "%sdoes not match: %s matches, but the rule's ports are %s",
@@ -402,7 +402,7 @@ static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xen
                                    ports == NV_PORTS_NONE
                                        ? "none here (a named port the destination does not "
                                          "declare)"
-                                       : nv_ports_format_npa(&m->ports, ports));
+                                       : nv_ports_format_npa(m->ports, ports));
                 nv_xrule_set(it, rule, ok ? "matches" : "does-not-match");
             } else if (ports == NV_PORTS_NONE) {
                 it = nv_xr_add(X->r, NV_XI_RULE,
@@ -412,7 +412,7 @@ static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xen
                 nv_xrule_set(it, rule, "admits-nothing");
             } else {
                 it = nv_xr_add(X->r, NV_XI_RULE, "%sadmits %s: %s", nv_buf_str(&X->line),
-                               nv_ports_format_npa(&m->ports, ports), nv_buf_str(b));
+                               nv_ports_format_npa(m->ports, ports), nv_buf_str(b));
                 nv_xrule_set(it, rule, "admits");
             }
             it->detail = nv_xstrdup(nv_buf_str(b));
@@ -421,7 +421,7 @@ static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xen
     }
     it = nv_xr_add(X->r, NV_XI_ALLOWED, "  %s allowed: %s", word,
                    side->ports == NV_PORTS_NONE ? "nothing"
-                                                : nv_ports_format_npa(&m->ports, side->ports));
+                                                : nv_ports_format_npa(m->ports, side->ports));
     it->ports = nv_xports_text(m, side->ports);
     if (tiers)
         nv_xwalk(X, side);
@@ -511,11 +511,11 @@ static enum nv_xcombos nv_explain_combos(struct nv_xctx *X, const struct nv_xend
                 if (!d->has_port || !nv_xpair_ok(src, dst, s, d))
                     continue;
                 nv_combo_pair(X, k, &s->end, &d->end, p, q, a, &x, &y);
-                poss[k] = nv_ports_union(&m->ports, poss[k], x);
-                sure[k] = nv_ports_union(&m->ports, sure[k], y);
+                poss[k] = nv_ports_union(m->ports, poss[k], x);
+                sure[k] = nv_ports_union(m->ports, sure[k], y);
                 npairs++;
-                nposs += nv_ports_contains(&m->ports, x, d->proto, d->port);
-                nsure += nv_ports_contains(&m->ports, y, d->proto, d->port);
+                nposs += nv_ports_contains(m->ports, x, d->proto, d->port);
+                nsure += nv_ports_contains(m->ports, y, d->proto, d->port);
             }
         st[k] = nv_xstate_of(npairs, nposs, nsure);
         if (X->port.given) {
@@ -550,7 +550,7 @@ static enum nv_xcombos nv_explain_combos(struct nv_xctx *X, const struct nv_xend
             nv_buf_puts(&X->b, "blocked on every port");
         } else {
             nv_buf_puts(&X->b, "allowed on ");
-            nv_report_conns(&X->b, &m->ports, poss[k], sure[k], 1);
+            nv_report_conns(&X->b, m->ports, poss[k], sure[k], 1);
             if (poss[k] != sure[k])
                 nv_buf_puts(&X->b, " ('?': for some addresses or nodes of the pods only)");
         }
@@ -688,13 +688,13 @@ void nv_explain_flow(struct nv_xctx *X, const struct nv_xend *src, const struct 
             in = why.ingress.ports;
             both = why.allowed;
             nv_flow_why_release(&why);
-            total = nv_ports_union(&m->ports, total, both);
+            total = nv_ports_union(m->ports, total, both);
             if (X->port.given) {
-                int ok = nv_ports_contains(&m->ports, both, d->proto, d->port);
+                int ok = nv_ports_contains(m->ports, both, d->proto, d->port);
                 some |= ok;
                 every &= ok;
-                eblock |= !nv_ports_contains(&m->ports, e, d->proto, d->port);
-                iblock |= !nv_ports_contains(&m->ports, in, d->proto, d->port);
+                eblock |= !nv_ports_contains(m->ports, e, d->proto, d->port);
+                iblock |= !nv_ports_contains(m->ports, in, d->proto, d->port);
             }
         }
     X->port = asked;
@@ -759,7 +759,7 @@ void nv_explain_flow(struct nv_xctx *X, const struct nv_xend *src, const struct 
     } else {
         it = nv_xr_add(X->r, NV_XI_VERDICT, "verdict: allowed on %s",
                        total == NV_PORTS_ALL ? "every port and protocol"
-                                             : nv_ports_format_npa(&m->ports, total));
+                                             : nv_ports_format_npa(m->ports, total));
         it->word = "allowed";
         it->ports = nv_xports_text(m, total);
     }

@@ -239,8 +239,8 @@ void nv_expose_finish(struct nv_model *m)
                 unsigned t;
                 if (!b->picks[k] || !(t = nv_service_target(&svc->ports[k], p)))
                     continue;
-                m->exposed[p->cls] = nv_ports_union(&m->ports, m->exposed[p->cls],
-                                                    nv_ports_range(&m->ports, NV_PROTO_TCP, t, t));
+                m->exposed[p->cls] = nv_ports_union(m->ports, m->exposed[p->cls],
+                                                    nv_ports_range(m->ports, NV_PROTO_TCP, t, t));
             }
         }
     }
@@ -254,6 +254,6 @@ uint32_t nv_expose_unit_ports(struct nv_model *m, uint32_t u)
     if (m->ctrl < 0)
         return NV_PORTS_NONE;
     for (i = 0; i < m->units[u].ncls; i++)
-        id = nv_ports_union(&m->ports, id, m->exposed[m->units[u].cls[i]]);
+        id = nv_ports_union(m->ports, id, m->exposed[m->units[u].cls[i]]);
     return id;
 }

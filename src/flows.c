@@ -178,9 +178,9 @@ static void nv_walk_controller(struct nv_walk *W)
     nv_matrix_row2(W->x, m->workloads[m->ctrl].unit, W->row, W->srow, NULL, NULL);
     for (j = 0; j < m->nworkloads; j++) {
         uint32_t u = m->workloads[j].unit, e = nv_expose_unit_ports(pm, u), id;
-        if (e == NV_PORTS_NONE || (id = nv_ports_inter(&pm->ports, W->row[u], e)) == NV_PORTS_NONE)
+        if (e == NV_PORTS_NONE || (id = nv_ports_inter(pm->ports, W->row[u], e)) == NV_PORTS_NONE)
             continue;
-        nv_walk_emit(W, &src, &W->ends[j], id, nv_ports_inter(&pm->ports, W->srow[u], e));
+        nv_walk_emit(W, &src, &W->ends[j], id, nv_ports_inter(pm->ports, W->srow[u], e));
     }
 }
 

@@ -24,13 +24,13 @@ static uint32_t nv_gport(struct nv_gstate *S, uint32_t id)
     if (id == NV_PORTS_NONE || id == NV_PORTS_ALL)
         return id;
     if (id >= S->nimp) {
-        size_t n = S->m->ports.nsets > id ? S->m->ports.nsets : (size_t)id + 1;
+        size_t n = S->m->ports->nsets > id ? S->m->ports->nsets : (size_t)id + 1;
         S->imp = nv_xrealloc(S->imp, n * sizeof(*S->imp));
         memset(S->imp + S->nimp, 0, (n - S->nimp) * sizeof(*S->imp));
         S->nimp = n;
     }
     if (!S->imp[id]) {
-        set = nv_ports_get(&S->m->ports, id);
+        set = nv_ports_get(S->m->ports, id);
         S->imp[id] = 1 + nv_ports_intern(&S->pt, set->iv, set->n);
     }
     return S->imp[id] - 1;

@@ -601,7 +601,7 @@ static int nv_anp_rule(struct nv_anp *a, const struct nv_node *r, enum nv_dir di
                 else
                     nv_ports_list_range(&numeric, sl.v[i].proto, sl.v[i].port, sl.v[i].end);
             }
-            out->numeric = nv_ports_list_intern(&a->k->m->ports, &numeric);
+            out->numeric = nv_ports_list_intern(a->k->m->ports, &numeric);
         }
     }
     free(pl.v);

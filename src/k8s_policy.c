@@ -283,7 +283,7 @@ static int nv_parse_rule(struct nv_k8s *k, struct nv_policy *pol, const struct n
                 nv_ports_list_range(&numeric, ps->proto, ps->port ? ps->port : 1,
                                     ps->port ? ps->end : 65535);
         }
-        r->numeric = nv_ports_list_intern(&k->m->ports, &numeric);
+        r->numeric = nv_ports_list_intern(k->m->ports, &numeric);
     }
     return bad ? -1 : 0;
 }

@@ -58,7 +58,7 @@ static int nv_rule_admits_dns(const struct nv_model *m, const struct nv_rule *r,
     size_t i, k;
 
     if (!r->all_ports) {
-        if (nv_ports_contains(&m->ports, r->numeric, proto, 53))
+        if (nv_ports_contains(m->ports, r->numeric, proto, 53))
             return 1;
         for (i = 0; i < r->nports; i++)
             if (served && r->ports[i].name && r->ports[i].proto == proto &&

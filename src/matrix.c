@@ -762,7 +762,7 @@ static uint32_t nv_mx_rule_ports_ext(const struct nv_rule *r)
 /* Egress of class s toward every external atom, NetworkPolicies alone. */
 static void nv_np_to_atoms(struct nv_mx *x, uint32_t s, uint32_t *to_atoms)
 {
-    struct nv_ports *pt = &x->m->ports;
+    struct nv_ports *pt = x->m->ports;
     size_t d, i, k, e;
 
     if (!(x->iso[s] & NV_TYPE_EGRESS)) {
@@ -793,7 +793,7 @@ static void nv_np_to_atoms(struct nv_mx *x, uint32_t s, uint32_t *to_atoms)
 /* Egress of s toward every class, into x->egr. */
 static void nv_egress_row(struct nv_mx *x, uint32_t s)
 {
-    struct nv_ports *pt = &x->m->ports;
+    struct nv_ports *pt = x->m->ports;
     size_t d, i, k, e;
 
     if (!(x->iso[s] & NV_TYPE_EGRESS)) {
@@ -825,7 +825,7 @@ static void nv_egress_row(struct nv_mx *x, uint32_t s)
 static void nv_ingress_rule(struct nv_mx *x, const struct nv_ruleinfo *ri)
 {
     const struct nv_policy *pol = ri->r->policy;
-    struct nv_ports *pt = &x->m->ports;
+    struct nv_ports *pt = x->m->ports;
     size_t e;
 
     for (e = 0; e < x->sel[pol->engine_index].n; e++) {
@@ -837,7 +837,7 @@ static void nv_ingress_rule(struct nv_mx *x, const struct nv_ruleinfo *ri)
 /* OUT: from_atoms[a] is what class d's ingress admits from external atom a. */
 static void nv_class_from_atoms(struct nv_mx *x, uint32_t d, uint32_t *from_atoms)
 {
-    struct nv_ports *pt = &x->m->ports;
+    struct nv_ports *pt = x->m->ports;
     size_t a, j, k, e;
 
     if (!(x->iso[d] & NV_TYPE_INGRESS)) {
@@ -878,7 +878,7 @@ static int nv_in_dom(const struct nv_mx *x, size_t a, int dom, int fam)
 static void nv_over_domain(struct nv_mx *x, const uint32_t *v, int dom, int fam, uint32_t *any,
                            uint32_t *all)
 {
-    struct nv_ports *pt = &x->m->ports;
+    struct nv_ports *pt = x->m->ports;
     size_t a;
     int first = 1;
 
@@ -915,7 +915,7 @@ static uint32_t nv_ingress_dom(struct nv_mx *x, uint32_t d, int dom, int fam, in
  */
 static void nv_egress_atoms(struct nv_mx *x, uint32_t s, uint32_t d, uint32_t *acc)
 {
-    struct nv_ports *pt = &x->m->ports;
+    struct nv_ports *pt = x->m->ports;
     int dom = NV_CLASS_DOM(x->m, d);
     size_t a, i, k, e;
 
@@ -1343,7 +1343,7 @@ struct nv_tout {
 static uint32_t nv_tier_policy(struct nv_mx *x, const struct nv_tpol *tp, int dir,
                                const struct nv_tctx *c, uint32_t u, struct nv_tout *o)
 {
-    struct nv_ports *pt = &x->m->ports;
+    struct nv_ports *pt = x->m->ports;
     size_t i;
 
     for (i = 0; i < tp->p->nrules[dir] && u != NV_PORTS_NONE; i++) {
@@ -1376,7 +1376,7 @@ static uint32_t nv_tier_policy(struct nv_mx *x, const struct nv_tpol *tp, int di
 static void nv_tier_walk(struct nv_mx *x, size_t ord, const uint32_t *idx, size_t n, int dir,
                          const struct nv_tctx *c, struct nv_tout *o)
 {
-    struct nv_ports *pt = &x->m->ports;
+    struct nv_ports *pt = x->m->ports;
     const struct nv_tiers *t = x->t;
     uint32_t u = NV_PORTS_ALL;
     size_t i = 0, j, k;
@@ -1430,7 +1430,7 @@ static void nv_tier_dir(struct nv_mx *x, size_t ord, uint32_t subj, int dir,
                         const struct nv_tctx *c, int np_iso, uint32_t np_poss, uint32_t np_sure,
                         uint32_t *allow, uint32_t *deny)
 {
-    struct nv_ports *pt = &x->m->ports;
+    struct nv_ports *pt = x->m->ports;
     const struct nv_u32s *adm = &x->t->admin[subj];
     struct nv_tout a, b;
     uint32_t na, nd;
@@ -1494,7 +1494,7 @@ static void nv_ingress_row(struct nv_mx *x, uint32_t s)
 static void nv_tier_atoms(struct nv_mx *x, uint32_t cls, int dir, uint32_t *np, uint32_t *out,
                           uint32_t *sure)
 {
-    struct nv_ports *pt = &x->m->ports;
+    struct nv_ports *pt = x->m->ports;
     int iso = (x->iso[cls] & (dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS)) != 0;
     struct nv_tctx c = {UINT32_MAX, 0, 0, dir == NV_INGRESS ? cls : UINT32_MAX};
     size_t a, o;
@@ -1537,7 +1537,7 @@ static void nv_tier_from_atoms(struct nv_mx *x, uint32_t d, uint32_t *from_atoms
 static void nv_tier_class_row(struct nv_mx *x, uint32_t s, uint32_t *to_atoms)
 {
     const struct nv_model *m = x->m;
-    struct nv_ports *pt = &x->m->ports;
+    struct nv_ports *pt = x->m->ports;
     int s_node = m->classes[s].hostnet, iso_e = (x->iso[s] & NV_TYPE_EGRESS) != 0;
     int sdom = s_node ? NV_DOM_NODE : NV_DOM_POD;
     size_t d;
@@ -1609,7 +1609,7 @@ static void nv_mx_to_atoms(struct nv_mx *x, uint32_t s, uint32_t *to_atoms)
 static void nv_class_row(struct nv_mx *x, uint32_t s, uint32_t *to_atoms, int sure)
 {
     const struct nv_model *m = x->m;
-    struct nv_ports *pt = &x->m->ports;
+    struct nv_ports *pt = x->m->ports;
     int s_node = m->classes[s].hostnet, s_open = !(x->iso[s] & NV_TYPE_EGRESS);
     int sdom = s_node ? NV_DOM_NODE : NV_DOM_POD;
     size_t d;
@@ -1672,7 +1672,7 @@ static void nv_class_row(struct nv_mx *x, uint32_t s, uint32_t *to_atoms, int su
 static size_t nv_domain_values(struct nv_mx *x, const uint32_t *v, int dom, int fam, uint32_t base,
                                uint32_t *out)
 {
-    struct nv_ports *pt = &x->m->ports;
+    struct nv_ports *pt = x->m->ports;
     size_t a, n = 0, j;
 
     for (a = 0; a < x->natoms; a++) {
@@ -1696,7 +1696,7 @@ static size_t nv_domain_values(struct nv_mx *x, const uint32_t *v, int dom, int 
  */
 static int nv_mx_may_block(struct nv_mx *x, uint32_t s, uint32_t d)
 {
-    struct nv_ports *pt = &x->m->ports;
+    struct nv_ports *pt = x->m->ports;
     uint32_t *ev, *iv;
     unsigned fams = nv_pair_fams(x, s, d);
     size_t i, j;
@@ -1736,7 +1736,7 @@ static void nv_mx_row(struct nv_mx *x, uint32_t u, uint32_t *to_units, uint32_t 
                       uint32_t *to_atoms, uint32_t *atoms_sure)
 {
     const struct nv_model *m = x->m;
-    struct nv_ports *pt = &x->m->ports;
+    struct nv_ports *pt = x->m->ports;
     const struct nv_unit *un = &m->units[u];
     size_t i, v, j;
 
@@ -1795,7 +1795,7 @@ static void nv_mx_class_from_atoms(struct nv_mx *x, uint32_t d, uint32_t *from_a
 static void nv_mx_from_atoms(struct nv_mx *x, uint32_t u, uint32_t *from_atoms, uint32_t *sure)
 {
     const struct nv_unit *un = &x->m->units[u];
-    struct nv_ports *pt = &x->m->ports;
+    struct nv_ports *pt = x->m->ports;
     size_t i, a;
 
     for (i = 0; i < un->ncls; i++) {
@@ -1934,7 +1934,7 @@ static int nv_matrix_ports_meet(const struct nv_ports *t, uint32_t a, uint32_t b
 static uint64_t nv_bits_compat_eval(struct nv_mx *x, const struct nv_rule *g,
                                     const struct nv_rule *r)
 {
-    const struct nv_ports *pt = &x->m->ports;
+    const struct nv_ports *pt = x->m->ports;
     uint64_t set = 0;
     size_t i;
 
@@ -1958,7 +1958,7 @@ static uint64_t nv_bits_compat(struct nv_mx *x, const struct nv_ruleinfo *g,
     size_t j, mask;
 
     if (!g->r->has_named && !r->r->has_named)
-        return nv_matrix_ports_meet(&x->m->ports, g->r->numeric, r->r->numeric) ? UINT64_MAX : 0;
+        return nv_matrix_ports_meet(x->m->ports, g->r->numeric, r->r->numeric) ? UINT64_MAX : 0;
     key = ((uint64_t)(g - x->rules) << 32) |
           (r->r->has_named ? 0x80000000u | (uint64_t)(r - x->rules) : r->r->numeric);
     if (x->ncompat >= (size_t)1 << 20) {
@@ -2322,7 +2322,7 @@ static void nv_matrix_rows_merge(struct nv_ports *pt, uint32_t *a, const uint32_
 void nv_matrix_row2(struct nv_matrix *x, uint32_t u, uint32_t *poss, uint32_t *sure,
                     uint32_t *atoms_poss, uint32_t *atoms_sure)
 {
-    struct nv_ports *pt = &x->m->ports;
+    struct nv_ports *pt = x->m->ports;
     size_t i, nu = x->m->nunits, na = x->m->atoms.n, first = 0;
     int some = !sure && !atoms_sure; /* what some combination allows, only */
 
@@ -2368,7 +2368,7 @@ uint32_t nv_matrix_self(struct nv_matrix *x, uint32_t wl, const uint32_t *unit_r
         nv_matrix_row(x, u->cls[i], row, NULL); /* unit u->cls[i] is that class alone */
         for (j = 0; j < u->ncls; j++)
             if (i != j || nv_model_pods_in(m, wl, u->cls[i]) >= 2)
-                id = nv_ports_union(&m->ports, id, row[u->cls[j]]);
+                id = nv_ports_union(m->ports, id, row[u->cls[j]]);
     }
     free(row);
     return id;
@@ -2376,7 +2376,7 @@ uint32_t nv_matrix_self(struct nv_matrix *x, uint32_t wl, const uint32_t *unit_r
 
 void nv_matrix_from_atoms2(struct nv_matrix *x, uint32_t u, uint32_t *poss, uint32_t *sure)
 {
-    struct nv_ports *pt = &x->m->ports;
+    struct nv_ports *pt = x->m->ports;
     size_t i, na = x->m->atoms.n;
 
     nv_mx_from_atoms(x->e[0], u, poss, sure);
@@ -2400,7 +2400,7 @@ void nv_matrix_to_atoms(struct nv_matrix *x, uint32_t cls, uint32_t *to_atoms)
     nv_mx_to_atoms(x->e[0], cls, to_atoms);
     for (i = 1; i < x->n; i++) {
         nv_mx_to_atoms(x->e[i], cls, x->tb);
-        nv_matrix_rows_merge(&x->m->ports, to_atoms, x->tb, x->m->atoms.n, 0);
+        nv_matrix_rows_merge(x->m->ports, to_atoms, x->tb, x->m->atoms.n, 0);
     }
 }
 

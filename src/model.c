@@ -20,7 +20,8 @@ struct nv_model *nv_model_new(void)
     struct nv_model *m = nv_xcalloc(1, sizeof(*m));
 
     nv_arena_init(&m->arena);
-    nv_ports_init(&m->ports);
+    m->ports = nv_xmalloc(sizeof(*m->ports));
+    nv_ports_init(m->ports);
     m->families = NV_FAMILIES_ALL;
     nv_profile_init(&m->profile);
     m->ctrl = -1;
@@ -56,7 +57,8 @@ void nv_model_free(struct nv_model *m)
     free(m->nsindex);
     free(m->atomdom);
     nv_atoms_release(&m->atoms);
-    nv_ports_release(&m->ports);
+    nv_ports_release(m->ports);
+    free(m->ports);
     nv_arena_release(&m->arena);
     free(m);
 }
@@ -1130,7 +1132,7 @@ long nv_model_find_workload(const struct nv_model *m, const char *id)
 
 uint32_t nv_model_ports(struct nv_model *m, const struct nv_portspec *ps, size_t n, uint32_t cls)
 {
-    return nv_model_ports_in(m, &m->ports, ps, n, cls);
+    return nv_model_ports_in(m, m->ports, ps, n, cls);
 }
 
 uint32_t nv_model_ports_in(const struct nv_model *m, struct nv_ports *t,

@@ -264,23 +264,23 @@ static void nv_report_mismatch(struct nv_buf *b, const struct nv_model *m, const
         nv_buf_printf(b, "this %s on any port", end);
         if (!x->part->w.all_ports) {
             nv_buf_puts(b, ", nor ");
-            nv_ports_write(b, &m->ports, cs->blocked, 0);
+            nv_ports_write(b, m->ports, cs->blocked, 0);
             nv_buf_printf(b, " %s any %s", from, end);
         }
         return;
     }
-    nv_ports_write(b, &m->ports, cs->blocked, 0);
+    nv_ports_write(b, m->ports, cs->blocked, 0);
     nv_buf_printf(b, " %s this %s; ", from, end);
     if (port) {
         nv_buf_puts(b, "they admit it on ");
-        nv_ports_write(b, &m->ports, s->ports, 0);
+        nv_ports_write(b, m->ports, s->ports, 0);
         nv_buf_puts(b, cs->other_rule ? ", and " : " (the port does not match)");
     }
     if (cs->other_rule) {
         struct nv_admit a = {cs->other_policy, cs->other_rule, NULL, 0};
         nv_report_rule(b, &a);
         nv_buf_puts(b, " admits ");
-        nv_ports_write(b, &m->ports, cs->other_ports, 0);
+        nv_ports_write(b, m->ports, cs->other_ports, 0);
         nv_buf_printf(b, " %s others%s", from,
                       port     ? ""
                       : d == 0 ? " (the destination does not match)"
@@ -298,7 +298,7 @@ static void nv_report_first_port(const struct nv_model *m, const struct nv_side 
     *port = 1;
     if (s->ports == NV_PORTS_NONE)
         return;
-    ps = nv_ports_get(&m->ports, s->ports);
+    ps = nv_ports_get(m->ports, s->ports);
     *proto = (enum nv_proto)(ps->iv[0] >> 16);
     *port = ps->iv[0] & 0xffff;
 }
@@ -378,7 +378,7 @@ void nv_report_because(const struct nv_model *m, const struct nv_cex *x, char **
         } else if (cs->hit && !allowed && w->all_ports) {
             /* this side admits some ports; the other side blocks them */
             nv_buf_printf(&b, "%s: its rules admit ", dir);
-            nv_ports_write(&b, &m->ports, s->ports, 0);
+            nv_ports_write(&b, m->ports, s->ports, 0);
             nv_buf_puts(&b, " (");
             nv_report_rule(&b, cs->hit);
             nv_buf_putc(&b, ')');
@@ -514,7 +514,7 @@ static void nv_report_cex_ports(struct nv_buf *b, const struct nv_model *m, cons
         nv_buf_puts(b, " on every port");
     } else {
         nv_buf_puts(b, " on ");
-        nv_ports_write(b, &m->ports, x->ports, 0);
+        nv_ports_write(b, m->ports, x->ports, 0);
     }
 }
 

@@ -1609,7 +1609,7 @@ static Z3_ast nv_smt_routed_ports(struct nv_smt *s, const struct nv_claim *c)
         struct nv_portspec *spec;
         if (c->dst_ports[i] == NV_PORTS_NONE)
             continue;
-        ps = nv_ports_get(&s->m->ports, c->dst_ports[i]);
+        ps = nv_ports_get(s->m->ports, c->dst_ports[i]);
         spec = nv_xcalloc(ps->n + 1, sizeof(*spec));
         for (k = 0; k < ps->n; k++) {
             /* ports 0 are never in a set: no interval spans two protocols */

@@ -1200,7 +1200,7 @@ static void test_resolve_services(void **state)
          * endpoint and not in the destination set */
         assert_true(c->b.cls[api.cls] && !c->b.cls[db.cls]);
         assert_int_equal(nv_claim_ports_to(r.m, c, &api),
-                         nv_ports_range(&r.m->ports, NV_PROTO_TCP, 9000, 9000));
+                         nv_ports_range(r.m->ports, NV_PROTO_TCP, 9000, 9000));
         assert_int_equal(nv_claim_ports_to(r.m, c, &db), NV_PORTS_NONE);
         c = &r.c.items[1];
         assert_int_equal(c->nports, 2);

@@ -1399,7 +1399,7 @@ static void test_policy_rules(void **state)
     assert_int_equal(pe->except[1].last.lo, 0x0a020304u);
     assert_int_equal(r->nports, 5);
     assert_true(r->has_named);
-    assert_string_equal(nv_ports_format(&m->ports, r->numeric), "TCP 80,8000-8100;UDP 53;SCTP");
+    assert_string_equal(nv_ports_format(m->ports, r->numeric), "TCP 80,8000-8100;UDP 53;SCTP");
     assert_string_equal(r->ports[3].name, "http");
     assert_int_equal(r->ports[3].proto, NV_PROTO_TCP);
     assert_int_equal(r->ports[2].port, 8000);
@@ -2446,7 +2446,7 @@ static void test_anp_valid(void **state)
         assert_int_equal(in->nports, 3);
         assert_true(in->has_named);
         assert_true(in->ports[2].any_proto);
-        assert_string_equal(nv_ports_format(&m->ports, in->numeric), "TCP 5432;UDP 10");
+        assert_string_equal(nv_ports_format(m->ports, in->numeric), "TCP 5432;UDP 10");
         /* one ipBlock peer per network, then the nodes peer */
         assert_int_equal(eg->action, NV_ACTION_DENY);
         assert_int_equal(eg->npeers, 3);
@@ -2784,7 +2784,7 @@ static void test_cnp_valid(void **state)
     assert_string_equal(nv_action_name(p->rules[NV_EGRESS][0].action, p->kind), "Accept");
     assert_int_equal(p->rules[NV_EGRESS][0].peers[0].kind, NV_PEER_DOMAINS);
     assert_int_equal(p->rules[NV_EGRESS][0].peers[1].kind, NV_PEER_NODES);
-    assert_string_equal(nv_ports_format(&m->ports, p->rules[NV_EGRESS][0].numeric),
+    assert_string_equal(nv_ports_format(m->ports, p->rules[NV_EGRESS][0].numeric),
                         "TCP 443;UDP 1000-2000");
     assert_true(p->rules[NV_EGRESS][0].has_named);
     assert_int_equal(m->nnodes, 1);

@@ -230,7 +230,7 @@ static void check_bits(struct nv_matrix *x, uint64_t seed, uint32_t c, const uin
         if ((int)((bits[j >> 6] >> (j & 63)) & 1) != (dense[j] != NV_PORTS_NONE))
             fail_msg("seed %llu: the bit row of class %u says %d toward class %zu, the row %s",
                      (unsigned long long)seed, c, (int)((bits[j >> 6] >> (j & 63)) & 1), j,
-                     nv_ports_format(&m->ports, dense[j]));
+                     nv_ports_format(m->ports, dense[j]));
     for (j = m->nclasses; j < (m->nclasses + 63) / 64 * 64; j++)
         assert_false((bits[j >> 6] >> (j & 63)) & 1);
     assert_int_equal(bits[m->nclasses / 64 + 1], 0x5a5a);
@@ -351,7 +351,7 @@ static void compare_cluster(uint64_t seed, struct counts *cnt)
                             }
                             want = eg && in;
                         }
-                    got = nv_ports_contains(&m->ports, id, (enum nv_proto)proto, port);
+                    got = nv_ports_contains(m->ports, id, (enum nv_proto)proto, port);
                     cnt->checks++;
                     cnt->allowed += (unsigned long)want;
                     if (want != got)
@@ -393,12 +393,12 @@ static void compare_cluster(uint64_t seed, struct counts *cnt)
                         want_out |= eg;
                         want_in |= in;
                     }
-                    got = nv_ports_contains(&m->ports, to_atoms[w->unit][atom],
+                    got = nv_ports_contains(m->ports, to_atoms[w->unit][atom],
                                             (enum nv_proto)proto, port);
                     cnt->checks++;
                     if (want_out != got)
                         report(seed, "egress", w->id, abuf, proto, port, want_out, got);
-                    got = nv_ports_contains(&m->ports, from_atoms[w->unit][atom],
+                    got = nv_ports_contains(m->ports, from_atoms[w->unit][atom],
                                             (enum nv_proto)proto, port);
                     cnt->checks++;
                     if (want_in != got)
@@ -537,11 +537,11 @@ static void compare_behaviours(uint64_t seed, unsigned long *checks, unsigned lo
                     iv[i] = side_at(m, c, &se, cs, ns, i, &de, cd, nd, 0, NV_INGRESS);
                 for (i = 0; i < (ns ? ns : 1); i++)
                     for (j = 0; j < (nd ? nd : 1); j++) {
-                        uint32_t a = nv_ports_inter(&m->ports, ev[j], iv[i]);
+                        uint32_t a = nv_ports_inter(m->ports, ev[j], iv[i]);
                         if (ns && nd && cs[i].fam != cd[j].fam)
                             continue; /* two pods talk over one family */
-                        p = nv_ports_union(&m->ports, p, a);
-                        q = nv_ports_inter(&m->ports, q, a);
+                        p = nv_ports_union(m->ports, p, a);
+                        q = nv_ports_inter(m->ports, q, a);
                         block |= a == NV_PORTS_NONE;
                     }
                 /* a pod and the node of a hostNetwork pod it shares always reach each other */
@@ -552,10 +552,10 @@ static void compare_behaviours(uint64_t seed, unsigned long *checks, unsigned lo
                     fail_msg("seed %llu, %s: class %zu -> %zu under combination %zu: engine "
                              "%s / %s (may block %d), explain %s / %s (may block %d)",
                              (unsigned long long)seed, nv_profile_describe(&prof), s, t, k,
-                             nv_ports_format(&m->ports, poss[t]),
-                             nv_ports_format(&m->ports, sure[t]),
+                             nv_ports_format(m->ports, poss[t]),
+                             nv_ports_format(m->ports, sure[t]),
                              nv_matrix_combo_may_block(x, k, (uint32_t)s, (uint32_t)t),
-                             nv_ports_format(&m->ports, p), nv_ports_format(&m->ports, q), block);
+                             nv_ports_format(m->ports, p), nv_ports_format(m->ports, q), block);
                 (*checks)++;
                 *varied += p != q;
             }
@@ -651,12 +651,12 @@ static const char *conns(struct hand *h, const char *src, const char *dst)
 
     if (nv_ip_parse(src, &a, NULL) >= 0) {
         nv_matrix_from_atoms(h->x, hw(h, dst)->unit, h->atoms);
-        return nv_ports_format(&h->m->ports, h->atoms[nv_atoms_find(&h->m->atoms, &a)]);
+        return nv_ports_format(h->m->ports, h->atoms[nv_atoms_find(&h->m->atoms, &a)]);
     }
     nv_matrix_row(h->x, hw(h, src)->unit, h->row, h->atoms);
     if (nv_ip_parse(dst, &a, NULL) >= 0)
-        return nv_ports_format(&h->m->ports, h->atoms[nv_atoms_find(&h->m->atoms, &a)]);
-    return nv_ports_format(&h->m->ports, h->row[hw(h, dst)->unit]);
+        return nv_ports_format(h->m->ports, h->atoms[nv_atoms_find(&h->m->atoms, &a)]);
+    return nv_ports_format(h->m->ports, h->row[hw(h, dst)->unit]);
 }
 
 #define EXPECT(h, src, dst, want)                                                                  \

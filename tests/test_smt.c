@@ -1203,7 +1203,7 @@ static const char *cex_bad(const struct oracle *o, struct nv_model *m, const str
                     : "the end of the source's range breaks nothing";
     }
     if (!bad && !p->w.all_ports && x.ports != NV_PORTS_ALL) {
-        const struct nv_portset *s = nv_ports_get(&m->ports, x.ports);
+        const struct nv_portset *s = nv_ports_get(m->ports, x.ports);
         for (i = 0; i < 2 * s->n && !bad; i++)
             if (cex_point_bad(o, c, gc, p, 0, NULL, s->iv[i]))
                 bad = "a port at an end of the counterexample's ports breaks nothing";

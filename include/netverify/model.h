@@ -201,7 +201,11 @@ struct nv_unit {
 
 struct nv_model {
     struct nv_arena arena;
-    struct nv_ports ports;
+    /* the port-set table: not part of the model but beside it, so that engines and
+     * renderers over a const model intern the sets they compute (interning only adds: an
+     * id never changes meaning, and every id the model holds stays as it was). One thread
+     * at a time: check's solver threads only read it. */
+    struct nv_ports *ports;
     size_t nns, nsalloc;
     struct nv_namespace *ns;
     size_t npods, podalloc;

@@ -33,9 +33,9 @@ static void nv_fuzz_rows(struct nv_model *m)
         nv_matrix_row(x, (uint32_t)u, row, arow);
         nv_matrix_from_atoms(x, (uint32_t)u, arow);
         /* formatting walks the interval lists of every set the row produced */
-        nv_ports_format(&m->ports, row[0]);
+        nv_ports_format(m->ports, row[0]);
         if (m->atoms.n)
-            nv_ports_format(&m->ports, arow[0]);
+            nv_ports_format(m->ports, arow[0]);
     }
     for (c = 0; c < m->nclasses && c < NV_FUZZ_MAX_ROWS; c++) {
         nv_matrix_isolated(x, (uint32_t)c, NV_INGRESS);
