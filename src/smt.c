@@ -140,7 +140,7 @@ struct nv_smt {
     /* who holds the terms built: 'base' the encoding's (for the whole run), 'claim'
      * one claim's (dropped when it is decided); 'pool' is the one in use */
     Z3_ast_vector base, claim, pool;
-    struct nv_model *m;
+    const struct nv_model *m;
     struct nv_vocab pv, nv;
     struct nv_nport *nps;
     size_t nnps, npsalloc;
@@ -1341,12 +1341,13 @@ static void nv_vocab_claims(struct nv_smt *s, const struct nv_claims *c)
 
 static void nv_robust_formulas(struct nv_smt *s);
 
-struct nv_smt *nv_smt_new(struct nv_model *m, const struct nv_claims *c)
+struct nv_smt *nv_smt_new(const struct nv_model *m, const struct nv_claims *c)
 {
     return nv_smt_new_within(m, c, 0);
 }
 
-struct nv_smt *nv_smt_new_within(struct nv_model *m, const struct nv_claims *c, double timeout)
+struct nv_smt *nv_smt_new_within(const struct nv_model *m, const struct nv_claims *c,
+                                 double timeout)
 {
     struct nv_smt *s = nv_xcalloc(1, sizeof(*s));
     Z3_config cfg;

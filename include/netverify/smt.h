@@ -26,13 +26,14 @@ struct nv_smt;
  * Encode finished model m, with the vocabulary of every policy and of claims c
  * (may be NULL). Free with nv_smt_free(). Z3 errors end the process with exit 3.
  */
-struct nv_smt *nv_smt_new(struct nv_model *m, const struct nv_claims *c);
+struct nv_smt *nv_smt_new(const struct nv_model *m, const struct nv_claims *c);
 /*
  * The same within 'timeout' seconds (0: no limit): NULL when the encoding is
  * not built by then (what was built is freed). The encoding is part of the
  * check of the first claim, so --timeout bounds it too.
  */
-struct nv_smt *nv_smt_new_within(struct nv_model *m, const struct nv_claims *c, double timeout);
+struct nv_smt *nv_smt_new_within(const struct nv_model *m, const struct nv_claims *c,
+                                 double timeout);
 void nv_smt_free(struct nv_smt *s);
 
 /*
