@@ -57,7 +57,8 @@ enum nv_verdict nv_part_settle(const struct nv_part *p)
     return NV_DEPENDS;
 }
 
-uint32_t nv_claim_ports_to(struct nv_model *m, const struct nv_claim *c, const struct nv_end *d)
+uint32_t nv_claim_ports_to(const struct nv_model *m, const struct nv_claim *c,
+                           const struct nv_end *d)
 {
     if (c->dst_ports) /* exposure: what is routed to each class */
         return d->external ? NV_PORTS_NONE : c->dst_ports[d->cls];
@@ -83,7 +84,7 @@ static void nv_first_port(const struct nv_model *m, uint32_t id, struct nv_witne
 
 struct nv_eval {
     struct nv_matrix *x;
-    struct nv_model *m;
+    const struct nv_model *m;
     const struct nv_claim *c;
     struct nv_part *part;
     size_t n; /* combinations */
@@ -180,7 +181,7 @@ static void nv_judge(struct nv_eval *e, const struct nv_end *s, const struct nv_
 static void nv_eval_flows(struct nv_eval *e, const struct nv_set *a, int complement,
                           const struct nv_set *b)
 {
-    struct nv_model *m = e->m;
+    const struct nv_model *m = e->m;
     size_t nc = m->nclasses, na = m->atoms.n, i, j, k;
     uint32_t ap[NV_MAX_COMBOS];
     int any_src_atom = 0;
@@ -306,7 +307,7 @@ static void nv_settle(struct nv_eval *e)
 static void nv_guard_flow(struct nv_eval *e, struct nv_end s, struct nv_end d, int see,
                           struct nv_ip *cs, struct nv_ip *cd)
 {
-    struct nv_model *m = e->m;
+    const struct nv_model *m = e->m;
     struct nv_ports *pt = m->ports;
     enum nv_np np = nv_explain_np_of(e->c, e->part->kind);
     uint32_t poss[NV_MAX_COMBOS], sure[NV_MAX_COMBOS];
@@ -358,7 +359,7 @@ static void nv_guard_flow(struct nv_eval *e, struct nv_end s, struct nv_end d, i
 static void nv_guard_flows(struct nv_eval *e, const struct nv_set *a, int complement,
                            const struct nv_set *b)
 {
-    struct nv_model *m = e->m;
+    const struct nv_model *m = e->m;
     size_t nc = m->nclasses, na = m->atoms.n, i, j;
     struct nv_ip *cs = nv_xmalloc((na + 1) * sizeof(*cs)), *cd = nv_xmalloc((na + 1) * sizeof(*cd));
     int see = nv_explain_sees_addresses(m);
@@ -388,7 +389,7 @@ static void nv_guard_flows(struct nv_eval *e, const struct nv_set *a, int comple
 
 void nv_check_matrix(struct nv_matrix *x, const struct nv_claim *c, struct nv_result *out)
 {
-    struct nv_model *m = nv_matrix_model(x);
+    const struct nv_model *m = nv_matrix_model(x);
     size_t p, k;
 
     nv_result_init(out, c);
@@ -527,7 +528,7 @@ int nv_witness_agrees(const struct nv_model *m, const struct nv_part *p, uint32_
            (p->kind != NV_PART_REACHES);
 }
 
-int nv_witness_ok(struct nv_model *m, const struct nv_claim *c, const struct nv_part *p)
+int nv_witness_ok(const struct nv_model *m, const struct nv_claim *c, const struct nv_part *p)
 {
     struct nv_flow_why why;
     int ok;

@@ -151,7 +151,7 @@ static int nv_emit_claim(struct nv_smt *smt, const struct nv_claim *c, size_t i,
  * the main thread afterwards.
  */
 struct nv_pool {
-    struct nv_model *m;
+    const struct nv_model *m;
     const struct nv_claims *claims;
     struct nv_result *results;
     double timeout;
@@ -225,9 +225,9 @@ static int nv_cex_robust(const struct nv_part *p)
  * The ports of 'need' on which the flow src -> dst is allowed (allowed != 0)
  * or blocked under every combination of p the witness stands for.
  */
-static uint32_t nv_cex_ports(struct nv_model *m, const struct nv_claim *c, const struct nv_part *p,
-                             const struct nv_end *src, const struct nv_end *dst, uint32_t need,
-                             int allowed)
+static uint32_t nv_cex_ports(const struct nv_model *m, const struct nv_claim *c,
+                             const struct nv_part *p, const struct nv_end *src,
+                             const struct nv_end *dst, uint32_t need, int allowed)
 {
     enum nv_np np = nv_explain_np_of(c, p->kind);
     size_t k, n = nv_cex_robust(p) ? p->ncombos : 1;
@@ -245,8 +245,8 @@ static uint32_t nv_cex_ports(struct nv_model *m, const struct nv_claim *c, const
 }
 
 /* Whether the witness with its external end moved into atom 'atom' keeps its verdict on 'ports'. */
-static int nv_cex_shares(struct nv_model *m, const struct nv_claim *c, const struct nv_part *p,
-                         uint32_t ports, int at_dst, size_t atom)
+static int nv_cex_shares(const struct nv_model *m, const struct nv_claim *c,
+                         const struct nv_part *p, uint32_t ports, int at_dst, size_t atom)
 {
     struct nv_witness w = p->w;
     struct nv_end *e = at_dst ? &w.dst : &w.src;
@@ -261,7 +261,7 @@ static int nv_cex_shares(struct nv_model *m, const struct nv_claim *c, const str
  * The range of the external end around its address: the atoms next to its own
  * (at most NV_CEX_STEPS on each side) on which the flow keeps its verdict.
  */
-static struct nv_iprange nv_cex_range(struct nv_model *m, const struct nv_claim *c,
+static struct nv_iprange nv_cex_range(const struct nv_model *m, const struct nv_claim *c,
                                       const struct nv_part *p, uint32_t ports, int at_dst)
 {
     const struct nv_end *e = at_dst ? &p->w.dst : &p->w.src;
@@ -286,8 +286,9 @@ static struct nv_iprange nv_cex_range(struct nv_model *m, const struct nv_claim 
 }
 
 /* The first rule of the policies isolating side d that admits some of 'ports' from other ends. */
-static void nv_cex_other(struct nv_model *m, const struct nv_witness *w, const struct nv_side *s,
-                         enum nv_dir dir, uint32_t ports, struct nv_cex_side *out)
+static void nv_cex_other(const struct nv_model *m, const struct nv_witness *w,
+                         const struct nv_side *s, enum nv_dir dir, uint32_t ports,
+                         struct nv_cex_side *out)
 {
     size_t i, r, k;
 
@@ -312,7 +313,7 @@ static void nv_cex_other(struct nv_model *m, const struct nv_witness *w, const s
 }
 
 /* What one direction of the witness says (see struct nv_cex_side). */
-static void nv_cex_side(struct nv_model *m, struct nv_cex *x, int d)
+static void nv_cex_side(const struct nv_model *m, struct nv_cex *x, int d)
 {
     const struct nv_witness *w = &x->part->w;
     const struct nv_side *s = d == 0 ? &x->why.egress : &x->why.ingress;
@@ -352,7 +353,7 @@ static const struct nv_admit *nv_cex_ipblock(const struct nv_cex *x)
     return NULL;
 }
 
-void nv_cex_build(struct nv_model *m, const struct nv_claim *c, const struct nv_part *p,
+void nv_cex_build(const struct nv_model *m, const struct nv_claim *c, const struct nv_part *p,
                   struct nv_cex *out)
 {
     const struct nv_witness *w = &p->w;
@@ -424,8 +425,8 @@ static int nv_decide(struct nv_pool *pool)
  * and the rules, and on --cross-check the same verdicts from the matrix
  * engine. Returns 0, or -1 after a message when the engines disagree.
  */
-static int nv_confirm(struct nv_model *m, const struct nv_claims *claims, struct nv_result *results,
-                      struct nv_cex *cex, struct nv_matrix *x)
+static int nv_confirm(const struct nv_model *m, const struct nv_claims *claims,
+                      struct nv_result *results, struct nv_cex *cex, struct nv_matrix *x)
 {
     size_t i, p;
     int rc = 0;
@@ -500,8 +501,8 @@ void nv_check_exit(struct nv_check_run *out)
     out->exit = nv_run_exit(out);
 }
 
-int nv_check_all(struct nv_model *m, const struct nv_claims *claims, const struct nv_check_opts *o,
-                 struct nv_check_run *out)
+int nv_check_all(const struct nv_model *m, const struct nv_claims *claims,
+                 const struct nv_check_opts *o, struct nv_check_run *out)
 {
     struct nv_pool pool;
     struct nv_matrix *x;

@@ -59,7 +59,8 @@ int nv_explain_peer(const struct nv_model *m, const struct nv_policy *pol, const
     return !p->pod_sel || nv_selector_matches(p->pod_sel, &m->classes[e->cls].labels);
 }
 
-uint32_t nv_explain_rule_ports(struct nv_model *m, const struct nv_rule *r, const struct nv_end *d)
+uint32_t nv_explain_rule_ports(const struct nv_model *m, const struct nv_rule *r,
+                               const struct nv_end *d)
 {
     if (r->all_ports)
         return NV_PORTS_ALL;
@@ -251,7 +252,7 @@ void nv_explain_tier_order(const struct nv_model *m, unsigned order, const struc
  * first: their steps appended to out, what they allow added to *allowed,
  * what they pass to *passed; returns what no rule matched.
  */
-static uint32_t nv_tier_walk(struct nv_model *m, const struct nv_policy **order,
+static uint32_t nv_tier_walk(const struct nv_model *m, const struct nv_policy **order,
                              const struct nv_combo *c, enum nv_tier tier, enum nv_dir dir,
                              const struct nv_end *self, const struct nv_end *other,
                              const struct nv_end *dst, uint32_t todo, uint32_t *allowed,
@@ -301,7 +302,7 @@ static uint32_t nv_tier_walk(struct nv_model *m, const struct nv_policy **order,
  * then on what they pass or leave the NetworkPolicies when they isolate the
  * pod, else the Baseline rules, else allowed.
  */
-static void nv_side_tiers(struct nv_model *m, enum nv_dir dir, const struct nv_end *self,
+static void nv_side_tiers(const struct nv_model *m, enum nv_dir dir, const struct nv_end *self,
                           const struct nv_end *other, const struct nv_end *dst,
                           const struct nv_combo *c, enum nv_np np, int local, struct nv_side *out)
 {
@@ -338,7 +339,7 @@ enum nv_np nv_explain_np_of(const struct nv_claim *c, enum nv_part_kind kind)
     return kind == NV_PART_REACHES ? NV_NP_SHUT : NV_NP_OPEN;
 }
 
-static void nv_side(struct nv_model *m, enum nv_dir dir, const struct nv_end *self,
+static void nv_side(const struct nv_model *m, enum nv_dir dir, const struct nv_end *self,
                     const struct nv_end *other, const struct nv_end *dst, const struct nv_combo *c,
                     enum nv_np np, int local, struct nv_side *out)
 {
@@ -397,13 +398,13 @@ static void nv_side(struct nv_model *m, enum nv_dir dir, const struct nv_end *se
         nv_side_tiers(m, dir, self, other, dst, c, np, local, out);
 }
 
-void nv_explain(struct nv_model *m, const struct nv_end *src, const struct nv_end *dst,
+void nv_explain(const struct nv_model *m, const struct nv_end *src, const struct nv_end *dst,
                 const struct nv_combo *combo, int local, struct nv_flow_why *out)
 {
     nv_explain_np(m, src, dst, combo, local, NV_NP_AS_IS, out);
 }
 
-void nv_explain_np(struct nv_model *m, const struct nv_end *src, const struct nv_end *dst,
+void nv_explain_np(const struct nv_model *m, const struct nv_end *src, const struct nv_end *dst,
                    const struct nv_combo *combo, int local, enum nv_np np, struct nv_flow_why *out)
 {
     struct nv_combo first[NV_MAX_COMBOS];
@@ -440,7 +441,7 @@ void nv_flow_why_release(struct nv_flow_why *w)
 /* ---- placing a witness ---- */
 
 /* What one side admits with the pod at end 'at' given address a (of its domain). */
-static uint32_t nv_side_ports(struct nv_model *m, enum nv_dir dir, const struct nv_witness *w,
+static uint32_t nv_side_ports(const struct nv_model *m, enum nv_dir dir, const struct nv_witness *w,
                               enum nv_np np, const struct nv_end *src, const struct nv_end *dst)
 {
     struct nv_side s;
@@ -488,8 +489,8 @@ size_t nv_explain_addrs(const struct nv_model *m, const struct nv_end *e, const 
 }
 
 /* The ports side 'dir' admits for each candidate address of the end it depends on. */
-static void nv_side_values(struct nv_model *m, struct nv_witness *w, enum nv_dir dir, enum nv_np np,
-                           const struct nv_ip *cand, size_t n, uint32_t *out)
+static void nv_side_values(const struct nv_model *m, struct nv_witness *w, enum nv_dir dir,
+                           enum nv_np np, const struct nv_ip *cand, size_t n, uint32_t *out)
 {
     /* egress depends on the destination's address, ingress on the source's */
     struct nv_end src = w->src, dst = w->dst;
@@ -507,10 +508,10 @@ static void nv_side_values(struct nv_model *m, struct nv_witness *w, enum nv_dir
     }
 }
 
-static int nv_witness_place_at(struct nv_model *m, const struct nv_claim *c, enum nv_part_kind kind,
-                               struct nv_witness *w);
+static int nv_witness_place_at(const struct nv_model *m, const struct nv_claim *c,
+                               enum nv_part_kind kind, struct nv_witness *w);
 
-int nv_witness_place(struct nv_model *m, const struct nv_claim *c, enum nv_part_kind kind,
+int nv_witness_place(const struct nv_model *m, const struct nv_claim *c, enum nv_part_kind kind,
                      struct nv_witness *w)
 {
     size_t norders = nv_explain_tier_orders(m), nmaybe = (size_t)nv_explain_maybe_peer(m, NULL);
@@ -537,8 +538,8 @@ int nv_witness_place(struct nv_model *m, const struct nv_claim *c, enum nv_part_
     return -1;
 }
 
-static int nv_witness_place_at(struct nv_model *m, const struct nv_claim *c, enum nv_part_kind kind,
-                               struct nv_witness *w)
+static int nv_witness_place_at(const struct nv_model *m, const struct nv_claim *c,
+                               enum nv_part_kind kind, struct nv_witness *w)
 {
     enum nv_np np = nv_explain_np_of(c, kind);
     struct nv_ports *pt = m->ports;

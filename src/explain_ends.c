@@ -265,7 +265,7 @@ static void nv_explain_svc_workload(struct nv_xctx *X, const struct nv_xend *src
                                     const struct nv_service *svc, const struct nv_service_port *sp,
                                     const char *spdesc, size_t w, size_t *nends, size_t *missing)
 {
-    struct nv_model *m = X->m;
+    const struct nv_model *m = X->m;
     uint32_t *targets = nv_xmalloc((m->npods + 1) * sizeof(*targets));
     uint32_t *pods = nv_xmalloc((m->npods + 1) * sizeof(*pods));
     size_t i, k, nt = 0;
@@ -318,7 +318,7 @@ static void nv_explain_svc_workload(struct nv_xctx *X, const struct nv_xend *src
 static void nv_explain_svc_port(struct nv_xctx *X, const struct nv_xend *src,
                                 const struct nv_service *svc, const struct nv_service_port *sp)
 {
-    struct nv_model *m = X->m;
+    const struct nv_model *m = X->m;
     size_t w, npods = 0, nends = 0;
     struct nv_buf spb;
     struct nv_xitem *it;
@@ -362,7 +362,7 @@ static int nv_explain_svc(struct nv_xctx *X, const struct nv_xend *src,
                           const struct nv_service *svc, const char *port_arg, int proto_given,
                           struct nv_buf *err)
 {
-    struct nv_model *m = X->m;
+    const struct nv_model *m = X->m;
     struct nv_xport want = X->port;
     size_t i, npods = 0, picked = 0;
     char where[256];
@@ -413,7 +413,7 @@ static int nv_explain_svc(struct nv_xctx *X, const struct nv_xend *src,
     return 0;
 }
 
-int nv_explain_run(struct nv_model *m, const struct nv_xend *src, const struct nv_xend *dst,
+int nv_explain_run(const struct nv_model *m, const struct nv_xend *src, const struct nv_xend *dst,
                    const struct nv_service *svc, const struct nv_xport *port, const char *port_arg,
                    struct nv_xreport *out, struct nv_buf *err)
 {

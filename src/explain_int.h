@@ -17,7 +17,7 @@
 #include "netverify/model.h"
 
 struct nv_xctx {
-    struct nv_model *m;
+    const struct nv_model *m;
     struct nv_matrix *x; /* for what each combination of the plugin's behaviours allows */
     struct nv_xreport *r;
     struct nv_xport port;

@@ -52,7 +52,7 @@ void nv_xreport_release(struct nv_xreport *r)
 }
 
 /* A port set as the report keeps it: "none", or as the rows write it ("TCP 80,UDP 53"). */
-static char *nv_xports_text(struct nv_model *m, uint32_t ports)
+static char *nv_xports_text(const struct nv_model *m, uint32_t ports)
 {
     return nv_xstrdup(ports == NV_PORTS_NONE ? "none" : nv_ports_format_npa(m->ports, ports));
 }
@@ -180,7 +180,7 @@ static const char *nv_xtier_action(const struct nv_rule *r)
 static void nv_xtier_lines(struct nv_xctx *X, const struct nv_side *side, enum nv_tier tier,
                            const char *word)
 {
-    struct nv_model *m = X->m;
+    const struct nv_model *m = X->m;
     char where[512];
     size_t i, n = 0;
     struct nv_xitem *it;
@@ -230,7 +230,7 @@ static void nv_xtier_lines(struct nv_xctx *X, const struct nv_side *side, enum n
  */
 static void nv_xwalk(struct nv_xctx *X, const struct nv_side *side)
 {
-    struct nv_model *m = X->m;
+    const struct nv_model *m = X->m;
     struct nv_buf *b = &X->b;
     const struct nv_tstep *st;
     struct nv_xitem *it;
@@ -273,7 +273,7 @@ static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xen
                          const struct nv_side *side, const struct nv_end *oe,
                          const struct nv_end *de)
 {
-    struct nv_model *m = X->m;
+    const struct nv_model *m = X->m;
     const char *word = dir == NV_INGRESS ? "ingress" : "egress";
     char where[512];
     size_t i, r, k, npol = side->npolicies;
@@ -436,7 +436,7 @@ static void nv_combo_pair(struct nv_xctx *X, size_t k, const struct nv_end *se,
                           const struct nv_end *de, uint32_t *p, uint32_t *q, uint32_t *a,
                           uint32_t *poss, uint32_t *sure)
 {
-    struct nv_model *m = X->m;
+    const struct nv_model *m = X->m;
 
     if (se->external) {
         nv_matrix_combo_from_atoms(X->x, k, de->cls, a);
@@ -491,7 +491,7 @@ static enum nv_xcombos nv_explain_combos(struct nv_xctx *X, const struct nv_xend
                                          enum nv_xstate state, enum nv_xstate *st_out,
                                          uint32_t *ports)
 {
-    struct nv_model *m = X->m;
+    const struct nv_model *m = X->m;
     size_t n = nv_matrix_ncombos(X->x), k, i, j;
     uint32_t poss[NV_MAX_COMBOS], sure[NV_MAX_COMBOS];
     enum nv_xstate st[NV_MAX_COMBOS];
@@ -595,7 +595,7 @@ static void nv_xflow_set(struct nv_xctx *X, struct nv_xitem *it, const struct nv
 void nv_explain_flow(struct nv_xctx *X, const struct nv_xend *src, const struct nv_xend *dst,
                      int proto_given)
 {
-    struct nv_model *m = X->m;
+    const struct nv_model *m = X->m;
     struct nv_xgroups sg, dg;
     struct nv_xport asked = X->port;
     size_t i, j, npairs, nres = 0;

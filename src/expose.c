@@ -246,7 +246,7 @@ void nv_expose_finish(struct nv_model *m)
     }
 }
 
-uint32_t nv_expose_unit_ports(struct nv_model *m, uint32_t u)
+uint32_t nv_expose_unit_ports(const struct nv_model *m, uint32_t u)
 {
     uint32_t id = NV_PORTS_NONE;
     size_t i;

@@ -165,7 +165,6 @@ static void nv_walk_workloads(struct nv_walk *W, int self_flows)
 static void nv_walk_controller(struct nv_walk *W)
 {
     const struct nv_model *m = W->m;
-    struct nv_model *pm = nv_matrix_model(W->x); /* m, whose port-set table grows */
     struct nv_flow_end src;
     size_t j;
 
@@ -177,10 +176,10 @@ static void nv_walk_controller(struct nv_walk *W)
     src.wl = m->ctrl; /* past the workloads: no filter marks it */
     nv_matrix_row2(W->x, m->workloads[m->ctrl].unit, W->row, W->srow, NULL, NULL);
     for (j = 0; j < m->nworkloads; j++) {
-        uint32_t u = m->workloads[j].unit, e = nv_expose_unit_ports(pm, u), id;
-        if (e == NV_PORTS_NONE || (id = nv_ports_inter(pm->ports, W->row[u], e)) == NV_PORTS_NONE)
+        uint32_t u = m->workloads[j].unit, e = nv_expose_unit_ports(m, u), id;
+        if (e == NV_PORTS_NONE || (id = nv_ports_inter(m->ports, W->row[u], e)) == NV_PORTS_NONE)
             continue;
-        nv_walk_emit(W, &src, &W->ends[j], id, nv_ports_inter(pm->ports, W->srow[u], e));
+        nv_walk_emit(W, &src, &W->ends[j], id, nv_ports_inter(m->ports, W->srow[u], e));
     }
 }
 

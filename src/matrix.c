@@ -79,13 +79,13 @@ struct nv_list {
 #define NV_MAX_PORTSIGS 4096
 
 struct nv_mx {
-    struct nv_model *m;
+    const struct nv_model *m;
     struct nv_combo combo;
     int node; /* hostNetwork pods are their node: no selector holds them, nothing isolates them */
     int ipb;  /* ipBlocks match the addresses of pods and nodes */
-    struct nv_list *sel;     /* per policy (engine_index): the classes it selects */
-    struct nv_list *members; /* per peer (engine_index): classes (pods) or atoms (ipBlock) */
-    size_t npeers;
+    struct nv_list *sel;     /* per policy (id): the classes it selects */
+    struct nv_list *members; /* per peer (id): classes (pods) or atoms (ipBlock) */
+    uint32_t *rule_at;       /* per rule (id): its index in 'rules', UINT32_MAX if not active */
     /* addresses: per class, what ingress admits from any / every address of a domain
      * ([4 * d + 2 * (domain is the node's) + (every)], UINT32_MAX = not yet) */
     uint32_t *ing_dom;
@@ -131,7 +131,7 @@ struct nv_mx {
     const struct nv_mx *twin;
     /* word-parallel rows (nv_bits_*): 0 not prepared, 1 ready, -1 not usable */
     int bits_state;
-    uint32_t *peer_pset;    /* per peer (engine_index): its peer set, UINT32_MAX for an ipBlock */
+    uint32_t *peer_pset;    /* per peer (id): its peer set, UINT32_MAX for an ipBlock */
     uint32_t *sigrep;       /* per port signature: a class that has it */
     uint64_t *sigbits;      /* per port signature: its classes (nwords each) */
     uint64_t *notiso_in;    /* classes not isolated for ingress */
@@ -287,7 +287,7 @@ static void nv_podsel_bits(struct nv_mx *x, const struct nv_selector *sel, uint6
 /* The classes of the namespaces namespace selector sel matches (remembered by content). */
 static const uint64_t *nv_nssel_bits(struct nv_mx *x, const struct nv_selector *sel)
 {
-    struct nv_model *m = x->m;
+    const struct nv_model *m = x->m;
     uint64_t h = nv_matrix_sel_hash(sel, NV_HASH_INIT);
     size_t i, j, ns;
     uint64_t *bits;
@@ -334,7 +334,7 @@ static void nv_selbits_free(struct nv_mx *x)
 
 static void nv_pset_build(struct nv_mx *x, struct nv_pset *ps)
 {
-    struct nv_model *m = x->m;
+    const struct nv_model *m = x->m;
     const struct nv_peer *p = ps->peer;
     struct nv_u32s out = {NULL, 0, 0};
     size_t j, w, id = (size_t)(ps - x->psets);
@@ -428,7 +428,7 @@ static uint32_t nv_pset_of(struct nv_mx *x, const struct nv_peer *p, unsigned ns
 
 /* The atoms of an ipBlock: those of its cidr, but the excepted ones (none if its family is not
  * modelled). */
-static void nv_ipblock_members(struct nv_mx *x, struct nv_peer *p)
+static void nv_ipblock_members(struct nv_mx *x, const struct nv_peer *p)
 {
     const struct nv_atoms *atoms = &x->m->atoms;
     struct nv_u32s out = {NULL, 0, 0};
@@ -441,8 +441,8 @@ static void nv_ipblock_members(struct nv_mx *x, struct nv_peer *p)
         if (e == p->nexcept)
             nv_u32s_push(&out, (uint32_t)i);
     }
-    x->members[p->engine_index].v = out.v;
-    x->members[p->engine_index].n = out.n;
+    x->members[p->id].v = out.v;
+    x->members[p->id].n = out.n;
     NV_GROW(x->atom_lists, x->atomlistalloc, x->natomlists + 1);
     x->atom_lists[x->natomlists++] = out.v;
 }
@@ -494,16 +494,16 @@ static void nv_rule_eff(struct nv_mx *x, struct nv_ruleinfo *ri)
     ri->eff_off = first >> 6;
     ri->eff_n = ((first + n - 1) >> 6) - ri->eff_off + 1;
     ri->eff = nv_xcalloc(ri->eff_n, sizeof(*ri->eff));
-    for (i = 0; i < x->sel[pol->engine_index].n; i++) {
-        uint32_t d = x->sel[pol->engine_index].v[i];
+    for (i = 0; i < x->sel[pol->id].n; i++) {
+        uint32_t d = x->sel[pol->id].v[i];
         if (NV_RULE_PORTS(x, ri->r, d) != NV_PORTS_NONE)
             ri->eff[(d >> 6) - ri->eff_off] |= (uint64_t)1 << (d & 63);
     }
 }
 
-static void nv_index_policy(struct nv_mx *x, struct nv_policy *pol)
+static void nv_index_policy(struct nv_mx *x, const struct nv_policy *pol)
 {
-    struct nv_model *m = x->m;
+    const struct nv_model *m = x->m;
     struct nv_u32s sel = {NULL, 0, 0};
     size_t j, r, k;
     int dir;
@@ -512,35 +512,34 @@ static void nv_index_policy(struct nv_mx *x, struct nv_policy *pol)
         if (nv_selector_matches_interned(pol->subject, &m->classes[j].labels) &&
             !(x->node && m->classes[j].hostnet))
             nv_u32s_push(&sel, (uint32_t)j);
-    x->sel[pol->engine_index].v = sel.v;
-    x->sel[pol->engine_index].n = sel.n;
+    x->sel[pol->id].v = sel.v;
+    x->sel[pol->id].n = sel.n;
     for (j = 0; j < sel.n; j++)
         x->iso[sel.v[j]] |= (unsigned char)(pol->types & (NV_TYPE_INGRESS | NV_TYPE_EGRESS));
     for (dir = 0; dir < 2; dir++) {
         int active = pol->types & (dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS);
         for (r = 0; r < pol->nrules[dir]; r++) {
-            struct nv_rule *rule = &pol->rules[dir][r];
+            const struct nv_rule *rule = &pol->rules[dir][r];
             struct nv_ruleinfo *ri;
             uint32_t id = (uint32_t)x->nrules;
             for (k = 0; k < rule->npeers; k++) {
-                struct nv_peer *p = &rule->peers[k];
-                p->engine_index = (uint32_t)x->npeers++;
+                const struct nv_peer *p = &rule->peers[k];
                 if (p->kind == NV_PEER_IPBLOCK) {
                     nv_ipblock_members(x, p);
                 } else {
                     uint32_t id_ps = nv_pset_of(x, p, pol->nsidx); /* may move x->psets */
-                    x->peer_pset[p->engine_index] = id_ps;
-                    x->members[p->engine_index].v = x->psets[id_ps].members;
-                    x->members[p->engine_index].n = x->psets[id_ps].nmembers;
+                    x->peer_pset[p->id] = id_ps;
+                    x->members[p->id].v = x->psets[id_ps].members;
+                    x->members[p->id].n = x->psets[id_ps].nmembers;
                 }
             }
             if (!active)
                 continue; /* rules of a direction the policy does not govern */
             ri = &x->rules[x->nrules++];
             ri->r = rule;
-            rule->engine_index = id;
+            x->rule_at[rule->id] = id;
             for (k = 0; k < rule->npeers; k++) {
-                const struct nv_list *l = &x->members[rule->peers[k].engine_index];
+                const struct nv_list *l = &x->members[rule->peers[k].id];
                 size_t e;
                 if (rule->peers[k].kind != NV_PEER_IPBLOCK)
                     continue;
@@ -578,12 +577,11 @@ static void nv_index_policy(struct nv_mx *x, struct nv_policy *pol)
     }
 }
 
-static struct nv_mx *nv_mx_new(struct nv_model *m, const struct nv_combo *combo,
+static struct nv_mx *nv_mx_new(const struct nv_model *m, const struct nv_combo *combo,
                                const struct nv_mx *twin)
 {
     struct nv_mx *x = nv_xcalloc(1, sizeof(*x));
-    size_t i, nrules = 0, npeers = 0;
-    int dir;
+    size_t i, nrules = 0;
 
     x->m = m;
     x->combo = *combo;
@@ -614,18 +612,15 @@ static struct nv_mx *nv_mx_new(struct nv_model *m, const struct nv_combo *combo,
             NV_BUG("classes are not ordered by namespace");
     }
     nv_matrix_port_signatures(x);
-    for (i = 0; i < m->npolicies; i++) {
-        size_t r;
+    for (i = 0; i < m->npolicies; i++)
         nrules += m->policies[i]->nrules[0] + m->policies[i]->nrules[1];
-        m->policies[i]->engine_index = (uint32_t)i;
-        for (dir = 0; dir < 2; dir++)
-            for (r = 0; r < m->policies[i]->nrules[dir]; r++)
-                npeers += m->policies[i]->rules[dir][r].npeers;
-    }
+    /* side tables by the model's ids (NetworkPolicies' come first) */
     x->sel = nv_xcalloc(m->npolicies + 1, sizeof(*x->sel));
-    x->members = nv_xcalloc(npeers + 1, sizeof(*x->members));
-    x->peer_pset = nv_xmalloc((npeers + 1) * sizeof(*x->peer_pset));
-    memset(x->peer_pset, 0xff, (npeers + 1) * sizeof(*x->peer_pset));
+    x->members = nv_xcalloc(m->npeer_ids + 1, sizeof(*x->members));
+    x->peer_pset = nv_xmalloc((m->npeer_ids + 1) * sizeof(*x->peer_pset));
+    memset(x->peer_pset, 0xff, (m->npeer_ids + 1) * sizeof(*x->peer_pset));
+    x->rule_at = nv_xmalloc((m->nrule_ids + 1) * sizeof(*x->rule_at));
+    memset(x->rule_at, 0xff, (m->nrule_ids + 1) * sizeof(*x->rule_at));
     x->rules = nv_xcalloc(nrules + 1, sizeof(*x->rules));
     for (i = 0; i < m->npolicies; i++)
         nv_index_policy(x, m->policies[i]);
@@ -661,6 +656,7 @@ static void nv_mx_free(struct nv_mx *x)
         free(x->sel[i].v);
     free(x->sel);
     free(x->members); /* the lists themselves belong to the peer sets and atom_lists */
+    free(x->rule_at);
     free(x->ing_dom);
     free(x->eg_dom);
     free(x->eg_stamp);
@@ -740,7 +736,7 @@ static uint32_t nv_mx_rule_ports(struct nv_mx *x, const struct nv_rule *r, uint3
 
     if (!r->has_named)
         return r->numeric;
-    ri = r->engine_index < x->nrules ? &x->rules[r->engine_index] : NULL;
+    ri = x->rule_at[r->id] < x->nrules ? &x->rules[x->rule_at[r->id]] : NULL;
     if (!ri || ri->r != r || !x->portsig || (sig = x->portsig[dst]) >= NV_MAX_PORTSIGS)
         return nv_resolve_named(x, r, dst);
     if (!ri->cache) {
@@ -783,7 +779,7 @@ static void nv_np_to_atoms(struct nv_mx *x, uint32_t s, uint32_t *to_atoms)
             const struct nv_peer *p = &r->peers[k];
             if (p->kind != NV_PEER_IPBLOCK)
                 continue;
-            const struct nv_list *l = &x->members[p->engine_index];
+            const struct nv_list *l = &x->members[p->id];
             for (e = 0; e < l->n; e++)
                 to_atoms[l->v[e]] = nv_ports_union(pt, to_atoms[l->v[e]], ports);
         }
@@ -813,8 +809,8 @@ static void nv_egress_row(struct nv_mx *x, uint32_t s)
             const struct nv_peer *p = &r->peers[k];
             if (p->kind != NV_PEER_PODS)
                 continue;
-            for (e = 0; e < x->members[p->engine_index].n; e++) {
-                uint32_t dc = x->members[p->engine_index].v[e];
+            for (e = 0; e < x->members[p->id].n; e++) {
+                uint32_t dc = x->members[p->id].v[e];
                 x->egr[dc] = nv_ports_union(pt, x->egr[dc], NV_RULE_PORTS(x, r, dc));
             }
         }
@@ -828,8 +824,8 @@ static void nv_ingress_rule(struct nv_mx *x, const struct nv_ruleinfo *ri)
     struct nv_ports *pt = x->m->ports;
     size_t e;
 
-    for (e = 0; e < x->sel[pol->engine_index].n; e++) {
-        uint32_t dc = x->sel[pol->engine_index].v[e];
+    for (e = 0; e < x->sel[pol->id].n; e++) {
+        uint32_t dc = x->sel[pol->id].v[e];
         x->ing[dc] = nv_ports_union(pt, x->ing[dc], NV_RULE_PORTS(x, ri->r, dc));
     }
 }
@@ -856,7 +852,7 @@ static void nv_class_from_atoms(struct nv_mx *x, uint32_t d, uint32_t *from_atom
             continue;
         }
         for (k = 0; k < r->npeers; k++) {
-            const struct nv_list *l = &x->members[r->peers[k].engine_index];
+            const struct nv_list *l = &x->members[r->peers[k].id];
             if (r->peers[k].kind != NV_PEER_IPBLOCK)
                 continue;
             for (e = 0; e < l->n; e++)
@@ -928,7 +924,7 @@ static void nv_egress_atoms(struct nv_mx *x, uint32_t s, uint32_t d, uint32_t *a
             (ports = NV_RULE_PORTS(x, ri->r, d)) == NV_PORTS_NONE)
             continue; /* a rule without 'to' is in the egress row already */
         for (k = 0; k < ri->r->npeers; k++) {
-            const struct nv_list *l = &x->members[ri->r->peers[k].engine_index];
+            const struct nv_list *l = &x->members[ri->r->peers[k].id];
             if (ri->r->peers[k].kind != NV_PEER_IPBLOCK)
                 continue;
             for (e = 0; e < l->n; e++)
@@ -1889,7 +1885,7 @@ static const uint64_t *nv_bits_peers(struct nv_mx *x, const struct nv_ruleinfo *
         return x->tobits[id];
     v = x->tobits[id] = nv_xcalloc(x->nwords + 1, sizeof(*v));
     for (k = 0; k < r->npeers; k++) {
-        uint32_t ps = x->peer_pset[r->peers[k].engine_index];
+        uint32_t ps = x->peer_pset[r->peers[k].id];
         if (ps != UINT32_MAX)
             for (w = 0; w < x->psets[ps].bn; w++)
                 v[x->psets[ps].boff + w] |= x->psets[ps].bits[w];
@@ -2175,7 +2171,7 @@ static int nv_mx_reaches_outside(struct nv_mx *x, uint32_t s)
         if (r->all_peers)
             return 1;
         for (k = 0; k < r->npeers; k++)
-            if (r->peers[k].kind == NV_PEER_IPBLOCK && x->members[r->peers[k].engine_index].n)
+            if (r->peers[k].kind == NV_PEER_IPBLOCK && x->members[r->peers[k].id].n)
                 return 1;
     }
     return 0;
@@ -2195,7 +2191,7 @@ static int nv_mx_reached_from_outside(struct nv_mx *x, uint32_t d)
         const struct nv_rule *r = x->rules[x->in_rules[d].v[i]].r;
         int ext = r->all_peers;
         for (k = 0; k < r->npeers && !ext; k++)
-            ext = r->peers[k].kind == NV_PEER_IPBLOCK && x->members[r->peers[k].engine_index].n;
+            ext = r->peers[k].kind == NV_PEER_IPBLOCK && x->members[r->peers[k].id].n;
         if (ext && NV_RULE_PORTS(x, r, d) != NV_PORTS_NONE)
             return 1;
     }
@@ -2205,7 +2201,7 @@ static int nv_mx_reached_from_outside(struct nv_mx *x, uint32_t d)
 /* ---- every combination of the unknown behaviours ---- */
 
 struct nv_matrix {
-    struct nv_model *m;
+    const struct nv_model *m;
     size_t n;
     struct nv_combo combos[NV_MAX_COMBOS];
     struct nv_mx *e[NV_MAX_COMBOS];
@@ -2218,7 +2214,7 @@ struct nv_matrix {
     struct nv_tiers *t;          /* the policy tiers, shared by the engines (NULL: none) */
 };
 
-struct nv_matrix *nv_matrix_new(struct nv_model *m)
+struct nv_matrix *nv_matrix_new(const struct nv_model *m)
 {
     struct nv_matrix *x = nv_xcalloc(1, sizeof(*x));
     size_t i;
@@ -2279,7 +2275,7 @@ void nv_matrix_free(struct nv_matrix *x)
     free(x);
 }
 
-struct nv_model *nv_matrix_model(const struct nv_matrix *x)
+const struct nv_model *nv_matrix_model(const struct nv_matrix *x)
 {
     return x->m;
 }
@@ -2354,7 +2350,7 @@ void nv_matrix_row(struct nv_matrix *x, uint32_t u, uint32_t *to_units, uint32_t
 
 uint32_t nv_matrix_self(struct nv_matrix *x, uint32_t wl, const uint32_t *unit_row)
 {
-    struct nv_model *m = x->m;
+    const struct nv_model *m = x->m;
     const struct nv_unit *u = &m->units[m->workloads[wl].unit];
     uint32_t id = NV_PORTS_NONE, *row;
     size_t i, j;

@@ -1089,6 +1089,26 @@ const char *nv_action_name(enum nv_action a, enum nv_policy_kind k)
                                  : "Allow";
 }
 
+/* Number policies, rules and peers (NetworkPolicies first), for the engines' side tables. */
+static void nv_number_policies(struct nv_model *m)
+{
+    size_t i, r, k;
+    int dir;
+
+    m->nrule_ids = m->npeer_ids = 0;
+    for (i = 0; i < m->npolicies + m->ntiered; i++) {
+        struct nv_policy *p = i < m->npolicies ? m->policies[i] : m->tiered[i - m->npolicies];
+        p->id = (uint32_t)i;
+        for (dir = 0; dir < 2; dir++)
+            for (r = 0; r < p->nrules[dir]; r++) {
+                struct nv_rule *rule = &p->rules[dir][r];
+                rule->id = (uint32_t)m->nrule_ids++;
+                for (k = 0; k < rule->npeers; k++)
+                    rule->peers[k].id = (uint32_t)m->npeer_ids++;
+            }
+    }
+}
+
 int nv_model_finish(struct nv_model *m, struct nv_diags *d)
 {
     struct nv_classtab t = {NULL, 0};
@@ -1097,6 +1117,7 @@ int nv_model_finish(struct nv_model *m, struct nv_diags *d)
 
     if (m->ntiered > 1)
         qsort(m->tiered, m->ntiered, sizeof(*m->tiered), nv_tiered_cmp);
+    nv_number_policies(m);
     nv_warn_node_peers(m, d);
     nv_warn_hostnet_policies(m, d);
     nv_expose_prepare(m, d); /* the ingress controller's pod, before pods are grouped */
@@ -1130,7 +1151,8 @@ long nv_model_find_workload(const struct nv_model *m, const char *id)
     return lo < m->nworkloads && !strcmp(m->workloads[lo].id, id) ? (long)lo : -1;
 }
 
-uint32_t nv_model_ports(struct nv_model *m, const struct nv_portspec *ps, size_t n, uint32_t cls)
+uint32_t nv_model_ports(const struct nv_model *m, const struct nv_portspec *ps, size_t n,
+                        uint32_t cls)
 {
     return nv_model_ports_in(m, m->ports, ps, n, cls);
 }

@@ -25,7 +25,7 @@ struct nv_ns_sum {
 
 /* The counting state: endpoints (classes, or units) numbered namespace by namespace. */
 struct nv_sum {
-    struct nv_model *m;
+    const struct nv_model *m;
     struct nv_matrix *x;
     int bits;       /* rows from nv_matrix_reach_bits() (endpoint i is class i) */
     size_t n, nw;   /* endpoints, words of a row */
@@ -60,7 +60,7 @@ static int nv_ns_name_cmp(const void *pa, const void *pb)
     return strcmp(nv_sort_model->ns[a].name, nv_sort_model->ns[b].name);
 }
 
-static void nv_sum_init(struct nv_sum *S, struct nv_model *m, struct nv_matrix *x)
+static void nv_sum_init(struct nv_sum *S, const struct nv_model *m, struct nv_matrix *x)
 {
     size_t i, k, maxw = 0;
 
@@ -177,7 +177,7 @@ static unsigned long long nv_sum_walk(struct nv_sum *S, struct nv_ns_sum *ns,
                                       void (*pair)(void *, uint32_t, uint32_t, unsigned long long),
                                       void *ctx)
 {
-    struct nv_model *m = S->m;
+    const struct nv_model *m = S->m;
     size_t nns = m->nns, a, ai, i, b;
     unsigned long long total = 0;
     unsigned long long *acc = pair ? nv_xcalloc(nns + 1, sizeof(*acc)) : NULL;
@@ -268,7 +268,7 @@ static char *nv_term(const char *s)
     return nv_buf_detach(&b);
 }
 
-int nv_summary_write(struct nv_model *m, struct nv_matrix *x, FILE *fp)
+int nv_summary_write(const struct nv_model *m, struct nv_matrix *x, FILE *fp)
 {
     struct nv_sum S;
     struct nv_ns_sum *ns = nv_xcalloc(m->nns + 1, sizeof(*ns));
@@ -366,7 +366,7 @@ static void nv_nsm_pair(void *ctx, uint32_t a, uint32_t b, unsigned long long n)
     o->nout++;
 }
 
-int nv_summary_ns_matrix(struct nv_model *m, struct nv_matrix *x, FILE *fp,
+int nv_summary_ns_matrix(const struct nv_model *m, struct nv_matrix *x, FILE *fp,
                          enum nv_ns_matrix_fmt fmt)
 {
     struct nv_sum S;

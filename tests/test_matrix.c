@@ -206,7 +206,7 @@ static unsigned long g_bits_checked; /* classes whose word-parallel row was comp
 static void check_bits(struct nv_matrix *x, uint64_t seed, uint32_t c, const uint32_t *dense,
                        const uint32_t *to_atoms, const uint32_t *from_atoms)
 {
-    struct nv_model *m = nv_matrix_model(x);
+    const struct nv_model *m = nv_matrix_model(x);
     uint64_t *bits;
     size_t j, a;
     int out = 0, in = 0;

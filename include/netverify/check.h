@@ -108,7 +108,8 @@ enum nv_verdict nv_part_settle(const struct nv_part *p);
 void nv_check_matrix(struct nv_matrix *x, const struct nv_claim *c, struct nv_result *out);
 
 /* The ports claim c asks about toward destination d (every port when it names none). */
-uint32_t nv_claim_ports_to(struct nv_model *m, const struct nv_claim *c, const struct nv_end *d);
+uint32_t nv_claim_ports_to(const struct nv_model *m, const struct nv_claim *c,
+                           const struct nv_end *d);
 /* The same, interned in table t (a renderer's own) instead of m's. */
 uint32_t nv_claim_ports_in(const struct nv_model *m, struct nv_ports *t, const struct nv_claim *c,
                            const struct nv_end *d);
@@ -135,7 +136,7 @@ int nv_witness_fits(const struct nv_model *m, const struct nv_claim *c, enum nv_
  * port when all_ports) for 'reaches'. Any other part is fine. 'check' stops
  * with an internal error on a witness that is not.
  */
-int nv_witness_ok(struct nv_model *m, const struct nv_claim *c, const struct nv_part *p);
+int nv_witness_ok(const struct nv_model *m, const struct nv_claim *c, const struct nv_part *p);
 struct nv_flow_why;
 /*
  * The second half of nv_witness_ok(): whether 'why', the explanation of p's

@@ -55,7 +55,7 @@ struct nv_cex {
  * m's port-set table, so not while solvers read m. Release with
  * nv_cex_release().
  */
-void nv_cex_build(struct nv_model *m, const struct nv_claim *c, const struct nv_part *p,
+void nv_cex_build(const struct nv_model *m, const struct nv_claim *c, const struct nv_part *p,
                   struct nv_cex *out);
 void nv_cex_release(struct nv_cex *x);
 
@@ -98,8 +98,8 @@ enum nv_expect {
  * NV_EXIT_INTERNAL when the two engines disagree. Release out with
  * nv_check_run_release() either way.
  */
-int nv_check_all(struct nv_model *m, const struct nv_claims *claims, const struct nv_check_opts *o,
-                 struct nv_check_run *out);
+int nv_check_all(const struct nv_model *m, const struct nv_claims *claims,
+                 const struct nv_check_opts *o, struct nv_check_run *out);
 void nv_check_run_release(struct nv_check_run *r);
 
 /* Count the exit status (and 'expect') of a run again, after its claims' expectations changed. */

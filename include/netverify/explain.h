@@ -88,10 +88,10 @@ struct nv_flow_why {
  * pods' addresses (has_ip) matter when ipBlocks match pods. Release with
  * nv_flow_why_release().
  */
-void nv_explain(struct nv_model *m, const struct nv_end *src, const struct nv_end *dst,
+void nv_explain(const struct nv_model *m, const struct nv_end *src, const struct nv_end *dst,
                 const struct nv_combo *combo, int local, struct nv_flow_why *out);
 /* The same with the NetworkPolicy tier read as 'np' says. */
-void nv_explain_np(struct nv_model *m, const struct nv_end *src, const struct nv_end *dst,
+void nv_explain_np(const struct nv_model *m, const struct nv_end *src, const struct nv_end *dst,
                    const struct nv_combo *combo, int local, enum nv_np np, struct nv_flow_why *out);
 void nv_flow_why_release(struct nv_flow_why *w);
 
@@ -117,7 +117,7 @@ int nv_explain_peer(const struct nv_model *m, const struct nv_policy *pol, const
  * (cannot reach, only), blocked on it (reaches on ports) or on every port
  * (reaches). Returns 0, or -1 when no choice does.
  */
-int nv_witness_place(struct nv_model *m, const struct nv_claim *c, enum nv_part_kind kind,
+int nv_witness_place(const struct nv_model *m, const struct nv_claim *c, enum nv_part_kind kind,
                      struct nv_witness *w);
 /* The most orders of same-priority cluster-tier policies decided under, one by one. */
 #define NV_TIER_MAX_ORDERS 64
@@ -155,7 +155,8 @@ int nv_explain_sees_addresses(const struct nv_model *m);
 size_t nv_explain_addrs(const struct nv_model *m, const struct nv_end *e, const struct nv_combo *c,
                         int see, struct nv_ip *out);
 /* What rule r admits toward destination d, named ports resolved on d. */
-uint32_t nv_explain_rule_ports(struct nv_model *m, const struct nv_rule *r, const struct nv_end *d);
+uint32_t nv_explain_rule_ports(const struct nv_model *m, const struct nv_rule *r,
+                               const struct nv_end *d);
 
 /* ---- netverify explain: the flows between two endpoints, rule by rule ---- */
 
@@ -249,7 +250,7 @@ void nv_xreport_release(struct nv_xreport *r);
  * written, for messages), into out. Returns 0, or -1 with the reason in err
  * (nothing to explain: a Service without pods or without the port asked).
  */
-int nv_explain_run(struct nv_model *m, const struct nv_xend *src, const struct nv_xend *dst,
+int nv_explain_run(const struct nv_model *m, const struct nv_xend *src, const struct nv_xend *dst,
                    const struct nv_service *svc, const struct nv_xport *port, const char *port_arg,
                    struct nv_xreport *out, struct nv_buf *err);
 

@@ -34,6 +34,6 @@ void nv_expose_hide(struct nv_model *m);
 void nv_expose_finish(struct nv_model *m);
 
 /* The ports the controller is routed to on the pods of unit u (NV_PORTS_NONE: none). */
-uint32_t nv_expose_unit_ports(struct nv_model *m, uint32_t u);
+uint32_t nv_expose_unit_ports(const struct nv_model *m, uint32_t u);
 
 #endif

@@ -21,10 +21,10 @@ struct nv_matrix;
  * class and indexing rules by the classes they select and admit. The model
  * must outlive the engine. Free with nv_matrix_free().
  */
-struct nv_matrix *nv_matrix_new(struct nv_model *m);
+struct nv_matrix *nv_matrix_new(const struct nv_model *m);
 void nv_matrix_free(struct nv_matrix *x);
 /* The model the engine works on. */
-struct nv_model *nv_matrix_model(const struct nv_matrix *x);
+const struct nv_model *nv_matrix_model(const struct nv_matrix *x);
 
 /* The combinations of behaviours the engine decides under, and the i-th. */
 size_t nv_matrix_ncombos(const struct nv_matrix *x);

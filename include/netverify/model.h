@@ -239,6 +239,8 @@ struct nv_model {
      * priorities: engines treat it as undefined) */
     size_t ntiered, tieredalloc;
     struct nv_policy **tiered;
+    /* after nv_model_finish: how many rule and peer ids it gave (policy.h: 'id') */
+    size_t nrule_ids, npeer_ids;
     /* Node objects; 'have_nodes' is set when the manifests hold at least one */
     size_t nnodes, nodealloc;
     struct nv_node_obj *nodes;
@@ -325,7 +327,8 @@ int nv_model_finish(struct nv_model *m, struct nv_diags *d);
  * address, where named ports resolve to nothing. A numeric entry with port 0
  * is the whole protocol. After nv_model_finish().
  */
-uint32_t nv_model_ports(struct nv_model *m, const struct nv_portspec *ps, size_t n, uint32_t cls);
+uint32_t nv_model_ports(const struct nv_model *m, const struct nv_portspec *ps, size_t n,
+                        uint32_t cls);
 /* The same, interned in table t (a renderer's own) instead of m's. */
 uint32_t nv_model_ports_in(const struct nv_model *m, struct nv_ports *t,
                            const struct nv_portspec *ps, size_t n, uint32_t cls);

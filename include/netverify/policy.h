@@ -39,8 +39,8 @@
  *     set: it resolves on the destination pod to the container ports of that
  *     name, whatever their protocol, and toward an address to nothing.
  *     No ports/protocols: all_ports.
- * Nothing here is written after nv_model_finish(); engines keep their own
- * tables (engine_index fields excepted, as for NetworkPolicies).
+ * Nothing here is written after nv_model_finish(), which numbers policies,
+ * rules and peers ('id'); engines keep their own tables, indexed by those ids.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #ifndef NETVERIFY_POLICY_H
@@ -85,7 +85,7 @@ struct nv_peer {
     struct nv_iprange cidr;
     size_t nexcept;
     struct nv_iprange *except;
-    uint32_t engine_index; /* set by the engine (the same in every engine of a model) */
+    uint32_t id; /* by nv_model_finish: 0 .. model.npeer_ids - 1 (NetworkPolicies' first) */
 };
 
 /* One entry of a rule's ports list. */
@@ -120,7 +120,7 @@ struct nv_rule {
     struct nv_portspec *ports;
     uint32_t numeric; /* port-set id of the numeric entries (NV_PORTS_ALL if all_ports) */
     int has_named;
-    uint32_t engine_index; /* set by the engine */
+    uint32_t id; /* by nv_model_finish: 0 .. model.nrule_ids - 1 (NetworkPolicies' first) */
 };
 
 enum nv_policy_kind {
@@ -156,7 +156,9 @@ struct nv_policy {
     int types; /* NV_TYPE_INGRESS | NV_TYPE_EGRESS: isolated (NetworkPolicy), has rules (tiers) */
     size_t nrules[2];
     struct nv_rule *rules[2]; /* by enum nv_dir */
-    uint32_t engine_index;    /* set by the engine (the same in every engine of a model) */
+    /* by nv_model_finish: a NetworkPolicy's index in model.policies, a cluster tier's
+     * npolicies + its index in model.tiered */
+    uint32_t id;
 };
 
 #endif

@@ -14,7 +14,7 @@
  * Write the summary of what engine x (over model m) allows to fp: totals,
  * then one line per namespace with workloads (docs/output.md). Returns 0.
  */
-int nv_summary_write(struct nv_model *m, struct nv_matrix *x, FILE *fp);
+int nv_summary_write(const struct nv_model *m, struct nv_matrix *x, FILE *fp);
 
 /* The formats of the namespace-pair table. */
 enum nv_ns_matrix_fmt { NV_NSM_TEXT, NV_NSM_CSV, NV_NSM_MD, NV_NSM_JSON };
@@ -24,7 +24,7 @@ enum nv_ns_matrix_fmt { NV_NSM_TEXT, NV_NSM_CSV, NV_NSM_MD, NV_NSM_JSON };
  * has some ('list --format ns-matrix'), sources then destinations in name
  * order. Returns 0.
  */
-int nv_summary_ns_matrix(struct nv_model *m, struct nv_matrix *x, FILE *fp,
+int nv_summary_ns_matrix(const struct nv_model *m, struct nv_matrix *x, FILE *fp,
                          enum nv_ns_matrix_fmt fmt);
 
 #endif
