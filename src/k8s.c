@@ -34,22 +34,6 @@ void nv_k8s_stats(const struct nv_k8s *k, struct nv_k8s_stats *out)
     *out = k->stats;
 }
 
-static const char *const k_meta_fields[] = {"name",
-                                            "generateName",
-                                            "namespace",
-                                            "labels",
-                                            "annotations",
-                                            "uid",
-                                            "resourceVersion",
-                                            "generation",
-                                            "creationTimestamp",
-                                            "deletionTimestamp",
-                                            "deletionGracePeriodSeconds",
-                                            "ownerReferences",
-                                            "finalizers",
-                                            "managedFields",
-                                            "selfLink",
-                                            NULL};
 /* ---- objects ---- */
 
 static int nv_changes_flows(const char *kind)
@@ -378,7 +362,12 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
     name = nv_k8s_get_str(k, meta, "name", &bad);
     ns = nv_k8s_get_str(k, meta, "namespace", &bad);
     gen = nv_k8s_get_str(k, meta, "generateName", &bad);
-    if (bad || nv_k8s_check_fields(k, meta, NV_E_VALUE, "metadata", k_meta_fields) < 0)
+    if (bad || nv_k8s_check_fields(k, meta, NV_E_VALUE, "metadata", nv_k8s_meta_fields) < 0)
+        return;
+    /* the built-in kinds read here; the others check their own fields */
+    if ((!strcmp(kind, "Namespace") || !strcmp(kind, "Pod") || !strcmp(kind, "Service") ||
+         !strcmp(kind, "NetworkPolicy") || nv_is_workload_kind(kind)) &&
+        nv_k8s_check_fields(k, obj, NV_E_VALUE, kind, nv_k8s_crd_object_fields) < 0)
         return;
     if (nv_k8s_check_names(k, obj, meta, kind, name, ns) < 0 ||
         nv_k8s_check_generate_name(k, meta, kind, gen) < 0)

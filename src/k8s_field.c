@@ -418,6 +418,183 @@ const struct nv_selector *nv_k8s_selector(struct nv_k8s *k, const struct nv_node
 
 const char *const nv_k8s_crd_object_fields[] = {"apiVersion", "kind",   "metadata",
                                                 "spec",       "status", NULL};
+
+/*
+ * The fields of the parts of a built-in object that netverify reads, as the
+ * API's schema has them (Kubernetes 1.34). An unknown field there is refused,
+ * as kubectl's strict field validation (its default) refuses it: a field
+ * written at the wrong indentation or misspelt ('lables', 'protcol', a
+ * top-level 'ingress') would otherwise be dropped and the results describe
+ * objects the cluster never accepts.
+ */
+const char *const nv_k8s_meta_fields[] = {"name",
+                                          "generateName",
+                                          "namespace",
+                                          "labels",
+                                          "annotations",
+                                          "uid",
+                                          "resourceVersion",
+                                          "generation",
+                                          "creationTimestamp",
+                                          "deletionTimestamp",
+                                          "deletionGracePeriodSeconds",
+                                          "ownerReferences",
+                                          "finalizers",
+                                          "managedFields",
+                                          "selfLink",
+                                          NULL};
+const char *const nv_k8s_template_fields[] = {"metadata", "spec", NULL};
+const char *const nv_k8s_podspec_fields[] = {"activeDeadlineSeconds",
+                                             "affinity",
+                                             "automountServiceAccountToken",
+                                             "containers",
+                                             "dnsConfig",
+                                             "dnsPolicy",
+                                             "enableServiceLinks",
+                                             "ephemeralContainers",
+                                             "hostAliases",
+                                             "hostIPC",
+                                             "hostNetwork",
+                                             "hostPID",
+                                             "hostUsers",
+                                             "hostname",
+                                             "hostnameOverride",
+                                             "imagePullSecrets",
+                                             "initContainers",
+                                             "nodeName",
+                                             "nodeSelector",
+                                             "os",
+                                             "overhead",
+                                             "preemptionPolicy",
+                                             "priority",
+                                             "priorityClassName",
+                                             "readinessGates",
+                                             "resourceClaims",
+                                             "resources",
+                                             "restartPolicy",
+                                             "runtimeClassName",
+                                             "schedulerName",
+                                             "schedulingGates",
+                                             "securityContext",
+                                             "serviceAccount",
+                                             "serviceAccountName",
+                                             "setHostnameAsFQDN",
+                                             "shareProcessNamespace",
+                                             "subdomain",
+                                             "terminationGracePeriodSeconds",
+                                             "tolerations",
+                                             "topologySpreadConstraints",
+                                             "volumes",
+                                             NULL};
+const char *const nv_k8s_container_fields[] = {"args",
+                                               "command",
+                                               "env",
+                                               "envFrom",
+                                               "image",
+                                               "imagePullPolicy",
+                                               "lifecycle",
+                                               "livenessProbe",
+                                               "name",
+                                               "ports",
+                                               "readinessProbe",
+                                               "resizePolicy",
+                                               "resources",
+                                               "restartPolicy",
+                                               "restartPolicyRules",
+                                               "securityContext",
+                                               "startupProbe",
+                                               "stdin",
+                                               "stdinOnce",
+                                               "terminationMessagePath",
+                                               "terminationMessagePolicy",
+                                               "tty",
+                                               "volumeDevices",
+                                               "volumeMounts",
+                                               "workingDir",
+                                               NULL};
+const char *const nv_k8s_container_port_fields[] = {"name",     "containerPort", "protocol",
+                                                    "hostPort", "hostIP",        NULL};
+const char *const nv_k8s_service_spec_fields[] = {"allocateLoadBalancerNodePorts",
+                                                  "clusterIP",
+                                                  "clusterIPs",
+                                                  "externalIPs",
+                                                  "externalName",
+                                                  "externalTrafficPolicy",
+                                                  "healthCheckNodePort",
+                                                  "internalTrafficPolicy",
+                                                  "ipFamilies",
+                                                  "ipFamilyPolicy",
+                                                  "loadBalancerClass",
+                                                  "loadBalancerIP",
+                                                  "loadBalancerSourceRanges",
+                                                  "ports",
+                                                  "publishNotReadyAddresses",
+                                                  "selector",
+                                                  "sessionAffinity",
+                                                  "sessionAffinityConfig",
+                                                  "trafficDistribution",
+                                                  "type",
+                                                  NULL};
+const char *const nv_k8s_service_port_fields[] = {"name",       "protocol", "appProtocol", "port",
+                                                  "targetPort", "nodePort", NULL};
+
+/* The fields of a workload's spec (a CronJob's jobTemplate.spec is a Job's), NULL if unknown. */
+const char *const *nv_k8s_workload_spec_fields(const char *kind)
+{
+    static const char *const deploy[] = {"replicas",
+                                         "selector",
+                                         "template",
+                                         "strategy",
+                                         "minReadySeconds",
+                                         "revisionHistoryLimit",
+                                         "paused",
+                                         "progressDeadlineSeconds",
+                                         NULL};
+    static const char *const rs[] = {"replicas", "minReadySeconds", "selector", "template", NULL};
+    static const char *const sts[] = {"replicas",        "selector",
+                                      "template",        "volumeClaimTemplates",
+                                      "serviceName",     "podManagementPolicy",
+                                      "updateStrategy",  "revisionHistoryLimit",
+                                      "minReadySeconds", "persistentVolumeClaimRetentionPolicy",
+                                      "ordinals",        NULL};
+    static const char *const ds[] = {
+        "selector", "template", "updateStrategy", "minReadySeconds", "revisionHistoryLimit", NULL};
+    static const char *const job[] = {"parallelism",
+                                      "completions",
+                                      "activeDeadlineSeconds",
+                                      "podFailurePolicy",
+                                      "successPolicy",
+                                      "backoffLimit",
+                                      "backoffLimitPerIndex",
+                                      "maxFailedIndexes",
+                                      "selector",
+                                      "manualSelector",
+                                      "template",
+                                      "ttlSecondsAfterFinished",
+                                      "completionMode",
+                                      "suspend",
+                                      "podReplacementPolicy",
+                                      "managedBy",
+                                      NULL};
+    static const char *const cron[] = {
+        "schedule", "timeZone",    "startingDeadlineSeconds",    "concurrencyPolicy",
+        "suspend",  "jobTemplate", "successfulJobsHistoryLimit", "failedJobsHistoryLimit",
+        NULL};
+
+    if (!strcmp(kind, "Deployment"))
+        return deploy;
+    if (!strcmp(kind, "ReplicaSet") || !strcmp(kind, "ReplicationController"))
+        return rs;
+    if (!strcmp(kind, "StatefulSet"))
+        return sts;
+    if (!strcmp(kind, "DaemonSet"))
+        return ds;
+    if (!strcmp(kind, "Job"))
+        return job;
+    if (!strcmp(kind, "CronJob"))
+        return cron;
+    return NULL;
+}
 /* A mapping-valued field that is present and not null; NULL after an error otherwise. */
 const struct nv_node *nv_k8s_need_map(struct nv_k8s *k, const struct nv_node *obj, const char *key,
                                       const char *owner)

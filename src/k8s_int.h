@@ -69,6 +69,14 @@ const struct nv_selector *nv_k8s_parse_selector(struct nv_k8s *k, const struct n
  */
 const struct nv_selector *nv_k8s_selector(struct nv_k8s *k, const struct nv_node *n);
 extern const char *const nv_k8s_crd_object_fields[];
+extern const char *const nv_k8s_meta_fields[];
+extern const char *const nv_k8s_template_fields[];
+extern const char *const nv_k8s_podspec_fields[];
+extern const char *const nv_k8s_container_fields[];
+extern const char *const nv_k8s_container_port_fields[];
+extern const char *const nv_k8s_service_spec_fields[];
+extern const char *const nv_k8s_service_port_fields[];
+const char *const *nv_k8s_workload_spec_fields(const char *kind);
 const struct nv_node *nv_k8s_need_map(struct nv_k8s *k, const struct nv_node *obj, const char *key,
                                       const char *owner);
 

@@ -50,6 +50,8 @@ static int nv_parse_container_list(struct nv_k8s *k, const struct nv_node *podsp
             bad = 1;
             continue;
         }
+        if (nv_k8s_check_fields(k, c, NV_E_VALUE, "a container", nv_k8s_container_fields) < 0)
+            bad = 1;
         if (init) {
             int sc = nv_is_sidecar(k, c);
             if (sc < 0)
@@ -64,6 +66,11 @@ static int nv_parse_container_list(struct nv_k8s *k, const struct nv_node *podsp
             const char *name;
             if (p->type != NV_NODE_MAP) {
                 nv_k8s_type_error(k, p, "ports item", "a mapping");
+                bad = 1;
+                continue;
+            }
+            if (nv_k8s_check_fields(k, p, NV_E_PORT, "a container port",
+                                    nv_k8s_container_port_fields) < 0) {
                 bad = 1;
                 continue;
             }
@@ -114,6 +121,8 @@ static int nv_parse_containers(struct nv_k8s *k, const struct nv_node *podspec, 
 
     if (!podspec)
         return 0;
+    if (nv_k8s_check_fields(k, podspec, NV_E_VALUE, "a pod spec", nv_k8s_podspec_fields) < 0)
+        return -1;
     cap = nv_count_ports(podspec, "containers") + nv_count_ports(podspec, "initContainers");
     pod->ports = nv_arena_alloc(&k->m->arena, (cap + 1) * sizeof(*pod->ports));
     if (nv_parse_container_list(k, podspec, "containers", pod) < 0)

@@ -53,6 +53,8 @@ static int nv_k8s_read_service_port(struct nv_k8s *k, const struct nv_node *p,
 
     if (p->type != NV_NODE_MAP)
         return nv_k8s_type_error(k, p, "ports item", "a mapping");
+    if (nv_k8s_check_fields(k, p, NV_E_PORT, "a Service port", nv_k8s_service_port_fields) < 0)
+        return -1;
     sp->loc = sp->target_loc = p->loc;
     sp->name = nv_k8s_get_str(k, p, "name", &bad);
     if (bad || nv_k8s_parse_proto(k, p, &sp->proto) < 0 ||
@@ -87,7 +89,8 @@ void nv_k8s_add_service(struct nv_k8s *k, const struct nv_node *obj, const char 
     sel = spec ? nv_k8s_get_map(k, spec, "selector", &bad) : NULL;
     ports = spec ? nv_k8s_get_seq(k, spec, "ports", &bad) : NULL;
     type = spec ? nv_k8s_get_str(k, spec, "type", &bad) : NULL;
-    if (bad)
+    if (bad || (spec && nv_k8s_check_fields(k, spec, NV_E_VALUE, "a Service spec",
+                                            nv_k8s_service_spec_fields) < 0))
         return;
     if (type && nv_k8s_key_index(nv_node_get(spec, "type"), k_service_types) < 0) {
         nv_diag_error(k->d, nv_node_get(spec, "type")->loc, NV_E_VALUE,

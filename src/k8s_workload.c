@@ -261,6 +261,34 @@ static void nv_controller_labels(struct nv_k8s *k, const char *kind, const char 
     }
 }
 
+/* Unknown fields on the way to the pod template, refused as the API server does. */
+static int nv_workload_fields(struct nv_k8s *k, const char *kind, const struct nv_node *spec,
+                              const struct nv_node *jobspec, const struct nv_node *tmpl,
+                              const struct nv_node *tmeta)
+{
+    int rc = 0;
+
+    if (spec && nv_k8s_check_fields(k, spec, NV_E_VALUE, "a workload spec",
+                                    nv_k8s_workload_spec_fields(kind)) < 0)
+        rc = -1;
+    if (!strcmp(kind, "CronJob") && spec) {
+        const struct nv_node *jt = nv_node_get(spec, "jobTemplate");
+        if (jt && jt->type == NV_NODE_MAP &&
+            nv_k8s_check_fields(k, jt, NV_E_VALUE, "a jobTemplate", nv_k8s_template_fields) < 0)
+            rc = -1;
+        if (jobspec && nv_k8s_check_fields(k, jobspec, NV_E_VALUE, "a Job spec",
+                                           nv_k8s_workload_spec_fields("Job")) < 0)
+            rc = -1;
+    }
+    if (tmpl &&
+        nv_k8s_check_fields(k, tmpl, NV_E_VALUE, "a pod template", nv_k8s_template_fields) < 0)
+        rc = -1;
+    if (tmeta && nv_k8s_check_fields(k, tmeta, NV_E_VALUE, "the pod template's metadata",
+                                     nv_k8s_meta_fields) < 0)
+        rc = -1;
+    return rc;
+}
+
 void nv_k8s_add_workload_object(struct nv_k8s *k, const struct nv_node *obj,
                                 const struct nv_node *meta, const char *kind, const char *ns,
                                 const char *name)
@@ -286,6 +314,8 @@ void nv_k8s_add_workload_object(struct nv_k8s *k, const struct nv_node *obj,
     tmeta = tmpl ? nv_k8s_get_map(k, tmpl, "metadata", &bad) : NULL;
     tspec = tmpl ? nv_k8s_get_map(k, tmpl, "spec", &bad) : NULL;
     if (nv_k8s_parse_owners(k, meta, &ctl) < 0 || bad)
+        return;
+    if (nv_workload_fields(k, kind, spec, jobspec, tmpl, tmeta) < 0)
         return;
     if (ctl.kind && !nv_k8s_owner_plausible(&ctl, kind))
         nv_k8s_owner_warning(k, &ctl, kind, name, "it is read as a workload of its own");

@@ -36,6 +36,11 @@ a case passes when netverify finds no defect in the manifests: either as a
 is nothing to analyse).  Where netverify must still say something about the
 input, standard error must contain the given text.
 
+Stricter.  A few "warning" cases are refused by Kubernetes itself (the peer is
+more lenient than the API server's strict field validation).  STRICTER lists
+them with the error netverify must give; such a case passes when netverify
+exits 2 with that error and nothing on standard output.
+
 Acceptable lines.  `where` is prose such as
     "anp.yaml:12-13 (spec.egress[0])"
     "anps.yaml:6 and 43 (spec.priority)"
@@ -83,6 +88,15 @@ EXCEPTIONS = {
     "npa-example_w_err_pods_w_same_owner_and_labels_gap_anp": None,
     # AdminNetworkPolicies may share a priority; the outcome is then up to the plugin
     "npa-anp_bad_path_test_1": "same priority",
+}
+
+# "warning" cases that Kubernetes refuses although the peer accepts them (the
+# peer is more lenient than the API server): case id -> the error standard
+# error must hold. Such a case passes when netverify refuses it with that error.
+STRICTER = {
+    # 'app: router' indented as a field of the pod template's metadata (its 'labels' is
+    # null): kubectl's strict field validation refuses the Deployment
+    "npa-nad_test_1": "pods.yaml:13:7: error: unknown field 'app' in the pod template's metadata",
 }
 
 FILE_RE = r"[A-Za-z0-9_.\-/]+\.(?:yaml|yml|json|xml)"
@@ -254,6 +268,14 @@ def judge(netverify, case_dir):
 
     if rc is None or rc < 0 or rc not in (0, 1, 2, 3):
         return False, "%s; stderr: %s" % (rc_text(rc), errline)
+
+    if case in STRICTER:
+        if verdict != "warning":
+            return False, "listed in STRICTER but the peer verdict is %r" % verdict
+        if rc != 2 or out.strip() or STRICTER[case] not in err.decode("utf-8", "replace"):
+            return False, "%s, expected 2 with %r (refused by Kubernetes, %s); stderr: %s" % (
+                rc_text(rc), STRICTER[case], DECISIONS, errline)
+        return True, "refused as Kubernetes refuses it (%s): %s" % (DECISIONS, STRICTER[case])
 
     if verdict == "warning":
         if rc != 0:

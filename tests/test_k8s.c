@@ -3131,6 +3131,75 @@ static void test_service_selection(void **state)
     nv_diags_release(&d);
 }
 
+/*
+ * A field the API does not know, on the way to what netverify reads (a
+ * misspelt or mis-indented field), is refused as kubectl's strict field
+ * validation refuses it, instead of being dropped.
+ */
+static void test_err_unknown_fields(void **state)
+{
+    static const char *const pod = "apiVersion: v1\n"
+                                   "kind: Pod\n"
+                                   "metadata: {name: p, namespace: a}\n"
+                                   "spec: {containers: [{name: c, ports: [%s]}]%s}\n%s";
+    static const char *const deploy = "apiVersion: apps/v1\n"
+                                      "kind: Deployment\n"
+                                      "metadata: {name: d, namespace: a}\n"
+                                      "spec:\n"
+                                      "  %s\n"
+                                      "  template:\n"
+                                      "    metadata: {%s: {app: d}}\n"
+                                      "    %s: {containers: [{name: c%s}]}\n";
+    char text[1024];
+
+    (void)state;
+    snprintf(text, sizeof(text), pod, "{name: dns, containerPort: 53, protcol: UDP}", "", "");
+    expect_error(text, NV_E_PORT, "unknown field 'protcol' in a container port", "^protcol");
+    snprintf(text, sizeof(text), pod, "{name: dns, containerport: 53}", "", "");
+    expect_error(text, NV_E_PORT, "unknown field 'containerport'", "^containerport");
+    snprintf(text, sizeof(text), pod, "", ", hostnetwork: true", "");
+    expect_error(text, NV_E_VALUE, "unknown field 'hostnetwork' in a pod spec", "^hostnetwork");
+    snprintf(text, sizeof(text), pod, "", "", "ingress: []\n");
+    expect_error(text, NV_E_VALUE, "unknown field 'ingress' in Pod", "^ingress");
+    snprintf(text, sizeof(text), deploy, "replicas: 2", "lables", "spec", "");
+    expect_error(text, NV_E_VALUE, "unknown field 'lables' in the pod template's metadata",
+                 "^lables");
+    snprintf(text, sizeof(text), deploy, "replicas: 2", "labels", "sepc", "");
+    expect_error(text, NV_E_VALUE, "unknown field 'sepc' in a pod template", "^sepc");
+    snprintf(text, sizeof(text), deploy, "replica: 2", "labels", "spec", "");
+    expect_error(text, NV_E_VALUE, "unknown field 'replica' in a workload spec", "^replica");
+    snprintf(text, sizeof(text), deploy, "replicas: 2", "labels", "spec", ", prots: []");
+    expect_error(text, NV_E_VALUE, "unknown field 'prots' in a container", "^prots");
+    expect_error("apiVersion: networking.k8s.io/v1\n"
+                 "kind: NetworkPolicy\n"
+                 "metadata: {name: db, namespace: a}\n"
+                 "spec:\n"
+                 "  podSelector: {}\n"
+                 "ingress:\n"
+                 "- {}\n",
+                 NV_E_VALUE, "unknown field 'ingress' in NetworkPolicy", "^ingress");
+    expect_error("apiVersion: v1\n"
+                 "kind: Service\n"
+                 "metadata: {name: s, namespace: a}\n"
+                 "spec: {selctor: {app: d}, ports: [{port: 80}]}\n",
+                 NV_E_VALUE, "unknown field 'selctor' in a Service spec", "^selctor");
+    expect_error("apiVersion: v1\n"
+                 "kind: Service\n"
+                 "metadata: {name: s, namespace: a}\n"
+                 "spec: {selector: {app: d}, ports: [{port: 80, targetport: 8080}]}\n",
+                 NV_E_PORT, "unknown field 'targetport' in a Service port", "^targetport");
+    expect_error("apiVersion: batch/v1\n"
+                 "kind: CronJob\n"
+                 "metadata: {name: j, namespace: a}\n"
+                 "spec:\n"
+                 "  schedule: '* * * * *'\n"
+                 "  jobTemplate:\n"
+                 "    spec:\n"
+                 "      templte: {}\n"
+                 "      template: {spec: {containers: [{name: c}]}}\n",
+                 NV_E_VALUE, "unknown field 'templte' in a Job spec", "^templte");
+}
+
 static void test_err_service(void **state)
 {
     static const char type[] = "kind: Service\n"
@@ -3334,6 +3403,7 @@ int main(void)
         cmocka_unit_test(test_service_selection),
         cmocka_unit_test(test_err_service),
         cmocka_unit_test(test_sidecar_ports),
+        cmocka_unit_test(test_err_unknown_fields),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
