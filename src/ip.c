@@ -416,6 +416,49 @@ void nv_atoms_add(struct nv_atoms *a, const struct nv_iprange *r)
         nv_atoms_cut(a, nv_ip_next(r->last));
 }
 
+/* A range and its index, for nv_iprange_outermost. */
+struct nv_ranked {
+    struct nv_iprange r;
+    size_t i;
+};
+
+/* By first address, then the wider range first, then as given. */
+static int nv_ranked_qcmp(const void *pa, const void *pb)
+{
+    const struct nv_ranked *a = pa, *b = pb;
+    int c = nv_ip_cmp(&a->r.first, &b->r.first);
+
+    if (!c)
+        c = nv_ip_cmp(&b->r.last, &a->r.last);
+    return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+size_t nv_iprange_outermost(const struct nv_iprange *r, size_t n, size_t *outer, size_t *within)
+{
+    struct nv_ranked *order = nv_xmalloc((n + 1) * sizeof(*order));
+    size_t i, m = 0;
+
+    for (i = 0; i < n; i++) {
+        order[i].r = r[i];
+        order[i].i = i;
+    }
+    qsort(order, n, sizeof(*order), nv_ranked_qcmp);
+    for (i = 0; i < n; i++) {
+        size_t k = order[i].i;
+        /* sorted by start: a range that holds k is the last outermost one, if any */
+        if (m && nv_ip_cmp(&r[k].last, &r[outer[m - 1]].last) <= 0) {
+            if (within)
+                within[k] = outer[m - 1];
+            continue;
+        }
+        outer[m++] = k;
+        if (within)
+            within[k] = (size_t)-1;
+    }
+    free(order);
+    return m;
+}
+
 static int nv_ip_qcmp(const void *pa, const void *pb)
 {
     return nv_ip_cmp(pa, pb);

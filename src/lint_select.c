@@ -216,35 +216,25 @@ static int nv_peer_any(const struct nv_lint_scope *s, const struct nv_policy *po
     return 0;
 }
 
-/* The first address no except of an ipBlock covers: 0 when the excepts cover all of it. */
-static int nv_ipblock_has_room(const struct nv_peer *p)
+/* Whether some address of an ipBlock's cidr is in none of its excepts ('outer': the outermost). */
+static int nv_ipblock_has_room(const struct nv_peer *p, const size_t *outer, size_t nouter)
 {
     struct nv_ip cur = p->cidr.first;
-    size_t i, done = 0;
-    unsigned char *used = nv_xcalloc(p->nexcept + 1, 1);
-    int room = 1;
+    size_t i;
 
-    /* excepts are CIDR blocks inside the cidr: walk them in address order */
-    while (done < p->nexcept) {
-        size_t best = p->nexcept;
-        for (i = 0; i < p->nexcept; i++)
-            if (!used[i] && nv_iprange_has(&p->except[i], &cur) &&
-                (best == p->nexcept || nv_ip_cmp(&p->except[i].last, &p->except[best].last) > 0))
-                best = i;
-        if (best == p->nexcept)
-            break;
-        used[best] = 1;
-        done++;
-        if (nv_ip_cmp(&p->except[best].last, &p->cidr.last) >= 0) {
-            room = 0;
-            break;
-        }
-        cur = p->except[best].last;
+    /* the outermost excepts are disjoint and in address order: they cover the cidr when each
+     * starts where the one before ends */
+    for (i = 0; i < nouter; i++) {
+        const struct nv_iprange *e = &p->except[outer[i]];
+        if (nv_ip_cmp(&e->first, &cur) > 0)
+            return 1;
+        if (nv_ip_cmp(&e->last, &p->cidr.last) >= 0)
+            return 0;
+        cur = e->last;
         if (++cur.lo == 0)
             cur.hi++;
     }
-    free(used);
-    return room;
+    return 1;
 }
 
 /* Whether the peer admits something: 0, with the reason reported (once), when it does not. */
@@ -263,27 +253,28 @@ static int nv_lint_peer(struct nv_lint *l, const struct nv_lint_scope *s, const 
         char a[NV_IPRANGE_BUFSZ], e[NV_IPRANGE_BUFSZ];
         if (!(m->families & NV_FAMILY_BIT(p->cidr.first.fam)))
             return 0; /* the loader warned: a family not modelled */
-        for (i = 0; i < p->nexcept; i++)
-            for (j = 0; j < p->nexcept; j++)
-                if (i != j && nv_iprange_has(&p->except[j], &p->except[i].first) &&
-                    nv_iprange_has(&p->except[j], &p->except[i].last) &&
-                    (j < i || !nv_iprange_has(&p->except[i], &p->except[j].first)) &&
-                    (mask & NV_LINT_BIT(NV_LINT_IPBLOCK))) {
-                    struct nv_buf x;
-                    nv_buf_init(&x, 0);
-                    nv_report_range(&x, &p->except[i]);
-                    snprintf(a, sizeof(a), "%s", nv_buf_str(&x));
-                    nv_buf_reset(&x);
-                    nv_report_range(&x, &p->except[j]);
-                    snprintf(e, sizeof(e), "%s", nv_buf_str(&x));
-                    nv_buf_release(&x);
-                    nv_lint_add(l, NV_LINT_IPBLOCK, p->loc,
-                                "except %s lies within except %s of the same ipBlock: it "
-                                "changes nothing",
-                                a, e);
-                    break;
-                }
-        if (nv_ipblock_has_room(p))
+        size_t *outer = nv_xmalloc((2 * p->nexcept + 1) * sizeof(*outer));
+        size_t *within = outer + p->nexcept, nouter;
+        int room;
+        nouter = nv_iprange_outermost(p->except, p->nexcept, outer, within);
+        for (i = 0; i < p->nexcept && (mask & NV_LINT_BIT(NV_LINT_IPBLOCK)); i++)
+            if ((j = within[i]) != (size_t)-1) {
+                struct nv_buf x;
+                nv_buf_init(&x, 0);
+                nv_report_range(&x, &p->except[i]);
+                snprintf(a, sizeof(a), "%s", nv_buf_str(&x));
+                nv_buf_reset(&x);
+                nv_report_range(&x, &p->except[j]);
+                snprintf(e, sizeof(e), "%s", nv_buf_str(&x));
+                nv_buf_release(&x);
+                nv_lint_add(l, NV_LINT_IPBLOCK, p->loc,
+                            "except %s lies within except %s of the same ipBlock: it "
+                            "changes nothing",
+                            a, e);
+            }
+        room = nv_ipblock_has_room(p, outer, nouter);
+        free(outer);
+        if (room)
             return 1;
         if (mask & NV_LINT_BIT(NV_LINT_IPBLOCK)) {
             nv_buf_init(&b, 0);

@@ -432,15 +432,19 @@ static void nv_ipblock_members(struct nv_mx *x, const struct nv_peer *p)
 {
     const struct nv_atoms *atoms = &x->m->atoms;
     struct nv_u32s out = {NULL, 0, 0};
-    size_t i, e, first = nv_atoms_find(atoms, &p->cidr.first);
+    size_t i, e = 0, first = nv_atoms_find(atoms, &p->cidr.first);
     size_t last = nv_atoms_find(atoms, &p->cidr.last);
+    size_t *outer = nv_xmalloc((p->nexcept + 1) * sizeof(*outer));
+    size_t nouter = nv_iprange_outermost(p->except, p->nexcept, outer, NULL);
 
+    /* atoms and the outermost excepts both in address order: one walk */
     for (i = first; i <= last && i < atoms->n; i++) {
-        for (e = 0; e < p->nexcept && !nv_iprange_has(&p->except[e], &atoms->cuts[i]); e++)
-            ;
-        if (e == p->nexcept)
+        while (e < nouter && nv_ip_cmp(&p->except[outer[e]].last, &atoms->cuts[i]) < 0)
+            e++;
+        if (e == nouter || !nv_iprange_has(&p->except[outer[e]], &atoms->cuts[i]))
             nv_u32s_push(&out, (uint32_t)i);
     }
+    free(outer);
     x->members[p->id].v = out.v;
     x->members[p->id].n = out.n;
     NV_GROW(x->atom_lists, x->atomlistalloc, x->natomlists + 1);

@@ -807,6 +807,88 @@ static void test_atoms_random(void **state)
     }
 }
 
+/* A random CIDR block inside 10.0.0.0/8, /9 to /32 (two blocks are nested or disjoint). */
+static struct nv_iprange random_block(unsigned *seed)
+{
+    unsigned len = 9 + (unsigned)(rand_r(seed) % 24);
+    uint32_t size = (uint32_t)1 << (32 - len);
+    uint32_t first = (0x0a000000u | ((uint32_t)rand_r(seed) & 0x00ffffffu)) & ~(size - 1);
+    struct nv_iprange r = {nv_ip_v4(first), nv_ip_v4(first + size - 1)};
+
+    return r;
+}
+
+/*
+ * The outermost of nested or disjoint ranges, against the pairwise definition:
+ * in address order, each range outermost or held by the outermost one given.
+ */
+static void test_outermost(void **state)
+{
+    static const struct {
+        const char *cidr[6];
+        const char *outer[6];
+        int within[6]; /* -1: outermost */
+    } cases[] = {
+        {{"10.1.0.0/16", "10.1.2.0/24", "10.0.0.0/9", "10.1.2.0/24", "10.200.0.0/16", NULL},
+         {"10.0.0.0/9", "10.200.0.0/16", NULL},
+         {2, 2, -1, 2, -1}},
+        {{"10.2.0.0/16", "10.2.0.0/16", "10.1.0.0/16", NULL},
+         {"10.1.0.0/16", "10.2.0.0/16", NULL},
+         {-1, 0, -1}},
+        {{"fd00::/8", "10.0.0.0/8", "fd00:1::/32", NULL},
+         {"10.0.0.0/8", "fd00::/8", NULL},
+         {-1, -1, 0}},
+        {{NULL}, {NULL}, {0}},
+    };
+    size_t c, i, j;
+    unsigned seed = 20261206;
+
+    (void)state;
+    for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        struct nv_iprange r[6];
+        size_t outer[6], within[6], n = 0, m;
+        for (n = 0; cases[c].cidr[n]; n++)
+            assert_true(nv_cidr_parse(cases[c].cidr[n], &r[n], NULL, NULL) >= 0);
+        m = nv_iprange_outermost(r, n, outer, within);
+        for (i = 0; cases[c].outer[i]; i++) {
+            struct nv_iprange want;
+            assert_true(i < m);
+            assert_true(nv_cidr_parse(cases[c].outer[i], &want, NULL, NULL) >= 0);
+            assert_true(nv_ip_eq(&r[outer[i]].first, &want.first));
+            assert_true(nv_ip_eq(&r[outer[i]].last, &want.last));
+        }
+        assert_int_equal(m, i);
+        for (i = 0; i < n; i++)
+            assert_true(cases[c].within[i] < 0 ? within[i] == (size_t)-1
+                                               : within[i] == (size_t)cases[c].within[i]);
+    }
+    for (c = 0; c < 200; c++) {
+        struct nv_iprange r[40];
+        size_t outer[40], within[40], n = 1 + (size_t)(rand_r(&seed) % 40), m;
+        for (i = 0; i < n; i++)
+            r[i] = random_block(&seed);
+        m = nv_iprange_outermost(r, n, outer, within);
+        for (i = 0; i + 1 < m; i++)
+            assert_true(nv_ip_cmp(&r[outer[i]].last, &r[outer[i + 1]].first) < 0);
+        for (i = 0; i < n; i++) {
+            /* outermost iff no other range holds it (of equal ones, the first given is) */
+            int held = 0;
+            for (j = 0; j < n; j++)
+                held |= j != i && nv_ip_cmp(&r[j].first, &r[i].first) <= 0 &&
+                        nv_ip_cmp(&r[i].last, &r[j].last) <= 0 &&
+                        (j < i || !nv_ip_eq(&r[j].first, &r[i].first) ||
+                         !nv_ip_eq(&r[j].last, &r[i].last));
+            if (!held) {
+                assert_true(within[i] == (size_t)-1);
+                continue;
+            }
+            assert_true(within[i] < n && within[within[i]] == (size_t)-1);
+            assert_true(nv_ip_cmp(&r[within[i]].first, &r[i].first) <= 0 &&
+                        nv_ip_cmp(&r[i].last, &r[within[i]].last) <= 0);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -819,6 +901,7 @@ int main(void)
         cmocka_unit_test(test_prefix),         cmocka_unit_test(test_order),
         cmocka_unit_test(test_atoms_empty),    cmocka_unit_test(test_atoms_cuts),
         cmocka_unit_test(test_atoms_edges),    cmocka_unit_test(test_atoms_random),
+        cmocka_unit_test(test_outermost),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
