@@ -140,6 +140,51 @@ static void nv_add_list(struct nv_k8s *k, const struct nv_node *obj, const char 
         nv_add_object(k, items->items[i], itemkind);
 }
 
+/*
+ * The apiVersion of a built-in kind netverify models, when given: the one the
+ * API serves it at. Another ('evil.example/v1' with kind Namespace, the
+ * long-removed 'extensions/v1beta1' Deployment) names no object Kubernetes
+ * creates (kubectl: "no matches for kind"), and reading it as the built-in
+ * kind would model pods, or namespace labels, the cluster never has.
+ */
+static int nv_k8s_check_builtin_version(struct nv_k8s *k, const struct nv_node *obj,
+                                        const char *kind)
+{
+    static const struct {
+        const char *kind, *version;
+    } versions[] = {
+        {"Namespace", "v1"},
+        {"Pod", "v1"},
+        {"Service", "v1"},
+        {"Node", "v1"},
+        {"ReplicationController", "v1"},
+        {"Deployment", "apps/v1"},
+        {"ReplicaSet", "apps/v1"},
+        {"StatefulSet", "apps/v1"},
+        {"DaemonSet", "apps/v1"},
+        {"Job", "batch/v1"},
+        {"CronJob", "batch/v1"},
+    };
+    const struct nv_node *av = nv_node_get(obj, "apiVersion");
+    size_t i;
+
+    if (nv_node_is_null(av))
+        return 0;
+    for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+        if (strcmp(kind, versions[i].kind))
+            continue;
+        if (av->type != NV_NODE_SCALAR || av->kind != NV_SCALAR_STR)
+            return nv_k8s_type_error(k, av, "apiVersion", "a string");
+        if (strcmp(av->str, versions[i].version))
+            return nv_diag_error(k->d, av->loc, NV_E_VALUE,
+                                 "%s apiVersion '%.80s' is not %s: Kubernetes serves no %s "
+                                 "there, so the object is refused (or is another kind's)",
+                                 kind, av->str, versions[i].version, kind);
+        return 0;
+    }
+    return 0;
+}
+
 /* Names as the API server validates them, and the one apiVersion of NetworkPolicy. */
 static int nv_k8s_check_names(struct nv_k8s *k, const struct nv_node *obj,
                               const struct nv_node *meta, const char *kind, const char *name,
@@ -161,7 +206,7 @@ static int nv_k8s_check_names(struct nv_k8s *k, const struct nv_node *obj,
         av->kind == NV_SCALAR_STR && strcmp(av->str, "networking.k8s.io/v1"))
         return nv_diag_error(k->d, av->loc, NV_E_VALUE,
                              "NetworkPolicy apiVersion '%s' is not networking.k8s.io/v1", av->str);
-    return 0;
+    return nv_k8s_check_builtin_version(k, obj, kind);
 }
 
 /*

@@ -32,6 +32,31 @@ static int nv_is_sidecar(struct nv_k8s *k, const struct nv_node *c)
     return 1;
 }
 
+/*
+ * A container port's name as the API server validates it: a valid port name
+ * (IANA_SVC_NAME), given once in its container. -1 after an error.
+ */
+static int nv_container_port_name_bad(struct nv_k8s *k, const struct nv_node *ps, size_t j,
+                                      const char *name)
+{
+    const struct nv_node *nn = nv_node_get(ps->items[j], "name");
+    const char *why = nv_k8s_port_name_invalid(name);
+    size_t i;
+
+    if (why)
+        return nv_diag_error(k->d, nn->loc, NV_E_PORT, "invalid container port name '%.80s': %s",
+                             name, why);
+    for (i = 0; i < j; i++) {
+        const struct nv_node *other = nv_node_get(ps->items[i], "name");
+        if (other && other->type == NV_NODE_SCALAR && !strcmp(other->str, name))
+            return nv_diag_error(k->d, nn->loc, NV_E_PORT,
+                                 "container port name '%s' is given twice in the container "
+                                 "(first at line %u, column %u)",
+                                 name, other->loc.line, other->loc.col);
+    }
+    return 0;
+}
+
 /* The named ports of the containers in podspec's list 'key' (initContainers: sidecars only). */
 static int nv_parse_container_list(struct nv_k8s *k, const struct nv_node *podspec, const char *key,
                                    struct nv_pod *pod)
@@ -92,6 +117,10 @@ static int nv_parse_container_list(struct nv_k8s *k, const struct nv_node *podsp
             }
             if (!name)
                 continue;
+            if (nv_container_port_name_bad(k, ps, j, name) < 0) {
+                bad = 1;
+                continue;
+            }
             np.name = name;
             pod->ports[pod->nports++] = np;
         }

@@ -76,6 +76,41 @@ static int nv_k8s_read_service_port(struct nv_k8s *k, const struct nv_node *p,
     return nv_k8s_parse_portnum(k, tp, "targetPort", &sp->target);
 }
 
+/*
+ * The Service port just read against those before it, as the API server
+ * validates them: a name is a DNS-1123 label given once (and required when
+ * the Service has several ports: a warning). 1 after an error.
+ */
+static int nv_k8s_service_port_clash(struct nv_k8s *k, const struct nv_service *s, size_t nports)
+{
+    const struct nv_service_port *sp = &s->ports[s->nports];
+    const char *why;
+    size_t i;
+
+    if (!sp->name || !*sp->name) {
+        /* no name to resolve: as with a container port without containerPort, the API
+         * server's rule is kept as a warning, since other analysers and their inputs skip it */
+        for (i = 0; i < s->nports && s->ports[i].name && *s->ports[i].name; i++)
+            ;
+        if (nports > 1 && i == s->nports) /* once per Service */
+            nv_diag_warning(k->d, sp->loc, NV_W_SEMANTIC,
+                            "a Service with several ports must name each of them (the API "
+                            "server refuses it); the port is read by its number");
+        return 0;
+    }
+    if ((why = nv_dns_label_invalid(sp->name)))
+        return nv_diag_error(k->d, sp->loc, NV_E_PORT, "invalid Service port name '%.80s': %s",
+                             sp->name, why) < 0;
+    for (i = 0; i < s->nports; i++) {
+        if (s->ports[i].name && !strcmp(s->ports[i].name, sp->name))
+            return nv_diag_error(k->d, sp->loc, NV_E_PORT,
+                                 "Service port name '%s' is given twice (first at line %u, "
+                                 "column %u)",
+                                 sp->name, s->ports[i].loc.line, s->ports[i].loc.col) < 0;
+    }
+    return 0;
+}
+
 void nv_k8s_add_service(struct nv_k8s *k, const struct nv_node *obj, const char *ns,
                         const char *name)
 {
@@ -116,7 +151,8 @@ void nv_k8s_add_service(struct nv_k8s *k, const struct nv_node *obj, const char 
         s->ports = nv_arena_alloc(&k->m->arena, (ports->n + 1) * sizeof(*s->ports));
         for (i = 0; i < ports->n; i++) {
             memset(&s->ports[s->nports], 0, sizeof(s->ports[s->nports]));
-            if (nv_k8s_read_service_port(k, ports->items[i], &s->ports[s->nports]) < 0)
+            if (nv_k8s_read_service_port(k, ports->items[i], &s->ports[s->nports]) < 0 ||
+                nv_k8s_service_port_clash(k, s, ports->n))
                 return;
             s->nports++;
         }

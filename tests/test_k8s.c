@@ -3200,6 +3200,46 @@ static void test_err_unknown_fields(void **state)
                  NV_E_VALUE, "unknown field 'templte' in a Job spec", "^templte");
 }
 
+/*
+ * Port names as the API server validates them, and the apiVersion of the
+ * built-in kinds: an object Kubernetes never creates is refused, not modelled.
+ */
+static void test_err_builtin_validation(void **state)
+{
+    static const char *const pod = "apiVersion: %s\n"
+                                   "kind: Pod\n"
+                                   "metadata: {name: p, namespace: a}\n"
+                                   "spec: {containers: [{name: c, ports: [%s]}]}\n";
+    static const char *const svc = "apiVersion: v1\n"
+                                   "kind: Service\n"
+                                   "metadata: {name: s, namespace: a}\n"
+                                   "spec: {selector: {app: d}, ports: [%s]}\n";
+    char text[1024];
+
+    (void)state;
+    snprintf(text, sizeof(text), pod, "v1", "{name: \"Web|x\", containerPort: 80}");
+    expect_error(text, NV_E_PORT, "invalid container port name 'Web|x'", "^\"Web");
+    snprintf(text, sizeof(text), pod, "v1",
+             "{name: http, containerPort: 80}, {name: http, containerPort: 81, protocol: UDP}");
+    expect_error(text, NV_E_PORT, "container port name 'http' is given twice", "80}, {name: ^http");
+    snprintf(text, sizeof(text), pod, "evil.example/v1", "");
+    expect_error(text, NV_E_VALUE, "Pod apiVersion 'evil.example/v1' is not v1", "^evil");
+    snprintf(text, sizeof(text), svc, "{name: \"a b\", port: 80}");
+    expect_error(text, NV_E_PORT, "invalid Service port name 'a b'", "[^{name");
+    snprintf(text, sizeof(text), svc, "{name: web, port: 80}, {name: web, port: 81}");
+    expect_error(text, NV_E_PORT, "Service port name 'web' is given twice", "80}, ^{name");
+    expect_error("apiVersion: extensions/v1beta1\n"
+                 "kind: Deployment\n"
+                 "metadata: {name: d, namespace: a}\n"
+                 "spec: {template: {spec: {containers: [{name: c}]}}}\n",
+                 NV_E_VALUE, "Deployment apiVersion 'extensions/v1beta1' is not apps/v1",
+                 "^extensions");
+    expect_error("apiVersion: evil.example/v1\n"
+                 "kind: Namespace\n"
+                 "metadata: {name: a, labels: {trusted: 'true'}}\n",
+                 NV_E_VALUE, "Namespace apiVersion 'evil.example/v1' is not v1", "^evil");
+}
+
 static void test_err_service(void **state)
 {
     static const char type[] = "kind: Service\n"
@@ -3404,6 +3444,7 @@ int main(void)
         cmocka_unit_test(test_err_service),
         cmocka_unit_test(test_sidecar_ports),
         cmocka_unit_test(test_err_unknown_fields),
+        cmocka_unit_test(test_err_builtin_validation),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
