@@ -119,6 +119,8 @@ static int nv_seen(struct nv_k8s *k, const char *kind, const char *ns, const cha
 
 static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const char *listkind);
 
+static const char *const k_list_fields[] = {"apiVersion", "kind", "metadata", "items", NULL};
+
 static void nv_add_list(struct nv_k8s *k, const struct nv_node *obj, const char *kind)
 {
     const struct nv_node *items;
@@ -127,8 +129,22 @@ static void nv_add_list(struct nv_k8s *k, const struct nv_node *obj, const char 
     int bad = 0;
 
     items = nv_k8s_get_seq(k, obj, "items", &bad);
-    if (bad || !items)
+    if (bad)
         return;
+    /* a list is its items: a misspelt 'items' or a field beside it would drop objects unseen */
+    for (i = 0; i < obj->n; i++) {
+        const struct nv_node *kn = obj->items[2 * i];
+        if (kn->type == NV_NODE_SCALAR && nv_k8s_key_index(kn, k_list_fields) < 0)
+            nv_diag_warning(k->d, kn->loc, NV_W_SKIPPED,
+                            "unknown field '%.80s' in %s: ignored (its objects are those under "
+                            "'items')",
+                            kn->str, kind);
+    }
+    if (!items) {
+        nv_diag_warning(k->d, obj->loc, NV_W_SKIPPED, "%s has no 'items': it holds no object",
+                        kind);
+        return;
+    }
     if (strcmp(kind, "List")) {
         char *base = nv_xmalloc(n - 3);
         memcpy(base, kind, n - 4);

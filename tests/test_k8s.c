@@ -3240,6 +3240,30 @@ static void test_err_builtin_validation(void **state)
                  NV_E_VALUE, "Namespace apiVersion 'evil.example/v1' is not v1", "^evil");
 }
 
+/* A List is its items: a misspelt 'items', or a field beside it, is said, not dropped unseen. */
+static void test_list_fields(void **state)
+{
+    struct nv_diags d;
+    struct nv_model *m;
+
+    (void)state;
+    m = load("apiVersion: v1\n"
+             "kind: List\n"
+             "itemz:\n"
+             "- {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c}]}}\n"
+             "---\n"
+             "apiVersion: v1\n"
+             "kind: Pod\n"
+             "metadata: {name: q}\n"
+             "spec: {containers: [{name: c}]}\n",
+             &d);
+    assert_non_null(m);
+    assert_int_equal(find_warning(&d, "unknown field 'itemz' in List: ignored")->loc.line, 3);
+    assert_int_equal(find_warning(&d, "List has no 'items': it holds no object")->loc.line, 1);
+    nv_model_free(m);
+    nv_diags_release(&d);
+}
+
 static void test_err_service(void **state)
 {
     static const char type[] = "kind: Service\n"
@@ -3445,6 +3469,7 @@ int main(void)
         cmocka_unit_test(test_sidecar_ports),
         cmocka_unit_test(test_err_unknown_fields),
         cmocka_unit_test(test_err_builtin_validation),
+        cmocka_unit_test(test_list_fields),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
