@@ -31,6 +31,7 @@ void nv_diags_release(struct nv_diags *d)
 /* Keep memory bounded on hostile input: past this many, diagnostics are counted only. */
 #define NV_DIAGS_MAX 1000
 
+NV_PRINTF(5, 0)
 static void nv_diag_add(struct nv_diags *d, enum nv_severity sev, struct nv_loc loc,
                         enum nv_code code, const char *fmt, va_list ap)
 {

@@ -126,6 +126,7 @@ void nv_escape_term(struct nv_buf *b, const char *s)
     }
 }
 
+NV_PRINTF(2, 0)
 static void nv_escape_term_vline(FILE *fp, const char *fmt, va_list ap)
 {
     struct nv_buf raw, out;
