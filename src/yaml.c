@@ -826,13 +826,14 @@ static int nv_merge(struct nv_builder *b, struct nv_node *map)
     for (s = 0; s < nsrc; s++)
         cap += srcs[s]->n;
     p = nv_xmalloc(cap * sizeof(*p));
-    for (i = 0; i < mi; i++)
-        p[np++] = (struct nv_mpair){map->items[2 * i], map->items[2 * i + 1], 0, 0, np};
+    /* np is read in the initialiser: increment it apart (p[np++] = {..., np} is unsequenced) */
+    for (i = 0; i < mi; i++, np++)
+        p[np] = (struct nv_mpair){map->items[2 * i], map->items[2 * i + 1], 0, 0, np};
     for (s = 0; s < nsrc; s++)
-        for (i = 0; i < srcs[s]->n; i++)
-            p[np++] = (struct nv_mpair){srcs[s]->items[2 * i], srcs[s]->items[2 * i + 1], 1, s, np};
-    for (i = mi + 1; i < map->n; i++)
-        p[np++] = (struct nv_mpair){map->items[2 * i], map->items[2 * i + 1], 2, 0, np};
+        for (i = 0; i < srcs[s]->n; i++, np++)
+            p[np] = (struct nv_mpair){srcs[s]->items[2 * i], srcs[s]->items[2 * i + 1], 1, s, np};
+    for (i = mi + 1; i < map->n; i++, np++)
+        p[np] = (struct nv_mpair){map->items[2 * i], map->items[2 * i + 1], 2, 0, np};
     qsort(p, np, sizeof(*p), nv_mpair_cmp);
     for (i = 0, j = 0; i < np && rc == 0; i = j) {
         size_t given = 0, merged = 0, win = i, g;
