@@ -425,9 +425,11 @@ static void nv_add_object(struct nv_k8s *k, const struct nv_node *obj, const cha
     gen = nv_k8s_get_str(k, meta, "generateName", &bad);
     if (bad || nv_k8s_check_fields(k, meta, NV_E_VALUE, "metadata", nv_k8s_meta_fields) < 0)
         return;
-    /* the built-in kinds read here; the others check their own fields */
+    /* the kinds read here (HorizontalPodAutoscaler: of a version read, or it was skipped);
+     * the others check their own fields */
     if ((!strcmp(kind, "Namespace") || !strcmp(kind, "Pod") || !strcmp(kind, "Service") ||
-         !strcmp(kind, "NetworkPolicy") || nv_is_workload_kind(kind)) &&
+         !strcmp(kind, "NetworkPolicy") || nv_is_workload_kind(kind) ||
+         !strcmp(kind, "HorizontalPodAutoscaler") || nv_k8s_is_expose_kind(obj, kind)) &&
         nv_k8s_check_fields(k, obj, NV_E_VALUE, kind, nv_k8s_crd_object_fields) < 0)
         return;
     if (nv_k8s_check_names(k, obj, meta, kind, name, ns) < 0 ||

@@ -3198,6 +3198,19 @@ static void test_err_unknown_fields(void **state)
                  "      templte: {}\n"
                  "      template: {spec: {containers: [{name: c}]}}\n",
                  NV_E_VALUE, "unknown field 'templte' in a Job spec", "^templte");
+    expect_error("apiVersion: networking.k8s.io/v1\n"
+                 "kind: Ingress\n"
+                 "metadata: {name: i, namespace: a}\n"
+                 "spec: {defaultBackend: {service: {name: s, port: {number: 80}}}}\n"
+                 "rules: []\n",
+                 NV_E_VALUE, "unknown field 'rules' in Ingress", "^rules");
+    expect_error("apiVersion: autoscaling/v2\n"
+                 "kind: HorizontalPodAutoscaler\n"
+                 "metadata: {name: h, namespace: a}\n"
+                 "spec: {scaleTargetRef: {kind: Deployment, name: d}, maxReplicas: 3}\n"
+                 "minReplicas: 2\n",
+                 NV_E_VALUE, "unknown field 'minReplicas' in HorizontalPodAutoscaler",
+                 "^minReplicas");
 }
 
 /*
