@@ -28,14 +28,35 @@ static int nv_pod_isolation(const struct nv_model *m, const struct nv_pod *p,
     return types;
 }
 
+/* The pods that declare container port 53 (most inputs: none or the DNS servers' few). */
+struct nv_dns_pods {
+    size_t *idx;
+    size_t n;
+};
+
+static void nv_dns_pods_find(struct nv_dns_pods *d, const struct nv_model *m)
+{
+    size_t j, k;
+
+    d->idx = nv_xcalloc(m->npods + 1, sizeof(*d->idx));
+    d->n = 0;
+    for (j = 0; j < m->npods; j++)
+        for (k = 0; k < m->pods[j].nports; k++)
+            if (m->pods[j].ports[k].port == 53) {
+                d->idx[d->n++] = j;
+                break;
+            }
+}
+
 /* Whether some pod declares container port 53 over proto ('name': by that name; NULL: any). */
-static int nv_some_pod_serves_53(const struct nv_model *m, enum nv_proto proto, const char *name,
+static int nv_some_pod_serves_53(const struct nv_model *m, const struct nv_dns_pods *d,
+                                 enum nv_proto proto, const char *name,
                                  const struct nv_selector *sel, long ns)
 {
     size_t j, k;
 
-    for (j = 0; j < m->npods; j++) {
-        const struct nv_pod *p = &m->pods[j];
+    for (j = 0; j < d->n; j++) {
+        const struct nv_pod *p = &m->pods[d->idx[j]];
         if ((ns >= 0 && p->ns != (unsigned)ns) ||
             (sel && !nv_selector_matches_interned(sel, &p->labels)))
             continue;
@@ -52,8 +73,8 @@ static int nv_some_pod_serves_53(const struct nv_model *m, enum nv_proto proto, 
  * port: as some pod declares it), or every port toward a peer that may be a
  * DNS server (any peer, an ipBlock, pods of which one serves port 53).
  */
-static int nv_rule_admits_dns(const struct nv_model *m, const struct nv_rule *r,
-                              enum nv_proto proto, int served)
+static int nv_rule_admits_dns(const struct nv_model *m, const struct nv_dns_pods *d,
+                              const struct nv_rule *r, enum nv_proto proto, int served)
 {
     size_t i, k;
 
@@ -62,7 +83,7 @@ static int nv_rule_admits_dns(const struct nv_model *m, const struct nv_rule *r,
             return 1;
         for (i = 0; i < r->nports; i++)
             if (served && r->ports[i].name && r->ports[i].proto == proto &&
-                nv_some_pod_serves_53(m, proto, r->ports[i].name, NULL, -1))
+                nv_some_pod_serves_53(m, d, proto, r->ports[i].name, NULL, -1))
                 return 1;
         return 0;
     }
@@ -76,21 +97,21 @@ static int nv_rule_admits_dns(const struct nv_model *m, const struct nv_rule *r,
         if (p->kind == NV_PEER_IPBLOCK)
             return 1;
         if (!p->ns_sel) {
-            if (nv_some_pod_serves_53(m, proto, NULL, p->pod_sel, (long)r->policy->nsidx))
+            if (nv_some_pod_serves_53(m, d, proto, NULL, p->pod_sel, (long)r->policy->nsidx))
                 return 1;
             continue;
         }
         for (n = 0; n < m->nns; n++)
             if (nv_selector_matches_interned(p->ns_sel, &m->ns[n].labels) &&
-                nv_some_pod_serves_53(m, proto, NULL, p->pod_sel, (long)n))
+                nv_some_pod_serves_53(m, d, proto, NULL, p->pod_sel, (long)n))
                 return 1;
     }
     return 0;
 }
 
 /* Bit 0: an egress rule selecting pod group p admits UDP 53; bit 1: TCP 53. */
-static int nv_pod_dns(const struct nv_model *m, const struct nv_pod *p, const size_t *polstart,
-                      const size_t *polbyns, int served)
+static int nv_pod_dns(const struct nv_model *m, const struct nv_dns_pods *d, const struct nv_pod *p,
+                      const size_t *polstart, const size_t *polbyns, int served)
 {
     size_t i, r;
     int have = 0;
@@ -104,9 +125,9 @@ static int nv_pod_dns(const struct nv_model *m, const struct nv_pod *p, const si
             const struct nv_rule *rule = &pol->rules[NV_EGRESS][r];
             if (!rule->all_peers && !rule->npeers)
                 continue;
-            if (nv_rule_admits_dns(m, rule, NV_PROTO_UDP, served & 1))
+            if (nv_rule_admits_dns(m, d, rule, NV_PROTO_UDP, served & 1))
                 have |= 1;
-            if (nv_rule_admits_dns(m, rule, NV_PROTO_TCP, served & 2))
+            if (nv_rule_admits_dns(m, d, rule, NV_PROTO_TCP, served & 2))
                 have |= 2;
         }
     }
@@ -123,8 +144,12 @@ static void nv_lint_workloads(struct nv_lint *l, const struct nv_model *m, unsig
     };
     size_t w, k;
     /* bit 0: some pod serves port 53 over UDP, bit 1: over TCP (most inputs: none) */
-    int served = nv_some_pod_serves_53(m, NV_PROTO_UDP, NULL, NULL, -1) |
-                 nv_some_pod_serves_53(m, NV_PROTO_TCP, NULL, NULL, -1) << 1;
+    struct nv_dns_pods dns_pods, *d = &dns_pods;
+    int served;
+
+    nv_dns_pods_find(d, m);
+    served = nv_some_pod_serves_53(m, d, NV_PROTO_UDP, NULL, NULL, -1) |
+             nv_some_pod_serves_53(m, d, NV_PROTO_TCP, NULL, NULL, -1) << 1;
 
     for (w = 0; w < m->nworkloads; w++) {
         const struct nv_workload *wl = &m->workloads[w];
@@ -134,7 +159,7 @@ static void nv_lint_workloads(struct nv_lint *l, const struct nv_model *m, unsig
             int t = nv_pod_isolation(m, p, polstart, polbyns);
             all &= t;
             if (t & NV_TYPE_EGRESS)
-                dns &= nv_pod_dns(m, p, polstart, polbyns, served);
+                dns &= nv_pod_dns(m, d, p, polstart, polbyns, served);
         }
         if (!wl->npods || !strcmp(wl->kind, NV_ASSUMED_KIND))
             continue; /* --assume's stand-ins are not the input's to fix */
@@ -152,6 +177,7 @@ static void nv_lint_workloads(struct nv_lint *l, const struct nv_model *m, unsig
                                      "UDP fail)"
                                    : "over UDP port 53, only over TCP (most lookups use UDP)");
     }
+    free(d->idx);
 }
 
 static void nv_lint_namespaces(struct nv_lint *l, const struct nv_model *m, unsigned mask,
@@ -159,17 +185,21 @@ static void nv_lint_namespaces(struct nv_lint *l, const struct nv_model *m, unsi
 {
     static const char *const dirs[] = {"", "egress", "ingress", "ingress or egress"};
     size_t i, j, w;
+    long *firstwl;
 
     if (!(mask & NV_LINT_BIT(NV_LINT_NO_DEFAULT_DENY)))
         return;
+    /* the first workload of each namespace that runs pods (--assume's stand-ins aside) */
+    firstwl = nv_xcalloc(m->nns + 1, sizeof(*firstwl));
+    for (i = 0; i < m->nns; i++)
+        firstwl[i] = -1;
+    for (w = m->nworkloads; w-- > 0;)
+        if (m->workloads[w].npods && strcmp(m->workloads[w].kind, NV_ASSUMED_KIND))
+            firstwl[m->workloads[w].ns] = (long)w;
     for (i = 0; i < m->nns; i++) {
         struct nv_loc at = m->ns[i].loc;
         int have = 0, missing;
-        long first = -1;
-        for (w = 0; w < m->nworkloads && first < 0; w++)
-            if (m->workloads[w].ns == i && m->workloads[w].npods &&
-                strcmp(m->workloads[w].kind, NV_ASSUMED_KIND))
-                first = (long)w;
+        long first = firstwl[i];
         if (first < 0)
             continue; /* nothing runs there */
         for (j = polstart[i]; j < polstart[i + 1]; j++) {
@@ -187,6 +217,7 @@ static void nv_lint_namespaces(struct nv_lint *l, const struct nv_model *m, unsi
                     "every pod (podSelector: {}) for it",
                     m->ns[i].name, dirs[(missing & NV_TYPE_INGRESS ? 2 : 0) | (missing >> 1)]);
     }
+    free(firstwl);
 }
 
 /*
