@@ -11,16 +11,122 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netverify/arena.h"
 #include "netverify/buf.h"
 #include "netverify/endpoint.h"
 #include "netverify/report.h"
+
+/*
+ * The distinct label keys of many label sets, and the distinct values of each
+ * key, in the order they first occur: suggesting from these is suggesting
+ * from every label set (nv_suggest_add keeps the first of equally near words).
+ */
+struct nv_lint_vocab {
+    size_t nkeys, nvals;
+    const char **keys;
+    size_t *vstart; /* values of key k: vals[vstart[k] .. vstart[k+1]) */
+    const char **vals;
+    size_t cap; /* the hash table: (key index + 1, string) -> position, 0 empty */
+    uint32_t *hk;
+    const char **hs;
+    size_t *hv;
+};
 
 /* The pods of each namespace, for selectors that are scoped to one. */
 struct nv_lint_scope {
     const struct nv_model *m;
     size_t *start; /* pods of namespace i: byns[start[i] .. start[i+1]) */
     size_t *byns;
+    struct nv_lint_vocab vocab[2]; /* [0]: of every pod, [1]: of the namespaces */
 };
+
+/* The slot of (k, str) in v's hash table: where it is, or the empty slot it would take. */
+static size_t nv_vocab_slot(const struct nv_lint_vocab *v, uint32_t k, const char *str)
+{
+    size_t h = (size_t)nv_hash_bytes(str, strlen(str), k) & (v->cap - 1);
+
+    while (v->hk[h] && (v->hk[h] != k || strcmp(v->hs[h], str)))
+        h = (h + 1) & (v->cap - 1);
+    return h;
+}
+
+static void nv_vocab_build(struct nv_lint_vocab *v, const struct nv_labels *const *sets, size_t n)
+{
+    size_t i, j, total = 0, *vkey, *fill;
+    const char **vals;
+
+    memset(v, 0, sizeof(*v));
+    for (i = 0; i < n; i++)
+        total += sets[i]->n;
+    v->cap = 16;
+    while (v->cap < 4 * total + 16)
+        v->cap *= 2;
+    v->hk = nv_xcalloc(v->cap, sizeof(*v->hk));
+    v->hs = nv_xcalloc(v->cap, sizeof(*v->hs));
+    v->hv = nv_xcalloc(v->cap, sizeof(*v->hv));
+    v->keys = nv_xcalloc(total + 1, sizeof(*v->keys));
+    vals = nv_xcalloc(total + 1, sizeof(*vals));
+    vkey = nv_xcalloc(total + 1, sizeof(*vkey));
+    for (i = 0; i < n; i++)
+        for (j = 0; j < sets[i]->n; j++) {
+            size_t h = nv_vocab_slot(v, 1, sets[i]->keys[j]), k;
+            if (!v->hk[h]) {
+                v->hk[h] = 1;
+                v->hs[h] = sets[i]->keys[j];
+                v->hv[h] = v->nkeys;
+                v->keys[v->nkeys++] = sets[i]->keys[j];
+            }
+            k = v->hv[h];
+            h = nv_vocab_slot(v, (uint32_t)k + 2, sets[i]->vals[j]);
+            if (!v->hk[h]) {
+                v->hk[h] = (uint32_t)k + 2;
+                v->hs[h] = sets[i]->vals[j];
+                vkey[v->nvals] = k;
+                vals[v->nvals++] = sets[i]->vals[j];
+            }
+        }
+    /* the values grouped by key, each key's in the order they first occur */
+    v->vstart = nv_xcalloc(v->nkeys + 2, sizeof(*v->vstart));
+    for (i = 0; i < v->nvals; i++)
+        v->vstart[vkey[i] + 1]++;
+    for (i = 0; i < v->nkeys; i++)
+        v->vstart[i + 1] += v->vstart[i];
+    fill = nv_xcalloc(v->nkeys + 1, sizeof(*fill));
+    v->vals = nv_xcalloc(v->nvals + 1, sizeof(*v->vals));
+    for (i = 0; i < v->nvals; i++)
+        v->vals[v->vstart[vkey[i]] + fill[vkey[i]]++] = vals[i];
+    free(fill);
+    free(vkey);
+    free(vals);
+}
+
+static void nv_vocab_release(struct nv_lint_vocab *v)
+{
+    free(v->keys);
+    free(v->vstart);
+    free(v->vals);
+    free(v->hk);
+    free(v->hs);
+    free(v->hv);
+}
+
+/* The nearest key (value of 'key' when key is not NULL) to 'word' in v, or NULL. */
+static const char *nv_vocab_suggest(const struct nv_lint_vocab *v, const char *key,
+                                    const char *word)
+{
+    struct nv_suggest sg;
+    size_t i, h;
+
+    nv_suggest_init(&sg, word);
+    if (!key) {
+        for (i = 0; i < v->nkeys; i++)
+            nv_suggest_add(&sg, v->keys[i]);
+    } else if (v->hk[h = nv_vocab_slot(v, 1, key)]) {
+        for (i = v->vstart[v->hv[h]]; i < v->vstart[v->hv[h] + 1]; i++)
+            nv_suggest_add(&sg, v->vals[i]);
+    }
+    return nv_suggest_best(&sg);
+}
 
 static void nv_scope_init(struct nv_lint_scope *s, const struct nv_model *m)
 {
@@ -37,12 +143,25 @@ static void nv_scope_init(struct nv_lint_scope *s, const struct nv_model *m)
     for (i = 0; i < m->npods; i++)
         s->byns[s->start[m->pods[i].ns] + fill[m->pods[i].ns]++] = i;
     free(fill);
+    {
+        size_t n = m->npods > m->nns ? m->npods : m->nns;
+        const struct nv_labels **sets = nv_xcalloc(n + 1, sizeof(*sets));
+        for (i = 0; i < m->npods; i++)
+            sets[i] = &m->pods[i].labels;
+        nv_vocab_build(&s->vocab[0], sets, m->npods);
+        for (i = 0; i < m->nns; i++)
+            sets[i] = &m->ns[i].labels;
+        nv_vocab_build(&s->vocab[1], sets, m->nns);
+        free(sets);
+    }
 }
 
 static void nv_scope_release(struct nv_lint_scope *s)
 {
     free(s->start);
     free(s->byns);
+    nv_vocab_release(&s->vocab[0]);
+    nv_vocab_release(&s->vocab[1]);
 }
 
 /* Whether a pod of namespace ns matches sel (NULL: every pod). */
@@ -85,6 +204,8 @@ static const char *nv_pool_suggest(const struct nv_lint_pool *p, const char *key
     struct nv_suggest sg;
     size_t i, k;
 
+    if (p->ns < 0)
+        return nv_vocab_suggest(&p->s->vocab[p->ns == -1 ? 0 : 1], key, word);
     nv_suggest_init(&sg, word);
     for (i = 0; i < nv_pool_n(p); i++) {
         const struct nv_labels *l = nv_pool_get(p, i);
