@@ -78,6 +78,16 @@ struct nv_list {
 
 #define NV_MAX_PORTSIGS 4096
 
+/* What egress rules with no named port and one numeric port set reach, wherever they send. */
+struct nv_bits_pcommon {
+    uint32_t numeric;
+    unsigned char q, ipin_only;
+    uint64_t *bits;
+};
+
+#define NV_BITS_MAX_PCOMMON 256
+#define NV_BITS_MAX_NUMSETS 2048
+
 struct nv_mx {
     const struct nv_model *m;
     struct nv_combo combo;
@@ -143,6 +153,17 @@ struct nv_mx {
     uint64_t **gcache;      /* per rule and pass: nv_bits_common(), for the sources of one ns */
     struct nv_u32s gcached; /* the entries of gcache in use */
     unsigned gcache_ns;     /* their namespace + 1 (0: none) */
+    uint64_t *gset;         /* per rule: nv_bits_compat_eval(g, NULL), valid where gset_have */
+    unsigned char *gset_have;
+    uint32_t *rstamp, rgen; /* per rule: the row that met it last (each rule once per row) */
+    /* numeric port sets of the rules, numbered 0 .. nnum - 1 (numof per rule), and whether
+     * two meet (nummeet[a * nnum + b]: 0 not known, 1 no, 2 yes); NULL: too many sets */
+    uint32_t *numof;
+    size_t nnum;
+    unsigned char *nummeet;
+    /* nv_bits_pcommon(): by (numeric port set, pass, ingress rules of the pass alone) */
+    struct nv_bits_pcommon *pcommon;
+    size_t npcommon;
     /* nv_bits_compat() by (egress rule, ingress rule's port set): open addressing */
     uint64_t *ckey, *cval;
     size_t ncompat, compatcap;
@@ -706,6 +727,14 @@ static void nv_mx_free(struct nv_mx *x)
     for (i = 0; i < x->gcached.n; i++)
         free(x->gcache[x->gcached.v[i]]);
     free(x->gcache);
+    for (i = 0; x->pcommon && i < x->npcommon; i++)
+        free(x->pcommon[i].bits);
+    free(x->pcommon);
+    free(x->numof);
+    free(x->nummeet);
+    free(x->gset);
+    free(x->gset_have);
+    free(x->rstamp);
     free(x->gcached.v);
     free(x->ckey);
     free(x->cval);
@@ -1874,6 +1903,36 @@ static int nv_bits_prepare(struct nv_mx *x)
         NV_SETBIT(x->sigbits + x->portsig[i] * nw, i);
     x->tobits = nv_xcalloc(x->nrules + 1, sizeof(*x->tobits));
     x->gcache = nv_xcalloc(2 * x->nrules + 1, sizeof(*x->gcache));
+    x->numof = nv_xcalloc(x->nrules + 1, sizeof(*x->numof));
+    {
+        /* the distinct numeric port sets of the rules, by a table on their ids */
+        size_t cap = 64, h;
+        uint32_t *key, *val;
+        while (cap < 2 * x->nrules + 2)
+            cap *= 2;
+        key = nv_xmalloc(cap * sizeof(*key));
+        val = nv_xmalloc(cap * sizeof(*val));
+        memset(key, 0xff, cap * sizeof(*key));
+        for (i = 0; i < x->nrules; i++) {
+            uint32_t n = x->rules[i].r->numeric;
+            h = (size_t)((n * 0x9e3779b97f4a7c15ULL) >> 20) & (cap - 1);
+            while (key[h] != UINT32_MAX && key[h] != n)
+                h = (h + 1) & (cap - 1);
+            if (key[h] == UINT32_MAX) {
+                key[h] = n;
+                val[h] = (uint32_t)x->nnum++;
+            }
+            x->numof[i] = val[h];
+        }
+        free(key);
+        free(val);
+        if (x->nnum <= NV_BITS_MAX_NUMSETS)
+            x->nummeet = nv_xcalloc(x->nnum * x->nnum + 1, 1);
+    }
+    x->pcommon = nv_xcalloc(NV_BITS_MAX_PCOMMON + 1, sizeof(*x->pcommon));
+    x->gset = nv_xcalloc(x->nrules + 1, sizeof(*x->gset));
+    x->gset_have = nv_xcalloc(x->nrules + 1, 1);
+    x->rstamp = nv_xcalloc(x->nrules + 1, sizeof(*x->rstamp));
     x->bits_state = 1;
     return 1;
 }
@@ -1957,8 +2016,15 @@ static uint64_t nv_bits_compat(struct nv_mx *x, const struct nv_ruleinfo *g,
     uint64_t key;
     size_t j, mask;
 
-    if (!g->r->has_named && !r->r->has_named)
-        return nv_matrix_ports_meet(x->m->ports, g->r->numeric, r->r->numeric) ? UINT64_MAX : 0;
+    if (!g->r->has_named && !r->r->has_named) {
+        unsigned char *known;
+        if (!x->nummeet)
+            return nv_matrix_ports_meet(x->m->ports, g->r->numeric, r->r->numeric) ? UINT64_MAX : 0;
+        known = &x->nummeet[x->numof[g - x->rules] * x->nnum + x->numof[r - x->rules]];
+        if (!*known)
+            *known = nv_matrix_ports_meet(x->m->ports, g->r->numeric, r->r->numeric) ? 2 : 1;
+        return *known == 2 ? UINT64_MAX : 0;
+    }
     key = ((uint64_t)(g - x->rules) << 32) |
           (r->r->has_named ? 0x80000000u | (uint64_t)(r - x->rules) : r->r->numeric);
     if (x->ncompat >= (size_t)1 << 20) {
@@ -2014,10 +2080,9 @@ static uint64_t nv_bits_sigmask(const struct nv_mx *x, uint64_t set, size_t w)
 }
 
 /* Ingress rule r admits source s (isolated for egress, egress rule g) in pass q: add to out. */
-static void nv_bits_admitted(struct nv_mx *x, const struct nv_ruleinfo *g, size_t q,
-                             const struct nv_ruleinfo *r, uint64_t *out)
+static void nv_bits_admitted_to(struct nv_mx *x, const struct nv_ruleinfo *g, const uint64_t *to,
+                                const struct nv_ruleinfo *r, uint64_t *out)
 {
-    const uint64_t *to = nv_bits_to_all(x, g, q) ? NULL : nv_bits_peers(x, g);
     size_t j;
     uint64_t set = 0;
     int have = 0;
@@ -2039,6 +2104,47 @@ static void nv_bits_admitted(struct nv_mx *x, const struct nv_ruleinfo *g, size_
     }
 }
 
+/* Ingress rule r admits source s (isolated for egress, egress rule g) in pass q: add to out. */
+static void nv_bits_admitted(struct nv_mx *x, const struct nv_ruleinfo *g, size_t q,
+                             const struct nv_ruleinfo *r, uint64_t *out)
+{
+    nv_bits_admitted_to(x, g, nv_bits_to_all(x, g, q) ? NULL : nv_bits_peers(x, g), r, out);
+}
+
+/*
+ * nv_bits_common() of an egress rule g with no named port as if it sent to every class:
+ * the same for every such rule with g's numeric port set (its ports toward a class, and
+ * so whether they meet an ingress rule's, are that set whatever the class), kept for the
+ * whole walk of the rows. NULL when NV_BITS_MAX_PCOMMON are kept.
+ */
+static const uint64_t *nv_bits_pcommon(struct nv_mx *x, const struct nv_ruleinfo *g, size_t q,
+                                       int ipin_only)
+{
+    struct nv_bits_pcommon *pc;
+    size_t i, k, nw = x->nwords;
+
+    for (i = 0; i < x->npcommon; i++) {
+        pc = &x->pcommon[i];
+        if (pc->numeric == g->r->numeric && pc->q == q && pc->ipin_only == ipin_only)
+            return pc->bits;
+    }
+    if (x->npcommon == NV_BITS_MAX_PCOMMON)
+        return NULL;
+    pc = &x->pcommon[x->npcommon++];
+    pc->numeric = g->r->numeric;
+    pc->q = (unsigned char)q;
+    pc->ipin_only = (unsigned char)ipin_only;
+    pc->bits = nv_xcalloc(nw + 1, sizeof(*pc->bits));
+    if (!ipin_only) {
+        memcpy(pc->bits, x->notiso_in, nw * sizeof(*pc->bits)); /* g has some port */
+        for (k = 0; k < x->open_in.n; k++)
+            nv_bits_admitted_to(x, g, NULL, &x->rules[x->open_in.v[k]], pc->bits);
+    }
+    for (k = 0; k < x->ipin[q].n; k++)
+        nv_bits_admitted_to(x, g, NULL, &x->rules[x->ipin[q].v[k]], pc->bits);
+    return pc->bits;
+}
+
 /* OR into out the classes source class s reaches on some port (nv_bits_prepare() done). */
 /*
  * What egress rule g reaches in pass q through what admits every source: the
@@ -2051,14 +2157,24 @@ static const uint64_t *nv_bits_common(struct nv_mx *x, const struct nv_ruleinfo 
                                       uint64_t set)
 {
     size_t id = 2 * (size_t)(g - x->rules) + q, k, j, nw = x->nwords;
-    const uint64_t *to = nv_bits_to_all(x, g, q) ? NULL : nv_bits_peers(x, g);
+    const uint64_t *to = nv_bits_to_all(x, g, q) ? NULL : nv_bits_peers(x, g), *pc = NULL;
+    int ipin_only = q && nv_bits_to_all(x, g, q) == nv_bits_to_all(x, g, 0);
     uint64_t *c;
 
     if (x->gcache[id])
         return x->gcache[id];
+    if (!g->r->has_named)
+        pc = nv_bits_pcommon(x, g, q, ipin_only);
+    if (pc && !to)
+        return pc;
     c = x->gcache[id] = nv_xcalloc(nw + 1, sizeof(*c));
     nv_u32s_push(&x->gcached, (uint32_t)id);
-    if (q && nv_bits_to_all(x, g, q) == nv_bits_to_all(x, g, 0)) {
+    if (pc) {
+        for (j = 0; j < nw; j++)
+            c[j] = pc[j] & to[j];
+        return c;
+    }
+    if (ipin_only) {
         /* where g sends is that of the first pass: only the ingress rules of this pass's
          * family can add to what the first pass found */
         for (k = 0; k < x->ipin[q].n; k++)
@@ -2079,11 +2195,54 @@ static const uint64_t *nv_bits_common(struct nv_mx *x, const struct nv_ruleinfo 
     return c;
 }
 
-/* OR into out the classes source class s reaches on some port (nv_bits_prepare() done). */
+/* nv_bits_compat_eval(g, NULL): the port signatures egress rule g sends to, remembered. */
+static uint64_t nv_bits_gset(struct nv_mx *x, const struct nv_ruleinfo *g)
+{
+    size_t id = (size_t)(g - x->rules);
+
+    if (!x->gset_have[id]) {
+        x->gset[id] = nv_bits_compat_eval(x, g->r, NULL);
+        x->gset_have[id] = 1;
+    }
+    return x->gset[id];
+}
+
+/* A new row: no rule met yet (nv_bits_row_meets). */
+static void nv_bits_row_start(struct nv_mx *x)
+{
+    if (++x->rgen == 0) {
+        memset(x->rstamp, 0, x->nrules * sizeof(*x->rstamp));
+        x->rgen = 1;
+    }
+}
+
+/* Whether rule r is met for the first time in this row (a rule may admit through many sets). */
+static int nv_bits_row_meets(struct nv_mx *x, uint32_t r)
+{
+    if (x->rstamp[r] == x->rgen)
+        return 0;
+    x->rstamp[r] = x->rgen;
+    return 1;
+}
+
+/* The egress rules of a source that are live in one pass, with where each sends. */
+struct nv_bits_live {
+    const struct nv_ruleinfo *g;
+    const uint64_t *to; /* NULL: every class */
+};
+
+/*
+ * OR into out the classes source class s reaches on some port (nv_bits_prepare() done).
+ * An ingress rule admitting s is met once per row, whichever sets admit s through it and
+ * however many egress rules s has: its words are tested against what the row still lacks
+ * before any egress rule's ports are.
+ */
 static void nv_bits_row(struct nv_mx *x, uint32_t s, uint64_t *out)
 {
-    size_t i, k, j, q, nw = x->nwords;
+    size_t i, k, j, q, nl, nw = x->nwords;
+    struct nv_bits_live *live;
 
+    nv_bits_row_start(x);
     if (!(x->iso[s] & NV_TYPE_EGRESS)) {
         for (j = 0; j < nw; j++)
             out[j] |= x->base_any[j];
@@ -2091,6 +2250,8 @@ static void nv_bits_row(struct nv_mx *x, uint32_t s, uint64_t *out)
             const struct nv_pset *ps = &x->psets[x->cls_psets[s].v[i]];
             for (k = 0; k < ps->in_rules.n; k++) {
                 const struct nv_ruleinfo *ri = &x->rules[ps->in_rules.v[k]];
+                if (!nv_bits_row_meets(x, ps->in_rules.v[k]))
+                    continue;
                 for (j = 0; j < ri->eff_n; j++)
                     out[ri->eff_off + j] |= ri->eff[j];
             }
@@ -2106,10 +2267,12 @@ static void nv_bits_row(struct nv_mx *x, uint32_t s, uint64_t *out)
         x->gcached.n = 0;
         x->gcache_ns = x->m->classes[s].ns + 1;
     }
+    live = nv_xmalloc((x->out_rules[s].n + 1) * sizeof(*live));
     for (q = 0; q < x->npass; q++) {
+        nl = 0;
         for (i = 0; i < x->out_rules[s].n; i++) {
             const struct nv_ruleinfo *g = &x->rules[x->out_rules[s].v[i]];
-            uint64_t set = nv_bits_compat_eval(x, g->r, NULL);
+            uint64_t set = nv_bits_gset(x, g);
             const uint64_t *c;
             if (!set)
                 continue; /* no port toward any class */
@@ -2118,14 +2281,36 @@ static void nv_bits_row(struct nv_mx *x, uint32_t s, uint64_t *out)
                 out[j] |= c[j];
             if (q && nv_bits_to_all(x, g, q) == nv_bits_to_all(x, g, 0))
                 continue; /* the rules admitting this source did their part in the first pass */
-            for (k = 0; k < x->cls_psets[s].n; k++) {
-                const struct nv_pset *ps = &x->psets[x->cls_psets[s].v[k]];
-                size_t e;
-                for (e = 0; e < ps->in_rules.n; e++)
-                    nv_bits_admitted(x, g, q, &x->rules[ps->in_rules.v[e]], out);
+            live[nl].g = g;
+            live[nl++].to = nv_bits_to_all(x, g, q) ? NULL : nv_bits_peers(x, g);
+        }
+        if (!nl)
+            continue;
+        if (q)
+            nv_bits_row_start(x);
+        for (k = 0; k < x->cls_psets[s].n; k++) {
+            const struct nv_pset *ps = &x->psets[x->cls_psets[s].v[k]];
+            size_t e;
+            for (e = 0; e < ps->in_rules.n; e++) {
+                const struct nv_ruleinfo *r = &x->rules[ps->in_rules.v[e]];
+                if (!nv_bits_row_meets(x, ps->in_rules.v[e]))
+                    continue;
+                for (j = 0; j < r->eff_n; j++) {
+                    size_t w = r->eff_off + j, l;
+                    uint64_t lack = r->eff[j] & ~out[w];
+                    for (l = 0; l < nl && lack; l++) {
+                        uint64_t e1 = live[l].to ? lack & live[l].to[w] : lack, set;
+                        if (!e1)
+                            continue;
+                        set = nv_bits_compat(x, live[l].g, r);
+                        out[w] |= e1 & nv_bits_sigmask(x, set, w);
+                        lack &= ~out[w];
+                    }
+                }
             }
         }
     }
+    free(live);
     if (x->ncls & 63)
         out[nw - 1] &= ((uint64_t)1 << (x->ncls & 63)) - 1;
 }
