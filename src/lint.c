@@ -42,8 +42,8 @@ static const struct {
                                   "removing the policy changes no allowed connection: it adds "
                                   "nothing but the belief that it does"},
     [NV_LINT_DNS_BLOCKED] = {"dns-blocked", 1,
-                             "a pod isolated for egress needs a rule admitting DNS (UDP and TCP "
-                             "port 53), or name lookups fail"},
+                             "a pod isolated for egress that calls anything needs a rule "
+                             "admitting DNS (UDP and TCP port 53), or its name lookups fail"},
     [NV_LINT_DNS_PEER] = {"dns-peer-missing", 1,
                           "the DNS server the rule names is not in the input, so the results "
                           "show DNS as blocked (see --assume kube-dns)"},

@@ -109,7 +109,10 @@ static int nv_rule_admits_dns(const struct nv_model *m, const struct nv_dns_pods
     return 0;
 }
 
-/* Bit 0: an egress rule selecting pod group p admits UDP 53; bit 1: TCP 53. */
+/*
+ * Bit 0: an egress rule selecting pod group p admits UDP 53; bit 1: TCP 53;
+ * bit 2: some egress rule selects it at all (its egress is not denied outright).
+ */
 static int nv_pod_dns(const struct nv_model *m, const struct nv_dns_pods *d, const struct nv_pod *p,
                       const size_t *polstart, const size_t *polbyns, int served)
 {
@@ -123,6 +126,7 @@ static int nv_pod_dns(const struct nv_model *m, const struct nv_dns_pods *d, con
             continue;
         for (r = 0; r < pol->nrules[NV_EGRESS]; r++) {
             const struct nv_rule *rule = &pol->rules[NV_EGRESS][r];
+            have |= 4;
             if (!rule->all_peers && !rule->npeers)
                 continue;
             if (nv_rule_admits_dns(m, d, rule, NV_PROTO_UDP, served & 1))
@@ -153,13 +157,16 @@ static void nv_lint_workloads(struct nv_lint *l, const struct nv_model *m, unsig
 
     for (w = 0; w < m->nworkloads; w++) {
         const struct nv_workload *wl = &m->workloads[w];
-        int all = NV_TYPE_INGRESS | NV_TYPE_EGRESS, dns = 3;
+        int all = NV_TYPE_INGRESS | NV_TYPE_EGRESS, dns = 3, calls = 0;
         for (k = 0; k < wl->npods; k++) {
             const struct nv_pod *p = &m->pods[wl->pods[k]];
             int t = nv_pod_isolation(m, p, polstart, polbyns);
             all &= t;
-            if (t & NV_TYPE_EGRESS)
-                dns &= nv_pod_dns(m, d, p, polstart, polbyns, served);
+            if (t & NV_TYPE_EGRESS) {
+                int got = nv_pod_dns(m, d, p, polstart, polbyns, served);
+                dns &= got & 3;
+                calls |= got & 4;
+            }
         }
         if (!wl->npods || !strcmp(wl->kind, NV_ASSUMED_KIND))
             continue; /* --assume's stand-ins are not the input's to fix */
@@ -168,7 +175,8 @@ static void nv_lint_workloads(struct nv_lint *l, const struct nv_model *m, unsig
                         open_text[all == 0                 ? 0
                                   : all == NV_TYPE_INGRESS ? 1
                                                            : 2]);
-        if ((all & NV_TYPE_EGRESS) && dns != 3 && (mask & NV_LINT_BIT(NV_LINT_DNS_BLOCKED)))
+        /* egress denied outright (no rule): it calls nothing, so it needs no names */
+        if ((all & NV_TYPE_EGRESS) && calls && dns != 3 && (mask & NV_LINT_BIT(NV_LINT_DNS_BLOCKED)))
             nv_lint_add(l, NV_LINT_DNS_BLOCKED, wl->loc,
                         "%s '%s' is isolated for egress, and no rule selecting it admits DNS %s",
                         wl->kind, wl->id,
