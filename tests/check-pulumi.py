@@ -551,8 +551,8 @@ def main():
             c.check(False, "%s differs from what the program renders" % rel, diff)
         else:
             c.check(True, rel)
-    c.check(len(sdk.resources) == 21, "21 resources (5 namespaces, 6 workloads, 2 services, "
-            "8 policies), got %d" % len(sdk.resources))
+    c.check(len(sdk.resources) == 24, "24 resources (5 namespaces, 6 workloads, 2 services, "
+            "11 policies), got %d" % len(sdk.resources))
     c.check(sdk.exports.get("rendered") == "rendered/1-manifest", "export of the folder")
 
     yaml = self_tests(c)

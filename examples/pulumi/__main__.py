@@ -178,8 +178,8 @@ k8s.core.v1.Service(
 
 # --- network policies -----------------------------------------------------
 
-# Every namespace that holds data or models starts from default deny.
-for ns in ["ai", "data", "models"]:
+# Every namespace starts from default deny (kube-system too: cluster/).
+for ns in APP_NAMESPACES:
     network_policy(ns, "default-deny", NetworkPolicySpecArgs(
         pod_selector=LabelSelectorArgs(),
         policy_types=["Ingress", "Egress"],
@@ -253,6 +253,18 @@ network_policy("web", "frontend", NetworkPolicySpecArgs(
     egress=[
         NetworkPolicyEgressRuleArgs(to=[in_namespace("ai", {"app": "ai-inference"})],
                                     ports=[tcp(80)]),
+        DNS,
+    ],
+))
+
+# Prometheus scrapes the port named 'metrics' of any pod that declares one and
+# resolves names; nothing in the cluster calls it.
+network_policy("monitoring", "prometheus", NetworkPolicySpecArgs(
+    pod_selector=selector(app="prometheus"),
+    policy_types=["Egress"],
+    egress=[
+        NetworkPolicyEgressRuleArgs(to=[NetworkPolicyPeerArgs(namespace_selector=LabelSelectorArgs())],
+                                    ports=[tcp("metrics")]),
         DNS,
     ],
 ))
