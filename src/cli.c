@@ -286,6 +286,15 @@ void nv_cli_strict_lint(struct nv_model *m, const struct nv_load_opts *o)
         o->stats->lint += nv_lint_count(m);
 }
 
+void nv_cli_lint_tell(struct nv_model *m, const struct nv_load_opts *o)
+{
+    int strict = o->strict && o->stats;
+
+    nv_lint_tell(strict ? o->stats->lint : nv_lint_count(m), strict, stderr);
+    if (strict)
+        o->stats->lint_told = 1;
+}
+
 int nv_cli_strict(struct nv_cli *cli, int rc)
 {
     const struct nv_load_stats *st = &cli->stats;
@@ -302,7 +311,7 @@ int nv_cli_strict(struct nv_cli *cli, int rc)
                             st->enforcing, st->enforcing == 1 ? "" : "s", st->first, at,
                             st->enforcing > 1 ? ", ..." : "");
     }
-    if (st->lint)
+    if (st->lint && !st->lint_told)
         fprintf(stderr, "netverify: --strict: %zu lint warning%s; run 'netverify lint' for %s\n",
                 st->lint, st->lint == 1 ? "" : "s", st->lint == 1 ? "it" : "them");
     return NV_EXIT_FINDING;

@@ -179,7 +179,7 @@ int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
     free(claims_path);
     if (!m)
         return NV_EXIT_INPUT;
-    nv_lint_tell(m, stderr);
+    nv_cli_lint_tell(m, &lo);
     if (baseline && nv_check_baseline(baseline, &claims, m) < 0) {
         nv_claims_release(&claims);
         nv_model_free(m);

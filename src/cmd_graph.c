@@ -185,7 +185,7 @@ int nv_cmd_graph(int argc, char **argv, struct nv_cli *cli)
     nv_phase("load");
     if (!m)
         return NV_EXIT_INPUT;
-    nv_lint_tell(m, stderr);
+    nv_cli_lint_tell(m, &lo);
     nv_view_init(&view, &cli->view, m->nworkloads);
     nv_view_add(&view, m, NULL);
     focus = nv_xmalloc((m->nworkloads + 1) * sizeof(*focus));

@@ -103,7 +103,7 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
     nv_phase("load");
     if (!m)
         return NV_EXIT_INPUT;
-    nv_lint_tell(m, stderr);
+    nv_cli_lint_tell(m, &lo);
     /* a filter that names nothing is an error before anything is written */
     nv_view_init(&view, &cli->view, m->nworkloads);
     nv_view_add(&view, m, NULL);

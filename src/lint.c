@@ -170,13 +170,14 @@ size_t nv_lint_count(struct nv_model *m)
     return n;
 }
 
-void nv_lint_tell(struct nv_model *m, FILE *fp)
+void nv_lint_tell(size_t n, int strict, FILE *fp)
 {
-    size_t n = nv_lint_count(m);
-
     if (n)
-        fprintf(fp, "netverify: %zu lint warning%s; run 'netverify lint' for %s\n", n,
-                n == 1 ? "" : "s", n == 1 ? "it" : "them");
+        fprintf(fp, "netverify: %zu lint warning%s%s; run 'netverify lint' for %s\n", n,
+                n == 1 ? "" : "s",
+                !strict ? "" : n == 1 ? ", which fails the run under --strict"
+                                      : ", which fail the run under --strict",
+                n == 1 ? "it" : "them");
 }
 
 /* ---- output ---- */

@@ -96,6 +96,13 @@ int nv_cli_strict(struct nv_cli *cli, int rc);
 void nv_cli_strict_lint(struct nv_model *m, const struct nv_load_opts *o);
 
 /*
+ * check, list, diff and graph: lint's one-line count on stderr for m. Under
+ * --strict it is the count the load made (the checks run once), and
+ * nv_cli_strict() does not repeat it.
+ */
+void nv_cli_lint_tell(struct nv_model *m, const struct nv_load_opts *o);
+
+/*
  * The option front-end, as getopt_long(): call it until it returns 0. The
  * options every command shares (-h, the input options, -o, --format,
  * --timeout, as cli->flags and spec select) are applied to cli; a command's

@@ -86,10 +86,11 @@ unsigned nv_lint_count_mask(void);
 size_t nv_lint_count(struct nv_model *m);
 
 /*
- * The one line the other commands print on stderr when the cheap checks find
- * something: "netverify: 3 lint warnings; run 'netverify lint' for them".
+ * The one line the other commands print on stderr when the cheap checks found
+ * n warnings (nothing for 0): "netverify: 3 lint warnings; run 'netverify
+ * lint' for them"; with 'strict', it says that they fail the run.
  */
-void nv_lint_tell(struct nv_model *m, FILE *fp);
+void nv_lint_tell(size_t n, int strict, FILE *fp);
 
 enum nv_lint_format { NV_LINT_TEXT, NV_LINT_JSON, NV_LINT_SARIF };
 /* lint's --format names, in the order of enum nv_lint_format, NULL-terminated. */

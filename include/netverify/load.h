@@ -43,6 +43,7 @@ struct nv_load_stats {
     size_t skipped;   /* documents without apiVersion or kind, skipped */
     size_t assumed;   /* workloads --assume added */
     size_t lint;      /* warnings of lint's cheap checks (--strict only) */
+    int lint_told;    /* the command printed lint's one-line count (with that number) */
 };
 void nv_load_stats_release(struct nv_load_stats *s);
 
