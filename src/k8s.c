@@ -312,6 +312,7 @@ static void nv_record_skipped(struct nv_k8s *k, const struct nv_node *obj, const
     s->ns = nv_str_field(k, obj, "metadata", "namespace");
     s->name = nv_str_field(k, obj, "metadata", "name");
     s->loc = obj->loc;
+    nv_k8s_skipped_picks(k, obj, s);
 }
 
 /*

@@ -34,6 +34,9 @@ struct nv_k8s {
     size_t nudns, udnalloc, ncudns, cudnalloc;
 };
 
+/* What a skipped plugin policy selects, when plain labels (k8s_skipped.c): into s->picks. */
+void nv_k8s_skipped_picks(struct nv_k8s *k, const struct nv_node *obj, struct nv_skipped *s);
+
 /* The controller reference among an object's ownerReferences. */
 struct nv_owner {
     const char *kind, *name, *api; /* interned; api NULL when not given */

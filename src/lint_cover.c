@@ -247,9 +247,86 @@ static int nv_kind_is_clusterwide(const char *kind)
            strstr(kind, "ClusterNetworkPolicy");
 }
 
+/* Whether workload w has a pod whose labels hold every pair of 'picks'. */
+static int nv_workload_picked(const struct nv_model *m, const struct nv_workload *w,
+                              const struct nv_labels *picks)
+{
+    size_t i, j;
+
+    for (i = 0; i < w->npods; i++) {
+        const struct nv_labels *l = &m->pods[w->pods[i]].labels;
+        for (j = 0; j < picks->n; j++) {
+            const char *v = nv_labels_get(l, picks->keys[j]);
+            if (!v || strcmp(v, picks->vals[j]))
+                break;
+        }
+        if (j == picks->n)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * What a skipped object may affect, after "...: " in b: the workloads its
+ * selector picks when it reads as plain labels, else every workload of its
+ * namespace (of the input, for a cluster-wide kind), the first five by name.
+ */
+static void nv_unmodelled_reach(struct nv_buf *b, const struct nv_model *m,
+                                const struct nv_skipped *s)
+{
+    /* a selector of no pair picks every pod: said as when it cannot be read */
+    int wide = nv_kind_is_clusterwide(s->kind), read = s->picks_read && s->picks.n;
+    const char *ns = *s->ns ? s->ns : "default";
+    size_t w, i, n = 0, shown = 0, inns = 0;
+    struct nv_buf sel;
+
+    for (w = 0; w < m->nworkloads; w++) {
+        const struct nv_workload *wl = &m->workloads[w];
+        if (!wide && strcmp(m->ns[wl->ns].name, ns))
+            continue;
+        inns++;
+        n += !read || nv_workload_picked(m, wl, &s->picks);
+    }
+    if (!wide && !inns) {
+        nv_buf_printf(b, "namespace '%s' has no workload in the input", ns);
+        return;
+    }
+    if (!read && wide) {
+        nv_buf_printf(b, "it may affect every workload (%zu)", m->nworkloads);
+        return;
+    }
+    nv_buf_init(&sel, 0);
+    for (i = 0; i < s->picks.n && read; i++)
+        nv_buf_printf(&sel, "%s%s=%s", i ? "," : "", s->picks.keys[i], s->picks.vals[i]);
+    if (!read)
+        nv_buf_printf(b, "it may affect all workloads of namespace '%s' (%zu: ", ns, n);
+    else if (!n)
+        nv_buf_printf(b, "its selector %s picks no workload of %s%s%s in the input",
+                      nv_buf_str(&sel), wide ? "any namespace" : "namespace '", wide ? "" : ns,
+                      wide ? "" : "'");
+    else if (wide)
+        nv_buf_printf(b, "it may affect the %zu workload%s its selector %s picks (", n,
+                      n == 1 ? "" : "s", nv_buf_str(&sel));
+    else
+        nv_buf_printf(b, "it may affect the %zu workload%s of namespace '%s' its selector %s picks (",
+                      n, n == 1 ? "" : "s", ns, nv_buf_str(&sel));
+    nv_buf_release(&sel);
+    if (!n)
+        return;
+    for (w = 0; w < m->nworkloads && shown < 5; w++) {
+        const struct nv_workload *wl = &m->workloads[w];
+        if ((!wide && strcmp(m->ns[wl->ns].name, ns)) ||
+            (read && !nv_workload_picked(m, wl, &s->picks)))
+            continue;
+        nv_buf_printf(b, "%s%s%s%s", shown++ ? ", " : "", wide ? m->ns[wl->ns].name : "",
+                      wide ? "/" : "", wl->name);
+    }
+    nv_buf_puts(b, n > 5 ? ", ...)" : ")");
+}
+
 static void nv_lint_unmodelled(struct nv_lint *l, const struct nv_model *m)
 {
-    size_t i, j, w, nk = 0;
+    size_t i, j, nk = 0;
     const char **kinds = nv_xcalloc(m->nskipped + 1, sizeof(*kinds));
     size_t *count = nv_xcalloc(m->nskipped + 1, sizeof(*count));
     struct nv_buf b;
@@ -257,8 +334,6 @@ static void nv_lint_unmodelled(struct nv_lint *l, const struct nv_model *m)
     nv_buf_init(&b, 0);
     for (i = 0; i < m->nskipped; i++) {
         const struct nv_skipped *s = &m->skipped[i];
-        const char *ns = *s->ns ? s->ns : "default";
-        size_t nwl = 0, shown = 0;
         if (!nv_skipped_enforces(s))
             continue;
         for (j = 0; j < nk && strcmp(kinds[j], s->kind); j++)
@@ -270,25 +345,7 @@ static void nv_lint_unmodelled(struct nv_lint *l, const struct nv_model *m)
         nv_buf_reset(&b);
         nv_buf_printf(&b, "%s%s%s%s (%s) enforces traffic netverify does not model: ", s->kind,
                       *s->name ? " '" : "", s->name, *s->name ? "'" : "", s->api);
-        if (nv_kind_is_clusterwide(s->kind)) {
-            nv_buf_printf(&b, "it may affect every workload (%zu)", m->nworkloads);
-        } else {
-            for (w = 0; w < m->nworkloads; w++)
-                if (!strcmp(m->ns[m->workloads[w].ns].name, ns))
-                    nwl++;
-            if (!nwl)
-                nv_buf_printf(&b, "namespace '%s' has no workload in the input", ns);
-            else
-                nv_buf_printf(&b, "it may affect %zu workload%s of namespace '%s' (", nwl,
-                              nwl == 1 ? "" : "s", ns);
-            for (w = 0; w < m->nworkloads && nwl; w++)
-                if (!strcmp(m->ns[m->workloads[w].ns].name, ns) && shown++ < 5)
-                    nv_buf_printf(&b, "%s%s", shown > 1 ? ", " : "", m->workloads[w].name);
-            if (nwl > 5)
-                nv_buf_printf(&b, ", ...");
-            if (nwl)
-                nv_buf_putc(&b, ')');
-        }
+        nv_unmodelled_reach(&b, m, s);
         nv_lint_add(l, NV_LINT_UNMODELLED, s->loc, "%s", nv_buf_str(&b));
     }
     nv_buf_reset(&b);

@@ -2,7 +2,9 @@
  * test_lint.c - lint's redundant-rule against brute force on random clusters:
  * a rule is redundant exactly when every (peer pod or address, protocol,
  * port) it admits toward every pod its policy selects is admitted by another
- * rule of that direction selecting the pod (tests/oracle.h's evaluator).
+ * rule of that direction selecting the pod (tests/oracle.h's evaluator); and
+ * which workloads unmodelled-enforcement names for each form of a Cilium or
+ * Calico selector.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <stdarg.h>
@@ -168,10 +170,100 @@ static void test_redundant_rule_brute_force(void **state)
     assert_true(flagged > 0);
 }
 
+/* Two workloads in namespace x (app=a tier=web, app=b) and one skipped policy. */
+static const char k_two[] =
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x, labels: {app: a, tier: web}}\n"
+    "---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: x, labels: {app: b}}\n"
+    "---\n";
+
+/* The unmodelled-enforcement message for the skipped policy 'doc' next to k_two. */
+static char *unmodelled_message(const char *doc)
+{
+    struct nv_diags d;
+    struct nv_model *m;
+    struct nv_lint l;
+    char *msg = NULL;
+    FILE *fp;
+
+    snprintf(g_path, sizeof(g_path), "/tmp/nv-test-lint-%d.yaml", (int)getpid());
+    fp = fopen(g_path, "w");
+    assert_non_null(fp);
+    fputs(k_two, fp);
+    fputs(doc, fp);
+    fclose(fp);
+    nv_diags_init(&d);
+    m = gen_load(g_path, nv_test_profile(), 1, &d);
+    nv_diags_release(&d);
+    unlink(g_path);
+    assert_non_null(m);
+    nv_lint_init(&l);
+    nv_lint_run(&l, m, NV_LINT_BIT(NV_LINT_UNMODELLED));
+    if (l.n == 1)
+        msg = strdup(l.items[0].msg);
+    nv_lint_release(&l);
+    nv_model_free(m);
+    assert_non_null(msg);
+    return msg;
+}
+
+/* Each selector form: the workloads named (a plain one read, any other: all of x). */
+static void test_unmodelled_selectors(void **state)
+{
+#define CNP "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: x}\n"
+#define CAL "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: p, namespace: x}\n"
+    static const struct {
+        const char *doc, *want;
+    } cases[] = {
+        {CNP "spec: {endpointSelector: {matchLabels: {app: a}}}\n",
+         "the 1 workload of namespace 'x' its selector app=a picks (a)"},
+        {CNP "spec: {endpointSelector: {matchLabels: {'k8s:app': b}}}\n",
+         "the 1 workload of namespace 'x' its selector app=b picks (b)"},
+        {CNP "spec: {endpointSelector: {matchLabels: {'any:tier': web, app: a}}}\n",
+         "its selector app=a,tier=web picks (a)"},
+        {CNP "spec: {endpointSelector: {matchLabels: {app: zzz}}}\n",
+         "its selector app=zzz picks no workload of namespace 'x' in the input"},
+        {CNP "spec: {endpointSelector: {}}\n", "all workloads of namespace 'x' (2: a, b)"},
+        {CNP "spec: {endpointSelector: {matchExpressions: [{key: app, operator: Exists}]}}\n",
+         "all workloads of namespace 'x' (2: a, b)"},
+        {CNP "spec: {endpointSelector: {matchLabels: {'k8s:io.kubernetes.pod.namespace': x}}}\n",
+         "all workloads of namespace 'x' (2: a, b)"},
+        {CNP "spec: {endpointSelector: {matchLabels: {'reserved:host': ''}}}\n",
+         "all workloads of namespace 'x' (2: a, b)"},
+        {CNP "specs: [{endpointSelector: {matchLabels: {app: a}}}]\n",
+         "all workloads of namespace 'x' (2: a, b)"},
+        {CAL "spec: {selector: \"app == 'a' && tier == \\\"web\\\"\"}\n",
+         "its selector app=a,tier=web picks (a)"},
+        {CAL "spec: {selector: \"  app=='b'  \"}\n", "its selector app=b picks (b)"},
+        {CAL "spec: {selector: all()}\n", "all workloads of namespace 'x' (2: a, b)"},
+        {CAL "spec: {order: 10}\n", "all workloads of namespace 'x' (2: a, b)"},
+        {CAL "spec: {selector: has(app)}\n", "all workloads of namespace 'x' (2: a, b)"},
+        {CAL "spec: {selector: \"app == 'a' || app == 'b'\"}\n",
+         "all workloads of namespace 'x' (2: a, b)"},
+        {CAL "spec: {selector: \"app != 'a'\"}\n", "all workloads of namespace 'x' (2: a, b)"},
+        {CAL "spec: {selector: \"app == 'a\"}\n", "all workloads of namespace 'x' (2: a, b)"},
+        {CAL "spec: {selector: \"projectcalico.org/name == 'x'\"}\n",
+         "all workloads of namespace 'x' (2: a, b)"},
+        {CAL "spec: {selector: \"app == 'a'\", serviceAccountSelector: \"all()\"}\n",
+         "all workloads of namespace 'x' (2: a, b)"},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *msg = unmodelled_message(cases[i].doc);
+        if (!strstr(msg, cases[i].want))
+            fail_msg("case %zu: '%s' lacks '%s'", i, msg, cases[i].want);
+        free(msg);
+    }
+#undef CNP
+#undef CAL
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_redundant_rule_brute_force),
+        cmocka_unit_test(test_unmodelled_selectors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -139,6 +139,10 @@ struct nv_service {
 struct nv_skipped {
     const char *kind, *api, *ns, *name;
     struct nv_loc loc;
+    /* the pods it selects, when its selector reads as plain labels (picks_read;
+     * no pair: every pod): CiliumNetworkPolicy, Calico (k8s_skipped.c) */
+    int picks_read;
+    struct nv_labels picks;
 };
 
 /* What kind of object sends traffic from the ingress controller to a backend. */
