@@ -359,16 +359,7 @@ void nv_k8s_add_netpol(struct nv_k8s *k, const struct nv_node *obj, const char *
         bad = 1;
     if (bad)
         return;
-    if (!(pol->types & NV_TYPE_INGRESS) && pol->nrules[NV_INGRESS])
-        nv_diag_warning(k->d, ing->loc, NV_W_SEMANTIC,
-                        "NetworkPolicy '%s/%s' has ingress rules but policyTypes omits Ingress: "
-                        "they have no effect",
-                        ns, name);
-    if (!(pol->types & NV_TYPE_EGRESS) && pol->nrules[NV_EGRESS])
-        nv_diag_warning(k->d, egr->loc, NV_W_SEMANTIC,
-                        "NetworkPolicy '%s/%s' has egress rules but policyTypes omits Egress: "
-                        "they have no effect",
-                        ns, name);
+    /* rules of a direction policyTypes leaves out: lint's ignored-direction */
     pol->nsidx = nv_model_namespace(k->m, ns);
     NV_GROW(k->m->policies, k->m->polalloc, k->m->npolicies + 1);
     k->m->policies[k->m->npolicies++] = pol;

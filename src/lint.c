@@ -143,11 +143,44 @@ static int nv_finding_cmp(const void *pa, const void *pb)
     return strcmp(a->msg, b->msg);
 }
 
+static int nv_loc_same(struct nv_loc a, struct nv_loc b)
+{
+    return a.line == b.line && a.col == b.col &&
+           (a.file == b.file || (a.file && b.file && !strcmp(a.file, b.file)));
+}
+
+/*
+ * One finding per fault: a rule that admits nothing is reported as
+ * rule-admits-nothing, not also as redundant-rule (it is not covered by the
+ * others, it covers nothing).
+ */
+static void nv_lint_dedupe(struct nv_lint *l)
+{
+    size_t i, j, out = 0;
+
+    for (i = 0; i < l->n; i++) {
+        struct nv_lint_finding *f = &l->items[i];
+        int dup = 0;
+        if (f->check == NV_LINT_REDUNDANT_RULE)
+            for (j = 0; j < l->n && !dup; j++)
+                dup = l->items[j].check == NV_LINT_ADMITS_NOTHING &&
+                      nv_loc_same(l->items[j].loc, f->loc);
+        if (dup) {
+            l->count[f->check]--;
+            free(f->msg);
+            continue;
+        }
+        l->items[out++] = *f;
+    }
+    l->n = out;
+}
+
 void nv_lint_run(struct nv_lint *l, struct nv_model *m, unsigned mask)
 {
     nv_lint_selectors(l, m, mask);
     nv_lint_coverage(l, m, mask);
     nv_lint_redundancy(l, m, mask);
+    nv_lint_dedupe(l);
     if (l->n)
         qsort(l->items, l->n, sizeof(*l->items), nv_finding_cmp);
 }
