@@ -13,6 +13,7 @@
 #include "netverify/buf.h"
 #include "netverify/escape.h"
 #include "netverify/json.h"
+#include "netverify/load.h"
 #include "netverify/report.h"
 
 static const struct {
@@ -105,6 +106,9 @@ void nv_lint_release(struct nv_lint *l)
 
     for (i = 0; i < l->n; i++)
         free(l->items[i].msg);
+    for (i = 0; i < l->nassumed; i++)
+        free(l->assumed[i]);
+    free(l->assumed);
     free(l->items);
     free(l->skipped_kinds);
     memset(l, 0, sizeof(*l));
@@ -122,7 +126,26 @@ void nv_lint_add(struct nv_lint *l, enum nv_lint_check c, struct nv_loc loc, con
     va_start(ap, fmt);
     f->msg = nv_buf_vformat(fmt, ap);
     va_end(ap);
+    f->assumed = 0;
     l->count[c]++;
+}
+
+void nv_lint_mark_assumed(struct nv_lint *l)
+{
+    if (l->n)
+        l->items[l->n - 1].assumed = 1;
+}
+
+/* The workloads --assume added, for the outputs to name. */
+static void nv_lint_assumed(struct nv_lint *l, const struct nv_model *m)
+{
+    size_t w;
+
+    for (w = 0; w < m->nworkloads; w++)
+        if (!strcmp(m->workloads[w].kind, NV_ASSUMED_KIND)) {
+            l->assumed = nv_xrealloc(l->assumed, (l->nassumed + 1) * sizeof(*l->assumed));
+            l->assumed[l->nassumed++] = nv_xstrdup(m->workloads[w].id);
+        }
 }
 
 static int nv_finding_cmp(const void *pa, const void *pb)
@@ -181,6 +204,7 @@ void nv_lint_run(struct nv_lint *l, struct nv_model *m, unsigned mask)
     nv_lint_coverage(l, m, mask);
     nv_lint_redundancy(l, m, mask);
     nv_lint_dedupe(l);
+    nv_lint_assumed(l, m);
     if (l->n)
         qsort(l->items, l->n, sizeof(*l->items), nv_finding_cmp);
 }
@@ -258,6 +282,9 @@ static int nv_lint_write_text(const struct nv_lint *l, FILE *fp)
                             f->msg, k_checks[f->check].name);
         fprintf(fp, "  why: %s\n", k_checks[f->check].why);
     }
+    for (i = 0; i < l->nassumed; i++)
+        nv_escape_term_line(fp, "assumed: %s[%s] is not in the input (--assume added it)",
+                            l->assumed[i], NV_ASSUMED_KIND);
     if (l->nskipped) {
         nv_lint_skipped_total(&b, l);
         nv_escape_term_line(fp, "%s", nv_buf_str(&b));
@@ -271,7 +298,8 @@ static int nv_lint_write_text(const struct nv_lint *l, FILE *fp)
 
 static int nv_lint_write_json(const struct nv_lint *l, unsigned mask, FILE *fp)
 {
-    struct nv_json *root = nv_json_object(), *arr = nv_json_array(), *counts = nv_json_object();
+    struct nv_json *root = nv_json_object(), *arr = nv_json_array(), *counts = nv_json_object(),
+                   *assumed = nv_json_array();
     size_t i;
     int rc;
 
@@ -284,8 +312,11 @@ static int nv_lint_write_json(const struct nv_lint *l, unsigned mask, FILE *fp)
         nv_json_set(o, "column", nv_json_int(f->loc.col));
         nv_json_set(o, "message", nv_json_str(f->msg));
         nv_json_set(o, "why", nv_json_str(k_checks[f->check].why));
+        nv_json_set(o, "assumed", nv_json_bool(f->assumed));
         nv_json_push(arr, o);
     }
+    for (i = 0; i < l->nassumed; i++)
+        nv_json_push(assumed, nv_json_str(l->assumed[i]));
     for (i = 0; i < NV_LINT_NCHECKS; i++)
         if (mask & NV_LINT_BIT(i))
             nv_json_set(counts, k_checks[i].name, nv_json_int((long long)l->count[i]));
@@ -293,6 +324,7 @@ static int nv_lint_write_json(const struct nv_lint *l, unsigned mask, FILE *fp)
     nv_json_set(root, "counts", counts);
     nv_json_set(root, "warnings", nv_json_int((long long)l->n));
     nv_json_set(root, "unmodelled", nv_json_int((long long)l->nskipped));
+    nv_json_set(root, "assumed", assumed);
     rc = nv_json_dump(root, fp);
     nv_json_free(root);
     return rc;
@@ -315,6 +347,11 @@ static int nv_lint_write_sarif(const struct nv_lint *l, unsigned mask, FILE *fp)
         nv_json_set(res, "level", nv_json_str("warning"));
         nv_json_set(msg, "text", nv_json_str(f->msg));
         nv_json_set(res, "message", msg);
+        if (f->assumed) {
+            struct nv_json *props = nv_json_object();
+            nv_json_set(props, "assumed", nv_json_bool(1));
+            nv_json_set(res, "properties", props);
+        }
         if (f->loc.file) {
             struct nv_json *locs = nv_json_array();
             nv_json_push(locs, nv_report_sarif_location(f->loc, NULL));

@@ -270,14 +270,16 @@ static int nv_workload_picked(const struct nv_model *m, const struct nv_workload
  * What a skipped object may affect, after "...: " in b: the workloads its
  * selector picks when it reads as plain labels, else every workload of its
  * namespace (of the input, for a cluster-wide kind), the first five by name.
+ * Returns whether it names a workload --assume added (marked "(assumed)").
  */
-static void nv_unmodelled_reach(struct nv_buf *b, const struct nv_model *m,
-                                const struct nv_skipped *s)
+static int nv_unmodelled_reach(struct nv_buf *b, const struct nv_model *m,
+                               const struct nv_skipped *s)
 {
     /* a selector of no pair picks every pod: said as when it cannot be read */
     int wide = nv_kind_is_clusterwide(s->kind), read = s->picks_read && s->picks.n;
     const char *ns = *s->ns ? s->ns : "default";
     size_t w, i, n = 0, shown = 0, inns = 0;
+    int assumed = 0;
     struct nv_buf sel;
 
     for (w = 0; w < m->nworkloads; w++) {
@@ -289,11 +291,11 @@ static void nv_unmodelled_reach(struct nv_buf *b, const struct nv_model *m,
     }
     if (!wide && !inns) {
         nv_buf_printf(b, "namespace '%s' has no workload in the input", ns);
-        return;
+        return 0;
     }
     if (!read && wide) {
         nv_buf_printf(b, "it may affect every workload (%zu)", m->nworkloads);
-        return;
+        return 0;
     }
     nv_buf_init(&sel, 0);
     for (i = 0; i < s->picks.n && read; i++)
@@ -312,21 +314,25 @@ static void nv_unmodelled_reach(struct nv_buf *b, const struct nv_model *m,
                       n, n == 1 ? "" : "s", ns, nv_buf_str(&sel));
     nv_buf_release(&sel);
     if (!n)
-        return;
+        return 0;
     for (w = 0; w < m->nworkloads && shown < 5; w++) {
         const struct nv_workload *wl = &m->workloads[w];
         if ((!wide && strcmp(m->ns[wl->ns].name, ns)) ||
             (read && !nv_workload_picked(m, wl, &s->picks)))
             continue;
-        nv_buf_printf(b, "%s%s%s%s", shown++ ? ", " : "", wide ? m->ns[wl->ns].name : "",
-                      wide ? "/" : "", wl->name);
+        int stand_in = !strcmp(wl->kind, NV_ASSUMED_KIND);
+        nv_buf_printf(b, "%s%s%s%s%s", shown++ ? ", " : "", wide ? m->ns[wl->ns].name : "",
+                      wide ? "/" : "", wl->name, stand_in ? " (assumed)" : "");
+        assumed |= stand_in;
     }
     nv_buf_puts(b, n > 5 ? ", ...)" : ")");
+    return assumed;
 }
 
 static void nv_lint_unmodelled(struct nv_lint *l, const struct nv_model *m)
 {
     size_t i, j, nk = 0;
+    int assumed;
     const char **kinds = nv_xcalloc(m->nskipped + 1, sizeof(*kinds));
     size_t *count = nv_xcalloc(m->nskipped + 1, sizeof(*count));
     struct nv_buf b;
@@ -345,8 +351,10 @@ static void nv_lint_unmodelled(struct nv_lint *l, const struct nv_model *m)
         nv_buf_reset(&b);
         nv_buf_printf(&b, "%s%s%s%s (%s) enforces traffic netverify does not model: ", s->kind,
                       *s->name ? " '" : "", s->name, *s->name ? "'" : "", s->api);
-        nv_unmodelled_reach(&b, m, s);
+        assumed = nv_unmodelled_reach(&b, m, s);
         nv_lint_add(l, NV_LINT_UNMODELLED, s->loc, "%s", nv_buf_str(&b));
+        if (assumed)
+            nv_lint_mark_assumed(l);
     }
     nv_buf_reset(&b);
     for (i = 0; i < nk; i++)

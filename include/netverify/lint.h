@@ -48,6 +48,7 @@ struct nv_lint_finding {
     enum nv_lint_check check;
     struct nv_loc loc; /* file NULL when nothing in the input has a position for it */
     char *msg;         /* one line, unescaped */
+    int assumed;       /* it names a workload --assume added (nv_lint_mark_assumed) */
 };
 
 struct nv_lint {
@@ -58,6 +59,9 @@ struct nv_lint {
     size_t nskipped;
     char *skipped_kinds; /* "2 CiliumNetworkPolicy, 1 GlobalNetworkPolicy", or NULL */
     const char *note;    /* a check that could not be decided, and why (static), or NULL */
+    /* the workloads --assume added ("namespace/name", owned), which every output marks */
+    char **assumed;
+    size_t nassumed;
 };
 
 /* Which checks run: a bit per enum nv_lint_check. */
@@ -101,6 +105,9 @@ int nv_lint_write(const struct nv_lint *l, unsigned mask, enum nv_lint_format f,
 /* Record a finding (for the check modules lint_*.c). */
 void nv_lint_add(struct nv_lint *l, enum nv_lint_check c, struct nv_loc loc, const char *fmt, ...)
     NV_PRINTF(4, 5);
+
+/* The finding just added names a workload --assume added: outputs mark it. */
+void nv_lint_mark_assumed(struct nv_lint *l);
 
 /* The check modules: each adds the findings of the checks of mask it owns. */
 void nv_lint_selectors(struct nv_lint *l, const struct nv_model *m, unsigned mask);
