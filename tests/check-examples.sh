@@ -42,7 +42,7 @@ both() { [ "$1" = "$2" ] && [ "$3" = "$4" ]; }
 GIT_CONFIG_NOSYSTEM=1
 GIT_CONFIG_GLOBAL=/dev/null
 export GIT_CONFIG_NOSYSTEM GIT_CONFIG_GLOBAL
-unset NETVERIFY MANIFESTS CLAIMS OUT_DIR BASE_REF FAIL_ON NETVERIFY_MANIFESTS NETVERIFY_CLAIMS
+unset NETVERIFY MANIFESTS CLAIMS OUT_DIR BASE_REF FAIL_ON BASELINE NETVERIFY_MANIFESTS NETVERIFY_CLAIMS
 
 newrepo() {
 	mkdir -p "$1" && git -C "$1" init -q && git -C "$1" config user.email ci@example.org &&
@@ -154,6 +154,20 @@ check "pr still: comment lists the claims still refuted" has "$tmp/o6/comment.md
 check "pr still: the DNS claim is listed" has "$tmp/o6/comment.md" \
 	"- \`inference resolves names: pods app=ai-inference reaches pods k8s-app=kube-dns"
 check "pr still: no verdict change" hasnt "$tmp/o6/comment.md" "| inference resolves names |"
+# The same breach in a baseline written by 'check --write-baseline', handed over
+# as both CI files hand it: the BASELINE variable (near case: exit 1 above).
+# The workflow files' own steps run on this branch below.
+git -C "$repo" checkout -q -b baselined still
+baselined=$repo
+(cd "$repo" && "$nv" check deploy --write-baseline deploy/netverify-baseline.yaml >/dev/null 2>&1)
+commit "$repo" "baseline of the known breach"
+(cd "$repo" && BASELINE=deploy/netverify-baseline.yaml sh "$pr" --base refute --netverify "$nv" \
+	--out "$tmp/o9" >/dev/null 2>&1)
+rc=$?
+check "pr baseline: BASELINE=FILE gives exit 0 (got $rc)" [ "$rc" = 0 ]
+check "pr baseline: comment says nothing fails" has "$tmp/o9/comment.md" \
+	"**No claim fails the gate**: 1 refuted as expected"
+git -C "$repo" checkout -q still
 sed -i 's/^    claim: pods app=ai-inference reaches pods k8s-app=kube-dns in namespace kube-system on udp\/53$/&\n    expect: refuted\n    reason: DNS is opened in the next change/' "$repo/deploy/netverify.yaml"
 commit "$repo" "mark the DNS claim as a known breach"
 (cd "$repo" && sh "$pr" --base refute --netverify "$nv" --out "$tmp/o7" >/dev/null 2>&1)
@@ -357,9 +371,9 @@ check "hook: missing claims file gives exit 2 (got $rc)" [ "$rc" = 2 ]
 if command -v shellcheck >/dev/null 2>&1; then
 	check "shellcheck" shellcheck -s sh "$pr" "$hook" "$0"
 fi
-if "$py" - "$top/examples/ci" <<'EOF'; then ok; else bad "workflow files"; fi
+if "$py" - "$top/examples/ci" "$baselined" "$nv" "$tmp" <<'EOF'; then ok; else bad "workflow files"; fi
 import os, re, subprocess, sys
-ci = sys.argv[1]
+ci, repo, nv, tmp = sys.argv[1:5]
 try:
     import yaml
 except ImportError:
@@ -422,6 +436,61 @@ expect(art.get("when") == "always" and "netverify-out/" in art.get("paths", []),
        "gitlab: reports kept as artifacts, always")
 for part in ("before_script", "script", "after_script"):
     bash_n("\n".join(job.get(part, [])), "gitlab " + part)
+
+# The two CI files are equivalent: each hands the script every setting it reads
+# from the environment (BASELINE among them), as a variable of the file or as
+# the option. The script's 'name=${ENV:-...}' lines and '--opt) name=$2' cases
+# say which.
+pr_text = open(os.path.join(ci, "netverify-pr.sh")).read()
+env_of = dict(re.findall(r"^(\w+)=\$\{(\w+):-", pr_text, re.M))
+opt_of = {v: o for o, v in re.findall(r"^\s*--([\w-]+)\) (\w+)=\$2", pr_text, re.M)}
+expect("BASELINE" in env_of.values() and "baseline" in opt_of.values(),
+       "netverify-pr.sh: BASELINE and --baseline found")
+gate = [s for s in steps if "netverify-pr.sh" in s.get("run", "") and "--base" in s["run"]]
+expect(len(gate) == 1, "github: one step runs the script")
+gate_run = gate[0]["run"] if gate else ""
+glvars = job.get("variables", {})
+for var, name in sorted(env_of.items()):
+    opt = "--%s " % opt_of.get(var, "?")
+    expect(name in env or opt in gate_run, "github: hands %s to the script" % name)
+    expect(name in glvars or opt in script + " ", "gitlab: hands %s to the script" % name)
+
+# Both jobs run for real on the branch whose refuted claim is in a baseline:
+# exit 0 with BASELINE set as their files say to set it, 1 with the file's
+# empty default (what the job's own lines do with its own variables).
+def run_job(what, text, env, out_file=None):
+    r = subprocess.run(["bash", "-e", "-c", text], cwd=repo, env=env, capture_output=True,
+                       text=True)
+    if out_file:
+        m = re.search(r"^status=(\d+)$", open(out_file).read(), re.M)
+        return int(m.group(1)) if m else -1
+    return r.returncode
+
+subprocess.run(["git", "-C", repo, "checkout", "-q", "baselined"], check=True)
+for baseline, want in (("deploy/netverify-baseline.yaml", 0), (None, 1)):
+    base_env = dict(os.environ)
+    # GitLab: the job's script lines, with its variables
+    e = dict(base_env, **{k: str(v) for k, v in glvars.items()})
+    e.update(CI_MERGE_REQUEST_DIFF_BASE_SHA="refute", OUT_DIR=os.path.join(tmp, "gl"))
+    if baseline:
+        e["BASELINE"] = baseline
+    text = script.replace("/opt/netverify/examples/ci/netverify-pr.sh",
+                          os.path.join(ci, "netverify-pr.sh"))
+    text = text.replace("/opt/netverify/build/netverify", nv)
+    rc = run_job("gitlab", text, e)
+    expect(rc == want, "gitlab job, BASELINE=%s: exit %d, expected %d" % (baseline, rc, want))
+    # GitHub: the gate step, with the workflow's env
+    outputs = os.path.join(tmp, "github-output")
+    open(outputs, "w").close()
+    e = dict(base_env, **{k: str(v) for k, v in env.items()})
+    e.update(RUNNER_TEMP=tmp, GITHUB_OUTPUT=outputs, OUT_DIR=os.path.join(tmp, "gh"))
+    if baseline:
+        e["BASELINE"] = baseline
+    text = gate_run.replace("${{ github.event.pull_request.base.sha }}", "refute")
+    text = text.replace('"$RUNNER_TEMP/netverify-pr.sh"', os.path.join(ci, "netverify-pr.sh"))
+    text = text.replace('"$RUNNER_TEMP/netverify"', nv)
+    rc = run_job("github", text, e, outputs)
+    expect(rc == want, "github gate step, BASELINE=%s: status %d, expected %d" % (baseline, rc, want))
 
 hooks = load("pre-commit/.pre-commit-hooks.yaml")
 expect(isinstance(hooks, list) and len(hooks) == 1, "pre-commit: one hook")
