@@ -1561,62 +1561,66 @@ static void nv_tier_from_atoms(struct nv_mx *x, uint32_t d, uint32_t *from_atoms
  * direction's NetworkPolicies (what some and every address of the pods
  * allows, as nv_class_row() computes them) go into that direction's tier walk.
  * to_atoms (may be NULL) as there, with what every address allows in
- * x->tsure_atoms.
+ * x->tsure_atoms. nv_tier_cell() is one destination d, after x->egr[d] and
+ * x->ing[d].
  */
-static void nv_tier_class_row(struct nv_mx *x, uint32_t s, uint32_t *to_atoms)
+static void nv_tier_cell(struct nv_mx *x, uint32_t s, uint32_t d)
 {
     const struct nv_model *m = x->m;
     struct nv_ports *pt = x->m->ports;
     int s_node = m->classes[s].hostnet, iso_e = (x->iso[s] & NV_TYPE_EGRESS) != 0;
     int sdom = s_node ? NV_DOM_NODE : NV_DOM_POD;
+    uint32_t e = x->egr[d], in = x->ing[d], poss = NV_PORTS_NONE, all = NV_PORTS_ALL;
+    int eg = x->ipb && iso_e && e != NV_PORTS_ALL && (x->eg_ipdom[s] & NV_CLASS_DOM(m, d));
+    int ig = x->ipb && in != NV_PORTS_ALL && (x->in_ipdom[d] & sdom);
+    int iso_i = (x->iso[d] & NV_TYPE_INGRESS) != 0;
+    unsigned fams = nv_pair_fams(x, s, d);
+    size_t o;
+    int f;
+
+    for (f = 0; f < 2; f++) {
+        uint32_t ep = e, es = e, ip = in, is = in, any, every, ea, ed, ia, idn;
+        struct nv_tctx c;
+        if (fams ? !(fams & NV_FAMILY_BIT(f)) : f != 0)
+            continue;
+        if (eg && fams) {
+            nv_egress_dom(x, s, d, f, &any, &every);
+            ep = nv_ports_union(pt, ep, any);
+            es = nv_ports_union(pt, es, every);
+        }
+        if (ig && fams) {
+            ip = nv_ports_union(pt, ip, nv_ingress_dom(x, d, sdom, f, 0));
+            is = nv_ports_union(pt, is, nv_ingress_dom(x, d, sdom, f, 1));
+        }
+        /* a hostNetwork pod may run on the other pod's node, which NetworkPolicies
+         * always let through (the tiers have no such exemption) */
+        if (x->node && (s_node || m->classes[d].hostnet))
+            ep = ip = NV_PORTS_ALL;
+        c.fam = f;
+        c.atom = 0;
+        c.dst = d;
+        for (o = 0; o < NV_TIER_NPASS(x); o++) {
+            c.cls = d;
+            nv_tier_dir(x, NV_TIER_ORD(x, o), s, NV_EGRESS, &c, iso_e, ep, es, &ea, &ed);
+            c.cls = s;
+            nv_tier_dir(x, NV_TIER_ORD(x, o), d, NV_INGRESS, &c, iso_i, ip, is, &ia, &idn);
+            poss = nv_ports_union(pt, poss, nv_ports_inter(pt, ea, ia));
+            all = nv_ports_inter(pt, all,
+                                 nv_ports_minus(pt, nv_ports_minus(pt, NV_PORTS_ALL, ed), idn));
+        }
+    }
+    x->res[d] = poss;
+    x->sure[d] = all;
+}
+
+static void nv_tier_class_row(struct nv_mx *x, uint32_t s, uint32_t *to_atoms)
+{
     size_t d;
 
     nv_egress_row(x, s);
     nv_ingress_row(x, s);
-    for (d = 0; d < x->ncls; d++) {
-        uint32_t e = x->egr[d], in = x->ing[d], poss = NV_PORTS_NONE, all = NV_PORTS_ALL;
-        int eg =
-            x->ipb && iso_e && e != NV_PORTS_ALL && (x->eg_ipdom[s] & NV_CLASS_DOM(m, (uint32_t)d));
-        int ig = x->ipb && in != NV_PORTS_ALL && (x->in_ipdom[d] & sdom);
-        int iso_i = (x->iso[d] & NV_TYPE_INGRESS) != 0;
-        unsigned fams = nv_pair_fams(x, s, (uint32_t)d);
-        size_t o;
-        int f;
-        for (f = 0; f < 2; f++) {
-            uint32_t ep = e, es = e, ip = in, is = in, any, every, ea, ed, ia, idn;
-            struct nv_tctx c;
-            if (fams ? !(fams & NV_FAMILY_BIT(f)) : f != 0)
-                continue;
-            if (eg && fams) {
-                nv_egress_dom(x, s, (uint32_t)d, f, &any, &every);
-                ep = nv_ports_union(pt, ep, any);
-                es = nv_ports_union(pt, es, every);
-            }
-            if (ig && fams) {
-                ip = nv_ports_union(pt, ip, nv_ingress_dom(x, (uint32_t)d, sdom, f, 0));
-                is = nv_ports_union(pt, is, nv_ingress_dom(x, (uint32_t)d, sdom, f, 1));
-            }
-            /* a hostNetwork pod may run on the other pod's node, which NetworkPolicies
-             * always let through (the tiers have no such exemption) */
-            if (x->node && (s_node || m->classes[d].hostnet))
-                ep = ip = NV_PORTS_ALL;
-            c.fam = f;
-            c.atom = 0;
-            c.dst = (uint32_t)d;
-            for (o = 0; o < NV_TIER_NPASS(x); o++) {
-                c.cls = (uint32_t)d;
-                nv_tier_dir(x, NV_TIER_ORD(x, o), s, NV_EGRESS, &c, iso_e, ep, es, &ea, &ed);
-                c.cls = s;
-                nv_tier_dir(x, NV_TIER_ORD(x, o), (uint32_t)d, NV_INGRESS, &c, iso_i, ip, is, &ia,
-                            &idn);
-                poss = nv_ports_union(pt, poss, nv_ports_inter(pt, ea, ia));
-                all = nv_ports_inter(pt, all,
-                                     nv_ports_minus(pt, nv_ports_minus(pt, NV_PORTS_ALL, ed), idn));
-            }
-        }
-        x->res[d] = poss;
-        x->sure[d] = all;
-    }
+    for (d = 0; d < x->ncls; d++)
+        nv_tier_cell(x, s, (uint32_t)d);
     if (to_atoms)
         nv_tier_to_atoms(x, s, to_atoms, x->tsure_atoms);
 }
@@ -1630,6 +1634,51 @@ static void nv_mx_to_atoms(struct nv_mx *x, uint32_t s, uint32_t *to_atoms)
         nv_np_to_atoms(x, s, to_atoms);
 }
 
+/* One destination d of nv_class_row(), after x->egr[d] and x->ing[d]: x->res[d], x->sure[d]. */
+static void nv_class_cell(struct nv_mx *x, uint32_t s, uint32_t d)
+{
+    const struct nv_model *m = x->m;
+    struct nv_ports *pt = x->m->ports;
+    int s_node = m->classes[s].hostnet, s_open = !(x->iso[s] & NV_TYPE_EGRESS);
+    int sdom = s_node ? NV_DOM_NODE : NV_DOM_POD;
+    uint32_t e = x->egr[d], in = x->ing[d];
+    int eg = x->ipb && !s_open && e != NV_PORTS_ALL && (x->eg_ipdom[s] & NV_CLASS_DOM(m, d));
+    int ig = x->ipb && in != NV_PORTS_ALL && (x->in_ipdom[d] & sdom);
+    unsigned fams = nv_pair_fams(x, s, d);
+
+    if (x->t) {
+        nv_tier_cell(x, s, d);
+        return;
+    }
+    x->res[d] = x->sure[d] = nv_ports_inter(pt, e, in);
+    if ((eg || ig) && fams) {
+        /* the pods' own addresses, of one family, matched against ipBlocks */
+        uint32_t poss = NV_PORTS_NONE, all = NV_PORTS_ALL;
+        int f;
+        for (f = 0; f < 2; f++) {
+            uint32_t ea = e, el = e, ia = in, il = in, any, every;
+            if (!(fams & NV_FAMILY_BIT(f)))
+                continue;
+            if (eg) {
+                nv_egress_dom(x, s, d, f, &any, &every);
+                ea = nv_ports_union(pt, ea, any);
+                el = nv_ports_union(pt, el, every);
+            }
+            if (ig) {
+                ia = nv_ports_union(pt, ia, nv_ingress_dom(x, d, sdom, f, 0));
+                il = nv_ports_union(pt, il, nv_ingress_dom(x, d, sdom, f, 1));
+            }
+            poss = nv_ports_union(pt, poss, nv_ports_inter(pt, ea, ia));
+            all = nv_ports_inter(pt, all, nv_ports_inter(pt, el, il));
+        }
+        x->res[d] = poss;
+        x->sure[d] = all;
+    }
+    /* a hostNetwork pod may run on the other pod's node, which always reaches it */
+    if (x->node && (s_node || m->classes[d].hostnet))
+        x->res[d] = NV_PORTS_ALL;
+}
+
 /*
  * Row of one class over classes and atoms (into to_atoms, if given): x->res
  * gets what is allowed under some addresses, family and placement of the two
@@ -1637,10 +1686,7 @@ static void nv_mx_to_atoms(struct nv_mx *x, uint32_t s, uint32_t *to_atoms)
  */
 static void nv_class_row(struct nv_mx *x, uint32_t s, uint32_t *to_atoms, int sure)
 {
-    const struct nv_model *m = x->m;
     struct nv_ports *pt = x->m->ports;
-    int s_node = m->classes[s].hostnet, s_open = !(x->iso[s] & NV_TYPE_EGRESS);
-    int sdom = s_node ? NV_DOM_NODE : NV_DOM_POD;
     size_t d;
 
     if (x->t) {
@@ -1658,39 +1704,68 @@ static void nv_class_row(struct nv_mx *x, uint32_t s, uint32_t *to_atoms, int su
             memcpy(x->sure, x->res, x->ncls * sizeof(*x->sure));
         return;
     }
-    for (d = 0; d < x->ncls; d++) {
-        uint32_t e = x->egr[d], in = x->ing[d];
-        int eg = x->ipb && !s_open && e != NV_PORTS_ALL &&
-                 (x->eg_ipdom[s] & NV_CLASS_DOM(m, (uint32_t)d));
-        int ig = x->ipb && in != NV_PORTS_ALL && (x->in_ipdom[d] & sdom);
-        unsigned fams = nv_pair_fams(x, s, (uint32_t)d);
-        x->res[d] = x->sure[d] = nv_ports_inter(pt, e, in);
-        if ((eg || ig) && fams) {
-            /* the pods' own addresses, of one family, matched against ipBlocks */
-            uint32_t poss = NV_PORTS_NONE, all = NV_PORTS_ALL;
-            int f;
-            for (f = 0; f < 2; f++) {
-                uint32_t ea = e, el = e, ia = in, il = in, any, every;
-                if (!(fams & NV_FAMILY_BIT(f)))
-                    continue;
-                if (eg) {
-                    nv_egress_dom(x, s, (uint32_t)d, f, &any, &every);
-                    ea = nv_ports_union(pt, ea, any);
-                    el = nv_ports_union(pt, el, every);
-                }
-                if (ig) {
-                    ia = nv_ports_union(pt, ia, nv_ingress_dom(x, (uint32_t)d, sdom, f, 0));
-                    il = nv_ports_union(pt, il, nv_ingress_dom(x, (uint32_t)d, sdom, f, 1));
-                }
-                poss = nv_ports_union(pt, poss, nv_ports_inter(pt, ea, ia));
-                all = nv_ports_inter(pt, all, nv_ports_inter(pt, el, il));
-            }
-            x->res[d] = poss;
-            x->sure[d] = all;
-        }
-        /* a hostNetwork pod may run on the other pod's node, which always reaches it */
-        if (x->node && (s_node || m->classes[d].hostnet))
-            x->res[d] = NV_PORTS_ALL;
+    for (d = 0; d < x->ncls; d++)
+        nv_class_cell(x, s, (uint32_t)d);
+}
+
+/*
+ * Egress of s toward class d alone, ingress of d from s alone: what
+ * nv_egress_row() and nv_ingress_row() give d, by testing the peer sets of
+ * the rules that select s and d for membership instead of walking them.
+ */
+static int nv_pset_holds(const struct nv_pset *ps, uint32_t c)
+{
+    size_t w = c >> 6;
+
+    return w >= ps->boff && w < ps->boff + ps->bn && ((ps->bits[w - ps->boff] >> (c & 63)) & 1);
+}
+
+static uint32_t nv_egress_cell(struct nv_mx *x, uint32_t s, uint32_t d)
+{
+    struct nv_ports *pt = x->m->ports;
+    uint32_t v = NV_PORTS_NONE;
+    size_t i, k;
+
+    if (!(x->iso[s] & NV_TYPE_EGRESS))
+        return NV_PORTS_ALL;
+    for (i = 0; i < x->out_rules[s].n; i++) {
+        const struct nv_rule *r = x->rules[x->out_rules[s].v[i]].r;
+        for (k = 0; k < r->npeers && !r->all_peers; k++)
+            if (r->peers[k].kind == NV_PEER_PODS &&
+                nv_pset_holds(&x->psets[x->peer_pset[r->peers[k].id]], d))
+                break;
+        if (r->all_peers || k < r->npeers)
+            v = nv_ports_union(pt, v, NV_RULE_PORTS(x, r, d));
+    }
+    return v;
+}
+
+static uint32_t nv_ingress_cell(struct nv_mx *x, uint32_t s, uint32_t d)
+{
+    struct nv_ports *pt = x->m->ports;
+    uint32_t v = (x->iso[d] & NV_TYPE_INGRESS) ? NV_PORTS_NONE : NV_PORTS_ALL;
+    size_t i, k;
+
+    for (i = 0; i < x->in_rules[d].n; i++) {
+        const struct nv_ruleinfo *ri = &x->rules[x->in_rules[d].v[i]];
+        for (k = 0; k < ri->psets.n && !ri->r->all_peers; k++)
+            if (nv_pset_holds(&x->psets[ri->psets.v[k]], s))
+                break;
+        if (ri->r->all_peers || k < ri->psets.n)
+            v = nv_ports_union(pt, v, NV_RULE_PORTS(x, ri->r, d));
+    }
+    return v;
+}
+
+/* nv_class_row() at the classes dst[0 .. n-1] only, without atoms: into x->res there. */
+static void nv_class_row_at(struct nv_mx *x, uint32_t s, const uint32_t *dst, size_t n)
+{
+    size_t k;
+
+    for (k = 0; k < n; k++) {
+        x->egr[dst[k]] = nv_egress_cell(x, s, dst[k]);
+        x->ing[dst[k]] = nv_ingress_cell(x, s, dst[k]);
+        nv_class_cell(x, s, dst[k]);
     }
 }
 
@@ -2535,6 +2610,34 @@ void nv_matrix_row2(struct nv_matrix *x, uint32_t u, uint32_t *poss, uint32_t *s
 void nv_matrix_row(struct nv_matrix *x, uint32_t u, uint32_t *to_units, uint32_t *to_atoms)
 {
     nv_matrix_row2(x, u, to_units, NULL, to_atoms, NULL);
+}
+
+void nv_matrix_row_at(struct nv_matrix *x, uint32_t u, const uint32_t *cls, size_t n,
+                      uint32_t *to_cls)
+{
+    struct nv_ports *pt = x->m->ports;
+    const struct nv_unit *un = &x->m->units[u];
+    size_t i, c, k;
+    int first = 1;
+
+    /* as nv_matrix_row2() with 'some': a dominated combination adds nothing */
+    for (i = 0; i < x->n; i++) {
+        if (x->dominated[i])
+            continue;
+        for (c = 0; c < un->ncls; c++) {
+            const uint32_t *res = x->e[i]->res;
+            nv_class_row_at(x->e[i], un->cls[c], cls, n);
+            for (k = 0; k < n; k++)
+                to_cls[cls[k]] =
+                    first ? res[cls[k]] : nv_ports_union(pt, to_cls[cls[k]], res[cls[k]]);
+            first = 0;
+        }
+    }
+}
+
+int nv_matrix_tiers_widened(const struct nv_matrix *x)
+{
+    return x->t && !x->t->norders;
 }
 
 uint32_t nv_matrix_self(struct nv_matrix *x, uint32_t wl, const uint32_t *unit_row)

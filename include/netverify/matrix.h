@@ -55,6 +55,21 @@ void nv_matrix_row2(struct nv_matrix *x, uint32_t u, uint32_t *poss, uint32_t *s
                     uint32_t *atoms_poss, uint32_t *atoms_sure);
 
 /*
+ * Unit u's row at the classes cls[0 .. n-1] only (for a few destinations of
+ * many rows: diff): to_cls[cls[k]] gets what nv_matrix_row() gives the unit
+ * of class cls[k] alone (units below m->nclasses are the classes); nothing
+ * else of to_cls is written.
+ */
+void nv_matrix_row_at(struct nv_matrix *x, uint32_t u, const uint32_t *cls, size_t n,
+                      uint32_t *to_cls);
+/*
+ * Whether the policy tiers tie more policies than the engine decides order by
+ * order, so that ties are widened per subject instead (0 without tiers):
+ * which of the two happens depends on every tie in the cluster.
+ */
+int nv_matrix_tiers_widened(const struct nv_matrix *x);
+
+/*
  * What the pods of workload wl allow one another: the union over every pair
  * of two distinct pods of it (its classes pairwise, a class with itself when
  * it holds two of the workload's pods); NV_PORTS_NONE when it runs one pod.
