@@ -5,10 +5,14 @@
  * both sides are walked together, so ranges that are cut differently but
  * allow the same connections show no difference. Port sets of OLD are
  * re-interned in NEW's table, so that comparing two sets is comparing two ids.
+ * Only the rows and columns diff_dirty.c marks are computed: a clean row is
+ * compared at the dirty columns alone (nv_matrix_row_at), a clean
+ * destination's flows from outside not at all.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/diff.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,6 +199,12 @@ static void nv_diff_wl_end(const struct nv_diff *D, size_t i, struct nv_flow_end
     e->wl = (long)i;
 }
 
+/* One side's dirty columns: their classes and their units of several classes, each once. */
+struct nv_dcols {
+    uint32_t *cls, *units;
+    size_t ncls, nunits;
+};
+
 /* The state of one walk. */
 struct nv_dwalk {
     struct nv_diff *D;
@@ -204,7 +214,95 @@ struct nv_dwalk {
     uint32_t *orow, *nrow, *oat, *nat;
     struct nv_extdiff *seg;
     char addr[NV_IPRANGE_BUFSZ];
+    int full;     /* compare every flow */
+    size_t *cols; /* the dirty columns, in order */
+    size_t ncols;
+    struct nv_dcols oc, nc; /* their classes in OLD and NEW */
 };
+
+/* Whether the flows into workload number j can differ. */
+#define NV_DWALK_COL(W, j) ((W)->full || ((W)->D->dirty[j] & NV_DIRTY_COL))
+/* Whether the flows out of workload number i can differ toward a clean column. */
+#define NV_DWALK_ROW(W, i) ((W)->full || ((W)->D->dirty[i] & NV_DIRTY_ROW))
+
+/* Add the classes of workload wl of m to c (seen: per class, then per unit, of m). */
+static void nv_dcols_add(struct nv_dcols *c, const struct nv_model *m, long wl, unsigned char *seen)
+{
+    uint32_t u = m->workloads[wl].unit;
+    const struct nv_unit *un = &m->units[u];
+    size_t k;
+
+    if (u >= m->nclasses && !seen[m->nclasses + u]) {
+        seen[m->nclasses + u] = 1;
+        c->units[c->nunits++] = u;
+    }
+    for (k = 0; k < un->ncls; k++)
+        if (!seen[un->cls[k]]) {
+            seen[un->cls[k]] = 1;
+            c->cls[c->ncls++] = un->cls[k];
+        }
+}
+
+/*
+ * The dirty columns of both sides; the whole walk instead when there are so
+ * many that computing whole rows costs less (the output is the same).
+ */
+static void nv_dwalk_cols(struct nv_dwalk *W)
+{
+    struct nv_diff *D = W->D;
+    const struct nv_model *mo = D->old.m, *mn = D->new.m;
+    unsigned char *so = nv_xcalloc(mo->nclasses + mo->nunits + 1, 1);
+    unsigned char *sn = nv_xcalloc(mn->nclasses + mn->nunits + 1, 1);
+    size_t j, nrows = 0;
+
+    W->cols = nv_xmalloc((D->nw + 1) * sizeof(*W->cols));
+    W->oc.cls = nv_xmalloc((mo->nclasses + 1) * sizeof(uint32_t));
+    W->oc.units = nv_xmalloc((mo->nunits + 1) * sizeof(uint32_t));
+    W->nc.cls = nv_xmalloc((mn->nclasses + 1) * sizeof(uint32_t));
+    W->nc.units = nv_xmalloc((mn->nunits + 1) * sizeof(uint32_t));
+    for (j = 0; j < D->nw && !W->full; j++) {
+        nrows += (D->dirty[j] & NV_DIRTY_ROW) != 0;
+        if (!(D->dirty[j] & NV_DIRTY_COL))
+            continue;
+        W->cols[W->ncols++] = j;
+        if (D->w[j].o >= 0)
+            nv_dcols_add(&W->oc, mo, D->w[j].o, so);
+        if (D->w[j].n >= 0)
+            nv_dcols_add(&W->nc, mn, D->w[j].n, sn);
+    }
+    /* a class cell costs about as much as a few classes of a whole row (NETVERIFY_DIFF=dirty:
+     * cells however many, for tests) */
+    if ((4 * W->oc.ncls > mo->nclasses || 4 * W->nc.ncls > mn->nclasses) &&
+        !(getenv("NETVERIFY_DIFF") && !strcmp(getenv("NETVERIFY_DIFF"), "dirty")))
+        W->full = 1;
+    if (getenv("NETVERIFY_TIMING")) {
+        if (W->full)
+            fprintf(stderr, "netverify: diff: every flow compared (%s)\n",
+                    D->full_why ? D->full_why : "most columns can differ");
+        else
+            fprintf(stderr,
+                    "netverify: diff: %zu of %zu workloads' flows out, %zu flows in can differ\n",
+                    nrows, D->nw, W->ncols);
+    }
+    free(so);
+    free(sn);
+}
+
+/* Unit u's row of one side at its dirty columns (entries elsewhere are stale). */
+static void nv_dwalk_row_at(struct nv_matrix *x, struct nv_model *m, uint32_t u,
+                            const struct nv_dcols *c, uint32_t *row)
+{
+    size_t k, i;
+
+    nv_matrix_row_at(x, u, c->cls, c->ncls, row);
+    for (k = 0; k < c->nunits; k++) {
+        const struct nv_unit *v = &m->units[c->units[k]];
+        uint32_t id = NV_PORTS_NONE;
+        for (i = 0; i < v->ncls; i++)
+            id = nv_ports_union(m->ports, id, row[v->cls[i]]);
+        row[c->units[k]] = id;
+    }
+}
 
 static void nv_dwalk_emit(struct nv_dwalk *W, const struct nv_flow_end *s,
                           const struct nv_flow_end *d, uint32_t o, uint32_t n)
@@ -224,6 +322,8 @@ static void nv_dwalk_external(struct nv_dwalk *W)
     for (j = 0; j < D->nw; j++) {
         const struct nv_diff_wl *w = &D->w[j];
         size_t n;
+        if (!NV_DWALK_COL(W, j))
+            continue;
         if (w->o >= 0)
             nv_matrix_from_atoms(D->old.x, mo->workloads[w->o].unit, W->oat);
         if (w->n >= 0)
@@ -279,6 +379,26 @@ static void nv_dwalk_workloads(struct nv_dwalk *W)
         nv_diff_wl_end(D, i, &s);
         if (!nv_view_may_leave(D->view, &s))
             continue;
+        if (!NV_DWALK_ROW(W, i)) {
+            /* toward outside and toward clean columns: the same on both sides */
+            if (!W->ncols)
+                continue;
+            if (w->o >= 0)
+                nv_dwalk_row_at(D->old.x, D->old.m, mo->workloads[w->o].unit, &W->oc, W->orow);
+            if (w->n >= 0)
+                nv_dwalk_row_at(D->new.x, D->new.m, mn->workloads[w->n].unit, &W->nc, W->nrow);
+            for (k = 0; k < W->ncols; k++) {
+                j = W->cols[k];
+                if (j == i && !D->self_flows)
+                    continue;
+                nv_dwalk_pair(W, i, j, &o, &nn);
+                if (o == nn)
+                    continue;
+                nv_diff_wl_end(D, j, &d);
+                nv_dwalk_emit(W, &s, &d, o, nn);
+            }
+            continue;
+        }
         if (w->o >= 0)
             nv_matrix_row(D->old.x, mo->workloads[w->o].unit, W->orow, W->oat);
         if (w->n >= 0)
@@ -319,8 +439,17 @@ void nv_diff_each(struct nv_diff *D,
     W.seg = nv_xmalloc((mo->atoms.n + mn->atoms.n + 1) * sizeof(*W.seg));
     if (!D->pieces)
         nv_make_pieces(D);
+    if (!D->dirty)
+        nv_diff_dirty(D);
+    W.full = D->full_why != NULL;
+    nv_dwalk_cols(&W);
     nv_dwalk_external(&W);
     nv_dwalk_workloads(&W);
+    free(W.cols);
+    free(W.oc.cls);
+    free(W.oc.units);
+    free(W.nc.cls);
+    free(W.nc.units);
     free(W.orow);
     free(W.nrow);
     free(W.oat);
@@ -557,6 +686,7 @@ static void nv_diff_side_release(struct nv_diff_side *s)
 void nv_diff_release(struct nv_diff *D)
 {
     free(D->w);
+    free(D->dirty);
     free(D->onum);
     free(D->nnum);
     free(D->xlat);

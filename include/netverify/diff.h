@@ -46,6 +46,10 @@ struct nv_diff {
     long *onum, *nnum;          /* a workload's number by its index in OLD, in NEW */
     int self_flows;             /* compare w => w too */
     const struct nv_view *view; /* the flows compared, or NULL for all */
+    /* which flows can differ (nv_diff_dirty): per workload number NV_DIRTY_ROW (its flows
+     * out), NV_DIRTY_COL (its flows in); full_why set when every flow is compared */
+    unsigned char *dirty;
+    const char *full_why;
     /* internal */
     uint32_t *xlat; /* OLD port-set id -> NEW port-set id, UINT32_MAX = not yet */
     size_t nxlat;
@@ -65,6 +69,16 @@ int nv_diff_side_load(struct nv_diff_side *s, const struct nv_load_opts *lo,
 
 /* Match the workloads of the two loaded sides (D->w, D->onum, D->nnum). */
 void nv_diff_match(struct nv_diff *D);
+
+#define NV_DIRTY_ROW 1
+#define NV_DIRTY_COL 2
+
+/*
+ * Which flows can differ, after nv_diff_match() (diff_dirty.c says why the
+ * others cannot): D->dirty, or D->full_why when every flow must be compared.
+ * nv_diff_each() calls it when it has not been.
+ */
+void nv_diff_dirty(struct nv_diff *D);
 
 /*
  * Call fn for every change D->view keeps, in list's order: the connections
