@@ -12,6 +12,15 @@ print nothing and exit 0, and --fail-on must set the exit status. For a few
 random flows of each NEW cluster, the verdict of 'explain' must be the
 connections 'list' gives for that pair.
 
+Differential: diff compares only the rows and columns a change can reach
+(src/diff_dirty.c); NETVERIFY_DIFF=full makes it compare every flow,
+NETVERIFY_DIFF=dirty only those however many they are (by default, many
+dirty columns make it compare every flow). For each random pair, and for a
+copy of OLD with one targeted change (a policy, a workload's labels, a
+namespace's labels, an ipBlock, a workload or an AdminNetworkPolicy added or
+removed, an admin policy's rule), each must print what the whole walk
+prints, byte for byte, and exit alike, in every format.
+
 usage: check-diff.py NETVERIFY [COUNT] [SEED]
 """
 import copy
@@ -119,6 +128,43 @@ def rand_workload(rng, name):
                                   "spec": {"containers": [container]}}}}
 
 
+def rand_tier_peer(rng, egress):
+    r = rng.random()
+    if r < 0.4:
+        return {"namespaces": rand_selector(rng, ["env"])}
+    if r < 0.8 or not egress:
+        return {"pods": {"namespaceSelector": rand_selector(rng, ["env"]),
+                         "podSelector": rand_selector(rng, ["app", "tier"])}}
+    return {"networks": [rng.choice(CIDRS)]}
+
+
+def rand_admin(rng, name, baseline=False):
+    """an AdminNetworkPolicy (priority 1-3: ties are likely) or the BaselineAdminNetworkPolicy"""
+    if rng.random() < 0.5:
+        subject = {"namespaces": rand_selector(rng, ["env"])}
+    else:
+        subject = {"pods": {"namespaceSelector": rand_selector(rng, ["env"]),
+                            "podSelector": rand_selector(rng, ["app", "tier"])}}
+    spec = {"subject": subject}
+    if not baseline:
+        spec["priority"] = rng.randint(1, 3)
+    actions = ["Allow", "Deny"] if baseline else ["Allow", "Deny", "Pass"]
+    for dirkey, peerkey in (("ingress", "from"), ("egress", "to")):
+        rules = []
+        for k in range(rng.randint(0, 2)):
+            rule = {"name": "r%d" % k, "action": rng.choice(actions),
+                    peerkey: [rand_tier_peer(rng, dirkey == "egress")]}
+            if rng.random() < 0.5:
+                rule["ports"] = [{"portNumber": {"protocol": "TCP",
+                                                 "port": rng.choice([80, 443, 5432])}}]
+            rules.append(rule)
+        if rules:
+            spec[dirkey] = rules
+    return {"apiVersion": "policy.networking.k8s.io/v1alpha1",
+            "kind": "BaselineAdminNetworkPolicy" if baseline else "AdminNetworkPolicy",
+            "metadata": {"name": "default" if baseline else name}, "spec": spec}
+
+
 def rand_cluster(rng):
     objs = []
     for ns in NAMESPACES:
@@ -128,7 +174,102 @@ def rand_cluster(rng):
         objs.append(rand_workload(rng, "w%d" % i))
     for i in range(rng.randint(0, 4)):
         objs.append(rand_policy(rng, "p%d" % i))
+    if rng.random() < 0.3:
+        for i in range(rng.randint(1, 3)):
+            objs.append(rand_admin(rng, "a%d" % i))
+    if rng.random() < 0.15:
+        objs.append(rand_admin(rng, "default", baseline=True))
     return objs
+
+
+def ipblocks(objs):
+    """every ipBlock of every NetworkPolicy"""
+    out = []
+    for o in objs:
+        if o["kind"] != "NetworkPolicy":
+            continue
+        for dirkey, peerkey in (("ingress", "from"), ("egress", "to")):
+            for rule in o["spec"].get(dirkey, []):
+                out += [p["ipBlock"] for p in rule.get(peerkey, []) if "ipBlock" in p]
+    return out
+
+
+def mutate_one(rng, objs):
+    """OLD with one targeted change; returns the copy and what changed"""
+    objs = copy.deepcopy(objs)
+    pols = [o for o in objs if o["kind"] == "NetworkPolicy"]
+    wls = [o for o in objs if o["kind"] in ("Deployment", "StatefulSet")]
+    admins = [o for o in objs if o["kind"] == "AdminNetworkPolicy"]
+    kinds = ["policy-add", "label", "ns-label", "workload-add", "admin-add"]
+    kinds += ["policy"] * bool(pols) + ["ipblock"] * bool(ipblocks(objs))
+    kinds += ["workload-remove"] * (len(wls) > 1) + ["admin", "admin-remove"] * bool(admins)
+    what = rng.choice(kinds)
+    if what == "policy":
+        p = rng.choice(pols)
+        objs[objs.index(p)] = dict(rand_policy(rng, p["metadata"]["name"]), metadata=p["metadata"])
+    elif what == "policy-add":
+        objs.append(rand_policy(rng, "n%d" % rng.randint(0, 10 ** 6)))
+    elif what == "label":
+        w = rng.choice(wls)
+        labels = w["spec"]["template"]["metadata"]["labels"]
+        if rng.random() < 0.5:
+            labels["app"] = rng.choice(APPS)
+        elif "tier" in labels:
+            del labels["tier"]
+        else:
+            labels["tier"] = rng.choice(["front", "back"])
+        w["spec"]["selector"]["matchLabels"] = dict(labels)
+    elif what == "ns-label":
+        ns = rng.choice([o for o in objs if o["kind"] == "Namespace"])
+        ns["metadata"]["labels"]["env"] = {"prod": "dev", "dev": "prod"}[ns["metadata"]["labels"]["env"]]
+    elif what == "ipblock":
+        block = rng.choice(ipblocks(objs))
+        if block.get("except") and rng.random() < 0.5:
+            del block["except"]
+        else:
+            block["cidr"] = rng.choice(CIDRS)
+            block.pop("except", None)
+    elif what == "workload-add":
+        objs.append(rand_workload(rng, "v%d" % rng.randint(0, 10 ** 6)))
+    elif what == "workload-remove":
+        objs.remove(rng.choice(wls))
+    elif what == "admin-add":
+        objs.append(rand_admin(rng, "b%d" % rng.randint(0, 10 ** 6)))
+    elif what == "admin-remove":
+        objs.remove(rng.choice(admins))
+    else:
+        a = rng.choice(admins)
+        rules = a["spec"].get("ingress", []) + a["spec"].get("egress", [])
+        if rules and rng.random() < 0.7:
+            r = rng.choice(rules)
+            r["action"] = rng.choice([x for x in ("Allow", "Deny", "Pass") if x != r["action"]])
+        else:
+            a["spec"]["priority"] = rng.randint(1, 3)
+    return objs, what
+
+
+def check_incremental(nv, od, nd, case, what, runs):
+    """diff's incremental walk (runs: (format, mode)) must print what the whole walk prints"""
+    full_env = dict(os.environ, NETVERIFY_DIFF="full")
+    failed = 0
+    for fmt, mode in runs:
+        env = dict(os.environ, NETVERIFY_DIFF=mode)
+        args = [nv, "diff", "--format", fmt, od, nd]
+        if fmt == "text" and case % 3 == 0:
+            args.insert(2, "--self-flows")
+        inc = subprocess.run(args, capture_output=True, text=True, timeout=60, env=env)
+        full = subprocess.run(args, capture_output=True, text=True, timeout=60, env=full_env)
+        if (inc.returncode, inc.stdout, inc.stderr) != (full.returncode, full.stdout, full.stderr):
+            failed += 1
+            print("FAIL case %d (%s, %s vs %s): NETVERIFY_DIFF=%s diff --format %s: incremental "
+                  "walk differs from the whole walk (exit %d/%d)"
+                  % (case, what, od, nd, mode, fmt, inc.returncode, full.returncode))
+            a, b = inc.stdout.splitlines(), full.stdout.splitlines()
+            for line in sorted(set(b) - set(a))[:3]:
+                print("  missing:", line)
+            for line in sorted(set(a) - set(b))[:3]:
+                print("  extra:  ", line)
+    return failed
 
 
 def mutate(rng, objs):
@@ -320,7 +461,8 @@ def main():
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 150
     seed = int(sys.argv[3]) if len(sys.argv) > 3 else 20261126
     rng = random.Random(seed)
-    failed = checked = changes = explained = 0
+    failed = checked = changes = explained = differential = 0
+    kinds = {}
     with tempfile.TemporaryDirectory() as tmp:
         for case in range(count):
             old = rand_cluster(rng)
@@ -362,10 +504,22 @@ def main():
             f, n = check_explain(nv, rng, nd, case)
             failed += f
             explained += n
+            failed += check_incremental(nv, od, nd, case, "random edits",
+                                        [("json", "")])
+            one, what = mutate_one(rng, old)
+            md = os.path.join(tmp, "one%d" % case)
+            write_cluster(one, md)
+            fmts = ["text", "json", "md", "sarif"]
+            failed += check_incremental(nv, od, md, case, what,
+                                        [(fmts[case % 4], "dirty"), (fmts[(case + 1) % 4], "dirty")])
+            kinds[what] = kinds.get(what, 0) + 1
+            differential += 2
             if failed > 5:
                 break
     print("diff: %d random cluster pairs checked against list (%d changes), "
-          "explain: %d flows, %d failed" % (checked, changes, explained, failed))
+          "explain: %d flows, incremental against whole walk: %d pairs (%s), %d failed"
+          % (checked, changes, explained, differential,
+             ", ".join("%s %d" % kv for kv in sorted(kinds.items())), failed))
     return 1 if failed else 0
 
 
