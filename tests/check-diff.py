@@ -97,6 +97,10 @@ def rand_rule(rng, dirkey):
 
 def rand_policy(rng, name):
     spec = {"podSelector": rand_selector(rng, ["app", "tier"])}
+    if rng.random() < 0.1:
+        # one pod of a StatefulSet: its workload's pods fall into classes of their own
+        spec["podSelector"] = {"matchLabels": {"statefulset.kubernetes.io/pod-name":
+                                               "w%d-%d" % (rng.randint(0, 6), rng.randint(0, 1))}}
     types = rng.choice([["Ingress"], ["Egress"], ["Ingress", "Egress"], None])
     if types:
         spec["policyTypes"] = types
@@ -121,11 +125,14 @@ def rand_workload(rng, name):
     container = {"name": "main", "image": "example/app:1"}
     if ports:
         container["ports"] = ports
-    return {"apiVersion": "apps/v1", "kind": rng.choice(["Deployment", "Deployment", "StatefulSet"]),
-            "metadata": {"name": name, "namespace": rng.choice(NAMESPACES)},
-            "spec": {"selector": {"matchLabels": labels},
-                     "template": {"metadata": {"labels": labels},
-                                  "spec": {"containers": [container]}}}}
+    w = {"apiVersion": "apps/v1", "kind": rng.choice(["Deployment", "Deployment", "StatefulSet"]),
+         "metadata": {"name": name, "namespace": rng.choice(NAMESPACES)},
+         "spec": {"selector": {"matchLabels": labels},
+                  "template": {"metadata": {"labels": labels},
+                               "spec": {"containers": [container]}}}}
+    if w["kind"] == "StatefulSet" and rng.random() < 0.5:
+        w["spec"]["replicas"] = 2
+    return w
 
 
 def rand_tier_peer(rng, egress):
