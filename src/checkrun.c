@@ -176,31 +176,40 @@ static void *nv_worker(void *arg)
     struct nv_job *job = arg;
     struct nv_pool *pool = job->pool;
     struct nv_smt *smt = NULL;
-    int abandoned = 0;
-    size_t i;
+    int abandoned = 0, late, timing = getenv("NETVERIFY_TIMING") != NULL;
+    size_t i, p;
 
     for (i = job->index; i < pool->claims->n; i += pool->jobs) {
         const struct nv_claim *c = &pool->claims->items[i];
         struct nv_result *r = &pool->results[i];
         struct timespec t0;
         double left = pool->timeout;
-        /* the encoding of the policies is part of the first claim's check, and of its time
-         * limit: when it cannot be built in time, no claim can be checked in time */
+        /* the encoding of the policies is part of each claim's check (each part has its
+         * own, of what can touch it), and of its time limit */
         clock_gettime(CLOCK_MONOTONIC, &t0);
         if (!smt && !abandoned && !(smt = nv_smt_new_within(pool->m, pool->claims, pool->timeout)))
             abandoned = 1;
         if (smt && pool->timeout > 0)
             left = pool->timeout - nv_seconds_since(&t0);
         if (!smt || (pool->timeout > 0 && left <= 0)) {
-            nv_undecided(
-                r, c, smt ? "timeout" : "timeout: the policies were not encoded within --timeout");
-            if (pool->emit_dir && !smt)
-                fprintf(stderr, "netverify: claim %zu: no SMT-LIB written: %s\n", i + 1,
-                        "the policies were not encoded within --timeout");
-            if (!smt)
-                continue;
+            nv_undecided(r, c, smt ? "timeout" : NV_SMT_LATE);
         } else {
+            struct timespec t1, c0, c1;
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
             nv_smt_check(smt, c, left, r);
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+            if (timing)
+                fprintf(stderr, "netverify: time: job %u: claim %zu: %.3f s (%.3f s CPU)\n",
+                        job->index, i + 1, nv_seconds_since(&t1),
+                        (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9);
+        }
+        for (p = 0, late = !smt; p < r->nparts; p++)
+            late |= r->parts[p].why == NV_SMT_LATE;
+        if (pool->emit_dir && late) {
+            fprintf(stderr, "netverify: claim %zu: no SMT-LIB written: %s\n", i + 1,
+                    NV_SMT_LATE + strlen("timeout: "));
+            continue;
         }
         if (pool->emit_dir && nv_emit_claim(smt, c, i, r, pool->emit_dir) < 0) {
             pthread_mutex_lock(&pool->mu);

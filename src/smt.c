@@ -6,13 +6,15 @@
  * term it returned alive, so every term a Z3_mk_* call returns is passed
  * through nv_k() at once, which holds it in the pool in use (the encoding's, or
  * the claim's that nv_smt_check() drops). A term not held is freed under the
- * caller's feet by the next call.
+ * caller's feet by the next call. Each part of a claim has a context of its
+ * own (nv_encode(), nv_unencode()), so nothing of one claim stays for the next.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/smt.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -135,12 +137,30 @@ struct nv_sym {
 };
 
 struct nv_smt {
+    /* what stays from claim to claim: the model, and its classes namespace by namespace
+     * (those of namespace k are nscls[nsoff[k] .. nsoff[k + 1])) */
+    const struct nv_model *m;
+    uint32_t *nscls;
+    size_t *nsoff;
+    /* the time limit of what is being built (the encoding, a claim's query): the loops
+     * that build ask nv_late() and stop once it has passed */
+    struct timespec deadline;
+    int has_deadline, late;
+    unsigned ticks;
+    /*
+     * The encoding of one part of one claim (from ctx on, dropped by nv_unencode()): its
+     * scope is the classes each end can be in the part (dom[0] the source's, dom[1] the
+     * destination's) and the NetworkPolicies selecting some of them (keep[0], keep[1]);
+     * the others cannot touch the part. Classes no formula of the part tells apart share
+     * one indicator: rep[c] is the first class of c's group (c itself when alone).
+     */
     Z3_context ctx; /* reference counted (Z3_mk_context_rc) */
     Z3_solver solver;
     /* who holds the terms built: 'base' the encoding's (for the whole run), 'claim'
      * one claim's (dropped when it is decided); 'pool' is the one in use */
     Z3_ast_vector base, claim, pool;
-    const struct nv_model *m;
+    unsigned char *dom[2], *keep[2];
+    uint32_t *rep;
     struct nv_vocab pv, nv;
     struct nv_nport *nps;
     size_t nnps, npsalloc;
@@ -178,11 +198,6 @@ struct nv_smt {
     Z3_ast *axioms;
     size_t naxioms, axalloc;
     int tainted; /* the watchdog interrupted the solver: use a fresh one next */
-    /* the time limit of what is being built (the encoding, a claim's query): the loops
-     * that build ask nv_late() and stop once it has passed */
-    struct timespec deadline;
-    int has_deadline, late;
-    unsigned ticks;
 };
 
 /* Start the clock: what is built from now on must be done within 'timeout' seconds (0: no limit).
@@ -393,7 +408,19 @@ static void nv_make_sym(struct nv_smt *s, struct nv_sym *e, const char *p)
     e->v6 = m->families == NV_FAMILIES_ALL ? nv_var(s, p, "v6", 0) : NULL;
     e->ip = m->families & NV_FAMILY_BIT(NV_IPV4) ? nv_var(s, p, "ip", 32) : NULL;
     e->ip6 = m->families & NV_FAMILY_BIT(NV_IPV6) ? nv_var(s, p, "ip6", 128) : NULL;
-    e->cls = nv_group(s, p, "class", m->nclasses);
+    /* an indicator per group of classes the end can be (NULL for the others) */
+    e->cls = nv_xcalloc(m->nclasses + 1, sizeof(*e->cls));
+    for (i = 0; i < m->nclasses && !nv_late(s); i++) {
+        int side = e == &s->d;
+        if (!s->dom[side][i])
+            continue;
+        if (s->rep[i] == i) {
+            snprintf(name, sizeof(name), "class_%zu", i);
+            e->cls[i] = nv_var(s, p, name, 0);
+        } else {
+            e->cls[i] = e->cls[s->rep[i]];
+        }
+    }
     e->nsis = nv_xcalloc(m->nns + 1, sizeof(*e->nsis));
     for (i = 0; i < m->nns; i++)
         e->nsis[i] = nv_eqn(s, e->ns, i, s->wns);
@@ -455,12 +482,15 @@ static size_t nv_nport_code(const struct nv_nport *np, unsigned port)
     return 0;
 }
 
+static size_t nv_class_nport(const struct nv_smt *s, const struct nv_class *cl, size_t k);
+
 /* What every pod of each class and each namespace has: asserted once per endpoint. */
 static void nv_sym_axioms(struct nv_smt *s, const struct nv_sym *e, const char *p)
 {
     const struct nv_model *m = s->m;
     struct nv_terms any = {NULL, 0, 0};
-    size_t c, k, j;
+    unsigned char *used;
+    size_t c, k;
     char name[96];
 
     for (k = 0; k < s->pv.n; k++) {
@@ -477,51 +507,58 @@ static void nv_sym_axioms(struct nv_smt *s, const struct nv_sym *e, const char *
     }
     /* several class indicators may hold only for classes that nothing but their
      * identity tells apart; the witness is read among them (nv_read_witness) */
+    used = nv_xcalloc(m->nns + 1, 1);
     for (c = 0; c < m->nclasses && !nv_late(s); c++) {
         const struct nv_class *cl = &m->classes[c];
+        struct nv_terms pins = {NULL, 0, 0};
         Z3_ast b = e->cls[c];
+        if (!b || s->rep[c] != c)
+            continue; /* not in the scope, or its group's first class pins it */
         /* no 'b implies pod': every pod formula also asks for pod, and an external
          * endpoint's indicators are free, so the clause would only cost time */
         nv_terms_add(&any, b);
-        nv_axiom(s, nv_k(s, Z3_mk_implies(s->ctx, b, e->nsis[cl->ns])));
-        nv_axiom(s,
-                 nv_k(s, Z3_mk_implies(s->ctx, b,
-                                       cl->hostnet ? e->hn : nv_k(s, Z3_mk_not(s->ctx, e->hn)))));
+        used[cl->ns] = 1;
+        nv_terms_add(&pins, e->nsis[cl->ns]);
+        nv_terms_add(&pins, cl->hostnet ? e->hn : nv_k(s, Z3_mk_not(s->ctx, e->hn)));
         for (k = 0; k < s->pv.n; k++)
-            nv_axiom(
-                s,
-                nv_k(s, Z3_mk_implies(
-                            s->ctx, b,
-                            e->lab[k][nv_vocab_code(
-                                &s->pv.keys[k], nv_labels_get(&cl->labels, s->pv.keys[k].key))])));
-        for (k = 0; k < s->nnps; k++) {
-            unsigned port = 0;
-            for (j = 0; j < cl->nports && !port; j++)
-                if (cl->ports[j].name == s->nps[k].name && cl->ports[j].proto == s->nps[k].proto)
-                    port = cl->ports[j].port;
-            nv_axiom(s,
-                     nv_k(s, Z3_mk_implies(s->ctx, b, e->np[k][nv_nport_code(&s->nps[k], port)])));
-        }
+            nv_terms_add(&pins,
+                         e->lab[k][nv_vocab_code(&s->pv.keys[k],
+                                                 nv_labels_get(&cl->labels, s->pv.keys[k].key))]);
+        for (k = 0; k < s->nnps; k++)
+            nv_terms_add(&pins, e->np[k][nv_class_nport(s, cl, k)]);
+        nv_axiom(s, nv_k(s, Z3_mk_implies(s->ctx, b, nv_and(s, &pins))));
     }
     nv_axiom(s, nv_k(s, Z3_mk_implies(s->ctx, e->pod, nv_or(s, &any))));
-    for (c = 0; c < m->nns; c++)
+    /* the labels of the namespaces a pod of the scope can be in (a pod is in a class of it) */
+    for (c = 0; c < m->nns && s->nv.n; c++) {
+        struct nv_terms pins = {NULL, 0, 0};
+        if (!used[c])
+            continue;
         for (k = 0; k < s->nv.n; k++)
-            nv_axiom(
-                s, nv_k(s, Z3_mk_implies(s->ctx, e->nsis[c],
-                                         e->nslab[k][nv_vocab_code(
-                                             &s->nv.keys[k], nv_labels_get(&m->ns[c].labels,
-                                                                           s->nv.keys[k].key))])));
+            nv_terms_add(&pins,
+                         e->nslab[k][nv_vocab_code(
+                             &s->nv.keys[k], nv_labels_get(&m->ns[c].labels, s->nv.keys[k].key))]);
+        nv_axiom(s, nv_k(s, Z3_mk_implies(s->ctx, e->nsis[c], nv_and(s, &pins))));
+    }
+    free(used);
 }
 
-/* A flow runs between two distinct pods: both ends in a class of one pod is no flow. */
+/*
+ * A flow runs between two distinct pods: both ends in a class of one pod is no
+ * flow. A group of two classes or more always has two distinct pods.
+ */
 static void nv_distinct_axioms(struct nv_smt *s)
 {
     const struct nv_model *m = s->m;
-    size_t c;
+    size_t c, *size = nv_xcalloc(m->nclasses + 1, sizeof(*size));
 
+    for (c = 0; c < m->nclasses; c++)
+        if (s->s.cls[c] && s->d.cls[c])
+            size[s->rep[c]]++;
     for (c = 0; c < m->nclasses && !nv_late(s); c++)
-        if (!nv_claim_pair_ok(m, (uint32_t)c, (uint32_t)c))
+        if (size[c] == 1 && !nv_claim_pair_ok(m, (uint32_t)c, (uint32_t)c))
             nv_axiom(s, nv_k(s, Z3_mk_not(s->ctx, nv_and2(s, s->s.cls[c], s->d.cls[c]))));
+    free(size);
 }
 
 /* A label selector over an endpoint's pod labels (ns = 0) or namespace labels (ns = 1). */
@@ -782,6 +819,12 @@ static Z3_ast nv_ports(struct nv_smt *s, const struct nv_sym *d, const struct nv
     return nv_or(s, &any);
 }
 
+/* Whether NetworkPolicy i may select endpoint e: it selects a class e can be in. */
+static int nv_kept(const struct nv_smt *s, const struct nv_sym *e, size_t i)
+{
+    return s->keep[e == &s->d][i];
+}
+
 /* Whether endpoint 'self' is isolated in direction dir: some policy of that type selects it. */
 static Z3_ast nv_isolated(struct nv_smt *s, enum nv_dir dir, const struct nv_sym *self)
 {
@@ -791,7 +834,7 @@ static Z3_ast nv_isolated(struct nv_smt *s, enum nv_dir dir, const struct nv_sym
     size_t i;
 
     for (i = 0; i < m->npolicies && !nv_late(s); i++)
-        if (m->policies[i]->types & type)
+        if ((m->policies[i]->types & type) && nv_kept(s, self, i))
             nv_terms_add(&isos, nv_selected(s, self, m->policies[i]));
     return nv_or(s, &isos);
 }
@@ -860,7 +903,7 @@ static void nv_direction(struct nv_smt *s, enum nv_dir dir, const struct nv_sym 
         const struct nv_policy *p = m->policies[i];
         struct nv_terms rules = {NULL, 0, 0};
         Z3_ast sel;
-        if (!(p->types & type))
+        if (!(p->types & type) || !nv_kept(s, self, i))
             continue;
         sel = nv_selected(s, self, p);
         nv_terms_add(&isos, sel);
@@ -1313,33 +1356,28 @@ static void nv_add_nport(struct nv_smt *s, const char *name, enum nv_proto proto
     s->nnps++;
 }
 
-static void nv_vocab_claims(struct nv_smt *s, const struct nv_claims *c)
+static void nv_vocab_claim(struct nv_smt *s, const struct nv_claim *cl)
 {
-    size_t i, j;
+    const struct nv_set *sets[2];
+    size_t j;
 
-    for (i = 0; c && i < c->n; i++) {
-        const struct nv_claim *cl = &c->items[i];
-        const struct nv_set *sets[2];
-        sets[0] = &cl->a;
-        sets[1] = &cl->b;
-        for (j = 0; j < 2; j++) {
-            const struct nv_set *st = sets[j];
-            if (st->kind == NV_SET_PODS) {
-                nv_vocab_add(&s->pv, st->sel);
-                nv_vocab_add(&s->nv, st->scope_sel);
-            } else if (st->kind == NV_SET_NAMESPACES) {
-                nv_vocab_add(&s->nv, st->sel);
-            } else if (st->kind == NV_SET_SVC && st->svc) {
-                nv_vocab_add(&s->pv, st->svc->selector);
-            }
+    sets[0] = &cl->a;
+    sets[1] = &cl->b;
+    for (j = 0; j < 2; j++) {
+        const struct nv_set *st = sets[j];
+        if (st->kind == NV_SET_PODS) {
+            nv_vocab_add(&s->pv, st->sel);
+            nv_vocab_add(&s->nv, st->scope_sel);
+        } else if (st->kind == NV_SET_NAMESPACES) {
+            nv_vocab_add(&s->nv, st->sel);
+        } else if (st->kind == NV_SET_SVC && st->svc) {
+            nv_vocab_add(&s->pv, st->svc->selector);
         }
-        for (j = 0; j < cl->nports; j++)
-            if (cl->ports[j].name)
-                nv_add_nport(s, cl->ports[j].name, cl->ports[j].proto);
     }
+    for (j = 0; j < cl->nports; j++)
+        if (cl->ports[j].name)
+            nv_add_nport(s, cl->ports[j].name, cl->ports[j].proto);
 }
-
-static void nv_robust_formulas(struct nv_smt *s);
 
 struct nv_smt *nv_smt_new(const struct nv_model *m, const struct nv_claims *c)
 {
@@ -1350,61 +1388,231 @@ struct nv_smt *nv_smt_new_within(const struct nv_model *m, const struct nv_claim
                                  double timeout)
 {
     struct nv_smt *s = nv_xcalloc(1, sizeof(*s));
-    Z3_config cfg;
-    size_t i, r, k;
-    int dir;
+    size_t i, k;
 
+    (void)c; /* each part of each claim is encoded with its own scope (nv_encode()) */
     s->m = m;
     nv_set_deadline(s, timeout);
-    /* vocabulary of every selector and named port */
+    s->nsoff = nv_xcalloc(m->nns + 2, sizeof(*s->nsoff));
+    s->nscls = nv_xcalloc(m->nclasses + 1, sizeof(*s->nscls));
+    for (i = 0; i < m->nclasses; i++)
+        s->nsoff[m->classes[i].ns + 1]++;
+    for (k = 0; k < m->nns; k++)
+        s->nsoff[k + 1] += s->nsoff[k];
+    {
+        size_t *at = nv_xcalloc(m->nns + 1, sizeof(*at));
+        for (i = 0; i < m->nclasses; i++) {
+            unsigned ns = m->classes[i].ns;
+            s->nscls[s->nsoff[ns] + at[ns]++] = (uint32_t)i;
+        }
+        free(at);
+    }
+    if (nv_late_now(s)) {
+        nv_smt_free(s);
+        return NULL;
+    }
+    nv_set_deadline(s, 0);
+    return s;
+}
+
+/*
+ * The classes an end can be in, as far as set st goes: its members, and for
+ * a Service every pod its selector matches, endpoints or not (the formula of
+ * the set, nv_set(), does not look at endpoints).
+ */
+static int nv_in_scope(const struct nv_model *m, const struct nv_set *st, size_t c)
+{
+    const struct nv_class *cl = &m->classes[c];
+
+    switch (st->kind) {
+    case NV_SET_ANY:
+        return 1;
+    case NV_SET_SVC:
+        if (st->svc)
+            return cl->ns == st->svc->nsidx &&
+                   (!st->svc->selector ||
+                    nv_selector_matches_interned(st->svc->selector, &cl->labels));
+        return st->cls && st->cls[c];
+    default:
+        return st->cls && st->cls[c];
+    }
+}
+
+/* Whether NetworkPolicy p selects a class of dom. */
+static int nv_selects_some(const struct nv_smt *s, const struct nv_policy *p,
+                           const unsigned char *dom)
+{
+    const struct nv_model *m = s->m;
+    size_t k;
+
+    for (k = s->nsoff[p->nsidx]; k < s->nsoff[p->nsidx + 1]; k++) {
+        uint32_t c = s->nscls[k];
+        if (dom[c] &&
+            (!p->subject || nv_selector_matches_interned(p->subject, &m->classes[c].labels)))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * The scope of part 'kind' of claim c: the classes each end can be in (the
+ * source outside set a for 'only'; no destination for 'is isolated'), and the
+ * NetworkPolicies selecting one of them, the only ones whose rules can decide
+ * the part's flows (a pod no policy of a direction selects is not isolated in
+ * it, whatever the others say).
+ */
+static void nv_scope(struct nv_smt *s, const struct nv_claim *c, enum nv_part_kind kind)
+{
+    const struct nv_model *m = s->m;
+    size_t i;
+    int side;
+
+    for (side = 0; side < 2; side++) {
+        s->dom[side] = nv_xcalloc(m->nclasses + 1, 1);
+        s->keep[side] = nv_xcalloc(m->npolicies + 1, 1);
+    }
+    for (i = 0; i < m->nclasses; i++) {
+        /* 'only': the sources outside a; those a surely has (its members) are out */
+        s->dom[0][i] = (unsigned char)(kind == NV_PART_ONLY ? !(c->a.cls && c->a.cls[i])
+                                                            : nv_in_scope(m, &c->a, i));
+        s->dom[1][i] = (unsigned char)(kind != NV_PART_ISOLATED && nv_in_scope(m, &c->b, i));
+    }
+    for (i = 0; i < m->npolicies; i++)
+        for (side = 0; side < 2; side++)
+            s->keep[side][i] = (unsigned char)nv_selects_some(s, m->policies[i], s->dom[side]);
+}
+
+/* The vocabulary of one rule's selectors and named ports (cluster tier: any protocol). */
+static void nv_vocab_rule(struct nv_smt *s, const struct nv_rule *rule, int tier)
+{
+    size_t k;
+    int q;
+
+    for (k = 0; k < rule->npeers; k++) {
+        const struct nv_peer *pe = &rule->peers[k];
+        nv_vocab_add(&s->pv, pe->pod_sel);
+        nv_vocab_add(&s->nv, pe->ns_sel);
+        if (tier)
+            s->tier_addr |= pe->kind == NV_PEER_IPBLOCK || pe->kind == NV_PEER_NODES;
+    }
+    for (k = 0; k < rule->nports; k++) {
+        if (!rule->ports[k].name)
+            continue;
+        if (!tier) {
+            nv_add_nport(s, rule->ports[k].name, rule->ports[k].proto);
+            continue;
+        }
+        for (q = 0; q < NV_NPROTO; q++)
+            if (rule->ports[k].any_proto || q == (int)rule->ports[k].proto)
+                nv_add_nport(s, rule->ports[k].name, (enum nv_proto)q);
+    }
+}
+
+/* Code of class c's value for named port k (0: it has none). */
+static size_t nv_class_nport(const struct nv_smt *s, const struct nv_class *cl, size_t k)
+{
+    unsigned port = 0;
+    size_t j;
+
+    for (j = 0; j < cl->nports && !port; j++)
+        if (cl->ports[j].name == s->nps[k].name && cl->ports[j].proto == s->nps[k].proto)
+            port = cl->ports[j].port;
+    return nv_nport_code(&s->nps[k], port);
+}
+
+/*
+ * Group the classes of the scope that no formula of the part tells apart:
+ * same namespace, hostNetwork, label values the vocabulary names, named
+ * ports, ends they can be, membership of the claim's sets and ports routed to
+ * them. One indicator stands for each group (rep[]).
+ */
+static void nv_group_classes(struct nv_smt *s, const struct nv_claim *c)
+{
+    const struct nv_model *m = s->m;
+    size_t len = 6 + s->pv.n + s->nnps, n = m->nclasses, size = 16, i, k;
+    uint32_t *sig = nv_xmalloc((n + 1) * len * sizeof(*sig));
+    uint32_t *slot;
+
+    while (size < 2 * n)
+        size *= 2;
+    slot = nv_xmalloc(size * sizeof(*slot));
+    memset(slot, 0xff, size * sizeof(*slot));
+    s->rep = nv_xmalloc((n + 1) * sizeof(*s->rep));
+    for (i = 0; i < n; i++) {
+        const struct nv_class *cl = &m->classes[i];
+        uint32_t *v = sig + i * len;
+        uint64_t h = 1469598103934665603ull;
+        size_t at;
+        s->rep[i] = (uint32_t)i;
+        if (!s->dom[0][i] && !s->dom[1][i])
+            continue;
+        v[0] = cl->ns;
+        v[1] = cl->hostnet;
+        v[2] = (uint32_t)(s->dom[0][i] | s->dom[1][i] << 1);
+        v[3] = (uint32_t)((c->a.cls && c->a.cls[i]) | (c->b.cls && c->b.cls[i]) << 1);
+        v[4] = c->dst_ports ? c->dst_ports[i] : 0;
+        v[5] = 0;
+        for (k = 0; k < s->pv.n; k++)
+            v[6 + k] = nv_vocab_code(&s->pv.keys[k], nv_labels_get(&cl->labels, s->pv.keys[k].key));
+        for (k = 0; k < s->nnps; k++)
+            v[6 + s->pv.n + k] = (uint32_t)nv_class_nport(s, cl, k);
+        for (k = 0; k < len; k++)
+            h = (h ^ v[k]) * 1099511628211ull;
+        for (at = (size_t)h & (size - 1); slot[at] != UINT32_MAX; at = (at + 1) & (size - 1))
+            if (!memcmp(sig + (size_t)slot[at] * len, v, len * sizeof(*v)))
+                break;
+        if (slot[at] == UINT32_MAX)
+            slot[at] = (uint32_t)i;
+        else
+            s->rep[i] = slot[at];
+    }
+    free(slot);
+    free(sig);
+}
+
+/*
+ * Encode the model for part 'kind' of claim c, within the deadline set (if
+ * any): returns 0, or -1 when the deadline passed (nothing is left built).
+ */
+static int nv_encode(struct nv_smt *s, const struct nv_claim *c, enum nv_part_kind kind)
+{
+    const struct nv_model *m = s->m;
+    Z3_config cfg;
+    size_t i, r;
+    int dir;
+
+    nv_scope(s, c, kind);
+    /* vocabulary of every selector and named port that can matter */
     for (i = 0; i < m->npolicies && !nv_late(s); i++) {
         const struct nv_policy *p = m->policies[i];
+        if (!s->keep[0][i] && !s->keep[1][i])
+            continue;
         nv_vocab_add(&s->pv, p->subject);
         for (dir = 0; dir < 2; dir++)
-            for (r = 0; r < p->nrules[dir] && !nv_late(s); r++) {
-                const struct nv_rule *rule = &p->rules[dir][r];
-                for (k = 0; k < rule->npeers; k++) {
-                    nv_vocab_add(&s->pv, rule->peers[k].pod_sel);
-                    nv_vocab_add(&s->nv, rule->peers[k].ns_sel);
-                }
-                for (k = 0; k < rule->nports; k++)
-                    if (rule->ports[k].name)
-                        nv_add_nport(s, rule->ports[k].name, rule->ports[k].proto);
-            }
+            for (r = 0; r < p->nrules[dir] && !nv_late(s); r++)
+                nv_vocab_rule(s, &p->rules[dir][r], 0);
     }
     for (i = 0; i < m->ntiered && !nv_late(s); i++) {
         const struct nv_policy *p = m->tiered[i];
         nv_vocab_add(&s->pv, p->subject);
         nv_vocab_add(&s->nv, p->subject_ns);
         for (dir = 0; dir < 2; dir++)
-            for (r = 0; r < p->nrules[dir]; r++) {
-                const struct nv_rule *rule = &p->rules[dir][r];
-                for (k = 0; k < rule->npeers; k++) {
-                    const struct nv_peer *pe = &rule->peers[k];
-                    nv_vocab_add(&s->pv, pe->pod_sel);
-                    nv_vocab_add(&s->nv, pe->ns_sel);
-                    s->tier_addr |= pe->kind == NV_PEER_IPBLOCK || pe->kind == NV_PEER_NODES;
-                }
-                for (k = 0; k < rule->nports; k++) {
-                    int q;
-                    if (!rule->ports[k].name)
-                        continue;
-                    for (q = 0; q < NV_NPROTO; q++)
-                        if (rule->ports[k].any_proto || q == (int)rule->ports[k].proto)
-                            nv_add_nport(s, rule->ports[k].name, (enum nv_proto)q);
-                }
-            }
+            for (r = 0; r < p->nrules[dir]; r++)
+                nv_vocab_rule(s, &p->rules[dir][r], 1);
     }
-    nv_vocab_claims(s, c);
+    nv_vocab_claim(s, c);
     for (i = 0; i < s->pv.n; i++)
         s->pv.keys[i].width = nv_width(s->pv.keys[i].nvals + 1);
     for (i = 0; i < s->nv.n; i++)
         s->nv.keys[i].width = nv_width(s->nv.keys[i].nvals + 1);
-    /* the port numbers each named port takes in some class */
+    /* the port numbers each named port takes in some class of the scope */
     for (i = 0; i < s->nnps; i++) {
         struct nv_nport *np = &s->nps[i];
+        size_t k;
         for (k = 0; k < m->nclasses && !nv_late(s); k++) {
             size_t j;
+            if (!s->dom[0][k] && !s->dom[1][k])
+                continue;
             for (j = 0; j < m->classes[k].nports; j++) {
                 const struct nv_named_port *cp = &m->classes[k].ports[j];
                 if (cp->name != np->name || cp->proto != np->proto || nv_nport_code(np, cp->port))
@@ -1416,7 +1624,8 @@ struct nv_smt *nv_smt_new_within(const struct nv_model *m, const struct nv_claim
     }
     s->wns = nv_width(m->nns);
     if (nv_late_now(s))
-        goto late;
+        return -1;
+    nv_group_classes(s, c);
 
     cfg = Z3_mk_config();
     s->ctx = Z3_mk_context_rc(cfg);
@@ -1434,10 +1643,8 @@ struct nv_smt *nv_smt_new_within(const struct nv_model *m, const struct nv_claim
     for (i = 0; i < NV_NBEHAVIOURS; i++)
         s->beh[i] = nv_var(s, "plugin_", nv_behaviours[i].key, 0);
     s->local = nv_var(s, "", "same_node", 0);
-    for (i = 0; c && i < c->n && !c->items[i].guard; i++)
-        ;
-    if (c && i < c->n) {
-        /* only with a guardrail claim: the encoding of the others stays as it was */
+    if (c->guard) {
+        /* only for a guardrail claim: the encoding of the others stays as it was */
         s->guard = nv_var(s, "", "guardrail", 0);
         s->np_free[NV_INGRESS] = nv_var(s, "", "networkpolicies_admit_ingress", 0);
         s->np_free[NV_EGRESS] = nv_var(s, "", "networkpolicies_admit_egress", 0);
@@ -1492,16 +1699,9 @@ struct nv_smt *nv_smt_new_within(const struct nv_model *m, const struct nv_claim
     s->iso_out_f = s->iso_out_s;
     s->iso_in_s = nv_name(s, "src_isolated_ingress", s->iso_in_s);
     s->iso_out_s = nv_name(s, "src_isolated_egress", s->iso_out_s);
-    /* here, not at the first check: a formula cut short by a claim's deadline would stay */
-    if (!nv_late_now(s))
-        nv_robust_formulas(s);
-    if (nv_late_now(s))
-        goto late;
-    nv_set_deadline(s, 0);
-    return s;
-late:
-    nv_smt_free(s);
-    return NULL;
+    /* what is allowed under every address and placement (nv_robust_formulas()) is built
+     * when a question first needs it */
+    return nv_late_now(s) ? -1 : 0;
 }
 
 static void nv_sym_release(struct nv_smt *s, struct nv_sym *e)
@@ -1521,13 +1721,14 @@ static void nv_sym_release(struct nv_smt *s, struct nv_sym *e)
     free(e->nsis);
 }
 
-void nv_smt_free(struct nv_smt *s)
+/* Drop the encoding of a part: the context, with every term and the solver, and the scope. */
+static void nv_unencode(struct nv_smt *s)
 {
     size_t i;
 
-    if (!s)
-        return;
     if (s->ctx) {
+        if (s->claim)
+            Z3_ast_vector_dec_ref(s->ctx, s->claim);
         Z3_solver_dec_ref(s->ctx, s->solver);
         Z3_ast_vector_dec_ref(s->ctx, s->base);
         Z3_del_context(s->ctx);
@@ -1545,6 +1746,21 @@ void nv_smt_free(struct nv_smt *s)
     nv_sym_release(s, &s->d);
     free(s->maybe);
     free(s->axioms);
+    free(s->rep);
+    for (i = 0; i < 2; i++) {
+        free(s->dom[i]);
+        free(s->keep[i]);
+    }
+    memset(&s->ctx, 0, sizeof(*s) - offsetof(struct nv_smt, ctx));
+}
+
+void nv_smt_free(struct nv_smt *s)
+{
+    if (!s)
+        return;
+    nv_unencode(s);
+    free(s->nscls);
+    free(s->nsoff);
     free(s);
 }
 
@@ -1592,7 +1808,7 @@ static Z3_ast nv_set(struct nv_smt *s, const struct nv_sym *e, const struct nv_s
     case NV_SET_WORKLOAD:
         /* the workload's own classes: claims that name workloads give them classes of their own */
         for (i = 0; i < m->nclasses && !nv_late(s); i++)
-            if (st->cls[i])
+            if (st->cls[i] && e->cls[i] && s->rep[i] == i)
                 nv_terms_add(&any, e->cls[i]);
         return nv_and2(s, e->pod, nv_or(s, &any));
     }
@@ -1608,8 +1824,8 @@ static Z3_ast nv_smt_routed_ports(struct nv_smt *s, const struct nv_claim *c)
     for (i = 0; i < s->m->nclasses && !nv_late(s); i++) {
         const struct nv_portset *ps;
         struct nv_portspec *spec;
-        if (c->dst_ports[i] == NV_PORTS_NONE)
-            continue;
+        if (c->dst_ports[i] == NV_PORTS_NONE || !s->d.cls[i] || s->rep[i] != i)
+            continue; /* not routed, out of the scope, or its group's first class has it */
         ps = nv_ports_get(s->m->ports, c->dst_ports[i]);
         spec = nv_xcalloc(ps->n + 1, sizeof(*spec));
         for (k = 0; k < ps->n; k++) {
@@ -1681,7 +1897,11 @@ static int nv_combo_sigma(const struct nv_smt *s, const struct nv_combo *c)
 
 /*
  * What is allowed under some (any_c) and every (all_c) address and placement
- * of the pods, per combination: built once, at the base level of the solver.
+ * of the pods, per combination: built once, at the base level of the solver,
+ * before the first question under every combination and address (the others
+ * do not need them). Under the claim's deadline: when it passes, what was
+ * built is cut short, but every question after it is undecided, and the
+ * encoding is dropped with the part.
  */
 static void nv_robust_formulas(struct nv_smt *s)
 {
@@ -2007,13 +2227,16 @@ static size_t nv_true_classes(struct nv_smt *s, Z3_model model, const struct nv_
         hi = s->m->nclasses;
     }
     for (c = lo; c < hi; c++) {
-        Z3_ast v = Z3_model_get_const_interp(s->ctx, model,
-                                             Z3_get_app_decl(s->ctx, Z3_to_app(s->ctx, e->cls[c])));
+        Z3_ast v;
+        if (!e->cls[c])
+            continue;
+        v = Z3_model_get_const_interp(s->ctx, model,
+                                      Z3_get_app_decl(s->ctx, Z3_to_app(s->ctx, e->cls[c])));
         if (v && Z3_get_bool_value(s->ctx, v) == Z3_L_TRUE)
             out[n++] = (uint32_t)c;
     }
     for (c = 0; !n && c < s->m->nclasses; c++)
-        if (nv_class_fits(s, model, e, c))
+        if (e->cls[c] && nv_class_fits(s, model, e, c))
             out[n++] = (uint32_t)c;
     return n;
 }
@@ -2254,6 +2477,8 @@ static void nv_ask(struct nv_smt *s, const struct nv_claim *c, struct nv_part *p
             first = &s->combos[i];
     if (s->tainted)
         nv_fresh_solver(s);
+    if (mode == NV_Q_EVERY)
+        nv_robust_formulas(s);
     Z3_solver_push(s->ctx, s->solver);
     Z3_solver_assert(s->ctx, s->solver, nv_query(s, c, part->kind, mode, mask));
     if (part->kind == NV_PART_REACHES && !c->nports) {
@@ -2424,24 +2649,34 @@ static void nv_smt_part(struct nv_smt *s, const struct nv_claim *c, struct nv_pa
         part->w = found_sure[i] ? ws[i] : wp[i];
 }
 
+const char NV_SMT_LATE[] = "timeout: the policies were not encoded within --timeout";
+
 void nv_smt_check(struct nv_smt *s, const struct nv_claim *c, double timeout, struct nv_result *out)
 {
     size_t p;
 
-    if (s->tainted)
-        nv_fresh_solver(s);
-    nv_robust_formulas(s); /* built with the encoding: never under a claim's deadline */
     nv_result_init(out, c);
-    nv_claim_begin(s);
-    /* one limit for the claim: building its queries and every question of every part */
+    /* one limit for the claim: encoding each part, building its queries, every question */
     nv_set_deadline(s, timeout);
     for (p = 0; p < out->nparts; p++) {
         struct nv_part *part = &out->parts[p];
+        /* each part in a context of its own, with what can touch it: the memory of a run
+         * does not grow with its claims, and nothing of one claim weighs on the next */
+        if (nv_encode(s, c, part->kind) < 0) {
+            nv_unencode(s);
+            for (; p < out->nparts; p++) {
+                out->parts[p].verdict = NV_UNDECIDED;
+                out->parts[p].why = NV_SMT_LATE;
+            }
+            break;
+        }
+        nv_claim_begin(s);
         nv_smt_part(s, c, part, timeout);
         if (part->verdict == NV_REFUTED || part->verdict == NV_DEPENDS)
             nv_witness_pods(s->m, part->kind, &part->w);
+        nv_claim_end(s);
+        nv_unencode(s);
     }
-    nv_claim_end(s);
     nv_set_deadline(s, 0); /* nothing else (nv_smt_emit()) is bounded by it */
 }
 
@@ -2456,6 +2691,9 @@ int nv_smt_emit(struct nv_smt *s, const struct nv_claim *c, size_t part, FILE *f
     nv_result_init(&r, c);
     if (part >= r.nparts)
         return -1;
+    nv_set_deadline(s, 0);
+    if (nv_encode(s, c, r.parts[part].kind) < 0)
+        NV_BUG("the encoding was late without a deadline");
     nv_claim_begin(s);
     q = nv_query(s, c, r.parts[part].kind, NV_Q_SOME, (1u << s->ncombos) - 1);
     if (r.parts[part].kind == NV_PART_REACHES && !c->nports) {
@@ -2488,6 +2726,7 @@ int nv_smt_emit(struct nv_smt *s, const struct nv_claim *c, size_t part, FILE *f
     nv_buf_release(&name);
     nv_buf_release(&claim);
     nv_claim_end(s);
+    nv_unencode(s);
     return rc;
 }
 

@@ -27,6 +27,7 @@
  */
 #include <z3.h>
 
+#include "netverify/buf.h"
 #include "netverify/check.h"
 #include "netverify/checkrun.h"
 #include "netverify/claim.h"
@@ -1648,8 +1649,9 @@ static void big_free(struct big *b)
  */
 /*
  * The time limit covers building the encoding: with no time at all the
- * encoding is given up (NULL), and a claim's query is not even asked; with
- * time enough, the encoding is the one nv_smt_new() builds.
+ * engine is given up (NULL); a claim's parts, each encoded with its own scope
+ * under the claim's deadline, are not even asked when that encoding is late;
+ * with time enough, the verdicts are the other engine's.
  */
 static void test_timeout_encoding(void **state)
 {
@@ -1666,7 +1668,8 @@ static void test_timeout_encoding(void **state)
     nv_smt_check(smt, &b.cl.items[0], 1e-9, &r);
     for (p = 0; p < r.nparts; p++) {
         assert_int_equal(r.parts[p].verdict, NV_UNDECIDED);
-        assert_string_equal(r.parts[p].why, "timeout");
+        assert_string_equal(r.parts[p].why,
+                            "timeout: the policies were not encoded within --timeout");
     }
     /* the deadline of the claim before does not stay behind */
     nv_smt_check(smt, &b.cl.items[0], 600, &r);
@@ -2124,6 +2127,186 @@ static const char *z3_answer(const char *script)
  * combination, and every witness is a flow of the claim that explain.c finds
  * breaking it under the behaviours, addresses and placement it names.
  */
+/*
+ * Each part is encoded with what can touch it (smt.c, nv_scope()): the
+ * classes each end can be in and the NetworkPolicies selecting one of them.
+ * Every claim here turns on a rule a wrong scope would leave out (a source
+ * in a set by its namespace's labels only, a named port that resolves to
+ * another number on another pod, an admin Deny and Pass, an ipBlock source,
+ * the sources outside an 'only' set, a guardrail, an exposure, pods only a
+ * claim's name tells apart), so each must give the verdict written here, and
+ * the matrix engine's.
+ */
+static const char k_scope_cluster[] =
+    "kind: Namespace\n"
+    "metadata: {name: front, labels: {zone: dmz}}\n"
+    "---\n"
+    "kind: Namespace\n"
+    "metadata: {name: edge, labels: {zone: dmz}}\n"
+    "---\n"
+    "kind: Namespace\n"
+    "metadata: {name: back, labels: {zone: core}}\n"
+    "---\n"
+    "kind: Namespace\n"
+    "metadata: {name: ops, labels: {zone: ops}}\n"
+    "---\n"
+    "kind: Pod\n"
+    "metadata: {name: web, namespace: front, labels: {app: web}}\n"
+    "spec: {containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}\n"
+    "---\n"
+    "kind: Pod\n"
+    "metadata: {name: proxy, namespace: edge, labels: {app: proxy}}\n"
+    "spec: {containers: [{name: c}]}\n"
+    "---\n"
+    "kind: Pod\n"
+    "metadata: {name: db, namespace: back, labels: {app: db}}\n"
+    "spec: {containers: [{name: c, ports: [{name: sql, containerPort: 5432}]}]}\n"
+    "---\n"
+    "kind: Pod\n"
+    "metadata: {name: cache, namespace: back, labels: {app: cache}}\n"
+    "spec: {containers: [{name: c, ports: [{name: sql, containerPort: 6379}]}]}\n"
+    "---\n"
+    "kind: Pod\n"
+    "metadata: {name: tool, namespace: ops, labels: {app: tool}}\n"
+    "spec: {containers: [{name: c}]}\n"
+    "---\n"
+    "kind: Pod\n"
+    "metadata: {name: tool2, namespace: ops, labels: {app: tool}}\n"
+    "spec: {containers: [{name: c}]}\n"
+    "---\n"
+    "kind: NetworkPolicy\n"
+    "metadata: {name: db-in, namespace: back}\n"
+    "spec:\n"
+    "  podSelector: {matchLabels: {app: db}}\n"
+    "  policyTypes: [Ingress]\n"
+    "  ingress:\n"
+    "  - from: [{namespaceSelector: {matchLabels: {zone: dmz}}}]\n"
+    "    ports: [{port: sql}]\n"
+    "---\n"
+    "kind: NetworkPolicy\n"
+    "metadata: {name: cache-in, namespace: back}\n"
+    "spec:\n"
+    "  podSelector: {matchLabels: {app: cache}}\n"
+    "  policyTypes: [Ingress]\n"
+    "  ingress:\n"
+    "  - from: [{namespaceSelector: {matchLabels: {zone: ops}}}, {ipBlock: {cidr: 192.0.2.0/24}}]\n"
+    "    ports: [{port: sql}]\n"
+    "---\n"
+    "kind: NetworkPolicy\n"
+    "metadata: {name: own, namespace: edge}\n"
+    "spec:\n"
+    "  podSelector: {}\n"
+    "  policyTypes: [Ingress]\n"
+    "  ingress: [{from: [{podSelector: {}}]}]\n"
+    "---\n"
+    "kind: NetworkPolicy\n"
+    "metadata: {name: web-out, namespace: front}\n"
+    "spec:\n"
+    "  podSelector: {matchLabels: {app: web}}\n"
+    "  policyTypes: [Egress]\n"
+    "  egress:\n"
+    "  - to: [{namespaceSelector: {matchLabels: {zone: core}}}]\n"
+    "    ports: [{port: sql}]\n"
+    "---\n"
+    "kind: Service\n"
+    "metadata: {name: web, namespace: front}\n"
+    "spec: {selector: {app: web}, ports: [{port: 80, targetPort: http}]}\n"
+    "---\n"
+    "kind: Ingress\n"
+    "metadata: {name: web, namespace: front}\n"
+    "spec:\n"
+    "  rules:\n"
+    "  - http:\n"
+    "      paths:\n"
+    "      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}\n"
+    "---\n"
+    "apiVersion: policy.networking.k8s.io/v1alpha2\n"
+    "kind: ClusterNetworkPolicy\n"
+    "metadata: {name: core}\n"
+    "spec:\n"
+    "  tier: Admin\n"
+    "  priority: 10\n"
+    "  subject:\n"
+    "    namespaces: {matchLabels: {zone: core}}\n"
+    "  ingress:\n"
+    "  - name: dmz\n"
+    "    action: Pass\n"
+    "    from: [{namespaces: {matchLabels: {zone: dmz}}}]\n"
+    "  - name: ops-db\n"
+    "    action: Deny\n"
+    "    from: [{namespaces: {matchLabels: {zone: ops}}}]\n"
+    "    protocols: [{tcp: {destinationPort: {number: 5432}}}]\n";
+
+static const struct {
+    const char *claim;
+    enum nv_verdict verdict;
+} k_scope_claims[] = {
+    /* the source set by namespace labels only; the named port is 5432 on db */
+    {"namespaces zone=dmz cannot reach pods app=db on tcp/5432", NV_REFUTED},
+    {"pods app=web reaches pods app=db on tcp/5432", NV_HOLDS},
+    /* 'sql' is 6379 on cache, not db's 5432: web's egress admits the one, cache the other */
+    {"pods app=web reaches pods app=cache on tcp/5432", NV_REFUTED},
+    {"pods app=tool cannot reach pods app=cache on tcp/6379", NV_REFUTED},
+    {"pods app=tool reaches pods app=cache on tcp/5432", NV_REFUTED},
+    /* the admin Deny (tcp/5432) and Pass: ops never reaches db, edge does through db-in */
+    {"namespace ops cannot reach pods app=db", NV_HOLDS},
+    {"pods app=proxy reaches pods app=db on tcp/5432", NV_HOLDS},
+    {"pods app=proxy reaches pods app=cache on tcp/6379", NV_REFUTED},
+    /* ipBlock sources: cache admits 192.0.2.0/24, db does not */
+    {"cidr 192.0.2.0/24 reaches pods app=cache on tcp/6379", NV_HOLDS},
+    {"cidr 192.0.2.0/24 cannot reach pods app=db", NV_HOLDS},
+    {"cidr 0.0.0.0/0 cannot reach pods app=web", NV_REFUTED},
+    /* 'only': edge is outside the set, and reaches db */
+    {"only namespace front reaches pods app=db on tcp/5432", NV_REFUTED},
+    {"only namespaces zone=dmz reaches pods app=db on tcp/5432", NV_HOLDS},
+    {"pods app=web is isolated for egress", NV_HOLDS},
+    {"pods app=db is isolated", NV_REFUTED},
+    /* a guardrail: the admin Deny binds whatever NetworkPolicies say; db-in does not */
+    {"regardless of NetworkPolicies, namespace ops cannot reach pods app=db on tcp/5432", NV_HOLDS},
+    {"regardless of NetworkPolicies, namespace edge cannot reach pods app=db", NV_REFUTED},
+    /* two pods nothing but a claim's name tells apart: one indicator, and they are two */
+    {"ops/tool cannot reach pods app=cache on tcp/6379", NV_REFUTED},
+    {"ops/tool2 cannot reach pods app=cache on tcp/6379", NV_REFUTED},
+    {"pods app=tool cannot reach pods app=tool", NV_REFUTED},
+    {"pods app=tool cannot reach ops/tool", NV_REFUTED},
+    /* edge admits its own pods only, and has one: a pod's traffic to itself is no flow */
+    {"namespaces zone=dmz cannot reach namespace edge", NV_HOLDS},
+    /* exposure: web is, db is not */
+    {"exposed pods app=web", NV_HOLDS},
+    {"not exposed pods app=db", NV_HOLDS},
+    {"not exposed namespace front", NV_REFUTED},
+};
+
+static void test_scope(void **state)
+{
+    struct nv_buf claims;
+    struct hand h;
+    size_t i, p, n = sizeof(k_scope_claims) / sizeof(k_scope_claims[0]);
+
+    (void)state;
+    nv_buf_init(&claims, 0);
+    nv_buf_printf(&claims, "claims:\n");
+    for (i = 0; i < n; i++)
+        nv_buf_printf(&claims, "  - %s\n", k_scope_claims[i].claim);
+    hand_load(&h, k_scope_cluster, nv_buf_str(&claims));
+    assert_int_equal(h.cl.n, n);
+    for (i = 0; i < n; i++) {
+        const struct nv_claim *c = &h.cl.items[i];
+        struct nv_result rs_, rm;
+        nv_smt_check(h.smt, c, 60, &rs_);
+        nv_check_matrix(h.x, c, &rm);
+        if (nv_result_verdict(&rs_) != k_scope_claims[i].verdict)
+            fail_msg("'%s': smt %s, expected %s", c->text, verdict_name(nv_result_verdict(&rs_)),
+                     verdict_name(k_scope_claims[i].verdict));
+        for (p = 0; p < rs_.nparts; p++)
+            if (rs_.parts[p].verdict != rm.parts[p].verdict)
+                fail_msg("'%s' part %s: smt %s, matrix %s", c->text, part_name(rs_.parts[p].kind),
+                         verdict_name(rs_.parts[p].verdict), verdict_name(rm.parts[p].verdict));
+    }
+    hand_free(&h);
+    nv_buf_release(&claims);
+}
+
 static void test_behaviours(void **state)
 {
     unsigned long parts = 0, by_verdict[NV_NVERDICTS] = {0, 0, 0, 0};
@@ -2277,6 +2460,7 @@ int main(void)
         cmocka_unit_test(test_timeout),       cmocka_unit_test(test_timeout_encoding),
         cmocka_unit_test(test_after_timeout), cmocka_unit_test(test_reaches_any_deadline),
         cmocka_unit_test(test_emit),          cmocka_unit_test(test_behaviours),
+        cmocka_unit_test(test_scope),
     };
 
     /* NV_TEST_FILTER=test_emit runs one test (while working on it) */

@@ -2,13 +2,16 @@
  * smt.h - the SMT engine: the model as QF_BV constraints in Z3, claims
  * decided by asking for a counterexample. The only module that sees Z3.
  *
- * Each side of a flow is a symbolic endpoint: a pod flag, a class index, a
- * namespace, one small bit-vector per label key that some selector uses
- * (0 absent, 1 a value no selector names, 2.. the named values), the named
- * container ports rules use, a 32-bit address. Selectors, peers, ports and
- * isolation are compiled from the policies directly; classes only pin what
- * each pod has. The model is asserted once; each claim part is a push,
- * assert, check, pop on Z3's QF_BV solver.
+ * Each side of a flow is a symbolic endpoint: a pod flag, a class indicator, a
+ * namespace, one group of Booleans per label key that some selector uses
+ * (absent, a value no selector names, the named values), the named container
+ * ports rules use, an address. Selectors, peers, ports and isolation are
+ * compiled from the policies directly; class indicators only pin what each
+ * pod has. Each part of a claim is encoded on its own, in a Z3 context of its
+ * own, with what can touch it: the classes its source and destination can be
+ * in (classes no formula tells apart sharing an indicator) and the
+ * NetworkPolicies selecting one of them; its questions are push, assert,
+ * check, pop on Z3's QF_BV solver.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #ifndef NETVERIFY_SMT_H
@@ -23,18 +26,22 @@
 struct nv_smt;
 
 /*
- * Encode finished model m, with the vocabulary of every policy and of claims c
- * (may be NULL). Free with nv_smt_free(). Z3 errors end the process with exit 3.
+ * The engine over finished model m (claims c are encoded one part at a time by
+ * nv_smt_check(); may be NULL). Free with nv_smt_free(). Z3 errors end the
+ * process with exit 3.
  */
 struct nv_smt *nv_smt_new(const struct nv_model *m, const struct nv_claims *c);
 /*
- * The same within 'timeout' seconds (0: no limit): NULL when the encoding is
- * not built by then (what was built is freed). The encoding is part of the
- * check of the first claim, so --timeout bounds it too.
+ * The same within 'timeout' seconds (0: no limit): NULL when its tables are
+ * not built by then (what was built is freed). Each part's encoding is part
+ * of its claim's check, so --timeout bounds it too (NV_SMT_LATE).
  */
 struct nv_smt *nv_smt_new_within(const struct nv_model *m, const struct nv_claims *c,
                                  double timeout);
 void nv_smt_free(struct nv_smt *s);
+
+/* Why a part is undecided when its encoding was not built within the claim's time limit. */
+extern const char NV_SMT_LATE[];
 
 /*
  * Decide every part of claim c. The claim's query is built and all its parts
