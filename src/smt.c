@@ -159,8 +159,17 @@ struct nv_smt {
     /* who holds the terms built: 'base' the encoding's (for the whole run), 'claim'
      * one claim's (dropped when it is decided); 'pool' is the one in use */
     Z3_ast_vector base, claim, pool;
-    unsigned char *dom[2], *keep[2];
+    unsigned char *dom[2], *keep[2], *nsdom[2];
     uint32_t *rep;
+    /* the pod peers of the rules kept that can hold a pod at the other end (nv_live()):
+     * an open-addressed table of peers, 'live' saying which */
+    const struct nv_peer **seen;
+    unsigned char *live;
+    size_t nseen, seenalloc;
+    /* a claim naming ports: the (proto << 16 | port) intervals it can ask about (with
+     * its named ports as the destinations can declare them); ncports = 0: every port */
+    uint32_t *cports;
+    size_t ncports;
     struct nv_vocab pv, nv;
     struct nv_nport *nps;
     size_t nnps, npsalloc;
@@ -702,6 +711,9 @@ static Z3_ast nv_in_ipblock(struct nv_smt *s, const struct nv_sym *e, const stru
     return nv_and(s, &t);
 }
 
+static int nv_live(struct nv_smt *s, const struct nv_policy *pol, const struct nv_peer *p,
+                   int side);
+
 /* (hn ∧ a) ∨ (¬hn ∧ b) */
 static Z3_ast nv_by_hn(struct nv_smt *s, const struct nv_sym *e, Z3_ast a, Z3_ast b)
 {
@@ -740,6 +752,8 @@ static Z3_ast nv_peer(struct nv_smt *s, const struct nv_sym *e, const struct nv_
         nv_terms_add(&t, pod);
         return nv_or2(s, ext, nv_and(s, &t));
     }
+    if (!nv_live(s, pol, p, e == &s->d))
+        return nv_false(s);
     nv_terms_add(&t, e->podsel);
     if (p->ns_sel)
         nv_terms_add(&t, nv_sel(s, e, p->ns_sel, 1));
@@ -817,6 +831,70 @@ static Z3_ast nv_ports(struct nv_smt *s, const struct nv_sym *d, const struct nv
     }
     free(num);
     return nv_or(s, &any);
+}
+
+/* The numbers a destination of the part can give named port (name, proto), into *v (n of them). */
+static size_t nv_named_vals(const struct nv_smt *s, const char *name, enum nv_proto proto,
+                            uint32_t **v)
+{
+    const struct nv_model *m = s->m;
+    size_t c, j, n = 0, alloc = 0;
+
+    *v = NULL;
+    for (c = 0; c < m->nclasses; c++)
+        for (j = 0; s->dom[1][c] && j < m->classes[c].nports; j++)
+            if (m->classes[c].ports[j].name == name && m->classes[c].ports[j].proto == proto) {
+                NV_GROW(*v, alloc, n + 1);
+                (*v)[n++] = m->classes[c].ports[j].port;
+            }
+    return n;
+}
+
+/* Port entries ps[0..n) as (proto << 16 | port) intervals, appended to *iv (pairs). */
+static void nv_port_intervals(const struct nv_smt *s, const struct nv_portspec *ps, size_t n,
+                              uint32_t **iv, size_t *niv, size_t *alloc)
+{
+    size_t i, k;
+
+    for (i = 0; i < n; i++) {
+        uint32_t pr = (uint32_t)ps[i].proto << 16, *v;
+        size_t nv;
+        if (!ps[i].name) {
+            NV_GROW(*iv, *alloc, 2 * (*niv + 1));
+            (*iv)[2 * *niv] = pr | (ps[i].port ? ps[i].port : 0);
+            (*iv)[2 * *niv + 1] = pr | (ps[i].port ? ps[i].end : 65535);
+            (*niv)++;
+            continue;
+        }
+        nv = nv_named_vals(s, ps[i].name, ps[i].proto, &v);
+        for (k = 0; k < nv; k++) {
+            NV_GROW(*iv, *alloc, 2 * (*niv + 1));
+            (*iv)[2 * *niv] = (*iv)[2 * *niv + 1] = pr | v[k];
+            (*niv)++;
+        }
+        free(v);
+    }
+}
+
+/*
+ * Whether NetworkPolicy rule r can admit a port the claim asks about: every
+ * question of a claim naming ports is about those ports only (nv_query(),
+ * nv_smt_witness_robust()), so a rule admitting none of them decides nothing.
+ */
+static int nv_rule_meets(const struct nv_smt *s, const struct nv_rule *r)
+{
+    uint32_t *iv = NULL;
+    size_t niv = 0, alloc = 0, i, k;
+    int meet = 0;
+
+    if (!s->ncports || r->all_ports)
+        return 1;
+    nv_port_intervals(s, r->ports, r->nports, &iv, &niv, &alloc);
+    for (i = 0; i < niv && !meet; i++)
+        for (k = 0; k < s->ncports && !meet; k++)
+            meet = iv[2 * i] <= s->cports[2 * k + 1] && s->cports[2 * k] <= iv[2 * i + 1];
+    free(iv);
+    return meet;
 }
 
 /* Whether NetworkPolicy i may select endpoint e: it selects a class e can be in. */
@@ -912,6 +990,8 @@ static void nv_direction(struct nv_smt *s, enum nv_dir dir, const struct nv_sym 
             struct nv_terms peers = {NULL, 0, 0};
             Z3_ast peer, ports;
             int has_ip = 0;
+            if (!nv_rule_meets(s, rule))
+                continue;
             if (rule->all_peers) {
                 peer = nv_true(s);
             } else {
@@ -1477,19 +1557,94 @@ static void nv_scope(struct nv_smt *s, const struct nv_claim *c, enum nv_part_ki
                                                             : nv_in_scope(m, &c->a, i));
         s->dom[1][i] = (unsigned char)(kind != NV_PART_ISOLATED && nv_in_scope(m, &c->b, i));
     }
+    for (side = 0; side < 2; side++) {
+        s->nsdom[side] = nv_xcalloc(m->nns + 1, 1);
+        for (i = 0; i < m->nclasses; i++)
+            s->nsdom[side][m->classes[i].ns] |= s->dom[side][i];
+    }
     for (i = 0; i < m->npolicies; i++)
         for (side = 0; side < 2; side++)
             s->keep[side][i] = (unsigned char)nv_selects_some(s, m->policies[i], s->dom[side]);
 }
 
-/* The vocabulary of one rule's selectors and named ports (cluster tier: any protocol). */
-static void nv_vocab_rule(struct nv_smt *s, const struct nv_rule *rule, int tier)
+/* Whether pod peer p of NetworkPolicy pol holds a class end 'side' can be in. */
+static int nv_peer_holds_some(const struct nv_smt *s, const struct nv_policy *pol,
+                              const struct nv_peer *p, int side)
+{
+    const struct nv_model *m = s->m;
+    size_t n, k;
+
+    for (n = 0; n < m->nns; n++) {
+        if (!s->nsdom[side][n] ||
+            (p->ns_sel ? !nv_selector_matches_interned(p->ns_sel, &m->ns[n].labels)
+                       : n != pol->nsidx))
+            continue;
+        for (k = s->nsoff[n]; k < s->nsoff[n + 1]; k++) {
+            uint32_t c = s->nscls[k];
+            if (s->dom[side][c] &&
+                (!p->pod_sel || nv_selector_matches_interned(p->pod_sel, &m->classes[c].labels)))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Whether peer p of NetworkPolicy pol can hold the other end, end 'side': an
+ * ipBlock always; pods when they hold a class that end can be in (a class
+ * pins every label and the namespace, so a peer holding none of them holds no
+ * pod the end can be). Asked once per peer and part.
+ */
+static int nv_live(struct nv_smt *s, const struct nv_policy *pol, const struct nv_peer *p, int side)
+{
+    size_t at, size = s->seenalloc;
+
+    if (p->kind == NV_PEER_IPBLOCK)
+        return 1;
+    if (2 * (s->nseen + 1) > size) {
+        const struct nv_peer **old = s->seen;
+        unsigned char *oldlive = s->live;
+        size_t i, oldsize = size;
+        size = size ? 2 * size : 64;
+        s->seen = nv_xcalloc(size, sizeof(*s->seen));
+        s->live = nv_xcalloc(size, 1);
+        s->seenalloc = size;
+        for (i = 0; i < oldsize; i++) {
+            if (!old[i])
+                continue;
+            for (at = ((uintptr_t)old[i] >> 4) & (size - 1); s->seen[at];
+                 at = (at + 1) & (size - 1))
+                ;
+            s->seen[at] = old[i];
+            s->live[at] = oldlive[i];
+        }
+        free(old);
+        free(oldlive);
+    }
+    for (at = ((uintptr_t)p >> 4) & (size - 1); s->seen[at]; at = (at + 1) & (size - 1))
+        if (s->seen[at] == p)
+            return s->live[at];
+    s->seen[at] = p;
+    s->live[at] = (unsigned char)nv_peer_holds_some(s, pol, p, side);
+    s->nseen++;
+    return s->live[at];
+}
+
+/*
+ * The vocabulary of one rule of policy p: its selectors of pods that end
+ * 'other' can be, and named ports; other < 0 for a cluster-tier rule (every
+ * peer; a named port of any protocol).
+ */
+static void nv_vocab_rule(struct nv_smt *s, const struct nv_policy *p, const struct nv_rule *rule,
+                          int other)
 {
     size_t k;
-    int q;
+    int q, tier = other < 0;
 
     for (k = 0; k < rule->npeers; k++) {
         const struct nv_peer *pe = &rule->peers[k];
+        if (!tier && !nv_live(s, p, pe, other))
+            continue;
         nv_vocab_add(&s->pv, pe->pod_sel);
         nv_vocab_add(&s->nv, pe->ns_sel);
         if (tier)
@@ -1582,15 +1737,31 @@ static int nv_encode(struct nv_smt *s, const struct nv_claim *c, enum nv_part_ki
     int dir;
 
     nv_scope(s, c, kind);
+    if (c->nports && !c->dst_ports) {
+        size_t alloc = 0;
+        nv_port_intervals(s, c->ports, c->nports, &s->cports, &s->ncports, &alloc);
+        if (!s->ncports) {
+            /* no destination of the part has the ports it names: no rule admits them */
+            NV_GROW(s->cports, alloc, 2);
+            s->cports[0] = s->cports[1] = UINT32_MAX;
+            s->ncports = 1;
+        }
+    }
     /* vocabulary of every selector and named port that can matter */
     for (i = 0; i < m->npolicies && !nv_late(s); i++) {
         const struct nv_policy *p = m->policies[i];
+        int side;
         if (!s->keep[0][i] && !s->keep[1][i])
             continue;
         nv_vocab_add(&s->pv, p->subject);
-        for (dir = 0; dir < 2; dir++)
-            for (r = 0; r < p->nrules[dir] && !nv_late(s); r++)
-                nv_vocab_rule(s, &p->rules[dir][r], 0);
+        /* the source's egress rules hold the destination, the destination's ingress rules
+         * the source: nothing else of a NetworkPolicy decides a flow of the part */
+        for (side = 0; side < 2; side++) {
+            dir = side ? NV_INGRESS : NV_EGRESS;
+            for (r = 0; s->keep[side][i] && r < p->nrules[dir] && !nv_late(s); r++)
+                if (nv_rule_meets(s, &p->rules[dir][r]))
+                    nv_vocab_rule(s, p, &p->rules[dir][r], !side);
+        }
     }
     for (i = 0; i < m->ntiered && !nv_late(s); i++) {
         const struct nv_policy *p = m->tiered[i];
@@ -1598,7 +1769,7 @@ static int nv_encode(struct nv_smt *s, const struct nv_claim *c, enum nv_part_ki
         nv_vocab_add(&s->nv, p->subject_ns);
         for (dir = 0; dir < 2; dir++)
             for (r = 0; r < p->nrules[dir]; r++)
-                nv_vocab_rule(s, &p->rules[dir][r], 1);
+                nv_vocab_rule(s, p, &p->rules[dir][r], -1);
     }
     nv_vocab_claim(s, c);
     for (i = 0; i < s->pv.n; i++)
@@ -1679,26 +1850,25 @@ static int nv_encode(struct nv_smt *s, const struct nv_claim *c, enum nv_part_ki
     nv_domain_axioms(s, &s->d);
     nv_distinct_axioms(s);
 
+    if (kind == NV_PART_ISOLATED) {
+        /* isolation of src: what 'is isolated' asks, and all it asks */
+        s->iso_out_f = nv_isolated(s, NV_EGRESS, &s->s);
+        s->iso_in_f = nv_isolated(s, NV_INGRESS, &s->s);
+        s->iso_in_s = nv_name(s, "src_isolated_ingress", s->iso_in_f);
+        s->iso_out_s = nv_name(s, "src_isolated_egress", s->iso_out_f);
+        return nv_late_now(s) ? -1 : 0;
+    }
     /* allowed = egress of src toward dst and ingress of dst from src */
-    s->allowed = nv_allowed(s, NV_AM_SIGMA);
-    /* isolation of src, for 'is isolated' claims */
-    s->iso_out_s = nv_isolated(s, NV_EGRESS, &s->s);
-    s->iso_in_s = nv_isolated(s, NV_INGRESS, &s->s);
+    s->allowed_f = nv_allowed(s, NV_AM_SIGMA);
     {
         struct nv_terms t = {NULL, 0, 0};
         nv_terms_add(&t, nv_k(s, Z3_mk_bvule(s->ctx, s->proto, nv_num(s, 2, 2))));
         nv_terms_add(&t, nv_k(s, Z3_mk_not(s->ctx, nv_eqn(s, s->port, 0, 16))));
         nv_terms_add(&t, nv_or2(s, s->s.pod, s->d.pod));
-        s->domain = nv_and(s, &t);
+        s->domain_f = nv_and(s, &t);
     }
-    s->allowed_f = s->allowed;
-    s->domain_f = s->domain;
-    s->allowed = nv_name(s, "allowed", s->allowed);
-    s->domain = nv_name(s, "flow_domain", s->domain);
-    s->iso_in_f = s->iso_in_s;
-    s->iso_out_f = s->iso_out_s;
-    s->iso_in_s = nv_name(s, "src_isolated_ingress", s->iso_in_s);
-    s->iso_out_s = nv_name(s, "src_isolated_egress", s->iso_out_s);
+    s->allowed = nv_name(s, "allowed", s->allowed_f);
+    s->domain = nv_name(s, "flow_domain", s->domain_f);
     /* what is allowed under every address and placement (nv_robust_formulas()) is built
      * when a question first needs it */
     return nv_late_now(s) ? -1 : 0;
@@ -1750,7 +1920,11 @@ static void nv_unencode(struct nv_smt *s)
     for (i = 0; i < 2; i++) {
         free(s->dom[i]);
         free(s->keep[i]);
+        free(s->nsdom[i]);
     }
+    free(s->seen);
+    free(s->live);
+    free(s->cports);
     memset(&s->ctx, 0, sizeof(*s) - offsetof(struct nv_smt, ctx));
 }
 
@@ -2477,7 +2651,7 @@ static void nv_ask(struct nv_smt *s, const struct nv_claim *c, struct nv_part *p
             first = &s->combos[i];
     if (s->tainted)
         nv_fresh_solver(s);
-    if (mode == NV_Q_EVERY)
+    if (mode == NV_Q_EVERY && part->kind != NV_PART_ISOLATED)
         nv_robust_formulas(s);
     Z3_solver_push(s->ctx, s->solver);
     Z3_solver_assert(s->ctx, s->solver, nv_query(s, c, part->kind, mode, mask));

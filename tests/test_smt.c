@@ -2191,6 +2191,26 @@ static const char k_scope_cluster[] =
     "  ingress:\n"
     "  - from: [{namespaceSelector: {matchLabels: {zone: ops}}}, {ipBlock: {cidr: 192.0.2.0/24}}]\n"
     "    ports: [{port: sql}]\n"
+    "  - from: [{namespaceSelector: {matchLabels: {zone: dmz}}}]\n"
+    "    ports: [{port: 7000, endPort: 7100}]\n"
+    "---\n"
+    "kind: Namespace\n"
+    "metadata: {name: lab}\n"
+    "---\n"
+    "kind: Pod\n"
+    "metadata: {name: la, namespace: lab, labels: {app: la}}\n"
+    "spec: {containers: [{name: c}]}\n"
+    "---\n"
+    "kind: Pod\n"
+    "metadata: {name: lb, namespace: lab, labels: {app: lb}}\n"
+    "spec: {containers: [{name: c}]}\n"
+    "---\n"
+    "kind: NetworkPolicy\n"
+    "metadata: {name: own, namespace: lab}\n"
+    "spec:\n"
+    "  podSelector: {}\n"
+    "  policyTypes: [Ingress]\n"
+    "  ingress: [{from: [{podSelector: {}}]}]\n"
     "---\n"
     "kind: NetworkPolicy\n"
     "metadata: {name: own, namespace: edge}\n"
@@ -2252,6 +2272,9 @@ static const struct {
     {"namespace ops cannot reach pods app=db", NV_HOLDS},
     {"pods app=proxy reaches pods app=db on tcp/5432", NV_HOLDS},
     {"pods app=proxy reaches pods app=cache on tcp/6379", NV_REFUTED},
+    /* a claim's port inside a rule's range */
+    {"pods app=proxy cannot reach pods app=cache on tcp/7050", NV_REFUTED},
+    {"pods app=proxy reaches pods app=cache on tcp/7000-7100", NV_HOLDS},
     /* ipBlock sources: cache admits 192.0.2.0/24, db does not */
     {"cidr 192.0.2.0/24 reaches pods app=cache on tcp/6379", NV_HOLDS},
     {"cidr 192.0.2.0/24 cannot reach pods app=db", NV_HOLDS},
@@ -2269,7 +2292,10 @@ static const struct {
     {"ops/tool2 cannot reach pods app=cache on tcp/6379", NV_REFUTED},
     {"pods app=tool cannot reach pods app=tool", NV_REFUTED},
     {"pods app=tool cannot reach ops/tool", NV_REFUTED},
-    /* edge admits its own pods only, and has one: a pod's traffic to itself is no flow */
+    /* a peer of the policy's own namespace; edge admits its own pods only, and has one:
+     * a pod's traffic to itself is no flow */
+    {"pods app=la cannot reach pods app=lb", NV_REFUTED},
+    {"namespace ops cannot reach pods app=lb", NV_HOLDS},
     {"namespaces zone=dmz cannot reach namespace edge", NV_HOLDS},
     /* exposure: web is, db is not */
     {"exposed pods app=web", NV_HOLDS},
