@@ -280,7 +280,7 @@ void nv_cli_release(struct nv_cli *cli)
     nv_load_stats_release(&cli->stats);
 }
 
-void nv_cli_strict_lint(struct nv_model *m, const struct nv_load_opts *o)
+void nv_cli_strict_lint(const struct nv_model *m, const struct nv_load_opts *o)
 {
     if (m && o->strict && o->stats)
         o->stats->lint += nv_lint_count(m);

@@ -198,7 +198,7 @@ static void nv_lint_dedupe(struct nv_lint *l)
     l->n = out;
 }
 
-void nv_lint_run(struct nv_lint *l, struct nv_model *m, unsigned mask)
+void nv_lint_run(struct nv_lint *l, const struct nv_model *m, unsigned mask)
 {
     nv_lint_selectors(l, m, mask);
     nv_lint_coverage(l, m, mask);
@@ -215,7 +215,7 @@ unsigned nv_lint_count_mask(void)
            ~(NV_LINT_BIT(NV_LINT_NOT_ISOLATED) | NV_LINT_BIT(NV_LINT_NO_DEFAULT_DENY));
 }
 
-size_t nv_lint_count(struct nv_model *m)
+size_t nv_lint_count(const struct nv_model *m)
 {
     struct nv_lint l;
     size_t n;

@@ -90,6 +90,7 @@ struct nv_bits_pcommon {
 
 struct nv_mx {
     const struct nv_model *m;
+    const struct nv_matrix_mask *mask; /* NULL: none */
     struct nv_combo combo;
     int node; /* hostNetwork pods are their node: no selector holds them, nothing isolates them */
     int ipb;  /* ipBlocks match the addresses of pods and nodes */
@@ -531,7 +532,10 @@ static void nv_index_policy(struct nv_mx *x, const struct nv_policy *pol)
     const struct nv_model *m = x->m;
     struct nv_u32s sel = {NULL, 0, 0};
     size_t j, r, k;
-    int dir;
+    int dir, types = pol->types;
+
+    if (x->mask && x->mask->types)
+        types &= x->mask->types[pol->id];
 
     for (j = x->ns_first[pol->nsidx]; j < x->ns_first[pol->nsidx] + x->ns_n[pol->nsidx]; j++)
         if (nv_selector_matches_interned(pol->subject, &m->classes[j].labels) &&
@@ -540,9 +544,9 @@ static void nv_index_policy(struct nv_mx *x, const struct nv_policy *pol)
     x->sel[pol->id].v = sel.v;
     x->sel[pol->id].n = sel.n;
     for (j = 0; j < sel.n; j++)
-        x->iso[sel.v[j]] |= (unsigned char)(pol->types & (NV_TYPE_INGRESS | NV_TYPE_EGRESS));
+        x->iso[sel.v[j]] |= (unsigned char)(types & (NV_TYPE_INGRESS | NV_TYPE_EGRESS));
     for (dir = 0; dir < 2; dir++) {
-        int active = pol->types & (dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS);
+        int active = types & (dir == NV_INGRESS ? NV_TYPE_INGRESS : NV_TYPE_EGRESS);
         for (r = 0; r < pol->nrules[dir]; r++) {
             const struct nv_rule *rule = &pol->rules[dir][r];
             struct nv_ruleinfo *ri;
@@ -558,8 +562,8 @@ static void nv_index_policy(struct nv_mx *x, const struct nv_policy *pol)
                     x->members[p->id].n = x->psets[id_ps].nmembers;
                 }
             }
-            if (!active)
-                continue; /* rules of a direction the policy does not govern */
+            if (!active || (x->mask && x->mask->rule_off && x->mask->rule_off[rule->id]))
+                continue; /* rules of a direction the policy does not govern, or masked */
             ri = &x->rules[x->nrules++];
             ri->r = rule;
             x->rule_at[rule->id] = id;
@@ -602,13 +606,14 @@ static void nv_index_policy(struct nv_mx *x, const struct nv_policy *pol)
     }
 }
 
-static struct nv_mx *nv_mx_new(const struct nv_model *m, const struct nv_combo *combo,
-                               const struct nv_mx *twin)
+static struct nv_mx *nv_mx_new(const struct nv_model *m, const struct nv_matrix_mask *mask,
+                               const struct nv_combo *combo, const struct nv_mx *twin)
 {
     struct nv_mx *x = nv_xcalloc(1, sizeof(*x));
     size_t i, nrules = 0;
 
     x->m = m;
+    x->mask = mask;
     x->combo = *combo;
     x->node = combo->v[NV_B_HOSTNET] == NV_HOSTNET_NODE;
     x->twin = twin && twin->node == x->node ? twin : NULL;
@@ -2466,6 +2471,7 @@ static int nv_mx_reached_from_outside(struct nv_mx *x, uint32_t d)
 
 struct nv_matrix {
     const struct nv_model *m;
+    struct nv_matrix_mask mask; /* its arrays are the caller's */
     size_t n;
     struct nv_combo combos[NV_MAX_COMBOS];
     struct nv_mx *e[NV_MAX_COMBOS];
@@ -2480,17 +2486,26 @@ struct nv_matrix {
 
 struct nv_matrix *nv_matrix_new(const struct nv_model *m)
 {
+    return nv_matrix_new_masked(m, NULL);
+}
+
+struct nv_matrix *nv_matrix_new_masked(const struct nv_model *m, const struct nv_matrix_mask *mask)
+{
     struct nv_matrix *x = nv_xcalloc(1, sizeof(*x));
     size_t i;
 
     x->m = m;
+    if (mask) {
+        x->mask = *mask;
+        mask = &x->mask;
+    }
     x->n = nv_model_combos(m, x->combos);
     for (i = 0; i < x->n; i++) {
         size_t j;
         for (j = 0; j < i && x->e[j]->node != (x->combos[i].v[NV_B_HOSTNET] == NV_HOSTNET_NODE);
              j++)
             ;
-        x->e[i] = nv_mx_new(m, &x->combos[i], j < i ? x->e[j] : NULL);
+        x->e[i] = nv_mx_new(m, mask, &x->combos[i], j < i ? x->e[j] : NULL);
     }
     for (i = 0; i < x->n; i++) {
         struct nv_combo c = x->combos[i];
@@ -2710,6 +2725,23 @@ int nv_matrix_combo_may_block(struct nv_matrix *x, size_t i, uint32_t s, uint32_
 void nv_matrix_combo_from_atoms(struct nv_matrix *x, size_t i, uint32_t cls, uint32_t *from_atoms)
 {
     nv_mx_class_from_atoms(x->e[i], cls, from_atoms, NULL);
+}
+
+void nv_matrix_combo_to_pod_atoms(struct nv_matrix *x, size_t i, uint32_t s, uint32_t d,
+                                  uint32_t *acc)
+{
+    struct nv_mx *e = x->e[i];
+    size_t a;
+
+    if (!nv_mx_isolated(e, s, NV_EGRESS)) {
+        for (a = 0; a < e->natoms; a++)
+            acc[a] = NV_PORTS_ALL;
+        return;
+    }
+    nv_egress_row(e, s);
+    nv_egress_atoms(e, s, d, acc);
+    for (a = 0; a < e->natoms; a++)
+        acc[a] = nv_ports_union(x->m->ports, acc[a], e->egr[d]);
 }
 
 int nv_matrix_combo_isolated(const struct nv_matrix *x, size_t i, uint32_t cls, int dir)

@@ -48,12 +48,35 @@ static int o_subject(const struct nv_model *m, const struct nv_policy *pol, int 
            !strcmp(m->ns[s->ns].name, pol->ns) && o_selects(pol->subject, &s->labels);
 }
 
-/* Brute force: is rule r covered by the other rules of its direction? */
+/*
+ * The same where ipBlocks match the pods' addresses: peer x at pod-network atom
+ * xa (SIZE_MAX: x is not a pod but the external address a) is admitted by its
+ * labels or by its address.
+ */
+static int o_admits_at(const struct nv_model *m, const struct nv_rule *r, const struct nv_pod *s,
+                       const struct nv_pod *x, size_t xa, const struct nv_ip *a, int proto,
+                       unsigned port)
+{
+    struct nv_ip at;
+
+    if (!x || xa == SIZE_MAX)
+        return o_admits(m, r, s, x, a, proto, port);
+    at = nv_atoms_range(&m->atoms, xa).first;
+    if (o_admits(m, r, s, x, a, proto, port))
+        return 1;
+    /* by its address: an ipBlock peer; the port resolves on the destination pod all the same */
+    return o_peer_addr(r, &at) && o_port(r, r->dir == NV_INGRESS ? s : x, proto, port);
+}
+
+/*
+ * Brute force: is rule r covered by the other rules of its direction? With
+ * 'ipb', every pod is tried at every atom of the pod network, its address.
+ */
 static int o_redundant(const struct nv_model *m, const struct nv_rule *r, const unsigned *ports,
-                       size_t nports)
+                       size_t nports, int ipb)
 {
     int d = r->dir, proto;
-    size_t si, xi, pi, a, i, k;
+    size_t si, xi, pi, a, i, k, xa;
 
     for (si = 0; si < m->npods; si++) {
         const struct nv_pod *s = &m->pods[si];
@@ -67,23 +90,29 @@ static int o_redundant(const struct nv_model *m, const struct nv_rule *r, const 
             a = xi - m->npods - 1;
             if (!x)
                 addr = nv_atoms_range(&m->atoms, a).first;
-            for (proto = 0; proto < 3; proto++)
-                for (pi = 0; pi < nports; pi++) {
-                    int other = 0;
-                    if (!o_admits(m, r, s, x, &addr, proto, ports[pi]))
-                        continue;
-                    for (i = 0; i < m->npolicies && !other; i++) {
-                        const struct nv_policy *p = m->policies[i];
-                        if (!o_subject(m, p, d, s))
+            for (xa = 0; xa <= m->atoms.n; xa++) {
+                size_t at = xa < m->atoms.n ? xa : SIZE_MAX;
+                if (at == SIZE_MAX ? ipb && x : !x || !ipb || !(m->atomdom[at] & NV_DOM_POD))
+                    continue;
+                for (proto = 0; proto < 3; proto++)
+                    for (pi = 0; pi < nports; pi++) {
+                        int other = 0;
+                        if (!o_admits_at(m, r, s, x, at, &addr, proto, ports[pi]))
                             continue;
-                        for (k = 0; k < p->nrules[d] && !other; k++)
-                            if (&p->rules[d][k] != r &&
-                                o_admits(m, &p->rules[d][k], s, x, &addr, proto, ports[pi]))
-                                other = 1;
+                        for (i = 0; i < m->npolicies && !other; i++) {
+                            const struct nv_policy *p = m->policies[i];
+                            if (!o_subject(m, p, d, s))
+                                continue;
+                            for (k = 0; k < p->nrules[d] && !other; k++)
+                                if (&p->rules[d][k] != r &&
+                                    o_admits_at(m, &p->rules[d][k], s, x, at, &addr, proto,
+                                                ports[pi]))
+                                    other = 1;
+                        }
+                        if (!other)
+                            return 0;
                     }
-                    if (!other)
-                        return 0;
-                }
+            }
         }
     }
     return 1;
@@ -116,13 +145,15 @@ static size_t o_ports(const struct nv_model *m, unsigned *out, size_t max)
     return n;
 }
 
-static void test_redundant_rule_brute_force(void **state)
+/* lint against brute force on 60 random clusters, ipBlocks matching pods or not (ipb). */
+static void nv_redundant_brute_force(int ipb)
 {
     static const struct gsize sz = {1, 3, 3, 6, 2, 6, 0, 0};
     unsigned seed, agree = 0, flagged = 0, rules = 0;
     unsigned ports[4096];
+    struct nv_profile prof = *nv_test_profile();
 
-    (void)state;
+    prof.pin[NV_B_IPBLOCK_PODS] = ipb ? NV_IPBLOCK_MATCHES_PODS : NV_IPBLOCK_IGNORES_PODS;
     snprintf(g_path, sizeof(g_path), "/tmp/nv-test-lint-%d.yaml", (int)getpid());
     for (seed = 1; seed <= 60; seed++) {
         struct gen g;
@@ -133,7 +164,7 @@ static void test_redundant_rule_brute_force(void **state)
         int dir;
         gen_cluster(&g, g_path, seed, &sz);
         nv_diags_init(&d);
-        m = gen_load(g_path, nv_test_profile(), 1, &d);
+        m = gen_load(g_path, &prof, 1, &d);
         nv_diags_release(&d);
         if (!m)
             continue;
@@ -147,7 +178,7 @@ static void test_redundant_rule_brute_force(void **state)
                     continue;
                 for (k = 0; k < p->nrules[dir]; k++) {
                     const struct nv_rule *r = &p->rules[dir][k];
-                    int said = 0, truth = o_redundant(m, r, ports, np);
+                    int said = 0, truth = o_redundant(m, r, ports, np, ipb);
                     for (f = 0; f < l.n; f++)
                         if (l.items[f].loc.line == r->loc.line && l.items[f].loc.col == r->loc.col)
                             said = 1;
@@ -164,8 +195,9 @@ static void test_redundant_rule_brute_force(void **state)
         nv_model_free(m);
     }
     unlink(g_path);
-    printf("lint: redundant-rule agrees with brute force on %u rules (%u redundant)\n", agree,
-           flagged);
+    printf("lint: redundant-rule agrees with brute force on %u rules (%u redundant), ipBlocks "
+           "%s pods\n",
+           agree, flagged, ipb ? "matching" : "ignoring");
     assert_true(rules > 50);
     assert_true(flagged > 0);
 }
@@ -259,11 +291,25 @@ static void test_unmodelled_selectors(void **state)
 #undef CAL
 }
 
+static void test_redundant_rule_brute_force(void **state)
+{
+    (void)state;
+    nv_redundant_brute_force(0);
+}
+
+/* Where ipBlocks match pods, what a pod is admitted on depends on its address. */
+static void test_redundant_rule_ipblock_pods(void **state)
+{
+    (void)state;
+    nv_redundant_brute_force(1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_redundant_rule_brute_force),
         cmocka_unit_test(test_unmodelled_selectors),
+        cmocka_unit_test(test_redundant_rule_ipblock_pods),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

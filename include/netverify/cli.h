@@ -93,7 +93,7 @@ int nv_cli_strict(struct nv_cli *cli, int rc);
  * --strict (o->strict): add the warnings of lint's cheap checks on the
  * finished model m to o->stats (nothing without --strict, or for m NULL).
  */
-void nv_cli_strict_lint(struct nv_model *m, const struct nv_load_opts *o);
+void nv_cli_strict_lint(const struct nv_model *m, const struct nv_load_opts *o);
 
 /*
  * check, list, diff and graph: lint's one-line count on stderr for m. Under

@@ -77,7 +77,7 @@ void nv_lint_release(struct nv_lint *l);
  * the caller), findings sorted by file, line, column, check and text. The
  * model is changed while the redundancy checks run and restored after.
  */
-void nv_lint_run(struct nv_lint *l, struct nv_model *m, unsigned mask);
+void nv_lint_run(struct nv_lint *l, const struct nv_model *m, unsigned mask);
 
 /*
  * The checks the one-line count runs: the cheap ones that find mistakes, not
@@ -87,7 +87,7 @@ void nv_lint_run(struct nv_lint *l, struct nv_model *m, unsigned mask);
  */
 unsigned nv_lint_count_mask(void);
 /* How many findings the checks of nv_lint_count_mask() make on m (--strict, the one-line count). */
-size_t nv_lint_count(struct nv_model *m);
+size_t nv_lint_count(const struct nv_model *m);
 
 /*
  * The one line the other commands print on stderr when the cheap checks found
@@ -112,6 +112,6 @@ void nv_lint_mark_assumed(struct nv_lint *l);
 /* The check modules: each adds the findings of the checks of mask it owns. */
 void nv_lint_selectors(struct nv_lint *l, const struct nv_model *m, unsigned mask);
 void nv_lint_coverage(struct nv_lint *l, const struct nv_model *m, unsigned mask);
-void nv_lint_redundancy(struct nv_lint *l, struct nv_model *m, unsigned mask);
+void nv_lint_redundancy(struct nv_lint *l, const struct nv_model *m, unsigned mask);
 
 #endif

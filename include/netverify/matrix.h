@@ -22,6 +22,19 @@ struct nv_matrix;
  * must outlive the engine. Free with nv_matrix_free().
  */
 struct nv_matrix *nv_matrix_new(const struct nv_model *m);
+/*
+ * What-if questions about the NetworkPolicy tier without changing the model
+ * (lint's redundancy checks): the engine decides as if every rule whose id is
+ * marked in rule_off (model.nrule_ids entries) admitted nothing, and every
+ * NetworkPolicy isolated only the directions of types[its id] (NV_TYPE_*
+ * bits, ANDed with its own; its rules of the other directions then count for
+ * nothing). Either array may be NULL; both must outlive the engine.
+ */
+struct nv_matrix_mask {
+    const unsigned char *rule_off;
+    const unsigned char *types;
+};
+struct nv_matrix *nv_matrix_new_masked(const struct nv_model *m, const struct nv_matrix_mask *mask);
 void nv_matrix_free(struct nv_matrix *x);
 /* The model the engine works on. */
 const struct nv_model *nv_matrix_model(const struct nv_matrix *x);
@@ -103,6 +116,15 @@ void nv_matrix_combo_row(struct nv_matrix *x, size_t i, uint32_t cls, uint32_t *
 int nv_matrix_combo_may_block(struct nv_matrix *x, size_t i, uint32_t s, uint32_t d);
 void nv_matrix_combo_from_atoms(struct nv_matrix *x, size_t i, uint32_t cls, uint32_t *from_atoms);
 int nv_matrix_combo_isolated(const struct nv_matrix *x, size_t i, uint32_t cls, int dir);
+/*
+ * Combination i: acc[a] is what the egress of class s admits toward a pod of
+ * class d at address atom a, by the pod's labels or by its address, named
+ * ports resolved on d; NetworkPolicies only. Rows toward atoms resolve named
+ * ports to nothing: where ipBlocks match pods, this is what they leave out
+ * (lint's redundancy checks).
+ */
+void nv_matrix_combo_to_pod_atoms(struct nv_matrix *x, size_t i, uint32_t s, uint32_t d,
+                                  uint32_t *acc);
 
 /*
  * Word-parallel rows, for summaries: whether they can be used (every
