@@ -17,6 +17,8 @@
 #include "netverify/load.h"
 #include "netverify/yaml.h"
 
+#include "profile_int.h"
+
 const struct nv_behaviour_def nv_behaviours[NV_NBEHAVIOURS] = {
     {"ipBlockMatchesPods",
      "ipblock-matches-pods",

@@ -21,6 +21,8 @@
 
 #include "netverify/policy.h"
 
+#include "../src/profile_int.h"
+
 static uint64_t rs;
 
 static inline uint32_t rnd(void)

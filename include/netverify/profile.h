@@ -46,14 +46,6 @@ struct nv_behaviour_def {
 };
 extern const struct nv_behaviour_def nv_behaviours[NV_NBEHAVIOURS];
 
-/* A named profile (--cni NAME, 'cni: NAME'): the values it pins. */
-struct nv_cni_def {
-    const char *name;
-    unsigned char pin[NV_NBEHAVIOURS];
-};
-extern const struct nv_cni_def nv_cnis[];
-extern const size_t nv_ncnis;
-
 /* The most combinations of behaviours (every behaviour has two values). */
 #define NV_MAX_COMBOS (1u << NV_NBEHAVIOURS)
 
@@ -99,9 +91,6 @@ struct nv_profile {
 void nv_profile_init(struct nv_profile *p);
 /* Free the CIDR arrays (a profile copied into a model's arena has none to free). */
 void nv_profile_release(struct nv_profile *p);
-
-/* The named profile 'name', or NULL. */
-const struct nv_cni_def *nv_cni_find(const char *name);
 
 /* The most --pod-cidr (and --service-cidr) options one command takes. */
 #define NV_PROFILE_MAX_CIDRS 64
