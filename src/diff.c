@@ -20,6 +20,7 @@
 #include "netverify/buf.h"
 #include "netverify/checkrun.h"
 #include "netverify/explain.h"
+#include "netverify/expose.h"
 #include "netverify/matrix.h"
 #include "netverify/model.h"
 #include "netverify/report.h"
@@ -79,6 +80,16 @@ static struct nv_end nv_diff_end(const struct nv_model *m, const struct nv_flow_
     return end;
 }
 
+/* The ingress controller as an end for nv_explain(). */
+static struct nv_end nv_diff_ctrl_end(const struct nv_model *m)
+{
+    struct nv_end end;
+
+    memset(&end, 0, sizeof(end));
+    end.cls = m->ctrl_cls;
+    return end;
+}
+
 struct nv_loc nv_diff_loc(struct nv_diff *D, enum nv_row_change k, const struct nv_flow_end *s,
                           const struct nv_flow_end *d)
 {
@@ -89,12 +100,24 @@ struct nv_loc nv_diff_loc(struct nv_diff *D, enum nv_row_change k, const struct 
     struct nv_end se, de;
     int side;
 
-    if ((s->wl >= 0 && sw < 0) || (d->wl >= 0 && dw < 0)) {
+    if ((size_t)s->wl == D->nw) {
+        /* the ingress controller: the rule admitting it, else the route exposing the port */
+        const struct nv_model *mo = D->old.m;
+        size_t from = 0, ofrom = 0;
+        const struct nv_backend *b;
+        if (m->ctrl < 0 ||
+            (k == NV_ROW_REMOVED && (dw < 0 || !nv_expose_next(m, (size_t)dw, 0, &from)))) {
+            /* nothing routes there any more: the route of OLD that did */
+            b = D->w[d->wl].o >= 0 ? nv_expose_next(mo, (size_t)D->w[d->wl].o, 0, &ofrom) : NULL;
+            return b ? b->loc : mo->workloads[mo->ctrl].loc;
+        }
+        sw = m->ctrl;
+    } else if ((s->wl >= 0 && sw < 0) || (d->wl >= 0 && dw < 0)) {
         /* an end is gone from NEW: point at its manifest in OLD */
         long w = d->wl >= 0 && dw < 0 ? D->w[d->wl].o : D->w[s->wl].o;
         return D->old.m->workloads[w].loc;
     }
-    se = nv_diff_end(m, s, sw);
+    se = (size_t)s->wl == D->nw ? nv_diff_ctrl_end(m) : nv_diff_end(m, s, sw);
     de = nv_diff_end(m, d, dw);
     nv_explain(m, &se, &de, NULL, 0, &why);
     for (side = 0; side < 2 && !loc.file; side++) {
@@ -107,6 +130,12 @@ struct nv_loc nv_diff_loc(struct nv_diff *D, enum nv_row_change k, const struct 
             loc = sd->policies[0]->loc;
     }
     nv_flow_why_release(&why);
+    if (!loc.file && sw == m->ctrl && dw >= 0) {
+        size_t from = 0;
+        const struct nv_backend *b = nv_expose_next(m, (size_t)dw, 0, &from);
+        if (b)
+            loc = b->loc;
+    }
     if (!loc.file)
         loc = m->workloads[dw >= 0 ? dw : sw >= 0 ? sw : 0].loc;
     return loc;
@@ -420,6 +449,51 @@ static void nv_dwalk_workloads(struct nv_dwalk *W)
     }
 }
 
+/* What side s allows the ingress controller toward its workload wl on the ports routed there. */
+static uint32_t nv_dwalk_ctrl_ports(const struct nv_diff_side *s, const uint32_t *row, long wl)
+{
+    struct nv_model *m = s->m;
+    uint32_t u, e;
+
+    if (m->ctrl < 0 || wl < 0)
+        return NV_PORTS_NONE;
+    u = m->workloads[wl].unit;
+    if ((e = nv_expose_unit_ports(m, u)) == NV_PORTS_NONE)
+        return NV_PORTS_NONE;
+    return nv_ports_inter(m->ports, row[u], e);
+}
+
+/*
+ * The ingress controller's changes (its name sorts last, as in list): its
+ * number is D->nw, past every workload, so that no filter marks it.
+ */
+static void nv_dwalk_controller(struct nv_dwalk *W)
+{
+    struct nv_diff *D = W->D;
+    const struct nv_model *mo = D->old.m, *mn = D->new.m;
+    struct nv_flow_end s, d;
+    size_t j;
+
+    if (mo->ctrl < 0 && mn->ctrl < 0)
+        return;
+    memset(&s, 0, sizeof(s));
+    s.name = NV_CTRL_NAME;
+    s.kind = NV_CTRL_KIND;
+    s.wl = (long)D->nw;
+    if (mo->ctrl >= 0)
+        nv_matrix_row(D->old.x, mo->workloads[mo->ctrl].unit, W->orow, NULL);
+    if (mn->ctrl >= 0)
+        nv_matrix_row(D->new.x, mn->workloads[mn->ctrl].unit, W->nrow, NULL);
+    for (j = 0; j < D->nw; j++) {
+        uint32_t o = nv_xlat(D, nv_dwalk_ctrl_ports(&D->old, W->orow, D->w[j].o));
+        uint32_t n = nv_dwalk_ctrl_ports(&D->new, W->nrow, D->w[j].n);
+        if (o == n)
+            continue;
+        nv_diff_wl_end(D, j, &d);
+        nv_dwalk_emit(W, &s, &d, o, n);
+    }
+}
+
 void nv_diff_each(struct nv_diff *D,
                   void (*fn)(void *ctx, enum nv_row_change k, const struct nv_flow_end *src,
                              const struct nv_flow_end *dst, uint32_t before, uint32_t after),
@@ -445,6 +519,7 @@ void nv_diff_each(struct nv_diff *D,
     nv_dwalk_cols(&W);
     nv_dwalk_external(&W);
     nv_dwalk_workloads(&W);
+    nv_dwalk_controller(&W);
     free(W.cols);
     free(W.oc.cls);
     free(W.oc.units);

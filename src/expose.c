@@ -257,3 +257,36 @@ uint32_t nv_expose_unit_ports(const struct nv_model *m, uint32_t u)
         id = nv_ports_union(m->ports, id, m->exposed[m->units[u].cls[i]]);
     return id;
 }
+
+/* Whether backend b sends to 'port' (0: any port) on some pod of workload wl. */
+static int nv_backend_reaches(const struct nv_model *m, const struct nv_backend *b, size_t wl,
+                              unsigned port)
+{
+    const struct nv_workload *w = &m->workloads[wl];
+    const struct nv_service *svc;
+    size_t i, k;
+
+    if (b->svcidx < 0)
+        return 0;
+    svc = &m->services[b->svcidx];
+    for (i = 0; i < w->npods; i++) {
+        const struct nv_pod *p = &m->pods[w->pods[i]];
+        if (!nv_service_selects(m, svc, p))
+            continue;
+        for (k = 0; k < svc->nports; k++) {
+            unsigned t;
+            if (b->picks[k] && (t = nv_service_target(&svc->ports[k], p)) && (!port || t == port))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+const struct nv_backend *nv_expose_next(const struct nv_model *m, size_t wl, unsigned port,
+                                        size_t *from)
+{
+    for (; *from < m->nbackends; (*from)++)
+        if (nv_backend_reaches(m, &m->backends[*from], wl, port))
+            return &m->backends[(*from)++];
+    return NULL;
+}

@@ -36,4 +36,12 @@ void nv_expose_finish(struct nv_model *m);
 /* The ports the controller is routed to on the pods of unit u (NV_PORTS_NONE: none). */
 uint32_t nv_expose_unit_ports(const struct nv_model *m, uint32_t u);
 
+/*
+ * The next backend, from number *from on, that sends to 'port' (0: any port)
+ * on some pod of workload wl (the controller's traffic toward it), or NULL;
+ * *from moves past it. Start with *from = 0.
+ */
+const struct nv_backend *nv_expose_next(const struct nv_model *m, size_t wl, unsigned port,
+                                        size_t *from);
+
 #endif
