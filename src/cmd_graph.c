@@ -63,10 +63,11 @@ static void nv_cmd_graph_help(void)
           "                        pair of namespaces)\n" NV_CLI_INPUT_HELP NV_CLI_CLAIMS_HELP "\n"
           "Edges are labelled with the allowed connections (\"TCP 80;UDP 53\"); \"All\"\n"
           "edges are bold. Workloads are boxes (the focused one with a double border),\n"
-          "namespaces folders, external ranges hexagons; a legend draws each shape and\n"
-          "style used. Graphs of more than 50 nodes (the legend not counted) are laid out\n"
-          "with sfdp instead of dot, without namespace boxes; with more than 150 edges\n"
-          "the labels become tooltips (hover text in SVG).\n\n"
+          "namespaces folders, external ranges hexagons, the ingress controller (toward\n"
+          "what Ingress, Route and Gateway API routes expose) an inverted house; a legend\n"
+          "draws each shape and style used. Graphs of more than 50 nodes (the legend not\n"
+          "counted) are laid out with sfdp instead of dot, without namespace boxes; with\n"
+          "more than 150 edges the labels become tooltips (hover text in SVG).\n\n"
           "Exit status: 0 success, 2 usage or input error, 3 internal error.\n",
           stdout);
 }

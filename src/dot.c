@@ -552,6 +552,7 @@ static const char *const k_shape[] = {
     [NV_GRAPH_NODE_RANGE] = "hexagon",
     [NV_GRAPH_NODE_NAMESPACE] = "folder",
     [NV_GRAPH_NODE_WORKLOAD] = NULL,
+    [NV_GRAPH_NODE_CONTROLLER] = "invhouse",
 };
 
 /*
@@ -584,6 +585,15 @@ static const struct nv_dot_legend_row {
      NULL,
      {{"peripheries", "2"}},
      "double border: focus",
+     NULL},
+    {NV_LEG_CTRL,
+     0,
+     "legend:ingress-controller",
+     "ingress\\ncontroller",
+     NULL,
+     "invhouse",
+     {{NULL, NULL}},
+     "inverted house: the ingress controller",
      NULL},
     {NV_LEG_HEXAGON,
      0,

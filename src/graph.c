@@ -14,6 +14,7 @@
 #include "graph_int.h"
 #include "netverify/arena.h"
 #include "netverify/buf.h"
+#include "netverify/expose.h"
 #include "netverify/flows.h"
 
 /* Port set id of the model's table as an id of S's own. */
@@ -70,6 +71,8 @@ static int nv_gep_cmp(const struct nv_gep *a, const struct nv_gep *b)
         int c = nv_ip_cmp(&a->r.first, &b->r.first);
         return c ? c : nv_ip_cmp(&a->r.last, &b->r.last);
     }
+    if (a->ctrl != b->ctrl)
+        return a->ctrl ? 1 : -1; /* the ingress controller last, as 'list' */
     if (a->ns != b->ns)
         return a->ns ? 1 : -1; /* the focused workload before namespaces */
     return a->idx < b->idx ? -1 : a->idx > b->idx;
@@ -137,6 +140,14 @@ struct nv_gep nv_graph_gep_idx(size_t idx)
     return e;
 }
 
+struct nv_gep nv_graph_gep_ctrl(const struct nv_model *m)
+{
+    struct nv_gep e = nv_graph_gep_idx((size_t)m->ctrl);
+
+    e.ctrl = 1;
+    return e;
+}
+
 /* A namespace end. */
 static struct nv_gep nv_gep_ns(size_t ns)
 {
@@ -149,7 +160,7 @@ static struct nv_gep nv_gep_ns(size_t ns)
 /* A workload end not in 'keep' (may be NULL) becomes its namespace's end. */
 void nv_graph_gep_to_ns(const struct nv_model *m, struct nv_gep *e, const unsigned char *keep)
 {
-    if (e->ext || e->ns || (keep && keep[e->idx]))
+    if (e->ext || e->ns || e->ctrl || (keep && keep[e->idx]))
         return;
     e->idx = m->workloads[e->idx].ns;
     e->ns = 1;
@@ -187,6 +198,35 @@ static void nv_gadd_atoms(struct nv_gstate *S, const uint32_t *ids, const uint32
     }
 }
 
+/*
+ * The ingress controller's edges (docs/semantics.md, "Exposure"): toward each
+ * workload in 'set' (NULL: every one), what the policies allow it on the
+ * ports the routes send to that workload's pods, as 'list' prints them.
+ */
+static void nv_graph_flows_ctrl(struct nv_gstate *S, struct nv_matrix *x, const unsigned char *set)
+{
+    const struct nv_model *m = S->m;
+    const struct nv_model *pm = nv_matrix_model(x); /* m, whose port-set table grows */
+    uint32_t *row, *srow;
+    size_t j;
+
+    if (m->ctrl < 0)
+        return;
+    row = nv_xmalloc((m->nunits + 1) * sizeof(*row));
+    srow = nv_xmalloc((m->nunits + 1) * sizeof(*srow));
+    nv_matrix_row2(x, m->workloads[m->ctrl].unit, row, srow, NULL, NULL);
+    for (j = 0; j < m->nworkloads; j++) {
+        uint32_t u = m->workloads[j].unit, e, id;
+        if ((set && !set[j]) || (e = nv_expose_unit_ports(pm, u)) == NV_PORTS_NONE ||
+            (id = nv_ports_inter(pm->ports, row[u], e)) == NV_PORTS_NONE)
+            continue;
+        nv_graph_gadd(S, nv_graph_gep_ctrl(m), nv_graph_gep_idx(j), nv_gport(S, id),
+                      nv_gport(S, nv_ports_inter(pm->ports, srow[u], e)));
+    }
+    free(row);
+    free(srow);
+}
+
 /* Every allowed workload pair, and workload/range pair, in engine terms. */
 static void nv_graph_flows_by_workload(struct nv_gstate *S, struct nv_matrix *x)
 {
@@ -222,6 +262,7 @@ static void nv_graph_flows_by_workload(struct nv_gstate *S, struct nv_matrix *x)
                               srow[m->workloads[j].unit]);
         }
     }
+    nv_graph_flows_ctrl(S, x, NULL);
     free(row);
     free(srow);
     free(ain);
@@ -297,6 +338,7 @@ static void nv_graph_flows_of_set(struct nv_gstate *S, struct nv_matrix *x,
             }
         }
     }
+    nv_graph_flows_ctrl(S, x, set);
     free(row);
     free(srow);
     free(atoms);
@@ -331,6 +373,11 @@ static void nv_graph_flows_by_namespace(struct nv_gstate *S, struct nv_matrix *x
     struct nv_nsmark *marks = nv_xcalloc(nmk + 1, sizeof(*marks));
     uint32_t cached = UINT32_MAX;
 
+    /* the controller's edges: marked toward each workload, then drawn toward its namespace */
+    nv_graph_flows_ctrl(S, x, NULL);
+    nv_graph_refuting(S, mk, nmk);
+    for (i = 0; i < S->nedges; i++)
+        nv_graph_gep_to_ns(m, &S->edges[i].d, S->focus);
     for (k = 0; k < nmk; k++)
         if (mk[k].kind == NV_PART_CANNOT || mk[k].kind == NV_PART_ONLY)
             nv_graph_nsmark_init(&marks[nmark++], S, &mk[k]);

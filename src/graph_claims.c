@@ -151,6 +151,7 @@ static int nv_end_gep(const struct nv_model *m, const struct nv_end *x, size_t n
         return 0;
     }
     out->idx = nv_cls_workload(m, x->cls, not );
+    out->ctrl = m->ctrl >= 0 && out->idx == (size_t)m->ctrl;
     return out->idx == NV_NO_WORKLOAD ? -1 : 0;
 }
 
@@ -342,6 +343,8 @@ int nv_graph_nsmark_hit(const struct nv_nsmark *M, const struct nv_model *m,
 {
     size_t na = m->atoms.n, a;
 
+    if (e->s.ctrl)
+        return 0; /* marked toward each workload before it was grouped */
     if (!e->s.ext && !e->d.ext)
         return M->pair[e->s.idx * m->nns + e->d.idx];
     if (!e->s.ext) {

@@ -23,6 +23,7 @@
 struct nv_gep {
     int ext;
     int ns;
+    int ctrl; /* the ingress controller: idx is m->ctrl, past the workloads */
     struct nv_iprange r;
     size_t a0, a1;
     size_t idx;
@@ -96,6 +97,8 @@ struct nv_gnamed {
 
 /* A workload end. */
 struct nv_gep nv_graph_gep_idx(size_t idx);
+/* The ingress controller's end (m->ctrl >= 0). */
+struct nv_gep nv_graph_gep_ctrl(const struct nv_model *m);
 /* A workload end not in 'keep' (may be NULL) becomes its namespace's end. */
 void nv_graph_gep_to_ns(const struct nv_model *m, struct nv_gep *e, const unsigned char *keep);
 /* Add an edge s -> d allowing 'ports' (ids of S's table), 'sure' of them under every behaviour. */

@@ -11,6 +11,7 @@
 #include "netverify/arena.h"
 #include "netverify/buf.h"
 #include "netverify/escape.h"
+#include "netverify/expose.h"
 #include "netverify/report.h"
 
 static const struct nv_model *nv_sort_model;
@@ -71,6 +72,10 @@ static void nv_gep_name(const struct nv_gstate *S, const struct nv_gep *e, struc
     }
     if (e->ns) {
         nv_ns_id(S->m, e->idx, b);
+        return;
+    }
+    if (e->ctrl) {
+        nv_buf_puts(b, NV_CTRL_NAME); /* '{' is in no other id */
         return;
     }
     w = &S->m->workloads[e->idx];
@@ -155,9 +160,9 @@ static unsigned char *nv_graph_keep(const struct nv_gstate *S)
     }
     for (i = 0; i < S->nedges; i++) {
         const struct nv_gedge *e = &S->edges[i];
-        if (!e->s.ext && e->s.ns == S->byns)
+        if (!e->s.ext && !e->s.ctrl && e->s.ns == S->byns)
             keep[e->s.idx] = 1;
-        if (!e->d.ext && e->d.ns == S->byns)
+        if (!e->d.ext && !e->d.ctrl && e->d.ns == S->byns)
             keep[e->d.idx] = 1;
     }
     return keep;
@@ -260,7 +265,7 @@ static void nv_graph_nodes(const struct nv_gstate *S, struct nv_graph *g, struct
     N->wl_node = nv_xmalloc((m->nworkloads + 1) * sizeof(*N->wl_node));
     for (i = 0; i < m->nns; i++)
         N->ns_node[i] = NV_GRAPH_NO_BOX;
-    for (i = 0; i < m->nworkloads; i++)
+    for (i = 0; i <= m->nworkloads; i++) /* and the controller's, past them */
         N->wl_node[i] = NV_GRAPH_NO_BOX;
     for (i = 0; i < N->nr; i++) {
         nv_iprange_format(&N->rs[i], addr);
@@ -301,6 +306,18 @@ static void nv_graph_nodes(const struct nv_gstate *S, struct nv_graph *g, struct
                 continue;
             nv_graph_wl_node(S, g, N, box, i, N->named && N->named[i]);
         }
+    }
+    /* the ingress controller, after the namespaces (as its rows come last in 'list') */
+    for (i = 0; i < S->nedges; i++) {
+        const struct nv_gep *c = S->edges[i].s.ctrl ? &S->edges[i].s : &S->edges[i].d;
+        if (!c->ctrl)
+            continue;
+        nv_buf_reset(&label);
+        nv_escape_dot(&label, NV_CTRL_NAME);
+        nv_gep_name(S, c, &id);
+        N->wl_node[c->idx] = nv_graph_add_node(g, N, NV_GRAPH_NODE_CONTROLLER, id.data, label.data,
+                                               NV_GRAPH_NO_BOX, 0);
+        break;
     }
     nv_buf_release(&id);
     nv_buf_release(&label);
@@ -355,6 +372,8 @@ static void nv_graph_legend_nodes(struct nv_graph *g)
             g->legend |= NV_LEG_BOX;
         else if (v->kind == NV_GRAPH_NODE_NAMESPACE)
             g->legend |= NV_LEG_NS;
+        else if (v->kind == NV_GRAPH_NODE_CONTROLLER)
+            g->legend |= NV_LEG_CTRL;
         if (v->flags & NV_GRAPH_NAMED)
             g->legend |= NV_LEG_NAMED;
         if (v->flags & NV_GRAPH_FOCUS)

@@ -49,6 +49,7 @@ enum nv_graph_node_kind {
     NV_GRAPH_NODE_RANGE,     /* an external address range */
     NV_GRAPH_NODE_NAMESPACE, /* a namespace (grouped) */
     NV_GRAPH_NODE_WORKLOAD,
+    NV_GRAPH_NODE_CONTROLLER, /* the ingress controller (docs/semantics.md, "Exposure") */
 };
 
 /* Node and box flags. */
@@ -73,6 +74,7 @@ enum nv_graph_legend {
     NV_LEG_NAMED = 64,     /* yellow nodes */
     NV_LEG_NAMED_NS = 128, /* namespace boxes a claim names */
     NV_LEG_FOCUS = 256,    /* focused workloads */
+    NV_LEG_CTRL = 512,     /* the ingress controller's node */
 };
 
 struct nv_graph_node {
@@ -100,8 +102,8 @@ struct nv_graph_edge {
 
 /*
  * The diagram. Nodes in drawing order: ranges by address, then per namespace
- * (by name) its node or its workloads; a box comes before its nodes. Edges
- * sorted by their ends.
+ * (by name) its node or its workloads, then the ingress controller's node; a
+ * box comes before its nodes. Edges sorted by their ends.
  */
 struct nv_graph {
     struct nv_graph_node *nodes;
