@@ -13,6 +13,7 @@
 #include "netverify/endpoint.h"
 #include "netverify/escape.h"
 #include "netverify/explain.h"
+#include "netverify/expose.h"
 
 static const char k_usage[] =
     "netverify explain PATH... --from EP --to EP [--port PROTO/PORT] [--format text|json] "
@@ -34,7 +35,10 @@ static void nv_cmd_explain_help(void)
           "                        when names are shared across kinds; a bare 'name'\n"
           "                        when one workload has it), or one IPv4 or IPv6\n"
           "                        address (10.1.2.3, 2001:db8::1); --from and --to may\n"
-          "                        name one workload of several pods\n"
+          "                        name one workload of several pods; '{ingress-controller}'\n"
+          "                        (or 'ingress-controller' when no workload has that\n"
+          "                        name) is the ingress controller: the routes that\n"
+          "                        send it to --to come first\n"
           "      --to EP           the destination, the same way, or a Service written\n"
           "                        'svc namespace/name': each of its ports is mapped to\n"
           "                        its targetPort on each pod it selects, and each of\n"
@@ -64,6 +68,43 @@ static void nv_xend_set(struct nv_xend *e, const struct nv_ep *ep)
     e->wl = ep->form == NV_EP_WORKLOAD ? (long)ep->wl : -1;
 }
 
+/*
+ * Whether an endpoint names the ingress controller: '{ingress-controller}', as
+ * list prints it, or 'ingress-controller' when no workload of the input has
+ * that name.
+ */
+static int nv_cmd_explain_is_ctrl(const struct nv_model *m, const char *arg)
+{
+    size_t i;
+
+    if (!strcmp(arg, NV_CTRL_NAME))
+        return 1;
+    if (strcmp(arg, "ingress-controller"))
+        return 0;
+    for (i = 0; i < m->nworkloads; i++)
+        if (!strcmp(m->workloads[i].name, arg))
+            return 0;
+    return 1;
+}
+
+/* The ingress controller as --from (docs/semantics.md, "Exposure"); -1 when the model has none. */
+static int nv_cmd_explain_ctrl(const struct nv_model *m, const char *arg, struct nv_ep *ep)
+{
+    memset(ep, 0, sizeof(*ep));
+    if (m->ctrl < 0) {
+        nv_escape_term_line(stderr, "netverify: --from '%s': %s", arg,
+                            m->expose_off
+                                ? "--no-ingress-controller leaves the ingress controller out"
+                                : "no Ingress, Route, HTTPRoute, GRPCRoute or TCPRoute "
+                                  "of the input exposes a Service port: there is no "
+                                  "ingress controller to explain");
+        return -1;
+    }
+    ep->form = NV_EP_WORKLOAD;
+    ep->wl = (uint32_t)m->ctrl;
+    return 0;
+}
+
 /* Print "netverify: MESSAGE" for an error the engine explained in err. */
 static int nv_xfail(struct nv_buf *err)
 {
@@ -90,7 +131,7 @@ int nv_cmd_explain(int argc, char **argv, struct nv_cli *cli)
     const char *port_arg = NULL, *from = NULL, *to = NULL;
     const struct nv_service *svc;
     FILE *fp = stdout;
-    int c, rc = NV_EXIT_OK;
+    int c, rc = NV_EXIT_OK, ctrl;
 
     memset(&port, 0, sizeof(port));
     memset(&rep, 0, sizeof(rep));
@@ -122,8 +163,24 @@ int nv_cmd_explain(int argc, char **argv, struct nv_cli *cli)
     if (!m)
         return NV_EXIT_INPUT;
     nv_buf_init(&err, 0);
-    if (nv_ep_arg(m, "--from", from, NV_EP_ANY, &sep) < 0 ||
-        nv_ep_arg(m, "--to", to, NV_EP_ANY, &dep) < 0) {
+    if ((ctrl = nv_cmd_explain_is_ctrl(m, from))) {
+        if (nv_cmd_explain_ctrl(m, from, &sep) < 0) {
+            rc = NV_EXIT_INPUT;
+            goto out;
+        }
+    } else if (nv_ep_arg(m, "--from", from, NV_EP_ANY, &sep) < 0) {
+        rc = NV_EXIT_INPUT;
+        goto out;
+    }
+    if (nv_cmd_explain_is_ctrl(m, to)) {
+        nv_escape_term_line(stderr,
+                            "netverify: --to '%s': the ingress controller is a source only (the "
+                            "routes send from it); give it as --from",
+                            to);
+        rc = NV_EXIT_INPUT;
+        goto out;
+    }
+    if (nv_ep_arg(m, "--to", to, NV_EP_ANY, &dep) < 0) {
         rc = NV_EXIT_INPUT;
         goto out;
     }
@@ -144,6 +201,8 @@ int nv_cmd_explain(int argc, char **argv, struct nv_cli *cli)
         rc = nv_xfail(&err);
         goto out;
     }
+    if (ctrl && dep.form == NV_EP_WORKLOAD)
+        nv_explain_exposure(m, dep.wl, &port, &rep);
     if (!(fp = nv_cli_output_open(cli->output, 0))) {
         rc = NV_EXIT_INPUT;
         goto out;

@@ -254,6 +254,15 @@ int nv_explain_run(const struct nv_model *m, const struct nv_xend *src, const st
                    const struct nv_service *svc, const struct nv_xport *port, const char *port_arg,
                    struct nv_xreport *out, struct nv_buf *err);
 
+/*
+ * Explaining from the ingress controller (explain_expose.c): put in front of
+ * r's items the routes that send it to workload wl (kind, name, position, the
+ * Service port, the target ports on wl's pods), and a line saying whether the
+ * port asked is one of them or which ports are.
+ */
+void nv_explain_exposure(const struct nv_model *m, size_t wl, const struct nv_xport *port,
+                         struct nv_xreport *r);
+
 /* The renderers (explain_render.c); they return 0, or -1 when the output fails. */
 int nv_explain_write_text(FILE *fp, const struct nv_xreport *r);
 int nv_explain_write_json(FILE *fp, const struct nv_xreport *r, const char *from, const char *to,
