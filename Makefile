@@ -126,6 +126,7 @@ golden: $(NV)
 		tests/golden/check-tiers/claims.yaml
 	@$(PYTHON) tests/check-tiers-claims.py $(NV) 2 30 --reaches --cross-check
 	@$(PYTHON) tests/check-tiers-claims.py $(NV) 5 30 --reaches --ties --cross-check
+	@$(PYTHON) tests/check-tiers-expose.py $(NV) 1 40
 	@sh tests/check-dot.sh $(NV)
 	@$(PYTHON) tests/check-injection.py $(NV)
 	@$(PYTHON) tests/check-diff.py $(NV) 150
