@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "netverify/lint.h"
+#include "netverify/tierlimit.h"
 #include "netverify/baseline.h"
 #include "netverify/checkreport.h"
 #include "netverify/checkrun.h"
@@ -179,6 +180,18 @@ int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
     free(claims_path);
     if (!m)
         return NV_EXIT_INPUT;
+    {
+        struct nv_diags ld;
+        nv_diags_init(&ld);
+        r = nv_tier_limits(m, &ld);
+        nv_diags_print(&ld, stderr);
+        nv_diags_release(&ld);
+        if (r < 0) {
+            nv_claims_release(&claims);
+            nv_model_free(m);
+            return NV_EXIT_INPUT;
+        }
+    }
     nv_cli_lint_tell(m, &lo);
     if (baseline && nv_check_baseline(baseline, &claims, m) < 0) {
         nv_claims_release(&claims);
