@@ -62,12 +62,16 @@ static void nv_cmd_graph_help(void)
           "                        the counts in its tooltip (the pairs list counts per\n"
           "                        pair of namespaces)\n" NV_CLI_INPUT_HELP NV_CLI_CLAIMS_HELP "\n"
           "Edges are labelled with the allowed connections (\"TCP 80;UDP 53\"); \"All\"\n"
-          "edges are bold. Workloads are boxes (the focused one with a double border),\n"
-          "namespaces folders, external ranges hexagons, the ingress controller (toward\n"
-          "what Ingress, Route and Gateway API routes expose) an inverted house; a legend\n"
-          "draws each shape and style used. Graphs of more than 50 nodes (the legend not\n"
-          "counted) are laid out with sfdp instead of dot, without namespace boxes; with\n"
-          "more than 150 edges the labels become tooltips (hover text in SVG).\n\n"
+          "edges are bold; an edge some Admin or Baseline rule (AdminNetworkPolicy,\n"
+          "BaselineAdminNetworkPolicy, ClusterNetworkPolicy) accepts or denies ports of is\n"
+          "blue with an open diamond head (not grouped by namespace without --focus).\n"
+          "Workloads are boxes (the focused one with a double border), namespaces\n"
+          "folders, external ranges hexagons, the ingress controller (toward what\n"
+          "Ingress, Route and Gateway API routes expose) an inverted house; a legend\n"
+          "draws each shape and style used, in the shape of the nodes it explains.\n"
+          "Graphs of more than 50 nodes (the legend not counted) are laid out with sfdp\n"
+          "instead of dot, without namespace boxes; with more than 150 edges the labels\n"
+          "become tooltips (hover text in SVG).\n\n"
           "Exit status: 0 success, 2 usage or input error, 3 internal error.\n",
           stdout);
 }

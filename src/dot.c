@@ -260,6 +260,11 @@ static int nv_dot_edge(struct nv_dot *g, const char *from, const char *to, const
             agsafeset(e, "style", "bold", "");
         else if (style & NV_EDGE_DASHED)
             agsafeset(e, "style", "dashed", "");
+        if (style & NV_EDGE_TIER) {
+            agsafeset(e, "arrowhead", "odiamond", "normal");
+            agsafeset(e, "color", "blue", "");
+            agsafeset(e, "fontcolor", "blue", "");
+        }
         if (style & NV_EDGE_RED) {
             agsafeset(e, "color", "red", "");
             agsafeset(e, "fontcolor", "red", "");
@@ -595,6 +600,15 @@ static const struct nv_dot_legend_row {
      {{NULL, NULL}},
      "inverted house: the ingress controller",
      NULL},
+    {NV_LEG_FOCUS_RANGE,
+     0,
+     "legend:focus-range",
+     "focus",
+     NULL,
+     "hexagon",
+     {{"peripheries", "2"}},
+     "double-bordered hexagon: focus",
+     NULL},
     {NV_LEG_HEXAGON,
      0,
      "legend:hexagon",
@@ -613,6 +627,15 @@ static const struct nv_dot_legend_row {
      {{"style", "filled"}, {"fillcolor", "lightyellow"}},
      "yellow: named by a claim",
      "yellow: a claim names it or a workload in it"},
+    {NV_LEG_NAMED_WL,
+     0,
+     "legend:named-workload",
+     "named by\\na claim",
+     NULL,
+     "box",
+     {{"style", "filled"}, {"fillcolor", "lightyellow"}},
+     "yellow box: named by a claim",
+     NULL},
     {NV_LEG_NAMED_NS,
      0,
      "legend:named-ns",
@@ -640,6 +663,15 @@ static const struct nv_dot_legend_row {
      {{"color", "red"}, {"fontcolor", "red"}},
      "red: refutes a claim",
      "red: has a flow that refutes a claim"},
+    {NV_LEG_TIER,
+     1,
+     "legend:tier",
+     "an Admin or Baseline\\nrule decides ports",
+     NULL,
+     NULL,
+     {{"color", "blue"}, {"fontcolor", "blue"}, {"arrowhead", "odiamond"}},
+     "blue, open diamond: an Admin or Baseline rule decides some ports",
+     NULL},
     {NV_LEG_DASHED,
      1,
      "legend:dashed",

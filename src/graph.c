@@ -14,6 +14,7 @@
 #include "graph_int.h"
 #include "netverify/arena.h"
 #include "netverify/buf.h"
+#include "netverify/explain.h"
 #include "netverify/expose.h"
 #include "netverify/flows.h"
 
@@ -468,7 +469,7 @@ static void nv_graph_merge(struct nv_gstate *S)
         k = &S->edges[n - 1];
         k->ports = nv_ports_union(&S->pt, k->ports, e->ports);
         k->sure = nv_ports_union(&S->pt, k->sure, e->sure);
-        k->style |= e->style & NV_EDGE_RED;
+        k->style |= e->style & (NV_EDGE_RED | NV_EDGE_TIER);
         if (!(k->style & NV_EDGE_DASHED) && k->ports == NV_PORTS_ALL)
             k->style |= NV_EDGE_BOLD;
         if (e->note)
@@ -518,6 +519,90 @@ static void nv_graph_filter(struct nv_gstate *S)
             free(e->note);
     }
     S->nedges = n;
+}
+
+/* The classes of edge end e's pods, once each, into out (room for m->nclasses); how many. */
+static size_t nv_gep_classes(const struct nv_model *m, const struct nv_gep *e, uint32_t *out)
+{
+    const struct nv_workload *w = &m->workloads[e->idx];
+    size_t i, k, n = 0;
+
+    for (i = 0; i < w->npods; i++) {
+        uint32_t c = m->pods[w->pods[i]].cls;
+        for (k = 0; k < n && out[k] != c; k++)
+            ;
+        if (k == n)
+            out[n++] = c;
+    }
+    return n;
+}
+
+/* Whether a step of side sd accepts some of 'allowed' or denies some port. */
+static int nv_side_tier_decides(const struct nv_model *pm, const struct nv_side *sd, uint32_t allowed)
+{
+    size_t i;
+
+    for (i = 0; i < sd->nsteps; i++) {
+        const struct nv_tstep *st = &sd->steps[i];
+        if (st->ports == NV_PORTS_NONE || st->rule->action == NV_ACTION_PASS)
+            continue;
+        if (st->rule->action == NV_ACTION_DENY ||
+            nv_ports_inter(pm->ports, st->ports, allowed) != NV_PORTS_NONE)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * The edges some rule of the Admin or Baseline tier decides (docs/output.md,
+ * "graph"): for some pods of its ends, a rule of those tiers accepts some of
+ * the ports the flow is allowed, or denies some port, in either direction
+ * (as explain walks it, under the first combination of the plugin's
+ * behaviours). Workload, controller and range ends only: before grouping.
+ */
+static void nv_graph_tier_marks(struct nv_gstate *S, struct nv_matrix *x)
+{
+    const struct nv_model *m = S->m;
+    const struct nv_model *pm = nv_matrix_model(x);
+    uint32_t *sc, *dc;
+    size_t i, a, b;
+
+    if (!m->ntiered)
+        return;
+    sc = nv_xmalloc((m->nclasses + 1) * sizeof(*sc));
+    dc = nv_xmalloc((m->nclasses + 1) * sizeof(*dc));
+    for (i = 0; i < S->nedges; i++) {
+        struct nv_gedge *e = &S->edges[i];
+        struct nv_end se, de;
+        size_t ns, nd;
+        int hit = 0;
+        if ((e->style & NV_EDGE_DASHED) || e->s.ns || e->d.ns)
+            continue;
+        memset(&se, 0, sizeof(se));
+        memset(&de, 0, sizeof(de));
+        se.external = e->s.ext;
+        se.ip = e->s.r.first;
+        de.external = e->d.ext;
+        de.ip = e->d.r.first;
+        ns = e->s.ext ? 1 : nv_gep_classes(m, &e->s, sc);
+        nd = e->d.ext ? 1 : nv_gep_classes(m, &e->d, dc);
+        for (a = 0; a < ns && !hit; a++)
+            for (b = 0; b < nd && !hit; b++) {
+                struct nv_flow_why why;
+                if (!e->s.ext)
+                    se.cls = sc[a];
+                if (!e->d.ext)
+                    de.cls = dc[b];
+                nv_explain(pm, &se, &de, NULL, 0, &why);
+                hit = nv_side_tier_decides(pm, &why.egress, why.allowed) ||
+                      nv_side_tier_decides(pm, &why.ingress, why.allowed);
+                nv_flow_why_release(&why);
+            }
+        if (hit)
+            e->style |= NV_EDGE_TIER;
+    }
+    free(sc);
+    free(dc);
 }
 
 /*
@@ -577,6 +662,7 @@ static void nv_graph_flows(struct nv_gstate *S, struct nv_matrix *x, int group,
         nv_graph_blocked(S, mk, nmk);
         if (filtered)
             nv_graph_filter(S);
+        nv_graph_tier_marks(S, x);
         if (group == NV_GRAPH_AUTO)
             group = nv_graph_auto(S);
         if (group == NV_GRAPH_NAMESPACE && filtered)

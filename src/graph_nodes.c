@@ -374,10 +374,13 @@ static void nv_graph_legend_nodes(struct nv_graph *g)
             g->legend |= NV_LEG_NS;
         else if (v->kind == NV_GRAPH_NODE_CONTROLLER)
             g->legend |= NV_LEG_CTRL;
-        if (v->flags & NV_GRAPH_NAMED)
+        /* each entry drawn in the shape of the nodes it explains */
+        if ((v->flags & NV_GRAPH_NAMED) && g->byns && v->kind == NV_GRAPH_NODE_WORKLOAD)
+            g->legend |= NV_LEG_NAMED_WL;
+        else if (v->flags & NV_GRAPH_NAMED)
             g->legend |= NV_LEG_NAMED;
         if (v->flags & NV_GRAPH_FOCUS)
-            g->legend |= NV_LEG_FOCUS;
+            g->legend |= v->kind == NV_GRAPH_NODE_RANGE ? NV_LEG_FOCUS_RANGE : NV_LEG_FOCUS;
     }
     for (i = 0; i < g->nboxes; i++)
         if (g->boxes[i].flags & NV_GRAPH_NAMED)
@@ -422,6 +425,8 @@ void nv_graph_assemble(struct nv_graph *g, const struct nv_gstate *S, const stru
             g->legend |= NV_LEG_HEXAGON;
         if (e->style & NV_EDGE_BOLD)
             g->legend |= NV_LEG_BOLD;
+        if (e->style & NV_EDGE_TIER)
+            g->legend |= NV_LEG_TIER;
         if (e->style & NV_EDGE_DASHED)
             g->legend |= NV_LEG_DASHED;
         else if (e->style & NV_EDGE_RED)

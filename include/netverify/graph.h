@@ -61,20 +61,24 @@ enum nv_edge_style {
     NV_EDGE_BOLD = 1,   /* all ports */
     NV_EDGE_RED = 2,    /* refutes a claim */
     NV_EDGE_DASHED = 4, /* a blocked flow a claim needs */
+    NV_EDGE_TIER = 8,   /* an Admin or Baseline rule accepts or denies some of its ports */
 };
 
 /* What the legend explains: the node kinds and styles the diagram uses. */
 enum nv_graph_legend {
-    NV_LEG_BOX = 1,        /* workload nodes */
-    NV_LEG_NS = 2,         /* namespace nodes */
-    NV_LEG_HEXAGON = 4,    /* address ranges */
-    NV_LEG_BOLD = 8,       /* bold edges */
-    NV_LEG_RED = 16,       /* red edges */
-    NV_LEG_DASHED = 32,    /* dashed edges */
-    NV_LEG_NAMED = 64,     /* yellow nodes */
-    NV_LEG_NAMED_NS = 128, /* namespace boxes a claim names */
-    NV_LEG_FOCUS = 256,    /* focused workloads */
-    NV_LEG_CTRL = 512,     /* the ingress controller's node */
+    NV_LEG_BOX = 1,            /* workload nodes */
+    NV_LEG_NS = 2,             /* namespace nodes */
+    NV_LEG_HEXAGON = 4,        /* address ranges */
+    NV_LEG_BOLD = 8,           /* bold edges */
+    NV_LEG_RED = 16,           /* red edges */
+    NV_LEG_DASHED = 32,        /* dashed edges */
+    NV_LEG_NAMED = 64,         /* yellow nodes */
+    NV_LEG_NAMED_NS = 128,     /* namespace boxes a claim names */
+    NV_LEG_FOCUS = 256,        /* focused workloads */
+    NV_LEG_CTRL = 512,         /* the ingress controller's node */
+    NV_LEG_TIER = 1024,        /* edges an Admin or Baseline rule decides */
+    NV_LEG_FOCUS_RANGE = 2048, /* focused address ranges (hexagons) */
+    NV_LEG_NAMED_WL = 4096,    /* grouped by namespace: a focused workload a claim names (a box) */
 };
 
 struct nv_graph_node {
