@@ -173,12 +173,53 @@ static const char *nv_xtier_action(const struct nv_rule *r)
 }
 
 /*
+ * Under the rule lines of tier 'tier': the policies selecting the subject
+ * (direction dir) whose order the APIs leave to the network plugin, one line
+ * per group (same tier and priority; the BaselineAdminNetworkPolicy against
+ * the Baseline ClusterNetworkPolicies). The walk above took the model's
+ * order; the verdict covers every order.
+ */
+static void nv_xtier_ties(struct nv_xctx *X, enum nv_tier tier, enum nv_dir dir,
+                          const struct nv_end *subject)
+{
+    const struct nv_model *m = X->m;
+    size_t i, j, n;
+    int banp = 0, cnp = 0;
+
+    if (!subject || subject->external)
+        return;
+    for (i = 0; i < m->ntiered; i = j) {
+        nv_buf_reset(&X->b);
+        for (j = i, n = 0; j < m->ntiered && m->tiered[j]->tier == m->tiered[i]->tier &&
+                           m->tiered[j]->priority == m->tiered[i]->priority;
+             j++) {
+            const struct nv_policy *p = m->tiered[j];
+            if (p->tier != tier || !p->nrules[dir] || !nv_explain_tier_subject(m, p, subject))
+                continue;
+            banp |= p->kind == NV_POLICY_BANP;
+            cnp |= p->kind == NV_POLICY_CNP && p->tier == NV_TIER_BASELINE;
+            nv_buf_printf(&X->b, "%s%s %s", n++ ? ", " : "", nv_policy_kind_name(p->kind), p->name);
+        }
+        if (n > 1 && m->tiered[i]->kind != NV_POLICY_BANP)
+            nv_xr_add(X->r, NV_XI_NOTE,
+                      "  the order of %s (%s tier, priority %d) is the network plugin's: walked "
+                      "in the model's order, and the verdict covers every order",
+                      nv_buf_str(&X->b), nv_tier_name(tier), m->tiered[i]->priority);
+    }
+    if (banp && cnp)
+        nv_xr_add(X->r, NV_XI_NOTE,
+                  "  the order of the BaselineAdminNetworkPolicy against the Baseline "
+                  "ClusterNetworkPolicies is the network plugin's: walked with it last, and the "
+                  "verdict covers both orders");
+}
+
+/*
  * The rules of tier 'tier' that decide some port of this direction, one line
  * each ("  Admin tier: ClusterNetworkPolicy x (priority 10) ingress rule #1
  * (FILE:LINE:COL): Pass on TCP 80"), or one line saying none matched.
  */
 static void nv_xtier_lines(struct nv_xctx *X, const struct nv_side *side, enum nv_tier tier,
-                           const char *word)
+                           const char *word, enum nv_dir dir, const struct nv_end *subject)
 {
     const struct nv_model *m = X->m;
     char where[512];
@@ -215,13 +256,15 @@ static void nv_xtier_lines(struct nv_xctx *X, const struct nv_side *side, enum n
         it->detail = st->rule->name ? nv_xstrdup(st->rule->name) : NULL;
         it->ports = nv_xports_text(m, st->ports);
     }
-    if (n)
-        return;
-    it = nv_xr_add(X->r, NV_XI_TIER, "  %s tier: no rule matches%s", nv_tier_name(tier),
-                   tier == NV_TIER_ADMIN ? ": on to the NetworkPolicies" : ": allowed by default");
-    it->word = nv_tier_name(tier);
-    it->state = "no-match";
-    it->priority = -1;
+    if (!n) {
+        it = nv_xr_add(X->r, NV_XI_TIER, "  %s tier: no rule matches%s", nv_tier_name(tier),
+                       tier == NV_TIER_ADMIN ? ": on to the NetworkPolicies"
+                                             : ": allowed by default");
+        it->word = nv_tier_name(tier);
+        it->state = "no-match";
+        it->priority = -1;
+    }
+    nv_xtier_ties(X, tier, dir, subject);
 }
 
 /*
@@ -270,8 +313,8 @@ static void nv_xwalk(struct nv_xctx *X, const struct nv_side *side)
  * as nv_explain() decided it in 'side', told rule by rule.
  */
 static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xend *self,
-                         const struct nv_side *side, const struct nv_end *oe,
-                         const struct nv_end *de)
+                         const struct nv_side *side, const struct nv_end *subject,
+                         const struct nv_end *oe, const struct nv_end *de)
 {
     const struct nv_model *m = X->m;
     const char *word = dir == NV_INGRESS ? "ingress" : "egress";
@@ -306,9 +349,9 @@ static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xen
                        "selects it): the Admin tier, then the Baseline tier decide",
                        nv_buf_str(b), dir == NV_INGRESS ? "Ingress" : "Egress");
         nv_xdir_set(X, it, word, "not-isolated", self);
-        nv_xtier_lines(X, side, NV_TIER_ADMIN, word);
+        nv_xtier_lines(X, side, NV_TIER_ADMIN, word, dir, subject);
         if (side->passed != NV_PORTS_NONE)
-            nv_xtier_lines(X, side, NV_TIER_BASELINE, word);
+            nv_xtier_lines(X, side, NV_TIER_BASELINE, word, dir, subject);
         it = nv_xr_add(X->r, NV_XI_ALLOWED, "  %s allowed: %s", word,
                        side->ports == NV_PORTS_NONE ? "nothing"
                                                     : nv_ports_format_npa(m->ports, side->ports));
@@ -320,7 +363,7 @@ static void nv_direction(struct nv_xctx *X, enum nv_dir dir, const struct nv_xen
                    npol == 1 ? "y" : "ies");
     nv_xdir_set(X, it, word, "isolated", self);
     if (tiers)
-        nv_xtier_lines(X, side, NV_TIER_ADMIN, word);
+        nv_xtier_lines(X, side, NV_TIER_ADMIN, word, dir, subject);
     for (i = 0; i < npol; i++) {
         const struct nv_policy *p = side->policies[i];
         nv_buf_reset(b);
@@ -538,21 +581,28 @@ static enum nv_xcombos nv_explain_combos(struct nv_xctx *X, const struct nv_xend
     nv_xr_blank(X->r);
     nv_xr_add(X->r, NV_XI_BEHAVIOURS,
               "the rules above are as the network plugin applies them with %s, to "
-              "pods at no particular address; with %sthe pods' addresses and nodes:",
-              nv_buf_str(&X->b), n > 1 ? "each of its behaviours, and " : "");
+              "pods at no particular address%s; with %sthe pods' addresses and nodes%s:",
+              nv_buf_str(&X->b), nv_explain_tier_orders(m) != 1 ? ", in the model's order" : "",
+              n > 1 ? "each of its behaviours, and " : "",
+              nv_explain_tier_orders(m) != 1 ? ", and every order of same-priority policies" : "");
     for (k = 0; k < n; k++) {
         nv_buf_reset(&X->b);
         nv_report_combo(&X->b, m, nv_matrix_combo(X->x, k));
         nv_buf_puts(&X->b, ": ");
         if (X->port.given) {
             nv_buf_puts(&X->b, nv_xstate_text[st[k]]);
+            if (st[k] == NV_XS_SOME_ADDRS && nv_explain_tier_orders(m) != 1)
+                nv_buf_puts(&X->b, ", or under some orders of the tied policies");
         } else if (poss[k] == NV_PORTS_NONE) {
             nv_buf_puts(&X->b, "blocked on every port");
         } else {
             nv_buf_puts(&X->b, "allowed on ");
             nv_report_conns(&X->b, m->ports, poss[k], sure[k], 1);
             if (poss[k] != sure[k])
-                nv_buf_puts(&X->b, " ('?': for some addresses or nodes of the pods only)");
+                nv_buf_puts(&X->b, nv_explain_tier_orders(m) != 1
+                                       ? " ('?': for some addresses or nodes of the pods, or "
+                                         "some orders of the tied policies, only)"
+                                       : " ('?': for some addresses or nodes of the pods only)");
         }
         it = nv_xr_add(X->r, NV_XI_BEHAVIOUR, "  %s", nv_buf_str(&X->b));
         it->word = X->port.given              ? nv_xstate_word[st[k]]
@@ -681,9 +731,9 @@ void nv_explain_flow(struct nv_xctx *X, const struct nv_xend *src, const struct 
             X->port.port = d->port;
             nv_xr_blank(X->r);
             nv_explain(m, &s->end, &d->end, nv_matrix_combo(X->x, 0), 0, &why);
-            nv_direction(X, NV_EGRESS, src, &why.egress, &d->end, &d->end);
+            nv_direction(X, NV_EGRESS, src, &why.egress, &s->end, &d->end, &d->end);
             nv_xr_blank(X->r);
-            nv_direction(X, NV_INGRESS, dst, &why.ingress, &s->end, &d->end);
+            nv_direction(X, NV_INGRESS, dst, &why.ingress, &d->end, &s->end, &d->end);
             e = why.egress.ports;
             in = why.ingress.ports;
             both = why.allowed;
@@ -720,10 +770,13 @@ void nv_explain_flow(struct nv_xctx *X, const struct nv_xend *src, const struct 
             goto out;
         case NV_XC_VARIES:
             nv_xr_blank(X->r);
-            it = nv_xr_add(X->r, NV_XI_VERDICT, "verdict: depends on the %s (see above)",
+            it = nv_xr_add(X->r, NV_XI_VERDICT, "verdict: depends on the %s%s (see above)",
                            nv_matrix_ncombos(X->x) > 1
                                ? "network plugin and the pods' addresses or nodes"
-                               : "pods' addresses or nodes");
+                               : "pods' addresses or nodes",
+                           nv_explain_tier_orders(m) != 1
+                               ? ", or the order of same-priority cluster-tier policies"
+                               : "");
             it->word = "depends";
             goto out;
         }
