@@ -57,6 +57,12 @@ static const struct {
     [NV_LINT_UNMODELLED] = {"unmodelled-enforcement", 1,
                             "the object enforces traffic that netverify does not model: the "
                             "results may be wrong for the pods it selects"},
+    [NV_LINT_ADMIN_UNREACHED] = {"admin-rule-unreached", 0,
+                                 "earlier rules always decide before it: editing it changes "
+                                 "nothing, and reading it misleads"},
+    [NV_LINT_ADMIN_PASS] = {"admin-pass-to-nothing", 0,
+                            "Pass hands the connection to the NetworkPolicies and the Baseline "
+                            "tier; with nothing there, it allows"},
 };
 
 const char *nv_lint_check_name(enum nv_lint_check c)
@@ -203,6 +209,7 @@ void nv_lint_run(struct nv_lint *l, const struct nv_model *m, unsigned mask)
     nv_lint_selectors(l, m, mask);
     nv_lint_coverage(l, m, mask);
     nv_lint_redundancy(l, m, mask);
+    nv_lint_admin(l, m, mask);
     nv_lint_dedupe(l);
     nv_lint_assumed(l, m);
     if (l->n)

@@ -29,6 +29,8 @@ enum nv_lint_check {
     NV_LINT_NOT_ISOLATED,     /* workload-not-isolated */
     NV_LINT_NO_DEFAULT_DENY,  /* namespace-no-default-deny */
     NV_LINT_UNMODELLED,       /* unmodelled-enforcement */
+    NV_LINT_ADMIN_UNREACHED,  /* admin-rule-unreached (lint_admin.c) */
+    NV_LINT_ADMIN_PASS,       /* admin-pass-to-nothing (lint_admin.c) */
     NV_LINT_NCHECKS
 };
 
@@ -113,5 +115,6 @@ void nv_lint_mark_assumed(struct nv_lint *l);
 void nv_lint_selectors(struct nv_lint *l, const struct nv_model *m, unsigned mask);
 void nv_lint_coverage(struct nv_lint *l, const struct nv_model *m, unsigned mask);
 void nv_lint_redundancy(struct nv_lint *l, const struct nv_model *m, unsigned mask);
+void nv_lint_admin(struct nv_lint *l, const struct nv_model *m, unsigned mask);
 
 #endif
