@@ -187,7 +187,7 @@ static size_t nv_tie_end(const struct nv_model *m, size_t i)
 }
 
 /* Whether the BaselineAdminNetworkPolicy and a Baseline ClusterNetworkPolicy are both there. */
-static int nv_banp_open(const struct nv_model *m)
+int nv_explain_banp_open(const struct nv_model *m)
 {
     size_t i;
     int banp = 0, cnp = 0;
@@ -201,7 +201,7 @@ static int nv_banp_open(const struct nv_model *m)
 
 size_t nv_explain_tier_orders(const struct nv_model *m)
 {
-    size_t i, j, k, n = nv_banp_open(m) ? 2 : 1;
+    size_t i, j, k, n = nv_explain_banp_open(m) ? 2 : 1;
 
     for (i = 0; i < m->ntiered; i = j) {
         j = nv_tie_end(m, i);
@@ -218,7 +218,7 @@ void nv_explain_tier_order(const struct nv_model *m, unsigned order, const struc
 
     for (i = 0; i < n; i++)
         out[i] = m->tiered[i];
-    if (nv_banp_open(m)) {
+    if (nv_explain_banp_open(m)) {
         /* digit 0: the BaselineAdminNetworkPolicy (last in the model's order) goes first */
         if (order % 2)
             for (i = 0; i < n; i++)

@@ -11,23 +11,10 @@
 #include "netverify/explain.h"
 #include "netverify/policy.h"
 
-/* Whether the BaselineAdminNetworkPolicy and a Baseline ClusterNetworkPolicy are both there. */
-static int nv_banp_and_cnp(const struct nv_model *m)
-{
-    size_t i;
-    int banp = 0, cnp = 0;
-
-    for (i = 0; i < m->ntiered; i++) {
-        banp |= m->tiered[i]->kind == NV_POLICY_BANP;
-        cnp |= m->tiered[i]->kind == NV_POLICY_CNP && m->tiered[i]->tier == NV_TIER_BASELINE;
-    }
-    return banp && cnp;
-}
-
 /* The orders: the policy whose tie makes them more than NV_TIER_MAX_ORDERS. */
 static int nv_tier_limit_orders(const struct nv_model *m, struct nv_diags *d)
 {
-    size_t i, j, k, n = nv_banp_and_cnp(m) ? 2 : 1;
+    size_t i, j, k, n = nv_explain_banp_open(m) ? 2 : 1;
 
     for (i = 0; i < m->ntiered; i = j) {
         for (j = i + 1; j < m->ntiered && m->tiered[j]->tier == m->tiered[i]->tier &&

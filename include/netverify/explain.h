@@ -129,6 +129,8 @@ int nv_witness_place(const struct nv_model *m, const struct nv_claim *c, enum nv
  * left open, 0 when more than NV_TIER_MAX_ORDERS.
  */
 size_t nv_explain_tier_orders(const struct nv_model *m);
+/* Whether the BaselineAdminNetworkPolicy and a Baseline ClusterNetworkPolicy are both there. */
+int nv_explain_banp_open(const struct nv_model *m);
 /* model.tiered in order number 'order' (0: as the model sorts it), into out (ntiered). */
 void nv_explain_tier_order(const struct nv_model *m, unsigned order, const struct nv_policy **out);
 
