@@ -127,6 +127,7 @@ golden: $(NV)
 	@$(PYTHON) tests/check-tiers-claims.py $(NV) 2 30 --reaches --cross-check
 	@$(PYTHON) tests/check-tiers-claims.py $(NV) 5 30 --reaches --ties --cross-check
 	@$(PYTHON) tests/check-tiers-expose.py $(NV) 1 40
+	@$(PYTHON) tests/check-tiers-lint.py $(NV) 1 30
 	@sh tests/check-dot.sh $(NV)
 	@$(PYTHON) tests/check-injection.py $(NV)
 	@$(PYTHON) tests/check-diff.py $(NV) 150
