@@ -27,6 +27,7 @@
 # must agree) and must have the verdicts this evaluator gives.
 # Usage: check-tiers-expose.py NETVERIFY SEED N [--keep DIR]
 # SPDX-License-Identifier: Apache-2.0
+import importlib.util
 import json
 import os
 import random
@@ -44,24 +45,16 @@ GW_VERSION = {"HTTPRoute": "gateway.networking.k8s.io/v1", "GRPCRoute": "gateway
               "TCPRoute": "gateway.networking.k8s.io/v1alpha2"}
 
 
-def selects(sel, labels):
-    """A LabelSelector (matchLabels and matchExpressions) holds labels."""
-    if sel is None:
-        return True
-    for k, v in sel.get("matchLabels", {}).items():
-        if labels.get(k) != v:
-            return False
-    for e in sel.get("matchExpressions", []):
-        op, k, vals = e["operator"], e["key"], e.get("values", [])
-        if op == "In" and labels.get(k) not in vals:
-            return False
-        if op == "NotIn" and k in labels and labels[k] in vals:
-            return False
-        if op == "Exists" and k not in labels:
-            return False
-        if op == "DoesNotExist" and k in labels:
-            return False
-    return True
+def _load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+# LabelSelectors are matched as tests/check-pods.py matches them
+selects = _load("check_pods", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                           "check-pods.py")).sel_match
 
 
 class Cluster:

@@ -49,34 +49,6 @@ def strip_address_peers(objs):
     return objs
 
 
-def walk(cl, pols, pod, other, direction, dst, undecided, seen):
-    """one tier's walk as tier_walk does it, recording (rule key, action, ports decided)"""
-    left = undecided
-    for pol in pols:
-        if not left:
-            break
-        if not pol[direction] or not cl.subject_selects(pol["subject"], pod):
-            continue
-        for rule in pol[direction]:
-            rule["dir"] = direction
-            hits = [cl.peer_matches(p, other, pol, rule) for p in rule["peers"]]
-            if any(h is None for h in hits):
-                if rule["action"] == "Allow":
-                    continue
-                m, act = left, "Deny"
-            elif any(hits):
-                m, act = ct.ps_inter(left, cl.rule_ports(rule, dst)), rule["action"]
-            else:
-                continue
-            if m:
-                seen.append(((KIND[pol["kind"]], pol["name"], direction, rule["n"]), act, m,
-                             pol["tier"]))
-            left = ct.ps_minus(left, m)
-            if not left:
-                break
-    return left
-
-
 def oracle(cl):
     reached, covers, pass_seen, pass_below = set(), set(), set(), set()
     ends = list(cl.pods) + list(cl.atoms)
@@ -106,18 +78,17 @@ def oracle(cl):
                                     (not fail and any(hits) and cl.rule_ports(rule, d)):
                                 covers.add((KIND[pol["kind"]], pol["name"], direction, rule["n"]))
                     seen = []
-                    left = walk(cl, admin, subj, other, direction, d, ct.ALL, seen)
-                    passed = [m for _, a, m, _ in seen if a == "Pass"]
-                    rest = left
-                    for m in passed:
-                        rest = ct.ps_union(rest, m)
+                    _, passed, left = cl.tier_walk(admin, subj, other, direction, d, ct.ALL,
+                                                   seen)
                     nadmin = len(seen)
                     if not iso:
-                        walk(cl, base, subj, other, direction, d, rest, seen)
-                    denied = [m for _, a, m, t in seen[nadmin:] if a == "Deny"]
-                    for key, act, m, tier in seen:
+                        cl.tier_walk(base, subj, other, direction, d, ct.ps_union(passed, left),
+                                     seen)
+                    denied = [m for _, _, a, m in seen[nadmin:] if a == "Deny"]
+                    for pol, rule, act, m in seen:
+                        key = (KIND[pol["kind"]], pol["name"], direction, rule["n"])
                         reached.add(key)
-                        if act == "Pass" and tier == "Admin":
+                        if act == "Pass" and pol["tier"] == "Admin":
                             pass_seen.add(key)
                             if iso or any(ct.ps_inter(m, x) for x in denied):
                                 pass_below.add(key)

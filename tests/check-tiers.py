@@ -469,9 +469,10 @@ class Cluster:
         return ps_norm(items)
 
     # -- the tiers ----------------------------------------------------------
-    def tier_walk(self, pols, pod, other, direction, dst, undecided):
+    def tier_walk(self, pols, pod, other, direction, dst, undecided, seen=None):
         """run one tier's policies (in the given order) over the ports still
-        undecided; returns (allowed, passed, left)"""
+        undecided; returns (allowed, passed, left). 'seen' (a list) gets
+        (policy, rule, action, ports) for each rule that decides some port."""
         allowed, passed, left = EMPTY, EMPTY, undecided
         for pol in pols:
             if not left:
@@ -492,6 +493,8 @@ class Cluster:
                     act = rule["action"]
                 else:
                     continue
+                if m and seen is not None:
+                    seen.append((pol, rule, act, m))
                 if act == "Allow":
                     allowed = ps_union(allowed, m)
                 elif act == "Pass":
