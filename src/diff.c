@@ -395,6 +395,21 @@ static void nv_dwalk_pair(struct nv_dwalk *W, size_t i, size_t j, uint32_t *o, u
 }
 
 /* Workload sources: external destinations first, then workloads. */
+/* The flow from workload i (end s) to workload j, emitted when the sides differ. */
+static void nv_dwalk_cell(struct nv_dwalk *W, const struct nv_flow_end *s, size_t i, size_t j)
+{
+    struct nv_flow_end d;
+    uint32_t o, n;
+
+    if (j == i && !W->D->self_flows)
+        return;
+    nv_dwalk_pair(W, i, j, &o, &n);
+    if (o == n)
+        return;
+    nv_diff_wl_end(W->D, j, &d);
+    nv_dwalk_emit(W, s, &d, o, n);
+}
+
 static void nv_dwalk_workloads(struct nv_dwalk *W)
 {
     struct nv_diff *D = W->D;
@@ -404,7 +419,6 @@ static void nv_dwalk_workloads(struct nv_dwalk *W)
     for (i = 0; i < D->nw; i++) {
         const struct nv_diff_wl *w = &D->w[i];
         struct nv_flow_end s, d;
-        uint32_t o, nn;
         nv_diff_wl_end(D, i, &s);
         if (!nv_view_may_leave(D->view, &s))
             continue;
@@ -416,16 +430,8 @@ static void nv_dwalk_workloads(struct nv_dwalk *W)
                 nv_dwalk_row_at(D->old.x, D->old.m, mo->workloads[w->o].unit, &W->oc, W->orow);
             if (w->n >= 0)
                 nv_dwalk_row_at(D->new.x, D->new.m, mn->workloads[w->n].unit, &W->nc, W->nrow);
-            for (k = 0; k < W->ncols; k++) {
-                j = W->cols[k];
-                if (j == i && !D->self_flows)
-                    continue;
-                nv_dwalk_pair(W, i, j, &o, &nn);
-                if (o == nn)
-                    continue;
-                nv_diff_wl_end(D, j, &d);
-                nv_dwalk_emit(W, &s, &d, o, nn);
-            }
+            for (k = 0; k < W->ncols; k++)
+                nv_dwalk_cell(W, &s, i, W->cols[k]);
             continue;
         }
         if (w->o >= 0)
@@ -437,15 +443,8 @@ static void nv_dwalk_workloads(struct nv_dwalk *W)
             nv_flow_end_range(&d, &W->seg[k].key.r, W->addr);
             nv_dwalk_emit(W, &s, &d, W->seg[k].o, W->seg[k].n);
         }
-        for (j = 0; j < D->nw; j++) {
-            if (j == i && !D->self_flows)
-                continue;
-            nv_dwalk_pair(W, i, j, &o, &nn);
-            if (o == nn)
-                continue;
-            nv_diff_wl_end(D, j, &d);
-            nv_dwalk_emit(W, &s, &d, o, nn);
-        }
+        for (j = 0; j < D->nw; j++)
+            nv_dwalk_cell(W, &s, i, j);
     }
 }
 
