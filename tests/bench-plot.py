@@ -10,7 +10,8 @@ from xml.sax.saxutils import escape
 W, H = 720, 440
 LEFT, RIGHT, TOP, BOTTOM = 70, 250, 30, 60
 COLORS = {"list --format summary": "#1f77b4", "list --format json": "#2ca02c",
-          "check, 20 claims": "#d62728", "diff, the tree against itself": "#9467bd"}
+          "check, 20 claims": "#d62728", "diff, the tree against itself": "#9467bd",
+          "diff, one policy changed": "#8c564b"}
 DASH = {"common": "", "diverse": "6,4"}
 
 

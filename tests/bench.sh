@@ -116,7 +116,9 @@ target() {
     "100000 summary") echo "10 2048" ;;
     "10000 check") echo "2 500" ;;
     "50000 check") echo "10 1024" ;;
-    "10000 diff") echo "1 -" ;;
+    "10000 diff") echo "1 300" ;;
+    "10000 diff1") echo "1 300" ;;
+    "50000 diff1") echo "2 1024" ;;
     esac
 }
 
@@ -141,6 +143,7 @@ row() {
     case "$2" in
     check) r_cmd="check, 20 claims" ;;
     diff) r_cmd="diff, the tree against itself" ;;
+    diff1) r_cmd="diff, one policy changed" ;;
     *) r_cmd="list --format $2" ;;
     esac
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$shape" "$wl" "$pol" \
@@ -228,7 +231,23 @@ for shape in $shapes; do
                 row "$n" diff "$tmp/diff-$n.txt"
             fi
         fi
-        rm -f "$input" "$sfile" "$tmp/check-$n.txt" "$tmp/diff-$n.txt"
+        # the pre-merge gate's case: a copy with one policy changed (port 9999 added
+        # to the first NetworkPolicy with a ports list); exit 0 or 1 (flows added)
+        if python3 "$root/tests/tools/change-policy.py" "$input" - >"$tmp/changed-$n.yaml" \
+            2>"$tmp/err"; then
+            echo "bench: $shape $n: diff, one policy changed x$runs" >&2
+            measure_check "$tmp/diff1-$n.txt" "$nv" diff "$input" "$tmp/changed-$n.yaml"
+            if [ "$rc" -ne 0 ]; then
+                failed=1
+            else
+                row "$n" diff1 "$tmp/diff1-$n.txt"
+            fi
+        else
+            cat "$tmp/err" >&2
+            failed=1
+        fi
+        rm -f "$input" "$sfile" "$tmp/check-$n.txt" "$tmp/diff-$n.txt" "$tmp/changed-$n.yaml" \
+            "$tmp/diff1-$n.txt"
     done
 done
 
@@ -402,13 +421,15 @@ rev=$(git -C "$root" describe --always --dirty 2>/dev/null)
     echo "| 1,000 | 200 | \`list --format json\` | <= 1 s | <= 100 MB |"
     echo "| 10,000 | 2,000 | \`list --format summary\` | <= 0.5 s | <= 300 MB |"
     echo "| 10,000 | 2,000 | \`check\`, 20 claims | <= 2 s | <= 500 MB |"
-    echo "| 10,000 | 2,000 | \`diff\` of the tree against itself | <= 1 s | |"
+    echo "| 10,000 | 2,000 | \`diff\` of the tree against itself or a one-policy change | <= 1 s | <= 300 MB |"
     echo "| 50,000 | 10,000 | \`list --format summary\` | <= 5 s | <= 1 GB |"
     echo "| 50,000 | 10,000 | \`check\`, 20 claims | <= 10 s | <= 1 GB |"
+    echo "| 50,000 | 10,000 | \`diff\` of a one-policy change | <= 2 s | <= 1 GB |"
     echo "| 100,000 | 20,000 | \`list --format summary\` | <= 10 s | <= 2 GB |"
     echo
     echo "The 20 claims are \`tests/bench-claims.yaml\` (common) and \`tests/bench-claims-diverse.yaml\`"
-    echo "(diverse)."
+    echo "(diverse). The one-policy change is \`tests/tools/change-policy.py FILE -\`: TCP port 9999"
+    echo "added to the first NetworkPolicy of the input that has a \`ports\` list."
     echo
     if [ -s "$tmp/graphrows" ]; then
         echo "## Graph"

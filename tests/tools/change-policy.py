@@ -3,7 +3,8 @@
 tests/tools/gencluster writes it) with one NetworkPolicy changed: port 9999 is
 added to its first 'ports' list, or, when it has none, its first ipBlock's
 cidr moves to 203.0.113.0/24. For timing 'netverify diff' on a one-policy
-change.
+change. NAME '-' picks the first NetworkPolicy in the stream that has a 'ports'
+list (what tests/bench.sh changes, on either generator shape).
 
 usage: change-policy.py FILE NAME [NAMESPACE] > COPY
 """
@@ -20,8 +21,14 @@ def main():
         if not re.search(r"^kind: NetworkPolicy$", doc, re.M):
             continue
         meta = re.search(r"^metadata: \{name: ([^,}]+)(?:, namespace: ([^,}]+))?", doc, re.M)
-        if not meta or meta.group(1) != name or (ns and meta.group(2) != ns):
+        if not meta or (ns and meta.group(2) != ns):
             continue
+        if name == "-" and "ports: [" not in doc:
+            continue
+        if name != "-" and meta.group(1) != name:
+            continue
+        print("change-policy.py: changed NetworkPolicy %s/%s" % (meta.group(2), meta.group(1)),
+              file=sys.stderr)
         if "ports: [" in doc:
             docs[i] = doc.replace("ports: [", "ports: [{protocol: TCP, port: 9999}, ", 1)
         elif "ipBlock: {cidr: " in doc:
