@@ -56,7 +56,7 @@ struct gc_wl {
     unsigned ns, app, role, tier, version, http, replicas;
     enum gc_kind kind;
     int has_version, debug, metrics, grpc;
-    char hash[11];
+    char hash[13]; /* quoted when all digits, as a YAML emitter writes such a string */
 };
 
 struct gc_cluster {
@@ -112,17 +112,29 @@ static uint64_t gc_mulmod(uint64_t a, uint64_t b, uint64_t m)
     return r;
 }
 
-/* Write a 10-character hash for index i; distinct i give distinct hashes. */
-static void gc_hash(char out[11], uint64_t i, uint64_t offset)
+/*
+ * Write a 10-character hash for index i; distinct i give distinct hashes. One
+ * of only digits is written in quotes: plain, YAML reads it as a number, and a
+ * label value must be a string.
+ */
+static void gc_hash(char out[13], uint64_t i, uint64_t offset)
 {
     uint64_t x = (gc_mulmod(GC_HASH_MUL, i, GC_HASH_MOD) + offset) % GC_HASH_MOD;
-    int k;
+    int k, digits = 1;
 
     for (k = 0; k < 10; k++) {
-        out[k] = k_hash_alpha[x % 27];
+        out[k + 1] = k_hash_alpha[x % 27];
+        digits &= out[k + 1] >= '0' && out[k + 1] <= '9';
         x /= 27;
     }
-    out[10] = '\0';
+    if (digits) {
+        out[0] = '"';
+        out[11] = '"';
+        out[12] = '\0';
+    } else {
+        memmove(out, out + 1, 10);
+        out[10] = '\0';
+    }
 }
 
 /* ---- building the cluster ---- */
