@@ -1016,6 +1016,60 @@ static void nv_add_claim(struct nv_claims_ctx *x, const struct nv_node *text,
     x->c->items[x->c->n++] = c;
 }
 
+/* A claim's name, where it is written, for finding names given twice. */
+struct nv_named {
+    const char *name;
+    struct nv_loc loc;
+    size_t i;
+};
+
+static int nv_named_cmp(const void *a, const void *b)
+{
+    const struct nv_named *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * Two claims of one name: the report, SARIF and a reviewer tell claims apart by
+ * name, so the second is a warning at its name (pointing at the first).
+ */
+static void nv_warn_same_names(struct nv_claims_ctx *x, const struct nv_node *list)
+{
+    struct nv_named *v = NULL;
+    size_t n = 0, i;
+
+    for (i = 0; i < list->n; i++) {
+        const struct nv_node *name;
+        if (list->items[i]->type != NV_NODE_MAP ||
+            !(name = nv_node_get(list->items[i], "name")) || name->type != NV_NODE_SCALAR ||
+            name->kind == NV_SCALAR_NULL)
+            continue;
+        if (!v)
+            v = nv_xmalloc(list->n * sizeof(*v));
+        v[n].name = name->str;
+        v[n].loc = name->loc;
+        v[n].i = i;
+        n++;
+    }
+    if (n > 1)
+        qsort(v, n, sizeof(*v), nv_named_cmp);
+    for (i = 1; i < n; i++) {
+        size_t first = i - 1;
+        char at[512];
+        while (first > 0 && !strcmp(v[first - 1].name, v[i].name))
+            first--;
+        if (strcmp(v[first].name, v[i].name))
+            continue;
+        nv_diag_warning(x->d, v[i].loc, NV_W_SEMANTIC,
+                        "a claim named '%s' already stands at %s: the results cannot tell the "
+                        "two apart by name (give each claim its own name)",
+                        v[i].name, nv_loc_format(v[first].loc, at, sizeof(at)));
+    }
+    free(v);
+}
+
 static void nv_on_claims_doc(const struct nv_node *root, unsigned docno, void *arg)
 {
     struct nv_claims_ctx *x = arg;
@@ -1074,6 +1128,7 @@ static void nv_on_claims_doc(const struct nv_node *root, unsigned docno, void *a
     }
     if (!list->n)
         nv_diag_error(x->d, list->loc, NV_E_MISSING, "the claims list is empty");
+    nv_warn_same_names(x, list);
 }
 
 int nv_claims_load(struct nv_claims *c, const char *path, struct nv_model *m, struct nv_diags *d)
