@@ -1042,9 +1042,8 @@ static void nv_warn_same_names(struct nv_claims_ctx *x, const struct nv_node *li
 
     for (i = 0; i < list->n; i++) {
         const struct nv_node *name;
-        if (list->items[i]->type != NV_NODE_MAP ||
-            !(name = nv_node_get(list->items[i], "name")) || name->type != NV_NODE_SCALAR ||
-            name->kind == NV_SCALAR_NULL)
+        if (list->items[i]->type != NV_NODE_MAP || !(name = nv_node_get(list->items[i], "name")) ||
+            name->type != NV_NODE_SCALAR || name->kind == NV_SCALAR_NULL)
             continue;
         if (!v)
             v = nv_xmalloc(list->n * sizeof(*v));

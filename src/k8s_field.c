@@ -235,8 +235,8 @@ static const char *const k_selector_fields[] = {"matchLabels", "matchExpressions
 
 /* ---- labels and selectors ---- */
 
-static int nv_k8s_check_label(struct nv_k8s *k, const struct nv_node *kn, const struct nv_node *vn,
-                              const char *what)
+int nv_k8s_check_label(struct nv_k8s *k, const struct nv_node *kn, const struct nv_node *vn,
+                       const char *what)
 {
     const char *why;
 

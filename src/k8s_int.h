@@ -54,6 +54,9 @@ const struct nv_node *nv_k8s_get_seq(struct nv_k8s *k, const struct nv_node *obj
 const char *nv_k8s_get_str(struct nv_k8s *k, const struct nv_node *obj, const char *key, int *bad);
 int nv_k8s_node_int(struct nv_k8s *k, const struct nv_node *n, const char *field, long *out);
 struct nv_loc nv_k8s_loc_of(const struct nv_node *n);
+/* A label's key and value checked as the API server checks them; 'what' names the map. */
+int nv_k8s_check_label(struct nv_k8s *k, const struct nv_node *kn, const struct nv_node *vn,
+                       const char *what);
 void nv_k8s_join_names(struct nv_buf *b, const char *const *names);
 int nv_k8s_key_index(const struct nv_node *kn, const char *const *names);
 int nv_k8s_check_fields(struct nv_k8s *k, const struct nv_node *map, enum nv_code code,

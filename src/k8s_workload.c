@@ -289,6 +289,73 @@ static int nv_workload_fields(struct nv_k8s *k, const char *kind, const struct n
     return rc;
 }
 
+/*
+ * The API server refuses a workload whose selector is missing, empty or does
+ * not select its own template's labels (apps/v1 kinds, a ReplicationController's
+ * plain map, a Job with manualSelector). Its pods are read with the template's
+ * labels, as the controller would create them: a warning, not an error, as
+ * manifests written for tools that do not check it are common. A selector that
+ * is not a valid label selector is an error.
+ */
+static int nv_workload_selector(struct nv_k8s *k, const char *kind, const struct nv_node *spec,
+                                const struct nv_node *jobspec, const struct nv_pod *pod,
+                                const char *ns, const char *name)
+{
+    const struct nv_node *sel, *manual;
+    const char *why = NULL;
+    int rc = 0, apps = !strcmp(kind, "Deployment") || !strcmp(kind, "ReplicaSet") ||
+                       !strcmp(kind, "StatefulSet") || !strcmp(kind, "DaemonSet");
+
+    if (!strcmp(kind, "Job")) {
+        manual = nv_node_get(jobspec, "manualSelector");
+        if (!manual || manual->type != NV_NODE_SCALAR || manual->kind != NV_SCALAR_BOOL ||
+            (manual->str[0] != 't' && manual->str[0] != 'T'))
+            return 0; /* the API server generates the selector */
+        apps = 1;
+    } else if (!apps && strcmp(kind, "ReplicationController")) {
+        return 0;
+    }
+    sel = spec ? nv_node_get(spec, "selector") : NULL;
+    if (!strcmp(kind, "ReplicationController")) {
+        size_t i;
+        if (nv_node_is_null(sel))
+            return 0; /* defaults to the template's labels */
+        if (sel->type != NV_NODE_MAP)
+            return nv_k8s_type_error(k, sel, "selector", "a mapping"), -1;
+        for (i = 0; i < sel->n && !why; i++) {
+            const struct nv_node *kn = sel->items[2 * i], *vn = sel->items[2 * i + 1];
+            const char *have;
+            if (nv_k8s_check_label(k, kn, vn, "selector") < 0) {
+                rc = -1;
+                continue;
+            }
+            have = nv_labels_get(&pod->labels, kn->str);
+            if (!have || strcmp(have, vn->kind == NV_SCALAR_NULL ? "" : vn->str))
+                why = "does not select the pod template's labels";
+        }
+    } else if (nv_node_is_null(sel)) {
+        why = "has no 'selector'";
+    } else {
+        const struct nv_selector *s = nv_k8s_parse_selector(k, sel, 0);
+        if (!s)
+            return -1;
+        if (nv_selector_is_empty(s))
+            why = "has an empty 'selector'";
+        else if (!nv_selector_matches(s, &pod->labels))
+            why = "does not select the pod template's labels";
+    }
+    if (why && rc == 0)
+        nv_diag_warning(k->d,
+                        sel && !nv_node_is_null(sel) ? sel->loc
+                        : spec                       ? spec->loc
+                                                     : pod->loc,
+                        NV_W_SEMANTIC,
+                        "%s %s/%s %s: the API server refuses it; its pods are read with the "
+                        "template's labels",
+                        kind, ns, name, why);
+    return rc;
+}
+
 void nv_k8s_add_workload_object(struct nv_k8s *k, const struct nv_node *obj,
                                 const struct nv_node *meta, const char *kind, const char *ns,
                                 const char *name)
@@ -328,7 +395,8 @@ void nv_k8s_add_workload_object(struct nv_k8s *k, const struct nv_node *obj,
         w->owner_kind = ctl.kind;
         w->owner_name = ctl.name;
     }
-    if (nv_workload_count(k, kind, spec, jobspec, pod) < 0)
+    if (nv_workload_count(k, kind, spec, jobspec, pod) < 0 ||
+        nv_workload_selector(k, kind, spec, jobspec, pod, ns, name) < 0)
         return;
     nv_controller_labels(k, kind, name, jobspec, pod);
 }

@@ -903,6 +903,7 @@ static const char k_cluster[] =
     "kind: Deployment\n"
     "metadata: {name: web, namespace: shop}\n"
     "spec:\n"
+    "  selector: {matchLabels: {app: web, tier: front}}\n"
     "  template:\n"
     "    metadata: {labels: {app: web, tier: front}}\n"
     "    spec: {containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}\n"
@@ -910,6 +911,7 @@ static const char k_cluster[] =
     "kind: Deployment\n"
     "metadata: {name: api, namespace: shop}\n"
     "spec:\n"
+    "  selector: {matchLabels: {app: api, tier: back}}\n"
     "  template:\n"
     "    metadata: {labels: {app: api, tier: back}}\n"
     "    spec: {containers: [{name: c, ports: [{name: api, containerPort: 9000}]}]}\n"
@@ -917,6 +919,7 @@ static const char k_cluster[] =
     "kind: StatefulSet\n"
     "metadata: {name: db, namespace: shop}\n"
     "spec:\n"
+    "  selector: {matchLabels: {app: db, tier: back}}\n"
     "  template:\n"
     "    metadata: {labels: {app: db, tier: back}}\n"
     "    spec: {containers: [{name: c}]}\n"
@@ -928,6 +931,7 @@ static const char k_cluster[] =
     "kind: Deployment\n"
     "metadata: {name: web, namespace: ops}\n"
     "spec:\n"
+    "  selector: {matchLabels: {app: web}}\n"
     "  template:\n"
     "    metadata: {labels: {app: web}}\n"
     "    spec: {containers: [{name: c}]}\n"
@@ -1167,11 +1171,11 @@ static void test_resolve_services(void **state)
                 "53/UDP (dns))");
     expect_diag(&r.d, 10, 5 + 42, "Service 'shop/api-svc' has no port TCP 82");
     /* the Service port is reported once, where its targetPort is, however many claims use it */
-    assert_int_equal(count_diags(&r.d, "cluster.yaml", 65, 40,
+    assert_int_equal(count_diags(&r.d, "cluster.yaml", 69, 40,
                                  "targetPort 'htpp' matches no container port of the 2 pods the "
                                  "Service selects"),
                      1);
-    assert_int_equal(count_diags(&r.d, "cluster.yaml", 67, 39, "targetPort 'api' matches no"), 1);
+    assert_int_equal(count_diags(&r.d, "cluster.yaml", 71, 39, "targetPort 'api' matches no"), 1);
     assert_int_equal(r.d.nerr, 11);
     assert_int_equal(r.d.n, 11);
     rctx_release(&r);
@@ -1244,16 +1248,17 @@ static void check_members(const struct nv_model *m, const struct nv_set *s)
 /* NS/NAME[Kind] picks one of the workloads that share a name; without the kind it is an error. */
 static void test_resolve_kinds(void **state)
 {
-    static const char cluster[] = "kind: Deployment\n"
-                                  "metadata: {name: api, namespace: shop}\n"
-                                  "spec: {template: {metadata: {labels: {app: api}}}}\n"
-                                  "---\n"
-                                  "kind: StatefulSet\n"
-                                  "metadata: {name: api, namespace: shop}\n"
-                                  "spec: {template: {metadata: {labels: {app: api}}}}\n"
-                                  "---\n"
-                                  "kind: Pod\n"
-                                  "metadata: {name: api, namespace: ops, labels: {app: api}}\n";
+    static const char cluster[] =
+        "kind: Deployment\n"
+        "metadata: {name: api, namespace: shop}\n"
+        "spec: {selector: {matchLabels: {app: api}}, template: {metadata: {labels: {app: api}}}}\n"
+        "---\n"
+        "kind: StatefulSet\n"
+        "metadata: {name: api, namespace: shop}\n"
+        "spec: {selector: {matchLabels: {app: api}}, template: {metadata: {labels: {app: api}}}}\n"
+        "---\n"
+        "kind: Pod\n"
+        "metadata: {name: api, namespace: ops, labels: {app: api}}\n";
     struct rctx r;
     long dep, sts;
 

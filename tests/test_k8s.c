@@ -246,7 +246,7 @@ static void test_pod_counts(void **state)
         "---\n"
         "kind: DaemonSet\n"
         "metadata: {name: ds, namespace: a}\n"
-        "spec: {template: {}}\n"
+        "spec: {selector: {matchLabels: {app: ds}}, template: {metadata: {labels: {app: ds}}}}\n"
         "---\n"
         "kind: Job\n"
         "metadata: {name: job, namespace: a}\n"
@@ -430,7 +430,8 @@ static void test_controller_labels(void **state)
         "---\n"
         "kind: Job\n"
         "metadata: {name: jm, namespace: a}\n"
-        "spec: {manualSelector: true, template: {metadata: {labels: {app: x}}}}\n"
+        "spec: {manualSelector: true, selector: {matchLabels: {app: x}}, template: {metadata: "
+        "{labels: {app: x}}}}\n"
         "---\n"
         "kind: Job\n"
         "metadata: {name: jown, namespace: a}\n"
@@ -442,15 +443,17 @@ static void test_controller_labels(void **state)
         "---\n"
         "kind: Deployment\n"
         "metadata: {name: d, namespace: a}\n"
-        "spec: {template: {metadata: {labels: {pod-template-hash: abc}}}}\n"
+        "spec: {selector: {matchLabels: {pod-template-hash: abc}}, template: {metadata: {labels: "
+        "{pod-template-hash: abc}}}}\n"
         "---\n"
         "kind: DaemonSet\n"
         "metadata: {name: ds, namespace: a}\n"
-        "spec: {template: {}}\n"
+        "spec: {selector: {matchLabels: {app: ds}}, template: {metadata: {labels: {app: ds}}}}\n"
         "---\n"
         "kind: StatefulSet\n"
         "metadata: {name: s, namespace: a}\n"
-        "spec: {replicas: 2, ordinals: {start: 5}, template: {}}\n"
+        "spec: {replicas: 2, ordinals: {start: 5}, selector: {matchLabels: {app: s}},\n"
+        "       template: {metadata: {labels: {app: s}}}}\n"
         "---\n"
         "kind: Pod\n"
         "metadata: {name: p, namespace: a, labels: {job-name: old}}\n";
@@ -488,11 +491,13 @@ static void test_statefulset_split(void **state)
     static const char text[] =
         "kind: StatefulSet\n"
         "metadata: {name: db, namespace: a}\n"
-        "spec: {replicas: 5, template: {metadata: {labels: {app: db}}}}\n"
+        "spec: {replicas: 5, selector: {matchLabels: {app: db}}, template: {metadata: {labels: "
+        "{app: db}}}}\n"
         "---\n"
         "kind: StatefulSet\n"
         "metadata: {name: db2, namespace: a}\n"
-        "spec: {replicas: 2, template: {metadata: {labels: {app: db}}}}\n"
+        "spec: {replicas: 2, selector: {matchLabels: {app: db}}, template: {metadata: {labels: "
+        "{app: db}}}}\n"
         "---\n"
         "kind: NetworkPolicy\n"
         "metadata: {name: p, namespace: a}\n"
@@ -545,7 +550,7 @@ static void test_unknown_label_warning(void **state)
     static const char text[] =
         "kind: Deployment\n"
         "metadata: {name: d, namespace: a}\n"
-        "spec: {template: {}}\n"
+        "spec: {selector: {matchLabels: {app: d}}, template: {metadata: {labels: {app: d}}}}\n"
         "---\n"
         "kind: Job\n"
         "metadata: {name: j, namespace: a}\n"
@@ -639,19 +644,20 @@ static void test_namespaces(void **state)
 
 static void test_default_namespace(void **state)
 {
-    static const char text[] = "kind: Pod\n"
-                               "metadata: {name: p}\n"
-                               "---\n"
-                               "kind: Deployment\n"
-                               "metadata: {name: d}\n"
-                               "spec: {template: {metadata: {labels: {app: d}}}}\n"
-                               "---\n"
-                               "kind: NetworkPolicy\n"
-                               "metadata: {name: np}\n"
-                               "spec: {podSelector: {}}\n"
-                               "---\n"
-                               "kind: Pod\n"
-                               "metadata: {name: q, namespace: \"\"}\n";
+    static const char text[] =
+        "kind: Pod\n"
+        "metadata: {name: p}\n"
+        "---\n"
+        "kind: Deployment\n"
+        "metadata: {name: d}\n"
+        "spec: {selector: {matchLabels: {app: d}}, template: {metadata: {labels: {app: d}}}}\n"
+        "---\n"
+        "kind: NetworkPolicy\n"
+        "metadata: {name: np}\n"
+        "spec: {podSelector: {}}\n"
+        "---\n"
+        "kind: Pod\n"
+        "metadata: {name: q, namespace: \"\"}\n";
     struct nv_diags d;
     struct nv_model *m = load_ok(text, &d);
     const struct nv_workload *w;
@@ -773,7 +779,8 @@ static void test_owner_chains(void **state)
     static const char text[] =
         "kind: Deployment\n"
         "metadata: {name: frontend, namespace: web}\n"
-        "spec: {template: {metadata: {labels: {app: frontend}}}}\n"
+        "spec: {selector: {matchLabels: {app: frontend}}, template: {metadata: {labels: {app: "
+        "frontend}}}}\n"
         "---\n"
         "kind: Pod\n"
         "metadata:\n"
@@ -851,14 +858,16 @@ static void test_owner_adoption(void **state)
     static const char text[] =
         "kind: Deployment\n"
         "metadata: {name: frontend}\n"
-        "spec: {template: {metadata: {labels: {app: frontend}}}}\n"
+        "spec: {selector: {matchLabels: {app: frontend}}, template: {metadata: {labels: {app: "
+        "frontend}}}}\n"
         "---\n"
         "kind: ReplicaSet\n"
         "metadata:\n"
         "  name: frontend-7d4b9\n"
         "  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: other, "
         "controller: true}]\n"
-        "spec: {template: {metadata: {labels: {app: other}}}}\n"
+        "spec: {selector: {matchLabels: {app: other}}, template: {metadata: {labels: {app: "
+        "other}}}}\n"
         "---\n"
         "kind: Pod\n"
         "metadata:\n"
@@ -871,7 +880,8 @@ static void test_owner_adoption(void **state)
         "  name: frontend-5f6c8\n"
         "  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: frontend, "
         "controller: true}]\n"
-        "spec: {template: {metadata: {labels: {app: frontend}}}}\n"
+        "spec: {selector: {matchLabels: {app: frontend}}, template: {metadata: {labels: {app: "
+        "frontend}}}}\n"
         "---\n"
         "kind: ReplicaSet\n"
         "metadata:\n"
@@ -1132,6 +1142,7 @@ static void test_workload_kinds(void **state)
         "kind: Deployment\n"
         "metadata: {name: dep, namespace: ns1}\n"
         "spec:\n"
+        "  selector: {matchLabels: {app: dep}}\n"
         "  template:\n"
         "    metadata: {labels: {app: dep}}\n"
         "    spec:\n"
@@ -1147,11 +1158,11 @@ static void test_workload_kinds(void **state)
         "---\n"
         "kind: StatefulSet\n"
         "metadata: {name: sts, namespace: ns1}\n"
-        "spec: {template: {metadata: {labels: {app: sts}}}}\n"
+        "spec: {selector: {matchLabels: {app: sts}}, template: {metadata: {labels: {app: sts}}}}\n"
         "---\n"
         "kind: DaemonSet\n"
         "metadata: {name: ds, namespace: ns1}\n"
-        "spec: {template: {metadata: {labels: {app: ds}}}}\n"
+        "spec: {selector: {matchLabels: {app: ds}}, template: {metadata: {labels: {app: ds}}}}\n"
         "---\n"
         "kind: Job\n"
         "metadata: {name: job, namespace: ns1}\n"
@@ -1163,7 +1174,7 @@ static void test_workload_kinds(void **state)
         "---\n"
         "kind: ReplicaSet\n"
         "metadata: {name: rs, namespace: ns1}\n"
-        "spec: {template: {metadata: {labels: {app: rs}}}}\n"
+        "spec: {selector: {matchLabels: {app: rs}}, template: {metadata: {labels: {app: rs}}}}\n"
         "---\n"
         "kind: ReplicationController\n"
         "metadata: {name: rc, namespace: ns1}\n"
@@ -1201,7 +1212,7 @@ static void test_workload_kinds(void **state)
     {
         const struct nv_diag *g = find_diag(&d, NV_W_SKIPPED, "ConfigMap");
         assert_int_equal(g->sev, NV_SEV_NOTE);
-        assert_int_equal(g->loc.line, 41);
+        assert_int_equal(g->loc.line, 42);
     }
     /* named container ports across containers; unnamed ones are not kept as names */
     pod = &m->pods[wl(m, "ns1/dep")->pods[0]];
