@@ -161,11 +161,14 @@ struct nv_smt {
     Z3_ast_vector base, claim, pool;
     unsigned char *dom[2], *keep[2], *nsdom[2];
     uint32_t *rep;
-    /* the pod peers of the rules kept that can hold a pod at the other end (nv_live()):
-     * an open-addressed table of peers, 'live' saying which */
-    const struct nv_peer **seen;
-    unsigned char *live;
-    size_t nseen, seenalloc;
+    /* what the part's scope makes of each peer and rule, asked once and kept (by id; 0: not
+     * yet asked, 1: no, 2: yes): whether a pod peer of a kept rule can hold a pod at the
+     * other end (nv_live()), whether a rule admits a port the claim asks about
+     * (nv_rule_meets()) */
+    unsigned char *live, *meets;
+    /* the numbers each named port takes in the destinations of the part (nv_named_vals()) */
+    struct nv_named *named;
+    size_t nnamed, namedalloc;
     /* a claim naming ports: the (proto << 16 | port) intervals it can ask about (with
      * its named ports as the destinations can declare them); ncports = 0: every port */
     uint32_t *cports;
@@ -833,31 +836,55 @@ static Z3_ast nv_ports(struct nv_smt *s, const struct nv_sym *d, const struct nv
     return nv_or(s, &any);
 }
 
-/* The numbers a destination of the part can give named port (name, proto), into *v (n of them). */
-static size_t nv_named_vals(const struct nv_smt *s, const char *name, enum nv_proto proto,
-                            uint32_t **v)
+/* The numbers a destination of the part can give a named port (every one, in class order). */
+struct nv_named {
+    const char *name;
+    enum nv_proto proto;
+    uint32_t *vals;
+    size_t n;
+};
+
+/*
+ * The numbers a destination of the part can give named port (name, proto):
+ * *v (n of them, owned by the encoding). Looked up in the classes once per
+ * part and name.
+ */
+static size_t nv_named_vals(struct nv_smt *s, const char *name, enum nv_proto proto,
+                            const uint32_t **v)
 {
     const struct nv_model *m = s->m;
-    size_t c, j, n = 0, alloc = 0;
+    struct nv_named *e;
+    size_t c, j, i, alloc = 0;
 
-    *v = NULL;
+    for (i = 0; i < s->nnamed; i++)
+        if (s->named[i].name == name && s->named[i].proto == proto) {
+            *v = s->named[i].vals;
+            return s->named[i].n;
+        }
+    NV_GROW(s->named, s->namedalloc, s->nnamed + 1);
+    e = &s->named[s->nnamed++];
+    memset(e, 0, sizeof(*e));
+    e->name = name;
+    e->proto = proto;
     for (c = 0; c < m->nclasses; c++)
         for (j = 0; s->dom[1][c] && j < m->classes[c].nports; j++)
             if (m->classes[c].ports[j].name == name && m->classes[c].ports[j].proto == proto) {
-                NV_GROW(*v, alloc, n + 1);
-                (*v)[n++] = m->classes[c].ports[j].port;
+                NV_GROW(e->vals, alloc, e->n + 1);
+                e->vals[e->n++] = m->classes[c].ports[j].port;
             }
-    return n;
+    *v = e->vals;
+    return e->n;
 }
 
 /* Port entries ps[0..n) as (proto << 16 | port) intervals, appended to *iv (pairs). */
-static void nv_port_intervals(const struct nv_smt *s, const struct nv_portspec *ps, size_t n,
+static void nv_port_intervals(struct nv_smt *s, const struct nv_portspec *ps, size_t n,
                               uint32_t **iv, size_t *niv, size_t *alloc)
 {
     size_t i, k;
 
     for (i = 0; i < n; i++) {
-        uint32_t pr = (uint32_t)ps[i].proto << 16, *v;
+        uint32_t pr = (uint32_t)ps[i].proto << 16;
+        const uint32_t *v;
         size_t nv;
         if (!ps[i].name) {
             NV_GROW(*iv, *alloc, 2 * (*niv + 1));
@@ -872,7 +899,6 @@ static void nv_port_intervals(const struct nv_smt *s, const struct nv_portspec *
             (*iv)[2 * *niv] = (*iv)[2 * *niv + 1] = pr | v[k];
             (*niv)++;
         }
-        free(v);
     }
 }
 
@@ -881,7 +907,7 @@ static void nv_port_intervals(const struct nv_smt *s, const struct nv_portspec *
  * question of a claim naming ports is about those ports only (nv_query(),
  * nv_smt_witness_robust()), so a rule admitting none of them decides nothing.
  */
-static int nv_rule_meets(const struct nv_smt *s, const struct nv_rule *r)
+static int nv_rule_meets(struct nv_smt *s, const struct nv_rule *r)
 {
     uint32_t *iv = NULL;
     size_t niv = 0, alloc = 0, i, k;
@@ -889,11 +915,16 @@ static int nv_rule_meets(const struct nv_smt *s, const struct nv_rule *r)
 
     if (!s->ncports || r->all_ports)
         return 1;
+    if (!s->meets)
+        s->meets = nv_xcalloc(s->m->nrule_ids + 1, 1);
+    if (s->meets[r->id])
+        return s->meets[r->id] == 2;
     nv_port_intervals(s, r->ports, r->nports, &iv, &niv, &alloc);
     for (i = 0; i < niv && !meet; i++)
         for (k = 0; k < s->ncports && !meet; k++)
             meet = iv[2 * i] <= s->cports[2 * k + 1] && s->cports[2 * k] <= iv[2 * i + 1];
     free(iv);
+    s->meets[r->id] = (unsigned char)(1 + meet);
     return meet;
 }
 
@@ -1597,37 +1628,13 @@ static int nv_peer_holds_some(const struct nv_smt *s, const struct nv_policy *po
  */
 static int nv_live(struct nv_smt *s, const struct nv_policy *pol, const struct nv_peer *p, int side)
 {
-    size_t at, size = s->seenalloc;
-
     if (p->kind == NV_PEER_IPBLOCK)
         return 1;
-    if (2 * (s->nseen + 1) > size) {
-        const struct nv_peer **old = s->seen;
-        unsigned char *oldlive = s->live;
-        size_t i, oldsize = size;
-        size = size ? 2 * size : 64;
-        s->seen = nv_xcalloc(size, sizeof(*s->seen));
-        s->live = nv_xcalloc(size, 1);
-        s->seenalloc = size;
-        for (i = 0; i < oldsize; i++) {
-            if (!old[i])
-                continue;
-            for (at = ((uintptr_t)old[i] >> 4) & (size - 1); s->seen[at];
-                 at = (at + 1) & (size - 1))
-                ;
-            s->seen[at] = old[i];
-            s->live[at] = oldlive[i];
-        }
-        free(old);
-        free(oldlive);
-    }
-    for (at = ((uintptr_t)p >> 4) & (size - 1); s->seen[at]; at = (at + 1) & (size - 1))
-        if (s->seen[at] == p)
-            return s->live[at];
-    s->seen[at] = p;
-    s->live[at] = (unsigned char)nv_peer_holds_some(s, pol, p, side);
-    s->nseen++;
-    return s->live[at];
+    if (!s->live)
+        s->live = nv_xcalloc(s->m->npeer_ids + 1, 1);
+    if (!s->live[p->id])
+        s->live[p->id] = (unsigned char)(1 + nv_peer_holds_some(s, pol, p, side));
+    return s->live[p->id] == 2;
 }
 
 /*
@@ -1922,8 +1929,11 @@ static void nv_unencode(struct nv_smt *s)
         free(s->keep[i]);
         free(s->nsdom[i]);
     }
-    free(s->seen);
     free(s->live);
+    free(s->meets);
+    for (i = 0; i < s->nnamed; i++)
+        free(s->named[i].vals);
+    free(s->named);
     free(s->cports);
     memset(&s->ctx, 0, sizeof(*s) - offsetof(struct nv_smt, ctx));
 }
