@@ -158,6 +158,7 @@ struct nv_pool {
     const char *emit_dir;
     unsigned jobs;
     pthread_mutex_t mu;
+    size_t next; /* the first claim no job has taken yet (under mu) */
     int failed;
 };
 
@@ -166,10 +167,23 @@ struct nv_job {
     unsigned index;
 };
 
+/* The next claim for a job to decide, in claim order; claims->n when none is left. */
+static size_t nv_take(struct nv_pool *pool)
+{
+    size_t i;
+
+    pthread_mutex_lock(&pool->mu);
+    i = pool->next < pool->claims->n ? pool->next++ : pool->claims->n;
+    pthread_mutex_unlock(&pool->mu);
+    return i;
+}
+
 /*
- * Job j takes claims j, j + jobs, j + 2 jobs, ...: a fixed share, so that each
- * solver sees the same sequence of claims on every run and machine, and the
- * counterexamples it finds are the same every time.
+ * A job takes the next claim not taken, until none is left. Each part of a
+ * claim is decided in a Z3 context of its own (nv_smt_check()), so what a
+ * claim finds does not depend on the job that decides it, nor on the claims
+ * decided before it: the counterexamples are the same whatever the number of
+ * jobs and however the claims fall to them.
  */
 static void *nv_worker(void *arg)
 {
@@ -179,7 +193,7 @@ static void *nv_worker(void *arg)
     int abandoned = 0, late, timing = getenv("NETVERIFY_TIMING") != NULL;
     size_t i, p;
 
-    for (i = job->index; i < pool->claims->n; i += pool->jobs) {
+    while ((i = nv_take(pool)) < pool->claims->n) {
         const struct nv_claim *c = &pool->claims->items[i];
         struct nv_result *r = &pool->results[i];
         struct timespec t0;
@@ -415,12 +429,11 @@ static int nv_decide(struct nv_pool *pool)
         job[t].pool = pool;
         job[t].index = t;
     }
-    /* a job whose thread cannot start is done by the main thread instead */
+    /* a job whose thread cannot start leaves its claims to the others (the main thread's
+     * takes what is left) */
     for (t = 1; t < pool->jobs; t++)
-        if (pthread_create(&threads[t], NULL, nv_worker, &job[t]) != 0) {
-            nv_worker(&job[t]);
+        if (pthread_create(&threads[t], NULL, nv_worker, &job[t]) != 0)
             job[t].pool = NULL;
-        }
     nv_worker(&job[0]);
     for (t = 1; t < pool->jobs; t++)
         if (job[t].pool)
@@ -523,11 +536,11 @@ int nv_check_all(const struct nv_model *m, const struct nv_claims *claims,
     out->m = m;
     out->claims = claims;
     out->results = nv_xcalloc(claims->n + 1, sizeof(*out->results));
-    /* two solvers use both cores of a small machine; not more, and not for big models:
-     * each job holds the whole encoding (about 20 KB a class), and at tens of thousands
-     * of classes the first check dominates and memory bandwidth is shared anyway */
+    /* two solvers use both cores of a small machine; not more: a job holds the encoding
+     * of one part at a time (what can touch it), so the memory of two is that of the two
+     * largest parts decided at once */
     if (!jobs)
-        jobs = claims->n >= 4 && m->nclasses <= 20000 ? 2 : 1;
+        jobs = claims->n >= 2 ? 2 : 1;
     memset(&pool, 0, sizeof(pool));
     pool.m = m;
     pool.claims = claims;
