@@ -149,7 +149,7 @@ static int nv_parse_containers(struct nv_k8s *k, const struct nv_node *podspec, 
     int rc = 0;
 
     if (!podspec)
-        return 0;
+        return 0; /* no spec at all: read as a pod without ports (see semantics.md) */
     if (nv_k8s_check_fields(k, podspec, NV_E_VALUE, "a pod spec", nv_k8s_podspec_fields) < 0)
         return -1;
     cap = nv_count_ports(podspec, "containers") + nv_count_ports(podspec, "initContainers");
@@ -158,6 +158,13 @@ static int nv_parse_containers(struct nv_k8s *k, const struct nv_node *podspec, 
         rc = -1;
     if (nv_parse_container_list(k, podspec, "initContainers", pod) < 0)
         rc = -1;
+    if (rc == 0) {
+        const struct nv_node *cs = nv_node_get(podspec, "containers");
+        if (nv_node_is_null(cs) || cs->n == 0)
+            return nv_diag_error(k->d, nv_node_is_null(cs) ? podspec->loc : cs->loc, NV_E_MISSING,
+                                 "a pod spec needs at least one container in 'containers' (the "
+                                 "API server refuses one without)");
+    }
     return rc;
 }
 
