@@ -495,10 +495,10 @@ static int nv_parse_cidr_list(struct nv_parser *p, struct nv_iprange **out, size
             free(v);
             if (cidrs && i == ncidrs)
                 return nv_perr(p, t, "%s except without an %s cidr in the set", f, f);
-            if (p->m->profile.npod)
+            if (p->m->profile.npod && !p->m->profile.families)
                 return nv_perr(p, t, "%s is not modelled: the pod CIDRs are all %s", f,
                                nv_family_name(fam == NV_IPV4 ? NV_IPV6 : NV_IPV4));
-            return nv_perr(p, t, "%s is not modelled", f);
+            return nv_perr(p, t, "%s is not modelled%s", f, nv_model_families_why(p->m));
         }
         nv_model_use_range(p->m, &v[*n]);
         (*n)++;

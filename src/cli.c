@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "netverify/claim.h"
+#include "netverify/endpoint.h"
 #include "netverify/escape.h"
 #include "netverify/lint.h"
 
@@ -56,6 +57,7 @@ enum nv_shared_opt {
     NV_OPT_SERVICE_CIDR,
     NV_OPT_IPBLOCK_MATCHES_PODS,
     NV_OPT_HOST_NETWORK,
+    NV_OPT_IP_FAMILY,
     NV_OPT_FOLLOW_SYMLINKS,
     NV_OPT_NO_INGRESS_CONTROLLER,
     NV_OPT_MAX_CLAIMS,
@@ -90,6 +92,7 @@ static const struct {
     {{"ipblock-matches-pods", required_argument, NULL, NV_OPT_IPBLOCK_MATCHES_PODS},
      NV_LOADS_MANIFESTS},
     {{"host-network", required_argument, NULL, NV_OPT_HOST_NETWORK}, NV_LOADS_MANIFESTS},
+    {{"ip-family", required_argument, NULL, NV_OPT_IP_FAMILY}, NV_LOADS_MANIFESTS},
     {{"follow-symlinks", no_argument, NULL, NV_OPT_FOLLOW_SYMLINKS}, NV_LOADS_MANIFESTS},
     {{"exclude", required_argument, NULL, NV_OPT_EXCLUDE}, NV_LOADS_MANIFESTS},
     {{"assume", required_argument, NULL, NV_OPT_ASSUME}, NV_LOADS_MANIFESTS},
@@ -145,8 +148,8 @@ static int nv_cli_format(const struct nv_cli_spec *spec, const char *arg)
 static int nv_cli_shared(struct nv_cli *cli, const struct nv_cli_spec *spec, int opt,
                          const char *arg)
 {
-    static const char *const profile_opts[] = {"cni", "pod-cidr", "service-cidr",
-                                               "ipblock-matches-pods", "host-network"};
+    static const char *const profile_opts[] = {
+        "cni", "pod-cidr", "service-cidr", "ipblock-matches-pods", "host-network", "ip-family"};
     struct nv_load_opts *o = &cli->lo;
     unsigned long long v;
     char *end;
@@ -180,6 +183,7 @@ static int nv_cli_shared(struct nv_cli *cli, const struct nv_cli_spec *spec, int
     case NV_OPT_SERVICE_CIDR:
     case NV_OPT_IPBLOCK_MATCHES_PODS:
     case NV_OPT_HOST_NETWORK:
+    case NV_OPT_IP_FAMILY:
         return nv_profile_opt(&o->cluster, profile_opts[opt - NV_OPT_CNI], arg) < 0 ? -1 : 0;
     case NV_OPT_NO_INGRESS_CONTROLLER:
         o->no_ingress_controller = 1;
@@ -330,6 +334,20 @@ static void nv_cli_list_options(const struct nv_cli *cli)
             printf("-%c\n", *p);
 }
 
+void nv_cli_names_ipv6(struct nv_cli *cli, const char *const *ends, size_t n)
+{
+    struct nv_epref ref;
+    struct nv_buf err;
+    size_t i;
+
+    nv_buf_init(&err, 0);
+    for (i = 0; i < n; i++)
+        if (ends[i] && nv_ep_parse(ends[i], &ref, &err) == 0 && ref.form == NV_EP_ADDRESS &&
+            ref.ip.fam == NV_IPV6)
+            cli->lo.ipv6_named = 1;
+    nv_buf_release(&err);
+}
+
 int nv_cli_next(struct nv_cli *cli, const struct nv_cli_spec *spec, int argc, char **argv)
 {
     int c;
@@ -345,8 +363,11 @@ int nv_cli_next(struct nv_cli *cli, const struct nv_cli_spec *spec, int argc, ch
             cli->status = NV_EXIT_INPUT;
             break;
         }
-        if (c == -1)
+        if (c == -1) {
+            nv_cli_names_ipv6(cli, cli->view.focus, cli->view.nfocus);
+            nv_cli_names_ipv6(cli, cli->view.peer, cli->view.npeer);
             return 0;
+        }
         if (c == 'h') {
             spec->help();
             cli->status = NV_EXIT_OK;
@@ -470,7 +491,7 @@ int nv_cli_profile(struct nv_profile *out, const struct nv_load_opts *lo, const 
     if (config && nv_profile_read(out, config, d) < 0)
         return -1;
     nv_profile_apply_opts(out, &lo->cluster);
-    return 0;
+    return nv_profile_check(out, d);
 }
 
 struct nv_model *nv_cli_load(char *const *paths, size_t n, const struct nv_load_opts *o)

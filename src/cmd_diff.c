@@ -168,8 +168,7 @@ int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli)
         lo.profile = &profile;
     }
     /* the same path twice: its warnings once */
-    if (nv_diff_side_load(&D->old, &lo, claims_path, 0) < 0 ||
-        nv_diff_side_load(&D->new, &lo, claims_path, !strcmp(D->old.path, D->new.path)) < 0) {
+    if (nv_diff_load(D, &lo, claims_path) < 0) {
         rc = NV_EXIT_INPUT;
         goto out;
     }

@@ -159,6 +159,10 @@ int nv_cmd_explain(int argc, char **argv, struct nv_cli *cli)
         return nv_cli_usage_error(k_usage, "no PATH given");
     if (!from || !to)
         return nv_cli_usage_error(k_usage, "give both --from and --to");
+    {
+        const char *ends[] = {from, to};
+        nv_cli_names_ipv6(cli, ends, 2);
+    }
     m = nv_cli_load(argv + optind, (size_t)(argc - optind), &cli->lo);
     if (!m)
         return NV_EXIT_INPUT;

@@ -697,27 +697,30 @@ size_t nv_diff_unresolved(const struct nv_diff *D)
 
 /* ---- loading ---- */
 
-int nv_diff_side_load(struct nv_diff_side *s, const struct nv_load_opts *lo,
-                      const char *claims_path, int quiet)
+/* Load one side's manifests and claims, the model unfinished; diagnostics into d. */
+static int nv_diff_side_read(struct nv_diff_side *s, const struct nv_load_opts *lo,
+                             const char *claims_path, struct nv_diags *d)
 {
-    struct nv_diags d;
+    s->m = nv_load_unfinished(&s->path, 1, lo, d);
+    if (s->m && claims_path)
+        nv_claims_load_max(&s->claims, claims_path, lo->max_claims, s->m, d);
+    return s->m && !d->nerr ? 0 : -1;
+}
+
+/*
+ * Finish one side read by nv_diff_side_read() and print d (only its errors
+ * with 'quiet'); then decide the claims. Returns 0, or -1 after an error.
+ */
+static int nv_diff_side_finish(struct nv_diff_side *s, const char *claims_path, int quiet,
+                               struct nv_diags *d)
+{
     size_t i;
 
-    nv_diags_init(&d);
-    s->m = nv_load_unfinished(&s->path, 1, lo, &d);
-    if (s->m && claims_path)
-        nv_claims_load_max(&s->claims, claims_path, lo->max_claims, s->m, &d);
-    if (s->m && !d.nerr)
-        nv_model_finish(s->m, &d);
-    if (!quiet || d.nerr)
-        nv_diags_print(&d, stderr);
-    if (!s->m || d.nerr) {
-        if (d.nerr == 0)
-            NV_BUG("load failed without a diagnostic");
-        nv_diags_release(&d);
+    nv_model_finish(s->m, d);
+    if (!quiet || d->nerr)
+        nv_diags_print(d, stderr);
+    if (d->nerr)
         return -1;
-    }
-    nv_diags_release(&d);
     s->x = nv_matrix_new(s->m);
     if (!claims_path)
         return 0;
@@ -737,6 +740,41 @@ int nv_diff_side_load(struct nv_diff_side *s, const struct nv_load_opts *lo,
         }
     }
     return 0;
+}
+
+int nv_diff_load(struct nv_diff *D, const struct nv_load_opts *lo, const char *claims_path)
+{
+    struct nv_diags dold, dnew;
+    int rc = -1, quiet = !strcmp(D->old.path, D->new.path);
+
+    nv_diags_init(&dold);
+    nv_diags_init(&dnew);
+    if (nv_diff_side_read(&D->old, lo, claims_path, &dold) < 0) {
+        nv_diags_print(&dold, stderr);
+        goto out;
+    }
+    if (nv_diff_side_read(&D->new, lo, claims_path, &dnew) < 0) {
+        nv_diags_print(&dold, stderr);
+        nv_diags_print(&dnew, stderr);
+        goto out;
+    }
+    /* the sides are compared over one set of families: IPv6 on both when either mentions it */
+    if (D->old.m->famauto && D->new.m->famauto) {
+        int ipv6 = nv_model_names_ipv6(D->old.m) || nv_model_names_ipv6(D->new.m);
+        nv_model_settle_families(D->old.m, ipv6);
+        nv_model_settle_families(D->new.m, ipv6);
+        if (!ipv6)
+            nv_model_note_ipv4(&dold);
+    }
+    if (nv_diff_side_finish(&D->old, claims_path, 0, &dold) == 0 &&
+        nv_diff_side_finish(&D->new, claims_path, quiet, &dnew) == 0)
+        rc = 0;
+out:
+    if (rc < 0 && dold.nerr == 0 && dnew.nerr == 0)
+        NV_BUG("load failed without a diagnostic");
+    nv_diags_release(&dold);
+    nv_diags_release(&dnew);
+    return rc;
 }
 
 static void nv_diff_side_release(struct nv_diff_side *s)

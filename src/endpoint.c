@@ -496,8 +496,8 @@ int nv_ep_resolve(const struct nv_model *m, const struct nv_epref *ref, unsigned
             return nv_ep_fail(err, "'%s': an address cannot be given here: name a workload",
                               ref->text);
         if (!(m->families & NV_FAMILY_BIT(ref->ip.fam)))
-            return nv_ep_fail(err, "'%s': %s addresses are not modelled", ref->text,
-                              nv_family_name(ref->ip.fam));
+            return nv_ep_fail(err, "'%s': %s addresses are not modelled%s", ref->text,
+                              nv_family_name(ref->ip.fam), nv_model_families_why(m));
         out->ip = ref->ip;
         return 0;
     case NV_EP_SERVICE:

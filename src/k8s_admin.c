@@ -198,9 +198,8 @@ static int nv_anp_networks(struct nv_anp *a, const struct nv_node *peer, struct 
         }
         if (!(a->k->m->families & NV_FAMILY_BIT(r.first.fam)))
             nv_diag_warning(a->k->d, e->loc, NV_W_SEMANTIC,
-                            "%s network '%s' is not modelled (the pod CIDRs are of the other "
-                            "family): it matches nothing",
-                            nv_family_name(r.first.fam), e->str);
+                            "%s network '%s' is not modelled%s: it matches nothing",
+                            nv_family_name(r.first.fam), e->str, nv_model_families_why(a->k->m));
         nv_peerlist_add(out, e, NV_PEER_IPBLOCK)->cidr = r;
     }
     return bad ? -1 : 0;

@@ -158,8 +158,7 @@ static int nv_parse_ipblock(struct nv_k8s *k, const struct nv_node *n, struct nv
     if (!(k->m->families & NV_FAMILY_BIT(p->cidr.first.fam)))
         nv_diag_warning(k->d, cidr->loc, NV_W_SEMANTIC,
                         "%s CIDR '%s' is not modelled%s; the ipBlock matches nothing",
-                        nv_family_name(p->cidr.first.fam), cidr->str,
-                        k->m->profile.npod ? " (the pod CIDRs are of the other family)" : "");
+                        nv_family_name(p->cidr.first.fam), cidr->str, nv_model_families_why(k->m));
     ex = nv_node_get(n, "except");
     if (nv_node_is_null(ex))
         return 0;

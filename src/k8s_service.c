@@ -111,6 +111,42 @@ static int nv_k8s_service_port_clash(struct nv_k8s *k, const struct nv_service *
     return 0;
 }
 
+/* Whether scalar n is an IPv6 address (an IPv4-mapped one is IPv4). */
+static int nv_is_ipv6_text(const struct nv_node *n)
+{
+    struct nv_ip ip;
+
+    return n->type == NV_NODE_SCALAR && n->kind == NV_SCALAR_STR &&
+           nv_ip_parse(n->str, &ip, NULL) >= 0 && ip.fam == NV_IPV6;
+}
+
+/*
+ * Whether a Service spec asks for IPv6: 'ipFamilies' lists IPv6, the
+ * 'ipFamilyPolicy' is a dual-stack one, or a cluster IP is IPv6. The input
+ * then mentions IPv6 (docs/semantics.md, "External addresses"); nothing else
+ * reads these fields.
+ */
+static int nv_service_asks_ipv6(const struct nv_node *spec)
+{
+    const struct nv_node *n;
+    size_t i;
+
+    if ((n = nv_node_get(spec, "ipFamilies")) && n->type == NV_NODE_SEQ)
+        for (i = 0; i < n->n; i++)
+            if (n->items[i]->type == NV_NODE_SCALAR && !strcmp(n->items[i]->str, "IPv6"))
+                return 1;
+    if ((n = nv_node_get(spec, "ipFamilyPolicy")) && n->type == NV_NODE_SCALAR &&
+        (!strcmp(n->str, "PreferDualStack") || !strcmp(n->str, "RequireDualStack")))
+        return 1;
+    if ((n = nv_node_get(spec, "clusterIP")) && nv_is_ipv6_text(n))
+        return 1;
+    if ((n = nv_node_get(spec, "clusterIPs")) && n->type == NV_NODE_SEQ)
+        for (i = 0; i < n->n; i++)
+            if (nv_is_ipv6_text(n->items[i]))
+                return 1;
+    return 0;
+}
+
 void nv_k8s_add_service(struct nv_k8s *k, const struct nv_node *obj, const char *ns,
                         const char *name)
 {
@@ -134,6 +170,8 @@ void nv_k8s_add_service(struct nv_k8s *k, const struct nv_node *obj, const char 
                       type);
         return;
     }
+    if (spec && !k->m->ipv6_named && nv_service_asks_ipv6(spec))
+        k->m->ipv6_named = 1;
     NV_GROW(k->m->services, k->m->svcalloc, k->m->nservices + 1);
     s = &k->m->services[k->m->nservices];
     memset(s, 0, sizeof(*s));

@@ -773,6 +773,7 @@ struct nv_model *nv_load_buffer(const char *data, size_t len, const char *name,
 
     if (o->profile)
         nv_model_set_profile(m, o->profile);
+    m->ipv6_named = o->ipv6_named;
     m->expose_off = o->no_ingress_controller;
 
     if (len > o->limits.max_file_bytes) {
@@ -944,6 +945,7 @@ struct nv_model *nv_load_unfinished(char *const *paths, size_t npaths, const str
     for (i = 0; o->profile && i < o->profile->nexclude; i++)
         ex[nex++] = &o->profile->exclude[i];
     hits = nv_xcalloc(nex + 1, sizeof(*hits));
+    m->ipv6_named = o->ipv6_named;
     m->expose_off = o->no_ingress_controller;
 
     for (i = 0; i < npaths; i++) {

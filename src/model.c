@@ -23,6 +23,7 @@ struct nv_model *nv_model_new(void)
     m->ports = nv_xmalloc(sizeof(*m->ports));
     nv_ports_init(m->ports);
     m->families = NV_FAMILIES_ALL;
+    m->famauto = 1;
     nv_profile_init(&m->profile);
     m->ctrl = -1;
     return m;
@@ -1115,6 +1116,12 @@ int nv_model_finish(struct nv_model *m, struct nv_diags *d)
     size_t i;
     int rc;
 
+    if (m->famauto) {
+        int ipv6 = nv_model_names_ipv6(m);
+        nv_model_settle_families(m, ipv6);
+        if (!ipv6 && m->nworkloads)
+            nv_model_note_ipv4(d); /* input without a workload is an error of its own */
+    }
     if (m->ntiered > 1)
         qsort(m->tiered, m->ntiered, sizeof(*m->tiered), nv_tiered_cmp);
     nv_number_policies(m);
@@ -1196,12 +1203,87 @@ void nv_model_set_profile(struct nv_model *m, const struct nv_profile *p)
     m->profile.pod = pod;
     m->profile.svc = svc;
     /* pods of one family make a single-stack cluster: every flow has a pod at one end */
-    if (p->npod) {
+    m->famauto = 0;
+    if (p->families) {
+        m->families = p->families;
+    } else if (p->npod) {
         size_t i;
         m->families = 0;
         for (i = 0; i < p->npod; i++)
             m->families |= NV_FAMILY_BIT(p->pod[i].first.fam);
+    } else {
+        m->families = NV_FAMILIES_ALL;
+        m->famauto = 1;
     }
+}
+
+static int nv_range_is_ipv6(const struct nv_iprange *r)
+{
+    return r->first.fam == NV_IPV6;
+}
+
+int nv_model_names_ipv6(const struct nv_model *m)
+{
+    size_t i, r, j;
+    int dir;
+
+    if (m->ipv6_named)
+        return 1;
+    for (i = 0; i < m->npolicies + m->ntiered; i++) {
+        const struct nv_policy *p = i < m->npolicies ? m->policies[i] : m->tiered[i - m->npolicies];
+        for (dir = 0; dir < 2; dir++)
+            for (r = 0; r < p->nrules[dir]; r++)
+                for (j = 0; j < p->rules[dir][r].npeers; j++) {
+                    const struct nv_peer *pe = &p->rules[dir][r].peers[j];
+                    /* an except is of its cidr's family */
+                    if (pe->kind == NV_PEER_IPBLOCK && nv_range_is_ipv6(&pe->cidr))
+                        return 1;
+                }
+    }
+    for (i = 0; i < m->nnodes; i++)
+        for (j = 0; j < m->nodes[i].naddrs; j++)
+            if (m->nodes[i].addrs[j].fam == NV_IPV6)
+                return 1;
+    for (i = 0; i < m->nextra; i++)
+        if (nv_range_is_ipv6(&m->extra[i]))
+            return 1;
+    for (i = 0; i < m->profile.npod; i++)
+        if (nv_range_is_ipv6(&m->profile.pod[i]))
+            return 1;
+    for (i = 0; i < m->profile.nsvc; i++)
+        if (nv_range_is_ipv6(&m->profile.svc[i]))
+            return 1;
+    return 0;
+}
+
+void nv_model_settle_families(struct nv_model *m, int ipv6)
+{
+    if (!m->famauto)
+        return;
+    m->famauto = 0;
+    m->families = ipv6 ? NV_FAMILIES_ALL : NV_FAMILY_BIT(NV_IPV4);
+}
+
+void nv_model_note_ipv4(struct nv_diags *d)
+{
+    nv_diag_note(d, (struct nv_loc){NULL, 0, 0}, NV_W_SEMANTIC,
+                 "no input mentions IPv6: addresses outside the cluster are modelled as IPv4 "
+                 "only, as in a single-stack IPv4 cluster (--ip-family dual models a dual-stack "
+                 "one)");
+}
+
+const char *nv_model_families_why(const struct nv_model *m)
+{
+    static const char *const opt[] = {"", " (--ip-family ipv4)", " (--ip-family ipv6)", ""};
+    static const char *const key[] = {"", " (ipFamily: ipv4)", " (ipFamily: ipv6)", ""};
+
+    if (m->profile.families)
+        return (m->profile.families_at.file ? key : opt)[m->profile.families & 3];
+    if (m->profile.npod)
+        return " (the pod CIDRs are of the other family)";
+    if (m->families == NV_FAMILY_BIT(NV_IPV4) && !m->famauto)
+        return " (no input mentions IPv6; --ip-family dual models it)";
+    return "";
 }
 
 int nv_model_tells(const struct nv_model *m, enum nv_behaviour b)

@@ -116,6 +116,54 @@ char *nv_profile_describe(const struct nv_profile *p)
     return nv_buf_detach(&b);
 }
 
+/* ---- address families ---- */
+
+/* --ip-family's values, by NV_FAMILY_BIT()s - 1 */
+static const char *const k_family_names[] = {"ipv4", "ipv6", "dual"};
+
+const char *nv_profile_family_name(unsigned families)
+{
+    return families >= 1 && families <= NV_FAMILIES_ALL ? k_family_names[families - 1] : "?";
+}
+
+/* The NV_FAMILY_BIT()s 'name' stands for, or 0. */
+static unsigned nv_family_value(const char *name)
+{
+    unsigned i;
+
+    for (i = 0; i < NV_FAMILIES_ALL; i++)
+        if (!strcmp(name, k_family_names[i]))
+            return i + 1;
+    return 0;
+}
+
+int nv_profile_check(const struct nv_profile *p, struct nv_diags *d)
+{
+    unsigned pods = 0;
+    size_t i;
+    char how[64];
+
+    if (!p->families || !p->npod)
+        return 0;
+    for (i = 0; i < p->npod; i++)
+        pods |= NV_FAMILY_BIT(p->pod[i].first.fam);
+    if (pods == p->families)
+        return 0;
+    if (p->families_at.file)
+        snprintf(how, sizeof(how), "'ipFamily: %s'", nv_profile_family_name(p->families));
+    else
+        snprintf(how, sizeof(how), "--ip-family %s", nv_profile_family_name(p->families));
+    if (pods & ~p->families)
+        return nv_diag_error(d, p->families_at, NV_E_VALUE,
+                             "%s, but the pod CIDRs are %s: the pods' addresses must be of the "
+                             "families modelled",
+                             how, pods == NV_FAMILIES_ALL ? "of both families" : "all IPv6");
+    return nv_diag_error(d, p->families_at, NV_E_VALUE,
+                         "%s, but the pod CIDRs are all %s: a dual-stack cluster has pod CIDRs of "
+                         "both families",
+                         how, nv_family_name(pods == NV_FAMILY_BIT(NV_IPV4) ? NV_IPV4 : NV_IPV6));
+}
+
 /* ---- command-line options ---- */
 
 void nv_profile_opts_init(struct nv_profile_opts *o)
@@ -152,6 +200,14 @@ int nv_profile_opt(struct nv_profile_opts *o, const char *name, const char *arg)
             return -1;
         }
         o->cni = c->name;
+        return 1;
+    }
+    if (!strcmp(name, "ip-family")) {
+        if (!(o->families = nv_family_value(arg))) {
+            fprintf(stderr, "netverify: invalid --ip-family '%s' (expected ipv4, ipv6 or dual)\n",
+                    arg);
+            return -1;
+        }
         return 1;
     }
     if (!strcmp(name, "pod-cidr") || !strcmp(name, "service-cidr")) {
@@ -201,6 +257,10 @@ void nv_profile_apply_opts(struct nv_profile *p, const struct nv_profile_opts *o
     for (i = 0; i < NV_NBEHAVIOURS; i++)
         if (o->pin[i] != NV_UNKNOWN)
             p->pin[i] = o->pin[i];
+    if (o->families) {
+        p->families = o->families;
+        p->families_at = (struct nv_loc){NULL, 0, 0};
+    }
     if (o->npod) {
         free(p->pod);
         p->pod = nv_ranges_dup(o->pod, o->npod);
@@ -223,7 +283,8 @@ struct nv_read_ctx {
 };
 
 static const char *const k_keys[] = {
-    "cni", "podCIDRs", "serviceCIDRs", "ipBlockMatchesPods", "hostNetwork", "assume", NULL};
+    "cni",    "podCIDRs", "serviceCIDRs", "ipFamily", "ipBlockMatchesPods", "hostNetwork",
+    "assume", NULL};
 
 /* A list of CIDRs; replaces *out. */
 static void nv_read_cidrs(struct nv_read_ctx *x, const struct nv_node *n, const char *key,
@@ -294,6 +355,26 @@ static void nv_read_behaviour(struct nv_read_ctx *x, size_t bi, const struct nv_
         return;
     }
     x->p->pin[bi] = (unsigned char)v;
+}
+
+/* 'cluster: ipFamily: ipv4|ipv6|dual': the families the cluster has (null: the input decides). */
+static void nv_read_family(struct nv_read_ctx *x, const struct nv_node *n)
+{
+    unsigned f;
+
+    if (nv_node_is_null(n)) {
+        x->p->families = 0;
+        return;
+    }
+    if (n->type != NV_NODE_SCALAR || n->kind != NV_SCALAR_STR || !(f = nv_family_value(n->str))) {
+        nv_diag_error(x->d, n->loc, NV_E_VALUE, "'ipFamily' must be ipv4, ipv6 or dual, not %s%s%s",
+                      n->type == NV_NODE_SCALAR ? "'" : "",
+                      n->type == NV_NODE_SCALAR ? n->str : nv_node_type_name(n),
+                      n->type == NV_NODE_SCALAR ? "'" : "");
+        return;
+    }
+    x->p->families = f;
+    x->p->families_at = n->loc;
 }
 
 /* 'cluster: assume: [kube-dns]': the add-ons the cluster runs that the manifests lack. */
@@ -384,7 +465,7 @@ static void nv_read_cluster(struct nv_read_ctx *x, const struct nv_node *c)
         if (!k_keys[j])
             nv_diag_error(x->d, k->loc, NV_E_VALUE,
                           "unknown field '%s' in 'cluster' (expected cni, podCIDRs, serviceCIDRs, "
-                          "ipBlockMatchesPods, hostNetwork or assume)",
+                          "ipFamily, ipBlockMatchesPods, hostNetwork or assume)",
                           k->type == NV_NODE_SCALAR ? k->str : "?");
     }
     /* the named profile first: the fields that name a behaviour override it */
@@ -408,6 +489,8 @@ static void nv_read_cluster(struct nv_read_ctx *x, const struct nv_node *c)
         nv_read_cidrs(x, n, "podCIDRs", &x->p->pod, &x->p->npod);
     if ((n = nv_node_get(c, "serviceCIDRs")))
         nv_read_cidrs(x, n, "serviceCIDRs", &x->p->svc, &x->p->nsvc);
+    if ((n = nv_node_get(c, "ipFamily")))
+        nv_read_family(x, n);
     if ((n = nv_node_get(c, "assume")))
         nv_read_assume(x, n);
 }

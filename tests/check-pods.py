@@ -284,7 +284,10 @@ def svc_port_picks(entry, sp):
 class Model:
     """The cluster as pods and address atoms, and every flow between them."""
 
-    def __init__(self, objs, cuts, feats, sabotage=None):
+    def __init__(self, objs, cuts, feats, sabotage=None, v6=None):
+        """v6: whether IPv6 is modelled; None: as netverify decides it for a run that
+        reads these manifests and the claims the cuts come from, when the input mentions
+        IPv6 (an ipBlock or claim CIDR of IPv6); else the cluster is IPv4 only"""
         self.feats, self.sabotage = feats, sabotage
         self.ns_decl = {}
         self.pods = []
@@ -314,10 +317,15 @@ class Model:
             labels = dict(self.ns_decl.get(n, {}))
             labels["kubernetes.io/metadata.name"] = n
             self.ns_labels[n] = labels
-        # address atoms
-        fams = [(4, 0, (1 << 32) - 1)] + ([(6, 0, (1 << 128) - 1)] if "ipv6" in feats else [])
+        # address atoms, of the families the run models
+        blocks = self._blocks()
+        self.blocks_v6 = any(r[0] == 6 for r in blocks)
+        if v6 is None:
+            v6 = self.blocks_v6 or any(r[0] == 6 for r in cuts)
+        self.v6 = v6
+        fams = [(4, 0, (1 << 32) - 1)] + ([(6, 0, (1 << 128) - 1)] if v6 else [])
         bounds = {f: {lo, hi + 1} for f, lo, hi in fams}
-        for r in cuts + self._blocks():
+        for r in cuts + blocks:
             if r[0] in bounds:
                 bounds[r[0]].update((r[1], r[2] + 1))
         self.atoms = []
@@ -1330,8 +1338,20 @@ class Case:
         return c
 
 
-def make_model(case, feats, sabotage):
-    return Model(case.objs, claim_cuts(case.claims + case.errors), feats, sabotage)
+def make_model(case, feats, sabotage, v6=None):
+    return Model(case.objs, claim_cuts(case.claims + case.errors), feats, sabotage, v6)
+
+
+def names_v6(claims):
+    """whether some claim names an IPv6 CIDR (which makes netverify model IPv6)"""
+    return any(r[0] == 6 for r in claim_cuts(claims))
+
+
+def is_v6_addr(text):
+    try:
+        return ipaddress.ip_address(text).version == 6
+    except ValueError:
+        return False
 
 
 def classify(m, claims, feats):
@@ -1355,12 +1375,21 @@ def compare(nv, case, feats, sabotage, tmp, only_kind=None):
         m = make_model(case, feats, sabotage)
     except Exception as e:   # a shrink step that broke a manifest the evaluator needs
         return [("invalid", "evaluator: %r" % e)]
+    # each run models IPv6 only when its own input mentions it: the manifests, its claims,
+    # its explain addresses
+    models = {m.v6: m}
+
+    def model_for(v6):
+        if v6 not in models:
+            models[v6] = make_model(case, feats, sabotage, v6)
+        return models[v6]
     write_case(tmp, case.objs, case.claims)
     out = []
     if only_kind in (None, "check", "witness", "check-exit", "cross-check"):
-        out += compare_check(nv, m, case, tmp)
+        out += compare_check(nv, model_for(m.blocks_v6 or names_v6(case.claims)), case, tmp)
     if only_kind is None or only_kind.startswith("error-claim"):
         for c in case.errors:
+            m = model_for(m.blocks_v6 or names_v6([c]))
             write_case(tmp, case.objs, [c])
             rc, so, se = run(nv, ["check", "cluster.yaml", "--claims", "claims.yaml",
                                   "--format", "json", "--cross-check"], tmp)
@@ -1380,9 +1409,11 @@ def compare(nv, case, feats, sabotage, tmp, only_kind=None):
                             "netverify %s" % (render_claim(c), why, got)))
         write_case(tmp, case.objs, case.claims)
     if only_kind in (None, "explain"):
-        out += compare_explain(nv, m, case, tmp)
+        for e in case.explains:
+            v6 = m.blocks_v6 or is_v6_addr(e[0]) or is_v6_addr(e[1])
+            out += compare_explain(nv, model_for(v6), case.copy(explains=[e]), tmp)
     if only_kind in (None, "list"):
-        out += compare_list(nv, m, case, tmp)
+        out += compare_list(nv, model_for(m.blocks_v6), case, tmp)
     return out
 
 
@@ -1914,6 +1945,9 @@ def gen_case(seed, i, feats, sabotage=None):
     claims = [g.claim(m0) for _ in range(rng.randint(6, 11))]
     m = Model(objs, claim_cuts(claims), feats, sabotage)
     ok, bad = classify(m, claims, feats)
+    if m.v6 and not m.blocks_v6 and not names_v6(ok):
+        # the IPv6 claims are errors, run one by one: the valid ones are decided IPv4 only
+        ok, _ = classify(Model(objs, claim_cuts(claims), feats, sabotage, False), ok, feats)
     # at most two error claims (each costs a run), of two reasons when there are
     errors = []
     for tag in sorted({t for t, _ in bad}, key=lambda t: (t == "nothing", t))[:2]:

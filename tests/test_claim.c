@@ -992,12 +992,17 @@ struct rctx {
 static void resolve(struct rctx *r, const char *cluster, const char *claims)
 {
     struct nv_load_opts o;
+    struct nv_profile p;
     char *paths[1];
 
     memset(r, 0, sizeof(*r));
     write_file(g_cluster, cluster);
     write_file(g_claims, claims);
     nv_load_opts_default(&o);
+    /* both families chosen: finishing adds no note that the input names no IPv6 */
+    nv_profile_init(&p);
+    p.families = NV_FAMILIES_ALL;
+    o.profile = &p;
     paths[0] = g_cluster;
     nv_diags_init(&r->d);
     r->m = nv_load_unfinished(paths, 1, &o, &r->d);

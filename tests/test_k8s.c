@@ -46,9 +46,14 @@ static int group_teardown(void **state)
 }
 
 /* Write 'text' to the temp file and load it. NULL when errors were recorded. */
-static struct nv_model *load(const char *text, struct nv_diags *d)
+/*
+ * Load text with the address families 'families' chosen (as --ip-family
+ * does), or 0: the families follow the input.
+ */
+static struct nv_model *load_fam(const char *text, struct nv_diags *d, unsigned families)
 {
     struct nv_load_opts o;
+    struct nv_profile p;
     char *paths[1];
     FILE *fp = fopen(g_path, "w");
 
@@ -56,9 +61,21 @@ static struct nv_model *load(const char *text, struct nv_diags *d)
     assert_int_equal(fputs(text, fp) >= 0, 1);
     assert_int_equal(fclose(fp), 0);
     nv_load_opts_default(&o);
+    nv_profile_init(&p);
+    p.families = families;
+    o.profile = &p;
     paths[0] = g_path;
     nv_diags_init(d);
     return nv_load(paths, 1, &o, d);
+}
+
+/*
+ * Both families chosen, as --ip-family dual does: the tests that count
+ * diagnostics get no note that the input names no IPv6.
+ */
+static struct nv_model *load(const char *text, struct nv_diags *d)
+{
+    return load_fam(text, d, NV_FAMILIES_ALL);
 }
 
 static void dump_diags(const struct nv_diags *d)
@@ -1518,8 +1535,12 @@ static void test_ipblock_families(void **state)
         const struct nv_peer *pe;
 
         assert_int_equal(m->families, NV_FAMILIES_ALL); /* dual-stack by default */
-        if (single)
-            m->families = NV_FAMILY_BIT(NV_IPV4);
+        if (single) {
+            struct nv_profile p;
+            nv_profile_init(&p);
+            p.families = NV_FAMILY_BIT(NV_IPV4); /* --ip-family ipv4 */
+            nv_model_set_profile(m, &p);
+        }
         nv_k8s_free(load_into(m, text, &d));
         assert_int_equal(d.nerr, 0);
         assert_int_equal(nv_model_finish(m, &d), 0);
@@ -1531,8 +1552,8 @@ static void test_ipblock_families(void **state)
         if (single) {
             assert_int_equal(d.nwarn, 1);
             assert_int_equal(find_diag(&d, NV_W_SEMANTIC,
-                                       "IPv6 CIDR 'fd00::/8' is not modelled; the ipBlock "
-                                       "matches nothing")
+                                       "IPv6 CIDR 'fd00::/8' is not modelled (--ip-family "
+                                       "ipv4); the ipBlock matches nothing")
                                  ->loc.line,
                              7);
             assert_int_equal(m->atoms.n, 1); /* 0.0.0.0-255.255.255.255 */
@@ -1540,6 +1561,72 @@ static void test_ipblock_families(void **state)
             assert_int_equal(d.nwarn, 0);
             assert_int_equal(m->atoms.n, 6); /* IPv4, then ::, fd00::, fd00:1::, fd00:2::, fe00:: */
         }
+        nv_model_free(m);
+        nv_diags_release(&d);
+    }
+}
+
+/*
+ * With no family chosen, IPv6 is modelled only when the input mentions it: an
+ * IPv6 ipBlock or 'networks' CIDR, a Node address, a Service that asks for
+ * IPv6. Otherwise IPv4 only, with one note; an IPv4-mapped CIDR is IPv4.
+ */
+static void test_families_follow_input(void **state)
+{
+    static const char base[] = "kind: Pod\nmetadata: {name: a, namespace: ns1}\n";
+    static const struct {
+        const char *more; /* appended to base */
+        int ipv6;
+    } cases[] = {
+        {"", 0},
+        {"---\nkind: NetworkPolicy\nmetadata: {name: np, namespace: ns1}\n"
+         "spec: {podSelector: {}, egress: [{to: [{ipBlock: {cidr: '::ffff:10.0.0.0/104'}}]}]}\n",
+         0},
+        {"---\nkind: NetworkPolicy\nmetadata: {name: np, namespace: ns1}\n"
+         "spec: {podSelector: {}, egress: [{to: [{ipBlock: {cidr: '2001:db8::/32'}}]}]}\n",
+         1},
+        {"---\napiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\n"
+         "metadata: {name: a}\nspec:\n  priority: 1\n  subject: {namespaces: {}}\n"
+         "  egress: [{action: Deny, to: [{networks: ['fd00::/8']}]}]\n",
+         1},
+        {"---\nkind: Node\nmetadata: {name: n1}\n"
+         "status: {addresses: [{type: InternalIP, address: 'fd00::5'}]}\n",
+         1},
+        {"---\nkind: Node\nmetadata: {name: n1}\n"
+         "status: {addresses: [{type: InternalIP, address: '10.0.0.5'}]}\n",
+         0},
+        {"---\nkind: Service\nmetadata: {name: s, namespace: ns1}\n"
+         "spec: {selector: {app: a}, ipFamilies: [IPv6]}\n",
+         1},
+        {"---\nkind: Service\nmetadata: {name: s, namespace: ns1}\n"
+         "spec: {selector: {app: a}, ipFamilyPolicy: RequireDualStack}\n",
+         1},
+        {"---\nkind: Service\nmetadata: {name: s, namespace: ns1}\n"
+         "spec: {selector: {app: a}, clusterIP: 'fd00::1'}\n",
+         1},
+        {"---\nkind: Service\nmetadata: {name: s, namespace: ns1}\n"
+         "spec: {selector: {app: a}, ipFamilyPolicy: SingleStack, clusterIP: None, "
+         "clusterIPs: ['10.96.0.1']}\n",
+         0},
+    };
+    size_t i, k, notes;
+    char text[1024];
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct nv_diags d;
+        struct nv_model *m;
+        snprintf(text, sizeof(text), "%s%s", base, cases[i].more);
+        m = load_fam(text, &d, 0);
+        if (!m || d.nerr) {
+            dump_diags(&d);
+            fail_msg("case %zu does not load", i);
+        }
+        for (k = notes = 0; k < d.n; k++)
+            notes += d.items[k].sev == NV_SEV_NOTE && strstr(d.items[k].msg, "mentions IPv6");
+        if (m->families != (cases[i].ipv6 ? NV_FAMILIES_ALL : NV_FAMILY_BIT(NV_IPV4)) ||
+            notes != (size_t)!cases[i].ipv6 || m->famauto)
+            fail_msg("case %zu: families %u, %zu notes", i, m->families, notes);
         nv_model_free(m);
         nv_diags_release(&d);
     }
@@ -3452,6 +3539,7 @@ int main(void)
         cmocka_unit_test(test_err_except_outside),
         cmocka_unit_test(test_ipblock_mapped),
         cmocka_unit_test(test_ipblock_families),
+        cmocka_unit_test(test_families_follow_input),
         cmocka_unit_test(test_err_port_range),
         cmocka_unit_test(test_err_endport),
         cmocka_unit_test(test_err_protocol),

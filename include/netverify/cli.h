@@ -113,6 +113,14 @@ void nv_cli_lint_tell(struct nv_model *m, const struct nv_load_opts *o);
  */
 int nv_cli_next(struct nv_cli *cli, const struct nv_cli_spec *spec, int argc, char **argv);
 
+/*
+ * Endpoints given on the command line (explain's --from and --to, the
+ * filters' --focus and --peer; NULL entries skipped): one that is an IPv6
+ * address makes the input mention IPv6 (cli->lo.ipv6_named). nv_cli_next()
+ * does it for the filters.
+ */
+void nv_cli_names_ipv6(struct nv_cli *cli, const char *const *ends, size_t n);
+
 /* The index of 'arg' in the NULL-terminated 'names', or -1. */
 int nv_cli_pick(const char *arg, const char *const *names);
 
@@ -134,6 +142,8 @@ int nv_cli_usage_error(const char *usage, const char *fmt, ...) NV_PRINTF(2, 3);
     "      --ipblock-matches-pods true|false  whether ipBlocks match pod IPs\n"                    \
     "      --host-network node|pod  how the plugin treats hostNetwork pods\n"                      \
     "                        (a behaviour left open is decided both ways)\n"                       \
+    "      --ip-family ipv4|ipv6|dual  the cluster's address families (default:\n"                 \
+    "                        IPv4, and IPv6 too when the input mentions it)\n"                     \
     "      --max-depth N     refuse YAML nested deeper than N (default 256)\n"                     \
     "      --max-file-size N refuse input files (standard input too) over N MiB\n"                 \
     "                        (default 512)\n"                                                      \

@@ -58,14 +58,15 @@ struct nv_diff {
 };
 
 /*
- * Load one side and, with a claims file, decide its claims. A claim that does
- * not resolve on one side (a workload only the other has) is no input error
- * here: its verdict there is 'error'. With 'quiet', only errors are printed
- * (the other side, of the same path, printed the rest). Returns 0, or -1
- * after printing the errors.
+ * Load both sides (D->old.path, D->new.path) and, with a claims file, decide
+ * their claims on each. A claim that does not resolve on one side (a workload
+ * only the other has) is no input error here: its verdict there is 'error'.
+ * Both sides are modelled over the same address families: with IPv6 when
+ * either side's input mentions it. Each side's diagnostics are printed (the
+ * second side's errors only when both are one path). Returns 0, or -1 after
+ * printing the errors.
  */
-int nv_diff_side_load(struct nv_diff_side *s, const struct nv_load_opts *lo,
-                      const char *claims_path, int quiet);
+int nv_diff_load(struct nv_diff *D, const struct nv_load_opts *lo, const char *claims_path);
 
 /* Match the workloads of the two loaded sides (D->w, D->onum, D->nnum). */
 void nv_diff_match(struct nv_diff *D);

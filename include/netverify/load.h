@@ -79,6 +79,9 @@ struct nv_load_opts {
     unsigned assume;             /* --assume: enum nv_assume bits (the profile adds its own) */
     struct nv_load_stats *stats; /* where to count what --strict looks at, or NULL */
     int strict;                  /* --strict: also count lint's warnings into stats */
+    /* the command line names an IPv6 address (explain's ends, a filter): the input mentions
+     * IPv6 (see nv_model_finish()) */
+    int ipv6_named;
 };
 void nv_load_opts_default(struct nv_load_opts *o);
 

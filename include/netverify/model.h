@@ -257,6 +257,13 @@ struct nv_model {
     struct nv_unit *units;
     unsigned families;     /* NV_FAMILY_BIT()s of the address families outside the cluster */
     struct nv_atoms atoms; /* external address atoms, over those families */
+    /* the families follow the input (the profile chose none, and has no pod CIDRs): until
+     * nv_model_finish() settles them, 'families' holds both; then IPv6 stays only when the
+     * input mentions it (nv_model_names_ipv6()) */
+    int famauto;
+    /* something the model keeps no address of mentions IPv6: a Service that asks for it, an
+     * address on the command line */
+    int ipv6_named;
     /* keys selectors use, for projection (interned) */
     size_t nkeys, keyalloc;
     const char **keys;
@@ -360,6 +367,30 @@ int nv_model_tells(const struct nv_model *m, enum nv_behaviour b);
 
 /* Take a copy of cluster profile p (into the arena). Before nv_model_finish(). */
 void nv_model_set_profile(struct nv_model *m, const struct nv_profile *p);
+
+/*
+ * Whether the input mentions IPv6: an ipBlock or 'networks' CIDR, a Node
+ * address, a claim's CIDR, a service CIDR of the profile, or ipv6_named.
+ * IPv4-mapped addresses are IPv4.
+ */
+int nv_model_names_ipv6(const struct nv_model *m);
+
+/*
+ * Settle the families of a model whose families follow the input (famauto):
+ * both when 'ipv6', else IPv4 only. Does nothing to a model whose families
+ * are settled. nv_model_finish() calls it with nv_model_names_ipv6() and says
+ * so when it narrows; 'diff' calls it first, with one answer for both sides.
+ */
+void nv_model_settle_families(struct nv_model *m, int ipv6);
+
+/* The note that the families were narrowed to IPv4 because no input mentions IPv6. */
+void nv_model_note_ipv4(struct nv_diags *d);
+
+/*
+ * Why a family is not modelled, for messages: " (--ip-family ipv4)", " (the
+ * pod CIDRs are of the other family)", ... (a static string, "" when none).
+ */
+const char *nv_model_families_why(const struct nv_model *m);
 
 /* Find a workload by "ns/name" (first of any kind); -1 if none. */
 long nv_model_find_workload(const struct nv_model *m, const char *id);

@@ -80,6 +80,11 @@ struct nv_profile {
     unsigned char pin[NV_NBEHAVIOURS]; /* a value, or NV_UNKNOWN */
     size_t npod, nsvc;
     struct nv_iprange *pod, *svc; /* pod and service CIDRs (owned, see below) */
+    /* the address families the cluster has (NV_FAMILY_BIT()s), as --ip-family or 'ipFamily:'
+     * chose them; 0: not chosen, the input decides (see nv_model_finish()). families_at is
+     * the key's position in netverify.yaml (file NULL: the option, or not chosen) */
+    unsigned families;
+    struct nv_loc families_at;
     /* netverify.yaml's 'exclude:' patterns and 'cluster: assume:' (enum nv_assume bits):
      * read with the profile, used by the loader only (a model's copy has none) */
     struct nv_exclude *exclude;
@@ -104,6 +109,7 @@ struct nv_profile_opts {
     unsigned char pin[NV_NBEHAVIOURS];
     size_t npod, nsvc; /* 0: not given */
     struct nv_iprange pod[NV_PROFILE_MAX_CIDRS], svc[NV_PROFILE_MAX_CIDRS];
+    unsigned families; /* --ip-family: NV_FAMILY_BIT()s; 0: not given */
 };
 void nv_profile_opts_init(struct nv_profile_opts *o);
 
@@ -126,6 +132,16 @@ int nv_profile_read(struct nv_profile *p, const char *path, struct nv_diags *d);
  * one behaviour pins it; --pod-cidr and --service-cidr replace the file's lists.
  */
 void nv_profile_apply_opts(struct nv_profile *p, const struct nv_profile_opts *o);
+
+/*
+ * Check what the profile says of the address families against its pod CIDRs:
+ * families chosen (--ip-family, 'ipFamily:') must be those of the pod CIDRs
+ * when there are some. Errors go to d. Returns 0 or -1.
+ */
+int nv_profile_check(const struct nv_profile *p, struct nv_diags *d);
+
+/* The name of NV_FAMILY_BIT()s 'families' as --ip-family takes it: "ipv4", "ipv6" or "dual". */
+const char *nv_profile_family_name(unsigned families);
 
 /* "cni=calico" or "ipBlockMatchesPods=?, hostNetwork=node"-style text, for reports (malloc'd). */
 char *nv_profile_describe(const struct nv_profile *p);
