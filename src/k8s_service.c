@@ -78,8 +78,9 @@ static int nv_k8s_read_service_port(struct nv_k8s *k, const struct nv_node *p,
 
 /*
  * The Service port just read against those before it, as the API server
- * validates them: a name is a DNS-1123 label given once (and required when
- * the Service has several ports: a warning). 1 after an error.
+ * validates them: a port and protocol given once, a name a DNS-1123 label
+ * given once (and required when the Service has several ports: a warning). 1
+ * after an error.
  */
 static int nv_k8s_service_port_clash(struct nv_k8s *k, const struct nv_service *s, size_t nports)
 {
@@ -87,6 +88,13 @@ static int nv_k8s_service_port_clash(struct nv_k8s *k, const struct nv_service *
     const char *why;
     size_t i;
 
+    for (i = 0; i < s->nports; i++)
+        if (s->ports[i].port == sp->port && s->ports[i].proto == sp->proto)
+            return nv_diag_error(k->d, sp->loc, NV_E_PORT,
+                                 "Service port %u/%s is given twice (first at line %u, column "
+                                 "%u): the API server refuses it",
+                                 sp->port, nv_proto_name(sp->proto), s->ports[i].loc.line,
+                                 s->ports[i].loc.col) < 0;
     if (!sp->name || !*sp->name) {
         /* no name to resolve: as with a container port without containerPort, the API
          * server's rule is kept as a warning, since other analysers and their inputs skip it */

@@ -581,7 +581,7 @@ static inline void gen_policy(struct gen *g, unsigned i)
 static inline void gen_service(struct gen *g, unsigned i)
 {
     FILE *f = g->f;
-    unsigned np = rn(4), k, sel = rn(8);
+    unsigned np = rn(4), k, sel = rn(8), seen[4];
 
     fprintf(f, "---\nkind: Service\nmetadata: {name: s%u, namespace: %s}\nspec:\n", i,
             g->ns[rn(g->nns)]);
@@ -596,14 +596,22 @@ static inline void gen_service(struct gen *g, unsigned i)
         return;
     fputs("  ports:\n", f);
     for (k = 0; k < np; k++) {
-        unsigned t = rn(4), pr = rn(10);
-        fprintf(f, "  - {name: p%u, port: %u", k, port_pool[rn(NPOOL)]);
-        if (pr >= 6)
-            fprintf(f, ", protocol: %s", pr < 9 ? "UDP" : "SCTP");
+        unsigned t = rn(4), pr = rn(10), port = port_pool[rn(NPOOL)],
+                 proto = pr < 6 ? 0 : 1 + (pr >= 9);
+        unsigned tname = t == 1 || t == 2 ? rn(4) : 0, tnum = t == 3 ? rand_port() : 0, j, dup = 0;
+        /* the API server refuses a port and protocol given twice: drawn, then left out */
+        for (j = 0; j < k; j++)
+            dup |= seen[j] == port * 4 + proto;
+        seen[k] = dup ? 0 : port * 4 + proto;
+        if (dup)
+            continue;
+        fprintf(f, "  - {name: p%u, port: %u", k, port);
+        if (proto)
+            fprintf(f, ", protocol: %s", proto == 1 ? "UDP" : "SCTP");
         if (t == 1 || t == 2)
-            fprintf(f, ", targetPort: %s", pnames[rn(4)]);
+            fprintf(f, ", targetPort: %s", pnames[tname]);
         else if (t == 3)
-            fprintf(f, ", targetPort: %u", rand_port());
+            fprintf(f, ", targetPort: %u", tnum);
         fputs("}\n", f);
     }
 }

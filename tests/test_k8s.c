@@ -3341,6 +3341,16 @@ static void test_err_builtin_validation(void **state)
     expect_error(text, NV_E_PORT, "invalid Service port name 'a b'", "[^{name");
     snprintf(text, sizeof(text), svc, "{name: web, port: 80}, {name: web, port: 81}");
     expect_error(text, NV_E_PORT, "Service port name 'web' is given twice", "80}, ^{name");
+    snprintf(text, sizeof(text), svc,
+             "{name: web, port: 80}, {name: alt, port: 80, targetPort: 81}");
+    expect_error(text, NV_E_PORT, "Service port 80/TCP is given twice", "80}, ^{name");
+    snprintf(text, sizeof(text), svc,
+             "{name: web, port: 80}, {name: dns, port: 80, protocol: UDP}");
+    {
+        struct nv_diags d;
+        nv_model_free(load_ok(text, &d)); /* the same port for another protocol is fine */
+        nv_diags_release(&d);
+    }
     expect_error("apiVersion: extensions/v1beta1\n"
                  "kind: Deployment\n"
                  "metadata: {name: d, namespace: a}\n"
