@@ -128,6 +128,7 @@ struct nv_mx {
     struct nv_nsmask *nsmasks;
     size_t nnsmasks, nsmaskalloc;
     uint64_t *selscratch, *psscratch;
+    struct nv_u32s hostcls; /* with 'node': the hostNetwork classes */
     /* an engine built before with the same 'node': its peer sets are shared, not owned */
     const struct nv_mx *twin;
     /* word-parallel rows (nv_bits_*): 0 not prepared, 1 ready, -1 not usable */
@@ -346,7 +347,6 @@ static void nv_selbits_free(struct nv_mx *x)
 
 static void nv_pset_build(struct nv_mx *x, struct nv_pset *ps)
 {
-    const struct nv_model *m = x->m;
     const struct nv_peer *p = ps->peer;
     struct nv_u32s out = {NULL, 0, 0};
     size_t j, w, id = (size_t)(ps - x->psets);
@@ -373,11 +373,8 @@ static void nv_pset_build(struct nv_mx *x, struct nv_pset *ps)
     }
     if (p->pod_sel)
         nv_podsel_bits(x, p->pod_sel, b);
-    if (x->node)
-        for (j = 0; j < x->ncls; j++)
-            if (m->classes[j].hostnet)
-                b[j >> 6] &=
-                    ~((uint64_t)1 << (j & 63)); /* the plugin cannot tell it from the node */
+    for (j = 0; j < x->hostcls.n; j++) /* the plugin cannot tell them from their node */
+        b[x->hostcls.v[j] >> 6] &= ~((uint64_t)1 << (x->hostcls.v[j] & 63));
     for (w = 0; w < x->nwords; w++) {
         uint64_t v = b[w];
         while (v) {
@@ -630,6 +627,8 @@ static struct nv_mx *nv_mx_new(const struct nv_model *m, const struct nv_matrix_
             x->ns_first[ns] = i;
         if (i && m->classes[i - 1].ns > ns)
             NV_BUG("classes are not ordered by namespace");
+        if (x->node && m->classes[i].hostnet)
+            nv_u32s_push(&x->hostcls, (uint32_t)i);
     }
     nv_matrix_port_signatures(x);
     for (i = 0; i < m->npolicies; i++)
@@ -744,6 +743,7 @@ static void nv_mx_free(struct nv_mx *x)
     free(x->res);
     free(x->atoms_scratch);
     free(x->tsure_atoms);
+    free(x->hostcls.v);
     free(x);
 }
 

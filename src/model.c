@@ -995,20 +995,35 @@ static const char *nv_hostnet_says(const struct nv_model *m)
 static void nv_warn_hostnet_policies(struct nv_model *m, struct nv_diags *d)
 {
     const char *says = nv_hostnet_says(m);
-    size_t i, j;
+    size_t i, j, *first, *pods;
 
     if (!says)
         return;
+    /* the hostNetwork pods by namespace, in input order: a policy looks at its namespace's */
+    first = nv_xcalloc(m->nns + 2, sizeof(*first));
+    for (j = 0; j < m->npods; j++)
+        if (m->pods[j].hostnet)
+            first[m->pods[j].ns + 1]++;
+    for (i = 0; i < m->nns; i++)
+        first[i + 1] += first[i];
+    pods = nv_xmalloc((first[m->nns] + 1) * sizeof(*pods));
+    for (j = 0; j < m->npods; j++)
+        if (m->pods[j].hostnet)
+            pods[first[m->pods[j].ns]++] = j;
+    for (i = m->nns; i > 0; i--) /* back to each namespace's start */
+        first[i] = first[i - 1];
+    first[0] = 0;
     for (i = 0; i < m->npolicies; i++) {
         const struct nv_policy *p = m->policies[i];
         struct nv_buf b;
         size_t n = 0;
         const struct nv_loc *at = NULL;
+        if (p->nsidx >= m->nns || first[p->nsidx] == first[p->nsidx + 1])
+            continue;
         nv_buf_init(&b, 0);
-        for (j = 0; j < m->npods; j++) {
-            const struct nv_pod *pod = &m->pods[j];
-            if (!pod->hostnet || pod->ns != p->nsidx ||
-                !nv_selector_matches(p->subject, &pod->labels))
+        for (j = first[p->nsidx]; j < first[p->nsidx + 1]; j++) {
+            const struct nv_pod *pod = &m->pods[pods[j]];
+            if (!nv_selector_matches(p->subject, &pod->labels))
                 continue;
             if (n++ < 3)
                 nv_buf_printf(&b, "%s%s", n > 1 ? ", " : "", m->workloads[pod->workload].id);
@@ -1027,6 +1042,8 @@ static void nv_warn_hostnet_policies(struct nv_model *m, struct nv_diags *d)
         }
         nv_buf_release(&b);
     }
+    free(pods);
+    free(first);
 }
 
 /* A 'nodes' peer with no Node object in the input: what it matches is unknown; say so once per
