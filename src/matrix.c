@@ -95,6 +95,15 @@ struct nv_mx {
     uint32_t *eg_dom;
     uint32_t eg_row;
     uint32_t *eg_stamp, eg_gen;
+    /* nv_egress_dom() without a walk over every atom: per ipBlock peer (id) its atoms as runs
+     * of consecutive indices (lo, hi pairs; made when first needed), per (domain, family) how
+     * many of its atoms lie below each index; scratch */
+    struct nv_u32s *ipruns;
+    uint32_t *domcount[4];
+    uint64_t *evs;
+    size_t evalloc;
+    uint32_t *rports, *ract;
+    size_t ralloc, ractalloc;
     /* per class: NV_DOM_* bits of the atoms its egress (ingress) rules' ipBlocks hold */
     unsigned char *eg_ipdom, *in_ipdom;
     uint32_t *acc, *sure; /* scratch: 2 rows over atoms; a row over classes */
@@ -679,6 +688,15 @@ static void nv_mx_free(struct nv_mx *x)
     free(x->ing_dom);
     free(x->eg_dom);
     free(x->eg_stamp);
+    if (x->ipruns)
+        for (i = 0; i < x->m->npeer_ids; i++)
+            free(x->ipruns[i].v);
+    free(x->ipruns);
+    for (i = 0; i < 4; i++)
+        free(x->domcount[i]);
+    free(x->evs);
+    free(x->rports);
+    free(x->ract);
     free(x->eg_ipdom);
     free(x->in_ipdom);
     free(x->acc);
@@ -961,6 +979,108 @@ static void nv_egress_atoms(struct nv_mx *x, uint32_t s, uint32_t d, uint32_t *a
     }
 }
 
+/* The atoms of ipBlock peer p as runs of consecutive indices (lo, hi pairs). */
+static const struct nv_u32s *nv_ipruns(struct nv_mx *x, const struct nv_peer *p)
+{
+    const struct nv_list *l = &x->members[p->id];
+    struct nv_u32s *r;
+    size_t e;
+
+    if (!x->ipruns)
+        x->ipruns = nv_xcalloc(x->m->npeer_ids + 1, sizeof(*x->ipruns));
+    r = &x->ipruns[p->id];
+    if (r->v || !l->n)
+        return r;
+    for (e = 0; e < l->n; e++) {
+        if (r->n && r->v[r->n - 1] + 1 == l->v[e]) {
+            r->v[r->n - 1] = l->v[e];
+            continue;
+        }
+        nv_u32s_push(r, l->v[e]);
+        nv_u32s_push(r, l->v[e]);
+    }
+    return r;
+}
+
+static int nv_ev_cmp(const void *a, const void *b)
+{
+    uint64_t u = *(const uint64_t *)a, v = *(const uint64_t *)b;
+
+    return u < v ? -1 : u > v;
+}
+
+/*
+ * nv_egress_atoms() and nv_over_domain() without a walk over every atom (a
+ * diff asks for a few cells of each of many rows): the ipBlock runs of s's
+ * rules cut the atoms into segments, each held by one set of rules; a segment
+ * with an atom of the domain adds what those rules admit to *any and cuts
+ * *all down to it. Returns 0, having done nothing, when the runs are too many
+ * for this to pay.
+ */
+static int nv_egress_dom_runs(struct nv_mx *x, uint32_t s, uint32_t d, int fam, uint32_t *any,
+                              uint32_t *all)
+{
+    struct nv_ports *pt = x->m->ports;
+    int dom = NV_CLASS_DOM(x->m, d), first = 1;
+    size_t di = (size_t)(dom == NV_DOM_NODE) * 2 + (size_t)fam, i, k, e, nr = 0, nev = 0, j;
+    uint32_t *cnt, pos;
+
+    if (!(cnt = x->domcount[di])) {
+        cnt = x->domcount[di] = nv_xmalloc((x->natoms + 1) * sizeof(*cnt));
+        cnt[0] = 0;
+        for (i = 0; i < x->natoms; i++)
+            cnt[i + 1] = cnt[i] + (uint32_t)nv_in_dom(x, i, dom, fam);
+    }
+    NV_GROW(x->rports, x->ralloc, x->out_rules[s].n + 1);
+    NV_GROW(x->ract, x->ractalloc, x->out_rules[s].n + 1);
+    for (i = 0; i < x->out_rules[s].n; i++) {
+        const struct nv_ruleinfo *ri = &x->rules[x->out_rules[s].v[i]];
+        uint32_t ports;
+        if (ri->r->all_peers || !(ri->ipdom & dom) ||
+            (ports = NV_RULE_PORTS(x, ri->r, d)) == NV_PORTS_NONE)
+            continue; /* as nv_egress_atoms() */
+        for (k = 0; k < ri->r->npeers; k++) {
+            const struct nv_u32s *r;
+            if (ri->r->peers[k].kind != NV_PEER_IPBLOCK)
+                continue;
+            r = nv_ipruns(x, &ri->r->peers[k]);
+            if (nev + r->n > x->natoms / 4 + 64)
+                return 0;
+            NV_GROW(x->evs, x->evalloc, nev + r->n + 1);
+            for (e = 0; e < r->n; e += 2) {
+                /* (index, rule, 0 = starts here / 1 = ended before) */
+                x->evs[nev++] = (uint64_t)r->v[e] << 32 | (uint64_t)nr << 1;
+                x->evs[nev++] = (uint64_t)(r->v[e + 1] + 1) << 32 | (uint64_t)nr << 1 | 1;
+            }
+        }
+        x->rports[nr] = ports;
+        x->ract[nr++] = 0;
+    }
+    qsort(x->evs, nev, sizeof(*x->evs), nv_ev_cmp);
+    *any = *all = NV_PORTS_NONE;
+    for (pos = 0, j = 0; pos < x->natoms;) {
+        uint32_t next;
+        for (; j < nev && (uint32_t)(x->evs[j] >> 32) == pos; j++) {
+            uint32_t r = (uint32_t)(x->evs[j] & 0xffffffffu) >> 1;
+            x->ract[r] += (x->evs[j] & 1) ? UINT32_MAX : 1;
+        }
+        next = j < nev ? (uint32_t)(x->evs[j] >> 32) : (uint32_t)x->natoms;
+        if (next > x->natoms)
+            next = (uint32_t)x->natoms;
+        if (cnt[next] > cnt[pos]) {
+            uint32_t cur = NV_PORTS_NONE;
+            for (i = 0; i < nr; i++)
+                if (x->ract[i])
+                    cur = nv_ports_union(pt, cur, x->rports[i]);
+            *any = nv_ports_union(pt, *any, cur);
+            *all = first ? cur : nv_ports_inter(pt, *all, cur);
+            first = 0;
+        }
+        pos = next;
+    }
+    return 1;
+}
+
 /*
  * What the egress of s (isolated for egress) admits toward class d through its
  * ipBlocks: toward some address of family fam in d's domain (*any) and toward
@@ -992,8 +1112,10 @@ static void nv_egress_dom(struct nv_mx *x, uint32_t s, uint32_t d, int fam, uint
             return;
         }
     }
-    nv_egress_atoms(x, s, d, x->acc);
-    nv_over_domain(x, x->acc, dom, fam, any, all);
+    if (!nv_egress_dom_runs(x, s, d, fam, any, all)) {
+        nv_egress_atoms(x, s, d, x->acc);
+        nv_over_domain(x, x->acc, dom, fam, any, all);
+    }
     if (sig < NV_MAX_PORTSIGS) {
         x->eg_stamp[slot] = x->eg_gen;
         x->eg_dom[2 * slot] = *any;
