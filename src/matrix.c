@@ -120,7 +120,10 @@ struct nv_mx {
     size_t *ns_first, *ns_n;   /* per namespace: its classes are ns_first .. + ns_n */
     struct nv_pset *psets;
     size_t npsets, psetalloc;
-    struct nv_u32s *cls_psets; /* per class: the peer sets holding it that admit through rules */
+    /* per class: the peer sets holding it that admit through rules (nv_cls_psets(): made
+     * when a whole row first needs them; a diff's cells do not) */
+    size_t *cls_start;
+    uint32_t *cls_psets; /* class c's: cls_psets[cls_start[c] .. cls_start[c+1]) */
     uint32_t *psetindex;
     size_t npsetindex;
     struct nv_u32s owned;  /* not used */
@@ -653,15 +656,6 @@ static struct nv_mx *nv_mx_new(const struct nv_model *m, const struct nv_matrix_
     for (i = 0; i < m->npolicies; i++)
         nv_index_policy(x, m->policies[i]);
     nv_selbits_free(x); /* the peer sets are built */
-    /* per class, the peer sets that hold it and are used by some ingress rule */
-    x->cls_psets = nv_xcalloc(x->ncls + 1, sizeof(*x->cls_psets));
-    for (i = 0; i < x->npsets; i++) {
-        size_t e;
-        if (!x->psets[i].in_rules.n)
-            continue;
-        for (e = 0; e < x->psets[i].nmembers; e++)
-            nv_u32s_push(&x->cls_psets[x->psets[i].members[e]], (uint32_t)i);
-    }
     x->eg_ipdom = nv_xcalloc(x->ncls + 1, 1);
     x->in_ipdom = nv_xcalloc(x->ncls + 1, 1);
     for (i = 0; i < x->ncls; i++) {
@@ -721,8 +715,8 @@ static void nv_mx_free(struct nv_mx *x)
     for (i = 0; i < x->ncls; i++) {
         free(x->in_rules[i].v);
         free(x->out_rules[i].v);
-        free(x->cls_psets[i].v);
     }
+    free(x->cls_start);
     free(x->cls_psets);
     free(x->rules);
     free(x->portsig);
@@ -763,6 +757,35 @@ static void nv_mx_free(struct nv_mx *x)
     free(x->tsure_atoms);
     free(x->hostcls.v);
     free(x);
+}
+
+/* The peer sets holding class s that some ingress rule admits through, in the sets' order. */
+static struct nv_list nv_cls_psets(struct nv_mx *x, uint32_t s)
+{
+    struct nv_list l;
+
+    if (!x->cls_start) {
+        size_t i, e, *fill;
+        x->cls_start = nv_xcalloc(x->ncls + 2, sizeof(*x->cls_start));
+        for (i = 0; i < x->npsets; i++)
+            if (x->psets[i].in_rules.n)
+                for (e = 0; e < x->psets[i].nmembers; e++)
+                    x->cls_start[x->psets[i].members[e] + 1]++;
+        for (i = 0; i < x->ncls; i++)
+            x->cls_start[i + 1] += x->cls_start[i];
+        x->cls_psets = nv_xmalloc((x->cls_start[x->ncls] + 1) * sizeof(*x->cls_psets));
+        fill = nv_xcalloc(x->ncls + 1, sizeof(*fill));
+        for (i = 0; i < x->npsets; i++)
+            if (x->psets[i].in_rules.n)
+                for (e = 0; e < x->psets[i].nmembers; e++) {
+                    uint32_t c = x->psets[i].members[e];
+                    x->cls_psets[x->cls_start[c] + fill[c]++] = (uint32_t)i;
+                }
+        free(fill);
+    }
+    l.v = x->cls_psets + x->cls_start[s];
+    l.n = x->cls_start[s + 1] - x->cls_start[s];
+    return l;
 }
 
 static int nv_mx_isolated(const struct nv_mx *x, uint32_t cls, int dir)
@@ -1137,14 +1160,16 @@ static unsigned nv_pair_fams(const struct nv_mx *x, uint32_t s, uint32_t d)
 /* The ingress NetworkPolicies of every class toward source s, into x->ing. */
 static void nv_ingress_row(struct nv_mx *x, uint32_t s)
 {
+    struct nv_list cp;
     size_t d, i, k;
 
     for (d = 0; d < x->ncls; d++)
         x->ing[d] = (x->iso[d] & NV_TYPE_INGRESS) ? NV_PORTS_NONE : NV_PORTS_ALL;
     for (i = 0; i < x->open_in.n; i++)
         nv_ingress_rule(x, &x->rules[x->open_in.v[i]]);
-    for (i = 0; i < x->cls_psets[s].n; i++) {
-        const struct nv_pset *ps = &x->psets[x->cls_psets[s].v[i]];
+    cp = nv_cls_psets(x, s);
+    for (i = 0; i < cp.n; i++) {
+        const struct nv_pset *ps = &x->psets[cp.v[i]];
         for (k = 0; k < ps->in_rules.n; k++)
             nv_ingress_rule(x, &x->rules[ps->in_rules.v[k]]);
     }
@@ -1963,8 +1988,9 @@ static void nv_bits_row(struct nv_mx *x, uint32_t s, uint64_t *out)
     if (!(x->iso[s] & NV_TYPE_EGRESS)) {
         for (j = 0; j < nw; j++)
             out[j] |= x->base_any[j];
-        for (i = 0; i < x->cls_psets[s].n; i++) {
-            const struct nv_pset *ps = &x->psets[x->cls_psets[s].v[i]];
+        struct nv_list cp = nv_cls_psets(x, s);
+        for (i = 0; i < cp.n; i++) {
+            const struct nv_pset *ps = &x->psets[cp.v[i]];
             for (k = 0; k < ps->in_rules.n; k++) {
                 const struct nv_ruleinfo *ri = &x->rules[ps->in_rules.v[k]];
                 if (!nv_bits_row_meets(x, ps->in_rules.v[k]))
@@ -2005,8 +2031,9 @@ static void nv_bits_row(struct nv_mx *x, uint32_t s, uint64_t *out)
             continue;
         if (q)
             nv_bits_row_start(x);
-        for (k = 0; k < x->cls_psets[s].n; k++) {
-            const struct nv_pset *ps = &x->psets[x->cls_psets[s].v[k]];
+        struct nv_list cp = nv_cls_psets(x, s);
+        for (k = 0; k < cp.n; k++) {
+            const struct nv_pset *ps = &x->psets[cp.v[k]];
             size_t e;
             for (e = 0; e < ps->in_rules.n; e++) {
                 const struct nv_ruleinfo *r = &x->rules[ps->in_rules.v[e]];
