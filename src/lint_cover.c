@@ -32,6 +32,9 @@ static int nv_pod_isolation(const struct nv_model *m, const struct nv_pod *p,
 struct nv_dns_pods {
     size_t *idx;
     size_t n;
+    /* per rule id and protocol (UDP, TCP): 0 not yet asked, else 1 + nv_rule_admits_dns()
+     * (the answer does not depend on the pod asking) */
+    unsigned char *memo;
 };
 
 static void nv_dns_pods_find(struct nv_dns_pods *d, const struct nv_model *m)
@@ -40,6 +43,7 @@ static void nv_dns_pods_find(struct nv_dns_pods *d, const struct nv_model *m)
 
     d->idx = nv_xcalloc(m->npods + 1, sizeof(*d->idx));
     d->n = 0;
+    d->memo = nv_xcalloc(2 * m->nrule_ids + 2, 1);
     for (j = 0; j < m->npods; j++)
         for (k = 0; k < m->pods[j].nports; k++)
             if (m->pods[j].ports[k].port == 53) {
@@ -113,7 +117,18 @@ static int nv_rule_admits_dns(const struct nv_model *m, const struct nv_dns_pods
  * Bit 0: an egress rule selecting pod group p admits UDP 53; bit 1: TCP 53;
  * bit 2: some egress rule selects it at all (its egress is not denied outright).
  */
-static int nv_pod_dns(const struct nv_model *m, const struct nv_dns_pods *d, const struct nv_pod *p,
+/* nv_rule_admits_dns(), remembered per rule and protocol. */
+static int nv_rule_admits_dns_memo(const struct nv_model *m, struct nv_dns_pods *d,
+                                   const struct nv_rule *r, enum nv_proto proto, int served)
+{
+    unsigned char *v = &d->memo[2 * (size_t)r->id + (proto == NV_PROTO_TCP)];
+
+    if (!*v)
+        *v = (unsigned char)(1 + nv_rule_admits_dns(m, d, r, proto, served));
+    return *v - 1;
+}
+
+static int nv_pod_dns(const struct nv_model *m, struct nv_dns_pods *d, const struct nv_pod *p,
                       const size_t *polstart, const size_t *polbyns, int served)
 {
     size_t i, r;
@@ -129,9 +144,9 @@ static int nv_pod_dns(const struct nv_model *m, const struct nv_dns_pods *d, con
             have |= 4;
             if (!rule->all_peers && !rule->npeers)
                 continue;
-            if (nv_rule_admits_dns(m, d, rule, NV_PROTO_UDP, served & 1))
+            if (nv_rule_admits_dns_memo(m, d, rule, NV_PROTO_UDP, served & 1))
                 have |= 1;
-            if (nv_rule_admits_dns(m, d, rule, NV_PROTO_TCP, served & 2))
+            if (nv_rule_admits_dns_memo(m, d, rule, NV_PROTO_TCP, served & 2))
                 have |= 2;
         }
     }
@@ -186,6 +201,7 @@ static void nv_lint_workloads(struct nv_lint *l, const struct nv_model *m, unsig
                                    : "over UDP port 53, only over TCP (most lookups use UDP)");
     }
     free(d->idx);
+    free(d->memo);
 }
 
 static void nv_lint_namespaces(struct nv_lint *l, const struct nv_model *m, unsigned mask,

@@ -32,12 +32,22 @@ struct nv_lint_vocab {
     size_t *hv;
 };
 
+/* The namespaces a namespace selector matches (many peers share a few selectors). */
+struct nv_nsmatch {
+    const struct nv_selector *sel; /* NULL: an empty slot */
+    uint64_t hash;
+    size_t *ns, n;
+};
+
 /* The pods of each namespace, for selectors that are scoped to one. */
 struct nv_lint_scope {
     const struct nv_model *m;
     size_t *start; /* pods of namespace i: byns[start[i] .. start[i+1]) */
     size_t *byns;
     struct nv_lint_vocab vocab[2]; /* [0]: of every pod, [1]: of the namespaces */
+    /* nv_scope_nsmatch(): by the selector's content (interned keys and values), open addressing */
+    struct nv_nsmatch *nsm;
+    size_t nnsm, nsmcap;
 };
 
 /* The slot of (k, str) in v's hash table: where it is, or the empty slot it would take. */
@@ -132,6 +142,7 @@ static void nv_scope_init(struct nv_lint_scope *s, const struct nv_model *m)
 {
     size_t i, *fill;
 
+    memset(s, 0, sizeof(*s));
     s->m = m;
     s->start = nv_xcalloc(m->nns + 2, sizeof(*s->start));
     s->byns = nv_xcalloc(m->npods + 1, sizeof(*s->byns));
@@ -158,10 +169,82 @@ static void nv_scope_init(struct nv_lint_scope *s, const struct nv_model *m)
 
 static void nv_scope_release(struct nv_lint_scope *s)
 {
+    size_t i;
+
+    for (i = 0; i < s->nsmcap; i++)
+        free(s->nsm[i].ns);
+    free(s->nsm);
     free(s->start);
     free(s->byns);
     nv_vocab_release(&s->vocab[0]);
     nv_vocab_release(&s->vocab[1]);
+}
+
+static uint64_t nv_sel_hash(const struct nv_selector *sel)
+{
+    uint64_t h = nv_hash_bytes(&sel->n, sizeof(sel->n), NV_HASH_INIT);
+    size_t i;
+
+    for (i = 0; i < sel->n; i++) {
+        const struct nv_requirement *r = &sel->reqs[i];
+        h = nv_hash_bytes(&r->key, sizeof(r->key), h);
+        h = nv_hash_bytes(&r->op, sizeof(r->op), h);
+        if (r->nvalues)
+            h = nv_hash_bytes(r->values, r->nvalues * sizeof(*r->values), h);
+    }
+    return (h ^ (h >> 31)) * 0x94d049bb133111ebULL;
+}
+
+static int nv_sel_same(const struct nv_selector *a, const struct nv_selector *b)
+{
+    size_t i;
+
+    if (a->n != b->n)
+        return 0;
+    for (i = 0; i < a->n; i++) {
+        const struct nv_requirement *x = &a->reqs[i], *y = &b->reqs[i];
+        if (x->key != y->key || x->op != y->op || x->nvalues != y->nvalues ||
+            (x->nvalues && memcmp(x->values, y->values, x->nvalues * sizeof(*x->values))))
+            return 0;
+    }
+    return 1;
+}
+
+/* The namespaces namespace selector sel matches, in their order (remembered). */
+static const struct nv_nsmatch *nv_scope_nsmatch(struct nv_lint_scope *s,
+                                                 const struct nv_selector *sel)
+{
+    const struct nv_model *m = s->m;
+    uint64_t h = nv_sel_hash(sel);
+    struct nv_nsmatch *e;
+    size_t i, j;
+
+    if ((s->nnsm + 1) * 2 > s->nsmcap) {
+        struct nv_nsmatch *old = s->nsm;
+        size_t oc = s->nsmcap;
+        s->nsmcap = oc ? 2 * oc : 64;
+        s->nsm = nv_xcalloc(s->nsmcap, sizeof(*s->nsm));
+        for (i = 0; i < oc; i++) {
+            if (!old[i].sel)
+                continue;
+            for (j = old[i].hash & (s->nsmcap - 1); s->nsm[j].sel; j = (j + 1) & (s->nsmcap - 1))
+                ;
+            s->nsm[j] = old[i];
+        }
+        free(old);
+    }
+    for (j = h & (s->nsmcap - 1); (e = &s->nsm[j])->sel; j = (j + 1) & (s->nsmcap - 1))
+        if (e->hash == h && nv_sel_same(e->sel, sel))
+            return e;
+    e->sel = sel;
+    e->hash = h;
+    e->ns = nv_xmalloc((m->nns + 1) * sizeof(*e->ns));
+    e->n = 0;
+    for (i = 0; i < m->nns; i++)
+        if (nv_selector_matches_interned(sel, &m->ns[i].labels))
+            e->ns[e->n++] = i;
+    s->nnsm++;
+    return e;
 }
 
 /* Whether a pod of namespace ns matches sel (NULL: every pod). */
@@ -323,16 +406,17 @@ static int nv_any_namespace(const struct nv_model *m, const struct nv_selector *
 }
 
 /* Whether a pod peer selects some pod. */
-static int nv_peer_any(const struct nv_lint_scope *s, const struct nv_policy *pol,
+static int nv_peer_any(struct nv_lint_scope *s, const struct nv_policy *pol,
                        const struct nv_peer *p)
 {
+    const struct nv_nsmatch *nm;
     size_t i;
 
     if (!p->ns_sel)
         return nv_scope_any(s, pol->nsidx, p->pod_sel);
-    for (i = 0; i < s->m->nns; i++)
-        if (nv_selector_matches_interned(p->ns_sel, &s->m->ns[i].labels) &&
-            nv_scope_any(s, (unsigned)i, p->pod_sel))
+    nm = nv_scope_nsmatch(s, p->ns_sel);
+    for (i = 0; i < nm->n; i++)
+        if (nv_scope_any(s, (unsigned)nm->ns[i], p->pod_sel))
             return 1;
     return 0;
 }
@@ -359,7 +443,7 @@ static int nv_ipblock_has_room(const struct nv_peer *p, const size_t *outer, siz
 }
 
 /* Whether the peer admits something: 0, with the reason reported (once), when it does not. */
-static int nv_lint_peer(struct nv_lint *l, const struct nv_lint_scope *s, const struct nv_rule *r,
+static int nv_lint_peer(struct nv_lint *l, struct nv_lint_scope *s, const struct nv_rule *r,
                         const struct nv_peer *p, unsigned mask)
 {
     const struct nv_model *m = s->m;
@@ -516,7 +600,7 @@ static int nv_scope_declares(const struct nv_lint_scope *s, unsigned ns,
 }
 
 /* The best nv_pod_declares() over the pods an egress rule reaches. */
-static int nv_rule_dest_declares(const struct nv_lint_scope *s, const struct nv_rule *r,
+static int nv_rule_dest_declares(struct nv_lint_scope *s, const struct nv_rule *r,
                                  const char *name, enum nv_proto proto)
 {
     const struct nv_model *m = s->m;
@@ -525,14 +609,16 @@ static int nv_rule_dest_declares(const struct nv_lint_scope *s, const struct nv_
 
     for (k = 0; k < (r->all_peers ? 1 : r->npeers) && best < 2; k++) {
         const struct nv_peer *p = r->all_peers ? NULL : &r->peers[k];
+        const struct nv_nsmatch *nm = NULL;
+        size_t n;
         if (p && p->kind != NV_PEER_PODS)
             continue;
-        for (i = 0; i < m->nns && best < 2; i++) {
-            if (p ? (p->ns_sel ? !nv_selector_matches_interned(p->ns_sel, &m->ns[i].labels)
-                               : i != r->policy->nsidx)
-                  : 0)
-                continue;
-            if ((how = nv_scope_declares(s, (unsigned)i, p ? p->pod_sel : NULL, name, proto)) >
+        if (p && p->ns_sel)
+            nm = nv_scope_nsmatch(s, p->ns_sel);
+        n = !p ? m->nns : nm ? nm->n : 1;
+        for (i = 0; i < n && best < 2; i++) {
+            size_t ns = !p ? i : nm ? nm->ns[i] : r->policy->nsidx;
+            if ((how = nv_scope_declares(s, (unsigned)ns, p ? p->pod_sel : NULL, name, proto)) >
                 best)
                 best = how;
         }
@@ -554,7 +640,7 @@ static int nv_rule_has_pod_peer(const struct nv_rule *r)
 }
 
 /* Named ports of a rule; returns how many of its port entries can match a port. */
-static size_t nv_lint_rule_ports(struct nv_lint *l, const struct nv_lint_scope *s,
+static size_t nv_lint_rule_ports(struct nv_lint *l, struct nv_lint_scope *s,
                                  const struct nv_rule *r, int subject_any, unsigned mask)
 {
     const struct nv_policy *pol = r->policy;
@@ -603,7 +689,7 @@ static size_t nv_lint_rule_ports(struct nv_lint *l, const struct nv_lint_scope *
 
 /* ---- rules and policies ---- */
 
-static void nv_lint_rule(struct nv_lint *l, const struct nv_lint_scope *s, const struct nv_rule *r,
+static void nv_lint_rule(struct nv_lint *l, struct nv_lint_scope *s, const struct nv_rule *r,
                          int subject_any, unsigned mask)
 {
     size_t k, live_peers = 0, live_ports;
@@ -624,7 +710,7 @@ static void nv_lint_rule(struct nv_lint *l, const struct nv_lint_scope *s, const
     nv_buf_release(&rn);
 }
 
-static void nv_lint_policy(struct nv_lint *l, const struct nv_lint_scope *s,
+static void nv_lint_policy(struct nv_lint *l, struct nv_lint_scope *s,
                            const struct nv_policy *pol, unsigned mask)
 {
     static const char *const dirname[] = {"ingress", "egress"};
