@@ -12,6 +12,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/diff.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -708,17 +709,15 @@ static int nv_diff_side_read(struct nv_diff_side *s, const struct nv_load_opts *
 }
 
 /*
- * Finish one side read by nv_diff_side_read() and print d (only its errors
- * with 'quiet'); then decide the claims. Returns 0, or -1 after an error.
+ * Finish one side read by nv_diff_side_read(), its diagnostics into d (the
+ * caller prints them); then decide the claims. Returns 0, or -1 on errors.
  */
-static int nv_diff_side_finish(struct nv_diff_side *s, const char *claims_path, int quiet,
+static int nv_diff_side_finish(struct nv_diff_side *s, const char *claims_path,
                                struct nv_diags *d)
 {
     size_t i;
 
     nv_model_finish(s->m, d);
-    if (!quiet || d->nerr)
-        nv_diags_print(d, stderr);
     if (d->nerr)
         return -1;
     s->x = nv_matrix_new(s->m);
@@ -742,20 +741,68 @@ static int nv_diff_side_finish(struct nv_diff_side *s, const char *claims_path, 
     return 0;
 }
 
+/* One side's read or finish, for a thread of its own. */
+struct nv_diff_job {
+    struct nv_diff_side *s;
+    struct nv_load_opts lo; /* the caller's, counting into 'stats' */
+    struct nv_load_stats stats;
+    const char *claims_path;
+    struct nv_diags d;
+    int finish; /* 0: nv_diff_side_read(), 1: nv_diff_side_finish() */
+    int rc;
+};
+
+static void *nv_diff_job_run(void *arg)
+{
+    struct nv_diff_job *j = arg;
+
+    j->rc = j->finish ? nv_diff_side_finish(j->s, j->claims_path, &j->d)
+                      : nv_diff_side_read(j->s, &j->lo, j->claims_path, &j->d);
+    return NULL;
+}
+
+/* Both jobs at once: OLD's (job[0]) in a thread of its own, NEW's in this one. */
+static void nv_diff_jobs_run(struct nv_diff_job *job)
+{
+    pthread_t old_thread;
+    int threaded = pthread_create(&old_thread, NULL, nv_diff_job_run, &job[0]) == 0;
+
+    if (!threaded)
+        nv_diff_job_run(&job[0]);
+    nv_diff_job_run(&job[1]);
+    if (threaded && pthread_join(old_thread, NULL) != 0)
+        NV_BUG("cannot join the thread of OLD");
+}
+
 int nv_diff_load(struct nv_diff *D, const struct nv_load_opts *lo, const char *claims_path)
 {
-    struct nv_diags dold, dnew;
-    int rc = -1, quiet = !strcmp(D->old.path, D->new.path);
+    struct nv_diff_job job[2];
+    struct nv_diags *dold = &job[0].d, *dnew = &job[1].d;
+    int k, rc = -1, quiet = !strcmp(D->old.path, D->new.path);
 
-    nv_diags_init(&dold);
-    nv_diags_init(&dnew);
-    if (nv_diff_side_read(&D->old, lo, claims_path, &dold) < 0) {
-        nv_diags_print(&dold, stderr);
+    for (k = 0; k < 2; k++) {
+        job[k].s = k ? &D->new : &D->old;
+        job[k].lo = *lo;
+        memset(&job[k].stats, 0, sizeof(job[k].stats));
+        if (lo->stats)
+            job[k].lo.stats = &job[k].stats;
+        job[k].claims_path = claims_path;
+        job[k].finish = 0;
+        nv_diags_init(&job[k].d);
+    }
+    /* the two sides share nothing but the options, which they read: read both at once, and
+     * print what a read of one after the other would */
+    nv_diff_jobs_run(job);
+    for (k = 0; k < 2; k++)
+        if (lo->stats)
+            nv_load_stats_add(lo->stats, &job[k].stats);
+    if (job[0].rc < 0) {
+        nv_diags_print(dold, stderr);
         goto out;
     }
-    if (nv_diff_side_read(&D->new, lo, claims_path, &dnew) < 0) {
-        nv_diags_print(&dold, stderr);
-        nv_diags_print(&dnew, stderr);
+    if (job[1].rc < 0) {
+        nv_diags_print(dold, stderr);
+        nv_diags_print(dnew, stderr);
         goto out;
     }
     /* the sides are compared over one set of families: IPv6 on both when either mentions it */
@@ -764,16 +811,26 @@ int nv_diff_load(struct nv_diff *D, const struct nv_load_opts *lo, const char *c
         nv_model_settle_families(D->old.m, ipv6);
         nv_model_settle_families(D->new.m, ipv6);
         if (!ipv6)
-            nv_model_note_ipv4(&dold);
+            nv_model_note_ipv4(dold);
     }
-    if (nv_diff_side_finish(&D->old, claims_path, 0, &dold) == 0 &&
-        nv_diff_side_finish(&D->new, claims_path, quiet, &dnew) == 0)
+    /* finish both at once; OLD's diagnostics, then NEW's (only its errors of one path twice),
+     * nothing of NEW after errors in OLD */
+    job[0].finish = job[1].finish = 1;
+    nv_diff_jobs_run(job);
+    nv_diags_print(dold, stderr);
+    if (job[0].rc < 0)
+        goto out;
+    if (!quiet || dnew->nerr)
+        nv_diags_print(dnew, stderr);
+    if (job[1].rc == 0)
         rc = 0;
 out:
-    if (rc < 0 && dold.nerr == 0 && dnew.nerr == 0)
+    if (rc < 0 && dold->nerr == 0 && dnew->nerr == 0)
         NV_BUG("load failed without a diagnostic");
-    nv_diags_release(&dold);
-    nv_diags_release(&dnew);
+    for (k = 0; k < 2; k++) {
+        nv_load_stats_release(&job[k].stats);
+        nv_diags_release(&job[k].d);
+    }
     return rc;
 }
 

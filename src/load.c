@@ -64,6 +64,23 @@ void nv_load_stats_release(struct nv_load_stats *s)
     memset(s, 0, sizeof(*s));
 }
 
+void nv_load_stats_add(struct nv_load_stats *to, struct nv_load_stats *from)
+{
+    if (!to->enforcing && from->enforcing) {
+        to->first = from->first;
+        to->first_file = from->first_file;
+        to->first_loc = from->first_loc;
+        from->first = from->first_file = NULL;
+    }
+    to->enforcing += from->enforcing;
+    to->excluded += from->excluded;
+    to->skipped += from->skipped;
+    to->assumed += from->assumed;
+    to->lint += from->lint;
+    to->lint_told |= from->lint_told;
+    nv_load_stats_release(from);
+}
+
 /* Whether a is api group g, at any version ("g/v1"). */
 static int nv_in_group(const char *av, const char *g)
 {

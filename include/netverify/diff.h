@@ -62,9 +62,12 @@ struct nv_diff {
  * their claims on each. A claim that does not resolve on one side (a workload
  * only the other has) is no input error here: its verdict there is 'error'.
  * Both sides are modelled over the same address families: with IPv6 when
- * either side's input mentions it. Each side's diagnostics are printed (the
- * second side's errors only when both are one path). Returns 0, or -1 after
- * printing the errors.
+ * either side's input mentions it. The two sides are read, then finished,
+ * at once (OLD in a thread of its own, NEW in the caller's; they share only
+ * 'lo', which they read). Each side's diagnostics are printed afterwards,
+ * OLD's first (the second side's errors only when both are one path; nothing
+ * of NEW after errors in OLD's finish). Returns 0, or -1 after printing the
+ * errors.
  */
 int nv_diff_load(struct nv_diff *D, const struct nv_load_opts *lo, const char *claims_path);
 

@@ -46,6 +46,9 @@ struct nv_load_stats {
     int lint_told;    /* the command printed lint's one-line count (with that number) */
 };
 void nv_load_stats_release(struct nv_load_stats *s);
+/* Add what 'from' counted to 'to', as if one had counted both loads, to's first; 'from' is
+ * released. */
+void nv_load_stats_add(struct nv_load_stats *to, struct nv_load_stats *from);
 
 /*
  * Whether 'kind' (with 'api_version', which may be NULL) is a policy kind of a
