@@ -228,6 +228,7 @@ size_t nv_lint_count(const struct nv_model *m)
     size_t n;
 
     nv_lint_init(&l);
+    l.count_only = 1;
     nv_lint_run(&l, m, nv_lint_count_mask());
     n = l.n;
     nv_lint_release(&l);

@@ -503,7 +503,8 @@ static int nv_lint_peer(struct nv_lint *l, struct nv_lint_scope *s, const struct
         nv_buf_puts(&b, "namespaceSelector ");
         nv_report_selector(&b, p->ns_sel);
         nv_buf_printf(&b, " of %s selects no namespace: ", nv_buf_str(&rn));
-        nv_lint_explain(&b, &nsp, p->ns_sel, "namespace");
+        if (!l->count_only)
+            nv_lint_explain(&b, &nsp, p->ns_sel, "namespace");
         nv_lint_add(l, c, nv_sel_loc(p->ns_sel, p->loc), "%s", nv_buf_str(&b));
         ok = 0;
     } else if (!p->ns_sel) {
@@ -513,7 +514,8 @@ static int nv_lint_peer(struct nv_lint *l, struct nv_lint_scope *s, const struct
         nv_buf_puts(&b, "podSelector ");
         nv_report_selector(&b, p->pod_sel);
         nv_buf_printf(&b, " of %s selects no pod: ", nv_buf_str(&rn));
-        nv_lint_explain(&b, &pp, p->pod_sel, what);
+        if (!l->count_only)
+            nv_lint_explain(&b, &pp, p->pod_sel, what);
         nv_lint_add(l, c, nv_sel_loc(p->pod_sel, p->loc), "%s", nv_buf_str(&b));
         ok = 0;
     } else {
@@ -546,7 +548,8 @@ static int nv_lint_peer(struct nv_lint *l, struct nv_lint_scope *s, const struct
                     char what[300];
                     snprintf(what, sizeof(what), "pod in namespace '%s'", m->ns[i].name);
                     nv_buf_puts(&b, ": ");
-                    nv_lint_explain(&b, &pp, p->pod_sel, what);
+                    if (!l->count_only)
+                        nv_lint_explain(&b, &pp, p->pod_sel, what);
                 }
             }
         } else {
@@ -726,7 +729,8 @@ static void nv_lint_policy(struct nv_lint *l, struct nv_lint_scope *s,
         nv_buf_puts(&b, "podSelector ");
         nv_report_selector(&b, pol->subject);
         nv_buf_printf(&b, " of NetworkPolicy '%s/%s' selects no pod: ", pol->ns, pol->name);
-        nv_lint_explain(&b, &pp, pol->subject, what);
+        if (!l->count_only)
+            nv_lint_explain(&b, &pp, pol->subject, what);
         nv_lint_add(l, NV_LINT_SELECTS_NOTHING, nv_sel_loc(pol->subject, pol->loc), "%s",
                     nv_buf_str(&b));
         nv_buf_release(&b);
@@ -763,7 +767,8 @@ static void nv_lint_service(struct nv_lint *l, const struct nv_lint_scope *s,
             nv_buf_puts(&b, "selector ");
             nv_report_selector(&b, svc->selector);
             nv_buf_printf(&b, " of Service '%s/%s' selects no pod: ", svc->ns, svc->name);
-            nv_lint_explain(&b, &pp, svc->selector, what);
+            if (!l->count_only)
+                nv_lint_explain(&b, &pp, svc->selector, what);
             nv_lint_add(l, NV_LINT_SELECTS_NOTHING, nv_sel_loc(svc->selector, svc->loc), "%s",
                         nv_buf_str(&b));
             nv_buf_release(&b);

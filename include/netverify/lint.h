@@ -64,6 +64,9 @@ struct nv_lint {
     /* the workloads --assume added ("namespace/name", owned), which every output marks */
     char **assumed;
     size_t nassumed;
+    /* nv_lint_count(): only how many findings there are counts, so the messages leave out
+     * their explanations (why a selector selects nothing) */
+    int count_only;
 };
 
 /* Which checks run: a bit per enum nv_lint_check. */
