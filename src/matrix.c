@@ -1079,7 +1079,8 @@ static int nv_egress_dom_runs(struct nv_mx *x, uint32_t s, uint32_t d, int fam, 
         x->rports[nr] = ports;
         x->ract[nr++] = 0;
     }
-    qsort(x->evs, nev, sizeof(*x->evs), nv_ev_cmp);
+    if (nev)
+        qsort(x->evs, nev, sizeof(*x->evs), nv_ev_cmp);
     *any = *all = NV_PORTS_NONE;
     for (pos = 0, j = 0; pos < x->natoms;) {
         uint32_t next;
