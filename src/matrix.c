@@ -2,8 +2,12 @@
  * matrix.c - set-algebra connectivity. Selectors are evaluated once per
  * distinct peer (hash-consed) into bitsets over classes, which are numbered
  * namespace by namespace; rules are indexed by the classes they select and by
- * the peer sets that admit a source. Rows are computed with memoised
- * port-set unions and intersections, or, for counting, with word-wide ORs.
+ * the peer sets that admit a source (per namespace for sets that hold whole
+ * namespaces, per class for the others). Rows are computed with memoised
+ * port-set unions and intersections, or, for counting, with word-wide ORs;
+ * there, the ingress rules every source of a namespace meets are indexed by
+ * port once per role of namespaces (equal sets holding them), so that an
+ * egress rule finds the rules whose ports meet its own without testing each.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/matrix.h"
@@ -24,8 +28,7 @@ struct nv_pset {
     uint64_t hash;
     uint64_t *bits; /* words boff .. boff + bn - 1 of the bitset of its classes */
     size_t boff, bn;
-    uint32_t *members;
-    size_t nmembers;
+    size_t nmembers; /* its classes */
     struct nv_u32s in_rules; /* active ingress rules admitting through this set */
 };
 
@@ -75,7 +78,40 @@ struct nv_bits_pcommon {
     uint64_t *bits;
 };
 
+/*
+ * The ingress rules that admit every source of a pass (no 'from', or an ipBlock holding pods),
+ * indexed by their ports so that an egress rule finds those it meets without testing each.
+ * A rule's ports are taken per port signature of the destinations (named ports resolve on
+ * them), each distinct set with the signatures it holds on: sets of every port go into a
+ * union per signature set, the others too and their intervals into a list sorted by start
+ * (the few wider than NV_OI_WIDE into a list of their own).
+ */
+#define NV_OI_WIDE 4096u
+
+/* Port signatures a row of bits can tell apart (one bit each in a uint64_t). */
+#define NV_BITS_MAX_SIGS 64
+
+struct nv_oi_iv {
+    uint32_t lo, hi, rule;
+    uint32_t w;    /* the rule's first word of classes (eff_off) */
+    uint64_t sigs; /* the signatures the rule has these ports on (UINT64_MAX: every one) */
+    uint64_t e;    /* that word (eff[0]), when it is the rule's only one (else ~0: see rule) */
+};
+
+struct nv_oi_union {
+    uint64_t sigs;
+    uint64_t *bits; /* the classes the rules admit to */
+};
+
+struct nv_oidx {
+    struct nv_oi_union *any, *spec; /* every port / some numeric ports, by signature set */
+    size_t nany, nspec, aany, aspec;
+    struct nv_oi_iv *iv, *wide;
+    size_t niv, nwide;
+};
+
 #define NV_BITS_MAX_PCOMMON 256
+#define NV_CM_SLOTS 16
 #define NV_BITS_MAX_NUMSETS 2048
 
 struct nv_mx {
@@ -120,10 +156,17 @@ struct nv_mx {
     size_t *ns_first, *ns_n;   /* per namespace: its classes are ns_first .. + ns_n */
     struct nv_pset *psets;
     size_t npsets, psetalloc;
-    /* per class: the peer sets holding it that admit through rules (nv_cls_psets(): made
-     * when a whole row first needs them; a diff's cells do not) */
-    size_t *cls_start;
-    uint32_t *cls_psets; /* class c's: cls_psets[cls_start[c] .. cls_start[c+1]) */
+    /* the peer sets that admit through rules and hold a class: per namespace, those holding
+     * all its classes (no pod selector); per class, the others holding it */
+    struct nv_u32s *ns_psets, *cls_psets;
+    uint32_t *cls_pset_ids; /* the lists of cls_psets[], one after the other */
+    /* namespaces with equal ns_psets[] share a role: per namespace its role, per role the
+     * namespace it was first seen in and (word-parallel rows) its rules indexed by port */
+    uint32_t *ns_role, *role_ns;
+    struct nv_oidx *role_ix;
+    uint64_t **role_open; /* per role: what its peer sets admit to (nv_bits_open_ns) */
+    unsigned char *role_built;
+    size_t nroles;
     uint32_t *psetindex;
     size_t npsetindex;
     struct nv_u32s owned;  /* not used */
@@ -140,7 +183,7 @@ struct nv_mx {
     struct nv_nsmask *nsmasks;
     size_t nnsmasks, nsmaskalloc;
     uint64_t *selscratch, *psscratch;
-    struct nv_u32s hostcls; /* with 'node': the hostNetwork classes */
+    uint64_t *hostbits; /* with 'node': the classes running in the host network (NULL: none) */
     /* an engine built before with the same 'node': its peer sets are shared, not owned */
     const struct nv_mx *twin;
     /* word-parallel rows (nv_bits_*): 0 not prepared, 1 ready, -1 not usable */
@@ -153,6 +196,7 @@ struct nv_mx {
     int pass_fam[2];        /* the family of each pass, -1: ipBlocks hold no pod */
     uint64_t *base_any;     /* open source: what every source reaches, over the passes */
     struct nv_u32s ipin[2]; /* per pass: ingress rules whose ipBlocks hold pods of its family */
+    struct nv_oidx oi_open, oi_ipin[2]; /* open_in and ipin[] by ports */
     uint64_t **tobits;      /* per rule: the classes its pod peers hold (egress, on first use) */
     uint64_t **gcache;      /* per rule and pass: nv_bits_common(), for the sources of one ns */
     struct nv_u32s gcached; /* the entries of gcache in use */
@@ -160,6 +204,12 @@ struct nv_mx {
     uint64_t *gset;         /* per rule: nv_bits_compat_eval(g, NULL), valid where gset_have */
     unsigned char *gset_have;
     uint32_t *rstamp, rgen; /* per rule: the row that met it last (each rule once per row) */
+    /* nv_bits_compat() remembered while the rows are of one namespace, for its egress rules
+     * (up to NV_CM_SLOTS, one slot each) and every ingress rule: cm_val[slot * nrules + r],
+     * valid where cm_stamp is cm_gen; cm_slot[g] is g's slot where cm_sstamp[g] is cm_gen */
+    uint64_t *cm_val;
+    uint32_t *cm_stamp, *cm_slot, *cm_sstamp, cm_gen;
+    size_t cm_nslots;
     /* numeric port sets of the rules, numbered 0 .. nnum - 1 (numof per rule), and whether
      * two meet (nummeet[a * nnum + b]: 0 not known, 1 no, 2 yes); NULL: too many sets */
     uint32_t *numof;
@@ -357,11 +407,36 @@ static void nv_selbits_free(struct nv_mx *x)
     x->nkeyvals = x->keyvalalloc = x->nkvbits = x->kvbitscap = x->nnsmasks = x->nsmaskalloc = 0;
 }
 
+static int nv_popcount64(uint64_t v)
+{
+    return __builtin_popcountll(v);
+}
+
+/* The classes of peer set ps from class c on: the first, or SIZE_MAX when there is none. */
+static size_t nv_pset_next(const struct nv_pset *ps, size_t c)
+{
+    size_t w = c >> 6;
+    uint64_t v;
+
+    if (w < ps->boff) {
+        w = ps->boff;
+        c = w << 6;
+    }
+    if (w >= ps->boff + ps->bn)
+        return SIZE_MAX;
+    v = ps->bits[w - ps->boff] & (~(uint64_t)0 << (c & 63));
+    while (!v) {
+        if (++w >= ps->boff + ps->bn)
+            return SIZE_MAX;
+        v = ps->bits[w - ps->boff];
+    }
+    return (w << 6) + (size_t)__builtin_ctzll(v);
+}
+
 static void nv_pset_build(struct nv_mx *x, struct nv_pset *ps)
 {
     const struct nv_peer *p = ps->peer;
-    struct nv_u32s out = {NULL, 0, 0};
-    size_t j, w, id = (size_t)(ps - x->psets);
+    size_t j, w, id = (size_t)(ps - x->psets), first = SIZE_MAX, last = 0, n = 0;
     uint64_t *b;
 
     if (x->twin && id < x->twin->npsets) {
@@ -369,7 +444,6 @@ static void nv_pset_build(struct nv_mx *x, struct nv_pset *ps)
         ps->bits = x->twin->psets[id].bits;
         ps->boff = x->twin->psets[id].boff;
         ps->bn = x->twin->psets[id].bn;
-        ps->members = x->twin->psets[id].members;
         ps->nmembers = x->twin->psets[id].nmembers;
         return;
     }
@@ -385,23 +459,23 @@ static void nv_pset_build(struct nv_mx *x, struct nv_pset *ps)
     }
     if (p->pod_sel)
         nv_podsel_bits(x, p->pod_sel, b);
-    for (j = 0; j < x->hostcls.n; j++) /* the plugin cannot tell them from their node */
-        b[x->hostcls.v[j] >> 6] &= ~((uint64_t)1 << (x->hostcls.v[j] & 63));
-    for (w = 0; w < x->nwords; w++) {
-        uint64_t v = b[w];
-        while (v) {
-            nv_u32s_push(&out, (uint32_t)(w * 64 + (size_t)__builtin_ctzll(v)));
-            v &= v - 1;
+    if (x->hostbits)
+        for (w = 0; w < x->nwords; w++)
+            b[w] &= ~x->hostbits[w]; /* the plugin cannot tell such a pod from its node */
+    for (w = 0; w < x->nwords; w++)
+        if (b[w]) {
+            if (first == SIZE_MAX)
+                first = w;
+            last = w;
+            n += (size_t)nv_popcount64(b[w]);
         }
-    }
     /* keep the words from the first member's to the last's: most sets are one namespace */
-    ps->boff = out.n ? out.v[0] >> 6 : 0;
-    ps->bn = out.n ? (out.v[out.n - 1] >> 6) - ps->boff + 1 : 0;
+    ps->boff = n ? first : 0;
+    ps->bn = n ? last - first + 1 : 0;
     ps->bits = nv_xmalloc((ps->bn + 1) * sizeof(*ps->bits));
     if (ps->bn)
         memcpy(ps->bits, b + ps->boff, ps->bn * sizeof(*ps->bits));
-    ps->members = out.v;
-    ps->nmembers = out.n;
+    ps->nmembers = n;
 }
 
 /* The distinct set equal to pod peer p of a policy in namespace nsidx. */
@@ -556,9 +630,7 @@ static void nv_index_policy(struct nv_mx *x, const struct nv_policy *pol)
                     nv_ipblock_members(x, p);
                 } else {
                     uint32_t id_ps = nv_pset_of(x, p, pol->nsidx); /* may move x->psets */
-                    x->peer_pset[p->id] = id_ps;
-                    x->members[p->id].v = x->psets[id_ps].members;
-                    x->members[p->id].n = x->psets[id_ps].nmembers;
+                    x->peer_pset[p->id] = id_ps; /* its classes: the set's bits */
                 }
             }
             if (!active || (x->mask && x->mask->rule_off && x->mask->rule_off[rule->id]))
@@ -605,6 +677,94 @@ static void nv_index_policy(struct nv_mx *x, const struct nv_policy *pol)
     }
 }
 
+/* Number the distinct lists ns_psets[] (namespaces that the same peer sets hold whole). */
+static void nv_ns_roles(struct nv_mx *x)
+{
+    size_t nns = x->m->nns, i, cap = 64, j, ralloc = 0;
+    uint64_t *hash = nv_xmalloc((nns + 1) * sizeof(*hash));
+    uint32_t *slot;
+
+    while (cap < 2 * nns + 2)
+        cap *= 2;
+    slot = nv_xmalloc(cap * sizeof(*slot));
+    memset(slot, 0xff, cap * sizeof(*slot));
+    x->ns_role = nv_xmalloc((nns + 1) * sizeof(*x->ns_role));
+    for (i = 0; i < nns; i++) {
+        const struct nv_u32s *l = &x->ns_psets[i];
+        uint32_t r;
+        hash[i] = nv_hash_bytes(l->v ? (const void *)l->v : "", l->n * sizeof(*l->v), NV_HASH_INIT);
+        hash[i] = (hash[i] ^ (hash[i] >> 31)) * 0x94d049bb133111ebULL;
+        j = (size_t)(hash[i] >> 17) & (cap - 1);
+        while ((r = slot[j]) != UINT32_MAX) {
+            const struct nv_u32s *o = &x->ns_psets[x->role_ns[r]];
+            if (hash[x->role_ns[r]] == hash[i] && o->n == l->n &&
+                (!l->n || !memcmp(o->v, l->v, l->n * sizeof(*l->v))))
+                break;
+            j = (j + 1) & (cap - 1);
+        }
+        if (r == UINT32_MAX) {
+            r = (uint32_t)x->nroles++;
+            NV_GROW(x->role_ns, ralloc, x->nroles);
+            x->role_ns[r] = (uint32_t)i;
+            slot[j] = r;
+        }
+        x->ns_role[i] = r;
+    }
+    free(slot);
+    free(hash);
+}
+
+/*
+ * The peer sets that hold a class and are used by some ingress rule: per namespace those that
+ * hold every class of it, per class the others (made when a row first needs them).
+ */
+static void nv_mx_cls_psets(struct nv_mx *x)
+{
+    const struct nv_model *m = x->m;
+    size_t i;
+
+    if (x->cls_psets)
+        return;
+    size_t total = 0, pass;
+
+    x->cls_psets = nv_xcalloc(x->ncls + 1, sizeof(*x->cls_psets));
+    x->ns_psets = nv_xcalloc(m->nns + 1, sizeof(*x->ns_psets));
+    /* the classes' lists in one array: counted, then filled (each in the order of set ids) */
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < x->npsets; i++) {
+            const struct nv_pset *ps = &x->psets[i];
+            size_t c;
+            if (!ps->in_rules.n)
+                continue;
+            if (!x->hostbits && (!ps->peer->pod_sel || !ps->peer->pod_sel->n)) {
+                /* whole namespaces: one entry per namespace */
+                for (c = nv_pset_next(ps, 0); pass && c != SIZE_MAX;) {
+                    unsigned ns = m->classes[c].ns;
+                    nv_u32s_push(&x->ns_psets[ns], (uint32_t)i);
+                    c = nv_pset_next(ps, x->ns_first[ns] + x->ns_n[ns]);
+                }
+                continue;
+            }
+            for (c = nv_pset_next(ps, 0); c != SIZE_MAX; c = nv_pset_next(ps, c + 1)) {
+                if (pass)
+                    x->cls_psets[c].v[x->cls_psets[c].n] = (uint32_t)i;
+                x->cls_psets[c].n++;
+            }
+        }
+        if (pass)
+            break;
+        for (i = 0; i < x->ncls; i++)
+            total += x->cls_psets[i].n;
+        x->cls_pset_ids = nv_xmalloc((total + 1) * sizeof(*x->cls_pset_ids));
+        for (total = 0, i = 0; i < x->ncls; i++) {
+            x->cls_psets[i].v = x->cls_pset_ids + total;
+            total += x->cls_psets[i].n;
+            x->cls_psets[i].n = 0;
+        }
+    }
+    nv_ns_roles(x);
+}
+
 static struct nv_mx *nv_mx_new(const struct nv_model *m, const struct nv_matrix_mask *mask,
                                const struct nv_combo *combo, const struct nv_mx *twin)
 {
@@ -639,10 +799,14 @@ static struct nv_mx *nv_mx_new(const struct nv_model *m, const struct nv_matrix_
             x->ns_first[ns] = i;
         if (i && m->classes[i - 1].ns > ns)
             NV_BUG("classes are not ordered by namespace");
-        if (x->node && m->classes[i].hostnet)
-            nv_u32s_push(&x->hostcls, (uint32_t)i);
     }
     nv_matrix_port_signatures(x);
+    for (i = 0; x->node && i < x->ncls; i++)
+        if (m->classes[i].hostnet) {
+            if (!x->hostbits)
+                x->hostbits = nv_xcalloc(x->nwords + 1, sizeof(*x->hostbits));
+            NV_SETBIT(x->hostbits, i);
+        }
     for (i = 0; i < m->npolicies; i++)
         nrules += m->policies[i]->nrules[0] + m->policies[i]->nrules[1];
     /* side tables by the model's ids (NetworkPolicies' come first) */
@@ -666,6 +830,20 @@ static struct nv_mx *nv_mx_new(const struct nv_model *m, const struct nv_matrix_
             x->in_ipdom[i] |= x->rules[x->in_rules[i].v[j]].ipdom;
     }
     return x;
+}
+
+static void nv_oidx_free(struct nv_oidx *ix)
+{
+    size_t i;
+
+    for (i = 0; i < ix->nany; i++)
+        free(ix->any[i].bits);
+    for (i = 0; i < ix->nspec; i++)
+        free(ix->spec[i].bits);
+    free(ix->any);
+    free(ix->spec);
+    free(ix->iv);
+    free(ix->wide);
 }
 
 static void nv_mx_free(struct nv_mx *x)
@@ -699,10 +877,8 @@ static void nv_mx_free(struct nv_mx *x)
         free(x->atom_lists[i]);
     free(x->atom_lists);
     for (i = 0; i < x->npsets; i++) {
-        if (!x->twin || i >= x->twin->npsets) {
+        if (!x->twin || i >= x->twin->npsets)
             free(x->psets[i].bits);
-            free(x->psets[i].members);
-        }
         free(x->psets[i].in_rules.v);
     }
     free(x->psets);
@@ -716,17 +892,34 @@ static void nv_mx_free(struct nv_mx *x)
         free(x->in_rules[i].v);
         free(x->out_rules[i].v);
     }
-    free(x->cls_start);
     free(x->cls_psets);
+    free(x->cls_pset_ids);
+    for (i = 0; x->ns_psets && i < x->m->nns; i++)
+        free(x->ns_psets[i].v);
+    free(x->ns_psets);
+    for (i = 0; x->role_open && i < x->nroles; i++)
+        free(x->role_open[i]);
+    free(x->role_open);
+    for (i = 0; x->role_built && i < x->nroles; i++)
+        if (x->role_built[i])
+            nv_oidx_free(&x->role_ix[i]);
+    free(x->role_ix);
+    free(x->role_built);
+    free(x->ns_role);
+    free(x->role_ns);
     free(x->rules);
     free(x->portsig);
     free(x->sigrep);
     free(x->peer_pset);
     free(x->sigbits);
+    free(x->hostbits);
     free(x->notiso_in);
     free(x->base_any);
     free(x->ipin[0].v);
     free(x->ipin[1].v);
+    nv_oidx_free(&x->oi_open);
+    nv_oidx_free(&x->oi_ipin[0]);
+    nv_oidx_free(&x->oi_ipin[1]);
     for (i = 0; x->tobits && i < x->nrules; i++)
         free(x->tobits[i]);
     free(x->tobits);
@@ -741,6 +934,10 @@ static void nv_mx_free(struct nv_mx *x)
     free(x->gset);
     free(x->gset_have);
     free(x->rstamp);
+    free(x->cm_val);
+    free(x->cm_stamp);
+    free(x->cm_slot);
+    free(x->cm_sstamp);
     free(x->gcached.v);
     free(x->ckey);
     free(x->cval);
@@ -755,37 +952,7 @@ static void nv_mx_free(struct nv_mx *x)
     free(x->res);
     free(x->atoms_scratch);
     free(x->tsure_atoms);
-    free(x->hostcls.v);
     free(x);
-}
-
-/* The peer sets holding class s that some ingress rule admits through, in the sets' order. */
-static struct nv_list nv_cls_psets(struct nv_mx *x, uint32_t s)
-{
-    struct nv_list l;
-
-    if (!x->cls_start) {
-        size_t i, e, *fill;
-        x->cls_start = nv_xcalloc(x->ncls + 2, sizeof(*x->cls_start));
-        for (i = 0; i < x->npsets; i++)
-            if (x->psets[i].in_rules.n)
-                for (e = 0; e < x->psets[i].nmembers; e++)
-                    x->cls_start[x->psets[i].members[e] + 1]++;
-        for (i = 0; i < x->ncls; i++)
-            x->cls_start[i + 1] += x->cls_start[i];
-        x->cls_psets = nv_xmalloc((x->cls_start[x->ncls] + 1) * sizeof(*x->cls_psets));
-        fill = nv_xcalloc(x->ncls + 1, sizeof(*fill));
-        for (i = 0; i < x->npsets; i++)
-            if (x->psets[i].in_rules.n)
-                for (e = 0; e < x->psets[i].nmembers; e++) {
-                    uint32_t c = x->psets[i].members[e];
-                    x->cls_psets[x->cls_start[c] + fill[c]++] = (uint32_t)i;
-                }
-        free(fill);
-    }
-    l.v = x->cls_psets + x->cls_start[s];
-    l.n = x->cls_start[s + 1] - x->cls_start[s];
-    return l;
 }
 
 static int nv_mx_isolated(const struct nv_mx *x, uint32_t cls, int dir)
@@ -878,8 +1045,9 @@ static void nv_egress_row(struct nv_mx *x, uint32_t s)
             const struct nv_peer *p = &r->peers[k];
             if (p->kind != NV_PEER_PODS)
                 continue;
-            for (e = 0; e < x->members[p->id].n; e++) {
-                uint32_t dc = x->members[p->id].v[e];
+            const struct nv_pset *ps = &x->psets[x->peer_pset[p->id]];
+            for (e = nv_pset_next(ps, 0); e != SIZE_MAX; e = nv_pset_next(ps, e + 1)) {
+                uint32_t dc = (uint32_t)e;
                 x->egr[dc] = nv_ports_union(pt, x->egr[dc], NV_RULE_PORTS(x, r, dc));
             }
         }
@@ -1161,16 +1329,21 @@ static unsigned nv_pair_fams(const struct nv_mx *x, uint32_t s, uint32_t d)
 /* The ingress NetworkPolicies of every class toward source s, into x->ing. */
 static void nv_ingress_row(struct nv_mx *x, uint32_t s)
 {
-    struct nv_list cp;
-    size_t d, i, k;
+    const struct nv_u32s *a, *b;
+    size_t d, i, k, j = 0;
 
+    nv_mx_cls_psets(x);
+    a = &x->cls_psets[s];
+    b = &x->ns_psets[x->m->classes[s].ns];
     for (d = 0; d < x->ncls; d++)
         x->ing[d] = (x->iso[d] & NV_TYPE_INGRESS) ? NV_PORTS_NONE : NV_PORTS_ALL;
+
     for (i = 0; i < x->open_in.n; i++)
         nv_ingress_rule(x, &x->rules[x->open_in.v[i]]);
-    cp = nv_cls_psets(x, s);
-    for (i = 0; i < cp.n; i++) {
-        const struct nv_pset *ps = &x->psets[cp.v[i]];
+    /* the peer sets holding s in the order of their ids: of the class's and the namespace's */
+    for (i = 0; i < a->n || j < b->n;) {
+        const struct nv_pset *ps =
+            &x->psets[j == b->n || (i < a->n && a->v[i] < b->v[j]) ? a->v[i++] : b->v[j++]];
         for (k = 0; k < ps->in_rules.n; k++)
             nv_ingress_rule(x, &x->rules[ps->in_rules.v[k]]);
     }
@@ -1584,8 +1757,142 @@ static void nv_mx_from_atoms(struct nv_mx *x, uint32_t u, uint32_t *from_atoms, 
 
 /* ---- word-parallel rows: which classes a source reaches on some port ---- */
 
-/* Port signatures a row of bits can tell apart (one bit each in a uint64_t). */
-#define NV_BITS_MAX_SIGS 64
+static int nv_oi_iv_cmp(const void *pa, const void *pb)
+{
+    const struct nv_oi_iv *a = pa, *b = pb;
+
+    if (a->lo != b->lo)
+        return a->lo < b->lo ? -1 : 1;
+    return a->rule < b->rule ? -1 : a->rule > b->rule;
+}
+
+/* OR the words of rule ri's classes (eff) into the union of list *u for signatures sigs. */
+static void nv_oidx_union(const struct nv_mx *x, struct nv_oi_union **u, size_t *n, size_t *alloc,
+                          uint64_t sigs, const struct nv_ruleinfo *ri)
+{
+    size_t i, j;
+
+    for (i = 0; i < *n && (*u)[i].sigs != sigs; i++)
+        ;
+    if (i == *n) {
+        NV_GROW(*u, *alloc, *n + 1);
+        (*u)[i].sigs = sigs;
+        (*u)[i].bits = nv_xcalloc(x->nwords + 1, sizeof(*(*u)[i].bits));
+        (*n)++;
+    }
+    for (j = 0; j < ri->eff_n; j++)
+        (*u)[i].bits[ri->eff_off + j] |= ri->eff[j];
+}
+
+/*
+ * A rule's ports per port signature: each distinct set (NONE left out) in val[], the
+ * signatures it holds on in sigs[] (UINT64_MAX alone: a rule without named ports, the same
+ * set on every signature). Returns how many.
+ */
+static size_t nv_oidx_split(struct nv_mx *x, const struct nv_rule *r, uint32_t *val,
+                            uint64_t *sigs)
+{
+    size_t n = 0, i, j;
+
+    if (!r->has_named) {
+        if (r->numeric == NV_PORTS_NONE)
+            return 0;
+        val[0] = r->numeric;
+        sigs[0] = UINT64_MAX;
+        return 1;
+    }
+    for (i = 0; i < x->nportsigs; i++) {
+        uint32_t v = nv_mx_rule_ports(x, r, x->sigrep[i]);
+        if (v == NV_PORTS_NONE)
+            continue;
+        for (j = 0; j < n && val[j] != v; j++)
+            ;
+        if (j == n) {
+            val[n] = v;
+            sigs[n++] = 0;
+        }
+        sigs[j] |= (uint64_t)1 << i;
+    }
+    return n;
+}
+
+/* Index the ingress rules of list l by their ports (nv_bits_prepare() sets the signatures). */
+static void nv_oidx_build(struct nv_mx *x, struct nv_oidx *ix, const struct nv_u32s *l)
+{
+    const struct nv_ports *pt = x->m->ports;
+    size_t i, k, j, n, aiv = 0, awide = 0;
+    uint32_t val[NV_BITS_MAX_SIGS];
+    uint64_t sigs[NV_BITS_MAX_SIGS];
+
+    for (i = 0; i < l->n; i++) {
+        const struct nv_ruleinfo *ri = &x->rules[l->v[i]];
+        if (!ri->eff_n)
+            continue; /* admits to no class */
+        n = nv_oidx_split(x, ri->r, val, sigs);
+        for (j = 0; j < n; j++) {
+            const struct nv_portset *ps;
+            if (val[j] == NV_PORTS_ALL) {
+                nv_oidx_union(x, &ix->any, &ix->nany, &ix->aany, sigs[j], ri);
+                continue;
+            }
+            nv_oidx_union(x, &ix->spec, &ix->nspec, &ix->aspec, sigs[j], ri);
+            ps = &pt->sets[val[j]];
+            for (k = 0; k < ps->n; k++) {
+                struct nv_oi_iv v;
+                v.lo = ps->iv[2 * k];
+                v.hi = ps->iv[2 * k + 1];
+                v.rule = l->v[i];
+                v.sigs = sigs[j];
+                v.w = (uint32_t)ri->eff_off;
+                v.e = ri->eff_n == 1 ? ri->eff[0] : ~(uint64_t)0;
+                if (v.hi - v.lo > NV_OI_WIDE) {
+                    NV_GROW(ix->wide, awide, ix->nwide + 1);
+                    ix->wide[ix->nwide++] = v;
+                } else {
+                    NV_GROW(ix->iv, aiv, ix->niv + 1);
+                    ix->iv[ix->niv++] = v;
+                }
+            }
+        }
+    }
+    if (ix->niv)
+        qsort(ix->iv, ix->niv, sizeof(*ix->iv), nv_oi_iv_cmp);
+}
+
+/* out |= (the classes of entry v's rule) & to (NULL: every class) & classes of the signatures
+ * in 'set'. */
+static void nv_oidx_add(const struct nv_mx *x, const struct nv_oi_iv *v, const uint64_t *to,
+                        uint64_t set, uint64_t *out);
+
+/* The rules of ix whose ports (some numeric ones) meet port set v (not NONE or ALL), on
+ * signatures 'set': OR as nv_oidx_add, each on the signatures both hold their ports on. */
+static void nv_oidx_meet(const struct nv_mx *x, const struct nv_oidx *ix, uint32_t v,
+                         const uint64_t *to, uint64_t set, uint64_t *out)
+{
+    const struct nv_portset *ps = &x->m->ports->sets[v];
+    size_t k, i;
+
+    for (k = 0; k < ps->n; k++) {
+        uint32_t a = ps->iv[2 * k], b = ps->iv[2 * k + 1];
+        uint32_t from = a > NV_OI_WIDE ? a - NV_OI_WIDE : 0;
+        size_t lo = 0, hi = ix->niv;
+        /* the first interval starting at 'from' or later: every one that meets [a, b] does */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (ix->iv[mid].lo < from)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (i = lo; i < ix->niv && ix->iv[i].lo <= b; i++)
+            if (ix->iv[i].hi >= a && (ix->iv[i].sigs & set))
+                nv_oidx_add(x, &ix->iv[i], to, ix->iv[i].sigs & set, out);
+        for (i = 0; i < ix->nwide; i++)
+            if (ix->wide[i].lo <= b && ix->wide[i].hi >= a && (ix->wide[i].sigs & set))
+                nv_oidx_add(x, &ix->wide[i], to, ix->wide[i].sigs & set, out);
+    }
+}
+
 
 /*
  * Prepare the bit rows: usable when no class runs in the host network (its
@@ -1676,6 +1983,13 @@ static int nv_bits_prepare(struct nv_mx *x)
     x->gset = nv_xcalloc(x->nrules + 1, sizeof(*x->gset));
     x->gset_have = nv_xcalloc(x->nrules + 1, 1);
     x->rstamp = nv_xcalloc(x->nrules + 1, sizeof(*x->rstamp));
+    x->cm_val = nv_xmalloc((NV_CM_SLOTS * x->nrules + 1) * sizeof(*x->cm_val));
+    x->cm_stamp = nv_xcalloc(NV_CM_SLOTS * x->nrules + 1, sizeof(*x->cm_stamp));
+    x->cm_slot = nv_xcalloc(x->nrules + 1, sizeof(*x->cm_slot));
+    x->cm_sstamp = nv_xcalloc(x->nrules + 1, sizeof(*x->cm_sstamp));
+    nv_oidx_build(x, &x->oi_open, &x->open_in);
+    for (q = 0; q < x->npass; q++)
+        nv_oidx_build(x, &x->oi_ipin[q], &x->ipin[q]);
     x->bits_state = 1;
     return 1;
 }
@@ -1822,36 +2136,107 @@ static uint64_t nv_bits_sigmask(const struct nv_mx *x, uint64_t set, size_t w)
     return v;
 }
 
-/* Ingress rule r admits source s (isolated for egress, egress rule g) in pass q: add to out. */
-static void nv_bits_admitted_to(struct nv_mx *x, const struct nv_ruleinfo *g, const uint64_t *to,
-                                const struct nv_ruleinfo *r, uint64_t *out)
+static void nv_oidx_add(const struct nv_mx *x, const struct nv_oi_iv *v, const uint64_t *to,
+                        uint64_t set, uint64_t *out)
 {
+    const struct nv_ruleinfo *r;
     size_t j;
-    uint64_t set = 0;
-    int have = 0;
 
+    if (v->e != ~(uint64_t)0) {
+        /* one word, kept in the entry */
+        uint64_t e = to ? v->e & to[v->w] : v->e;
+        if (e)
+            out[v->w] |= e & nv_bits_sigmask(x, set, v->w);
+        return;
+    }
+    r = &x->rules[v->rule];
     for (j = 0; j < r->eff_n; j++) {
         size_t w = r->eff_off + j;
-        uint64_t e = r->eff[j] & ~out[w];
+        uint64_t e = r->eff[j];
         if (to)
             e &= to[w];
-        if (!e)
-            continue;
-        if (!have) {
-            set = nv_bits_compat(x, g, r);
-            have = 1;
-        }
-        if (!set)
-            return;
-        out[w] |= e & nv_bits_sigmask(x, set, w);
+        if (e)
+            out[w] |= e & nv_bits_sigmask(x, set, w);
     }
 }
 
-/* Ingress rule r admits source s (isolated for egress, egress rule g) in pass q: add to out. */
-static void nv_bits_admitted(struct nv_mx *x, const struct nv_ruleinfo *g, size_t q,
-                             const struct nv_ruleinfo *r, uint64_t *out)
+/* out |= bits & to (NULL: every class) & the classes of the signatures in 'set'. */
+static void nv_oidx_or(const struct nv_mx *x, const uint64_t *bits, const uint64_t *to,
+                       uint64_t set, uint64_t *out)
 {
-    nv_bits_admitted_to(x, g, nv_bits_to_all(x, g, q) ? NULL : nv_bits_peers(x, g), r, out);
+    size_t w;
+
+    for (w = 0; w < x->nwords; w++) {
+        uint64_t e = bits[w];
+        if (to)
+            e &= to[w];
+        if (e)
+            out[w] |= e & nv_bits_sigmask(x, set, w);
+    }
+}
+
+/*
+ * What the rules of ix admit from a source whose egress rule g sends to 'to' (NULL: every
+ * class), on the ports they share with g: ORed into out. The same as nv_bits_admitted_to()
+ * over every rule of the list: per signature, a rule counts where both have a port in common.
+ */
+static void nv_bits_oi(struct nv_mx *x, const struct nv_oidx *ix, const struct nv_ruleinfo *g,
+                       const uint64_t *to, uint64_t *out)
+{
+    uint32_t val[NV_BITS_MAX_SIGS];
+    uint64_t sigs[NV_BITS_MAX_SIGS];
+    size_t n = nv_oidx_split(x, g->r, val, sigs), j, k;
+
+    for (j = 0; j < n; j++) {
+        for (k = 0; k < ix->nany; k++)
+            if (ix->any[k].sigs & sigs[j]) /* every port meets g's */
+                nv_oidx_or(x, ix->any[k].bits, to, ix->any[k].sigs & sigs[j], out);
+        if (val[j] == NV_PORTS_ALL) {
+            for (k = 0; k < ix->nspec; k++)
+                if (ix->spec[k].sigs & sigs[j])
+                    nv_oidx_or(x, ix->spec[k].bits, to, ix->spec[k].sigs & sigs[j], out);
+        } else {
+            nv_oidx_meet(x, ix, val[j], to, sigs[j], out);
+        }
+    }
+}
+
+/*
+ * What the ingress rules admitting through the peer sets of nsp (each holding every class of
+ * g's namespace, so every source of g) admit toward 'to' (NULL: every class) on the ports
+ * they share with egress rule g: ORed into out.
+ */
+static void nv_bits_common_ns(struct nv_mx *x, const struct nv_ruleinfo *g, const uint64_t *to,
+                              const struct nv_u32s *nsp, uint64_t *out)
+{
+    unsigned ns = g->r->policy->nsidx;
+    uint32_t role = x->ns_role[ns];
+
+    if (!nsp || !nsp->n)
+        return;
+    if (!x->role_built) {
+        x->role_ix = nv_xcalloc(x->nroles + 1, sizeof(*x->role_ix));
+        x->role_built = nv_xcalloc(x->nroles + 1, 1);
+    }
+    if (!x->role_built[role]) {
+        /* the rules of the role's peer sets, each once, indexed by their ports */
+        struct nv_u32s rules = {NULL, 0, 0};
+        unsigned char *seen = nv_xcalloc(x->nrules + 1, 1);
+        size_t i, k;
+        for (i = 0; i < nsp->n; i++) {
+            const struct nv_pset *ps = &x->psets[nsp->v[i]];
+            for (k = 0; k < ps->in_rules.n; k++)
+                if (!seen[ps->in_rules.v[k]]) {
+                    seen[ps->in_rules.v[k]] = 1;
+                    nv_u32s_push(&rules, ps->in_rules.v[k]);
+                }
+        }
+        nv_oidx_build(x, &x->role_ix[role], &rules);
+        free(seen);
+        free(rules.v);
+        x->role_built[role] = 1;
+    }
+    nv_bits_oi(x, &x->role_ix[role], g, to, out);
 }
 
 /*
@@ -1864,7 +2249,7 @@ static const uint64_t *nv_bits_pcommon(struct nv_mx *x, const struct nv_ruleinfo
                                        int ipin_only)
 {
     struct nv_bits_pcommon *pc;
-    size_t i, k, nw = x->nwords;
+    size_t i, nw = x->nwords;
 
     for (i = 0; i < x->npcommon; i++) {
         pc = &x->pcommon[i];
@@ -1880,11 +2265,9 @@ static const uint64_t *nv_bits_pcommon(struct nv_mx *x, const struct nv_ruleinfo
     pc->bits = nv_xcalloc(nw + 1, sizeof(*pc->bits));
     if (!ipin_only) {
         memcpy(pc->bits, x->notiso_in, nw * sizeof(*pc->bits)); /* g has some port */
-        for (k = 0; k < x->open_in.n; k++)
-            nv_bits_admitted_to(x, g, NULL, &x->rules[x->open_in.v[k]], pc->bits);
+        nv_bits_oi(x, &x->oi_open, g, NULL, pc->bits);
     }
-    for (k = 0; k < x->ipin[q].n; k++)
-        nv_bits_admitted_to(x, g, NULL, &x->rules[x->ipin[q].v[k]], pc->bits);
+    nv_bits_oi(x, &x->oi_ipin[q], g, NULL, pc->bits);
     return pc->bits;
 }
 
@@ -1899,29 +2282,31 @@ static const uint64_t *nv_bits_pcommon(struct nv_mx *x, const struct nv_ruleinfo
 static const uint64_t *nv_bits_common(struct nv_mx *x, const struct nv_ruleinfo *g, size_t q,
                                       uint64_t set)
 {
-    size_t id = 2 * (size_t)(g - x->rules) + q, k, j, nw = x->nwords;
+    size_t id = 2 * (size_t)(g - x->rules) + q, j, nw = x->nwords;
     const uint64_t *to = nv_bits_to_all(x, g, q) ? NULL : nv_bits_peers(x, g), *pc = NULL;
     int ipin_only = q && nv_bits_to_all(x, g, q) == nv_bits_to_all(x, g, 0);
+    /* the peer sets holding every class of g's namespace admit each source of g */
+    const struct nv_u32s *nsp = ipin_only ? NULL : &x->ns_psets[g->r->policy->nsidx];
     uint64_t *c;
 
     if (x->gcache[id])
         return x->gcache[id];
     if (!g->r->has_named)
         pc = nv_bits_pcommon(x, g, q, ipin_only);
-    if (pc && !to)
+    if (pc && !to && (!nsp || !nsp->n))
         return pc;
     c = x->gcache[id] = nv_xcalloc(nw + 1, sizeof(*c));
     nv_u32s_push(&x->gcached, (uint32_t)id);
     if (pc) {
         for (j = 0; j < nw; j++)
-            c[j] = pc[j] & to[j];
+            c[j] = to ? pc[j] & to[j] : pc[j];
+        nv_bits_common_ns(x, g, to, nsp, c);
         return c;
     }
     if (ipin_only) {
         /* where g sends is that of the first pass: only the ingress rules of this pass's
          * family can add to what the first pass found */
-        for (k = 0; k < x->ipin[q].n; k++)
-            nv_bits_admitted(x, g, q, &x->rules[x->ipin[q].v[k]], c);
+        nv_bits_oi(x, &x->oi_ipin[q], g, to, c);
         return c;
     }
     for (j = 0; j < nw; j++) {
@@ -1931,10 +2316,9 @@ static const uint64_t *nv_bits_common(struct nv_mx *x, const struct nv_ruleinfo 
         if (e)
             c[j] = e & nv_bits_sigmask(x, set, j);
     }
-    for (k = 0; k < x->open_in.n; k++)
-        nv_bits_admitted(x, g, q, &x->rules[x->open_in.v[k]], c);
-    for (k = 0; k < x->ipin[q].n; k++)
-        nv_bits_admitted(x, g, q, &x->rules[x->ipin[q].v[k]], c);
+    nv_bits_oi(x, &x->oi_open, g, to, c);
+    nv_bits_oi(x, &x->oi_ipin[q], g, to, c);
+    nv_bits_common_ns(x, g, to, nsp, c);
     return c;
 }
 
@@ -1968,11 +2352,77 @@ static int nv_bits_row_meets(struct nv_mx *x, uint32_t r)
     return 1;
 }
 
+/* What the ingress rules admit to through the peer sets holding every class of namespace ns
+ * (ports aside), kept per role of namespaces. */
+static const uint64_t *nv_bits_open_ns(struct nv_mx *x, unsigned ns)
+{
+    uint32_t role = x->ns_role[ns];
+    const struct nv_u32s *l = &x->ns_psets[ns];
+    size_t i, k, j;
+    uint64_t *o;
+
+    if (!x->role_open)
+        x->role_open = nv_xcalloc(x->nroles + 1, sizeof(*x->role_open));
+    if (x->role_open[role])
+        return x->role_open[role];
+    o = x->role_open[role] = nv_xcalloc(x->nwords + 1, sizeof(*o));
+    for (i = 0; i < l->n; i++) {
+        const struct nv_pset *ps = &x->psets[l->v[i]];
+        for (k = 0; k < ps->in_rules.n; k++) {
+            const struct nv_ruleinfo *ri = &x->rules[ps->in_rules.v[k]];
+            for (j = 0; j < ri->eff_n; j++)
+                o[ri->eff_off + j] |= ri->eff[j];
+        }
+    }
+    return o;
+}
+
 /* The egress rules of a source that are live in one pass, with where each sends. */
 struct nv_bits_live {
     const struct nv_ruleinfo *g;
     const uint64_t *to; /* NULL: every class */
+    uint32_t slot;      /* its slot of remembered nv_bits_compat() (UINT32_MAX: none) */
 };
+
+/* Forget what nv_bits_compat() gave for the egress rules of the namespace before. */
+static void nv_cm_reset(struct nv_mx *x)
+{
+    if (++x->cm_gen == 0) {
+        memset(x->cm_stamp, 0, NV_CM_SLOTS * x->nrules * sizeof(*x->cm_stamp));
+        memset(x->cm_sstamp, 0, x->nrules * sizeof(*x->cm_sstamp));
+        x->cm_gen = 1;
+    }
+    x->cm_nslots = 0;
+}
+
+/* Egress rule g's slot (UINT32_MAX when every slot is taken). */
+static uint32_t nv_cm_slot(struct nv_mx *x, const struct nv_ruleinfo *g)
+{
+    size_t id = (size_t)(g - x->rules);
+
+    if (x->cm_sstamp[id] == x->cm_gen)
+        return x->cm_slot[id];
+    if (x->cm_nslots == NV_CM_SLOTS)
+        return UINT32_MAX;
+    x->cm_sstamp[id] = x->cm_gen;
+    x->cm_slot[id] = (uint32_t)x->cm_nslots++;
+    return x->cm_slot[id];
+}
+
+/* nv_bits_compat(x, l->g, rules[r]), remembered in l's slot. */
+static uint64_t nv_cm_compat(struct nv_mx *x, const struct nv_bits_live *l, uint32_t r)
+{
+    size_t k;
+
+    if (l->slot == UINT32_MAX)
+        return nv_bits_compat(x, l->g, &x->rules[r]);
+    k = (size_t)l->slot * x->nrules + r;
+    if (x->cm_stamp[k] != x->cm_gen) {
+        x->cm_val[k] = nv_bits_compat(x, l->g, &x->rules[r]);
+        x->cm_stamp[k] = x->cm_gen;
+    }
+    return x->cm_val[k];
+}
 
 /*
  * OR into out the classes source class s reaches on some port (nv_bits_prepare() done).
@@ -1985,13 +2435,14 @@ static void nv_bits_row(struct nv_mx *x, uint32_t s, uint64_t *out)
     size_t i, k, j, q, nl, nw = x->nwords;
     struct nv_bits_live *live;
 
+    nv_mx_cls_psets(x);
     nv_bits_row_start(x);
     if (!(x->iso[s] & NV_TYPE_EGRESS)) {
+        const uint64_t *o = nv_bits_open_ns(x, x->m->classes[s].ns);
         for (j = 0; j < nw; j++)
-            out[j] |= x->base_any[j];
-        struct nv_list cp = nv_cls_psets(x, s);
-        for (i = 0; i < cp.n; i++) {
-            const struct nv_pset *ps = &x->psets[cp.v[i]];
+            out[j] |= x->base_any[j] | o[j];
+        for (i = 0; i < x->cls_psets[s].n; i++) {
+            const struct nv_pset *ps = &x->psets[x->cls_psets[s].v[i]];
             for (k = 0; k < ps->in_rules.n; k++) {
                 const struct nv_ruleinfo *ri = &x->rules[ps->in_rules.v[k]];
                 if (!nv_bits_row_meets(x, ps->in_rules.v[k]))
@@ -2010,6 +2461,7 @@ static void nv_bits_row(struct nv_mx *x, uint32_t s, uint64_t *out)
         }
         x->gcached.n = 0;
         x->gcache_ns = x->m->classes[s].ns + 1;
+        nv_cm_reset(x);
     }
     live = nv_xmalloc((x->out_rules[s].n + 1) * sizeof(*live));
     for (q = 0; q < x->npass; q++) {
@@ -2026,15 +2478,15 @@ static void nv_bits_row(struct nv_mx *x, uint32_t s, uint64_t *out)
             if (q && nv_bits_to_all(x, g, q) == nv_bits_to_all(x, g, 0))
                 continue; /* the rules admitting this source did their part in the first pass */
             live[nl].g = g;
+            live[nl].slot = nv_cm_slot(x, g);
             live[nl++].to = nv_bits_to_all(x, g, q) ? NULL : nv_bits_peers(x, g);
         }
         if (!nl)
             continue;
         if (q)
             nv_bits_row_start(x);
-        struct nv_list cp = nv_cls_psets(x, s);
-        for (k = 0; k < cp.n; k++) {
-            const struct nv_pset *ps = &x->psets[cp.v[k]];
+        for (k = 0; k < x->cls_psets[s].n; k++) {
+            const struct nv_pset *ps = &x->psets[x->cls_psets[s].v[k]];
             size_t e;
             for (e = 0; e < ps->in_rules.n; e++) {
                 const struct nv_ruleinfo *r = &x->rules[ps->in_rules.v[e]];
@@ -2047,7 +2499,7 @@ static void nv_bits_row(struct nv_mx *x, uint32_t s, uint64_t *out)
                         uint64_t e1 = live[l].to ? lack & live[l].to[w] : lack, set;
                         if (!e1)
                             continue;
-                        set = nv_bits_compat(x, live[l].g, r);
+                        set = nv_cm_compat(x, &live[l], ps->in_rules.v[e]);
                         out[w] |= e1 & nv_bits_sigmask(x, set, w);
                         lack &= ~out[w];
                     }
