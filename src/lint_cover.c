@@ -105,10 +105,13 @@ static int nv_rule_admits_dns(const struct nv_model *m, const struct nv_dns_pods
                 return 1;
             continue;
         }
-        for (n = 0; n < m->nns; n++)
-            if (nv_selector_matches_interned(p->ns_sel, &m->ns[n].labels) &&
-                nv_some_pod_serves_53(m, d, proto, NULL, p->pod_sel, (long)n))
+        /* the pods serving port 53 are few: their namespaces, not every namespace */
+        for (n = 0; n < d->n; n++) {
+            const struct nv_pod *dp = &m->pods[d->idx[n]];
+            if (nv_selector_matches_interned(p->ns_sel, &m->ns[dp->ns].labels) &&
+                nv_some_pod_serves_53(m, d, proto, NULL, p->pod_sel, (long)dp->ns))
                 return 1;
+        }
     }
     return 0;
 }
