@@ -647,6 +647,22 @@ static Z3_ast nv_in_range128(struct nv_smt *s, Z3_ast x, const struct nv_iprange
 }
 
 /*
+ * x (32 bits) in r, an IPv4 range: as for IPv6, a CIDR block is its prefix bits,
+ * which Z3 takes as that many bits, not as two comparisons of 32.
+ */
+static Z3_ast nv_in_range32(struct nv_smt *s, Z3_ast x, const struct nv_iprange *r)
+{
+    int len = nv_iprange_prefix(r);
+
+    if (len == 0)
+        return nv_true(s);
+    if (len > 0 && len < 32)
+        return nv_k(s, Z3_mk_eq(s->ctx, nv_k(s, Z3_mk_extract(s->ctx, 31, 32 - (unsigned)len, x)),
+                                nv_num(s, (uint32_t)r->first.lo >> (32 - len), (unsigned)len)));
+    return nv_in_range(s, x, (uint32_t)r->first.lo, (uint32_t)r->last.lo, 32);
+}
+
+/*
  * External endpoint e's address in r. 'fam': also say the family (not needed
  * where the caller already did; nothing to say when only one is modelled).
  */
@@ -658,7 +674,7 @@ static Z3_ast nv_in_iprange(struct nv_smt *s, const struct nv_sym *e, const stru
     if (!(s->m->families & NV_FAMILY_BIT(r->first.fam)))
         return nv_false(s);
     if (r->first.fam == NV_IPV4)
-        in = nv_in_range(s, e->ip, (uint32_t)r->first.lo, (uint32_t)r->last.lo, 32);
+        in = nv_in_range32(s, e->ip, r);
     else
         in = nv_in_range128(s, e->ip6, r);
     if (!fam || !e->v6)
