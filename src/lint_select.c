@@ -45,6 +45,8 @@ struct nv_lint_scope {
     size_t *start; /* pods of namespace i: byns[start[i] .. start[i+1]) */
     size_t *byns;
     struct nv_lint_vocab vocab[2]; /* [0]: of every pod, [1]: of the namespaces */
+    struct nv_nsgroups nsg;        /* namespace selectors are tried once per group */
+    unsigned char *gmatch;         /* scratch: per group, whether a selector matches it */
     /* nv_scope_nsmatch(): by the selector's content (interned keys and values), open addressing */
     struct nv_nsmatch *nsm;
     size_t nnsm, nsmcap;
@@ -154,6 +156,8 @@ static void nv_scope_init(struct nv_lint_scope *s, const struct nv_model *m)
     for (i = 0; i < m->npods; i++)
         s->byns[s->start[m->pods[i].ns] + fill[m->pods[i].ns]++] = i;
     free(fill);
+    nv_nsgroups_build(&s->nsg, m);
+    s->gmatch = nv_xcalloc(s->nsg.n + 1, 1);
     {
         size_t n = m->npods > m->nns ? m->npods : m->nns;
         const struct nv_labels **sets = nv_xcalloc(n + 1, sizeof(*sets));
@@ -176,6 +180,8 @@ static void nv_scope_release(struct nv_lint_scope *s)
     free(s->nsm);
     free(s->start);
     free(s->byns);
+    nv_nsgroups_release(&s->nsg);
+    free(s->gmatch);
     nv_vocab_release(&s->vocab[0]);
     nv_vocab_release(&s->vocab[1]);
 }
@@ -240,9 +246,18 @@ static const struct nv_nsmatch *nv_scope_nsmatch(struct nv_lint_scope *s,
     e->hash = h;
     e->ns = nv_xmalloc((m->nns + 1) * sizeof(*e->ns));
     e->n = 0;
-    for (i = 0; i < m->nns; i++)
-        if (nv_selector_matches_interned(sel, &m->ns[i].labels))
-            e->ns[e->n++] = i;
+    if (nv_nsgroups_apply(sel)) {
+        for (i = 0; i < s->nsg.n; i++)
+            s->gmatch[i] =
+                (unsigned char)nv_selector_matches_interned(sel, &m->ns[s->nsg.rep[i]].labels);
+        for (i = 0; i < m->nns; i++)
+            if (s->gmatch[s->nsg.of[i]])
+                e->ns[e->n++] = i;
+    } else {
+        for (i = 0; i < m->nns; i++)
+            if (nv_selector_matches_interned(sel, &m->ns[i].labels))
+                e->ns[e->n++] = i;
+    }
     s->nnsm++;
     return e;
 }
@@ -395,14 +410,9 @@ static int nv_rule_is_dns(const struct nv_model *m, const struct nv_rule *r)
 /* ---- peers ---- */
 
 /* Whether some namespace matches sel. */
-static int nv_any_namespace(const struct nv_model *m, const struct nv_selector *sel)
+static int nv_any_namespace(struct nv_lint_scope *s, const struct nv_selector *sel)
 {
-    size_t i;
-
-    for (i = 0; i < m->nns; i++)
-        if (nv_selector_matches_interned(sel, &m->ns[i].labels))
-            return 1;
-    return 0;
+    return nv_scope_nsmatch(s, sel)->n != 0;
 }
 
 /* Whether a pod peer selects some pod. */
@@ -498,7 +508,7 @@ static int nv_lint_peer(struct nv_lint *l, struct nv_lint_scope *s, const struct
     nv_buf_init(&b, 0);
     nv_buf_init(&rn, 0);
     nv_lint_rule_name(&rn, r);
-    if (p->ns_sel && !nv_any_namespace(m, p->ns_sel)) {
+    if (p->ns_sel && !nv_any_namespace(s, p->ns_sel)) {
         struct nv_lint_pool nsp = {s, -2};
         nv_buf_puts(&b, "namespaceSelector ");
         nv_report_selector(&b, p->ns_sel);
@@ -520,16 +530,12 @@ static int nv_lint_peer(struct nv_lint *l, struct nv_lint_scope *s, const struct
         ok = 0;
     } else {
         /* namespaces match, their pods do not: name the namespaces */
-        size_t shown = 0, nsel = 0;
+        const struct nv_nsmatch *nm = nv_scope_nsmatch(s, p->ns_sel);
+        size_t nsel = nm->n;
         struct nv_buf names;
         nv_buf_init(&names, 0);
-        for (i = 0; i < m->nns; i++)
-            if (nv_selector_matches_interned(p->ns_sel, &m->ns[i].labels)) {
-                if (shown < 3)
-                    nv_buf_printf(&names, "%s'%s'", shown ? ", " : "", m->ns[i].name);
-                shown++;
-                nsel++;
-            }
+        for (i = 0; i < nsel && i < 3; i++)
+            nv_buf_printf(&names, "%s'%s'", i ? ", " : "", m->ns[nm->ns[i]].name);
         if (nsel > 3)
             nv_buf_printf(&names, " and %zu more", nsel - 3);
         if (p->pod_sel) {
@@ -540,9 +546,7 @@ static int nv_lint_peer(struct nv_lint *l, struct nv_lint_scope *s, const struct
                           "selects (%s)",
                           nv_buf_str(&rn), nsel == 1 ? "" : "s", nv_buf_str(&names));
             if (nsel == 1) {
-                for (i = 0; i < m->nns; i++)
-                    if (nv_selector_matches_interned(p->ns_sel, &m->ns[i].labels))
-                        break;
+                i = nm->ns[0];
                 {
                     struct nv_lint_pool pp = {s, (long)i};
                     char what[300];

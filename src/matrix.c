@@ -154,6 +154,7 @@ struct nv_mx {
     struct nv_u32s *out_rules; /* per class: egress rules of policies selecting it */
     struct nv_u32s open_in;    /* ingress rules with no 'from': they admit every source */
     size_t *ns_first, *ns_n;   /* per namespace: its classes are ns_first .. + ns_n */
+    struct nv_nsgroups nsg;    /* nv_nssel_bits() tries a selector once per group (lazily) */
     struct nv_pset *psets;
     size_t npsets, psetalloc;
     /* the peer sets that admit through rules and hold a class: per namespace, those holding
@@ -329,8 +330,9 @@ static const uint64_t *nv_kv_bits(struct nv_mx *x, const char *key, const char *
 }
 
 /* out &= the classes pod selector sel matches (interned keys and values, as
- * nv_selector_matches_interned() compares them). */
-static void nv_podsel_bits(struct nv_mx *x, const struct nv_selector *sel, uint64_t *out)
+ * nv_selector_matches_interned() compares them), in words lo .. hi - 1 only. */
+static void nv_podsel_bits(struct nv_mx *x, const struct nv_selector *sel, uint64_t *out,
+                           size_t lo, size_t hi)
 {
     size_t i, k, w;
 
@@ -346,15 +348,15 @@ static void nv_podsel_bits(struct nv_mx *x, const struct nv_selector *sel, uint6
             /* several values: their union, in the scratch row */
             if (!x->selscratch)
                 x->selscratch = nv_xcalloc(x->nwords + 1, sizeof(*x->selscratch));
-            memset(x->selscratch, 0, x->nwords * sizeof(*x->selscratch));
+            memset(x->selscratch + lo, 0, (hi - lo) * sizeof(*x->selscratch));
             for (k = 0; k < r->nvalues; k++) {
                 const uint64_t *b = nv_kv_bits(x, r->key, r->values[k]);
-                for (w = 0; w < x->nwords; w++)
+                for (w = lo; w < hi; w++)
                     x->selscratch[w] |= b[w];
             }
             one = x->selscratch;
         }
-        for (w = 0; w < x->nwords; w++)
+        for (w = lo; w < hi; w++)
             out[w] &= neg ? ~one[w] : one[w];
     }
 }
@@ -371,10 +373,23 @@ static const uint64_t *nv_nssel_bits(struct nv_mx *x, const struct nv_selector *
         if (x->nsmasks[i].hash == h && nv_matrix_sel_eq(x->nsmasks[i].sel, sel))
             return x->nsmasks[i].bits;
     bits = nv_xcalloc(x->nwords + 1, sizeof(*bits));
-    for (ns = 0; ns < m->nns; ns++)
-        if (nv_selector_matches_interned(sel, &m->ns[ns].labels))
-            for (j = x->ns_first[ns]; j < x->ns_first[ns] + x->ns_n[ns]; j++)
-                NV_SETBIT(bits, j);
+    if (!x->nsg.of)
+        nv_nsgroups_build(&x->nsg, m);
+    if (nv_nsgroups_apply(sel)) {
+        unsigned char *gm = nv_xcalloc(x->nsg.n + 1, 1);
+        for (i = 0; i < x->nsg.n; i++)
+            gm[i] = (unsigned char)nv_selector_matches_interned(sel, &m->ns[x->nsg.rep[i]].labels);
+        for (ns = 0; ns < m->nns; ns++)
+            if (gm[x->nsg.of[ns]])
+                for (j = x->ns_first[ns]; j < x->ns_first[ns] + x->ns_n[ns]; j++)
+                    NV_SETBIT(bits, j);
+        free(gm);
+    } else {
+        for (ns = 0; ns < m->nns; ns++)
+            if (nv_selector_matches_interned(sel, &m->ns[ns].labels))
+                for (j = x->ns_first[ns]; j < x->ns_first[ns] + x->ns_n[ns]; j++)
+                    NV_SETBIT(bits, j);
+    }
     NV_GROW(x->nsmasks, x->nsmaskalloc, x->nnsmasks + 1);
     x->nsmasks[x->nnsmasks].sel = sel;
     x->nsmasks[x->nnsmasks].hash = h;
@@ -397,6 +412,7 @@ static void nv_selbits_free(struct nv_mx *x)
     for (i = 0; i < x->nnsmasks; i++)
         free(x->nsmasks[i].bits);
     free(x->nsmasks);
+    nv_nsgroups_release(&x->nsg);
     free(x->selscratch);
     free(x->psscratch);
     x->psscratch = NULL;
@@ -437,6 +453,7 @@ static void nv_pset_build(struct nv_mx *x, struct nv_pset *ps)
 {
     const struct nv_peer *p = ps->peer;
     size_t j, w, id = (size_t)(ps - x->psets), first = SIZE_MAX, last = 0, n = 0;
+    size_t lo = 0, hi = x->nwords; /* the words that can hold a member */
     uint64_t *b;
 
     if (x->twin && id < x->twin->npsets) {
@@ -453,16 +470,19 @@ static void nv_pset_build(struct nv_mx *x, struct nv_pset *ps)
     if (p->ns_sel) {
         memcpy(b, nv_nssel_bits(x, p->ns_sel), x->nwords * sizeof(*b));
     } else {
-        memset(b, 0, x->nwords * sizeof(*b));
+        /* one namespace: its classes are consecutive, only their words are looked at */
+        lo = x->ns_first[ps->nsidx] >> 6;
+        hi = x->ns_n[ps->nsidx] ? ((x->ns_first[ps->nsidx] + x->ns_n[ps->nsidx] - 1) >> 6) + 1 : lo;
+        memset(b + lo, 0, (hi - lo) * sizeof(*b));
         for (j = x->ns_first[ps->nsidx]; j < x->ns_first[ps->nsidx] + x->ns_n[ps->nsidx]; j++)
             NV_SETBIT(b, j);
     }
     if (p->pod_sel)
-        nv_podsel_bits(x, p->pod_sel, b);
+        nv_podsel_bits(x, p->pod_sel, b, lo, hi);
     if (x->hostbits)
-        for (w = 0; w < x->nwords; w++)
+        for (w = lo; w < hi; w++)
             b[w] &= ~x->hostbits[w]; /* the plugin cannot tell such a pod from its node */
-    for (w = 0; w < x->nwords; w++)
+    for (w = lo; w < hi; w++)
         if (b[w]) {
             if (first == SIZE_MAX)
                 first = w;

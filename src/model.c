@@ -120,6 +120,86 @@ unsigned nv_model_namespace(struct nv_model *m, const char *name)
     return (unsigned)(m->nns - 1);
 }
 
+static const char nv_ns_name_key[] = "kubernetes.io/metadata.name";
+
+/* A namespace's labels but its name label, in their order. */
+static uint64_t nv_nslabels_hash(const struct nv_labels *l)
+{
+    uint64_t h = NV_HASH_INIT;
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        if (strcmp(l->keys[i], nv_ns_name_key)) {
+            h = nv_hash_bytes(&l->keys[i], sizeof(l->keys[i]), h);
+            h = nv_hash_bytes(&l->vals[i], sizeof(l->vals[i]), h);
+        }
+    return (h ^ (h >> 31)) * 0x94d049bb133111ebULL;
+}
+
+static int nv_nslabels_eq(const struct nv_labels *a, const struct nv_labels *b)
+{
+    size_t i = 0, j = 0;
+
+    for (;;) {
+        while (i < a->n && !strcmp(a->keys[i], nv_ns_name_key))
+            i++;
+        while (j < b->n && !strcmp(b->keys[j], nv_ns_name_key))
+            j++;
+        if (i == a->n || j == b->n)
+            return i == a->n && j == b->n;
+        if (a->keys[i] != b->keys[j] || a->vals[i] != b->vals[j])
+            return 0;
+        i++, j++;
+    }
+}
+
+void nv_nsgroups_build(struct nv_nsgroups *g, const struct nv_model *m)
+{
+    size_t cap = 16, i, j;
+    uint32_t *slot; /* group + 1, 0 empty */
+    uint64_t *hash;
+
+    while (cap < 2 * m->nns + 2)
+        cap *= 2;
+    slot = nv_xcalloc(cap, sizeof(*slot));
+    hash = nv_xcalloc(m->nns + 1, sizeof(*hash));
+    g->n = 0;
+    g->of = nv_xcalloc(m->nns + 1, sizeof(*g->of));
+    g->rep = nv_xcalloc(m->nns + 1, sizeof(*g->rep));
+    for (i = 0; i < m->nns; i++) {
+        const struct nv_labels *l = &m->ns[i].labels;
+        uint64_t h = nv_nslabels_hash(l);
+        for (j = h & (cap - 1); slot[j]; j = (j + 1) & (cap - 1))
+            if (hash[slot[j] - 1] == h && nv_nslabels_eq(&m->ns[g->rep[slot[j] - 1]].labels, l))
+                break;
+        if (!slot[j]) {
+            hash[g->n] = h;
+            g->rep[g->n] = (uint32_t)i;
+            slot[j] = (uint32_t)++g->n;
+        }
+        g->of[i] = slot[j] - 1;
+    }
+    free(slot);
+    free(hash);
+}
+
+void nv_nsgroups_release(struct nv_nsgroups *g)
+{
+    free(g->of);
+    free(g->rep);
+    memset(g, 0, sizeof(*g));
+}
+
+int nv_nsgroups_apply(const struct nv_selector *sel)
+{
+    size_t i;
+
+    for (i = 0; i < sel->n; i++)
+        if (!strcmp(sel->reqs[i].key, nv_ns_name_key))
+            return 0;
+    return 1;
+}
+
 static void nv_add_unique(const char ***list, size_t *n, size_t *alloc, const char *s)
 {
     size_t i;

@@ -307,6 +307,21 @@ void nv_model_free(struct nv_model *m);
 unsigned nv_model_namespace(struct nv_model *m, const char *name);
 
 /*
+ * Namespaces that differ in nothing but their kubernetes.io/metadata.name
+ * label: a namespace selector that does not name that key matches every
+ * namespace of a group or none, so it is tried once per group.
+ */
+struct nv_nsgroups {
+    size_t n;      /* groups */
+    uint32_t *of;  /* the group of namespace i */
+    uint32_t *rep; /* the first namespace of group g */
+};
+void nv_nsgroups_build(struct nv_nsgroups *g, const struct nv_model *m);
+void nv_nsgroups_release(struct nv_nsgroups *g);
+/* Whether sel can be tried on a group's first namespace for all of them. */
+int nv_nsgroups_apply(const struct nv_selector *sel);
+
+/*
  * Add the label key/named port names used by a selector or rule to the
  * vocabulary classes are projected on. Call before nv_model_finish().
  */
