@@ -361,12 +361,29 @@ static void nv_podsel_bits(struct nv_mx *x, const struct nv_selector *sel, uint6
     }
 }
 
+/* Set bits a .. b - 1 (a namespace's classes), a word at a time. */
+static void nv_setrange(uint64_t *bits, size_t a, size_t b)
+{
+    size_t w;
+
+    if (a >= b)
+        return;
+    if (a >> 6 == (b - 1) >> 6) {
+        bits[a >> 6] |= (~(uint64_t)0 << (a & 63)) & (~(uint64_t)0 >> (63 - ((b - 1) & 63)));
+        return;
+    }
+    bits[a >> 6] |= ~(uint64_t)0 << (a & 63);
+    for (w = (a >> 6) + 1; w < (b - 1) >> 6; w++)
+        bits[w] = ~(uint64_t)0;
+    bits[(b - 1) >> 6] |= ~(uint64_t)0 >> (63 - ((b - 1) & 63));
+}
+
 /* The classes of the namespaces namespace selector sel matches (remembered by content). */
 static const uint64_t *nv_nssel_bits(struct nv_mx *x, const struct nv_selector *sel)
 {
     const struct nv_model *m = x->m;
     uint64_t h = nv_matrix_sel_hash(sel, NV_HASH_INIT);
-    size_t i, j, ns;
+    size_t i, ns;
     uint64_t *bits;
 
     for (i = 0; i < x->nnsmasks; i++)
@@ -381,14 +398,12 @@ static const uint64_t *nv_nssel_bits(struct nv_mx *x, const struct nv_selector *
             gm[i] = (unsigned char)nv_selector_matches_interned(sel, &m->ns[x->nsg.rep[i]].labels);
         for (ns = 0; ns < m->nns; ns++)
             if (gm[x->nsg.of[ns]])
-                for (j = x->ns_first[ns]; j < x->ns_first[ns] + x->ns_n[ns]; j++)
-                    NV_SETBIT(bits, j);
+                nv_setrange(bits, x->ns_first[ns], x->ns_first[ns] + x->ns_n[ns]);
         free(gm);
     } else {
         for (ns = 0; ns < m->nns; ns++)
             if (nv_selector_matches_interned(sel, &m->ns[ns].labels))
-                for (j = x->ns_first[ns]; j < x->ns_first[ns] + x->ns_n[ns]; j++)
-                    NV_SETBIT(bits, j);
+                nv_setrange(bits, x->ns_first[ns], x->ns_first[ns] + x->ns_n[ns]);
     }
     NV_GROW(x->nsmasks, x->nsmaskalloc, x->nnsmasks + 1);
     x->nsmasks[x->nnsmasks].sel = sel;
