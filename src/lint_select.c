@@ -156,7 +156,7 @@ static void nv_scope_init(struct nv_lint_scope *s, const struct nv_model *m)
     for (i = 0; i < m->npods; i++)
         s->byns[s->start[m->pods[i].ns] + fill[m->pods[i].ns]++] = i;
     free(fill);
-    nv_nsgroups_build(&s->nsg, m);
+    nv_model_nsgroups_build(&s->nsg, m);
     s->gmatch = nv_xcalloc(s->nsg.n + 1, 1);
     {
         size_t n = m->npods > m->nns ? m->npods : m->nns;
@@ -180,7 +180,7 @@ static void nv_scope_release(struct nv_lint_scope *s)
     free(s->nsm);
     free(s->start);
     free(s->byns);
-    nv_nsgroups_release(&s->nsg);
+    nv_model_nsgroups_release(&s->nsg);
     free(s->gmatch);
     nv_vocab_release(&s->vocab[0]);
     nv_vocab_release(&s->vocab[1]);
@@ -246,7 +246,7 @@ static const struct nv_nsmatch *nv_scope_nsmatch(struct nv_lint_scope *s,
     e->hash = h;
     e->ns = nv_xmalloc((m->nns + 1) * sizeof(*e->ns));
     e->n = 0;
-    if (nv_nsgroups_apply(sel)) {
+    if (nv_model_nsgroups_apply(sel)) {
         for (i = 0; i < s->nsg.n; i++)
             s->gmatch[i] =
                 (unsigned char)nv_selector_matches_interned(sel, &m->ns[s->nsg.rep[i]].labels);

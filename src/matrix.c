@@ -391,8 +391,8 @@ static const uint64_t *nv_nssel_bits(struct nv_mx *x, const struct nv_selector *
             return x->nsmasks[i].bits;
     bits = nv_xcalloc(x->nwords + 1, sizeof(*bits));
     if (!x->nsg.of)
-        nv_nsgroups_build(&x->nsg, m);
-    if (nv_nsgroups_apply(sel)) {
+        nv_model_nsgroups_build(&x->nsg, m);
+    if (nv_model_nsgroups_apply(sel)) {
         unsigned char *gm = nv_xcalloc(x->nsg.n + 1, 1);
         for (i = 0; i < x->nsg.n; i++)
             gm[i] = (unsigned char)nv_selector_matches_interned(sel, &m->ns[x->nsg.rep[i]].labels);
@@ -427,7 +427,7 @@ static void nv_selbits_free(struct nv_mx *x)
     for (i = 0; i < x->nnsmasks; i++)
         free(x->nsmasks[i].bits);
     free(x->nsmasks);
-    nv_nsgroups_release(&x->nsg);
+    nv_model_nsgroups_release(&x->nsg);
     free(x->selscratch);
     free(x->psscratch);
     x->psscratch = NULL;

@@ -153,7 +153,7 @@ static int nv_nslabels_eq(const struct nv_labels *a, const struct nv_labels *b)
     }
 }
 
-void nv_nsgroups_build(struct nv_nsgroups *g, const struct nv_model *m)
+void nv_model_nsgroups_build(struct nv_nsgroups *g, const struct nv_model *m)
 {
     size_t cap = 16, i, j;
     uint32_t *slot; /* group + 1, 0 empty */
@@ -183,14 +183,14 @@ void nv_nsgroups_build(struct nv_nsgroups *g, const struct nv_model *m)
     free(hash);
 }
 
-void nv_nsgroups_release(struct nv_nsgroups *g)
+void nv_model_nsgroups_release(struct nv_nsgroups *g)
 {
     free(g->of);
     free(g->rep);
     memset(g, 0, sizeof(*g));
 }
 
-int nv_nsgroups_apply(const struct nv_selector *sel)
+int nv_model_nsgroups_apply(const struct nv_selector *sel)
 {
     size_t i;
 

@@ -316,10 +316,14 @@ struct nv_nsgroups {
     uint32_t *of;  /* the group of namespace i */
     uint32_t *rep; /* the first namespace of group g */
 };
-void nv_nsgroups_build(struct nv_nsgroups *g, const struct nv_model *m);
-void nv_nsgroups_release(struct nv_nsgroups *g);
-/* Whether sel can be tried on a group's first namespace for all of them. */
-int nv_nsgroups_apply(const struct nv_selector *sel);
+/* Group m's namespaces into g (OUT:); free with nv_model_nsgroups_release(). */
+void nv_model_nsgroups_build(struct nv_nsgroups *g, const struct nv_model *m);
+void nv_model_nsgroups_release(struct nv_nsgroups *g);
+/*
+ * Whether namespace selector sel can be tried on a group's first namespace for
+ * all of them: it does not name kubernetes.io/metadata.name.
+ */
+int nv_model_nsgroups_apply(const struct nv_selector *sel);
 
 /*
  * Add the label key/named port names used by a selector or rule to the
