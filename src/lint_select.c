@@ -201,21 +201,6 @@ static uint64_t nv_sel_hash(const struct nv_selector *sel)
     return (h ^ (h >> 31)) * 0x94d049bb133111ebULL;
 }
 
-static int nv_sel_same(const struct nv_selector *a, const struct nv_selector *b)
-{
-    size_t i;
-
-    if (a->n != b->n)
-        return 0;
-    for (i = 0; i < a->n; i++) {
-        const struct nv_requirement *x = &a->reqs[i], *y = &b->reqs[i];
-        if (x->key != y->key || x->op != y->op || x->nvalues != y->nvalues ||
-            (x->nvalues && memcmp(x->values, y->values, x->nvalues * sizeof(*x->values))))
-            return 0;
-    }
-    return 1;
-}
-
 /* The namespaces namespace selector sel matches, in their order (remembered). */
 static const struct nv_nsmatch *nv_scope_nsmatch(struct nv_lint_scope *s,
                                                  const struct nv_selector *sel)
@@ -240,7 +225,7 @@ static const struct nv_nsmatch *nv_scope_nsmatch(struct nv_lint_scope *s,
         free(old);
     }
     for (j = h & (s->nsmcap - 1); (e = &s->nsm[j])->sel; j = (j + 1) & (s->nsmcap - 1))
-        if (e->hash == h && nv_sel_same(e->sel, sel))
+        if (e->hash == h && nv_selector_same_interned(e->sel, sel))
             return e;
     e->sel = sel;
     e->hash = h;
@@ -607,8 +592,8 @@ static int nv_scope_declares(const struct nv_lint_scope *s, unsigned ns,
 }
 
 /* The best nv_pod_declares() over the pods an egress rule reaches. */
-static int nv_rule_dest_declares(struct nv_lint_scope *s, const struct nv_rule *r,
-                                 const char *name, enum nv_proto proto)
+static int nv_rule_dest_declares(struct nv_lint_scope *s, const struct nv_rule *r, const char *name,
+                                 enum nv_proto proto)
 {
     const struct nv_model *m = s->m;
     size_t i, k;
@@ -717,8 +702,8 @@ static void nv_lint_rule(struct nv_lint *l, struct nv_lint_scope *s, const struc
     nv_buf_release(&rn);
 }
 
-static void nv_lint_policy(struct nv_lint *l, struct nv_lint_scope *s,
-                           const struct nv_policy *pol, unsigned mask)
+static void nv_lint_policy(struct nv_lint *l, struct nv_lint_scope *s, const struct nv_policy *pol,
+                           unsigned mask)
 {
     static const char *const dirname[] = {"ingress", "egress"};
     int any = nv_scope_any(s, pol->nsidx, pol->subject), d;

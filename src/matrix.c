@@ -28,7 +28,7 @@ struct nv_pset {
     uint64_t hash;
     uint64_t *bits; /* words boff .. boff + bn - 1 of the bitset of its classes */
     size_t boff, bn;
-    size_t nmembers; /* its classes */
+    size_t nmembers;         /* its classes */
     struct nv_u32s in_rules; /* active ingress rules admitting through this set */
 };
 
@@ -246,23 +246,6 @@ static uint64_t nv_matrix_sel_hash(const struct nv_selector *s, uint64_t h)
     return h;
 }
 
-static int nv_matrix_sel_eq(const struct nv_selector *a, const struct nv_selector *b)
-{
-    size_t i;
-
-    if (!a || !b)
-        return a == b;
-    if (a->n != b->n)
-        return 0;
-    for (i = 0; i < a->n; i++) {
-        const struct nv_requirement *x = &a->reqs[i], *y = &b->reqs[i];
-        if (x->key != y->key || x->op != y->op || x->nvalues != y->nvalues ||
-            (x->nvalues && memcmp(x->values, y->values, x->nvalues * sizeof(*x->values))))
-            return 0;
-    }
-    return 1;
-}
-
 /* ---- selectors over all classes at once, as bitsets ---- */
 
 /* Per label key a selector names: each class's value (NULL when it lacks the key). */
@@ -331,8 +314,8 @@ static const uint64_t *nv_kv_bits(struct nv_mx *x, const char *key, const char *
 
 /* out &= the classes pod selector sel matches (interned keys and values, as
  * nv_selector_matches_interned() compares them), in words lo .. hi - 1 only. */
-static void nv_podsel_bits(struct nv_mx *x, const struct nv_selector *sel, uint64_t *out,
-                           size_t lo, size_t hi)
+static void nv_podsel_bits(struct nv_mx *x, const struct nv_selector *sel, uint64_t *out, size_t lo,
+                           size_t hi)
 {
     size_t i, k, w;
 
@@ -387,7 +370,7 @@ static const uint64_t *nv_nssel_bits(struct nv_mx *x, const struct nv_selector *
     uint64_t *bits;
 
     for (i = 0; i < x->nnsmasks; i++)
-        if (x->nsmasks[i].hash == h && nv_matrix_sel_eq(x->nsmasks[i].sel, sel))
+        if (x->nsmasks[i].hash == h && nv_selector_same_interned(x->nsmasks[i].sel, sel))
             return x->nsmasks[i].bits;
     bits = nv_xcalloc(x->nwords + 1, sizeof(*bits));
     if (!x->nsg.of)
@@ -540,8 +523,9 @@ static uint32_t nv_pset_of(struct nv_mx *x, const struct nv_peer *p, unsigned ns
     j = h & (x->npsetindex - 1);
     while ((id = x->psetindex[j]) != UINT32_MAX) {
         const struct nv_pset *ps = &x->psets[id];
-        if (ps->hash == h && ps->nsidx == key_ns && nv_matrix_sel_eq(ps->peer->ns_sel, p->ns_sel) &&
-            nv_matrix_sel_eq(ps->peer->pod_sel, p->pod_sel))
+        if (ps->hash == h && ps->nsidx == key_ns &&
+            nv_selector_same_interned(ps->peer->ns_sel, p->ns_sel) &&
+            nv_selector_same_interned(ps->peer->pod_sel, p->pod_sel))
             return id;
         j = (j + 1) & (x->npsetindex - 1);
     }
@@ -665,7 +649,7 @@ static void nv_index_policy(struct nv_mx *x, const struct nv_policy *pol)
                     nv_ipblock_members(x, p);
                 } else {
                     uint32_t id_ps = nv_pset_of(x, p, pol->nsidx); /* may move x->psets */
-                    x->peer_pset[p->id] = id_ps; /* its classes: the set's bits */
+                    x->peer_pset[p->id] = id_ps;                   /* its classes: the set's bits */
                 }
             }
             if (!active || (x->mask && x->mask->rule_off && x->mask->rule_off[rule->id]))
@@ -1824,8 +1808,7 @@ static void nv_oidx_union(const struct nv_mx *x, struct nv_oi_union **u, size_t 
  * signatures it holds on in sigs[] (UINT64_MAX alone: a rule without named ports, the same
  * set on every signature). Returns how many.
  */
-static size_t nv_oidx_split(struct nv_mx *x, const struct nv_rule *r, uint32_t *val,
-                            uint64_t *sigs)
+static size_t nv_oidx_split(struct nv_mx *x, const struct nv_rule *r, uint32_t *val, uint64_t *sigs)
 {
     size_t n = 0, i, j;
 
@@ -1927,7 +1910,6 @@ static void nv_oidx_meet(const struct nv_mx *x, const struct nv_oidx *ix, uint32
                 nv_oidx_add(x, &ix->wide[i], to, ix->wide[i].sigs & set, out);
     }
 }
-
 
 /*
  * Prepare the bit rows: usable when no class runs in the host network (its

@@ -103,6 +103,23 @@ int nv_selector_is_empty(const struct nv_selector *s)
     return s->n == 0;
 }
 
+int nv_selector_same_interned(const struct nv_selector *a, const struct nv_selector *b)
+{
+    size_t i;
+
+    if (!a || !b)
+        return a == b;
+    if (a->n != b->n)
+        return 0;
+    for (i = 0; i < a->n; i++) {
+        const struct nv_requirement *x = &a->reqs[i], *y = &b->reqs[i];
+        if (x->key != y->key || x->op != y->op || x->nvalues != y->nvalues ||
+            (x->nvalues && memcmp(x->values, y->values, x->nvalues * sizeof(*x->values))))
+            return 0;
+    }
+    return 1;
+}
+
 const char *nv_sel_op_name(enum nv_sel_op op)
 {
     switch (op) {

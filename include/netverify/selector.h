@@ -47,6 +47,11 @@ int nv_selector_matches(const struct nv_selector *s, const struct nv_labels *l);
 int nv_selector_matches_interned(const struct nv_selector *s, const struct nv_labels *l);
 /* Whether the selector is {} (matches everything). */
 int nv_selector_is_empty(const struct nv_selector *s);
+/*
+ * Whether a and b are written alike (the same requirements in the same order),
+ * for selectors interned in one arena; two NULLs are alike.
+ */
+int nv_selector_same_interned(const struct nv_selector *a, const struct nv_selector *b);
 const char *nv_sel_op_name(enum nv_sel_op op);
 
 /*
