@@ -712,8 +712,7 @@ static int nv_diff_side_read(struct nv_diff_side *s, const struct nv_load_opts *
  * Finish one side read by nv_diff_side_read(), its diagnostics into d (the
  * caller prints them); then decide the claims. Returns 0, or -1 on errors.
  */
-static int nv_diff_side_finish(struct nv_diff_side *s, const char *claims_path,
-                               struct nv_diags *d)
+static int nv_diff_side_finish(struct nv_diff_side *s, const char *claims_path, struct nv_diags *d)
 {
     size_t i;
 

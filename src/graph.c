@@ -538,7 +538,8 @@ static size_t nv_gep_classes(const struct nv_model *m, const struct nv_gep *e, u
 }
 
 /* Whether a step of side sd accepts some of 'allowed' or denies some port. */
-static int nv_side_tier_decides(const struct nv_model *pm, const struct nv_side *sd, uint32_t allowed)
+static int nv_side_tier_decides(const struct nv_model *pm, const struct nv_side *sd,
+                                uint32_t allowed)
 {
     size_t i;
 

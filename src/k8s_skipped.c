@@ -76,8 +76,8 @@ static const char *nv_skip_space(const char *s)
 /* Whether c may be in a Calico label key. */
 static int nv_is_key_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == '/';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '/';
 }
 
 /*
@@ -140,7 +140,8 @@ void nv_k8s_skipped_picks(struct nv_k8s *k, const struct nv_node *obj, struct nv
     if (!spec || spec->type != NV_NODE_MAP)
         return;
     p.n = 0;
-    if (!strcmp(s->kind, "CiliumNetworkPolicy") || !strcmp(s->kind, "CiliumClusterwideNetworkPolicy"))
+    if (!strcmp(s->kind, "CiliumNetworkPolicy") ||
+        !strcmp(s->kind, "CiliumClusterwideNetworkPolicy"))
         rc = nv_picks_cilium(k, spec, &p);
     else if ((!strcmp(s->kind, "NetworkPolicy") || !strcmp(s->kind, "GlobalNetworkPolicy")) &&
              strstr(s->api, "projectcalico.org/"))

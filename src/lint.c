@@ -240,8 +240,9 @@ void nv_lint_tell(size_t n, int strict, FILE *fp)
     if (n)
         fprintf(fp, "netverify: %zu lint warning%s%s; run 'netverify lint' for %s\n", n,
                 n == 1 ? "" : "s",
-                !strict ? "" : n == 1 ? ", which fails the run under --strict"
-                                      : ", which fail the run under --strict",
+                !strict  ? ""
+                : n == 1 ? ", which fails the run under --strict"
+                         : ", which fail the run under --strict",
                 n == 1 ? "it" : "them");
 }
 

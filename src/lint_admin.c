@@ -57,7 +57,8 @@ static struct nv_arule *nv_arule_of(struct nv_astate *A, const struct nv_rule *r
 }
 
 /* The ports rule r names toward destination end d. */
-static uint32_t nv_arule_ports(const struct nv_model *m, const struct nv_rule *r, const struct nv_end *d)
+static uint32_t nv_arule_ports(const struct nv_model *m, const struct nv_rule *r,
+                               const struct nv_end *d)
 {
     if (r->all_ports)
         return NV_PORTS_ALL;

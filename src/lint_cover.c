@@ -194,7 +194,8 @@ static void nv_lint_workloads(struct nv_lint *l, const struct nv_model *m, unsig
                                   : all == NV_TYPE_INGRESS ? 1
                                                            : 2]);
         /* egress denied outright (no rule): it calls nothing, so it needs no names */
-        if ((all & NV_TYPE_EGRESS) && calls && dns != 3 && (mask & NV_LINT_BIT(NV_LINT_DNS_BLOCKED)))
+        if ((all & NV_TYPE_EGRESS) && calls && dns != 3 &&
+            (mask & NV_LINT_BIT(NV_LINT_DNS_BLOCKED)))
             nv_lint_add(l, NV_LINT_DNS_BLOCKED, wl->loc,
                         "%s '%s' is isolated for egress, and no rule selecting it admits DNS %s",
                         wl->kind, wl->id,
@@ -329,7 +330,8 @@ static int nv_unmodelled_reach(struct nv_buf *b, const struct nv_model *m,
         nv_buf_printf(b, "it may affect the %zu workload%s its selector %s picks (", n,
                       n == 1 ? "" : "s", nv_buf_str(&sel));
     else
-        nv_buf_printf(b, "it may affect the %zu workload%s of namespace '%s' its selector %s picks (",
+        nv_buf_printf(b,
+                      "it may affect the %zu workload%s of namespace '%s' its selector %s picks (",
                       n, n == 1 ? "" : "s", ns, nv_buf_str(&sel));
     nv_buf_release(&sel);
     if (!n)

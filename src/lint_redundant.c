@@ -250,7 +250,8 @@ static int nv_red_selects_some(const struct nv_model *m, const struct nv_policy 
     return 0;
 }
 
-/* The redundant policies, and those selecting no pod; marks them in 'skip'. Returns how many were left undecided. */
+/* The redundant policies, and those selecting no pod; marks them in 'skip'. Returns how many were
+ * left undecided. */
 static size_t nv_red_policies(struct nv_lint *l, struct nv_red *R, unsigned char *skip)
 {
     const struct nv_model *m = R->m;

@@ -241,8 +241,10 @@ static char *unmodelled_message(const char *doc)
 /* Each selector form: the workloads named (a plain one read, any other: all of x). */
 static void test_unmodelled_selectors(void **state)
 {
-#define CNP "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: x}\n"
-#define CAL "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: p, namespace: x}\n"
+#define CNP                                                                                        \
+    "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: x}\n"
+#define CAL                                                                                        \
+    "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: p, namespace: x}\n"
     static const struct {
         const char *doc, *want;
     } cases[] = {

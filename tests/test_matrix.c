@@ -393,8 +393,8 @@ static void compare_cluster(uint64_t seed, struct counts *cnt)
                         want_out |= eg;
                         want_in |= in;
                     }
-                    got = nv_ports_contains(m->ports, to_atoms[w->unit][atom],
-                                            (enum nv_proto)proto, port);
+                    got = nv_ports_contains(m->ports, to_atoms[w->unit][atom], (enum nv_proto)proto,
+                                            port);
                     cnt->checks++;
                     if (want_out != got)
                         report(seed, "egress", w->id, abuf, proto, port, want_out, got);
@@ -552,8 +552,7 @@ static void compare_behaviours(uint64_t seed, unsigned long *checks, unsigned lo
                     fail_msg("seed %llu, %s: class %zu -> %zu under combination %zu: engine "
                              "%s / %s (may block %d), explain %s / %s (may block %d)",
                              (unsigned long long)seed, nv_profile_describe(&prof), s, t, k,
-                             nv_ports_format(m->ports, poss[t]),
-                             nv_ports_format(m->ports, sure[t]),
+                             nv_ports_format(m->ports, poss[t]), nv_ports_format(m->ports, sure[t]),
                              nv_matrix_combo_may_block(x, k, (uint32_t)s, (uint32_t)t),
                              nv_ports_format(m->ports, p), nv_ports_format(m->ports, q), block);
                 (*checks)++;
