@@ -15,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 
+from keepdir import take_keep
+
 PORTS = [("TCP", 80), ("TCP", 443), ("TCP", 8080), ("TCP", 9003), ("UDP", 53), ("UDP", 80),
          ("UDP", 9090), ("SCTP", 53), ("SCTP", 9003), ("TCP", 1)]
 PROTOS = ("TCP", "UDP", "SCTP")
@@ -46,10 +48,7 @@ def main():
     cross = "--cross-check" in args
     reaches = "--reaches" in args
     ties = "--ties" in args
-    keep = None
-    if "--keep" in args:
-        keep = args[args.index("--keep") + 1]
-        del args[args.index("--keep"):args.index("--keep") + 2]
+    keep = take_keep(args)
     args = [a for a in args if a not in ("--cross-check", "--reaches", "--ties")]
     nv, seed, n = args[0], int(args[1]), int(args[2])
     here = os.path.dirname(os.path.abspath(__file__))

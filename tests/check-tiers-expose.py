@@ -36,6 +36,8 @@ import subprocess
 import sys
 import tempfile
 
+from keepdir import take_keep
+
 CTRL_NS = "ingress-controller-ns"
 NAMESPACES = ["shop", "pay", "gw"]
 APPS = ["web", "api", "db", "cache", "auth"]
@@ -434,10 +436,7 @@ class Cluster:
 
 def main():
     args = sys.argv[1:]
-    keep = None
-    if "--keep" in args:
-        keep = args[args.index("--keep") + 1]
-        del args[args.index("--keep"):args.index("--keep") + 2]
+    keep = take_keep(args)
     nv, seed, n = args[0], int(args[1]), int(args[2])
     tmp = keep or tempfile.mkdtemp(prefix="nv-tiers-expose-")
     total = bad = 0

@@ -23,6 +23,8 @@ import random
 
 import yaml
 
+from keepdir import take_keep
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location("check_tiers", os.path.join(HERE, "check-tiers.py"))
 ct = importlib.util.module_from_spec(spec)
@@ -100,10 +102,7 @@ FINDING = re.compile(r"^(\w+) '([^']+)' (ingress|egress) rule #(\d+)")
 
 def main():
     args = sys.argv[1:]
-    keep = None
-    if "--keep" in args:
-        keep = args[args.index("--keep") + 1]
-        del args[args.index("--keep"):args.index("--keep") + 2]
+    keep = take_keep(args)
     nv, seed, n = args[0], int(args[1]), int(args[2])
     tmp = keep or tempfile.mkdtemp(prefix="nv-tiers-lint-")
     bad = skipped = nun = npass = 0
