@@ -71,6 +71,9 @@ struct nv_list {
 
 #define NV_MAX_PORTSIGS 4096
 
+/* nv_mx_cls_psets() lists the sets of this many words of classes at a time. */
+#define NV_CLS_BLOCK 16
+
 /* What egress rules with no named port and one numeric port set reach, wherever they send. */
 struct nv_bits_pcommon {
     uint32_t numeric;
@@ -108,7 +111,20 @@ struct nv_oidx {
     size_t nany, nspec, aany, aspec;
     struct nv_oi_iv *iv, *wide;
     size_t niv, nwide;
+    uint32_t maxw; /* the widest interval of iv (hi - lo), at most NV_OI_WIDE */
+    /* nv_oidx_cached(): per interval of keys asked for (open addressing on (lo, hi) + 1), the
+     * union of what the entries meeting it admit to, once asked for twice (NULL before) */
+    uint64_t *ckey;
+    uint64_t **cbits;
+    size_t ncached, ccap;
 };
+
+/* nv_bits_role_common(): the memory its sets may take */
+#define NV_RC_BYTES ((size_t)64 << 20)
+
+/* nv_bits_sigwords(): slots of its table (a power of two), and the memory its sets may take */
+#define NV_SIGW_SLOTS 1024
+#define NV_SIGW_BYTES ((size_t)32 << 20)
 
 #define NV_BITS_MAX_PCOMMON 256
 #define NV_CM_SLOTS 16
@@ -166,6 +182,13 @@ struct nv_mx {
     uint32_t *ns_role, *role_ns;
     struct nv_oidx *role_ix;
     uint64_t **role_open; /* per role: what its peer sets admit to (nv_bits_open_ns) */
+    /* nv_bits_role_common(): per (role, numeric port set) that egress rules of two namespaces
+     * or more of the role have, what the role's rules admit to on those ports (open
+     * addressing; rc_bits NULL: not made yet) */
+    uint64_t *rc_key;
+    uint64_t **rc_bits;
+    size_t rc_cap, rc_made, rc_max;
+    size_t ivc_made; /* the sets nv_oidx_cached() keeps, over every index (NV_RC_BYTES) */
     unsigned char *role_built;
     size_t nroles;
     uint32_t *psetindex;
@@ -189,9 +212,13 @@ struct nv_mx {
     const struct nv_mx *twin;
     /* word-parallel rows (nv_bits_*): 0 not prepared, 1 ready, -1 not usable */
     int bits_state;
-    uint32_t *peer_pset;    /* per peer (id): its peer set, UINT32_MAX for an ipBlock */
-    uint32_t *sigrep;       /* per port signature: a class that has it */
-    uint64_t *sigbits;      /* per port signature: its classes (nwords each) */
+    uint32_t *peer_pset; /* per peer (id): its peer set, UINT32_MAX for an ipBlock */
+    uint32_t *sigrep;    /* per port signature: a class that has it */
+    uint64_t *sigbits;   /* per port signature: its classes (nwords each) */
+    /* nv_bits_sigwords(): the classes of a set of port signatures, per distinct set (open
+     * addressing on the set, NV_SIGW_SLOTS slots, at most sigw_max sets) */
+    uint64_t *sigw_key, **sigw_bits;
+    size_t nsigw, sigw_max;
     uint64_t *notiso_in;    /* classes not isolated for ingress */
     size_t npass;           /* address families decided apart (1 when addresses play no part) */
     int pass_fam[2];        /* the family of each pass, -1: ipBlocks hold no pod */
@@ -199,12 +226,20 @@ struct nv_mx {
     struct nv_u32s ipin[2]; /* per pass: ingress rules whose ipBlocks hold pods of its family */
     struct nv_oidx oi_open, oi_ipin[2]; /* open_in and ipin[] by ports */
     uint64_t **tobits;      /* per rule: the classes its pod peers hold (egress, on first use) */
+    struct nv_u32s tomade;  /* the entries of tobits made (freed with gcache: see gcache_ns) */
     uint64_t **gcache;      /* per rule and pass: nv_bits_common(), for the sources of one ns */
     struct nv_u32s gcached; /* the entries of gcache in use */
     unsigned gcache_ns;     /* their namespace + 1 (0: none) */
     uint64_t *gset;         /* per rule: nv_bits_compat_eval(g, NULL), valid where gset_have */
     unsigned char *gset_have;
     uint32_t *rstamp, rgen; /* per rule: the row that met it last (each rule once per row) */
+    /* per rule: nv_bits_split() (its signature sets, then its port sets), and how many */
+    void **split;
+    unsigned char *nsplit;
+    /* per peer set: its ingress rules as the rows visit them, sets[i]'s at vis[vis_off[i] ..
+     * vis_off[i + 1] - 1] (one array: a row reads them with no other indirection) */
+    struct nv_vis *vis;
+    uint32_t *vis_off;
     /* nv_bits_compat() remembered while the rows are of one namespace, for its egress rules
      * (up to NV_CM_SLOTS, one slot each) and every ingress rule: cm_val[slot * nrules + r],
      * valid where cm_stamp is cm_gen; cm_slot[g] is g's slot where cm_sstamp[g] is cm_gen */
@@ -219,9 +254,6 @@ struct nv_mx {
     /* nv_bits_pcommon(): by (numeric port set, pass, ingress rules of the pass alone) */
     struct nv_bits_pcommon *pcommon;
     size_t npcommon;
-    /* nv_bits_compat() by (egress rule, ingress rule's port set): open addressing */
-    uint64_t *ckey, *cval;
-    size_t ncompat, compatcap;
     /* the cluster policy tiers (model.tiered), NULL when there are none: see "policy tiers" */
     struct nv_tiers *t;
     uint32_t *tsure_atoms; /* scratch: what every address allows toward / from each atom */
@@ -746,28 +778,51 @@ static void nv_mx_cls_psets(struct nv_mx *x)
         return;
     size_t total = 0, pass;
 
+    uint32_t *per = NULL; /* the sets listed per class, those listed by namespace left out */
+    size_t nper = 0, b, w;
+
     x->cls_psets = nv_xcalloc(x->ncls + 1, sizeof(*x->cls_psets));
     x->ns_psets = nv_xcalloc(m->nns + 1, sizeof(*x->ns_psets));
-    /* the classes' lists in one array: counted, then filled (each in the order of set ids) */
-    for (pass = 0; pass < 2; pass++) {
-        for (i = 0; i < x->npsets; i++) {
-            const struct nv_pset *ps = &x->psets[i];
-            size_t c;
-            if (!ps->in_rules.n)
-                continue;
-            if (!x->hostbits && (!ps->peer->pod_sel || !ps->peer->pod_sel->n)) {
-                /* whole namespaces: one entry per namespace */
-                for (c = nv_pset_next(ps, 0); pass && c != SIZE_MAX;) {
-                    unsigned ns = m->classes[c].ns;
-                    nv_u32s_push(&x->ns_psets[ns], (uint32_t)i);
-                    c = nv_pset_next(ps, x->ns_first[ns] + x->ns_n[ns]);
-                }
-                continue;
+    for (i = 0; i < x->npsets; i++) {
+        const struct nv_pset *ps = &x->psets[i];
+        size_t c;
+        if (!ps->in_rules.n)
+            continue;
+        if (!x->hostbits && (!ps->peer->pod_sel || !ps->peer->pod_sel->n)) {
+            /* whole namespaces: one entry per namespace */
+            for (c = nv_pset_next(ps, 0); c != SIZE_MAX;) {
+                unsigned ns = m->classes[c].ns;
+                nv_u32s_push(&x->ns_psets[ns], (uint32_t)i);
+                c = nv_pset_next(ps, x->ns_first[ns] + x->ns_n[ns]);
             }
-            for (c = nv_pset_next(ps, 0); c != SIZE_MAX; c = nv_pset_next(ps, c + 1)) {
-                if (pass)
-                    x->cls_psets[c].v[x->cls_psets[c].n] = (uint32_t)i;
-                x->cls_psets[c].n++;
+            continue;
+        }
+        if (!per)
+            per = nv_xmalloc((x->npsets + 1) * sizeof(*per));
+        per[nper++] = (uint32_t)i;
+    }
+    /*
+     * The classes' lists in one array, each in the order of set ids: counted, then filled,
+     * NV_CLS_BLOCK words of classes at a time, so that the part of the array being filled
+     * stays in the cache (one pass over the sets and their members would write it at random).
+     */
+    for (pass = 0; pass < 2; pass++) {
+        for (b = 0; b < x->nwords; b += NV_CLS_BLOCK) {
+            size_t be = b + NV_CLS_BLOCK < x->nwords ? b + NV_CLS_BLOCK : x->nwords;
+            for (i = 0; i < nper; i++) {
+                const struct nv_pset *ps = &x->psets[per[i]];
+                size_t lo = ps->boff > b ? ps->boff : b;
+                size_t hi = ps->boff + ps->bn < be ? ps->boff + ps->bn : be;
+                for (w = lo; w < hi; w++) {
+                    uint64_t v = ps->bits[w - ps->boff];
+                    while (v) {
+                        size_t c = (w << 6) + (size_t)__builtin_ctzll(v);
+                        v &= v - 1;
+                        if (pass)
+                            x->cls_psets[c].v[x->cls_psets[c].n] = per[i];
+                        x->cls_psets[c].n++;
+                    }
+                }
             }
         }
         if (pass)
@@ -781,6 +836,7 @@ static void nv_mx_cls_psets(struct nv_mx *x)
             x->cls_psets[i].n = 0;
         }
     }
+    free(per);
     nv_ns_roles(x);
 }
 
@@ -863,6 +919,10 @@ static void nv_oidx_free(struct nv_oidx *ix)
     free(ix->spec);
     free(ix->iv);
     free(ix->wide);
+    for (i = 0; i < ix->ccap; i++)
+        free(ix->cbits[i]);
+    free(ix->ckey);
+    free(ix->cbits);
 }
 
 static void nv_mx_free(struct nv_mx *x)
@@ -919,6 +979,11 @@ static void nv_mx_free(struct nv_mx *x)
     for (i = 0; x->role_open && i < x->nroles; i++)
         free(x->role_open[i]);
     free(x->role_open);
+    for (i = 0; x->rc_bits && i < x->rc_cap; i++)
+        if (x->rc_bits[i] != (uint64_t *)x->rc_bits) /* not the mark of a set not made */
+            free(x->rc_bits[i]);
+    free(x->rc_bits);
+    free(x->rc_key);
     for (i = 0; x->role_built && i < x->nroles; i++)
         if (x->role_built[i])
             nv_oidx_free(&x->role_ix[i]);
@@ -931,6 +996,10 @@ static void nv_mx_free(struct nv_mx *x)
     free(x->sigrep);
     free(x->peer_pset);
     free(x->sigbits);
+    for (i = 0; x->sigw_bits && i < NV_SIGW_SLOTS; i++)
+        free(x->sigw_bits[i]);
+    free(x->sigw_bits);
+    free(x->sigw_key);
     free(x->hostbits);
     free(x->notiso_in);
     free(x->base_any);
@@ -942,6 +1011,13 @@ static void nv_mx_free(struct nv_mx *x)
     for (i = 0; x->tobits && i < x->nrules; i++)
         free(x->tobits[i]);
     free(x->tobits);
+    free(x->tomade.v);
+    for (i = 0; x->split && i < x->nrules; i++)
+        free(x->split[i]);
+    free(x->split);
+    free(x->nsplit);
+    free(x->vis);
+    free(x->vis_off);
     for (i = 0; i < x->gcached.n; i++)
         free(x->gcache[x->gcached.v[i]]);
     free(x->gcache);
@@ -958,8 +1034,6 @@ static void nv_mx_free(struct nv_mx *x)
     free(x->cm_slot);
     free(x->cm_sstamp);
     free(x->gcached.v);
-    free(x->ckey);
-    free(x->cval);
     free(x->open_in.v);
     free(x->in_rules);
     free(x->out_rules);
@@ -1869,6 +1943,8 @@ static void nv_oidx_build(struct nv_mx *x, struct nv_oidx *ix, const struct nv_u
                 } else {
                     NV_GROW(ix->iv, aiv, ix->niv + 1);
                     ix->iv[ix->niv++] = v;
+                    if (v.hi - v.lo > ix->maxw)
+                        ix->maxw = v.hi - v.lo;
                 }
             }
         }
@@ -1884,30 +1960,91 @@ static void nv_oidx_add(const struct nv_mx *x, const struct nv_oi_iv *v, const u
 
 /* The rules of ix whose ports (some numeric ones) meet port set v (not NONE or ALL), on
  * signatures 'set': OR as nv_oidx_add, each on the signatures both hold their ports on. */
-static void nv_oidx_meet(const struct nv_mx *x, const struct nv_oidx *ix, uint32_t v,
-                         const uint64_t *to, uint64_t set, uint64_t *out)
+static void nv_oidx_meet_iv(const struct nv_mx *x, const struct nv_oidx *ix, uint32_t a, uint32_t b,
+                            const uint64_t *to, uint64_t set, uint64_t *out)
+{
+    uint32_t from = a > ix->maxw ? a - ix->maxw : 0;
+    size_t lo = 0, hi = ix->niv, i;
+
+    /* the first interval starting at 'from' or later: every one that meets [a, b] does */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix->iv[mid].lo < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (i = lo; i < ix->niv && ix->iv[i].lo <= b; i++)
+        if (ix->iv[i].hi >= a && (ix->iv[i].sigs & set))
+            nv_oidx_add(x, &ix->iv[i], to, ix->iv[i].sigs & set, out);
+    for (i = 0; i < ix->nwide; i++)
+        if (ix->wide[i].lo <= b && ix->wide[i].hi >= a && (ix->wide[i].sigs & set))
+            nv_oidx_add(x, &ix->wide[i], to, ix->wide[i].sigs & set, out);
+}
+
+static void nv_oidx_or(struct nv_mx *x, const uint64_t *bits, const uint64_t *to, uint64_t set,
+                       uint64_t *out);
+
+/*
+ * What the entries of ix whose ports meet keys [a, b] admit to, each on the signatures it
+ * holds them on, toward every class: kept from the second time it is asked for (egress rules
+ * of many namespaces send to port 80, or to UDP 53), within NV_RC_BYTES over every index.
+ * NULL when not kept.
+ */
+static const uint64_t *nv_oidx_cached(struct nv_mx *x, struct nv_oidx *ix, uint32_t a, uint32_t b)
+{
+    uint64_t k = ((uint64_t)a << 32 | b) + 1;
+    size_t h, i;
+
+    if ((ix->ncached + 1) * 2 > ix->ccap) {
+        uint64_t *ok = ix->ckey, **ob = ix->cbits;
+        size_t oc = ix->ccap;
+        ix->ccap = oc ? oc * 2 : 64;
+        ix->ckey = nv_xcalloc(ix->ccap, sizeof(*ix->ckey));
+        ix->cbits = nv_xcalloc(ix->ccap, sizeof(*ix->cbits));
+        for (i = 0; i < oc; i++) {
+            if (!ok[i])
+                continue;
+            h = (size_t)((ok[i] * 0x9e3779b97f4a7c15ULL) >> 24) & (ix->ccap - 1);
+            while (ix->ckey[h])
+                h = (h + 1) & (ix->ccap - 1);
+            ix->ckey[h] = ok[i];
+            ix->cbits[h] = ob[i];
+        }
+        free(ok);
+        free(ob);
+    }
+    h = (size_t)((k * 0x9e3779b97f4a7c15ULL) >> 24) & (ix->ccap - 1);
+    while (ix->ckey[h] && ix->ckey[h] != k)
+        h = (h + 1) & (ix->ccap - 1);
+    if (!ix->ckey[h]) {
+        ix->ckey[h] = k; /* asked for once */
+        ix->ncached++;
+        return NULL;
+    }
+    if (!ix->cbits[h]) {
+        if (x->ivc_made >= NV_RC_BYTES / ((x->nwords + 1) * sizeof(uint64_t)))
+            return NULL;
+        x->ivc_made++;
+        ix->cbits[h] = nv_xcalloc(x->nwords + 1, sizeof(*ix->cbits[h]));
+        nv_oidx_meet_iv(x, ix, a, b, NULL, UINT64_MAX, ix->cbits[h]);
+    }
+    return ix->cbits[h];
+}
+
+static void nv_oidx_meet(struct nv_mx *x, struct nv_oidx *ix, uint32_t v, const uint64_t *to,
+                         uint64_t set, uint64_t *out)
 {
     const struct nv_portset *ps = &x->m->ports->sets[v];
-    size_t k, i;
+    size_t k;
 
     for (k = 0; k < ps->n; k++) {
         uint32_t a = ps->iv[2 * k], b = ps->iv[2 * k + 1];
-        uint32_t from = a > NV_OI_WIDE ? a - NV_OI_WIDE : 0;
-        size_t lo = 0, hi = ix->niv;
-        /* the first interval starting at 'from' or later: every one that meets [a, b] does */
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (ix->iv[mid].lo < from)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (i = lo; i < ix->niv && ix->iv[i].lo <= b; i++)
-            if (ix->iv[i].hi >= a && (ix->iv[i].sigs & set))
-                nv_oidx_add(x, &ix->iv[i], to, ix->iv[i].sigs & set, out);
-        for (i = 0; i < ix->nwide; i++)
-            if (ix->wide[i].lo <= b && ix->wide[i].hi >= a && (ix->wide[i].sigs & set))
-                nv_oidx_add(x, &ix->wide[i], to, ix->wide[i].sigs & set, out);
+        const uint64_t *u = nv_oidx_cached(x, ix, a, b);
+        if (u)
+            nv_oidx_or(x, u, to, set, out);
+        else
+            nv_oidx_meet_iv(x, ix, a, b, to, set, out);
     }
 }
 
@@ -2021,6 +2158,7 @@ static const uint64_t *nv_bits_peers(struct nv_mx *x, const struct nv_ruleinfo *
     if (x->tobits[id])
         return x->tobits[id];
     v = x->tobits[id] = nv_xcalloc(x->nwords + 1, sizeof(*v));
+    nv_u32s_push(&x->tomade, (uint32_t)id);
     for (k = 0; k < r->npeers; k++) {
         uint32_t ps = x->peer_pset[r->peers[k].id];
         if (ps != UINT32_MAX)
@@ -2064,79 +2202,87 @@ static int nv_matrix_ports_meet(const struct nv_ports *t, uint32_t a, uint32_t b
     return 0;
 }
 
-static uint64_t nv_bits_compat_eval(struct nv_mx *x, const struct nv_rule *g,
-                                    const struct nv_rule *r)
+/*
+ * nv_oidx_split() of rule ri's ports, made once per rule: *val and *sigs get its arrays.
+ * Returns how many.
+ */
+static size_t nv_bits_split(struct nv_mx *x, const struct nv_ruleinfo *ri, const uint32_t **val,
+                            const uint64_t **sigs)
+{
+    size_t id = (size_t)(ri - x->rules), n;
+    uint32_t v[NV_BITS_MAX_SIGS];
+    uint64_t sg[NV_BITS_MAX_SIGS];
+
+    if (!x->split) {
+        x->split = nv_xcalloc(x->nrules + 1, sizeof(*x->split));
+        x->nsplit = nv_xcalloc(x->nrules + 1, sizeof(*x->nsplit));
+    }
+    if (!x->split[id]) {
+        n = nv_oidx_split(x, ri->r, v, sg);
+        x->split[id] = nv_xmalloc((n + 1) * (sizeof(*v) + sizeof(*sg)));
+        memcpy(x->split[id], sg, n * sizeof(*sg));
+        memcpy((uint64_t *)x->split[id] + n, v, n * sizeof(*v));
+        x->nsplit[id] = (unsigned char)n;
+    }
+    n = x->nsplit[id];
+    *sigs = x->split[id];
+    *val = (const uint32_t *)((const uint64_t *)x->split[id] + n);
+    return n;
+}
+
+/*
+ * The port signatures (bit i: signature i) toward whose classes egress rule g and ingress
+ * rule r (NULL: any port) have a port in common; UINT64_MAX stands for every signature. With
+ * named ports, their distinct port sets over the signatures are met pairwise.
+ */
+static uint64_t nv_bits_compat_eval(struct nv_mx *x, const struct nv_ruleinfo *gi,
+                                    const struct nv_ruleinfo *ri)
 {
     const struct nv_ports *pt = x->m->ports;
-    uint64_t set = 0;
-    size_t i;
+    const struct nv_rule *g = gi->r, *r = ri ? ri->r : NULL;
+    const uint32_t *gv, *rv;
+    const uint64_t *gs, *rs;
+    uint64_t set = 0, full;
+    size_t ng, nr, a, b;
 
     if (!g->has_named && (!r || !r->has_named))
         return (r ? nv_matrix_ports_meet(pt, g->numeric, r->numeric) : g->numeric != NV_PORTS_NONE)
                    ? UINT64_MAX
                    : 0;
-    for (i = 0; i < x->nportsigs; i++) {
-        uint32_t c = x->sigrep[i], pg = nv_mx_rule_ports(x, g, c);
-        if (pg != NV_PORTS_NONE && (!r || nv_matrix_ports_meet(pt, pg, nv_mx_rule_ports(x, r, c))))
-            set |= (uint64_t)1 << i;
+    if (!x->nportsigs)
+        return 0;
+    full = ((uint64_t)1 << (x->nportsigs - 1) << 1) - 1;
+    ng = nv_bits_split(x, gi, &gv, &gs);
+    nr = ri ? nv_bits_split(x, ri, &rv, &rs) : 0;
+    for (a = 0; a < ng; a++) {
+        if (!ri) {
+            set |= gs[a];
+            continue;
+        }
+        for (b = 0; b < nr; b++) {
+            uint64_t both = gs[a] & rs[b] & full;
+            if ((both & ~set) && nv_matrix_ports_meet(pt, gv[a], rv[b]))
+                set |= both;
+        }
     }
-    return x->nportsigs && set == ((uint64_t)1 << (x->nportsigs - 1) << 1) - 1 ? UINT64_MAX : set;
+    set &= full;
+    return set == full ? UINT64_MAX : set;
 }
 
-/* nv_bits_compat_eval(), remembered for rules with named ports (a port test otherwise). */
+/* nv_bits_compat_eval(); with numeric ports only, a port test remembered per pair of sets. */
 static uint64_t nv_bits_compat(struct nv_mx *x, const struct nv_ruleinfo *g,
                                const struct nv_ruleinfo *r)
 {
-    uint64_t key;
-    size_t j, mask;
+    unsigned char *known;
 
-    if (!g->r->has_named && !r->r->has_named) {
-        unsigned char *known;
-        if (!x->nummeet)
-            return nv_matrix_ports_meet(x->m->ports, g->r->numeric, r->r->numeric) ? UINT64_MAX : 0;
-        known = &x->nummeet[x->numof[g - x->rules] * x->nnum + x->numof[r - x->rules]];
-        if (!*known)
-            *known = nv_matrix_ports_meet(x->m->ports, g->r->numeric, r->r->numeric) ? 2 : 1;
-        return *known == 2 ? UINT64_MAX : 0;
-    }
-    key = ((uint64_t)(g - x->rules) << 32) |
-          (r->r->has_named ? 0x80000000u | (uint64_t)(r - x->rules) : r->r->numeric);
-    if (x->ncompat >= (size_t)1 << 20) {
-        /* bounded: start over */
-        memset(x->ckey, 0, x->compatcap * sizeof(*x->ckey));
-        x->ncompat = 0;
-    }
-    key++; /* 0 is an empty slot */
-    if ((x->ncompat + 1) * 2 > x->compatcap) {
-        uint64_t *ok = x->ckey, *ov = x->cval;
-        size_t oc = x->compatcap;
-        x->compatcap = oc ? oc * 2 : 1024;
-        x->ckey = nv_xcalloc(x->compatcap, sizeof(*x->ckey));
-        x->cval = nv_xmalloc(x->compatcap * sizeof(*x->cval));
-        for (j = 0; j < oc; j++) {
-            size_t h;
-            if (!ok[j])
-                continue;
-            h = (size_t)((ok[j] * 0x9e3779b97f4a7c15ULL) >> 20) & (x->compatcap - 1);
-            while (x->ckey[h])
-                h = (h + 1) & (x->compatcap - 1);
-            x->ckey[h] = ok[j];
-            x->cval[h] = ov[j];
-        }
-        free(ok);
-        free(ov);
-    }
-    mask = x->compatcap - 1;
-    j = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) & mask;
-    while (x->ckey[j]) {
-        if (x->ckey[j] == key)
-            return x->cval[j];
-        j = (j + 1) & mask;
-    }
-    x->ckey[j] = key;
-    x->cval[j] = nv_bits_compat_eval(x, g->r, r->r);
-    x->ncompat++;
-    return x->cval[j];
+    if (g->r->has_named || r->r->has_named)
+        return nv_bits_compat_eval(x, g, r);
+    if (!x->nummeet)
+        return nv_matrix_ports_meet(x->m->ports, g->r->numeric, r->r->numeric) ? UINT64_MAX : 0;
+    known = &x->nummeet[x->numof[g - x->rules] * x->nnum + x->numof[r - x->rules]];
+    if (!*known)
+        *known = nv_matrix_ports_meet(x->m->ports, g->r->numeric, r->r->numeric) ? 2 : 1;
+    return *known == 2 ? UINT64_MAX : 0;
 }
 
 /* The classes of word w whose port signature is in 'set'. */
@@ -2150,6 +2296,41 @@ static uint64_t nv_bits_sigmask(const struct nv_mx *x, uint64_t set, size_t w)
     for (i = 0; set; i++, set >>= 1)
         if (set & 1)
             v |= x->sigbits[i * x->nwords + w];
+    return v;
+}
+
+/*
+ * The classes whose port signature is in 'set' (not every signature), as words: kept per
+ * distinct set (a few hundred; their memory within NV_SIGW_BYTES). NULL once that many are
+ * kept and 'set' is not one of them.
+ */
+static const uint64_t *nv_bits_sigwords(struct nv_mx *x, uint64_t set)
+{
+    size_t h, i, w, nw = x->nwords;
+    uint64_t *v;
+
+    if (!x->sigw_bits) {
+        x->sigw_key = nv_xcalloc(NV_SIGW_SLOTS, sizeof(*x->sigw_key));
+        x->sigw_bits = nv_xcalloc(NV_SIGW_SLOTS, sizeof(*x->sigw_bits));
+        x->sigw_max = NV_SIGW_BYTES / ((nw + 1) * sizeof(uint64_t));
+        if (x->sigw_max > NV_SIGW_SLOTS / 2)
+            x->sigw_max = NV_SIGW_SLOTS / 2;
+    }
+    h = (size_t)((set * 0x9e3779b97f4a7c15ULL) >> 40) & (NV_SIGW_SLOTS - 1);
+    while (x->sigw_bits[h]) {
+        if (x->sigw_key[h] == set)
+            return x->sigw_bits[h];
+        h = (h + 1) & (NV_SIGW_SLOTS - 1);
+    }
+    if (x->nsigw >= x->sigw_max)
+        return NULL;
+    x->nsigw++;
+    x->sigw_key[h] = set;
+    v = x->sigw_bits[h] = nv_xcalloc(nw + 1, sizeof(*v));
+    for (i = 0; set; i++, set >>= 1)
+        if (set & 1)
+            for (w = 0; w < nw; w++)
+                v[w] |= x->sigbits[i * nw + w];
     return v;
 }
 
@@ -2178,9 +2359,10 @@ static void nv_oidx_add(const struct nv_mx *x, const struct nv_oi_iv *v, const u
 }
 
 /* out |= bits & to (NULL: every class) & the classes of the signatures in 'set'. */
-static void nv_oidx_or(const struct nv_mx *x, const uint64_t *bits, const uint64_t *to,
-                       uint64_t set, uint64_t *out)
+static void nv_oidx_or(struct nv_mx *x, const uint64_t *bits, const uint64_t *to, uint64_t set,
+                       uint64_t *out)
 {
+    const uint64_t *sw = set == UINT64_MAX ? NULL : nv_bits_sigwords(x, set);
     size_t w;
 
     for (w = 0; w < x->nwords; w++) {
@@ -2188,7 +2370,9 @@ static void nv_oidx_or(const struct nv_mx *x, const uint64_t *bits, const uint64
         if (to)
             e &= to[w];
         if (e)
-            out[w] |= e & nv_bits_sigmask(x, set, w);
+            out[w] |= e & (set == UINT64_MAX ? ~(uint64_t)0
+                           : sw              ? sw[w]
+                                             : nv_bits_sigmask(x, set, w));
     }
 }
 
@@ -2197,12 +2381,12 @@ static void nv_oidx_or(const struct nv_mx *x, const uint64_t *bits, const uint64
  * class), on the ports they share with g: ORed into out. The same as nv_bits_admitted_to()
  * over every rule of the list: per signature, a rule counts where both have a port in common.
  */
-static void nv_bits_oi(struct nv_mx *x, const struct nv_oidx *ix, const struct nv_ruleinfo *g,
+static void nv_bits_oi(struct nv_mx *x, struct nv_oidx *ix, const struct nv_ruleinfo *g,
                        const uint64_t *to, uint64_t *out)
 {
-    uint32_t val[NV_BITS_MAX_SIGS];
-    uint64_t sigs[NV_BITS_MAX_SIGS];
-    size_t n = nv_oidx_split(x, g->r, val, sigs), j, k;
+    const uint32_t *val;
+    const uint64_t *sigs;
+    size_t n = nv_bits_split(x, g, &val, &sigs), j, k;
 
     for (j = 0; j < n; j++) {
         for (k = 0; k < ix->nany; k++)
@@ -2218,6 +2402,80 @@ static void nv_bits_oi(struct nv_mx *x, const struct nv_oidx *ix, const struct n
     }
 }
 
+/* The key of (role, numeric port set) in rc_key (never 0). */
+static uint64_t nv_rc_key(uint32_t role, uint32_t numeric)
+{
+    return ((uint64_t)role << 32 | numeric) + 1;
+}
+
+/* The slot of key k in rc_key: its own, or the empty one it would take. */
+static size_t nv_rc_slot(const struct nv_mx *x, uint64_t k)
+{
+    size_t h = (size_t)((k * 0x9e3779b97f4a7c15ULL) >> 24) & (x->rc_cap - 1);
+
+    while (x->rc_key[h] && x->rc_key[h] != k)
+        h = (h + 1) & (x->rc_cap - 1);
+    return h;
+}
+
+static void nv_bits_role_index(struct nv_mx *x, uint32_t role, const struct nv_u32s *nsp);
+
+/*
+ * What the rules of role 'role' admit to on the ports of egress rule g (no named port),
+ * toward every class, when egress rules of other namespaces of the role have the same
+ * numeric ports (a default DNS rule, say): kept, within a memory bound. NULL otherwise.
+ */
+static const uint64_t *nv_bits_role_common(struct nv_mx *x, const struct nv_ruleinfo *g,
+                                           uint32_t role, const struct nv_u32s *nsp)
+{
+    size_t h, i;
+
+    if (!x->rc_key) {
+        /* the (role, ports) pairs that egress rules of two namespaces or more have: seen once,
+         * a key; seen again from another namespace, a slot to fill (rc_bits set to itself
+         * as a mark until made) */
+        uint32_t *lastns;
+        size_t n = 0;
+        for (i = 0; i < x->nrules; i++)
+            n += x->rules[i].r->dir == NV_EGRESS && !x->rules[i].r->has_named;
+        x->rc_cap = 64;
+        while (x->rc_cap < 2 * n + 2)
+            x->rc_cap *= 2;
+        x->rc_key = nv_xcalloc(x->rc_cap, sizeof(*x->rc_key));
+        x->rc_bits = nv_xcalloc(x->rc_cap, sizeof(*x->rc_bits));
+        lastns = nv_xmalloc(x->rc_cap * sizeof(*lastns));
+        x->rc_max = NV_RC_BYTES / ((x->nwords + 1) * sizeof(uint64_t));
+        for (i = 0; i < x->nrules; i++) {
+            const struct nv_rule *r = x->rules[i].r;
+            unsigned ns = r->policy->nsidx;
+            uint64_t k;
+            if (r->dir != NV_EGRESS || r->has_named)
+                continue;
+            k = nv_rc_key(x->ns_role[ns], r->numeric);
+            h = nv_rc_slot(x, k);
+            if (!x->rc_key[h]) {
+                x->rc_key[h] = k;
+                lastns[h] = ns;
+            } else if (lastns[h] != ns) {
+                x->rc_bits[h] = (uint64_t *)x->rc_bits; /* wanted */
+            }
+        }
+        free(lastns);
+    }
+    h = nv_rc_slot(x, nv_rc_key(role, g->r->numeric));
+    if (!x->rc_key[h] || !x->rc_bits[h])
+        return NULL;
+    if (x->rc_bits[h] == (uint64_t *)x->rc_bits) {
+        if (x->rc_made == x->rc_max)
+            return NULL;
+        x->rc_made++;
+        x->rc_bits[h] = nv_xcalloc(x->nwords + 1, sizeof(*x->rc_bits[h]));
+        nv_bits_role_index(x, role, nsp);
+        nv_bits_oi(x, &x->role_ix[role], g, NULL, x->rc_bits[h]);
+    }
+    return x->rc_bits[h];
+}
+
 /*
  * What the ingress rules admitting through the peer sets of nsp (each holding every class of
  * g's namespace, so every source of g) admit toward 'to' (NULL: every class) on the ports
@@ -2228,9 +2486,23 @@ static void nv_bits_common_ns(struct nv_mx *x, const struct nv_ruleinfo *g, cons
 {
     unsigned ns = g->r->policy->nsidx;
     uint32_t role = x->ns_role[ns];
+    const uint64_t *rc;
 
     if (!nsp || !nsp->n)
         return;
+    if (!g->r->has_named && (rc = nv_bits_role_common(x, g, role, nsp))) {
+        size_t w;
+        for (w = 0; w < x->nwords; w++)
+            out[w] |= to ? rc[w] & to[w] : rc[w];
+        return;
+    }
+    nv_bits_role_index(x, role, nsp);
+    nv_bits_oi(x, &x->role_ix[role], g, to, out);
+}
+
+/* Index the rules of role 'role' (peer sets nsp) by their ports, once. */
+static void nv_bits_role_index(struct nv_mx *x, uint32_t role, const struct nv_u32s *nsp)
+{
     if (!x->role_built) {
         x->role_ix = nv_xcalloc(x->nroles + 1, sizeof(*x->role_ix));
         x->role_built = nv_xcalloc(x->nroles + 1, 1);
@@ -2253,7 +2525,6 @@ static void nv_bits_common_ns(struct nv_mx *x, const struct nv_ruleinfo *g, cons
         free(rules.v);
         x->role_built[role] = 1;
     }
-    nv_bits_oi(x, &x->role_ix[role], g, to, out);
 }
 
 /*
@@ -2326,13 +2597,7 @@ static const uint64_t *nv_bits_common(struct nv_mx *x, const struct nv_ruleinfo 
         nv_bits_oi(x, &x->oi_ipin[q], g, to, c);
         return c;
     }
-    for (j = 0; j < nw; j++) {
-        uint64_t e = x->notiso_in[j];
-        if (to)
-            e &= to[j];
-        if (e)
-            c[j] = e & nv_bits_sigmask(x, set, j);
-    }
+    nv_oidx_or(x, x->notiso_in, to, set, c);
     nv_bits_oi(x, &x->oi_open, g, to, c);
     nv_bits_oi(x, &x->oi_ipin[q], g, to, c);
     nv_bits_common_ns(x, g, to, nsp, c);
@@ -2345,7 +2610,7 @@ static uint64_t nv_bits_gset(struct nv_mx *x, const struct nv_ruleinfo *g)
     size_t id = (size_t)(g - x->rules);
 
     if (!x->gset_have[id]) {
-        x->gset[id] = nv_bits_compat_eval(x, g->r, NULL);
+        x->gset[id] = nv_bits_compat_eval(x, g, NULL);
         x->gset_have[id] = 1;
     }
     return x->gset[id];
@@ -2394,9 +2659,71 @@ static const uint64_t *nv_bits_open_ns(struct nv_mx *x, unsigned ns)
     return o;
 }
 
+/* An ingress rule of a peer set, as the rows visit it: its index in 'rules', and its classes
+ * when they lie in one word (word w, bits e; e = 0: several words, read from the rule). */
+struct nv_vis {
+    uint32_t rule, w;
+    uint64_t e;
+    uint64_t sk; /* nv_bits_sketch() of its ports */
+};
+
+/*
+ * A sketch of a rule's ports toward any class: bit h(k >> 7) for every port key k it holds
+ * (every bit for named ports, or ranges too wide to list). Two rules whose sketches have no
+ * bit in common have no port in common: the rows test that before their ports.
+ */
+static uint64_t nv_bits_sketch(const struct nv_mx *x, const struct nv_rule *r)
+{
+    const struct nv_portset *ps;
+    uint64_t sk = 0;
+    size_t i;
+
+    if (r->has_named || r->numeric == NV_PORTS_ALL)
+        return ~(uint64_t)0;
+    if (r->numeric == NV_PORTS_NONE)
+        return 0;
+    ps = &x->m->ports->sets[r->numeric];
+    for (i = 0; i < ps->n; i++) {
+        uint32_t u = ps->iv[2 * i] >> 7, hi = ps->iv[2 * i + 1] >> 7;
+        if (hi - u >= 64)
+            return ~(uint64_t)0;
+        for (; u <= hi; u++)
+            sk |= (uint64_t)1 << ((u * 2654435761u) >> 26);
+    }
+    return sk;
+}
+
+/* Make vis and vis_off (nv_mx_cls_psets() done). */
+static void nv_bits_vis(struct nv_mx *x)
+{
+    size_t i, k, n = 0;
+
+    if (x->vis_off)
+        return;
+    x->vis_off = nv_xmalloc((x->npsets + 1) * sizeof(*x->vis_off));
+    for (i = 0; i < x->npsets; i++)
+        n += x->psets[i].in_rules.n;
+    x->vis = nv_xmalloc((n + 1) * sizeof(*x->vis));
+    for (n = 0, i = 0; i < x->npsets; i++) {
+        const struct nv_u32s *l = &x->psets[i].in_rules;
+        x->vis_off[i] = (uint32_t)n;
+        for (k = 0; k < l->n; k++) {
+            const struct nv_ruleinfo *ri = &x->rules[l->v[k]];
+            x->vis[n].rule = l->v[k];
+            x->vis[n].w = (uint32_t)ri->eff_off;
+            x->vis[n].e = ri->eff_n == 1 ? ri->eff[0] : 0;
+            x->vis[n].sk = nv_bits_sketch(x, ri->r);
+            if (x->vis[n].e || ri->eff_n > 1)
+                n++; /* a rule that admits to no class adds nothing */
+        }
+    }
+    x->vis_off[x->npsets] = (uint32_t)n;
+}
+
 /* The egress rules of a source that are live in one pass, with where each sends. */
 struct nv_bits_live {
     const struct nv_ruleinfo *g;
+    uint64_t sk;        /* nv_bits_sketch() of g's ports */
     const uint64_t *to; /* NULL: every class */
     uint32_t slot;      /* its slot of remembered nv_bits_compat() (UINT32_MAX: none) */
 };
@@ -2453,17 +2780,24 @@ static void nv_bits_row(struct nv_mx *x, uint32_t s, uint64_t *out)
     struct nv_bits_live *live;
 
     nv_mx_cls_psets(x);
+    nv_bits_vis(x);
     nv_bits_row_start(x);
     if (!(x->iso[s] & NV_TYPE_EGRESS)) {
         const uint64_t *o = nv_bits_open_ns(x, x->m->classes[s].ns);
         for (j = 0; j < nw; j++)
             out[j] |= x->base_any[j] | o[j];
         for (i = 0; i < x->cls_psets[s].n; i++) {
-            const struct nv_pset *ps = &x->psets[x->cls_psets[s].v[i]];
-            for (k = 0; k < ps->in_rules.n; k++) {
-                const struct nv_ruleinfo *ri = &x->rules[ps->in_rules.v[k]];
-                if (!nv_bits_row_meets(x, ps->in_rules.v[k]))
+            uint32_t p = x->cls_psets[s].v[i];
+            const struct nv_vis *v = x->vis + x->vis_off[p], *end = x->vis + x->vis_off[p + 1];
+            for (; v < end; v++) {
+                const struct nv_ruleinfo *ri;
+                if (v->e) {
+                    out[v->w] |= v->e; /* as cheap as asking whether it was met */
                     continue;
+                }
+                if (!nv_bits_row_meets(x, v->rule))
+                    continue;
+                ri = &x->rules[v->rule];
                 for (j = 0; j < ri->eff_n; j++)
                     out[ri->eff_off + j] |= ri->eff[j];
             }
@@ -2471,12 +2805,18 @@ static void nv_bits_row(struct nv_mx *x, uint32_t s, uint64_t *out)
         return;
     }
     if (x->m->classes[s].ns + 1 != x->gcache_ns) {
-        /* a new namespace: its sources have other egress rules */
+        /* a new namespace: its sources have other egress rules (rules of one namespace's
+         * policies: what was kept for those before is of no more use) */
         for (i = 0; i < x->gcached.n; i++) {
             free(x->gcache[x->gcached.v[i]]);
             x->gcache[x->gcached.v[i]] = NULL;
         }
         x->gcached.n = 0;
+        for (i = 0; i < x->tomade.n; i++) {
+            free(x->tobits[x->tomade.v[i]]);
+            x->tobits[x->tomade.v[i]] = NULL;
+        }
+        x->tomade.n = 0;
         x->gcache_ns = x->m->classes[s].ns + 1;
         nv_cm_reset(x);
     }
@@ -2496,6 +2836,7 @@ static void nv_bits_row(struct nv_mx *x, uint32_t s, uint64_t *out)
                 continue; /* the rules admitting this source did their part in the first pass */
             live[nl].g = g;
             live[nl].slot = nv_cm_slot(x, g);
+            live[nl].sk = nv_bits_sketch(x, g->r);
             live[nl++].to = nv_bits_to_all(x, g, q) ? NULL : nv_bits_peers(x, g);
         }
         if (!nl)
@@ -2503,20 +2844,27 @@ static void nv_bits_row(struct nv_mx *x, uint32_t s, uint64_t *out)
         if (q)
             nv_bits_row_start(x);
         for (k = 0; k < x->cls_psets[s].n; k++) {
-            const struct nv_pset *ps = &x->psets[x->cls_psets[s].v[k]];
-            size_t e;
-            for (e = 0; e < ps->in_rules.n; e++) {
-                const struct nv_ruleinfo *r = &x->rules[ps->in_rules.v[e]];
-                if (!nv_bits_row_meets(x, ps->in_rules.v[e]))
+            uint32_t p = x->cls_psets[s].v[k];
+            const struct nv_vis *v = x->vis + x->vis_off[p], *end = x->vis + x->vis_off[p + 1];
+            for (; v < end; v++) {
+                const struct nv_ruleinfo *r;
+                size_t nw1 = 1;
+                /* a rule of one word whose classes the row holds already adds nothing */
+                if (v->e && !(v->e & ~out[v->w]))
                     continue;
-                for (j = 0; j < r->eff_n; j++) {
-                    size_t w = r->eff_off + j, l;
-                    uint64_t lack = r->eff[j] & ~out[w];
+                if (!nv_bits_row_meets(x, v->rule))
+                    continue;
+                r = &x->rules[v->rule];
+                if (!v->e)
+                    nw1 = r->eff_n;
+                for (j = 0; j < nw1; j++) {
+                    size_t w = v->e ? v->w : r->eff_off + j, l;
+                    uint64_t lack = (v->e ? v->e : r->eff[j]) & ~out[w];
                     for (l = 0; l < nl && lack; l++) {
                         uint64_t e1 = live[l].to ? lack & live[l].to[w] : lack, set;
-                        if (!e1)
+                        if (!e1 || !(live[l].sk & v->sk))
                             continue;
-                        set = nv_cm_compat(x, &live[l], ps->in_rules.v[e]);
+                        set = nv_cm_compat(x, &live[l], v->rule);
                         out[w] |= e1 & nv_bits_sigmask(x, set, w);
                         lack &= ~out[w];
                     }
@@ -2892,6 +3240,12 @@ int nv_matrix_bits_usable(struct nv_matrix *x)
     for (i = 0; i < x->n; i++)
         if (!x->dominated[i] && !nv_bits_prepare(x->e[i]))
             return 0;
+    /* what every row needs, made now: processes forked to share the rows share it too */
+    for (i = 0; i < x->n; i++)
+        if (!x->dominated[i]) {
+            nv_mx_cls_psets(x->e[i]);
+            nv_bits_vis(x->e[i]);
+        }
     return 1;
 }
 
