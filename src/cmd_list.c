@@ -5,6 +5,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,8 @@
 
 static const char k_usage[] =
     "netverify list PATH... [--format text|json|csv|md|summary|ns-matrix] [--self-flows] "
-    "[--focus EP] [--namespace NS] [--direction in|out] [--peer EP] [-o FILE] [INPUT OPTIONS]";
+    "[--focus EP] [--namespace NS] [--direction in|out] [--peer EP] [--jobs N] [-o FILE] "
+    "[INPUT OPTIONS]";
 
 /* the formats of flows (those of enum nv_rows_format), then the others */
 enum nv_fmt {
@@ -49,6 +51,9 @@ static void nv_cmd_list_help(void)
           "      --self-flows      also list w => w: what two distinct pods of a workload\n"
           "                        of several pods (replicas, ...) allow each "
           "other\n" NV_CLI_FILTERS_HELP
+          "  -j, --jobs N          summary: count in N processes (1-8; default 2 for a\n"
+          "                        cluster of 4,096 workloads or more on a machine with\n"
+          "                        two processors or more, else 1)\n"
           "  -o, --output FILE     write the result to FILE instead of standard "
           "output\n" NV_CLI_INPUT_HELP "\n"
           "Connections are sorted by source, then destination; external ranges come\n"
@@ -72,8 +77,12 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
         "text",         "json",           "csv", "md", "summary", "ns-matrix", "ns-matrix-csv",
         "ns-matrix-md", "ns-matrix-json", NULL};
     static const char *const aliases[] = {"markdown", "md", NULL};
-    static const struct nv_cli_spec spec = {k_usage, nv_cmd_list_help, formats, aliases, NULL,
-                                            NULL};
+    static const struct option opts[] = {
+        {"jobs", required_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    static const struct nv_cli_spec spec = {k_usage, nv_cmd_list_help, formats, aliases, opts,
+                                            "j:"};
     struct nv_load_opts lo;
     enum nv_fmt fmt;
     const char *output;
@@ -81,10 +90,21 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
     struct nv_matrix *x;
     struct nv_view view;
     FILE *fp = stdout;
-    int rc = NV_EXIT_OK, self_flows;
+    int rc = NV_EXIT_OK, self_flows, c;
+    unsigned jobs = 0;
 
-    /* list has no options of its own: the front-end takes them all */
-    if (nv_cli_next(cli, &spec, argc, argv) < 0)
+    while ((c = nv_cli_next(cli, &spec, argc, argv)) > 0) {
+        if (c == 'j') {
+            char *end;
+            unsigned long v;
+            errno = 0;
+            v = strtoul(cli->arg, &end, 10);
+            if (errno || end == cli->arg || *end || v < 1 || v > 8)
+                return nv_cli_usage_error(k_usage, "invalid --jobs '%s' (1-8)", cli->arg);
+            jobs = (unsigned)v;
+        }
+    }
+    if (c < 0)
         return cli->status;
     self_flows = cli->self_flows;
     lo = cli->lo;
@@ -118,7 +138,7 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
     x = nv_matrix_new(m);
     nv_phase("engine");
     if (fmt == NV_FMT_SUMMARY) {
-        nv_summary_write(m, x, fp);
+        nv_summary_write(m, x, fp, jobs);
     } else if (fmt >= NV_FMT_NSM) {
         nv_summary_ns_matrix(m, x, fp, (enum nv_ns_matrix_fmt)(fmt - NV_FMT_NSM));
     } else {

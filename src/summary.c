@@ -9,8 +9,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/summary.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "netverify/buf.h"
 #include "netverify/escape.h"
@@ -34,12 +38,32 @@ struct nv_sum {
     size_t *count;
     size_t nplanes; /* weights as bit planes: weight bit k of every endpoint in plane k */
     uint64_t *planes;
+    uint64_t *haswl; /* the endpoints with workloads: the planes ORed */
     uint32_t *row;   /* scratch: a port-set row over units (not 'bits') */
     uint64_t *rbits; /* the current row */
 };
 
 #define NV_BIT(bits, i) (((bits)[(i) >> 6] >> ((i)&63)) & 1)
 #define NV_SETBIT(bits, i) ((bits)[(i) >> 6] |= (uint64_t)1 << ((i)&63))
+
+/*
+ * Counting is popcounts over rows of 100,000 bits: built twice on x86-64, for
+ * processors with the POPCNT instruction and for those without (chosen when
+ * the program starts), as the baseline target has no POPCNT.
+ */
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define NV_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
+#endif
+#endif
+#ifndef NV_POPCNT_CLONES
+#define NV_POPCNT_CLONES
+#endif
+
+/* Summaries of clusters with at least this many endpoints are counted in two processes when
+ * the machine has two processors (list --jobs). */
+#define NV_SUM_JOBS_MIN 4096
+#define NV_SUM_MAX_JOBS 8
 
 static const struct nv_model *nv_sort_model;
 
@@ -97,6 +121,10 @@ static void nv_sum_init(struct nv_sum *S, const struct nv_model *m, struct nv_ma
         for (k = 0; k < S->nplanes; k++)
             if ((m->units[S->unit[i]].nworkloads >> k) & 1)
                 NV_SETBIT(S->planes + k * S->nw, i);
+    S->haswl = nv_xcalloc(S->nw + 1, sizeof(*S->haswl));
+    for (k = 0; k < S->nplanes; k++)
+        for (i = 0; i < S->nw; i++)
+            S->haswl[i] |= S->planes[k * S->nw + i];
     S->rbits = nv_xcalloc(S->nw + 1, sizeof(*S->rbits));
 }
 
@@ -106,6 +134,7 @@ static void nv_sum_release(struct nv_sum *S)
     free(S->first);
     free(S->count);
     free(S->planes);
+    free(S->haswl);
     free(S->row);
     free(S->rbits);
 }
@@ -126,12 +155,10 @@ static void nv_sum_row(struct nv_sum *S, size_t i)
             NV_SETBIT(S->rbits, j);
 }
 
-/*
- * The workloads of the endpoints set in bits among endpoints lo .. hi - 1;
- * with 'any', 1 as soon as there is one.
- */
-static unsigned long long nv_sum_count(const struct nv_sum *S, const uint64_t *bits, size_t lo,
-                                       size_t hi, int any)
+/* The workloads of the endpoints set in bits among endpoints lo .. hi - 1. */
+NV_POPCNT_CLONES
+static unsigned long long nv_sum_weight(const struct nv_sum *S, const uint64_t *bits, size_t lo,
+                                        size_t hi)
 {
     unsigned long long n = 0;
     size_t k, w;
@@ -145,8 +172,6 @@ static unsigned long long nv_sum_count(const struct nv_sum *S, const uint64_t *b
                 v &= ~(uint64_t)0 << (lo & 63);
             if (w == (hi - 1) >> 6 && (hi & 63))
                 v &= ((uint64_t)1 << (hi & 63)) - 1;
-            if (v && any)
-                return 1;
             c += (unsigned long long)__builtin_popcountll(v);
         }
         n += c << k;
@@ -154,26 +179,53 @@ static unsigned long long nv_sum_count(const struct nv_sum *S, const uint64_t *b
     return n;
 }
 
-static unsigned long long nv_sum_weight(const struct nv_sum *S, const uint64_t *bits, size_t lo,
-                                        size_t hi)
+/* The workloads of every endpoint set in row, which is ORed into uni: one pass over the row. */
+NV_POPCNT_CLONES
+static unsigned long long nv_sum_fold(const struct nv_sum *S, const uint64_t *row, uint64_t *uni)
 {
-    return nv_sum_count(S, bits, lo, hi, 0);
+    unsigned long long n = 0;
+    size_t w, k, nw = S->nw;
+
+    for (w = 0; w < nw; w++) {
+        uint64_t v = row[w];
+        if (!v)
+            continue;
+        uni[w] |= v;
+        for (k = 0; k < S->nplanes; k++)
+            n += (unsigned long long)__builtin_popcountll(v & S->planes[k * nw + w]) << k;
+    }
+    return n;
 }
 
 /* Whether bits has an endpoint with workloads among lo .. hi - 1. */
 static int nv_sum_any(const struct nv_sum *S, const uint64_t *bits, size_t lo, size_t hi)
 {
-    return nv_sum_count(S, bits, lo, hi, 1) != 0;
+    size_t w, wl = lo >> 6, wh = (hi - 1) >> 6;
+
+    if (lo >= hi)
+        return 0;
+    for (w = wl; w <= wh; w++) {
+        uint64_t v = bits[w] & S->haswl[w];
+        if (w == wl)
+            v &= ~(uint64_t)0 << (lo & 63);
+        if (w == wh && (hi & 63))
+            v &= ((uint64_t)1 << (hi & 63)) - 1;
+        if (v)
+            return 1;
+    }
+    return 0;
 }
 
 /*
  * Walk every source endpoint, namespace by namespace in name order
- * ('byname'). Fills ns[] (per namespace, may be NULL) and returns the total
- * of allowed pairs; when 'pair' is given, calls it for every ordered pair of
- * namespaces with allowed pairs (sources, then destinations, in name order).
+ * ('byname'), or those of one part: the namespaces byname[ai] with ai equal
+ * to 'part' modulo 'nparts'. Fills ns[] (per namespace, may be NULL) and
+ * returns the total of allowed pairs; when 'pair' is given, calls it for
+ * every ordered pair of namespaces with allowed pairs (sources, then
+ * destinations, in name order).
  */
 static unsigned long long nv_sum_walk(struct nv_sum *S, struct nv_ns_sum *ns,
-                                      const uint32_t *byname,
+                                      const uint32_t *byname, size_t part, size_t nparts,
                                       void (*pair)(void *, uint32_t, uint32_t, unsigned long long),
                                       void *ctx)
 {
@@ -183,7 +235,7 @@ static unsigned long long nv_sum_walk(struct nv_sum *S, struct nv_ns_sum *ns,
     unsigned long long *acc = pair ? nv_xcalloc(nns + 1, sizeof(*acc)) : NULL;
     uint64_t *uni = nv_xmalloc((S->nw + 1) * sizeof(*uni)); /* the namespace's rows, or'ed */
 
-    for (ai = 0; ai < nns; ai++) {
+    for (ai = part; ai < nns; ai += nparts) {
         size_t lo = S->first[byname[ai]], hi = lo + S->count[byname[ai]];
         int any = 0;
         a = byname[ai];
@@ -191,16 +243,14 @@ static unsigned long long nv_sum_walk(struct nv_sum *S, struct nv_ns_sum *ns,
         for (i = lo; i < hi; i++) {
             const struct nv_unit *u = &m->units[S->unit[i]];
             unsigned long long w = u->nworkloads, self, all;
-            size_t c, j;
+            size_t c;
             if (!w)
                 continue;
             any = 1;
             nv_sum_row(S, i);
             self = NV_BIT(S->rbits, i) ? w : 0; /* a workload does not reach itself */
-            all = nv_sum_weight(S, S->rbits, 0, S->n);
+            all = nv_sum_fold(S, S->rbits, uni);
             total += w * all - self;
-            for (j = 0; j < S->nw; j++)
-                uni[j] |= S->rbits[j];
             if (acc)
                 for (b = 0; b < nns; b++)
                     if (S->count[b])
@@ -246,6 +296,123 @@ static unsigned long long nv_sum_walk(struct nv_sum *S, struct nv_ns_sum *ns,
     return total;
 }
 
+/* What a part of the walk hands back: its total, then the namespaces' sums. */
+static int nv_sum_read_part(int fd, unsigned long long *total, struct nv_ns_sum *ns, size_t nns)
+{
+    char *p = (char *)total;
+    size_t want = sizeof(*total), got = 0, k = 0;
+
+    for (;;) {
+        ssize_t r;
+        if (got == want) {
+            if (k == 1)
+                return 0;
+            p = (char *)ns;
+            want = nns * sizeof(*ns);
+            got = 0;
+            k = 1;
+            if (!want)
+                return 0;
+        }
+        r = read(fd, p + got, want - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        got += (size_t)r;
+    }
+}
+
+static int nv_sum_write_all(int fd, const void *v, size_t n)
+{
+    const char *p = v;
+
+    while (n) {
+        ssize_t r = write(fd, p, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        p += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+/*
+ * nv_sum_walk() of the summary (no pairs) in 'jobs' parts at once: parts 1 .. jobs - 1 in
+ * processes of their own, each handing back its sums through a pipe, part 0 in this one. The
+ * engine is single-threaded: a forked process has its own copy of its caches, and shares
+ * (copy-on-write) what nv_matrix_bits_usable() made. A part whose process cannot be started
+ * or does not hand back its sums is walked here. The sums do not depend on the parts.
+ */
+static unsigned long long nv_sum_walk_jobs(struct nv_sum *S, struct nv_ns_sum *ns,
+                                           const uint32_t *byname, unsigned jobs)
+{
+    size_t nns = S->m->nns, j, i;
+    pid_t pid[NV_SUM_MAX_JOBS];
+    int fd[NV_SUM_MAX_JOBS];
+    unsigned long long total;
+
+    if (jobs > NV_SUM_MAX_JOBS)
+        jobs = NV_SUM_MAX_JOBS;
+    fflush(NULL); /* nothing buffered is written twice */
+    for (j = 1; j < jobs; j++) {
+        int p[2];
+        pid[j] = -1;
+        fd[j] = -1;
+        if (pipe(p) < 0)
+            continue;
+        pid[j] = fork();
+        if (pid[j] == 0) {
+            struct nv_ns_sum *part = nv_xcalloc(nns + 1, sizeof(*part));
+            unsigned long long t;
+            close(p[0]);
+            t = nv_sum_walk(S, part, byname, j, jobs, NULL, NULL);
+            _exit(nv_sum_write_all(p[1], &t, sizeof(t)) < 0 ||
+                          nv_sum_write_all(p[1], part, nns * sizeof(*part)) < 0
+                      ? 1
+                      : 0);
+        }
+        close(p[1]);
+        if (pid[j] < 0)
+            close(p[0]);
+        else
+            fd[j] = p[0];
+    }
+    total = nv_sum_walk(S, ns, byname, 0, jobs, NULL, NULL);
+    for (j = 1; j < jobs; j++) {
+        struct nv_ns_sum *part = nv_xcalloc(nns + 1, sizeof(*part));
+        unsigned long long t = 0;
+        int ok = 0, st;
+        if (fd[j] >= 0) {
+            ok = nv_sum_read_part(fd[j], &t, part, nns) == 0;
+            close(fd[j]);
+        }
+        if (pid[j] > 0)
+            ok = waitpid(pid[j], &st, 0) == pid[j] && WIFEXITED(st) && WEXITSTATUS(st) == 0 && ok;
+        if (!ok) {
+            fprintf(stderr, "netverify: note: a process counting part of the summary failed; "
+                            "that part is counted again\n");
+            memset(part, 0, nns * sizeof(*part));
+            t = nv_sum_walk(S, part, byname, j, jobs, NULL, NULL);
+        }
+        total += t;
+        for (i = 0; i < nns; i++) {
+            ns[i].workloads += part[i].workloads;
+            ns[i].iso_in += part[i].iso_in;
+            ns[i].iso_out += part[i].iso_out;
+            ns[i].ext_in += part[i].ext_in;
+            ns[i].ext_out += part[i].ext_out;
+            ns[i].within += part[i].within;
+            ns[i].from += part[i].from;
+            ns[i].to += part[i].to;
+        }
+        free(part);
+    }
+    return total;
+}
+
 /* Namespace indexes in name order. The caller frees the result. */
 static uint32_t *nv_ns_by_name(const struct nv_model *m)
 {
@@ -268,7 +435,7 @@ static char *nv_term(const char *s)
     return nv_buf_detach(&b);
 }
 
-int nv_summary_write(const struct nv_model *m, struct nv_matrix *x, FILE *fp)
+int nv_summary_write(const struct nv_model *m, struct nv_matrix *x, FILE *fp, unsigned jobs)
 {
     struct nv_sum S;
     struct nv_ns_sum *ns = nv_xcalloc(m->nns + 1, sizeof(*ns));
@@ -278,7 +445,14 @@ int nv_summary_write(const struct nv_model *m, struct nv_matrix *x, FILE *fp)
     size_t i, nsused = 0, nw = m->nworkloads;
 
     nv_sum_init(&S, m, x);
-    pairs = nv_sum_walk(&S, ns, byname, NULL, NULL);
+    if (!jobs) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = S.bits && S.n >= NV_SUM_JOBS_MIN && cpus >= 2 ? 2 : 1;
+    }
+    if (jobs > m->nns)
+        jobs = m->nns ? (unsigned)m->nns : 1;
+    pairs = jobs > 1 ? nv_sum_walk_jobs(&S, ns, byname, jobs)
+                     : nv_sum_walk(&S, ns, byname, 0, 1, NULL, NULL);
     memset(&t, 0, sizeof(t));
     for (i = 0; i < m->nns; i++) {
         t.iso_in += ns[i].iso_in;
@@ -417,7 +591,7 @@ int nv_summary_ns_matrix(const struct nv_model *m, struct nv_matrix *x, FILE *fp
         break;
     }
     nv_sum_init(&S, m, x);
-    nv_sum_walk(&S, NULL, byname, nv_nsm_pair, &o);
+    nv_sum_walk(&S, NULL, byname, 0, 1, nv_nsm_pair, &o);
     if (fmt == NV_NSM_JSON)
         fputs(o.nout ? "\n]}\n" : "]}\n", fp);
     nv_sum_release(&S);

@@ -12,9 +12,12 @@
 
 /*
  * Write the summary of what engine x (over model m) allows to fp: totals,
- * then one line per namespace with workloads (docs/output.md). Returns 0.
+ * then one line per namespace with workloads (docs/output.md). The rows are
+ * counted in 'jobs' processes (0: two for a large cluster on a machine with
+ * two processors or more, else one); the summary is the same whatever their
+ * number. Returns 0.
  */
-int nv_summary_write(const struct nv_model *m, struct nv_matrix *x, FILE *fp);
+int nv_summary_write(const struct nv_model *m, struct nv_matrix *x, FILE *fp, unsigned jobs);
 
 /* The formats of the namespace-pair table. */
 enum nv_ns_matrix_fmt { NV_NSM_TEXT, NV_NSM_CSV, NV_NSM_MD, NV_NSM_JSON };
