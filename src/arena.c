@@ -2,11 +2,13 @@
  * arena.c - bump allocator, string interning and fatal allocation wrappers.
  */
 /* SPDX-License-Identifier: Apache-2.0 */
+#define _DEFAULT_SOURCE /* madvise() */
 #include "netverify/arena.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "netverify/common.h"
 
@@ -54,6 +56,25 @@ void *nv_xmalloc(size_t n)
     if (!p)
         nv_oom();
     return p;
+}
+
+/* nv_xmalloc_large(): arrays this large are asked for in huge pages */
+#define NV_LARGE_MIN ((size_t)8 << 20)
+#define NV_HUGE_PAGE ((size_t)2 << 20)
+
+void *nv_xmalloc_large(size_t n)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (n >= NV_LARGE_MIN) {
+        size_t len = (n + NV_HUGE_PAGE - 1) / NV_HUGE_PAGE * NV_HUGE_PAGE;
+        void *p = aligned_alloc(NV_HUGE_PAGE, len);
+        if (!p)
+            nv_oom();
+        (void)madvise(p, len, MADV_HUGEPAGE); /* a hint: without it, 4 KiB pages */
+        return p;
+    }
+#endif
+    return nv_xmalloc(n);
 }
 
 void *nv_xcalloc(size_t n, size_t size)

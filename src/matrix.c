@@ -829,7 +829,7 @@ static void nv_mx_cls_psets(struct nv_mx *x)
             break;
         for (i = 0; i < x->ncls; i++)
             total += x->cls_psets[i].n;
-        x->cls_pset_ids = nv_xmalloc((total + 1) * sizeof(*x->cls_pset_ids));
+        x->cls_pset_ids = nv_xmalloc_large((total + 1) * sizeof(*x->cls_pset_ids));
         for (total = 0, i = 0; i < x->ncls; i++) {
             x->cls_psets[i].v = x->cls_pset_ids + total;
             total += x->cls_psets[i].n;

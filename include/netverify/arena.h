@@ -21,6 +21,10 @@ struct nv_arena {
 
 /* Allocation failure is fatal: these print "netverify: out of memory" and exit 3. */
 void *nv_xmalloc(size_t n);
+/* nv_xmalloc() for a large array read at random (8 MiB or more: in huge pages, where the
+ * system lets a program ask for them, which spares a fault and a TLB entry per 4 KiB); free()
+ * releases it. */
+void *nv_xmalloc_large(size_t n);
 void *nv_xcalloc(size_t n, size_t size);
 void *nv_xrealloc(void *p, size_t n);
 char *nv_xstrdup(const char *s);
