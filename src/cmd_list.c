@@ -52,7 +52,7 @@ static void nv_cmd_list_help(void)
           "                        of several pods (replicas, ...) allow each "
           "other\n" NV_CLI_FILTERS_HELP
           "  -j, --jobs N          summary: count in N processes (1-8; default 2 for a\n"
-          "                        cluster of 4,096 workloads or more on a machine with\n"
+          "                        cluster of 50,000 workloads or more on a machine with\n"
           "                        two processors or more, else 1)\n"
           "  -o, --output FILE     write the result to FILE instead of standard "
           "output\n" NV_CLI_INPUT_HELP "\n"

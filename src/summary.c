@@ -62,7 +62,7 @@ struct nv_sum {
 
 /* Summaries of clusters with at least this many endpoints are counted in two processes when
  * the machine has two processors (list --jobs). */
-#define NV_SUM_JOBS_MIN 4096
+#define NV_SUM_JOBS_MIN 50000
 #define NV_SUM_MAX_JOBS 8
 
 static const struct nv_model *nv_sort_model;
