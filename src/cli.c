@@ -35,6 +35,19 @@ int nv_cli_usage_error(const char *usage, const char *fmt, ...)
     return NV_EXIT_INPUT;
 }
 
+int nv_cli_jobs(const char *usage, const char *arg, unsigned *jobs)
+{
+    char *end;
+    unsigned long v;
+
+    errno = 0;
+    v = strtoul(arg, &end, 10);
+    if (errno || end == arg || *end || arg[0] < '0' || arg[0] > '9' || v < 1 || v > 8)
+        return nv_cli_usage_error(usage, "invalid --jobs '%s' (1-8)", arg);
+    *jobs = (unsigned)v;
+    return 0;
+}
+
 static int nv_parse_size(const char *arg, unsigned long long *out)
 {
     char *end;

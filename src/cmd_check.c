@@ -6,7 +6,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/cli.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,7 +124,6 @@ int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
     int c, r, rc;
 
     while ((c = nv_cli_next(cli, &spec, argc, argv)) > 0) {
-        char *end;
         switch (c) {
         case 'E':
             emit = cli->arg;
@@ -139,15 +137,10 @@ int nv_cmd_check(int argc, char **argv, struct nv_cli *cli)
         case 'W':
             write_baseline = cli->arg;
             break;
-        case 'j': {
-            unsigned long v;
-            errno = 0;
-            v = strtoul(cli->arg, &end, 10);
-            if (errno || end == cli->arg || *end || v < 1 || v > 8)
-                return nv_cli_usage_error(k_usage, "invalid --jobs '%s' (1-8)", cli->arg);
-            jobs = (unsigned)v;
+        case 'j':
+            if (nv_cli_jobs(k_usage, cli->arg, &jobs))
+                return NV_EXIT_INPUT;
             break;
-        }
         }
     }
     if (c < 0)

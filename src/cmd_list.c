@@ -5,7 +5,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "netverify/cli.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,15 +93,8 @@ int nv_cmd_list(int argc, char **argv, struct nv_cli *cli)
     unsigned jobs = 0;
 
     while ((c = nv_cli_next(cli, &spec, argc, argv)) > 0) {
-        if (c == 'j') {
-            char *end;
-            unsigned long v;
-            errno = 0;
-            v = strtoul(cli->arg, &end, 10);
-            if (errno || end == cli->arg || *end || v < 1 || v > 8)
-                return nv_cli_usage_error(k_usage, "invalid --jobs '%s' (1-8)", cli->arg);
-            jobs = (unsigned)v;
-        }
+        if (c == 'j' && nv_cli_jobs(k_usage, cli->arg, &jobs))
+            return NV_EXIT_INPUT;
     }
     if (c < 0)
         return cli->status;

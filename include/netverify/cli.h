@@ -127,6 +127,9 @@ int nv_cli_pick(const char *arg, const char *const *names);
 /* Print "netverify: MSG" and the usage line on stderr; returns NV_EXIT_INPUT. */
 int nv_cli_usage_error(const char *usage, const char *fmt, ...) NV_PRINTF(2, 3);
 
+/* The value of --jobs (check, list): 1-8 into *jobs and 0, or a usage error (NV_EXIT_INPUT). */
+int nv_cli_jobs(const char *usage, const char *arg, unsigned *jobs);
+
 /*
  * The end of a command's option list in its --help: -h, then the input
  * options every command takes (its usage line says "[INPUT OPTIONS]").
