@@ -3249,6 +3249,16 @@ int nv_matrix_bits_usable(struct nv_matrix *x)
     return 1;
 }
 
+uint32_t nv_matrix_ns_group(const struct nv_matrix *x, uint32_t ns)
+{
+    size_t i;
+
+    for (i = 0; i < x->n; i++)
+        if (!x->dominated[i] && x->e[i]->ns_role)
+            return x->e[i]->ns_role[ns];
+    return ns;
+}
+
 void nv_matrix_reach_bits(struct nv_matrix *x, uint32_t cls, uint64_t *bits)
 {
     size_t i;

@@ -218,14 +218,15 @@ static int nv_sum_any(const struct nv_sum *S, const uint64_t *bits, size_t lo, s
 
 /*
  * Walk every source endpoint, namespace by namespace in name order
- * ('byname'), or those of one part: the namespaces byname[ai] with ai equal
- * to 'part' modulo 'nparts'. Fills ns[] (per namespace, may be NULL) and
+ * ('byname'), or those of one part: the namespaces a with owner[a] equal to
+ * 'part' (owner NULL: every one). Fills ns[] (per namespace, may be NULL) and
  * returns the total of allowed pairs; when 'pair' is given, calls it for
  * every ordered pair of namespaces with allowed pairs (sources, then
  * destinations, in name order).
  */
 static unsigned long long nv_sum_walk(struct nv_sum *S, struct nv_ns_sum *ns,
-                                      const uint32_t *byname, size_t part, size_t nparts,
+                                      const uint32_t *byname, const unsigned char *owner,
+                                      unsigned part,
                                       void (*pair)(void *, uint32_t, uint32_t, unsigned long long),
                                       void *ctx)
 {
@@ -235,10 +236,12 @@ static unsigned long long nv_sum_walk(struct nv_sum *S, struct nv_ns_sum *ns,
     unsigned long long *acc = pair ? nv_xcalloc(nns + 1, sizeof(*acc)) : NULL;
     uint64_t *uni = nv_xmalloc((S->nw + 1) * sizeof(*uni)); /* the namespace's rows, or'ed */
 
-    for (ai = part; ai < nns; ai += nparts) {
+    for (ai = 0; ai < nns; ai++) {
         size_t lo = S->first[byname[ai]], hi = lo + S->count[byname[ai]];
         int any = 0;
         a = byname[ai];
+        if (owner && owner[a] != part)
+            continue;
         memset(uni, 0, S->nw * sizeof(*uni));
         for (i = lo; i < hi; i++) {
             const struct nv_unit *u = &m->units[S->unit[i]];
@@ -339,6 +342,62 @@ static int nv_sum_write_all(int fd, const void *v, size_t n)
     return 0;
 }
 
+/* A group of namespaces (nv_matrix_ns_group()) and its rows. */
+struct nv_sum_group {
+    uint32_t group;
+    unsigned long long rows;
+};
+
+static int nv_sum_group_cmp(const void *pa, const void *pb)
+{
+    const struct nv_sum_group *a = pa, *b = pb;
+
+    if (a->rows != b->rows)
+        return a->rows > b->rows ? -1 : 1;
+    return a->group < b->group ? -1 : a->group > b->group;
+}
+
+/*
+ * Which of 'jobs' parts walks each namespace: a group of namespaces whole
+ * (the engine builds what the group's rows draw on once per process), the
+ * group with the most rows first, each to the part with the fewest rows yet.
+ * The caller frees the result.
+ */
+static unsigned char *nv_sum_parts(const struct nv_sum *S, unsigned jobs)
+{
+    size_t nns = S->m->nns, ng = 0, a, k;
+    struct nv_sum_group *g = nv_xcalloc(nns + 1, sizeof(*g));
+    uint32_t *gi = nv_xmalloc((nns + 1) * sizeof(*gi)); /* the group's entry in g[] */
+    unsigned char *owner = nv_xmalloc(nns + 1), *gpart;
+    unsigned long long load[NV_SUM_MAX_JOBS] = {0};
+    unsigned j, best;
+
+    for (a = 0; a < nns; a++) {
+        uint32_t grp = nv_matrix_ns_group(S->x, (uint32_t)a);
+        gi[a] = grp < nns ? grp : (uint32_t)a;
+        g[gi[a]].group = gi[a];
+        g[gi[a]].rows += S->count[a];
+    }
+    for (a = 0; a < nns; a++)
+        if (g[a].rows)
+            g[ng++] = g[a]; /* ng <= a: g[a] is read before it can be overwritten */
+    qsort(g, ng, sizeof(*g), nv_sum_group_cmp);
+    gpart = nv_xcalloc(nns + 1, 1);
+    for (k = 0; k < ng; k++) {
+        for (best = 0, j = 1; j < jobs; j++)
+            if (load[j] < load[best])
+                best = j;
+        load[best] += g[k].rows;
+        gpart[g[k].group] = (unsigned char)best;
+    }
+    for (a = 0; a < nns; a++)
+        owner[a] = gpart[gi[a]];
+    free(gpart);
+    free(gi);
+    free(g);
+    return owner;
+}
+
 /*
  * nv_sum_walk() of the summary (no pairs) in 'jobs' parts at once: parts 1 .. jobs - 1 in
  * processes of their own, each handing back its sums through a pipe, part 0 in this one. The
@@ -354,8 +413,11 @@ static unsigned long long nv_sum_walk_jobs(struct nv_sum *S, struct nv_ns_sum *n
     int fd[NV_SUM_MAX_JOBS];
     unsigned long long total;
 
+    unsigned char *owner;
+
     if (jobs > NV_SUM_MAX_JOBS)
         jobs = NV_SUM_MAX_JOBS;
+    owner = nv_sum_parts(S, jobs);
     fflush(NULL); /* nothing buffered is written twice */
     for (j = 1; j < jobs; j++) {
         int p[2];
@@ -368,7 +430,7 @@ static unsigned long long nv_sum_walk_jobs(struct nv_sum *S, struct nv_ns_sum *n
             struct nv_ns_sum *part = nv_xcalloc(nns + 1, sizeof(*part));
             unsigned long long t;
             close(p[0]);
-            t = nv_sum_walk(S, part, byname, j, jobs, NULL, NULL);
+            t = nv_sum_walk(S, part, byname, owner, (unsigned)j, NULL, NULL);
             _exit(nv_sum_write_all(p[1], &t, sizeof(t)) < 0 ||
                           nv_sum_write_all(p[1], part, nns * sizeof(*part)) < 0
                       ? 1
@@ -380,7 +442,7 @@ static unsigned long long nv_sum_walk_jobs(struct nv_sum *S, struct nv_ns_sum *n
         else
             fd[j] = p[0];
     }
-    total = nv_sum_walk(S, ns, byname, 0, jobs, NULL, NULL);
+    total = nv_sum_walk(S, ns, byname, owner, 0, NULL, NULL);
     for (j = 1; j < jobs; j++) {
         struct nv_ns_sum *part = nv_xcalloc(nns + 1, sizeof(*part));
         unsigned long long t = 0;
@@ -395,7 +457,7 @@ static unsigned long long nv_sum_walk_jobs(struct nv_sum *S, struct nv_ns_sum *n
             fprintf(stderr, "netverify: note: a process counting part of the summary failed; "
                             "that part is counted again\n");
             memset(part, 0, nns * sizeof(*part));
-            t = nv_sum_walk(S, part, byname, j, jobs, NULL, NULL);
+            t = nv_sum_walk(S, part, byname, owner, (unsigned)j, NULL, NULL);
         }
         total += t;
         for (i = 0; i < nns; i++) {
@@ -410,6 +472,7 @@ static unsigned long long nv_sum_walk_jobs(struct nv_sum *S, struct nv_ns_sum *n
         }
         free(part);
     }
+    free(owner);
     return total;
 }
 
@@ -452,7 +515,7 @@ int nv_summary_write(const struct nv_model *m, struct nv_matrix *x, FILE *fp, un
     if (jobs > m->nns)
         jobs = m->nns ? (unsigned)m->nns : 1;
     pairs = jobs > 1 ? nv_sum_walk_jobs(&S, ns, byname, jobs)
-                     : nv_sum_walk(&S, ns, byname, 0, 1, NULL, NULL);
+                     : nv_sum_walk(&S, ns, byname, NULL, 0, NULL, NULL);
     memset(&t, 0, sizeof(t));
     for (i = 0; i < m->nns; i++) {
         t.iso_in += ns[i].iso_in;
@@ -591,7 +654,7 @@ int nv_summary_ns_matrix(const struct nv_model *m, struct nv_matrix *x, FILE *fp
         break;
     }
     nv_sum_init(&S, m, x);
-    nv_sum_walk(&S, NULL, byname, 0, 1, nv_nsm_pair, &o);
+    nv_sum_walk(&S, NULL, byname, NULL, 0, nv_nsm_pair, &o);
     if (fmt == NV_NSM_JSON)
         fputs(o.nout ? "\n]}\n" : "]}\n", fp);
     nv_sum_release(&S);

@@ -1125,7 +1125,10 @@ static int nv_on_event(struct nv_builder *b, yaml_event_t *ev)
                                      ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) < 0)
             return -1;
         n->key_kind = n->kind;
-        if (memchr(n->str, '\0', n->len)) {
+        /* libyaml refuses a NUL byte in its input: only an escape (\0, \x00, \u0000) of a
+         * double-quoted scalar or a tag's decoding (!!binary) can make one */
+        if ((ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE || ev->data.scalar.tag) &&
+            memchr(n->str, '\0', n->len)) {
             nv_diag_error(b->d, n->loc, NV_E_YAML,
                           "a NUL character (\\0) in a scalar is not allowed");
             return -1;

@@ -137,6 +137,14 @@ void nv_matrix_combo_to_pod_atoms(struct nv_matrix *x, size_t i, uint32_t s, uin
 int nv_matrix_bits_usable(struct nv_matrix *x);
 void nv_matrix_reach_bits(struct nv_matrix *x, uint32_t cls, uint64_t *bits);
 
+/*
+ * After nv_matrix_bits_usable(): a number shared by the namespaces whose rows
+ * draw on the same indexes of rules (the same peer sets hold every class of
+ * them), which the engine builds on a row's first need. Rows of one group
+ * counted in one process build them once.
+ */
+uint32_t nv_matrix_ns_group(const struct nv_matrix *x, uint32_t ns);
+
 /* Whether class cls reaches some external address (is reached from one) under some combination. */
 int nv_matrix_reaches_outside(struct nv_matrix *x, uint32_t cls);
 int nv_matrix_reached_from_outside(struct nv_matrix *x, uint32_t cls);
