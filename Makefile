@@ -112,7 +112,7 @@ check: deps
 unit: $(TEST_BINS)
 	@fail=0; for t in $(TEST_BINS); do echo "== $$t"; $$t || fail=1; done; test $$fail = 0
 
-golden: $(NV)
+golden: $(NV) $(BUILD)/tools/gencluster
 	@sh tests/run-golden.sh $(NV)
 	@$(PYTHON) tests/check-help.py $(NV) docs/netverify.1
 	@$(PYTHON) tests/check-formats.py tests/golden
@@ -134,6 +134,7 @@ golden: $(NV)
 	@$(PYTHON) tests/check-view.py $(NV) 40
 	@$(PYTHON) tests/check-pods.py $(NV)
 	@sh tests/check-examples.sh $(NV)
+	@sh tests/check-jobs.sh $(NV) $(BUILD)/tools/gencluster
 	@$(PYTHON) tests/check-pulumi.py $(NV)
 
 # The corpus (ground truth nobody here wrote) lies beside the repository in its home layout;

@@ -27,6 +27,19 @@ struct nv_ns_sum {
     unsigned long long from, to; /* other namespaces it is reached from / reaches */
 };
 
+/* Add what a part of the walk counted for a namespace. */
+static void nv_ns_sum_add(struct nv_ns_sum *to, const struct nv_ns_sum *p)
+{
+    to->workloads += p->workloads;
+    to->iso_in += p->iso_in;
+    to->iso_out += p->iso_out;
+    to->ext_in += p->ext_in;
+    to->ext_out += p->ext_out;
+    to->within += p->within;
+    to->from += p->from;
+    to->to += p->to;
+}
+
 /* The counting state: endpoints (classes, or units) numbered namespace by namespace. */
 struct nv_sum {
     const struct nv_model *m;
@@ -460,16 +473,8 @@ static unsigned long long nv_sum_walk_jobs(struct nv_sum *S, struct nv_ns_sum *n
             t = nv_sum_walk(S, part, byname, owner, (unsigned)j, NULL, NULL);
         }
         total += t;
-        for (i = 0; i < nns; i++) {
-            ns[i].workloads += part[i].workloads;
-            ns[i].iso_in += part[i].iso_in;
-            ns[i].iso_out += part[i].iso_out;
-            ns[i].ext_in += part[i].ext_in;
-            ns[i].ext_out += part[i].ext_out;
-            ns[i].within += part[i].within;
-            ns[i].from += part[i].from;
-            ns[i].to += part[i].to;
-        }
+        for (i = 0; i < nns; i++)
+            nv_ns_sum_add(&ns[i], &part[i]);
         free(part);
     }
     free(owner);
