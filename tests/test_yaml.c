@@ -668,6 +668,49 @@ static void test_unknown_alias(void **state)
     nv_diags_release(&d);
 }
 
+/*
+ * A NUL in a scalar is refused, whichever way it got there: libyaml refuses a NUL
+ * byte itself, so only a double-quoted escape or a tag's decoding can make one.
+ */
+static void test_nul_scalars(void **state)
+{
+    static const struct {
+        const char *text;
+        unsigned col; /* of the error; 0: none */
+    } cases[] = {
+        {"a: \"x\\0y\"\n", 4},         {"a: \"x\\x00y\"\n", 4},
+        {"a: \"\\u0000\"\n", 4},        {"a: !!binary AA==\n", 4},
+        {"a: !!binary |\n  eAB5\n", 4}, {"{\"a\": \"x\\u0000\"}\n", 7},
+        {"a: 'x\\0y'\n", 0},          {"a: x\\0y\n", 0},
+        {"a: !!binary eHk=\n", 0},
+    };
+    struct nv_diags d;
+    struct run r;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        memset(&r, 0, sizeof(r));
+        nv_diags_init(&d);
+        assert_int_equal(load(cases[i].text, 0, NULL, &d, &r), cases[i].col ? -1 : 0);
+        if (cases[i].col) {
+            assert_int_equal(d.nerr, 1);
+            assert_int_equal(d.items[0].loc.line, 1);
+            assert_int_equal(d.items[0].loc.col, cases[i].col);
+            assert_non_null(strstr(d.items[0].msg, "NUL character"));
+        } else {
+            assert_int_equal(d.nerr, 0);
+        }
+        nv_diags_release(&d);
+    }
+    /* a NUL byte itself: libyaml's reader refuses it */
+    memset(&r, 0, sizeof(r));
+    nv_diags_init(&d);
+    assert_int_equal(load("a: x\0y\n", 8, NULL, &d, &r), -1);
+    assert_int_equal(d.nerr, 1);
+    nv_diags_release(&d);
+}
+
 /* ---- the decoding table: netverify's reading against Kubernetes' ---- */
 
 /* A growable string for the JSON rendering. */
@@ -1104,6 +1147,7 @@ int main(void)
         cmocka_unit_test(test_node_limit),     cmocka_unit_test(test_aliases),
         cmocka_unit_test(test_alias_bomb),     cmocka_unit_test(test_recursive_alias),
         cmocka_unit_test(test_duplicate_keys), cmocka_unit_test(test_unknown_alias),
+        cmocka_unit_test(test_nul_scalars),
         cmocka_unit_test(test_decoding_table),
     };
 
