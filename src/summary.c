@@ -379,17 +379,16 @@ static int nv_sum_group_cmp(const void *pa, const void *pb)
 static unsigned char *nv_sum_parts(const struct nv_sum *S, unsigned jobs)
 {
     size_t nns = S->m->nns, ng = 0, a, k;
-    struct nv_sum_group *g = nv_xcalloc(nns + 1, sizeof(*g));
-    uint32_t *gi = nv_xmalloc((nns + 1) * sizeof(*gi)); /* the group's entry in g[] */
+    struct nv_sum_group *g = nv_xcalloc(nns + 1, sizeof(*g)); /* by group, then by rows */
+    uint32_t *grp = nv_xmalloc((nns + 1) * sizeof(*grp));
     unsigned char *owner = nv_xmalloc(nns + 1), *gpart;
     unsigned long long load[NV_SUM_MAX_JOBS] = {0};
     unsigned j, best;
 
     for (a = 0; a < nns; a++) {
-        uint32_t grp = nv_matrix_ns_group(S->x, (uint32_t)a);
-        gi[a] = grp < nns ? grp : (uint32_t)a;
-        g[gi[a]].group = gi[a];
-        g[gi[a]].rows += S->count[a];
+        grp[a] = nv_matrix_ns_group(S->x, (uint32_t)a);
+        g[grp[a]].group = grp[a];
+        g[grp[a]].rows += S->count[a];
     }
     for (a = 0; a < nns; a++)
         if (g[a].rows)
@@ -404,9 +403,9 @@ static unsigned char *nv_sum_parts(const struct nv_sum *S, unsigned jobs)
         gpart[g[k].group] = (unsigned char)best;
     }
     for (a = 0; a < nns; a++)
-        owner[a] = gpart[gi[a]];
+        owner[a] = gpart[grp[a]];
     free(gpart);
-    free(gi);
+    free(grp);
     free(g);
     return owner;
 }
@@ -425,7 +424,6 @@ static unsigned long long nv_sum_walk_jobs(struct nv_sum *S, struct nv_ns_sum *n
     pid_t pid[NV_SUM_MAX_JOBS];
     int fd[NV_SUM_MAX_JOBS];
     unsigned long long total;
-
     unsigned char *owner;
 
     if (jobs > NV_SUM_MAX_JOBS)

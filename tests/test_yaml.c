@@ -678,10 +678,14 @@ static void test_nul_scalars(void **state)
         const char *text;
         unsigned col; /* of the error; 0: none */
     } cases[] = {
-        {"a: \"x\\0y\"\n", 4},         {"a: \"x\\x00y\"\n", 4},
-        {"a: \"\\u0000\"\n", 4},        {"a: !!binary AA==\n", 4},
-        {"a: !!binary |\n  eAB5\n", 4}, {"{\"a\": \"x\\u0000\"}\n", 7},
-        {"a: 'x\\0y'\n", 0},          {"a: x\\0y\n", 0},
+        {"a: \"x\\0y\"\n", 4},
+        {"a: \"x\\x00y\"\n", 4},
+        {"a: \"\\u0000\"\n", 4},
+        {"a: !!binary AA==\n", 4},
+        {"a: !!binary |\n  eAB5\n", 4},
+        {"{\"a\": \"x\\u0000\"}\n", 7},
+        {"a: 'x\\0y'\n", 0},
+        {"a: x\\0y\n", 0},
         {"a: !!binary eHk=\n", 0},
     };
     struct nv_diags d;
@@ -1147,8 +1151,7 @@ int main(void)
         cmocka_unit_test(test_node_limit),     cmocka_unit_test(test_aliases),
         cmocka_unit_test(test_alias_bomb),     cmocka_unit_test(test_recursive_alias),
         cmocka_unit_test(test_duplicate_keys), cmocka_unit_test(test_unknown_alias),
-        cmocka_unit_test(test_nul_scalars),
-        cmocka_unit_test(test_decoding_table),
+        cmocka_unit_test(test_nul_scalars),    cmocka_unit_test(test_decoding_table),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -138,10 +138,10 @@ int nv_matrix_bits_usable(struct nv_matrix *x);
 void nv_matrix_reach_bits(struct nv_matrix *x, uint32_t cls, uint64_t *bits);
 
 /*
- * After nv_matrix_bits_usable(): a number shared by the namespaces whose rows
- * draw on the same indexes of rules (the same peer sets hold every class of
- * them), which the engine builds on a row's first need. Rows of one group
- * counted in one process build them once.
+ * After nv_matrix_bits_usable(): a number below m->nns shared by the
+ * namespaces whose rows draw on the same indexes of rules (the same peer sets
+ * hold every class of them), which the engine builds on a row's first need.
+ * Rows of one group counted in one process build them once.
  */
 uint32_t nv_matrix_ns_group(const struct nv_matrix *x, uint32_t ns);
 
