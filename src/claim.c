@@ -34,7 +34,8 @@ struct nv_tok {
 struct nv_srcmap {
     const char *src; /* the whole claims file */
     size_t len;
-    size_t start; /* byte offset of the scalar (its quote or block indicator) */
+    size_t start;            /* byte offset of the scalar (its quote or block indicator) */
+    size_t at_char, at_byte; /* nv_src_byte()'s last answer, where its next walk starts */
 };
 
 struct nv_parser {
@@ -111,6 +112,15 @@ static int nv_ws(char c)
 }
 
 /*
+ * 1 for the first byte of a UTF-8 character, 0 for the bytes that continue
+ * one: columns count characters, as libyaml's do.
+ */
+static unsigned nv_utf8_lead(char c)
+{
+    return ((unsigned char)c & 0xc0) != 0x80;
+}
+
+/*
  * Where each token of a multi-line scalar is in its source: folding only
  * changes whitespace, so a token is as many non-blank source characters in
  * as the text has before it. Tokens come in order: one walk places them all,
@@ -126,8 +136,8 @@ static void nv_map_locs(struct nv_parser *p)
     /* the position loc names is m->start: step over the quote or the block header */
     if (i < m->len && (m->src[i] == '|' || m->src[i] == '>')) {
         while (i < m->len && m->src[i] != '\n') {
+            loc.col += nv_utf8_lead(m->src[i]);
             i++;
-            loc.col++;
         }
     } else if (i < m->len && (m->src[i] == '"' || m->src[i] == '\'')) {
         i++;
@@ -150,8 +160,8 @@ static void nv_map_locs(struct nv_parser *p)
             if (!want || i >= m->len)
                 break;
             want--;
+            loc.col += nv_utf8_lead(m->src[i]);
             i++;
-            loc.col++;
         }
         p->locs[t] = loc;
     }
@@ -161,10 +171,12 @@ static struct nv_loc nv_tok_loc(const struct nv_parser *p, const struct nv_tok *
 {
     struct nv_loc loc = p->loc;
 
+    size_t i;
+
     if (p->map)
         return p->locs[t - p->toks];
-    if (loc.line)
-        loc.col += (unsigned)t->off;
+    for (i = 0; loc.line && i < t->off; i++)
+        loc.col += nv_utf8_lead(p->text[i]);
     return loc;
 }
 
@@ -982,11 +994,38 @@ static int nv_claim_expect(struct nv_claims_ctx *x, const struct nv_node *it, st
     return 0;
 }
 
+/*
+ * The byte offset in the claims file of libyaml's character index 'index': a
+ * UTF-8 byte-order mark is not counted, every other character is (CR LF as
+ * two). Claims come in the file's order, so each walk goes on from the last
+ * one. SIZE_MAX for a file libyaml decoded from UTF-16 (its bytes are no map).
+ */
+static size_t nv_src_byte(struct nv_srcmap *m, size_t index)
+{
+    const unsigned char *s = (const unsigned char *)m->src;
+    size_t bom = m->len >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf ? 3 : 0;
+
+    if (m->len >= 2 && ((s[0] == 0xff && s[1] == 0xfe) || (s[0] == 0xfe && s[1] == 0xff)))
+        return SIZE_MAX;
+    if (index < m->at_char || m->at_byte < bom) {
+        m->at_char = 0;
+        m->at_byte = bom;
+    }
+    while (m->at_char < index && m->at_byte < m->len) {
+        m->at_byte++;
+        while (m->at_byte < m->len && (s[m->at_byte] & 0xc0) == 0x80)
+            m->at_byte++;
+        m->at_char++;
+    }
+    return m->at_byte;
+}
+
 static void nv_add_claim(struct nv_claims_ctx *x, const struct nv_node *text,
                          const struct nv_node *name)
 {
     struct nv_claim c;
     struct nv_loc loc;
+    size_t start;
 
     if (!text || text->type != NV_NODE_SCALAR || text->kind == NV_SCALAR_NULL) {
         nv_diag_error(x->d, text ? text->loc : name->loc, NV_E_TYPE, "a claim must be a string");
@@ -997,9 +1036,9 @@ static void nv_add_claim(struct nv_claims_ctx *x, const struct nv_node *text,
         return;
     }
     loc = text->loc;
-    if (text->multiline && x->src.src) {
+    if (text->multiline && x->src.src && (start = nv_src_byte(&x->src, text->offset)) != SIZE_MAX) {
         struct nv_srcmap map = x->src;
-        map.start = text->offset;
+        map.start = start;
         if (nv_claim_parse_mapped(&c, text->str, loc, &map, x->m, x->d) < 0)
             return;
     } else {

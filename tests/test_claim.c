@@ -1816,6 +1816,68 @@ static void test_file_multiline_position(void **state)
 }
 
 /*
+ * Regression: a multi-line claim was placed from libyaml's index of its
+ * scalar, which counts characters, taken as a byte offset into the file; and
+ * columns inside a claim counted bytes where libyaml's count characters. With
+ * "café — naïve" in a comment above, the error of a folded claim's third line
+ * was reported at 6:5 instead of 6:8. Each case: the file, the line and
+ * column of its one error.
+ */
+static void test_file_position_utf8(void **state)
+{
+    static const struct {
+        const char *claims;
+        unsigned line, col;
+    } cases[] = {
+        /* characters of two and three bytes before the claim */
+        {"# caf\xc3\xa9 \xe2\x80\x94 na\xc3\xafve\n"
+         "claims:\n"
+         "  - >-\n"
+         "    web reaches db\n"
+         "    on tcp/70000\n",
+         5, 8},
+        /* the same after a byte-order mark, which libyaml does not count */
+        {"\xef\xbb\xbf# caf\xc3\xa9 \xe2\x80\x94\n"
+         "claims:\n"
+         "  - >-\n"
+         "    web reaches db\n"
+         "    on tcp/70000\n",
+         5, 8},
+        /* CR LF line ends, each two characters for libyaml */
+        {"# caf\xc3\xa9\r\n"
+         "claims:\r\n"
+         "  - web reaches db\r\n"
+         "    on tcp/70000\r\n",
+         4, 8},
+        /* a character of two bytes inside the claim, before the error: quoted, folded */
+        {"# \xc3\xa9\n"
+         "claims:\n"
+         "  - \"pods app=w\xc3\xa9"
+         "b reaches\n"
+         "    db\"\n",
+         3, 15},
+        /* and on one line */
+        {"# \xc3\xa9\n"
+         "claims:\n"
+         "  - pods app=w\xc3\xa9"
+         "b reaches db\n",
+         3, 14},
+    };
+    struct first_diag f;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        load_first_diag(cases[i].claims, &f);
+        assert_int_equal(f.load_rc, -1);
+        assert_int_equal(f.nerr, 1);
+        if (f.line != cases[i].line || f.col != cases[i].col)
+            fail_msg("case %zu: the error is at %u:%u, want %u:%u ('%s')", i, f.line, f.col,
+                     cases[i].line, cases[i].col, f.msg);
+    }
+}
+
+/*
  * Regression (fixed in 7c6f542): nv_parse_value_set() grew the values of
  * "key in (v1, v2, ...)" on the heap and moved them into the arena only when
  * the list was well formed; on an error after the first value ("pods app in
@@ -1896,6 +1958,7 @@ int main(void)
         cmocka_unit_test(test_file_parse_positions),
         cmocka_unit_test(test_file_block_scalar_position),
         cmocka_unit_test(test_file_multiline_position),
+        cmocka_unit_test(test_file_position_utf8),
         cmocka_unit_test(test_value_set_error_leak),
     };
 

@@ -41,7 +41,7 @@ struct nv_node {
     enum nv_scalar_kind kind; /* scalars only; quoted scalars are always strings */
     int quoted;               /* a quoted or block scalar: its text starts after loc */
     int multiline;            /* the node spans more than one line of the source */
-    size_t offset;            /* byte offset of the node's start in the stream */
+    size_t offset;            /* characters (not bytes) before the node in the stream */
     struct nv_loc loc;        /* where the node starts */
     const char *str;          /* scalar text as written (decoded for !!binary), NUL-terminated;
                                  a mapping key: its JSON string; never holds a NUL */
