@@ -1025,7 +1025,6 @@ static void nv_add_claim(struct nv_claims_ctx *x, const struct nv_node *text,
 {
     struct nv_claim c;
     struct nv_loc loc;
-    size_t start;
 
     if (!text || text->type != NV_NODE_SCALAR || text->kind == NV_SCALAR_NULL) {
         nv_diag_error(x->d, text ? text->loc : name->loc, NV_E_TYPE, "a claim must be a string");
@@ -1036,9 +1035,13 @@ static void nv_add_claim(struct nv_claims_ctx *x, const struct nv_node *text,
         return;
     }
     loc = text->loc;
-    if (text->multiline && x->src.src && (start = nv_src_byte(&x->src, text->offset)) != SIZE_MAX) {
+    if (text->multiline && x->src.src) {
         struct nv_srcmap map = x->src;
-        map.start = start;
+        /* a file libyaml decoded from UTF-16 is no map of the text: an empty one puts every
+         * token at the claim's start */
+        map.start = nv_src_byte(&x->src, text->offset);
+        if (map.start == SIZE_MAX)
+            map.start = map.len = 0;
         if (nv_claim_parse_mapped(&c, text->str, loc, &map, x->m, x->d) < 0)
             return;
     } else {
