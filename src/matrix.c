@@ -206,6 +206,8 @@ struct nv_mx {
     size_t nkvbits, kvbitscap;
     struct nv_nsmask *nsmasks;
     size_t nnsmasks, nsmaskalloc;
+    uint32_t *nsmaskindex; /* open addressing by hash: an index into nsmasks, or UINT32_MAX */
+    size_t nnsmaskindex;
     uint64_t *selscratch, *psscratch;
     uint64_t *hostbits; /* with 'node': the classes running in the host network (NULL: none) */
     /* an engine built before with the same 'node': its peer sets are shared, not owned */
@@ -398,12 +400,33 @@ static const uint64_t *nv_nssel_bits(struct nv_mx *x, const struct nv_selector *
 {
     const struct nv_model *m = x->m;
     uint64_t h = nv_matrix_sel_hash(sel, NV_HASH_INIT);
-    size_t i, ns;
+    size_t i, j, ns;
+    uint32_t id;
     uint64_t *bits;
 
-    for (i = 0; i < x->nnsmasks; i++)
-        if (x->nsmasks[i].hash == h && nv_selector_same_interned(x->nsmasks[i].sel, sel))
-            return x->nsmasks[i].bits;
+    /* looked up once per peer with a namespace selector: by hash, not by a walk of all
+     * (mixed: FNV's low bits see little of the pointers) */
+    h = (h ^ (h >> 31)) * 0x94d049bb133111ebULL;
+    h ^= h >> 29;
+    if ((x->nnsmasks + 1) * 2 > x->nnsmaskindex) {
+        free(x->nsmaskindex);
+        x->nnsmaskindex = x->nnsmaskindex ? x->nnsmaskindex * 2 : 64;
+        x->nsmaskindex = nv_xmalloc(x->nnsmaskindex * sizeof(*x->nsmaskindex));
+        memset(x->nsmaskindex, 0xff, x->nnsmaskindex * sizeof(*x->nsmaskindex));
+        for (i = 0; i < x->nnsmasks; i++) {
+            j = x->nsmasks[i].hash & (x->nnsmaskindex - 1);
+            while (x->nsmaskindex[j] != UINT32_MAX)
+                j = (j + 1) & (x->nnsmaskindex - 1);
+            x->nsmaskindex[j] = (uint32_t)i;
+        }
+    }
+    j = h & (x->nnsmaskindex - 1);
+    while ((id = x->nsmaskindex[j]) != UINT32_MAX) {
+        if (x->nsmasks[id].hash == h && nv_selector_same_interned(x->nsmasks[id].sel, sel))
+            return x->nsmasks[id].bits;
+        j = (j + 1) & (x->nnsmaskindex - 1);
+    }
+    x->nsmaskindex[j] = (uint32_t)x->nnsmasks;
     bits = nv_xcalloc(x->nwords + 1, sizeof(*bits));
     if (!x->nsg.of)
         nv_model_nsgroups_build(&x->nsg, m);
@@ -442,6 +465,9 @@ static void nv_selbits_free(struct nv_mx *x)
     for (i = 0; i < x->nnsmasks; i++)
         free(x->nsmasks[i].bits);
     free(x->nsmasks);
+    free(x->nsmaskindex);
+    x->nsmaskindex = NULL;
+    x->nnsmaskindex = 0;
     nv_model_nsgroups_release(&x->nsg);
     free(x->selscratch);
     free(x->psscratch);
