@@ -300,14 +300,25 @@ void nv_cli_release(struct nv_cli *cli)
 void nv_cli_strict_lint(const struct nv_model *m, const struct nv_load_opts *o)
 {
     if (m && o->strict && o->stats)
-        o->stats->lint += nv_lint_count(m);
+        nv_cli_strict_lint_n(nv_lint_count(m), o);
+}
+
+void nv_cli_strict_lint_n(size_t nlint, const struct nv_load_opts *o)
+{
+    if (o->strict && o->stats)
+        o->stats->lint += nlint;
 }
 
 void nv_cli_lint_tell(struct nv_model *m, const struct nv_load_opts *o)
 {
+    nv_cli_lint_tell_n(o->strict && o->stats ? 0 : nv_lint_count(m), o);
+}
+
+void nv_cli_lint_tell_n(size_t nlint, const struct nv_load_opts *o)
+{
     int strict = o->strict && o->stats;
 
-    nv_lint_tell(strict ? o->stats->lint : nv_lint_count(m), strict, stderr);
+    nv_lint_tell(strict ? o->stats->lint : nlint, strict, stderr);
     if (strict)
         o->stats->lint_told = 1;
 }

@@ -172,9 +172,9 @@ int nv_cmd_diff(int argc, char **argv, struct nv_cli *cli)
         rc = NV_EXIT_INPUT;
         goto out;
     }
-    nv_cli_strict_lint(D->new.m, &lo); /* --strict: the side to be merged */
+    nv_cli_strict_lint_n(D->new.nlint, &lo); /* --strict: the side to be merged */
     nv_phase("load");
-    nv_cli_lint_tell(D->new.m, &lo);
+    nv_cli_lint_tell_n(D->new.nlint, &lo);
     nv_phase("lint");
     if (claims_path && nv_diff_unresolved(D)) {
         rc = NV_EXIT_INPUT;

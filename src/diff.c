@@ -22,6 +22,7 @@
 #include "netverify/checkrun.h"
 #include "netverify/explain.h"
 #include "netverify/expose.h"
+#include "netverify/lint.h"
 #include "netverify/matrix.h"
 #include "netverify/model.h"
 #include "netverify/report.h"
@@ -708,18 +709,36 @@ static int nv_diff_side_read(struct nv_diff_side *s, const struct nv_load_opts *
     return s->m && !d->nerr ? 0 : -1;
 }
 
+static void *nv_diff_lint_run(void *arg)
+{
+    struct nv_diff_side *s = arg;
+
+    s->nlint = nv_lint_count(s->m);
+    return NULL;
+}
+
 /*
  * Finish one side read by nv_diff_side_read(), its diagnostics into d (the
- * caller prints them); then decide the claims. Returns 0, or -1 on errors.
+ * caller prints them); with 'lint', count lint's warnings on it; then decide
+ * the claims. Returns 0, or -1 on errors.
  */
-static int nv_diff_side_finish(struct nv_diff_side *s, const char *claims_path, struct nv_diags *d)
+static int nv_diff_side_finish(struct nv_diff_side *s, const char *claims_path, int lint,
+                               struct nv_diags *d)
 {
+    pthread_t lint_thread;
+    int threaded = 0;
     size_t i;
 
     nv_model_finish(s->m, d);
     if (d->nerr)
         return -1;
+    /* the count beside the engine's construction, in a thread of its own: both only read the
+     * finished model, and the core the other side's finish leaves idle takes it */
+    if (lint && !(threaded = pthread_create(&lint_thread, NULL, nv_diff_lint_run, s) == 0))
+        nv_diff_lint_run(s);
     s->x = nv_matrix_new(s->m);
+    if (threaded && pthread_join(lint_thread, NULL) != 0)
+        NV_BUG("cannot join the thread of NEW's lint count");
     if (!claims_path)
         return 0;
     s->claim_err = nv_xcalloc(s->claims.n + 1, sizeof(*s->claim_err));
@@ -748,6 +767,7 @@ struct nv_diff_job {
     const char *claims_path;
     struct nv_diags d;
     int finish; /* 0: nv_diff_side_read(), 1: nv_diff_side_finish() */
+    int lint;   /* nv_diff_side_finish(): count lint's warnings (NEW's) */
     int rc;
 };
 
@@ -755,7 +775,7 @@ static void *nv_diff_job_run(void *arg)
 {
     struct nv_diff_job *j = arg;
 
-    j->rc = j->finish ? nv_diff_side_finish(j->s, j->claims_path, &j->d)
+    j->rc = j->finish ? nv_diff_side_finish(j->s, j->claims_path, j->lint, &j->d)
                       : nv_diff_side_read(j->s, &j->lo, j->claims_path, &j->d);
     return NULL;
 }
@@ -787,6 +807,7 @@ int nv_diff_load(struct nv_diff *D, const struct nv_load_opts *lo, const char *c
             job[k].lo.stats = &job[k].stats;
         job[k].claims_path = claims_path;
         job[k].finish = 0;
+        job[k].lint = k == 1;
         nv_diags_init(&job[k].d);
     }
     /* the two sides share nothing but the options, which they read: read both at once, and

@@ -102,6 +102,10 @@ void nv_cli_strict_lint(const struct nv_model *m, const struct nv_load_opts *o);
  */
 void nv_cli_lint_tell(struct nv_model *m, const struct nv_load_opts *o);
 
+/* The two above for a count the caller made: nlint is nv_lint_count() of the finished model. */
+void nv_cli_strict_lint_n(size_t nlint, const struct nv_load_opts *o);
+void nv_cli_lint_tell_n(size_t nlint, const struct nv_load_opts *o);
+
 /*
  * The option front-end, as getopt_long(): call it until it returns 0. The
  * options every command shares (-h, the input options, -o, --format,

@@ -27,6 +27,7 @@ struct nv_diff_side {
     char **claim_err;             /* per claim: why it does not resolve on this side, or NULL */
     struct nv_diags *claim_diags; /* per claim: what resolving it reported on this side */
     struct nv_result *results;
+    size_t nlint; /* NEW only: lint's one-line count (nv_lint_count()), by nv_diff_load() */
 };
 
 /* A workload of either side: its index in OLD and in NEW, or -1. */
