@@ -395,6 +395,46 @@ static void nv_setrange(uint64_t *bits, size_t a, size_t b)
     bits[(b - 1) >> 6] |= ~(uint64_t)0 >> (63 - ((b - 1) & 63));
 }
 
+/* A hash of pointers, mixed: FNV's low bits see little of them. */
+static uint64_t nv_mix_hash(uint64_t h)
+{
+    h = (h ^ (h >> 31)) * 0x94d049bb133111ebULL;
+    return h ^ (h >> 29);
+}
+
+/*
+ * Room for one more entry than n in an open-addressing index of entry numbers
+ * (UINT32_MAX: a free slot): when it would be over half full, it is built
+ * again twice as large (min slots at first), entry i at hash(x, i).
+ */
+static void nv_index_reserve(uint32_t **index, size_t *cap, size_t n, size_t min,
+                             const struct nv_mx *x, uint64_t (*hash)(const struct nv_mx *, size_t))
+{
+    size_t i, j;
+
+    if ((n + 1) * 2 <= *cap)
+        return;
+    free(*index);
+    *cap = *cap ? *cap * 2 : min;
+    *index = nv_xmalloc(*cap * sizeof(**index));
+    memset(*index, 0xff, *cap * sizeof(**index));
+    for (i = 0; i < n; i++) {
+        for (j = hash(x, i) & (*cap - 1); (*index)[j] != UINT32_MAX; j = (j + 1) & (*cap - 1))
+            ;
+        (*index)[j] = (uint32_t)i;
+    }
+}
+
+static uint64_t nv_nsmask_hash(const struct nv_mx *x, size_t i)
+{
+    return x->nsmasks[i].hash;
+}
+
+static uint64_t nv_pset_hash(const struct nv_mx *x, size_t i)
+{
+    return x->psets[i].hash;
+}
+
 /* The classes of the namespaces namespace selector sel matches (remembered by content). */
 static const uint64_t *nv_nssel_bits(struct nv_mx *x, const struct nv_selector *sel)
 {
@@ -404,22 +444,9 @@ static const uint64_t *nv_nssel_bits(struct nv_mx *x, const struct nv_selector *
     uint32_t id;
     uint64_t *bits;
 
-    /* looked up once per peer with a namespace selector: by hash, not by a walk of all
-     * (mixed: FNV's low bits see little of the pointers) */
-    h = (h ^ (h >> 31)) * 0x94d049bb133111ebULL;
-    h ^= h >> 29;
-    if ((x->nnsmasks + 1) * 2 > x->nnsmaskindex) {
-        free(x->nsmaskindex);
-        x->nnsmaskindex = x->nnsmaskindex ? x->nnsmaskindex * 2 : 64;
-        x->nsmaskindex = nv_xmalloc(x->nnsmaskindex * sizeof(*x->nsmaskindex));
-        memset(x->nsmaskindex, 0xff, x->nnsmaskindex * sizeof(*x->nsmaskindex));
-        for (i = 0; i < x->nnsmasks; i++) {
-            j = x->nsmasks[i].hash & (x->nnsmaskindex - 1);
-            while (x->nsmaskindex[j] != UINT32_MAX)
-                j = (j + 1) & (x->nnsmaskindex - 1);
-            x->nsmaskindex[j] = (uint32_t)i;
-        }
-    }
+    /* looked up once per peer with a namespace selector: by hash, not by a walk of all */
+    h = nv_mix_hash(h);
+    nv_index_reserve(&x->nsmaskindex, &x->nnsmaskindex, x->nnsmasks, 64, x, nv_nsmask_hash);
     j = h & (x->nnsmaskindex - 1);
     while ((id = x->nsmaskindex[j]) != UINT32_MAX) {
         if (x->nsmasks[id].hash == h && nv_selector_same_interned(x->nsmasks[id].sel, sel))
@@ -563,21 +590,8 @@ static uint32_t nv_pset_of(struct nv_mx *x, const struct nv_peer *p, unsigned ns
     uint32_t id;
 
     h = nv_hash_bytes(&key_ns, sizeof(key_ns), h);
-    h = (h ^ (h >> 31)) * 0x94d049bb133111ebULL; /* FNV's low bits see little of the pointers */
-    h ^= h >> 29;
-    if ((x->npsets + 1) * 2 > x->npsetindex) {
-        size_t i;
-        free(x->psetindex);
-        x->npsetindex = x->npsetindex ? x->npsetindex * 2 : 256;
-        x->psetindex = nv_xmalloc(x->npsetindex * sizeof(*x->psetindex));
-        memset(x->psetindex, 0xff, x->npsetindex * sizeof(*x->psetindex));
-        for (i = 0; i < x->npsets; i++) {
-            j = x->psets[i].hash & (x->npsetindex - 1);
-            while (x->psetindex[j] != UINT32_MAX)
-                j = (j + 1) & (x->npsetindex - 1);
-            x->psetindex[j] = (uint32_t)i;
-        }
-    }
+    h = nv_mix_hash(h);
+    nv_index_reserve(&x->psetindex, &x->npsetindex, x->npsets, 256, x, nv_pset_hash);
     j = h & (x->npsetindex - 1);
     while ((id = x->psetindex[j]) != UINT32_MAX) {
         const struct nv_pset *ps = &x->psets[id];
