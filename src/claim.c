@@ -170,7 +170,6 @@ static void nv_map_locs(struct nv_parser *p)
 static struct nv_loc nv_tok_loc(const struct nv_parser *p, const struct nv_tok *t)
 {
     struct nv_loc loc = p->loc;
-
     size_t i;
 
     if (p->map)

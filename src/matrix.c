@@ -453,7 +453,6 @@ static const uint64_t *nv_nssel_bits(struct nv_mx *x, const struct nv_selector *
             return x->nsmasks[id].bits;
         j = (j + 1) & (x->nnsmaskindex - 1);
     }
-    x->nsmaskindex[j] = (uint32_t)x->nnsmasks;
     bits = nv_xcalloc(x->nwords + 1, sizeof(*bits));
     if (!x->nsg.of)
         nv_model_nsgroups_build(&x->nsg, m);
@@ -474,7 +473,7 @@ static const uint64_t *nv_nssel_bits(struct nv_mx *x, const struct nv_selector *
     x->nsmasks[x->nnsmasks].sel = sel;
     x->nsmasks[x->nnsmasks].hash = h;
     x->nsmasks[x->nnsmasks].bits = bits;
-    x->nnsmasks++;
+    x->nsmaskindex[j] = (uint32_t)x->nnsmasks++;
     return bits;
 }
 
