@@ -209,14 +209,20 @@ static void *nv_worker(void *arg)
             nv_undecided(r, c, smt ? "timeout" : NV_SMT_LATE);
         } else {
             struct timespec t1, c0, c1;
+            size_t kept0, redone0, kept, redone;
+            nv_smt_trials(smt, &kept0, &redone0);
             clock_gettime(CLOCK_MONOTONIC, &t1);
             clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
             nv_smt_check(smt, c, left, r);
             clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+            nv_smt_trials(smt, &kept, &redone);
             if (timing)
-                fprintf(stderr, "netverify: time: job %u: claim %zu: %.3f s (%.3f s CPU)\n",
+                fprintf(stderr,
+                        "netverify: time: job %u: claim %zu: %.3f s (%.3f s CPU; first tries: "
+                        "%zu settled, %zu asked again)\n",
                         job->index, i + 1, nv_seconds_since(&t1),
-                        (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9);
+                        (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9,
+                        kept - kept0, redone - redone0);
         }
         for (p = 0, late = !smt; p < r->nparts; p++)
             late |= r->parts[p].why == NV_SMT_LATE;

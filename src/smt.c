@@ -142,6 +142,12 @@ struct nv_smt {
     const struct nv_model *m;
     uint32_t *nscls;
     size_t *nsoff;
+    /* the first try at a part (nv_smt_check()): an end that can be in more than
+     * trial_from classes is given one in trial_one_in of them (1: no first try);
+     * how many parts were settled by it and how many were asked again */
+    size_t trial_from;
+    unsigned trial_one_in;
+    size_t trials_kept, trials_redone;
     /* the time limit of what is being built (the encoding, a claim's query): the loops
      * that build ask nv_late() and stop once it has passed */
     struct timespec deadline;
@@ -155,6 +161,10 @@ struct nv_smt {
      * one indicator: rep[c] is the first class of c's group (c itself when alone).
      */
     Z3_context ctx; /* reference counted (Z3_mk_context_rc) */
+    /* this encoding is a first try (set before nv_encode()); 'thinned': an end was given
+     * part of its classes; 'inexact': a question was answered by the absence of a flow,
+     * which the classes left out may have */
+    int trial, thinned, inexact;
     Z3_solver solver;
     /* who holds the terms built: 'base' the encoding's (for the whole run), 'claim'
      * one claim's (dropped when it is decided); 'pool' is the one in use */
@@ -1519,6 +1529,7 @@ struct nv_smt *nv_smt_new_within(const struct nv_model *m, const struct nv_claim
 
     (void)c; /* each part of each claim is encoded with its own scope (nv_encode()) */
     s->m = m;
+    nv_smt_trial(s, NV_SMT_TRIAL_FROM, NV_SMT_TRIAL_ONE_IN);
     nv_set_deadline(s, timeout);
     s->nsoff = nv_xcalloc(m->nns + 2, sizeof(*s->nsoff));
     s->nscls = nv_xcalloc(m->nclasses + 1, sizeof(*s->nscls));
@@ -1582,6 +1593,31 @@ static int nv_selects_some(const struct nv_smt *s, const struct nv_policy *p,
 }
 
 /*
+ * A first try gives an end of many classes some of them: one in trial_one_in,
+ * picked by a hash of the class's number (not every k-th: classes are numbered
+ * namespace by namespace and label set by label set, so a stride could leave
+ * out whole kinds of pods).
+ */
+static void nv_thin(struct nv_smt *s, unsigned char *dom, size_t n)
+{
+    size_t i, in = 0;
+
+    for (i = 0; i < n; i++)
+        in += dom[i];
+    if (in <= s->trial_from)
+        return;
+    for (i = 0; i < n; i++) {
+        uint32_t h = (uint32_t)i;
+        h = (h ^ h >> 16) * 0x7feb352du;
+        h = (h ^ h >> 15) * 0x846ca68bu;
+        h ^= h >> 16;
+        if (dom[i] && h % s->trial_one_in)
+            dom[i] = 0;
+    }
+    s->thinned = 1;
+}
+
+/*
  * The scope of part 'kind' of claim c: the classes each end can be in (the
  * source outside set a for 'only'; no destination for 'is isolated'), and the
  * NetworkPolicies selecting one of them, the only ones whose rules can decide
@@ -1604,6 +1640,9 @@ static void nv_scope(struct nv_smt *s, const struct nv_claim *c, enum nv_part_ki
                                                             : nv_in_scope(m, &c->a, i));
         s->dom[1][i] = (unsigned char)(kind != NV_PART_ISOLATED && nv_in_scope(m, &c->b, i));
     }
+    if (s->trial)
+        for (side = 0; side < 2; side++)
+            nv_thin(s, s->dom[side], m->nclasses);
     for (side = 0; side < 2; side++) {
         s->nsdom[side] = nv_xcalloc(m->nns + 1, 1);
         for (i = 0; i < m->nclasses; i++)
@@ -2706,6 +2745,9 @@ static void nv_ask(struct nv_smt *s, const struct nv_claim *c, struct nv_part *p
         }
     }
     Z3_solver_pop(s->ctx, s->solver, 1);
+    /* no flow among the classes of a first try: the others may have one */
+    if (part->verdict != NV_REFUTED)
+        s->inexact = 1;
     if (part->verdict == NV_REFUTED && mode == NV_Q_EVERY) {
         part->w.robust = 1;
         part->w.local = 0;
@@ -2851,6 +2893,43 @@ static void nv_smt_part(struct nv_smt *s, const struct nv_claim *c, struct nv_pa
 
 const char NV_SMT_LATE[] = "timeout: the policies were not encoded within --timeout";
 
+/*
+ * Decide one part, as a first try ('trial') or on every class it can touch:
+ * returns 0, 1 when a first try settled nothing (the part is to be asked
+ * again on every class), or -1 when the encoding was late.
+ */
+static int nv_smt_try(struct nv_smt *s, const struct nv_claim *c, struct nv_part *part,
+                      double timeout, int trial)
+{
+    int again;
+
+    s->trial = trial;
+    /* each part in a context of its own, with what can touch it: the memory of a run
+     * does not grow with its claims, and nothing of one claim weighs on the next */
+    if (nv_encode(s, c, part->kind) < 0) {
+        nv_unencode(s);
+        return -1;
+    }
+    nv_claim_begin(s);
+    nv_smt_part(s, c, part, timeout);
+    /*
+     * A first try is kept when every answer was a flow (a witness among the classes
+     * it was given is one of the cluster's; one that holds under every combination
+     * and address is asked about the flow itself, its classes pinned). An answer
+     * 'no flow' speaks only of those classes: the part is asked again on all.
+     */
+    again = s->thinned && s->inexact;
+    if (!again && (part->verdict == NV_REFUTED || part->verdict == NV_DEPENDS))
+        nv_witness_pods(s->m, part->kind, &part->w);
+    if (s->thinned && again)
+        s->trials_redone++;
+    else if (s->thinned)
+        s->trials_kept++;
+    nv_claim_end(s);
+    nv_unencode(s);
+    return again;
+}
+
 void nv_smt_check(struct nv_smt *s, const struct nv_claim *c, double timeout, struct nv_result *out)
 {
     size_t p;
@@ -2859,25 +2938,36 @@ void nv_smt_check(struct nv_smt *s, const struct nv_claim *c, double timeout, st
     /* one limit for the claim: encoding each part, building its queries, every question */
     nv_set_deadline(s, timeout);
     for (p = 0; p < out->nparts; p++) {
-        struct nv_part *part = &out->parts[p];
-        /* each part in a context of its own, with what can touch it: the memory of a run
-         * does not grow with its claims, and nothing of one claim weighs on the next */
-        if (nv_encode(s, c, part->kind) < 0) {
-            nv_unencode(s);
+        struct nv_part *part = &out->parts[p], fresh = *part;
+        /* a part whose ends can be in many classes is first asked on some of them: a
+         * claim broken by many flows (most refuted ones) is settled on a fraction of
+         * the encoding; one that holds costs that fraction more */
+        int rc = s->trial_one_in > 1 ? nv_smt_try(s, c, part, timeout, 1) : 1;
+        if (rc == 1) {
+            *part = fresh;
+            rc = nv_smt_try(s, c, part, timeout, 0);
+        }
+        if (rc < 0) {
             for (; p < out->nparts; p++) {
                 out->parts[p].verdict = NV_UNDECIDED;
                 out->parts[p].why = NV_SMT_LATE;
             }
             break;
         }
-        nv_claim_begin(s);
-        nv_smt_part(s, c, part, timeout);
-        if (part->verdict == NV_REFUTED || part->verdict == NV_DEPENDS)
-            nv_witness_pods(s->m, part->kind, &part->w);
-        nv_claim_end(s);
-        nv_unencode(s);
     }
     nv_set_deadline(s, 0); /* nothing else (nv_smt_emit()) is bounded by it */
+}
+
+void nv_smt_trial(struct nv_smt *s, size_t from, unsigned one_in)
+{
+    s->trial_from = from;
+    s->trial_one_in = one_in ? one_in : 1;
+}
+
+void nv_smt_trials(const struct nv_smt *s, size_t *kept, size_t *redone)
+{
+    *kept = s->trials_kept;
+    *redone = s->trials_redone;
 }
 
 int nv_smt_emit(struct nv_smt *s, const struct nv_claim *c, size_t part, FILE *fp)

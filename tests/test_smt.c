@@ -1115,7 +1115,8 @@ struct tally {
     unsigned long clusters, claims, resolved, skipped, parts, refuted, holds;
     unsigned long by_kind[4][2]; /* part kind: [holds, refuted] */
     unsigned long iso_dir_bugs;
-    unsigned long self_pairs; /* witnesses between two pods of one class */
+    unsigned long self_pairs;                 /* witnesses between two pods of one class */
+    unsigned long trials_kept, trials_redone; /* parts a first try settled, asked again */
     char iso_dir_example[600];
     double smt_time, matrix_time;
 };
@@ -1213,11 +1214,16 @@ static const char *cex_bad(const struct oracle *o, struct nv_model *m, const str
     return bad;
 }
 
-static void check_claim(uint64_t seed, struct nv_smt *smt, struct nv_matrix *x,
-                        const struct oracle *o, struct nv_model *m, const struct nv_claim *c,
-                        const struct gclaim *gc, struct tally *t)
+/*
+ * Claim c decided by the SMT engine (smt), by the same after a first try on
+ * one class in two (trial: its verdicts and fates must be the same, its
+ * witnesses as good), by the matrix engine (x), and by the oracle.
+ */
+static void check_claim(uint64_t seed, struct nv_smt *smt, struct nv_smt *trial,
+                        struct nv_matrix *x, const struct oracle *o, struct nv_model *m,
+                        const struct nv_claim *c, const struct gclaim *gc, struct tally *t)
 {
-    struct nv_result rs_, rm;
+    struct nv_result rs_, rm, rt;
     size_t p;
     double t0;
     char keep[500];
@@ -1225,24 +1231,36 @@ static void check_claim(uint64_t seed, struct nv_smt *smt, struct nv_matrix *x,
     t0 = now();
     nv_smt_check(smt, c, 60.0, &rs_);
     t->smt_time += now() - t0;
+    nv_smt_check(trial, c, 60.0, &rt);
     t0 = now();
     nv_check_matrix(x, c, &rm);
     t->matrix_time += now() - t0;
     assert_int_equal(rs_.nparts, rm.nparts);
     for (p = 0; p < rs_.nparts; p++) {
-        const struct nv_part *ps = &rs_.parts[p], *pm = &rm.parts[p];
+        const struct nv_part *ps = &rs_.parts[p], *pm = &rm.parts[p], *pt = &rt.parts[p];
         enum nv_verdict want = o_part(o, c, gc, ps->kind);
-        const struct nv_part *both[2];
+        const struct nv_part *both[3];
         size_t e;
         assert_int_equal(ps->kind, pm->kind);
         t->parts++;
-        if (ps->verdict != pm->verdict || ps->verdict != want) {
+        if (ps->verdict != pm->verdict || ps->verdict != want || pt->verdict != ps->verdict) {
             keep_files(seed, keep, sizeof(keep));
-            fail_msg("seed %llu: claim '%s' part %s: smt %s%s%s, matrix %s, oracle %s (files: %s)",
+            fail_msg("seed %llu: claim '%s' part %s: smt %s%s%s, after a first try %s, matrix %s, "
+                     "oracle %s (files: %s)",
                      (unsigned long long)seed, c->text, part_name(ps->kind),
                      verdict_name(ps->verdict), ps->why ? " because " : "", ps->why ? ps->why : "",
-                     verdict_name(pm->verdict), verdict_name(want), keep);
+                     verdict_name(pt->verdict), verdict_name(pm->verdict), verdict_name(want),
+                     keep);
         }
+        assert_int_equal(pt->ncombos, ps->ncombos);
+        for (e = 0; e < ps->ncombos; e++)
+            if (pt->fate[e] != ps->fate[e]) {
+                keep_files(seed, keep, sizeof(keep));
+                fail_msg("seed %llu: claim '%s' part %s: combination %zu: fate %d, after a first "
+                         "try %d (%s)",
+                         (unsigned long long)seed, c->text, part_name(ps->kind), e,
+                         (int)ps->fate[e], (int)pt->fate[e], keep);
+            }
         t->by_kind[ps->kind][ps->verdict == NV_REFUTED]++;
         if (ps->verdict == NV_HOLDS) {
             t->holds++;
@@ -1254,8 +1272,10 @@ static void check_claim(uint64_t seed, struct nv_smt *smt, struct nv_matrix *x,
             t->self_pairs++;
         both[0] = ps;
         both[1] = pm;
-        for (e = 0; e < 2; e++) {
-            const char *engine = e ? "matrix" : "smt";
+        both[2] = pt;
+        for (e = 0; e < 3; e++) {
+            static const char *const engines[] = {"smt", "matrix", "smt (first try)"};
+            const char *engine = engines[e];
             const char *bad;
             char wbuf[320];
             describe_witness(m, both[e], wbuf, sizeof(wbuf));
@@ -1307,10 +1327,10 @@ static void differential_cluster(uint64_t seed, size_t nclaims, struct tally *t)
     struct nv_claims cl, ok;
     struct gclaim *gc;
     struct oracle o;
-    struct nv_smt *smt;
+    struct nv_smt *smt, *trial;
     struct nv_matrix *x;
     unsigned char *bad;
-    size_t i, j, first;
+    size_t i, j, first, kept, redone;
     FILE *fp;
 
     gen_cluster(&g, g_path, seed, &sz);
@@ -1374,17 +1394,26 @@ static void differential_cluster(uint64_t seed, size_t nclaims, struct tally *t)
     ok.file = cl.file;
 
     smt = nv_smt_new(m, &ok);
+    trial = nv_smt_new(m, &ok);
     x = nv_matrix_new(m);
     assert_non_null(smt);
+    assert_non_null(trial);
     assert_non_null(x);
+    /* these clusters are small: no first try by default, every part has one here */
+    nv_smt_trial(smt, (size_t)-1, 1);
+    nv_smt_trial(trial, 0, 2);
     for (i = 0; i < cl.n; i++) {
         if (bad[i])
             continue;
         t->resolved++;
-        check_claim(seed, smt, x, &o, m, &cl.items[i], &gc[i], t);
+        check_claim(seed, smt, trial, x, &o, m, &cl.items[i], &gc[i], t);
     }
+    nv_smt_trials(trial, &kept, &redone);
+    t->trials_kept += kept;
+    t->trials_redone += redone;
     nv_matrix_free(x);
     nv_smt_free(smt);
+    nv_smt_free(trial);
     oracle_free(&o);
     free(ok.items);
     free(bad);
@@ -1422,6 +1451,11 @@ static void test_differential(void **state)
                   t.by_kind[2][0], t.by_kind[2][1], t.by_kind[3][0], t.by_kind[3][1], t.smt_time,
                   t.matrix_time, now() - t0);
     print_message("  %lu witnesses between two pods of one class\n", t.self_pairs);
+    print_message("  first tries on one class in two: %lu parts settled, %lu asked again\n",
+                  t.trials_kept, t.trials_redone);
+    /* both ways out of a first try must be taken often */
+    assert_true(t.trials_kept > 100);
+    assert_true(t.trials_redone > 100);
     /* most generated claims must resolve, and every kind must see both verdicts */
     assert_true(t.resolved * 4 > t.claims * 3);
     for (seed = 0; seed < 4; seed++) {

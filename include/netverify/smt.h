@@ -11,7 +11,8 @@
  * own, with what can touch it: the classes its source and destination can be
  * in (classes no formula tells apart sharing an indicator) and the
  * NetworkPolicies selecting one of them; its questions are push, assert,
- * check, pop on Z3's QF_BV solver.
+ * check, pop on Z3's QF_BV solver. A part whose ends can be in many classes
+ * is first tried on a sample of them (nv_smt_trial()).
  */
 /* SPDX-License-Identifier: Apache-2.0 */
 #ifndef NETVERIFY_SMT_H
@@ -39,6 +40,19 @@ struct nv_smt *nv_smt_new(const struct nv_model *m, const struct nv_claims *c);
 struct nv_smt *nv_smt_new_within(const struct nv_model *m, const struct nv_claims *c,
                                  double timeout);
 void nv_smt_free(struct nv_smt *s);
+
+/*
+ * The first try at each part (nv_smt_check()): an end that can be in more than
+ * 'from' classes is given one in 'one_in' of them (1: every part is asked once,
+ * on all its classes). A first try is kept only when it found flows for every
+ * question; answers, never witnesses, are those of one try on all the classes.
+ * Default: NV_SMT_TRIAL_FROM and NV_SMT_TRIAL_ONE_IN. nv_smt_trials() counts the
+ * parts a first try settled and those asked again.
+ */
+#define NV_SMT_TRIAL_FROM 2048
+#define NV_SMT_TRIAL_ONE_IN 8
+void nv_smt_trial(struct nv_smt *s, size_t from, unsigned one_in);
+void nv_smt_trials(const struct nv_smt *s, size_t *kept, size_t *redone);
 
 /* Why a part is undecided when its encoding was not built within the claim's time limit. */
 extern const char NV_SMT_LATE[];
