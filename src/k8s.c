@@ -22,7 +22,7 @@ void nv_k8s_free(struct nv_k8s *k)
 {
     if (!k)
         return;
-    free((void *)k->seen);
+    free(k->seen);
     free((void *)k->anp_prio);
     free(k->udns);
     free(k->cudns);
@@ -79,40 +79,47 @@ static int nv_is_workload_kind(const char *kind)
     return 0;
 }
 
+static size_t nv_seen_slot(const struct nv_seen_key *key, size_t size)
+{
+    uint64_t h = (uintptr_t)key->kind;
+
+    h = (h ^ (uintptr_t)key->ns) * 0x9e3779b97f4a7c15ull;
+    h = (h ^ (uintptr_t)key->name) * 0x9e3779b97f4a7c15ull;
+    return (size_t)(h ^ h >> 29) & (size - 1);
+}
+
 /* Record (kind, ns, name); returns 1 if it was seen before. */
 static int nv_seen(struct nv_k8s *k, const char *kind, const char *ns, const char *name)
 {
-    size_t n = strlen(kind) + strlen(ns) + strlen(name) + 3, i;
-    char *key = nv_xmalloc(n);
-    const char *ik;
+    struct nv_seen_key key;
+    size_t i;
 
-    snprintf(key, n, "%s\n%s\n%s", kind, ns, name);
-    ik = nv_arena_intern(&k->m->arena, key);
-    free(key);
-    /* linear probing over an interned-pointer set */
+    key.kind = nv_arena_intern(&k->m->arena, kind);
+    key.ns = nv_arena_intern(&k->m->arena, ns);
+    key.name = nv_arena_intern(&k->m->arena, name);
     if ((k->nseen + 1) * 2 > k->seenalloc) {
-        const char **old = k->seen;
+        struct nv_seen_key *old = k->seen;
         size_t oldn = k->seenalloc;
         k->seenalloc = k->seenalloc ? k->seenalloc * 2 : 256;
         k->seen = nv_xcalloc(k->seenalloc, sizeof(*k->seen));
         for (i = 0; i < oldn; i++) {
             size_t j;
-            if (!old[i])
+            if (!old[i].kind)
                 continue;
-            j = (size_t)(((uintptr_t)old[i] >> 4) * 2654435761u) & (k->seenalloc - 1);
-            while (k->seen[j])
+            j = nv_seen_slot(&old[i], k->seenalloc);
+            while (k->seen[j].kind)
                 j = (j + 1) & (k->seenalloc - 1);
             k->seen[j] = old[i];
         }
-        free((void *)old);
+        free(old);
     }
-    i = (size_t)(((uintptr_t)ik >> 4) * 2654435761u) & (k->seenalloc - 1);
-    while (k->seen[i]) {
-        if (k->seen[i] == ik)
+    i = nv_seen_slot(&key, k->seenalloc);
+    while (k->seen[i].kind) {
+        if (k->seen[i].kind == key.kind && k->seen[i].ns == key.ns && k->seen[i].name == key.name)
             return 1;
         i = (i + 1) & (k->seenalloc - 1);
     }
-    k->seen[i] = ik;
+    k->seen[i] = key;
     k->nseen++;
     return 0;
 }

@@ -18,13 +18,17 @@ struct nv_primary_net {
     struct nv_loc loc;             /* metadata.name (UDN) or spec.namespaceSelector (CUDN) */
 };
 
+struct nv_seen_key {
+    const char *kind, *ns, *name; /* interned; kind NULL: an empty slot */
+};
+
 struct nv_k8s {
     struct nv_model *m;
     struct nv_diags *d;
     struct nv_k8s_stats stats;
     size_t generated; /* objects named from metadata.generateName */
-    /* (kind, namespace, name) keys already seen, interned */
-    const char **seen;
+    /* the (kind, namespace, name) of the objects read, interned; an open-addressing set */
+    struct nv_seen_key *seen;
     size_t nseen, seenalloc;
     /* the first Admin [0..1000] and Baseline [1001..2001] tier policy at each priority,
      * allocated on first use */

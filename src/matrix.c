@@ -132,6 +132,8 @@ struct nv_oidx {
 
 struct nv_mx {
     const struct nv_model *m;
+    struct nv_arena psbits;  /* the peer sets' words (psets[].bits): tens of MB at 50,000 pods */
+    struct nv_arena selbits; /* the words of kvbits[] and nsmasks[] (nv_selbits_free()) */
     const struct nv_matrix_mask *mask; /* NULL: none */
     struct nv_combo combo;
     int node; /* hostNetwork pods are their node: no selector holds them, nothing isolates them */
@@ -334,7 +336,7 @@ static const uint64_t *nv_kv_bits(struct nv_mx *x, const char *key, const char *
         j = (j + 1) & (x->kvbitscap - 1);
     }
     vals = nv_key_vals(x, key);
-    bits = nv_xcalloc(x->nwords + 1, sizeof(*bits));
+    bits = nv_arena_alloc(&x->selbits, (x->nwords + 1) * sizeof(*bits));
     for (i = 0; i < x->ncls; i++)
         if (val ? vals[i] == val : vals[i] != NULL)
             NV_SETBIT(bits, i);
@@ -453,7 +455,7 @@ static const uint64_t *nv_nssel_bits(struct nv_mx *x, const struct nv_selector *
             return x->nsmasks[id].bits;
         j = (j + 1) & (x->nnsmaskindex - 1);
     }
-    bits = nv_xcalloc(x->nwords + 1, sizeof(*bits));
+    bits = nv_arena_alloc(&x->selbits, (x->nwords + 1) * sizeof(*bits));
     if (!x->nsg.of)
         nv_model_nsgroups_build(&x->nsg, m);
     if (nv_model_nsgroups_apply(sel)) {
@@ -485,12 +487,9 @@ static void nv_selbits_free(struct nv_mx *x)
     for (i = 0; i < x->nkeyvals; i++)
         free(x->keyvals[i].val);
     free(x->keyvals);
-    for (i = 0; i < x->kvbitscap; i++)
-        free(x->kvbits[i].bits);
     free(x->kvbits);
-    for (i = 0; i < x->nnsmasks; i++)
-        free(x->nsmasks[i].bits);
     free(x->nsmasks);
+    nv_arena_release(&x->selbits);
     free(x->nsmaskindex);
     x->nsmaskindex = NULL;
     x->nnsmaskindex = 0;
@@ -574,7 +573,7 @@ static void nv_pset_build(struct nv_mx *x, struct nv_pset *ps)
     /* keep the words from the first member's to the last's: most sets are one namespace */
     ps->boff = n ? first : 0;
     ps->bn = n ? last - first + 1 : 0;
-    ps->bits = nv_xmalloc((ps->bn + 1) * sizeof(*ps->bits));
+    ps->bits = nv_arena_alloc(&x->psbits, (ps->bn + 1) * sizeof(*ps->bits));
     if (ps->bn)
         memcpy(ps->bits, b + ps->boff, ps->bn * sizeof(*ps->bits));
     ps->nmembers = n;
@@ -994,11 +993,9 @@ static void nv_mx_free(struct nv_mx *x)
     for (i = 0; i < x->natomlists; i++)
         free(x->atom_lists[i]);
     free(x->atom_lists);
-    for (i = 0; i < x->npsets; i++) {
-        if (!x->twin || i >= x->twin->npsets)
-            free(x->psets[i].bits);
+    for (i = 0; i < x->npsets; i++)
         free(x->psets[i].in_rules.v);
-    }
+    nv_arena_release(&x->psbits); /* its own sets' words; those of the twin are the twin's */
     free(x->psets);
     free(x->psetindex);
     for (i = 0; i < x->nrules; i++) {

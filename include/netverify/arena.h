@@ -11,17 +11,23 @@
 
 struct nv_arena_block;
 
+/* A string of the interning table, with its hash and length (what a probe looks at first). */
+struct nv_intern_slot {
+    const char *s;
+    uint32_t hash, len;
+};
+
 struct nv_arena {
     struct nv_arena_block *head;
     size_t used; /* bytes handed out, for statistics */
     /* interning table: open addressing over arena-owned strings */
-    const char **slots;
+    struct nv_intern_slot *slots;
     size_t nslots, nstrings;
 };
 
 /* Allocation failure is fatal: these print "netverify: out of memory" and exit 3. */
 void *nv_xmalloc(size_t n);
-/* nv_xmalloc() for a large array read at random (8 MiB or more: in huge pages, where the
+/* nv_xmalloc() for a large array read at random (4 MiB or more: in huge pages, where the
  * system lets a program ask for them, which spares a fault and a TLB entry per 4 KiB); free()
  * releases it. */
 void *nv_xmalloc_large(size_t n);
@@ -35,7 +41,8 @@ void nv_grow(void **items, size_t *alloc, size_t need, size_t elt);
 void nv_arena_init(struct nv_arena *a);
 /* Free every block and the interning table; the arena can be reused after init. */
 void nv_arena_release(struct nv_arena *a);
-/* Drop everything but keep nothing: same as release followed by init. */
+/* Drop everything allocated and interned; one block may be kept for what comes next
+ * (nv_arena_release() frees it). */
 void nv_arena_clear(struct nv_arena *a);
 
 /* Zeroed memory aligned for any type; lives until the arena is released. */
