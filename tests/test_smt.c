@@ -1216,8 +1216,8 @@ static const char *cex_bad(const struct oracle *o, struct nv_model *m, const str
 
 /*
  * Claim c decided by the SMT engine (smt), by the same after a first try on
- * one class in two (trial: its verdicts and fates must be the same, its
- * witnesses as good), by the matrix engine (x), and by the oracle.
+ * one class in two (trial, when not NULL: its verdicts and fates must be the
+ * same, its witnesses as good), by the matrix engine (x), and by the oracle.
  */
 static void check_claim(uint64_t seed, struct nv_smt *smt, struct nv_smt *trial,
                         struct nv_matrix *x, const struct oracle *o, struct nv_model *m,
@@ -1231,7 +1231,10 @@ static void check_claim(uint64_t seed, struct nv_smt *smt, struct nv_smt *trial,
     t0 = now();
     nv_smt_check(smt, c, 60.0, &rs_);
     t->smt_time += now() - t0;
-    nv_smt_check(trial, c, 60.0, &rt);
+    if (trial)
+        nv_smt_check(trial, c, 60.0, &rt);
+    else
+        rt = rs_;
     t0 = now();
     nv_check_matrix(x, c, &rm);
     t->matrix_time += now() - t0;
@@ -1273,7 +1276,7 @@ static void check_claim(uint64_t seed, struct nv_smt *smt, struct nv_smt *trial,
         both[0] = ps;
         both[1] = pm;
         both[2] = pt;
-        for (e = 0; e < 3; e++) {
+        for (e = 0; e < (trial ? 3u : 2u); e++) {
             static const char *const engines[] = {"smt", "matrix", "smt (first try)"};
             const char *engine = engines[e];
             const char *bad;
@@ -1394,23 +1397,26 @@ static void differential_cluster(uint64_t seed, size_t nclaims, struct tally *t)
     ok.file = cl.file;
 
     smt = nv_smt_new(m, &ok);
-    trial = nv_smt_new(m, &ok);
     x = nv_matrix_new(m);
     assert_non_null(smt);
-    assert_non_null(trial);
     assert_non_null(x);
-    /* these clusters are small: no first try by default, every part has one here */
+    /* these clusters are small: no first try by default; one cluster in three has a third
+     * engine where every part has one (the suite's time, under the sanitizers above all) */
     nv_smt_trial(smt, (size_t)-1, 1);
-    nv_smt_trial(trial, 0, 2);
+    trial = seed % 3 == 1 ? nv_smt_new(m, &ok) : NULL;
+    if (trial)
+        nv_smt_trial(trial, 0, 2);
     for (i = 0; i < cl.n; i++) {
         if (bad[i])
             continue;
         t->resolved++;
         check_claim(seed, smt, trial, x, &o, m, &cl.items[i], &gc[i], t);
     }
-    nv_smt_trials(trial, &kept, &redone);
-    t->trials_kept += kept;
-    t->trials_redone += redone;
+    if (trial) {
+        nv_smt_trials(trial, &kept, &redone);
+        t->trials_kept += kept;
+        t->trials_redone += redone;
+    }
     nv_matrix_free(x);
     nv_smt_free(smt);
     nv_smt_free(trial);
