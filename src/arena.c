@@ -65,21 +65,6 @@ void *nv_xmalloc(size_t n)
 #define NV_LARGE_MIN ((size_t)4 << 20)
 #define NV_HUGE_PAGE ((size_t)2 << 20)
 
-void *nv_xmalloc_large(size_t n)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (n >= NV_LARGE_MIN) {
-        size_t len = (n + NV_HUGE_PAGE - 1) / NV_HUGE_PAGE * NV_HUGE_PAGE;
-        void *p = aligned_alloc(NV_HUGE_PAGE, len);
-        if (!p)
-            nv_oom();
-        (void)madvise(p, len, MADV_HUGEPAGE); /* a hint: without it, 4 KiB pages */
-        return p;
-    }
-#endif
-    return nv_xmalloc(n);
-}
-
 /*
  * Ask for huge pages where an array of n bytes at p will be written: the
  * whole 4 KiB pages inside it (the memory is ours; the hint covers nothing
@@ -98,6 +83,20 @@ static void nv_huge_hint(void *p, size_t n)
     (void)p;
     (void)n;
 #endif
+}
+
+void *nv_xmalloc_large(size_t n)
+{
+    if (n >= NV_LARGE_MIN) {
+        /* aligned to a huge page, so that all of it can be in huge pages */
+        size_t len = (n + NV_HUGE_PAGE - 1) / NV_HUGE_PAGE * NV_HUGE_PAGE;
+        void *p = aligned_alloc(NV_HUGE_PAGE, len);
+        if (!p)
+            nv_oom();
+        nv_huge_hint(p, len);
+        return p;
+    }
+    return nv_xmalloc(n);
 }
 
 void *nv_xcalloc(size_t n, size_t size)
